@@ -1,0 +1,109 @@
+# regie - one non-recursive Makefile.
+#
+#   make             bin/regied and bin/regie
+#   make deps        install missing Debian packages (apt-get, non-interactive)
+#   make test        deps, build, every test; then all of it again under ASan+UBSan
+#   make asan        the test suite under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make fuzz        run the request-decoder fuzzer for a while (FUZZ_SECONDS)
+#   make demo        start an engine on ./demo-data and drive cases through it
+#   make install     PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+PKGS := libuv msgpack rocksdb libsodium
+
+# Without the packages (before `make deps`), pkg-config prints nothing; the
+# targets that need them depend on deps-check, which says what to do.
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lnng -lpthread
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g $(WARN) $(PKG_CFLAGS) -I.
+
+MODE ?= release
+ifeq ($(MODE),asan)
+  MODE_CFLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  MODE_LDFLAGS := -fsanitize=address,undefined
+else
+  MODE_CFLAGS := -O2
+  MODE_LDFLAGS :=
+endif
+CFLAGS_ALL = $(BASE_CFLAGS) $(MODE_CFLAGS) $(CFLAGS)
+B := build/$(MODE)
+
+LIB_SRC := $(filter-out engine/main.c,$(wildcard engine/*.c)) $(wildcard handlers/*.c) $(wildcard schemas/*.c)
+CLIENT_SRC := tools/client.c
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+CLIENT_OBJ := $(CLIENT_SRC:%.c=$(B)/%.o)
+UNIT_SRC := $(wildcard tests/unit/*_test.c)
+INTEG_SRC := $(wildcard tests/integration/*_test.c)
+TEST_BINS := $(UNIT_SRC:%.c=$(B)/%) $(INTEG_SRC:%.c=$(B)/%)
+TEST_HELP_OBJ := $(B)/tests/harness.o
+
+ifeq ($(MODE),release)
+  BIN := bin
+else
+  BIN := $(B)/bin
+endif
+
+.PHONY: all deps deps-check test test-suite asan fuzz demo install clean
+
+all: deps-check $(BIN)/regied $(BIN)/regie
+
+deps:
+	@tools/install-deps.sh
+
+deps-check:
+	@pkg-config --exists $(PKGS) && test -f /usr/include/nng/nng.h || \
+	  { echo "regie: build dependencies are missing; run 'make deps' (needs root)"; exit 1; }
+
+$(B)/%.o: %.c $(wildcard engine/*.h handlers/*.h schemas/*.def tools/*.h tests/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(B)/librg.a: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	ar rcs $@ $^
+
+$(BIN)/regied: $(B)/engine/main.o $(B)/librg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BIN)/regie: $(B)/tools/regie.o $(patsubst %.c,$(B)/%.o,$(wildcard tools/render.c)) $(CLIENT_OBJ) $(B)/librg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/tests/%: tests/%.c $(TEST_HELP_OBJ) $(CLIENT_OBJ) $(B)/librg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(MODE_LDFLAGS) $(PKG_LIBS)
+
+# The suite of one MODE: builds everything, runs every test binary.
+test-suite: all $(TEST_BINS)
+	@REGIED=$(abspath $(BIN)/regied) REGIE=$(abspath $(BIN)/regie) tests/run.sh $(MODE) $(TEST_BINS)
+
+asan:
+	@$(MAKE) --no-print-directory MODE=asan test-suite
+
+fuzz: deps-check
+	@tools/fuzz.sh $(or $(FUZZ_SECONDS),60)
+
+test: deps
+	@rm -f build/results-*.txt
+	@$(MAKE) --no-print-directory MODE=release test-suite; r1=$$?; \
+	 $(MAKE) --no-print-directory MODE=asan test-suite; r2=$$?; \
+	 tools/fuzz.sh 20 >build/fuzz.log 2>&1; r3=$$?; \
+	 if [ $$r3 -eq 0 ]; then echo "PASS: fuzz-request-decoder" >> build/results-fuzz.txt; \
+	 else echo "FAIL: fuzz-request-decoder (see build/fuzz.log)" >> build/results-fuzz.txt; tail -20 build/fuzz.log; fi; \
+	 tests/summary.sh build/results-*.txt; r4=$$?; \
+	 [ $$r1 -eq 0 ] && [ $$r2 -eq 0 ] && [ $$r3 -eq 0 ] && [ $$r4 -eq 0 ]
+
+demo: deps all
+	@tools/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 bin/regied bin/regie $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf build bin

@@ -1,0 +1,310 @@
+/*
+ * codec.c - bounded msgpack decoding and encoding on top of msgpack-c.
+ *
+ * Why a pre-scan: msgpack-c allocates what a header announces before it has
+ * seen the elements, so a 10-byte message declaring a map of 0xdfdfdfdf
+ * entries asks for gigabytes.  scan() below checks the whole structure against
+ * the bytes actually present first.  Every element occupies at least one
+ * byte, so a count larger than the bytes left is a lie and is refused.
+ */
+#include "codec.h"
+
+#include <msgpack.h>
+#include <string.h>
+
+#include "errors.h"
+
+struct rg_doc {
+    msgpack_unpacked up;
+};
+
+typedef struct scan_state {
+    const uint8_t *p;
+    const uint8_t *end;
+    uint32_t nodes;
+    const char *why;
+} scan_state;
+
+static int need(scan_state *s, size_t n)
+{
+    if ((size_t)(s->end - s->p) < n) {
+        s->why = "truncated msgpack";
+        return -1;
+    }
+    return 0;
+}
+
+static uint64_t take_be(scan_state *s, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++) v = v << 8 | s->p[i];
+    s->p += n;
+    return v;
+}
+
+static int scan_value(scan_state *s, int depth);
+
+static int scan_items(scan_state *s, uint64_t count, int depth)
+{
+    if (depth >= RG_MAX_DEPTH) {
+        s->why = "msgpack nested too deeply";
+        return -1;
+    }
+    if (count > (uint64_t)(s->end - s->p)) {
+        s->why = "msgpack container declares more elements than the message holds";
+        return -1;
+    }
+    for (uint64_t i = 0; i < count; i++)
+        if (scan_value(s, depth + 1) < 0) return -1;
+    return 0;
+}
+
+static int skip_bytes(scan_state *s, uint64_t n)
+{
+    if (n > (uint64_t)(s->end - s->p)) {
+        s->why = "msgpack string or binary longer than the message";
+        return -1;
+    }
+    s->p += n;
+    return 0;
+}
+
+static int scan_value(scan_state *s, int depth)
+{
+    if (need(s, 1) < 0) return -1;
+    if (++s->nodes > RG_MAX_NODES) {
+        s->why = "msgpack message has too many values";
+        return -1;
+    }
+    uint8_t t = *s->p++;
+    if (t <= 0x7f || t >= 0xe0) return 0;                 /* fixint */
+    if (t >= 0x80 && t <= 0x8f) return scan_items(s, 2u * (t & 0x0f), depth);
+    if (t >= 0x90 && t <= 0x9f) return scan_items(s, t & 0x0f, depth);
+    if (t >= 0xa0 && t <= 0xbf) return skip_bytes(s, t & 0x1f);
+    switch (t) {
+    case 0xc0: case 0xc2: case 0xc3: return 0;
+    case 0xc4: case 0xd9: if (need(s, 1) < 0) return -1; return skip_bytes(s, take_be(s, 1));
+    case 0xc5: case 0xda: if (need(s, 2) < 0) return -1; return skip_bytes(s, take_be(s, 2));
+    case 0xc6: case 0xdb: if (need(s, 4) < 0) return -1; return skip_bytes(s, take_be(s, 4));
+    case 0xca: return skip_bytes(s, 4);
+    case 0xcb: return skip_bytes(s, 8);
+    case 0xcc: case 0xd0: return skip_bytes(s, 1);
+    case 0xcd: case 0xd1: return skip_bytes(s, 2);
+    case 0xce: case 0xd2: return skip_bytes(s, 4);
+    case 0xcf: case 0xd3: return skip_bytes(s, 8);
+    case 0xdc: if (need(s, 2) < 0) return -1; return scan_items(s, take_be(s, 2), depth);
+    case 0xdd: if (need(s, 4) < 0) return -1; return scan_items(s, take_be(s, 4), depth);
+    case 0xde: if (need(s, 2) < 0) return -1; return scan_items(s, 2 * take_be(s, 2), depth);
+    case 0xdf: if (need(s, 4) < 0) return -1; return scan_items(s, 2 * take_be(s, 4), depth);
+    default:
+        s->why = "msgpack ext types and reserved bytes are not accepted";
+        return -1;
+    }
+}
+
+int rg_doc_parse(rg_doc **out, const uint8_t *p, size_t n, const char **why)
+{
+    *out = NULL;
+    scan_state s = {p, p + n, 0, NULL};
+    if (n == 0) {
+        *why = "empty message";
+        return RG_EBADREQ;
+    }
+    if (scan_value(&s, 0) < 0) {
+        *why = s.why;
+        return RG_EBADREQ;
+    }
+    if (s.p != s.end) {
+        *why = "trailing bytes after the msgpack value";
+        return RG_EBADREQ;
+    }
+    rg_doc *d = rg_malloc(sizeof *d);
+    msgpack_unpacked_init(&d->up);
+    size_t off = 0;
+    msgpack_unpack_return r = msgpack_unpack_next(&d->up, (const char *)p, n, &off);
+    if (r != MSGPACK_UNPACK_SUCCESS || off != n) {
+        msgpack_unpacked_destroy(&d->up);
+        free(d);
+        *why = "malformed msgpack";
+        return RG_EBADREQ;
+    }
+    *out = d;
+    return 0;
+}
+
+void rg_doc_free(rg_doc *d)
+{
+    if (!d) return;
+    msgpack_unpacked_destroy(&d->up);
+    free(d);
+}
+
+const rg_val *rg_doc_root(const rg_doc *d) { return &d->up.data; }
+
+rg_vtype rg_val_type(const rg_val *v)
+{
+    if (!v) return RG_VNIL;
+    switch (v->type) {
+    case MSGPACK_OBJECT_NIL: return RG_VNIL;
+    case MSGPACK_OBJECT_BOOLEAN: return RG_VBOOL;
+    case MSGPACK_OBJECT_POSITIVE_INTEGER: return RG_VUINT;
+    case MSGPACK_OBJECT_NEGATIVE_INTEGER: return RG_VINT;
+    case MSGPACK_OBJECT_FLOAT32: case MSGPACK_OBJECT_FLOAT64: return RG_VFLOAT;
+    case MSGPACK_OBJECT_STR: return RG_VSTR;
+    case MSGPACK_OBJECT_BIN: return RG_VBIN;
+    case MSGPACK_OBJECT_ARRAY: return RG_VARRAY;
+    case MSGPACK_OBJECT_MAP: return RG_VMAP;
+    default: return RG_VOTHER;
+    }
+}
+
+const char *rg_vtype_name(rg_vtype t)
+{
+    static const char *names[] = {"nil", "bool", "uint", "int", "float", "str",
+                                  "bin", "array", "map", "other"};
+    return names[t];
+}
+
+bool rg_val_str(const rg_val *v, const char **p, uint32_t *n)
+{
+    if (!v || v->type != MSGPACK_OBJECT_STR) return false;
+    *p = v->via.str.ptr;
+    *n = v->via.str.size;
+    return true;
+}
+
+bool rg_val_bin(const rg_val *v, const uint8_t **p, uint32_t *n)
+{
+    if (!v || v->type != MSGPACK_OBJECT_BIN) return false;
+    *p = (const uint8_t *)v->via.bin.ptr;
+    *n = v->via.bin.size;
+    return true;
+}
+
+bool rg_val_uint(const rg_val *v, uint64_t *u)
+{
+    if (!v || v->type != MSGPACK_OBJECT_POSITIVE_INTEGER) return false;
+    *u = v->via.u64;
+    return true;
+}
+
+bool rg_val_bool(const rg_val *v, bool *b)
+{
+    if (!v || v->type != MSGPACK_OBJECT_BOOLEAN) return false;
+    *b = v->via.boolean;
+    return true;
+}
+
+bool rg_val_is_str(const rg_val *v, const char *s)
+{
+    const char *p;
+    uint32_t n;
+    if (!rg_val_str(v, &p, &n)) return false;
+    return strlen(s) == n && memcmp(p, s, n) == 0;
+}
+
+bool rg_val_strcpy(const rg_val *v, char *dst, size_t cap)
+{
+    const char *p;
+    uint32_t n;
+    if (!rg_val_str(v, &p, &n) || n >= cap || memchr(p, '\0', n)) return false;
+    memcpy(dst, p, n);
+    dst[n] = '\0';
+    return true;
+}
+
+uint32_t rg_map_size(const rg_val *m)
+{
+    return m && m->type == MSGPACK_OBJECT_MAP ? m->via.map.size : 0;
+}
+
+const rg_val *rg_map_key(const rg_val *m, uint32_t i) { return &m->via.map.ptr[i].key; }
+const rg_val *rg_map_value(const rg_val *m, uint32_t i) { return &m->via.map.ptr[i].val; }
+
+const rg_val *rg_map_get(const rg_val *m, const char *key)
+{
+    uint32_t n = rg_map_size(m);
+    size_t kl = strlen(key);
+    for (uint32_t i = 0; i < n; i++) {
+        const msgpack_object *k = &m->via.map.ptr[i].key;
+        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == kl &&
+            memcmp(k->via.str.ptr, key, kl) == 0)
+            return &m->via.map.ptr[i].val;
+    }
+    return NULL;
+}
+
+uint32_t rg_array_size(const rg_val *a)
+{
+    return a && a->type == MSGPACK_OBJECT_ARRAY ? a->via.array.size : 0;
+}
+
+const rg_val *rg_array_at(const rg_val *a, uint32_t i) { return &a->via.array.ptr[i]; }
+
+/* ---- writers ---- */
+
+static int buf_write(void *data, const char *p, size_t n)
+{
+    rg_buf_append(data, p, n);
+    return 0;
+}
+
+#define PACKER(b) msgpack_packer pk; msgpack_packer_init(&pk, (b), buf_write)
+
+void rg_w_map(rg_buf *b, uint32_t n) { PACKER(b); msgpack_pack_map(&pk, n); }
+void rg_w_array(rg_buf *b, uint32_t n) { PACKER(b); msgpack_pack_array(&pk, n); }
+void rg_w_uint(rg_buf *b, uint64_t u) { PACKER(b); msgpack_pack_uint64(&pk, u); }
+void rg_w_int(rg_buf *b, int64_t i) { PACKER(b); msgpack_pack_int64(&pk, i); }
+void rg_w_nil(rg_buf *b) { PACKER(b); msgpack_pack_nil(&pk); }
+void rg_w_val(rg_buf *b, const rg_val *v) { PACKER(b); msgpack_pack_object(&pk, *v); }
+
+void rg_w_bool(rg_buf *b, bool v)
+{
+    PACKER(b);
+    if (v) msgpack_pack_true(&pk); else msgpack_pack_false(&pk);
+}
+
+void rg_w_str(rg_buf *b, const char *s, size_t n)
+{
+    PACKER(b);
+    msgpack_pack_str(&pk, n);
+    msgpack_pack_str_body(&pk, s, n);
+}
+
+void rg_w_cstr(rg_buf *b, const char *s) { rg_w_str(b, s, strlen(s)); }
+
+void rg_w_bin(rg_buf *b, const void *p, size_t n)
+{
+    PACKER(b);
+    msgpack_pack_bin(&pk, n);
+    msgpack_pack_bin_body(&pk, p, n);
+}
+
+void rg_w_map32(rg_buf *b, uint32_t n)
+{
+    rg_buf_put_u8(b, 0xdf);
+    rg_buf_put_be32(b, n);
+}
+
+void rg_w_patch_map32(uint8_t *base, size_t off, uint32_t n)
+{
+    rg_be32_put(base + off + 1, n);
+}
+
+void rg_w_kstr(rg_buf *b, const char *key, const char *val)
+{
+    rg_w_cstr(b, key);
+    rg_w_cstr(b, val);
+}
+
+void rg_w_kuint(rg_buf *b, const char *key, uint64_t val)
+{
+    rg_w_cstr(b, key);
+    rg_w_uint(b, val);
+}
+
+void rg_w_kbool(rg_buf *b, const char *key, bool val)
+{
+    rg_w_cstr(b, key);
+    rg_w_bool(b, val);
+}

@@ -1,0 +1,47 @@
+/* crypto.c - SHA-256 chain links and tokens through libsodium. */
+#include "crypto.h"
+
+#include <sodium.h>
+
+#include "errors.h"
+
+int rg_crypto_init(void)
+{
+    return sodium_init() < 0 ? RG_ESTORAGE : 0;
+}
+
+void rg_sha256(uint8_t out[RG_HASH_LEN], const void *p, size_t n)
+{
+    crypto_hash_sha256(out, p, n);
+}
+
+void rg_chain_link(uint8_t out[RG_HASH_LEN], const uint8_t prev[RG_HASH_LEN],
+                   const void *body, size_t n)
+{
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, prev, RG_HASH_LEN);
+    crypto_hash_sha256_update(&st, body, n);
+    crypto_hash_sha256_final(&st, out);
+}
+
+void rg_random(void *p, size_t n) { randombytes_buf(p, n); }
+
+void rg_hex(char *out, const uint8_t *p, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[p[i] >> 4];
+        out[2 * i + 1] = digits[p[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+void rg_token_new(char out[RG_TOKEN_LEN + 1])
+{
+    uint8_t raw[32];
+    randombytes_buf(raw, sizeof raw);
+    out[0] = 'r'; out[1] = 'g'; out[2] = 't'; out[3] = '_';
+    rg_hex(out + 4, raw, sizeof raw);
+    sodium_memzero(raw, sizeof raw);
+}

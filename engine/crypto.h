@@ -1,0 +1,25 @@
+/*
+ * crypto.h - hashing and random tokens, on libsodium (never hand-written).
+ *
+ * The hash chain: link(n) = SHA-256(link(n-1) || body(n)), link(0) = 32 zero
+ * bytes.  Tokens are 32 random bytes shown once as 64 hex chars prefixed
+ * "rgt_"; only SHA-256(token) is ever stored.
+ */
+#ifndef RG_CRYPTO_H
+#define RG_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RG_HASH_LEN 32
+#define RG_TOKEN_LEN (4 + 64)  /* "rgt_" + hex, without the NUL */
+
+int rg_crypto_init(void);
+void rg_sha256(uint8_t out[RG_HASH_LEN], const void *p, size_t n);
+void rg_chain_link(uint8_t out[RG_HASH_LEN], const uint8_t prev[RG_HASH_LEN],
+                   const void *body, size_t n);
+void rg_token_new(char out[RG_TOKEN_LEN + 1]);
+void rg_random(void *p, size_t n);
+void rg_hex(char *out, const uint8_t *p, size_t n);   /* writes 2n chars and a NUL */
+
+#endif

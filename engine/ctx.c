@@ -1,0 +1,98 @@
+/* ctx.c - the handlers' face of a request; rules in ctx.h. */
+#include "ctx.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+#include "errors.h"
+
+void rg_ctx_init(rg_ctx *c, rg_engine *e)
+{
+    memset(c, 0, sizeof *c);
+    c->e = e;
+    c->now = rg_clock_now(&e->clock);
+}
+
+void rg_ctx_cleanup(rg_ctx *c)
+{
+    for (int i = 0; i < c->nevs; i++) rg_evb_free(&c->evs[i]);
+    rg_buf_free(&c->extra);
+    rg_buf_free(&c->stored);
+    for (size_t i = 0; i < c->nstaged; i++) {
+        free(c->staged[i].k);
+        free(c->staged[i].v);
+    }
+    free(c->staged);
+    if (c->created) rg_case_free(c->cs);   /* not adopted by the cache */
+}
+
+const rg_val *rg_ctx_data(rg_ctx *c) { return c->data; }
+const rg_val *rg_ctx_field(rg_ctx *c, const char *name) { return rg_map_get(c->data, name); }
+const rg_actor *rg_ctx_actor(rg_ctx *c) { return c->actor; }
+rg_case *rg_ctx_case(rg_ctx *c) { return c->cs; }
+rg_engine *rg_ctx_engine(rg_ctx *c) { return c->e; }
+uint64_t rg_ctx_now(rg_ctx *c) { return c->now; }
+
+int rg_ctx_fail(rg_ctx *c, int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->msg, sizeof c->msg, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+rg_evb *rg_ctx_emit(rg_ctx *c, const char *type)
+{
+    const rg_evdef *def = rg_event_find(type);
+    if (!def || c->nevs == RG_MAX_EVENTS_PER_CMD) {
+        /* A handler naming an event missing from schemas/events.c is a bug. */
+        fprintf(stderr, "regie: bug: cannot emit event %s\n", type);
+        abort();
+    }
+    rg_evb *ev = &c->evs[c->nevs++];
+    rg_evb_init(ev, def->type, def->version);
+    return ev;
+}
+
+rg_case *rg_ctx_create_case(rg_ctx *c)
+{
+    char id[RG_ID_MAX];
+    snprintf(id, sizeof id, "ZVH-%08llu", (unsigned long long)c->e->case_counter + 1);
+    c->cs = rg_case_new(id);
+    c->created = true;
+    return c->cs;
+}
+
+void rg_ctx_put(rg_ctx *c, rg_cf cf, const void *k, size_t kn, const void *v, size_t vn)
+{
+    if (c->nstaged == c->capstaged) {
+        c->capstaged = c->capstaged ? c->capstaged * 2 : 4;
+        c->staged = rg_realloc(c->staged, c->capstaged * sizeof *c->staged);
+    }
+    rg_staged *s = &c->staged[c->nstaged++];
+    s->cf = cf;
+    s->k = rg_malloc(kn);
+    memcpy(s->k, k, kn);
+    s->kn = kn;
+    s->v = rg_malloc(vn);
+    memcpy(s->v, v, vn);
+    s->vn = vn;
+}
+
+rg_buf *rg_ctx_reply_key(rg_ctx *c, const char *key)
+{
+    rg_w_cstr(&c->extra, key);
+    c->nextra++;
+    return &c->extra;
+}
+
+rg_buf *rg_ctx_stored_key(rg_ctx *c, const char *key)
+{
+    rg_w_cstr(&c->stored, key);
+    c->nstored++;
+    return &c->stored;
+}

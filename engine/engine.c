@@ -1,0 +1,429 @@
+/*
+ * engine.c - the request pipeline: bytes in, reply out.
+ *
+ *   parse (bounded) -> envelope -> op table -> token -> role -> req/idempotency
+ *   -> data schema -> case load + need-to-know -> expect -> handler
+ *   -> apply its events (seq, version, hash link, projection) into the open
+ *      commit -> reply waits for that commit to be durable (commit.c)
+ *
+ * Everything before the handler and the handler itself only read; the apply
+ * step cannot fail.  So a request either changes nothing or all it declared.
+ */
+#include "engine.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "access.h"
+#include "ctx.h"
+#include "engine_int.h"
+#include "errors.h"
+
+static void kick_cb(uv_check_t *h)
+{
+    rg_commit_kick(h->data);
+}
+
+int rg_engine_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
+{
+    *out = NULL;
+    if (rg_crypto_init() < 0) return RG_ESTORAGE;
+    if (mkdir(o->dir, 0700) < 0 && errno != EEXIST) {
+        fprintf(stderr, "regie: cannot create %s: %s\n", o->dir, strerror(errno));
+        return RG_ESTORAGE;
+    }
+    rg_engine *e = rg_calloc(1, sizeof *e);
+    e->loop = loop;
+    e->clock = o->clock;
+    int rc = rg_log_open(&e->log, o->dir);
+    if (rc < 0) {
+        free(e);
+        return rc;
+    }
+    rc = rg_store_load(e);
+    if (rc < 0) {
+        rg_store_unload(e);
+        rg_log_close(e->log);
+        free(e);
+        return rc;
+    }
+    e->open = rg_commit_new(e);
+    uv_check_init(loop, &e->kick);
+    e->kick.data = e;
+    uv_check_start(&e->kick, kick_cb);
+    uv_unref((uv_handle_t *)&e->kick);
+    *out = e;
+    return 0;
+}
+
+bool rg_engine_busy(const rg_engine *e)
+{
+    return e->inflight || e->open->nwrites > 0;
+}
+
+static void closed_cb(uv_handle_t *h)
+{
+    rg_engine *e = h->data;
+    rg_commit_free(e->open);
+    rg_store_unload(e);
+    rg_log_close(e->log);
+    free(e);
+}
+
+void rg_engine_close(rg_engine *e)
+{
+    e->closing = true;
+    uv_check_stop(&e->kick);
+    uv_close((uv_handle_t *)&e->kick, closed_cb);
+}
+
+void rg_engine_set_notify(rg_engine *e, rg_notify_fn fn, void *ud)
+{
+    e->notify = fn;
+    e->notify_ud = ud;
+}
+
+rg_log *rg_engine_log(rg_engine *e) { return e->log; }
+uint64_t rg_engine_count(rg_engine *e, int state) { return e->counts[state]; }
+uint64_t rg_engine_head(rg_engine *e) { return e->head_seq; }
+
+/* ---- replies ---- */
+
+static void respond(rg_engine *e, rg_reply_fn fn, void *ud, const uint8_t *p, size_t n)
+{
+    rg_commit *t = rg_commit_newest(e);
+    if (t) rg_commit_add_waiter(t, fn, ud, p, n);
+    else fn(ud, p, n);
+}
+
+static void error_reply(rg_buf *out, int err, const char *msg)
+{
+    rg_buf_reset(out);
+    rg_w_map(out, 3);
+    rg_w_kbool(out, "ok", false);
+    rg_w_kstr(out, "error", rg_strerror(err));
+    rg_w_kstr(out, "message", msg);
+}
+
+/* ---- the envelope ---- */
+
+static const char *const envelope_keys[] = {"op", "token", "req", "case", "expect", "data", NULL};
+
+static int check_envelope(rg_ctx *c, const rg_val *root)
+{
+    if (rg_val_type(root) != RG_VMAP)
+        return rg_ctx_fail(c, RG_EBADREQ, "the request must be a msgpack map, not %s",
+                           rg_vtype_name(rg_val_type(root)));
+    for (uint32_t i = 0; i < rg_map_size(root); i++) {
+        const char *k;
+        uint32_t kn;
+        if (!rg_val_str(rg_map_key(root, i), &k, &kn))
+            return rg_ctx_fail(c, RG_EBADREQ, "request keys must be strings");
+        int known = 0;
+        for (const char *const *ek = envelope_keys; *ek; ek++)
+            if (strlen(*ek) == kn && memcmp(*ek, k, kn) == 0) known = 1;
+        if (!known)
+            return rg_ctx_fail(c, RG_EBADREQ, "unknown field %.*s", (int)(kn > 64 ? 64 : kn), k);
+        for (uint32_t j = 0; j < i; j++) {
+            const char *k2;
+            uint32_t kn2;
+            if (rg_val_str(rg_map_key(root, j), &k2, &kn2) && kn2 == kn && memcmp(k, k2, kn) == 0)
+                return rg_ctx_fail(c, RG_EBADREQ, "field %.*s given twice", (int)kn, k);
+        }
+    }
+    return 0;
+}
+
+static int authenticate(rg_ctx *c, const rg_val *root)
+{
+    const rg_val *tok = rg_map_get(root, "token");
+    const char *p;
+    uint32_t n;
+    if (!tok) return rg_ctx_fail(c, RG_EUNAUTH, "no token: every operation needs one");
+    if (!rg_val_str(tok, &p, &n)) return rg_ctx_fail(c, RG_EBADREQ, "token must be a string");
+    uint8_t h[RG_HASH_LEN];
+    rg_sha256(h, p, n);
+    c->actor = rg_hmap_get(&c->e->tokens, h, RG_HASH_LEN);
+    if (!c->actor) return rg_ctx_fail(c, RG_EUNAUTH, "unknown or revoked token");
+    return 0;
+}
+
+/* The idempotency key "actor\0req" (NUL inside; length returned). */
+static size_t idem_key(char *dst, const rg_actor *a, const char *req, uint32_t rn)
+{
+    size_t an = strlen(a->id);
+    memcpy(dst, a->id, an + 1);
+    memcpy(dst + an + 1, req, rn);
+    dst[an + 1 + rn] = '\0';
+    return an + 1 + rn;
+}
+
+/* 1 when the request repeats an earlier one and was answered; 0 to go on. */
+static int idempotent_replay(rg_ctx *c, const char *key, size_t kn, rg_reply_fn fn, void *ud)
+{
+    rg_engine *e = c->e;
+    rg_idem_pending *ip = rg_hmap_get(&e->idem_pending, key, kn);
+    if (ip) {
+        rg_commit_add_waiter(ip->commit, fn, ud, ip->reply, ip->len);
+        return 1;
+    }
+    rg_buf v = RG_BUF_INIT;
+    int rc = rg_log_get(e->log, RG_CF_IDEM, key, kn, &v);
+    if (rc == RG_ENOTFOUND) return 0;
+    if (rc < 0) {
+        rg_buf_free(&v);
+        return rg_ctx_fail(c, RG_ESTORAGE, "reading the idempotency record failed");
+    }
+    respond(e, fn, ud, v.data, v.len);
+    rg_buf_free(&v);
+    return 1;
+}
+
+/* ---- applying a successful change ---- */
+
+static void stream_key(uint8_t *k, size_t *kn, const char *case_id, uint32_t v)
+{
+    size_t n = strlen(case_id);
+    memcpy(k, case_id, n);
+    k[n] = 0;
+    rg_be32_put(k + n + 1, v);
+    *kn = n + 5;
+}
+
+static void add_pending_event(rg_commit *t, uint64_t seq, uint64_t at, const char *case_id,
+                              const char *type, const rg_buf *rec)
+{
+    if (t->nevents == t->capevents) {
+        t->capevents = t->capevents ? t->capevents * 2 : 16;
+        t->events = rg_realloc(t->events, t->capevents * sizeof *t->events);
+    }
+    rg_pending_event *pe = &t->events[t->nevents++];
+    pe->seq = seq;
+    pe->at = at;
+    snprintf(pe->case_id, sizeof pe->case_id, "%s", case_id);
+    pe->type = type;
+    pe->record = rg_malloc(rec->len);
+    memcpy(pe->record, rec->data, rec->len);
+    pe->len = rec->len;
+}
+
+static void apply_event(rg_ctx *c, rg_evb *ev, uint64_t seq, rg_buf *rec)
+{
+    rg_buf data = RG_BUF_INIT;
+    rg_evb_data(ev, &data);
+    rg_doc *d;
+    const char *why;
+    int rc = rg_doc_parse(&d, data.data, data.len, &why);
+    if (rc == 0) {
+        rg_event_view view = {seq, c->cs->version + 1, c->now, ev->type, c->actor, rg_doc_root(d)};
+        rc = rg_case_apply(c->cs, &view);
+        rg_doc_free(d);
+    }
+    rg_buf_free(&data);
+    if (rc < 0) {
+        /* The handler emitted an event its own apply refuses: a bug, and
+         * going on would store an event the projection does not reflect. */
+        fprintf(stderr, "regie: bug: event %s does not apply to %s\n", ev->type, c->cs->id);
+        abort();
+    }
+    (void)rec;
+}
+
+/* {ok: true, [case, version, seq, events,] extra...} */
+static void write_reply(rg_buf *out, const rg_case *cs, uint64_t seq, int nevs,
+                        const rg_buf *events, const rg_buf *extra, uint32_t nextra)
+{
+    rg_w_map(out, 1 + (cs ? 4 : 0) + nextra);
+    rg_w_kbool(out, "ok", true);
+    if (cs) {
+        rg_w_kstr(out, "case", cs->id);
+        rg_w_kuint(out, "version", cs->version);
+        rg_w_kuint(out, "seq", seq);
+        rg_w_cstr(out, "events");
+        rg_w_array(out, (uint32_t)nevs);
+        rg_buf_append(out, events->data, events->len);
+    }
+    rg_buf_append(out, extra->data, extra->len);
+}
+
+static void commit_request(rg_ctx *c, const char *ikey, size_t ikn, rg_buf *reply)
+{
+    rg_engine *e = c->e;
+    rg_commit *t = e->open;
+    rg_buf rec = RG_BUF_INIT, events = RG_BUF_INIT;
+    int old_state = c->cs ? c->cs->state : -1;
+    uint64_t seq = 0;
+    for (int i = 0; i < c->nevs; i++) {
+        rg_evb *ev = &c->evs[i];
+        seq = ++e->head_seq;
+        uint32_t v = c->cs->version + 1;
+        rg_record_build(&rec, e->head_link, seq, c->cs->id, v, c->now, c->actor, ev);
+        memcpy(e->head_link, rec.data, RG_HASH_LEN);
+        uint8_t sk[8];
+        rg_be64_put(sk, seq);
+        rg_batch_put(t->batch, RG_CF_EVENTS, sk, 8, rec.data, rec.len);
+        uint8_t key[RG_ID_MAX + 5];
+        size_t kn;
+        stream_key(key, &kn, c->cs->id, v);
+        rg_batch_put(t->batch, RG_CF_STREAM, key, kn, sk, 8);
+        apply_event(c, ev, seq, &rec);
+        add_pending_event(t, seq, c->now, c->cs->id, ev->type, &rec);
+        rg_record r;
+        rg_record_parse(rec.data, rec.len, &r);
+        rg_record_render(&events, &r, rg_access_subject(c->actor, c->cs));
+    }
+    if (c->cs) {
+        if (c->created) {
+            rg_hmap_put(&e->cases, c->cs->id, strlen(c->cs->id), c->cs);
+            c->created = false;                  /* the cache owns it now */
+            e->case_counter++;
+        }
+        if (old_state != c->cs->state) {
+            if (old_state >= 0) e->counts[old_state]--;
+            e->counts[c->cs->state]++;
+        }
+        rg_buf proj = RG_BUF_INIT;
+        rg_case_encode(c->cs, &proj);
+        rg_batch_put(t->batch, RG_CF_CASES, c->cs->id, strlen(c->cs->id), proj.data, proj.len);
+        rg_buf_free(&proj);
+    }
+    for (size_t i = 0; i < c->nstaged; i++) {
+        rg_staged *s = &c->staged[i];
+        rg_batch_put(t->batch, s->cf, s->k, s->kn, s->v, s->vn);
+    }
+
+    /* The reply, and the copy kept for idempotent retries: the same bytes,
+     * except that an RG_OP_SECRET op's secret is left out of the copy. */
+    write_reply(reply, c->nevs ? c->cs : NULL, seq, c->nevs, &events, &c->extra, c->nextra);
+    rg_buf stored = RG_BUF_INIT;
+    const rg_buf *keep = reply;
+    if (c->op->flags & RG_OP_SECRET) {
+        write_reply(&stored, c->nevs ? c->cs : NULL, seq, c->nevs, &events, &c->stored, c->nstored);
+        keep = &stored;
+    }
+    rg_batch_put(t->batch, RG_CF_IDEM, ikey, ikn, keep->data, keep->len);
+    rg_idem_pending *ip = rg_malloc(sizeof *ip);
+    ip->commit = t;
+    ip->reply = rg_malloc(keep->len);
+    memcpy(ip->reply, keep->data, keep->len);
+    ip->len = keep->len;
+    rg_hmap_put(&e->idem_pending, ikey, ikn, ip);
+    if (t->nidem == t->capidem) {
+        t->capidem = t->capidem ? t->capidem * 2 : 16;
+        t->idem_keys = rg_realloc(t->idem_keys, t->capidem * sizeof *t->idem_keys);
+    }
+    t->idem_keys[t->nidem] = rg_malloc(ikn + 1);
+    memcpy(t->idem_keys[t->nidem], ikey, ikn + 1);
+    t->nidem++;
+    t->nwrites++;
+    rg_buf_free(&stored);
+    rg_buf_free(&rec);
+    rg_buf_free(&events);
+}
+
+/* ---- the pipeline ---- */
+
+static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn fn, void *ud,
+               char *ikey, size_t *ikn, int *answered)
+{
+    rg_engine *e = c->e;
+    const char *why;
+    *answered = 0;
+    if (e->failed) return rg_ctx_fail(c, RG_ESTORAGE, "storage is unusable; see the engine log");
+    if (n > RG_MAX_REQUEST)
+        return rg_ctx_fail(c, RG_EBADREQ, "request of %zu bytes is larger than %u", n, RG_MAX_REQUEST);
+    if (rg_doc_parse(doc, p, n, &why) < 0)
+        return rg_ctx_fail(c, RG_EBADREQ, "not a valid msgpack message: %s", why);
+    const rg_val *root = rg_doc_root(*doc);
+    int rc = check_envelope(c, root);
+    if (rc < 0) return rc;
+    c->req = root;
+
+    const char *opn;
+    uint32_t opl;
+    const rg_val *opv = rg_map_get(root, "op");
+    if (!opv) return rg_ctx_fail(c, RG_EBADREQ, "op: required field missing");
+    if (!rg_val_str(opv, &opn, &opl)) return rg_ctx_fail(c, RG_EBADREQ, "op must be a string");
+    c->op = rg_op_find(opn, opl);
+    if (!c->op)
+        return rg_ctx_fail(c, RG_EUNKNOWNOP, "unknown operation %.*s", (int)(opl > 64 ? 64 : opl), opn);
+    if ((rc = authenticate(c, root)) < 0) return rc;
+    if (!(c->op->roles & (1u << c->actor->role)))
+        return rg_ctx_fail(c, RG_EFORBIDDEN, "a %s may not %s", rg_role_name(c->actor->role),
+                           c->op->name);
+
+    if (c->op->flags & RG_OP_MUTATES) {
+        const char *rq;
+        uint32_t rn;
+        const rg_val *reqv = rg_map_get(root, "req");
+        if (!reqv) return rg_ctx_fail(c, RG_EBADREQ, "req: required for %s", c->op->name);
+        if (!rg_val_str(reqv, &rq, &rn) || rn == 0 || rn > RG_REQ_ID_MAX || memchr(rq, 0, rn))
+            return rg_ctx_fail(c, RG_EBADREQ, "req must be a string of 1..%d bytes", RG_REQ_ID_MAX);
+        *ikn = idem_key(ikey, c->actor, rq, rn);
+        rc = idempotent_replay(c, ikey, *ikn, fn, ud);
+        if (rc < 0) return rc;
+        if (rc == 1) {
+            *answered = 1;
+            return 0;
+        }
+    } else if (rg_map_get(root, "req") && rg_val_type(rg_map_get(root, "req")) != RG_VSTR) {
+        return rg_ctx_fail(c, RG_EBADREQ, "req must be a string");
+    }
+
+    c->data = rg_map_get(root, "data");
+    if ((rc = rg_schema_check(c->op->fields, c->data, c->msg, sizeof c->msg)) < 0) return rc;
+
+    const rg_val *expv = rg_map_get(root, "expect");
+    uint64_t expect = 0;
+    if (expv && !rg_val_uint(expv, &expect))
+        return rg_ctx_fail(c, RG_EBADREQ, "expect must be a non-negative integer");
+
+    if (c->op->flags & RG_OP_CASE) {
+        char id[RG_ID_MAX];
+        const rg_val *cv = rg_map_get(root, "case");
+        if (!cv) return rg_ctx_fail(c, RG_EBADREQ, "case: required for %s", c->op->name);
+        if (!rg_val_strcpy(cv, id, sizeof id) || !id[0])
+            return rg_ctx_fail(c, RG_EBADREQ, "case must be a string of 1..%d bytes", RG_ID_MAX - 1);
+        rc = rg_store_case(e, id, &c->cs);
+        if (rc == RG_ENOTFOUND) return rg_ctx_fail(c, RG_ENOTFOUND, "no case %s", id);
+        if (rc < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading case %s failed", id);
+        if (rg_access_read(c->actor, c->cs) < 0)
+            return rg_ctx_fail(c, RG_EFORBIDDEN, "you may not see case %s", id);
+        if (expv && expect != c->cs->version)
+            return rg_ctx_fail(c, RG_ECONFLICT, "case %s is at version %u, not %llu", id,
+                               c->cs->version, (unsigned long long)expect);
+    } else if (rg_map_get(root, "case")) {
+        return rg_ctx_fail(c, RG_EBADREQ, "case: %s takes no case", c->op->name);
+    }
+    return c->op->fn(c);
+}
+
+void rg_engine_submit(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, void *ud)
+{
+    rg_ctx c;
+    rg_ctx_init(&c, e);
+    rg_doc *doc = NULL;
+    rg_buf reply = RG_BUF_INIT;
+    char ikey[RG_ID_MAX + RG_REQ_ID_MAX + 2];
+    size_t ikn = 0;
+    int answered;
+    int rc = run(&c, p, n, &doc, fn, ud, ikey, &ikn, &answered);
+    if (rc < 0) {
+        error_reply(&reply, rc, c.msg[0] ? c.msg : rg_strerror(rc));
+        respond(e, fn, ud, reply.data, reply.len);
+    } else if (!answered && (c.op->flags & RG_OP_MUTATES)) {
+        commit_request(&c, ikey, ikn, &reply);
+        rg_commit_add_waiter(e->open, fn, ud, reply.data, reply.len);
+    } else if (!answered) {
+        write_reply(&reply, NULL, 0, 0, NULL, &c.extra, c.nextra);
+        respond(e, fn, ud, reply.data, reply.len);
+    }
+    rg_buf_free(&reply);
+    rg_ctx_cleanup(&c);
+    rg_doc_free(doc);
+}

@@ -1,0 +1,59 @@
+/*
+ * engine.h - the engine: takes a request (msgpack bytes), answers it, and
+ * makes what it changed durable before the answer leaves.
+ *
+ * The engine knows nothing of sockets: the server (server.c) feeds it bytes
+ * and sends what comes back; tests can drive it directly on a loop of their
+ * own.  Several engines may live in one process (no global state).
+ *
+ * Threads: every function here is called on the loop thread.
+ */
+#ifndef RG_ENGINE_H
+#define RG_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "clock.h"
+
+typedef struct rg_engine rg_engine;
+struct rg_log;
+
+/* A reply, called on the loop thread once the reply may be sent: after every
+ * change it reports, and everything it read, is durable.  The bytes are
+ * borrowed for the duration of the call. */
+typedef void (*rg_reply_fn)(void *ud, const uint8_t *p, size_t n);
+
+/* A durable event, for notifications (no personal data is passed). */
+typedef struct rg_notice {
+    uint64_t seq;
+    uint64_t at;
+    const char *case_id;
+    const char *type;
+} rg_notice;
+typedef void (*rg_notify_fn)(void *ud, const rg_notice *n);
+
+typedef struct rg_engine_opts {
+    const char *dir;          /* data directory (created if missing) */
+    rg_clock clock;
+} rg_engine_opts;
+
+int rg_engine_open(rg_engine **out /* OUT */, uv_loop_t *loop, const rg_engine_opts *o);
+/* Start closing: the caller must first wait for rg_engine_busy() to turn
+ * false, then call this and run the loop until it returns. */
+void rg_engine_close(rg_engine *e);
+bool rg_engine_busy(const rg_engine *e);
+
+void rg_engine_submit(rg_engine *e, const uint8_t *req, size_t n, rg_reply_fn fn, void *ud);
+void rg_engine_set_notify(rg_engine *e, rg_notify_fn fn, void *ud);
+
+/* Write DIR/admin.token (0600) with a new admin token if the file does not
+ * exist.  The admin actor is made durable before the file appears, so a
+ * crash in between only means a new token next start. */
+int rg_engine_ensure_admin(rg_engine *e, const char *dir);
+
+struct rg_log *rg_engine_log(rg_engine *e);   /* for tests: fault injection */
+
+#endif

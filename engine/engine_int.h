@@ -1,0 +1,146 @@
+/*
+ * engine_int.h - the engine's insides, shared by engine.c (the request
+ * pipeline), commit.c (group commit), store.c (loading state) and ctx.c (the
+ * handlers' face).  Nothing outside engine/ includes this.
+ *
+ * Threads: everything here belongs to the loop thread, except the batch of
+ * the commit in flight, which the writer (a libuv threadpool worker) reads
+ * while it writes it.
+ */
+#ifndef RG_ENGINE_INT_H
+#define RG_ENGINE_INT_H
+
+#include <uv.h>
+
+#include "case.h"
+#include "clock.h"
+#include "engine.h"
+#include "event.h"
+#include "hmap.h"
+#include "log.h"
+#include "schema.h"
+
+#define RG_MAX_REQUEST (1u << 20)     /* larger requests are bad_request */
+#define RG_MAX_EVENTS_PER_CMD 8
+#define RG_REQ_ID_MAX 128
+
+/* A reply waiting for its commit to be durable. */
+typedef struct rg_waiter {
+    rg_reply_fn fn;
+    void *ud;
+    uint8_t *bytes;
+    size_t len;
+} rg_waiter;
+
+/* An event of a commit not yet durable: read-your-writes for case.history and
+ * the notice to publish once durable. */
+typedef struct rg_pending_event {
+    uint64_t seq;
+    uint64_t at;
+    char case_id[RG_ID_MAX];
+    const char *type;         /* static, from the event table */
+    uint8_t *record;
+    size_t len;
+} rg_pending_event;
+
+/* One group commit: everything written by the commands gathered while the
+ * previous commit was being synced. */
+typedef struct rg_commit {
+    rg_engine *e;
+    rg_batch *batch;
+    size_t nwrites;           /* commands that wrote into batch */
+    rg_waiter *waiters;
+    size_t nwaiters, capwaiters;
+    rg_pending_event *events;
+    size_t nevents, capevents;
+    char **idem_keys;         /* keys in e->idem_pending owned by this commit */
+    size_t nidem, capidem;
+    int status;
+    uv_work_t work;
+} rg_commit;
+
+/* An idempotency record not yet durable. */
+typedef struct rg_idem_pending {
+    rg_commit *commit;
+    uint8_t *reply;
+    size_t len;
+} rg_idem_pending;
+
+struct rg_engine {
+    uv_loop_t *loop;
+    rg_log *log;
+    rg_clock clock;
+    uv_check_t kick;          /* submits the open commit after each loop turn */
+    bool closing;
+    bool failed;              /* storage unusable: every request fails */
+
+    /* State, including what is not yet durable (see commit.c for reset). */
+    uint64_t head_seq;
+    uint8_t head_link[RG_HASH_LEN];
+    uint64_t case_counter;
+    uint64_t counts[RG_NSTATES];
+    rg_hmap cases;            /* case id -> rg_case* (cache, owns) */
+    rg_hmap actors;           /* actor id -> rg_actor* (owns) */
+    rg_hmap tokens;           /* token hash -> rg_actor* (borrows) */
+    rg_hmap idem_pending;     /* actor 0 req -> rg_idem_pending* (owns) */
+
+    rg_commit *open;          /* being filled; never NULL */
+    rg_commit *inflight;      /* being synced by the writer, or NULL */
+
+    rg_notify_fn notify;
+    void *notify_ud;
+
+    uint64_t stat_commits;
+    uint64_t stat_committed_cmds;
+};
+
+/* commit.c */
+rg_commit *rg_commit_new(rg_engine *e);
+void rg_commit_free(rg_commit *t);
+void rg_commit_add_waiter(rg_commit *t, rg_reply_fn fn, void *ud, const uint8_t *p, size_t n);
+void rg_commit_kick(rg_engine *e);
+/* Where a reply must wait so that it reports only durable state: the newest
+ * commit holding writes, or NULL when nothing is pending. */
+rg_commit *rg_commit_newest(rg_engine *e);
+
+/* store.c: loading and resetting the in-memory state from the log */
+int rg_store_load(rg_engine *e);
+void rg_store_unload(rg_engine *e);
+int rg_store_case(rg_engine *e, const char *id, rg_case **out /* OUT */);
+void rg_store_put_meta(rg_engine *e, rg_batch *b);
+void rg_store_put_actor(rg_batch *b, const rg_actor *a);
+
+#endif
+
+/* ---- the per-request context (handlers see it through ctx.h) ---- */
+
+typedef struct rg_staged {
+    rg_cf cf;
+    uint8_t *k;
+    size_t kn;
+    uint8_t *v;
+    size_t vn;
+} rg_staged;
+
+struct rg_ctx {
+    rg_engine *e;
+    const rg_opdef *op;
+    const rg_actor *actor;
+    const rg_val *req;
+    const rg_val *data;
+    rg_case *cs;
+    bool created;             /* cs was made by rg_ctx_create_case */
+    rg_evb evs[RG_MAX_EVENTS_PER_CMD];
+    int nevs;
+    rg_buf extra;             /* extra reply key/value pairs */
+    uint32_t nextra;
+    rg_buf stored;            /* RG_OP_SECRET: the stored copy's extra pairs */
+    uint32_t nstored;
+    rg_staged *staged;
+    size_t nstaged, capstaged;
+    uint64_t now;
+    char msg[512];
+};
+
+void rg_ctx_init(rg_ctx *c, rg_engine *e);
+void rg_ctx_cleanup(rg_ctx *c);

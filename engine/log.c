@@ -1,0 +1,177 @@
+/*
+ * log.c - RocksDB behind the rg_log face.  Errors come back from RocksDB as a
+ * malloc'd string in errptr; each is logged here once, freed, and turned into
+ * RG_ESTORAGE.
+ */
+#include "log.h"
+
+#include <rocksdb/c.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+
+struct rg_log {
+    rocksdb_t *db;
+    rocksdb_options_t *opts;
+    rocksdb_writeoptions_t *wsync;
+    rocksdb_writeoptions_t *wnosync;
+    rocksdb_readoptions_t *ropts;
+    rocksdb_column_family_handle_t *cf[RG_CF_COUNT];
+    atomic_uint_fast64_t fail_at;   /* fault injection, see log.h */
+};
+
+struct rg_batch {
+    rocksdb_writebatch_t *wb;
+    rg_log *log;        /* whose column family handles the puts name */
+    size_t bytes;
+};
+
+struct rg_iter {
+    rocksdb_iterator_t *it;
+};
+
+static const char *cf_names[RG_CF_COUNT] = {
+#define RG_CF_NAME(name, str) str,
+    RG_CF_MAP(RG_CF_NAME)
+#undef RG_CF_NAME
+};
+
+static int check(char *err, const char *what)
+{
+    if (!err) return 0;
+    fprintf(stderr, "regie: rocksdb %s: %s\n", what, err);
+    free(err);
+    return RG_ESTORAGE;
+}
+
+int rg_log_open(rg_log **out, const char *dir)
+{
+    *out = NULL;
+    rg_log *log = rg_calloc(1, sizeof *log);
+    log->opts = rocksdb_options_create();
+    rocksdb_options_set_create_if_missing(log->opts, 1);
+    rocksdb_options_set_create_missing_column_families(log->opts, 1);
+    rocksdb_options_increase_parallelism(log->opts, 2);
+    rocksdb_options_set_max_background_jobs(log->opts, 2);
+    const rocksdb_options_t *cfopts[RG_CF_COUNT];
+    for (int i = 0; i < RG_CF_COUNT; i++) cfopts[i] = log->opts;
+    char *err = NULL;
+    log->db = rocksdb_open_column_families(log->opts, dir, RG_CF_COUNT, cf_names, cfopts,
+                                           log->cf, &err);
+    if (check(err, "open") < 0) {
+        rocksdb_options_destroy(log->opts);
+        free(log);
+        return RG_ESTORAGE;
+    }
+    log->wsync = rocksdb_writeoptions_create();
+    rocksdb_writeoptions_set_sync(log->wsync, 1);
+    log->wnosync = rocksdb_writeoptions_create();
+    log->ropts = rocksdb_readoptions_create();
+    *out = log;
+    return 0;
+}
+
+void rg_log_close(rg_log *log)
+{
+    if (!log) return;
+    for (int i = 0; i < RG_CF_COUNT; i++) rocksdb_column_family_handle_destroy(log->cf[i]);
+    rocksdb_close(log->db);
+    rocksdb_writeoptions_destroy(log->wsync);
+    rocksdb_writeoptions_destroy(log->wnosync);
+    rocksdb_readoptions_destroy(log->ropts);
+    rocksdb_options_destroy(log->opts);
+    free(log);
+}
+
+int rg_log_get(rg_log *log, rg_cf cf, const void *k, size_t kn, rg_buf *out)
+{
+    char *err = NULL;
+    size_t vn = 0;
+    char *v = rocksdb_get_cf(log->db, log->ropts, log->cf[cf], k, kn, &vn, &err);
+    if (check(err, "get") < 0) return RG_ESTORAGE;
+    if (!v) return RG_ENOTFOUND;
+    rg_buf_append(out, v, vn);
+    rocksdb_free(v);
+    return 0;
+}
+
+void rg_log_fail_write(rg_log *log, uint64_t nth) { atomic_store(&log->fail_at, nth); }
+
+int rg_log_write(rg_log *log, rg_batch *b, bool sync)
+{
+    uint64_t at = atomic_load(&log->fail_at);
+    if (at) {
+        if (at == 1) {
+            atomic_store(&log->fail_at, 0);
+            fprintf(stderr, "regie: injected write fault\n");
+            return RG_ESTORAGE;
+        }
+        atomic_store(&log->fail_at, at - 1);
+    }
+    char *err = NULL;
+    rocksdb_write(log->db, sync ? log->wsync : log->wnosync, b->wb, &err);
+    return check(err, "write");
+}
+
+rg_batch *rg_batch_new(rg_log *log)
+{
+    rg_batch *b = rg_calloc(1, sizeof *b);
+    b->wb = rocksdb_writebatch_create();
+    b->log = log;
+    return b;
+}
+
+void rg_batch_free(rg_batch *b)
+{
+    if (!b) return;
+    rocksdb_writebatch_destroy(b->wb);
+    free(b);
+}
+
+void rg_batch_put(rg_batch *b, rg_cf cf, const void *k, size_t kn, const void *v, size_t vn)
+{
+    rocksdb_writebatch_put_cf(b->wb, b->log->cf[cf], k, kn, v, vn);
+    b->bytes += kn + vn;
+}
+
+void rg_batch_del(rg_batch *b, rg_cf cf, const void *k, size_t kn)
+{
+    rocksdb_writebatch_delete_cf(b->wb, b->log->cf[cf], k, kn);
+    b->bytes += kn;
+}
+
+size_t rg_batch_count(const rg_batch *b) { return (size_t)rocksdb_writebatch_count(b->wb); }
+size_t rg_batch_bytes(const rg_batch *b) { return b->bytes; }
+
+rg_iter *rg_iter_new(rg_log *log, rg_cf cf)
+{
+    rg_iter *it = rg_malloc(sizeof *it);
+    it->it = rocksdb_create_iterator_cf(log->db, log->ropts, log->cf[cf]);
+    return it;
+}
+
+void rg_iter_seek(rg_iter *it, const void *k, size_t kn) { rocksdb_iter_seek(it->it, k, kn); }
+void rg_iter_seek_first(rg_iter *it) { rocksdb_iter_seek_to_first(it->it); }
+void rg_iter_seek_last(rg_iter *it) { rocksdb_iter_seek_to_last(it->it); }
+bool rg_iter_valid(rg_iter *it) { return rocksdb_iter_valid(it->it); }
+void rg_iter_next(rg_iter *it) { rocksdb_iter_next(it->it); }
+
+const uint8_t *rg_iter_key(rg_iter *it, size_t *n)
+{
+    return (const uint8_t *)rocksdb_iter_key(it->it, n);
+}
+
+const uint8_t *rg_iter_value(rg_iter *it, size_t *n)
+{
+    return (const uint8_t *)rocksdb_iter_value(it->it, n);
+}
+
+void rg_iter_free(rg_iter *it)
+{
+    if (!it) return;
+    rocksdb_iter_destroy(it->it);
+    free(it);
+}

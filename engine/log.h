@@ -1,0 +1,77 @@
+/*
+ * log.h - the durable store: RocksDB, opened and touched by this module only.
+ *
+ * Column families and key formats (ARCHITECTURE.md has the full table):
+ *   events    be64(seq)                          -> event record (event.h)
+ *   stream    case_id 0x00 be32(version)         -> be64(seq)
+ *   cases     case_id                            -> case projection (msgpack)
+ *   deadlines be64(due_ms) case_id 0x00 norm     -> deadline (msgpack)
+ *   idem      actor_id 0x00 req                  -> first reply (msgpack)
+ *   actors    actor_id                           -> actor (msgpack)
+ *   meta      name                               -> engine counters
+ *
+ * Every change the engine makes goes through one rg_batch written atomically
+ * by rg_log_write: a crash leaves all of a batch or none of it.
+ *
+ * Threads: rg_log_write may be called from the writer thread while the loop
+ * thread reads (RocksDB is thread-safe for that); batches themselves are owned
+ * by one thread at a time.
+ */
+#ifndef RG_LOG_H
+#define RG_LOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+/* "default" is required by RocksDB and holds nothing of ours. */
+#define RG_CF_MAP(X) \
+    X(DEFAULT, "default") X(EVENTS, "events") X(STREAM, "stream") X(CASES, "cases") \
+    X(DEADLINES, "deadlines") X(IDEM, "idem") X(ACTORS, "actors") X(META, "meta")
+
+typedef enum {
+#define RG_CF_ENUM(name, str) RG_CF_##name,
+    RG_CF_MAP(RG_CF_ENUM)
+#undef RG_CF_ENUM
+    RG_CF_COUNT
+} rg_cf;
+
+typedef struct rg_log rg_log;
+typedef struct rg_batch rg_batch;
+typedef struct rg_iter rg_iter;
+
+int rg_log_open(rg_log **out /* OUT */, const char *dir);
+void rg_log_close(rg_log *log);
+
+/* Read one key.  RG_ENOTFOUND when absent; the value is appended to *out. */
+int rg_log_get(rg_log *log, rg_cf cf, const void *k, size_t kn, rg_buf *out);
+
+/* Write the batch atomically; with sync, return only once it is on disk. */
+int rg_log_write(rg_log *log, rg_batch *b, bool sync);
+
+/* Fault injection for tests: the nth rg_log_write from now on (1 = the next)
+ * fails with RG_ESTORAGE without writing anything.  0 disables. */
+void rg_log_fail_write(rg_log *log, uint64_t nth);
+
+rg_batch *rg_batch_new(rg_log *log);
+void rg_batch_free(rg_batch *b);
+void rg_batch_put(rg_batch *b, rg_cf cf, const void *k, size_t kn, const void *v, size_t vn);
+void rg_batch_del(rg_batch *b, rg_cf cf, const void *k, size_t kn);
+size_t rg_batch_count(const rg_batch *b);
+size_t rg_batch_bytes(const rg_batch *b);
+
+/* Iteration in key order.  Key and value views are valid until the next call
+ * that moves or frees the iterator. */
+rg_iter *rg_iter_new(rg_log *log, rg_cf cf);
+void rg_iter_seek(rg_iter *it, const void *k, size_t kn);
+void rg_iter_seek_first(rg_iter *it);
+void rg_iter_seek_last(rg_iter *it);
+bool rg_iter_valid(rg_iter *it);
+void rg_iter_next(rg_iter *it);
+const uint8_t *rg_iter_key(rg_iter *it, size_t *n /* OUT */);
+const uint8_t *rg_iter_value(rg_iter *it, size_t *n /* OUT */);
+void rg_iter_free(rg_iter *it);
+
+#endif

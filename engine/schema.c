@@ -1,0 +1,228 @@
+/*
+ * schema.c - interprets the tables of schemas/: name lookups and the request
+ * field checker.  Every message names the offending field as `data.<name>`
+ * (or `data.<array>[i].<name>`) so a client can tell what to fix.
+ */
+#include "schema.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "errors.h"
+
+static const char *state_names[] = {
+#define RG_STATE(e, s) s,
+#include "../schemas/states.def"
+#undef RG_STATE
+};
+
+static const char *role_names[] = {
+#define RG_ROLE(e, s) s,
+#include "../schemas/roles.def"
+#undef RG_ROLE
+};
+
+static int parse_name(const char *const *names, int count, const char *p, uint32_t n)
+{
+    for (int i = 0; i < count; i++)
+        if (strlen(names[i]) == n && memcmp(names[i], p, n) == 0) return i;
+    return -1;
+}
+
+const char *rg_state_name(int st) { return st >= 0 && st < RG_NSTATES ? state_names[st] : "?"; }
+int rg_state_parse(const char *p, uint32_t n) { return parse_name(state_names, RG_NSTATES, p, n); }
+const char *rg_role_name(int r) { return r >= 0 && r < RG_NROLES ? role_names[r] : "?"; }
+int rg_role_parse(const char *p, uint32_t n) { return parse_name(role_names, RG_NROLES, p, n); }
+
+const rg_opdef *rg_op_find(const char *p, uint32_t n)
+{
+    for (const rg_opdef *op = rg_ops; op->name; op++)
+        if (strlen(op->name) == n && memcmp(op->name, p, n) == 0) return op;
+    return NULL;
+}
+
+const rg_evdef *rg_event_find(const char *type)
+{
+    for (const rg_evdef *ev = rg_events; ev->type; ev++)
+        if (strcmp(ev->type, type) == 0) return ev;
+    return NULL;
+}
+
+static int digits(const char *p, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9') return -1;
+        v = v * 10 + (p[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+static int64_t days_from_civil(int y, int m, int d)
+{
+    /* Howard Hinnant's algorithm: days since 1970-01-01 in the proleptic
+     * Gregorian calendar. */
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int month_days(int y, int m)
+{
+    static const int md[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : md[m - 1];
+}
+
+bool rg_parse_iso(const char *p, uint32_t n, int64_t *ms, bool *date_only)
+{
+    int y, mo, d, h = 0, mi = 0, s = 0, oh = 0, om = 0, sign = 1;
+    if (n < 10 || p[4] != '-' || p[7] != '-') return false;
+    if (digits(p, 4, &y) || digits(p + 5, 2, &mo) || digits(p + 8, 2, &d)) return false;
+    if (y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo)) return false;
+    *date_only = n == 10;
+    if (n > 10) {
+        if (n < 20 || p[10] != 'T' || p[13] != ':' || p[16] != ':') return false;
+        if (digits(p + 11, 2, &h) || digits(p + 14, 2, &mi) || digits(p + 17, 2, &s)) return false;
+        if (h > 23 || mi > 59 || s > 59) return false;
+        const char *z = p + 19;
+        uint32_t zn = n - 19;
+        if (zn == 1 && z[0] == 'Z') {
+            /* UTC */
+        } else if (zn == 6 && (z[0] == '+' || z[0] == '-') && z[3] == ':') {
+            if (digits(z + 1, 2, &oh) || digits(z + 4, 2, &om) || oh > 14 || om > 59) return false;
+            sign = z[0] == '-' ? -1 : 1;
+        } else {
+            return false;
+        }
+    }
+    int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+    secs -= sign * (oh * 3600 + om * 60);
+    *ms = secs * 1000;
+    return true;
+}
+
+static bool is_scalar(const rg_val *v)
+{
+    rg_vtype t = rg_val_type(v);
+    return t == RG_VSTR || t == RG_VBOOL || t == RG_VUINT || t == RG_VINT || t == RG_VNIL;
+}
+
+static int bad(char *msg, size_t cap, const char *path, const char *name, const char *what)
+{
+    snprintf(msg, cap, "%s%s: %s", path, name, what);
+    return RG_EBADREQ;
+}
+
+static int check_map(const rg_field *fields, const rg_val *data, const char *path,
+                     char *msg, size_t cap);
+
+static int check_value(const rg_field *f, const rg_val *v, const char *path, char *msg, size_t cap)
+{
+    const char *s;
+    uint32_t n;
+    int64_t ms;
+    bool date_only;
+    char sub[128];
+    switch (f->type) {
+    case RG_F_STR:
+    case RG_F_TEXT:
+        if (!rg_val_str(v, &s, &n)) return bad(msg, cap, path, f->name, "must be a string");
+        if (f->type == RG_F_STR && n == 0) return bad(msg, cap, path, f->name, "must not be empty");
+        if (n > f->max) {
+            snprintf(msg, cap, "%s%s: longer than %u bytes", path, f->name, f->max);
+            return RG_EBADREQ;
+        }
+        if (memchr(s, '\0', n)) return bad(msg, cap, path, f->name, "must not contain NUL bytes");
+        return 0;
+    case RG_F_BOOL:
+        return rg_val_type(v) == RG_VBOOL ? 0 : bad(msg, cap, path, f->name, "must be a boolean");
+    case RG_F_UINT:
+        return rg_val_type(v) == RG_VUINT ? 0
+             : bad(msg, cap, path, f->name, "must be a non-negative integer");
+    case RG_F_DATE:
+        if (!rg_val_str(v, &s, &n) || !rg_parse_iso(s, n, &ms, &date_only))
+            return bad(msg, cap, path, f->name,
+                       "must be an ISO 8601 date (2026-12-01) or date-time with offset");
+        return 0;
+    case RG_F_OPEN_MAP:
+        if (rg_val_type(v) != RG_VMAP) return bad(msg, cap, path, f->name, "must be a map");
+        if (rg_map_size(v) > f->max) return bad(msg, cap, path, f->name, "has too many entries");
+        for (uint32_t i = 0; i < rg_map_size(v); i++) {
+            const rg_val *val = rg_map_value(v, i);
+            if (rg_val_type(rg_map_key(v, i)) != RG_VSTR || !is_scalar(val))
+                return bad(msg, cap, path, f->name, "must map string keys to scalar values");
+            if (rg_val_str(val, &s, &n) && n > 4096)
+                return bad(msg, cap, path, f->name, "holds a value longer than 4096 bytes");
+        }
+        return 0;
+    case RG_F_STR_ARRAY:
+        if (rg_val_type(v) != RG_VARRAY) return bad(msg, cap, path, f->name, "must be an array of strings");
+        if (rg_array_size(v) == 0 || rg_array_size(v) > f->max)
+            return bad(msg, cap, path, f->name, "has too few or too many entries");
+        for (uint32_t i = 0; i < rg_array_size(v); i++) {
+            if (!rg_val_str(rg_array_at(v, i), &s, &n) || n == 0 || n > 64 || memchr(s, '\0', n))
+                return bad(msg, cap, path, f->name, "must hold non-empty strings of at most 64 bytes");
+        }
+        return 0;
+    case RG_F_MAP_ARRAY:
+        if (rg_val_type(v) != RG_VARRAY) return bad(msg, cap, path, f->name, "must be an array of maps");
+        if (rg_array_size(v) == 0 || rg_array_size(v) > f->max)
+            return bad(msg, cap, path, f->name, "has too few or too many entries");
+        for (uint32_t i = 0; i < rg_array_size(v); i++) {
+            snprintf(sub, sizeof sub, "%s%s[%u].", path, f->name, i);
+            int rc = check_map(f->sub, rg_array_at(v, i), sub, msg, cap);
+            if (rc < 0) return rc;
+        }
+        return 0;
+    }
+    return bad(msg, cap, path, f->name, "has an unknown schema type");
+}
+
+static int check_map(const rg_field *fields, const rg_val *data, const char *path,
+                     char *msg, size_t cap)
+{
+    if (data && rg_val_type(data) != RG_VMAP) {
+        snprintf(msg, cap, "%s must be a map", *path ? path : "data");
+        return RG_EBADREQ;
+    }
+    uint32_t n = rg_map_size(data);
+    for (uint32_t i = 0; i < n; i++) {
+        const char *k;
+        uint32_t kn;
+        if (!rg_val_str(rg_map_key(data, i), &k, &kn)) {
+            snprintf(msg, cap, "%s keys must be strings", *path ? path : "data");
+            return RG_EBADREQ;
+        }
+        const rg_field *f = fields;
+        while (f && f->name && !(strlen(f->name) == kn && memcmp(f->name, k, kn) == 0)) f++;
+        if (!f || !f->name) {
+            snprintf(msg, cap, "%s%.*s: unknown field", path, (int)(kn > 64 ? 64 : kn), k);
+            return RG_EBADREQ;
+        }
+        for (uint32_t j = 0; j < i; j++) {
+            if (rg_val_is_str(rg_map_key(data, j), f->name)) {
+                snprintf(msg, cap, "%s%s: given twice", path, f->name);
+                return RG_EBADREQ;
+            }
+        }
+        int rc = check_value(f, rg_map_value(data, i), path, msg, cap);
+        if (rc < 0) return rc;
+    }
+    for (const rg_field *f = fields; f && f->name; f++) {
+        if (f->required && !rg_map_get(data, f->name)) {
+            snprintf(msg, cap, "%s%s: required field missing", path, f->name);
+            return RG_EBADREQ;
+        }
+    }
+    return 0;
+}
+
+int rg_schema_check(const rg_field *fields, const rg_val *data, char *msg, size_t msgcap)
+{
+    return check_map(fields, data, "data.", msg, msgcap);
+}

@@ -1,0 +1,193 @@
+/*
+ * store.c - the engine's in-memory state and the log: loading it at start (and
+ * after a failed commit), the case cache, and the meta and actor records.
+ *
+ * meta keys:  "head"         be64(seq) || link[32]   position and hash of the last event
+ *             "case_counter" be64                    last minted case number
+ *             "counts"       msgpack [u64 ...]       cases per state, in states.def order
+ * actors:     actor id -> msgpack {id, role, org, revoked, token_hash}
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+#include "engine_int.h"
+#include "ctx.h"
+#include "errors.h"
+
+static int load_meta(rg_engine *e)
+{
+    rg_buf v = RG_BUF_INIT;
+    int rc = rg_log_get(e->log, RG_CF_META, "head", 4, &v);
+    if (rc == 0 && v.len == 8 + RG_HASH_LEN) {
+        e->head_seq = rg_be64_get(v.data);
+        memcpy(e->head_link, v.data + 8, RG_HASH_LEN);
+    } else if (rc == RG_ENOTFOUND) {
+        e->head_seq = 0;
+        memset(e->head_link, 0, RG_HASH_LEN);
+    } else {
+        rg_buf_free(&v);
+        return RG_ESTORAGE;
+    }
+    rg_buf_reset(&v);
+    rc = rg_log_get(e->log, RG_CF_META, "case_counter", 12, &v);
+    if (rc == 0 && v.len == 8) e->case_counter = rg_be64_get(v.data);
+    else if (rc == RG_ENOTFOUND) e->case_counter = 0;
+    else goto bad;
+    rg_buf_reset(&v);
+    memset(e->counts, 0, sizeof e->counts);
+    rc = rg_log_get(e->log, RG_CF_META, "counts", 6, &v);
+    if (rc == 0) {
+        rg_doc *d;
+        const char *why;
+        if (rg_doc_parse(&d, v.data, v.len, &why) < 0) goto bad;
+        const rg_val *a = rg_doc_root(d);
+        for (uint32_t i = 0; i < rg_array_size(a) && i < RG_NSTATES; i++)
+            rg_val_uint(rg_array_at(a, i), &e->counts[i]);
+        rg_doc_free(d);
+    } else if (rc != RG_ENOTFOUND) {
+        goto bad;
+    }
+    rg_buf_free(&v);
+    return 0;
+bad:
+    rg_buf_free(&v);
+    return RG_ESTORAGE;
+}
+
+static int decode_actor(rg_actor *a, const uint8_t *p, size_t n)
+{
+    rg_doc *d;
+    const char *why;
+    if (rg_doc_parse(&d, p, n, &why) < 0) return RG_ESTORAGE;
+    const rg_val *m = rg_doc_root(d);
+    char role[32];
+    const uint8_t *h;
+    uint32_t hn;
+    bool revoked;
+    int rc = RG_ESTORAGE;
+    if (rg_val_strcpy(rg_map_get(m, "id"), a->id, sizeof a->id) &&
+        rg_val_strcpy(rg_map_get(m, "role"), role, sizeof role) &&
+        rg_val_strcpy(rg_map_get(m, "org"), a->org, sizeof a->org) &&
+        rg_val_bool(rg_map_get(m, "revoked"), &revoked) &&
+        rg_val_bin(rg_map_get(m, "token_hash"), &h, &hn) && hn == RG_HASH_LEN) {
+        a->role = rg_role_parse(role, (uint32_t)strlen(role));
+        a->revoked = revoked;
+        memcpy(a->token_hash, h, RG_HASH_LEN);
+        rc = a->role < 0 ? RG_ESTORAGE : 0;
+    }
+    rg_doc_free(d);
+    return rc;
+}
+
+void rg_store_actor_record(const rg_actor *a, rg_buf *v)
+{
+    rg_w_map(v, 5);
+    rg_w_kstr(v, "id", a->id);
+    rg_w_kstr(v, "role", rg_role_name(a->role));
+    rg_w_kstr(v, "org", a->org);
+    rg_w_kbool(v, "revoked", a->revoked);
+    rg_w_cstr(v, "token_hash");
+    rg_w_bin(v, a->token_hash, RG_HASH_LEN);
+}
+
+void rg_store_put_actor(rg_batch *b, const rg_actor *a)
+{
+    rg_buf v = RG_BUF_INIT;
+    rg_store_actor_record(a, &v);
+    rg_batch_put(b, RG_CF_ACTORS, a->id, strlen(a->id), v.data, v.len);
+    rg_buf_free(&v);
+}
+
+void rg_engine_actor_put(rg_engine *e, const rg_actor *a)
+{
+    rg_actor *cur = rg_hmap_get(&e->actors, a->id, strlen(a->id));
+    if (cur) {
+        rg_hmap_del(&e->tokens, cur->token_hash, RG_HASH_LEN);
+    } else {
+        cur = rg_malloc(sizeof *cur);
+        rg_hmap_put(&e->actors, a->id, strlen(a->id), cur);
+    }
+    *cur = *a;
+    if (!cur->revoked) rg_hmap_put(&e->tokens, cur->token_hash, RG_HASH_LEN, cur);
+}
+
+const rg_actor *rg_engine_actor(rg_engine *e, const char *id)
+{
+    return rg_hmap_get(&e->actors, id, strlen(id));
+}
+
+static int load_actors(rg_engine *e)
+{
+    rg_iter *it = rg_iter_new(e->log, RG_CF_ACTORS);
+    int rc = 0;
+    for (rg_iter_seek_first(it); rg_iter_valid(it); rg_iter_next(it)) {
+        size_t n;
+        const uint8_t *p = rg_iter_value(it, &n);
+        rg_actor a;
+        memset(&a, 0, sizeof a);
+        if ((rc = decode_actor(&a, p, n)) < 0) break;
+        rg_engine_actor_put(e, &a);
+    }
+    rg_iter_free(it);
+    return rc;
+}
+
+int rg_store_load(rg_engine *e)
+{
+    rg_hmap_init(&e->cases);
+    rg_hmap_init(&e->actors);
+    rg_hmap_init(&e->tokens);
+    rg_hmap_init(&e->idem_pending);
+    int rc = load_meta(e);
+    if (rc == 0) rc = load_actors(e);
+    return rc;
+}
+
+void rg_store_unload(rg_engine *e)
+{
+    rg_hmap_slot *s;
+    for (size_t i = 0; (i = rg_hmap_next(&e->cases, i, &s)) != 0;) rg_case_free(s->val);
+    for (size_t i = 0; (i = rg_hmap_next(&e->actors, i, &s)) != 0;) free(s->val);
+    for (size_t i = 0; (i = rg_hmap_next(&e->idem_pending, i, &s)) != 0;) {
+        rg_idem_pending *ip = s->val;
+        free(ip->reply);
+        free(ip);
+    }
+    rg_hmap_free(&e->cases);
+    rg_hmap_free(&e->actors);
+    rg_hmap_free(&e->tokens);
+    rg_hmap_free(&e->idem_pending);
+}
+
+int rg_store_case(rg_engine *e, const char *id, rg_case **out)
+{
+    size_t n = strlen(id);
+    *out = rg_hmap_get(&e->cases, id, n);
+    if (*out) return 0;
+    rg_buf v = RG_BUF_INIT;
+    int rc = rg_log_get(e->log, RG_CF_CASES, id, n, &v);
+    if (rc == 0) {
+        rc = rg_case_decode(out, v.data, v.len);
+        if (rc == 0) rg_hmap_put(&e->cases, id, n, *out);
+    }
+    rg_buf_free(&v);
+    return rc;
+}
+
+void rg_store_put_meta(rg_engine *e, rg_batch *b)
+{
+    uint8_t head[8 + RG_HASH_LEN];
+    rg_be64_put(head, e->head_seq);
+    memcpy(head + 8, e->head_link, RG_HASH_LEN);
+    rg_batch_put(b, RG_CF_META, "head", 4, head, sizeof head);
+    uint8_t ctr[8];
+    rg_be64_put(ctr, e->case_counter);
+    rg_batch_put(b, RG_CF_META, "case_counter", 12, ctr, sizeof ctr);
+    rg_buf v = RG_BUF_INIT;
+    rg_w_array(&v, RG_NSTATES);
+    for (int i = 0; i < RG_NSTATES; i++) rg_w_uint(&v, e->counts[i]);
+    rg_batch_put(b, RG_CF_META, "counts", 6, v.data, v.len);
+    rg_buf_free(&v);
+}

@@ -1,0 +1,282 @@
+/* harness.c - the test harness; see test.h. */
+#include "test.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+int rg_t_failed;
+static int any_failed;
+
+void rg_t_run(const char *name, void (*fn)(void))
+{
+    rg_t_failed = 0;
+    fn();
+    printf("%s: %s\n", rg_t_failed ? "FAIL" : "PASS", name);
+    fflush(stdout);
+    if (rg_t_failed) any_failed = 1;
+}
+
+int rg_t_exit(void) { return any_failed; }
+
+char *rg_t_tmpdir(void)
+{
+    const char *base = getenv("TMPDIR");
+    char tmpl[512];
+    snprintf(tmpl, sizeof tmpl, "%s/regie-test-XXXXXX", base && *base ? base : "/tmp");
+    if (!mkdtemp(tmpl)) {
+        perror("mkdtemp");
+        abort();
+    }
+    return strdup(tmpl);
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb; (void)flag; (void)ftw;
+    return remove(path);
+}
+
+void rg_t_rmrf(const char *dir)
+{
+    nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void rg_t_reply_free(rg_t_reply *r)
+{
+    rg_doc_free(r->doc);
+    free(r->bytes);
+    memset(r, 0, sizeof *r);
+}
+
+static void parse_reply(rg_t_reply *r, const uint8_t *p, size_t n)
+{
+    const char *why;
+    r->bytes = rg_malloc(n);
+    memcpy(r->bytes, p, n);
+    r->len = n;
+    if (rg_doc_parse(&r->doc, r->bytes, n, &why) == 0) r->root = rg_doc_root(r->doc);
+}
+
+bool rg_t_ok(const rg_t_reply *r)
+{
+    bool ok = false;
+    return r->root && rg_val_bool(rg_map_get(r->root, "ok"), &ok) && ok;
+}
+
+const rg_val *rg_t_get(const rg_t_reply *r, const char *key)
+{
+    return r->root ? rg_map_get(r->root, key) : NULL;
+}
+
+const char *rg_t_err(const rg_t_reply *r)
+{
+    static char buf[64];
+    buf[0] = 0;
+    if (!rg_t_ok(r)) rg_val_strcpy(rg_t_get(r, "error"), buf, sizeof buf);
+    return buf;
+}
+
+uint64_t rg_t_uint(const rg_t_reply *r, const char *key)
+{
+    uint64_t u = 0;
+    rg_val_uint(rg_t_get(r, key), &u);
+    return u;
+}
+
+const char *rg_t_str(const rg_t_reply *r, const char *key)
+{
+    static char buf[4096];
+    buf[0] = 0;
+    rg_val_strcpy(rg_t_get(r, key), buf, sizeof buf);
+    return buf;
+}
+
+static void read_token(const char *dir, char *out, size_t cap)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/admin.token", dir);
+    out[0] = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    if (fgets(out, (int)cap, f)) out[strcspn(out, "\n")] = 0;
+    fclose(f);
+}
+
+/* ---- in-process engine ---- */
+
+int rg_t_local_open(rg_t_local *l, const char *dir)
+{
+    memset(l, 0, sizeof *l);
+    l->dir = dir ? strdup(dir) : rg_t_tmpdir();
+    uv_loop_init(&l->loop);
+    rg_engine_opts o = {.dir = l->dir};
+    o.clock.manual = true;
+    o.clock.now_ms = 1764579600000ULL;     /* 2025-12-01T09:00:00Z */
+    int rc = rg_engine_open(&l->e, &l->loop, &o);
+    if (rc < 0) return rc;
+    rc = rg_engine_ensure_admin(l->e, l->dir);
+    read_token(l->dir, l->admin, sizeof l->admin);
+    return rc;
+}
+
+void rg_t_local_close(rg_t_local *l, bool remove_dir)
+{
+    if (l->e) {
+        while (rg_engine_busy(l->e)) uv_run(&l->loop, UV_RUN_ONCE);
+        rg_engine_close(l->e);
+        uv_run(&l->loop, UV_RUN_DEFAULT);
+    }
+    if (uv_loop_close(&l->loop) != 0) {
+        printf("  loop closed with handles still open\n");
+        rg_t_failed = 1;
+    }
+    if (remove_dir) rg_t_rmrf(l->dir);
+    free(l->dir);
+    l->e = NULL;
+}
+
+typedef struct pending_call {
+    rg_t_reply *out;
+    int *done;
+} pending_call;
+
+static void local_reply(void *ud, const uint8_t *p, size_t n)
+{
+    pending_call *pc = ud;
+    parse_reply(pc->out, p, n);
+    (*pc->done)++;
+    free(pc);
+}
+
+void rg_t_local_submit(rg_t_local *l, const rg_buf *req, rg_t_reply *out, int *done)
+{
+    pending_call *pc = rg_malloc(sizeof *pc);
+    pc->out = out;
+    pc->done = done;
+    memset(out, 0, sizeof *out);
+    rg_engine_submit(l->e, req->data, req->len, local_reply, pc);
+}
+
+void rg_t_local_run_until(rg_t_local *l, int *done, int count)
+{
+    while (*done < count) uv_run(&l->loop, UV_RUN_ONCE);
+}
+
+int rg_t_local_call(rg_t_local *l, const rg_buf *req, rg_t_reply *out)
+{
+    int done = 0;
+    rg_t_local_submit(l, req, out, &done);
+    rg_t_local_run_until(l, &done, 1);
+    return out->root ? 0 : -1;
+}
+
+/* ---- real regied ---- */
+
+int rg_t_proc_start(rg_t_proc *p, const char *dir, const char *const *extra)
+{
+    const char *bin = getenv("REGIED");
+    if (!bin) bin = "bin/regied";
+    snprintf(p->dir, sizeof p->dir, "%s", dir);
+    snprintf(p->url, sizeof p->url, "ipc://%s/rep.ipc", dir);
+    snprintf(p->pub, sizeof p->pub, "ipc://%s/pub.ipc", dir);
+    const char *argv[32] = {bin, "--data", p->dir, "--listen", p->url, "--publish", p->pub};
+    int argc = 7;
+    for (int i = 0; extra && extra[i] && argc < 30; i++) argv[argc++] = extra[i];
+    argv[argc] = NULL;
+    char logpath[700];
+    snprintf(logpath, sizeof logpath, "%s.log", dir);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 2, logpath, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    int rc = posix_spawn(&p->pid, bin, &fa, NULL, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) {
+        printf("  cannot start %s: %s\n", bin, strerror(rc));
+        return -1;
+    }
+    /* Ready when a query answers. */
+    rg_client *c;
+    if (rg_client_open(&c, p->url, 1000, NULL) < 0) return -1;
+    for (int i = 0; i < 600; i++) {
+        read_token(p->dir, p->admin, sizeof p->admin);
+        if (p->admin[0]) {
+            rg_buf b = RG_BUF_INIT;
+            rg_req_envelope(&b, "stats", p->admin, NULL, NULL, -1, -1);
+            rg_t_reply r = {0};
+            int ok = rg_t_proc_call(p, c, &b, &r) == 0 && rg_t_ok(&r);
+            rg_t_reply_free(&r);
+            rg_buf_free(&b);
+            if (ok) {
+                rg_client_close(c);
+                return 0;
+            }
+        }
+        int status;
+        if (waitpid(p->pid, &status, WNOHANG) == p->pid) {
+            printf("  regied exited during start-up (see %s)\n", logpath);
+            rg_client_close(c);
+            return -1;
+        }
+        struct timespec ts = {0, 50 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    rg_client_close(c);
+    printf("  regied did not become ready\n");
+    return -1;
+}
+
+int rg_t_proc_stop(rg_t_proc *p, int sig)
+{
+    int status = 0;
+    kill(p->pid, sig);
+    while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    return 128 + WTERMSIG(status);
+}
+
+int rg_t_proc_call(const rg_t_proc *p, rg_client *c, const rg_buf *req, rg_t_reply *out)
+{
+    (void)p;
+    uint8_t *reply;
+    size_t n;
+    memset(out, 0, sizeof *out);
+    int rc = rg_client_call(c, req->data, req->len, &reply, &n);
+    if (rc < 0) return rc;
+    parse_reply(out, reply, n);
+    free(reply);
+    return out->root ? 0 : -1;
+}
+
+void rg_t_report_req(rg_buf *b, const char *token, const char *req, const char *name)
+{
+    rg_req_envelope(b, "case.report", token, req, NULL, -1, 5);
+    rg_w_kstr(b, "target_group", "verward-gedrag");
+    rg_w_kstr(b, "summary", "repeated incidents in the neighbourhood");
+    rg_w_kstr(b, "urgency", "normal");
+    rg_w_kbool(b, "informed", true);
+    rg_w_cstr(b, "subject");
+    rg_w_map(b, 2);
+    rg_w_kstr(b, "name", name);
+    rg_w_kstr(b, "birth_date", "1990-01-01");
+}
+
+void rg_t_actor_req(rg_buf *b, const char *admin, const char *req, const char *id,
+                    const char *role, const char *org)
+{
+    rg_req_envelope(b, "actor.create", admin, req, NULL, -1, 3);
+    rg_w_kstr(b, "id", id);
+    rg_w_kstr(b, "role", role);
+    rg_w_kstr(b, "org", org);
+}

@@ -1,0 +1,89 @@
+/*
+ * test.h - the test harness: CHECK/REQUIRE, one RUN per test case printing
+ * "PASS: name" or "FAIL: name" (tests/run.sh counts those), temp dirs, an
+ * in-process engine driver, and a real `regied` process driver.
+ */
+#ifndef RG_TEST_H
+#define RG_TEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <uv.h>
+
+#include "../engine/buf.h"
+#include "../engine/codec.h"
+#include "../engine/engine.h"
+#include "../tools/client.h"
+
+extern int rg_t_failed;
+
+#define CHECK(c) do { if (!(c)) { \
+    printf("  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c); rg_t_failed = 1; } } while (0)
+#define REQUIRE(c) do { if (!(c)) { \
+    printf("  %s:%d: REQUIRE(%s) failed\n", __FILE__, __LINE__, #c); rg_t_failed = 1; return; } } while (0)
+#define RUN(fn) rg_t_run(#fn, fn)
+
+void rg_t_run(const char *name, void (*fn)(void));
+int rg_t_exit(void);                  /* exit status for main: 1 if any failed */
+
+char *rg_t_tmpdir(void);              /* a fresh directory; free() the name */
+void rg_t_rmrf(const char *dir);
+
+/* A parsed reply. */
+typedef struct rg_t_reply {
+    uint8_t *bytes;
+    size_t len;
+    rg_doc *doc;
+    const rg_val *root;
+} rg_t_reply;
+
+void rg_t_reply_free(rg_t_reply *r);
+bool rg_t_ok(const rg_t_reply *r);
+/* The reply's error code, or "" when ok / malformed. Static buffer. */
+const char *rg_t_err(const rg_t_reply *r);
+const rg_val *rg_t_get(const rg_t_reply *r, const char *key);
+uint64_t rg_t_uint(const rg_t_reply *r, const char *key);   /* 0 when absent */
+/* Copy a string field into a static buffer ("" when absent). */
+const char *rg_t_str(const rg_t_reply *r, const char *key);
+
+/* ---- an engine in this process, on its own loop ---- */
+typedef struct rg_t_local {
+    uv_loop_t loop;
+    rg_engine *e;
+    char *dir;
+    char admin[128];
+} rg_t_local;
+
+int rg_t_local_open(rg_t_local *l, const char *dir);     /* dir NULL: fresh temp dir */
+void rg_t_local_close(rg_t_local *l, bool remove_dir);
+/* Submit and run the loop until the reply may be sent. */
+int rg_t_local_call(rg_t_local *l, const rg_buf *req, rg_t_reply *out);
+/* Submit without waiting: the reply lands in *out when the loop runs. */
+void rg_t_local_submit(rg_t_local *l, const rg_buf *req, rg_t_reply *out, int *done);
+void rg_t_local_run_until(rg_t_local *l, int *done, int count);
+
+/* ---- a real regied process ---- */
+typedef struct rg_t_proc {
+    pid_t pid;
+    char dir[512];
+    char url[600];
+    char pub[600];
+    char admin[128];
+} rg_t_proc;
+
+/* Start $REGIED on dir (ipc:// endpoints inside dir), wait until it serves.
+ * extra: NULL-terminated further arguments, or NULL. */
+int rg_t_proc_start(rg_t_proc *p, const char *dir, const char *const *extra);
+/* Send sig, wait for exit; returns the exit status (or 128+signal). */
+int rg_t_proc_stop(rg_t_proc *p, int sig);
+int rg_t_proc_call(const rg_t_proc *p, rg_client *c, const rg_buf *req, rg_t_reply *out);
+
+/* Request helpers: a case.report by the partner token, a create of an actor
+ * (returns its token into tok). */
+void rg_t_report_req(rg_buf *b, const char *token, const char *req, const char *name);
+void rg_t_actor_req(rg_buf *b, const char *admin, const char *req, const char *id,
+                    const char *role, const char *org);
+
+#endif

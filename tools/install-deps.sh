@@ -1,0 +1,31 @@
+#!/bin/sh
+# install-deps.sh - install the Debian packages regie needs, only those missing.
+# Non-interactive; runs `apt-get update` once before installing anything.
+set -u
+PKGS="pkg-config libuv1-dev libnng-dev libmsgpack-dev librocksdb-dev libsodium-dev clang-14 libclang-rt-14-dev"
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "regie: installing missing packages:$missing"
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else
+        echo "regie: need root to install:$missing (run 'make deps' as root)" >&2
+        exit 1
+    fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! $SUDO apt-get update -q >/tmp/regie-apt-update.log 2>&1; then
+    echo "regie: apt-get update failed; see /tmp/regie-apt-update.log" >&2
+    exit 1
+fi
+# shellcheck disable=SC2086
+if ! $SUDO apt-get install -y -q --no-install-recommends $missing >/tmp/regie-apt-install.log 2>&1; then
+    echo "regie: could not install:$missing; see /tmp/regie-apt-install.log" >&2
+    tail -5 /tmp/regie-apt-install.log >&2
+    exit 1
+fi
+echo "regie: installed:$missing"
