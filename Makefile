@@ -60,23 +60,27 @@ deps-check:
 
 $(B)/%.o: %.c $(wildcard engine/*.h handlers/*.h schemas/*.def tools/*.h tests/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	@echo "  CC $<"
+	@$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(B)/librg.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(BIN)/regied: $(B)/engine/main.o $(B)/librg.a
 	@mkdir -p $(dir $@)
-	$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	@echo "  LD $@"
+	@$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BIN)/regie: $(B)/tools/regie.o $(patsubst %.c,$(B)/%.o,$(wildcard tools/render.c)) $(CLIENT_OBJ) $(B)/librg.a
 	@mkdir -p $(dir $@)
-	$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	@echo "  LD $@"
+	@$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/tests/%: tests/%.c $(TEST_HELP_OBJ) $(CLIENT_OBJ) $(B)/librg.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(MODE_LDFLAGS) $(PKG_LIBS)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS_ALL) -o $@ $^ $(MODE_LDFLAGS) $(PKG_LIBS)
 
 # The suite of one MODE: builds everything, runs every test binary.
 test-suite: all $(TEST_BINS)

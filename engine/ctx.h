@@ -59,7 +59,7 @@ int rg_engine_case_events(rg_engine *e, const rg_case *cs, rg_record_fn fn, void
 int rg_engine_verify(rg_engine *e, uint64_t *count /* OUT */, uint64_t *broken /* OUT */,
                      const char **why /* OUT */);
 uint64_t rg_engine_count(rg_engine *e, int state);
-uint64_t rg_engine_head(rg_engine *e);
+
 
 
 

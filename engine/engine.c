@@ -24,8 +24,11 @@
 #include "engine_int.h"
 #include "errors.h"
 
-static void kick_cb(uv_check_t *h)
+/* Runs once per loop turn in which commands wrote something, after all the
+ * I/O of that turn was handled: everything gathered so far forms one commit. */
+static void kick_cb(uv_idle_t *h)
 {
+    uv_idle_stop(h);
     rg_commit_kick(h->data);
 }
 
@@ -53,10 +56,8 @@ int rg_engine_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
         return rc;
     }
     e->open = rg_commit_new(e);
-    uv_check_init(loop, &e->kick);
+    uv_idle_init(loop, &e->kick);
     e->kick.data = e;
-    uv_check_start(&e->kick, kick_cb);
-    uv_unref((uv_handle_t *)&e->kick);
     *out = e;
     return 0;
 }
@@ -78,7 +79,7 @@ static void closed_cb(uv_handle_t *h)
 void rg_engine_close(rg_engine *e)
 {
     e->closing = true;
-    uv_check_stop(&e->kick);
+    uv_idle_stop(&e->kick);
     uv_close((uv_handle_t *)&e->kick, closed_cb);
 }
 
@@ -419,6 +420,7 @@ void rg_engine_submit(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, 
     } else if (!answered && (c.op->flags & RG_OP_MUTATES)) {
         commit_request(&c, ikey, ikn, &reply);
         rg_commit_add_waiter(e->open, fn, ud, reply.data, reply.len);
+        if (!uv_is_active((uv_handle_t *)&e->kick)) uv_idle_start(&e->kick, kick_cb);
     } else if (!answered) {
         write_reply(&reply, NULL, 0, 0, NULL, &c.extra, c.nextra);
         respond(e, fn, ud, reply.data, reply.len);

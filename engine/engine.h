@@ -55,5 +55,6 @@ void rg_engine_set_notify(rg_engine *e, rg_notify_fn fn, void *ud);
 int rg_engine_ensure_admin(rg_engine *e, const char *dir);
 
 struct rg_log *rg_engine_log(rg_engine *e);   /* for tests: fault injection */
+uint64_t rg_engine_head(rg_engine *e);          /* position of the last event applied */
 
 #endif

@@ -70,7 +70,7 @@ struct rg_engine {
     uv_loop_t *loop;
     rg_log *log;
     rg_clock clock;
-    uv_check_t kick;          /* submits the open commit after each loop turn */
+    uv_idle_t kick;           /* submits the open commit (see kick_cb) */
     bool closing;
     bool failed;              /* storage unusable: every request fails */
 
