@@ -47,6 +47,7 @@ else
   BIN := $(B)/bin
 endif
 
+.SECONDARY:
 .PHONY: all deps deps-check test test-suite asan fuzz demo install clean
 
 all: deps-check $(BIN)/regied $(BIN)/regie

@@ -26,11 +26,27 @@ typedef struct rg_part {
     uint32_t since;           /* case version at which the org joined */
 } rg_part;
 
+typedef enum { RG_ACT_OPEN, RG_ACT_DONE, RG_ACT_HANDED_OVER } rg_action_status;
+
+typedef struct rg_action {
+    char id[RG_ID_MAX];
+    char owner[RG_ID_MAX];    /* the org that owns it */
+    char due[RG_DATE_MAX];    /* as given (ISO 8601) */
+    int status;               /* rg_action_status */
+} rg_action;
+
+typedef struct rg_request {
+    char id[RG_ID_MAX];       /* minted: R1, R2, ... per case */
+    char org[RG_ID_MAX];
+    char due[RG_DATE_MAX];    /* "" when none was given */
+    bool answered;
+} rg_request;
+
 typedef struct rg_case {
     char id[RG_ID_MAX];
     uint32_t version;
     int state;                /* rg_state */
-    char route[16];
+    int route;                /* rg_route */
     uint64_t report_seq;      /* the case.reported event (holds the subject) */
     uint64_t last_seq;
     uint64_t created_at;
@@ -43,6 +59,29 @@ typedef struct rg_case {
     uint32_t nparts;
     uint32_t capparts;
     rg_part *parts;
+
+    /* intake */
+    char referred_to[RG_ID_MAX];
+    char release_date[RG_DATE_MAX];   /* re-entry route */
+    /* information requests */
+    uint32_t nreqs, capreqs;
+    rg_request *reqs;
+    /* case meeting */
+    char meeting_at[RG_DATE_MAX];
+    bool meeting_held;
+    /* plan: the current revision, its actions and the orgs that agreed it */
+    uint32_t plan_rev;
+    bool plan_agreed;
+    char casusregisseur[RG_ID_MAX];
+    uint32_t nactions, capactions;
+    rg_action *actions;
+    uint32_t nagreed, capagreed;
+    char (*agreed)[RG_ID_MAX];
+    /* execution, escalation, closure */
+    uint64_t last_review_at;
+    int esc_level;                    /* open escalation's level, 0 = none */
+    int esc_max;                      /* highest level ever opened */
+    uint64_t closed_at;
 } rg_case;
 
 /* What an apply function sees of one event. */
@@ -65,6 +104,16 @@ void rg_case_encode(const rg_case *c, rg_buf *out);
 int rg_case_decode(rg_case **out /* OUT */, const uint8_t *p, size_t n);
 
 const rg_part *rg_case_part(const rg_case *c, const char *org);
+rg_action *rg_case_action(rg_case *c, const char *id);
+rg_request *rg_case_request(rg_case *c, const char *id);
+bool rg_case_agreed(const rg_case *c, const char *org);
+/* Does every org that owns an action of the current plan agree to it? */
+bool rg_case_plan_fully_agreed(const rg_case *c);
+uint32_t rg_case_open_actions(const rg_case *c);
+/* Growing the records (for apply functions). */
+void rg_case_add_agreement(rg_case *c, const char *org);
+rg_action *rg_case_add_action(rg_case *c);
+rg_request *rg_case_add_request(rg_case *c);
 /* Record org as taking part from version `since`, if it does not already. */
 void rg_case_join(rg_case *c, const char *org, uint32_t since);
 

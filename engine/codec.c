@@ -10,12 +10,14 @@
 #include "codec.h"
 
 #include <msgpack.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "errors.h"
 
 struct rg_doc {
     msgpack_unpacked up;
+    uint8_t *owned;           /* see rg_doc_attach */
 };
 
 typedef struct scan_state {
@@ -119,6 +121,7 @@ int rg_doc_parse(rg_doc **out, const uint8_t *p, size_t n, const char **why)
         return RG_EBADREQ;
     }
     rg_doc *d = rg_malloc(sizeof *d);
+    d->owned = NULL;
     msgpack_unpacked_init(&d->up);
     size_t off = 0;
     msgpack_unpack_return r = msgpack_unpack_next(&d->up, (const char *)p, n, &off);
@@ -136,8 +139,11 @@ void rg_doc_free(rg_doc *d)
 {
     if (!d) return;
     msgpack_unpacked_destroy(&d->up);
+    free(d->owned);
     free(d);
 }
+
+void rg_doc_attach(rg_doc *d, uint8_t *bytes) { d->owned = bytes; }
 
 const rg_val *rg_doc_root(const rg_doc *d) { return &d->up.data; }
 

@@ -39,6 +39,8 @@ typedef enum {
  * and sets *why to a static description. */
 int rg_doc_parse(rg_doc **out /* OUT */, const uint8_t *p, size_t n, const char **why /* OUT */);
 void rg_doc_free(rg_doc *d);
+/* Hand the doc the malloc'd input it borrows, to be freed with it. */
+void rg_doc_attach(rg_doc *d, uint8_t *bytes);
 const rg_val *rg_doc_root(const rg_doc *d);
 
 rg_vtype rg_val_type(const rg_val *v);

@@ -59,6 +59,16 @@ int rg_engine_case_events(rg_engine *e, const rg_case *cs, rg_record_fn fn, void
 int rg_engine_verify(rg_engine *e, uint64_t *count /* OUT */, uint64_t *broken /* OUT */,
                      const char **why /* OUT */);
 uint64_t rg_engine_count(rg_engine *e, int state);
+/* Visit every case in id order after `after` (NULL: from the first); fn
+ * returns 0 to go on, 1 to stop.  The case is borrowed for the call. */
+typedef int (*rg_case_fn)(void *ud, const rg_case *cs);
+int rg_engine_each_case(rg_engine *e, const char *after, rg_case_fn fn, void *ud);
+/* Median time cases spent in a state they have left; RG_ENOTFOUND if none. */
+int rg_engine_median_lead(rg_engine *e, int state, uint64_t *ms /* OUT */);
+uint64_t rg_engine_lead_count(rg_engine *e, int state);
+/* Render a stored event for a reader, upcasting an older type version
+ * through schemas/upcasters.c first. */
+void rg_render_event(rg_buf *out, const rg_record *r, bool with_subject);
 
 
 

@@ -91,6 +91,7 @@ void rg_engine_set_notify(rg_engine *e, rg_notify_fn fn, void *ud)
 
 rg_log *rg_engine_log(rg_engine *e) { return e->log; }
 uint64_t rg_engine_count(rg_engine *e, int state) { return e->counts[state]; }
+uint64_t rg_engine_lead_count(rg_engine *e, int state) { return e->lead_counts[state]; }
 uint64_t rg_engine_head(rg_engine *e) { return e->head_seq; }
 
 /* ---- replies ---- */
@@ -258,6 +259,7 @@ static void commit_request(rg_ctx *c, const char *ikey, size_t ikn, rg_buf *repl
     rg_commit *t = e->open;
     rg_buf rec = RG_BUF_INIT, events = RG_BUF_INIT;
     int old_state = c->cs ? c->cs->state : -1;
+    uint64_t old_since = c->cs ? c->cs->state_since : 0;
     uint64_t seq = 0;
     for (int i = 0; i < c->nevs; i++) {
         rg_evb *ev = &c->evs[i];
@@ -285,7 +287,17 @@ static void commit_request(rg_ctx *c, const char *ikey, size_t ikn, rg_buf *repl
             e->case_counter++;
         }
         if (old_state != c->cs->state) {
-            if (old_state >= 0) e->counts[old_state]--;
+            if (old_state >= 0) {
+                /* How long the case stayed in the state it left: for the
+                 * median lead time per step in stats. */
+                uint8_t lk[17];
+                lk[0] = (uint8_t)old_state;
+                rg_be64_put(lk + 1, c->now - old_since);
+                rg_be64_put(lk + 9, seq);
+                rg_batch_put(t->batch, RG_CF_LEADTIMES, lk, sizeof lk, "", 0);
+                e->counts[old_state]--;
+                e->lead_counts[old_state]++;
+            }
             e->counts[c->cs->state]++;
         }
         rg_buf proj = RG_BUF_INIT;
@@ -395,6 +407,9 @@ static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn 
         if (rc < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading case %s failed", id);
         if (rg_access_read(c->actor, c->cs) < 0)
             return rg_ctx_fail(c, RG_EFORBIDDEN, "you may not see case %s", id);
+        if (!rg_machine_allows(c->cs->route, c->cs->state, c->op->name))
+            return rg_ctx_fail(c, RG_ETRANSITION, "case %s is in state %s: %s is not possible there",
+                               id, rg_state_name(c->cs->state), c->op->name);
         if (expv && expect != c->cs->version)
             return rg_ctx_fail(c, RG_ECONFLICT, "case %s is at version %u, not %llu", id,
                                c->cs->version, (unsigned long long)expect);

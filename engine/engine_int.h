@@ -78,7 +78,8 @@ struct rg_engine {
     uint64_t head_seq;
     uint8_t head_link[RG_HASH_LEN];
     uint64_t case_counter;
-    uint64_t counts[RG_NSTATES];
+    uint64_t counts[RG_NSTATES];       /* cases in each state */
+    uint64_t lead_counts[RG_NSTATES];  /* stays that ended, per state */
     rg_hmap cases;            /* case id -> rg_case* (cache, owns) */
     rg_hmap actors;           /* actor id -> rg_actor* (owns) */
     rg_hmap tokens;           /* token hash -> rg_actor* (borrows) */

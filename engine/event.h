@@ -31,6 +31,7 @@
 #include "crypto.h"
 
 #define RG_ID_MAX 65          /* ids are at most 64 bytes */
+#define RG_DATE_MAX 32        /* ISO 8601 dates and date-times */
 #define RG_REC_HDR 43
 
 typedef struct rg_actor {

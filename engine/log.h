@@ -9,6 +9,7 @@
  *   idem      actor_id 0x00 req                  -> first reply (msgpack)
  *   actors    actor_id                           -> actor (msgpack)
  *   meta      name                               -> engine counters
+ *   leadtimes u8(state) be64(ms in state) be64(seq)  -> nothing (for medians)
  *
  * Every change the engine makes goes through one rg_batch written atomically
  * by rg_log_write: a crash leaves all of a batch or none of it.
@@ -29,7 +30,8 @@
 /* "default" is required by RocksDB and holds nothing of ours. */
 #define RG_CF_MAP(X) \
     X(DEFAULT, "default") X(EVENTS, "events") X(STREAM, "stream") X(CASES, "cases") \
-    X(DEADLINES, "deadlines") X(IDEM, "idem") X(ACTORS, "actors") X(META, "meta")
+    X(DEADLINES, "deadlines") X(IDEM, "idem") X(ACTORS, "actors") X(META, "meta") \
+    X(LEADTIMES, "leadtimes")
 
 typedef enum {
 #define RG_CF_ENUM(name, str) RG_CF_##name,

@@ -139,3 +139,58 @@ int rg_engine_event(rg_engine *e, uint64_t seq, rg_buf *out)
     rg_be64_put(k, seq);
     return rg_log_get(e->log, RG_CF_EVENTS, k, 8, out);
 }
+
+int rg_engine_each_case(rg_engine *e, const char *after, rg_case_fn fn, void *ud)
+{
+    rg_iter *it = rg_iter_new(e->log, RG_CF_CASES);
+    size_t an = after ? strlen(after) : 0;
+    if (an) rg_iter_seek(it, after, an); else rg_iter_seek_first(it);
+    int rc = 0;
+    for (; rg_iter_valid(it); rg_iter_next(it)) {
+        size_t kn, vn;
+        const uint8_t *k = rg_iter_key(it, &kn);
+        if (an && kn == an && memcmp(k, after, an) == 0) continue;   /* exclusive */
+        /* The cache holds changes not yet durable; prefer it. */
+        rg_case *cs = rg_hmap_get(&e->cases, k, kn);
+        rg_case *tmp = NULL;
+        if (!cs) {
+            const uint8_t *v = rg_iter_value(it, &vn);
+            if (rg_case_decode(&tmp, v, vn) < 0) {
+                rc = RG_ESTORAGE;
+                break;
+            }
+            cs = tmp;
+        }
+        rc = fn(ud, cs);
+        rg_case_free(tmp);
+        if (rc != 0) break;
+    }
+    rg_iter_free(it);
+    return rc < 0 ? rc : 0;
+}
+
+int rg_engine_median_lead(rg_engine *e, int state, uint64_t *ms)
+{
+    uint64_t n = e->lead_counts[state];
+    *ms = 0;
+    if (n == 0) return RG_ENOTFOUND;
+    uint8_t start = (uint8_t)state;
+    rg_iter *it = rg_iter_new(e->log, RG_CF_LEADTIMES);
+    rg_iter_seek(it, &start, 1);
+    /* Durations sort by key within the state: the median is the middle one
+     * (the lower middle for an even count). */
+    uint64_t skip = (n - 1) / 2, i = 0;
+    int rc = RG_ENOTFOUND;
+    for (; rg_iter_valid(it); rg_iter_next(it), i++) {
+        size_t kn;
+        const uint8_t *k = rg_iter_key(it, &kn);
+        if (kn != 17 || k[0] != start) break;
+        if (i == skip) {
+            *ms = rg_be64_get(k + 1);
+            rc = 0;
+            break;
+        }
+    }
+    rg_iter_free(it);
+    return rc;
+}

@@ -22,6 +22,12 @@ static const char *role_names[] = {
 #undef RG_ROLE
 };
 
+static const char *route_names[] = {
+#define RG_ROUTE(e, s) s,
+#include "../schemas/routes.def"
+#undef RG_ROUTE
+};
+
 static int parse_name(const char *const *names, int count, const char *p, uint32_t n)
 {
     for (int i = 0; i < count; i++)
@@ -33,6 +39,17 @@ const char *rg_state_name(int st) { return st >= 0 && st < RG_NSTATES ? state_na
 int rg_state_parse(const char *p, uint32_t n) { return parse_name(state_names, RG_NSTATES, p, n); }
 const char *rg_role_name(int r) { return r >= 0 && r < RG_NROLES ? role_names[r] : "?"; }
 int rg_role_parse(const char *p, uint32_t n) { return parse_name(role_names, RG_NROLES, p, n); }
+
+const char *rg_route_name(int r) { return r >= 0 && r < RG_NROUTES ? route_names[r] : "?"; }
+int rg_route_parse(const char *p, uint32_t n) { return parse_name(route_names, RG_NROUTES, p, n); }
+
+bool rg_machine_allows(int route, int state, const char *op)
+{
+    for (const rg_transition *t = rg_machine; t->op; t++)
+        if (strcmp(t->op, op) == 0)
+            return (t->routes & (1u << route)) && (t->states & (1u << state));
+    return false;
+}
 
 const rg_opdef *rg_op_find(const char *p, uint32_t n)
 {

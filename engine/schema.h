@@ -31,10 +31,33 @@ typedef enum {
 
 #define RG_R(e) (1u << RG_ROLE_##e)
 
+typedef enum {
+#define RG_ROUTE(e, s) RG_RT_##e,
+#include "../schemas/routes.def"
+#undef RG_ROUTE
+    RG_NROUTES
+} rg_route;
+
+/* A row of the life cycle (schemas/machine.c). */
+typedef struct rg_transition {
+    uint32_t routes;              /* bits of rg_route */
+    const char *op;
+    uint32_t states;              /* bits of rg_state in which op is allowed */
+} rg_transition;
+
+extern const rg_transition rg_machine[];
+
+/* Is op allowed on a case of this route in this state? */
+bool rg_machine_allows(int route, int state, const char *op);
+const char *rg_route_name(int route);
+int rg_route_parse(const char *p, uint32_t n);      /* -1 when unknown */
+
 const char *rg_state_name(int st);
 int rg_state_parse(const char *p, uint32_t n);      /* -1 when unknown */
 const char *rg_role_name(int role);
 int rg_role_parse(const char *p, uint32_t n);       /* -1 when unknown */
+
+#define RG_KEEP (-1)
 
 typedef enum {
     RG_F_STR,        /* string of 1..max bytes */
@@ -83,6 +106,7 @@ typedef struct rg_evdef {
     const char *type;
     uint16_t version;             /* current version written by handlers */
     rg_apply_fn apply;            /* folds the event into the projection */
+    int to;                       /* the state the case enters, or RG_KEEP */
 } rg_evdef;
 
 /* schemas/ops.c and schemas/events.c */

@@ -5,6 +5,7 @@
  * meta keys:  "head"         be64(seq) || link[32]   position and hash of the last event
  *             "case_counter" be64                    last minted case number
  *             "counts"       msgpack [u64 ...]       cases per state, in states.def order
+ *             "leadcounts"   msgpack [u64 ...]       ended stays per state (leadtimes CF)
  * actors:     actor id -> msgpack {id, role, org, revoked, token_hash}
  */
 #include <stdio.h>
@@ -15,6 +16,37 @@
 #include "engine_int.h"
 #include "ctx.h"
 #include "errors.h"
+
+static int load_counts(rg_engine *e, const char *key, uint64_t counts[RG_NSTATES])
+{
+    rg_buf v = RG_BUF_INIT;
+    memset(counts, 0, RG_NSTATES * sizeof *counts);
+    int rc = rg_log_get(e->log, RG_CF_META, key, strlen(key), &v);
+    if (rc == 0) {
+        rg_doc *d;
+        const char *why;
+        rc = rg_doc_parse(&d, v.data, v.len, &why);
+        if (rc == 0) {
+            const rg_val *a = rg_doc_root(d);
+            for (uint32_t i = 0; i < rg_array_size(a) && i < RG_NSTATES; i++)
+                rg_val_uint(rg_array_at(a, i), &counts[i]);
+            rg_doc_free(d);
+        }
+    } else if (rc == RG_ENOTFOUND) {
+        rc = 0;
+    }
+    rg_buf_free(&v);
+    return rc < 0 ? RG_ESTORAGE : 0;
+}
+
+static void put_counts(rg_batch *b, const char *key, const uint64_t counts[RG_NSTATES])
+{
+    rg_buf v = RG_BUF_INIT;
+    rg_w_array(&v, RG_NSTATES);
+    for (int i = 0; i < RG_NSTATES; i++) rg_w_uint(&v, counts[i]);
+    rg_batch_put(b, RG_CF_META, key, strlen(key), v.data, v.len);
+    rg_buf_free(&v);
+}
 
 static int load_meta(rg_engine *e)
 {
@@ -35,21 +67,9 @@ static int load_meta(rg_engine *e)
     if (rc == 0 && v.len == 8) e->case_counter = rg_be64_get(v.data);
     else if (rc == RG_ENOTFOUND) e->case_counter = 0;
     else goto bad;
-    rg_buf_reset(&v);
-    memset(e->counts, 0, sizeof e->counts);
-    rc = rg_log_get(e->log, RG_CF_META, "counts", 6, &v);
-    if (rc == 0) {
-        rg_doc *d;
-        const char *why;
-        if (rg_doc_parse(&d, v.data, v.len, &why) < 0) goto bad;
-        const rg_val *a = rg_doc_root(d);
-        for (uint32_t i = 0; i < rg_array_size(a) && i < RG_NSTATES; i++)
-            rg_val_uint(rg_array_at(a, i), &e->counts[i]);
-        rg_doc_free(d);
-    } else if (rc != RG_ENOTFOUND) {
-        goto bad;
-    }
     rg_buf_free(&v);
+    if (load_counts(e, "counts", e->counts) < 0) return RG_ESTORAGE;
+    if (load_counts(e, "leadcounts", e->lead_counts) < 0) return RG_ESTORAGE;
     return 0;
 bad:
     rg_buf_free(&v);
@@ -185,9 +205,6 @@ void rg_store_put_meta(rg_engine *e, rg_batch *b)
     uint8_t ctr[8];
     rg_be64_put(ctr, e->case_counter);
     rg_batch_put(b, RG_CF_META, "case_counter", 12, ctr, sizeof ctr);
-    rg_buf v = RG_BUF_INIT;
-    rg_w_array(&v, RG_NSTATES);
-    for (int i = 0; i < RG_NSTATES; i++) rg_w_uint(&v, e->counts[i]);
-    rg_batch_put(b, RG_CF_META, "counts", 6, v.data, v.len);
-    rg_buf_free(&v);
+    put_counts(b, "counts", e->counts);
+    put_counts(b, "leadcounts", e->lead_counts);
 }

@@ -1,10 +1,12 @@
 /*
  * handlers.h - the domain steps, one file per stage of a case, and the apply
  * functions that fold their events into the projection.  schemas/ops.c and
- * schemas/events.c name these in their tables.
+ * schemas/events.c name these in their tables; schemas/machine.c says in
+ * which states each step may be taken.
  *
  * A handler follows ctx.h's rule: check everything, fail with rg_ctx_fail
- * before changing anything, then declare its events and reply fields.
+ * before changing anything, then declare its events and reply fields.  An
+ * apply function only folds: the handler has already checked.
  */
 #ifndef RG_HANDLERS_H
 #define RG_HANDLERS_H
@@ -12,21 +14,48 @@
 #include "../engine/case.h"
 #include "../engine/ctx.h"
 
+#define RG_HANDLER(name) int rg_h_##name(rg_ctx *c);
+#define RG_APPLY(name) int rg_a_##name(rg_case *cs, const rg_event_view *ev);
+
 /* admin.c */
-int rg_h_actor_create(rg_ctx *c);
-int rg_h_actor_revoke(rg_ctx *c);
-int rg_h_log_verify(rg_ctx *c);
-
-/* report.c */
-int rg_h_case_report(rg_ctx *c);
-int rg_a_case_reported(rg_case *cs, const rg_event_view *ev);
-
+RG_HANDLER(actor_create) RG_HANDLER(actor_revoke) RG_HANDLER(log_verify)
+/* report.c: report, assignment and intake */
+RG_HANDLER(case_report) RG_HANDLER(case_assign) RG_HANDLER(intake_start) RG_HANDLER(intake_decide)
+RG_APPLY(case_reported) RG_APPLY(case_assigned) RG_APPLY(nothing) RG_APPLY(intake_rejected)
+/* analysis.c: partners and information requests */
+RG_HANDLER(partner_join) RG_HANDLER(info_request) RG_HANDLER(info_provide)
+RG_APPLY(partner_joined) RG_APPLY(info_requested) RG_APPLY(info_provided)
+/* meeting.c: the case meeting */
+RG_HANDLER(meeting_schedule) RG_HANDLER(meeting_hold)
+RG_APPLY(meeting_scheduled) RG_APPLY(meeting_held)
+/* plan.c: the plan of action and its agreement */
+RG_HANDLER(plan_propose) RG_HANDLER(plan_agree)
+RG_APPLY(plan_proposed) RG_APPLY(plan_agreement) RG_APPLY(plan_agreed)
+/* execution.c: actions and reviews */
+RG_HANDLER(action_complete) RG_HANDLER(review_hold)
+RG_APPLY(action_completed) RG_APPLY(review_held)
+/* escalation.c: the escalation overlay */
+RG_HANDLER(case_escalate) RG_HANDLER(escalation_resolve)
+RG_APPLY(case_escalated) RG_APPLY(escalation_resolved)
+/* closure.c: closing, aftercare, reopening */
+RG_HANDLER(case_close) RG_HANDLER(aftercare_check) RG_HANDLER(case_reopen)
+RG_APPLY(case_closed) RG_APPLY(case_reopened)
 /* queries.c */
-int rg_h_case_get(rg_ctx *c);
-int rg_h_case_history(rg_ctx *c);
-int rg_h_stats(rg_ctx *c);
+RG_HANDLER(case_get) RG_HANDLER(case_history) RG_HANDLER(cases_list) RG_HANDLER(stats)
 
-/* util.c: small shared checks */
+#undef RG_HANDLER
+#undef RG_APPLY
+
+/* util.c: checks shared by several handlers */
 bool rg_is_name(const char *p, uint32_t n);   /* [A-Za-z0-9._-]{1,64} */
+/* The caller must be the case's procesregisseur (guard_failed when the case
+ * has none yet: it must be taken first). */
+int rg_require_director(rg_ctx *c);
+/* Copy a required string field (already checked by the schema). */
+void rg_field_str(rg_ctx *c, const char *name, char *dst, size_t cap);
+/* Copy data fields that exist into the event, unchanged. */
+void rg_copy_fields(rg_ctx *c, rg_evb *ev, const char *const *names);
+/* A string from an event's data into dst ("" when absent). */
+void rg_ev_get_str(const rg_event_view *ev, const char *key, char *dst, size_t cap);
 
 #endif

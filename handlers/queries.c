@@ -1,11 +1,13 @@
 /*
- * queries.c - reading cases: case.get, case.history, stats.
+ * queries.c - reading cases: case.get, case.history, cases.list, stats.
  *
  * What a reader sees is decided by engine/access.c: a partner sees a case's
  * events only from the version at which its org joined; the person's identity
- * (data.subject) only goes to readers allowed to see it.  Replies to queries
- * wait, like every reply, until what they show is durable.
+ * (data.subject) only goes to readers allowed to see it; admins see no case
+ * content.  Replies to queries wait, like every reply, until what they show
+ * is durable.  stats carries counts and durations only, no personal data.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "../engine/access.h"
@@ -26,24 +28,58 @@ static int write_subject(rg_ctx *c, const rg_case *cs, rg_buf *out)
     return rc < 0 ? RG_ESTORAGE : 0;
 }
 
+static void kstr_or_nil(rg_buf *b, const char *key, const char *val)
+{
+    rg_w_cstr(b, key);
+    if (val[0]) rg_w_cstr(b, val); else rg_w_nil(b);
+}
+
+static const char *const action_status[] = {"open", "done", "handed_over"};
+
+static void write_plan(rg_buf *b, const rg_case *cs)
+{
+    if (!cs->plan_rev) {
+        rg_w_nil(b);
+        return;
+    }
+    rg_w_map(b, 5);
+    rg_w_kuint(b, "rev", cs->plan_rev);
+    rg_w_kbool(b, "agreed", cs->plan_agreed);
+    kstr_or_nil(b, "casusregisseur", cs->casusregisseur);
+    rg_w_cstr(b, "actions");
+    rg_w_array(b, cs->nactions);
+    for (uint32_t i = 0; i < cs->nactions; i++) {
+        const rg_action *a = &cs->actions[i];
+        rg_w_map(b, 4);
+        rg_w_kstr(b, "id", a->id);
+        kstr_or_nil(b, "owner_org", a->owner);
+        kstr_or_nil(b, "due", a->due);
+        rg_w_kstr(b, "status", action_status[a->status]);
+    }
+    rg_w_cstr(b, "agreed_by");
+    rg_w_array(b, cs->nagreed);
+    for (uint32_t i = 0; i < cs->nagreed; i++) rg_w_cstr(b, cs->agreed[i]);
+}
+
 int rg_h_case_get(rg_ctx *c)
 {
     const rg_case *cs = rg_ctx_case(c);
     bool subject = rg_access_subject(rg_ctx_actor(c), cs);
     rg_buf *b = rg_ctx_reply_key(c, "case");
-    rg_w_map(b, 12 + (subject ? 1 : 0));
+    rg_w_map(b, 20 + (subject ? 1 : 0));
     rg_w_kstr(b, "id", cs->id);
     rg_w_kstr(b, "state", rg_state_name(cs->state));
-    rg_w_kstr(b, "route", cs->route);
+    rg_w_kstr(b, "route", rg_route_name(cs->route));
     rg_w_kuint(b, "version", cs->version);
-    rg_w_cstr(b, "procesregisseur");
-    if (cs->procesregisseur[0]) rg_w_cstr(b, cs->procesregisseur); else rg_w_nil(b);
+    kstr_or_nil(b, "procesregisseur", cs->procesregisseur);
     rg_w_kstr(b, "reporter_org", cs->reporter_org);
     rg_w_kstr(b, "target_group", cs->target_group);
     rg_w_kstr(b, "urgency", cs->urgency);
     rg_w_kuint(b, "created_at", cs->created_at);
     rg_w_kuint(b, "updated_at", cs->updated_at);
     rg_w_kuint(b, "state_since", cs->state_since);
+    kstr_or_nil(b, "release_date", cs->release_date);
+    kstr_or_nil(b, "referred_to", cs->referred_to);
     rg_w_cstr(b, "participants");
     rg_w_array(b, cs->nparts);
     for (uint32_t i = 0; i < cs->nparts; i++) {
@@ -51,6 +87,38 @@ int rg_h_case_get(rg_ctx *c)
         rg_w_kstr(b, "org", cs->parts[i].org);
         rg_w_kuint(b, "since", cs->parts[i].since);
     }
+    rg_w_cstr(b, "requests");
+    rg_w_array(b, cs->nreqs);
+    for (uint32_t i = 0; i < cs->nreqs; i++) {
+        rg_w_map(b, 4);
+        rg_w_kstr(b, "id", cs->reqs[i].id);
+        rg_w_kstr(b, "org", cs->reqs[i].org);
+        kstr_or_nil(b, "due", cs->reqs[i].due);
+        rg_w_kstr(b, "status", cs->reqs[i].answered ? "answered" : "open");
+    }
+    rg_w_cstr(b, "meeting");
+    if (cs->meeting_at[0]) {
+        rg_w_map(b, 2);
+        rg_w_kstr(b, "at", cs->meeting_at);
+        rg_w_kbool(b, "held", cs->meeting_held);
+    } else {
+        rg_w_nil(b);
+    }
+    rg_w_cstr(b, "plan");
+    write_plan(b, cs);
+    rg_w_cstr(b, "escalation");
+    if (cs->esc_level) {
+        rg_w_map(b, 1);
+        rg_w_kuint(b, "level", (uint64_t)cs->esc_level);
+    } else {
+        rg_w_nil(b);
+    }
+    /* Deadlines and stagnations are kept by the deadlines module; until it
+     * exists a case has none. */
+    rg_w_cstr(b, "deadlines");
+    rg_w_array(b, 0);
+    rg_w_cstr(b, "stagnations");
+    rg_w_array(b, 0);
     if (subject) {
         rg_w_cstr(b, "subject");
         if (write_subject(c, cs, b) < 0)
@@ -71,7 +139,7 @@ static int add_event(void *ud, const rg_record *r)
 {
     history *h = ud;
     if (++h->v < h->since) return 0;
-    rg_record_render(&h->events, r, h->subject);
+    rg_render_event(&h->events, r, h->subject);
     h->count++;
     return 0;
 }
@@ -95,6 +163,67 @@ int rg_h_case_history(rg_ctx *c)
     return 0;
 }
 
+#define LIST_DEFAULT 50
+#define LIST_MAX 500
+
+typedef struct listing {
+    const rg_actor *actor;
+    int state;                /* -1: any */
+    uint32_t limit, count;
+    char last[RG_ID_MAX];
+    bool more;
+    rg_buf out;
+} listing;
+
+static int list_case(void *ud, const rg_case *cs)
+{
+    listing *l = ud;
+    if (rg_access_read(l->actor, cs) < 0 || (l->state >= 0 && cs->state != l->state)) return 0;
+    if (l->count == l->limit) {
+        l->more = true;
+        return 1;
+    }
+    rg_w_map(&l->out, 6);
+    rg_w_kstr(&l->out, "id", cs->id);
+    rg_w_kstr(&l->out, "state", rg_state_name(cs->state));
+    rg_w_kstr(&l->out, "route", rg_route_name(cs->route));
+    rg_w_kuint(&l->out, "version", cs->version);
+    kstr_or_nil(&l->out, "procesregisseur", cs->procesregisseur);
+    rg_w_kuint(&l->out, "updated_at", cs->updated_at);
+    snprintf(l->last, sizeof l->last, "%s", cs->id);
+    l->count++;
+    return 0;
+}
+
+int rg_h_cases_list(rg_ctx *c)
+{
+    listing l = {rg_ctx_actor(c), -1, LIST_DEFAULT, 0, "", false, RG_BUF_INIT};
+    const char *s;
+    uint32_t n;
+    if (rg_val_str(rg_ctx_field(c, "state"), &s, &n) && (l.state = rg_state_parse(s, n)) < 0)
+        return rg_ctx_fail(c, RG_EBADREQ, "data.state: not a state of the case life cycle");
+    uint64_t limit;
+    if (rg_val_uint(rg_ctx_field(c, "limit"), &limit)) {
+        if (limit < 1 || limit > LIST_MAX)
+            return rg_ctx_fail(c, RG_EBADREQ, "data.limit: 1..%d", LIST_MAX);
+        l.limit = (uint32_t)limit;
+    }
+    char after[RG_ID_MAX];
+    rg_field_str(c, "after", after, sizeof after);
+    int rc = rg_engine_each_case(rg_ctx_engine(c), after[0] ? after : NULL, list_case, &l);
+    if (rc < 0) {
+        rg_buf_free(&l.out);
+        return rg_ctx_fail(c, RG_ESTORAGE, "reading the cases failed");
+    }
+    rg_buf *b = rg_ctx_reply_key(c, "cases");
+    rg_w_array(b, l.count);
+    rg_buf_append(b, l.out.data, l.out.len);
+    rg_buf_free(&l.out);
+    b = rg_ctx_reply_key(c, "next");
+    if (l.more) rg_w_cstr(b, l.last); else rg_w_nil(b);
+    return 0;
+}
+
 int rg_h_stats(rg_ctx *c)
 {
     rg_engine *e = rg_ctx_engine(c);
@@ -107,5 +236,24 @@ int rg_h_stats(rg_ctx *c)
     }
     rg_w_uint(rg_ctx_reply_key(c, "total"), total);
     rg_w_uint(rg_ctx_reply_key(c, "events"), rg_engine_head(e));
+    /* Median time spent in each step, over the cases that left it. */
+    b = rg_ctx_reply_key(c, "lead_time_ms");
+    uint32_t n = 0;
+    uint64_t med[RG_NSTATES];
+    bool has[RG_NSTATES];
+    for (int st = 0; st < RG_NSTATES; st++) {
+        int rc = rg_engine_median_lead(e, st, &med[st]);
+        if (rc < 0 && rc != RG_ENOTFOUND) return rg_ctx_fail(c, RG_ESTORAGE, "reading lead times failed");
+        has[st] = rc == 0;
+        n += has[st];
+    }
+    rg_w_map(b, n);
+    for (int st = 0; st < RG_NSTATES; st++) {
+        if (!has[st]) continue;
+        rg_w_cstr(b, rg_state_name(st));
+        rg_w_map(b, 2);
+        rg_w_kuint(b, "median", med[st]);
+        rg_w_kuint(b, "cases", rg_engine_lead_count(e, st));
+    }
     return 0;
 }

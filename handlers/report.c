@@ -1,9 +1,11 @@
 /*
- * report.c - the first stage: a partner reports a person (aanmelding).
+ * report.c - the first stages: a partner reports a person (aanmelding), a
+ * procesregisseur takes the case or a manager assigns it, and the intake
+ * (screening en triage) ends in admission or referral.
  *
  * Guards (DOMAIN.md): the reporting partner told the person beforehand
  * (`informed: true`) or records why not (`exemption`); a re-entry case names
- * the release date.  The person's identity goes only into the event's subject
+ * its release date.  The person's identity goes only into the event's subject
  * part; the projection keeps labels, never personal data.
  */
 #include <string.h>
@@ -27,16 +29,16 @@ int rg_h_case_report(rg_ctx *c)
 
     const rg_val *route = rg_ctx_field(c, "route");
     const rg_val *release = rg_ctx_field(c, "release_date");
-    const char *route_name = "default";
-    if (route && rg_val_is_str(route, "re-entry")) {
-        route_name = "re-entry";
-        if (!release)
-            return rg_ctx_fail(c, RG_EBADREQ, "data.release_date: required for route re-entry");
-    } else if (route && !rg_val_is_str(route, "default")) {
-        return rg_ctx_fail(c, RG_EBADREQ, "data.route: default or re-entry");
-    } else if (release) {
-        return rg_ctx_fail(c, RG_EBADREQ, "data.release_date: only for route re-entry");
+    int rt = RG_RT_DEFAULT;
+    if (route) {
+        rg_val_str(route, &s, &n);
+        rt = rg_route_parse(s, n);
+        if (rt < 0) return rg_ctx_fail(c, RG_EBADREQ, "data.route: default or re-entry");
     }
+    if (rt == RG_RT_REENTRY && !release)
+        return rg_ctx_fail(c, RG_EBADREQ, "data.release_date: required for route re-entry");
+    if (rt != RG_RT_REENTRY && release)
+        return rg_ctx_fail(c, RG_EBADREQ, "data.release_date: only for route re-entry");
 
     const rg_val *subject = rg_ctx_field(c, "subject");
     if (!rg_val_str(rg_map_get(subject, "name"), &s, &n) || n == 0)
@@ -47,11 +49,8 @@ int rg_h_case_report(rg_ctx *c)
     rg_evb *ev = rg_ctx_emit(c, "case.reported");
     static const char *const copied[] = {"target_group", "summary", "urgency", "informed",
                                          "exemption", "release_date", NULL};
-    for (const char *const *k = copied; *k; k++) {
-        const rg_val *v = rg_ctx_field(c, *k);
-        if (v) rg_ev_val(ev, *k, v);
-    }
-    rg_ev_str(ev, "route", route_name);
+    rg_copy_fields(c, ev, copied);
+    rg_ev_str(ev, "route", rg_route_name(rt));
     rg_ev_str(ev, "reporter_org", a->org);
     rg_w_val(&ev->subject, subject);
     return 0;
@@ -59,15 +58,82 @@ int rg_h_case_report(rg_ctx *c)
 
 int rg_a_case_reported(rg_case *cs, const rg_event_view *ev)
 {
-    const rg_val *d = ev->data;
-    if (!rg_val_strcpy(rg_map_get(d, "route"), cs->route, sizeof cs->route) ||
-        !rg_val_strcpy(rg_map_get(d, "reporter_org"), cs->reporter_org, sizeof cs->reporter_org) ||
-        !rg_val_strcpy(rg_map_get(d, "target_group"), cs->target_group, sizeof cs->target_group) ||
-        !rg_val_strcpy(rg_map_get(d, "urgency"), cs->urgency, sizeof cs->urgency))
-        return RG_ESTORAGE;
-    cs->state = RG_ST_REPORTED;
+    char route[32];
+    rg_ev_get_str(ev, "route", route, sizeof route);
+    cs->route = rg_route_parse(route, (uint32_t)strlen(route));
+    rg_ev_get_str(ev, "reporter_org", cs->reporter_org, sizeof cs->reporter_org);
+    rg_ev_get_str(ev, "target_group", cs->target_group, sizeof cs->target_group);
+    rg_ev_get_str(ev, "urgency", cs->urgency, sizeof cs->urgency);
+    rg_ev_get_str(ev, "release_date", cs->release_date, sizeof cs->release_date);
+    if (cs->route < 0 || !cs->reporter_org[0]) return RG_ESTORAGE;
     cs->report_seq = ev->seq;
     cs->created_at = ev->at;
     rg_case_join(cs, cs->reporter_org, ev->v);
+    return 0;
+}
+
+int rg_h_case_assign(rg_ctx *c)
+{
+    const rg_case *cs = rg_ctx_case(c);
+    const rg_actor *a = rg_ctx_actor(c);
+    char who[RG_ID_MAX];
+    rg_field_str(c, "procesregisseur", who, sizeof who);
+    const rg_actor *target = rg_engine_actor(rg_ctx_engine(c), who);
+    if (!target || target->revoked || target->role != RG_ROLE_PROCESREGISSEUR)
+        return rg_ctx_fail(c, RG_EGUARD, "%s is not an active procesregisseur", who);
+    if (a->role == RG_ROLE_PROCESREGISSEUR) {
+        /* A procesregisseur may only take an unassigned case for themselves. */
+        if (strcmp(who, a->id) != 0)
+            return rg_ctx_fail(c, RG_EFORBIDDEN, "a procesregisseur may only take a case for themselves");
+        if (cs->procesregisseur[0])
+            return rg_ctx_fail(c, RG_EGUARD, "case %s is already directed by %s", cs->id,
+                               cs->procesregisseur);
+    }
+    if (strcmp(cs->procesregisseur, who) == 0)
+        return rg_ctx_fail(c, RG_EGUARD, "case %s is already directed by %s", cs->id, who);
+    rg_evb *ev = rg_ctx_emit(c, "case.assigned");
+    rg_ev_str(ev, "procesregisseur", who);
+    if (cs->procesregisseur[0]) rg_ev_str(ev, "previous", cs->procesregisseur);
+    return 0;
+}
+
+int rg_a_case_assigned(rg_case *cs, const rg_event_view *ev)
+{
+    rg_ev_get_str(ev, "procesregisseur", cs->procesregisseur, sizeof cs->procesregisseur);
+    return cs->procesregisseur[0] ? 0 : RG_ESTORAGE;
+}
+
+int rg_a_nothing(rg_case *cs, const rg_event_view *ev)
+{
+    (void)cs;
+    (void)ev;
+    return 0;
+}
+
+int rg_h_intake_start(rg_ctx *c)
+{
+    int rc = rg_require_director(c);
+    if (rc < 0) return rc;
+    rg_ctx_emit(c, "intake.started");
+    return 0;
+}
+
+int rg_h_intake_decide(rg_ctx *c)
+{
+    int rc = rg_require_director(c);
+    if (rc < 0) return rc;
+    bool admit = false;
+    rg_val_bool(rg_ctx_field(c, "admit"), &admit);
+    if (admit && rg_ctx_field(c, "referred_to"))
+        return rg_ctx_fail(c, RG_EBADREQ, "data.referred_to: only when the case is not admitted");
+    static const char *const fields[] = {"reason", "criteria", "referred_to", NULL};
+    rg_evb *ev = rg_ctx_emit(c, admit ? "intake.admitted" : "intake.rejected");
+    rg_copy_fields(c, ev, fields);
+    return 0;
+}
+
+int rg_a_intake_rejected(rg_case *cs, const rg_event_view *ev)
+{
+    rg_ev_get_str(ev, "referred_to", cs->referred_to, sizeof cs->referred_to);
     return 0;
 }

@@ -1,7 +1,9 @@
 /* util.c - checks shared by several handlers. */
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "../engine/errors.h"
 #include "handlers.h"
 
 bool rg_is_name(const char *p, uint32_t n)
@@ -16,4 +18,38 @@ bool rg_is_name(const char *p, uint32_t n)
         if (!ok) return false;
     }
     return true;
+}
+
+int rg_require_director(rg_ctx *c)
+{
+    const rg_case *cs = rg_ctx_case(c);
+    const rg_actor *a = rg_ctx_actor(c);
+    if (!cs->procesregisseur[0])
+        return rg_ctx_fail(c, RG_EGUARD,
+                           "case %s has no procesregisseur yet: take it first with case.assign",
+                           cs->id);
+    if (strcmp(cs->procesregisseur, a->id) != 0)
+        return rg_ctx_fail(c, RG_EFORBIDDEN, "case %s is directed by another procesregisseur",
+                           cs->id);
+    return 0;
+}
+
+void rg_field_str(rg_ctx *c, const char *name, char *dst, size_t cap)
+{
+    dst[0] = '\0';
+    rg_val_strcpy(rg_ctx_field(c, name), dst, cap);
+}
+
+void rg_copy_fields(rg_ctx *c, rg_evb *ev, const char *const *names)
+{
+    for (const char *const *k = names; *k; k++) {
+        const rg_val *v = rg_ctx_field(c, *k);
+        if (v) rg_ev_val(ev, *k, v);
+    }
+}
+
+void rg_ev_get_str(const rg_event_view *ev, const char *key, char *dst, size_t cap)
+{
+    dst[0] = '\0';
+    rg_val_strcpy(rg_map_get(ev->data, key), dst, cap);
 }

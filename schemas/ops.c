@@ -1,35 +1,82 @@
 /*
  * ops.c - every operation of the contract the engine serves: who may call it,
  * what it needs, and the fields of its `data`, checked before the handler
- * runs.  An operation missing here answers unknown_op.
+ * runs.  In which states a case operation may be taken is in machine.c.
+ * An operation missing here answers unknown_op.
  */
 #include "../engine/schema.h"
 #include "../handlers/handlers.h"
 
 #define END {NULL, 0, 0, 0, NULL}
+#define STR(name, max) {name, RG_F_STR, RG_REQ, max, NULL}
+#define STR_OPT(name, max) {name, RG_F_STR, RG_OPT, max, NULL}
+#define TEXT(name, max) {name, RG_F_TEXT, RG_REQ, max, NULL}
+#define TEXT_OPT(name, max) {name, RG_F_TEXT, RG_OPT, max, NULL}
 
-static const rg_field actor_create[] = {
-    {"id", RG_F_STR, RG_REQ, 64, NULL},
-    {"role", RG_F_STR, RG_REQ, 32, NULL},
-    {"org", RG_F_STR, RG_REQ, 64, NULL},
-    END,
-};
-
-static const rg_field actor_revoke[] = {
-    {"id", RG_F_STR, RG_REQ, 64, NULL},
-    END,
-};
+static const rg_field actor_create[] = {STR("id", 64), STR("role", 32), STR("org", 64), END};
+static const rg_field actor_revoke[] = {STR("id", 64), END};
 
 static const rg_field case_report[] = {
-    {"target_group", RG_F_STR, RG_REQ, 64, NULL},
-    {"summary", RG_F_TEXT, RG_REQ, 4096, NULL},
-    {"urgency", RG_F_STR, RG_REQ, 64, NULL},
+    STR("target_group", 64),
+    TEXT("summary", 4096),
+    STR("urgency", 64),
     {"informed", RG_F_BOOL, RG_OPT, 0, NULL},
-    {"exemption", RG_F_TEXT, RG_OPT, 1024, NULL},
-    {"route", RG_F_STR, RG_OPT, 16, NULL},
+    TEXT_OPT("exemption", 1024),
+    STR_OPT("route", 16),
     {"release_date", RG_F_DATE, RG_OPT, 0, NULL},
     {"subject", RG_F_OPEN_MAP, RG_REQ, 32, NULL},
     END,
+};
+
+static const rg_field case_assign[] = {STR("procesregisseur", 64), END};
+static const rg_field intake_decide[] = {
+    {"admit", RG_F_BOOL, RG_REQ, 0, NULL},
+    TEXT("reason", 4096),
+    STR_OPT("referred_to", 64),
+    {"criteria", RG_F_STR_ARRAY, RG_OPT, 8, NULL},
+    END,
+};
+static const rg_field partner_join[] = {STR("org", 64), END};
+static const rg_field info_request[] = {
+    STR("org", 64), TEXT("question", 4096), {"due", RG_F_DATE, RG_OPT, 0, NULL}, END,
+};
+static const rg_field info_provide[] = {
+    STR("request", 64), TEXT("answer", 16384),
+    /* ordinary, special (GDPR art. 9), criminal (art. 10), secret */
+    STR_OPT("class", 32), END,
+};
+static const rg_field meeting_schedule[] = {
+    {"at", RG_F_DATE, RG_REQ, 0, NULL}, {"orgs", RG_F_STR_ARRAY, RG_REQ, 32, NULL}, END,
+};
+static const rg_field meeting_hold[] = {
+    {"attendees", RG_F_STR_ARRAY, RG_REQ, 64, NULL}, TEXT("conclusions", 16384), END,
+};
+static const rg_field plan_action[] = {
+    STR("id", 64),
+    STR_OPT("owner_org", 64),
+    TEXT("description", 4096),
+    {"due", RG_F_DATE, RG_OPT, 0, NULL},
+    END,
+};
+static const rg_field plan_propose[] = {
+    TEXT("goals", 8192),
+    STR_OPT("casusregisseur", 64),
+    {"actions", RG_F_MAP_ARRAY, RG_REQ, 100, plan_action},
+    END,
+};
+static const rg_field action_complete[] = {STR("action", 64), TEXT("result", 8192), END};
+static const rg_field review_hold[] = {TEXT("notes", 16384), END};
+static const rg_field case_escalate[] = {
+    {"level", RG_F_UINT, RG_REQ, 0, NULL}, TEXT("reason", 4096), END,
+};
+static const rg_field escalation_resolve[] = {TEXT("decision", 4096), END};
+static const rg_field case_close[] = {
+    TEXT("reason", 4096), {"handover", RG_F_STR_ARRAY, RG_OPT, 100, NULL}, END,
+};
+static const rg_field aftercare_check[] = {TEXT("outcome", 4096), END};
+static const rg_field case_reopen[] = {TEXT("reason", 4096), END};
+static const rg_field cases_list[] = {
+    STR_OPT("state", 32), STR_OPT("after", 64), {"limit", RG_F_UINT, RG_OPT, 0, NULL}, END,
 };
 
 #define PR RG_R(PROCESREGISSEUR)
@@ -41,13 +88,31 @@ static const rg_field case_report[] = {
 #define S RG_OP_SECRET
 
 const rg_opdef rg_ops[] = {
-    /* name            handler             roles            flags   fields */
-    {"actor.create",   rg_h_actor_create,  AD,              M | S,  actor_create},
-    {"actor.revoke",   rg_h_actor_revoke,  AD,              M,      actor_revoke},
-    {"case.report",    rg_h_case_report,   PA,              M,      case_report},
-    {"case.get",       rg_h_case_get,      PR | PA | MA,    C,      NULL},
-    {"case.history",   rg_h_case_history,  PR | PA | MA,    C,      NULL},
-    {"log.verify",     rg_h_log_verify,    AD,              0,      NULL},
-    {"stats",          rg_h_stats,         PR | MA | AD,    0,      NULL},
+    /* name                  handler                   roles          flags   fields */
+    {"actor.create",         rg_h_actor_create,        AD,            M | S,  actor_create},
+    {"actor.revoke",         rg_h_actor_revoke,        AD,            M,      actor_revoke},
+    {"case.report",          rg_h_case_report,         PA,            M,      case_report},
+    {"case.assign",          rg_h_case_assign,         PR | MA,       M | C,  case_assign},
+    {"intake.start",         rg_h_intake_start,        PR,            M | C,  NULL},
+    {"intake.decide",        rg_h_intake_decide,       PR,            M | C,  intake_decide},
+    {"partner.join",         rg_h_partner_join,        PR,            M | C,  partner_join},
+    {"info.request",         rg_h_info_request,        PR,            M | C,  info_request},
+    {"info.provide",         rg_h_info_provide,        PA,            M | C,  info_provide},
+    {"meeting.schedule",     rg_h_meeting_schedule,    PR,            M | C,  meeting_schedule},
+    {"meeting.hold",         rg_h_meeting_hold,        PR,            M | C,  meeting_hold},
+    {"plan.propose",         rg_h_plan_propose,        PR,            M | C,  plan_propose},
+    {"plan.agree",           rg_h_plan_agree,          PA,            M | C,  NULL},
+    {"action.complete",      rg_h_action_complete,     PA,            M | C,  action_complete},
+    {"review.hold",          rg_h_review_hold,         PR,            M | C,  review_hold},
+    {"case.escalate",        rg_h_case_escalate,       PR,            M | C,  case_escalate},
+    {"escalation.resolve",   rg_h_escalation_resolve,  MA,            M | C,  escalation_resolve},
+    {"case.close",           rg_h_case_close,          PR,            M | C,  case_close},
+    {"aftercare.check",      rg_h_aftercare_check,     PR,            M | C,  aftercare_check},
+    {"case.reopen",          rg_h_case_reopen,         PR,            M | C,  case_reopen},
+    {"case.get",             rg_h_case_get,            PR | PA | MA,  C,      NULL},
+    {"case.history",         rg_h_case_history,        PR | PA | MA,  C,      NULL},
+    {"cases.list",           rg_h_cases_list,          PR | PA | MA,  0,      cases_list},
+    {"log.verify",           rg_h_log_verify,          AD,            0,      NULL},
+    {"stats",                rg_h_stats,               PR | MA | AD,  0,      NULL},
     {NULL, NULL, 0, 0, NULL},
 };

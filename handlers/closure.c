@@ -1,0 +1,81 @@
+/*
+ * closure.c - closing a case, the aftercare check that archives it, and
+ * reopening a closed case (back to analysis).
+ *
+ * Guard (DOMAIN.md): a case cannot be closed while actions are open unless
+ * each open action is explicitly handed over (data.handover lists them).
+ */
+#include <string.h>
+
+#include "../engine/errors.h"
+#include "handlers.h"
+
+static bool listed(const rg_val *list, const char *id)
+{
+    for (uint32_t i = 0; i < rg_array_size(list); i++)
+        if (rg_val_is_str(rg_array_at(list, i), id)) return true;
+    return false;
+}
+
+int rg_h_case_close(rg_ctx *c)
+{
+    int rc = rg_require_director(c);
+    if (rc < 0) return rc;
+    rg_case *cs = rg_ctx_case(c);
+    const rg_val *handover = rg_ctx_field(c, "handover");
+    for (uint32_t i = 0; i < rg_array_size(handover); i++) {
+        char id[RG_ID_MAX];
+        if (!rg_val_strcpy(rg_array_at(handover, i), id, sizeof id) || !rg_case_action(cs, id))
+            return rg_ctx_fail(c, RG_EBADREQ, "data.handover[%u]: not an action of the plan", i);
+        if (rg_case_action(cs, id)->status != RG_ACT_OPEN)
+            return rg_ctx_fail(c, RG_EGUARD, "action %s is done; only open actions are handed over", id);
+    }
+    for (uint32_t i = 0; i < cs->nactions; i++)
+        if (cs->actions[i].status == RG_ACT_OPEN && !listed(handover, cs->actions[i].id))
+            return rg_ctx_fail(c, RG_EGUARD, "action %s is open and not handed over", cs->actions[i].id);
+    rg_evb *ev = rg_ctx_emit(c, "case.closed");
+    static const char *const fields[] = {"reason", "handover", NULL};
+    rg_copy_fields(c, ev, fields);
+    return 0;
+}
+
+int rg_a_case_closed(rg_case *cs, const rg_event_view *ev)
+{
+    const rg_val *handover = rg_map_get(ev->data, "handover");
+    for (uint32_t i = 0; i < cs->nactions; i++)
+        if (cs->actions[i].status == RG_ACT_OPEN && listed(handover, cs->actions[i].id))
+            cs->actions[i].status = RG_ACT_HANDED_OVER;
+    cs->closed_at = ev->at;
+    return 0;
+}
+
+int rg_h_aftercare_check(rg_ctx *c)
+{
+    int rc = rg_require_director(c);
+    if (rc < 0) return rc;
+    rg_evb *ev = rg_ctx_emit(c, "aftercare.checked");
+    static const char *const fields[] = {"outcome", NULL};
+    rg_copy_fields(c, ev, fields);
+    return 0;
+}
+
+int rg_h_case_reopen(rg_ctx *c)
+{
+    int rc = rg_require_director(c);
+    if (rc < 0) return rc;
+    rg_evb *ev = rg_ctx_emit(c, "case.reopened");
+    static const char *const fields[] = {"reason", NULL};
+    rg_copy_fields(c, ev, fields);
+    return 0;
+}
+
+int rg_a_case_reopened(rg_case *cs, const rg_event_view *ev)
+{
+    (void)ev;
+    /* Back to analysis: a new meeting and a new plan revision will follow. */
+    cs->meeting_held = false;
+    cs->meeting_at[0] = '\0';
+    cs->plan_agreed = false;
+    cs->closed_at = 0;
+    return 0;
+}

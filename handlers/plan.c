@@ -1,0 +1,127 @@
+/*
+ * plan.c - the plan of action (plan van aanpak): the procesregisseur proposes
+ * goals and actions, each action owned by an org with a due date; every org
+ * that owns an action agrees for itself, and the last agreement appends
+ * plan.agreed, which moves the case into execution.  A plan proposed during
+ * execution is a revision: the case goes back to planning until it is agreed
+ * again; actions already done under the same id stay done.
+ *
+ * Guard (DOMAIN.md): a plan cannot be agreed while an action has no owner or
+ * no due date.  Proposing such a draft is allowed; agreeing it is not.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/errors.h"
+#include "handlers.h"
+
+int rg_h_plan_propose(rg_ctx *c)
+{
+    int rc = rg_require_director(c);
+    if (rc < 0) return rc;
+    const rg_val *actions = rg_ctx_field(c, "actions");
+    uint32_t n = rg_array_size(actions);
+    for (uint32_t i = 0; i < n; i++) {
+        const rg_val *a = rg_array_at(actions, i);
+        const char *p;
+        uint32_t pn;
+        rg_val_str(rg_map_get(a, "id"), &p, &pn);
+        if (!rg_is_name(p, pn))
+            return rg_ctx_fail(c, RG_EBADREQ, "data.actions[%u].id: use 1..64 of A-Z a-z 0-9 . _ -", i);
+        for (uint32_t j = 0; j < i; j++) {
+            const char *q;
+            uint32_t qn;
+            rg_val_str(rg_map_get(rg_array_at(actions, j), "id"), &q, &qn);
+            if (qn == pn && memcmp(p, q, pn) == 0)
+                return rg_ctx_fail(c, RG_EBADREQ, "data.actions[%u].id: %.*s is used twice", i,
+                                   (int)pn, p);
+        }
+        if (rg_val_str(rg_map_get(a, "owner_org"), &p, &pn) && !rg_is_name(p, pn))
+            return rg_ctx_fail(c, RG_EBADREQ,
+                               "data.actions[%u].owner_org: use 1..64 of A-Z a-z 0-9 . _ -", i);
+    }
+    const char *cr;
+    uint32_t crn;
+    if (rg_val_str(rg_ctx_field(c, "casusregisseur"), &cr, &crn) && !rg_is_name(cr, crn))
+        return rg_ctx_fail(c, RG_EBADREQ, "data.casusregisseur: an org, 1..64 of A-Z a-z 0-9 . _ -");
+    rg_evb *ev = rg_ctx_emit(c, "plan.proposed");
+    rg_ev_uint(ev, "rev", rg_ctx_case(c)->plan_rev + 1);
+    static const char *const fields[] = {"goals", "casusregisseur", "actions", NULL};
+    rg_copy_fields(c, ev, fields);
+    return 0;
+}
+
+int rg_a_plan_proposed(rg_case *cs, const rg_event_view *ev)
+{
+    const rg_val *actions = rg_map_get(ev->data, "actions");
+    uint32_t n = rg_array_size(actions);
+    /* Keep the status of actions that carry over by id. */
+    rg_action *old = cs->actions;
+    uint32_t nold = cs->nactions;
+    cs->actions = NULL;
+    cs->nactions = cs->capactions = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const rg_val *a = rg_array_at(actions, i);
+        rg_action *x = rg_case_add_action(cs);
+        rg_val_strcpy(rg_map_get(a, "id"), x->id, sizeof x->id);
+        rg_val_strcpy(rg_map_get(a, "owner_org"), x->owner, sizeof x->owner);
+        rg_val_strcpy(rg_map_get(a, "due"), x->due, sizeof x->due);
+        x->status = RG_ACT_OPEN;
+        for (uint32_t j = 0; j < nold; j++)
+            if (strcmp(old[j].id, x->id) == 0) x->status = old[j].status;
+        if (x->owner[0]) rg_case_join(cs, x->owner, ev->v);
+    }
+    free(old);
+    rg_ev_get_str(ev, "casusregisseur", cs->casusregisseur, sizeof cs->casusregisseur);
+    cs->plan_rev++;
+    cs->plan_agreed = false;
+    cs->nagreed = 0;
+    return 0;
+}
+
+int rg_h_plan_agree(rg_ctx *c)
+{
+    rg_case *cs = rg_ctx_case(c);
+    const char *org = rg_ctx_actor(c)->org;
+    if (!cs->plan_rev) return rg_ctx_fail(c, RG_EGUARD, "no plan has been proposed for %s", cs->id);
+    for (uint32_t i = 0; i < cs->nactions; i++) {
+        if (!cs->actions[i].owner[0])
+            return rg_ctx_fail(c, RG_EGUARD, "action %s has no owning org", cs->actions[i].id);
+        if (!cs->actions[i].due[0])
+            return rg_ctx_fail(c, RG_EGUARD, "action %s has no due date", cs->actions[i].id);
+    }
+    bool owns = false, others_agreed = true;
+    for (uint32_t i = 0; i < cs->nactions; i++) {
+        if (strcmp(cs->actions[i].owner, org) == 0) owns = true;
+        else if (!rg_case_agreed(cs, cs->actions[i].owner)) others_agreed = false;
+    }
+    if (!owns)
+        return rg_ctx_fail(c, RG_EFORBIDDEN, "%s owns no action in plan revision %u of %s", org,
+                           cs->plan_rev, cs->id);
+    if (rg_case_agreed(cs, org))
+        return rg_ctx_fail(c, RG_EGUARD, "%s has already agreed to plan revision %u", org, cs->plan_rev);
+    rg_evb *ev = rg_ctx_emit(c, "plan.agreement");
+    rg_ev_str(ev, "org", org);
+    rg_ev_uint(ev, "rev", cs->plan_rev);
+    if (others_agreed) {
+        ev = rg_ctx_emit(c, "plan.agreed");
+        rg_ev_uint(ev, "rev", cs->plan_rev);
+    }
+    return 0;
+}
+
+int rg_a_plan_agreement(rg_case *cs, const rg_event_view *ev)
+{
+    char org[RG_ID_MAX];
+    rg_ev_get_str(ev, "org", org, sizeof org);
+    if (!org[0]) return RG_ESTORAGE;
+    rg_case_add_agreement(cs, org);
+    return 0;
+}
+
+int rg_a_plan_agreed(rg_case *cs, const rg_event_view *ev)
+{
+    (void)ev;
+    cs->plan_agreed = true;
+    return 0;
+}

@@ -1,0 +1,37 @@
+/*
+ * machine.c - the case life cycle as data: in which states of which route
+ * each case operation may be taken.  The event an operation appends decides
+ * the state the case moves to (schemas/events.c, column `to`), so replaying
+ * the log reproduces every transition.  An operation on a case in a state
+ * not listed here answers invalid_transition, naming the state.
+ */
+#include "../engine/schema.h"
+
+#define S(x) (1u << RG_ST_##x)
+#define OPEN (S(REPORTED) | S(INTAKE) | S(ANALYSIS) | S(MEETING) | S(PLANNING) | S(EXECUTION))
+#define WORKING (S(ANALYSIS) | S(MEETING) | S(PLANNING) | S(EXECUTION))
+#define ALL_ROUTES ((1u << RG_NROUTES) - 1)
+
+const rg_transition rg_machine[] = {
+    /* routes      operation              allowed in states */
+    {ALL_ROUTES, "case.get",              ~0u},
+    {ALL_ROUTES, "case.history",          ~0u},
+    {ALL_ROUTES, "case.assign",           OPEN},
+    {ALL_ROUTES, "intake.start",          S(REPORTED)},
+    {ALL_ROUTES, "intake.decide",         S(INTAKE)},
+    {ALL_ROUTES, "partner.join",          WORKING},
+    {ALL_ROUTES, "info.request",          WORKING},
+    {ALL_ROUTES, "info.provide",          WORKING},
+    {ALL_ROUTES, "meeting.schedule",      S(ANALYSIS)},
+    {ALL_ROUTES, "meeting.hold",          S(MEETING)},
+    {ALL_ROUTES, "plan.propose",          S(PLANNING) | S(EXECUTION)},
+    {ALL_ROUTES, "plan.agree",            S(PLANNING)},
+    {ALL_ROUTES, "action.complete",       S(EXECUTION)},
+    {ALL_ROUTES, "review.hold",           S(EXECUTION)},
+    {ALL_ROUTES, "case.escalate",         OPEN},
+    {ALL_ROUTES, "escalation.resolve",    OPEN},
+    {ALL_ROUTES, "case.close",            S(EXECUTION)},
+    {ALL_ROUTES, "aftercare.check",       S(CLOSED)},
+    {ALL_ROUTES, "case.reopen",           S(CLOSED)},
+    {0, NULL, 0},
+};
