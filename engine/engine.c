@@ -388,9 +388,6 @@ static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn 
         return rg_ctx_fail(c, RG_EBADREQ, "req must be a string");
     }
 
-    c->data = rg_map_get(root, "data");
-    if ((rc = rg_schema_check(c->op->fields, c->data, c->msg, sizeof c->msg)) < 0) return rc;
-
     const rg_val *expv = rg_map_get(root, "expect");
     uint64_t expect = 0;
     if (expv && !rg_val_uint(expv, &expect))
@@ -416,6 +413,10 @@ static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn 
     } else if (rg_map_get(root, "case")) {
         return rg_ctx_fail(c, RG_EBADREQ, "case: %s takes no case", c->op->name);
     }
+    /* The data last: a step in the wrong state is invalid_transition
+     * whatever its fields. */
+    c->data = rg_map_get(root, "data");
+    if ((rc = rg_schema_check(c->op->fields, c->data, c->msg, sizeof c->msg)) < 0) return rc;
     return c->op->fn(c);
 }
 

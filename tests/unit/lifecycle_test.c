@@ -1,0 +1,393 @@
+/*
+ * lifecycle_test.c - one case along the whole default route and one along
+ * the re-entry route, each step by its proper actor, with the projection
+ * checked after each step; and the guards of DOMAIN.md, each failing with
+ * guard_failed and a message naming the condition.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../test.h"
+
+static rg_t_local L;
+static rg_buf B;
+static rg_t_reply R;
+static int seqno;
+static char pol[128], ggz[128], gem[128], prA[128], prB[128], mgr[128];
+
+/* Start a request; write ndata data pairs into B afterwards, then send(). */
+static rg_buf *req(const char *token, const char *op, const char *case_id, int ndata)
+{
+    char id[32];
+    snprintf(id, sizeof id, "q%d", ++seqno);
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, op, token, id, case_id, -1, ndata);
+    return &B;
+}
+
+/* Send B; returns the error code ("" on success).  R holds the reply. */
+static const char *send_req(void)
+{
+    rg_t_reply_free(&R);
+    rg_t_local_call(&L, &B, &R);
+    return rg_t_err(&R);
+}
+
+static const char *query(const char *token, const char *op, const char *case_id)
+{
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, op, token, NULL, case_id, -1, -1);
+    return send_req();
+}
+
+#define OK() do { const char *e_ = send_req(); if (e_[0]) { \
+    printf("  %s:%d: %s: %s\n", __FILE__, __LINE__, e_, rg_t_str(&R, "message")); \
+    rg_t_failed = 1; return; } } while (0)
+#define FAILS(code, part) do { const char *e_ = send_req(); \
+    if (strcmp(e_, code) != 0 || !strstr(rg_t_str(&R, "message"), part)) { \
+        printf("  %s:%d: expected %s ~ '%s', got '%s': %s\n", __FILE__, __LINE__, code, part, e_, \
+               rg_t_str(&R, "message")); rg_t_failed = 1; } } while (0)
+
+static const rg_val *case_field(const char *token, const char *case_id, const char *field)
+{
+    if (query(token, "case.get", case_id)[0]) return NULL;
+    return rg_map_get(rg_t_get(&R, "case"), field);
+}
+
+static bool state_is(const char *token, const char *case_id, const char *state)
+{
+    const rg_val *v = case_field(token, case_id, "state");
+    if (!rg_val_is_str(v, state)) {
+        char got[32] = "?";
+        rg_val_strcpy(v, got, sizeof got);
+        printf("  %s is in state %s, expected %s\n", case_id, got, state);
+        return false;
+    }
+    return true;
+}
+
+static void actor(const char *id, const char *role, const char *org, char *tok)
+{
+    rg_buf_reset(&B);
+    rg_t_actor_req(&B, L.admin, id, id, role, org);
+    send_req();
+    snprintf(tok, 128, "%s", rg_t_str(&R, "token"));
+}
+
+static void setup(void)
+{
+    REQUIRE(rg_t_local_open(&L, NULL) == 0);
+    actor("pol1", "partner", "police", pol);
+    actor("ggz1", "partner", "ggz", ggz);
+    actor("gem1", "partner", "gemeente-tilburg", gem);
+    actor("prA", "procesregisseur", "zvh", prA);
+    actor("prB", "procesregisseur", "zvh", prB);
+    actor("mgr1", "manager", "zvh", mgr);
+    REQUIRE(pol[0] && prA[0] && mgr[0]);
+}
+
+static char case1[32];
+
+static void report(const char *token, const char *route, const char *release, char *out)
+{
+    rg_buf *b = req(token, "case.report", NULL, 5 + (route ? 1 : 0) + (release ? 1 : 0));
+    rg_w_kstr(b, "target_group", "high-impact-offender");
+    rg_w_kstr(b, "summary", "returns to the neighbourhood");
+    rg_w_kstr(b, "urgency", "high");
+    rg_w_kbool(b, "informed", true);
+    if (route) rg_w_kstr(b, "route", route);
+    if (release) rg_w_kstr(b, "release_date", release);
+    rg_w_cstr(b, "subject");
+    rg_w_map(b, 1);
+    rg_w_kstr(b, "name", "Alex Visser");
+    send_req();
+    snprintf(out, 32, "%s", rg_t_str(&R, "case"));
+}
+
+static void test_default_route(void)
+{
+    report(pol, NULL, NULL, case1);
+    REQUIRE(case1[0] && state_is(pol, case1, "reported"));
+
+    /* Intake needs a procesregisseur: prA takes the case. */
+    req(prA, "intake.start", case1, -1);
+    FAILS("guard_failed", "take it first");
+    rg_w_kstr(req(prB, "case.assign", case1, 1), "procesregisseur", "prA");
+    FAILS("forbidden", "themselves");
+    rg_w_kstr(req(prA, "case.assign", case1, 1), "procesregisseur", "prA");
+    OK();
+    CHECK(rg_val_is_str(case_field(prA, case1, "procesregisseur"), "prA"));
+    query(prB, "case.get", case1);                     /* not prB's case any more */
+    CHECK(strcmp(rg_t_err(&R), "forbidden") == 0);
+
+    req(prA, "intake.start", case1, -1);
+    OK();
+    CHECK(state_is(prA, case1, "intake"));
+    rg_buf *b = req(prA, "intake.decide", case1, 3);
+    rg_w_kbool(b, "admit", true);
+    rg_w_kstr(b, "reason", "problems on several life domains");
+    rg_w_cstr(b, "criteria");
+    rg_w_array(b, 2);
+    rg_w_cstr(b, "multi-domain");
+    rg_w_cstr(b, "multi-chain");
+    OK();
+    CHECK(state_is(prA, case1, "analysis"));
+
+    /* ggz is asked for information: it takes part from that version on. */
+    query(ggz, "case.get", case1);
+    CHECK(strcmp(rg_t_err(&R), "forbidden") == 0);
+    b = req(prA, "info.request", case1, 3);
+    rg_w_kstr(b, "org", "ggz");
+    rg_w_kstr(b, "question", "is there a treatment history?");
+    rg_w_kstr(b, "due", "2025-12-10");
+    OK();
+    const rg_val *ev = rg_array_at(rg_t_get(&R, "events"), 0);
+    CHECK(rg_val_is_str(rg_map_get(rg_map_get(ev, "data"), "request"), "R1"));
+    uint64_t joined_at = rg_t_uint(&R, "version");
+    CHECK(query(ggz, "case.history", case1)[0] == 0);
+    const rg_val *evs = rg_t_get(&R, "events");
+    uint64_t first_v = 0;
+    rg_val_uint(rg_map_get(rg_array_at(evs, 0), "v"), &first_v);
+    CHECK(first_v == joined_at);                       /* nothing from before it joined */
+
+    b = req(pol, "info.provide", case1, 2);            /* not police's request */
+    rg_w_kstr(b, "request", "R1");
+    rg_w_kstr(b, "answer", "x");
+    FAILS("forbidden", "ggz");
+    b = req(ggz, "info.provide", case1, 2);
+    rg_w_kstr(b, "request", "R9");
+    rg_w_kstr(b, "answer", "x");
+    FAILS("not_found", "R9");
+    b = req(ggz, "info.provide", case1, 3);
+    rg_w_kstr(b, "request", "R1");
+    rg_w_kstr(b, "answer", "known to the outpatient team since 2021");
+    rg_w_kstr(b, "class", "special");
+    OK();
+    b = req(ggz, "info.provide", case1, 2);
+    rg_w_kstr(b, "request", "R1");
+    rg_w_kstr(b, "answer", "again");
+    FAILS("guard_failed", "already been answered");
+
+    rg_w_kstr(req(prA, "partner.join", case1, 1), "org", "gemeente-tilburg");
+    OK();
+    rg_w_kstr(req(prA, "partner.join", case1, 1), "org", "gemeente-tilburg");
+    FAILS("guard_failed", "already takes part");
+
+    req(prA, "meeting.hold", case1, -1);               /* not scheduled yet */
+    FAILS("invalid_transition", "analysis");
+    b = req(prA, "meeting.schedule", case1, 2);
+    rg_w_kstr(b, "at", "2025-12-08T10:00:00+01:00");
+    rg_w_cstr(b, "orgs");
+    rg_w_array(b, 2);
+    rg_w_cstr(b, "police");
+    rg_w_cstr(b, "reclassering");
+    OK();
+    CHECK(state_is(prA, case1, "meeting"));
+    b = req(prA, "meeting.hold", case1, 2);
+    rg_w_cstr(b, "attendees");
+    rg_w_array(b, 3);
+    rg_w_cstr(b, "police");
+    rg_w_cstr(b, "ggz");
+    rg_w_cstr(b, "reclassering");
+    rg_w_kstr(b, "conclusions", "a joint approach is needed");
+    OK();
+    CHECK(state_is(prA, case1, "planning"));
+
+    /* A draft with an action without due date cannot be agreed. */
+    b = req(prA, "plan.propose", case1, 2);
+    rg_w_kstr(b, "goals", "stable housing, treatment");
+    rg_w_cstr(b, "actions");
+    rg_w_array(b, 1);
+    rg_w_map(b, 3);
+    rg_w_kstr(b, "id", "a1");
+    rg_w_kstr(b, "owner_org", "ggz");
+    rg_w_kstr(b, "description", "start treatment");
+    OK();
+    req(ggz, "plan.agree", case1, -1);
+    FAILS("guard_failed", "no due date");
+
+    b = req(prA, "plan.propose", case1, 3);
+    rg_w_kstr(b, "goals", "stable housing, treatment");
+    rg_w_kstr(b, "casusregisseur", "reclassering");
+    rg_w_cstr(b, "actions");
+    rg_w_array(b, 2);
+    rg_w_map(b, 4);
+    rg_w_kstr(b, "id", "a1");
+    rg_w_kstr(b, "owner_org", "ggz");
+    rg_w_kstr(b, "description", "start treatment");
+    rg_w_kstr(b, "due", "2026-01-15");
+    rg_w_map(b, 4);
+    rg_w_kstr(b, "id", "a2");
+    rg_w_kstr(b, "owner_org", "gemeente-tilburg");
+    rg_w_kstr(b, "description", "find housing");
+    rg_w_kstr(b, "due", "2026-02-01");
+    OK();
+    const rg_val *plan = case_field(prA, case1, "plan");
+    CHECK(rg_val_uint(rg_map_get(plan, "rev"), &first_v) && first_v == 2);
+    CHECK(rg_array_size(rg_map_get(plan, "actions")) == 2);
+
+    req(pol, "plan.agree", case1, -1);                 /* police owns no action */
+    FAILS("forbidden", "owns no action");
+    req(ggz, "plan.agree", case1, -1);
+    OK();
+    CHECK(rg_array_size(rg_t_get(&R, "events")) == 1);
+    CHECK(state_is(prA, case1, "planning"));
+    req(ggz, "plan.agree", case1, -1);
+    FAILS("guard_failed", "already agreed");
+    req(gem, "plan.agree", case1, -1);                 /* the last one: plan.agreed */
+    OK();
+    evs = rg_t_get(&R, "events");
+    CHECK(rg_array_size(evs) == 2);
+    CHECK(rg_val_is_str(rg_map_get(rg_array_at(evs, 1), "type"), "plan.agreed"));
+    CHECK(state_is(prA, case1, "execution"));
+
+    /* Escalation is an overlay: the case stays in execution. */
+    b = req(prA, "case.escalate", case1, 2);
+    rg_w_kuint(b, "level", 1);
+    rg_w_kstr(b, "reason", "housing stalls");
+    OK();
+    b = req(prA, "case.escalate", case1, 2);
+    rg_w_kuint(b, "level", 1);
+    rg_w_kstr(b, "reason", "again");
+    FAILS("guard_failed", "above the current one");
+    CHECK(state_is(prA, case1, "execution"));
+    rg_w_kstr(req(prA, "escalation.resolve", case1, 1), "decision", "x");
+    FAILS("forbidden", "procesregisseur");
+    rg_w_kstr(req(mgr, "escalation.resolve", case1, 1), "decision", "priority housing granted");
+    OK();
+    rg_w_kstr(req(mgr, "escalation.resolve", case1, 1), "decision", "x");
+    FAILS("guard_failed", "no open escalation");
+
+    b = req(gem, "action.complete", case1, 2);         /* not gemeente's action */
+    rg_w_kstr(b, "action", "a1");
+    rg_w_kstr(b, "result", "x");
+    FAILS("forbidden", "owned by ggz");
+    b = req(ggz, "action.complete", case1, 2);
+    rg_w_kstr(b, "action", "a1");
+    rg_w_kstr(b, "result", "treatment started");
+    OK();
+    rg_w_kstr(req(prA, "review.hold", case1, 1), "notes", "on track");
+    OK();
+
+    /* Closing with a2 still open needs it handed over. */
+    rg_w_kstr(req(prA, "case.close", case1, 1), "reason", "goals met");
+    FAILS("guard_failed", "a2 is open");
+    b = req(prA, "case.close", case1, 2);
+    rg_w_kstr(b, "reason", "handed over to the local team");
+    rg_w_cstr(b, "handover");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "a2");
+    OK();
+    CHECK(state_is(prA, case1, "closed"));
+    rg_w_kstr(req(prA, "case.reopen", case1, 1), "reason", "relapse");
+    OK();
+    CHECK(state_is(prA, case1, "analysis"));
+}
+
+static void test_close_and_archive(void)
+{
+    /* Walk a fresh case quickly to closed, then aftercare archives it. */
+    char c2[32];
+    report(pol, NULL, NULL, c2);
+    rg_w_kstr(req(mgr, "case.assign", c2, 1), "procesregisseur", "prB");
+    OK();
+    req(prB, "intake.start", c2, -1);
+    OK();
+    rg_buf *b = req(prB, "intake.decide", c2, 3);
+    rg_w_kbool(b, "admit", false);
+    rg_w_kstr(b, "reason", "one life domain only");
+    rg_w_kstr(b, "referred_to", "wijkteam");
+    OK();
+    CHECK(state_is(prB, c2, "referred"));
+    CHECK(rg_val_is_str(case_field(prB, c2, "referred_to"), "wijkteam"));
+    /* referred is terminal */
+    req(prB, "intake.start", c2, -1);
+    FAILS("invalid_transition", "referred");
+    rg_w_kstr(req(prB, "case.reopen", c2, 1), "reason", "x");
+    FAILS("invalid_transition", "referred");
+}
+
+static void test_reentry_route(void)
+{
+    char c3[32];
+    rg_buf *b = req(pol, "case.report", NULL, 6);
+    rg_w_kstr(b, "target_group", "ex-detainee");
+    rg_w_kstr(b, "summary", "release expected");
+    rg_w_kstr(b, "urgency", "high");
+    rg_w_kbool(b, "informed", true);
+    rg_w_kstr(b, "route", "re-entry");
+    rg_w_cstr(b, "subject");
+    rg_w_map(b, 1);
+    rg_w_kstr(b, "name", "Noor");
+    FAILS("bad_request", "data.release_date");
+    report(pol, "re-entry", "2026-03-01", c3);
+    REQUIRE(c3[0]);
+    CHECK(rg_val_is_str(case_field(pol, c3, "route"), "re-entry"));
+    CHECK(rg_val_is_str(case_field(pol, c3, "release_date"), "2026-03-01"));
+    rg_w_kstr(req(prA, "case.assign", c3, 1), "procesregisseur", "prA");
+    OK();
+    req(prA, "intake.start", c3, -1);
+    OK();
+    b = req(prA, "intake.decide", c3, 2);
+    rg_w_kbool(b, "admit", true);
+    rg_w_kstr(b, "reason", "high safety risk on return");
+    OK();
+    /* The meeting must come before release. */
+    b = req(prA, "meeting.schedule", c3, 2);
+    rg_w_kstr(b, "at", "2026-03-02T10:00:00+01:00");
+    rg_w_cstr(b, "orgs");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "reclassering");
+    FAILS("guard_failed", "before release");
+    b = req(prA, "meeting.schedule", c3, 2);
+    rg_w_kstr(b, "at", "2026-02-20T10:00:00+01:00");
+    rg_w_cstr(b, "orgs");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "reclassering");
+    OK();
+    CHECK(state_is(prA, c3, "meeting"));
+}
+
+static void test_stats_and_list(void)
+{
+    CHECK(query(mgr, "stats", NULL)[0] == 0);
+    const rg_val *cases = rg_t_get(&R, "cases");
+    uint64_t n = 0;
+    CHECK(rg_val_uint(rg_map_get(cases, "analysis"), &n) && n == 1);
+    CHECK(rg_val_uint(rg_map_get(cases, "referred"), &n) && n == 1);
+    CHECK(rg_val_uint(rg_map_get(cases, "meeting"), &n) && n == 1);
+    const rg_val *lead = rg_t_get(&R, "lead_time_ms");
+    CHECK(rg_map_get(lead, "intake") != NULL);           /* cases have left intake */
+    CHECK(memmem(R.bytes, R.len, "Alex", 4) == NULL);    /* no personal data */
+
+    rg_buf *b = req(mgr, "cases.list", NULL, 1);
+    rg_w_kstr(b, "state", "analysis");
+    CHECK(send_req()[0] == 0 && rg_array_size(rg_t_get(&R, "cases")) == 1);
+    b = req(mgr, "cases.list", NULL, 1);
+    rg_w_kuint(b, "limit", 2);
+    CHECK(send_req()[0] == 0 && rg_array_size(rg_t_get(&R, "cases")) == 2);
+    char next[32];
+    snprintf(next, sizeof next, "%s", rg_t_str(&R, "next"));
+    CHECK(next[0]);
+    b = req(mgr, "cases.list", NULL, 2);
+    rg_w_kuint(b, "limit", 2);
+    rg_w_kstr(b, "after", next);
+    CHECK(send_req()[0] == 0 && rg_array_size(rg_t_get(&R, "cases")) == 1);
+    CHECK(rg_val_type(rg_t_get(&R, "next")) == RG_VNIL);
+    /* ggz takes part in the first case only. */
+    req(ggz, "cases.list", NULL, 0);
+    CHECK(send_req()[0] == 0 && rg_array_size(rg_t_get(&R, "cases")) == 1);
+}
+
+int main(void)
+{
+    RUN(setup);
+    RUN(test_default_route);
+    RUN(test_close_and_archive);
+    RUN(test_reentry_route);
+    RUN(test_stats_and_list);
+    rg_t_reply_free(&R);
+    rg_buf_free(&B);
+    rg_t_local_close(&L, true);
+    return rg_t_exit();
+}
