@@ -54,6 +54,10 @@ void rg_engine_set_notify(rg_engine *e, rg_notify_fn fn, void *ud);
  * crash in between only means a new token next start. */
 int rg_engine_ensure_admin(rg_engine *e, const char *dir);
 
+/* Recompute every projection, count and lead time from the events (replay.c).
+ * Only while rg_engine_busy() is false. */
+int rg_engine_rebuild(rg_engine *e, uint64_t *events /* OUT: events replayed */);
+
 struct rg_log *rg_engine_log(rg_engine *e);   /* for tests: fault injection */
 uint64_t rg_engine_head(rg_engine *e);          /* position of the last event applied */
 

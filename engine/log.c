@@ -143,6 +143,12 @@ void rg_batch_del(rg_batch *b, rg_cf cf, const void *k, size_t kn)
     b->bytes += kn;
 }
 
+void rg_batch_del_range(rg_batch *b, rg_cf cf, const void *from, size_t fn, const void *to, size_t tn)
+{
+    rocksdb_writebatch_delete_range_cf(b->wb, b->log->cf[cf], from, fn, to, tn);
+    b->bytes += fn + tn;
+}
+
 size_t rg_batch_count(const rg_batch *b) { return (size_t)rocksdb_writebatch_count(b->wb); }
 size_t rg_batch_bytes(const rg_batch *b) { return b->bytes; }
 

@@ -61,6 +61,8 @@ rg_batch *rg_batch_new(rg_log *log);
 void rg_batch_free(rg_batch *b);
 void rg_batch_put(rg_batch *b, rg_cf cf, const void *k, size_t kn, const void *v, size_t vn);
 void rg_batch_del(rg_batch *b, rg_cf cf, const void *k, size_t kn);
+/* Delete every key in [from, to). */
+void rg_batch_del_range(rg_batch *b, rg_cf cf, const void *from, size_t fn, const void *to, size_t tn);
 size_t rg_batch_count(const rg_batch *b);
 size_t rg_batch_bytes(const rg_batch *b);
 

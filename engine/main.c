@@ -5,6 +5,7 @@
  * finished and answered, then it exits 0).
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@ static const char usage[] =
     "  --clock MODE         real (default), manual, or manual=ISO8601 (start instant)\n"
     "  --tls-cert-key FILE  PEM file with certificate and key, for tls+tcp:// URLs\n"
     "  --workers N          concurrent requests (nng contexts), default 256\n"
+    "  --rebuild            recompute every projection from the log before serving\n"
     "  --help               this text\n"
     "\n"
     "Any nng URL works for either endpoint: tcp://, ipc://, tls+tcp://.\n"
@@ -60,10 +62,12 @@ int main(int argc, char **argv)
     const char *dir = NULL, *listen = "tcp://127.0.0.1:7450", *publish = "tcp://127.0.0.1:7451";
     const char *clock = "real", *tls = NULL;
     int workers = 256;
+    bool rebuild = false;
     static const struct option longopts[] = {
         {"data", required_argument, 0, 'd'},     {"listen", required_argument, 0, 'l'},
         {"publish", required_argument, 0, 'p'},  {"clock", required_argument, 0, 'c'},
         {"tls-cert-key", required_argument, 0, 't'}, {"workers", required_argument, 0, 'w'},
+        {"rebuild", no_argument, 0, 'r'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
     };
     int ch;
@@ -75,6 +79,7 @@ int main(int argc, char **argv)
         case 'c': clock = optarg; break;
         case 't': tls = optarg; break;
         case 'w': workers = atoi(optarg); break;
+        case 'r': rebuild = true; break;
         case 'h': fputs(usage, stdout); return 0;
         default: fputs(usage, stderr); return 2;
         }
@@ -98,6 +103,14 @@ int main(int argc, char **argv)
     if (rg_engine_open(&a.engine, &a.loop, &eo) < 0) {
         fprintf(stderr, "regied: cannot open the data directory %s\n", dir);
         return 1;
+    }
+    if (rebuild) {
+        uint64_t n = 0;
+        if (rg_engine_rebuild(a.engine, &n) < 0) {
+            fprintf(stderr, "regied: rebuilding the projections failed\n");
+            return 1;
+        }
+        fprintf(stderr, "regied: rebuilt the projections from %llu events\n", (unsigned long long)n);
     }
     if (rg_engine_ensure_admin(a.engine, dir) < 0) return 1;
     if (rg_publisher_open(&a.pub, publish, tls) < 0) return 1;
