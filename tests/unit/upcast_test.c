@@ -144,7 +144,7 @@ static void test_rebuild_matches_live_projection(void)
     rg_t_reply_free(&r);
     rg_buf_free(&b);
     for (int i = 0; i < 3; i++) {
-        char req[8];
+        char req[16];
         snprintf(req, sizeof req, "r%d", i);
         rg_t_report_req(&b, pol, req, "P");
         rg_t_local_call(&L, &b, &r);
