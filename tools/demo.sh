@@ -1,0 +1,83 @@
+#!/bin/bash
+# demo.sh - start regied on ./demo-data and drive a few cases through the
+# procesregie with the regie client, so a newcomer sees the engine work.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATA=${DEMO_DATA:-demo-data}
+rm -rf "$DATA"
+mkdir -p "$DATA"
+URL="ipc://$PWD/$DATA/rep.ipc"
+PUB="ipc://$PWD/$DATA/pub.ipc"
+
+bin/regied --data "$DATA" --listen "$URL" --publish "$PUB" 2>"$DATA/regied.log" &
+ENGINE=$!
+trap 'kill -TERM $ENGINE 2>/dev/null; wait $ENGINE 2>/dev/null || true' EXIT
+for _ in $(seq 100); do [ -s "$DATA/admin.token" ] && break; sleep 0.05; done
+export REGIE_URL=$URL
+ADMIN=$(cat "$DATA/admin.token")
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+as() { local tok=$1; shift; echo "\$ regie $*" | cut -c1-110; REGIE_TOKEN=$tok bin/regie "$@" | sed 's/^/    /'; }
+token() { REGIE_TOKEN=$ADMIN bin/regie --json actor create --id "$1" --role "$2" --org "$3" \
+          | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'; }
+
+step "the admin creates the actors (each token is shown once)"
+POL=$(token pol-tilburg partner police)
+GGZ=$(token ggz-tilburg partner ggz)
+GEM=$(token gem-tilburg partner gemeente-tilburg)
+RECL=$(token recl-tilburg partner reclassering)
+ANNA=$(token anna procesregisseur zvh)
+MGR=$(token mgr-tilburg manager zvh)
+echo "    police, ggz, gemeente-tilburg, reclassering partners; procesregisseur anna; a manager"
+
+step "case 1: the police report a person with confused behaviour (E33)"
+as "$POL" case report --target-group verward-gedrag --urgency high \
+    --summary "repeated incidents, neighbours worried" --informed \
+    --subject name="J. de Vries" --subject birth_date=1988-04-02
+C1=ZVH-00000001
+step "anna takes the case and starts the intake"
+as "$ANNA" case assign --case $C1 --procesregisseur anna
+as "$ANNA" intake start --case $C1
+as "$ANNA" intake decide --case $C1 --admit --reason "problems on several life domains" --criteria multi-domain,multi-chain
+step "information gathering: ggz is asked, and answers"
+as "$ANNA" info request --case $C1 --org ggz --question "is there a treatment history?" --due 2026-12-10
+as "$GGZ" info provide --case $C1 --request R1 --answer "known to the outpatient team" --class special
+step "the case meeting"
+as "$ANNA" meeting schedule --case $C1 --at 2026-12-08T10:00:00+01:00 --orgs police,ggz,gemeente-tilburg
+as "$ANNA" meeting hold --case $C1 --attendees police,ggz,gemeente-tilburg --conclusions "a joint approach"
+step "the plan: every org that owns an action agrees"
+as "$ANNA" plan propose --case $C1 --goals "treatment and stable housing" --casusregisseur ggz \
+    --action id=a1,owner_org=ggz,description="start treatment",due=2027-01-15 \
+    --action id=a2,owner_org=gemeente-tilburg,description="find housing",due=2027-02-01
+as "$GGZ" plan agree --case $C1
+as "$GEM" plan agree --case $C1
+step "execution stalls: anna escalates to the manager, who decides"
+as "$ANNA" case escalate --case $C1 --level 1 --reason "no housing offer yet"
+as "$MGR" escalation resolve --case $C1 --decision "priority housing granted"
+as "$GGZ" action complete --case $C1 --action a1 --result "treatment started"
+as "$GEM" action complete --case $C1 --action a2 --result "apartment found"
+as "$ANNA" review hold --case $C1 --notes "both actions done"
+as "$ANNA" case close --case $C1 --reason "goals met"
+step "what the police may see of case 1 now"
+as "$POL" case get --case $C1
+
+step "case 2: not for the ZVH; referred to the local team"
+as "$POL" case report --target-group overlast --urgency normal --summary "noise complaints" \
+    --exemption "ongoing criminal investigation" --subject name="K. Bakker"
+as "$MGR" case assign --case ZVH-00000002 --procesregisseur anna
+as "$ANNA" intake start --case ZVH-00000002
+as "$ANNA" intake decide --case ZVH-00000002 --admit=false --reason "one life domain" --referred-to wijkteam
+
+step "case 3: re-entry after detention; the meeting must come before release"
+as "$RECL" case report --target-group ex-gedetineerde --urgency high --summary "release in March" \
+    --informed --route re-entry --release-date 2027-03-01 --subject name="M. Jansen"
+as "$ANNA" case assign --case ZVH-00000003 --procesregisseur anna
+as "$ANNA" intake start --case ZVH-00000003
+as "$ANNA" intake decide --case ZVH-00000003 --admit --reason "high safety risk on return"
+as "$ANNA" meeting schedule --case ZVH-00000003 --at 2027-03-05T10:00:00+01:00 --orgs reclassering || true
+
+step "management information and the log's integrity"
+as "$MGR" stats
+as "$ADMIN" log verify
+echo
+echo "The engine's data is in $DATA/ (RocksDB); its log in $DATA/regied.log."
