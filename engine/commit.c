@@ -37,7 +37,10 @@ void rg_commit_free(rg_commit *t)
 {
     for (size_t i = 0; i < t->nwaiters; i++) free(t->waiters[i].bytes);
     free(t->waiters);
-    for (size_t i = 0; i < t->nevents; i++) free(t->events[i].record);
+    for (size_t i = 0; i < t->nevents; i++) {
+        free(t->events[i].record);
+        free(t->events[i].orgs);
+    }
     free(t->events);
     for (size_t i = 0; i < t->nidem; i++) free(t->idem_keys[i]);
     free(t->idem_keys);
@@ -61,8 +64,10 @@ void rg_commit_add_waiter(rg_commit *t, rg_reply_fn fn, void *ud, const uint8_t 
 
 rg_commit *rg_commit_newest(rg_engine *e)
 {
+    /* Audit records alone hold nothing a reply reports. */
     if (e->open->nwrites > 0) return e->open;
-    return e->inflight;
+    if (e->inflight && e->inflight->nwrites > 0) return e->inflight;
+    return NULL;
 }
 
 static void write_work(uv_work_t *req)
@@ -86,12 +91,13 @@ static void release(rg_commit *t)
     if (e->notify) {
         for (size_t i = 0; i < t->nevents; i++) {
             rg_notice n = {t->events[i].seq, t->events[i].at, t->events[i].case_id,
-                           t->events[i].type};
+                           t->events[i].type, t->events[i].orgs};
             e->notify(e->notify_ud, &n);
         }
     }
     for (size_t i = 0; i < t->nwaiters; i++)
         t->waiters[i].fn(t->waiters[i].ud, t->waiters[i].bytes, t->waiters[i].len);
+    if (t->nevents && e->parked->count) rg_feed_wake(e);
 }
 
 static void fail_waiters(rg_commit *t, const uint8_t *p, size_t n)
@@ -135,7 +141,7 @@ static void write_done(uv_work_t *req, int status)
 
 void rg_commit_kick(rg_engine *e)
 {
-    if (e->inflight || e->open->nwrites == 0) return;
+    if (e->inflight || (e->open->nwrites == 0 && e->open->naudit == 0)) return;
     rg_commit *t = e->open;
     rg_store_put_meta(e, t->batch);
     e->open = rg_commit_new(e);

@@ -21,6 +21,7 @@ void rg_ctx_cleanup(rg_ctx *c)
     for (int i = 0; i < c->nevs; i++) rg_evb_free(&c->evs[i]);
     rg_buf_free(&c->extra);
     rg_buf_free(&c->stored);
+    rg_buf_free(&c->audit_cases);
     for (size_t i = 0; i < c->nstaged; i++) {
         free(c->staged[i].k);
         free(c->staged[i].v);
@@ -96,3 +97,6 @@ rg_buf *rg_ctx_stored_key(rg_ctx *c, const char *key)
     c->nstored++;
     return &c->stored;
 }
+
+bool rg_ctx_final(rg_ctx *c) { return c->final; }
+void rg_ctx_park(rg_ctx *c, uint32_t wait_ms) { c->park_ms = wait_ms ? wait_ms : 1; }

@@ -47,6 +47,15 @@ void rg_ctx_put(rg_ctx *c, rg_cf cf, const void *k, size_t kn, const void *v, si
 rg_buf *rg_ctx_reply_key(rg_ctx *c, const char *key);
 rg_buf *rg_ctx_stored_key(rg_ctx *c, const char *key);
 
+/* Audit: note a case whose content the reply shows (audit.c). */
+void rg_ctx_audit_case(rg_ctx *c, const char *case_id);
+void rg_ctx_audit_case_of(rg_ctx *c, const rg_record *r);
+/* Long-poll (feed.read): answer nothing now; run the request again when new
+ * events are durable, or for the last time at its deadline (then
+ * rg_ctx_final is true and the handler must answer). */
+void rg_ctx_park(rg_ctx *c, uint32_t wait_ms);
+bool rg_ctx_final(rg_ctx *c);
+
 /* The actor registry. */
 const rg_actor *rg_engine_actor(rg_engine *e, const char *id);
 void rg_engine_actor_put(rg_engine *e, const rg_actor *a);   /* copies; last step only */

@@ -58,18 +58,21 @@ int rg_engine_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
     e->open = rg_commit_new(e);
     uv_idle_init(loop, &e->kick);
     e->kick.data = e;
+    rg_feed_init(e);
     *out = e;
     return 0;
 }
 
 bool rg_engine_busy(const rg_engine *e)
 {
-    return e->inflight || e->open->nwrites > 0;
+    return e->inflight || e->open->nwrites > 0 || e->open->naudit > 0;
 }
 
 static void closed_cb(uv_handle_t *h)
 {
     rg_engine *e = h->data;
+    if (--e->closing_handles > 0) return;
+    free(e->parked);
     rg_commit_free(e->open);
     rg_store_unload(e);
     rg_log_close(e->log);
@@ -79,8 +82,11 @@ static void closed_cb(uv_handle_t *h)
 void rg_engine_close(rg_engine *e)
 {
     e->closing = true;
+    rg_feed_close(e);
     uv_idle_stop(&e->kick);
+    e->closing_handles = 2;
     uv_close((uv_handle_t *)&e->kick, closed_cb);
+    uv_close((uv_handle_t *)&e->park_timer, closed_cb);
 }
 
 void rg_engine_set_notify(rg_engine *e, rg_notify_fn fn, void *ud)
@@ -93,6 +99,11 @@ rg_log *rg_engine_log(rg_engine *e) { return e->log; }
 uint64_t rg_engine_count(rg_engine *e, int state) { return e->counts[state]; }
 uint64_t rg_engine_lead_count(rg_engine *e, int state) { return e->lead_counts[state]; }
 uint64_t rg_engine_head(rg_engine *e) { return e->head_seq; }
+
+void rg_engine_want_commit(rg_engine *e)
+{
+    if (!uv_is_active((uv_handle_t *)&e->kick)) uv_idle_start(&e->kick, kick_cb);
+}
 
 /* ---- replies ---- */
 
@@ -197,7 +208,7 @@ static void stream_key(uint8_t *k, size_t *kn, const char *case_id, uint32_t v)
     *kn = n + 5;
 }
 
-static void add_pending_event(rg_commit *t, uint64_t seq, uint64_t at, const char *case_id,
+static void add_pending_event(rg_commit *t, uint64_t seq, uint64_t at, const rg_case *cs,
                               const char *type, const rg_buf *rec)
 {
     if (t->nevents == t->capevents) {
@@ -207,8 +218,14 @@ static void add_pending_event(rg_commit *t, uint64_t seq, uint64_t at, const cha
     rg_pending_event *pe = &t->events[t->nevents++];
     pe->seq = seq;
     pe->at = at;
-    snprintf(pe->case_id, sizeof pe->case_id, "%s", case_id);
+    snprintf(pe->case_id, sizeof pe->case_id, "%s", cs->id);
     pe->type = type;
+    size_t olen = 1;
+    for (uint32_t i = 0; i < cs->nparts; i++) olen += strlen(cs->parts[i].org) + 1;
+    pe->orgs = rg_malloc(olen);
+    char *o = pe->orgs;
+    for (uint32_t i = 0; i < cs->nparts; i++) o = stpcpy(o, cs->parts[i].org) + 1;
+    *o = '\0';
     pe->record = rg_malloc(rec->len);
     memcpy(pe->record, rec->data, rec->len);
     pe->len = rec->len;
@@ -275,7 +292,8 @@ static void commit_request(rg_ctx *c, const char *ikey, size_t ikn, rg_buf *repl
         stream_key(key, &kn, c->cs->id, v);
         rg_batch_put(t->batch, RG_CF_STREAM, key, kn, sk, 8);
         apply_event(c, ev, seq, &rec);
-        add_pending_event(t, seq, c->now, c->cs->id, ev->type, &rec);
+        rg_feed_index(t->batch, c->cs, seq, v);
+        add_pending_event(t, seq, c->now, c->cs, ev->type, &rec);
         rg_record r;
         rg_record_parse(rec.data, rec.len, &r);
         rg_record_render(&events, &r, rg_access_subject(c->actor, c->cs));
@@ -420,10 +438,13 @@ static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn 
     return c->op->fn(c);
 }
 
-void rg_engine_submit(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, void *ud)
+void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, void *ud,
+                   uint64_t deadline, bool final)
 {
     rg_ctx c;
     rg_ctx_init(&c, e);
+    c.deadline = deadline;
+    c.final = final;
     rg_doc *doc = NULL;
     rg_buf reply = RG_BUF_INIT;
     char ikey[RG_ID_MAX + RG_REQ_ID_MAX + 2];
@@ -436,12 +457,25 @@ void rg_engine_submit(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, 
     } else if (!answered && (c.op->flags & RG_OP_MUTATES)) {
         commit_request(&c, ikey, ikn, &reply);
         rg_commit_add_waiter(e->open, fn, ud, reply.data, reply.len);
-        if (!uv_is_active((uv_handle_t *)&e->kick)) uv_idle_start(&e->kick, kick_cb);
+        rg_engine_want_commit(e);
+    } else if (!answered && c.park_ms) {
+        rg_feed_park(e, p, n, fn, ud, c.deadline ? c.deadline : uv_now(e->loop) + c.park_ms);
     } else if (!answered) {
+        rg_audit_add(e, &c);
         write_reply(&reply, NULL, 0, 0, NULL, &c.extra, c.nextra);
         respond(e, fn, ud, reply.data, reply.len);
     }
     rg_buf_free(&reply);
     rg_ctx_cleanup(&c);
     rg_doc_free(doc);
+}
+
+void rg_engine_submit(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, void *ud)
+{
+    rg_engine_run(e, p, n, fn, ud, 0, false);
+}
+
+void rg_engine_unpark_all(rg_engine *e)
+{
+    rg_feed_close(e);
 }

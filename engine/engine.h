@@ -32,6 +32,7 @@ typedef struct rg_notice {
     uint64_t at;
     const char *case_id;
     const char *type;
+    const char *orgs;         /* orgs taking part: "police\0ggz\0\0" */
 } rg_notice;
 typedef void (*rg_notify_fn)(void *ud, const rg_notice *n);
 
@@ -48,6 +49,8 @@ bool rg_engine_busy(const rg_engine *e);
 
 void rg_engine_submit(rg_engine *e, const uint8_t *req, size_t n, rg_reply_fn fn, void *ud);
 void rg_engine_set_notify(rg_engine *e, rg_notify_fn fn, void *ud);
+/* Answer every parked feed.read now (shutdown). */
+void rg_engine_unpark_all(rg_engine *e);
 
 /* Write DIR/admin.token (0600) with a new admin token if the file does not
  * exist.  The admin actor is made durable before the file appears, so a

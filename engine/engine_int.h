@@ -41,6 +41,7 @@ typedef struct rg_pending_event {
     const char *type;         /* static, from the event table */
     uint8_t *record;
     size_t len;
+    char *orgs;               /* orgs taking part: "a\0b\0\0", for org.<org> topics */
 } rg_pending_event;
 
 /* One group commit: everything written by the commands gathered while the
@@ -49,6 +50,7 @@ typedef struct rg_commit {
     rg_engine *e;
     rg_batch *batch;
     size_t nwrites;           /* commands that wrote into batch */
+    size_t naudit;            /* audit records in batch (no reply waits on them) */
     rg_waiter *waiters;
     size_t nwaiters, capwaiters;
     rg_pending_event *events;
@@ -66,12 +68,20 @@ typedef struct rg_idem_pending {
     size_t len;
 } rg_idem_pending;
 
+/* feed.read requests parked until new events are durable (feed.c). */
+struct rg_parked;
+typedef struct rg_waiter_list {
+    struct rg_parked *head;
+    size_t count;
+} rg_waiter_list;
+
 struct rg_engine {
     uv_loop_t *loop;
     rg_log *log;
     rg_clock clock;
     uv_idle_t kick;           /* submits the open commit (see kick_cb) */
     bool closing;
+    int closing_handles;
     bool failed;              /* storage unusable: every request fails */
 
     /* State, including what is not yet durable (see commit.c for reset). */
@@ -90,6 +100,10 @@ struct rg_engine {
 
     rg_notify_fn notify;
     void *notify_ud;
+
+    uint64_t audit_seq;       /* last audit record number */
+    struct rg_waiter_list *parked;   /* feed.read long-polls (feed.c) */
+    uv_timer_t park_timer;
 
     uint64_t stat_commits;
     uint64_t stat_committed_cmds;
@@ -125,6 +139,12 @@ typedef struct rg_staged {
 
 struct rg_ctx {
     rg_engine *e;
+    uint64_t deadline;        /* feed.read long-poll: uv_now() limit, 0 = none */
+    bool final;               /* long-poll timed out: answer whatever there is */
+    uint32_t park_ms;         /* set by rg_ctx_park: wait for new events */
+    rg_buf audit_cases;       /* cases this read showed, for the audit trail */
+    uint32_t naudit_cases;
+    char audit_last[RG_ID_MAX];
     const rg_opdef *op;
     const rg_actor *actor;
     const rg_val *req;
@@ -144,4 +164,17 @@ struct rg_ctx {
 };
 
 void rg_ctx_init(rg_ctx *c, rg_engine *e);
+void rg_engine_want_commit(rg_engine *e);  /* seal the open commit this loop turn */
+/* engine.c: run a request; deadline/final as in rg_ctx (feed.c re-runs parked ones). */
+void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, void *ud,
+                   uint64_t deadline, bool final);
+/* feed.c */
+void rg_feed_init(rg_engine *e);
+void rg_feed_close(rg_engine *e);          /* answers every parked reader */
+void rg_feed_park(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, void *ud,
+                  uint64_t deadline);
+void rg_feed_wake(rg_engine *e);           /* new durable events: re-run parked reads */
+void rg_feed_index(rg_batch *b, const rg_case *cs, uint64_t seq, uint32_t v);
+/* audit.c */
+void rg_audit_add(rg_engine *e, rg_ctx *c);
 void rg_ctx_cleanup(rg_ctx *c);

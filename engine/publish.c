@@ -63,4 +63,5 @@ static void publish(rg_publisher *p, const char *prefix, const char *name, const
 void rg_publisher_notify(void *publisher, const rg_notice *n)
 {
     publish(publisher, "event.", n->type, n);
+    for (const char *o = n->orgs; o && *o; o += strlen(o) + 1) publish(publisher, "org.", o, n);
 }

@@ -4,6 +4,7 @@
  *
  * meta keys:  "head"         be64(seq) || link[32]   position and hash of the last event
  *             "case_counter" be64                    last minted case number
+ *             "audit_seq"    be64                    last audit record number
  *             "counts"       msgpack [u64 ...]       cases per state, in states.def order
  *             "leadcounts"   msgpack [u64 ...]       ended stays per state (leadtimes CF)
  * actors:     actor id -> msgpack {id, role, org, revoked, token_hash}
@@ -66,6 +67,11 @@ static int load_meta(rg_engine *e)
     rc = rg_log_get(e->log, RG_CF_META, "case_counter", 12, &v);
     if (rc == 0 && v.len == 8) e->case_counter = rg_be64_get(v.data);
     else if (rc == RG_ENOTFOUND) e->case_counter = 0;
+    else goto bad;
+    rg_buf_reset(&v);
+    rc = rg_log_get(e->log, RG_CF_META, "audit_seq", 9, &v);
+    if (rc == 0 && v.len == 8) e->audit_seq = rg_be64_get(v.data);
+    else if (rc == RG_ENOTFOUND) e->audit_seq = 0;
     else goto bad;
     rg_buf_free(&v);
     if (load_counts(e, "counts", e->counts) < 0) return RG_ESTORAGE;
@@ -205,6 +211,8 @@ void rg_store_put_meta(rg_engine *e, rg_batch *b)
     uint8_t ctr[8];
     rg_be64_put(ctr, e->case_counter);
     rg_batch_put(b, RG_CF_META, "case_counter", 12, ctr, sizeof ctr);
+    rg_be64_put(ctr, e->audit_seq);
+    rg_batch_put(b, RG_CF_META, "audit_seq", 9, ctr, sizeof ctr);
     put_counts(b, "counts", e->counts);
     put_counts(b, "leadcounts", e->lead_counts);
 }

@@ -42,6 +42,8 @@ RG_HANDLER(case_close) RG_HANDLER(aftercare_check) RG_HANDLER(case_reopen)
 RG_APPLY(case_closed) RG_APPLY(case_reopened)
 /* queries.c */
 RG_HANDLER(case_get) RG_HANDLER(case_history) RG_HANDLER(cases_list) RG_HANDLER(stats)
+/* engine/feed.c and engine/audit.c: reads that need the engine's insides */
+RG_HANDLER(feed_read) RG_HANDLER(audit_read)
 
 #undef RG_HANDLER
 #undef RG_APPLY

@@ -65,6 +65,7 @@ int rg_h_case_get(rg_ctx *c)
 {
     const rg_case *cs = rg_ctx_case(c);
     bool subject = rg_access_subject(rg_ctx_actor(c), cs);
+    rg_ctx_audit_case(c, cs->id);
     rg_buf *b = rg_ctx_reply_key(c, "case");
     rg_w_map(b, 20 + (subject ? 1 : 0));
     rg_w_kstr(b, "id", cs->id);
@@ -154,6 +155,7 @@ int rg_h_case_history(rg_ctx *c)
         rg_buf_free(&h.events);
         return rg_ctx_fail(c, RG_ESTORAGE, "reading the events of %s failed", cs->id);
     }
+    if (h.count) rg_ctx_audit_case(c, cs->id);
     rg_w_cstr(rg_ctx_reply_key(c, "case"), cs->id);
     rg_w_uint(rg_ctx_reply_key(c, "version"), cs->version);
     rg_buf *b = rg_ctx_reply_key(c, "events");

@@ -79,6 +79,16 @@ static const rg_field cases_list[] = {
     STR_OPT("state", 32), STR_OPT("after", 64), {"limit", RG_F_UINT, RG_OPT, 0, NULL}, END,
 };
 
+static const rg_field feed_read[] = {
+    {"after", RG_F_UINT, RG_OPT, 0, NULL},
+    {"limit", RG_F_UINT, RG_OPT, 0, NULL},
+    {"wait_ms", RG_F_UINT, RG_OPT, 0, NULL},
+    END,
+};
+static const rg_field audit_read[] = {
+    {"after", RG_F_UINT, RG_OPT, 0, NULL}, {"limit", RG_F_UINT, RG_OPT, 0, NULL}, END,
+};
+
 #define PR RG_R(PROCESREGISSEUR)
 #define PA RG_R(PARTNER)
 #define MA RG_R(MANAGER)
@@ -112,6 +122,8 @@ const rg_opdef rg_ops[] = {
     {"case.get",             rg_h_case_get,            PR | PA | MA,  C,      NULL},
     {"case.history",         rg_h_case_history,        PR | PA | MA,  C,      NULL},
     {"cases.list",           rg_h_cases_list,          PR | PA | MA,  0,      cases_list},
+    {"feed.read",            rg_h_feed_read,           PR | PA | MA,  0,      feed_read},
+    {"audit.read",           rg_h_audit_read,          AD,            0,      audit_read},
     {"log.verify",           rg_h_log_verify,          AD,            0,      NULL},
     {"stats",                rg_h_stats,               PR | MA | AD,  0,      NULL},
     {NULL, NULL, 0, 0, NULL},

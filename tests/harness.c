@@ -173,6 +173,11 @@ void rg_t_local_run_until(rg_t_local *l, int *done, int count)
     while (*done < count) uv_run(&l->loop, UV_RUN_ONCE);
 }
 
+void rg_t_local_settle(rg_t_local *l)
+{
+    while (rg_engine_busy(l->e)) uv_run(&l->loop, UV_RUN_ONCE);
+}
+
 int rg_t_local_call(rg_t_local *l, const rg_buf *req, rg_t_reply *out)
 {
     int done = 0;

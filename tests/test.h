@@ -63,6 +63,8 @@ int rg_t_local_call(rg_t_local *l, const rg_buf *req, rg_t_reply *out);
 /* Submit without waiting: the reply lands in *out when the loop runs. */
 void rg_t_local_submit(rg_t_local *l, const rg_buf *req, rg_t_reply *out, int *done);
 void rg_t_local_run_until(rg_t_local *l, int *done, int count);
+/* Run the loop until nothing is waiting to be written (audit records too). */
+void rg_t_local_settle(rg_t_local *l);
 
 /* ---- a real regied process ---- */
 typedef struct rg_t_proc {

@@ -73,6 +73,7 @@ static void test_old_event_is_upcast(void)
     rg_t_reply_free(&r);
     rg_buf_free(&b);
 
+    rg_t_local_settle(&L);
     write_v1_fixture("ZVH-00000001");
     uint64_t replayed = 0;
     REQUIRE(rg_engine_rebuild(L.e, &replayed) == 0);
@@ -158,6 +159,7 @@ static void test_rebuild_matches_live_projection(void)
         rg_t_local_call(&L, &b, &before[i]);
         rg_buf_free(&b);
     }
+    rg_t_local_settle(&L);
     REQUIRE(rg_engine_rebuild(L.e, NULL) == 0);
     for (int i = 0; i < 3; i++) {
         char id[32];
