@@ -210,5 +210,6 @@ void rg_server_shutdown(rg_server *s, void (*done_cb)(void *), void *ud)
     s->done_cb = done_cb;
     s->done_ud = ud;
     s->drain_started = uv_now(s->loop);
+    rg_engine_unpark_all(s->e);             /* long-polls answer now */
     uv_timer_start(&s->drain, drain_cb, 0, 5);
 }
