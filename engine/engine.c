@@ -208,8 +208,28 @@ static void stream_key(uint8_t *k, size_t *kn, const char *case_id, uint32_t v)
     *kn = n + 5;
 }
 
-static void add_pending_event(rg_commit *t, uint64_t seq, uint64_t at, const rg_case *cs,
-                              const char *type, const rg_buf *rec)
+/* "a\0b\0\0": the actors an event of this type alerts (events.c, column
+ * alerts): the case's procesregisseur, or every active manager. */
+static char *alert_list(rg_engine *e, const rg_case *cs, const char *type)
+{
+    const rg_evdef *def = rg_event_find(type);
+    rg_buf b = RG_BUF_INIT;
+    if (def && def->alert == RG_ALERT_DIRECTOR && cs->procesregisseur[0]) {
+        rg_buf_append(&b, cs->procesregisseur, strlen(cs->procesregisseur) + 1);
+    } else if (def && def->alert != RG_ALERT_NONE) {
+        rg_hmap_slot *s;
+        for (size_t i = 0; (i = rg_hmap_next(&e->actors, i, &s)) != 0;) {
+            const rg_actor *a = s->val;
+            if (a->role == RG_ROLE_MANAGER && !a->revoked) rg_buf_append(&b, a->id, strlen(a->id) + 1);
+        }
+    }
+    rg_buf_put_u8(&b, 0);
+    size_t n;
+    return (char *)rg_buf_detach(&b, &n);
+}
+
+static void add_pending_event(rg_engine *e, rg_commit *t, uint64_t seq, uint64_t at,
+                              const rg_case *cs, const char *type, const rg_buf *rec)
 {
     if (t->nevents == t->capevents) {
         t->capevents = t->capevents ? t->capevents * 2 : 16;
@@ -226,6 +246,7 @@ static void add_pending_event(rg_commit *t, uint64_t seq, uint64_t at, const rg_
     char *o = pe->orgs;
     for (uint32_t i = 0; i < cs->nparts; i++) o = stpcpy(o, cs->parts[i].org) + 1;
     *o = '\0';
+    pe->alerts = alert_list(e, cs, type);
     pe->record = rg_malloc(rec->len);
     memcpy(pe->record, rec->data, rec->len);
     pe->len = rec->len;
@@ -293,7 +314,7 @@ static void commit_request(rg_ctx *c, const char *ikey, size_t ikn, rg_buf *repl
         rg_batch_put(t->batch, RG_CF_STREAM, key, kn, sk, 8);
         apply_event(c, ev, seq, &rec);
         rg_feed_index(t->batch, c->cs, seq, v);
-        add_pending_event(t, seq, c->now, c->cs, ev->type, &rec);
+        add_pending_event(e, t, seq, c->now, c->cs, ev->type, &rec);
         rg_record r;
         rg_record_parse(rec.data, rec.len, &r);
         rg_record_render(&events, &r, rg_access_subject(c->actor, c->cs));

@@ -33,6 +33,7 @@ typedef struct rg_notice {
     const char *case_id;
     const char *type;
     const char *orgs;         /* orgs taking part: "police\0ggz\0\0" */
+    const char *alerts;       /* actor ids to alert, the same form */
 } rg_notice;
 typedef void (*rg_notify_fn)(void *ud, const rg_notice *n);
 

@@ -42,6 +42,7 @@ typedef struct rg_pending_event {
     uint8_t *record;
     size_t len;
     char *orgs;               /* orgs taking part: "a\0b\0\0", for org.<org> topics */
+    char *alerts;             /* actors to alert, same form, for alert.<id> topics */
 } rg_pending_event;
 
 /* One group commit: everything written by the commands gathered while the

@@ -64,4 +64,5 @@ void rg_publisher_notify(void *publisher, const rg_notice *n)
 {
     publish(publisher, "event.", n->type, n);
     for (const char *o = n->orgs; o && *o; o += strlen(o) + 1) publish(publisher, "org.", o, n);
+    for (const char *a = n->alerts; a && *a; a += strlen(a) + 1) publish(publisher, "alert.", a, n);
 }

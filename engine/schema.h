@@ -107,7 +107,14 @@ typedef struct rg_evdef {
     uint16_t version;             /* current version written by handlers */
     rg_apply_fn apply;            /* folds the event into the projection */
     int to;                       /* the state the case enters, or RG_KEEP */
+    int alert;                    /* who gets alert.<actor id>: RG_ALERT_* */
 } rg_evdef;
+
+enum {
+    RG_ALERT_NONE = 0,
+    RG_ALERT_MANAGERS,            /* every manager */
+    RG_ALERT_DIRECTOR,            /* the case's procesregisseur, or every manager while none */
+};
 
 /* schemas/ops.c and schemas/events.c */
 extern const rg_opdef rg_ops[];

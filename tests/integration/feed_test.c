@@ -282,6 +282,32 @@ static void test_audit_records_reads(void)
     CHECK(memmem(R.bytes, R.len, "Robin", 5) == NULL);  /* no personal data in the trail */
 }
 
+static void test_escalation_alerts_managers(void)
+{
+    nng_socket sub;
+    REQUIRE(nng_sub0_open(&sub) == 0);
+    nng_socket_set(sub, NNG_OPT_SUB_SUBSCRIBE, "alert.", 6);
+    nng_socket_set_ms(sub, NNG_OPT_RECVTIMEO, 5000);
+    REQUIRE(nng_dial(sub, P.pub, NULL, 0) == 0);
+    nng_msleep(300);
+    rg_buf *b = req(prA, "case.escalate", c1, 2);
+    rg_w_kuint(b, "level", 2);
+    rg_w_kstr(b, "reason", "Robin refuses every contact");
+    CHECK(send_req()[0] == 0);
+    char *buf;
+    size_t n;
+    if (nng_recv(sub, &buf, &n, NNG_FLAG_ALLOC) == 0) {
+        CHECK(strncmp(buf, "alert.mgr1", 10) == 0 && buf[10] == 0);
+        CHECK(memmem(buf, n, "case.escalated", 14) != NULL);
+        CHECK(memmem(buf, n, "Robin", 5) == NULL);      /* no free text, no personal data */
+        nng_free(buf, n);
+    } else {
+        printf("  no alert for the manager\n");
+        rg_t_failed = 1;
+    }
+    nng_close(sub);
+}
+
 static void test_stop(void)
 {
     rg_client_close(C);
@@ -300,6 +326,7 @@ int main(void)
     RUN(test_long_poll_wakes);
     RUN(test_resume_after_sigkill);
     RUN(test_audit_records_reads);
+    RUN(test_escalation_alerts_managers);
     RUN(test_stop);
     return rg_t_exit();
 }
