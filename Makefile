@@ -6,6 +6,7 @@
 #   make asan        the test suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make fuzz        run the request-decoder fuzzer for a while (FUZZ_SECONDS)
 #   make demo        start an engine on ./demo-data and drive cases through it
+#   make bench       benchmarks, each figure beside its baseline (QUICK=1: short)
 #   make install     PREFIX=/usr/local DESTDIR=
 
 PREFIX ?= /usr/local
@@ -48,7 +49,7 @@ else
 endif
 
 .SECONDARY:
-.PHONY: all deps deps-check test test-suite asan fuzz demo install clean
+.PHONY: all deps deps-check test test-suite asan fuzz demo bench install clean
 
 all: deps-check $(BIN)/regied $(BIN)/regie
 
@@ -105,6 +106,16 @@ test: deps
 
 demo: deps all
 	@tools/demo.sh
+
+BENCH_SRC := $(wildcard tools/bench/*.c)
+$(BIN)/regie-bench: $(BENCH_SRC:%.c=$(B)/%.o) $(CLIENT_OBJ) $(B)/librg.a
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"
+	@$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Benchmarks: figures and ratios, never pass/fail.  QUICK=1 for a short run.
+bench: deps all $(BIN)/regie-bench
+	@$(BIN)/regie-bench --regied $(BIN)/regied $(if $(QUICK),--quick)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

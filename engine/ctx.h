@@ -75,6 +75,8 @@ int rg_engine_each_case(rg_engine *e, const char *after, rg_case_fn fn, void *ud
 /* Median time cases spent in a state they have left; RG_ENOTFOUND if none. */
 int rg_engine_median_lead(rg_engine *e, int state, uint64_t *ms /* OUT */);
 uint64_t rg_engine_lead_count(rg_engine *e, int state);
+uint64_t rg_engine_commits(rg_engine *e);              /* group commits since start */
+uint64_t rg_engine_committed_commands(rg_engine *e);   /* commands they carried */
 /* Render a stored event for a reader, upcasting an older type version
  * through schemas/upcasters.c first. */
 void rg_render_event(rg_buf *out, const rg_record *r, bool with_subject);

@@ -98,6 +98,8 @@ void rg_engine_set_notify(rg_engine *e, rg_notify_fn fn, void *ud)
 rg_log *rg_engine_log(rg_engine *e) { return e->log; }
 uint64_t rg_engine_count(rg_engine *e, int state) { return e->counts[state]; }
 uint64_t rg_engine_lead_count(rg_engine *e, int state) { return e->lead_counts[state]; }
+uint64_t rg_engine_commits(rg_engine *e) { return e->stat_commits; }
+uint64_t rg_engine_committed_commands(rg_engine *e) { return e->stat_committed_cmds; }
 uint64_t rg_engine_head(rg_engine *e) { return e->head_seq; }
 
 void rg_engine_want_commit(rg_engine *e)

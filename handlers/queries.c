@@ -238,6 +238,12 @@ int rg_h_stats(rg_ctx *c)
     }
     rg_w_uint(rg_ctx_reply_key(c, "total"), total);
     rg_w_uint(rg_ctx_reply_key(c, "events"), rg_engine_head(e));
+    /* How well group commit batches: commits and the commands they carried
+     * since the engine started. */
+    b = rg_ctx_reply_key(c, "group_commit");
+    rg_w_map(b, 2);
+    rg_w_kuint(b, "commits", rg_engine_commits(e));
+    rg_w_kuint(b, "commands", rg_engine_committed_commands(e));
     /* Median time spent in each step, over the cases that left it. */
     b = rg_ctx_reply_key(c, "lead_time_ms");
     uint32_t n = 0;

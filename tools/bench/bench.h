@@ -1,0 +1,46 @@
+/*
+ * bench.h - the benchmark driver's shared pieces: timing, latency samples,
+ * result lines.  Every figure is printed twice: in the table, and as one
+ * machine-readable line `bench: name=value unit` (grep-able).  No figure is
+ * a pass/fail test: the machines are noisy, ratios against a baseline taken
+ * in the same run are what to compare.
+ */
+#ifndef RG_BENCH_H
+#define RG_BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct bench_opts {
+    bool quick;
+    const char *regied;       /* path of the engine binary */
+    const char *tmp;          /* scratch directory */
+    double seconds;           /* per end-to-end run */
+    uint64_t replay_events;
+    int readers;              /* feed fan-out */
+} bench_opts;
+
+double bench_now(void);                      /* seconds, monotonic */
+void bench_result(const char *name, double value, const char *unit);
+void bench_heading(const char *title);
+
+typedef struct lat {
+    double *v;
+    size_t n, cap;
+} lat;
+void lat_add(lat *l, double seconds);
+double lat_pct(lat *l, double pct);          /* sorts in place; ms */
+void lat_free(lat *l);
+
+char *bench_mkdir(const bench_opts *o, const char *name);   /* fresh dir; free() */
+void bench_rmrf(const char *dir);
+
+/* The parts (bench_store.c, bench_net.c). */
+double bench_rocksdb(const bench_opts *o, int batch);                 /* events/s */
+double bench_engine(const bench_opts *o, int batch);                  /* commands/s */
+void bench_replay(const bench_opts *o);
+void bench_e2e(const bench_opts *o, int *formed_batch /* OUT */);
+void bench_feed(const bench_opts *o);
+
+#endif

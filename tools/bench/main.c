@@ -1,0 +1,70 @@
+/*
+ * main.c - `make bench`: every figure of the benchmark issue in one run,
+ * each next to its baseline measured in the same run.
+ *
+ *   regie-bench [--quick] [--regied PATH] [--seconds S] [--replay N] [--readers N]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bench.h"
+
+int main(int argc, char **argv)
+{
+    bench_opts o = {false, "bin/regied", NULL, 3.0, 10000000, 100};
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quick") == 0) o.quick = true;
+        else if (strcmp(argv[i], "--regied") == 0 && i + 1 < argc) o.regied = argv[++i];
+        else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) o.seconds = atof(argv[++i]);
+        else if (strcmp(argv[i], "--replay") == 0 && i + 1 < argc) o.replay_events = strtoull(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--readers") == 0 && i + 1 < argc) o.readers = atoi(argv[++i]);
+        else {
+            fprintf(stderr, "usage: regie-bench [--quick] [--regied PATH] [--seconds S] "
+                            "[--replay EVENTS] [--readers N]\n");
+            return 2;
+        }
+    }
+    if (o.quick) {
+        o.seconds = 1.0;
+        if (o.replay_events == 10000000) o.replay_events = 200000;
+    }
+    char tmp[] = "/tmp/regie-bench-XXXXXX";
+    if (!mkdtemp(tmp)) return 1;
+    o.tmp = tmp;
+
+    static const int sizes[] = {1, 16, 64, 256};
+    double raw[4], eng[4];
+    bench_heading("durable appends: raw RocksDB (WriteBatch + sync) vs the engine in-process");
+    for (int i = 0; i < 4; i++) {
+        char key[64];
+        raw[i] = bench_rocksdb(&o, sizes[i]);
+        snprintf(key, sizeof key, "rocksdb_batch_%d_events_per_s", sizes[i]);
+        bench_result(key, raw[i], "events/s");
+        eng[i] = bench_engine(&o, sizes[i]);
+        snprintf(key, sizeof key, "engine_batch_%d_cmds_per_s", sizes[i]);
+        bench_result(key, eng[i], "cmd/s");
+        snprintf(key, sizeof key, "engine_vs_rocksdb_batch_%d", sizes[i]);
+        bench_result(key, eng[i] / raw[i], "x");
+    }
+
+    bench_heading("end to end over nng tcp on loopback (regied, every reply after fsync)");
+    int formed = 1;
+    bench_e2e(&o, &formed);
+    int best = 0;
+    for (int i = 1; i < 4; i++)
+        if (abs(sizes[i] - formed) < abs(sizes[best] - formed)) best = i;
+    char key[64];
+    snprintf(key, sizeof key, "ratio_vs_rocksdb (batch %d)", sizes[best]);
+    bench_result(key, eng[best] / raw[best], "x");
+
+    bench_heading("feed fan-out: long-polling readers, delay from durable write to reply");
+    bench_feed(&o);
+
+    bench_heading("replay: rebuilding every projection from the log");
+    bench_replay(&o);
+
+    bench_rmrf(tmp);
+    return 0;
+}

@@ -1,0 +1,281 @@
+/*
+ * store.c - benchmarks of the durable append path: raw RocksDB (WriteBatch +
+ * sync) against the engine's own path in-process (codec, op table, handler,
+ * projection, hash chain, feed index, idempotency record, one group commit),
+ * at the same batch sizes; and replaying a large log.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "../../engine/codec.h"
+#include "../../engine/engine.h"
+#include "../../engine/event.h"
+#include "../../engine/log.h"
+#include "../../engine/schema.h"
+#include "../client.h"
+#include "bench.h"
+
+#define EVENT_BYTES 320
+
+double bench_rocksdb(const bench_opts *o, int batch)
+{
+    char *dir = bench_mkdir(o, "raw");
+    rg_log *log;
+    if (rg_log_open(&log, dir) < 0) abort();
+    uint8_t value[EVENT_BYTES];
+    for (int i = 0; i < EVENT_BYTES; i++) value[i] = (uint8_t)(i * 31 + 7);
+    uint64_t seq = 0, events = 0;
+    double t0 = bench_now(), limit = o->quick ? 1.0 : 3.0;
+    while (bench_now() - t0 < limit) {
+        rg_batch *b = rg_batch_new(log);
+        for (int i = 0; i < batch; i++) {
+            uint8_t k[8];
+            rg_be64_put(k, ++seq);
+            memcpy(value, k, 8);
+            rg_batch_put(b, RG_CF_EVENTS, k, 8, value, sizeof value);
+        }
+        if (rg_log_write(log, b, true) < 0) abort();
+        rg_batch_free(b);
+        events += (uint64_t)batch;
+    }
+    double rate = (double)events / (bench_now() - t0);
+    rg_log_close(log);
+    bench_rmrf(dir);
+    free(dir);
+    return rate;
+}
+
+typedef struct round {
+    int done;
+    int failed;
+} round;
+
+static void on_reply(void *ud, const uint8_t *p, size_t n)
+{
+    round *r = ud;
+    rg_doc *d;
+    const char *why;
+    bool ok = false;
+    if (rg_doc_parse(&d, p, n, &why) == 0) {
+        rg_val_bool(rg_map_get(rg_doc_root(d), "ok"), &ok);
+        rg_doc_free(d);
+    }
+    r->failed += !ok;
+    r->done++;
+}
+
+/* A realistic report (about 300 bytes on the wire). */
+static void report_req(rg_buf *b, const char *token, uint64_t n)
+{
+    char req[32];
+    snprintf(req, sizeof req, "b%llu", (unsigned long long)n);
+    rg_req_envelope(b, "case.report", token, req, NULL, -1, 5);
+    rg_w_kstr(b, "target_group", "verward-gedrag");
+    rg_w_kstr(b, "summary", "Repeated incidents at the address; neighbours report threats; "
+                            "earlier contact with the outpatient team ended in 2024.");
+    rg_w_kstr(b, "urgency", "high");
+    rg_w_kbool(b, "informed", true);
+    rg_w_cstr(b, "subject");
+    rg_w_map(b, 3);
+    rg_w_kstr(b, "name", "Jan Jansen");
+    rg_w_kstr(b, "birth_date", "1988-04-02");
+    rg_w_kstr(b, "address", "Stationsstraat 1, Tilburg");
+}
+
+static char *read_file_line(const char *path)
+{
+    static char buf[256];
+    FILE *f = fopen(path, "r");
+    buf[0] = 0;
+    if (!f) return buf;
+    if (!fgets(buf, sizeof buf, f)) buf[0] = 0;
+    fclose(f);
+    buf[strcspn(buf, "\n")] = 0;
+    return buf;
+}
+
+typedef struct capture {
+    int done;
+    rg_buf reply;
+} capture;
+
+static void grab(void *ud, const uint8_t *p, size_t n)
+{
+    capture *c = ud;
+    rg_buf_append(&c->reply, p, n);
+    c->done = 1;
+}
+
+/* Make a partner actor; its token goes to tok. */
+static void make_partner(uv_loop_t *loop, rg_engine *e, const char *dir, char *tok, size_t cap)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/admin.token", dir);
+    char admin[128];
+    snprintf(admin, sizeof admin, "%s", read_file_line(path));
+    rg_buf b = RG_BUF_INIT;
+    rg_req_envelope(&b, "actor.create", admin, "mk", NULL, -1, 3);
+    rg_w_kstr(&b, "id", "bench-partner");
+    rg_w_kstr(&b, "role", "partner");
+    rg_w_kstr(&b, "org", "police");
+    capture c = {0, RG_BUF_INIT};
+    rg_engine_submit(e, b.data, b.len, grab, &c);
+    while (!c.done) uv_run(loop, UV_RUN_ONCE);
+    rg_doc *d;
+    const char *why;
+    tok[0] = 0;
+    if (rg_doc_parse(&d, c.reply.data, c.reply.len, &why) == 0) {
+        rg_val_strcpy(rg_map_get(rg_doc_root(d), "token"), tok, cap);
+        rg_doc_free(d);
+    }
+    rg_buf_free(&c.reply);
+    rg_buf_free(&b);
+}
+
+double bench_engine(const bench_opts *o, int batch)
+{
+    char *dir = bench_mkdir(o, "engine");
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    rg_engine *e;
+    rg_engine_opts eo = {.dir = dir};
+    eo.clock.manual = true;
+    eo.clock.now_ms = 1764579600000ULL;
+    if (rg_engine_open(&e, &loop, &eo) < 0 || rg_engine_ensure_admin(e, dir) < 0) abort();
+    char token[128];
+    make_partner(&loop, e, dir, token, sizeof token);
+    rg_buf *reqs = calloc((size_t)batch, sizeof *reqs);
+    uint64_t n = 0, cmds = 0;
+    int failed = 0;
+    double t0 = bench_now(), limit = o->quick ? 1.0 : 3.0;
+    while (bench_now() - t0 < limit) {
+        /* All of one round is submitted in one loop turn: one group commit. */
+        for (int i = 0; i < batch; i++) {
+            rg_buf_reset(&reqs[i]);
+            report_req(&reqs[i], token, ++n);
+        }
+        round r = {0, 0};
+        for (int i = 0; i < batch; i++) rg_engine_submit(e, reqs[i].data, reqs[i].len, on_reply, &r);
+        while (r.done < batch) uv_run(&loop, UV_RUN_ONCE);
+        failed += r.failed;
+        cmds += (uint64_t)batch;
+    }
+    double rate = (double)cmds / (bench_now() - t0);
+    if (failed) fprintf(stderr, "bench: %d engine commands failed\n", failed);
+    for (int i = 0; i < batch; i++) rg_buf_free(&reqs[i]);
+    free(reqs);
+    while (rg_engine_busy(e)) uv_run(&loop, UV_RUN_ONCE);
+    rg_engine_close(e);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+    bench_rmrf(dir);
+    free(dir);
+    return rate;
+}
+
+/* ---- replay ---- */
+
+static void build_log(const char *dir, uint64_t events)
+{
+    rg_log *log;
+    if (rg_log_open(&log, dir) < 0) abort();
+    uint8_t link[RG_HASH_LEN] = {0};
+    rg_buf rec = RG_BUF_INIT;
+    rg_batch *b = rg_batch_new(log);
+    rg_actor partner = {.id = "pol1", .role = RG_ROLE_PARTNER, .org = "police"};
+    rg_actor pr = {.id = "anna", .role = RG_ROLE_PROCESREGISSEUR, .org = "zvh"};
+    static const char *const steps[] = {"case.reported", "case.assigned", "intake.started",
+                                        "intake.admitted", "partner.joined"};
+    uint64_t seq = 0, ncase = 0;
+    while (seq < events) {
+        char id[RG_ID_MAX];
+        snprintf(id, sizeof id, "ZVH-%08llu", (unsigned long long)++ncase);
+        for (uint32_t v = 1; v <= 5 && seq < events; v++) {
+            const rg_evdef *def = rg_event_find(steps[v - 1]);
+            rg_evb ev;
+            rg_evb_init(&ev, def->type, def->version);
+            switch (v) {
+            case 1:
+                rg_ev_str(&ev, "target_group", "verward-gedrag");
+                rg_ev_str(&ev, "summary", "Repeated incidents at the address; neighbours worried.");
+                rg_ev_str(&ev, "urgency", "high");
+                rg_ev_bool(&ev, "informed", true);
+                rg_ev_str(&ev, "route", "default");
+                rg_ev_str(&ev, "reporter_org", "police");
+                rg_w_map(&ev.subject, 1);
+                rg_w_kstr(&ev.subject, "name", "Jan Jansen");
+                break;
+            case 2: rg_ev_str(&ev, "procesregisseur", "anna"); break;
+            case 4: rg_ev_str(&ev, "reason", "several life domains"); break;
+            case 5: rg_ev_str(&ev, "org", "ggz"); break;
+            default: break;
+            }
+            seq++;
+            rg_record_build(&rec, link, seq, id, v, 1764579600000ULL + seq, v == 1 ? &partner : &pr, &ev);
+            memcpy(link, rec.data, RG_HASH_LEN);
+            uint8_t k[8];
+            rg_be64_put(k, seq);
+            rg_batch_put(b, RG_CF_EVENTS, k, 8, rec.data, rec.len);
+            rg_evb_free(&ev);
+            if (rg_batch_count(b) >= 10000) {
+                if (rg_log_write(log, b, false) < 0) abort();
+                rg_batch_free(b);
+                b = rg_batch_new(log);
+            }
+        }
+    }
+    uint8_t h[8 + RG_HASH_LEN];
+    rg_be64_put(h, seq);
+    memcpy(h + 8, link, RG_HASH_LEN);
+    rg_batch_put(b, RG_CF_META, "head", 4, h, sizeof h);
+    if (rg_log_write(log, b, true) < 0) abort();
+    rg_batch_free(b);
+    rg_buf_free(&rec);
+    rg_log_close(log);
+}
+
+void bench_replay(const bench_opts *o)
+{
+    char *dir = bench_mkdir(o, "replay");
+    double t0 = bench_now();
+    build_log(dir, o->replay_events);
+    printf("  (built a log of %llu events in %.1f s)\n", (unsigned long long)o->replay_events,
+           bench_now() - t0);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    rg_engine *e;
+    rg_engine_opts eo = {.dir = dir};
+    eo.clock.manual = true;
+    if (rg_engine_open(&e, &loop, &eo) < 0) abort();
+    uint64_t n = 0;
+    t0 = bench_now();
+    if (rg_engine_rebuild(e, &n) < 0) abort();
+    double secs = bench_now() - t0;
+    bench_result("replay_events_per_s", (double)n / secs, "events/s");
+    rg_engine_close(e);
+    uv_run(&loop, UV_RUN_DEFAULT);
+
+    /* Start to serving on that log, projections persisted: open the engine
+     * and answer one query. */
+    t0 = bench_now();
+    if (rg_engine_open(&e, &loop, &eo) < 0 || rg_engine_ensure_admin(e, dir) < 0) abort();
+    char path[1100];
+    snprintf(path, sizeof path, "%s/admin.token", dir);
+    char admin[128];
+    snprintf(admin, sizeof admin, "%s", read_file_line(path));
+    rg_buf b = RG_BUF_INIT;
+    rg_req_envelope(&b, "stats", admin, NULL, NULL, -1, -1);
+    round r = {0, 0};
+    rg_engine_submit(e, b.data, b.len, on_reply, &r);
+    while (!r.done) uv_run(&loop, UV_RUN_ONCE);
+    bench_result("start_to_serving_s", bench_now() - t0, "s");
+    rg_buf_free(&b);
+    while (rg_engine_busy(e)) uv_run(&loop, UV_RUN_ONCE);
+    rg_engine_close(e);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+    bench_rmrf(dir);
+    free(dir);
+}

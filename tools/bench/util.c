@@ -1,0 +1,72 @@
+/* util.c - timing, samples and output for the benchmarks. */
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "bench.h"
+
+double bench_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void bench_heading(const char *title) { printf("\n%s\n", title); }
+
+void bench_result(const char *name, double value, const char *unit)
+{
+    printf("  %-44s %14.2f %s\n", name, value, unit);
+    printf("bench: %s=%.4f %s\n", name, value, unit);
+    fflush(stdout);
+}
+
+void lat_add(lat *l, double s)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 4096;
+        l->v = realloc(l->v, l->cap * sizeof *l->v);
+        if (!l->v) abort();
+    }
+    l->v[l->n++] = s;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+double lat_pct(lat *l, double pct)
+{
+    if (!l->n) return 0;
+    qsort(l->v, l->n, sizeof *l->v, cmp);
+    size_t i = (size_t)(pct / 100.0 * (double)(l->n - 1) + 0.5);
+    return l->v[i] * 1000.0;
+}
+
+void lat_free(lat *l)
+{
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+char *bench_mkdir(const bench_opts *o, const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", o->tmp, name);
+    bench_rmrf(path);
+    mkdir(path, 0700);
+    return strdup(path);
+}
+
+static int rm_one(const char *p, const struct stat *s, int f, struct FTW *w)
+{
+    (void)s; (void)f; (void)w;
+    return remove(p);
+}
+
+void bench_rmrf(const char *dir) { nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS); }
