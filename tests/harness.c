@@ -200,7 +200,7 @@ int rg_t_proc_start(rg_t_proc *p, const char *dir, const char *const *extra)
     for (int i = 0; extra && extra[i] && argc < 30; i++) argv[argc++] = extra[i];
     argv[argc] = NULL;
     char logpath[700];
-    snprintf(logpath, sizeof logpath, "%s.log", dir);
+    snprintf(logpath, sizeof logpath, "%s/regied.log", dir);
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 2, logpath, O_WRONLY | O_CREAT | O_APPEND, 0644);
