@@ -331,6 +331,8 @@ static void echo_cb(void *arg)
 }
 
 #define ECHO_CTX 256
+#define OPEN_CTX 64
+
 
 static nng_socket echo_start(const char *url, echo_ctx *ctxs)
 {
@@ -422,7 +424,7 @@ void bench_e2e(const bench_opts *o, int *formed_batch)
     }
     echo_stop(es, ectx);
     bench_result("ratio_vs_nng_echo", echo64.rate > 0 ? engine64.rate / echo64.rate : 0, "x");
-    run_result open = run_gen(p.url, 256, 10000, o->seconds, false, partner, director);
+    run_result open = run_gen(p.url, OPEN_CTX, 10000, o->seconds, false, partner, director);
     print_run("e2e_offered_10000_per_s", &open);
     bench_result("group_commit_batch_at_64_inflight", *formed_batch, "cmds/commit");
     rg_client_close(c);
