@@ -74,7 +74,8 @@ $(BIN)/regied: $(B)/engine/main.o $(B)/librg.a
 	@echo "  LD $@"
 	@$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BIN)/regie: $(B)/tools/regie.o $(patsubst %.c,$(B)/%.o,$(wildcard tools/render.c)) $(CLIENT_OBJ) $(B)/librg.a
+REGIE_SRC := tools/regie.c tools/cli.c tools/follow.c tools/render.c
+$(BIN)/regie: $(REGIE_SRC:%.c=$(B)/%.o) $(CLIENT_OBJ) $(B)/librg.a
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"
 	@$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS)

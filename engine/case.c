@@ -26,6 +26,7 @@ void rg_case_free(rg_case *c)
     free(c->reqs);
     free(c->actions);
     free(c->agreed);
+    free(c->dl);
     free(c);
 }
 
@@ -96,6 +97,14 @@ rg_action *rg_case_add_action(rg_case *c)
     return a;
 }
 
+rg_deadline *rg_case_add_deadline(rg_case *c)
+{
+    GROW(c->dl, c->ndl, c->capdl);
+    rg_deadline *d = &c->dl[c->ndl++];
+    memset(d, 0, sizeof *d);
+    return d;
+}
+
 rg_request *rg_case_add_request(rg_case *c)
 {
     GROW(c->reqs, c->nreqs, c->capreqs);
@@ -114,6 +123,7 @@ int rg_case_apply(rg_case *c, const rg_event_view *ev)
     int rc = def->apply(c, ev);
     if (rc < 0) return rc;
     if (def->to != RG_KEEP) c->state = def->to;
+    rg_deadlines_fold(c, ev);
     c->version = ev->v;
     c->last_seq = ev->seq;
     c->updated_at = ev->at;
@@ -125,7 +135,7 @@ int rg_case_apply(rg_case *c, const rg_event_view *ev)
 
 void rg_case_encode(const rg_case *c, rg_buf *out)
 {
-    rg_w_map(out, 27);
+    rg_w_map(out, 28);
     rg_w_kstr(out, "id", c->id);
     rg_w_kuint(out, "version", c->version);
     rg_w_kstr(out, "state", rg_state_name(c->state));
@@ -177,6 +187,18 @@ void rg_case_encode(const rg_case *c, rg_buf *out)
     rg_w_kuint(out, "last_review_at", c->last_review_at);
     rg_w_kuint(out, "esc", (uint64_t)c->esc_level << 8 | (uint64_t)c->esc_max);
     rg_w_kuint(out, "closed_at", c->closed_at);
+    rg_w_cstr(out, "dl");
+    rg_w_array(out, c->ndl);
+    for (uint32_t i = 0; i < c->ndl; i++) {
+        const rg_deadline *d = &c->dl[i];
+        rg_w_array(out, 6);
+        rg_w_cstr(out, rg_norms[d->norm].name);
+        rg_w_cstr(out, d->item);
+        rg_w_uint(out, d->due);
+        rg_w_bool(out, d->fired);
+        rg_w_uint(out, d->fired_at);
+        rg_w_uint(out, d->escalate_at);
+    }
 }
 
 typedef struct dec {
@@ -246,6 +268,22 @@ static void records(dec *d, rg_case *c)
             !rstr(r, 2, x->due, sizeof x->due) || !ruint(r, 3, &st) || st > RG_ACT_HANDED_OVER)
             d->ok = false;
         x->status = (int)st;
+    }
+    a = rg_map_get(d->m, "dl");
+    for (uint32_t i = 0; i < rg_array_size(a); i++) {
+        const rg_val *r = rg_array_at(a, i);
+        char norm[64];
+        rg_deadline x;
+        memset(&x, 0, sizeof x);
+        if (!rstr(r, 0, norm, sizeof norm) || !rstr(r, 1, x.item, sizeof x.item) ||
+            !ruint(r, 2, &x.due) || rg_array_size(r) < 6 ||
+            !rg_val_bool(rg_array_at(r, 3), &x.fired) || !ruint(r, 4, &x.fired_at) ||
+            !ruint(r, 5, &x.escalate_at) || (x.norm = rg_norm_find(norm)) < 0) {
+            d->ok = false;
+            continue;
+        }
+        rg_deadline *slot = rg_case_add_deadline(c);
+        *slot = x;
     }
     a = rg_map_get(d->m, "agreed");
     for (uint32_t i = 0; i < rg_array_size(a); i++) {

@@ -42,6 +42,17 @@ typedef struct rg_request {
     bool answered;
 } rg_request;
 
+/* An open deadline of a norm (schemas/norms.c); fired = overdue, which is an
+ * open stagnation until the event that meets the norm. */
+typedef struct rg_deadline {
+    int norm;                 /* index into rg_norms */
+    char item[RG_ID_MAX];     /* request or action id, or "" */
+    uint64_t due;
+    bool fired;
+    uint64_t fired_at;
+    uint64_t escalate_at;     /* fired: when it escalates next; 0 = no further */
+} rg_deadline;
+
 typedef struct rg_case {
     char id[RG_ID_MAX];
     uint32_t version;
@@ -82,6 +93,9 @@ typedef struct rg_case {
     int esc_level;                    /* open escalation's level, 0 = none */
     int esc_max;                      /* highest level ever opened */
     uint64_t closed_at;
+    /* deadlines and stagnations (deadlines.c) */
+    uint32_t ndl, capdl;
+    rg_deadline *dl;
 } rg_case;
 
 /* What an apply function sees of one event. */
@@ -92,6 +106,7 @@ typedef struct rg_event_view {
     const char *type;
     const rg_actor *actor;
     const rg_val *data;       /* the data map, without subject */
+    const int *norm_amounts;  /* the region's amounts per norm, or NULL: defaults */
 } rg_event_view;
 
 rg_case *rg_case_new(const char *id);
@@ -114,6 +129,13 @@ uint32_t rg_case_open_actions(const rg_case *c);
 void rg_case_add_agreement(rg_case *c, const char *org);
 rg_action *rg_case_add_action(rg_case *c);
 rg_request *rg_case_add_request(rg_case *c);
+rg_deadline *rg_case_add_deadline(rg_case *c);
+
+/* deadlines.c: fold one event into the case's deadlines by the norms table
+ * (called by rg_case_apply, so replay rebuilds deadlines too). */
+void rg_deadlines_fold(rg_case *c, const rg_event_view *ev);
+int rg_norm_find(const char *name);                 /* index in rg_norms, or -1 */
+uint32_t rg_case_stagnations(const rg_case *c);     /* open (fired) deadlines */
 /* Record org as taking part from version `since`, if it does not already. */
 void rg_case_join(rg_case *c, const char *org, uint32_t since);
 

@@ -201,6 +201,19 @@ bool rg_val_bool(const rg_val *v, bool *b)
     return true;
 }
 
+int64_t rg_val_int(const rg_val *v)
+{
+    if (!v) return 0;
+    if (v->type == MSGPACK_OBJECT_NEGATIVE_INTEGER) return v->via.i64;
+    if (v->type == MSGPACK_OBJECT_POSITIVE_INTEGER) return (int64_t)v->via.u64;
+    return 0;
+}
+
+double rg_val_float(const rg_val *v)
+{
+    return v && (v->type == MSGPACK_OBJECT_FLOAT32 || v->type == MSGPACK_OBJECT_FLOAT64) ? v->via.f64 : 0;
+}
+
 bool rg_val_is_str(const rg_val *v, const char *s)
 {
     const char *p;

@@ -50,6 +50,8 @@ bool rg_val_str(const rg_val *v, const char **p /* OUT */, uint32_t *n /* OUT */
 bool rg_val_bin(const rg_val *v, const uint8_t **p /* OUT */, uint32_t *n /* OUT */);
 bool rg_val_uint(const rg_val *v, uint64_t *u /* OUT */);   /* non-negative integers */
 bool rg_val_bool(const rg_val *v, bool *b /* OUT */);
+int64_t rg_val_int(const rg_val *v);                         /* RG_VINT/RG_VUINT, else 0 */
+double rg_val_float(const rg_val *v);                        /* RG_VFLOAT, else 0 */
 bool rg_val_is_str(const rg_val *v, const char *s);          /* equal to C string s */
 
 uint32_t rg_map_size(const rg_val *m);                       /* 0 unless a map */

@@ -117,6 +117,7 @@ static void write_done(uv_work_t *req, int status)
         release(t);
         rg_commit_free(t);
         rg_commit_kick(e);
+        rg_due_run(e);                      /* deadlines wait for an idle engine */
         return;
     }
     fprintf(stderr, "regie: commit of %zu commands failed; reloading state from the log\n",

@@ -100,3 +100,10 @@ rg_buf *rg_ctx_stored_key(rg_ctx *c, const char *key)
 
 bool rg_ctx_final(rg_ctx *c) { return c->final; }
 void rg_ctx_park(rg_ctx *c, uint32_t wait_ms) { c->park_ms = wait_ms ? wait_ms : 1; }
+
+void rg_ctx_take_reply(rg_ctx *c, rg_reply_fn *fn, void **ud)
+{
+    c->reply_taken = true;
+    *fn = c->reply_fn;
+    *ud = c->reply_ud;
+}

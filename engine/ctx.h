@@ -76,6 +76,9 @@ int rg_engine_each_case(rg_engine *e, const char *after, rg_case_fn fn, void *ud
 int rg_engine_median_lead(rg_engine *e, int state, uint64_t *ms /* OUT */);
 uint64_t rg_engine_lead_count(rg_engine *e, int state);
 uint64_t rg_engine_commits(rg_engine *e);              /* group commits since start */
+uint64_t rg_engine_stagnations(rg_engine *e);          /* open stagnations, all cases */
+/* Deadline firing lateness: the bucket bound (ms) of a percentile. */
+uint64_t rg_lateness_pct(rg_engine *e, double pct, uint64_t *count /* OUT */);
 uint64_t rg_engine_committed_commands(rg_engine *e);   /* commands they carried */
 /* Render a stored event for a reader, upcasting an older type version
  * through schemas/upcasters.c first. */

@@ -59,6 +59,14 @@ int rg_engine_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
     uv_idle_init(loop, &e->kick);
     e->kick.data = e;
     rg_feed_init(e);
+    rg_due_init(e);
+    e->due_timer.data = e;
+    for (int i = 0; rg_norms[i].name && i < 64; i++) e->norm_amounts[i] = rg_norms[i].amount;
+    if (o->config && rg_config_load(o->config, e->norm_amounts) < 0) {
+        rg_engine_close(e);
+        uv_run(loop, UV_RUN_DEFAULT);
+        return RG_EBADREQ;
+    }
     *out = e;
     return 0;
 }
@@ -84,9 +92,10 @@ void rg_engine_close(rg_engine *e)
     e->closing = true;
     rg_feed_close(e);
     uv_idle_stop(&e->kick);
-    e->closing_handles = 2;
+    e->closing_handles = 3;
     uv_close((uv_handle_t *)&e->kick, closed_cb);
     uv_close((uv_handle_t *)&e->park_timer, closed_cb);
+    uv_close((uv_handle_t *)&e->due_timer, closed_cb);
 }
 
 void rg_engine_set_notify(rg_engine *e, rg_notify_fn fn, void *ud)
@@ -99,6 +108,7 @@ rg_log *rg_engine_log(rg_engine *e) { return e->log; }
 uint64_t rg_engine_count(rg_engine *e, int state) { return e->counts[state]; }
 uint64_t rg_engine_lead_count(rg_engine *e, int state) { return e->lead_counts[state]; }
 uint64_t rg_engine_commits(rg_engine *e) { return e->stat_commits; }
+uint64_t rg_engine_stagnations(rg_engine *e) { return e->stagnations; }
 uint64_t rg_engine_committed_commands(rg_engine *e) { return e->stat_committed_cmds; }
 uint64_t rg_engine_head(rg_engine *e) { return e->head_seq; }
 
@@ -254,7 +264,7 @@ static void add_pending_event(rg_engine *e, rg_commit *t, uint64_t seq, uint64_t
     pe->len = rec->len;
 }
 
-static void apply_event(rg_ctx *c, rg_evb *ev, uint64_t seq, rg_buf *rec)
+static void apply_event(rg_ctx *c, rg_evb *ev, const rg_actor *actor, uint64_t seq)
 {
     rg_buf data = RG_BUF_INIT;
     rg_evb_data(ev, &data);
@@ -262,7 +272,8 @@ static void apply_event(rg_ctx *c, rg_evb *ev, uint64_t seq, rg_buf *rec)
     const char *why;
     int rc = rg_doc_parse(&d, data.data, data.len, &why);
     if (rc == 0) {
-        rg_event_view view = {seq, c->cs->version + 1, c->now, ev->type, c->actor, rg_doc_root(d)};
+        rg_event_view view = {seq, c->cs->version + 1, c->now, ev->type, actor, rg_doc_root(d),
+                              c->e->norm_amounts};
         rc = rg_case_apply(c->cs, &view);
         rg_doc_free(d);
     }
@@ -273,7 +284,6 @@ static void apply_event(rg_ctx *c, rg_evb *ev, uint64_t seq, rg_buf *rec)
         fprintf(stderr, "regie: bug: event %s does not apply to %s\n", ev->type, c->cs->id);
         abort();
     }
-    (void)rec;
 }
 
 /* {ok: true, [case, version, seq, events,] extra...} */
@@ -293,33 +303,54 @@ static void write_reply(rg_buf *out, const rg_case *cs, uint64_t seq, int nevs,
     rg_buf_append(out, extra->data, extra->len);
 }
 
-static void commit_request(rg_ctx *c, const char *ikey, size_t ikn, rg_buf *reply)
+/* Append the events c->evs[from..] to the log and fold them into the case. */
+static void append_events(rg_ctx *c, int from, rg_buf *rec, rg_buf *events, uint64_t *seq)
 {
     rg_engine *e = c->e;
     rg_commit *t = e->open;
-    rg_buf rec = RG_BUF_INIT, events = RG_BUF_INIT;
-    int old_state = c->cs ? c->cs->state : -1;
-    uint64_t old_since = c->cs ? c->cs->state_since : 0;
-    uint64_t seq = 0;
-    for (int i = 0; i < c->nevs; i++) {
+    for (int i = from; i < c->nevs; i++) {
         rg_evb *ev = &c->evs[i];
-        seq = ++e->head_seq;
+        const rg_actor *actor = ev->actor ? ev->actor : c->actor;
+        *seq = ++e->head_seq;
         uint32_t v = c->cs->version + 1;
-        rg_record_build(&rec, e->head_link, seq, c->cs->id, v, c->now, c->actor, ev);
-        memcpy(e->head_link, rec.data, RG_HASH_LEN);
+        rg_record_build(rec, e->head_link, *seq, c->cs->id, v, c->now, actor, ev);
+        memcpy(e->head_link, rec->data, RG_HASH_LEN);
         uint8_t sk[8];
-        rg_be64_put(sk, seq);
-        rg_batch_put(t->batch, RG_CF_EVENTS, sk, 8, rec.data, rec.len);
+        rg_be64_put(sk, *seq);
+        rg_batch_put(t->batch, RG_CF_EVENTS, sk, 8, rec->data, rec->len);
         uint8_t key[RG_ID_MAX + 5];
         size_t kn;
         stream_key(key, &kn, c->cs->id, v);
         rg_batch_put(t->batch, RG_CF_STREAM, key, kn, sk, 8);
-        apply_event(c, ev, seq, &rec);
-        rg_feed_index(t->batch, c->cs, seq, v);
-        add_pending_event(e, t, seq, c->now, c->cs, ev->type, &rec);
+        apply_event(c, ev, actor, *seq);
+        rg_feed_index(t->batch, c->cs, *seq, v);
+        add_pending_event(e, t, *seq, c->now, c->cs, ev->type, rec);
         rg_record r;
-        rg_record_parse(rec.data, rec.len, &r);
-        rg_record_render(&events, &r, rg_access_subject(c->actor, c->cs));
+        rg_record_parse(rec->data, rec->len, &r);
+        rg_record_render(events, &r, rg_access_subject(c->actor, c->cs));
+    }
+}
+
+/* Everything a successful command changes, into the open commit's batch:
+ * its events (and the engine's stagnation.cleared for stagnations they met),
+ * the projection, the deadline index, counters and staged writes.  Cannot
+ * fail. */
+static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
+{
+    rg_engine *e = c->e;
+    rg_commit *t = e->open;
+    rg_buf rec = RG_BUF_INIT;
+    int old_state = c->cs ? c->cs->state : -1;
+    uint64_t old_since = c->cs ? c->cs->state_since : 0;
+    uint32_t old_stagnations = c->cs ? rg_case_stagnations(c->cs) : 0;
+    rg_dl_snap snap = {0, NULL};
+    if (c->cs) rg_dl_snapshot(c->cs, &snap);
+    *seq = 0;
+    int handler_events = c->nevs;
+    append_events(c, 0, &rec, events, seq);
+    if (c->cs && c->nevs) {
+        rg_dl_cleared(c, &snap);
+        append_events(c, handler_events, &rec, events, seq);
     }
     if (c->cs) {
         if (c->created) {
@@ -334,22 +365,48 @@ static void commit_request(rg_ctx *c, const char *ikey, size_t ikn, rg_buf *repl
                 uint8_t lk[17];
                 lk[0] = (uint8_t)old_state;
                 rg_be64_put(lk + 1, c->now - old_since);
-                rg_be64_put(lk + 9, seq);
+                rg_be64_put(lk + 9, *seq);
                 rg_batch_put(t->batch, RG_CF_LEADTIMES, lk, sizeof lk, "", 0);
                 e->counts[old_state]--;
                 e->lead_counts[old_state]++;
             }
             e->counts[c->cs->state]++;
         }
+        e->stagnations += rg_case_stagnations(c->cs);
+        e->stagnations -= old_stagnations;
+        rg_dl_index(t->batch, c->cs, &snap);
         rg_buf proj = RG_BUF_INIT;
         rg_case_encode(c->cs, &proj);
         rg_batch_put(t->batch, RG_CF_CASES, c->cs->id, strlen(c->cs->id), proj.data, proj.len);
         rg_buf_free(&proj);
     }
+    rg_dl_snap_free(&snap);
     for (size_t i = 0; i < c->nstaged; i++) {
         rg_staged *s = &c->staged[i];
         rg_batch_put(t->batch, s->cf, s->k, s->kn, s->v, s->vn);
     }
+    rg_buf_free(&rec);
+    t->nwrites++;
+}
+
+const rg_opdef rg_system_op = {"system", NULL, 0, RG_OP_MUTATES, NULL};
+
+void rg_commit_system(rg_ctx *c)
+{
+    uint64_t seq;
+    rg_buf events = RG_BUF_INIT;
+    stage_changes(c, &seq, &events);
+    rg_buf_free(&events);
+    rg_engine_want_commit(c->e);
+}
+
+static void commit_request(rg_ctx *c, const char *ikey, size_t ikn, rg_buf *reply)
+{
+    rg_engine *e = c->e;
+    rg_commit *t = e->open;
+    rg_buf events = RG_BUF_INIT;
+    uint64_t seq;
+    stage_changes(c, &seq, &events);
 
     /* The reply, and the copy kept for idempotent retries: the same bytes,
      * except that an RG_OP_SECRET op's secret is left out of the copy. */
@@ -374,9 +431,7 @@ static void commit_request(rg_ctx *c, const char *ikey, size_t ikn, rg_buf *repl
     t->idem_keys[t->nidem] = rg_malloc(ikn + 1);
     memcpy(t->idem_keys[t->nidem], ikey, ikn + 1);
     t->nidem++;
-    t->nwrites++;
     rg_buf_free(&stored);
-    rg_buf_free(&rec);
     rg_buf_free(&events);
 }
 
@@ -468,6 +523,8 @@ void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, voi
     rg_ctx_init(&c, e);
     c.deadline = deadline;
     c.final = final;
+    c.reply_fn = fn;
+    c.reply_ud = ud;
     rg_doc *doc = NULL;
     rg_buf reply = RG_BUF_INIT;
     char ikey[RG_ID_MAX + RG_REQ_ID_MAX + 2];
@@ -481,6 +538,8 @@ void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, voi
         commit_request(&c, ikey, ikn, &reply);
         rg_commit_add_waiter(e->open, fn, ud, reply.data, reply.len);
         rg_engine_want_commit(e);
+    } else if (!answered && c.reply_taken) {
+        /* the handler answers later (clock.advance) */
     } else if (!answered && c.park_ms) {
         rg_feed_park(e, p, n, fn, ud, c.deadline ? c.deadline : uv_now(e->loop) + c.park_ms);
     } else if (!answered) {
@@ -496,6 +555,11 @@ void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, voi
 void rg_engine_submit(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, void *ud)
 {
     rg_engine_run(e, p, n, fn, ud, 0, false);
+}
+
+void rg_engine_start(rg_engine *e)
+{
+    rg_due_run(e);
 }
 
 void rg_engine_unpark_all(rg_engine *e)

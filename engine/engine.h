@@ -40,6 +40,7 @@ typedef void (*rg_notify_fn)(void *ud, const rg_notice *n);
 typedef struct rg_engine_opts {
     const char *dir;          /* data directory (created if missing) */
     rg_clock clock;
+    const char *config;       /* the region's norms file, or NULL (config.c) */
 } rg_engine_opts;
 
 int rg_engine_open(rg_engine **out /* OUT */, uv_loop_t *loop, const rg_engine_opts *o);
@@ -50,6 +51,10 @@ bool rg_engine_busy(const rg_engine *e);
 
 void rg_engine_submit(rg_engine *e, const uint8_t *req, size_t n, rg_reply_fn fn, void *ud);
 void rg_engine_set_notify(rg_engine *e, rg_notify_fn fn, void *ud);
+/* Begin keeping deadlines: fire those that fell due while the engine was
+ * down, then arm the timer.  Call once the engine is set up (after any
+ * rebuild); commands may come before or after. */
+void rg_engine_start(rg_engine *e);
 /* Answer every parked feed.read now (shutdown). */
 void rg_engine_unpark_all(rg_engine *e);
 

@@ -103,6 +103,16 @@ struct rg_engine {
     void *notify_ud;
 
     uint64_t audit_seq;       /* last audit record number */
+    uint64_t stagnations;     /* open stagnations over all cases */
+    int norm_amounts[64];     /* the region's norm amounts (config), per rg_norms row */
+    uv_timer_t due_timer;     /* the first deadline (real clock), due.c */
+    struct {
+        bool active;
+        uint64_t target;
+        rg_reply_fn fn;
+        void *ud;
+    } advance;                /* a clock.advance under way (manual clock) */
+    uint64_t late_hist[32];   /* deadline firing lateness, log2(ms + 1) buckets */
     struct rg_waiter_list *parked;   /* feed.read long-polls (feed.c) */
     uv_timer_t park_timer;
 
@@ -143,6 +153,9 @@ struct rg_ctx {
     uint64_t deadline;        /* feed.read long-poll: uv_now() limit, 0 = none */
     bool final;               /* long-poll timed out: answer whatever there is */
     uint32_t park_ms;         /* set by rg_ctx_park: wait for new events */
+    rg_reply_fn reply_fn;     /* where the reply goes */
+    void *reply_ud;
+    bool reply_taken;         /* rg_ctx_take_reply: the handler answers later */
     rg_buf audit_cases;       /* cases this read showed, for the audit trail */
     uint32_t naudit_cases;
     char audit_last[RG_ID_MAX];
@@ -165,6 +178,26 @@ struct rg_ctx {
 };
 
 void rg_ctx_init(rg_ctx *c, rg_engine *e);
+/* engine.c: commit the engine's own command (a fired deadline): no reply. */
+void rg_commit_system(rg_ctx *c);
+extern const rg_opdef rg_system_op;
+/* ctx.c: the handler answers later itself (clock.advance). */
+void rg_ctx_take_reply(rg_ctx *c, rg_reply_fn *fn /* OUT */, void **ud /* OUT */);
+/* due.c */
+typedef struct rg_dl_snap {
+    uint32_t n;
+    rg_deadline *v;
+} rg_dl_snap;
+void rg_dl_snapshot(const rg_case *c, rg_dl_snap *s);
+void rg_dl_snap_free(rg_dl_snap *s);
+void rg_dl_index(rg_batch *b, const rg_case *c, const rg_dl_snap *before);
+void rg_dl_cleared(rg_ctx *c, const rg_dl_snap *before);
+void rg_due_init(rg_engine *e);
+void rg_due_run(rg_engine *e);
+const rg_actor *rg_system_actor(void);
+void rg_lateness_add(rg_engine *e, uint64_t ms);
+/* config.c: read the region's norm amounts (indexes of rg_norms). */
+int rg_config_load(const char *path, int *amounts);
 void rg_engine_want_commit(rg_engine *e);  /* seal the open commit this loop turn */
 /* engine.c: run a request; deadline/final as in rg_ctx (feed.c re-runs parked ones). */
 void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, void *ud,

@@ -45,6 +45,7 @@ typedef struct rg_actor {
 /* An event a handler is building, before it has a position. */
 typedef struct rg_evb {
     const char *type;
+    const rg_actor *actor;    /* who appends it, when not the caller (the engine) */
     uint16_t tver;
     rg_buf data;              /* encoded key/value pairs of data, no header */
     uint32_t nkeys;

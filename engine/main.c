@@ -26,6 +26,7 @@ static const char usage[] =
     "  --tls-cert-key FILE  PEM file with certificate and key, for tls+tcp:// URLs\n"
     "  --workers N          concurrent requests (nng contexts), default 256\n"
     "  --rebuild            recompute every projection from the log before serving\n"
+    "  --config FILE        the region's norms (see README: 'norm.NAME = N' lines)\n"
     "  --help               this text\n"
     "\n"
     "Any nng URL works for either endpoint: tcp://, ipc://, tls+tcp://.\n"
@@ -63,11 +64,12 @@ int main(int argc, char **argv)
     const char *clock = "real", *tls = NULL;
     int workers = 256;
     bool rebuild = false;
+    const char *config = NULL;
     static const struct option longopts[] = {
         {"data", required_argument, 0, 'd'},     {"listen", required_argument, 0, 'l'},
         {"publish", required_argument, 0, 'p'},  {"clock", required_argument, 0, 'c'},
         {"tls-cert-key", required_argument, 0, 't'}, {"workers", required_argument, 0, 'w'},
-        {"rebuild", no_argument, 0, 'r'},
+        {"rebuild", no_argument, 0, 'r'},       {"config", required_argument, 0, 'C'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
     };
     int ch;
@@ -80,6 +82,7 @@ int main(int argc, char **argv)
         case 't': tls = optarg; break;
         case 'w': workers = atoi(optarg); break;
         case 'r': rebuild = true; break;
+        case 'C': config = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         default: fputs(usage, stderr); return 2;
         }
@@ -100,6 +103,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "regied: --clock takes real, manual or manual=ISO8601, not %s\n", clock);
         return 2;
     }
+    eo.config = config;
     if (rg_engine_open(&a.engine, &a.loop, &eo) < 0) {
         fprintf(stderr, "regied: cannot open the data directory %s\n", dir);
         return 1;
@@ -114,6 +118,7 @@ int main(int argc, char **argv)
     }
     if (rg_engine_ensure_admin(a.engine, dir) < 0) return 1;
     if (rg_publisher_open(&a.pub, publish, tls) < 0) return 1;
+    rg_engine_start(a.engine);
     rg_engine_set_notify(a.engine, rg_publisher_notify, a.pub);
     rg_server_opts so = {listen, tls, workers};
     if (rg_server_open(&a.server, &a.loop, a.engine, &so) < 0) return 1;

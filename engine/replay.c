@@ -37,7 +37,7 @@ static int view_of(const rg_val *pub, const rg_val *data, rg_event_view *v, rg_a
     a->role = rg_role_parse(role, (uint32_t)strlen(role));
     const rg_evdef *def = rg_event_find(type);
     if (!def) return RG_ESTORAGE;
-    *v = (rg_event_view){seq, (uint32_t)ver, at, def->type, a, data};
+    *v = (rg_event_view){seq, (uint32_t)ver, at, def->type, a, data, NULL};
     return 0;
 }
 
@@ -67,6 +67,10 @@ int rg_engine_rebuild(rg_engine *e, uint64_t *events_out)
     rg_batch *b = rg_batch_new(e->log);
     uint8_t lo = 0, hi = 0xff;
     rg_batch_del_range(b, RG_CF_LEADTIMES, &lo, 1, &hi, 1);
+    uint8_t dlo[8] = {0}, dhi[9];
+    memset(dhi, 0xff, sizeof dhi);
+    rg_batch_del_range(b, RG_CF_DEADLINES, dlo, sizeof dlo, dhi, sizeof dhi);
+    uint64_t stagnations = 0;
     rg_buf scratch = RG_BUF_INIT;
     uint8_t link[RG_HASH_LEN] = {0};
     int rc = 0;
@@ -93,6 +97,7 @@ int rg_engine_rebuild(rg_engine *e, uint64_t *events_out)
                     type) < 0) {
             rc = RG_ESTORAGE;
         } else {
+            view.norm_amounts = e->norm_amounts;
             rg_case *cs = rg_hmap_get(&cases, case_id, strlen(case_id));
             if (!cs) {
                 cs = rg_case_new(case_id);
@@ -125,6 +130,9 @@ int rg_engine_rebuild(rg_engine *e, uint64_t *events_out)
             rg_case_encode(s->val, &v);
             rg_batch_put(b, RG_CF_CASES, s->key, s->klen, v.data, v.len);
             rg_buf_free(&v);
+            rg_dl_snap none = {0, NULL};
+            rg_dl_index(b, s->val, &none);
+            stagnations += rg_case_stagnations(s->val);
             if (rg_batch_count(b) >= FLUSH_EVERY) rc = flush(e, &b);
         }
         rg_case_free(s->val);
@@ -135,6 +143,7 @@ int rg_engine_rebuild(rg_engine *e, uint64_t *events_out)
         memcpy(e->lead_counts, leads, sizeof leads);
         /* Case numbers are minted in order from 1, so the count is the last. */
         e->case_counter = ncases;
+        e->stagnations = stagnations;
         e->head_seq = n;
         memcpy(e->head_link, link, RG_HASH_LEN);
         rg_store_put_meta(e, b);

@@ -116,6 +116,29 @@ enum {
     RG_ALERT_DIRECTOR,            /* the case's procesregisseur, or every manager while none */
 };
 
+/* A deadline rule (schemas/norms.c). */
+typedef enum {
+    RG_DUE_WORKDAYS,     /* amount working days after the setting event, same time of day */
+    RG_DUE_DAYS,         /* amount calendar days after it */
+    RG_DUE_MONTHS,       /* amount months after it */
+    RG_DUE_ITEM_DATE,    /* the end of the day in the event's `due` field, if any */
+    RG_DUE_RELEASE,      /* the start of the case's release date (re-entry) */
+    RG_DUE_ACTIONS,      /* per open action of the plan: the end of its due day */
+} rg_due_kind;
+
+typedef struct rg_norm {
+    const char *name;
+    uint32_t routes;
+    const char *set_by;           /* event types, space-separated */
+    const char *met_by;
+    const char *item;             /* data field naming the item, or NULL */
+    rg_due_kind due;
+    int amount;                   /* the default; a region's config may change it */
+} rg_norm;
+
+extern const rg_norm rg_norms[];
+extern const int rg_stagnation_escalate_workdays;
+
 /* schemas/ops.c and schemas/events.c */
 extern const rg_opdef rg_ops[];
 extern const rg_evdef rg_events[];

@@ -5,6 +5,8 @@
  * meta keys:  "head"         be64(seq) || link[32]   position and hash of the last event
  *             "case_counter" be64                    last minted case number
  *             "audit_seq"    be64                    last audit record number
+ *             "stagnations"  be64                    open stagnations over all cases
+ *             "clock"        be64                    the manual clock, when it is one
  *             "counts"       msgpack [u64 ...]       cases per state, in states.def order
  *             "leadcounts"   msgpack [u64 ...]       ended stays per state (leadtimes CF)
  * actors:     actor id -> msgpack {id, role, org, revoked, token_hash}
@@ -68,6 +70,17 @@ static int load_meta(rg_engine *e)
     if (rc == 0 && v.len == 8) e->case_counter = rg_be64_get(v.data);
     else if (rc == RG_ENOTFOUND) e->case_counter = 0;
     else goto bad;
+    rg_buf_reset(&v);
+    rc = rg_log_get(e->log, RG_CF_META, "stagnations", 11, &v);
+    if (rc == 0 && v.len == 8) e->stagnations = rg_be64_get(v.data);
+    else if (rc == RG_ENOTFOUND) e->stagnations = 0;
+    else goto bad;
+    rg_buf_reset(&v);
+    rc = rg_log_get(e->log, RG_CF_META, "clock", 5, &v);
+    /* A manual clock resumes where it was, unless started at a later instant. */
+    if (rc == 0 && v.len == 8 && e->clock.manual && rg_be64_get(v.data) > e->clock.now_ms)
+        e->clock.now_ms = rg_be64_get(v.data);
+    else if (rc < 0 && rc != RG_ENOTFOUND) goto bad;
     rg_buf_reset(&v);
     rc = rg_log_get(e->log, RG_CF_META, "audit_seq", 9, &v);
     if (rc == 0 && v.len == 8) e->audit_seq = rg_be64_get(v.data);
@@ -213,6 +226,12 @@ void rg_store_put_meta(rg_engine *e, rg_batch *b)
     rg_batch_put(b, RG_CF_META, "case_counter", 12, ctr, sizeof ctr);
     rg_be64_put(ctr, e->audit_seq);
     rg_batch_put(b, RG_CF_META, "audit_seq", 9, ctr, sizeof ctr);
+    rg_be64_put(ctr, e->stagnations);
+    rg_batch_put(b, RG_CF_META, "stagnations", 11, ctr, sizeof ctr);
+    if (e->clock.manual) {
+        rg_be64_put(ctr, e->clock.now_ms);
+        rg_batch_put(b, RG_CF_META, "clock", 5, ctr, sizeof ctr);
+    }
     put_counts(b, "counts", e->counts);
     put_counts(b, "leadcounts", e->lead_counts);
 }

@@ -44,6 +44,8 @@ RG_APPLY(case_closed) RG_APPLY(case_reopened)
 RG_HANDLER(case_get) RG_HANDLER(case_history) RG_HANDLER(cases_list) RG_HANDLER(stats)
 /* engine/feed.c and engine/audit.c: reads that need the engine's insides */
 RG_HANDLER(feed_read) RG_HANDLER(audit_read)
+/* engine/due.c: the manual clock */
+RG_HANDLER(clock_advance)
 
 #undef RG_HANDLER
 #undef RG_APPLY

@@ -61,6 +61,35 @@ static void write_plan(rg_buf *b, const rg_case *cs)
     for (uint32_t i = 0; i < cs->nagreed; i++) rg_w_cstr(b, cs->agreed[i]);
 }
 
+/* Open deadlines (not yet passed) and stagnations (passed unmet). */
+static void write_deadlines(rg_buf *b, const rg_case *cs)
+{
+    uint32_t nst = rg_case_stagnations(cs);
+    rg_w_cstr(b, "deadlines");
+    rg_w_array(b, cs->ndl - nst);
+    for (uint32_t i = 0; i < cs->ndl; i++) {
+        const rg_deadline *d = &cs->dl[i];
+        if (d->fired) continue;
+        rg_w_map(b, 3);
+        rg_w_kstr(b, "norm", rg_norms[d->norm].name);
+        kstr_or_nil(b, "item", d->item);
+        rg_w_kuint(b, "due", d->due);
+    }
+    rg_w_cstr(b, "stagnations");
+    rg_w_array(b, nst);
+    for (uint32_t i = 0; i < cs->ndl; i++) {
+        const rg_deadline *d = &cs->dl[i];
+        if (!d->fired) continue;
+        rg_w_map(b, 5);
+        rg_w_kstr(b, "norm", rg_norms[d->norm].name);
+        kstr_or_nil(b, "item", d->item);
+        rg_w_kuint(b, "due", d->due);
+        rg_w_kuint(b, "since", d->fired_at);
+        rg_w_cstr(b, "escalates_at");
+        if (d->escalate_at) rg_w_uint(b, d->escalate_at); else rg_w_nil(b);
+    }
+}
+
 int rg_h_case_get(rg_ctx *c)
 {
     const rg_case *cs = rg_ctx_case(c);
@@ -114,12 +143,7 @@ int rg_h_case_get(rg_ctx *c)
     } else {
         rg_w_nil(b);
     }
-    /* Deadlines and stagnations are kept by the deadlines module; until it
-     * exists a case has none. */
-    rg_w_cstr(b, "deadlines");
-    rg_w_array(b, 0);
-    rg_w_cstr(b, "stagnations");
-    rg_w_array(b, 0);
+    write_deadlines(b, cs);
     if (subject) {
         rg_w_cstr(b, "subject");
         if (write_subject(c, cs, b) < 0)
@@ -171,6 +195,7 @@ int rg_h_case_history(rg_ctx *c)
 typedef struct listing {
     const rg_actor *actor;
     int state;                /* -1: any */
+    bool stagnating;          /* only cases with an open stagnation */
     uint32_t limit, count;
     char last[RG_ID_MAX];
     bool more;
@@ -181,12 +206,14 @@ static int list_case(void *ud, const rg_case *cs)
 {
     listing *l = ud;
     if (rg_access_read(l->actor, cs) < 0 || (l->state >= 0 && cs->state != l->state)) return 0;
+    if (l->stagnating && !rg_case_stagnations(cs)) return 0;
     if (l->count == l->limit) {
         l->more = true;
         return 1;
     }
-    rg_w_map(&l->out, 6);
+    rg_w_map(&l->out, 7);
     rg_w_kstr(&l->out, "id", cs->id);
+    rg_w_kuint(&l->out, "stagnations", rg_case_stagnations(cs));
     rg_w_kstr(&l->out, "state", rg_state_name(cs->state));
     rg_w_kstr(&l->out, "route", rg_route_name(cs->route));
     rg_w_kuint(&l->out, "version", cs->version);
@@ -199,7 +226,8 @@ static int list_case(void *ud, const rg_case *cs)
 
 int rg_h_cases_list(rg_ctx *c)
 {
-    listing l = {rg_ctx_actor(c), -1, LIST_DEFAULT, 0, "", false, RG_BUF_INIT};
+    listing l = {rg_ctx_actor(c), -1, false, LIST_DEFAULT, 0, "", false, RG_BUF_INIT};
+    rg_val_bool(rg_ctx_field(c, "stagnating"), &l.stagnating);
     const char *s;
     uint32_t n;
     if (rg_val_str(rg_ctx_field(c, "state"), &s, &n) && (l.state = rg_state_parse(s, n)) < 0)
@@ -244,6 +272,14 @@ int rg_h_stats(rg_ctx *c)
     rg_w_map(b, 2);
     rg_w_kuint(b, "commits", rg_engine_commits(e));
     rg_w_kuint(b, "commands", rg_engine_committed_commands(e));
+    rg_w_uint(rg_ctx_reply_key(c, "open_stagnations"), rg_engine_stagnations(e));
+    uint64_t fired;
+    uint64_t p50 = rg_lateness_pct(e, 50, &fired), p99 = rg_lateness_pct(e, 99, &fired);
+    b = rg_ctx_reply_key(c, "deadline_lateness_ms");
+    rg_w_map(b, 3);
+    rg_w_kuint(b, "fired", fired);
+    rg_w_kuint(b, "p50_at_most", p50);
+    rg_w_kuint(b, "p99_at_most", p99);
     /* Median time spent in each step, over the cases that left it. */
     b = rg_ctx_reply_key(c, "lead_time_ms");
     uint32_t n = 0;

@@ -31,5 +31,7 @@ const rg_evdef rg_events[] = {
     {"case.closed",          1,       rg_a_case_closed,          ST(CLOSED), RG_ALERT_NONE},
     {"aftercare.checked",    1,       rg_a_nothing,              ST(ARCHIVED), RG_ALERT_NONE},
     {"case.reopened",        1,       rg_a_case_reopened,        ST(ANALYSIS), RG_ALERT_NONE},
+    {"stagnation.detected",  1,       rg_a_nothing,              RG_KEEP,      RG_ALERT_DIRECTOR},
+    {"stagnation.cleared",   1,       rg_a_nothing,              RG_KEEP,      RG_ALERT_NONE},
     {NULL, 0, NULL, 0, 0},
 };

@@ -76,7 +76,8 @@ static const rg_field case_close[] = {
 static const rg_field aftercare_check[] = {TEXT("outcome", 4096), END};
 static const rg_field case_reopen[] = {TEXT("reason", 4096), END};
 static const rg_field cases_list[] = {
-    STR_OPT("state", 32), STR_OPT("after", 64), {"limit", RG_F_UINT, RG_OPT, 0, NULL}, END,
+    STR_OPT("state", 32), STR_OPT("after", 64), {"limit", RG_F_UINT, RG_OPT, 0, NULL},
+    {"stagnating", RG_F_BOOL, RG_OPT, 0, NULL}, END,
 };
 
 static const rg_field feed_read[] = {
@@ -88,6 +89,8 @@ static const rg_field feed_read[] = {
 static const rg_field audit_read[] = {
     {"after", RG_F_UINT, RG_OPT, 0, NULL}, {"limit", RG_F_UINT, RG_OPT, 0, NULL}, END,
 };
+
+static const rg_field clock_advance[] = {{"ms", RG_F_UINT, RG_REQ, 0, NULL}, END};
 
 #define PR RG_R(PROCESREGISSEUR)
 #define PA RG_R(PARTNER)
@@ -125,6 +128,7 @@ const rg_opdef rg_ops[] = {
     {"feed.read",            rg_h_feed_read,           PR | PA | MA,  0,      feed_read},
     {"audit.read",           rg_h_audit_read,          AD,            0,      audit_read},
     {"log.verify",           rg_h_log_verify,          AD,            0,      NULL},
+    {"clock.advance",        rg_h_clock_advance,       AD,            0,      clock_advance},
     {"stats",                rg_h_stats,               PR | MA | AD,  0,      NULL},
     {NULL, NULL, 0, 0, NULL},
 };

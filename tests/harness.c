@@ -127,6 +127,7 @@ int rg_t_local_open(rg_t_local *l, const char *dir)
     if (rc < 0) return rc;
     rc = rg_engine_ensure_admin(l->e, l->dir);
     read_token(l->dir, l->admin, sizeof l->admin);
+    rg_engine_start(l->e);
     return rc;
 }
 

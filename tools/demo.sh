@@ -17,7 +17,20 @@ export REGIE_URL=$URL
 ADMIN=$(cat "$DATA/admin.token")
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-as() { local tok=$1; shift; echo "\$ regie $*" | cut -c1-110; REGIE_TOKEN=$tok bin/regie "$@" | sed 's/^/    /'; }
+# Show the command; for a change only its new version and the events it
+# appended, for a query the whole answer.
+as() {
+    local tok=$1; shift
+    echo "\$ regie $*" | cut -c1-118
+    case "$1 ${2:-}" in
+    "case get"|"stats "|"log verify") REGIE_TOKEN=$tok bin/regie "$@" | sed 's/^/    /' ;;
+    *) if REGIE_TOKEN=$tok bin/regie "$@" >"$DATA/last.out"; then
+           grep -E '^(case|version):|^    type:' "$DATA/last.out" | tr -s ' ' | paste -sd' ' | sed 's/^/    -> /'
+       else
+           echo "    -> refused, as it should be"
+       fi ;;
+    esac
+}
 token() { REGIE_TOKEN=$ADMIN bin/regie --json actor create --id "$1" --role "$2" --org "$3" \
           | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'; }
 
@@ -74,7 +87,9 @@ as "$RECL" case report --target-group ex-gedetineerde --urgency high --summary "
 as "$ANNA" case assign --case ZVH-00000003 --procesregisseur anna
 as "$ANNA" intake start --case ZVH-00000003
 as "$ANNA" intake decide --case ZVH-00000003 --admit --reason "high safety risk on return"
-as "$ANNA" meeting schedule --case ZVH-00000003 --at 2027-03-05T10:00:00+01:00 --orgs reclassering || true
+as "$ANNA" meeting schedule --case ZVH-00000003 --at 2027-03-05T10:00:00+01:00 --orgs reclassering
+as "$ANNA" meeting schedule --case ZVH-00000003 --at 2027-02-20T10:00:00+01:00 --orgs reclassering
+as "$ANNA" case get --case ZVH-00000003
 
 step "management information and the log's integrity"
 as "$MGR" stats

@@ -1,0 +1,140 @@
+/* calendar.c - Amsterdam days and Dutch public holidays; see calendar.h. */
+#include "calendar.h"
+
+#define DAY_MS 86400000LL
+
+static int64_t days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static int weekday(int64_t days)     /* 0 = Monday ... 6 = Sunday */
+{
+    int64_t w = (days + 3) % 7;      /* 1970-01-01 was a Thursday */
+    return (int)(w < 0 ? w + 7 : w);
+}
+
+static int month_days(int y, int m)
+{
+    static const int md[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : md[m - 1];
+}
+
+void rg_cal_easter(int year, int *month, int *day)
+{
+    /* The anonymous Gregorian algorithm (Meeus/Jones/Butcher). */
+    int a = year % 19, b = year / 100, c = year % 100, d = b / 4, e = b % 4;
+    int f = (b + 8) / 25, g = (b - f + 1) / 3, h = (19 * a + b - d - g + 15) % 30;
+    int i = c / 4, k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7;
+    int m = (a + 11 * h + 22 * l) / 451;
+    *month = (h + l - 7 * m + 114) / 31;
+    *day = (h + l - 7 * m + 114) % 31 + 1;
+}
+
+bool rg_cal_is_holiday(int y, int m, int d)
+{
+    if ((m == 1 && d == 1) || (m == 5 && d == 5) || (m == 12 && (d == 25 || d == 26))) return true;
+    if (m == 4 && (d == 26 || d == 27)) {
+        /* King's Day: the 27th, or the 26th when the 27th is a Sunday. */
+        bool sunday27 = weekday(days_from_civil(y, 4, 27)) == 6;
+        if ((d == 27 && !sunday27) || (d == 26 && sunday27)) return true;
+    }
+    int em, ed;
+    rg_cal_easter(y, &em, &ed);
+    int64_t off = days_from_civil(y, m, d) - days_from_civil(y, em, ed);
+    return off == 1 || off == 39 || off == 50;    /* Easter Monday, Ascension, Whit Monday */
+}
+
+bool rg_cal_is_working_day(int y, int m, int d)
+{
+    return weekday(days_from_civil(y, m, d)) < 5 && !rg_cal_is_holiday(y, m, d);
+}
+
+/* The last Sunday of a month, 01:00 UTC, in ms. */
+static int64_t switch_ms(int y, int m)
+{
+    int64_t last = days_from_civil(y, m, month_days(y, m));
+    last -= (weekday(last) + 1) % 7;               /* back to Sunday */
+    return last * DAY_MS + 3600000LL;
+}
+
+int rg_cal_utc_offset_min(int64_t utc_ms)
+{
+    int y, m, d;
+    int64_t days = utc_ms >= 0 ? utc_ms / DAY_MS : (utc_ms - DAY_MS + 1) / DAY_MS;
+    civil_from_days(days, &y, &m, &d);
+    return utc_ms >= switch_ms(y, 3) && utc_ms < switch_ms(y, 10) ? 120 : 60;
+}
+
+void rg_cal_to_local(int64_t utc_ms, int *y, int *m, int *d, int *hh, int *mm, int *ss, int *msec)
+{
+    int64_t local = utc_ms + (int64_t)rg_cal_utc_offset_min(utc_ms) * 60000;
+    int64_t days = local >= 0 ? local / DAY_MS : (local - DAY_MS + 1) / DAY_MS;
+    int64_t rest = local - days * DAY_MS;
+    civil_from_days(days, y, m, d);
+    *hh = (int)(rest / 3600000);
+    *mm = (int)(rest / 60000 % 60);
+    *ss = (int)(rest / 1000 % 60);
+    *msec = (int)(rest % 1000);
+}
+
+int64_t rg_cal_from_local(int y, int m, int d, int hh, int mm, int ss, int msec)
+{
+    int64_t local = days_from_civil(y, m, d) * DAY_MS + hh * 3600000LL + mm * 60000LL +
+                    ss * 1000LL + msec;
+    int64_t summer = local - 120 * 60000LL, winter = local - 60 * 60000LL;
+    if (rg_cal_utc_offset_min(summer) == 120) return summer;   /* CEST, or the overlap's first */
+    if (rg_cal_utc_offset_min(winter) == 60) return winter;
+    return summer + 60 * 60000LL;   /* the spring gap: the hour it lacks is added */
+}
+
+int64_t rg_cal_add_working_days(int64_t utc_ms, int n)
+{
+    if (n <= 0) return utc_ms;
+    int y, m, d, hh, mm, ss, ms;
+    rg_cal_to_local(utc_ms, &y, &m, &d, &hh, &mm, &ss, &ms);
+    int64_t day = days_from_civil(y, m, d);
+    while (n > 0) {
+        day++;
+        civil_from_days(day, &y, &m, &d);
+        if (rg_cal_is_working_day(y, m, d)) n--;
+    }
+    return rg_cal_from_local(y, m, d, hh, mm, ss, ms);
+}
+
+int64_t rg_cal_add_months(int64_t utc_ms, int n)
+{
+    int y, m, d, hh, mm, ss, ms;
+    rg_cal_to_local(utc_ms, &y, &m, &d, &hh, &mm, &ss, &ms);
+    int total = y * 12 + (m - 1) + n;
+    y = total / 12;
+    m = total % 12 + 1;
+    if (d > month_days(y, m)) d = month_days(y, m);
+    return rg_cal_from_local(y, m, d, hh, mm, ss, ms);
+}
+
+int64_t rg_cal_end_of_day(int y, int m, int d)
+{
+    int ny, nm, nd;
+    civil_from_days(days_from_civil(y, m, d) + 1, &ny, &nm, &nd);
+    return rg_cal_from_local(ny, nm, nd, 0, 0, 0, 0);
+}

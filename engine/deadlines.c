@@ -1,0 +1,162 @@
+/*
+ * deadlines.c - the norms of schemas/norms.c applied to a case: which
+ * deadlines an event sets and meets (the fold, run by rg_case_apply for live
+ * commands and replay alike), and what time a deadline falls due, in working
+ * days of Europe/Amsterdam (calendar.c).
+ *
+ * Invariants: a case holds at most one deadline per (norm, item); a deadline
+ * that passed unmet is `fired` (an open stagnation) until the event that
+ * meets the norm removes it; the fold depends only on the events, the case
+ * and the region's norm amounts, so replaying the log gives the same
+ * deadlines.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "case.h"
+#include "errors.h"
+#include "schema.h"
+
+#define RG_ESC_TOP 3
+
+int rg_norm_find(const char *name)
+{
+    for (int i = 0; rg_norms[i].name; i++)
+        if (strcmp(rg_norms[i].name, name) == 0) return i;
+    return -1;
+}
+
+uint32_t rg_case_stagnations(const rg_case *c)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < c->ndl; i++) n += c->dl[i].fired;
+    return n;
+}
+
+/* Is `type` one of the space-separated names in list? */
+static bool listed(const char *list, const char *type)
+{
+    size_t n = strlen(type);
+    for (const char *p = list; p && *p;) {
+        const char *end = strchr(p, ' ');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && memcmp(p, type, n) == 0) return true;
+        p = end ? end + 1 : p + len;
+    }
+    return false;
+}
+
+static rg_deadline *find(rg_case *c, int norm, const char *item)
+{
+    for (uint32_t i = 0; i < c->ndl; i++)
+        if (c->dl[i].norm == norm && strcmp(c->dl[i].item, item) == 0) return &c->dl[i];
+    return NULL;
+}
+
+static void drop(rg_case *c, uint32_t i)
+{
+    c->dl[i] = c->dl[--c->ndl];
+}
+
+/* The end of a user-given date: midnight at the start of the next day,
+ * local time; a date-time is taken as it is. */
+static bool due_of_date(const char *s, uint64_t *due)
+{
+    int64_t ms;
+    bool date_only;
+    if (!rg_parse_iso(s, (uint32_t)strlen(s), &ms, &date_only)) return false;
+    if (date_only) {
+        int y, m, d;
+        if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3) return false;
+        ms = rg_cal_end_of_day(y, m, d);
+    }
+    *due = (uint64_t)ms;
+    return true;
+}
+
+static void add(rg_case *c, int norm, const char *item, uint64_t due)
+{
+    if (find(c, norm, item)) return;             /* an open deadline keeps its time */
+    rg_deadline *d = rg_case_add_deadline(c);
+    d->norm = norm;
+    snprintf(d->item, sizeof d->item, "%s", item);
+    d->due = due;
+}
+
+static void set_norm(rg_case *c, int n, const rg_event_view *ev, int amount)
+{
+    const rg_norm *norm = &rg_norms[n];
+    uint64_t due;
+    char item[RG_ID_MAX] = "", date[RG_DATE_MAX] = "";
+    switch (norm->due) {
+    case RG_DUE_WORKDAYS:
+        add(c, n, "", (uint64_t)rg_cal_add_working_days((int64_t)ev->at, amount));
+        return;
+    case RG_DUE_DAYS:
+        add(c, n, "", ev->at + (uint64_t)amount * 86400000ULL);
+        return;
+    case RG_DUE_MONTHS:
+        add(c, n, "", (uint64_t)rg_cal_add_months((int64_t)ev->at, amount));
+        return;
+    case RG_DUE_ITEM_DATE:
+        rg_val_strcpy(rg_map_get(ev->data, norm->item), item, sizeof item);
+        rg_val_strcpy(rg_map_get(ev->data, "due"), date, sizeof date);
+        if (item[0] && date[0] && due_of_date(date, &due)) add(c, n, item, due);
+        return;
+    case RG_DUE_RELEASE: {
+        int y, m, d;
+        if (sscanf(c->release_date, "%4d-%2d-%2d", &y, &m, &d) == 3)
+            add(c, n, "", (uint64_t)rg_cal_from_local(y, m, d, 0, 0, 0, 0));
+        return;
+    }
+    case RG_DUE_ACTIONS:
+        for (uint32_t i = 0; i < c->nactions; i++)
+            if (c->actions[i].status == RG_ACT_OPEN && due_of_date(c->actions[i].due, &due))
+                add(c, n, c->actions[i].id, due);
+        return;
+    }
+}
+
+static void met_norm(rg_case *c, int n, const rg_event_view *ev)
+{
+    const rg_norm *norm = &rg_norms[n];
+    char item[RG_ID_MAX] = "";
+    bool one = norm->item && rg_val_strcpy(rg_map_get(ev->data, norm->item), item, sizeof item);
+    for (uint32_t i = c->ndl; i-- > 0;)
+        if (c->dl[i].norm == n && (!one || strcmp(c->dl[i].item, item) == 0)) drop(c, i);
+}
+
+/* The engine's own events about deadlines. */
+static void stagnation_event(rg_case *c, const rg_event_view *ev)
+{
+    char name[64] = "", item[RG_ID_MAX] = "";
+    rg_val_strcpy(rg_map_get(ev->data, "norm"), name, sizeof name);
+    rg_val_strcpy(rg_map_get(ev->data, "item"), item, sizeof item);
+    int n = rg_norm_find(name);
+    rg_deadline *d = n >= 0 ? find(c, n, item) : NULL;
+    if (!d) return;
+    if (strcmp(ev->type, "stagnation.detected") == 0) {
+        d->fired = true;
+        d->fired_at = ev->at;
+        d->escalate_at = (uint64_t)rg_cal_add_working_days((int64_t)ev->at,
+                                                            rg_stagnation_escalate_workdays);
+    } else if (strcmp(ev->type, "case.escalated") == 0) {
+        /* An escalation the stagnation caused: next step up, or none at the top. */
+        d->escalate_at = c->esc_level >= RG_ESC_TOP
+                             ? 0
+                             : (uint64_t)rg_cal_add_working_days((int64_t)ev->at,
+                                                                 rg_stagnation_escalate_workdays);
+    }
+}
+
+void rg_deadlines_fold(rg_case *c, const rg_event_view *ev)
+{
+    for (int n = 0; rg_norms[n].name; n++)
+        if ((rg_norms[n].routes & (1u << c->route)) && listed(rg_norms[n].met_by, ev->type))
+            met_norm(c, n, ev);
+    for (int n = 0; rg_norms[n].name; n++)
+        if ((rg_norms[n].routes & (1u << c->route)) && listed(rg_norms[n].set_by, ev->type))
+            set_norm(c, n, ev, ev->norm_amounts ? ev->norm_amounts[n] : rg_norms[n].amount);
+    if (rg_map_get(ev->data, "norm")) stagnation_event(c, ev);
+}

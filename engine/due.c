@@ -1,0 +1,291 @@
+/*
+ * due.c - firing deadlines that fall due, and clock.advance.
+ *
+ * The `deadlines` column family holds one key per open deadline,
+ *   be64(t) case_id 0x00 norm 0x00 item  ->  nothing
+ * where t is when the deadline next needs the engine: its due time, or for
+ * a fired one (an open stagnation) when it escalates next.  Keys are written
+ * in the same batch as the event that set, fired or met the deadline.  A
+ * libuv timer is armed for the first key (real clock); the manual clock fires
+ * only when clock.advance moves it.
+ *
+ * Firing works in slices of at most SLICE deadlines, each slice a set of
+ * system commands that join the open group commit; the next slice starts
+ * only when those are durable, so the on-disk index is current when it is
+ * read again, and commands from clients are served between slices (a burst
+ * after downtime never stalls the engine).  A key is acted on only if the
+ * case still holds that deadline with that time: keys of deadlines met in a
+ * commit not yet durable are skipped.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "ctx.h"
+#include "engine_int.h"
+#include "errors.h"
+
+#define SLICE 256
+
+static const rg_actor system_actor = {"system", RG_ROLE_SYSTEM, "zvh", false, {0}};
+
+const rg_actor *rg_system_actor(void) { return &system_actor; }
+
+uint64_t rg_deadline_index_time(const rg_deadline *d)
+{
+    return d->fired ? d->escalate_at : d->due;
+}
+
+size_t rg_deadline_key(uint8_t *k, uint64_t t, const char *case_id, const char *norm, const char *item)
+{
+    size_t n = 8;
+    rg_be64_put(k, t);
+    n += (size_t)sprintf((char *)k + n, "%s", case_id) + 1;
+    n += (size_t)sprintf((char *)k + n, "%s", norm) + 1;
+    n += (size_t)sprintf((char *)k + n, "%s", item);
+    return n;
+}
+
+/* ---- the index kept in step with the projection ---- */
+
+void rg_dl_snapshot(const rg_case *c, rg_dl_snap *s)
+{
+    s->n = c->ndl;
+    s->v = rg_malloc((c->ndl ? c->ndl : 1) * sizeof *s->v);
+    memcpy(s->v, c->dl, c->ndl * sizeof *s->v);
+}
+
+void rg_dl_snap_free(rg_dl_snap *s) { free(s->v); }
+
+static const rg_deadline *in(const rg_deadline *v, uint32_t n, const rg_deadline *d, bool same_time)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (v[i].norm == d->norm && strcmp(v[i].item, d->item) == 0 &&
+            (!same_time || rg_deadline_index_time(&v[i]) == rg_deadline_index_time(d)))
+            return &v[i];
+    return NULL;
+}
+
+void rg_dl_index(rg_batch *b, const rg_case *c, const rg_dl_snap *before)
+{
+    uint8_t k[8 + 3 * RG_ID_MAX];
+    for (uint32_t i = 0; i < before->n; i++) {
+        const rg_deadline *d = &before->v[i];
+        if (rg_deadline_index_time(d) && !in(c->dl, c->ndl, d, true))
+            rg_batch_del(b, RG_CF_DEADLINES, k,
+                         rg_deadline_key(k, rg_deadline_index_time(d), c->id, rg_norms[d->norm].name, d->item));
+    }
+    for (uint32_t i = 0; i < c->ndl; i++) {
+        const rg_deadline *d = &c->dl[i];
+        if (rg_deadline_index_time(d) && !in(before->v, before->n, d, true))
+            rg_batch_put(b, RG_CF_DEADLINES, k,
+                         rg_deadline_key(k, rg_deadline_index_time(d), c->id, rg_norms[d->norm].name, d->item),
+                         "", 0);
+    }
+}
+
+/* Stagnations (fired deadlines) that the change met: each gets a
+ * stagnation.cleared from the engine. */
+void rg_dl_cleared(rg_ctx *c, const rg_dl_snap *before)
+{
+    for (uint32_t i = 0; i < before->n; i++) {
+        const rg_deadline *d = &before->v[i];
+        if (!d->fired || in(c->cs->dl, c->cs->ndl, d, false)) continue;
+        rg_evb *ev = rg_ctx_emit(c, "stagnation.cleared");
+        ev->actor = &system_actor;
+        rg_ev_str(ev, "norm", rg_norms[d->norm].name);
+        rg_ev_str(ev, "item", d->item);
+        rg_ev_uint(ev, "due", d->due);
+        rg_ev_uint(ev, "open_ms", c->now > d->fired_at ? c->now - d->fired_at : 0);
+    }
+}
+
+/* ---- firing ---- */
+
+typedef struct due_key {
+    uint64_t t;
+    char case_id[RG_ID_MAX];
+    char norm[64];
+    char item[RG_ID_MAX];
+} due_key;
+
+static bool parse_key(const uint8_t *k, size_t n, due_key *out)
+{
+    if (n < 8 + 3) return false;
+    out->t = rg_be64_get(k);
+    const char *p = (const char *)k + 8, *end = (const char *)k + n;
+    const char *z1 = memchr(p, 0, (size_t)(end - p));
+    if (!z1) return false;
+    const char *z2 = memchr(z1 + 1, 0, (size_t)(end - z1 - 1));
+    if (!z2 || z1 - p >= RG_ID_MAX || z2 - z1 - 1 >= 64 || end - z2 - 1 >= RG_ID_MAX) return false;
+    snprintf(out->case_id, sizeof out->case_id, "%.*s", (int)(z1 - p), p);
+    snprintf(out->norm, sizeof out->norm, "%.*s", (int)(z2 - z1 - 1), z1 + 1);
+    snprintf(out->item, sizeof out->item, "%.*s", (int)(end - z2 - 1), z2 + 1);
+    return true;
+}
+
+/* One deadline that fell due: the engine's own command on the case. */
+static void fire(rg_engine *e, const due_key *k)
+{
+    rg_case *cs;
+    if (rg_store_case(e, k->case_id, &cs) < 0) return;
+    int n = rg_norm_find(k->norm);
+    rg_deadline *d = NULL;
+    for (uint32_t i = 0; n >= 0 && i < cs->ndl; i++)
+        if (cs->dl[i].norm == n && strcmp(cs->dl[i].item, k->item) == 0) d = &cs->dl[i];
+    if (!d || rg_deadline_index_time(d) != k->t) return;      /* met or moved meanwhile */
+    rg_ctx c;
+    rg_ctx_init(&c, e);
+    c.actor = &system_actor;
+    c.cs = cs;
+    c.op = &rg_system_op;
+    uint64_t late = c.now > k->t ? c.now - k->t : 0;
+    rg_evb *ev;
+    if (!d->fired) {
+        ev = rg_ctx_emit(&c, "stagnation.detected");
+        rg_ev_str(ev, "norm", k->norm);
+        rg_ev_str(ev, "item", k->item);
+        rg_ev_uint(ev, "due", d->due);
+        rg_ev_uint(ev, "late_ms", late);
+    } else {
+        ev = rg_ctx_emit(&c, "case.escalated");
+        rg_ev_uint(ev, "level", (uint64_t)(cs->esc_level + 1));
+        char reason[160];
+        snprintf(reason, sizeof reason, "stagnation of %s open for %d working days", k->norm,
+                 rg_stagnation_escalate_workdays);
+        rg_ev_str(ev, "reason", reason);
+        rg_ev_str(ev, "norm", k->norm);
+        rg_ev_str(ev, "item", k->item);
+        rg_ev_bool(ev, "auto", true);
+    }
+    rg_lateness_add(e, late);
+    rg_commit_system(&c);
+    rg_ctx_cleanup(&c);
+}
+
+/* Fire what is due up to `upto`, one slice; true when nothing more is due. */
+static bool fire_slice(rg_engine *e, uint64_t upto)
+{
+    rg_iter *it = rg_iter_new(e->log, RG_CF_DEADLINES);
+    due_key keys[SLICE];
+    int n = 0;
+    bool more = false;
+    for (rg_iter_seek_first(it); rg_iter_valid(it); rg_iter_next(it)) {
+        size_t kn;
+        const uint8_t *k = rg_iter_key(it, &kn);
+        due_key dk;
+        if (!parse_key(k, kn, &dk)) continue;
+        if (dk.t > upto) break;
+        if (n == SLICE) {
+            more = true;
+            break;
+        }
+        keys[n++] = dk;
+    }
+    rg_iter_free(it);
+    for (int i = 0; i < n; i++) {
+        /* The manual clock passes each deadline in turn. */
+        if (e->clock.manual && keys[i].t > e->clock.now_ms) e->clock.now_ms = keys[i].t;
+        fire(e, &keys[i]);
+    }
+    return !more && n == 0;
+}
+
+static void timer_cb(uv_timer_t *t);
+
+static uint64_t first_due(rg_engine *e)
+{
+    rg_iter *it = rg_iter_new(e->log, RG_CF_DEADLINES);
+    uint64_t t = UINT64_MAX;
+    rg_iter_seek_first(it);
+    if (rg_iter_valid(it)) {
+        size_t kn;
+        const uint8_t *k = rg_iter_key(it, &kn);
+        if (kn >= 8) t = rg_be64_get(k);
+    }
+    rg_iter_free(it);
+    return t;
+}
+
+/* Called whenever the engine is idle after a commit, at start, and by the
+ * timer: fire a slice if something is due, else arm the timer (real clock)
+ * or finish a clock.advance (manual clock). */
+void rg_due_run(rg_engine *e)
+{
+    if (e->closing || rg_engine_busy(e)) return;   /* write_done calls again */
+    uint64_t upto = e->clock.manual ? (e->advance.active ? e->advance.target : e->clock.now_ms)
+                                    : rg_clock_now(&e->clock);
+    bool done = fire_slice(e, upto);
+    if (!done) return;                             /* fired: continues once durable */
+    if (e->advance.active) {
+        e->clock.now_ms = e->advance.target;
+        e->advance.active = false;
+        /* Everything it fired is durable: the engine was idle to get here. */
+        rg_buf reply = RG_BUF_INIT;
+        rg_w_map(&reply, 2);
+        rg_w_kbool(&reply, "ok", true);
+        rg_w_kuint(&reply, "now", e->clock.now_ms);
+        e->advance.fn(e->advance.ud, reply.data, reply.len);
+        rg_buf_free(&reply);
+    }
+    if (!e->clock.manual) {
+        uint64_t t = first_due(e), now = rg_clock_now(&e->clock);
+        if (t != UINT64_MAX) uv_timer_start(&e->due_timer, timer_cb, t > now ? t - now : 0, 0);
+        else uv_timer_stop(&e->due_timer);
+    }
+}
+
+static void timer_cb(uv_timer_t *t)
+{
+    rg_due_run(t->data);
+}
+
+void rg_due_init(rg_engine *e)
+{
+    uv_timer_init(e->loop, &e->due_timer);
+    e->due_timer.data = e;
+    uv_unref((uv_handle_t *)&e->due_timer);
+}
+
+/* ---- clock.advance ---- */
+
+int rg_h_clock_advance(rg_ctx *c)
+{
+    rg_engine *e = c->e;
+    uint64_t ms = 0;
+    rg_val_uint(rg_ctx_field(c, "ms"), &ms);
+    if (!e->clock.manual)
+        return rg_ctx_fail(c, RG_EGUARD, "the engine runs on the real clock (start it with --clock manual)");
+    if (e->advance.active)
+        return rg_ctx_fail(c, RG_EOVERLOAD, "a clock.advance is in progress");
+    if (ms > 100ULL * 365 * 86400000ULL)
+        return rg_ctx_fail(c, RG_EBADREQ, "data.ms: at most a century");
+    e->advance.active = true;
+    e->advance.target = e->clock.now_ms + ms;
+    rg_ctx_take_reply(c, &e->advance.fn, &e->advance.ud);
+    return 0;
+}
+
+void rg_lateness_add(rg_engine *e, uint64_t ms)
+{
+    int b = 0;
+    while (b < 31 && (ms + 1) >> (b + 1)) b++;
+    e->late_hist[b]++;
+}
+
+/* The upper bound (ms) of the bucket holding the pct-th percentile. */
+uint64_t rg_lateness_pct(rg_engine *e, double pct, uint64_t *count)
+{
+    uint64_t n = 0;
+    for (int b = 0; b < 32; b++) n += e->late_hist[b];
+    *count = n;
+    if (!n) return 0;
+    uint64_t want = (uint64_t)(pct / 100.0 * (double)n + 0.5), seen = 0;
+    if (want == 0) want = 1;
+    for (int b = 0; b < 32; b++) {
+        seen += e->late_hist[b];
+        if (seen >= want) return (2ULL << b) - 2;
+    }
+    return UINT64_MAX;
+}
