@@ -53,7 +53,7 @@ void rg_dl_snapshot(const rg_case *c, rg_dl_snap *s)
 {
     s->n = c->ndl;
     s->v = rg_malloc((c->ndl ? c->ndl : 1) * sizeof *s->v);
-    memcpy(s->v, c->dl, c->ndl * sizeof *s->v);
+    if (c->ndl) memcpy(s->v, c->dl, c->ndl * sizeof *s->v);
 }
 
 void rg_dl_snap_free(rg_dl_snap *s) { free(s->v); }
