@@ -127,6 +127,14 @@ static void met_norm(rg_case *c, int n, const rg_event_view *ev)
         if (c->dl[i].norm == n && (!one || strcmp(c->dl[i].item, item) == 0)) drop(c, i);
 }
 
+/* When an open stagnation escalates the case one level further: 5 working
+ * days on, or never once the case is at the top of the ladder. */
+static uint64_t next_escalation(const rg_case *c, uint64_t from)
+{
+    if (c->esc_level >= RG_ESC_TOP) return 0;
+    return (uint64_t)rg_cal_add_working_days((int64_t)from, rg_stagnation_escalate_workdays);
+}
+
 /* The engine's own events about deadlines. */
 static void stagnation_event(rg_case *c, const rg_event_view *ev)
 {
@@ -139,14 +147,9 @@ static void stagnation_event(rg_case *c, const rg_event_view *ev)
     if (strcmp(ev->type, "stagnation.detected") == 0) {
         d->fired = true;
         d->fired_at = ev->at;
-        d->escalate_at = (uint64_t)rg_cal_add_working_days((int64_t)ev->at,
-                                                            rg_stagnation_escalate_workdays);
+        d->escalate_at = next_escalation(c, ev->at);
     } else if (strcmp(ev->type, "case.escalated") == 0) {
-        /* An escalation the stagnation caused: next step up, or none at the top. */
-        d->escalate_at = c->esc_level >= RG_ESC_TOP
-                             ? 0
-                             : (uint64_t)rg_cal_add_working_days((int64_t)ev->at,
-                                                                 rg_stagnation_escalate_workdays);
+        d->escalate_at = next_escalation(c, ev->at);  /* an escalation the stagnation caused */
     }
 }
 
@@ -159,4 +162,8 @@ void rg_deadlines_fold(rg_case *c, const rg_event_view *ev)
         if ((rg_norms[n].routes & (1u << c->route)) && listed(rg_norms[n].set_by, ev->type))
             set_norm(c, n, ev, ev->norm_amounts ? ev->norm_amounts[n] : rg_norms[n].amount);
     if (rg_map_get(ev->data, "norm")) stagnation_event(c, ev);
+    /* At the top of the ladder (reached by hand or by the engine) no open
+     * stagnation escalates further. */
+    if (c->esc_level >= RG_ESC_TOP && strcmp(ev->type, "case.escalated") == 0)
+        for (uint32_t i = 0; i < c->ndl; i++) c->dl[i].escalate_at = 0;
 }

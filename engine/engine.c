@@ -530,6 +530,7 @@ void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, voi
     char ikey[RG_ID_MAX + RG_REQ_ID_MAX + 2];
     size_t ikn = 0;
     int answered;
+    bool advance = false;
     int rc = run(&c, p, n, &doc, fn, ud, ikey, &ikn, &answered);
     if (rc < 0) {
         error_reply(&reply, rc, c.msg[0] ? c.msg : rg_strerror(rc));
@@ -539,7 +540,7 @@ void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, voi
         rg_commit_add_waiter(e->open, fn, ud, reply.data, reply.len);
         rg_engine_want_commit(e);
     } else if (!answered && c.reply_taken) {
-        /* the handler answers later (clock.advance) */
+        advance = true;        /* the handler answers later (clock.advance) */
     } else if (!answered && c.park_ms) {
         rg_feed_park(e, p, n, fn, ud, c.deadline ? c.deadline : uv_now(e->loop) + c.park_ms);
     } else if (!answered) {
@@ -550,6 +551,7 @@ void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, voi
     rg_buf_free(&reply);
     rg_ctx_cleanup(&c);
     rg_doc_free(doc);
+    if (advance) rg_due_run(e);    /* fires what the new time passes, then replies */
 }
 
 void rg_engine_submit(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, void *ud)
