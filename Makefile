@@ -51,7 +51,7 @@ endif
 .SECONDARY:
 .PHONY: all deps deps-check test test-suite asan fuzz demo bench install clean
 
-all: deps-check $(BIN)/regied $(BIN)/regie
+all: deps-check $(BIN)/regied $(BIN)/regie $(BIN)/regie-sim
 
 deps:
 	@tools/install-deps.sh
@@ -80,6 +80,11 @@ $(BIN)/regie: $(REGIE_SRC:%.c=$(B)/%.o) $(CLIENT_OBJ) $(B)/librg.a
 	@echo "  LD $@"
 	@$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+$(BIN)/regie-sim: $(B)/tools/sim.o $(B)/tools/render.o $(CLIENT_OBJ) $(B)/librg.a
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"
+	@$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
 $(B)/tests/%: tests/%.c $(TEST_HELP_OBJ) $(CLIENT_OBJ) $(B)/librg.a
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"
@@ -87,7 +92,7 @@ $(B)/tests/%: tests/%.c $(TEST_HELP_OBJ) $(CLIENT_OBJ) $(B)/librg.a
 
 # The suite of one MODE: builds everything, runs every test binary.
 test-suite: all $(TEST_BINS)
-	@REGIED=$(abspath $(BIN)/regied) REGIE=$(abspath $(BIN)/regie) tests/run.sh $(MODE) $(TEST_BINS)
+	@REGIED=$(abspath $(BIN)/regied) REGIE=$(abspath $(BIN)/regie) REGIE_SIM=$(abspath $(BIN)/regie-sim) tests/run.sh $(MODE) $(TEST_BINS)
 
 asan:
 	@$(MAKE) --no-print-directory MODE=asan test-suite
@@ -120,7 +125,7 @@ bench: deps all $(BIN)/regie-bench
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 bin/regied bin/regie $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 bin/regied bin/regie bin/regie-sim $(DESTDIR)$(PREFIX)/bin/
 
 clean:
 	rm -rf build bin

@@ -10,6 +10,9 @@
  * no such field, meets the norm for every item.  Setting a norm that is
  * already open keeps the earlier deadline.  Within one event, norms are met
  * before they are set, so an event in both lists restarts the clock.
+ * Closing a case meets every norm of the work on it (open information
+ * requests, actions, reviews, a pending escalation decision); only the
+ * aftercare check remains.
  */
 #include "../engine/schema.h"
 
@@ -20,7 +23,7 @@ const rg_norm rg_norms[] = {
     /* name                    routes   set by                                   met by                                             item        due           amount */
     {"intake.start",           ALL,     "case.reported",                         "intake.started",                                  NULL,       RG_DUE_WORKDAYS, 2},
     {"intake.decision",        ALL,     "case.reported",                         "intake.admitted intake.rejected",                 NULL,       RG_DUE_WORKDAYS, 5},
-    {"info.answer",            ALL,     "info.requested",                        "info.provided",                                   "request",  RG_DUE_ITEM_DATE, 0},
+    {"info.answer",            ALL,     "info.requested",                        "info.provided case.closed",                       "request",  RG_DUE_ITEM_DATE, 0},
     {"meeting.held",           ALL,     "intake.admitted case.reopened",         "meeting.held",                                    NULL,       RG_DUE_WORKDAYS, 10},
     {"meeting.before_release", REENTRY, "case.reported",                         "meeting.held",                                    NULL,       RG_DUE_RELEASE,  0},
     {"plan.agreed",            ALL,     "meeting.held plan.proposed",            "plan.agreed case.reopened",                       NULL,       RG_DUE_WORKDAYS, 10},
@@ -29,7 +32,7 @@ const rg_norm rg_norms[] = {
     {"review",                 ALL,     "plan.agreed review.held",               "review.held case.closed",                         NULL,       RG_DUE_DAYS,     42},
     {"progress",               ALL,     "plan.agreed action.completed review.held", "action.completed review.held case.closed",     NULL,       RG_DUE_WORKDAYS, 20},
     {"aftercare",              ALL,     "case.closed",                           "aftercare.checked case.reopened",                 NULL,       RG_DUE_MONTHS,   3},
-    {"escalation.decision",    ALL,     "case.escalated",                        "case.escalated escalation.resolved",              NULL,       RG_DUE_WORKDAYS, 5},
+    {"escalation.decision",    ALL,     "case.escalated",                        "case.escalated escalation.resolved case.closed",  NULL,       RG_DUE_WORKDAYS, 5},
     {NULL, 0, NULL, NULL, NULL, 0, 0},
 };
 

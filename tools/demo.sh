@@ -9,7 +9,9 @@ mkdir -p "$DATA"
 URL="ipc://$PWD/$DATA/rep.ipc"
 PUB="ipc://$PWD/$DATA/pub.ipc"
 
-bin/regied --data "$DATA" --listen "$URL" --publish "$PUB" 2>"$DATA/regied.log" &
+# A manual clock at a fixed instant: the dates below stay in the future.
+bin/regied --data "$DATA" --listen "$URL" --publish "$PUB" --clock manual=2026-11-23T08:00:00Z \
+    2>"$DATA/regied.log" &
 ENGINE=$!
 trap 'kill -TERM $ENGINE 2>/dev/null; wait $ENGINE 2>/dev/null || true' EXIT
 for _ in $(seq 100); do [ -s "$DATA/admin.token" ] && break; sleep 0.05; done
@@ -94,5 +96,21 @@ as "$ANNA" case get --case ZVH-00000003
 step "management information and the log's integrity"
 as "$MGR" stats
 as "$ADMIN" log verify
+
+step "a simulated region: 300 cases, six months in about a minute"
+echo "A second engine on a manual clock; regie-sim plays the partners, procesregisseurs and"
+echo "managers (some partners slow, some plans stalling) and moves the clock a day at a time."
+echo "The stagnation alerts and escalations are the engine's own, arriving over nng."
+SIM="$DATA/region"
+mkdir -p "$SIM"
+bin/regied --data "$SIM" --listen "ipc://$PWD/$SIM/rep.ipc" --publish "ipc://$PWD/$SIM/pub.ipc" \
+    --clock manual=2026-01-05T08:00:00Z 2>"$SIM/regied.log" &
+REGION=$!
+trap 'kill -TERM $ENGINE $REGION 2>/dev/null; wait 2>/dev/null || true' EXIT
+for _ in $(seq 100); do [ -s "$SIM/admin.token" ] && break; sleep 0.05; done
+bin/regie-sim --connect "ipc://$PWD/$SIM/rep.ipc" --publish "ipc://$PWD/$SIM/pub.ipc" \
+    --admin "$(cat "$SIM/admin.token")" --cases "${DEMO_CASES:-300}" --days "${DEMO_DAYS:-180}" \
+    --pace "${DEMO_PACE:-250}"
+REGIE_URL="ipc://$PWD/$SIM/rep.ipc" REGIE_TOKEN=$(cat "$SIM/admin.token") bin/regie log verify | sed 's/^/    /'
 echo
-echo "The engine's data is in $DATA/ (RocksDB); its log in $DATA/regied.log."
+echo "The engines' data is in $DATA/ and $SIM/ (RocksDB); their logs in regied.log there."

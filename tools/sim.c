@@ -1,0 +1,688 @@
+/*
+ * sim.c - regie-sim: a simulated Zorg- en Veiligheidshuis region driving
+ * hundreds of cases through a manual-clock regied, months in a minute.
+ *
+ *   regie-sim --connect URL --publish URL --admin TOKEN
+ *             [--cases N] [--days D] [--seed S] [--pace MS] [--quiet]
+ *
+ * Each simulated day the clock moves to 09:00 of the next day
+ * (clock.advance; the engine fires what falls due), and on working days the
+ * actors do what is due for them: partners report, procesregisseurs take
+ * cases, run the intake, ask for information, hold the meeting and propose
+ * a plan; partners answer, agree and carry out their actions; managers
+ * resolve escalations.  Every actor has a speed: some partners are slow, and
+ * some cases stall (their partners take three times as long), so deadlines
+ * pass and the engine's stagnation alerts and escalations arrive on the
+ * alert.<id> topics, which the simulator subscribes to and shows live, with
+ * a line per day of cases per state.
+ *
+ * The simulation is deterministic for a seed (the engine's clock is manual
+ * and the simulator's randomness is seeded), so a run can be repeated.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <nng/nng.h>
+#include <nng/protocol/pubsub0/sub.h>
+#include <nng/supplemental/util/platform.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../engine/calendar.h"
+#include "../engine/codec.h"
+#include "client.h"
+#include "render.h"
+
+#define DAY_MS 86400000ULL
+#define MAX_ACTIONS 3
+#define MAX_REQS 2
+
+/* ---- the region: who takes part, and how fast each one is ---- */
+
+typedef struct org {
+    const char *name;
+    double slowness;          /* mean working days to respond */
+    bool reports;             /* reports cases */
+    char token[128];
+} org;
+
+static org ORGS[] = {
+    {"police", 1.0, true, ""},         {"veilig-thuis", 2.0, true, ""},
+    {"ggz", 6.0, false, ""},           {"reclassering", 2.5, true, ""},
+    {"gemeente", 8.0, true, ""},       {"woningcorporatie", 4.0, false, ""},
+};
+#define NORGS (int)(sizeof ORGS / sizeof ORGS[0])
+
+typedef struct person {
+    char id[16];
+    char token[128];
+} person;
+
+static person PRS[3], MGRS[2];
+
+/* ---- one case, as the simulator knows it ---- */
+
+enum stage { S_UNREPORTED, S_REPORTED, S_INTAKE, S_ANALYSIS, S_MEETING, S_PLANNING, S_EXECUTION,
+             S_CLOSED, S_DONE };
+
+typedef struct sim_case {
+    char id[32];
+    enum stage stage;
+    uint64_t next_at;         /* when the procesregisseur's next step is due */
+    int reporter, pr;
+    double drag;              /* 1, or 3 for a case that stalls */
+    int nreqs;
+    struct { char id[16]; int org; uint64_t at; bool done; } req[MAX_REQS];
+    int nact;
+    struct { char id[8]; int org; uint64_t agree_at, done_at; bool agreed, done; } act[MAX_ACTIONS];
+    uint64_t resolve_at;      /* a manager's decision on an open escalation; 0: none */
+    uint64_t review_at;
+    bool plan_agreed;         /* every owning org agreed: the case is in execution */
+} sim_case;
+
+static sim_case *cases;
+static int ncases;
+
+/* ---- options and connections ---- */
+
+static struct {
+    const char *url, *pub, *admin;
+    int cases, days, pace_ms;
+    uint64_t seed;
+    bool quiet, color;
+} opt = {NULL, NULL, NULL, 300, 180, 0, 1, false, false};
+
+static rg_client *cl;
+static nng_socket sub;
+static rg_buf B;
+static uint8_t *reply;
+static size_t reply_len;
+static rg_doc *doc;
+static const rg_val *root;
+static uint64_t now_ms;
+static int nreq;
+static struct { uint64_t ops, refused, alerts, stagnations, escalations; } tally;
+
+static uint64_t rnd_state;
+
+static uint64_t rnd(void)
+{
+    rnd_state ^= rnd_state << 13;
+    rnd_state ^= rnd_state >> 7;
+    rnd_state ^= rnd_state << 17;
+    return rnd_state;
+}
+
+static double uniform(void) { return (double)(rnd() >> 11) / 9007199254740992.0; }
+
+/* Working days until someone gets to it: exponential around the mean. */
+static uint64_t after_workdays(double mean)
+{
+    double u = uniform();
+    int n = (int)(-mean * log(1.0 - u * 0.999) + 0.5);
+    if (n > 60) n = 60;
+    return (uint64_t)rg_cal_add_working_days((int64_t)now_ms, n);
+}
+
+static void date_str(char *buf, size_t cap, uint64_t ms)
+{
+    int y, m, d, hh, mm, ss, msec;
+    rg_cal_to_local((int64_t)ms, &y, &m, &d, &hh, &mm, &ss, &msec);
+    snprintf(buf, cap, "%04d-%02d-%02d", y, m, d);
+}
+
+/* ---- requests ---- */
+
+static rg_buf *begin(const char *token, const char *op, const char *case_id, int ndata)
+{
+    char id[32];
+    snprintf(id, sizeof id, "sim-%d", ++nreq);
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, op, token, id, case_id, -1, ndata);
+    return &B;
+}
+
+/* Send B; the error code, or "" on success (root holds the reply). */
+static const char *send_req(void)
+{
+    static char code[64];
+    if (doc) rg_doc_free(doc);
+    free(reply);
+    doc = NULL;
+    reply = NULL;
+    root = NULL;
+    int rc = rg_client_call(cl, B.data, B.len, &reply, &reply_len);
+    if (rc < 0) {
+        fprintf(stderr, "regie-sim: %s: %s\n", opt.url, rg_client_strerror(rc));
+        exit(1);
+    }
+    const char *why;
+    if (rg_doc_parse(&doc, reply, reply_len, &why) < 0) {
+        fprintf(stderr, "regie-sim: a reply that is not msgpack: %s\n", why);
+        exit(1);
+    }
+    root = rg_doc_root(doc);
+    bool ok = false;
+    rg_val_bool(rg_map_get(root, "ok"), &ok);
+    tally.ops++;
+    if (ok) return "";
+    snprintf(code, sizeof code, "?");
+    rg_val_strcpy(rg_map_get(root, "error"), code, sizeof code);
+    return code;
+}
+
+/* A step of the simulation that the engine refused: a bug in the simulator
+ * or the engine, so it is shown, not hidden. */
+static bool done_ok(const char *what, const sim_case *c)
+{
+    const char *e = send_req();
+    if (!e[0]) return true;
+    char msg[256] = "";
+    rg_val_strcpy(rg_map_get(root, "message"), msg, sizeof msg);
+    tally.refused++;
+    printf("  %s %s refused: %s: %s\n", what, c ? c->id : "", e, msg);
+    return false;
+}
+
+static void strs(rg_buf *b, const char *key, const char *const *v, int n)
+{
+    rg_w_cstr(b, key);
+    rg_w_array(b, (uint32_t)n);
+    for (int i = 0; i < n; i++) rg_w_cstr(b, v[i]);
+}
+
+/* ---- the actors ---- */
+
+static void create_actor(const char *id, const char *role, const char *org_name, char *token)
+{
+    rg_buf *b = begin(opt.admin, "actor.create", NULL, 3);
+    rg_w_kstr(b, "id", id);
+    rg_w_kstr(b, "role", role);
+    rg_w_kstr(b, "org", org_name);
+    if (!done_ok("actor.create", NULL)) exit(1);
+    rg_val_strcpy(rg_map_get(root, "token"), token, 128);
+}
+
+static void create_region(void)
+{
+    char id[64];
+    for (int i = 0; i < NORGS; i++) {
+        snprintf(id, sizeof id, "sim-%s", ORGS[i].name);
+        create_actor(id, "partner", ORGS[i].name, ORGS[i].token);
+    }
+    for (int i = 0; i < 3; i++) {
+        snprintf(PRS[i].id, sizeof PRS[i].id, "sim-pr%d", i + 1);
+        create_actor(PRS[i].id, "procesregisseur", "zvh", PRS[i].token);
+    }
+    for (int i = 0; i < 2; i++) {
+        snprintf(MGRS[i].id, sizeof MGRS[i].id, "sim-mgr%d", i + 1);
+        create_actor(MGRS[i].id, "manager", "zvh", MGRS[i].token);
+    }
+}
+
+static const char *const TARGET_GROUPS[] = {"verward-gedrag", "huiselijk-geweld", "ex-gedetineerde",
+                                             "jeugdcriminaliteit", "radicalisering"};
+static const char *const FIRST[] = {"Sanne", "Daan", "Fatima", "Mohammed", "Lotte", "Ruben", "Aylin", "Kees"};
+static const char *const LAST[] = {"de Jong", "Jansen", "Yilmaz", "Bakker", "Visser", "El Amrani", "Smit"};
+
+static void report(sim_case *c)
+{
+    int reporters[NORGS], n = 0;
+    for (int i = 0; i < NORGS; i++)
+        if (ORGS[i].reports) reporters[n++] = i;
+    c->reporter = reporters[rnd() % (uint64_t)n];
+    rg_buf *b = begin(ORGS[c->reporter].token, "case.report", NULL, 5);
+    rg_w_kstr(b, "target_group", TARGET_GROUPS[rnd() % 5]);
+    rg_w_kstr(b, "summary", "concerns on several life domains");
+    rg_w_kstr(b, "urgency", rnd() % 4 ? "normal" : "high");
+    rg_w_kbool(b, "informed", true);
+    rg_w_cstr(b, "subject");
+    rg_w_map(b, 1);
+    char name[64];
+    snprintf(name, sizeof name, "%s %s", FIRST[rnd() % 8], LAST[rnd() % 7]);
+    rg_w_kstr(b, "name", name);
+    if (!done_ok("case.report", c)) return;
+    rg_val_strcpy(rg_map_get(root, "case"), c->id, sizeof c->id);
+    c->stage = S_REPORTED;
+    c->pr = (int)(rnd() % 3);
+    c->drag = rnd() % 100 < 15 ? 3.0 : 1.0;
+    c->next_at = after_workdays(0.7);
+}
+
+/* A request by the case's procesregisseur. */
+static rg_buf *pr_req(const sim_case *c, const char *op, int ndata)
+{
+    return begin(PRS[c->pr].token, op, c->id, ndata);
+}
+
+static void intake(sim_case *c)
+{
+    rg_buf *b;
+    b = pr_req(c, "case.assign", 1);
+    rg_w_kstr(b, "procesregisseur", PRS[c->pr].id);
+    if (!done_ok("case.assign", c)) return;
+    b = pr_req(c, "intake.start", -1);
+    if (!done_ok("intake.start", c)) return;
+    c->stage = S_INTAKE;
+    c->next_at = after_workdays(2.0 * c->drag);
+}
+
+static void decide(sim_case *c)
+{
+    rg_buf *b;
+    bool admit = rnd() % 10 != 0;
+    b = pr_req(c, "intake.decide", admit ? 2 : 3);
+    rg_w_kbool(b, "admit", admit);
+    rg_w_kstr(b, "reason", admit ? "problems on several life domains" : "one life domain");
+    if (!admit) rg_w_kstr(b, "referred_to", "wijkteam");
+    if (!done_ok("intake.decide", c)) return;
+    if (!admit) {
+        c->stage = S_DONE;
+        return;
+    }
+    /* Information from one or two partners, due in five working days. */
+    c->nreqs = 1 + (int)(rnd() % 2);
+    for (int i = 0; i < c->nreqs; i++) {
+        int o;
+        do o = (int)(rnd() % NORGS); while (o == c->reporter || (i == 1 && o == c->req[0].org));
+        char due[16];
+        date_str(due, sizeof due, (uint64_t)rg_cal_add_working_days((int64_t)now_ms, 5));
+        b = pr_req(c, "info.request", 3);
+        rg_w_kstr(b, "org", ORGS[o].name);
+        rg_w_kstr(b, "question", "what do you know of the person's situation?");
+        rg_w_kstr(b, "due", due);
+        if (!done_ok("info.request", c)) return;
+        const rg_val *ev = rg_array_at(rg_map_get(root, "events"), 0);
+        rg_val_strcpy(rg_map_get(rg_map_get(ev, "data"), "request"), c->req[i].id, sizeof c->req[i].id);
+        c->req[i].org = o;
+        c->req[i].at = after_workdays(ORGS[o].slowness * c->drag);
+        c->req[i].done = false;
+    }
+    c->stage = S_ANALYSIS;
+    c->next_at = after_workdays(4.0 * c->drag);
+}
+
+/* The orgs of the case: the reporter and those asked for information. */
+static int case_orgs(const sim_case *c, const char **names)
+{
+    int n = 0;
+    names[n++] = ORGS[c->reporter].name;
+    for (int i = 0; i < c->nreqs; i++) names[n++] = ORGS[c->req[i].org].name;
+    return n;
+}
+
+static void schedule_meeting(sim_case *c)
+{
+    const char *orgs[1 + MAX_REQS];
+    int n = case_orgs(c, orgs);
+    char at[48];
+    uint64_t when = (uint64_t)rg_cal_add_working_days((int64_t)now_ms, 2 + (int)(rnd() % 4));
+    rg_render_iso(at, sizeof at, when);
+    rg_buf *b;
+    b = pr_req(c, "meeting.schedule", 2);
+    rg_w_kstr(b, "at", at);
+    strs(b, "orgs", orgs, n);
+    if (!done_ok("meeting.schedule", c)) return;
+    c->stage = S_MEETING;
+    c->next_at = when + (c->drag > 1 ? after_workdays(6.0) - now_ms : 0);
+}
+
+static void hold_meeting(sim_case *c)
+{
+    const char *orgs[1 + MAX_REQS];
+    int n = case_orgs(c, orgs);
+    rg_buf *b;
+    b = pr_req(c, "meeting.hold", 2);
+    strs(b, "attendees", orgs, n);
+    rg_w_kstr(b, "conclusions", "a joint approach across the partners");
+    if (!done_ok("meeting.hold", c)) return;
+    c->stage = S_PLANNING;
+    c->next_at = after_workdays(3.0 * c->drag);
+}
+
+static void propose_plan(sim_case *c)
+{
+    const char *orgs[1 + MAX_REQS];
+    int norgs = case_orgs(c, orgs);
+    c->nact = 1 + (int)(rnd() % MAX_ACTIONS);
+    rg_buf *b;
+    b = pr_req(c, "plan.propose", 2);
+    rg_w_kstr(b, "goals", "stability, treatment, a safe home");
+    rg_w_cstr(b, "actions");
+    rg_w_array(b, (uint32_t)c->nact);
+    for (int i = 0; i < c->nact; i++) {
+        int o = c->reporter;
+        const char *name = orgs[rnd() % (uint64_t)norgs];
+        for (int k = 0; k < NORGS; k++)
+            if (strcmp(ORGS[k].name, name) == 0) o = k;
+        char due[16];
+        date_str(due, sizeof due, now_ms + (15 + rnd() % 30) * DAY_MS);
+        snprintf(c->act[i].id, sizeof c->act[i].id, "a%d", i + 1);
+        c->act[i].org = o;
+        c->act[i].agree_at = after_workdays(ORGS[o].slowness * c->drag * 0.5);
+        c->act[i].done_at = after_workdays(ORGS[o].slowness * c->drag * 3.0 + 8.0);
+        c->act[i].agreed = c->act[i].done = false;
+        rg_w_map(b, 4);
+        rg_w_kstr(b, "id", c->act[i].id);
+        rg_w_kstr(b, "owner_org", ORGS[o].name);
+        rg_w_kstr(b, "description", "support the person");
+        rg_w_kstr(b, "due", due);
+    }
+    if (!done_ok("plan.propose", c)) return;
+    c->stage = S_EXECUTION;        /* agreement and execution run per action */
+    c->review_at = now_ms + 35 * DAY_MS;
+    c->next_at = UINT64_MAX;
+}
+
+static void partner_steps(sim_case *c)
+{
+    for (int i = 0; i < c->nreqs && c->stage >= S_ANALYSIS && c->stage < S_CLOSED; i++) {
+        if (c->req[i].done || c->req[i].at > now_ms) continue;
+        rg_buf *b = begin(ORGS[c->req[i].org].token, "info.provide", c->id, 2);
+        rg_w_kstr(b, "request", c->req[i].id);
+        rg_w_kstr(b, "answer", "known to us; details in the file");
+        c->req[i].done = true;
+        done_ok("info.provide", c);
+    }
+    if (c->stage != S_EXECUTION) return;
+    bool all_agreed = true;
+    for (int i = 0; i < c->nact; i++) {
+        if (c->act[i].agreed || c->act[i].agree_at > now_ms) {
+            all_agreed &= c->act[i].agreed;
+            continue;
+        }
+        /* One agreement per org: mark every action it owns. */
+        begin(ORGS[c->act[i].org].token, "plan.agree", c->id, -1);
+        done_ok("plan.agree", c);
+        for (int k = 0; k < c->nact; k++)
+            if (c->act[k].org == c->act[i].org) c->act[k].agreed = true;
+    }
+    if (!all_agreed) return;
+    c->plan_agreed = true;
+    bool all_done = true;
+    for (int i = 0; i < c->nact; i++) {
+        if (!c->act[i].done && c->act[i].done_at <= now_ms) {
+            rg_buf *b = begin(ORGS[c->act[i].org].token, "action.complete", c->id, 2);
+            rg_w_kstr(b, "action", c->act[i].id);
+            rg_w_kstr(b, "result", "done");
+            c->act[i].done = true;
+            done_ok("action.complete", c);
+        }
+        all_done &= c->act[i].done;
+    }
+    if (all_done && c->next_at == UINT64_MAX) c->next_at = after_workdays(2.0);
+}
+
+static void pr_steps(sim_case *c)
+{
+    rg_buf *b;
+    if (c->stage == S_EXECUTION && c->plan_agreed && c->review_at <= now_ms && c->next_at == UINT64_MAX) {
+        b = pr_req(c, "review.hold", 1);
+        rg_w_kstr(b, "notes", "progress reviewed with the partners");
+        done_ok("review.hold", c);
+        c->review_at = now_ms + (30 + rnd() % 20) * DAY_MS;
+    }
+    if (c->next_at > now_ms) return;
+    switch (c->stage) {
+    case S_UNREPORTED: report(c); break;
+    case S_REPORTED: intake(c); break;
+    case S_INTAKE: decide(c); break;
+    case S_ANALYSIS: schedule_meeting(c); break;
+    case S_MEETING: hold_meeting(c); break;
+    case S_PLANNING: propose_plan(c); break;
+    case S_EXECUTION:
+        b = pr_req(c, "case.close", 1);
+        rg_w_kstr(b, "reason", "the plan's goals are met");
+        if (!done_ok("case.close", c)) return;
+        c->stage = S_CLOSED;
+        c->next_at = now_ms + (80 + rnd() % 10) * DAY_MS;
+        break;
+    case S_CLOSED:
+        b = pr_req(c, "aftercare.check", 1);
+        rg_w_kstr(b, "outcome", "stable");
+        if (done_ok("aftercare.check", c)) c->stage = S_DONE;
+        break;
+    case S_DONE: break;
+    }
+}
+
+static void manager_steps(sim_case *c)
+{
+    if (!c->resolve_at || c->resolve_at > now_ms) return;
+    c->resolve_at = 0;
+    rg_buf *b = begin(MGRS[rnd() % 2].token, "escalation.resolve", c->id, 1);
+    rg_w_kstr(b, "decision", "extra capacity granted; partners to act this week");
+    if (strcmp(send_req(), "guard_failed") == 0) return;   /* resolved by a colleague meanwhile */
+    /* The decision speeds the case up. */
+    c->drag = 1.0;
+    for (int i = 0; i < c->nreqs; i++)
+        if (!c->req[i].done && c->req[i].at > now_ms) c->req[i].at = after_workdays(1.0);
+    for (int i = 0; i < c->nact; i++)
+        if (!c->act[i].done && c->act[i].done_at > now_ms) c->act[i].done_at = after_workdays(2.0);
+    if (c->next_at != UINT64_MAX && c->next_at > now_ms) c->next_at = after_workdays(1.0);
+}
+
+/* ---- what the engine tells us ---- */
+
+static sim_case *find_case(const char *id)
+{
+    for (int i = 0; i < ncases; i++)
+        if (strcmp(cases[i].id, id) == 0) return &cases[i];
+    return NULL;
+}
+
+/* The norm of the case's latest stagnation, asked of the engine. */
+static void latest_norm(const char *case_id, char *norm, size_t cap)
+{
+    snprintf(norm, cap, "?");
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "case.get", MGRS[0].token, NULL, case_id, -1, -1);
+    if (send_req()[0]) return;
+    const rg_val *st = rg_map_get(rg_map_get(root, "case"), "stagnations");
+    uint64_t best = 0;
+    for (uint32_t i = 0; i < rg_array_size(st); i++) {
+        uint64_t since = 0;
+        rg_val_uint(rg_map_get(rg_array_at(st, i), "since"), &since);
+        if (since >= best) {
+            best = since;
+            rg_val_strcpy(rg_map_get(rg_array_at(st, i), "norm"), norm, cap);
+        }
+    }
+}
+
+static void show_alerts(void)
+{
+    char shown_ids[6][32];
+    bool shown_esc[6];
+    int nshown = 0, more = 0;
+    for (;;) {
+        char *buf;
+        size_t n;
+        if (nng_recv(sub, &buf, &n, NNG_FLAG_ALLOC | NNG_FLAG_NONBLOCK) != 0) break;
+        size_t tl = strnlen(buf, n);
+        rg_doc *d = NULL;
+        const char *why;
+        char cid[32] = "", type[48] = "", topic[80];
+        snprintf(topic, sizeof topic, "%.*s", (int)tl, buf);
+        if (tl < n && rg_doc_parse(&d, (const uint8_t *)buf + tl + 1, n - tl - 1, &why) == 0) {
+            rg_val_strcpy(rg_map_get(rg_doc_root(d), "case"), cid, sizeof cid);
+            rg_val_strcpy(rg_map_get(rg_doc_root(d), "type"), type, sizeof type);
+            rg_doc_free(d);
+        }
+        nng_free(buf, n);
+        tally.alerts++;
+        bool esc = strcmp(type, "case.escalated") == 0;
+        bool stag = strcmp(type, "stagnation.detected") == 0;
+        tally.escalations += esc;
+        tally.stagnations += stag;
+        sim_case *c = find_case(cid);
+        /* A manager takes up an escalation within a few working days. */
+        if (esc && c && !c->resolve_at) c->resolve_at = after_workdays(2.0);
+        if (opt.quiet || !(esc || stag)) continue;
+        /* An escalation alerts every manager: show it once. */
+        bool dup = false;
+        for (int i = 0; i < nshown && !dup; i++) dup = strcmp(shown_ids[i], cid) == 0 && shown_esc[i] == esc;
+        if (dup) continue;
+        if (nshown == 6) {
+            more++;
+            continue;
+        }
+        snprintf(shown_ids[nshown], sizeof shown_ids[nshown], "%s", cid);
+        shown_esc[nshown++] = esc;
+        char what[80];
+        if (stag) {
+            char norm[64];
+            latest_norm(cid, norm, sizeof norm);
+            snprintf(what, sizeof what, "%s passed unmet", norm);
+        } else {
+            snprintf(what, sizeof what, "escalated one level up");
+        }
+        printf("    %s%-10s%s %-13s %-34s -> %s\n", opt.color ? (esc ? "\033[31m" : "\033[33m") : "",
+               esc ? "escalation" : "stagnation", opt.color ? "\033[0m" : "", cid, what, topic);
+    }
+    if (more) printf("    ... and %d more alerts\n", more);
+}
+
+static void status_line(void)
+{
+    static const char *const ORDER[] = {"reported", "intake", "analysis", "meeting", "planning",
+                                        "execution", "closed", "archived", "referred"};
+    static const char *const SHORT[] = {"rep", "int", "ana", "mtg", "pln", "exe", "clo", "arc", "ref"};
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "stats", MGRS[0].token, NULL, NULL, -1, -1);
+    if (send_req()[0]) return;
+    const rg_val *per = rg_map_get(root, "cases");
+    char day[16];
+    date_str(day, sizeof day, now_ms);
+    int y, m, d, hh, mm, ss, ms;
+    rg_cal_to_local((int64_t)now_ms, &y, &m, &d, &hh, &mm, &ss, &ms);
+    printf("%s%s%s", opt.color ? "\033[1m" : "", day, opt.color ? "\033[0m" : "");
+    printf(rg_cal_is_working_day(y, m, d) ? "  " : " *");
+    for (int i = 0; i < 9; i++) {
+        uint64_t v = 0;
+        rg_val_uint(rg_map_get(per, ORDER[i]), &v);
+        printf(" %s %3llu", SHORT[i], (unsigned long long)v);
+    }
+    uint64_t st = 0;
+    rg_val_uint(rg_map_get(root, "open_stagnations"), &st);
+    printf(" | stalled %3llu | alerts %llu\n", (unsigned long long)st, (unsigned long long)tally.alerts);
+}
+
+/* ---- the run ---- */
+
+static void advance_day(void)
+{
+    rg_buf *b = begin(opt.admin, "clock.advance", NULL, 1);
+    rg_w_kuint(b, "ms", DAY_MS);
+    if (!done_ok("clock.advance", NULL)) exit(1);
+    rg_val_uint(rg_map_get(root, "now"), &now_ms);
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: regie-sim --connect URL --publish URL --admin TOKEN [--cases N] [--days D]\n"
+               "                 [--seed S] [--pace MS] [--quiet]\n"
+               "Drives a simulated region through a regied started with --clock manual.\n"
+               "  --cases N    cases reported over the first two thirds of the run (300)\n"
+               "  --days D     simulated days (180)\n"
+               "  --seed S     randomness seed (1); the same seed gives the same run\n"
+               "  --pace MS    wall-clock pause per simulated day, to watch it (0)\n"
+               "  --quiet      only the daily status lines and the summary\n");
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        {"connect", required_argument, 0, 'c'}, {"publish", required_argument, 0, 'p'},
+        {"admin", required_argument, 0, 'a'},   {"cases", required_argument, 0, 'n'},
+        {"days", required_argument, 0, 'd'},    {"seed", required_argument, 0, 's'},
+        {"pace", required_argument, 0, 'w'},    {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
+    };
+    int ch;
+    while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+        switch (ch) {
+        case 'c': opt.url = optarg; break;
+        case 'p': opt.pub = optarg; break;
+        case 'a': opt.admin = optarg; break;
+        case 'n': opt.cases = atoi(optarg); break;
+        case 'd': opt.days = atoi(optarg); break;
+        case 's': opt.seed = strtoull(optarg, NULL, 10); break;
+        case 'w': opt.pace_ms = atoi(optarg); break;
+        case 'q': opt.quiet = true; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (!opt.url || !opt.pub || !opt.admin || opt.cases < 1 || opt.cases > 100000 || opt.days < 1) {
+        usage(stderr);
+        return 2;
+    }
+    opt.color = isatty(1);
+    rnd_state = opt.seed * 0x9E3779B97F4A7C15ULL + 1;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+
+    int rc = rg_client_open(&cl, opt.url, 60000, NULL);
+    if (rc < 0) {
+        fprintf(stderr, "regie-sim: %s: %s\n", opt.url, rg_client_strerror(rc));
+        return 1;
+    }
+    if (nng_sub0_open(&sub) != 0 || nng_socket_set(sub, NNG_OPT_SUB_SUBSCRIBE, "alert.", 6) != 0 ||
+        nng_dial(sub, opt.pub, NULL, 0) != 0) {
+        fprintf(stderr, "regie-sim: cannot subscribe to %s\n", opt.pub);
+        return 1;
+    }
+    rg_buf *b = begin(opt.admin, "clock.advance", NULL, 1);
+    rg_w_kuint(b, "ms", 0);
+    const char *e = send_req();
+    if (e[0]) {
+        char msg[200] = "";
+        rg_val_strcpy(rg_map_get(root, "message"), msg, sizeof msg);
+        fprintf(stderr, "regie-sim: the engine must run with --clock manual: %s: %s\n", e, msg);
+        return 1;
+    }
+    rg_val_uint(rg_map_get(root, "now"), &now_ms);
+    create_region();
+
+    /* Arrival days: spread over the first two thirds of the run. */
+    ncases = opt.cases;
+    cases = calloc((size_t)ncases, sizeof *cases);
+    int spread = opt.days * 2 / 3 > 0 ? opt.days * 2 / 3 : 1;
+    for (int i = 0; i < ncases; i++)
+        cases[i].next_at = now_ms + (rnd() % (uint64_t)spread) * DAY_MS;
+
+    printf("a region of %d partner orgs, 3 procesregisseurs, 2 managers; %d cases over %d days\n", NORGS,
+           ncases, opt.days);
+    printf("per day: cases per state (rep intake analysis meeting planning execution closed archived\n"
+           "referred), open stagnations, and the alerts that arrived over nng (* = weekend/holiday)\n");
+    for (int day = 0; day < opt.days; day++) {
+        advance_day();
+        nng_msleep(5);                         /* let the notifications of what fired arrive */
+        show_alerts();
+        int y, m, d, hh, mm, ss, ms;
+        rg_cal_to_local((int64_t)now_ms, &y, &m, &d, &hh, &mm, &ss, &ms);
+        if (rg_cal_is_working_day(y, m, d))
+            for (int i = 0; i < ncases; i++) {
+                sim_case *c = &cases[i];
+                if (c->stage == S_DONE) continue;
+                manager_steps(c);
+                partner_steps(c);
+                pr_steps(c);
+            }
+        status_line();
+        if (opt.pace_ms) nng_msleep(opt.pace_ms);
+    }
+    printf("\n%llu requests, %llu refused; %llu alerts over nng: %llu on stagnations, %llu on escalations\n",
+           (unsigned long long)tally.ops, (unsigned long long)tally.refused,
+           (unsigned long long)tally.alerts, (unsigned long long)tally.stagnations,
+           (unsigned long long)tally.escalations);
+    nng_close(sub);
+    rg_client_close(cl);
+    if (doc) rg_doc_free(doc);
+    free(reply);
+    free(cases);
+    rg_buf_free(&B);
+    return tally.refused ? 1 : 0;
+}
