@@ -56,7 +56,7 @@ static org ORGS[] = {
 #define NORGS (int)(sizeof ORGS / sizeof ORGS[0])
 
 typedef struct person {
-    char id[16];
+    char id[32];
     char token[128];
 } person;
 
@@ -76,7 +76,7 @@ typedef struct sim_case {
     int nreqs;
     struct { char id[16]; int org; uint64_t at; bool done; } req[MAX_REQS];
     int nact;
-    struct { char id[8]; int org; uint64_t agree_at, done_at; bool agreed, done; } act[MAX_ACTIONS];
+    struct { char id[16]; int org; uint64_t agree_at, done_at; bool agreed, done; } act[MAX_ACTIONS];
     uint64_t resolve_at;      /* a manager's decision on an open escalation; 0: none */
     uint64_t review_at;
     bool plan_agreed;         /* every owning org agreed: the case is in execution */
@@ -359,7 +359,7 @@ static void propose_plan(sim_case *c)
             if (strcmp(ORGS[k].name, name) == 0) o = k;
         char due[16];
         date_str(due, sizeof due, now_ms + (15 + rnd() % 30) * DAY_MS);
-        snprintf(c->act[i].id, sizeof c->act[i].id, "a%d", i + 1);
+        snprintf(c->act[i].id, sizeof c->act[i].id, "a%u", (unsigned)(i + 1) % 100);
         c->act[i].org = o;
         c->act[i].agree_at = after_workdays(ORGS[o].slowness * c->drag * 0.5);
         c->act[i].done_at = after_workdays(ORGS[o].slowness * c->drag * 3.0 + 8.0);
