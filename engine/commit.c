@@ -115,9 +115,10 @@ static void write_done(uv_work_t *req, int status)
         e->stat_commits++;
         e->stat_committed_cmds += t->nwrites;
         release(t);
+        if (t == e->due_wait) e->due_wait = NULL;
         rg_commit_free(t);
         rg_commit_kick(e);
-        rg_due_run(e);                      /* deadlines wait for an idle engine */
+        rg_due_run(e);                      /* the next slice of due deadlines */
         return;
     }
     fprintf(stderr, "regie: commit of %zu commands failed; reloading state from the log\n",
@@ -136,6 +137,7 @@ static void write_done(uv_work_t *req, int status)
     rg_w_kstr(&err, "message", "the change could not be written to disk; nothing was stored");
     fail_waiters(t, err.data, err.len);
     fail_waiters(open, err.data, err.len);
+    rg_due_failed(e, err.data, err.len);
     rg_buf_free(&err);
     rg_commit_free(t);
     rg_commit_free(open);

@@ -125,8 +125,9 @@ static bool parse_key(const uint8_t *k, size_t n, due_key *out)
     return true;
 }
 
-/* One deadline that fell due: the engine's own command on the case. */
-static void fire(rg_engine *e, const due_key *k)
+/* One deadline that fell due: the engine's own command on the case.
+ * Returns whether it wrote anything into the open commit. */
+static bool fire(rg_engine *e, const due_key *k)
 {
     rg_case *cs = NULL;
     rg_deadline *d = NULL;
@@ -135,9 +136,11 @@ static void fire(rg_engine *e, const due_key *k)
         for (uint32_t i = 0; n >= 0 && i < cs->ndl; i++)
             if (cs->dl[i].norm == n && strcmp(cs->dl[i].item, k->item) == 0) d = &cs->dl[i];
     if (!d || rg_deadline_index_time(d) != k->t) {
-        /* The index is kept in step with the projections in every batch, so
-         * this is a key left by a bug or damage: drop it, or firing would
-         * find it again and never get past it. */
+        /* Met or moved by a command whose commit is not durable yet: that
+         * commit removes the key.  Otherwise the index, kept in step with the
+         * projections in every batch, holds a key left by a bug or damage:
+         * drop it, or firing would find it again and never get past it. */
+        if (rg_engine_busy(e)) return false;
         uint8_t key[8 + 3 * RG_ID_MAX];
         fprintf(stderr, "regie: dropping a deadline key with no open deadline: %s %s %s\n",
                 k->case_id, k->norm, k->item);
@@ -145,7 +148,7 @@ static void fire(rg_engine *e, const due_key *k)
                      rg_deadline_key(key, k->t, k->case_id, k->norm, k->item));
         e->open->nwrites++;
         rg_engine_want_commit(e);
-        return;
+        return true;
     }
     rg_ctx c;
     rg_ctx_init(&c, e);
@@ -174,34 +177,32 @@ static void fire(rg_engine *e, const due_key *k)
     rg_lateness_add(e, late);
     rg_commit_system(&c);
     rg_ctx_cleanup(&c);
+    return true;
 }
 
-/* Fire what is due up to `upto`, one slice; true when nothing more is due. */
-static bool fire_slice(rg_engine *e, uint64_t upto)
+/* Fire what is due up to `upto`, one slice of at most SLICE deadlines in due
+ * order.  Returns how many were due (0: nothing is due); *wrote says
+ * whether any of them wrote into the open commit. */
+static int fire_slice(rg_engine *e, uint64_t upto, bool *wrote)
 {
     rg_iter *it = rg_iter_new(e->log, RG_CF_DEADLINES);
     due_key keys[SLICE];
     int n = 0;
-    bool more = false;
-    for (rg_iter_seek_first(it); rg_iter_valid(it); rg_iter_next(it)) {
+    for (rg_iter_seek_first(it); rg_iter_valid(it) && n < SLICE; rg_iter_next(it)) {
         size_t kn;
         const uint8_t *k = rg_iter_key(it, &kn);
-        due_key dk;
-        if (!parse_key(k, kn, &dk)) continue;
-        if (dk.t > upto) break;
-        if (n == SLICE) {
-            more = true;
-            break;
-        }
-        keys[n++] = dk;
+        if (!parse_key(k, kn, &keys[n])) continue;
+        if (keys[n].t > upto) break;
+        n++;
     }
     rg_iter_free(it);
+    *wrote = false;
     for (int i = 0; i < n; i++) {
         /* The manual clock passes each deadline in turn. */
         if (e->clock.manual && keys[i].t > e->clock.now_ms) e->clock.now_ms = keys[i].t;
-        fire(e, &keys[i]);
+        *wrote |= fire(e, &keys[i]);
     }
-    return !more && n == 0;
+    return n;
 }
 
 static void timer_cb(uv_timer_t *t);
@@ -220,21 +221,30 @@ static uint64_t first_due(rg_engine *e)
     return t;
 }
 
-/* Called whenever the engine is idle after a commit, at start, and by the
- * timer: fire a slice if something is due, else arm the timer (real clock)
- * or finish a clock.advance (manual clock). */
+/* Called after every durable commit, at start, after a clock.advance, and by
+ * the timer.  Fires one slice of what is due, then waits until that slice is
+ * durable (e->due_wait) before the next: the deadlines index is read from
+ * RocksDB, which holds durable state only.  Commands keep being served
+ * between slices, in the same commits as the fired events.  When nothing is
+ * due it arms the timer for the first deadline (real clock) or finishes a
+ * clock.advance (manual clock). */
 void rg_due_run(rg_engine *e)
 {
-    if (e->closing || rg_engine_busy(e)) return;   /* write_done calls again */
+    if (e->closing || e->due_wait) return;
     uint64_t upto = e->clock.manual ? (e->advance.active ? e->advance.target : e->clock.now_ms)
                                     : rg_clock_now(&e->clock);
-    bool done = fire_slice(e, upto);
-    if (!done) return;                             /* fired: continues once durable */
+    bool wrote;
+    int due = fire_slice(e, upto, &wrote);
+    if (wrote) e->due_wait = e->open;
+    if (due) return;             /* runs again once the slice, or what met it, is durable */
     if (e->advance.active) {
-        /* Everything it fired is durable: the engine was idle to get here.
-         * The clock's new reading is written too (every commit stores it in
-         * meta), and the reply waits for that write: a restart never
-         * finds the clock behind what a reply reported. */
+        /* A command not yet durable may have set a deadline the advance
+         * passes: finish only on an idle engine (write_done calls again). */
+        if (rg_engine_busy(e)) return;
+        /* Everything it fired is durable.  The clock's new reading is
+         * written too (every commit stores it in meta), and the reply waits
+         * for that write: a restart never finds the clock behind what a
+         * reply reported. */
         e->clock.now_ms = e->advance.target;
         e->advance.active = false;
         rg_buf reply = RG_BUF_INIT;
@@ -252,6 +262,19 @@ void rg_due_run(rg_engine *e)
         if (t != UINT64_MAX) uv_timer_start(&e->due_timer, timer_cb, t > now ? t - now : 0, 0);
         else uv_timer_stop(&e->due_timer);
     }
+}
+
+/* A commit failed: the state was reloaded from the log.  A clock.advance
+ * under way is answered with the error; the real clock tries again in a
+ * second rather than at once against a failing disk. */
+void rg_due_failed(rg_engine *e, const uint8_t *err, size_t n)
+{
+    e->due_wait = NULL;
+    if (e->advance.active) {
+        e->advance.active = false;
+        e->advance.fn(e->advance.ud, err, n);
+    }
+    if (!e->clock.manual && !e->closing) uv_timer_start(&e->due_timer, timer_cb, 1000, 0);
 }
 
 static void timer_cb(uv_timer_t *t)

@@ -106,6 +106,7 @@ struct rg_engine {
     uint64_t stagnations;     /* open stagnations over all cases */
     int norm_amounts[64];     /* the region's norm amounts (config), per rg_norms row */
     uv_timer_t due_timer;     /* the first deadline (real clock), due.c */
+    struct rg_commit *due_wait;   /* holds the last slice of fired deadlines until durable */
     struct {
         bool active;
         uint64_t target;
@@ -194,6 +195,7 @@ void rg_dl_index(rg_batch *b, const rg_case *c, const rg_dl_snap *before);
 void rg_dl_cleared(rg_ctx *c, const rg_dl_snap *before);
 void rg_due_init(rg_engine *e);
 void rg_due_run(rg_engine *e);
+void rg_due_failed(rg_engine *e, const uint8_t *err, size_t n);
 const rg_actor *rg_system_actor(void);
 void rg_lateness_add(rg_engine *e, uint64_t ms);
 /* config.c: read the region's norm amounts (indexes of rg_norms). */
