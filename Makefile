@@ -129,3 +129,6 @@ install: all
 
 clean:
 	rm -rf build bin
+
+# make bench-peers: regie against PostgreSQL and Redis, like for like.
+-include tools/bench/peers.mk
