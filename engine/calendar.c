@@ -3,8 +3,9 @@
 
 #define DAY_MS 86400000LL
 
-static int64_t days_from_civil(int y, int m, int d)
+int64_t rg_cal_days_from_civil(int y, int m, int d)
 {
+    /* Howard Hinnant's algorithm. */
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
     int64_t yoe = y - era * 400;
@@ -32,7 +33,7 @@ static int weekday(int64_t days)     /* 0 = Monday ... 6 = Sunday */
     return (int)(w < 0 ? w + 7 : w);
 }
 
-static int month_days(int y, int m)
+int rg_cal_month_days(int y, int m)
 {
     static const int md[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -55,24 +56,24 @@ bool rg_cal_is_holiday(int y, int m, int d)
     if ((m == 1 && d == 1) || (m == 5 && d == 5) || (m == 12 && (d == 25 || d == 26))) return true;
     if (m == 4 && (d == 26 || d == 27)) {
         /* King's Day: the 27th, or the 26th when the 27th is a Sunday. */
-        bool sunday27 = weekday(days_from_civil(y, 4, 27)) == 6;
+        bool sunday27 = weekday(rg_cal_days_from_civil(y, 4, 27)) == 6;
         if ((d == 27 && !sunday27) || (d == 26 && sunday27)) return true;
     }
     int em, ed;
     rg_cal_easter(y, &em, &ed);
-    int64_t off = days_from_civil(y, m, d) - days_from_civil(y, em, ed);
+    int64_t off = rg_cal_days_from_civil(y, m, d) - rg_cal_days_from_civil(y, em, ed);
     return off == 1 || off == 39 || off == 50;    /* Easter Monday, Ascension, Whit Monday */
 }
 
 bool rg_cal_is_working_day(int y, int m, int d)
 {
-    return weekday(days_from_civil(y, m, d)) < 5 && !rg_cal_is_holiday(y, m, d);
+    return weekday(rg_cal_days_from_civil(y, m, d)) < 5 && !rg_cal_is_holiday(y, m, d);
 }
 
 /* The last Sunday of a month, 01:00 UTC, in ms. */
 static int64_t switch_ms(int y, int m)
 {
-    int64_t last = days_from_civil(y, m, month_days(y, m));
+    int64_t last = rg_cal_days_from_civil(y, m, rg_cal_month_days(y, m));
     last -= (weekday(last) + 1) % 7;               /* back to Sunday */
     return last * DAY_MS + 3600000LL;
 }
@@ -99,7 +100,7 @@ void rg_cal_to_local(int64_t utc_ms, int *y, int *m, int *d, int *hh, int *mm, i
 
 int64_t rg_cal_from_local(int y, int m, int d, int hh, int mm, int ss, int msec)
 {
-    int64_t local = days_from_civil(y, m, d) * DAY_MS + hh * 3600000LL + mm * 60000LL +
+    int64_t local = rg_cal_days_from_civil(y, m, d) * DAY_MS + hh * 3600000LL + mm * 60000LL +
                     ss * 1000LL + msec;
     int64_t summer = local - 120 * 60000LL, winter = local - 60 * 60000LL;
     if (rg_cal_utc_offset_min(summer) == 120) return summer;   /* CEST, or the overlap's first */
@@ -112,7 +113,7 @@ int64_t rg_cal_add_working_days(int64_t utc_ms, int n)
     if (n <= 0) return utc_ms;
     int y, m, d, hh, mm, ss, ms;
     rg_cal_to_local(utc_ms, &y, &m, &d, &hh, &mm, &ss, &ms);
-    int64_t day = days_from_civil(y, m, d);
+    int64_t day = rg_cal_days_from_civil(y, m, d);
     while (n > 0) {
         day++;
         civil_from_days(day, &y, &m, &d);
@@ -128,13 +129,13 @@ int64_t rg_cal_add_months(int64_t utc_ms, int n)
     int total = y * 12 + (m - 1) + n;
     y = total / 12;
     m = total % 12 + 1;
-    if (d > month_days(y, m)) d = month_days(y, m);
+    if (d > rg_cal_month_days(y, m)) d = rg_cal_month_days(y, m);
     return rg_cal_from_local(y, m, d, hh, mm, ss, ms);
 }
 
 int64_t rg_cal_end_of_day(int y, int m, int d)
 {
     int ny, nm, nd;
-    civil_from_days(days_from_civil(y, m, d) + 1, &ny, &nm, &nd);
+    civil_from_days(rg_cal_days_from_civil(y, m, d) + 1, &ny, &nm, &nd);
     return rg_cal_from_local(ny, nm, nd, 0, 0, 0, 0);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "errors.h"
 
 static const char *state_names[] = {
@@ -76,31 +77,12 @@ static int digits(const char *p, int n, int *out)
     return 0;
 }
 
-static int64_t days_from_civil(int y, int m, int d)
-{
-    /* Howard Hinnant's algorithm: days since 1970-01-01 in the proleptic
-     * Gregorian calendar. */
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static int month_days(int y, int m)
-{
-    static const int md[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : md[m - 1];
-}
-
 bool rg_parse_iso(const char *p, uint32_t n, int64_t *ms, bool *date_only)
 {
     int y, mo, d, h = 0, mi = 0, s = 0, oh = 0, om = 0, sign = 1;
     if (n < 10 || p[4] != '-' || p[7] != '-') return false;
     if (digits(p, 4, &y) || digits(p + 5, 2, &mo) || digits(p + 8, 2, &d)) return false;
-    if (y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo)) return false;
+    if (y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > rg_cal_month_days(y, mo)) return false;
     *date_only = n == 10;
     if (n > 10) {
         if (n < 20 || p[10] != 'T' || p[13] != ':' || p[16] != ':') return false;
@@ -117,7 +99,7 @@ bool rg_parse_iso(const char *p, uint32_t n, int64_t *ms, bool *date_only)
             return false;
         }
     }
-    int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+    int64_t secs = rg_cal_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
     secs -= sign * (oh * 3600 + om * 60);
     *ms = secs * 1000;
     return true;

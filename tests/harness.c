@@ -265,6 +265,23 @@ int rg_t_proc_call(const rg_t_proc *p, rg_client *c, const rg_buf *req, rg_t_rep
     return out->root ? 0 : -1;
 }
 
+const char *rg_t_proc_send(const rg_t_proc *p, rg_client *c, const rg_buf *req, rg_t_reply *out)
+{
+    rg_t_reply_free(out);
+    if (rg_t_proc_call(p, c, req, out) < 0) return "no-reply";
+    return rg_t_err(out);
+}
+
+rg_buf *rg_t_req(rg_buf *b, const char *token, const char *op, const char *case_id, int ndata)
+{
+    static unsigned n;
+    char id[32];
+    snprintf(id, sizeof id, "t%u", ++n);
+    rg_buf_reset(b);
+    rg_req_envelope(b, op, token, id, case_id, -1, ndata);
+    return b;
+}
+
 void rg_t_report_req(rg_buf *b, const char *token, const char *req, const char *name)
 {
     rg_req_envelope(b, "case.report", token, req, NULL, -1, 5);

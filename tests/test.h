@@ -81,6 +81,12 @@ int rg_t_proc_start(rg_t_proc *p, const char *dir, const char *const *extra);
 /* Send sig, wait for exit; returns the exit status (or 128+signal). */
 int rg_t_proc_stop(rg_t_proc *p, int sig);
 int rg_t_proc_call(const rg_t_proc *p, rg_client *c, const rg_buf *req, rg_t_reply *out);
+/* Free *out, call, and return the error code ("" on success, "no-reply"). */
+const char *rg_t_proc_send(const rg_t_proc *p, rg_client *c, const rg_buf *req, rg_t_reply *out);
+
+/* Reset b and start a changing request with a fresh `req` id; ndata as for
+ * rg_req_envelope.  Returns b. */
+rg_buf *rg_t_req(rg_buf *b, const char *token, const char *op, const char *case_id, int ndata);
 
 /* Request helpers: a case.report by the partner token, a create of an actor
  * (returns its token into tok). */

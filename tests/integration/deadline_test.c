@@ -44,20 +44,11 @@ static char pol[128], prA[128], mgr1[128], mgr2[128];
 static char ca[32], cb[32], cc[32];
 static nng_socket sub;
 
-static const char *send_req(void)
-{
-    rg_t_reply_free(&R);
-    if (rg_t_proc_call(&P, C, &B, &R) < 0) return "no-reply";
-    return rg_t_err(&R);
-}
+static const char *send_req(void) { return rg_t_proc_send(&P, C, &B, &R); }
 
 static rg_buf *req(const char *token, const char *op, const char *case_id, int ndata)
 {
-    char id[32];
-    snprintf(id, sizeof id, "d%d", ++n_req);
-    rg_buf_reset(&B);
-    rg_req_envelope(&B, op, token, id, case_id, -1, ndata);
-    return &B;
+    return rg_t_req(&B, token, op, case_id, ndata);
 }
 
 #define OK() do { const char *e_ = send_req(); if (e_[0]) { \

@@ -25,20 +25,11 @@ static rg_t_reply R;
 static int n_req;
 static char pol[128], ggz[128], vt[128], prA[128], mgr[128];
 
-static const char *send_req(void)
-{
-    rg_t_reply_free(&R);
-    if (rg_t_proc_call(&P, C, &B, &R) < 0) return "no-reply";
-    return rg_t_err(&R);
-}
+static const char *send_req(void) { return rg_t_proc_send(&P, C, &B, &R); }
 
 static rg_buf *req(const char *token, const char *op, const char *case_id, int ndata)
 {
-    char id[32];
-    snprintf(id, sizeof id, "f%d", ++n_req);
-    rg_buf_reset(&B);
-    rg_req_envelope(&B, op, token, id, case_id, -1, ndata);
-    return &B;
+    return rg_t_req(&B, token, op, case_id, ndata);
 }
 
 static void actor(const char *id, const char *role, const char *org, char *tok)
