@@ -54,6 +54,7 @@ typedef struct rg_deadline {
 } rg_deadline;
 
 typedef struct rg_case {
+    struct rg_case *lru_prev, *lru_next;   /* the engine's cache order (store.c); not stored */
     char id[RG_ID_MAX];
     uint32_t version;
     int state;                /* rg_state */

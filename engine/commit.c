@@ -115,6 +115,7 @@ static void write_done(uv_work_t *req, int status)
         e->stat_commits++;
         e->stat_committed_cmds += t->nwrites;
         release(t);
+        rg_store_trim(e, t->head_seq);
         if (t == e->due_wait) e->due_wait = NULL;
         rg_commit_free(t);
         rg_commit_kick(e);
@@ -148,6 +149,7 @@ void rg_commit_kick(rg_engine *e)
     if (e->inflight || (e->open->nwrites == 0 && e->open->naudit == 0)) return;
     rg_commit *t = e->open;
     rg_store_put_meta(e, t->batch);
+    t->head_seq = e->head_seq;
     e->open = rg_commit_new(e);
     e->inflight = t;
     t->work.data = t;

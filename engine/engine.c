@@ -43,6 +43,7 @@ int rg_engine_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
     rg_engine *e = rg_calloc(1, sizeof *e);
     e->loop = loop;
     e->clock = o->clock;
+    e->cache_cap = o->cache_cases ? o->cache_cases : RG_CACHE_CASES_DEFAULT;
     int rc = rg_log_open(&e->log, o->dir);
     if (rc < 0) {
         free(e);
@@ -354,7 +355,7 @@ static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
     }
     if (c->cs) {
         if (c->created) {
-            rg_hmap_put(&e->cases, c->cs->id, strlen(c->cs->id), c->cs);
+            rg_store_cache_put(e, c->cs);
             c->created = false;                  /* the cache owns it now */
             e->case_counter++;
         }

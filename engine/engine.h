@@ -41,7 +41,10 @@ typedef struct rg_engine_opts {
     const char *dir;          /* data directory (created if missing) */
     rg_clock clock;
     const char *config;       /* the region's norms file, or NULL (config.c) */
+    size_t cache_cases;       /* cases kept in memory; 0: RG_CACHE_CASES_DEFAULT */
 } rg_engine_opts;
+
+#define RG_CACHE_CASES_DEFAULT 100000
 
 int rg_engine_open(rg_engine **out /* OUT */, uv_loop_t *loop, const rg_engine_opts *o);
 /* Start closing: the caller must first wait for rg_engine_busy() to turn

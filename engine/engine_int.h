@@ -59,6 +59,7 @@ typedef struct rg_commit {
     char **idem_keys;         /* keys in e->idem_pending owned by this commit */
     size_t nidem, capidem;
     int status;
+    uint64_t head_seq;        /* the last event position it holds (set when sealed) */
     uv_work_t work;
 } rg_commit;
 
@@ -92,6 +93,8 @@ struct rg_engine {
     uint64_t counts[RG_NSTATES];       /* cases in each state */
     uint64_t lead_counts[RG_NSTATES];  /* stays that ended, per state */
     rg_hmap cases;            /* case id -> rg_case* (cache, owns) */
+    rg_case *lru_head, *lru_tail;   /* cases most and least recently used */
+    size_t cache_cap;         /* cases kept in memory when all are durable */
     rg_hmap actors;           /* actor id -> rg_actor* (owns) */
     rg_hmap tokens;           /* token hash -> rg_actor* (borrows) */
     rg_hmap idem_pending;     /* actor 0 req -> rg_idem_pending* (owns) */
@@ -134,6 +137,10 @@ rg_commit *rg_commit_newest(rg_engine *e);
 int rg_store_load(rg_engine *e);
 void rg_store_unload(rg_engine *e);
 int rg_store_case(rg_engine *e, const char *id, rg_case **out /* OUT */);
+void rg_store_cache_put(rg_engine *e, rg_case *cs);     /* a new case; the cache owns it */
+/* Drop least recently used cases beyond cache_cap whose every event is at
+ * or before durable_seq (the others are the only copy of pending state). */
+void rg_store_trim(rg_engine *e, uint64_t durable_seq);
 void rg_store_put_meta(rg_engine *e, rg_batch *b);
 void rg_store_put_actor(rg_batch *b, const rg_actor *a);
 

@@ -27,6 +27,7 @@ static const char usage[] =
     "  --workers N          concurrent requests (nng contexts), default 256\n"
     "  --rebuild            recompute every projection from the log before serving\n"
     "  --config FILE        the region's norms (see README: 'norm.NAME = N' lines)\n"
+    "  --cache-cases N      cases kept in memory once durable, default 100000\n"
     "  --help               this text\n"
     "\n"
     "Any nng URL works for either endpoint: tcp://, ipc://, tls+tcp://.\n"
@@ -63,6 +64,7 @@ int main(int argc, char **argv)
     const char *dir = NULL, *listen = "tcp://127.0.0.1:7450", *publish = "tcp://127.0.0.1:7451";
     const char *clock = "real", *tls = NULL;
     int workers = 256;
+    long cache_cases = RG_CACHE_CASES_DEFAULT;
     bool rebuild = false;
     const char *config = NULL;
     static const struct option longopts[] = {
@@ -70,6 +72,7 @@ int main(int argc, char **argv)
         {"publish", required_argument, 0, 'p'},  {"clock", required_argument, 0, 'c'},
         {"tls-cert-key", required_argument, 0, 't'}, {"workers", required_argument, 0, 'w'},
         {"rebuild", no_argument, 0, 'r'},       {"config", required_argument, 0, 'C'},
+        {"cache-cases", required_argument, 0, 'K'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
     };
     int ch;
@@ -83,11 +86,12 @@ int main(int argc, char **argv)
         case 'w': workers = atoi(optarg); break;
         case 'r': rebuild = true; break;
         case 'C': config = optarg; break;
+        case 'K': cache_cases = atol(optarg); break;
         case 'h': fputs(usage, stdout); return 0;
         default: fputs(usage, stderr); return 2;
         }
     }
-    if (!dir || optind != argc || workers < 1 || workers > 65536) {
+    if (!dir || optind != argc || workers < 1 || workers > 65536 || cache_cases < 1) {
         fputs(usage, stderr);
         return 2;
     }
@@ -96,7 +100,7 @@ int main(int argc, char **argv)
     app a;
     memset(&a, 0, sizeof a);
     uv_loop_init(&a.loop);
-    rg_engine_opts eo = {.dir = dir};
+    rg_engine_opts eo = {.dir = dir, .cache_cases = (size_t)cache_cases};
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     if (rg_clock_parse(&eo.clock, clock, (uint64_t)now.tv_sec * 1000) < 0) {

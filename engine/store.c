@@ -176,6 +176,7 @@ static int load_actors(rg_engine *e)
 int rg_store_load(rg_engine *e)
 {
     rg_hmap_init(&e->cases);
+    e->lru_head = e->lru_tail = NULL;
     rg_hmap_init(&e->actors);
     rg_hmap_init(&e->tokens);
     rg_hmap_init(&e->idem_pending);
@@ -195,24 +196,82 @@ void rg_store_unload(rg_engine *e)
         free(ip);
     }
     rg_hmap_free(&e->cases);
+    e->lru_head = e->lru_tail = NULL;
     rg_hmap_free(&e->actors);
     rg_hmap_free(&e->tokens);
     rg_hmap_free(&e->idem_pending);
+}
+
+/* ---- the case cache: a hash map plus an LRU list ----
+ *
+ * Every case in use is in memory, including changes not yet durable (the
+ * projection in RocksDB lags until the commit is synced).  Once its events
+ * are durable a case can be read back from the `cases` column family, so the
+ * least recently used ones are dropped when the cache holds more than
+ * cache_cap: memory follows the cases in use, not all cases ever touched.
+ * No pointer to a case is kept across loop callbacks (requests run to
+ * completion on the loop), and trimming runs only in write_done. */
+
+static void lru_unlink(rg_engine *e, rg_case *cs)
+{
+    if (cs->lru_prev) cs->lru_prev->lru_next = cs->lru_next; else e->lru_head = cs->lru_next;
+    if (cs->lru_next) cs->lru_next->lru_prev = cs->lru_prev; else e->lru_tail = cs->lru_prev;
+    cs->lru_prev = cs->lru_next = NULL;
+}
+
+static void lru_push(rg_engine *e, rg_case *cs)
+{
+    cs->lru_prev = NULL;
+    cs->lru_next = e->lru_head;
+    if (e->lru_head) e->lru_head->lru_prev = cs; else e->lru_tail = cs;
+    e->lru_head = cs;
+}
+
+void rg_store_cache_put(rg_engine *e, rg_case *cs)
+{
+    rg_hmap_put(&e->cases, cs->id, strlen(cs->id), cs);
+    lru_push(e, cs);
 }
 
 int rg_store_case(rg_engine *e, const char *id, rg_case **out)
 {
     size_t n = strlen(id);
     *out = rg_hmap_get(&e->cases, id, n);
-    if (*out) return 0;
+    if (*out) {
+        if (e->lru_head != *out) {
+            lru_unlink(e, *out);
+            lru_push(e, *out);
+        }
+        return 0;
+    }
     rg_buf v = RG_BUF_INIT;
     int rc = rg_log_get(e->log, RG_CF_CASES, id, n, &v);
     if (rc == 0) {
         rc = rg_case_decode(out, v.data, v.len);
-        if (rc == 0) rg_hmap_put(&e->cases, id, n, *out);
+        if (rc == 0) rg_store_cache_put(e, *out);
     }
     rg_buf_free(&v);
     return rc;
+}
+
+void rg_store_trim(rg_engine *e, uint64_t durable_seq)
+{
+    /* Pending cases were used last, so they sit at the head; a few can be
+     * met on the way (a case read since its change), and the walk gives up
+     * after 64 of them rather than cross a long pending run. */
+    rg_case *cs = e->lru_tail;
+    int pending = 0;
+    while (e->cases.count > e->cache_cap && cs && pending < 64) {
+        rg_case *prev = cs->lru_prev;
+        if (cs->last_seq <= durable_seq) {
+            lru_unlink(e, cs);
+            rg_hmap_del(&e->cases, cs->id, strlen(cs->id));
+            rg_case_free(cs);
+        } else {
+            pending++;
+        }
+        cs = prev;
+    }
 }
 
 void rg_store_put_meta(rg_engine *e, rg_batch *b)

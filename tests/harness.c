@@ -115,12 +115,18 @@ static void read_token(const char *dir, char *out, size_t cap)
 
 /* ---- in-process engine ---- */
 
+size_t rg_t_cache_cases;
+
 int rg_t_local_open(rg_t_local *l, const char *dir)
 {
     memset(l, 0, sizeof *l);
     l->dir = dir ? strdup(dir) : rg_t_tmpdir();
     uv_loop_init(&l->loop);
-    rg_engine_opts o = {.dir = l->dir};
+    rg_engine_opts o = {.dir = l->dir, .cache_cases = rg_t_cache_cases};
+    /* RG_TEST_CACHE_CASES=1 runs any in-process test with a cache of one
+     * case, so every other case is read back from RocksDB. */
+    const char *cc = getenv("RG_TEST_CACHE_CASES");
+    if (cc && !o.cache_cases) o.cache_cases = (size_t)atol(cc);
     o.clock.manual = true;
     o.clock.now_ms = 1764579600000ULL;     /* 2025-12-01T09:00:00Z */
     int rc = rg_engine_open(&l->e, &l->loop, &o);

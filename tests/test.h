@@ -57,6 +57,7 @@ typedef struct rg_t_local {
 } rg_t_local;
 
 int rg_t_local_open(rg_t_local *l, const char *dir);     /* dir NULL: fresh temp dir */
+extern size_t rg_t_cache_cases;       /* the engine's case cache size (0: default) */
 void rg_t_local_close(rg_t_local *l, bool remove_dir);
 /* Submit and run the loop until the reply may be sent. */
 int rg_t_local_call(rg_t_local *l, const rg_buf *req, rg_t_reply *out);
