@@ -124,6 +124,9 @@ int rg_case_apply(rg_case *c, const rg_event_view *ev)
     if (rc < 0) return rc;
     if (def->to != RG_KEEP) c->state = def->to;
     rg_deadlines_fold(c, ev);
+    if (c->state != prev_state &&
+        (c->state == RG_ST_CLOSED || c->state == RG_ST_REFERRED || c->state == RG_ST_ARCHIVED))
+        rg_case_end_work(c);
     c->version = ev->v;
     c->last_seq = ev->seq;
     c->updated_at = ev->at;

@@ -135,6 +135,8 @@ rg_deadline *rg_case_add_deadline(rg_case *c);
 /* deadlines.c: fold one event into the case's deadlines by the norms table
  * (called by rg_case_apply, so replay rebuilds deadlines too). */
 void rg_deadlines_fold(rg_case *c, const rg_event_view *ev);
+/* The work on the case ended (it entered closed, referred or archived). */
+void rg_case_end_work(rg_case *c);
 int rg_norm_find(const char *name);                 /* index in rg_norms, or -1 */
 uint32_t rg_case_stagnations(const rg_case *c);     /* open (fired) deadlines */
 /* Record org as taking part from version `since`, if it does not already. */

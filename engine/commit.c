@@ -63,6 +63,26 @@ void rg_commit_add_waiter(rg_commit *t, rg_reply_fn fn, void *ud, const uint8_t 
     w->len = n;
 }
 
+void rg_commit_keep_idem(rg_commit *t, const char *ikey, size_t ikn, const uint8_t *reply, size_t n)
+{
+    rg_engine *e = t->e;
+    rg_batch_put(t->batch, RG_CF_IDEM, ikey, ikn, reply, n);
+    /* Until the commit is durable a repeat is answered from memory. */
+    rg_idem_pending *ip = rg_malloc(sizeof *ip);
+    ip->commit = t;
+    ip->reply = rg_malloc(n);
+    memcpy(ip->reply, reply, n);
+    ip->len = n;
+    rg_hmap_put(&e->idem_pending, ikey, ikn, ip);
+    if (t->nidem == t->capidem) {
+        t->capidem = t->capidem ? t->capidem * 2 : 16;
+        t->idem_keys = rg_realloc(t->idem_keys, t->capidem * sizeof *t->idem_keys);
+    }
+    t->idem_keys[t->nidem] = rg_malloc(ikn + 1);
+    memcpy(t->idem_keys[t->nidem], ikey, ikn + 1);
+    t->nidem++;
+}
+
 rg_commit *rg_commit_newest(rg_engine *e)
 {
     /* Audit records alone hold nothing a reply reports. */

@@ -153,6 +153,17 @@ static void stagnation_event(rg_case *c, const rg_event_view *ev)
     }
 }
 
+void rg_case_end_work(rg_case *c)
+{
+    /* The work on the case has ended (closed, referred, archived): no norm
+     * of that work is left, only a closed case's aftercare check, and an
+     * open escalation ends with the work. */
+    int aftercare = c->state == RG_ST_CLOSED ? rg_norm_find("aftercare") : -1;
+    for (uint32_t i = c->ndl; i-- > 0;)
+        if (c->dl[i].norm != aftercare) drop(c, i);
+    c->esc_level = 0;
+}
+
 void rg_deadlines_fold(rg_case *c, const rg_event_view *ev)
 {
     for (int n = 0; rg_norms[n].name; n++)

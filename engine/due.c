@@ -67,9 +67,10 @@ static const rg_deadline *in(const rg_deadline *v, uint32_t n, const rg_deadline
     return NULL;
 }
 
-void rg_dl_index(rg_batch *b, const rg_case *c, const rg_dl_snap *before)
+uint64_t rg_dl_index(rg_batch *b, const rg_case *c, const rg_dl_snap *before)
 {
     uint8_t k[8 + 3 * RG_ID_MAX];
+    uint64_t earliest = UINT64_MAX;
     for (uint32_t i = 0; i < before->n; i++) {
         const rg_deadline *d = &before->v[i];
         if (rg_deadline_index_time(d) && !in(c->dl, c->ndl, d, true))
@@ -78,11 +79,14 @@ void rg_dl_index(rg_batch *b, const rg_case *c, const rg_dl_snap *before)
     }
     for (uint32_t i = 0; i < c->ndl; i++) {
         const rg_deadline *d = &c->dl[i];
-        if (rg_deadline_index_time(d) && !in(before->v, before->n, d, true))
-            rg_batch_put(b, RG_CF_DEADLINES, k,
-                         rg_deadline_key(k, rg_deadline_index_time(d), c->id, rg_norms[d->norm].name, d->item),
+        uint64_t t = rg_deadline_index_time(d);
+        if (t && !in(before->v, before->n, d, true)) {
+            rg_batch_put(b, RG_CF_DEADLINES, k, rg_deadline_key(k, t, c->id, rg_norms[d->norm].name, d->item),
                          "", 0);
+            if (t < earliest) earliest = t;
+        }
     }
+    return earliest;
 }
 
 /* Stagnations (fired deadlines) that the change met: each gets a
@@ -185,18 +189,31 @@ static bool fire(rg_engine *e, const due_key *k)
  * whether any of them wrote into the open commit. */
 static int fire_slice(rg_engine *e, uint64_t upto, bool *wrote)
 {
+    *wrote = false;
+    if (upto < e->due_next) return 0;          /* nothing can be due: no read at all */
     rg_iter *it = rg_iter_new(e->log, RG_CF_DEADLINES);
     due_key keys[SLICE];
     int n = 0;
-    for (rg_iter_seek_first(it); rg_iter_valid(it) && n < SLICE; rg_iter_next(it)) {
+    /* Start at the lower bound rather than the first key: the keys before it
+     * are deleted, and RocksDB would step over their tombstones each time. */
+    uint8_t from[8];
+    rg_be64_put(from, e->due_next);
+    uint64_t next = UINT64_MAX;
+    for (rg_iter_seek(it, from, 8); rg_iter_valid(it); rg_iter_next(it)) {
         size_t kn;
         const uint8_t *k = rg_iter_key(it, &kn);
-        if (!parse_key(k, kn, &keys[n])) continue;
-        if (keys[n].t > upto) break;
-        n++;
+        due_key dk;
+        if (!parse_key(k, kn, &dk)) continue;
+        if (dk.t > upto || n == SLICE) {
+            next = dk.t;
+            break;
+        }
+        keys[n++] = dk;
     }
     rg_iter_free(it);
-    *wrote = false;
+    /* Every key left is at or after `next`; the fired ones go with their
+     * commits, and a key a command adds earlier lowers it again. */
+    e->due_next = n == SLICE ? keys[n - 1].t : next;
     for (int i = 0; i < n; i++) {
         /* The manual clock passes each deadline in turn. */
         if (e->clock.manual && keys[i].t > e->clock.now_ms) e->clock.now_ms = keys[i].t;
@@ -207,19 +224,6 @@ static int fire_slice(rg_engine *e, uint64_t upto, bool *wrote)
 
 static void timer_cb(uv_timer_t *t);
 
-static uint64_t first_due(rg_engine *e)
-{
-    rg_iter *it = rg_iter_new(e->log, RG_CF_DEADLINES);
-    uint64_t t = UINT64_MAX;
-    rg_iter_seek_first(it);
-    if (rg_iter_valid(it)) {
-        size_t kn;
-        const uint8_t *k = rg_iter_key(it, &kn);
-        if (kn >= 8) t = rg_be64_get(k);
-    }
-    rg_iter_free(it);
-    return t;
-}
 
 /* Called after every durable commit, at start, after a clock.advance, and by
  * the timer.  Fires one slice of what is due, then waits until that slice is
@@ -252,13 +256,14 @@ void rg_due_run(rg_engine *e)
         rg_w_kbool(&reply, "ok", true);
         rg_w_kuint(&reply, "now", e->clock.now_ms);
         e->open->nwrites++;
+        rg_commit_keep_idem(e->open, e->advance.ikey, e->advance.ikn, reply.data, reply.len);
         rg_commit_add_waiter(e->open, e->advance.fn, e->advance.ud, reply.data, reply.len);
         rg_engine_want_commit(e);
         rg_buf_free(&reply);
         return;
     }
     if (!e->clock.manual) {
-        uint64_t t = first_due(e), now = rg_clock_now(&e->clock);
+        uint64_t t = e->due_next, now = rg_clock_now(&e->clock);
         if (t != UINT64_MAX) uv_timer_start(&e->due_timer, timer_cb, t > now ? t - now : 0, 0);
         else uv_timer_stop(&e->due_timer);
     }
@@ -270,6 +275,7 @@ void rg_due_run(rg_engine *e)
 void rg_due_failed(rg_engine *e, const uint8_t *err, size_t n)
 {
     e->due_wait = NULL;
+    e->due_next = 0;                           /* the state was reloaded: look again */
     if (e->advance.active) {
         e->advance.active = false;
         e->advance.fn(e->advance.ud, err, n);

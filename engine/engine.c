@@ -375,7 +375,8 @@ static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
         }
         e->stagnations += rg_case_stagnations(c->cs);
         e->stagnations -= old_stagnations;
-        rg_dl_index(t->batch, c->cs, &snap);
+        uint64_t earliest = rg_dl_index(t->batch, c->cs, &snap);
+        if (earliest < e->due_next) e->due_next = earliest;
         rg_buf proj = RG_BUF_INIT;
         rg_case_encode(c->cs, &proj);
         rg_batch_put(t->batch, RG_CF_CASES, c->cs->id, strlen(c->cs->id), proj.data, proj.len);
@@ -403,8 +404,7 @@ void rg_commit_system(rg_ctx *c)
 
 static void commit_request(rg_ctx *c, const char *ikey, size_t ikn, rg_buf *reply)
 {
-    rg_engine *e = c->e;
-    rg_commit *t = e->open;
+    rg_commit *t = c->e->open;
     rg_buf events = RG_BUF_INIT;
     uint64_t seq;
     stage_changes(c, &seq, &events);
@@ -418,20 +418,7 @@ static void commit_request(rg_ctx *c, const char *ikey, size_t ikn, rg_buf *repl
         write_reply(&stored, c->nevs ? c->cs : NULL, seq, c->nevs, &events, &c->stored, c->nstored);
         keep = &stored;
     }
-    rg_batch_put(t->batch, RG_CF_IDEM, ikey, ikn, keep->data, keep->len);
-    rg_idem_pending *ip = rg_malloc(sizeof *ip);
-    ip->commit = t;
-    ip->reply = rg_malloc(keep->len);
-    memcpy(ip->reply, keep->data, keep->len);
-    ip->len = keep->len;
-    rg_hmap_put(&e->idem_pending, ikey, ikn, ip);
-    if (t->nidem == t->capidem) {
-        t->capidem = t->capidem ? t->capidem * 2 : 16;
-        t->idem_keys = rg_realloc(t->idem_keys, t->capidem * sizeof *t->idem_keys);
-    }
-    t->idem_keys[t->nidem] = rg_malloc(ikn + 1);
-    memcpy(t->idem_keys[t->nidem], ikey, ikn + 1);
-    t->nidem++;
+    rg_commit_keep_idem(t, ikey, ikn, keep->data, keep->len);
     rg_buf_free(&stored);
     rg_buf_free(&events);
 }
@@ -536,12 +523,16 @@ void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, voi
     if (rc < 0) {
         error_reply(&reply, rc, c.msg[0] ? c.msg : rg_strerror(rc));
         respond(e, fn, ud, reply.data, reply.len);
+    } else if (!answered && c.reply_taken) {
+        /* The handler answers later (clock.advance), and keeps the answer
+         * under this idempotency key then. */
+        memcpy(e->advance.ikey, ikey, ikn);
+        e->advance.ikn = ikn;
+        advance = true;
     } else if (!answered && (c.op->flags & RG_OP_MUTATES)) {
         commit_request(&c, ikey, ikn, &reply);
         rg_commit_add_waiter(e->open, fn, ud, reply.data, reply.len);
         rg_engine_want_commit(e);
-    } else if (!answered && c.reply_taken) {
-        advance = true;        /* the handler answers later (clock.advance) */
     } else if (!answered && c.park_ms) {
         rg_feed_park(e, p, n, fn, ud, c.deadline ? c.deadline : uv_now(e->loop) + c.park_ms);
     } else if (!answered) {

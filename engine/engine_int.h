@@ -110,11 +110,14 @@ struct rg_engine {
     int norm_amounts[64];     /* the region's norm amounts (config), per rg_norms row */
     uv_timer_t due_timer;     /* the first deadline (real clock), due.c */
     struct rg_commit *due_wait;   /* holds the last slice of fired deadlines until durable */
+    uint64_t due_next;        /* no deadline key is earlier (a lower bound; 0 at start) */
     struct {
         bool active;
         uint64_t target;
         rg_reply_fn fn;
         void *ud;
+        char ikey[RG_ID_MAX + RG_REQ_ID_MAX + 2];   /* its idempotency key */
+        size_t ikn;
     } advance;                /* a clock.advance under way (manual clock) */
     uint64_t late_hist[32];   /* deadline firing lateness, log2(ms + 1) buckets */
     struct rg_waiter_list *parked;   /* feed.read long-polls (feed.c) */
@@ -128,6 +131,8 @@ struct rg_engine {
 rg_commit *rg_commit_new(rg_engine *e);
 void rg_commit_free(rg_commit *t);
 void rg_commit_add_waiter(rg_commit *t, rg_reply_fn fn, void *ud, const uint8_t *p, size_t n);
+/* Store a reply under its idempotency key ("actor\0req", ikn bytes) in t. */
+void rg_commit_keep_idem(rg_commit *t, const char *ikey, size_t ikn, const uint8_t *reply, size_t n);
 void rg_commit_kick(rg_engine *e);
 /* Where a reply must wait so that it reports only durable state: the newest
  * commit holding writes, or NULL when nothing is pending. */
@@ -198,7 +203,8 @@ typedef struct rg_dl_snap {
 } rg_dl_snap;
 void rg_dl_snapshot(const rg_case *c, rg_dl_snap *s);
 void rg_dl_snap_free(rg_dl_snap *s);
-void rg_dl_index(rg_batch *b, const rg_case *c, const rg_dl_snap *before);
+/* Put and delete the case's deadline keys; returns the earliest time put. */
+uint64_t rg_dl_index(rg_batch *b, const rg_case *c, const rg_dl_snap *before);
 void rg_dl_cleared(rg_ctx *c, const rg_dl_snap *before);
 void rg_due_init(rg_engine *e);
 void rg_due_run(rg_engine *e);

@@ -29,7 +29,9 @@ const rg_transition rg_machine[] = {
     {ALL_ROUTES, "action.complete",       S(EXECUTION)},
     {ALL_ROUTES, "review.hold",           S(EXECUTION)},
     {ALL_ROUTES, "case.escalate",         OPEN},
-    {ALL_ROUTES, "escalation.resolve",    OPEN},
+    /* A stagnation of a closed case (its aftercare check) escalates too, so a
+     * manager can decide on it there. */
+    {ALL_ROUTES, "escalation.resolve",    OPEN | S(CLOSED)},
     {ALL_ROUTES, "case.close",            S(EXECUTION)},
     {ALL_ROUTES, "aftercare.check",       S(CLOSED)},
     {ALL_ROUTES, "case.reopen",           S(CLOSED)},

@@ -128,7 +128,7 @@ const rg_opdef rg_ops[] = {
     {"feed.read",            rg_h_feed_read,           PR | PA | MA,  0,      feed_read},
     {"audit.read",           rg_h_audit_read,          AD,            0,      audit_read},
     {"log.verify",           rg_h_log_verify,          AD,            0,      NULL},
-    {"clock.advance",        rg_h_clock_advance,       AD,            0,      clock_advance},
+    {"clock.advance",        rg_h_clock_advance,       AD,            M,      clock_advance},
     {"stats",                rg_h_stats,               PR | MA | AD,  0,      NULL},
     {NULL, NULL, 0, 0, NULL},
 };

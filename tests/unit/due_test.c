@@ -77,7 +77,7 @@ static void test_burst_in_slices_with_commands_between(void)
     REQUIRE(ids[NCASES - 1][0]);
     /* 3 days on: every case's intake.start (2 working days) falls due. */
     rg_buf adv = RG_BUF_INIT, get = RG_BUF_INIT;
-    rg_req_envelope(&adv, "clock.advance", L.admin, NULL, NULL, -1, 1);
+    rg_req_envelope(&adv, "clock.advance", L.admin, "adv1", NULL, -1, 1);
     rg_w_kuint(&adv, "ms", 3 * DAY);
     rg_req_envelope(&get, "case.get", pol, NULL, ids[0], -1, -1);
     rg_t_reply ra, rg;
@@ -117,7 +117,7 @@ static void test_fires_under_load(void)
     /* From Thursday 4 December to Tuesday 9 December: these cases'
      * intake.start and the earlier cases' intake.decision, 1000 deadlines,
      * fall due on Monday. */
-    rg_req_envelope(&adv, "clock.advance", L.admin, NULL, NULL, -1, 1);
+    rg_req_envelope(&adv, "clock.advance", L.admin, "adv2", NULL, -1, 1);
     rg_w_kuint(&adv, "ms", 5 * DAY);
     rg_t_reply ra;
     int done_adv = 0, done = 0, sent = 0;
