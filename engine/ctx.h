@@ -82,7 +82,10 @@ uint64_t rg_lateness_pct(rg_engine *e, double pct, uint64_t *count /* OUT */);
 uint64_t rg_engine_committed_commands(rg_engine *e);   /* commands they carried */
 /* Render a stored event for a reader, upcasting an older type version
  * through schemas/upcasters.c first. */
-void rg_render_event(rg_buf *out, const rg_record *r, bool with_subject);
+/* An event as its reader may see it (reader NULL: whole): upcast to the
+ * current version, data.subject only with with_subject, and a sensitive
+ * answer withheld from partners other than its source. */
+void rg_render_event(rg_buf *out, const rg_record *r, bool with_subject, const rg_actor *reader);
 
 
 

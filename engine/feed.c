@@ -76,7 +76,7 @@ static int add(page *pg, rg_engine *e, uint64_t seq)
     int rc = rg_engine_event(e, seq, &rec);
     if (rc == 0) rc = rg_record_parse(rec.data, rec.len, &r);
     if (rc == 0) {
-        rg_render_event(&pg->events, &r, true);
+        rg_render_event(&pg->events, &r, true, rg_ctx_actor(pg->c));
         rg_ctx_audit_case_of(pg->c, &r);
         pg->count++;
         pg->next = seq;

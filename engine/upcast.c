@@ -53,22 +53,39 @@ int rg_upcast_data(const char *type, uint16_t version, const rg_val *data, rg_do
     return 0;
 }
 
-void rg_render_event(rg_buf *out, const rg_record *r, bool with_subject)
+/* Information of a sensitive class (health data, criminal data, what falls
+ * under professional secrecy: DOMAIN.md "Provenance and sensitivity")
+ * reaches the partner it came from, the procesregisseur and managers; to
+ * other partners its answer is withheld, and they see only that it exists
+ * and its class.  The decision needs the decoded event, which the renderer
+ * has anyway to check for upcasting. */
+static bool withheld(const rg_actor *reader, const char *type, const rg_val *ev, const rg_val *data,
+                     char *cls, size_t cap)
+{
+    if (!reader || reader->role != RG_ROLE_PARTNER || strcmp(type, "info.provided") != 0) return false;
+    if (!rg_val_strcpy(rg_map_get(data, "class"), cls, cap) || strcmp(cls, "ordinary") == 0) return false;
+    return !rg_val_is_str(rg_map_get(rg_map_get(ev, "actor"), "org"), reader->org);
+}
+
+void rg_render_event(rg_buf *out, const rg_record *r, bool with_subject, const rg_actor *reader)
 {
     rg_doc *pub = NULL, *up = NULL;
     const char *why;
-    char type[64];
+    char type[64], cls[32];
     rg_buf scratch = RG_BUF_INIT;
     if (rg_doc_parse(&pub, r->pub, r->pub_len, &why) < 0 ||
         !rg_val_strcpy(rg_map_get(rg_doc_root(pub), "type"), type, sizeof type) ||
-        rg_upcast_data(type, r->tver, rg_map_get(rg_doc_root(pub), "data"), &up, &scratch) < 0 ||
-        !up) {
-        /* Current (or unknown: shown as stored). */
-        rg_record_render(out, r, with_subject);
+        rg_upcast_data(type, r->tver, rg_map_get(rg_doc_root(pub), "data"), &up, &scratch) < 0) {
+        rg_record_render(out, r, with_subject);    /* unknown: shown as stored */
         goto done;
     }
     const rg_val *ev = rg_doc_root(pub);
-    const rg_val *data = rg_doc_root(up);
+    const rg_val *data = up ? rg_doc_root(up) : rg_map_get(ev, "data");
+    bool hide = withheld(reader, type, ev, data, cls, sizeof cls);
+    if (!up && !hide) {
+        rg_record_render(out, r, with_subject);    /* current and whole: no re-encoding */
+        goto done;
+    }
     bool subj = with_subject && r->subj_len;
     rg_w_map(out, rg_map_size(ev));
     for (uint32_t i = 0; i < rg_map_size(ev); i++) {
@@ -77,11 +94,15 @@ void rg_render_event(rg_buf *out, const rg_record *r, bool with_subject)
             rg_w_val(out, rg_map_value(ev, i));
             continue;
         }
-        rg_w_map(out, rg_map_size(data) + subj);
+        uint32_t n = rg_map_size(data);
+        if (hide) n += rg_map_get(data, "answer") ? 0 : 1;   /* answer out, withheld in */
+        rg_w_map(out, n + subj);
         for (uint32_t j = 0; j < rg_map_size(data); j++) {
+            if (hide && rg_val_is_str(rg_map_key(data, j), "answer")) continue;
             rg_w_val(out, rg_map_key(data, j));
             rg_w_val(out, rg_map_value(data, j));
         }
+        if (hide) rg_w_kstr(out, "withheld", cls);
         if (subj) {
             rg_w_cstr(out, "subject");
             rg_buf_append(out, r->subj, r->subj_len);

@@ -158,13 +158,14 @@ typedef struct history {
     bool subject;
     uint32_t count;
     rg_buf events;
+    const rg_actor *reader;
 } history;
 
 static int add_event(void *ud, const rg_record *r)
 {
     history *h = ud;
     if (++h->v < h->since) return 0;
-    rg_render_event(&h->events, r, h->subject);
+    rg_render_event(&h->events, r, h->subject, h->reader);
     h->count++;
     return 0;
 }
@@ -173,7 +174,7 @@ int rg_h_case_history(rg_ctx *c)
 {
     const rg_case *cs = rg_ctx_case(c);
     const rg_actor *a = rg_ctx_actor(c);
-    history h = {0, rg_access_since(a, cs), rg_access_subject(a, cs), 0, RG_BUF_INIT};
+    history h = {0, rg_access_since(a, cs), rg_access_subject(a, cs), 0, RG_BUF_INIT, a};
     int rc = rg_engine_case_events(rg_ctx_engine(c), cs, add_event, &h);
     if (rc < 0) {
         rg_buf_free(&h.events);

@@ -1,0 +1,131 @@
+/*
+ * sensitive_test.c - information of a sensitive class (DOMAIN.md,
+ * "Provenance and sensitivity"): the answer reaches the partner it came
+ * from, the procesregisseur and managers; other partners in the case see
+ * that it exists and its class, never the answer — in case.history and in
+ * feed.read alike.  An unknown class is refused; no class means ordinary.
+ */
+#include <string.h>
+
+#include "../test.h"
+
+static rg_t_local L;
+static rg_buf B;
+static rg_t_reply R;
+static char pol[128], ggz[128], pr[128], mgr[128], cid[32];
+
+static const char *call(void)
+{
+    rg_t_reply_free(&R);
+    rg_t_local_call(&L, &B, &R);
+    return rg_t_err(&R);
+}
+
+static void actor(const char *id, const char *role, const char *org, char *tok)
+{
+    rg_buf_reset(&B);
+    rg_t_actor_req(&B, L.admin, id, id, role, org);
+    call();
+    snprintf(tok, 128, "%s", rg_t_str(&R, "token"));
+}
+
+/* The info.provided event of request `rq` as `token` reads it, from
+ * case.history (feed false) or feed.read (feed true); NULL when absent. */
+static const rg_val *provided(const char *token, const char *rq, bool feed)
+{
+    rg_buf_reset(&B);
+    if (feed) {
+        rg_req_envelope(&B, "feed.read", token, NULL, NULL, -1, 1);
+        rg_w_kuint(&B, "after", 0);
+    } else {
+        rg_req_envelope(&B, "case.history", token, NULL, cid, -1, -1);
+    }
+    if (call()[0]) return NULL;
+    const rg_val *evs = rg_t_get(&R, "events");
+    for (uint32_t i = 0; i < rg_array_size(evs); i++) {
+        const rg_val *ev = rg_array_at(evs, i);
+        if (rg_val_is_str(rg_map_get(ev, "type"), "info.provided") &&
+            rg_val_is_str(rg_map_get(rg_map_get(ev, "data"), "request"), rq))
+            return rg_map_get(ev, "data");
+    }
+    return NULL;
+}
+
+static void setup(void)
+{
+    REQUIRE(rg_t_local_open(&L, NULL) == 0);
+    actor("pol1", "partner", "police", pol);
+    actor("ggz1", "partner", "ggz", ggz);
+    actor("pr1", "procesregisseur", "zvh", pr);
+    actor("mgr1", "manager", "zvh", mgr);
+    rg_buf_reset(&B);
+    rg_t_report_req(&B, pol, "rep1", "D. Person");
+    REQUIRE(call()[0] == 0);
+    snprintf(cid, sizeof cid, "%s", rg_t_str(&R, "case"));
+    rg_w_kstr(rg_t_req(&B, pr, "case.assign", cid, 1), "procesregisseur", "pr1");
+    REQUIRE(call()[0] == 0);
+    rg_t_req(&B, pr, "intake.start", cid, -1);
+    REQUIRE(call()[0] == 0);
+    rg_buf *b = rg_t_req(&B, pr, "intake.decide", cid, 2);
+    rg_w_kbool(b, "admit", true);
+    rg_w_kstr(b, "reason", "several life domains");
+    REQUIRE(call()[0] == 0);
+    for (int i = 0; i < 2; i++) {
+        b = rg_t_req(&B, pr, "info.request", cid, 2);
+        rg_w_kstr(b, "org", "ggz");
+        rg_w_kstr(b, "question", i ? "contact person?" : "treatment history?");
+        REQUIRE(call()[0] == 0);
+    }
+}
+
+static void test_sensitive_answer_withheld_from_other_partners(void)
+{
+    rg_buf *b = rg_t_req(&B, ggz, "info.provide", cid, 3);
+    rg_w_kstr(b, "request", "R1");
+    rg_w_kstr(b, "answer", "in treatment for psychosis since 2021");
+    rg_w_kstr(b, "class", "special");
+    REQUIRE(call()[0] == 0);
+    for (int feed = 0; feed < 2; feed++) {
+        const rg_val *d = provided(pol, "R1", feed);
+        REQUIRE(d);
+        CHECK(rg_map_get(d, "answer") == NULL);
+        CHECK(rg_val_is_str(rg_map_get(d, "withheld"), "special"));
+        CHECK(rg_val_is_str(rg_map_get(d, "class"), "special"));
+        CHECK(memmem(R.bytes, R.len, "psychosis", 9) == NULL);      /* never sent */
+        const char *who[] = {ggz, pr, mgr};
+        for (int k = 0; k < 3; k++) {
+            d = provided(who[k], "R1", feed);
+            REQUIRE(d);
+            CHECK(rg_val_is_str(rg_map_get(d, "answer"), "in treatment for psychosis since 2021"));
+            CHECK(rg_map_get(d, "withheld") == NULL);
+        }
+    }
+}
+
+static void test_ordinary_by_default_and_bad_class(void)
+{
+    rg_buf *b = rg_t_req(&B, ggz, "info.provide", cid, 3);
+    rg_w_kstr(b, "request", "R2");
+    rg_w_kstr(b, "answer", "the outpatient team");
+    rg_w_kstr(b, "class", "top-secret");
+    CHECK(strcmp(call(), "bad_request") == 0 && strstr(rg_t_str(&R, "message"), "data.class"));
+    b = rg_t_req(&B, ggz, "info.provide", cid, 2);
+    rg_w_kstr(b, "request", "R2");
+    rg_w_kstr(b, "answer", "the outpatient team");
+    REQUIRE(call()[0] == 0);
+    const rg_val *d = provided(pol, "R2", false);
+    REQUIRE(d);
+    CHECK(rg_val_is_str(rg_map_get(d, "class"), "ordinary"));
+    CHECK(rg_val_is_str(rg_map_get(d, "answer"), "the outpatient team"));
+}
+
+int main(void)
+{
+    RUN(setup);
+    RUN(test_sensitive_answer_withheld_from_other_partners);
+    RUN(test_ordinary_by_default_and_bad_class);
+    rg_t_local_close(&L, true);
+    rg_t_reply_free(&R);
+    rg_buf_free(&B);
+    return rg_t_exit();
+}
