@@ -16,7 +16,9 @@ const rg_transition rg_machine[] = {
     /* routes      operation              allowed in states */
     {ALL_ROUTES, "case.get",              ~0u},
     {ALL_ROUTES, "case.history",          ~0u},
-    {ALL_ROUTES, "case.assign",           OPEN},
+    /* Closed too: its aftercare check needs a procesregisseur, also when the
+     * one it had is gone. */
+    {ALL_ROUTES, "case.assign",           OPEN | S(CLOSED)},
     {ALL_ROUTES, "intake.start",          S(REPORTED)},
     {ALL_ROUTES, "intake.decide",         S(INTAKE)},
     {ALL_ROUTES, "partner.join",          WORKING},

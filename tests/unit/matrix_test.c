@@ -127,8 +127,10 @@ static const opd ops[] = {
     /* DOMAIN: a manager "assign[s] cases to procesregisseurs"; a procesregisseur
      * may "take an unassigned case (assign it to themselves)" - prA's case is
      * not unassigned for prB (the unassigned case: test_take_unassigned).  The
-     * states: a case is (re)assigned while work on it is open. */
-    {"case.assign",        true,  MGR, OPEN,                    KEEP,         ST_REPORTED,  PREP_NONE,
+     * states: a case is (re)assigned while work on it is open, and while
+     * closed, for its aftercare check ("aftercare check 3 months after
+     * closure" needs someone to do it if its procesregisseur left). */
+    {"case.assign",        true,  MGR, OPEN | S(CLOSED),        KEEP,         ST_REPORTED,  PREP_NONE,
      "YNNNNYN"},
     /* reported leaves by intake.start; intake by intake.decide: admit ->
      * analysis, reject -> referred (terminal). */
