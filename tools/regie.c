@@ -308,6 +308,21 @@ int main(int argc, char **argv)
         flags[nflags++] = (flag){f, value};
     }
 
+    /* A required flag left out is said here, before anything is sent: the
+     * engine would first judge the state, which is not the mistake made. */
+    for (const rg_field *f = op->fields; f && f->name; f++) {
+        int given = 0;
+        for (int i = 0; i < nflags; i++) given |= flags[i].field == f;
+        if (f->required && !given) {
+            char flagname[64];
+            snprintf(flagname, sizeof flagname, "%s", f->name);
+            for (char *p = flagname; *p; p++)
+                if (*p == '_') *p = '-';
+            fprintf(stderr, "regie: %s needs --%s (regie %s --help)\n", op->name, flagname, op->name);
+            return 2;
+        }
+    }
+
     char req[40];
     if (op->flags & RG_OP_MUTATES) {
         if (cli.req) snprintf(req, sizeof req, "%.39s", cli.req);

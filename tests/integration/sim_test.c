@@ -23,6 +23,7 @@ static int run_sim(const char *out)
         printf("  REGIE_SIM is not set\n");
         return -1;
     }
+    fflush(NULL);                     /* or the child would write our buffer again */
     pid_t pid = fork();
     if (pid == 0) {
         FILE *f = freopen(out, "w", stdout);
