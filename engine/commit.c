@@ -30,6 +30,7 @@ rg_commit *rg_commit_new(rg_engine *e)
     rg_commit *t = rg_calloc(1, sizeof *t);
     t->e = e;
     t->batch = rg_batch_new(e->log);
+    t->dl_min = UINT64_MAX;
     return t;
 }
 
@@ -136,7 +137,6 @@ static void write_done(uv_work_t *req, int status)
         e->stat_committed_cmds += t->nwrites;
         release(t);
         rg_store_trim(e, t->head_seq);
-        if (t == e->due_wait) e->due_wait = NULL;
         rg_commit_free(t);
         rg_commit_kick(e);
         rg_due_run(e);                      /* the next slice of due deadlines */
@@ -178,5 +178,11 @@ void rg_commit_kick(rg_engine *e)
         /* Only fails for a bad argument or a closed loop: a bug. */
         fprintf(stderr, "regie: bug: uv_queue_work: %s\n", uv_strerror(rc));
         abort();
+    }
+    if (t == e->due_wait) {
+        /* The slice it holds is on its way to disk: fire the next one
+         * into the new open commit meanwhile. */
+        e->due_wait = NULL;
+        rg_due_run(e);
     }
 }

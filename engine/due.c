@@ -211,9 +211,13 @@ static int fire_slice(rg_engine *e, uint64_t upto, bool *wrote)
         keys[n++] = dk;
     }
     rg_iter_free(it);
-    /* Every key left is at or after `next`; the fired ones go with their
-     * commits, and a key a command adds earlier lowers it again. */
-    e->due_next = n == SLICE ? keys[n - 1].t : next;
+    /* Every durable key left is at or after `next`; the fired ones go with
+     * their commits.  Keys that pending commits put are not in RocksDB yet:
+     * the bound must stay at or below them too. */
+    uint64_t bound = n == SLICE ? keys[n - 1].t : next;
+    if (e->open->dl_min < bound) bound = e->open->dl_min;
+    if (e->inflight && e->inflight->dl_min < bound) bound = e->inflight->dl_min;
+    e->due_next = bound;
     for (int i = 0; i < n; i++) {
         /* The manual clock passes each deadline in turn. */
         if (e->clock.manual && keys[i].t > e->clock.now_ms) e->clock.now_ms = keys[i].t;
@@ -225,22 +229,28 @@ static int fire_slice(rg_engine *e, uint64_t upto, bool *wrote)
 static void timer_cb(uv_timer_t *t);
 
 
-/* Called after every durable commit, at start, after a clock.advance, and by
- * the timer.  Fires one slice of what is due, then waits until that slice is
- * durable (e->due_wait) before the next: the deadlines index is read from
- * RocksDB, which holds durable state only.  Commands keep being served
- * between slices, in the same commits as the fired events.  When nothing is
- * due it arms the timer for the first deadline (real clock) or finishes a
+/* Called after every durable commit, when a commit holding a slice is
+ * sealed, at start, after a clock.advance, and by the timer.  Fires one
+ * slice of what is due into the open commit; the next slice waits until
+ * that commit is sealed (e->due_wait), so the slice being written and the
+ * next one being fired overlap, a commit holds at most one slice, and
+ * commands keep being served between slices, in the same commits.
+ *
+ * The index is read from RocksDB, which lags behind what is pending: the
+ * next slice seeks from due_next, past what was fired, and fire() checks
+ * every key against the projection in memory, so a deadline fired or met
+ * by a pending commit is skipped, never fired twice.  When nothing is due
+ * it arms the timer for the first deadline (real clock) or finishes a
  * clock.advance (manual clock). */
 void rg_due_run(rg_engine *e)
 {
-    if (e->closing || e->due_wait) return;
+    if (e->closing || (e->due_wait && e->due_wait == e->open)) return;
     uint64_t upto = e->clock.manual ? (e->advance.active ? e->advance.target : e->clock.now_ms)
                                     : rg_clock_now(&e->clock);
     bool wrote;
     int due = fire_slice(e, upto, &wrote);
     if (wrote) e->due_wait = e->open;
-    if (due) return;             /* runs again once the slice, or what met it, is durable */
+    if (due) return;             /* runs again when the slice is sealed, or what met it is durable */
     if (e->advance.active) {
         /* A command not yet durable may have set a deadline the advance
          * passes: finish only on an idle engine (write_done calls again). */

@@ -377,6 +377,7 @@ static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
         e->stagnations -= old_stagnations;
         uint64_t earliest = rg_dl_index(t->batch, c->cs, &snap);
         if (earliest < e->due_next) e->due_next = earliest;
+        if (earliest < t->dl_min) t->dl_min = earliest;
         rg_buf proj = RG_BUF_INIT;
         rg_case_encode(c->cs, &proj);
         rg_batch_put(t->batch, RG_CF_CASES, c->cs->id, strlen(c->cs->id), proj.data, proj.len);

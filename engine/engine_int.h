@@ -60,6 +60,7 @@ typedef struct rg_commit {
     size_t nidem, capidem;
     int status;
     uint64_t head_seq;        /* the last event position it holds (set when sealed) */
+    uint64_t dl_min;          /* the earliest deadline key it puts (UINT64_MAX: none) */
     uv_work_t work;
 } rg_commit;
 
@@ -109,7 +110,7 @@ struct rg_engine {
     uint64_t stagnations;     /* open stagnations over all cases */
     int norm_amounts[64];     /* the region's norm amounts (config), per rg_norms row */
     uv_timer_t due_timer;     /* the first deadline (real clock), due.c */
-    struct rg_commit *due_wait;   /* holds the last slice of fired deadlines until durable */
+    struct rg_commit *due_wait;   /* the open commit, while it holds a slice of fired deadlines */
     uint64_t due_next;        /* no deadline key is earlier (a lower bound; 0 at start) */
     struct {
         bool active;

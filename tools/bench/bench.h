@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <uv.h>
 
 typedef struct bench_opts {
     bool quick;
@@ -19,6 +20,7 @@ typedef struct bench_opts {
     double seconds;           /* per end-to-end run */
     uint64_t replay_events;
     int readers;              /* feed fan-out */
+    uint64_t cases;           /* open cases for the deadline benchmark (0: by --quick) */
 } bench_opts;
 
 double bench_now(void);                      /* seconds, monotonic */
@@ -42,5 +44,13 @@ double bench_engine(const bench_opts *o, int batch);                  /* command
 void bench_replay(const bench_opts *o);
 void bench_e2e(const bench_opts *o, int *formed_batch /* OUT */);
 void bench_feed(const bench_opts *o);
+void bench_deadlines(const bench_opts *o);
+
+/* Shared by the in-process parts (store.c). */
+struct rg_buf;
+struct rg_engine;
+void bench_report_req(struct rg_buf *b, const char *token, uint64_t n);   /* a realistic case.report */
+void bench_make_partner(uv_loop_t *loop, struct rg_engine *e, const char *dir, char *tok, size_t cap);
+char *bench_read_line(const char *path);     /* first line of a file; static buffer */
 
 #endif

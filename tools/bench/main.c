@@ -3,6 +3,7 @@
  * each next to its baseline measured in the same run.
  *
  *   regie-bench [--quick] [--regied PATH] [--seconds S] [--replay N] [--readers N]
+ *               [--cases N] [--only append|e2e|feed|replay|deadlines]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,16 +14,20 @@
 
 int main(int argc, char **argv)
 {
-    bench_opts o = {false, "bin/regied", NULL, 3.0, 10000000, 100};
+    bench_opts o = {false, "bin/regied", NULL, 3.0, 10000000, 100, 0};
+    const char *only = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) o.quick = true;
         else if (strcmp(argv[i], "--regied") == 0 && i + 1 < argc) o.regied = argv[++i];
         else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) o.seconds = atof(argv[++i]);
         else if (strcmp(argv[i], "--replay") == 0 && i + 1 < argc) o.replay_events = strtoull(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--readers") == 0 && i + 1 < argc) o.readers = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--cases") == 0 && i + 1 < argc) o.cases = strtoull(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) only = argv[++i];
         else {
             fprintf(stderr, "usage: regie-bench [--quick] [--regied PATH] [--seconds S] "
-                            "[--replay EVENTS] [--readers N]\n");
+                            "[--replay EVENTS] [--readers N] [--cases N]\n"
+                            "                   [--only append|e2e|feed|replay|deadlines]\n");
             return 2;
         }
     }
@@ -34,36 +39,46 @@ int main(int argc, char **argv)
     if (!mkdtemp(tmp)) return 1;
     o.tmp = tmp;
 
+#define WANT(name) (!only || strcmp(only, name) == 0)
     static const int sizes[] = {1, 16, 64, 256};
-    double raw[4], eng[4];
-    bench_heading("durable appends: raw RocksDB (WriteBatch + sync) vs the engine in-process");
-    for (int i = 0; i < 4; i++) {
-        char key[64];
-        raw[i] = bench_rocksdb(&o, sizes[i]);
-        snprintf(key, sizeof key, "rocksdb_batch_%d_events_per_s", sizes[i]);
-        bench_result(key, raw[i], "events/s");
-        eng[i] = bench_engine(&o, sizes[i]);
-        snprintf(key, sizeof key, "engine_batch_%d_cmds_per_s", sizes[i]);
-        bench_result(key, eng[i], "cmd/s");
-        snprintf(key, sizeof key, "engine_vs_rocksdb_batch_%d", sizes[i]);
-        bench_result(key, eng[i] / raw[i], "x");
+    double raw[4] = {0}, eng[4] = {0};
+    if (WANT("append") || WANT("e2e")) {
+        bench_heading("durable appends: raw RocksDB (WriteBatch + sync) vs the engine in-process");
+        for (int i = 0; i < 4; i++) {
+            char key[64];
+            raw[i] = bench_rocksdb(&o, sizes[i]);
+            snprintf(key, sizeof key, "rocksdb_batch_%d_events_per_s", sizes[i]);
+            bench_result(key, raw[i], "events/s");
+            eng[i] = bench_engine(&o, sizes[i]);
+            snprintf(key, sizeof key, "engine_batch_%d_cmds_per_s", sizes[i]);
+            bench_result(key, eng[i], "cmd/s");
+            snprintf(key, sizeof key, "engine_vs_rocksdb_batch_%d", sizes[i]);
+            bench_result(key, eng[i] / raw[i], "x");
+        }
     }
-
-    bench_heading("end to end over nng tcp on loopback (regied, every reply after fsync)");
-    int formed = 1;
-    bench_e2e(&o, &formed);
-    int best = 0;
-    for (int i = 1; i < 4; i++)
-        if (abs(sizes[i] - formed) < abs(sizes[best] - formed)) best = i;
-    char key[64];
-    snprintf(key, sizeof key, "ratio_vs_rocksdb (batch %d)", sizes[best]);
-    bench_result(key, eng[best] / raw[best], "x");
-
-    bench_heading("feed fan-out: long-polling readers, delay from durable write to reply");
-    bench_feed(&o);
-
-    bench_heading("replay: rebuilding every projection from the log");
-    bench_replay(&o);
+    if (WANT("e2e")) {
+        bench_heading("end to end over nng tcp on loopback (regied, every reply after fsync)");
+        int formed = 1;
+        bench_e2e(&o, &formed);
+        int best = 0;
+        for (int i = 1; i < 4; i++)
+            if (abs(sizes[i] - formed) < abs(sizes[best] - formed)) best = i;
+        char key[64];
+        snprintf(key, sizeof key, "ratio_vs_rocksdb (batch %d)", sizes[best]);
+        bench_result(key, eng[best] / raw[best], "x");
+    }
+    if (WANT("feed")) {
+        bench_heading("feed fan-out: long-polling readers, delay from durable write to reply");
+        bench_feed(&o);
+    }
+    if (WANT("replay")) {
+        bench_heading("replay: rebuilding every projection from the log");
+        bench_replay(&o);
+    }
+    if (WANT("deadlines")) {
+        bench_heading("deadlines: open cases with deadlines, memory, and how late they fire");
+        bench_deadlines(&o);
+    }
 
     bench_rmrf(tmp);
     return 0;

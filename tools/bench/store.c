@@ -67,7 +67,7 @@ static void on_reply(void *ud, const uint8_t *p, size_t n)
 }
 
 /* A realistic report (about 300 bytes on the wire). */
-static void report_req(rg_buf *b, const char *token, uint64_t n)
+void bench_report_req(rg_buf *b, const char *token, uint64_t n)
 {
     char req[32];
     snprintf(req, sizeof req, "b%llu", (unsigned long long)n);
@@ -84,7 +84,7 @@ static void report_req(rg_buf *b, const char *token, uint64_t n)
     rg_w_kstr(b, "address", "Stationsstraat 1, Tilburg");
 }
 
-static char *read_file_line(const char *path)
+char *bench_read_line(const char *path)
 {
     static char buf[256];
     FILE *f = fopen(path, "r");
@@ -109,12 +109,12 @@ static void grab(void *ud, const uint8_t *p, size_t n)
 }
 
 /* Make a partner actor; its token goes to tok. */
-static void make_partner(uv_loop_t *loop, rg_engine *e, const char *dir, char *tok, size_t cap)
+void bench_make_partner(uv_loop_t *loop, rg_engine *e, const char *dir, char *tok, size_t cap)
 {
     char path[1100];
     snprintf(path, sizeof path, "%s/admin.token", dir);
     char admin[128];
-    snprintf(admin, sizeof admin, "%s", read_file_line(path));
+    snprintf(admin, sizeof admin, "%s", bench_read_line(path));
     rg_buf b = RG_BUF_INIT;
     rg_req_envelope(&b, "actor.create", admin, "mk", NULL, -1, 3);
     rg_w_kstr(&b, "id", "bench-partner");
@@ -145,7 +145,7 @@ double bench_engine(const bench_opts *o, int batch)
     eo.clock.now_ms = 1764579600000ULL;
     if (rg_engine_open(&e, &loop, &eo) < 0 || rg_engine_ensure_admin(e, dir) < 0) abort();
     char token[128];
-    make_partner(&loop, e, dir, token, sizeof token);
+    bench_make_partner(&loop, e, dir, token, sizeof token);
     rg_buf *reqs = calloc((size_t)batch, sizeof *reqs);
     uint64_t n = 0, cmds = 0;
     int failed = 0;
@@ -154,7 +154,7 @@ double bench_engine(const bench_opts *o, int batch)
         /* All of one round is submitted in one loop turn: one group commit. */
         for (int i = 0; i < batch; i++) {
             rg_buf_reset(&reqs[i]);
-            report_req(&reqs[i], token, ++n);
+            bench_report_req(&reqs[i], token, ++n);
         }
         round r = {0, 0};
         for (int i = 0; i < batch; i++) rg_engine_submit(e, reqs[i].data, reqs[i].len, on_reply, &r);
@@ -264,7 +264,7 @@ void bench_replay(const bench_opts *o)
     char path[1100];
     snprintf(path, sizeof path, "%s/admin.token", dir);
     char admin[128];
-    snprintf(admin, sizeof admin, "%s", read_file_line(path));
+    snprintf(admin, sizeof admin, "%s", bench_read_line(path));
     rg_buf b = RG_BUF_INIT;
     rg_req_envelope(&b, "stats", admin, NULL, NULL, -1, -1);
     round r = {0, 0};

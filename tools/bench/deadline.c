@@ -1,0 +1,261 @@
+/*
+ * deadline.c - deadlines at scale: N open cases (1,000,000; 100,000 with
+ * --quick), each with its deadlines, in an engine in this process.
+ *
+ * 1. Resident memory with N open cases: after creating them, and after a
+ *    restart on the same data (what the engine keeps, not what creating them
+ *    left behind).  The case cache keeps at most --cache-cases (100,000) of
+ *    them; the rest live in RocksDB.
+ * 2. How late deadlines fire.  The first M of the cases (100,000; 20,000
+ *    with --quick) are reported over a window of W seconds of engine time
+ *    (20 s; 10 s), so their intake.start deadlines (2 working days later)
+ *    fall due spread over W seconds, M / W per second, among the deadlines
+ *    of all N cases; the others are reported an hour later.  Then
+ *    the engine's clock is set in step with the wall clock every
+ *    millisecond and the due-time run is called, as the real clock's timer
+ *    does (due.c), and for every stagnation.detected the time from the
+ *    moment the clock passed its due time to the moment the event was
+ *    durable (the notification callback runs once durable) is recorded.
+ *    Meanwhile a case.get every 10 ms measures how long requests wait while
+ *    deadlines fire.
+  */
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "../../engine/codec.h"
+#include "../../engine/engine.h"
+#include "../../engine/ctx.h"
+#include "../../engine/engine_int.h"
+#include "../client.h"
+#include "bench.h"
+
+#define ROUND 1000
+#define T0 1764579600000ULL         /* Monday 2025-12-01 09:00 UTC */
+#define TWO_WORKDAYS (2 * 86400000ULL)   /* Monday to Wednesday */
+
+typedef struct dl_run {
+    uv_loop_t loop;
+    rg_engine *e;
+    uint64_t step_ms;         /* engine time between rounds of reports in the window */
+    uint64_t wround;          /* reports per round in the window */
+    uint64_t due0;            /* the first deadline's due time */
+    double wall0;             /* wall time at which the clock passes due0 */
+    lat late;                 /* per deadline: durable - passed */
+    uint64_t fired;
+} dl_run;
+
+typedef struct reply {
+    int done, failed;
+    rg_buf last;
+} reply;
+
+static void on_reply(void *ud, const uint8_t *p, size_t n)
+{
+    reply *r = ud;
+    rg_doc *d;
+    const char *why;
+    bool ok = false;
+    if (rg_doc_parse(&d, p, n, &why) == 0) {
+        rg_val_bool(rg_map_get(rg_doc_root(d), "ok"), &ok);
+        rg_doc_free(d);
+    }
+    r->failed += !ok;
+    r->done++;
+    rg_buf_reset(&r->last);
+    rg_buf_append(&r->last, p, n);
+}
+
+/* Every durable stagnation.detected.  Case number k was reported in round
+ * (k - 1) / wround, so its intake.start fell due that many steps after the
+ * first: the wall time the clock passed it follows from the pacing. */
+static void on_notice(void *ud, const rg_notice *n)
+{
+    dl_run *d = ud;
+    unsigned long long k = 0;
+    if (strcmp(n->type, "stagnation.detected") != 0 || sscanf(n->case_id, "ZVH-%llu", &k) != 1 || !k)
+        return;
+    uint64_t due = d->due0 + (k - 1) / d->wround * d->step_ms;
+    double late = bench_now() - (d->wall0 + (double)(due - d->due0) / 1000.0);
+    lat_add(&d->late, late > 0 ? late : 0);
+    d->fired++;
+}
+
+/* What the real clock's timer does, with the engine's clock kept in step
+ * with the wall clock from due0 on. */
+static void pace_cb(uv_timer_t *t)
+{
+    dl_run *d = t->data;
+    d->e->clock.now_ms = d->due0 + (uint64_t)((bench_now() - d->wall0) * 1000.0);
+    rg_due_run(d->e);
+}
+
+static long status_kb(const char *key)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    size_t kl = strlen(key);
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, key, kl) == 0) kb = atol(line + kl + 1);
+    if (f) fclose(f);
+    return kb;
+}
+
+static void open_engine(dl_run *d, const char *dir, uint64_t now)
+{
+    uv_loop_init(&d->loop);
+    rg_engine_opts eo = {.dir = dir};
+    eo.clock.manual = true;
+    eo.clock.now_ms = now;
+    if (rg_engine_open(&d->e, &d->loop, &eo) < 0 || rg_engine_ensure_admin(d->e, dir) < 0) abort();
+    rg_engine_set_notify(d->e, on_notice, d);
+    rg_engine_start(d->e);
+}
+
+static void close_engine(dl_run *d)
+{
+    while (rg_engine_busy(d->e)) uv_run(&d->loop, UV_RUN_ONCE);
+    rg_engine_close(d->e);
+    uv_run(&d->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&d->loop);
+}
+
+static void call(dl_run *d, const rg_buf *b, reply *r)
+{
+    int want = r->done + 1;
+    rg_engine_submit(d->e, b->data, b->len, on_reply, r);
+    while (r->done < want) uv_run(&d->loop, UV_RUN_ONCE);
+}
+
+static void advance(dl_run *d, const char *admin, uint64_t ms, uint64_t *nreq)
+{
+    rg_buf b = RG_BUF_INIT;
+    char id[32];
+    snprintf(id, sizeof id, "adv%llu", (unsigned long long)++*nreq);
+    rg_req_envelope(&b, "clock.advance", admin, id, NULL, -1, 1);
+    rg_w_kuint(&b, "ms", ms);
+    reply r = {0, 0, RG_BUF_INIT};
+    call(d, &b, &r);
+    if (r.failed) fprintf(stderr, "bench: clock.advance failed\n");
+    rg_buf_free(&r.last);
+    rg_buf_free(&b);
+}
+
+void bench_deadlines(const bench_opts *o)
+{
+    uint64_t n = o->cases ? o->cases : o->quick ? 100000 : 1000000;
+    uint64_t m = o->quick ? 20000 : 100000;     /* cases whose deadlines fall in the window */
+    if (m > n) m = n;
+    double window = o->quick ? 10.0 : 20.0;      /* seconds of engine time they span */
+    dl_run d;
+    memset(&d, 0, sizeof d);
+    /* 2,000 distinct due times in the window, not bursts of a round each. */
+    d.wround = m / 2000 ? m / 2000 : 1;
+    uint64_t wrounds = (m + d.wround - 1) / d.wround;
+    uint64_t step_ms = (uint64_t)(window * 1000.0 / (double)wrounds);
+    char *dir = bench_mkdir(o, "deadlines");
+    open_engine(&d, dir, T0);
+    char token[128], admin[128], path[512];
+    bench_make_partner(&d.loop, d.e, dir, token, sizeof token);
+    snprintf(path, sizeof path, "%s/admin.token", dir);
+    snprintf(admin, sizeof admin, "%s", bench_read_line(path));
+
+    /* N reports in rounds of ROUND (one group commit each), the clock
+     * moving step_ms between rounds. */
+    long rss0 = status_kb("VmRSS");
+    rg_buf *reqs = calloc(ROUND, sizeof *reqs);
+    reply r = {0, 0, RG_BUF_INIT};
+    uint64_t made = 0, nreq = 0;
+    double t0 = bench_now();
+    while (made < n) {
+        bool in_window = made < m;
+        uint64_t left = in_window ? m - made : n - made, size = in_window ? d.wround : ROUND;
+        int batch = (int)(left < size ? left : size);
+        int want = r.done + batch;
+        for (int i = 0; i < batch; i++) {
+            rg_buf_reset(&reqs[i]);
+            bench_report_req(&reqs[i], token, ++made);
+            rg_engine_submit(d.e, reqs[i].data, reqs[i].len, on_reply, &r);
+        }
+        while (r.done < want) uv_run(&d.loop, UV_RUN_ONCE);
+        if (in_window && made < m) advance(&d, admin, step_ms, &nreq);
+        else if (made == m) advance(&d, admin, 3600000, &nreq);    /* the rest an hour later */
+    }
+    double make_s = bench_now() - t0;
+    if (r.failed) fprintf(stderr, "bench: %d reports failed\n", r.failed);
+    bench_result("deadline_cases", (double)n, "open cases");
+    bench_result("deadline_cases_created_per_s", (double)n / make_s, "cases/s");
+    bench_result("deadline_rss_after_creating_mib", (double)status_kb("VmRSS") / 1024.0, "MiB");
+    bench_result("deadline_rss_baseline_mib", (double)rss0 / 1024.0, "MiB");
+
+    /* Restart on the same data: the engine's own footprint with N open
+     * cases (the cache fills again as cases are used). */
+    rg_buf b = RG_BUF_INIT;
+    rg_req_envelope(&b, "clock.advance", admin, "adv-now", NULL, -1, 1);
+    rg_w_kuint(&b, "ms", 0);
+    call(&d, &b, &r);
+    rg_doc *doc;
+    const char *why;
+    uint64_t now = T0;
+    if (rg_doc_parse(&doc, r.last.data, r.last.len, &why) == 0) {
+        rg_val_uint(rg_map_get(rg_doc_root(doc), "now"), &now);
+        rg_doc_free(doc);
+    }
+    close_engine(&d);
+    malloc_trim(0);                   /* give back what creating them left */
+    open_engine(&d, dir, now);
+    bench_result("deadline_rss_after_restart_mib", (double)status_kb("VmRSS") / 1024.0, "MiB");
+    bench_result("deadline_heap_after_restart_mib", (double)mallinfo2().uordblks / 1048576.0, "MiB");
+
+    /* To one second before the first intake.start falls due, then paced. */
+    d.step_ms = step_ms;
+    d.due0 = T0 + TWO_WORKDAYS;
+    advance(&d, admin, d.due0 - 1000 - now, &nreq);
+    d.wall0 = bench_now() + 1.0;
+    uv_timer_t pace;
+    uv_timer_init(&d.loop, &pace);
+    pace.data = &d;
+    uv_timer_start(&pace, pace_cb, 1, 1);
+    lat cmd = {0};
+    rg_buf get = RG_BUF_INIT;
+    rg_req_envelope(&get, "case.get", token, NULL, "ZVH-00000001", -1, -1);
+    double start = bench_now();
+    uint64_t commits0 = rg_engine_commits(d.e);
+    while (d.fired < m && bench_now() - start < window * 3 + 30) {
+        reply gr = {0, 0, RG_BUF_INIT};
+        double g0 = bench_now();
+        rg_engine_submit(d.e, get.data, get.len, on_reply, &gr);
+        while (!gr.done) uv_run(&d.loop, UV_RUN_ONCE);
+        lat_add(&cmd, bench_now() - g0);
+        rg_buf_free(&gr.last);
+        while (bench_now() - g0 < 0.01) uv_run(&d.loop, UV_RUN_ONCE);
+    }
+    uv_timer_stop(&pace);
+    uv_close((uv_handle_t *)&pace, NULL);
+    double fire_s = bench_now() - start - 1.0;
+    bench_result("deadline_fired", (double)d.fired, "deadlines");
+    bench_result("deadline_rate_offered_per_s", (double)m / window, "deadlines/s");
+    bench_result("deadline_fired_per_s", (double)d.fired / fire_s, "deadlines/s");
+    bench_result("deadline_commits_while_firing", (double)(rg_engine_commits(d.e) - commits0), "commits");
+    bench_result("deadline_late_p50_ms", lat_pct(&d.late, 50), "ms");
+    bench_result("deadline_late_p99_ms", lat_pct(&d.late, 99), "ms");
+    bench_result("deadline_late_max_ms", lat_pct(&d.late, 100), "ms");
+    bench_result("deadline_cmd_during_firing_p99_ms", lat_pct(&cmd, 99), "ms");
+    bench_result("deadline_rss_after_firing_mib", (double)status_kb("VmRSS") / 1024.0, "MiB");
+    bench_result("deadline_heap_after_firing_mib", (double)mallinfo2().uordblks / 1048576.0, "MiB");
+    bench_result("deadline_rss_peak_mib", (double)status_kb("VmHWM") / 1024.0, "MiB");
+
+    lat_free(&d.late);
+    lat_free(&cmd);
+    rg_buf_free(&get);
+    rg_buf_free(&b);
+    rg_buf_free(&r.last);
+    for (int i = 0; i < ROUND; i++) rg_buf_free(&reqs[i]);
+    free(reqs);
+    close_engine(&d);
+    bench_rmrf(dir);
+    free(dir);
+}
