@@ -271,6 +271,41 @@ int rg_t_proc_call(const rg_t_proc *p, rg_client *c, const rg_buf *req, rg_t_rep
     return out->root ? 0 : -1;
 }
 
+const char *rg_t_local_send(rg_t_local *l, const rg_buf *req, rg_t_reply *out)
+{
+    rg_t_reply_free(out);
+    if (rg_t_local_call(l, req, out) < 0) return "no-reply";
+    return rg_t_err(out);
+}
+
+static void token_of(const rg_t_reply *r, char *tok)
+{
+    snprintf(tok, 128, "%s", rg_t_str(r, "token"));
+}
+
+void rg_t_local_actor(rg_t_local *l, const char *id, const char *role, const char *org, char *tok)
+{
+    rg_buf b = RG_BUF_INIT;
+    rg_t_reply r = {0};
+    rg_t_actor_req(&b, l->admin, id, id, role, org);
+    rg_t_local_send(l, &b, &r);
+    token_of(&r, tok);
+    rg_t_reply_free(&r);
+    rg_buf_free(&b);
+}
+
+void rg_t_proc_actor(const rg_t_proc *p, rg_client *c, const char *id, const char *role, const char *org,
+                     char *tok)
+{
+    rg_buf b = RG_BUF_INIT;
+    rg_t_reply r = {0};
+    rg_t_actor_req(&b, p->admin, id, id, role, org);
+    rg_t_proc_send(p, c, &b, &r);
+    token_of(&r, tok);
+    rg_t_reply_free(&r);
+    rg_buf_free(&b);
+}
+
 const char *rg_t_proc_send(const rg_t_proc *p, rg_client *c, const rg_buf *req, rg_t_reply *out)
 {
     rg_t_reply_free(out);

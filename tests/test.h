@@ -66,6 +66,10 @@ void rg_t_local_submit(rg_t_local *l, const rg_buf *req, rg_t_reply *out, int *d
 void rg_t_local_run_until(rg_t_local *l, int *done, int count);
 /* Run the loop until nothing is waiting to be written (audit records too). */
 void rg_t_local_settle(rg_t_local *l);
+/* Free *out, call, and return the error code ("" on success, "no-reply"). */
+const char *rg_t_local_send(rg_t_local *l, const rg_buf *req, rg_t_reply *out);
+/* actor.create by the admin; the new actor's token into tok (128 bytes; "" on failure). */
+void rg_t_local_actor(rg_t_local *l, const char *id, const char *role, const char *org, char *tok);
 
 /* ---- a real regied process ---- */
 typedef struct rg_t_proc {
@@ -84,6 +88,8 @@ int rg_t_proc_stop(rg_t_proc *p, int sig);
 int rg_t_proc_call(const rg_t_proc *p, rg_client *c, const rg_buf *req, rg_t_reply *out);
 /* Free *out, call, and return the error code ("" on success, "no-reply"). */
 const char *rg_t_proc_send(const rg_t_proc *p, rg_client *c, const rg_buf *req, rg_t_reply *out);
+void rg_t_proc_actor(const rg_t_proc *p, rg_client *c, const char *id, const char *role, const char *org,
+                     char *tok);
 
 /* Reset b and start a changing request with a fresh `req` id; ndata as for
  * rg_req_envelope.  Returns b. */

@@ -57,10 +57,7 @@ static rg_buf *req(const char *token, const char *op, const char *case_id, int n
 
 static void actor(const char *id, const char *role, const char *org, char *tok)
 {
-    rg_buf_reset(&B);
-    rg_t_actor_req(&B, P.admin, id, id, role, org);
-    send_req();
-    snprintf(tok, 128, "%s", rg_t_str(&R, "token"));
+    rg_t_proc_actor(&P, C, id, role, org, tok);
 }
 
 static void report(char *out)

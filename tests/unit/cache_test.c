@@ -19,19 +19,11 @@ static rg_t_reply R;
 static char pol[128], pr[128];
 static char ids[N][32];
 
-static const char *call(void)
-{
-    rg_t_reply_free(&R);
-    rg_t_local_call(&L, &B, &R);
-    return rg_t_err(&R);
-}
+static const char *call(void) { return rg_t_local_send(&L, &B, &R); }
 
 static void actor(const char *id, const char *role, const char *org, char *tok)
 {
-    rg_buf_reset(&B);
-    rg_t_actor_req(&B, L.admin, id, id, role, org);
-    call();
-    snprintf(tok, 128, "%s", rg_t_str(&R, "token"));
+    rg_t_local_actor(&L, id, role, org, tok);
 }
 
 static bool state_is(const char *case_id, const char *state, uint64_t version)

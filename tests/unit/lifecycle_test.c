@@ -12,26 +12,16 @@
 static rg_t_local L;
 static rg_buf B;
 static rg_t_reply R;
-static int seqno;
 static char pol[128], ggz[128], gem[128], prA[128], prB[128], mgr[128];
 
 /* Start a request; write ndata data pairs into B afterwards, then send(). */
 static rg_buf *req(const char *token, const char *op, const char *case_id, int ndata)
 {
-    char id[32];
-    snprintf(id, sizeof id, "q%d", ++seqno);
-    rg_buf_reset(&B);
-    rg_req_envelope(&B, op, token, id, case_id, -1, ndata);
-    return &B;
+    return rg_t_req(&B, token, op, case_id, ndata);
 }
 
 /* Send B; returns the error code ("" on success).  R holds the reply. */
-static const char *send_req(void)
-{
-    rg_t_reply_free(&R);
-    rg_t_local_call(&L, &B, &R);
-    return rg_t_err(&R);
-}
+static const char *send_req(void) { return rg_t_local_send(&L, &B, &R); }
 
 static const char *query(const char *token, const char *op, const char *case_id)
 {
@@ -68,10 +58,7 @@ static bool state_is(const char *token, const char *case_id, const char *state)
 
 static void actor(const char *id, const char *role, const char *org, char *tok)
 {
-    rg_buf_reset(&B);
-    rg_t_actor_req(&B, L.admin, id, id, role, org);
-    send_req();
-    snprintf(tok, 128, "%s", rg_t_str(&R, "token"));
+    rg_t_local_actor(&L, id, role, org, tok);
 }
 
 static void setup(void)
