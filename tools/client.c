@@ -3,6 +3,9 @@
 
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/req.h>
+#include <nng/supplemental/util/platform.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +13,7 @@
 
 struct rg_client {
     nng_socket sock;
+    int timeout_ms;
 };
 
 int rg_client_open(rg_client **out, const char *url, int timeout_ms, const char *ca_file)
@@ -21,6 +25,7 @@ int rg_client_open(rg_client **out, const char *url, int timeout_ms, const char 
         free(c);
         return -rv;
     }
+    c->timeout_ms = timeout_ms;
     nng_socket_set_ms(c->sock, NNG_OPT_RECVTIMEO, timeout_ms);
     nng_socket_set_ms(c->sock, NNG_OPT_SENDTIMEO, timeout_ms);
     /* A request is resent only if the reply does not come in this time: keep
@@ -52,21 +57,41 @@ void rg_client_close(rg_client *c)
     free(c);
 }
 
-int rg_client_call(rg_client *c, const void *req, size_t n, uint8_t **reply, size_t *rn)
+static void on_reply(void *arg) { atomic_store((atomic_bool *)arg, true); }
+
+int rg_client_call_until(rg_client *c, const void *req, size_t n, uint8_t **reply, size_t *rn,
+                         volatile sig_atomic_t *stop)
 {
     *reply = NULL;
     *rn = 0;
     int rv = nng_send(c->sock, (void *)req, n, 0);
     if (rv != 0) return -rv;
-    void *buf;
-    size_t len;
-    rv = nng_recv(c->sock, &buf, &len, NNG_FLAG_ALLOC);
-    if (rv != 0) return -rv;
-    *reply = rg_malloc(len);
-    memcpy(*reply, buf, len);
-    *rn = len;
-    nng_free(buf, len);
-    return 0;
+    atomic_bool done = false;
+    nng_aio *aio;
+    if ((rv = nng_aio_alloc(&aio, on_reply, &done)) != 0) return -rv;
+    nng_aio_set_timeout(aio, c->timeout_ms);
+    nng_recv_aio(c->sock, aio);
+    /* A signal cannot cancel a blocked receive, so a caller that may be
+     * stopped (a long-polling tail) looks at its flag while it waits. */
+    if (stop)
+        while (!atomic_load(&done) && !*stop) nng_msleep(20);
+    if (stop && *stop) nng_aio_cancel(aio);
+    nng_aio_wait(aio);
+    rv = nng_aio_result(aio);
+    if (rv == 0) {
+        nng_msg *m = nng_aio_get_msg(aio);
+        *rn = nng_msg_len(m);
+        *reply = rg_malloc(*rn ? *rn : 1);
+        memcpy(*reply, nng_msg_body(m), *rn);
+        nng_msg_free(m);
+    }
+    nng_aio_free(aio);
+    return -rv;
+}
+
+int rg_client_call(rg_client *c, const void *req, size_t n, uint8_t **reply, size_t *rn)
+{
+    return rg_client_call_until(c, req, n, reply, rn, NULL);
 }
 
 const char *rg_client_strerror(int rc) { return nng_strerror(-rc); }

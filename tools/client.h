@@ -7,6 +7,7 @@
 #ifndef RG_CLIENT_H
 #define RG_CLIENT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,10 @@ void rg_client_close(rg_client *c);
  * (as -NNG_E*) with rg_client_strerror giving its text. */
 int rg_client_call(rg_client *c, const void *req, size_t n, uint8_t **reply /* OUT */,
                    size_t *rn /* OUT */);
+/* The same, giving up (-NNG_ECANCELED) as soon as *stop becomes non-zero,
+ * e.g. set by a signal handler while a long poll waits. */
+int rg_client_call_until(rg_client *c, const void *req, size_t n, uint8_t **reply /* OUT */,
+                         size_t *rn /* OUT */, volatile sig_atomic_t *stop);
 const char *rg_client_strerror(int rc);
 
 /* Write the request envelope {op, token, [req], [case], [expect], [data]}.

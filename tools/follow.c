@@ -56,14 +56,18 @@ static int save_cursor(const char *path, uint64_t next)
     return ok && rename(tmp, path) == 0 ? 0 : -1;
 }
 
-static uint64_t load_cursor(const char *path)
+/* The saved position, if the cursor file exists; -1 when it does not (a new
+ * cursor starts at --after), -2 when it cannot be read as a position. */
+static int load_cursor(const char *path, uint64_t *next)
 {
     FILE *f = fopen(path, "r");
-    unsigned long long v = 0;
-    if (!f) return 0;
-    if (fscanf(f, "%llu", &v) != 1) v = 0;
+    if (!f) return -1;
+    unsigned long long v;
+    int ok = fscanf(f, "%llu", &v) == 1;
     fclose(f);
-    return v;
+    if (!ok) return -2;
+    *next = v;
+    return 0;
 }
 
 static void print_event(const rg_cli *cli, const rg_val *ev)
@@ -104,14 +108,18 @@ int rg_cli_tail(const rg_cli *cli, const char **rest, int nrest)
     }
     if (cli->help) {
         printf("regie tail [--cursor FILE] [--after SEQ] [--wait MS] [--limit N] [--exit-when-idle] [--json]\n"
-               "  follows the events you may see; --cursor keeps the position across restarts\n");
+               "  follows the events you may see; --cursor keeps the position across restarts\n"
+               "  (--after says where to start when the cursor file does not exist yet)\n");
         return 0;
     }
     if (!cli->token || !*cli->token) {
         fprintf(stderr, "regie: no token: give --token or set REGIE_TOKEN\n");
         return 2;
     }
-    if (cursor) after = load_cursor(cursor);
+    if (cursor && load_cursor(cursor, &after) == -2) {
+        fprintf(stderr, "regie: the cursor file %s holds no position\n", cursor);
+        return 2;
+    }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     rg_client *c;
@@ -129,8 +137,9 @@ int rg_cli_tail(const rg_cli *cli, const char **rest, int nrest)
         rg_w_kuint(&b, "wait_ms", wait);
         uint8_t *reply;
         size_t n;
-        int rc = rg_client_call(c, b.data, b.len, &reply, &n);
+        int rc = rg_client_call_until(c, b.data, b.len, &reply, &n, &stopping);
         rg_buf_free(&b);
+        if (stopping) break;
         if (rc < 0) {
             if (!said_down) fprintf(stderr, "regie: %s does not answer; retrying\n", cli->url);
             said_down = true;

@@ -28,6 +28,24 @@ typedef struct flag {
     const char *value;
 } flag;
 
+/* How a command is typed: case.get is `regie case get`. */
+static const char *command_words(const rg_opdef *op, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s", op->name);
+    for (char *p = buf; *p; p++)
+        if (*p == '.') *p = ' ';
+    return buf;
+}
+
+/* How a field is given as a flag: release_date is --release-date. */
+static const char *flag_spelling(const rg_field *f, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "--%s", f->name);
+    for (char *p = buf + 2; *p; p++)
+        if (*p == '_') *p = '-';
+    return buf;
+}
+
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -45,10 +63,7 @@ static void usage(FILE *out)
             "commands:\n");
     for (const rg_opdef *op = rg_ops; op->name; op++) {
         char words[64];
-        snprintf(words, sizeof words, "%s", op->name);
-        for (char *p = words; *p; p++)
-            if (*p == '.') *p = ' ';
-        fprintf(out, "  %-22s (", words);
+        fprintf(out, "  %-22s (", command_words(op, words, sizeof words));
         int first = 1;
         for (int r = 0; r < RG_NROLES; r++)
             if (op->roles & (1u << r)) {
@@ -71,8 +86,8 @@ static const char *type_name(rg_ftype t)
 
 static void op_help(const rg_opdef *op)
 {
-    printf("regie %s", op->name);
-    for (const char *p = op->name; *p; p++) (void)p;
+    char words[64];
+    printf("regie %s", command_words(op, words, sizeof words));
     printf("%s%s\n\n", op->flags & RG_OP_CASE ? " --case ID" : "",
            op->flags & RG_OP_MUTATES ? " [--req ID] [--expect N]" : "");
     if (!op->fields) {
@@ -81,10 +96,7 @@ static void op_help(const rg_opdef *op)
     }
     for (const rg_field *f = op->fields; f->name; f++) {
         char flagname[64];
-        snprintf(flagname, sizeof flagname, "--%s", f->name);
-        for (char *p = flagname + 2; *p; p++)
-            if (*p == '_') *p = '-';
-        printf("  %-22s %s%s\n", flagname, type_name(f->type), f->required ? "  (required)" : "");
+        printf("  %-22s %s%s\n", flag_spelling(f, flagname, sizeof flagname), type_name(f->type), f->required ? "  (required)" : "");
         if (f->type == RG_F_MAP_ARRAY)
             for (const rg_field *s = f->sub; s && s->name; s++)
                 printf("  %-22s   %s=%s%s\n", "", s->name, type_name(s->type),
@@ -253,10 +265,18 @@ int main(int argc, char **argv)
         usage(cli.help ? stdout : stderr);
         return cli.help ? 0 : 2;
     }
+    bool one_word = !strcmp(words[0], "tail") || !strcmp(words[0], "alerts");
+    const rg_opdef *op = NULL;
+    if (!one_word) {
+        op = rg_op_find(words[0], (uint32_t)strlen(words[0]));
+        one_word = op != NULL;
+    }
+    if (one_word && nwords == 2) {
+        fprintf(stderr, "regie: unexpected argument '%s' after '%s'\n", words[1], words[0]);
+        return 2;
+    }
     if (strcmp(words[0], "tail") == 0) return rg_cli_tail(&cli, rest, nrest);
     if (strcmp(words[0], "alerts") == 0) return rg_cli_alerts(&cli, rest, nrest);
-
-    const rg_opdef *op = rg_op_find(words[0], (uint32_t)strlen(words[0]));
     if (!op && nwords == 2) {
         char name[128];
         snprintf(name, sizeof name, "%s.%s", words[0], words[1]);
@@ -273,6 +293,8 @@ int main(int argc, char **argv)
         return 0;
     }
 
+    char cmd[64];
+    command_words(op, cmd, sizeof cmd);
     flag flags[MAX_FLAGS];
     int nflags = 0;
     for (int i = 0; i < nrest; i++) {
@@ -285,8 +307,8 @@ int main(int argc, char **argv)
         size_t n = eq ? (size_t)(eq - name) : strlen(name);
         const rg_field *f = find_field(op->fields, name, n);
         if (!f) {
-            fprintf(stderr, "regie: %s has no flag --%.*s (regie %s --help)\n", op->name, (int)n,
-                    name, op->name);
+            fprintf(stderr, "regie: %s has no flag --%.*s (regie %s --help)\n", cmd, (int)n, name,
+                    cmd);
             return 2;
         }
         const char *value = eq ? eq + 1 : NULL;
@@ -315,10 +337,8 @@ int main(int argc, char **argv)
         for (int i = 0; i < nflags; i++) given |= flags[i].field == f;
         if (f->required && !given) {
             char flagname[64];
-            snprintf(flagname, sizeof flagname, "%s", f->name);
-            for (char *p = flagname; *p; p++)
-                if (*p == '_') *p = '-';
-            fprintf(stderr, "regie: %s needs --%s (regie %s --help)\n", op->name, flagname, op->name);
+            fprintf(stderr, "regie: %s needs %s (regie %s --help)\n", cmd,
+                    flag_spelling(f, flagname, sizeof flagname), cmd);
             return 2;
         }
     }
