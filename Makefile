@@ -131,4 +131,4 @@ clean:
 	rm -rf build bin
 
 # make bench-peers: regie against PostgreSQL and Redis, like for like.
--include tools/bench/peers.mk
+include tools/bench/peers/peers.mk
