@@ -19,6 +19,7 @@ struct rg_log {
     rocksdb_writeoptions_t *wsync;
     rocksdb_writeoptions_t *wnosync;
     rocksdb_readoptions_t *ropts;
+    rocksdb_cache_t *block_cache;
     rocksdb_column_family_handle_t *cf[RG_CF_COUNT];
     atomic_uint_fast64_t fail_at;   /* fault injection, see log.h */
 };
@@ -59,6 +60,19 @@ int rg_log_open(rg_log **out, const char *dir)
     /* Bound the WAL that a restart after a crash must replay: past this,
      * RocksDB flushes the oldest memtables. */
     rocksdb_options_set_max_total_wal_size(log->opts, 128u << 20);
+    /* Most point reads miss: every change looks up its idempotency key,
+     * which is almost always new.  Bloom filters, on disk and in the
+     * memtables, answer such a miss without reading a block; without them
+     * each lookup read and decompressed a data block of every table file
+     * (a fifth of the engine's CPU under load). */
+    rocksdb_block_based_table_options_t *table = rocksdb_block_based_options_create();
+    rocksdb_block_based_options_set_filter_policy(table, rocksdb_filterpolicy_create_bloom_full(10));
+    log->block_cache = rocksdb_cache_create_lru(64u << 20);
+    rocksdb_block_based_options_set_block_cache(table, log->block_cache);
+    rocksdb_options_set_block_based_table_factory(log->opts, table);
+    rocksdb_block_based_options_destroy(table);
+    rocksdb_options_set_memtable_prefix_bloom_size_ratio(log->opts, 0.02);
+    rocksdb_options_set_memtable_whole_key_filtering(log->opts, 1);
     const rocksdb_options_t *cfopts[RG_CF_COUNT];
     for (int i = 0; i < RG_CF_COUNT; i++) cfopts[i] = log->opts;
     char *err = NULL;
@@ -66,6 +80,7 @@ int rg_log_open(rg_log **out, const char *dir)
                                            log->cf, &err);
     if (check(err, "open") < 0) {
         rocksdb_options_destroy(log->opts);
+        rocksdb_cache_destroy(log->block_cache);
         free(log);
         return RG_ESTORAGE;
     }
@@ -96,6 +111,7 @@ void rg_log_close(rg_log *log)
     rocksdb_writeoptions_destroy(log->wnosync);
     rocksdb_readoptions_destroy(log->ropts);
     rocksdb_options_destroy(log->opts);
+    rocksdb_cache_destroy(log->block_cache);
     free(log);
 }
 
