@@ -135,6 +135,8 @@ static void write_done(uv_work_t *req, int status)
     if (status == 0 && t->status == 0) {
         e->stat_commits++;
         e->stat_committed_cmds += t->nwrites;
+        e->stat_written_keys += rg_batch_count(t->batch);
+        e->stat_written_bytes += rg_batch_bytes(t->batch);
         release(t);
         rg_store_trim(e, t->head_seq);
         rg_commit_free(t);

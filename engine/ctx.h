@@ -80,8 +80,8 @@ uint64_t rg_engine_stagnations(rg_engine *e);          /* open stagnations, all 
 /* Deadline firing lateness: the bucket bound (ms) of a percentile. */
 uint64_t rg_lateness_pct(rg_engine *e, double pct, uint64_t *count /* OUT */);
 uint64_t rg_engine_committed_commands(rg_engine *e);   /* commands they carried */
-/* Render a stored event for a reader, upcasting an older type version
- * through schemas/upcasters.c first. */
+uint64_t rg_engine_written_keys(rg_engine *e);         /* keys they wrote */
+uint64_t rg_engine_written_bytes(rg_engine *e);        /* bytes of those keys and values */
 /* An event as its reader may see it (reader NULL: whole): upcast to the
  * current version, data.subject only with with_subject, and a sensitive
  * answer withheld from partners other than its source. */

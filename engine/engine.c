@@ -112,6 +112,8 @@ uint64_t rg_engine_commits(rg_engine *e) { return e->stat_commits; }
 uint64_t rg_engine_stagnations(rg_engine *e) { return e->stagnations; }
 uint64_t rg_engine_committed_commands(rg_engine *e) { return e->stat_committed_cmds; }
 uint64_t rg_engine_head(rg_engine *e) { return e->head_seq; }
+uint64_t rg_engine_written_keys(rg_engine *e) { return e->stat_written_keys; }
+uint64_t rg_engine_written_bytes(rg_engine *e) { return e->stat_written_bytes; }
 
 void rg_engine_want_commit(rg_engine *e)
 {

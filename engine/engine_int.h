@@ -126,6 +126,8 @@ struct rg_engine {
 
     uint64_t stat_commits;
     uint64_t stat_committed_cmds;
+    uint64_t stat_written_keys;     /* keys and bytes of the committed batches */
+    uint64_t stat_written_bytes;
 };
 
 /* commit.c */

@@ -2,7 +2,7 @@
 # install-deps.sh - install the Debian packages regie needs, only those missing.
 # Non-interactive; runs `apt-get update` once before installing anything.
 set -u
-PKGS="pkg-config libuv1-dev libnng-dev libmsgpack-dev librocksdb-dev libsodium-dev clang-14 libclang-rt-14-dev"
+PKGS="pkg-config libuv1-dev libnng-dev libmsgpack-dev librocksdb-dev libsodium-dev libjemalloc-dev clang-14 libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -39,8 +39,14 @@ char *bench_mkdir(const bench_opts *o, const char *name);   /* fresh dir; free()
 void bench_rmrf(const char *dir);
 
 /* The parts (bench_store.c, bench_net.c). */
+/* What the engine wrote, measured while bench_engine ran. */
+typedef struct bench_shape {
+    double cmds_per_commit, keys_per_cmd, bytes_per_cmd;
+} bench_shape;
 double bench_rocksdb(const bench_opts *o, int batch);                 /* events/s */
-double bench_engine(const bench_opts *o, int batch);                  /* commands/s */
+/* The same, each command writing keys keys of bytes bytes in all. */
+double bench_rocksdb_shaped(const bench_opts *o, int batch, double keys, double bytes);
+double bench_engine(const bench_opts *o, int batch, bench_shape *shape /* OUT */);   /* cmd/s */
 void bench_replay(const bench_opts *o);
 void bench_e2e(const bench_opts *o, int *formed_batch /* OUT */);
 void bench_feed(const bench_opts *o);
