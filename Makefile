@@ -90,10 +90,10 @@ $(BIN)/regie-sim: $(B)/tools/sim.o $(B)/tools/render.o $(CLIENT_OBJ) $(B)/librg.
 	@echo "  LD $@"
 	@$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-$(B)/tests/%: tests/%.c $(TEST_HELP_OBJ) $(CLIENT_OBJ) $(B)/librg.a
+$(B)/tests/%: tests/%.c $(TEST_HELP_OBJ) $(CLIENT_OBJ) $(B)/librg.a $(wildcard tests/*.h tests/*/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"
-	@$(CC) $(CFLAGS_ALL) -o $@ $^ $(MODE_LDFLAGS) $(PKG_LIBS)
+	@$(CC) $(CFLAGS_ALL) -o $@ $(filter-out %.h,$^) $(MODE_LDFLAGS) $(PKG_LIBS)
 
 # The suite of one MODE: builds everything, runs every test binary.
 test-suite: all $(TEST_BINS)

@@ -8,35 +8,9 @@
 #include <string.h>
 
 #include "../test.h"
+#include "steps.h"
 
-static rg_t_local L;
-static rg_buf B;
-static rg_t_reply R;
 static char pol[128], ggz[128], gem[128], prA[128], prB[128], mgr[128];
-
-/* Start a request; write ndata data pairs into B afterwards, then send(). */
-static rg_buf *req(const char *token, const char *op, const char *case_id, int ndata)
-{
-    return rg_t_req(&B, token, op, case_id, ndata);
-}
-
-/* Send B; returns the error code ("" on success).  R holds the reply. */
-static const char *send_req(void) { return rg_t_local_send(&L, &B, &R); }
-
-static const char *query(const char *token, const char *op, const char *case_id)
-{
-    rg_buf_reset(&B);
-    rg_req_envelope(&B, op, token, NULL, case_id, -1, -1);
-    return send_req();
-}
-
-#define OK() do { const char *e_ = send_req(); if (e_[0]) { \
-    printf("  %s:%d: %s: %s\n", __FILE__, __LINE__, e_, rg_t_str(&R, "message")); \
-    rg_t_failed = 1; return; } } while (0)
-#define FAILS(code, part) do { const char *e_ = send_req(); \
-    if (strcmp(e_, code) != 0 || !strstr(rg_t_str(&R, "message"), part)) { \
-        printf("  %s:%d: expected %s ~ '%s', got '%s': %s\n", __FILE__, __LINE__, code, part, e_, \
-               rg_t_str(&R, "message")); rg_t_failed = 1; } } while (0)
 
 static const rg_val *case_field(const char *token, const char *case_id, const char *field)
 {

@@ -52,8 +52,13 @@ void bench_e2e(const bench_opts *o, int *formed_batch /* OUT */);
 void bench_feed(const bench_opts *o);
 void bench_deadlines(const bench_opts *o);
 
-/* Shared by the in-process parts (store.c). */
+/* The workload every part sends: a realistic report's data (5 pairs, about
+ * 260 bytes of msgpack), and whether a reply says ok. */
 struct rg_buf;
+void bench_report_data(struct rg_buf *b);
+bool bench_reply_ok(const uint8_t *p, size_t n);
+
+/* Shared by the in-process parts (store.c). */
 struct rg_engine;
 void bench_report_req(struct rg_buf *b, const char *token, uint64_t n);   /* a realistic case.report */
 void bench_make_partner(uv_loop_t *loop, struct rg_engine *e, const char *dir, char *tok, size_t cap);

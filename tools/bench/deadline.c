@@ -72,14 +72,7 @@ typedef struct reply {
 static void on_reply(void *ud, const uint8_t *p, size_t n)
 {
     reply *r = ud;
-    rg_doc *d;
-    const char *why;
-    bool ok = false;
-    if (rg_doc_parse(&d, p, n, &why) == 0) {
-        rg_val_bool(rg_map_get(rg_doc_root(d), "ok"), &ok);
-        rg_doc_free(d);
-    }
-    r->failed += !ok;
+    r->failed += !bench_reply_ok(p, n);
     r->done++;
     rg_buf_reset(&r->last);
     rg_buf_append(&r->last, p, n);

@@ -73,14 +73,7 @@ typedef struct round {
 static void on_reply(void *ud, const uint8_t *p, size_t n)
 {
     round *r = ud;
-    rg_doc *d;
-    const char *why;
-    bool ok = false;
-    if (rg_doc_parse(&d, p, n, &why) == 0) {
-        rg_val_bool(rg_map_get(rg_doc_root(d), "ok"), &ok);
-        rg_doc_free(d);
-    }
-    r->failed += !ok;
+    r->failed += !bench_reply_ok(p, n);
     r->done++;
 }
 
@@ -90,16 +83,7 @@ void bench_report_req(rg_buf *b, const char *token, uint64_t n)
     char req[32];
     snprintf(req, sizeof req, "b%llu", (unsigned long long)n);
     rg_req_envelope(b, "case.report", token, req, NULL, -1, 5);
-    rg_w_kstr(b, "target_group", "verward-gedrag");
-    rg_w_kstr(b, "summary", "Repeated incidents at the address; neighbours report threats; "
-                            "earlier contact with the outpatient team ended in 2024.");
-    rg_w_kstr(b, "urgency", "high");
-    rg_w_kbool(b, "informed", true);
-    rg_w_cstr(b, "subject");
-    rg_w_map(b, 3);
-    rg_w_kstr(b, "name", "Jan Jansen");
-    rg_w_kstr(b, "birth_date", "1988-04-02");
-    rg_w_kstr(b, "address", "Stationsstraat 1, Tilburg");
+    bench_report_data(b);
 }
 
 char *bench_read_line(const char *path)

@@ -1,4 +1,4 @@
-/* util.c - timing, samples and output for the benchmarks. */
+/* util.c - timing, samples, output and the shared workload of the benchmarks. */
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "../../engine/codec.h"
 #include "bench.h"
 
 double bench_now(void)
@@ -70,3 +71,29 @@ static int rm_one(const char *p, const struct stat *s, int f, struct FTW *w)
 }
 
 void bench_rmrf(const char *dir) { nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS); }
+
+void bench_report_data(rg_buf *b)
+{
+    rg_w_kstr(b, "target_group", "verward-gedrag");
+    rg_w_kstr(b, "summary", "Repeated incidents at the address; neighbours report threats; "
+                            "earlier contact with the outpatient team ended in 2024.");
+    rg_w_kstr(b, "urgency", "high");
+    rg_w_kbool(b, "informed", true);
+    rg_w_cstr(b, "subject");
+    rg_w_map(b, 3);
+    rg_w_kstr(b, "name", "Jan Jansen");
+    rg_w_kstr(b, "birth_date", "1988-04-02");
+    rg_w_kstr(b, "address", "Stationsstraat 1, Tilburg");
+}
+
+bool bench_reply_ok(const uint8_t *p, size_t n)
+{
+    rg_doc *d;
+    const char *why;
+    bool ok = false;
+    if (rg_doc_parse(&d, p, n, &why) == 0) {
+        rg_val_bool(rg_map_get(rg_doc_root(d), "ok"), &ok);
+        rg_doc_free(d);
+    }
+    return ok;
+}

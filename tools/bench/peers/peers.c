@@ -315,26 +315,10 @@ static void wait_running(meter *m)
 
 /* ---- the event: a realistic report, about 300 bytes ---- */
 
-/* The report's data: the same as store.c's bench_report_req (the in-process
- * benchmark); it is what the event stores as its data. */
-static void report_data(rg_buf *b)
-{
-    rg_w_kstr(b, "target_group", "verward-gedrag");
-    rg_w_kstr(b, "summary", "Repeated incidents at the address; neighbours report threats; "
-                            "earlier contact with the outpatient team ended in 2024.");
-    rg_w_kstr(b, "urgency", "high");
-    rg_w_kbool(b, "informed", true);
-    rg_w_cstr(b, "subject");
-    rg_w_map(b, 3);
-    rg_w_kstr(b, "name", "Jan Jansen");
-    rg_w_kstr(b, "birth_date", "1988-04-02");
-    rg_w_kstr(b, "address", "Stationsstraat 1, Tilburg");
-}
-
 static void report_req(rg_buf *b, const char *token, const char *req)
 {
     rg_req_envelope(b, "case.report", token, req, NULL, -1, 5);
-    report_data(b);
+    bench_report_data(b);
 }
 
 /* The body PostgreSQL and Redis store: the same data, as msgpack. */
@@ -345,7 +329,7 @@ static void make_body(const char *token)
 {
     rg_buf b = RG_BUF_INIT;
     rg_w_map(&b, 5);
-    report_data(&b);
+    bench_report_data(&b);
     if (b.len > sizeof body) fatal("report of %zu bytes", b.len);
     memcpy(body, b.data, b.len);
     body_len = b.len;
