@@ -58,6 +58,14 @@ struct rg_buf;
 void bench_report_data(struct rg_buf *b);
 bool bench_reply_ok(const uint8_t *p, size_t n);
 
+/* Blocking calls to a running regied (rpc.c): one request, its reply parsed
+ * (0; *bytes to free() in any case); group commits and the commands they
+ * carried so far, from `stats` as admin. */
+struct rg_client;
+struct rg_doc;
+int bench_call(struct rg_client *c, const struct rg_buf *b, struct rg_doc **d, uint8_t **bytes);
+void bench_group_commit(struct rg_client *c, const char *admin, double *commits, double *cmds);
+
 /* Shared by the in-process parts (store.c). */
 struct rg_engine;
 void bench_report_req(struct rg_buf *b, const char *token, uint64_t n);   /* a realistic case.report */

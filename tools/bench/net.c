@@ -76,14 +76,6 @@ static void stop_engine(engine_proc *p)
     bench_rmrf(p->dir);
 }
 
-static int call(rg_client *c, const rg_buf *b, rg_doc **d, uint8_t **bytes)
-{
-    size_t n;
-    const char *why;
-    if (rg_client_call(c, b->data, b->len, bytes, &n) < 0) return -1;
-    return rg_doc_parse(d, *bytes, n, &why);
-}
-
 static void make_actor(rg_client *c, const char *admin, const char *id, const char *role,
                        const char *org, char *tok)
 {
@@ -95,7 +87,7 @@ static void make_actor(rg_client *c, const char *admin, const char *id, const ch
     rg_doc *d;
     uint8_t *bytes;
     tok[0] = 0;
-    if (call(c, &b, &d, &bytes) == 0) {
+    if (bench_call(c, &b, &d, &bytes) == 0) {
         rg_val_strcpy(rg_map_get(rg_doc_root(d), "token"), tok, 128);
         rg_doc_free(d);
     }
@@ -356,27 +348,6 @@ static void echo_stop(nng_socket s, echo_ctx *ctxs)
     }
 }
 
-/* Commands per group commit so far, from the engine's stats. */
-static void group_commit(rg_client *c, const char *token, double *commits, double *cmds)
-{
-    rg_buf b = RG_BUF_INIT;
-    rg_req_envelope(&b, "stats", token, NULL, NULL, -1, -1);
-    rg_doc *d;
-    uint8_t *bytes;
-    *commits = *cmds = 0;
-    if (call(c, &b, &d, &bytes) == 0) {
-        const rg_val *gc = rg_map_get(rg_doc_root(d), "group_commit");
-        uint64_t a = 0, n = 0;
-        rg_val_uint(rg_map_get(gc, "commits"), &a);
-        rg_val_uint(rg_map_get(gc, "commands"), &n);
-        *commits = (double)a;
-        *cmds = (double)n;
-        rg_doc_free(d);
-    }
-    free(bytes);
-    rg_buf_free(&b);
-}
-
 static void print_run(const char *name, const run_result *r)
 {
     char key[128];
@@ -407,9 +378,9 @@ void bench_e2e(const bench_opts *o, int *formed_batch)
     for (int i = 0; i < 3; i++) {
         char name[64];
         double c0, n0, c1, n1;
-        group_commit(c, p.admin, &c0, &n0);
+        bench_group_commit(c, p.admin, &c0, &n0);
         run_result r = run_gen(p.url, inflight[i], 0, o->seconds, false, partner, director);
-        group_commit(c, p.admin, &c1, &n1);
+        bench_group_commit(c, p.admin, &c1, &n1);
         if (inflight[i] == 64 && c1 > c0) *formed_batch = (int)((n1 - n0) / (c1 - c0) + 0.5);
         snprintf(name, sizeof name, "e2e_inflight_%d", inflight[i]);
         print_run(name, &r);
@@ -552,7 +523,7 @@ void bench_feed(const bench_opts *o)
         rg_w_kstr(&b, "name", "X");
         rg_doc *d;
         uint8_t *bytes;
-        if (call(c, &b, &d, &bytes) == 0) {
+        if (bench_call(c, &b, &d, &bytes) == 0) {
             double t = bench_now();
             uint64_t seq = 0;
             rg_val_uint(rg_map_get(rg_doc_root(d), "seq"), &seq);

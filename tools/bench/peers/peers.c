@@ -696,15 +696,6 @@ typedef struct regie_server {
     int workers;
 } regie_server;
 
-static int call(rg_client *c, const rg_buf *b, rg_doc **d, uint8_t **bytes)
-{
-    size_t n;
-    const char *why;
-    *bytes = NULL;
-    if (rg_client_call(c, b->data, b->len, bytes, &n) < 0) return -1;
-    return rg_doc_parse(d, *bytes, n, &why);
-}
-
 static void regie_start(const popts *o, regie_server *s)
 {
     char dir[1100], log[1100], pub[64], workers[16];
@@ -747,7 +738,7 @@ static void regie_start(const popts *o, regie_server *s)
     rg_doc *d;
     uint8_t *bytes;
     s->partner[0] = 0;
-    if (call(c, &b, &d, &bytes) == 0) {
+    if (bench_call(c, &b, &d, &bytes) == 0) {
         rg_val_strcpy(rg_map_get(rg_doc_root(d), "token"), s->partner, sizeof s->partner);
         rg_doc_free(d);
     }
@@ -768,21 +759,7 @@ static void regie_commits(const regie_server *s, double *commits, double *cmds)
     *commits = *cmds = 0;
     rg_client *c;
     if (rg_client_open(&c, s->url, 10000, NULL) < 0) return;
-    rg_buf b = RG_BUF_INIT;
-    rg_req_envelope(&b, "stats", s->admin, NULL, NULL, -1, -1);
-    rg_doc *d;
-    uint8_t *bytes;
-    if (call(c, &b, &d, &bytes) == 0) {
-        const rg_val *gc = rg_map_get(rg_doc_root(d), "group_commit");
-        uint64_t a = 0, n = 0;
-        rg_val_uint(rg_map_get(gc, "commits"), &a);
-        rg_val_uint(rg_map_get(gc, "commands"), &n);
-        *commits = (double)a;
-        *cmds = (double)n;
-        rg_doc_free(d);
-    }
-    free(bytes);
-    rg_buf_free(&b);
+    bench_group_commit(c, s->admin, commits, cmds);
     rg_client_close(c);
 }
 

@@ -9,7 +9,7 @@
 # them by their pids.  See tools/bench/peers/peers.c for the flags.
 
 PEERS_PKGS := libpq hiredis
-PEERS_OBJ := $(B)/tools/bench/peers/peers.o $(B)/tools/bench/util.o
+PEERS_OBJ := $(B)/tools/bench/peers/peers.o $(B)/tools/bench/util.o $(B)/tools/bench/rpc.o
 # The newest installed PostgreSQL (Debian: /usr/lib/postgresql/15/bin);
 # evaluated when the recipe runs, after the install.
 PG_BIN ?= $$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
