@@ -25,8 +25,7 @@ int rg_client_open(rg_client **out, const char *url, int timeout_ms, const char 
         free(c);
         return -rv;
     }
-    c->timeout_ms = timeout_ms;
-    nng_socket_set_ms(c->sock, NNG_OPT_RECVTIMEO, timeout_ms);
+    c->timeout_ms = timeout_ms;             /* the reply's aio waits this long */
     nng_socket_set_ms(c->sock, NNG_OPT_SENDTIMEO, timeout_ms);
     /* A request is resent only if the reply does not come in this time: keep
      * it beyond the timeout so a slow reply is never answered twice. */

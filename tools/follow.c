@@ -139,7 +139,10 @@ int rg_cli_tail(const rg_cli *cli, const char **rest, int nrest)
         size_t n;
         int rc = rg_client_call_until(c, b.data, b.len, &reply, &n, &stopping);
         rg_buf_free(&b);
-        if (stopping) break;
+        if (stopping) {
+            free(reply);            /* unprinted: the cursor still points before it */
+            break;
+        }
         if (rc < 0) {
             if (!said_down) fprintf(stderr, "regie: %s does not answer; retrying\n", cli->url);
             said_down = true;

@@ -265,18 +265,14 @@ int main(int argc, char **argv)
         usage(cli.help ? stdout : stderr);
         return cli.help ? 0 : 2;
     }
-    bool one_word = !strcmp(words[0], "tail") || !strcmp(words[0], "alerts");
-    const rg_opdef *op = NULL;
-    if (!one_word) {
-        op = rg_op_find(words[0], (uint32_t)strlen(words[0]));
-        one_word = op != NULL;
-    }
-    if (one_word && nwords == 2) {
+    bool tail = !strcmp(words[0], "tail"), alerts = !strcmp(words[0], "alerts");
+    const rg_opdef *op = tail || alerts ? NULL : rg_op_find(words[0], (uint32_t)strlen(words[0]));
+    if ((tail || alerts || op) && nwords == 2) {        /* a one-word command */
         fprintf(stderr, "regie: unexpected argument '%s' after '%s'\n", words[1], words[0]);
         return 2;
     }
-    if (strcmp(words[0], "tail") == 0) return rg_cli_tail(&cli, rest, nrest);
-    if (strcmp(words[0], "alerts") == 0) return rg_cli_alerts(&cli, rest, nrest);
+    if (tail) return rg_cli_tail(&cli, rest, nrest);
+    if (alerts) return rg_cli_alerts(&cli, rest, nrest);
     if (!op && nwords == 2) {
         char name[128];
         snprintf(name, sizeof name, "%s.%s", words[0], words[1]);

@@ -232,6 +232,17 @@ typedef struct result {
     uint64_t events, failed;
 } result;
 
+/* The latencies every connection gathered become the run's percentiles
+ * (and are freed); the meter's counts become its event and failure counts. */
+static void take_latencies(result *r, lat *all, meter *m)
+{
+    r->p50 = lat_pct(all, 50);
+    r->p99 = lat_pct(all, 99);
+    lat_free(all);
+    r->events = atomic_load(&m->done);
+    r->failed = atomic_load(&m->failed);
+}
+
 /* CPU seconds (user + system) of one process, all its threads. */
 static double proc_cpu(pid_t pid, pid_t *ppid /* OUT, may be NULL */)
 {
@@ -512,11 +523,7 @@ static result pg_bench(const popts *o, const pg_server *s, int batch)
         PQfinish(w[i].c);
     }
     free(w);
-    r.p50 = lat_pct(&all, 50);
-    r.p99 = lat_pct(&all, 99);
-    lat_free(&all);
-    r.events = atomic_load(&m.done);
-    r.failed = atomic_load(&m.failed);
+    take_latencies(&r, &all, &m);
     return r;
 }
 
@@ -678,11 +685,7 @@ static result redis_bench(const popts *o, const redis_server *s, int batch)
         redisFree(w[i].c);
     }
     free(w);
-    r.p50 = lat_pct(&all, 50);
-    r.p99 = lat_pct(&all, 99);
-    lat_free(&all);
-    r.events = atomic_load(&m.done);
-    r.failed = atomic_load(&m.failed);
+    take_latencies(&r, &all, &m);
     return r;
 }
 
@@ -907,11 +910,7 @@ static result regie_bench(const popts *o, const regie_server *s, int depth, int 
     }
     free(as);
     free(cs);
-    r.p50 = lat_pct(&all, 50);
-    r.p99 = lat_pct(&all, 99);
-    lat_free(&all);
-    r.events = atomic_load(&g.m.done);
-    r.failed = atomic_load(&g.m.failed);
+    take_latencies(&r, &all, &g.m);
     return r;
 }
 
