@@ -1,9 +1,15 @@
-/* net.c - nng listeners with optional TLS; nng errors end here. */
+/* net.c - nng listeners with optional TLS, and a close that cannot hang; see net.h. */
 #include "net.h"
 
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "buf.h"
 #include "errors.h"
 
 int rg_net_listen(nng_socket s, const char *url, const char *tls_cert_key)
@@ -24,4 +30,79 @@ int rg_net_listen(nng_socket s, const char *url, const char *tls_cert_key)
         return RG_ESTORAGE;
     }
     return 0;
+}
+
+/* What the closing thread and the caller share; the last one out frees it. */
+typedef struct closing {
+    nng_socket sock;
+    pthread_mutex_t lock;
+    pthread_cond_t done_cv;
+    bool done;
+    int refs;
+} closing;
+
+static void closing_rele(closing *c)
+{
+    pthread_mutex_lock(&c->lock);
+    bool last = --c->refs == 0;
+    pthread_mutex_unlock(&c->lock);
+    if (!last) return;
+    pthread_cond_destroy(&c->done_cv);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+static void *close_thread(void *arg)
+{
+    closing *c = arg;
+    nng_close(c->sock);
+    pthread_mutex_lock(&c->lock);
+    c->done = true;
+    pthread_cond_signal(&c->done_cv);
+    pthread_mutex_unlock(&c->lock);
+    closing_rele(c);
+    return NULL;
+}
+
+int rg_net_close(nng_socket s, int limit_ms)
+{
+    closing *c = rg_calloc(1, sizeof *c);
+    c->sock = s;
+    c->refs = 2;
+    pthread_mutex_init(&c->lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&c->done_cv, &ca);
+    pthread_condattr_destroy(&ca);
+
+    pthread_attr_t ta;
+    pthread_attr_init(&ta);
+    pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
+    pthread_t t;
+    int rv = pthread_create(&t, &ta, close_thread, c);
+    pthread_attr_destroy(&ta);
+    if (rv != 0) {                          /* no thread to spare: close here */
+        c->refs = 1;
+        closing_rele(c);
+        nng_close(s);
+        return 0;
+    }
+
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += limit_ms / 1000;
+    until.tv_nsec += (long)(limit_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&c->lock);
+    while (!c->done && pthread_cond_timedwait(&c->done_cv, &c->lock, &until) != ETIMEDOUT) {
+    }
+    bool done = c->done;
+    pthread_mutex_unlock(&c->lock);
+    closing_rele(c);
+    if (!done) fprintf(stderr, "regie: an nng socket did not close within %d ms; leaving it\n", limit_ms);
+    return done ? 0 : -1;
 }

@@ -28,7 +28,7 @@ int rg_publisher_open(rg_publisher **out, const char *url, const char *tls_cert_
         return RG_ESTORAGE;
     }
     if (rg_net_listen(p->sock, url, tls_cert_key) < 0) {
-        nng_close(p->sock);
+        rg_net_close(p->sock, RG_NET_CLOSE_MS);
         free(p);
         return RG_ESTORAGE;
     }
@@ -39,7 +39,7 @@ int rg_publisher_open(rg_publisher **out, const char *url, const char *tls_cert_
 void rg_publisher_close(rg_publisher *p)
 {
     if (!p) return;
-    nng_close(p->sock);
+    rg_net_close(p->sock, RG_NET_CLOSE_MS);
     rg_buf_free(&p->scratch);
     free(p);
 }

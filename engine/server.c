@@ -40,6 +40,7 @@ struct rg_server {
     atomic_bool stopping;
     uint64_t drain_started;
     int handles_open;
+    bool sock_stuck;          /* nng_close gave up (net.h): its aios may still call us */
     void (*done_cb)(void *);
     void *done_ud;
 };
@@ -142,7 +143,7 @@ int rg_server_open(rg_server **out, uv_loop_t *loop, rg_engine *e, const rg_serv
     }
     nng_socket_set_size(s->sock, NNG_OPT_RECVMAXSZ, RECV_MAX);
     if (rg_net_listen(s->sock, o->listen_url, o->tls_cert_key) < 0) {
-        nng_close(s->sock);
+        rg_net_close(s->sock, RG_NET_CLOSE_MS);
         free(s);
         return RG_ESTORAGE;
     }
@@ -171,11 +172,13 @@ static void handle_closed(uv_handle_t *h)
 {
     rg_server *s = h->data;
     if (--s->handles_open > 0) return;
-    uv_mutex_destroy(&s->lock);
     void (*done)(void *) = s->done_cb;
     void *ud = s->done_ud;
-    free(s->workers);
-    free(s);
+    if (!s->sock_stuck) {                   /* else the workers stay for nng's threads */
+        uv_mutex_destroy(&s->lock);
+        free(s->workers);
+        free(s);
+    }
     if (done) done(ud);
 }
 
@@ -194,8 +197,9 @@ static void drain_cb(uv_timer_t *t)
     bool late = uv_now(s->loop) - s->drain_started > DRAIN_LIMIT_MS;
     if ((rg_engine_busy(s->e) || replies_pending(s)) && !late) return;
     uv_timer_stop(t);
-    nng_close(s->sock);                     /* aborts the pending receives */
-    for (int i = 0; i < s->nworkers; i++) {
+    /* Closing aborts the pending receives. */
+    s->sock_stuck = rg_net_close(s->sock, RG_NET_CLOSE_MS) != 0;
+    for (int i = 0; i < s->nworkers && !s->sock_stuck; i++) {
         nng_aio_stop(s->workers[i].aio);
         nng_aio_free(s->workers[i].aio);
     }

@@ -20,6 +20,11 @@ static int any_failed;
 
 void rg_t_run(const char *name, void (*fn)(void))
 {
+    /* Line by line: a test killed by the suite's timeout still shows how
+     * far it got. */
+    static bool line_buffered;
+    if (!line_buffered) setvbuf(stdout, NULL, _IOLBF, 0);
+    line_buffered = true;
     rg_t_failed = 0;
     fn();
     printf("%s: %s\n", rg_t_failed ? "FAIL" : "PASS", name);
@@ -248,14 +253,27 @@ int rg_t_proc_start(rg_t_proc *p, const char *dir, const char *const *extra)
     return -1;
 }
 
+int rg_t_wait_exit(pid_t pid, int limit_s)
+{
+    for (long waited_ms = 0; waited_ms < limit_s * 1000L; waited_ms += 10) {
+        int status;
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        if (r < 0 && errno != EINTR) return -1;
+        struct timespec ts = {0, 10 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    printf("  process %d did not end within %d s; killed\n", (int)pid, limit_s);
+    kill(pid, SIGKILL);
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+    }
+    return -1;
+}
+
 int rg_t_proc_stop(rg_t_proc *p, int sig)
 {
-    int status = 0;
     kill(p->pid, sig);
-    while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    return 128 + WTERMSIG(status);
+    return rg_t_wait_exit(p->pid, 60);
 }
 
 int rg_t_proc_call(const rg_t_proc *p, rg_client *c, const rg_buf *req, rg_t_reply *out)

@@ -15,6 +15,7 @@
 #include "../engine/buf.h"
 #include "../engine/codec.h"
 #include "../engine/engine.h"
+#include "../engine/net.h"
 #include "../tools/client.h"
 
 extern int rg_t_failed;
@@ -85,6 +86,10 @@ typedef struct rg_t_proc {
 int rg_t_proc_start(rg_t_proc *p, const char *dir, const char *const *extra);
 /* Send sig, wait for exit; returns the exit status (or 128+signal). */
 int rg_t_proc_stop(rg_t_proc *p, int sig);
+/* Wait for a child to end, at most limit_s seconds: its exit status (or
+ * 128+signal); -1, after SIGKILL and a line saying so, if it did not end. A
+ * hang fails its test at once instead of stalling the suite. */
+int rg_t_wait_exit(pid_t pid, int limit_s);
 int rg_t_proc_call(const rg_t_proc *p, rg_client *c, const rg_buf *req, rg_t_reply *out);
 /* Free *out, call, and return the error code ("" on success, "no-reply"). */
 const char *rg_t_proc_send(const rg_t_proc *p, rg_client *c, const rg_buf *req, rg_t_reply *out);

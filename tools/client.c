@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../engine/codec.h"
+#include "../engine/net.h"
 
 struct rg_client {
     nng_socket sock;
@@ -41,7 +42,7 @@ int rg_client_open(rg_client **out, const char *url, int timeout_ms, const char 
     /* Non-blocking start: the engine may come up after us; nng redials. */
     if (rv == 0) rv = nng_dialer_start(d, NNG_FLAG_NONBLOCK);
     if (rv != 0) {
-        nng_close(c->sock);
+        rg_net_close(c->sock, RG_NET_CLOSE_MS);
         free(c);
         return -rv;
     }
@@ -52,7 +53,7 @@ int rg_client_open(rg_client **out, const char *url, int timeout_ms, const char 
 void rg_client_close(rg_client *c)
 {
     if (!c) return;
-    nng_close(c->sock);
+    rg_net_close(c->sock, RG_NET_CLOSE_MS);
     free(c);
 }
 

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "../engine/codec.h"
+#include "../engine/net.h"
 #include "cli.h"
 #include "client.h"
 #include "render.h"
@@ -253,6 +254,6 @@ int rg_cli_alerts(const rg_cli *cli, const char **rest, int nrest)
         }
         nng_free(buf, n);
     }
-    nng_close(s);
+    rg_net_close(s, RG_NET_CLOSE_MS);
     return 0;
 }

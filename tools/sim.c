@@ -32,6 +32,7 @@
 
 #include "../engine/calendar.h"
 #include "../engine/codec.h"
+#include "../engine/net.h"
 #include "client.h"
 #include "render.h"
 
@@ -678,7 +679,7 @@ int main(int argc, char **argv)
            (unsigned long long)tally.ops, (unsigned long long)tally.refused,
            (unsigned long long)tally.alerts, (unsigned long long)tally.stagnations,
            (unsigned long long)tally.escalations);
-    nng_close(sub);
+    rg_net_close(sub, RG_NET_CLOSE_MS);
     rg_client_close(cl);
     if (doc) rg_doc_free(doc);
     free(reply);

@@ -413,13 +413,7 @@ static pid_t spawn_regie(const char *const *env, const char *const *args, const 
     return pid;
 }
 
-static int wait_status(pid_t pid)
-{
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR) return -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
+static int wait_status(pid_t pid) { return rg_t_wait_exit(pid, 120); }
 
 /* Run `regie args...` with env ("K=V" list or NULL) to its end; OUT, ERR,
  * RC and J (OUT parsed as JSON, or NULL) hold what it did. */
@@ -1409,22 +1403,7 @@ static void test_tail_stops_promptly(void)
     CHECK(printed);
     sleep_ms(300);
     kill(t, SIGTERM);
-    int st = -1;
-    for (int i = 0; i < 600; i++) {
-        int raw;
-        pid_t r = waitpid(t, &raw, WNOHANG);
-        if (r == t) {
-            st = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-            break;
-        }
-        sleep_ms(100);
-    }
-    if (st < 0) {
-        printf("  regie tail was still running a minute after SIGTERM\n");
-        kill(t, SIGKILL);
-        wait_status(t);
-    }
-    CHECK(st == 0);
+    CHECK(rg_t_wait_exit(t, 60) == 0);      /* says so if tail still ran a minute later */
 }
 
 /* tail --cursor across an engine SIGKILL: the next run prints exactly what

@@ -393,7 +393,7 @@ static void test_bad_advance(void)
 
 static void test_stop(void)
 {
-    nng_close(sub);
+    rg_net_close(sub, RG_NET_CLOSE_MS);
     if (C) rg_client_close(C);
     CHECK(rg_t_proc_stop(&P, SIGTERM) == 0);
     rg_t_rmrf(dir);

@@ -204,7 +204,7 @@ static void test_long_poll_wakes(void)
         printf("  no org.ggz notification\n");
         rg_t_failed = 1;
     }
-    nng_close(sub);
+    rg_net_close(sub, RG_NET_CLOSE_MS);
     /* With nothing new, a long-poll ends empty at its deadline. */
     rg_buf_reset(&B);
     rg_req_envelope(&B, "feed.read", vt, NULL, NULL, -1, 2);
@@ -293,7 +293,7 @@ static void test_escalation_alerts_managers(void)
         printf("  no alert for the manager\n");
         rg_t_failed = 1;
     }
-    nng_close(sub);
+    rg_net_close(sub, RG_NET_CLOSE_MS);
 }
 
 static void test_stop(void)

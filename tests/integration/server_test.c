@@ -208,7 +208,7 @@ static void test_concurrent_clients_and_notifications(void)
         seen++;
     }
     CHECK(seen > 0);
-    nng_close(sub);
+    rg_net_close(sub, RG_NET_CLOSE_MS);
     rg_client_close(c);
 }
 

@@ -7,7 +7,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../test.h"
@@ -32,9 +31,7 @@ static int run_sim(const char *out)
               "--days", "150", "--seed", "7", "--quiet", (char *)NULL);
         _exit(127);
     }
-    int st;
-    if (waitpid(pid, &st, 0) < 0) return -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return rg_t_wait_exit(pid, 600);
 }
 
 static void test_region_runs(void)

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../../engine/codec.h"
+#include "../../engine/net.h"
 #include "../client.h"
 #include "bench.h"
 
@@ -294,7 +295,7 @@ static run_result run_gen(const char *url, int inflight, double rate, double sec
                     atomic_load(&g.failed)};
     lat_free(&all);
     free(g.ctxs);
-    nng_close(g.sock);
+    rg_net_close(g.sock, RG_NET_CLOSE_MS);
     return r;
 }
 
@@ -341,7 +342,7 @@ static nng_socket echo_start(const char *url, echo_ctx *ctxs)
 
 static void echo_stop(nng_socket s, echo_ctx *ctxs)
 {
-    nng_close(s);
+    rg_net_close(s, RG_NET_CLOSE_MS);
     for (int i = 0; i < ECHO_CTX; i++) {
         nng_aio_stop(ctxs[i].aio);
         nng_aio_free(ctxs[i].aio);
@@ -536,7 +537,7 @@ void bench_feed(const bench_opts *o)
     }
     nng_msleep(500);
     atomic_store(&stop, true);
-    nng_close(rs);
+    rg_net_close(rs, RG_NET_CLOSE_MS);
     while (atomic_load(&running) > 0) nng_msleep(5);
     lat all = {0};
     for (int i = 0; i < nreaders; i++) {

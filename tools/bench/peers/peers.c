@@ -61,6 +61,7 @@
 #include <unistd.h>
 
 #include "../../../engine/codec.h"
+#include "../../../engine/net.h"
 #include "../../client.h"
 #include "../bench.h"
 
@@ -905,7 +906,7 @@ static result regie_bench(const popts *o, const regie_server *s, int depth, int 
     for (int i = 0; i < o->conns; i++) {
         for (size_t j = 0; j < cs[i].l.n; j++) lat_add(&all, cs[i].l.v[j]);
         lat_free(&cs[i].l);
-        nng_close(cs[i].sock);
+        rg_net_close(cs[i].sock, RG_NET_CLOSE_MS);
         pthread_mutex_destroy(&cs[i].mu);
     }
     free(as);
