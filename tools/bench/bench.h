@@ -24,6 +24,7 @@ typedef struct bench_opts {
 } bench_opts;
 
 double bench_now(void);                      /* seconds, monotonic */
+void bench_sleep_until(double t);            /* until bench_now() reaches t */
 void bench_result(const char *name, double value, const char *unit);
 void bench_heading(const char *title);
 

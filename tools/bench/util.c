@@ -1,4 +1,5 @@
 /* util.c - timing, samples, output and the shared workload of the benchmarks. */
+#include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,13 @@ double bench_now(void)
 }
 
 void bench_heading(const char *title) { printf("\n%s\n", title); }
+
+void bench_sleep_until(double t)
+{
+    struct timespec ts = {(time_t)t, (long)((t - (double)(time_t)t) * 1e9)};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
+    }
+}
 
 void bench_result(const char *name, double value, const char *unit)
 {
