@@ -123,7 +123,10 @@ struct gen {
     double rate;              /* open loop: requests per second; 0 = closed loop */
     atomic_bool stop;
     atomic_uint_fast64_t done, failed;
-    atomic_int busy;          /* requests sent and not yet answered */
+    atomic_int busy;          /* contexts in use; the last thing a context
+                               * does when it stops or goes idle is take
+                               * itself off, so 0 after stop means no
+                               * callback will touch a context again */
     /* Open loop: the pacer thread sends each request at its due time on an
      * idle context; a request due while none is idle waits in the backlog
      * and keeps its due time, so waiting for a context counts as latency. */
@@ -183,7 +186,6 @@ static void send_next(actx *a)
     rg_buf_free(&b);
     if (a->g->rate == 0) a->t_start = bench_now();
     a->phase = 1;
-    atomic_fetch_add(&a->g->busy, 1);
     nng_aio_set_msg(a->aio, m);
     nng_ctx_send(a->ctx, a->aio);
 }
@@ -203,13 +205,16 @@ static void release(actx *a)
     }
     g->idle[g->nidle++] = a->id;
     pthread_mutex_unlock(&g->lock);
+    atomic_fetch_sub(&g->busy, 1);          /* the last touch of g by this callback */
 }
 
 static void finished(actx *a)
 {
     gen *g = a->g;
-    atomic_fetch_sub(&g->busy, 1);
-    if (atomic_load(&g->stop)) return;
+    if (atomic_load(&g->stop)) {
+        atomic_fetch_sub(&g->busy, 1);
+        return;
+    }
     if (g->rate > 0) release(a);
     else send_next(a);
 }
@@ -274,6 +279,7 @@ static void pacer(void *arg)
         pthread_mutex_lock(&g->lock);
         if (g->nidle > 0) {
             actx *a = &g->ctxs[g->idle[--g->nidle]];
+            atomic_fetch_add(&g->busy, 1);
             pthread_mutex_unlock(&g->lock);
             a->t_start = due;
             send_next(a);
@@ -330,13 +336,14 @@ static run_result run_gen(const char *url, int nctx, double rate, double seconds
         for (int i = nctx - 1; i >= 0; i--) g.idle[g.nidle++] = i;
         nng_thread_create(&pt, pacer, &g);
     } else {
+        atomic_store(&g.busy, nctx);
         for (int i = 0; i < nctx; i++) send_next(&g.ctxs[i]);
     }
     nng_msleep((nng_duration)(seconds * 1000));
     uint64_t done = atomic_load(&g.done);
     double elapsed = bench_now() - t0;
     atomic_store(&g.stop, true);
-    if (pt) nng_thread_destroy(pt);
+    if (pt) nng_thread_destroy(pt);         /* no context leaves idle after this */
     while (atomic_load(&g.busy) > 0) nng_msleep(5);
     lat all = {0};
     for (int i = 0; i < nctx; i++) {
