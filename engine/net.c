@@ -89,6 +89,7 @@ int rg_net_close(nng_socket s, int limit_ms)
         return 0;
     }
 
+    if (limit_ms < 0) limit_ms = 0;
     struct timespec until;
     clock_gettime(CLOCK_MONOTONIC, &until);
     until.tv_sec += limit_ms / 1000;
@@ -98,7 +99,8 @@ int rg_net_close(nng_socket s, int limit_ms)
         until.tv_nsec -= 1000000000L;
     }
     pthread_mutex_lock(&c->lock);
-    while (!c->done && pthread_cond_timedwait(&c->done_cv, &c->lock, &until) != ETIMEDOUT) {
+    /* 0 is a wake-up (maybe spurious); anything else is the end of the wait. */
+    while (!c->done && pthread_cond_timedwait(&c->done_cv, &c->lock, &until) == 0) {
     }
     bool done = c->done;
     pthread_mutex_unlock(&c->lock);

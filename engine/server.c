@@ -38,6 +38,7 @@ struct rg_server {
     uv_async_t wake;
     uv_timer_t drain;
     atomic_bool stopping;
+    bool closing;             /* under lock: drain_cb closes the socket and wake handle */
     uint64_t drain_started;
     int handles_open;
     bool sock_stuck;          /* nng_close gave up (net.h): its aios may still call us */
@@ -61,14 +62,22 @@ static void worker_cb(void *arg)
             nng_ctx_recv(w->ctx, w->aio);
             return;
         }
+        /* Under the lock, so drain_cb cannot close the wake handle between
+         * our look at `closing` and the uv_async_send. */
+        uv_mutex_lock(&s->lock);
+        if (s->closing) {                   /* arrived while the socket closes */
+            uv_mutex_unlock(&s->lock);
+            nng_msg_free(nng_aio_get_msg(w->aio));
+            atomic_store(&w->state, W_DONE);
+            return;
+        }
         w->msg = nng_aio_get_msg(w->aio);
         atomic_store(&w->state, W_ENGINE);
-        uv_mutex_lock(&s->lock);
         w->next = NULL;
         if (s->inbox_tail) s->inbox_tail->next = w; else s->inbox = w;
         s->inbox_tail = w;
-        uv_mutex_unlock(&s->lock);
         uv_async_send(&s->wake);
+        uv_mutex_unlock(&s->lock);
         return;
     case W_SEND:
         if (rv != 0) nng_msg_free(nng_aio_get_msg(w->aio));   /* still ours on failure */
@@ -197,6 +206,14 @@ static void drain_cb(uv_timer_t *t)
     bool late = uv_now(s->loop) - s->drain_started > DRAIN_LIMIT_MS;
     if ((rg_engine_busy(s->e) || replies_pending(s)) && !late) return;
     uv_timer_stop(t);
+    uv_mutex_lock(&s->lock);
+    s->closing = true;
+    for (worker *w = s->inbox; w; w = w->next) {   /* arrived after the last wake */
+        nng_msg_free(w->msg);
+        w->msg = NULL;
+    }
+    s->inbox = s->inbox_tail = NULL;
+    uv_mutex_unlock(&s->lock);
     /* Closing aborts the pending receives. */
     s->sock_stuck = rg_net_close(s->sock, RG_NET_CLOSE_MS) != 0;
     for (int i = 0; i < s->nworkers && !s->sock_stuck; i++) {
