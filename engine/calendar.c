@@ -1,6 +1,8 @@
 /* calendar.c - Amsterdam days and Dutch public holidays; see calendar.h. */
 #include "calendar.h"
 
+#include <pthread.h>
+
 #define DAY_MS 86400000LL
 
 int64_t rg_cal_days_from_civil(int y, int m, int d)
@@ -108,17 +110,42 @@ int64_t rg_cal_from_local(int y, int m, int d, int hh, int mm, int ss, int msec)
     return summer + 60 * 60000LL;   /* the spring gap: the hour it lacks is added */
 }
 
+/* Working days from 1970 to 2200 as bits, computed once: each deadline
+ * walks day by day, and replay sets millions of them.  Days outside the
+ * table are computed as they come. */
+#define WD_DAYS 84006                     /* 1970-01-01 up to 2200-01-01 */
+static uint8_t wd_bits[WD_DAYS / 8 + 1];
+static pthread_once_t wd_once = PTHREAD_ONCE_INIT;
+
+static void wd_build(void)
+{
+    for (int64_t day = 0; day < WD_DAYS; day++) {
+        int y, m, d;
+        civil_from_days(day, &y, &m, &d);
+        if (rg_cal_is_working_day(y, m, d)) wd_bits[day / 8] |= (uint8_t)(1u << (day % 8));
+    }
+}
+
+static bool working_day(int64_t day)
+{
+    if (day >= 0 && day < WD_DAYS) {
+        pthread_once(&wd_once, wd_build);
+        return wd_bits[day / 8] >> (day % 8) & 1;
+    }
+    int y, m, d;
+    civil_from_days(day, &y, &m, &d);
+    return rg_cal_is_working_day(y, m, d);
+}
+
 int64_t rg_cal_add_working_days(int64_t utc_ms, int n)
 {
     if (n <= 0) return utc_ms;
     int y, m, d, hh, mm, ss, ms;
     rg_cal_to_local(utc_ms, &y, &m, &d, &hh, &mm, &ss, &ms);
     int64_t day = rg_cal_days_from_civil(y, m, d);
-    while (n > 0) {
-        day++;
-        civil_from_days(day, &y, &m, &d);
-        if (rg_cal_is_working_day(y, m, d)) n--;
-    }
+    while (n > 0)
+        if (working_day(++day)) n--;
+    civil_from_days(day, &y, &m, &d);
     return rg_cal_from_local(y, m, d, hh, mm, ss, ms);
 }
 

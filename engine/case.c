@@ -115,7 +115,7 @@ rg_request *rg_case_add_request(rg_case *c)
 
 int rg_case_apply(rg_case *c, const rg_event_view *ev)
 {
-    const rg_evdef *def = rg_event_find(ev->type);
+    const rg_evdef *def = ev->def ? ev->def : rg_event_find(ev->type);
     if (!def || !def->apply) return RG_ESTORAGE;
     /* Versions are gapless per case: the fold refuses anything else. */
     if (ev->v != c->version + 1) return RG_ESTORAGE;
@@ -123,7 +123,7 @@ int rg_case_apply(rg_case *c, const rg_event_view *ev)
     int rc = def->apply(c, ev);
     if (rc < 0) return rc;
     if (def->to != RG_KEEP) c->state = def->to;
-    rg_deadlines_fold(c, ev);
+    rg_deadlines_fold(c, ev, def);
     if (c->state != prev_state &&
         (c->state == RG_ST_CLOSED || c->state == RG_ST_REFERRED || c->state == RG_ST_ARCHIVED))
         rg_case_end_work(c);

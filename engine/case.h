@@ -108,6 +108,7 @@ typedef struct rg_event_view {
     const rg_actor *actor;
     const rg_val *data;       /* the data map, without subject */
     const int *norm_amounts;  /* the region's amounts per norm, or NULL: defaults */
+    const struct rg_evdef *def;   /* type's entry in rg_events; NULL: found by name */
 } rg_event_view;
 
 rg_case *rg_case_new(const char *id);
@@ -134,7 +135,7 @@ rg_deadline *rg_case_add_deadline(rg_case *c);
 
 /* deadlines.c: fold one event into the case's deadlines by the norms table
  * (called by rg_case_apply, so replay rebuilds deadlines too). */
-void rg_deadlines_fold(rg_case *c, const rg_event_view *ev);
+void rg_deadlines_fold(rg_case *c, const rg_event_view *ev, const struct rg_evdef *def);
 /* The work on the case ended (it entered closed, referred or archived). */
 void rg_case_end_work(rg_case *c);
 int rg_norm_find(const char *name);                 /* index in rg_norms, or -1 */

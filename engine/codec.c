@@ -10,13 +10,15 @@
 #include "codec.h"
 
 #include <msgpack.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "errors.h"
 
 struct rg_doc {
-    msgpack_unpacked up;
+    msgpack_object root;
+    msgpack_zone *zone;       /* the tree's memory; cleared, not freed, by rg_doc_reparse */
     uint8_t *owned;           /* see rg_doc_attach */
 };
 
@@ -104,9 +106,8 @@ static int scan_value(scan_state *s, int depth)
     }
 }
 
-int rg_doc_parse(rg_doc **out, const uint8_t *p, size_t n, const char **why)
+int rg_doc_reparse(rg_doc **dp, const uint8_t *p, size_t n, const char **why)
 {
-    *out = NULL;
     scan_state s = {p, p + n, 0, NULL};
     if (n == 0) {
         *why = "empty message";
@@ -120,16 +121,38 @@ int rg_doc_parse(rg_doc **out, const uint8_t *p, size_t n, const char **why)
         *why = "trailing bytes after the msgpack value";
         return RG_EBADREQ;
     }
-    rg_doc *d = rg_malloc(sizeof *d);
-    d->owned = NULL;
-    msgpack_unpacked_init(&d->up);
+    rg_doc *d = *dp;
+    if (!d) {
+        d = *dp = rg_calloc(1, sizeof *d);
+        d->zone = msgpack_zone_new(MSGPACK_ZONE_CHUNK_SIZE);
+        if (!d->zone) {
+            fprintf(stderr, "regie: out of memory\n");
+            abort();
+        }
+    } else {
+        msgpack_zone_clear(d->zone);
+        free(d->owned);
+        d->owned = NULL;
+    }
+    d->root = (msgpack_object){.type = MSGPACK_OBJECT_NIL};
     size_t off = 0;
-    msgpack_unpack_return r = msgpack_unpack_next(&d->up, (const char *)p, n, &off);
+    msgpack_unpack_return r = msgpack_unpack((const char *)p, n, &off, d->zone, &d->root);
     if (r != MSGPACK_UNPACK_SUCCESS || off != n) {
-        msgpack_unpacked_destroy(&d->up);
-        free(d);
+        d->root = (msgpack_object){.type = MSGPACK_OBJECT_NIL};
         *why = "malformed msgpack";
         return RG_EBADREQ;
+    }
+    return 0;
+}
+
+int rg_doc_parse(rg_doc **out, const uint8_t *p, size_t n, const char **why)
+{
+    rg_doc *d = NULL;
+    *out = NULL;
+    int rc = rg_doc_reparse(&d, p, n, why);
+    if (rc < 0) {
+        rg_doc_free(d);
+        return rc;
     }
     *out = d;
     return 0;
@@ -138,14 +161,14 @@ int rg_doc_parse(rg_doc **out, const uint8_t *p, size_t n, const char **why)
 void rg_doc_free(rg_doc *d)
 {
     if (!d) return;
-    msgpack_unpacked_destroy(&d->up);
+    msgpack_zone_free(d->zone);
     free(d->owned);
     free(d);
 }
 
 void rg_doc_attach(rg_doc *d, uint8_t *bytes) { d->owned = bytes; }
 
-const rg_val *rg_doc_root(const rg_doc *d) { return &d->up.data; }
+const rg_val *rg_doc_root(const rg_doc *d) { return &d->root; }
 
 rg_vtype rg_val_type(const rg_val *v)
 {

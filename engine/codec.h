@@ -38,6 +38,10 @@ typedef enum {
 /* Parse exactly one msgpack value from p[0..n).  On failure returns RG_EBADREQ
  * and sets *why to a static description. */
 int rg_doc_parse(rg_doc **out /* OUT */, const uint8_t *p, size_t n, const char **why /* OUT */);
+/* The same into *dp, reusing the memory of the doc there (a new one when
+ * *dp is NULL), for loops that parse value after value: the previous tree is
+ * gone.  On failure *dp stays, empty, for the next call or rg_doc_free. */
+int rg_doc_reparse(rg_doc **dp /* IN/OUT */, const uint8_t *p, size_t n, const char **why /* OUT */);
 void rg_doc_free(rg_doc *d);
 /* Hand the doc the malloc'd input it borrows, to be freed with it. */
 void rg_doc_attach(rg_doc *d, uint8_t *bytes);

@@ -10,7 +10,9 @@
  * and the region's norm amounts, so replaying the log gives the same
  * deadlines.
  */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "calendar.h"
@@ -34,17 +36,38 @@ uint32_t rg_case_stagnations(const rg_case *c)
     return n;
 }
 
-/* Is `type` one of the space-separated names in list? */
-static bool listed(const char *list, const char *type)
+/* Which norms each event type sets and meets, as bits per rg_events entry:
+ * the norms name their events in space-separated lists, which every event
+ * of a fold would otherwise scan. */
+#define MAX_EVENTS 256
+static uint64_t set_mask[MAX_EVENTS], met_mask[MAX_EVENTS];
+static pthread_once_t masks_once = PTHREAD_ONCE_INIT;
+
+static void mark(uint64_t *masks, const char *list, int norm)
 {
-    size_t n = strlen(type);
     for (const char *p = list; p && *p;) {
-        const char *end = strchr(p, ' ');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        if (len == n && memcmp(p, type, n) == 0) return true;
-        p = end ? end + 1 : p + len;
+        size_t len = strcspn(p, " ");
+        char name[64];
+        if (len > 0 && len < sizeof name) {
+            memcpy(name, p, len);
+            name[len] = 0;
+            const rg_evdef *def = rg_event_find(name);
+            if (def && def - rg_events < MAX_EVENTS) masks[def - rg_events] |= 1ULL << norm;
+        }
+        p += len + (p[len] == ' ');
     }
-    return false;
+}
+
+static void build_masks(void)
+{
+    for (int n = 0; rg_norms[n].name; n++) {
+        if (n >= 64) {
+            fprintf(stderr, "regie: more than 64 norms; widen the norm masks\n");
+            abort();
+        }
+        mark(set_mask, rg_norms[n].set_by, n);
+        mark(met_mask, rg_norms[n].met_by, n);
+    }
 }
 
 static rg_deadline *find(rg_case *c, int norm, const char *item)
@@ -164,13 +187,16 @@ void rg_case_end_work(rg_case *c)
     c->esc_level = 0;
 }
 
-void rg_deadlines_fold(rg_case *c, const rg_event_view *ev)
+void rg_deadlines_fold(rg_case *c, const rg_event_view *ev, const rg_evdef *def)
 {
-    for (int n = 0; rg_norms[n].name; n++)
-        if ((rg_norms[n].routes & (1u << c->route)) && listed(rg_norms[n].met_by, ev->type))
-            met_norm(c, n, ev);
-    for (int n = 0; rg_norms[n].name; n++)
-        if ((rg_norms[n].routes & (1u << c->route)) && listed(rg_norms[n].set_by, ev->type))
+    pthread_once(&masks_once, build_masks);
+    ptrdiff_t t = def - rg_events;
+    uint64_t met = t >= 0 && t < MAX_EVENTS ? met_mask[t] : 0;
+    uint64_t set = t >= 0 && t < MAX_EVENTS ? set_mask[t] : 0;
+    for (int n = 0; n < 64 && met >> n; n++)
+        if ((met >> n & 1) && (rg_norms[n].routes & (1u << c->route))) met_norm(c, n, ev);
+    for (int n = 0; n < 64 && set >> n; n++)
+        if ((set >> n & 1) && (rg_norms[n].routes & (1u << c->route)))
             set_norm(c, n, ev, ev->norm_amounts ? ev->norm_amounts[n] : rg_norms[n].amount);
     if (rg_map_get(ev->data, "norm")) stagnation_event(c, ev);
     /* At the top of the ladder (reached by hand or by the engine) no open

@@ -68,6 +68,11 @@ int rg_engine_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
         uv_run(loop, UV_RUN_DEFAULT);
         return RG_EBADREQ;
     }
+    if ((rc = rg_engine_resume_rebuild(e)) < 0) {
+        rg_engine_close(e);
+        uv_run(loop, UV_RUN_DEFAULT);
+        return rc;
+    }
     *out = e;
     return 0;
 }
@@ -274,9 +279,11 @@ static void apply_event(rg_ctx *c, rg_evb *ev, const rg_actor *actor, uint64_t s
     rg_doc *d;
     const char *why;
     int rc = rg_doc_parse(&d, data.data, data.len, &why);
+    int before = c->cs->state;
+    uint64_t since = c->cs->state_since;
     if (rc == 0) {
         rg_event_view view = {seq, c->cs->version + 1, c->now, ev->type, actor, rg_doc_root(d),
-                              c->e->norm_amounts};
+                              c->e->norm_amounts, NULL};
         rc = rg_case_apply(c->cs, &view);
         rg_doc_free(d);
     }
@@ -286,6 +293,18 @@ static void apply_event(rg_ctx *c, rg_evb *ev, const rg_actor *actor, uint64_t s
          * going on would store an event the projection does not reflect. */
         fprintf(stderr, "regie: bug: event %s does not apply to %s\n", ev->type, c->cs->id);
         abort();
+    }
+    /* Per event, as replay.c counts them, so a rebuild gives the same rows. */
+    if (c->cs->state != before) {
+        rg_engine *e = c->e;
+        if (before >= 0) {
+            uint8_t lk[RG_LEAD_KEY];
+            rg_lead_key(lk, before, c->now - since, seq);
+            rg_batch_put(e->open->batch, RG_CF_LEADTIMES, lk, sizeof lk, "", 0);
+            e->counts[before]--;
+            e->lead_counts[before]++;
+        }
+        e->counts[c->cs->state]++;
     }
 }
 
@@ -343,8 +362,6 @@ static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
     rg_engine *e = c->e;
     rg_commit *t = e->open;
     rg_buf rec = RG_BUF_INIT;
-    int old_state = c->cs ? c->cs->state : -1;
-    uint64_t old_since = c->cs ? c->cs->state_since : 0;
     uint32_t old_stagnations = c->cs ? rg_case_stagnations(c->cs) : 0;
     rg_dl_snap snap = {0, NULL};
     if (c->cs) rg_dl_snapshot(c->cs, &snap);
@@ -360,20 +377,6 @@ static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
             rg_store_cache_put(e, c->cs);
             c->created = false;                  /* the cache owns it now */
             e->case_counter++;
-        }
-        if (old_state != c->cs->state) {
-            if (old_state >= 0) {
-                /* How long the case stayed in the state it left: for the
-                 * median lead time per step in stats. */
-                uint8_t lk[17];
-                lk[0] = (uint8_t)old_state;
-                rg_be64_put(lk + 1, c->now - old_since);
-                rg_be64_put(lk + 9, *seq);
-                rg_batch_put(t->batch, RG_CF_LEADTIMES, lk, sizeof lk, "", 0);
-                e->counts[old_state]--;
-                e->lead_counts[old_state]++;
-            }
-            e->counts[c->cs->state]++;
         }
         e->stagnations += rg_case_stagnations(c->cs);
         e->stagnations -= old_stagnations;

@@ -143,6 +143,12 @@ rg_commit *rg_commit_newest(rg_engine *e);
 
 /* store.c: loading and resetting the in-memory state from the log */
 int rg_store_load(rg_engine *e);
+/* A lead-time row's key: how long a case stayed in `state` (be64 ms) before
+ * the event `seq` moved it on; stats reads the median per state from them. */
+#define RG_LEAD_KEY 17
+void rg_lead_key(uint8_t k[RG_LEAD_KEY], int state, uint64_t ms, uint64_t seq);
+/* Finish a rebuild (replay.c) that a crash or failure interrupted. */
+int rg_engine_resume_rebuild(rg_engine *e);
 void rg_store_unload(rg_engine *e);
 int rg_store_case(rg_engine *e, const char *id, rg_case **out /* OUT */);
 void rg_store_cache_put(rg_engine *e, rg_case *cs);     /* a new case; the cache owns it */
@@ -206,6 +212,10 @@ typedef struct rg_dl_snap {
 } rg_dl_snap;
 void rg_dl_snapshot(const rg_case *c, rg_dl_snap *s);
 void rg_dl_snap_free(rg_dl_snap *s);
+/* A deadline's index key (be64 t, case id, norm, item) in k, whose size is
+ * at least 8 + 3 * RG_ID_MAX; returns its length.  t is the index time. */
+size_t rg_deadline_key(uint8_t *k, uint64_t t, const char *case_id, const char *norm, const char *item);
+uint64_t rg_deadline_index_time(const rg_deadline *d);
 /* Put and delete the case's deadline keys; returns the earliest time put. */
 uint64_t rg_dl_index(rg_batch *b, const rg_case *c, const rg_dl_snap *before);
 void rg_dl_cleared(rg_ctx *c, const rg_dl_snap *before);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "sorted.h"
 
 struct rg_log {
     rocksdb_t *db;
@@ -21,6 +22,7 @@ struct rg_log {
     rocksdb_readoptions_t *ropts;
     rocksdb_cache_t *block_cache;
     rocksdb_column_family_handle_t *cf[RG_CF_COUNT];
+    char *dir;                      /* table files for rg_log_load are made here */
     atomic_uint_fast64_t fail_at;   /* fault injection, see log.h */
 };
 
@@ -32,6 +34,7 @@ struct rg_batch {
 
 struct rg_iter {
     rocksdb_iterator_t *it;
+    rocksdb_readoptions_t *ropts;   /* a scan's own; NULL for the shared ones */
 };
 
 static const char *cf_names[RG_CF_COUNT] = {
@@ -88,6 +91,8 @@ int rg_log_open(rg_log **out, const char *dir)
     rocksdb_writeoptions_set_sync(log->wsync, 1);
     log->wnosync = rocksdb_writeoptions_create();
     log->ropts = rocksdb_readoptions_create();
+    log->dir = rg_malloc(strlen(dir) + 1);
+    memcpy(log->dir, dir, strlen(dir) + 1);
     *out = log;
     return 0;
 }
@@ -112,6 +117,7 @@ void rg_log_close(rg_log *log)
     rocksdb_readoptions_destroy(log->ropts);
     rocksdb_options_destroy(log->opts);
     rocksdb_cache_destroy(log->block_cache);
+    free(log->dir);
     free(log);
 }
 
@@ -129,17 +135,19 @@ int rg_log_get(rg_log *log, rg_cf cf, const void *k, size_t kn, rg_buf *out)
 
 void rg_log_fail_write(rg_log *log, uint64_t nth) { atomic_store(&log->fail_at, nth); }
 
-int rg_log_write(rg_log *log, rg_batch *b, bool sync)
+static bool injected_fault(rg_log *log)
 {
     uint64_t at = atomic_load(&log->fail_at);
-    if (at) {
-        if (at == 1) {
-            atomic_store(&log->fail_at, 0);
-            fprintf(stderr, "regie: injected write fault\n");
-            return RG_ESTORAGE;
-        }
-        atomic_store(&log->fail_at, at - 1);
-    }
+    if (!at) return false;
+    atomic_store(&log->fail_at, at - 1);
+    if (at > 1) return false;
+    fprintf(stderr, "regie: injected write fault\n");
+    return true;
+}
+
+int rg_log_write(rg_log *log, rg_batch *b, bool sync)
+{
+    if (injected_fault(log)) return RG_ESTORAGE;
     char *err = NULL;
     rocksdb_write(log->db, sync ? log->wsync : log->wnosync, b->wb, &err);
     return check(err, "write");
@@ -181,10 +189,62 @@ void rg_batch_del_range(rg_batch *b, rg_cf cf, const void *from, size_t fn, cons
 size_t rg_batch_count(const rg_batch *b) { return (size_t)rocksdb_writebatch_count(b->wb); }
 size_t rg_batch_bytes(const rg_batch *b) { return b->bytes; }
 
+int rg_log_load(rg_log *log, rg_cf cf, const rg_sorted *pairs)
+{
+    if (pairs->n == 0) return 0;
+    if (injected_fault(log)) return RG_ESTORAGE;
+    size_t pn = strlen(log->dir) + 64;
+    char *path = rg_malloc(pn);
+    snprintf(path, pn, "%s/load-%s.sst", log->dir, cf_names[cf]);
+    rocksdb_envoptions_t *env = rocksdb_envoptions_create();
+    rocksdb_sstfilewriter_t *w = rocksdb_sstfilewriter_create(env, log->opts);
+    char *err = NULL;
+    rocksdb_sstfilewriter_open(w, path, &err);
+    const uint8_t *prev = NULL;
+    size_t prev_n = 0;
+    for (size_t i = 0; i < pairs->n && !err; i++) {
+        const uint8_t *k, *v;
+        size_t kn, vn;
+        rg_sorted_at(pairs, i, &k, &kn, &v, &vn);
+        /* A table takes each key once, ascending: keep the first of equals. */
+        if (prev && kn == prev_n && memcmp(k, prev, kn) == 0) continue;
+        rocksdb_sstfilewriter_put(w, (const char *)k, kn, (const char *)v, vn, &err);
+        prev = k;
+        prev_n = kn;
+    }
+    if (!err) rocksdb_sstfilewriter_finish(w, &err);
+    rocksdb_sstfilewriter_destroy(w);
+    rocksdb_envoptions_destroy(env);
+    if (!err) {
+        rocksdb_ingestexternalfileoptions_t *io = rocksdb_ingestexternalfileoptions_create();
+        rocksdb_ingestexternalfileoptions_set_move_files(io, 1);
+        const char *files[1] = {path};
+        rocksdb_ingest_external_file_cf(log->db, log->cf[cf], files, 1, io, &err);
+        rocksdb_ingestexternalfileoptions_destroy(io);
+    }
+    int rc = check(err, "bulk load");
+    remove(path);                   /* moved in on success; a leftover on failure */
+    free(path);
+    return rc;
+}
+
 rg_iter *rg_iter_new(rg_log *log, rg_cf cf)
 {
     rg_iter *it = rg_malloc(sizeof *it);
+    it->ropts = NULL;
     it->it = rocksdb_create_iterator_cf(log->db, log->ropts, log->cf[cf]);
+    return it;
+}
+
+rg_iter *rg_iter_new_scan(rg_log *log, rg_cf cf)
+{
+    rg_iter *it = rg_malloc(sizeof *it);
+    it->ropts = rocksdb_readoptions_create();
+    /* Read ahead in large steps, and leave the block cache to the blocks
+     * that serving reads need. */
+    rocksdb_readoptions_set_readahead_size(it->ropts, 4u << 20);
+    rocksdb_readoptions_set_fill_cache(it->ropts, 0);
+    it->it = rocksdb_create_iterator_cf(log->db, it->ropts, log->cf[cf]);
     return it;
 }
 
@@ -204,9 +264,17 @@ const uint8_t *rg_iter_value(rg_iter *it, size_t *n)
     return (const uint8_t *)rocksdb_iter_value(it->it, n);
 }
 
+int rg_iter_error(rg_iter *it)
+{
+    char *err = NULL;
+    rocksdb_iter_get_error(it->it, &err);
+    return check(err, "iterate");
+}
+
 void rg_iter_free(rg_iter *it)
 {
     if (!it) return;
     rocksdb_iter_destroy(it->it);
+    if (it->ropts) rocksdb_readoptions_destroy(it->ropts);
     free(it);
 }

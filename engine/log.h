@@ -59,6 +59,14 @@ int rg_log_write(rg_log *log, rg_batch *b, bool sync);
  * fails with RG_ESTORAGE without writing anything.  0 disables. */
 void rg_log_fail_write(rg_log *log, uint64_t nth);
 
+/* Bulk loading: write the pairs, sorted (sorted.h), as one table file and
+ * move it into cf, bypassing the WAL and the memtable.  The pairs become
+ * visible together, newer than anything written before; the file is synced
+ * before it is moved in, so what returns 0 is durable.  For rebuilding
+ * derived column families, which the log can always recompute. */
+struct rg_sorted;
+int rg_log_load(rg_log *log, rg_cf cf, const struct rg_sorted *pairs);
+
 rg_batch *rg_batch_new(rg_log *log);
 void rg_batch_free(rg_batch *b);
 void rg_batch_put(rg_batch *b, rg_cf cf, const void *k, size_t kn, const void *v, size_t vn);
@@ -71,6 +79,9 @@ size_t rg_batch_bytes(const rg_batch *b);
 /* Iteration in key order.  Key and value views are valid until the next call
  * that moves or frees the iterator. */
 rg_iter *rg_iter_new(rg_log *log, rg_cf cf);
+/* For one pass over a whole column family: large read-ahead, and the blocks
+ * read do not displace the block cache. */
+rg_iter *rg_iter_new_scan(rg_log *log, rg_cf cf);
 void rg_iter_seek(rg_iter *it, const void *k, size_t kn);
 void rg_iter_seek_first(rg_iter *it);
 void rg_iter_seek_last(rg_iter *it);
@@ -78,6 +89,8 @@ bool rg_iter_valid(rg_iter *it);
 void rg_iter_next(rg_iter *it);
 const uint8_t *rg_iter_key(rg_iter *it, size_t *n /* OUT */);
 const uint8_t *rg_iter_value(rg_iter *it, size_t *n /* OUT */);
+/* RG_ESTORAGE if the iteration ended on an error rather than at the end. */
+int rg_iter_error(rg_iter *it);
 void rg_iter_free(rg_iter *it);
 
 #endif

@@ -184,7 +184,7 @@ int rg_engine_median_lead(rg_engine *e, int state, uint64_t *ms)
     for (; rg_iter_valid(it); rg_iter_next(it), i++) {
         size_t kn;
         const uint8_t *k = rg_iter_key(it, &kn);
-        if (kn != 17 || k[0] != start) break;
+        if (kn != RG_LEAD_KEY || k[0] != start) break;
         if (i == skip) {
             *ms = rg_be64_get(k + 1);
             rc = 0;

@@ -5,7 +5,9 @@
  */
 #include "schema.h"
 
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "calendar.h"
@@ -59,10 +61,41 @@ const rg_opdef *rg_op_find(const char *p, uint32_t n)
     return NULL;
 }
 
+/* Event types by name: every stored event is looked up several times on
+ * its way through a fold, so an open-addressing index over rg_events, built
+ * once, replaces the scan of the table. */
+#define EV_SLOTS 256                      /* a power of two, at least twice the types */
+static uint8_t ev_slot[EV_SLOTS];         /* index into rg_events + 1; 0 = empty */
+static pthread_once_t ev_once = PTHREAD_ONCE_INIT;
+
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;             /* FNV-1a */
+    for (; *s; s++) h = (h ^ (uint8_t)*s) * 16777619u;
+    return h;
+}
+
+static void ev_index(void)
+{
+    size_t n = 0;
+    for (const rg_evdef *ev = rg_events; ev->type; ev++, n++) {
+        if (n >= EV_SLOTS / 2) {
+            fprintf(stderr, "regie: more event types than the index holds; raise EV_SLOTS\n");
+            abort();
+        }
+        uint32_t i = name_hash(ev->type) & (EV_SLOTS - 1);
+        while (ev_slot[i]) i = (i + 1) & (EV_SLOTS - 1);
+        ev_slot[i] = (uint8_t)(n + 1);
+    }
+}
+
 const rg_evdef *rg_event_find(const char *type)
 {
-    for (const rg_evdef *ev = rg_events; ev->type; ev++)
+    pthread_once(&ev_once, ev_index);
+    for (uint32_t i = name_hash(type) & (EV_SLOTS - 1); ev_slot[i]; i = (i + 1) & (EV_SLOTS - 1)) {
+        const rg_evdef *ev = &rg_events[ev_slot[i] - 1];
         if (strcmp(ev->type, type) == 0) return ev;
+    }
     return NULL;
 }
 

@@ -274,6 +274,13 @@ void rg_store_trim(rg_engine *e, uint64_t durable_seq)
     }
 }
 
+void rg_lead_key(uint8_t k[RG_LEAD_KEY], int state, uint64_t ms, uint64_t seq)
+{
+    k[0] = (uint8_t)state;
+    rg_be64_put(k + 1, ms);
+    rg_be64_put(k + 9, seq);
+}
+
 void rg_store_put_meta(rg_engine *e, rg_batch *b)
 {
     uint8_t head[8 + RG_HASH_LEN];
