@@ -293,24 +293,55 @@ static int buf_write(void *data, const char *p, size_t n)
 
 #define PACKER(b) msgpack_packer pk; msgpack_packer_init(&pk, (b), buf_write)
 
-void rg_w_map(rg_buf *b, uint32_t n) { PACKER(b); msgpack_pack_map(&pk, n); }
-void rg_w_array(rg_buf *b, uint32_t n) { PACKER(b); msgpack_pack_array(&pk, n); }
-void rg_w_uint(rg_buf *b, uint64_t u) { PACKER(b); msgpack_pack_uint64(&pk, u); }
-void rg_w_int(rg_buf *b, int64_t i) { PACKER(b); msgpack_pack_int64(&pk, i); }
-void rg_w_nil(rg_buf *b) { PACKER(b); msgpack_pack_nil(&pk); }
-void rg_w_val(rg_buf *b, const rg_val *v) { PACKER(b); msgpack_pack_object(&pk, *v); }
+/* The writers of the common types put the bytes straight into the buffer:
+ * a projection or record is some sixty values, and msgpack-c's packer
+ * reached the buffer through a callback per header and per body.  They
+ * write exactly what msgpack-c writes (the smallest form; codec_test.c
+ * compares them). */
 
-void rg_w_bool(rg_buf *b, bool v)
+/* A header: `tag` followed by the n-byte big-endian length or value. */
+static void head(rg_buf *b, uint8_t tag, uint64_t v, int n)
 {
-    PACKER(b);
-    if (v) msgpack_pack_true(&pk); else msgpack_pack_false(&pk);
+    rg_buf_reserve(b, 1 + (size_t)n);
+    uint8_t *p = b->data + b->len;
+    p[0] = tag;
+    for (int i = 0; i < n; i++) p[1 + i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+    b->len += 1 + (size_t)n;
 }
+
+static void container(rg_buf *b, uint32_t n, uint8_t fix, uint8_t c16)
+{
+    if (n < 16) head(b, (uint8_t)(fix | n), 0, 0);
+    else if (n < 65536) head(b, c16, n, 2);
+    else head(b, (uint8_t)(c16 + 1), n, 4);
+}
+
+void rg_w_map(rg_buf *b, uint32_t n) { container(b, n, 0x80, 0xde); }
+void rg_w_array(rg_buf *b, uint32_t n) { container(b, n, 0x90, 0xdc); }
+
+void rg_w_uint(rg_buf *b, uint64_t u)
+{
+    if (u < 128) head(b, (uint8_t)u, 0, 0);
+    else if (u < 256) head(b, 0xcc, u, 1);
+    else if (u < 65536) head(b, 0xcd, u, 2);
+    else if (u < (1ULL << 32)) head(b, 0xce, u, 4);
+    else head(b, 0xcf, u, 8);
+}
+
+void rg_w_int(rg_buf *b, int64_t i) { PACKER(b); msgpack_pack_int64(&pk, i); }
+void rg_w_nil(rg_buf *b) { head(b, 0xc0, 0, 0); }
+void rg_w_val(rg_buf *b, const rg_val *v) { PACKER(b); msgpack_pack_object(&pk, *v); }
+void rg_w_bool(rg_buf *b, bool v) { head(b, v ? 0xc3 : 0xc2, 0, 0); }
 
 void rg_w_str(rg_buf *b, const char *s, size_t n)
 {
-    PACKER(b);
-    msgpack_pack_str(&pk, n);
-    msgpack_pack_str_body(&pk, s, n);
+    rg_buf_reserve(b, 5 + n);
+    if (n < 32) head(b, (uint8_t)(0xa0 | n), 0, 0);
+    else if (n < 256) head(b, 0xd9, n, 1);
+    else if (n < 65536) head(b, 0xda, n, 2);
+    else head(b, 0xdb, n, 4);
+    if (n) memcpy(b->data + b->len, s, n);
+    b->len += n;
 }
 
 void rg_w_cstr(rg_buf *b, const char *s) { rg_w_str(b, s, strlen(s)); }

@@ -189,9 +189,30 @@ void rg_batch_del_range(rg_batch *b, rg_cf cf, const void *from, size_t fn, cons
 size_t rg_batch_count(const rg_batch *b) { return (size_t)rocksdb_writebatch_count(b->wb); }
 size_t rg_batch_bytes(const rg_batch *b) { return b->bytes; }
 
-int rg_log_load(rg_log *log, rg_cf cf, const rg_sorted *pairs)
+/* The index of the run whose next pair has the smallest key, or -1. */
+static int smallest(const rg_sorted *const *runs, const size_t *at, size_t nruns)
 {
-    if (pairs->n == 0) return 0;
+    int best = -1;
+    const uint8_t *bk = NULL, *k, *v;
+    size_t bn = 0, kn, vn;
+    for (size_t r = 0; r < nruns; r++) {
+        if (at[r] == runs[r]->n) continue;
+        rg_sorted_at(runs[r], at[r], &k, &kn, &v, &vn);
+        int c = bk ? memcmp(k, bk, kn < bn ? kn : bn) : -1;
+        if (c < 0 || (c == 0 && kn < bn)) {
+            best = (int)r;
+            bk = k;
+            bn = kn;
+        }
+    }
+    return best;
+}
+
+int rg_log_load(rg_log *log, rg_cf cf, const rg_sorted *const *runs, size_t nruns)
+{
+    size_t total = 0;
+    for (size_t r = 0; r < nruns; r++) total += runs[r]->n;
+    if (total == 0) return 0;
     if (injected_fault(log)) return RG_ESTORAGE;
     size_t pn = strlen(log->dir) + 64;
     char *path = rg_malloc(pn);
@@ -200,18 +221,20 @@ int rg_log_load(rg_log *log, rg_cf cf, const rg_sorted *pairs)
     rocksdb_sstfilewriter_t *w = rocksdb_sstfilewriter_create(env, log->opts);
     char *err = NULL;
     rocksdb_sstfilewriter_open(w, path, &err);
+    size_t *at = rg_calloc(nruns, sizeof *at);
     const uint8_t *prev = NULL;
     size_t prev_n = 0;
-    for (size_t i = 0; i < pairs->n && !err; i++) {
+    for (int r; !err && (r = smallest(runs, at, nruns)) >= 0;) {
         const uint8_t *k, *v;
         size_t kn, vn;
-        rg_sorted_at(pairs, i, &k, &kn, &v, &vn);
+        rg_sorted_at(runs[r], at[r]++, &k, &kn, &v, &vn);
         /* A table takes each key once, ascending: keep the first of equals. */
         if (prev && kn == prev_n && memcmp(k, prev, kn) == 0) continue;
         rocksdb_sstfilewriter_put(w, (const char *)k, kn, (const char *)v, vn, &err);
         prev = k;
         prev_n = kn;
     }
+    free(at);
     if (!err) rocksdb_sstfilewriter_finish(w, &err);
     rocksdb_sstfilewriter_destroy(w);
     rocksdb_envoptions_destroy(env);

@@ -59,13 +59,14 @@ int rg_log_write(rg_log *log, rg_batch *b, bool sync);
  * fails with RG_ESTORAGE without writing anything.  0 disables. */
 void rg_log_fail_write(rg_log *log, uint64_t nth);
 
-/* Bulk loading: write the pairs, sorted (sorted.h), as one table file and
- * move it into cf, bypassing the WAL and the memtable.  The pairs become
- * visible together, newer than anything written before; the file is synced
- * before it is moved in, so what returns 0 is durable.  For rebuilding
- * derived column families, which the log can always recompute. */
+/* Bulk loading: write the pairs of the runs, each sorted (sorted.h), merged
+ * into one table file, and move it into cf, bypassing the WAL and the
+ * memtable.  Of equal keys the first is kept.  The pairs become visible
+ * together, newer than anything written before; the file is synced before
+ * it is moved in, so what returns 0 is durable.  For rebuilding derived
+ * column families, which the log can always recompute. */
 struct rg_sorted;
-int rg_log_load(rg_log *log, rg_cf cf, const struct rg_sorted *pairs);
+int rg_log_load(rg_log *log, rg_cf cf, const struct rg_sorted *const *runs, size_t nruns);
 
 rg_batch *rg_batch_new(rg_log *log);
 void rg_batch_free(rg_batch *b);

@@ -22,6 +22,7 @@
  * counters; rg_engine_open finds a marker left by an interrupted rebuild and
  * runs it again, so a half-rebuilt state is never served.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,10 +97,13 @@ static int fold_log(fold *f)
     int rc = rg_reader_start(&r, f->e->log, f->e->norm_amounts);
     if (rc < 0) return rc;
     for (;;) {
-        const rg_replay_ev *evs;
         size_t n;
-        int rrc = rg_reader_next(r, &evs, &n);
-        for (size_t i = 0; i < n && rc == 0; i++, f->events++) rc = fold_event(f, &evs[i]);
+        int rrc = rg_reader_next(r, &n);
+        for (size_t i = 0; i < n && rc == 0; i++, f->events++) {
+            const rg_replay_ev *ev;
+            rc = rg_reader_event(r, i, &ev);
+            if (rc == 0) rc = fold_event(f, ev);
+        }
         if (rc == 0) rc = rrc;
         if (rc < 0 || n == 0) break;
     }
@@ -107,31 +111,87 @@ static int fold_log(fold *f)
     return rc;
 }
 
-/* The projections and their deadline-index keys (as due.c's rg_dl_index
- * writes them for a case that had none), in key order. */
-static void gather_cases(fold *f, rg_sorted *cases, rg_sorted *deadlines, uint64_t *stagnations)
+/* The projections of cases [from, to) and their deadline-index keys (as
+ * due.c's rg_dl_index writes them for a case that had none), sorted. */
+typedef struct part {
+    const fold *f;
+    size_t from, to;
+    rg_sorted cases, deadlines;
+    uint64_t stagnations;
+} part;
+
+static void *gather(void *arg)
 {
+    part *p = arg;
     rg_buf v = RG_BUF_INIT;
     uint8_t k[8 + 3 * RG_ID_MAX];
-    for (size_t i = 0; i < f->ncases; i++) {
-        const rg_case *c = f->order[i];
+    for (size_t i = p->from; i < p->to; i++) {
+        const rg_case *c = p->f->order[i];
         size_t idn = strlen(c->id);
         rg_buf_reset(&v);
         rg_case_encode(c, &v);
-        rg_sorted_add(cases, rg_sorted_key_order(c->id, idn), c->id, idn, v.data, v.len);
+        rg_sorted_add(&p->cases, rg_sorted_key_order(c->id, idn), c->id, idn, v.data, v.len);
         for (uint32_t j = 0; j < c->ndl; j++) {
             const rg_deadline *d = &c->dl[j];
             uint64_t t = rg_deadline_index_time(d);
             if (!t) continue;
             size_t kn = rg_deadline_key(k, t, c->id, rg_norms[d->norm].name, d->item);
-            rg_sorted_add(deadlines, t, k, kn, "", 0);
+            rg_sorted_add(&p->deadlines, t, k, kn, "", 0);
         }
-        *stagnations += rg_case_stagnations(c);
+        p->stagnations += rg_case_stagnations(c);
     }
     rg_buf_free(&v);
-    rg_sorted_sort(cases);
-    rg_sorted_sort(deadlines);
-    rg_sorted_sort(&f->leadtimes);
+    rg_sorted_sort(&p->cases);
+    rg_sorted_sort(&p->deadlines);
+    return NULL;
+}
+
+typedef struct lead_job {
+    rg_log *log;
+    rg_sorted *rows;
+    int rc;
+} lead_job;
+
+static void *load_leadtimes(void *arg)
+{
+    lead_job *j = arg;
+    rg_sorted_sort(j->rows);
+    j->rc = rg_log_load(j->log, RG_CF_LEADTIMES, (const rg_sorted *[]){j->rows}, 1);
+    return NULL;
+}
+
+/* Run fn(arg) on a thread of its own, or here if none can be had. */
+static bool spawn(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+    if (pthread_create(t, NULL, fn, arg) == 0) return true;
+    fn(arg);
+    return false;
+}
+
+/* Everything derived, into its column family: the lead-time rows on one
+ * thread, half the projections gathered on another, the rest here; the two
+ * halves are merged as they are loaded. */
+static int write_derived(fold *f, uint64_t *stagnations)
+{
+    rg_log *log = f->e->log;
+    lead_job leads = {log, &f->leadtimes, 0};
+    part half[2] = {{f, 0, f->ncases / 2, RG_SORTED_INIT, RG_SORTED_INIT, 0},
+                    {f, f->ncases / 2, f->ncases, RG_SORTED_INIT, RG_SORTED_INIT, 0}};
+    pthread_t lt, gt;
+    bool lead_thread = spawn(&lt, load_leadtimes, &leads);
+    bool gather_thread = spawn(&gt, gather, &half[1]);
+    gather(&half[0]);
+    if (gather_thread) pthread_join(gt, NULL);
+    int rc = rg_log_load(log, RG_CF_CASES, (const rg_sorted *[]){&half[0].cases, &half[1].cases}, 2);
+    if (rc == 0)
+        rc = rg_log_load(log, RG_CF_DEADLINES, (const rg_sorted *[]){&half[0].deadlines, &half[1].deadlines}, 2);
+    if (lead_thread) pthread_join(lt, NULL);
+    for (int i = 0; i < 2; i++) {
+        *stagnations += half[i].stagnations;
+        rg_sorted_free(&half[i].cases);
+        rg_sorted_free(&half[i].deadlines);
+    }
+    return rc < 0 ? rc : leads.rc;
 }
 
 /* Mark the rebuild as under way and empty the derived column families. */
@@ -155,18 +215,10 @@ int rg_engine_rebuild(rg_engine *e, uint64_t *events_out)
     if (rg_engine_busy(e)) return RG_EOVERLOAD;
     fold f = {.e = e, .leadtimes = RG_SORTED_INIT};
     rg_hmap_init(&f.cases);
-    rg_sorted cases = RG_SORTED_INIT, deadlines = RG_SORTED_INIT;
     uint64_t stagnations = 0;
     int rc = begin(e);
     if (rc == 0) rc = fold_log(&f);
-    if (rc == 0) {
-        gather_cases(&f, &cases, &deadlines, &stagnations);
-        rc = rg_log_load(e->log, RG_CF_CASES, &cases);
-    }
-    rg_sorted_free(&cases);
-    if (rc == 0) rc = rg_log_load(e->log, RG_CF_DEADLINES, &deadlines);
-    rg_sorted_free(&deadlines);
-    if (rc == 0) rc = rg_log_load(e->log, RG_CF_LEADTIMES, &f.leadtimes);
+    if (rc == 0) rc = write_derived(&f, &stagnations);
     rg_sorted_free(&f.leadtimes);
     for (size_t i = 0; i < f.ncases; i++) rg_case_free(f.order[i]);
     free(f.order);

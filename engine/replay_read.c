@@ -16,6 +16,7 @@ typedef struct batch {
     rg_buf bytes;             /* the records, copied out of the iterator */
     size_t off[BATCH];
     size_t len[BATCH];
+    rg_record rec[BATCH];
     rg_replay_ev ev[BATCH];
     rg_doc *pub[BATCH];       /* reused from batch to batch */
     rg_doc *up[BATCH];        /* an upcast event's data, or NULL */
@@ -33,10 +34,11 @@ struct rg_reader {
     pthread_cond_t cv;
     batch b[NBATCH];
     size_t next;              /* the consumer's next batch */
+    batch *cur;               /* the batch the consumer holds */
     bool held;                /* the consumer holds batch next - 1 */
     bool done;                /* the consumer has had the last batch */
     bool stop;
-    rg_buf scratch;           /* the reader's, for upcasting */
+    rg_buf scratch;           /* the consumer's, for upcasting */
 };
 
 static bool key_is(const char *k, uint32_t kn, const char *s)
@@ -61,15 +63,11 @@ static bool actor_of(const rg_val *m, rg_actor *a)
     return a->id[0] && a->role >= 0;
 }
 
-/* One stored record into a view: the envelope in one pass over its keys. */
-static int decode(rg_reader *r, const uint8_t *p, size_t n, rg_doc **pub, rg_doc **up, rg_replay_ev *out)
+/* A parsed record into a view: the envelope in one pass over its keys. */
+static int decode(rg_reader *r, const rg_record *rec, const rg_doc *pub, rg_doc **up, rg_replay_ev *out)
 {
-    rg_record rec;
-    const char *why;
-    if (rg_record_parse(p, n, &rec) < 0 || rg_doc_reparse(pub, rec.pub, rec.pub_len, &why) < 0)
-        return RG_ESTORAGE;
-    memcpy(out->link, rec.link, RG_HASH_LEN);
-    const rg_val *root = rg_doc_root(*pub), *data = NULL;
+    memcpy(out->link, rec->link, RG_HASH_LEN);
+    const rg_val *root = rg_doc_root(pub), *data = NULL;
     uint64_t seq = 0, ver = 0, at = 0;
     char type[64] = "";
     bool ok = true, actor = false;
@@ -90,8 +88,8 @@ static int decode(rg_reader *r, const uint8_t *p, size_t n, rg_doc **pub, rg_doc
     const rg_evdef *def = rg_event_find(type);
     if (!ok || !actor || !seq || !ver || !out->case_id[0] || !def || rg_val_type(data) != RG_VMAP)
         return RG_ESTORAGE;
-    if (rec.tver < def->version) {
-        if (rg_upcast_data(type, rec.tver, data, up, &r->scratch) < 0) return RG_ESTORAGE;
+    if (rec->tver < def->version) {
+        if (rg_upcast_data(type, rec->tver, data, up, &r->scratch) < 0) return RG_ESTORAGE;
         if (*up) data = rg_doc_root(*up);
     }
     out->view = (rg_event_view){seq, (uint32_t)ver, at, def->type, &out->actor, data, r->amounts, def};
@@ -129,8 +127,10 @@ static void fill(rg_reader *r, batch *b, rg_iter *it)
     }
     b->last = !rg_iter_valid(it);
     if (b->last && rg_iter_error(it) < 0) b->rc = RG_ESTORAGE;
+    const char *why;
     for (size_t i = 0; i < k; i++) {
-        if (decode(r, b->bytes.data + b->off[i], b->len[i], &b->pub[i], &b->up[i], &b->ev[i]) < 0) {
+        if (rg_record_parse(b->bytes.data + b->off[i], b->len[i], &b->rec[i]) < 0 ||
+            rg_doc_reparse(&b->pub[i], b->rec[i].pub, b->rec[i].pub_len, &why) < 0) {
             b->rc = RG_ESTORAGE;
             break;
         }
@@ -176,10 +176,10 @@ int rg_reader_start(rg_reader **out, rg_log *log, const int *norm_amounts)
     return 0;
 }
 
-int rg_reader_next(rg_reader *r, const rg_replay_ev **evs, size_t *n)
+int rg_reader_next(rg_reader *r, size_t *n)
 {
-    *evs = NULL;
     *n = 0;
+    r->cur = NULL;
     pthread_mutex_lock(&r->lock);
     if (r->held) {                          /* give the last batch back */
         r->b[(r->next - 1) % NBATCH].full = false;
@@ -196,9 +196,16 @@ int rg_reader_next(rg_reader *r, const rg_replay_ev **evs, size_t *n)
     r->next++;
     r->held = true;
     r->done = b->last;
-    *evs = b->ev;
+    r->cur = b;
     *n = b->n;
     return b->rc;
+}
+
+int rg_reader_event(rg_reader *r, size_t i, const rg_replay_ev **ev)
+{
+    batch *b = r->cur;
+    *ev = &b->ev[i];
+    return decode(r, &b->rec[i], b->pub[i], &b->up[i], &b->ev[i]);
 }
 
 void rg_reader_stop(rg_reader *r)

@@ -12,35 +12,58 @@ uint64_t rg_sorted_key_order(const void *k, size_t kn)
     return rg_be64_get(b);
 }
 
+#define CHUNK (1u << 20)
+
+struct rg_sorted_chunk {
+    rg_sorted_chunk *next;
+    size_t used, cap;
+    uint8_t bytes[];
+};
+
+static uint8_t *take(rg_sorted *s, size_t n)
+{
+    rg_sorted_chunk *c = s->chunks;
+    if (!c || c->cap - c->used < n) {
+        size_t cap = n > CHUNK ? n : CHUNK;
+        c = rg_malloc(sizeof *c + cap);
+        c->next = s->chunks;
+        c->used = 0;
+        c->cap = cap;
+        s->chunks = c;
+    }
+    uint8_t *p = c->bytes + c->used;
+    c->used += n;
+    return p;
+}
+
 void rg_sorted_add(rg_sorted *s, uint64_t order, const void *k, size_t kn, const void *v, size_t vn)
 {
     if (s->n == s->cap) {
         s->cap = s->cap ? s->cap * 2 : 1024;
         s->v = rg_realloc(s->v, s->cap * sizeof *s->v);
     }
-    s->v[s->n++] = (rg_sorted_ent){order, s->bytes.len};
-    rg_buf_reserve(&s->bytes, 8 + kn + vn);
-    rg_buf_put_be32(&s->bytes, (uint32_t)kn);
-    rg_buf_put_be32(&s->bytes, (uint32_t)vn);
-    rg_buf_append(&s->bytes, k, kn);
-    rg_buf_append(&s->bytes, v, vn);
+    uint8_t *p = take(s, 8 + kn + vn);
+    rg_be32_put(p, (uint32_t)kn);
+    rg_be32_put(p + 4, (uint32_t)vn);
+    memcpy(p + 8, k, kn);
+    if (vn) memcpy(p + 8 + kn, v, vn);
+    s->v[s->n++] = (rg_sorted_ent){order, p};
 }
 
 void rg_sorted_at(const rg_sorted *s, size_t i, const uint8_t **k, size_t *kn, const uint8_t **v,
                   size_t *vn)
 {
-    const uint8_t *p = s->bytes.data + s->v[i].off;
+    const uint8_t *p = s->v[i].p;
     *kn = rg_be32_get(p);
     *vn = rg_be32_get(p + 4);
     *k = p + 8;
     *v = p + 8 + *kn;
 }
 
-static int key_cmp(const void *a, const void *b, void *arg)
+static int key_cmp(const void *a, const void *b)
 {
-    const uint8_t *base = arg;
-    const uint8_t *pa = base + ((const rg_sorted_ent *)a)->off;
-    const uint8_t *pb = base + ((const rg_sorted_ent *)b)->off;
+    const uint8_t *pa = ((const rg_sorted_ent *)a)->p;
+    const uint8_t *pb = ((const rg_sorted_ent *)b)->p;
     uint32_t na = rg_be32_get(pa), nb = rg_be32_get(pb);
     int c = memcmp(pa + 8, pb + 8, na < nb ? na : nb);
     return c ? c : (na > nb) - (na < nb);
@@ -83,8 +106,8 @@ void rg_sorted_sort(rg_sorted *s)
         size_t j = i + 1;
         bool in_order = true;
         for (; j < s->n && s->v[j].order == s->v[i].order; j++)
-            if (in_order && key_cmp(&s->v[j - 1], &s->v[j], s->bytes.data) > 0) in_order = false;
-        if (!in_order) qsort_r(s->v + i, j - i, sizeof *s->v, key_cmp, s->bytes.data);
+            if (in_order && key_cmp(&s->v[j - 1], &s->v[j]) > 0) in_order = false;
+        if (!in_order) qsort(s->v + i, j - i, sizeof *s->v, key_cmp);
         i = j;
     }
 }
@@ -92,6 +115,9 @@ void rg_sorted_sort(rg_sorted *s)
 void rg_sorted_free(rg_sorted *s)
 {
     free(s->v);
-    rg_buf_free(&s->bytes);
+    for (rg_sorted_chunk *c = s->chunks, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
     *s = (rg_sorted)RG_SORTED_INIT;
 }

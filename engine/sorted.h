@@ -10,8 +10,8 @@
  * of place.  Keys that come in nearly sorted, as case ids minted in order do,
  * cost one pass of comparisons.
  *
- * Memory: 16 bytes per pair plus the bytes themselves, and 16 bytes per pair
- * more while sorting.
+ * Memory: 16 bytes per pair plus the bytes themselves, in blocks of 1 MiB
+ * that are never copied as they grow; 16 bytes per pair more while sorting.
  */
 #ifndef RG_SORTED_H
 #define RG_SORTED_H
@@ -22,16 +22,18 @@
 
 typedef struct rg_sorted_ent {
     uint64_t order;
-    uint64_t off;         /* into bytes: be32 key length, be32 value length, key, value */
+    const uint8_t *p;     /* be32 key length, be32 value length, key, value */
 } rg_sorted_ent;
+
+typedef struct rg_sorted_chunk rg_sorted_chunk;
 
 typedef struct rg_sorted {
     rg_sorted_ent *v;
     size_t n, cap;
-    rg_buf bytes;
+    rg_sorted_chunk *chunks;  /* the bytes, in blocks that never move */
 } rg_sorted;
 
-#define RG_SORTED_INIT {NULL, 0, 0, RG_BUF_INIT}
+#define RG_SORTED_INIT {NULL, 0, 0, NULL}
 
 /* The order of a key taken as its first 8 bytes, big-endian, zero-padded:
  * consistent with bytewise order for any keys. */

@@ -156,7 +156,7 @@ static void test_rebuild_gives_back_the_live_state(void)
     dump(e, &rebuilt);
     CHECK(same(&live, &rebuilt, "after a rebuild"));
 
-    /* Cut short: the second write of the rebuild (its first bulk load)
+    /* Cut short: the second write of the rebuild (one of its bulk loads)
      * fails, after the derived column families were emptied. */
     rg_log_fail_write(e->log, 2);
     CHECK(rg_engine_rebuild(e, &n) < 0);

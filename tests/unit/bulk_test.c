@@ -126,7 +126,7 @@ static void test_load_into_rocksdb(void)
     rg_batch_free(b);
 
     rg_sorted s = RG_SORTED_INIT;
-    CHECK(rg_log_load(log, RG_CF_CASES, &s) == 0);   /* empty: nothing to do */
+    CHECK(rg_log_load(log, RG_CF_CASES, (const rg_sorted *[]){&s}, 1) == 0);   /* empty: nothing */
     char k[32];
     for (int i = 999; i >= 0; i--) {
         int kn = snprintf(k, sizeof k, "K%04d", i);
@@ -135,7 +135,7 @@ static void test_load_into_rocksdb(void)
     rg_sorted_add(&s, rg_sorted_key_order("K0500", 5), "K0500", 5, "dup!", 4);   /* a duplicate */
     rg_sorted_add(&s, rg_sorted_key_order("M", 1), "M", 1, "new", 3);
     rg_sorted_sort(&s);
-    CHECK(rg_log_load(log, RG_CF_CASES, &s) == 0);
+    CHECK(rg_log_load(log, RG_CF_CASES, (const rg_sorted *[]){&s}, 1) == 0);
     rg_sorted_free(&s);
 
     rg_iter *it = rg_iter_new(log, RG_CF_CASES);
@@ -161,7 +161,7 @@ static void test_load_into_rocksdb(void)
     /* A failed load leaves nothing behind. */
     rg_sorted_add(&s, 0, "Z", 1, "z", 1);
     rg_log_fail_write(log, 1);
-    CHECK(rg_log_load(log, RG_CF_CASES, &s) == RG_ESTORAGE);
+    CHECK(rg_log_load(log, RG_CF_CASES, (const rg_sorted *[]){&s}, 1) == RG_ESTORAGE);
     rg_buf v = RG_BUF_INIT;
     CHECK(rg_log_get(log, RG_CF_CASES, "Z", 1, &v) == RG_ENOTFOUND);
     rg_buf_free(&v);
