@@ -189,6 +189,83 @@ void rg_batch_del_range(rg_batch *b, rg_cf cf, const void *from, size_t fn, cons
 size_t rg_batch_count(const rg_batch *b) { return (size_t)rocksdb_writebatch_count(b->wb); }
 size_t rg_batch_bytes(const rg_batch *b) { return b->bytes; }
 
+struct rg_table {
+    rg_log *log;
+    rg_cf cf;
+    char *path;
+    rocksdb_envoptions_t *env;
+    rocksdb_sstfilewriter_t *w;
+    char *err;                      /* the first error, reported at ingest */
+    size_t count;
+    rg_buf last;                    /* the last key put, to drop repeats */
+};
+
+rg_table *rg_table_open(rg_log *log, rg_cf cf, int part)
+{
+    rg_table *t = rg_calloc(1, sizeof *t);
+    t->log = log;
+    t->cf = cf;
+    size_t pn = strlen(log->dir) + 64;
+    t->path = rg_malloc(pn);
+    snprintf(t->path, pn, "%s/load-%s-%d.sst", log->dir, cf_names[cf], part);
+    t->env = rocksdb_envoptions_create();
+    t->w = rocksdb_sstfilewriter_create(t->env, log->opts);
+    rocksdb_sstfilewriter_open(t->w, t->path, &t->err);
+    return t;
+}
+
+void rg_table_put(rg_table *t, const void *k, size_t kn, const void *v, size_t vn)
+{
+    if (t->err) return;
+    if (t->count && kn == t->last.len && memcmp(k, t->last.data, kn) == 0) return;
+    rocksdb_sstfilewriter_put(t->w, k, kn, v, vn, &t->err);
+    rg_buf_reset(&t->last);
+    rg_buf_append(&t->last, k, kn);
+    t->count++;
+}
+
+static void table_free(rg_table *t)
+{
+    rocksdb_sstfilewriter_destroy(t->w);
+    rocksdb_envoptions_destroy(t->env);
+    remove(t->path);                /* moved in on success; a leftover otherwise */
+    free(t->path);
+    free(t->err);
+    rg_buf_free(&t->last);
+    free(t);
+}
+
+int rg_log_ingest(rg_log *log, rg_cf cf, rg_table **tables, size_t n)
+{
+    const char **files = rg_calloc(n ? n : 1, sizeof *files);
+    size_t nfiles = 0;
+    char *err = NULL;
+    for (size_t i = 0; i < n; i++) {
+        rg_table *t = tables[i];
+        if (!err && t->err) {
+            err = t->err;
+            t->err = NULL;
+        }
+        if (err || t->count == 0) continue;     /* an empty table cannot be finished */
+        rocksdb_sstfilewriter_finish(t->w, &err);
+        files[nfiles++] = t->path;
+    }
+    if (!err && nfiles > 0 && injected_fault(log)) {
+        free(files);
+        for (size_t i = 0; i < n; i++) table_free(tables[i]);
+        return RG_ESTORAGE;
+    }
+    if (!err && nfiles > 0) {
+        rocksdb_ingestexternalfileoptions_t *io = rocksdb_ingestexternalfileoptions_create();
+        rocksdb_ingestexternalfileoptions_set_move_files(io, 1);
+        rocksdb_ingest_external_file_cf(log->db, log->cf[cf], files, nfiles, io, &err);
+        rocksdb_ingestexternalfileoptions_destroy(io);
+    }
+    free(files);
+    for (size_t i = 0; i < n; i++) table_free(tables[i]);
+    return check(err, "bulk load");
+}
+
 /* The index of the run whose next pair has the smallest key, or -1. */
 static int smallest(const rg_sorted *const *runs, const size_t *at, size_t nruns)
 {
@@ -210,45 +287,16 @@ static int smallest(const rg_sorted *const *runs, const size_t *at, size_t nruns
 
 int rg_log_load(rg_log *log, rg_cf cf, const rg_sorted *const *runs, size_t nruns)
 {
-    size_t total = 0;
-    for (size_t r = 0; r < nruns; r++) total += runs[r]->n;
-    if (total == 0) return 0;
-    if (injected_fault(log)) return RG_ESTORAGE;
-    size_t pn = strlen(log->dir) + 64;
-    char *path = rg_malloc(pn);
-    snprintf(path, pn, "%s/load-%s.sst", log->dir, cf_names[cf]);
-    rocksdb_envoptions_t *env = rocksdb_envoptions_create();
-    rocksdb_sstfilewriter_t *w = rocksdb_sstfilewriter_create(env, log->opts);
-    char *err = NULL;
-    rocksdb_sstfilewriter_open(w, path, &err);
-    size_t *at = rg_calloc(nruns, sizeof *at);
-    const uint8_t *prev = NULL;
-    size_t prev_n = 0;
-    for (int r; !err && (r = smallest(runs, at, nruns)) >= 0;) {
+    rg_table *t = rg_table_open(log, cf, 0);
+    size_t *at = rg_calloc(nruns ? nruns : 1, sizeof *at);
+    for (int r; (r = smallest(runs, at, nruns)) >= 0;) {
         const uint8_t *k, *v;
         size_t kn, vn;
         rg_sorted_at(runs[r], at[r]++, &k, &kn, &v, &vn);
-        /* A table takes each key once, ascending: keep the first of equals. */
-        if (prev && kn == prev_n && memcmp(k, prev, kn) == 0) continue;
-        rocksdb_sstfilewriter_put(w, (const char *)k, kn, (const char *)v, vn, &err);
-        prev = k;
-        prev_n = kn;
+        rg_table_put(t, k, kn, v, vn);
     }
     free(at);
-    if (!err) rocksdb_sstfilewriter_finish(w, &err);
-    rocksdb_sstfilewriter_destroy(w);
-    rocksdb_envoptions_destroy(env);
-    if (!err) {
-        rocksdb_ingestexternalfileoptions_t *io = rocksdb_ingestexternalfileoptions_create();
-        rocksdb_ingestexternalfileoptions_set_move_files(io, 1);
-        const char *files[1] = {path};
-        rocksdb_ingest_external_file_cf(log->db, log->cf[cf], files, 1, io, &err);
-        rocksdb_ingestexternalfileoptions_destroy(io);
-    }
-    int rc = check(err, "bulk load");
-    remove(path);                   /* moved in on success; a leftover on failure */
-    free(path);
-    return rc;
+    return rg_log_ingest(log, cf, &t, 1);
 }
 
 rg_iter *rg_iter_new(rg_log *log, rg_cf cf)

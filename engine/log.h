@@ -59,12 +59,22 @@ int rg_log_write(rg_log *log, rg_batch *b, bool sync);
  * fails with RG_ESTORAGE without writing anything.  0 disables. */
 void rg_log_fail_write(rg_log *log, uint64_t nth);
 
-/* Bulk loading: write the pairs of the runs, each sorted (sorted.h), merged
- * into one table file, and move it into cf, bypassing the WAL and the
- * memtable.  Of equal keys the first is kept.  The pairs become visible
- * together, newer than anything written before; the file is synced before
- * it is moved in, so what returns 0 is durable.  For rebuilding derived
- * column families, which the log can always recompute. */
+/* Bulk loading, for rebuilding derived column families (which the log can
+ * always recompute): table files written in key order and moved into a
+ * column family whole, bypassing the WAL and the memtable.  What a table
+ * holds becomes visible at once, newer than anything written before; the
+ * file is synced before it is moved in, so what returns 0 is durable.
+ *
+ * A table takes keys in strictly ascending order; a key equal to the one
+ * before is dropped (the first is kept).  Errors are kept until ingest.
+ * Tables can be written on different threads. */
+typedef struct rg_table rg_table;
+rg_table *rg_table_open(rg_log *log, rg_cf cf, int part /* tells the files apart */);
+void rg_table_put(rg_table *t, const void *k, size_t kn, const void *v, size_t vn);
+/* Move the tables into cf together (their key ranges must not overlap) and
+ * free them, on failure too; empty ones are skipped. */
+int rg_log_ingest(rg_log *log, rg_cf cf, rg_table **tables, size_t n);
+/* One table of the pairs of the runs, each sorted (sorted.h), merged. */
 struct rg_sorted;
 int rg_log_load(rg_log *log, rg_cf cf, const struct rg_sorted *const *runs, size_t nruns);
 

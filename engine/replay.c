@@ -112,10 +112,13 @@ static int fold_log(fold *f)
 }
 
 /* The projections of cases [from, to) and their deadline-index keys (as
- * due.c's rg_dl_index writes them for a case that had none), sorted. */
+ * due.c's rg_dl_index writes them for a case that had none).  Projections
+ * go straight into a table when the cases come in key order, else into a
+ * sorted run; deadline keys always into a sorted run. */
 typedef struct part {
     const fold *f;
     size_t from, to;
+    rg_table *table;
     rg_sorted cases, deadlines;
     uint64_t stagnations;
 } part;
@@ -130,7 +133,8 @@ static void *gather(void *arg)
         size_t idn = strlen(c->id);
         rg_buf_reset(&v);
         rg_case_encode(c, &v);
-        rg_sorted_add(&p->cases, rg_sorted_key_order(c->id, idn), c->id, idn, v.data, v.len);
+        if (p->table) rg_table_put(p->table, c->id, idn, v.data, v.len);
+        else rg_sorted_add(&p->cases, rg_sorted_key_order(c->id, idn), c->id, idn, v.data, v.len);
         for (uint32_t j = 0; j < c->ndl; j++) {
             const rg_deadline *d = &c->dl[j];
             uint64_t t = rg_deadline_index_time(d);
@@ -144,6 +148,30 @@ static void *gather(void *arg)
     rg_sorted_sort(&p->cases);
     rg_sorted_sort(&p->deadlines);
     return NULL;
+}
+
+/* The highest case number minted (ctx.c: "ZVH-%08llu"), so that numbering
+ * goes on after it even when a log holds gaps or ids minted elsewhere. */
+static uint64_t last_minted(const fold *f)
+{
+    uint64_t last = 0;
+    for (size_t i = 0; i < f->ncases; i++) {
+        const char *id = f->order[i]->id;
+        if (strncmp(id, "ZVH-", 4) != 0 || !id[4] || strspn(id + 4, "0123456789") != strlen(id + 4) ||
+            strlen(id + 4) > 18)
+            continue;
+        uint64_t n = strtoull(id + 4, NULL, 10);
+        if (n > last) last = n;
+    }
+    return last;
+}
+
+/* Case ids are minted in order, so the cases, as first seen, normally are. */
+static bool in_key_order(const fold *f)
+{
+    for (size_t i = 1; i < f->ncases; i++)
+        if (strcmp(f->order[i - 1]->id, f->order[i]->id) >= 0) return false;
+    return true;
 }
 
 typedef struct lead_job {
@@ -169,20 +197,24 @@ static bool spawn(pthread_t *t, void *(*fn)(void *), void *arg)
 }
 
 /* Everything derived, into its column family: the lead-time rows on one
- * thread, half the projections gathered on another, the rest here; the two
- * halves are merged as they are loaded. */
+ * thread, half the projections on another, the other half here.  Cases in
+ * key order are written as two tables of adjoining key ranges, moved in
+ * together; otherwise the two sorted halves are merged as they load. */
 static int write_derived(fold *f, uint64_t *stagnations)
 {
     rg_log *log = f->e->log;
     lead_job leads = {log, &f->leadtimes, 0};
-    part half[2] = {{f, 0, f->ncases / 2, RG_SORTED_INIT, RG_SORTED_INIT, 0},
-                    {f, f->ncases / 2, f->ncases, RG_SORTED_INIT, RG_SORTED_INIT, 0}};
+    part half[2] = {{f, 0, f->ncases / 2, NULL, RG_SORTED_INIT, RG_SORTED_INIT, 0},
+                    {f, f->ncases / 2, f->ncases, NULL, RG_SORTED_INIT, RG_SORTED_INIT, 0}};
+    bool streamed = in_key_order(f);
+    for (int i = 0; streamed && i < 2; i++) half[i].table = rg_table_open(log, RG_CF_CASES, i);
     pthread_t lt, gt;
     bool lead_thread = spawn(&lt, load_leadtimes, &leads);
     bool gather_thread = spawn(&gt, gather, &half[1]);
     gather(&half[0]);
     if (gather_thread) pthread_join(gt, NULL);
-    int rc = rg_log_load(log, RG_CF_CASES, (const rg_sorted *[]){&half[0].cases, &half[1].cases}, 2);
+    int rc = streamed ? rg_log_ingest(log, RG_CF_CASES, (rg_table *[]){half[0].table, half[1].table}, 2)
+                      : rg_log_load(log, RG_CF_CASES, (const rg_sorted *[]){&half[0].cases, &half[1].cases}, 2);
     if (rc == 0)
         rc = rg_log_load(log, RG_CF_DEADLINES, (const rg_sorted *[]){&half[0].deadlines, &half[1].deadlines}, 2);
     if (lead_thread) pthread_join(lt, NULL);
@@ -219,6 +251,7 @@ int rg_engine_rebuild(rg_engine *e, uint64_t *events_out)
     int rc = begin(e);
     if (rc == 0) rc = fold_log(&f);
     if (rc == 0) rc = write_derived(&f, &stagnations);
+    uint64_t minted = last_minted(&f);
     rg_sorted_free(&f.leadtimes);
     for (size_t i = 0; i < f.ncases; i++) rg_case_free(f.order[i]);
     free(f.order);
@@ -226,8 +259,7 @@ int rg_engine_rebuild(rg_engine *e, uint64_t *events_out)
     if (rc == 0) {
         memcpy(e->counts, f.counts, sizeof f.counts);
         memcpy(e->lead_counts, f.leads, sizeof f.leads);
-        /* Case numbers are minted in order from 1, so the count is the last. */
-        e->case_counter = f.ncases;
+        e->case_counter = minted;
         e->stagnations = stagnations;
         e->head_seq = f.events;
         memcpy(e->head_link, f.link, RG_HASH_LEN);

@@ -3,7 +3,8 @@
  * version 1 (the reporting org was `reporter`, there was no route) sits in
  * the log as a fixture; it is read as version 2 through schemas/upcasters.c,
  * by case.history and by the projection rebuild, and the stored bytes (and
- * so the hash chain) stay as they were.
+ * so the hash chain) stay as they were.  A rebuild also copes with cases
+ * first seen out of id order, and numbers new cases after the highest id.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -181,9 +182,52 @@ static void test_rebuild_matches_live_projection(void)
     rg_t_local_close(&L, true);
 }
 
+static void test_rebuild_of_cases_out_of_key_order(void)
+{
+    /* Cases first seen in an order other than their ids' (an imported log):
+     * the rebuild sorts the projections before it loads them. */
+    REQUIRE(rg_t_local_open(&L, NULL) == 0);
+    static const char *const ids[] = {"ZVH-00000007", "ZVH-00000002", "ZVH-00000005", "ZVH-00000001"};
+    for (int i = 0; i < 4; i++) write_v1_fixture(ids[i]);
+    uint64_t replayed = 0;
+    REQUIRE(rg_engine_rebuild(L.e, &replayed) == 0);
+    CHECK(replayed == 4);
+    rg_iter *it = rg_iter_new(rg_engine_log(L.e), RG_CF_CASES);
+    static const char *const sorted[] = {"ZVH-00000001", "ZVH-00000002", "ZVH-00000005", "ZVH-00000007"};
+    int n = 0;
+    for (rg_iter_seek_first(it); rg_iter_valid(it); rg_iter_next(it), n++) {
+        size_t kn;
+        const uint8_t *k = rg_iter_key(it, &kn);
+        CHECK(n < 4 && kn == strlen(sorted[n]) && memcmp(k, sorted[n], kn) == 0);
+    }
+    rg_iter_free(it);
+    CHECK(n == 4);
+    char mgr[128];
+    rg_t_local_actor(&L, "mgr1", "manager", "zvh", mgr);
+    rg_buf b = RG_BUF_INIT;
+    rg_t_reply r;
+    for (int i = 0; i < 4; i++) {
+        rg_req_envelope(&b, "case.get", mgr, NULL, ids[i], -1, -1);
+        rg_t_local_call(&L, &b, &r);
+        CHECK(rg_t_ok(&r));
+        rg_t_reply_free(&r);
+        rg_buf_free(&b);
+    }
+    /* Numbering goes on after the highest id, not after the count. */
+    char pol[128];
+    rg_t_local_actor(&L, "pol1", "partner", "police", pol);
+    rg_t_report_req(&b, pol, "new", "New Person");
+    rg_t_local_call(&L, &b, &r);
+    CHECK(rg_t_ok(&r) && strcmp(rg_t_str(&r, "case"), "ZVH-00000008") == 0);
+    rg_t_reply_free(&r);
+    rg_buf_free(&b);
+    rg_t_local_close(&L, true);
+}
+
 int main(void)
 {
     RUN(test_old_event_is_upcast);
     RUN(test_rebuild_matches_live_projection);
+    RUN(test_rebuild_of_cases_out_of_key_order);
     return rg_t_exit();
 }
