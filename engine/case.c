@@ -8,8 +8,10 @@
 #include "errors.h"
 #include "schema.h"
 
+/* Arrays start at one element: most cases hold one or two of each, and a
+ * rebuild keeps every case in memory at once. */
 #define GROW(arr, n, cap) do { if ((n) == (cap)) { \
-    (cap) = (cap) ? (cap) * 2 : 4; (arr) = rg_realloc((arr), (cap) * sizeof *(arr)); } } while (0)
+    (cap) = (cap) ? (cap) * 2 : 1; (arr) = rg_realloc((arr), (cap) * sizeof *(arr)); } } while (0)
 
 rg_case *rg_case_new(const char *id)
 {
