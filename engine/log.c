@@ -5,6 +5,7 @@
  */
 #include "log.h"
 
+#include <dirent.h>
 #include <rocksdb/c.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -43,12 +44,31 @@ static const char *cf_names[RG_CF_COUNT] = {
 #undef RG_CF_NAME
 };
 
+#define LOAD_PREFIX "load-"            /* rg_table's files in the data directory */
+
 static int check(char *err, const char *what)
 {
     if (!err) return 0;
     fprintf(stderr, "regie: rocksdb %s: %s\n", what, err);
     free(err);
     return RG_ESTORAGE;
+}
+
+/* Remove table files a crashed bulk load left: each is either unfinished
+ * or a second name of a table RocksDB has taken in (see rg_table_open). */
+static void remove_leftover_loads(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    for (struct dirent *ent; (ent = readdir(d));) {
+        if (strncmp(ent->d_name, LOAD_PREFIX, strlen(LOAD_PREFIX)) != 0) continue;
+        size_t n = strlen(dir) + strlen(ent->d_name) + 2;
+        char *path = rg_malloc(n);
+        snprintf(path, n, "%s/%s", dir, ent->d_name);
+        remove(path);
+        free(path);
+    }
+    closedir(d);
 }
 
 int rg_log_open(rg_log **out, const char *dir)
@@ -93,6 +113,7 @@ int rg_log_open(rg_log **out, const char *dir)
     log->ropts = rocksdb_readoptions_create();
     log->dir = rg_malloc(strlen(dir) + 1);
     memcpy(log->dir, dir, strlen(dir) + 1);
+    remove_leftover_loads(dir);
     *out = log;
     return 0;
 }
@@ -137,9 +158,11 @@ void rg_log_fail_write(rg_log *log, uint64_t nth) { atomic_store(&log->fail_at, 
 
 static bool injected_fault(rg_log *log)
 {
-    uint64_t at = atomic_load(&log->fail_at);
-    if (!at) return false;
-    atomic_store(&log->fail_at, at - 1);
+    /* Compare-and-swap: bulk loads may ask from two threads at once. */
+    uint_fast64_t at = atomic_load(&log->fail_at);
+    do {
+        if (!at) return false;
+    } while (!atomic_compare_exchange_weak(&log->fail_at, &at, at - 1));
     if (at > 1) return false;
     fprintf(stderr, "regie: injected write fault\n");
     return true;
@@ -207,7 +230,11 @@ rg_table *rg_table_open(rg_log *log, rg_cf cf, int part)
     t->cf = cf;
     size_t pn = strlen(log->dir) + 64;
     t->path = rg_malloc(pn);
-    snprintf(t->path, pn, "%s/load-%s-%d.sst", log->dir, cf_names[cf], part);
+    snprintf(t->path, pn, "%s/" LOAD_PREFIX "%s-%d.sst", log->dir, cf_names[cf], part);
+    /* Ingest links the file in under RocksDB's own name and then removes
+     * ours; a crash in between leaves ours as a second name of a live
+     * table, which opening it for writing would truncate.  Unlink first. */
+    remove(t->path);
     t->env = rocksdb_envoptions_create();
     t->w = rocksdb_sstfilewriter_create(t->env, log->opts);
     rocksdb_sstfilewriter_open(t->w, t->path, &t->err);

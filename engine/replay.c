@@ -273,6 +273,10 @@ int rg_engine_rebuild(rg_engine *e, uint64_t *events_out)
     rg_store_unload(e);
     int lrc = rg_store_load(e);
     if (rc == 0) rc = lrc;
+    /* The derived column families are emptied or partly written: serve
+     * nothing from them until a rebuild succeeds (the marker makes the
+     * next open try again). */
+    if (rc < 0) e->failed = true;
     if (events_out) *events_out = f.events;
     return rc;
 }
@@ -288,5 +292,7 @@ int rg_engine_resume_rebuild(rg_engine *e)
     uint64_t n;
     rc = rg_engine_rebuild(e, &n);
     if (rc == 0) fprintf(stderr, "regie: rebuilt from %llu events\n", (unsigned long long)n);
+    else fprintf(stderr, "regie: the rebuild failed (see above); this data directory is not served until "
+                         "one succeeds: remove the cause and start again\n");
     return rc;
 }

@@ -80,7 +80,7 @@ static void radix(rg_sorted *s)
     rg_sorted_ent *tmp = NULL;
     for (int d = 0; d < 8; d++) {
         if (count[d][(s->v[0].order >> (8 * d)) & 0xff] == n) continue;   /* one value */
-        if (!tmp) tmp = rg_malloc(n * sizeof *tmp);
+        if (!tmp) tmp = rg_malloc(s->cap * sizeof *tmp);   /* becomes s->v: keep cap true */
         size_t at = 0;
         for (int b = 0; b < 256; b++) {
             size_t c = count[d][b];
