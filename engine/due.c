@@ -47,6 +47,12 @@ size_t rg_deadline_key(uint8_t *k, uint64_t t, const char *case_id, const char *
     return n;
 }
 
+size_t rg_dl_key_of(uint8_t *k, const rg_case *c, const rg_deadline *d)
+{
+    uint64_t t = rg_deadline_index_time(d);
+    return t ? rg_deadline_key(k, t, c->id, rg_norms[d->norm].name, d->item) : 0;
+}
+
 /* ---- the index kept in step with the projection ---- */
 
 void rg_dl_snapshot(const rg_case *c, rg_dl_snap *s)
@@ -73,17 +79,15 @@ uint64_t rg_dl_index(rg_batch *b, const rg_case *c, const rg_dl_snap *before)
     uint64_t earliest = UINT64_MAX;
     for (uint32_t i = 0; i < before->n; i++) {
         const rg_deadline *d = &before->v[i];
-        if (rg_deadline_index_time(d) && !in(c->dl, c->ndl, d, true))
-            rg_batch_del(b, RG_CF_DEADLINES, k,
-                         rg_deadline_key(k, rg_deadline_index_time(d), c->id, rg_norms[d->norm].name, d->item));
+        size_t kn = rg_dl_key_of(k, c, d);
+        if (kn && !in(c->dl, c->ndl, d, true)) rg_batch_del(b, RG_CF_DEADLINES, k, kn);
     }
     for (uint32_t i = 0; i < c->ndl; i++) {
         const rg_deadline *d = &c->dl[i];
-        uint64_t t = rg_deadline_index_time(d);
-        if (t && !in(before->v, before->n, d, true)) {
-            rg_batch_put(b, RG_CF_DEADLINES, k, rg_deadline_key(k, t, c->id, rg_norms[d->norm].name, d->item),
-                         "", 0);
-            if (t < earliest) earliest = t;
+        size_t kn = rg_dl_key_of(k, c, d);
+        if (kn && !in(before->v, before->n, d, true)) {
+            rg_batch_put(b, RG_CF_DEADLINES, k, kn, "", 0);
+            if (rg_deadline_index_time(d) < earliest) earliest = rg_deadline_index_time(d);
         }
     }
     return earliest;

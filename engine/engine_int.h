@@ -216,6 +216,9 @@ void rg_dl_snap_free(rg_dl_snap *s);
  * at least 8 + 3 * RG_ID_MAX; returns its length.  t is the index time. */
 size_t rg_deadline_key(uint8_t *k, uint64_t t, const char *case_id, const char *norm, const char *item);
 uint64_t rg_deadline_index_time(const rg_deadline *d);
+/* The index key of case c's deadline d into k (as above), or 0 when it has
+ * no key (no index time: at the top of the escalation ladder). */
+size_t rg_dl_key_of(uint8_t *k, const rg_case *c, const rg_deadline *d);
 /* Put and delete the case's deadline keys; returns the earliest time put. */
 uint64_t rg_dl_index(rg_batch *b, const rg_case *c, const rg_dl_snap *before);
 void rg_dl_cleared(rg_ctx *c, const rg_dl_snap *before);

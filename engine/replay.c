@@ -136,11 +136,8 @@ static void *gather(void *arg)
         if (p->table) rg_table_put(p->table, c->id, idn, v.data, v.len);
         else rg_sorted_add(&p->cases, rg_sorted_key_order(c->id, idn), c->id, idn, v.data, v.len);
         for (uint32_t j = 0; j < c->ndl; j++) {
-            const rg_deadline *d = &c->dl[j];
-            uint64_t t = rg_deadline_index_time(d);
-            if (!t) continue;
-            size_t kn = rg_deadline_key(k, t, c->id, rg_norms[d->norm].name, d->item);
-            rg_sorted_add(&p->deadlines, t, k, kn, "", 0);
+            size_t kn = rg_dl_key_of(k, c, &c->dl[j]);
+            if (kn) rg_sorted_add(&p->deadlines, rg_deadline_index_time(&c->dl[j]), k, kn, "", 0);
         }
         p->stagnations += rg_case_stagnations(c);
     }
