@@ -95,9 +95,11 @@ $(B)/tests/%: tests/%.c $(TEST_HELP_OBJ) $(CLIENT_OBJ) $(B)/librg.a $(wildcard t
 	@echo "  LD $@"
 	@$(CC) $(CFLAGS_ALL) -o $@ $(filter-out %.h,$^) $(MODE_LDFLAGS) $(PKG_LIBS)
 
-# The suite of one MODE: builds everything, runs every test binary.
-test-suite: all $(TEST_BINS)
-	@REGIED=$(abspath $(BIN)/regied) REGIE=$(abspath $(BIN)/regie) REGIE_SIM=$(abspath $(BIN)/regie-sim) tests/run.sh $(MODE) $(TEST_BINS)
+# The suite of one MODE: builds everything, runs every test binary, then a
+# short run of the in-process benchmark code (no figure checked).
+test-suite: all $(TEST_BINS) $(BIN)/regie-bench
+	@REGIED=$(abspath $(BIN)/regied) REGIE=$(abspath $(BIN)/regie) REGIE_SIM=$(abspath $(BIN)/regie-sim) tests/run.sh $(MODE) $(TEST_BINS); r=$$?; \
+	 tests/bench_smoke.sh $(MODE) $(abspath $(BIN)/regie-bench) || r=1; exit $$r
 
 asan:
 	@$(MAKE) --no-print-directory MODE=asan test-suite
