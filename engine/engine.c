@@ -295,16 +295,11 @@ static void apply_event(rg_ctx *c, rg_evb *ev, const rg_actor *actor, uint64_t s
         abort();
     }
     /* Per event, as replay.c counts them, so a rebuild gives the same rows. */
-    if (c->cs->state != before) {
-        rg_engine *e = c->e;
-        if (before >= 0) {
-            uint8_t lk[RG_LEAD_KEY];
-            rg_lead_key(lk, before, c->now - since, seq);
-            rg_batch_put(e->open->batch, RG_CF_LEADTIMES, lk, sizeof lk, "", 0);
-            e->counts[before]--;
-            e->lead_counts[before]++;
-        }
-        e->counts[c->cs->state]++;
+    rg_engine *e = c->e;
+    if (rg_count_state_change(e->counts, e->lead_counts, before, c->cs->state)) {
+        uint8_t lk[RG_LEAD_KEY];
+        rg_lead_key(lk, before, c->now - since, seq);
+        rg_batch_put(e->open->batch, RG_CF_LEADTIMES, lk, sizeof lk, "", 0);
     }
 }
 

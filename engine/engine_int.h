@@ -143,6 +143,11 @@ rg_commit *rg_commit_newest(rg_engine *e);
 
 /* store.c: loading and resetting the in-memory state from the log */
 int rg_store_load(rg_engine *e);
+/* An event moved a case from state `before` (-1: a new case) to `after`:
+ * the per-state counts follow it.  True when a stay ended, whose lead-time
+ * row the caller writes.  The live path and replay both count through here,
+ * so a rebuild gives the same counts and rows. */
+bool rg_count_state_change(uint64_t counts[RG_NSTATES], uint64_t leads[RG_NSTATES], int before, int after);
 /* A lead-time row's key: how long a case stayed in `state` (be64 ms) before
  * the event `seq` moved it on; stats reads the median per state from them. */
 #define RG_LEAD_KEY 17

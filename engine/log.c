@@ -213,8 +213,6 @@ size_t rg_batch_count(const rg_batch *b) { return (size_t)rocksdb_writebatch_cou
 size_t rg_batch_bytes(const rg_batch *b) { return b->bytes; }
 
 struct rg_table {
-    rg_log *log;
-    rg_cf cf;
     char *path;
     rocksdb_envoptions_t *env;
     rocksdb_sstfilewriter_t *w;
@@ -226,8 +224,6 @@ struct rg_table {
 rg_table *rg_table_open(rg_log *log, rg_cf cf, int part)
 {
     rg_table *t = rg_calloc(1, sizeof *t);
-    t->log = log;
-    t->cf = cf;
     size_t pn = strlen(log->dir) + 64;
     t->path = rg_malloc(pn);
     snprintf(t->path, pn, "%s/" LOAD_PREFIX "%s-%d.sst", log->dir, cf_names[cf], part);
@@ -277,12 +273,8 @@ int rg_log_ingest(rg_log *log, rg_cf cf, rg_table **tables, size_t n)
         rocksdb_sstfilewriter_finish(t->w, &err);
         files[nfiles++] = t->path;
     }
-    if (!err && nfiles > 0 && injected_fault(log)) {
-        free(files);
-        for (size_t i = 0; i < n; i++) table_free(tables[i]);
-        return RG_ESTORAGE;
-    }
-    if (!err && nfiles > 0) {
+    bool injected = !err && nfiles > 0 && injected_fault(log);
+    if (!err && nfiles > 0 && !injected) {
         rocksdb_ingestexternalfileoptions_t *io = rocksdb_ingestexternalfileoptions_create();
         rocksdb_ingestexternalfileoptions_set_move_files(io, 1);
         rocksdb_ingest_external_file_cf(log->db, log->cf[cf], files, nfiles, io, &err);
@@ -290,33 +282,14 @@ int rg_log_ingest(rg_log *log, rg_cf cf, rg_table **tables, size_t n)
     }
     free(files);
     for (size_t i = 0; i < n; i++) table_free(tables[i]);
-    return check(err, "bulk load");
-}
-
-/* The index of the run whose next pair has the smallest key, or -1. */
-static int smallest(const rg_sorted *const *runs, const size_t *at, size_t nruns)
-{
-    int best = -1;
-    const uint8_t *bk = NULL, *k, *v;
-    size_t bn = 0, kn, vn;
-    for (size_t r = 0; r < nruns; r++) {
-        if (at[r] == runs[r]->n) continue;
-        rg_sorted_at(runs[r], at[r], &k, &kn, &v, &vn);
-        int c = bk ? memcmp(k, bk, kn < bn ? kn : bn) : -1;
-        if (c < 0 || (c == 0 && kn < bn)) {
-            best = (int)r;
-            bk = k;
-            bn = kn;
-        }
-    }
-    return best;
+    return injected ? RG_ESTORAGE : check(err, "bulk load");
 }
 
 int rg_log_load(rg_log *log, rg_cf cf, const rg_sorted *const *runs, size_t nruns)
 {
     rg_table *t = rg_table_open(log, cf, 0);
     size_t *at = rg_calloc(nruns ? nruns : 1, sizeof *at);
-    for (int r; (r = smallest(runs, at, nruns)) >= 0;) {
+    for (int r; (r = rg_sorted_smallest(runs, at, nruns)) >= 0;) {
         const uint8_t *k, *v;
         size_t kn, vn;
         rg_sorted_at(runs[r], at[r]++, &k, &kn, &v, &vn);

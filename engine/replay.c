@@ -10,9 +10,10 @@
  * is pending.
  *
  * Speed comes from how the results are written, not from a different fold:
- * the projections, lead-time rows and deadline keys are gathered in memory,
- * sorted (sorted.h) and bulk-loaded as one table file per column family
- * (rg_log_load), instead of going key by key through the WAL and the
+ * the lead-time rows and deadline keys are gathered in memory and sorted
+ * (sorted.h), the projections encoded straight into table files when their
+ * cases came in id order, and each column family is bulk-loaded (rg_table,
+ * rg_log_load) instead of going key by key through the WAL and the
  * memtable's skip list, which cost as much as the fold itself.  And the log
  * is read and decoded on a thread of its own (replay_read.h) while this one
  * folds.
@@ -79,14 +80,8 @@ static int fold_event(fold *f, const rg_replay_ev *ev)
     int before = cs->state;
     uint64_t since = cs->state_since;
     int rc = rg_case_apply(cs, &ev->view);
-    if (rc == 0 && before != cs->state) {
-        if (before >= 0) {
-            f->counts[before]--;
-            f->leads[before]++;
-            add_lead(f, before, ev->view.at - since, ev->view.seq);
-        }
-        f->counts[cs->state]++;
-    }
+    if (rc == 0 && rg_count_state_change(f->counts, f->leads, before, cs->state))
+        add_lead(f, before, ev->view.at - since, ev->view.seq);
     return rc;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "hmap.h"
 #include "errors.h"
 
 static const char *state_names[] = {
@@ -68,13 +69,6 @@ const rg_opdef *rg_op_find(const char *p, uint32_t n)
 static uint8_t ev_slot[EV_SLOTS];         /* index into rg_events + 1; 0 = empty */
 static pthread_once_t ev_once = PTHREAD_ONCE_INIT;
 
-static uint32_t name_hash(const char *s)
-{
-    uint32_t h = 2166136261u;             /* FNV-1a */
-    for (; *s; s++) h = (h ^ (uint8_t)*s) * 16777619u;
-    return h;
-}
-
 static void ev_index(void)
 {
     size_t n = 0;
@@ -83,7 +77,7 @@ static void ev_index(void)
             fprintf(stderr, "regie: more event types than the index holds; raise EV_SLOTS\n");
             abort();
         }
-        uint32_t i = name_hash(ev->type) & (EV_SLOTS - 1);
+        uint64_t i = rg_hash_bytes(ev->type, strlen(ev->type)) & (EV_SLOTS - 1);
         while (ev_slot[i]) i = (i + 1) & (EV_SLOTS - 1);
         ev_slot[i] = (uint8_t)(n + 1);
     }
@@ -92,7 +86,7 @@ static void ev_index(void)
 const rg_evdef *rg_event_find(const char *type)
 {
     pthread_once(&ev_once, ev_index);
-    for (uint32_t i = name_hash(type) & (EV_SLOTS - 1); ev_slot[i]; i = (i + 1) & (EV_SLOTS - 1)) {
+    for (uint64_t i = rg_hash_bytes(type, strlen(type)) & (EV_SLOTS - 1); ev_slot[i]; i = (i + 1) & (EV_SLOTS - 1)) {
         const rg_evdef *ev = &rg_events[ev_slot[i] - 1];
         if (strcmp(ev->type, type) == 0) return ev;
     }

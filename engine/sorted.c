@@ -69,6 +69,16 @@ static int key_cmp(const void *a, const void *b)
     return c ? c : (na > nb) - (na < nb);
 }
 
+int rg_sorted_smallest(const rg_sorted *const *runs, const size_t *at, size_t nruns)
+{
+    int best = -1;
+    for (size_t r = 0; r < nruns; r++)
+        if (at[r] < runs[r]->n &&
+            (best < 0 || key_cmp(&runs[r]->v[at[r]], &runs[best]->v[at[best]]) < 0))
+            best = (int)r;
+    return best;
+}
+
 /* Stable LSD radix sort on `order`, one byte a pass, skipping the bytes in
  * which every pair agrees (for a key family that is most of them). */
 static void radix(rg_sorted *s)

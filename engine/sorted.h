@@ -44,6 +44,10 @@ void rg_sorted_sort(rg_sorted *s);
 /* The i-th pair; after rg_sorted_sort, in ascending key order. */
 void rg_sorted_at(const rg_sorted *s, size_t i, const uint8_t **k, size_t *kn, const uint8_t **v,
                   size_t *vn);
+/* Merging sorted runs: of the runs' next pairs (run r's is at[r]), the
+ * index of the run whose key is smallest (the first of equals), or -1 when
+ * every run is used up. */
+int rg_sorted_smallest(const rg_sorted *const *runs, const size_t *at, size_t nruns);
 void rg_sorted_free(rg_sorted *s);
 
 #endif

@@ -274,6 +274,16 @@ void rg_store_trim(rg_engine *e, uint64_t durable_seq)
     }
 }
 
+bool rg_count_state_change(uint64_t counts[RG_NSTATES], uint64_t leads[RG_NSTATES], int before, int after)
+{
+    if (before == after) return false;
+    counts[after]++;
+    if (before < 0) return false;           /* a new case: no stay ended */
+    counts[before]--;
+    leads[before]++;
+    return true;
+}
+
 void rg_lead_key(uint8_t k[RG_LEAD_KEY], int state, uint64_t ms, uint64_t seq)
 {
     k[0] = (uint8_t)state;
