@@ -86,7 +86,10 @@ int rg_h_audit_read(rg_ctx *c)
         next = rg_be64_get(key);
         count++;
     }
-    rg_iter_free(it);
+    if (rg_iter_end(it) < 0) {
+        rg_buf_free(&recs);
+        return rg_ctx_fail(c, RG_ESTORAGE, "reading the audit trail failed");
+    }
     rg_buf *b = rg_ctx_reply_key(c, "records");
     rg_w_array(b, count);
     rg_buf_append(b, recs.data, recs.len);

@@ -149,6 +149,14 @@ int64_t rg_cal_add_working_days(int64_t utc_ms, int n)
     return rg_cal_from_local(y, m, d, hh, mm, ss, ms);
 }
 
+int64_t rg_cal_add_days(int64_t utc_ms, int n)
+{
+    int y, m, d, hh, mm, ss, ms;
+    rg_cal_to_local(utc_ms, &y, &m, &d, &hh, &mm, &ss, &ms);
+    civil_from_days(rg_cal_days_from_civil(y, m, d) + n, &y, &m, &d);
+    return rg_cal_from_local(y, m, d, hh, mm, ss, ms);
+}
+
 int64_t rg_cal_add_months(int64_t utc_ms, int n)
 {
     int y, m, d, hh, mm, ss, ms;

@@ -30,6 +30,9 @@ int64_t rg_cal_from_local(int y, int m, int d, int hh, int mm, int ss, int msec)
 /* The same local time of day on the nth working day after the day of utc_ms
  * (that day itself does not count); n = 0 gives utc_ms. */
 int64_t rg_cal_add_working_days(int64_t utc_ms, int n);
+/* The same local time of day n calendar days later: across a DST change
+ * that is 23 or 25 hours for one of the days, not n * 24 h. */
+int64_t rg_cal_add_days(int64_t utc_ms, int n);
 /* The same local time n months later (the day clamped to the month's end). */
 int64_t rg_cal_add_months(int64_t utc_ms, int n);
 /* The end of a date given by a user: local midnight that starts the next

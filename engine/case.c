@@ -196,13 +196,14 @@ void rg_case_encode(const rg_case *c, rg_buf *out)
     rg_w_array(out, c->ndl);
     for (uint32_t i = 0; i < c->ndl; i++) {
         const rg_deadline *d = &c->dl[i];
-        rg_w_array(out, 6);
+        rg_w_array(out, 7);
         rg_w_cstr(out, rg_norms[d->norm].name);
         rg_w_cstr(out, d->item);
         rg_w_uint(out, d->due);
         rg_w_bool(out, d->fired);
         rg_w_uint(out, d->fired_at);
         rg_w_uint(out, d->escalate_at);
+        rg_w_uint(out, d->set_at);
     }
 }
 
@@ -287,6 +288,8 @@ static void records(dec *d, rg_case *c)
             d->ok = false;
             continue;
         }
+        /* Projections written before set_at was kept have six fields. */
+        if (rg_array_size(r) > 6 && !ruint(r, 6, &x.set_at)) d->ok = false;
         rg_deadline *slot = rg_case_add_deadline(c);
         *slot = x;
     }

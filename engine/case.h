@@ -48,9 +48,11 @@ typedef struct rg_deadline {
     int norm;                 /* index into rg_norms */
     char item[RG_ID_MAX];     /* request or action id, or "" */
     uint64_t due;
+    uint64_t set_at;          /* when the event that set it happened */
     bool fired;
     uint64_t fired_at;
-    uint64_t escalate_at;     /* fired: when it escalates next; 0 = no further */
+    uint64_t escalate_at;     /* fired: when it escalates the case; 0 = not while an
+                                 escalation is open (deadlines.c, the ladder) */
 } rg_deadline;
 
 typedef struct rg_case {
@@ -139,6 +141,7 @@ void rg_deadlines_fold(rg_case *c, const rg_event_view *ev, const struct rg_evde
 /* The work on the case ended (it entered closed, referred or archived). */
 void rg_case_end_work(rg_case *c);
 int rg_norm_find(const char *name);                 /* index in rg_norms, or -1 */
+int rg_norm_decision(void);                         /* index of escalation.decision */
 uint32_t rg_case_stagnations(const rg_case *c);     /* open (fired) deadlines */
 /* Record org as taking part from version `since`, if it does not already. */
 void rg_case_join(rg_case *c, const char *org, uint32_t since);

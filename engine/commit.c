@@ -127,6 +127,31 @@ static void fail_waiters(rg_commit *t, const uint8_t *p, size_t n)
     for (size_t i = 0; i < t->nwaiters; i++) t->waiters[i].fn(t->waiters[i].ud, p, n);
 }
 
+/* The commit in flight t (NULL: none) failed, or the open one cannot be
+ * written: nothing of either is on disk, but the loop applied both.  Answer
+ * both with storage_error and reload the state from the log, so memory never
+ * claims what the disk lacks. */
+static void fail_and_reload(rg_engine *e, rg_commit *t)
+{
+    rg_commit *open = e->open;
+    fprintf(stderr, "regie: commit of %zu commands failed; reloading state from the log\n",
+            (t ? t->nwrites : 0) + open->nwrites);
+    rg_store_unload(e);
+    int rc = rg_store_load(e);
+    if (rc < 0) fprintf(stderr, "regie: reloading state failed too: storage is unusable\n");
+    e->failed = rc < 0;
+    e->open = rg_commit_new(e);
+
+    rg_buf err = RG_BUF_INIT;
+    rg_error_reply(&err, RG_ESTORAGE, "the change could not be written to disk; nothing was stored");
+    if (t) fail_waiters(t, err.data, err.len);
+    fail_waiters(open, err.data, err.len);
+    rg_due_failed(e, err.data, err.len);
+    rg_buf_free(&err);
+    if (t) rg_commit_free(t);
+    rg_commit_free(open);
+}
+
 static void write_done(uv_work_t *req, int status)
 {
     rg_commit *t = req->data;
@@ -144,31 +169,16 @@ static void write_done(uv_work_t *req, int status)
         rg_due_run(e);                      /* the next slice of due deadlines */
         return;
     }
-    fprintf(stderr, "regie: commit of %zu commands failed; reloading state from the log\n",
-            t->nwrites + e->open->nwrites);
-    rg_commit *open = e->open;
-    rg_store_unload(e);
-    int rc = rg_store_load(e);
-    if (rc < 0) fprintf(stderr, "regie: reloading state failed too: storage is unusable\n");
-    e->failed = rc < 0;
-    e->open = rg_commit_new(e);
-
-    rg_buf err = RG_BUF_INIT;
-    rg_w_map(&err, 3);
-    rg_w_kbool(&err, "ok", false);
-    rg_w_kstr(&err, "error", rg_strerror(RG_ESTORAGE));
-    rg_w_kstr(&err, "message", "the change could not be written to disk; nothing was stored");
-    fail_waiters(t, err.data, err.len);
-    fail_waiters(open, err.data, err.len);
-    rg_due_failed(e, err.data, err.len);
-    rg_buf_free(&err);
-    rg_commit_free(t);
-    rg_commit_free(open);
+    fail_and_reload(e, t);
 }
 
 void rg_commit_kick(rg_engine *e)
 {
     if (e->inflight || (e->open->nwrites == 0 && e->open->naudit == 0)) return;
+    if (e->open->poisoned) {
+        fail_and_reload(e, NULL);
+        return;
+    }
     rg_commit *t = e->open;
     rg_store_put_meta(e, t->batch);
     t->head_seq = e->head_seq;
@@ -177,9 +187,12 @@ void rg_commit_kick(rg_engine *e)
     t->work.data = t;
     int rc = uv_queue_work(e->loop, &t->work, write_work, write_done);
     if (rc < 0) {
-        /* Only fails for a bad argument or a closed loop: a bug. */
+        /* Only fails for a bad argument or a closed loop (a bug): answer as
+         * a write that failed rather than leave the replies waiting. */
         fprintf(stderr, "regie: bug: uv_queue_work: %s\n", uv_strerror(rc));
-        abort();
+        e->inflight = NULL;
+        fail_and_reload(e, t);
+        return;
     }
     if (t == e->due_wait) {
         /* The slice it holds is on its way to disk: fire the next one

@@ -18,7 +18,11 @@ void rg_ctx_init(rg_ctx *c, rg_engine *e)
 
 void rg_ctx_cleanup(rg_ctx *c)
 {
-    for (int i = 0; i < c->nevs; i++) rg_evb_free(&c->evs[i]);
+    for (int i = 0; i < c->nevs; i++) {
+        rg_evb_free(c->evs[i]);
+        free(c->evs[i]);
+    }
+    free(c->evs);
     rg_buf_free(&c->extra);
     rg_buf_free(&c->stored);
     rg_buf_free(&c->audit_cases);
@@ -49,13 +53,23 @@ int rg_ctx_fail(rg_ctx *c, int err, const char *fmt, ...)
 rg_evb *rg_ctx_emit(rg_ctx *c, const char *type)
 {
     const rg_evdef *def = rg_event_find(type);
-    if (!def || c->nevs == RG_MAX_EVENTS_PER_CMD) {
-        /* A handler naming an event missing from schemas/events.c is a bug. */
-        fprintf(stderr, "regie: bug: cannot emit event %s\n", type);
-        abort();
+    if (!def) {
+        /* A handler naming an event missing from schemas/events.c is a bug:
+         * the request fails (rg_ctx_emit_failed) and nothing is written.
+         * The event is still built, so the handler needs no check. */
+        fprintf(stderr, "regie: bug: no event type %s in schemas/events.c\n", type);
+        c->bug = true;
     }
-    rg_evb *ev = &c->evs[c->nevs++];
-    rg_evb_init(ev, def->type, def->version);
+    /* As many events as the rules produce (a plan revision on a case with
+     * many open stagnations clears each): each is allocated on its own, so
+     * an event a handler still fills stays where it is. */
+    if (c->nevs == c->capevs) {
+        c->capevs = c->capevs ? c->capevs * 2 : 4;
+        c->evs = rg_realloc(c->evs, (size_t)c->capevs * sizeof *c->evs);
+    }
+    rg_evb *ev = rg_malloc(sizeof *ev);
+    c->evs[c->nevs++] = ev;
+    rg_evb_init(ev, def ? def->type : type, def ? def->version : 1);
     return ev;
 }
 

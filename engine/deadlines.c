@@ -6,9 +6,10 @@
  *
  * Invariants: a case holds at most one deadline per (norm, item); a deadline
  * that passed unmet is `fired` (an open stagnation) until the event that
- * meets the norm removes it; the fold depends only on the events, the case
- * and the region's norm amounts, so replaying the log gives the same
- * deadlines.
+ * meets the norm removes it; while an escalation is open no stagnation has
+ * an escalation time of its own (the case's ladder, below); the fold depends
+ * only on the events, the case and the region's norm amounts, so replaying
+ * the log gives the same deadlines.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -19,8 +20,6 @@
 #include "case.h"
 #include "errors.h"
 #include "schema.h"
-
-#define RG_ESC_TOP 3
 
 int rg_norm_find(const char *name)
 {
@@ -38,10 +37,13 @@ uint32_t rg_case_stagnations(const rg_case *c)
 
 /* Which norms each event type sets and meets, as bits per rg_events entry:
  * the norms name their events in space-separated lists, which every event
- * of a fold would otherwise scan. */
+ * of a fold would otherwise scan.  Also the few event types and the norm the
+ * ladder reacts to, by their index, so the fold compares integers. */
 #define MAX_EVENTS 256
 static uint64_t set_mask[MAX_EVENTS], met_mask[MAX_EVENTS];
-static pthread_once_t masks_once = PTHREAD_ONCE_INIT;
+static ptrdiff_t ev_detected = -1, ev_escalated = -1, ev_resolved = -1;
+static int norm_decision = -1;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 static void mark(uint64_t *masks, const char *list, int norm)
 {
@@ -58,16 +60,30 @@ static void mark(uint64_t *masks, const char *list, int norm)
     }
 }
 
-static void build_masks(void)
+static ptrdiff_t event_index(const char *type)
 {
-    for (int n = 0; rg_norms[n].name; n++) {
-        if (n >= 64) {
-            fprintf(stderr, "regie: more than 64 norms; widen the norm masks\n");
-            abort();
-        }
+    const rg_evdef *def = rg_event_find(type);
+    return def ? def - rg_events : -1;
+}
+
+static void build_tables(void)
+{
+    /* rg_schema_validate (run when an engine opens) has refused a table
+     * with more norms than the masks hold. */
+    for (int n = 0; rg_norms[n].name && n < RG_MAX_NORMS; n++) {
         mark(set_mask, rg_norms[n].set_by, n);
         mark(met_mask, rg_norms[n].met_by, n);
     }
+    ev_detected = event_index("stagnation.detected");
+    ev_escalated = event_index("case.escalated");
+    ev_resolved = event_index("escalation.resolved");
+    norm_decision = rg_norm_find("escalation.decision");
+}
+
+int rg_norm_decision(void)
+{
+    pthread_once(&tables_once, build_tables);
+    return norm_decision;
 }
 
 static rg_deadline *find(rg_case *c, int norm, const char *item)
@@ -98,13 +114,14 @@ static bool due_of_date(const char *s, uint64_t *due)
     return true;
 }
 
-static void add(rg_case *c, int norm, const char *item, uint64_t due)
+static void add(rg_case *c, int norm, const char *item, uint64_t due, uint64_t at)
 {
     if (find(c, norm, item)) return;             /* an open deadline keeps its time */
     rg_deadline *d = rg_case_add_deadline(c);
     d->norm = norm;
     snprintf(d->item, sizeof d->item, "%s", item);
     d->due = due;
+    d->set_at = at;
 }
 
 static void set_norm(rg_case *c, int n, const rg_event_view *ev, int amount)
@@ -114,29 +131,30 @@ static void set_norm(rg_case *c, int n, const rg_event_view *ev, int amount)
     char item[RG_ID_MAX] = "", date[RG_DATE_MAX] = "";
     switch (norm->due) {
     case RG_DUE_WORKDAYS:
-        add(c, n, "", (uint64_t)rg_cal_add_working_days((int64_t)ev->at, amount));
+        add(c, n, "", (uint64_t)rg_cal_add_working_days((int64_t)ev->at, amount), ev->at);
         return;
     case RG_DUE_DAYS:
-        add(c, n, "", ev->at + (uint64_t)amount * 86400000ULL);
+        add(c, n, "", (uint64_t)rg_cal_add_days((int64_t)ev->at, amount), ev->at);
         return;
     case RG_DUE_MONTHS:
-        add(c, n, "", (uint64_t)rg_cal_add_months((int64_t)ev->at, amount));
+        add(c, n, "", (uint64_t)rg_cal_add_months((int64_t)ev->at, amount), ev->at);
         return;
     case RG_DUE_ITEM_DATE:
-        rg_val_strcpy(rg_map_get(ev->data, norm->item), item, sizeof item);
+        /* Kept per item when the norm names one, else once for the case. */
+        if (norm->item) rg_val_strcpy(rg_map_get(ev->data, norm->item), item, sizeof item);
         rg_val_strcpy(rg_map_get(ev->data, "due"), date, sizeof date);
-        if (item[0] && date[0] && due_of_date(date, &due)) add(c, n, item, due);
+        if ((item[0] || !norm->item) && date[0] && due_of_date(date, &due)) add(c, n, item, due, ev->at);
         return;
     case RG_DUE_RELEASE: {
         int y, m, d;
         if (sscanf(c->release_date, "%4d-%2d-%2d", &y, &m, &d) == 3)
-            add(c, n, "", (uint64_t)rg_cal_from_local(y, m, d, 0, 0, 0, 0));
+            add(c, n, "", (uint64_t)rg_cal_from_local(y, m, d, 0, 0, 0, 0), ev->at);
         return;
     }
     case RG_DUE_ACTIONS:
         for (uint32_t i = 0; i < c->nactions; i++)
             if (c->actions[i].status == RG_ACT_OPEN && due_of_date(c->actions[i].due, &due))
-                add(c, n, c->actions[i].id, due);
+                add(c, n, c->actions[i].id, due, ev->at);
         return;
     }
 }
@@ -150,16 +168,26 @@ static void met_norm(rg_case *c, int n, const rg_event_view *ev)
         if (c->dl[i].norm == n && (!one || strcmp(c->dl[i].item, item) == 0)) drop(c, i);
 }
 
-/* When an open stagnation escalates the case one level further: 5 working
- * days on, or never once the case is at the top of the ladder. */
+/* The ladder is the case's: at most one escalation is open, and while it is
+ * open no stagnation escalates (a new one is reported to the level already
+ * handling it; the level climbs only when its decision deadline, the
+ * escalation.decision norm, passes undecided: due.c).  With none open, an
+ * open stagnation escalates the case 5 working days after `from`: after it
+ * was detected, or after the escalation that last handled it was resolved. */
 static uint64_t next_escalation(const rg_case *c, uint64_t from)
 {
-    if (c->esc_level >= RG_ESC_TOP) return 0;
+    if (c->esc_level > 0) return 0;
     return (uint64_t)rg_cal_add_working_days((int64_t)from, rg_stagnation_escalate_workdays);
 }
 
-/* The engine's own events about deadlines. */
-static void stagnation_event(rg_case *c, const rg_event_view *ev)
+/* Every open stagnation's next escalation, after the case's ladder moved. */
+static void rearm_ladder(rg_case *c, uint64_t at)
+{
+    for (uint32_t i = 0; i < c->ndl; i++)
+        if (c->dl[i].fired) c->dl[i].escalate_at = next_escalation(c, at);
+}
+
+static void stagnation_detected(rg_case *c, const rg_event_view *ev)
 {
     char name[64] = "", item[RG_ID_MAX] = "";
     rg_val_strcpy(rg_map_get(ev->data, "norm"), name, sizeof name);
@@ -167,13 +195,9 @@ static void stagnation_event(rg_case *c, const rg_event_view *ev)
     int n = rg_norm_find(name);
     rg_deadline *d = n >= 0 ? find(c, n, item) : NULL;
     if (!d) return;
-    if (strcmp(ev->type, "stagnation.detected") == 0) {
-        d->fired = true;
-        d->fired_at = ev->at;
-        d->escalate_at = next_escalation(c, ev->at);
-    } else if (strcmp(ev->type, "case.escalated") == 0) {
-        d->escalate_at = next_escalation(c, ev->at);  /* an escalation the stagnation caused */
-    }
+    d->fired = true;
+    d->fired_at = ev->at;
+    d->escalate_at = next_escalation(c, ev->at);
 }
 
 void rg_case_end_work(rg_case *c)
@@ -189,18 +213,15 @@ void rg_case_end_work(rg_case *c)
 
 void rg_deadlines_fold(rg_case *c, const rg_event_view *ev, const rg_evdef *def)
 {
-    pthread_once(&masks_once, build_masks);
+    pthread_once(&tables_once, build_tables);
     ptrdiff_t t = def - rg_events;
     uint64_t met = t >= 0 && t < MAX_EVENTS ? met_mask[t] : 0;
     uint64_t set = t >= 0 && t < MAX_EVENTS ? set_mask[t] : 0;
-    for (int n = 0; n < 64 && met >> n; n++)
+    for (int n = 0; n < RG_MAX_NORMS && met >> n; n++)
         if ((met >> n & 1) && (rg_norms[n].routes & (1u << c->route))) met_norm(c, n, ev);
-    for (int n = 0; n < 64 && set >> n; n++)
+    for (int n = 0; n < RG_MAX_NORMS && set >> n; n++)
         if ((set >> n & 1) && (rg_norms[n].routes & (1u << c->route)))
             set_norm(c, n, ev, ev->norm_amounts ? ev->norm_amounts[n] : rg_norms[n].amount);
-    if (rg_map_get(ev->data, "norm")) stagnation_event(c, ev);
-    /* At the top of the ladder (reached by hand or by the engine) no open
-     * stagnation escalates further. */
-    if (c->esc_level >= RG_ESC_TOP && strcmp(ev->type, "case.escalated") == 0)
-        for (uint32_t i = 0; i < c->ndl; i++) c->dl[i].escalate_at = 0;
+    if (t == ev_detected) stagnation_detected(c, ev);
+    else if (t == ev_escalated || t == ev_resolved) rearm_ladder(c, ev->at);
 }

@@ -17,6 +17,7 @@
  * case still holds that deadline with that time: keys of deadlines met in a
  * commit not yet durable are skipped.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,13 +94,23 @@ uint64_t rg_dl_index(rg_batch *b, const rg_case *c, const rg_dl_snap *before)
     return earliest;
 }
 
+/* Is the stagnation d (fired) still open among v: the same deadline, still
+ * fired since the same moment?  An event that meets a norm and sets it again
+ * (progress, review, plan.agreed) leaves a new, unfired deadline of the same
+ * norm and item: the stagnation it met is cleared all the same. */
+static bool still_open(const rg_deadline *v, uint32_t n, const rg_deadline *d)
+{
+    const rg_deadline *now = in(v, n, d, false);
+    return now && now->fired && now->fired_at == d->fired_at;
+}
+
 /* Stagnations (fired deadlines) that the change met: each gets a
  * stagnation.cleared from the engine. */
 void rg_dl_cleared(rg_ctx *c, const rg_dl_snap *before)
 {
     for (uint32_t i = 0; i < before->n; i++) {
         const rg_deadline *d = &before->v[i];
-        if (!d->fired || in(c->cs->dl, c->cs->ndl, d, false)) continue;
+        if (!d->fired || still_open(c->cs->dl, c->cs->ndl, d)) continue;
         rg_evb *ev = rg_ctx_emit(c, "stagnation.cleared");
         ev->actor = &system_actor;
         rg_ev_str(ev, "norm", rg_norms[d->norm].name);
@@ -164,17 +175,29 @@ static bool fire(rg_engine *e, const due_key *k)
     c.cs = cs;
     c.op = &rg_system_op;
     uint64_t late = c.now > k->t ? c.now - k->t : 0;
+    char reason[160];
     rg_evb *ev;
-    if (!d->fired) {
+    if (!d->fired && n == rg_norm_decision() && cs->esc_level > 0 && cs->esc_level < RG_ESC_TOP) {
+        /* The open escalation's level did not decide in time: the case
+         * climbs one level (which sets the next level's decision deadline). */
+        ev = rg_ctx_emit(&c, "case.escalated");
+        rg_ev_uint(ev, "level", (uint64_t)(cs->esc_level + 1));
+        snprintf(reason, sizeof reason, "level %d did not decide within %d working days",
+                 cs->esc_level, e->cfg.norm_amounts[n]);
+        rg_ev_str(ev, "reason", reason);
+        rg_ev_bool(ev, "auto", true);
+    } else if (!d->fired) {
         ev = rg_ctx_emit(&c, "stagnation.detected");
         rg_ev_str(ev, "norm", k->norm);
         rg_ev_str(ev, "item", k->item);
         rg_ev_uint(ev, "due", d->due);
         rg_ev_uint(ev, "late_ms", late);
     } else {
+        /* An open stagnation matured while no escalation was open (the fold
+         * gives no escalation time to a stagnation while one is). */
+        assert(cs->esc_level == 0);
         ev = rg_ctx_emit(&c, "case.escalated");
-        rg_ev_uint(ev, "level", (uint64_t)(cs->esc_level + 1));
-        char reason[160];
+        rg_ev_uint(ev, "level", (uint64_t)e->cfg.esc_start_level);
         snprintf(reason, sizeof reason, "stagnation of %s open for %d working days", k->norm,
                  rg_stagnation_escalate_workdays);
         rg_ev_str(ev, "reason", reason);
@@ -182,15 +205,19 @@ static bool fire(rg_engine *e, const due_key *k)
         rg_ev_str(ev, "item", k->item);
         rg_ev_bool(ev, "auto", true);
     }
-    rg_lateness_add(e, late);
+    /* Lateness measures the engine, so only deadlines that were still ahead
+     * when they were set count (a due date given in the past, accepted
+     * before such dates were refused, would read as the engine's delay). */
+    if (d->fired || d->due > d->set_at) rg_lateness_add(e, late);
     rg_commit_system(&c);
     rg_ctx_cleanup(&c);
     return true;
 }
 
 /* Fire what is due up to `upto`, one slice of at most SLICE deadlines in due
- * order.  Returns how many were due (0: nothing is due); *wrote says
- * whether any of them wrote into the open commit. */
+ * order.  Returns how many were due (0: nothing is due), or RG_ESTORAGE when
+ * the index could not be read (nothing fired); *wrote says whether any of
+ * them wrote into the open commit. */
 static int fire_slice(rg_engine *e, uint64_t upto, bool *wrote)
 {
     *wrote = false;
@@ -214,7 +241,7 @@ static int fire_slice(rg_engine *e, uint64_t upto, bool *wrote)
         }
         keys[n++] = dk;
     }
-    rg_iter_free(it);
+    if (rg_iter_end(it) < 0) return RG_ESTORAGE;
     /* Every durable key left is at or after `next`; the fired ones go with
      * their commits.  Keys that pending commits put are not in RocksDB yet:
      * the bound must stay at or below them too. */
@@ -253,6 +280,16 @@ void rg_due_run(rg_engine *e)
                                     : rg_clock_now(&e->clock);
     bool wrote;
     int due = fire_slice(e, upto, &wrote);
+    if (due < 0) {
+        /* The index could not be read: nothing fired.  A clock.advance is
+         * answered with the error; the real clock tries again in a second. */
+        fprintf(stderr, "regie: reading the deadline index failed; firing paused\n");
+        rg_buf err = RG_BUF_INIT;
+        rg_error_reply(&err, RG_ESTORAGE, "reading the deadline index failed; nothing fired");
+        rg_due_failed(e, err.data, err.len);
+        rg_buf_free(&err);
+        return;
+    }
     if (wrote) e->due_wait = e->open;
     if (due) return;             /* runs again when the slice is sealed, or what met it is durable */
     if (e->advance.active) {

@@ -36,6 +36,7 @@ int rg_engine_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
 {
     *out = NULL;
     if (rg_crypto_init() < 0) return RG_ESTORAGE;
+    if (rg_schema_validate() < 0) return RG_EBADREQ;
     if (mkdir(o->dir, 0700) < 0 && errno != EEXIST) {
         fprintf(stderr, "regie: cannot create %s: %s\n", o->dir, strerror(errno));
         return RG_ESTORAGE;
@@ -62,8 +63,8 @@ int rg_engine_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
     rg_feed_init(e);
     rg_due_init(e);
     e->due_timer.data = e;
-    for (int i = 0; rg_norms[i].name && i < 64; i++) e->norm_amounts[i] = rg_norms[i].amount;
-    if (o->config && rg_config_load(o->config, e->norm_amounts) < 0) {
+    rg_config_defaults(&e->cfg);
+    if (o->config && rg_config_load(o->config, &e->cfg) < 0) {
         rg_engine_close(e);
         uv_run(loop, UV_RUN_DEFAULT);
         return RG_EBADREQ;
@@ -134,7 +135,7 @@ static void respond(rg_engine *e, rg_reply_fn fn, void *ud, const uint8_t *p, si
     else fn(ud, p, n);
 }
 
-static void error_reply(rg_buf *out, int err, const char *msg)
+void rg_error_reply(rg_buf *out, int err, const char *msg)
 {
     rg_buf_reset(out);
     rg_w_map(out, 3);
@@ -228,20 +229,29 @@ static void stream_key(uint8_t *k, size_t *kn, const char *case_id, uint32_t v)
     *kn = n + 5;
 }
 
+static void add_managers(rg_engine *e, rg_buf *b)
+{
+    rg_hmap_slot *s;
+    for (size_t i = 0; (i = rg_hmap_next(&e->actors, i, &s)) != 0;) {
+        const rg_actor *a = s->val;
+        if (a->role == RG_ROLE_MANAGER && !a->revoked) rg_buf_append(b, a->id, strlen(a->id) + 1);
+    }
+}
+
 /* "a\0b\0\0": the actors an event of this type alerts (events.c, column
- * alerts): the case's procesregisseur, or every active manager. */
+ * alerts): the case's procesregisseur (every manager while none is
+ * assigned), or every manager.  A stagnation on a case with an open
+ * escalation is also reported to the level handling it: the managers. */
 static char *alert_list(rg_engine *e, const rg_case *cs, const char *type)
 {
     const rg_evdef *def = rg_event_find(type);
     rg_buf b = RG_BUF_INIT;
-    if (def && def->alert == RG_ALERT_DIRECTOR && cs->procesregisseur[0]) {
+    int alert = def ? def->alert : RG_ALERT_NONE;
+    if (alert == RG_ALERT_DIRECTOR && cs->procesregisseur[0]) {
         rg_buf_append(&b, cs->procesregisseur, strlen(cs->procesregisseur) + 1);
-    } else if (def && def->alert != RG_ALERT_NONE) {
-        rg_hmap_slot *s;
-        for (size_t i = 0; (i = rg_hmap_next(&e->actors, i, &s)) != 0;) {
-            const rg_actor *a = s->val;
-            if (a->role == RG_ROLE_MANAGER && !a->revoked) rg_buf_append(&b, a->id, strlen(a->id) + 1);
-        }
+        if (cs->esc_level > 0) add_managers(e, &b);
+    } else if (alert != RG_ALERT_NONE) {
+        add_managers(e, &b);
     }
     rg_buf_put_u8(&b, 0);
     size_t n;
@@ -283,16 +293,19 @@ static void apply_event(rg_ctx *c, rg_evb *ev, const rg_actor *actor, uint64_t s
     uint64_t since = c->cs->state_since;
     if (rc == 0) {
         rg_event_view view = {seq, c->cs->version + 1, c->now, ev->type, actor, rg_doc_root(d),
-                              c->e->norm_amounts, NULL};
+                              c->e->cfg.norm_amounts, NULL};
         rc = rg_case_apply(c->cs, &view);
         rg_doc_free(d);
     }
     rg_buf_free(&data);
     if (rc < 0) {
-        /* The handler emitted an event its own apply refuses: a bug, and
-         * going on would store an event the projection does not reflect. */
-        fprintf(stderr, "regie: bug: event %s does not apply to %s\n", ev->type, c->cs->id);
-        abort();
+        /* The handler emitted an event its own apply refuses: a bug.  Storing
+         * it would keep an event the projection does not reflect, so the open
+         * commit is dropped instead: every command in it is answered
+         * storage_error and the state reloaded from the log (commit.c). */
+        fprintf(stderr, "regie: bug: event %s does not apply to %s; dropping the open commit\n",
+                ev->type, c->cs->id);
+        c->e->open->poisoned = true;
     }
     /* Per event, as replay.c counts them, so a rebuild gives the same rows. */
     rg_engine *e = c->e;
@@ -326,7 +339,7 @@ static void append_events(rg_ctx *c, int from, rg_buf *rec, rg_buf *events, uint
     rg_engine *e = c->e;
     rg_commit *t = e->open;
     for (int i = from; i < c->nevs; i++) {
-        rg_evb *ev = &c->evs[i];
+        rg_evb *ev = c->evs[i];
         const rg_actor *actor = ev->actor ? ev->actor : c->actor;
         *seq = ++e->head_seq;
         uint32_t v = c->cs->version + 1;
@@ -522,7 +535,7 @@ void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, voi
     bool advance = false;
     int rc = run(&c, p, n, &doc, fn, ud, ikey, &ikn, &answered);
     if (rc < 0) {
-        error_reply(&reply, rc, c.msg[0] ? c.msg : rg_strerror(rc));
+        rg_error_reply(&reply, rc, c.msg[0] ? c.msg : rg_strerror(rc));
         respond(e, fn, ud, reply.data, reply.len);
     } else if (!answered && c.reply_taken) {
         /* The handler answers later (clock.advance), and keeps the answer
@@ -530,6 +543,9 @@ void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, voi
         memcpy(e->advance.ikey, ikey, ikn);
         e->advance.ikn = ikn;
         advance = true;
+    } else if (!answered && c.bug) {
+        rg_error_reply(&reply, RG_ESTORAGE, "internal error: the step declared an unknown event; nothing was written");
+        respond(e, fn, ud, reply.data, reply.len);
     } else if (!answered && (c.op->flags & RG_OP_MUTATES)) {
         commit_request(&c, ikey, ikn, &reply);
         rg_commit_add_waiter(e->open, fn, ud, reply.data, reply.len);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "buf.h"
 #include "clock.h"
 
 typedef struct rg_engine rg_engine;
@@ -72,5 +73,9 @@ int rg_engine_rebuild(rg_engine *e, uint64_t *events /* OUT: events replayed */)
 
 struct rg_log *rg_engine_log(rg_engine *e);   /* for tests: fault injection */
 uint64_t rg_engine_head(rg_engine *e);          /* position of the last event applied */
+
+/* The contract's error reply {ok: false, error, message} into out (reset
+ * first): the one place it is built. */
+void rg_error_reply(rg_buf *out, int err, const char *msg);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "case.h"
 #include "clock.h"
+#include "config.h"
 #include "engine.h"
 #include "event.h"
 #include "hmap.h"
@@ -21,7 +22,6 @@
 #include "schema.h"
 
 #define RG_MAX_REQUEST (1u << 20)     /* larger requests are bad_request */
-#define RG_MAX_EVENTS_PER_CMD 8
 #define RG_REQ_ID_MAX 128
 
 /* A reply waiting for its commit to be durable. */
@@ -59,6 +59,7 @@ typedef struct rg_commit {
     char **idem_keys;         /* keys in e->idem_pending owned by this commit */
     size_t nidem, capidem;
     int status;
+    bool poisoned;            /* holds an event that did not fold (a bug): never written */
     uint64_t head_seq;        /* the last event position it holds (set when sealed) */
     uint64_t dl_min;          /* the earliest deadline key it puts (UINT64_MAX: none) */
     uv_work_t work;
@@ -108,7 +109,7 @@ struct rg_engine {
 
     uint64_t audit_seq;       /* last audit record number */
     uint64_t stagnations;     /* open stagnations over all cases */
-    int norm_amounts[64];     /* the region's norm amounts (config), per rg_norms row */
+    rg_config cfg;            /* the region's norms and ladder (config.c) */
     uv_timer_t due_timer;     /* the first deadline (real clock), due.c */
     struct rg_commit *due_wait;   /* the open commit, while it holds a slice of fired deadlines */
     uint64_t due_next;        /* no deadline key is earlier (a lower bound; 0 at start) */
@@ -192,8 +193,9 @@ struct rg_ctx {
     const rg_val *data;
     rg_case *cs;
     bool created;             /* cs was made by rg_ctx_create_case */
-    rg_evb evs[RG_MAX_EVENTS_PER_CMD];
-    int nevs;
+    rg_evb **evs;             /* the events it declared, in order (rg_ctx_emit) */
+    int nevs, capevs;
+    bool bug;                 /* a handler named an event type that does not exist */
     rg_buf extra;             /* extra reply key/value pairs */
     uint32_t nextra;
     rg_buf stored;            /* RG_OP_SECRET: the stored copy's extra pairs */
@@ -233,7 +235,6 @@ void rg_due_failed(rg_engine *e, const uint8_t *err, size_t n);
 const rg_actor *rg_system_actor(void);
 void rg_lateness_add(rg_engine *e, uint64_t ms);
 /* config.c: read the region's norm amounts (indexes of rg_norms). */
-int rg_config_load(const char *path, int *amounts);
 void rg_engine_want_commit(rg_engine *e);  /* seal the open commit this loop turn */
 /* engine.c: run a request; deadline/final as in rg_ctx (feed.c re-runs parked ones). */
 void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, void *ud,

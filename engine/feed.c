@@ -97,7 +97,7 @@ static int page_all(page *pg, rg_engine *e, uint64_t after)
         if (kn != 8) break;
         if ((rc = add(pg, e, rg_be64_get(key))) < 0) break;
     }
-    rg_iter_free(it);
+    if (rg_iter_end(it) < 0) rc = RG_ESTORAGE;
     return rc;
 }
 
@@ -113,7 +113,7 @@ static int page_index(page *pg, rg_engine *e, char kind, const char *name, uint6
         if (kn != sn || memcmp(key, start, sn - 8) != 0) break;
         if ((rc = add(pg, e, rg_be64_get(key + sn - 8))) < 0) break;
     }
-    rg_iter_free(it);
+    if (rg_iter_end(it) < 0) rc = RG_ESTORAGE;
     return rc;
 }
 

@@ -342,6 +342,13 @@ int rg_iter_error(rg_iter *it)
     return check(err, "iterate");
 }
 
+int rg_iter_end(rg_iter *it)
+{
+    int rc = rg_iter_error(it) < 0 ? RG_ESTORAGE : 0;
+    rg_iter_free(it);
+    return rc;
+}
+
 void rg_iter_free(rg_iter *it)
 {
     if (!it) return;

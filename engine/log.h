@@ -103,5 +103,10 @@ const uint8_t *rg_iter_value(rg_iter *it, size_t *n /* OUT */);
 /* RG_ESTORAGE if the iteration ended on an error rather than at the end. */
 int rg_iter_error(rg_iter *it);
 void rg_iter_free(rg_iter *it);
+/* Free it and say how its iteration ended: RG_ESTORAGE when it stopped on an
+ * I/O error rather than at the end of the data (or where the caller broke
+ * off).  Every read loop ends with this, so a failing disk never reads as
+ * "no more data". */
+int rg_iter_end(rg_iter *it);
 
 #endif

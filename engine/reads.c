@@ -62,7 +62,7 @@ int rg_engine_case_events(rg_engine *e, const rg_case *cs, rg_record_fn fn, void
         if ((rc = rg_record_parse(v.data, v.len, &r)) < 0) break;
         if ((rc = fn(ud, &r)) < 0) break;
     }
-    rg_iter_free(it);
+    if (rg_iter_end(it) < 0 && rc == 0) rc = RG_ESTORAGE;
     rg_buf_free(&v);
     if (rc == 0) rc = pending_events(e->inflight, cs, fn, ud);
     if (rc == 0) rc = pending_events(e->open, cs, fn, ud);
@@ -93,7 +93,9 @@ int rg_engine_verify(rg_engine *e, uint64_t *count, uint64_t *broken, const char
         memcpy(prev, v, RG_HASH_LEN);
         expect++;
     }
-    rg_iter_free(it);
+    /* A read error is not a broken chain: say so instead of reporting the
+     * position where reading stopped. */
+    if (rg_iter_end(it) < 0) return RG_ESTORAGE;
     *count = expect - 1;
     if (*broken) return 0;
     /* The durable head must name the last event and its link. */
@@ -165,7 +167,7 @@ int rg_engine_each_case(rg_engine *e, const char *after, rg_case_fn fn, void *ud
         rg_case_free(tmp);
         if (rc != 0) break;
     }
-    rg_iter_free(it);
+    if (rg_iter_end(it) < 0 && rc == 0) rc = RG_ESTORAGE;
     return rc < 0 ? rc : 0;
 }
 
@@ -191,6 +193,6 @@ int rg_engine_median_lead(rg_engine *e, int state, uint64_t *ms)
             break;
         }
     }
-    rg_iter_free(it);
+    if (rg_iter_end(it) < 0) rc = RG_ESTORAGE;
     return rc;
 }

@@ -89,7 +89,7 @@ static int fold_event(fold *f, const rg_replay_ev *ev)
 static int fold_log(fold *f)
 {
     rg_reader *r;
-    int rc = rg_reader_start(&r, f->e->log, f->e->norm_amounts);
+    int rc = rg_reader_start(&r, f->e->log, f->e->cfg.norm_amounts);
     if (rc < 0) return rc;
     for (;;) {
         size_t n;

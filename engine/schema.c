@@ -69,14 +69,51 @@ const rg_opdef *rg_op_find(const char *p, uint32_t n)
 static uint8_t ev_slot[EV_SLOTS];         /* index into rg_events + 1; 0 = empty */
 static pthread_once_t ev_once = PTHREAD_ONCE_INIT;
 
-static void ev_index(void)
+static size_t count_events(void)
 {
     size_t n = 0;
-    for (const rg_evdef *ev = rg_events; ev->type; ev++, n++) {
-        if (n >= EV_SLOTS / 2) {
-            fprintf(stderr, "regie: more event types than the index holds; raise EV_SLOTS\n");
-            abort();
-        }
+    while (rg_events[n].type) n++;
+    return n;
+}
+
+static size_t count_norms(void)
+{
+    size_t n = 0;
+    while (rg_norms[n].name) n++;
+    return n;
+}
+
+int rg_schema_validate(void)
+{
+    if (count_events() >= EV_SLOTS / 2) {
+        fprintf(stderr, "regie: %zu event types: more than the index holds; raise EV_SLOTS\n",
+                count_events());
+        return RG_EBADREQ;
+    }
+    if (count_norms() > RG_MAX_NORMS) {
+        fprintf(stderr, "regie: %zu norms: more than RG_MAX_NORMS (%d)\n", count_norms(),
+                RG_MAX_NORMS);
+        return RG_EBADREQ;
+    }
+    return 0;
+}
+
+bool rg_word_in(const char *list, const char *w, uint32_t n)
+{
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, " ");
+        if (len == n && n > 0 && memcmp(p, w, n) == 0) return true;
+        p += len + (p[len] == ' ');
+    }
+    return false;
+}
+
+static void ev_index(void)
+{
+    /* rg_schema_validate, run when an engine opens, refused a table larger
+     * than the index; a larger one is indexed only in part. */
+    size_t n = 0;
+    for (const rg_evdef *ev = rg_events; ev->type && n < EV_SLOTS / 2; ev++, n++) {
         uint64_t i = rg_hash_bytes(ev->type, strlen(ev->type)) & (EV_SLOTS - 1);
         while (ev_slot[i]) i = (i + 1) & (EV_SLOTS - 1);
         ev_slot[i] = (uint8_t)(n + 1);
@@ -149,8 +186,8 @@ static int check_map(const rg_field *fields, const rg_val *data, const char *pat
 
 static int check_value(const rg_field *f, const rg_val *v, const char *path, char *msg, size_t cap)
 {
-    const char *s;
-    uint32_t n;
+    const char *s, *k2;
+    uint32_t n, n2;
     int64_t ms;
     bool date_only;
     char sub[128];
@@ -193,6 +230,29 @@ static int check_value(const rg_field *f, const rg_val *v, const char *path, cha
         for (uint32_t i = 0; i < rg_array_size(v); i++) {
             if (!rg_val_str(rg_array_at(v, i), &s, &n) || n == 0 || n > 64 || memchr(s, '\0', n))
                 return bad(msg, cap, path, f->name, "must hold non-empty strings of at most 64 bytes");
+        }
+        return 0;
+    case RG_F_ENUM:
+        if (!rg_val_str(v, &s, &n) || !rg_word_in(f->values, s, n)) {
+            snprintf(msg, cap, "%s%s: must be one of: %s", path, f->name, f->values);
+            return RG_EBADREQ;
+        }
+        return 0;
+    case RG_F_ENUM_ARRAY:
+        if (rg_val_type(v) != RG_VARRAY || rg_array_size(v) == 0 || rg_array_size(v) > f->max) {
+            snprintf(msg, cap, "%s%s: must be an array of one or more of: %s", path, f->name,
+                     f->values);
+            return RG_EBADREQ;
+        }
+        for (uint32_t i = 0; i < rg_array_size(v); i++) {
+            if (!rg_val_str(rg_array_at(v, i), &s, &n) || !rg_word_in(f->values, s, n)) {
+                snprintf(msg, cap, "%s%s[%u]: must be one of: %s", path, f->name, i, f->values);
+                return RG_EBADREQ;
+            }
+            for (uint32_t j = 0; j < i; j++)
+                if (rg_val_str(rg_array_at(v, j), &k2, &n2) &&
+                    n2 == n && memcmp(k2, s, n) == 0)
+                    return bad(msg, cap, path, f->name, "names a value twice");
         }
         return 0;
     case RG_F_MAP_ARRAY:

@@ -59,6 +59,14 @@ int rg_role_parse(const char *p, uint32_t n);       /* -1 when unknown */
 
 #define RG_KEEP (-1)
 
+/* The escalation ladder (DOMAIN.md): 1 the ZVH manager, 2 an actie-overleg
+ * of the partners' managers, 3 the administrative level. */
+#define RG_ESC_TOP 3
+/* Norms are kept as bits of a 64-bit mask per event type (deadlines.c) and
+ * amounts per region in arrays of this size; rg_schema_validate refuses a
+ * table with more. */
+#define RG_MAX_NORMS 64
+
 typedef enum {
     RG_F_STR,        /* string of 1..max bytes */
     RG_F_TEXT,       /* string of 0..max bytes (free text) */
@@ -68,6 +76,8 @@ typedef enum {
     RG_F_OPEN_MAP,   /* map of string keys to scalars, at most max entries */
     RG_F_STR_ARRAY,  /* array of 1..max non-empty strings of <= 64 bytes */
     RG_F_MAP_ARRAY,  /* array of 1..max maps, each checked against sub */
+    RG_F_ENUM,       /* one of the space-separated words in `values` */
+    RG_F_ENUM_ARRAY, /* array of 1..max distinct words of `values` */
 } rg_ftype;
 
 enum { RG_OPT = 0, RG_REQ = 1 };
@@ -78,6 +88,7 @@ typedef struct rg_field {
     uint8_t required;
     uint32_t max;                 /* bytes for strings, entries for maps/arrays */
     const struct rg_field *sub;   /* RG_F_MAP_ARRAY: the fields of each element */
+    const char *values;           /* RG_F_ENUM(_ARRAY): the allowed words, space-separated */
 } rg_field;
 
 typedef struct rg_ctx rg_ctx;
@@ -145,6 +156,14 @@ extern const rg_evdef rg_events[];
 
 const rg_opdef *rg_op_find(const char *p, uint32_t n);
 const rg_evdef *rg_event_find(const char *type);
+
+/* Check the tables' own limits (more norms or event types than the engine's
+ * indexes hold); 0, or RG_EBADREQ with a message on stderr.  Run when an
+ * engine opens, so a bad table stops the start, never a request. */
+int rg_schema_validate(void);
+
+/* Is the word w (n bytes) one of the space-separated words of list? */
+bool rg_word_in(const char *list, const char *w, uint32_t n);
 
 /* Check `data` (may be NULL when absent) against fields.  On failure returns
  * RG_EBADREQ with a message naming the field in msg. */

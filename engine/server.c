@@ -109,10 +109,7 @@ static void reply_cb(void *ud, const uint8_t *p, size_t n)
 static void refuse(worker *w)
 {
     rg_buf b = RG_BUF_INIT;
-    rg_w_map(&b, 3);
-    rg_w_kbool(&b, "ok", false);
-    rg_w_kstr(&b, "error", rg_strerror(RG_EOVERLOAD));
-    rg_w_kstr(&b, "message", "the engine is shutting down; retry with the same req");
+    rg_error_reply(&b, RG_EOVERLOAD, "the engine is shutting down; retry with the same req");
     reply_cb(w, b.data, b.len);
     rg_buf_free(&b);
 }

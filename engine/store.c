@@ -169,7 +169,7 @@ static int load_actors(rg_engine *e)
         if ((rc = decode_actor(&a, p, n)) < 0) break;
         rg_engine_actor_put(e, &a);
     }
-    rg_iter_free(it);
+    if (rg_iter_end(it) < 0 && rc == 0) rc = RG_ESTORAGE;
     return rc;
 }
 

@@ -52,6 +52,7 @@ int rg_h_info_request(rg_ctx *c)
     if (rc < 0) return rc;
     char org[RG_ID_MAX], id[RG_ID_MAX];
     if ((rc = check_org(c, "org", org)) < 0) return rc;
+    if ((rc = rg_require_future(c, rg_ctx_field(c, "due"), "data.due")) < 0) return rc;
     snprintf(id, sizeof id, "R%u", rg_ctx_case(c)->nreqs + 1);
     rg_evb *ev = rg_ctx_emit(c, "info.requested");
     rg_ev_str(ev, "request", id);

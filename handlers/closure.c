@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "../engine/calendar.h"
 #include "../engine/errors.h"
 #include "handlers.h"
 
@@ -49,10 +50,24 @@ int rg_a_case_closed(rg_case *cs, const rg_event_view *ev)
     return 0;
 }
 
+/* The aftercare check is the look back some months after closing (the
+ * aftercare norm): taken earlier it would archive a case nobody looked at
+ * again, so it is refused until that deadline's time. */
 int rg_h_aftercare_check(rg_ctx *c)
 {
     int rc = rg_require_director(c);
     if (rc < 0) return rc;
+    const rg_case *cs = rg_ctx_case(c);
+    int n = rg_norm_find("aftercare");
+    for (uint32_t i = 0; i < cs->ndl; i++) {
+        const rg_deadline *d = &cs->dl[i];
+        if (d->norm != n || d->fired || d->due <= rg_ctx_now(c)) continue;
+        int y, m, day, hh, mm, ss, ms;
+        rg_cal_to_local((int64_t)d->due, &y, &m, &day, &hh, &mm, &ss, &ms);
+        return rg_ctx_fail(c, RG_EGUARD,
+                           "the aftercare check is due from %04d-%02d-%02d (after closing); "
+                           "not before", y, m, day);
+    }
     rg_evb *ev = rg_ctx_emit(c, "aftercare.checked");
     static const char *const fields[] = {"outcome", NULL};
     rg_copy_fields(c, ev, fields);

@@ -2,13 +2,14 @@
  * escalation.c - escalation is an overlay, not a state: the case keeps its
  * state and its work goes on while an escalation is open.  Levels: 1 the ZVH
  * manager, 2 an actie-overleg of the partners' managers, 3 the administrative
- * level.  An escalation names a level above the one currently open; a
- * manager resolves it with a decision.
+ * level.  A case has one ladder: at most one escalation is open; one by hand
+ * names a level above the one currently open; a manager resolves it with a
+ * decision.  The engine's own escalations (a stagnation left open, a level
+ * that did not decide in time) are fired in engine/due.c, by the rules of
+ * engine/deadlines.c.
  */
 #include "../engine/errors.h"
 #include "handlers.h"
-
-#define RG_ESC_MAX 3
 
 int rg_h_case_escalate(rg_ctx *c)
 {
@@ -17,7 +18,7 @@ int rg_h_case_escalate(rg_ctx *c)
     const rg_case *cs = rg_ctx_case(c);
     uint64_t level = 0;
     rg_val_uint(rg_ctx_field(c, "level"), &level);
-    if (level < 1 || level > RG_ESC_MAX)
+    if (level < 1 || level > RG_ESC_TOP)
         return rg_ctx_fail(c, RG_EBADREQ, "data.level: 1 (manager), 2 (actie-overleg) or 3 (administrative)");
     if ((int)level <= cs->esc_level)
         return rg_ctx_fail(c, RG_EGUARD, "an escalation must name a level above the current one (%d)",
@@ -31,7 +32,7 @@ int rg_h_case_escalate(rg_ctx *c)
 int rg_a_case_escalated(rg_case *cs, const rg_event_view *ev)
 {
     uint64_t level = 0;
-    if (!rg_val_uint(rg_map_get(ev->data, "level"), &level) || level < 1 || level > RG_ESC_MAX)
+    if (!rg_val_uint(rg_map_get(ev->data, "level"), &level) || level < 1 || level > RG_ESC_TOP)
         return RG_ESTORAGE;
     cs->esc_level = (int)level;
     if (cs->esc_level > cs->esc_max) cs->esc_max = cs->esc_level;

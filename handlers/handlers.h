@@ -21,6 +21,7 @@
 RG_HANDLER(actor_create) RG_HANDLER(actor_revoke) RG_HANDLER(log_verify)
 /* report.c: report, assignment and intake */
 RG_HANDLER(case_report) RG_HANDLER(case_assign) RG_HANDLER(intake_start) RG_HANDLER(intake_decide)
+RG_HANDLER(intake_more_info)
 RG_APPLY(case_reported) RG_APPLY(case_assigned) RG_APPLY(nothing) RG_APPLY(intake_rejected)
 /* analysis.c: partners and information requests */
 RG_HANDLER(partner_join) RG_HANDLER(info_request) RG_HANDLER(info_provide)
@@ -59,6 +60,12 @@ int rg_require_director(rg_ctx *c);
 void rg_field_str(rg_ctx *c, const char *name, char *dst, size_t cap);
 /* Copy data fields that exist into the event, unchanged. */
 void rg_copy_fields(rg_ctx *c, rg_evb *ev, const char *const *names);
+/* The instant a user's date ends (a bare date: local midnight after it; a
+ * date-time: itself); false when it does not parse. */
+bool rg_date_end(const char *p, uint32_t n, uint64_t *ms /* OUT */);
+/* Steps that plan the future refuse a date already past (guard_failed naming
+ * `path`): it would set a deadline born overdue.  0 when v is absent. */
+int rg_require_future(rg_ctx *c, const rg_val *v, const char *path);
 /* A string from an event's data into dst ("" when absent). */
 void rg_ev_get_str(const rg_event_view *ev, const char *key, char *dst, size_t cap);
 

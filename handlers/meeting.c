@@ -23,6 +23,8 @@ int rg_h_meeting_schedule(rg_ctx *c)
         if (!rg_is_name(p, n))
             return rg_ctx_fail(c, RG_EBADREQ, "data.orgs[%u]: use 1..64 of A-Z a-z 0-9 . _ -", i);
     }
+    rc = rg_require_future(c, rg_ctx_field(c, "at"), "data.at");
+    if (rc < 0) return rc;
     if (cs->route == RG_RT_REENTRY) {
         const char *at;
         uint32_t atn;

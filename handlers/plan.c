@@ -39,6 +39,17 @@ int rg_h_plan_propose(rg_ctx *c)
         if (rg_val_str(rg_map_get(a, "owner_org"), &p, &pn) && !rg_is_name(p, pn))
             return rg_ctx_fail(c, RG_EBADREQ,
                                "data.actions[%u].owner_org: use 1..64 of A-Z a-z 0-9 . _ -", i);
+        /* A new or re-dated action may not be due already; one carried over
+         * from the current plan with its date unchanged keeps it. */
+        char id[RG_ID_MAX], due[RG_DATE_MAX] = "";
+        rg_val_strcpy(rg_map_get(a, "id"), id, sizeof id);
+        rg_val_strcpy(rg_map_get(a, "due"), due, sizeof due);
+        const rg_action *old = rg_case_action(rg_ctx_case(c), id);
+        if (!old || strcmp(old->due, due) != 0) {
+            char path[48];
+            snprintf(path, sizeof path, "data.actions[%u].due", i);
+            if ((rc = rg_require_future(c, rg_map_get(a, "due"), path)) < 0) return rc;
+        }
     }
     const char *cr;
     uint32_t crn;

@@ -39,6 +39,8 @@ int rg_h_case_report(rg_ctx *c)
         return rg_ctx_fail(c, RG_EBADREQ, "data.release_date: required for route re-entry");
     if (rt != RG_RT_REENTRY && release)
         return rg_ctx_fail(c, RG_EBADREQ, "data.release_date: only for route re-entry");
+    int rc = rg_require_future(c, release, "data.release_date");
+    if (rc < 0) return rc;
 
     const rg_val *subject = rg_ctx_field(c, "subject");
     if (!rg_val_str(rg_map_get(subject, "name"), &s, &n) || n == 0)
@@ -118,6 +120,9 @@ int rg_h_intake_start(rg_ctx *c)
     return 0;
 }
 
+/* Admission records which of the national admission criteria hold (the
+ * schema allows only those words); a rejection says where the case went or
+ * what the reporter is advised. */
 int rg_h_intake_decide(rg_ctx *c)
 {
     int rc = rg_require_director(c);
@@ -126,8 +131,32 @@ int rg_h_intake_decide(rg_ctx *c)
     rg_val_bool(rg_ctx_field(c, "admit"), &admit);
     if (admit && rg_ctx_field(c, "referred_to"))
         return rg_ctx_fail(c, RG_EBADREQ, "data.referred_to: only when the case is not admitted");
-    static const char *const fields[] = {"reason", "criteria", "referred_to", NULL};
+    if (admit && rg_ctx_field(c, "advice"))
+        return rg_ctx_fail(c, RG_EBADREQ, "data.advice: only when the case is not admitted");
+    if (admit && !rg_ctx_field(c, "criteria"))
+        return rg_ctx_fail(c, RG_EBADREQ,
+                           "data.criteria: admission needs one or more of multi_domain, multi_chain, "
+                           "system, local_safety");
+    if (!admit && !rg_ctx_field(c, "referred_to") && !rg_ctx_field(c, "advice"))
+        return rg_ctx_fail(c, RG_EBADREQ,
+                           "data.referred_to or data.advice: a rejection names where the case "
+                           "goes or advises the reporter");
+    static const char *const fields[] = {"reason", "criteria", "referred_to", "advice", NULL};
     rg_evb *ev = rg_ctx_emit(c, admit ? "intake.admitted" : "intake.rejected");
+    rg_copy_fields(c, ev, fields);
+    return 0;
+}
+
+/* More information is needed before the decision: the reporter is told so
+ * (which meets the feedback norm, intake.decision) and the decision is due
+ * when the information is (the intake.more_info norm). */
+int rg_h_intake_more_info(rg_ctx *c)
+{
+    int rc = rg_require_director(c);
+    if (rc < 0) return rc;
+    if ((rc = rg_require_future(c, rg_ctx_field(c, "due"), "data.due")) < 0) return rc;
+    rg_evb *ev = rg_ctx_emit(c, "intake.info_requested");
+    static const char *const fields[] = {"question", "due", NULL};
     rg_copy_fields(c, ev, fields);
     return 0;
 }

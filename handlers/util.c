@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../engine/calendar.h"
 #include "../engine/errors.h"
 #include "handlers.h"
 
@@ -52,4 +53,32 @@ void rg_ev_get_str(const rg_event_view *ev, const char *key, char *dst, size_t c
 {
     dst[0] = '\0';
     rg_val_strcpy(rg_map_get(ev->data, key), dst, cap);
+}
+
+bool rg_date_end(const char *p, uint32_t n, uint64_t *ms)
+{
+    int64_t t;
+    bool date_only;
+    if (!rg_parse_iso(p, n, &t, &date_only)) return false;
+    if (date_only) {
+        int y = 0, m = 0, d = 0;
+        for (int i = 0; i < 4; i++) y = y * 10 + (p[i] - '0');
+        m = (p[5] - '0') * 10 + (p[6] - '0');
+        d = (p[8] - '0') * 10 + (p[9] - '0');
+        t = rg_cal_end_of_day(y, m, d);
+    }
+    *ms = t < 0 ? 0 : (uint64_t)t;
+    return true;
+}
+
+int rg_require_future(rg_ctx *c, const rg_val *v, const char *path)
+{
+    const char *p;
+    uint32_t n;
+    uint64_t ms;
+    if (!rg_val_str(v, &p, &n) || !rg_date_end(p, n, &ms)) return 0;   /* the schema checked it */
+    if (ms <= rg_ctx_now(c))
+        return rg_ctx_fail(c, RG_EGUARD, "%s: %.*s is in the past; this step plans what is to come",
+                           path, (int)n, p);
+    return 0;
 }

@@ -16,6 +16,7 @@ const rg_evdef rg_events[] = {
     {"intake.started",       1,       rg_a_nothing,              ST(INTAKE), RG_ALERT_NONE},
     {"intake.admitted",      1,       rg_a_nothing,              ST(ANALYSIS), RG_ALERT_NONE},
     {"intake.rejected",      1,       rg_a_intake_rejected,      ST(REFERRED), RG_ALERT_NONE},
+    {"intake.info_requested", 1,      rg_a_nothing,              RG_KEEP, RG_ALERT_NONE},
     {"partner.joined",       1,       rg_a_partner_joined,       RG_KEEP, RG_ALERT_NONE},
     {"info.requested",       1,       rg_a_info_requested,       RG_KEEP, RG_ALERT_NONE},
     {"info.provided",        1,       rg_a_info_provided,        RG_KEEP, RG_ALERT_NONE},

@@ -21,6 +21,7 @@ const rg_transition rg_machine[] = {
     {ALL_ROUTES, "case.assign",           OPEN | S(CLOSED)},
     {ALL_ROUTES, "intake.start",          S(REPORTED)},
     {ALL_ROUTES, "intake.decide",         S(INTAKE)},
+    {ALL_ROUTES, "intake.more_info",      S(INTAKE)},
     {ALL_ROUTES, "partner.join",          WORKING},
     {ALL_ROUTES, "info.request",          WORKING},
     {ALL_ROUTES, "info.provide",          WORKING},

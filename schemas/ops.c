@@ -7,11 +7,11 @@
 #include "../engine/schema.h"
 #include "../handlers/handlers.h"
 
-#define END {NULL, 0, 0, 0, NULL}
-#define STR(name, max) {name, RG_F_STR, RG_REQ, max, NULL}
-#define STR_OPT(name, max) {name, RG_F_STR, RG_OPT, max, NULL}
-#define TEXT(name, max) {name, RG_F_TEXT, RG_REQ, max, NULL}
-#define TEXT_OPT(name, max) {name, RG_F_TEXT, RG_OPT, max, NULL}
+#define END {NULL, 0, 0, 0, NULL, NULL}
+#define STR(name, max) {name, RG_F_STR, RG_REQ, max, NULL, NULL}
+#define STR_OPT(name, max) {name, RG_F_STR, RG_OPT, max, NULL, NULL}
+#define TEXT(name, max) {name, RG_F_TEXT, RG_REQ, max, NULL, NULL}
+#define TEXT_OPT(name, max) {name, RG_F_TEXT, RG_OPT, max, NULL, NULL}
 
 static const rg_field actor_create[] = {STR("id", 64), STR("role", 32), STR("org", 64), END};
 static const rg_field actor_revoke[] = {STR("id", 64), END};
@@ -20,25 +20,31 @@ static const rg_field case_report[] = {
     STR("target_group", 64),
     TEXT("summary", 4096),
     STR("urgency", 64),
-    {"informed", RG_F_BOOL, RG_OPT, 0, NULL},
+    {"informed", RG_F_BOOL, RG_OPT, 0, NULL, NULL},
     TEXT_OPT("exemption", 1024),
     STR_OPT("route", 16),
-    {"release_date", RG_F_DATE, RG_OPT, 0, NULL},
-    {"subject", RG_F_OPEN_MAP, RG_REQ, 32, NULL},
+    {"release_date", RG_F_DATE, RG_OPT, 0, NULL, NULL},
+    {"subject", RG_F_OPEN_MAP, RG_REQ, 32, NULL, NULL},
     END,
 };
 
 static const rg_field case_assign[] = {STR("procesregisseur", 64), END};
+/* The national admission criteria for complex cases (DOMAIN.md). */
+#define CRITERIA "multi_domain multi_chain system local_safety"
 static const rg_field intake_decide[] = {
-    {"admit", RG_F_BOOL, RG_REQ, 0, NULL},
+    {"admit", RG_F_BOOL, RG_REQ, 0, NULL, NULL},
     TEXT("reason", 4096),
     STR_OPT("referred_to", 64),
-    {"criteria", RG_F_STR_ARRAY, RG_OPT, 8, NULL},
+    TEXT_OPT("advice", 4096),
+    {"criteria", RG_F_ENUM_ARRAY, RG_OPT, 4, NULL, CRITERIA},
     END,
+};
+static const rg_field intake_more_info[] = {
+    TEXT("question", 4096), {"due", RG_F_DATE, RG_REQ, 0, NULL, NULL}, END,
 };
 static const rg_field partner_join[] = {STR("org", 64), END};
 static const rg_field info_request[] = {
-    STR("org", 64), TEXT("question", 4096), {"due", RG_F_DATE, RG_OPT, 0, NULL}, END,
+    STR("org", 64), TEXT("question", 4096), {"due", RG_F_DATE, RG_OPT, 0, NULL, NULL}, END,
 };
 static const rg_field info_provide[] = {
     STR("request", 64), TEXT("answer", 16384),
@@ -46,51 +52,51 @@ static const rg_field info_provide[] = {
     STR_OPT("class", 32), END,
 };
 static const rg_field meeting_schedule[] = {
-    {"at", RG_F_DATE, RG_REQ, 0, NULL}, {"orgs", RG_F_STR_ARRAY, RG_REQ, 32, NULL}, END,
+    {"at", RG_F_DATE, RG_REQ, 0, NULL, NULL}, {"orgs", RG_F_STR_ARRAY, RG_REQ, 32, NULL, NULL}, END,
 };
 static const rg_field meeting_hold[] = {
-    {"attendees", RG_F_STR_ARRAY, RG_REQ, 64, NULL}, TEXT("conclusions", 16384), END,
+    {"attendees", RG_F_STR_ARRAY, RG_REQ, 64, NULL, NULL}, TEXT("conclusions", 16384), END,
 };
 static const rg_field plan_action[] = {
     STR("id", 64),
     STR_OPT("owner_org", 64),
     TEXT("description", 4096),
-    {"due", RG_F_DATE, RG_OPT, 0, NULL},
+    {"due", RG_F_DATE, RG_OPT, 0, NULL, NULL},
     END,
 };
 static const rg_field plan_propose[] = {
     TEXT("goals", 8192),
     STR_OPT("casusregisseur", 64),
-    {"actions", RG_F_MAP_ARRAY, RG_REQ, 100, plan_action},
+    {"actions", RG_F_MAP_ARRAY, RG_REQ, 100, plan_action, NULL},
     END,
 };
 static const rg_field action_complete[] = {STR("action", 64), TEXT("result", 8192), END};
 static const rg_field review_hold[] = {TEXT("notes", 16384), END};
 static const rg_field case_escalate[] = {
-    {"level", RG_F_UINT, RG_REQ, 0, NULL}, TEXT("reason", 4096), END,
+    {"level", RG_F_UINT, RG_REQ, 0, NULL, NULL}, TEXT("reason", 4096), END,
 };
 static const rg_field escalation_resolve[] = {TEXT("decision", 4096), END};
 static const rg_field case_close[] = {
-    TEXT("reason", 4096), {"handover", RG_F_STR_ARRAY, RG_OPT, 100, NULL}, END,
+    TEXT("reason", 4096), {"handover", RG_F_STR_ARRAY, RG_OPT, 100, NULL, NULL}, END,
 };
 static const rg_field aftercare_check[] = {TEXT("outcome", 4096), END};
 static const rg_field case_reopen[] = {TEXT("reason", 4096), END};
 static const rg_field cases_list[] = {
-    STR_OPT("state", 32), STR_OPT("after", 64), {"limit", RG_F_UINT, RG_OPT, 0, NULL},
-    {"stagnating", RG_F_BOOL, RG_OPT, 0, NULL}, END,
+    STR_OPT("state", 32), STR_OPT("after", 64), {"limit", RG_F_UINT, RG_OPT, 0, NULL, NULL},
+    {"stagnating", RG_F_BOOL, RG_OPT, 0, NULL, NULL}, END,
 };
 
 static const rg_field feed_read[] = {
-    {"after", RG_F_UINT, RG_OPT, 0, NULL},
-    {"limit", RG_F_UINT, RG_OPT, 0, NULL},
-    {"wait_ms", RG_F_UINT, RG_OPT, 0, NULL},
+    {"after", RG_F_UINT, RG_OPT, 0, NULL, NULL},
+    {"limit", RG_F_UINT, RG_OPT, 0, NULL, NULL},
+    {"wait_ms", RG_F_UINT, RG_OPT, 0, NULL, NULL},
     END,
 };
 static const rg_field audit_read[] = {
-    {"after", RG_F_UINT, RG_OPT, 0, NULL}, {"limit", RG_F_UINT, RG_OPT, 0, NULL}, END,
+    {"after", RG_F_UINT, RG_OPT, 0, NULL, NULL}, {"limit", RG_F_UINT, RG_OPT, 0, NULL, NULL}, END,
 };
 
-static const rg_field clock_advance[] = {{"ms", RG_F_UINT, RG_REQ, 0, NULL}, END};
+static const rg_field clock_advance[] = {{"ms", RG_F_UINT, RG_REQ, 0, NULL, NULL}, END};
 
 #define PR RG_R(PROCESREGISSEUR)
 #define PA RG_R(PARTNER)
@@ -108,6 +114,7 @@ const rg_opdef rg_ops[] = {
     {"case.assign",          rg_h_case_assign,         PR | MA,       M | C,  case_assign},
     {"intake.start",         rg_h_intake_start,        PR,            M | C,  NULL},
     {"intake.decide",        rg_h_intake_decide,       PR,            M | C,  intake_decide},
+    {"intake.more_info",     rg_h_intake_more_info,    PR,            M | C,  intake_more_info},
     {"partner.join",         rg_h_partner_join,        PR,            M | C,  partner_join},
     {"info.request",         rg_h_info_request,        PR,            M | C,  info_request},
     {"info.provide",         rg_h_info_provide,        PA,            M | C,  info_provide},
