@@ -2,7 +2,8 @@
 #
 #   make             bin/regied and bin/regie
 #   make deps        install missing Debian packages (apt-get, non-interactive)
-#   make test        deps, build, every test; then all of it again under ASan+UBSan
+#   make test        deps, build, every test; then all of it again under ASan+UBSan;
+#                    then a short fuzz run and a check that a fresh machine builds
 #   make asan        the test suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make fuzz        run the request-decoder fuzzer for a while (FUZZ_SECONDS)
 #   make demo        start an engine on ./demo-data and drive cases through it
@@ -15,12 +16,15 @@ CC ?= cc
 PKGS := libuv msgpack rocksdb libsodium
 
 # Without the packages (before `make deps`), pkg-config prints nothing; the
-# targets that need them depend on deps-check, which says what to do.
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lnng -lpthread
+# targets that need them depend on deps-check, which says what to do.  The
+# flags are asked for when a recipe uses them (`=`, not `:=`), never when the
+# Makefile is read: the targets that install the packages (demo, bench, test)
+# do so first and then build in a second make (tests/fresh_build_check.sh).
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lnng -lpthread
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
-BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g $(WARN) $(PKG_CFLAGS) -I.
+BASE_CFLAGS = -std=gnu11 -D_GNU_SOURCE -g $(WARN) $(PKG_CFLAGS) -I.
 
 MODE ?= release
 ifeq ($(MODE),asan)
@@ -114,10 +118,14 @@ test: deps
 	 tools/fuzz.sh 20 >build/fuzz.log 2>&1; r3=$$?; \
 	 if [ $$r3 -eq 0 ]; then echo "PASS: fuzz-request-decoder" >> build/results-fuzz.txt; \
 	 else echo "FAIL: fuzz-request-decoder (see build/fuzz.log)" >> build/results-fuzz.txt; tail -20 build/fuzz.log; fi; \
+	 tests/fresh_build_check.sh >build/fresh-build.log 2>&1; r5=$$?; \
+	 if [ $$r5 -eq 0 ]; then echo "PASS: fresh-build-check" >> build/results-fresh.txt; \
+	 else echo "FAIL: fresh-build-check (see build/fresh-build.log)" >> build/results-fresh.txt; cat build/fresh-build.log; fi; \
 	 tests/summary.sh build/results-*.txt; r4=$$?; \
-	 [ $$r1 -eq 0 ] && [ $$r2 -eq 0 ] && [ $$r3 -eq 0 ] && [ $$r4 -eq 0 ]
+	 [ $$r1 -eq 0 ] && [ $$r2 -eq 0 ] && [ $$r3 -eq 0 ] && [ $$r4 -eq 0 ] && [ $$r5 -eq 0 ]
 
-demo: deps all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@tools/demo.sh
 
 BENCH_SRC := $(wildcard tools/bench/*.c)
@@ -127,7 +135,8 @@ $(BIN)/regie-bench: $(BENCH_SRC:%.c=$(B)/%.o) $(CLIENT_OBJ) $(B)/librg.a
 	@$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(ALLOC_LIBS)
 
 # Benchmarks: figures and ratios, never pass/fail.  QUICK=1 for a short run.
-bench: deps all $(BIN)/regie-bench
+bench: deps
+	@$(MAKE) --no-print-directory all $(BIN)/regie-bench
 	@$(BIN)/regie-bench --regied $(BIN)/regied $(if $(QUICK),--quick)
 
 install: all
