@@ -25,6 +25,7 @@ struct rg_log {
     rocksdb_column_family_handle_t *cf[RG_CF_COUNT];
     char *dir;                      /* table files for rg_log_load are made here */
     atomic_uint_fast64_t fail_at;   /* fault injection, see log.h */
+    atomic_bool fail_reads;         /* iterators fail (tests), see log.h */
 };
 
 struct rg_batch {
@@ -36,6 +37,7 @@ struct rg_batch {
 struct rg_iter {
     rocksdb_iterator_t *it;
     rocksdb_readoptions_t *ropts;   /* a scan's own; NULL for the shared ones */
+    bool faulty;                    /* injected read fault: ends at once, with an error */
 };
 
 static const char *cf_names[RG_CF_COUNT] = {
@@ -155,6 +157,7 @@ int rg_log_get(rg_log *log, rg_cf cf, const void *k, size_t kn, rg_buf *out)
 }
 
 void rg_log_fail_write(rg_log *log, uint64_t nth) { atomic_store(&log->fail_at, nth); }
+void rg_log_fail_reads(rg_log *log, bool on) { atomic_store(&log->fail_reads, on); }
 
 static bool injected_fault(rg_log *log)
 {
@@ -303,6 +306,7 @@ rg_iter *rg_iter_new(rg_log *log, rg_cf cf)
 {
     rg_iter *it = rg_malloc(sizeof *it);
     it->ropts = NULL;
+    it->faulty = atomic_load(&log->fail_reads);
     it->it = rocksdb_create_iterator_cf(log->db, log->ropts, log->cf[cf]);
     return it;
 }
@@ -311,6 +315,7 @@ rg_iter *rg_iter_new_scan(rg_log *log, rg_cf cf)
 {
     rg_iter *it = rg_malloc(sizeof *it);
     it->ropts = rocksdb_readoptions_create();
+    it->faulty = atomic_load(&log->fail_reads);
     /* Read ahead in large steps, and leave the block cache to the blocks
      * that serving reads need. */
     rocksdb_readoptions_set_readahead_size(it->ropts, 4u << 20);
@@ -322,7 +327,7 @@ rg_iter *rg_iter_new_scan(rg_log *log, rg_cf cf)
 void rg_iter_seek(rg_iter *it, const void *k, size_t kn) { rocksdb_iter_seek(it->it, k, kn); }
 void rg_iter_seek_first(rg_iter *it) { rocksdb_iter_seek_to_first(it->it); }
 void rg_iter_seek_last(rg_iter *it) { rocksdb_iter_seek_to_last(it->it); }
-bool rg_iter_valid(rg_iter *it) { return rocksdb_iter_valid(it->it); }
+bool rg_iter_valid(rg_iter *it) { return !it->faulty && rocksdb_iter_valid(it->it); }
 void rg_iter_next(rg_iter *it) { rocksdb_iter_next(it->it); }
 
 const uint8_t *rg_iter_key(rg_iter *it, size_t *n)
@@ -337,6 +342,7 @@ const uint8_t *rg_iter_value(rg_iter *it, size_t *n)
 
 int rg_iter_error(rg_iter *it)
 {
+    if (it->faulty) return RG_ESTORAGE;
     char *err = NULL;
     rocksdb_iter_get_error(it->it, &err);
     return check(err, "iterate");

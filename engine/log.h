@@ -58,6 +58,9 @@ int rg_log_write(rg_log *log, rg_batch *b, bool sync);
 /* Fault injection for tests: the nth rg_log_write from now on (1 = the next)
  * fails with RG_ESTORAGE without writing anything.  0 disables. */
 void rg_log_fail_write(rg_log *log, uint64_t nth);
+/* Fault injection for tests: while on, every iterator made from now on ends
+ * at once and reports RG_ESTORAGE, as one would on an I/O error. */
+void rg_log_fail_reads(rg_log *log, bool on);
 
 /* Bulk loading, for rebuilding derived column families (which the log can
  * always recompute): table files written in key order and moved into a

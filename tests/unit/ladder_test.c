@@ -1,0 +1,471 @@
+/*
+ * ladder_test.c - the heart (issue 11), each finding from outside as a test
+ * that failed on the engine before it was fixed, in process on a manual
+ * clock moved to Monday 2 March 2026, 09:00 in Amsterdam:
+ *
+ *   - one escalation ladder per case: three stagnations maturing at once
+ *     open one escalation, and the level climbs only when the open level's
+ *     decision deadline passes undecided; a resolved escalation lets a later
+ *     stagnation start again at level 1;
+ *   - a met norm clears its stagnation even when the same event sets the
+ *     norm again (progress, then action.complete);
+ *   - a plan revision on a case with eleven open stagnations is answered
+ *     (it aborted the engine: at most eight events per command);
+ *   - every read path reports storage_error on a failing iterator (log.verify
+ *     reported a broken chain);
+ *   - the review norm is six calendar weeks across a DST change; the
+ *     aftercare check is refused before its date; dates that plan the future
+ *     are refused when past;
+ *   - the intake decision takes the national criteria, a rejection names
+ *     where the case goes, and intake.more_info keeps the case in intake.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../test.h"
+#include "../../engine/log.h"
+#include "../../engine/schema.h"
+#include "steps.h"
+
+#define HOUR 3600000ULL
+#define DAY (24 * HOUR)
+
+static char pol[128], ggz[128], gem[128], vt[128], prA[128], mgr[128];
+
+static uint64_t iso(const char *s)
+{
+    int64_t ms = 0;
+    bool date_only;
+    if (!rg_parse_iso(s, (uint32_t)strlen(s), &ms, &date_only)) abort();
+    return (uint64_t)ms;
+}
+
+static uint64_t now_ms(void)
+{
+    rg_w_kuint(req(L.admin, "clock.advance", NULL, 1), "ms", 0);
+    return send_req()[0] ? 0 : rg_t_uint(&R, "now");
+}
+
+/* Move the manual clock to t (which must be ahead). */
+static void advance_to(uint64_t t)
+{
+    uint64_t now = now_ms();
+    if (t <= now) return;
+    rg_w_kuint(req(L.admin, "clock.advance", NULL, 1), "ms", t - now);
+    if (send_req()[0]) {
+        printf("  clock.advance: %s: %s\n", rg_t_err(&R), rg_t_str(&R, "message"));
+        rg_t_failed = 1;
+    }
+}
+
+static void setup(void)
+{
+    REQUIRE(rg_t_local_open(&L, NULL) == 0);
+    rg_t_local_actor(&L, "pol1", "partner", "police", pol);
+    rg_t_local_actor(&L, "ggz1", "partner", "ggz", ggz);
+    rg_t_local_actor(&L, "gem1", "partner", "gemeente", gem);
+    rg_t_local_actor(&L, "vt1", "partner", "veilig-thuis", vt);
+    rg_t_local_actor(&L, "prA", "procesregisseur", "zvh", prA);
+    rg_t_local_actor(&L, "mgr1", "manager", "zvh", mgr);
+    advance_to(iso("2026-03-02T09:00:00+01:00"));
+}
+
+/* A case.report by the police, with a req of its own, into B. */
+static void report(const char *name)
+{
+    static int n;
+    char rq[32];
+    snprintf(rq, sizeof rq, "report-%d", ++n);
+    rg_buf_reset(&B);
+    rg_t_report_req(&B, pol, rq, name);
+}
+
+static void teardown(void)
+{
+    rg_t_local_close(&L, true);
+    rg_buf_free(&B);
+    rg_t_reply_free(&R);
+}
+
+/* A case reported, taken by prA, admitted: state analysis.  Its id into id. */
+static void admitted_case(char *id)
+{
+    id[0] = '\0';
+    report("A. Person");
+    if (send_req()[0]) return;
+    snprintf(id, 32, "%s", rg_t_str(&R, "case"));
+    rg_w_kstr(req(prA, "case.assign", id, 1), "procesregisseur", "prA");
+    OK();
+    req(prA, "intake.start", id, 0);
+    OK();
+    rg_buf *b = req(prA, "intake.decide", id, 3);
+    rg_w_kbool(b, "admit", true);
+    rg_w_kstr(b, "reason", "problems on several life domains");
+    rg_w_cstr(b, "criteria");
+    rg_w_array(b, 2);
+    rg_w_cstr(b, "multi_domain");
+    rg_w_cstr(b, "multi_chain");
+    OK();
+}
+
+static void info_request(const char *id, const char *org, const char *due)
+{
+    rg_buf *b = req(prA, "info.request", id, 3);
+    rg_w_kstr(b, "org", org);
+    rg_w_kstr(b, "question", "what do you know?");
+    rg_w_kstr(b, "due", due);
+    OK();
+}
+
+/* From analysis to execution with the given actions, all owned by ggz. */
+static void to_execution(const char *id, int nactions, const char *due)
+{
+    rg_buf *b = req(prA, "meeting.schedule", id, 2);
+    rg_w_kstr(b, "at", "2026-12-31T10:00:00+01:00");
+    rg_w_cstr(b, "orgs");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "ggz");
+    OK();
+    b = req(prA, "meeting.hold", id, 2);
+    rg_w_cstr(b, "attendees");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "ggz");
+    rg_w_kstr(b, "conclusions", "a plan is needed");
+    OK();
+    b = req(prA, "plan.propose", id, 2);
+    rg_w_kstr(b, "goals", "stability");
+    rg_w_cstr(b, "actions");
+    rg_w_array(b, (uint32_t)nactions);
+    for (int i = 0; i < nactions; i++) {
+        char aid[16];
+        snprintf(aid, sizeof aid, "a%d", i + 1);
+        rg_w_map(b, 4);
+        rg_w_kstr(b, "id", aid);
+        rg_w_kstr(b, "owner_org", "ggz");
+        rg_w_kstr(b, "description", "do something");
+        rg_w_kstr(b, "due", due);
+    }
+    OK();
+    req(ggz, "plan.agree", id, 0);
+    OK();
+}
+
+/* How many events of `type` the case has, and the `at` and level of the
+ * last (level only for case.escalated). */
+static int count_events(const char *id, const char *type, uint64_t *at, uint64_t *level)
+{
+    if (query(prA, "case.history", id)[0]) return -1;
+    const rg_val *evs = rg_t_get(&R, "events");
+    int n = 0;
+    for (uint32_t i = 0; i < rg_array_size(evs); i++) {
+        const rg_val *ev = rg_array_at(evs, i);
+        if (!rg_val_is_str(rg_map_get(ev, "type"), type)) continue;
+        n++;
+        if (at) rg_val_uint(rg_map_get(ev, "at"), at);
+        if (level) rg_val_uint(rg_map_get(rg_map_get(ev, "data"), "level"), level);
+    }
+    return n;
+}
+
+static uint64_t open_level(const char *id)
+{
+    uint64_t level = 0;
+    if (query(prA, "case.get", id)[0]) return 99;
+    rg_val_uint(rg_map_get(rg_map_get(rg_t_get(&R, "case"), "escalation"), "level"), &level);
+    return level;
+}
+
+static uint32_t open_stagnations(const char *id, const char *norm)
+{
+    if (query(prA, "case.get", id)[0]) return 99;
+    const rg_val *st = rg_map_get(rg_t_get(&R, "case"), "stagnations");
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < rg_array_size(st); i++)
+        n += !norm || rg_val_is_str(rg_map_get(rg_array_at(st, i), "norm"), norm);
+    return n;
+}
+
+/* The due time of the case's open deadline of a norm (0: none). */
+static uint64_t deadline_due(const char *id, const char *norm)
+{
+    uint64_t due = 0;
+    if (query(prA, "case.get", id)[0]) return 0;
+    const rg_val *dl = rg_map_get(rg_t_get(&R, "case"), "deadlines");
+    for (uint32_t i = 0; i < rg_array_size(dl); i++)
+        if (rg_val_is_str(rg_map_get(rg_array_at(dl, i), "norm"), norm))
+            rg_val_uint(rg_map_get(rg_array_at(dl, i), "due"), &due);
+    return due;
+}
+
+/* Finding 1: the ladder climbed once per stagnation (levels 1, 2 and 3 at
+ * the same instant).  Three requests due Friday 6 March fire at its end;
+ * five working days later, Friday 13 March 00:00, one escalation opens at
+ * level 1; level 1 has five working days to decide, then level 2, then 3. */
+static void test_one_ladder_per_case(void)
+{
+    setup();
+    char id[32];
+    admitted_case(id);
+    REQUIRE(id[0]);
+    info_request(id, "ggz", "2026-03-06");
+    info_request(id, "gemeente", "2026-03-06");
+    info_request(id, "veilig-thuis", "2026-03-06");
+    uint64_t at = 0, level = 0;
+    advance_to(iso("2026-03-12T12:00:00+01:00"));
+    CHECK(open_stagnations(id, "info.answer") == 3);
+    CHECK(count_events(id, "case.escalated", NULL, NULL) == 0);
+
+    advance_to(iso("2026-03-13T12:00:00+01:00"));
+    CHECK(count_events(id, "case.escalated", &at, &level) == 1);
+    CHECK(at == iso("2026-03-13T00:00:00+01:00") && level == 1);
+    CHECK(open_level(id) == 1);
+
+    /* The meeting norm (10 working days from admission: Monday 16 March
+     * 09:00) lapses while level 1 handles the case: reported, no climb. */
+    advance_to(iso("2026-03-19T12:00:00+01:00"));
+    CHECK(open_stagnations(id, "meeting.held") == 1);
+    CHECK(count_events(id, "case.escalated", NULL, NULL) == 1);
+    CHECK(open_level(id) == 1);
+
+    /* Level 1's decision was due Friday 20 March 00:00. */
+    advance_to(iso("2026-03-20T12:00:00+01:00"));
+    CHECK(count_events(id, "case.escalated", &at, &level) == 2);
+    CHECK(at == iso("2026-03-20T00:00:00+01:00") && level == 2);
+    advance_to(iso("2026-03-27T12:00:00+01:00"));
+    CHECK(count_events(id, "case.escalated", &at, &level) == 3);
+    CHECK(at == iso("2026-03-27T00:00:00+01:00") && level == 3);
+
+    /* At the top nothing climbs: the missed decision is a stagnation. */
+    advance_to(iso("2026-04-01T09:00:00+02:00"));
+    advance_to(iso("2026-04-10T09:00:00+02:00"));
+    CHECK(count_events(id, "case.escalated", NULL, NULL) == 3);
+    CHECK(open_stagnations(id, "escalation.decision") == 1);
+    CHECK(open_level(id) == 3);
+
+    /* Resolving closes the escalation and clears the decision stagnation;
+     * the stagnations still open start the ladder again, at level 1, five
+     * working days later (Friday 17 April 09:00). */
+    rg_w_kstr(req(mgr, "escalation.resolve", id, 1), "decision", "the partners deliver this week");
+    OK();
+    CHECK(open_level(id) == 0);
+    CHECK(open_stagnations(id, "escalation.decision") == 0);
+    CHECK(count_events(id, "stagnation.cleared", NULL, NULL) == 1);
+    advance_to(iso("2026-04-17T12:00:00+02:00"));
+    CHECK(count_events(id, "case.escalated", &at, &level) == 4);
+    CHECK(level == 1 && at == iso("2026-04-17T09:00:00+02:00"));
+    teardown();
+}
+
+/* Finding 1, the manual side: an escalation by hand names a level above the
+ * one open, and the engine's own escalations keep to the same ladder. */
+static void test_manual_escalation_joins_the_ladder(void)
+{
+    setup();
+    char id[32];
+    admitted_case(id);
+    REQUIRE(id[0]);
+    rg_buf *b = req(prA, "case.escalate", id, 2);
+    rg_w_kuint(b, "level", 2);
+    rg_w_kstr(b, "reason", "the police will not share");
+    OK();
+    b = req(prA, "case.escalate", id, 2);
+    rg_w_kuint(b, "level", 1);
+    rg_w_kstr(b, "reason", "again");
+    FAILS("guard_failed", "above the current one (2)");
+    info_request(id, "ggz", "2026-03-03");
+    /* The request lapses (Wednesday 4 March 00:00) while level 2 is open: no
+     * escalation of its own; level 2's decision is due Monday 9 March 09:00. */
+    advance_to(iso("2026-03-09T12:00:00+01:00"));
+    uint64_t level = 0;
+    CHECK(count_events(id, "case.escalated", NULL, &level) == 2);
+    CHECK(level == 3);
+    CHECK(open_level(id) == 3);
+    teardown();
+}
+
+/* Finding 2: progress lapses, then action.complete meets it and sets it
+ * again in the same event: the stagnation is cleared all the same. */
+static void test_met_norm_clears_when_set_again(void)
+{
+    setup();
+    char id[32];
+    admitted_case(id);
+    REQUIRE(id[0]);
+    to_execution(id, 2, "2026-12-01");
+    /* 20 working days after the plan (2 March): 30 March 09:00. */
+    advance_to(iso("2026-03-31T12:00:00+02:00"));
+    REQUIRE(open_stagnations(id, "progress") == 1);
+    rg_buf *b = req(ggz, "action.complete", id, 2);
+    rg_w_kstr(b, "action", "a1");
+    rg_w_kstr(b, "result", "done");
+    OK();
+    const rg_val *evs = rg_t_get(&R, "events");
+    bool cleared = false;
+    for (uint32_t i = 0; i < rg_array_size(evs); i++) {
+        const rg_val *ev = rg_array_at(evs, i);
+        if (rg_val_is_str(rg_map_get(ev, "type"), "stagnation.cleared") &&
+            rg_val_is_str(rg_map_get(rg_map_get(ev, "data"), "norm"), "progress"))
+            cleared = true;
+    }
+    CHECK(cleared);
+    CHECK(open_stagnations(id, "progress") == 0);
+    /* 20 working days on, with Easter Monday and King's Day not counted. */
+    CHECK(deadline_due(id, "progress") == iso("2026-04-30T12:00:00+02:00"));
+    query(mgr, "stats", NULL);
+    CHECK(rg_t_uint(&R, "open_stagnations") == 0);
+    teardown();
+}
+
+/* Finding 3: a plan revision on a case with eleven open stagnations clears
+ * each (twelve events in one command); retried with the same req, the same
+ * reply. */
+static void test_revision_with_eleven_stagnations(void)
+{
+    setup();
+    char id[32];
+    admitted_case(id);
+    REQUIRE(id[0]);
+    to_execution(id, 11, "2026-03-03");
+    advance_to(iso("2026-03-05T12:00:00+01:00"));
+    REQUIRE(open_stagnations(id, "action.done") == 11);
+    rg_buf *b = req(prA, "plan.propose", id, 2);
+    rg_w_kstr(b, "goals", "a revised plan");
+    rg_w_cstr(b, "actions");
+    rg_w_array(b, 1);
+    rg_w_map(b, 4);
+    rg_w_kstr(b, "id", "n1");
+    rg_w_kstr(b, "owner_org", "ggz");
+    rg_w_kstr(b, "description", "start over");
+    rg_w_kstr(b, "due", "2026-06-01");
+    OK();
+    CHECK(rg_array_size(rg_t_get(&R, "events")) == 12);
+    uint64_t version = rg_t_uint(&R, "version");
+    CHECK(send_req()[0] == 0 && rg_t_uint(&R, "version") == version);   /* the same req */
+    CHECK(open_stagnations(id, NULL) == 0);
+    teardown();
+}
+
+/* Finding 4: a failing iterator reads as a storage error, never as the end
+ * of the data (log.verify reported a broken chain). */
+static void test_read_errors_are_storage_errors(void)
+{
+    setup();
+    char id[32];
+    admitted_case(id);
+    REQUIRE(id[0]);
+    rg_log_fail_reads(rg_engine_log(L.e), true);
+    CHECK(strcmp(query(L.admin, "log.verify", NULL), "storage_error") == 0);
+    CHECK(strcmp(query(prA, "case.history", id), "storage_error") == 0);
+    CHECK(strcmp(query(mgr, "cases.list", NULL), "storage_error") == 0);
+    CHECK(strcmp(query(L.admin, "audit.read", NULL), "storage_error") == 0);
+    CHECK(strcmp(query(prA, "feed.read", NULL), "storage_error") == 0);
+    rg_log_fail_reads(rg_engine_log(L.e), false);
+    CHECK(query(L.admin, "log.verify", NULL)[0] == 0);
+    CHECK(rg_val_type(rg_t_get(&R, "intact")) == RG_VBOOL);
+    teardown();
+}
+
+/* Finding 5: six weeks across the spring DST change keep the local time;
+ * the aftercare check waits for its date; past planning dates are refused. */
+static void test_calendar_and_guards(void)
+{
+    setup();
+    advance_to(iso("2026-03-20T10:00:00+01:00"));
+    char id[32];
+    admitted_case(id);
+    REQUIRE(id[0]);
+    rg_buf *b = req(prA, "info.request", id, 3);
+    rg_w_kstr(b, "org", "ggz");
+    rg_w_kstr(b, "question", "q");
+    rg_w_kstr(b, "due", "2026-03-19");
+    FAILS("guard_failed", "data.due");
+    b = req(prA, "meeting.schedule", id, 2);
+    rg_w_kstr(b, "at", "2026-03-20T09:00:00+01:00");
+    rg_w_cstr(b, "orgs");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "ggz");
+    FAILS("guard_failed", "data.at");
+    info_request(id, "ggz", "2026-03-20");        /* today: due at its end */
+    to_execution(id, 1, "2026-04-30");
+    /* Agreed Friday 20 March 10:00 CET; six weeks on is 1 May 10:00 CEST. */
+    CHECK(deadline_due(id, "review") == iso("2026-05-01T10:00:00+02:00"));
+
+    rg_buf *c = req(ggz, "action.complete", id, 2);
+    rg_w_kstr(c, "action", "a1");
+    rg_w_kstr(c, "result", "done");
+    OK();
+    rg_w_kstr(req(prA, "case.close", id, 1), "reason", "goals met");
+    OK();
+    rg_w_kstr(req(prA, "aftercare.check", id, 1), "outcome", "fine");
+    FAILS("guard_failed", "due from 2026-06-20");
+    advance_to(iso("2026-06-20T10:00:00+02:00"));
+    rg_w_kstr(req(prA, "aftercare.check", id, 1), "outcome", "fine");
+    OK();
+    /* No deadline was set in the past, so firing lateness stays small. */
+    query(mgr, "stats", NULL);
+    uint64_t p99 = 0;
+    rg_val_uint(rg_map_get(rg_t_get(&R, "deadline_lateness_ms"), "p99_at_most"), &p99);
+    CHECK(p99 < 1000);
+    teardown();
+}
+
+/* Finding 6: the intake decision. */
+static void test_intake_decision(void)
+{
+    setup();
+    report("B. Person");
+    REQUIRE(send_req()[0] == 0);
+    char id[32];
+    snprintf(id, sizeof id, "%s", rg_t_str(&R, "case"));
+    rg_w_kstr(req(prA, "case.assign", id, 1), "procesregisseur", "prA");
+    OK();
+    req(prA, "intake.start", id, 0);
+    OK();
+    rg_buf *b = req(prA, "intake.decide", id, 2);
+    rg_w_kbool(b, "admit", true);
+    rg_w_kstr(b, "reason", "r");
+    FAILS("bad_request", "data.criteria");
+    b = req(prA, "intake.decide", id, 3);
+    rg_w_kbool(b, "admit", true);
+    rg_w_kstr(b, "reason", "r");
+    rg_w_cstr(b, "criteria");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "several domains");
+    FAILS("bad_request", "multi_domain multi_chain system local_safety");
+    b = req(prA, "intake.decide", id, 2);
+    rg_w_kbool(b, "admit", false);
+    rg_w_kstr(b, "reason", "r");
+    FAILS("bad_request", "data.referred_to or data.advice");
+
+    /* More information: the feedback norm is met, the decision is due when
+     * the information is. */
+    CHECK(deadline_due(id, "intake.decision") != 0);
+    b = req(prA, "intake.more_info", id, 2);
+    rg_w_kstr(b, "question", "is there a weapons permit?");
+    rg_w_kstr(b, "due", "2026-03-11");
+    OK();
+    CHECK(deadline_due(id, "intake.decision") == 0);
+    CHECK(deadline_due(id, "intake.more_info") == iso("2026-03-12T00:00:00+01:00"));
+    query(prA, "case.get", id);
+    CHECK(rg_val_is_str(rg_map_get(rg_t_get(&R, "case"), "state"), "intake"));
+
+    b = req(prA, "intake.decide", id, 3);
+    rg_w_kbool(b, "admit", false);
+    rg_w_kstr(b, "reason", "one life domain");
+    rg_w_kstr(b, "advice", "the local team can help");
+    OK();
+    CHECK(deadline_due(id, "intake.more_info") == 0);
+    teardown();
+}
+
+int main(void)
+{
+    RUN(test_one_ladder_per_case);
+    RUN(test_manual_escalation_joins_the_ladder);
+    RUN(test_met_norm_clears_when_set_again);
+    RUN(test_revision_with_eleven_stagnations);
+    RUN(test_read_errors_are_storage_errors);
+    RUN(test_calendar_and_guards);
+    RUN(test_intake_decision);
+    return rg_t_exit();
+}
