@@ -96,10 +96,19 @@ static void worker_cb(void *arg)
 static void reply_cb(void *ud, const uint8_t *p, size_t n)
 {
     worker *w = ud;
-    nng_msg *m;
+    nng_msg *m = NULL;
     if (nng_msg_alloc(&m, 0) != 0 || nng_msg_append(m, p, n) != 0) {
-        fprintf(stderr, "regie: out of memory for a reply\n");
-        abort();
+        /* Out of memory: this reply is lost (the client's retry with the
+         * same req gets the stored one); the worker goes on receiving. */
+        fprintf(stderr, "regie: out of memory for a reply of %zu bytes; dropped\n", n);
+        if (m) nng_msg_free(m);
+        if (atomic_load(&w->srv->stopping)) {
+            atomic_store(&w->state, W_DONE);
+            return;
+        }
+        atomic_store(&w->state, W_RECV);
+        nng_ctx_recv(w->ctx, w->aio);
+        return;
     }
     nng_aio_set_msg(w->aio, m);
     atomic_store(&w->state, W_SEND);
