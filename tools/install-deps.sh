@@ -2,7 +2,9 @@
 # install-deps.sh - install the Debian packages regie needs, only those missing.
 # Non-interactive; runs `apt-get update` once before installing anything.
 set -u
-PKGS="pkg-config libuv1-dev libnng-dev libmsgpack-dev librocksdb-dev libsodium-dev libjemalloc-dev clang-14 libclang-rt-14-dev"
+# make, gcc (cc) and libc6-dev: not on a minimal Debian install (gcc only
+# recommends libc6-dev, and recommends are not installed).
+PKGS="make gcc libc6-dev pkg-config libuv1-dev libnng-dev libmsgpack-dev librocksdb-dev libsodium-dev libjemalloc-dev clang-14 libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
