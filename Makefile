@@ -42,7 +42,11 @@ endif
 CFLAGS_ALL = $(BASE_CFLAGS) $(MODE_CFLAGS) $(CFLAGS)
 B := build/$(MODE)
 
-LIB_SRC := $(filter-out engine/main.c,$(wildcard engine/*.c)) $(wildcard handlers/*.c) $(wildcard schemas/*.c)
+# engine/ by layer, lowest first (ARCHITECTURE.md; `make check-layers`).
+LAYERS := storage domain core services replay net
+ENGINE_SRC := $(foreach l,$(LAYERS),$(wildcard engine/$(l)/*.c))
+ENGINE_HDR := $(foreach l,$(LAYERS),$(wildcard engine/$(l)/*.h))
+LIB_SRC := $(filter-out engine/net/main.c,$(ENGINE_SRC)) $(wildcard handlers/*.c) $(wildcard schemas/*.c)
 CLIENT_SRC := tools/client.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 CLIENT_OBJ := $(CLIENT_SRC:%.c=$(B)/%.o)
@@ -69,7 +73,7 @@ deps-check:
 	@pkg-config --exists $(PKGS) jemalloc && test -f /usr/include/nng/nng.h || \
 	  { echo "regie: build dependencies are missing; run 'make deps' (needs root)"; exit 1; }
 
-$(B)/%.o: %.c $(wildcard engine/*.h handlers/*.h schemas/*.def tools/*.h tests/*.h)
+$(B)/%.o: %.c $(ENGINE_HDR) $(wildcard handlers/*.h schemas/*.def tools/*.h tests/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"
 	@$(CC) $(CFLAGS_ALL) -c $< -o $@
@@ -78,7 +82,7 @@ $(B)/librg.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	@ar rcs $@ $^
 
-$(BIN)/regied: $(B)/engine/main.o $(B)/librg.a
+$(BIN)/regied: $(B)/engine/net/main.o $(B)/librg.a
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"
 	@$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(ALLOC_LIBS)

@@ -4,8 +4,9 @@
  */
 #include <string.h>
 
-#include "../engine/crypto.h"
-#include "../engine/errors.h"
+#include "../engine/storage/crypto.h"
+#include "../engine/storage/errors.h"
+#include "../engine/services/services.h"
 #include "handlers.h"
 
 int rg_h_actor_create(rg_ctx *c)
@@ -84,4 +85,39 @@ int rg_h_log_verify(rg_ctx *c)
     rg_w_bool(rg_ctx_reply_key(c, "intact"), broken == 0);
     if (broken) rg_w_cstr(rg_ctx_reply_key(c, "reason"), why);
     return 0;
+}
+
+#define AUDIT_DEFAULT 100
+#define AUDIT_MAX 1000
+
+int rg_h_audit_read(rg_ctx *c)
+{
+    uint64_t after = 0, limit = AUDIT_DEFAULT, next;
+    rg_val_uint(rg_ctx_field(c, "after"), &after);
+    if (rg_ctx_field(c, "limit") && (!rg_val_uint(rg_ctx_field(c, "limit"), &limit) || limit < 1 ||
+                                      limit > AUDIT_MAX))
+        return rg_ctx_fail(c, RG_EBADREQ, "data.limit: 1..%d", AUDIT_MAX);
+    rg_buf recs = RG_BUF_INIT;
+    uint32_t count;
+    if (rg_audit_page(rg_services_of(rg_ctx_engine(c))->audit, after, (uint32_t)limit, &recs, &count,
+                      &next) < 0) {
+        rg_buf_free(&recs);
+        return rg_ctx_fail(c, RG_ESTORAGE, "reading the audit trail failed");
+    }
+    rg_buf *b = rg_ctx_reply_key(c, "records");
+    rg_w_array(b, count);
+    rg_buf_append(b, recs.data, recs.len);
+    rg_buf_free(&recs);
+    rg_w_uint(rg_ctx_reply_key(c, "next"), next);
+    return 0;
+}
+
+/* clock.advance: the manual clock moves on, and every deadline it passes
+ * fires, in order, before the reply (the deadline service answers). */
+int rg_h_clock_advance(rg_ctx *c)
+{
+    uint64_t ms = 0;
+    rg_val_uint(rg_ctx_field(c, "ms"), &ms);
+    if (ms > 100ULL * 365 * 86400000ULL) return rg_ctx_fail(c, RG_EBADREQ, "data.ms: at most a century");
+    return rg_due_advance(rg_services_of(rg_ctx_engine(c))->due, c, ms);
 }

@@ -4,12 +4,12 @@
  *
  * An org takes part from the version of the event that brought it in
  * (partner.joined, or info.requested for an org not yet taking part); a
- * partner sees the case only from that version on (engine/access.c).
+ * partner sees the case only from that version on (engine/domain/access.c).
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "../engine/errors.h"
+#include "../engine/storage/errors.h"
 #include "handlers.h"
 
 static int check_org(rg_ctx *c, const char *field, char *org)

@@ -7,8 +7,8 @@
  */
 #include <string.h>
 
-#include "../engine/calendar.h"
-#include "../engine/errors.h"
+#include "../engine/domain/calendar.h"
+#include "../engine/storage/errors.h"
 #include "handlers.h"
 
 static bool listed(const rg_val *list, const char *id)

@@ -5,10 +5,10 @@
  * level.  A case has one ladder: at most one escalation is open; one by hand
  * names a level above the one currently open; a manager resolves it with a
  * decision.  The engine's own escalations (a stagnation left open, a level
- * that did not decide in time) are fired in engine/due.c, by the rules of
- * engine/deadlines.c.
+ * that did not decide in time) are fired in engine/services/due.c, by the rules of
+ * engine/domain/deadlines.c.
  */
-#include "../engine/errors.h"
+#include "../engine/storage/errors.h"
 #include "handlers.h"
 
 int rg_h_case_escalate(rg_ctx *c)

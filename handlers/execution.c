@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "../engine/errors.h"
+#include "../engine/storage/errors.h"
 #include "handlers.h"
 
 int rg_h_action_complete(rg_ctx *c)

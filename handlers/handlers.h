@@ -11,8 +11,9 @@
 #ifndef RG_HANDLERS_H
 #define RG_HANDLERS_H
 
-#include "../engine/case.h"
-#include "../engine/ctx.h"
+#include "../engine/domain/case.h"
+#include "../engine/core/ctx.h"
+#include "../engine/domain/upcast.h"
 
 #define RG_HANDLER(name) int rg_h_##name(rg_ctx *c);
 #define RG_APPLY(name) int rg_a_##name(rg_case *cs, const rg_event_view *ev);
@@ -43,10 +44,10 @@ RG_HANDLER(case_close) RG_HANDLER(aftercare_check) RG_HANDLER(case_reopen)
 RG_APPLY(case_closed) RG_APPLY(case_reopened)
 /* queries.c */
 RG_HANDLER(case_get) RG_HANDLER(case_history) RG_HANDLER(cases_list) RG_HANDLER(stats)
-/* engine/feed.c and engine/audit.c: reads that need the engine's insides */
-RG_HANDLER(feed_read) RG_HANDLER(audit_read)
-/* engine/due.c: the manual clock */
-RG_HANDLER(clock_advance)
+/* feed.c: the feed, through the feed service */
+RG_HANDLER(feed_read)
+/* admin.c, through the audit and deadline services */
+RG_HANDLER(audit_read) RG_HANDLER(clock_advance)
 
 #undef RG_HANDLER
 #undef RG_APPLY

@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "../engine/errors.h"
+#include "../engine/storage/errors.h"
 #include "handlers.h"
 
 int rg_h_meeting_schedule(rg_ctx *c)

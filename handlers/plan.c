@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/errors.h"
+#include "../engine/storage/errors.h"
 #include "handlers.h"
 
 int rg_h_plan_propose(rg_ctx *c)

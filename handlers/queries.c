@@ -1,7 +1,7 @@
 /*
  * queries.c - reading cases: case.get, case.history, cases.list, stats.
  *
- * What a reader sees is decided by engine/access.c: a partner sees a case's
+ * What a reader sees is decided by engine/domain/access.c: a partner sees a case's
  * events only from the version at which its org joined; the person's identity
  * (data.subject) only goes to readers allowed to see it; admins see no case
  * content.  Replies to queries wait, like every reply, until what they show
@@ -10,8 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../engine/access.h"
-#include "../engine/errors.h"
+#include "../engine/domain/access.h"
+#include "../engine/storage/errors.h"
+#include "../engine/services/services.h"
 #include "handlers.h"
 
 static int write_subject(rg_ctx *c, const rg_case *cs, rg_buf *out)
@@ -275,7 +276,8 @@ int rg_h_stats(rg_ctx *c)
     rg_w_kuint(b, "commands", rg_engine_committed_commands(e));
     rg_w_uint(rg_ctx_reply_key(c, "open_stagnations"), rg_engine_stagnations(e));
     uint64_t fired;
-    uint64_t p50 = rg_lateness_pct(e, 50, &fired), p99 = rg_lateness_pct(e, 99, &fired);
+    const rg_due *du = rg_services_of(e)->due;
+    uint64_t p50 = rg_due_lateness_pct(du, 50, &fired), p99 = rg_due_lateness_pct(du, 99, &fired);
     b = rg_ctx_reply_key(c, "deadline_lateness_ms");
     rg_w_map(b, 3);
     rg_w_kuint(b, "fired", fired);

@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "../engine/errors.h"
+#include "../engine/storage/errors.h"
 #include "handlers.h"
 
 int rg_h_case_report(rg_ctx *c)

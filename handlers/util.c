@@ -3,8 +3,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../engine/calendar.h"
-#include "../engine/errors.h"
+#include "../engine/domain/calendar.h"
+#include "../engine/storage/errors.h"
 #include "handlers.h"
 
 bool rg_is_name(const char *p, uint32_t n)

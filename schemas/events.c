@@ -4,7 +4,7 @@
  * case enters with it (RG_KEEP: the state does not change).  Replaying the
  * log through this table rebuilds every projection.
  */
-#include "../engine/schema.h"
+#include "../engine/domain/schema.h"
 #include "../handlers/handlers.h"
 
 #define ST(x) RG_ST_##x

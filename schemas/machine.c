@@ -5,7 +5,7 @@
  * the log reproduces every transition.  An operation on a case in a state
  * not listed here answers invalid_transition, naming the state.
  */
-#include "../engine/schema.h"
+#include "../engine/domain/schema.h"
 
 #define S(x) (1u << RG_ST_##x)
 #define OPEN (S(REPORTED) | S(INTAKE) | S(ANALYSIS) | S(MEETING) | S(PLANNING) | S(EXECUTION))

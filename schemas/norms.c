@@ -23,9 +23,9 @@
  * intake.decision is also the feedback to the reporter: intake.more_info
  * meets it (the reporter hears that more is needed) and sets intake.more_info,
  * due at the date it names.  escalation.decision is the open escalation's
- * level deciding: when it passes, the case climbs one level (engine/due.c).
+ * level deciding: when it passes, the case climbs one level (engine/services/due.c).
  */
-#include "../engine/schema.h"
+#include "../engine/domain/schema.h"
 
 #define ALL ((1u << RG_NROUTES) - 1)
 #define REENTRY (1u << RG_RT_REENTRY)

@@ -4,7 +4,7 @@
  * runs.  In which states a case operation may be taken is in machine.c.
  * An operation missing here answers unknown_op.
  */
-#include "../engine/schema.h"
+#include "../engine/domain/schema.h"
 #include "../handlers/handlers.h"
 
 #define END {NULL, 0, 0, 0, NULL, NULL}

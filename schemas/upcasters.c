@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "../engine/upcast.h"
+#include "../engine/domain/upcast.h"
 
 /* case.reported 1 -> 2: version 1 named the reporting org `reporter` and had
  * no route, as every case then followed the default route. */

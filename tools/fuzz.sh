@@ -8,7 +8,7 @@ out=build/fuzz
 mkdir -p "$out/corpus"
 CC=${FUZZ_CC:-clang-14}
 PKGS="libuv msgpack rocksdb libsodium"
-srcs="$(ls engine/*.c | grep -v engine/main.c) $(ls handlers/*.c schemas/*.c) tests/fuzz/request_fuzz.c"
+srcs="$(ls engine/*/*.c | grep -v engine/net/main.c) $(ls handlers/*.c schemas/*.c) tests/fuzz/request_fuzz.c"
 # shellcheck disable=SC2046,SC2086
 $CC -std=gnu11 -D_GNU_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined \
     $(pkg-config --cflags $PKGS) $srcs -o "$out/request_fuzz" \

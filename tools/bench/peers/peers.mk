@@ -19,7 +19,7 @@ PG_BIN ?= $$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 peers-deps: deps
 	@tools/bench/peers/install.sh
 
-$(B)/tools/bench/peers/peers.o: tools/bench/peers/peers.c tools/bench/bench.h $(wildcard engine/*.h tools/*.h) | peers-deps
+$(B)/tools/bench/peers/peers.o: tools/bench/peers/peers.c tools/bench/bench.h $(wildcard engine/*/*.h tools/*.h) | peers-deps
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"
 	@$(CC) $(CFLAGS_ALL) $$(pkg-config --cflags $(PEERS_PKGS)) -c $< -o $@

@@ -1,0 +1,221 @@
+/*
+ * apply.c - applying a successful change: each event the handler declared
+ * gets the next global position and the case's next version, its record
+ * and hash link, and is folded into the projection by the event table's
+ * apply function (the same one replay uses); then the event, its stream
+ * and feed index keys, the projection, the deadline keys, staged writes
+ * and the idempotency record go into the open commit's batch.  Cannot fail:
+ * an event its own apply refuses (a bug) poisons the open commit instead,
+ * which is then dropped whole (commit.c).
+ */
+#include "apply.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../domain/access.h"
+#include "../storage/errors.h"
+#include "dl_index.h"
+#include "feed_index.h"
+#include "request.h"
+
+static void stream_key(uint8_t *k, size_t *kn, const char *case_id, uint32_t v)
+{
+    size_t n = strlen(case_id);
+    memcpy(k, case_id, n);
+    k[n] = 0;
+    rg_be32_put(k + n + 1, v);
+    *kn = n + 5;
+}
+
+static void add_managers(rg_engine *e, rg_buf *b)
+{
+    rg_hmap_slot *s;
+    for (size_t i = 0; (i = rg_hmap_next(&e->actors, i, &s)) != 0;) {
+        const rg_actor *a = s->val;
+        if (a->role == RG_ROLE_MANAGER && !a->revoked) rg_buf_append(b, a->id, strlen(a->id) + 1);
+    }
+}
+
+/* "a\0b\0\0": the actors an event of this type alerts (events.c, column
+ * alerts): the case's procesregisseur (every manager while none is
+ * assigned), or every manager.  A stagnation on a case with an open
+ * escalation is also reported to the level handling it: the managers. */
+static char *alert_list(rg_engine *e, const rg_case *cs, const char *type)
+{
+    const rg_evdef *def = rg_event_find(type);
+    rg_buf b = RG_BUF_INIT;
+    int alert = def ? def->alert : RG_ALERT_NONE;
+    if (alert == RG_ALERT_DIRECTOR && cs->procesregisseur[0]) {
+        rg_buf_append(&b, cs->procesregisseur, strlen(cs->procesregisseur) + 1);
+        if (cs->esc_level > 0) add_managers(e, &b);
+    } else if (alert != RG_ALERT_NONE) {
+        add_managers(e, &b);
+    }
+    rg_buf_put_u8(&b, 0);
+    size_t n;
+    return (char *)rg_buf_detach(&b, &n);
+}
+
+static void add_pending_event(rg_engine *e, rg_commit *t, uint64_t seq, uint64_t at,
+                              const rg_case *cs, const char *type, const rg_buf *rec)
+{
+    if (t->nevents == t->capevents) {
+        t->capevents = t->capevents ? t->capevents * 2 : 16;
+        t->events = rg_realloc(t->events, t->capevents * sizeof *t->events);
+    }
+    rg_pending_event *pe = &t->events[t->nevents++];
+    pe->seq = seq;
+    pe->at = at;
+    snprintf(pe->case_id, sizeof pe->case_id, "%s", cs->id);
+    pe->type = type;
+    size_t olen = 1;
+    for (uint32_t i = 0; i < cs->nparts; i++) olen += strlen(cs->parts[i].org) + 1;
+    pe->orgs = rg_malloc(olen);
+    char *o = pe->orgs;
+    for (uint32_t i = 0; i < cs->nparts; i++) o = stpcpy(o, cs->parts[i].org) + 1;
+    *o = '\0';
+    pe->alerts = alert_list(e, cs, type);
+    pe->record = rg_malloc(rec->len);
+    memcpy(pe->record, rec->data, rec->len);
+    pe->len = rec->len;
+}
+
+static void apply_event(rg_ctx *c, rg_evb *ev, const rg_actor *actor, uint64_t seq)
+{
+    rg_buf data = RG_BUF_INIT;
+    rg_evb_data(ev, &data);
+    rg_doc *d;
+    const char *why;
+    int rc = rg_doc_parse(&d, data.data, data.len, &why);
+    int before = c->cs->state;
+    uint64_t since = c->cs->state_since;
+    if (rc == 0) {
+        rg_event_view view = {seq, c->cs->version + 1, c->now, ev->type, actor, rg_doc_root(d),
+                              c->e->cfg.norm_amounts, NULL};
+        rc = rg_case_apply(c->cs, &view);
+        rg_doc_free(d);
+    }
+    rg_buf_free(&data);
+    if (rc < 0) {
+        /* The handler emitted an event its own apply refuses: a bug.  Storing
+         * it would keep an event the projection does not reflect, so the open
+         * commit is dropped instead: every command in it is answered
+         * storage_error and the state reloaded from the log (commit.c). */
+        fprintf(stderr, "regie: bug: event %s does not apply to %s; dropping the open commit\n",
+                ev->type, c->cs->id);
+        c->e->open->poisoned = true;
+    }
+    /* Per event, as replay.c counts them, so a rebuild gives the same rows. */
+    rg_engine *e = c->e;
+    if (rg_count_state_change(e->counts, e->lead_counts, before, c->cs->state)) {
+        uint8_t lk[RG_LEAD_KEY];
+        rg_lead_key(lk, before, c->now - since, seq);
+        rg_batch_put(e->open->batch, RG_CF_LEADTIMES, lk, sizeof lk, "", 0);
+    }
+}
+
+/* Append the events c->evs[from..] to the log and fold them into the case. */
+static void append_events(rg_ctx *c, int from, rg_buf *rec, rg_buf *events, uint64_t *seq)
+{
+    rg_engine *e = c->e;
+    rg_commit *t = e->open;
+    for (int i = from; i < c->nevs; i++) {
+        rg_evb *ev = c->evs[i];
+        const rg_actor *actor = ev->actor ? ev->actor : c->actor;
+        *seq = ++e->head_seq;
+        uint32_t v = c->cs->version + 1;
+        rg_record_build(rec, e->head_link, *seq, c->cs->id, v, c->now, actor, ev);
+        memcpy(e->head_link, rec->data, RG_HASH_LEN);
+        uint8_t sk[8];
+        rg_be64_put(sk, *seq);
+        rg_batch_put(t->batch, RG_CF_EVENTS, sk, 8, rec->data, rec->len);
+        uint8_t key[RG_ID_MAX + 5];
+        size_t kn;
+        stream_key(key, &kn, c->cs->id, v);
+        rg_batch_put(t->batch, RG_CF_STREAM, key, kn, sk, 8);
+        apply_event(c, ev, actor, *seq);
+        rg_feed_index(t->batch, c->cs, *seq, v);
+        add_pending_event(e, t, *seq, c->now, c->cs, ev->type, rec);
+        rg_record r;
+        rg_record_parse(rec->data, rec->len, &r);
+        rg_record_render(events, &r, rg_access_subject(c->actor, c->cs));
+    }
+}
+
+/* Everything a successful command changes, into the open commit's batch:
+ * its events (and the engine's stagnation.cleared for stagnations they met),
+ * the projection, the deadline index, counters and staged writes.  Cannot
+ * fail. */
+static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
+{
+    rg_engine *e = c->e;
+    rg_commit *t = e->open;
+    rg_buf rec = RG_BUF_INIT;
+    uint32_t old_stagnations = c->cs ? rg_case_stagnations(c->cs) : 0;
+    rg_dl_snap snap = {0, NULL};
+    if (c->cs) rg_dl_snapshot(c->cs, &snap);
+    *seq = 0;
+    int handler_events = c->nevs;
+    append_events(c, 0, &rec, events, seq);
+    if (c->cs && c->nevs) {
+        rg_dl_cleared(c, &snap);
+        append_events(c, handler_events, &rec, events, seq);
+    }
+    if (c->cs) {
+        if (c->created) {
+            rg_store_cache_put(e, c->cs);
+            c->created = false;                  /* the cache owns it now */
+            e->case_counter++;
+        }
+        e->stagnations += rg_case_stagnations(c->cs);
+        e->stagnations -= old_stagnations;
+        uint64_t earliest = rg_dl_index(t->batch, c->cs, &snap);
+        if (earliest < e->dl_low) e->dl_low = earliest;
+        if (earliest < t->dl_min) t->dl_min = earliest;
+        rg_buf proj = RG_BUF_INIT;
+        rg_case_encode(c->cs, &proj);
+        rg_batch_put(t->batch, RG_CF_CASES, c->cs->id, strlen(c->cs->id), proj.data, proj.len);
+        rg_buf_free(&proj);
+    }
+    rg_dl_snap_free(&snap);
+    for (size_t i = 0; i < c->nstaged; i++) {
+        rg_staged *s = &c->staged[i];
+        rg_batch_put(t->batch, s->cf, s->k, s->kn, s->v, s->vn);
+    }
+    rg_buf_free(&rec);
+    t->nwrites++;
+}
+
+const rg_opdef rg_system_op = {"system", NULL, 0, RG_OP_MUTATES, NULL};
+
+void rg_commit_system(rg_ctx *c)
+{
+    uint64_t seq;
+    rg_buf events = RG_BUF_INIT;
+    stage_changes(c, &seq, &events);
+    rg_buf_free(&events);
+    rg_engine_want_commit(c->e);
+}
+
+void rg_commit_request(rg_ctx *c, rg_buf *reply)
+{
+    rg_commit *t = c->e->open;
+    rg_buf events = RG_BUF_INIT;
+    uint64_t seq;
+    stage_changes(c, &seq, &events);
+
+    /* The reply, and the copy kept for idempotent retries: the same bytes,
+     * except that an RG_OP_SECRET op's secret is left out of the copy. */
+    rg_write_reply(reply, c->nevs ? c->cs : NULL, seq, c->nevs, &events, &c->extra, c->nextra);
+    rg_buf stored = RG_BUF_INIT;
+    const rg_buf *keep = reply;
+    if (c->op->flags & RG_OP_SECRET) {
+        rg_write_reply(&stored, c->nevs ? c->cs : NULL, seq, c->nevs, &events, &c->stored, c->nstored);
+        keep = &stored;
+    }
+    rg_commit_keep_idem(t, c->ikey, c->ikn, keep->data, keep->len);
+    rg_buf_free(&stored);
+    rg_buf_free(&events);
+}

@@ -1,0 +1,221 @@
+/*
+ * commit.c - group commit.
+ *
+ * Commands are validated and applied on the loop thread; their writes go into
+ * the open commit's batch.  When no commit is in flight, the open one is
+ * sealed (the meta head is added) and handed to a libuv threadpool worker,
+ * which writes it with sync; meanwhile new commands fill the next commit.
+ * When the sync returns, every reply of that commit is released at once.
+ * One commit is in flight at a time, so batches reach the disk in order.
+ *
+ * Durability rule: a reply that reports a change - or reads state that
+ * includes a change - waits in the commit holding that change (or the newest
+ * one) and leaves only after rg_log_write(sync) of that commit returned 0.
+ *
+ * On a failed write nothing of that commit reached the disk (WriteBatch is
+ * atomic), but the loop has already applied it, and the open commit was built
+ * on top of it.  Both are failed with storage_error and the in-memory state
+ * is reloaded from the log, so memory never claims what the disk lacks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../storage/codec.h"
+#include "request.h"
+#include "../storage/errors.h"
+
+rg_commit *rg_commit_new(rg_engine *e)
+{
+    rg_commit *t = rg_calloc(1, sizeof *t);
+    t->e = e;
+    t->batch = rg_batch_new(e->log);
+    t->dl_min = UINT64_MAX;
+    return t;
+}
+
+void rg_commit_free(rg_commit *t)
+{
+    for (size_t i = 0; i < t->nwaiters; i++) free(t->waiters[i].bytes);
+    free(t->waiters);
+    for (size_t i = 0; i < t->nevents; i++) {
+        free(t->events[i].record);
+        free(t->events[i].orgs);
+        free(t->events[i].alerts);
+    }
+    free(t->events);
+    for (size_t i = 0; i < t->nidem; i++) free(t->idem_keys[i]);
+    free(t->idem_keys);
+    rg_batch_free(t->batch);
+    free(t);
+}
+
+void rg_commit_add_waiter(rg_commit *t, rg_reply_fn fn, void *ud, const uint8_t *p, size_t n)
+{
+    if (t->nwaiters == t->capwaiters) {
+        t->capwaiters = t->capwaiters ? t->capwaiters * 2 : 16;
+        t->waiters = rg_realloc(t->waiters, t->capwaiters * sizeof *t->waiters);
+    }
+    rg_reply_wait *w = &t->waiters[t->nwaiters++];
+    w->fn = fn;
+    w->ud = ud;
+    w->bytes = rg_malloc(n);
+    memcpy(w->bytes, p, n);
+    w->len = n;
+}
+
+void rg_commit_keep_idem(rg_commit *t, const char *ikey, size_t ikn, const uint8_t *reply, size_t n)
+{
+    rg_engine *e = t->e;
+    rg_batch_put(t->batch, RG_CF_IDEM, ikey, ikn, reply, n);
+    /* Until the commit is durable a repeat is answered from memory. */
+    rg_idem_pending *ip = rg_malloc(sizeof *ip);
+    ip->commit = t;
+    ip->reply = rg_malloc(n);
+    memcpy(ip->reply, reply, n);
+    ip->len = n;
+    rg_hmap_put(&e->idem_pending, ikey, ikn, ip);
+    if (t->nidem == t->capidem) {
+        t->capidem = t->capidem ? t->capidem * 2 : 16;
+        t->idem_keys = rg_realloc(t->idem_keys, t->capidem * sizeof *t->idem_keys);
+    }
+    t->idem_keys[t->nidem] = rg_malloc(ikn + 1);
+    memcpy(t->idem_keys[t->nidem], ikey, ikn + 1);
+    t->nidem++;
+}
+
+rg_commit *rg_commit_newest(rg_engine *e)
+{
+    /* Audit records alone hold nothing a reply reports. */
+    if (e->open->nwrites > 0) return e->open;
+    if (e->inflight && e->inflight->nwrites > 0) return e->inflight;
+    return NULL;
+}
+
+static void write_work(uv_work_t *req)
+{
+    rg_commit *t = req->data;
+    t->status = rg_log_write(t->e->log, t->batch, true);
+}
+
+static void release(rg_commit *t)
+{
+    rg_engine *e = t->e;
+    for (size_t i = 0; i < t->nidem; i++) {
+        size_t kn = strlen(t->idem_keys[i]) + 1;
+        kn += strlen(t->idem_keys[i] + kn);        /* "actor\0req" */
+        rg_idem_pending *ip = rg_hmap_del(&e->idem_pending, t->idem_keys[i], kn);
+        if (ip) {
+            free(ip->reply);
+            free(ip);
+        }
+    }
+    if (e->notify) {
+        for (size_t i = 0; i < t->nevents; i++) {
+            rg_notice n = {t->events[i].seq, t->events[i].at, t->events[i].case_id,
+                           t->events[i].type, t->events[i].orgs, t->events[i].alerts};
+            e->notify(e->notify_ud, &n);
+        }
+    }
+    for (size_t i = 0; i < t->nwaiters; i++)
+        t->waiters[i].fn(t->waiters[i].ud, t->waiters[i].bytes, t->waiters[i].len);
+}
+
+static void fail_waiters(rg_commit *t, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < t->nwaiters; i++) t->waiters[i].fn(t->waiters[i].ud, p, n);
+}
+
+/* The commit in flight t (NULL: none) failed, or the open one cannot be
+ * written: nothing of either is on disk, but the loop applied both.  Answer
+ * both with storage_error and reload the state from the log, so memory never
+ * claims what the disk lacks. */
+static void fail_and_reload(rg_engine *e, rg_commit *t)
+{
+    rg_commit *open = e->open;
+    fprintf(stderr, "regie: commit of %zu commands failed; reloading state from the log\n",
+            (t ? t->nwrites : 0) + open->nwrites);
+    rg_store_unload(e);
+    int rc = rg_store_load(e);
+    if (rc < 0) fprintf(stderr, "regie: reloading state failed too: storage is unusable\n");
+    e->failed = rc < 0;
+    e->open = rg_commit_new(e);
+
+    rg_buf err = RG_BUF_INIT;
+    rg_error_reply(&err, RG_ESTORAGE, "the change could not be written to disk; nothing was stored");
+    if (t) fail_waiters(t, err.data, err.len);
+    fail_waiters(open, err.data, err.len);
+    for (int i = 0; i < e->nlisteners; i++)
+        if (e->listeners[i].ops->on_failed) e->listeners[i].ops->on_failed(e->listeners[i].ud, e, err.data, err.len);
+    rg_buf_free(&err);
+    if (t) rg_commit_free(t);
+    rg_commit_free(open);
+}
+
+static void write_done(uv_work_t *req, int status)
+{
+    rg_commit *t = req->data;
+    rg_engine *e = t->e;
+    e->inflight = NULL;
+    if (status == 0 && t->status == 0) {
+        e->stat_commits++;
+        e->stat_committed_cmds += t->nwrites;
+        e->stat_written_keys += rg_batch_count(t->batch);
+        e->stat_written_bytes += rg_batch_bytes(t->batch);
+        release(t);
+        rg_store_trim(e, t->head_seq);
+        rg_commit_kick(e);
+        /* The services go on (parked long-polls, the next slice of due
+         * deadlines) once what they wait for is durable. */
+        for (int i = 0; i < e->nlisteners; i++)
+            if (e->listeners[i].ops->on_durable) e->listeners[i].ops->on_durable(e->listeners[i].ud, e, t);
+        rg_commit_free(t);
+        return;
+    }
+    fail_and_reload(e, t);
+}
+
+/* Runs once per loop turn in which commands wrote something, after all the
+ * I/O of that turn was handled: everything gathered so far forms one commit. */
+static void kick_cb(uv_idle_t *h)
+{
+    uv_idle_stop(h);
+    rg_commit_kick(h->data);
+}
+
+void rg_commit_init_kick(rg_engine *e)
+{
+    uv_idle_init(e->loop, &e->kick);
+    e->kick.data = e;
+}
+
+void rg_engine_want_commit(rg_engine *e)
+{
+    if (!uv_is_active((uv_handle_t *)&e->kick)) uv_idle_start(&e->kick, kick_cb);
+}
+
+void rg_commit_kick(rg_engine *e)
+{
+    if (e->inflight || (e->open->nwrites == 0 && e->open->naudit == 0)) return;
+    if (e->open->poisoned) {
+        fail_and_reload(e, NULL);
+        return;
+    }
+    rg_commit *t = e->open;
+    rg_store_put_meta(e, t->batch);
+    t->head_seq = e->head_seq;
+    e->open = rg_commit_new(e);
+    e->inflight = t;
+    t->work.data = t;
+    int rc = uv_queue_work(e->loop, &t->work, write_work, write_done);
+    if (rc < 0) {
+        /* Only fails for a bad argument or a closed loop (a bug): answer as
+         * a write that failed rather than leave the replies waiting. */
+        fprintf(stderr, "regie: bug: uv_queue_work: %s\n", uv_strerror(rc));
+        e->inflight = NULL;
+        fail_and_reload(e, t);
+        return;
+    }
+    for (int i = 0; i < e->nlisteners; i++)
+        if (e->listeners[i].ops->on_sealed) e->listeners[i].ops->on_sealed(e->listeners[i].ud, e, t);
+}

@@ -1,0 +1,115 @@
+/*
+ * commit.h - group commit (commit.c): the open commit that commands write
+ * into, the one in flight, and the listener table through which the layers
+ * above (services/) hear of durable commits, failures, reads and shutdown
+ * without the core calling them by name (nng's protocol ops tables).
+ *
+ * Ownership: the engine owns its commits; a commit owns its batch, its
+ * waiting replies (copied bytes), its pending events and its idempotency
+ * keys.  The batch of the commit in flight is read by the writer thread
+ * until write_done runs on the loop; everything else is the loop's.
+ */
+#ifndef RG_COMMIT_H
+#define RG_COMMIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "../domain/event.h"
+#include "../storage/log.h"
+#include "engine.h"
+
+typedef struct rg_ctx rg_ctx;
+
+/* A reply waiting for its commit to be durable. */
+typedef struct rg_reply_wait {
+    rg_reply_fn fn;
+    void *ud;
+    uint8_t *bytes;
+    size_t len;
+} rg_reply_wait;
+
+/* An event of a commit not yet durable: read-your-writes for case.history and
+ * the notice to publish once durable. */
+typedef struct rg_pending_event {
+    uint64_t seq;
+    uint64_t at;
+    char case_id[RG_ID_MAX];
+    const char *type;         /* static, from the event table */
+    uint8_t *record;
+    size_t len;
+    char *orgs;               /* orgs taking part: "a\0b\0\0" */
+    char *alerts;             /* actors to alert, same form */
+} rg_pending_event;
+
+/* One group commit: everything written by the commands gathered while the
+ * previous commit was being synced. */
+typedef struct rg_commit {
+    rg_engine *e;
+    rg_batch *batch;
+    size_t nwrites;           /* commands that wrote into batch */
+    size_t naudit;            /* audit records in batch */
+    rg_reply_wait *waiters;
+    size_t nwaiters, capwaiters;
+    rg_pending_event *events;
+    size_t nevents, capevents;
+    char **idem_keys;         /* keys in e->idem_pending owned by this commit */
+    size_t nidem, capidem;
+    int status;
+    bool poisoned;            /* holds an event that did not fold (a bug): never written */
+    uint64_t head_seq;        /* the last event position it holds (set when sealed) */
+    uint64_t dl_min;          /* the earliest deadline key it puts (UINT64_MAX: none) */
+    uv_work_t work;
+} rg_commit;
+
+/* An idempotency record not yet durable. */
+typedef struct rg_idem_pending {
+    rg_commit *commit;
+    uint8_t *reply;
+    size_t len;
+} rg_idem_pending;
+
+rg_commit *rg_commit_new(rg_engine *e);
+void rg_commit_free(rg_commit *t);
+/* The reply p (copied) is sent once t is durable. */
+void rg_commit_add_waiter(rg_commit *t, rg_reply_fn fn, void *ud, const uint8_t *p, size_t n);
+/* Store a reply under its idempotency key ("actor\0req", ikn bytes) in t. */
+void rg_commit_keep_idem(rg_commit *t, const char *ikey, size_t ikn, const uint8_t *reply, size_t n);
+/* The idle handle that seals the open commit once per loop turn (at open). */
+void rg_commit_init_kick(rg_engine *e);
+/* Seal the open commit and hand it to the writer, if none is in flight. */
+void rg_commit_kick(rg_engine *e);
+/* Where a reply must wait so that it reports only durable state: the newest
+ * commit holding writes, or NULL when nothing is pending. */
+rg_commit *rg_commit_newest(rg_engine *e);
+/* The open commit, which a listener may write into (an audit record, a
+ * slice of fired deadlines); call rg_engine_want_commit after. */
+rg_commit *rg_engine_open_commit(rg_engine *e);
+rg_commit *rg_engine_inflight(rg_engine *e);   /* NULL when none */
+void rg_engine_want_commit(rg_engine *e);      /* seal the open commit this loop turn */
+
+/* What a service hears from the core; any hook may be NULL.  Called on the
+ * loop thread, in the order the listeners were added. */
+typedef struct rg_listener_ops {
+    const char *name;
+    /* t was sealed and handed to the writer; a new open commit exists. */
+    void (*on_sealed)(void *ud, rg_engine *e, rg_commit *t);
+    /* t is on disk and its replies were released. */
+    void (*on_durable)(void *ud, rg_engine *e, rg_commit *t);
+    /* the pending commits failed (err is the reply they got) and the state
+     * was reloaded from the log. */
+    void (*on_failed)(void *ud, rg_engine *e, const uint8_t *err, size_t n);
+    /* a read showed case content (rg_ctx_audit_case); the hook may write a
+     * record into the open commit, which the read's reply then waits for. */
+    void (*on_read)(void *ud, rg_ctx *c);
+    /* the engine is closing: answer whatever waits, close handles, free. */
+    void (*on_close)(void *ud, rg_engine *e);
+} rg_listener_ops;
+
+#define RG_MAX_LISTENERS 8
+/* Add a listener (at most RG_MAX_LISTENERS; RG_EOVERLOAD beyond). */
+int rg_engine_listen(rg_engine *e, const rg_listener_ops *ops, void *ud);
+
+#endif

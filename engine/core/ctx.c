@@ -1,0 +1,158 @@
+/* ctx.c - the handlers' face of a request; rules in ctx.h. */
+#include "ctx.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "request.h"
+#include "../storage/errors.h"
+
+void rg_ctx_init(rg_ctx *c, rg_engine *e)
+{
+    memset(c, 0, sizeof *c);
+    c->e = e;
+    c->now = rg_clock_now(&e->clock);
+}
+
+void rg_ctx_cleanup(rg_ctx *c)
+{
+    for (int i = 0; i < c->nevs; i++) {
+        rg_evb_free(c->evs[i]);
+        free(c->evs[i]);
+    }
+    free(c->evs);
+    rg_buf_free(&c->extra);
+    rg_buf_free(&c->stored);
+    rg_buf_free(&c->audit_cases);
+    for (size_t i = 0; i < c->nstaged; i++) {
+        free(c->staged[i].k);
+        free(c->staged[i].v);
+    }
+    free(c->staged);
+    if (c->created) rg_case_free(c->cs);   /* not adopted by the cache */
+}
+
+const rg_val *rg_ctx_data(rg_ctx *c) { return c->data; }
+const rg_val *rg_ctx_field(rg_ctx *c, const char *name) { return rg_map_get(c->data, name); }
+const rg_actor *rg_ctx_actor(rg_ctx *c) { return c->actor; }
+rg_case *rg_ctx_case(rg_ctx *c) { return c->cs; }
+rg_engine *rg_ctx_engine(rg_ctx *c) { return c->e; }
+uint64_t rg_ctx_now(rg_ctx *c) { return c->now; }
+
+int rg_ctx_fail(rg_ctx *c, int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->msg, sizeof c->msg, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+rg_evb *rg_ctx_emit(rg_ctx *c, const char *type)
+{
+    const rg_evdef *def = rg_event_find(type);
+    if (!def) {
+        /* A handler naming an event missing from schemas/events.c is a bug:
+         * the request fails (rg_ctx_emit_failed) and nothing is written.
+         * The event is still built, so the handler needs no check. */
+        fprintf(stderr, "regie: bug: no event type %s in schemas/events.c\n", type);
+        c->bug = true;
+    }
+    /* As many events as the rules produce (a plan revision on a case with
+     * many open stagnations clears each): each is allocated on its own, so
+     * an event a handler still fills stays where it is. */
+    if (c->nevs == c->capevs) {
+        c->capevs = c->capevs ? c->capevs * 2 : 4;
+        c->evs = rg_realloc(c->evs, (size_t)c->capevs * sizeof *c->evs);
+    }
+    rg_evb *ev = rg_malloc(sizeof *ev);
+    c->evs[c->nevs++] = ev;
+    rg_evb_init(ev, def ? def->type : type, def ? def->version : 1);
+    return ev;
+}
+
+rg_case *rg_ctx_create_case(rg_ctx *c)
+{
+    char id[RG_ID_MAX];
+    snprintf(id, sizeof id, "ZVH-%08llu", (unsigned long long)c->e->case_counter + 1);
+    c->cs = rg_case_new(id);
+    c->created = true;
+    return c->cs;
+}
+
+void rg_ctx_put(rg_ctx *c, rg_cf cf, const void *k, size_t kn, const void *v, size_t vn)
+{
+    if (c->nstaged == c->capstaged) {
+        c->capstaged = c->capstaged ? c->capstaged * 2 : 4;
+        c->staged = rg_realloc(c->staged, c->capstaged * sizeof *c->staged);
+    }
+    rg_staged *s = &c->staged[c->nstaged++];
+    s->cf = cf;
+    s->k = rg_malloc(kn);
+    memcpy(s->k, k, kn);
+    s->kn = kn;
+    s->v = rg_malloc(vn);
+    memcpy(s->v, v, vn);
+    s->vn = vn;
+}
+
+rg_buf *rg_ctx_reply_key(rg_ctx *c, const char *key)
+{
+    rg_w_cstr(&c->extra, key);
+    c->nextra++;
+    return &c->extra;
+}
+
+rg_buf *rg_ctx_stored_key(rg_ctx *c, const char *key)
+{
+    rg_w_cstr(&c->stored, key);
+    c->nstored++;
+    return &c->stored;
+}
+
+bool rg_ctx_final(rg_ctx *c) { return c->final; }
+uint64_t rg_ctx_deadline(rg_ctx *c) { return c->deadline; }
+
+void rg_ctx_request_bytes(rg_ctx *c, const uint8_t **p, size_t *n)
+{
+    *p = c->raw;
+    *n = c->rawn;
+}
+
+const char *rg_ctx_idem_key(rg_ctx *c, size_t *n)
+{
+    *n = c->ikn;
+    return c->ikey;
+}
+
+static const rg_actor system_actor = {"system", RG_ROLE_SYSTEM, "zvh", false, {0}};
+
+const rg_actor *rg_system_actor(void) { return &system_actor; }
+
+void rg_ctx_audit_case(rg_ctx *c, const char *case_id)
+{
+    /* Pages list a case's events together: skip repeats of the last one. */
+    if (c->naudit_cases && c->audit_last[0] && strcmp(c->audit_last, case_id) == 0) return;
+    snprintf(c->audit_last, sizeof c->audit_last, "%s", case_id);
+    rg_w_cstr(&c->audit_cases, case_id);
+    c->naudit_cases++;
+}
+
+void rg_ctx_audit_case_of(rg_ctx *c, const rg_record *r)
+{
+    rg_doc *d;
+    const char *why;
+    char id[RG_ID_MAX];
+    if (rg_doc_parse(&d, r->pub, r->pub_len, &why) < 0) return;
+    if (rg_val_strcpy(rg_map_get(rg_doc_root(d), "case"), id, sizeof id)) rg_ctx_audit_case(c, id);
+    rg_doc_free(d);
+}
+
+void rg_ctx_take_reply(rg_ctx *c, rg_reply_fn *fn, void **ud)
+{
+    c->reply_taken = true;
+    *fn = c->reply_fn;
+    *ud = c->reply_ud;
+}

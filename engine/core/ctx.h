@@ -1,0 +1,93 @@
+/*
+ * ctx.h - what a handler (handlers/) sees of the request it serves.
+ *
+ * The contract between engine and handlers: a handler checks everything first
+ * (state, role, guards) and fails with rg_ctx_fail before it changes anything.
+ * Its changes are declarations - events emitted with rg_ctx_emit, staged
+ * writes with rg_ctx_put, reply fields - and the engine applies them only when
+ * the handler returns 0.  So a failing request leaves nothing half-written.
+ * Handlers that must change engine memory beyond that (the actor registry) do
+ * it as their very last step, after which nothing can fail.
+ *
+ * Every pointer a handler gets is borrowed for the duration of the request.
+ */
+#ifndef RG_CTX_H
+#define RG_CTX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../domain/case.h"
+#include "../storage/codec.h"
+#include "engine.h"
+#include "../domain/event.h"
+#include "../storage/log.h"
+#include "../domain/schema.h"
+
+const rg_val *rg_ctx_data(rg_ctx *c);
+const rg_val *rg_ctx_field(rg_ctx *c, const char *name);
+const rg_actor *rg_ctx_actor(rg_ctx *c);
+rg_case *rg_ctx_case(rg_ctx *c);
+rg_engine *rg_ctx_engine(rg_ctx *c);
+uint64_t rg_ctx_now(rg_ctx *c);
+
+/* Fail the request with err and a formatted message; returns err. */
+int rg_ctx_fail(rg_ctx *c, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Start a new event of a type from schemas/events.c. */
+rg_evb *rg_ctx_emit(rg_ctx *c, const char *type);
+/* Create the case a case.report opens; its id is minted by the engine. */
+rg_case *rg_ctx_create_case(rg_ctx *c);
+/* Stage a write into the request's batch (applied only on success). */
+void rg_ctx_put(rg_ctx *c, rg_cf cf, const void *k, size_t kn, const void *v, size_t vn);
+
+/* Extra reply fields: write the key with rg_ctx_reply_key, then its value
+ * into the returned buffer.  For RG_OP_SECRET ops the stored idempotency copy
+ * is written the same way through rg_ctx_stored_key. */
+rg_buf *rg_ctx_reply_key(rg_ctx *c, const char *key);
+rg_buf *rg_ctx_stored_key(rg_ctx *c, const char *key);
+
+/* Audit: note a case whose content the reply shows (audit.c). */
+void rg_ctx_audit_case(rg_ctx *c, const char *case_id);
+void rg_ctx_audit_case_of(rg_ctx *c, const rg_record *r);
+/* Answering later (a long-poll, clock.advance): the handler takes the reply
+ * callback and the engine answers nothing now; whoever holds it must call
+ * it exactly once.  The request's bytes (to run it again), its long-poll
+ * deadline (uv_now() ms, 0 = none) and whether this run is the last one
+ * (the deadline passed: answer whatever there is), and its idempotency key
+ * ("actor\0req", for a changing op) go with it. */
+void rg_ctx_take_reply(rg_ctx *c, rg_reply_fn *fn /* OUT */, void **ud /* OUT */);
+void rg_ctx_request_bytes(rg_ctx *c, const uint8_t **p /* OUT */, size_t *n /* OUT */);
+uint64_t rg_ctx_deadline(rg_ctx *c);
+bool rg_ctx_final(rg_ctx *c);
+const char *rg_ctx_idem_key(rg_ctx *c, size_t *n /* OUT */);
+/* The engine itself, the actor of its own events (deadlines, clearing). */
+const rg_actor *rg_system_actor(void);
+
+/* The actor registry. */
+const rg_actor *rg_engine_actor(rg_engine *e, const char *id);
+void rg_engine_actor_put(rg_engine *e, const rg_actor *a);   /* copies; last step only */
+void rg_store_actor_record(const rg_actor *a, rg_buf *out);   /* the stored form */
+
+/* Walk a case's events in order, durable and pending alike. */
+typedef int (*rg_record_fn)(void *ud, const rg_record *r);
+int rg_engine_case_events(rg_engine *e, const rg_case *cs, rg_record_fn fn, void *ud);
+/* Walk the hash chain; *broken = first bad position or 0; *count = checked. */
+int rg_engine_verify(rg_engine *e, uint64_t *count /* OUT */, uint64_t *broken /* OUT */,
+                     const char **why /* OUT */);
+uint64_t rg_engine_count(rg_engine *e, int state);
+/* Visit every case in id order after `after` (NULL: from the first); fn
+ * returns 0 to go on, 1 to stop.  The case is borrowed for the call. */
+typedef int (*rg_case_fn)(void *ud, const rg_case *cs);
+int rg_engine_each_case(rg_engine *e, const char *after, rg_case_fn fn, void *ud);
+/* Median time cases spent in a state they have left; RG_ENOTFOUND if none. */
+int rg_engine_median_lead(rg_engine *e, int state, uint64_t *ms /* OUT */);
+uint64_t rg_engine_lead_count(rg_engine *e, int state);
+uint64_t rg_engine_commits(rg_engine *e);              /* group commits since start */
+uint64_t rg_engine_stagnations(rg_engine *e);          /* open stagnations, all cases */
+uint64_t rg_engine_committed_commands(rg_engine *e);   /* commands they carried */
+uint64_t rg_engine_written_keys(rg_engine *e);         /* keys they wrote */
+uint64_t rg_engine_written_bytes(rg_engine *e);        /* bytes of those keys and values */
+/* Fetch one event record by position (pending or durable) into out. */
+int rg_engine_event(rg_engine *e, uint64_t seq, rg_buf *out);
+#endif

@@ -1,0 +1,111 @@
+/*
+ * engine.c - the core's life: opening the log and loading the state,
+ * the listeners the layers above attach (commit.h), the idle handle that
+ * seals a commit once per loop turn, and closing.  The pipeline that serves
+ * a request is pipeline.c; applying a change into the open commit, apply.c;
+ * the group commit, commit.c.
+ *
+ * Layer (engine/core/): the request pipeline, applying and staging a
+ * command's writes, the group commit, the loaded state and the reads of it,
+ * the handlers' context, and the indexes the write path keeps in step (the
+ * deadline and feed keys).  It uses domain/ and storage/; it tells the layers
+ * above (replay/, services/) about commits, reads and shutdown only through
+ * the listener table they hand it.
+ */
+#include "engine.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../storage/crypto.h"
+#include "../storage/errors.h"
+#include "request.h"
+
+int rg_core_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
+{
+    *out = NULL;
+    if (rg_crypto_init() < 0) return RG_ESTORAGE;
+    if (rg_schema_validate() < 0) return RG_EBADREQ;
+    if (mkdir(o->dir, 0700) < 0 && errno != EEXIST) {
+        fprintf(stderr, "regie: cannot create %s: %s\n", o->dir, strerror(errno));
+        return RG_ESTORAGE;
+    }
+    rg_engine *e = rg_calloc(1, sizeof *e);
+    e->loop = loop;
+    e->clock = o->clock;
+    e->cache_cap = o->cache_cases ? o->cache_cases : RG_CACHE_CASES_DEFAULT;
+    rg_config_defaults(&e->cfg);
+    int rc = o->config ? rg_config_load(o->config, &e->cfg) : 0;
+    if (rc == 0) rc = rg_log_open(&e->log, o->dir);
+    if (rc < 0) {
+        free(e);
+        return rc;
+    }
+    rc = rg_store_load(e);
+    if (rc < 0) {
+        rg_store_unload(e);
+        rg_log_close(e->log);
+        free(e);
+        return rc;
+    }
+    e->open = rg_commit_new(e);
+    rg_commit_init_kick(e);
+    *out = e;
+    return 0;
+}
+
+int rg_engine_listen(rg_engine *e, const rg_listener_ops *ops, void *ud)
+{
+    if (e->nlisteners == RG_MAX_LISTENERS) return RG_EOVERLOAD;
+    e->listeners[e->nlisteners].ops = ops;
+    e->listeners[e->nlisteners].ud = ud;
+    e->nlisteners++;
+    return 0;
+}
+
+bool rg_engine_busy(const rg_engine *e)
+{
+    return e->inflight || e->open->nwrites > 0 || e->open->naudit > 0;
+}
+
+static void closed_cb(uv_handle_t *h)
+{
+    rg_engine *e = h->data;
+    rg_commit_free(e->open);
+    rg_store_unload(e);
+    rg_log_close(e->log);
+    free(e);
+}
+
+void rg_engine_close(rg_engine *e)
+{
+    e->closing = true;
+    /* Services answer what waits and close their own handles; the engine
+     * itself is freed when its last handle is closed. */
+    for (int i = 0; i < e->nlisteners; i++)
+        if (e->listeners[i].ops->on_close) e->listeners[i].ops->on_close(e->listeners[i].ud, e);
+    uv_idle_stop(&e->kick);
+    uv_close((uv_handle_t *)&e->kick, closed_cb);
+}
+
+void rg_engine_set_notify(rg_engine *e, rg_notify_fn fn, void *ud)
+{
+    e->notify = fn;
+    e->notify_ud = ud;
+}
+
+rg_log *rg_engine_log(rg_engine *e) { return e->log; }
+uint64_t rg_engine_count(rg_engine *e, int state) { return e->counts[state]; }
+uint64_t rg_engine_lead_count(rg_engine *e, int state) { return e->lead_counts[state]; }
+uint64_t rg_engine_commits(rg_engine *e) { return e->stat_commits; }
+uint64_t rg_engine_stagnations(rg_engine *e) { return e->stagnations; }
+uint64_t rg_engine_committed_commands(rg_engine *e) { return e->stat_committed_cmds; }
+uint64_t rg_engine_head(rg_engine *e) { return e->head_seq; }
+uint64_t rg_engine_written_keys(rg_engine *e) { return e->stat_written_keys; }
+uint64_t rg_engine_written_bytes(rg_engine *e) { return e->stat_written_bytes; }
+uv_loop_t *rg_engine_loop(rg_engine *e) { return e->loop; }
+rg_commit *rg_engine_open_commit(rg_engine *e) { return e->open; }
+rg_commit *rg_engine_inflight(rg_engine *e) { return e->inflight; }

@@ -1,0 +1,76 @@
+/*
+ * engine.h - the engine: takes a request (msgpack bytes), answers it, and
+ * makes what it changed durable before the answer leaves.
+ *
+ * The engine knows nothing of sockets: the server (net/server.c) feeds it bytes
+ * and sends what comes back; tests can drive it directly on a loop of their
+ * own.  Several engines may live in one process (no global state).
+ *
+ * Threads: every function here is called on the loop thread.
+ */
+#ifndef RG_ENGINE_H
+#define RG_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "../storage/buf.h"
+#include "../domain/clock.h"
+
+typedef struct rg_engine rg_engine;
+struct rg_log;
+
+/* A reply, called on the loop thread once the reply may be sent: after every
+ * change it reports, and everything it read, is durable.  The bytes are
+ * borrowed for the duration of the call. */
+typedef void (*rg_reply_fn)(void *ud, const uint8_t *p, size_t n);
+
+/* A durable event, for notifications (no personal data is passed). */
+typedef struct rg_notice {
+    uint64_t seq;
+    uint64_t at;
+    const char *case_id;
+    const char *type;
+    const char *orgs;         /* orgs taking part: "police\0ggz\0\0" */
+    const char *alerts;       /* actor ids to alert, the same form */
+} rg_notice;
+typedef void (*rg_notify_fn)(void *ud, const rg_notice *n);
+
+typedef struct rg_engine_opts {
+    const char *dir;          /* data directory (created if missing) */
+    rg_clock clock;
+    const char *config;       /* the region's norms file, or NULL (config.c) */
+    size_t cache_cases;       /* cases kept in memory; 0: RG_CACHE_CASES_DEFAULT */
+} rg_engine_opts;
+
+#define RG_CACHE_CASES_DEFAULT 100000
+
+/* Open the core alone: the log, the loaded state.  Users open the engine
+ * with its services: rg_engine_open (services/services.h). */
+int rg_core_open(rg_engine **out /* OUT */, uv_loop_t *loop, const rg_engine_opts *o);
+/* Start closing: the caller must first wait for rg_engine_busy() to turn
+ * false, then call this and run the loop until it returns.  Every listener
+ * (service) is told first and answers what waits. */
+void rg_engine_close(rg_engine *e);
+bool rg_engine_busy(const rg_engine *e);
+
+void rg_engine_submit(rg_engine *e, const uint8_t *req, size_t n, rg_reply_fn fn, void *ud);
+void rg_engine_set_notify(rg_engine *e, rg_notify_fn fn, void *ud);
+
+/* Write DIR/admin.token (0600) with a new admin token if the file does not
+ * exist.  The admin actor is made durable before the file appears, so a
+ * crash in between only means a new token next start. */
+int rg_engine_ensure_admin(rg_engine *e, const char *dir);
+
+
+struct rg_log *rg_engine_log(rg_engine *e);   /* for tests: fault injection */
+uv_loop_t *rg_engine_loop(rg_engine *e);
+uint64_t rg_engine_head(rg_engine *e);          /* position of the last event applied */
+
+/* The contract's error reply {ok: false, error, message} into out (reset
+ * first): the one place it is built. */
+void rg_error_reply(rg_buf *out, int err, const char *msg);
+
+#endif

@@ -1,0 +1,243 @@
+/*
+ * pipeline.c - the request pipeline: bytes in, reply out.
+ *
+ *   parse (bounded) -> envelope -> op table -> token -> role -> req/idempotency
+ *   -> case load + need-to-know -> expect -> data schema -> handler
+ *   -> apply its events into the open commit (apply.c) -> the reply waits
+ *      for that commit to be durable (commit.c)
+ *
+ * Everything before the handler and the handler itself only read; the apply
+ * step cannot fail.  So a request either changes nothing or all it declared.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../domain/access.h"
+#include "../storage/crypto.h"
+#include "../storage/errors.h"
+#include "apply.h"
+#include "request.h"
+
+static void respond(rg_engine *e, rg_reply_fn fn, void *ud, const uint8_t *p, size_t n)
+{
+    rg_commit *t = rg_commit_newest(e);
+    if (t) rg_commit_add_waiter(t, fn, ud, p, n);
+    else fn(ud, p, n);
+}
+
+/* ---- the envelope ---- */
+
+static const char *const envelope_keys[] = {"op", "token", "req", "case", "expect", "data", NULL};
+
+static int check_envelope(rg_ctx *c, const rg_val *root)
+{
+    if (rg_val_type(root) != RG_VMAP)
+        return rg_ctx_fail(c, RG_EBADREQ, "the request must be a msgpack map, not %s",
+                           rg_vtype_name(rg_val_type(root)));
+    for (uint32_t i = 0; i < rg_map_size(root); i++) {
+        const char *k;
+        uint32_t kn;
+        if (!rg_val_str(rg_map_key(root, i), &k, &kn))
+            return rg_ctx_fail(c, RG_EBADREQ, "request keys must be strings");
+        int known = 0;
+        for (const char *const *ek = envelope_keys; *ek; ek++)
+            if (strlen(*ek) == kn && memcmp(*ek, k, kn) == 0) known = 1;
+        if (!known)
+            return rg_ctx_fail(c, RG_EBADREQ, "unknown field %.*s", (int)(kn > 64 ? 64 : kn), k);
+        for (uint32_t j = 0; j < i; j++) {
+            const char *k2;
+            uint32_t kn2;
+            if (rg_val_str(rg_map_key(root, j), &k2, &kn2) && kn2 == kn && memcmp(k, k2, kn) == 0)
+                return rg_ctx_fail(c, RG_EBADREQ, "field %.*s given twice", (int)kn, k);
+        }
+    }
+    return 0;
+}
+
+static int authenticate(rg_ctx *c, const rg_val *root)
+{
+    const rg_val *tok = rg_map_get(root, "token");
+    const char *p;
+    uint32_t n;
+    if (!tok) return rg_ctx_fail(c, RG_EUNAUTH, "no token: every operation needs one");
+    if (!rg_val_str(tok, &p, &n)) return rg_ctx_fail(c, RG_EBADREQ, "token must be a string");
+    uint8_t h[RG_HASH_LEN];
+    rg_sha256(h, p, n);
+    c->actor = rg_hmap_get(&c->e->tokens, h, RG_HASH_LEN);
+    if (!c->actor) return rg_ctx_fail(c, RG_EUNAUTH, "unknown or revoked token");
+    return 0;
+}
+
+/* The idempotency key "actor\0req" (NUL inside; length returned). */
+static size_t idem_key(char *dst, const rg_actor *a, const char *req, uint32_t rn)
+{
+    size_t an = strlen(a->id);
+    memcpy(dst, a->id, an + 1);
+    memcpy(dst + an + 1, req, rn);
+    dst[an + 1 + rn] = '\0';
+    return an + 1 + rn;
+}
+
+/* 1 when the request repeats an earlier one and was answered; 0 to go on. */
+static int idempotent_replay(rg_ctx *c, const char *key, size_t kn, rg_reply_fn fn, void *ud)
+{
+    rg_engine *e = c->e;
+    rg_idem_pending *ip = rg_hmap_get(&e->idem_pending, key, kn);
+    if (ip) {
+        rg_commit_add_waiter(ip->commit, fn, ud, ip->reply, ip->len);
+        return 1;
+    }
+    rg_buf v = RG_BUF_INIT;
+    int rc = rg_log_get(e->log, RG_CF_IDEM, key, kn, &v);
+    if (rc == RG_ENOTFOUND) return 0;
+    if (rc < 0) {
+        rg_buf_free(&v);
+        return rg_ctx_fail(c, RG_ESTORAGE, "reading the idempotency record failed");
+    }
+    respond(e, fn, ud, v.data, v.len);
+    rg_buf_free(&v);
+    return 1;
+}
+
+/* ---- the pipeline ---- */
+
+static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn fn, void *ud,
+               int *answered)
+{
+    rg_engine *e = c->e;
+    const char *why;
+    *answered = 0;
+    if (e->failed) return rg_ctx_fail(c, RG_ESTORAGE, "storage is unusable; see the engine log");
+    if (n > RG_MAX_REQUEST)
+        return rg_ctx_fail(c, RG_EBADREQ, "request of %zu bytes is larger than %u", n, RG_MAX_REQUEST);
+    if (rg_doc_parse(doc, p, n, &why) < 0)
+        return rg_ctx_fail(c, RG_EBADREQ, "not a valid msgpack message: %s", why);
+    const rg_val *root = rg_doc_root(*doc);
+    int rc = check_envelope(c, root);
+    if (rc < 0) return rc;
+    c->req = root;
+
+    const char *opn;
+    uint32_t opl;
+    const rg_val *opv = rg_map_get(root, "op");
+    if (!opv) return rg_ctx_fail(c, RG_EBADREQ, "op: required field missing");
+    if (!rg_val_str(opv, &opn, &opl)) return rg_ctx_fail(c, RG_EBADREQ, "op must be a string");
+    c->op = rg_op_find(opn, opl);
+    if (!c->op)
+        return rg_ctx_fail(c, RG_EUNKNOWNOP, "unknown operation %.*s", (int)(opl > 64 ? 64 : opl), opn);
+    if ((rc = authenticate(c, root)) < 0) return rc;
+    if (!(c->op->roles & (1u << c->actor->role)))
+        return rg_ctx_fail(c, RG_EFORBIDDEN, "a %s may not %s", rg_role_name(c->actor->role),
+                           c->op->name);
+
+    if (c->op->flags & RG_OP_MUTATES) {
+        const char *rq;
+        uint32_t rn;
+        const rg_val *reqv = rg_map_get(root, "req");
+        if (!reqv) return rg_ctx_fail(c, RG_EBADREQ, "req: required for %s", c->op->name);
+        if (!rg_val_str(reqv, &rq, &rn) || rn == 0 || rn > RG_REQ_ID_MAX || memchr(rq, 0, rn))
+            return rg_ctx_fail(c, RG_EBADREQ, "req must be a string of 1..%d bytes", RG_REQ_ID_MAX);
+        c->ikn = idem_key(c->ikey, c->actor, rq, rn);
+        rc = idempotent_replay(c, c->ikey, c->ikn, fn, ud);
+        if (rc < 0) return rc;
+        if (rc == 1) {
+            *answered = 1;
+            return 0;
+        }
+    } else if (rg_map_get(root, "req") && rg_val_type(rg_map_get(root, "req")) != RG_VSTR) {
+        return rg_ctx_fail(c, RG_EBADREQ, "req must be a string");
+    }
+
+    const rg_val *expv = rg_map_get(root, "expect");
+    uint64_t expect = 0;
+    if (expv && !rg_val_uint(expv, &expect))
+        return rg_ctx_fail(c, RG_EBADREQ, "expect must be a non-negative integer");
+
+    if (c->op->flags & RG_OP_CASE) {
+        char id[RG_ID_MAX];
+        const rg_val *cv = rg_map_get(root, "case");
+        if (!cv) return rg_ctx_fail(c, RG_EBADREQ, "case: required for %s", c->op->name);
+        if (!rg_val_strcpy(cv, id, sizeof id) || !id[0])
+            return rg_ctx_fail(c, RG_EBADREQ, "case must be a string of 1..%d bytes", RG_ID_MAX - 1);
+        rc = rg_store_case(e, id, &c->cs);
+        if (rc == RG_ENOTFOUND) return rg_ctx_fail(c, RG_ENOTFOUND, "no case %s", id);
+        if (rc < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading case %s failed", id);
+        if (rg_access_read(c->actor, c->cs) < 0)
+            return rg_ctx_fail(c, RG_EFORBIDDEN, "you may not see case %s", id);
+        if (!rg_machine_allows(c->cs->route, c->cs->state, c->op->name))
+            return rg_ctx_fail(c, RG_ETRANSITION, "case %s is in state %s: %s is not possible there",
+                               id, rg_state_name(c->cs->state), c->op->name);
+        if (expv && expect != c->cs->version)
+            return rg_ctx_fail(c, RG_ECONFLICT, "case %s is at version %u, not %llu", id,
+                               c->cs->version, (unsigned long long)expect);
+    } else if (rg_map_get(root, "case")) {
+        return rg_ctx_fail(c, RG_EBADREQ, "case: %s takes no case", c->op->name);
+    }
+    /* The data last: a step in the wrong state is invalid_transition
+     * whatever its fields. */
+    c->data = rg_map_get(root, "data");
+    if ((rc = rg_schema_check(c->op->fields, c->data, c->msg, sizeof c->msg)) < 0) return rc;
+    return c->op->fn(c);
+}
+
+/* A read showed case content: the listeners (the audit trail) may write a
+ * record into the open commit, which the reply then waits for. */
+static void notify_read(rg_engine *e, rg_ctx *c)
+{
+    if (!c->naudit_cases) return;
+    for (int i = 0; i < e->nlisteners; i++)
+        if (e->listeners[i].ops->on_read) e->listeners[i].ops->on_read(e->listeners[i].ud, c);
+}
+
+void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, void *ud,
+                   uint64_t deadline, bool final)
+{
+    rg_ctx c;
+    rg_ctx_init(&c, e);
+    c.deadline = deadline;
+    c.final = final;
+    c.reply_fn = fn;
+    c.reply_ud = ud;
+    c.raw = p;
+    c.rawn = n;
+    rg_doc *doc = NULL;
+    rg_buf reply = RG_BUF_INIT;
+    int answered;
+    int rc = run(&c, p, n, &doc, fn, ud, &answered);
+    if (rc < 0) {
+        rg_error_reply(&reply, rc, c.msg[0] ? c.msg : rg_strerror(rc));
+        respond(e, fn, ud, reply.data, reply.len);
+    } else if (answered || c.reply_taken) {
+        /* A repeat answered from its record, or a handler that answers later
+         * itself (a parked long-poll, clock.advance). */
+    } else if (c.bug) {
+        rg_error_reply(&reply, RG_ESTORAGE,
+                       "internal error: the step declared an unknown event; nothing was written");
+        respond(e, fn, ud, reply.data, reply.len);
+    } else if (c.op->flags & RG_OP_MUTATES) {
+        rg_commit_request(&c, &reply);
+        rg_commit_add_waiter(e->open, fn, ud, reply.data, reply.len);
+        rg_engine_want_commit(e);
+    } else {
+        /* The audit record of a read is durable before the reply shows the
+         * content: the reply waits in the commit that holds the record. */
+        size_t records = e->open->naudit;
+        notify_read(e, &c);
+        rg_write_reply(&reply, NULL, 0, 0, NULL, &c.extra, c.nextra);
+        if (e->open->naudit > records) {
+            rg_commit_add_waiter(e->open, fn, ud, reply.data, reply.len);
+            rg_engine_want_commit(e);
+        } else {
+            respond(e, fn, ud, reply.data, reply.len);
+        }
+    }
+    rg_buf_free(&reply);
+    rg_ctx_cleanup(&c);
+    rg_doc_free(doc);
+}
+
+void rg_engine_submit(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, void *ud)
+{
+    rg_engine_run(e, p, n, fn, ud, 0, false);
+}

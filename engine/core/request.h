@@ -1,0 +1,69 @@
+/*
+ * request.h - the per-request context behind ctx.h (struct rg_ctx), for the
+ * core and for the services that run a request of the engine's own (fired
+ * deadlines) or again (parked long-polls).
+ *
+ * Ownership: a context owns what a handler declared (events, staged writes,
+ * reply fields) until rg_ctx_cleanup; the case it points to is the cache's,
+ * unless the request created it and it was not yet adopted.
+ */
+#ifndef RG_REQUEST_H
+#define RG_REQUEST_H
+
+#include "ctx.h"
+#include "state.h"
+
+
+
+typedef struct rg_staged {
+    rg_cf cf;
+    uint8_t *k;
+    size_t kn;
+    uint8_t *v;
+    size_t vn;
+} rg_staged;
+
+struct rg_ctx {
+    rg_engine *e;
+    uint64_t deadline;        /* feed.read long-poll: uv_now() limit, 0 = none */
+    bool final;               /* long-poll timed out: answer whatever there is */
+    rg_reply_fn reply_fn;     /* where the reply goes */
+    void *reply_ud;
+    bool reply_taken;         /* rg_ctx_take_reply: the handler answers later */
+    rg_buf audit_cases;       /* cases this read showed, for the audit trail */
+    uint32_t naudit_cases;
+    char audit_last[RG_ID_MAX];
+    const rg_opdef *op;
+    const rg_actor *actor;
+    const rg_val *req;
+    const rg_val *data;
+    rg_case *cs;
+    bool created;             /* cs was made by rg_ctx_create_case */
+    rg_evb **evs;             /* the events it declared, in order (rg_ctx_emit) */
+    int nevs, capevs;
+    bool bug;                 /* a handler named an event type that does not exist */
+    rg_buf extra;             /* extra reply key/value pairs */
+    uint32_t nextra;
+    rg_buf stored;            /* RG_OP_SECRET: the stored copy's extra pairs */
+    uint32_t nstored;
+    rg_staged *staged;
+    size_t nstaged, capstaged;
+    uint64_t now;
+    const uint8_t *raw;       /* the request's bytes, borrowed for the call */
+    size_t rawn;
+    char ikey[RG_ID_MAX + RG_REQ_ID_MAX + 2];   /* "actor\0req" of a changing op */
+    size_t ikn;
+    char msg[512];
+};
+
+void rg_ctx_init(rg_ctx *c, rg_engine *e);
+/* engine.c: commit the engine's own command (a fired deadline): no reply. */
+void rg_commit_system(rg_ctx *c);
+extern const rg_opdef rg_system_op;
+/* engine.c: run a request; deadline/final as in rg_ctx (the feed service
+ * runs parked long-polls again through here). */
+void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, void *ud,
+                   uint64_t deadline, bool final);
+void rg_ctx_cleanup(rg_ctx *c);
+
+#endif

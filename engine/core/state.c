@@ -1,0 +1,313 @@
+/*
+ * store.c - the engine's in-memory state and the log: loading it at start (and
+ * after a failed commit), the case cache, and the meta and actor records.
+ *
+ * meta keys:  "head"         be64(seq) || link[32]   position and hash of the last event
+ *             "case_counter" be64                    last minted case number
+ *             "audit_seq"    be64                    last audit record number
+ *             "stagnations"  be64                    open stagnations over all cases
+ *             "clock"        be64                    the manual clock, when it is one
+ *             "counts"       msgpack [u64 ...]       cases per state, in states.def order
+ *             "leadcounts"   msgpack [u64 ...]       ended stays per state (leadtimes CF)
+ * actors:     actor id -> msgpack {id, role, org, revoked, token_hash}
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../storage/codec.h"
+#include "request.h"
+#include "ctx.h"
+#include "../storage/errors.h"
+
+static int load_counts(rg_engine *e, const char *key, uint64_t counts[RG_NSTATES])
+{
+    rg_buf v = RG_BUF_INIT;
+    memset(counts, 0, RG_NSTATES * sizeof *counts);
+    int rc = rg_log_get(e->log, RG_CF_META, key, strlen(key), &v);
+    if (rc == 0) {
+        rg_doc *d;
+        const char *why;
+        rc = rg_doc_parse(&d, v.data, v.len, &why);
+        if (rc == 0) {
+            const rg_val *a = rg_doc_root(d);
+            for (uint32_t i = 0; i < rg_array_size(a) && i < RG_NSTATES; i++)
+                rg_val_uint(rg_array_at(a, i), &counts[i]);
+            rg_doc_free(d);
+        }
+    } else if (rc == RG_ENOTFOUND) {
+        rc = 0;
+    }
+    rg_buf_free(&v);
+    return rc < 0 ? RG_ESTORAGE : 0;
+}
+
+static void put_counts(rg_batch *b, const char *key, const uint64_t counts[RG_NSTATES])
+{
+    rg_buf v = RG_BUF_INIT;
+    rg_w_array(&v, RG_NSTATES);
+    for (int i = 0; i < RG_NSTATES; i++) rg_w_uint(&v, counts[i]);
+    rg_batch_put(b, RG_CF_META, key, strlen(key), v.data, v.len);
+    rg_buf_free(&v);
+}
+
+static int load_meta(rg_engine *e)
+{
+    rg_buf v = RG_BUF_INIT;
+    int rc = rg_log_get(e->log, RG_CF_META, "head", 4, &v);
+    if (rc == 0 && v.len == 8 + RG_HASH_LEN) {
+        e->head_seq = rg_be64_get(v.data);
+        memcpy(e->head_link, v.data + 8, RG_HASH_LEN);
+    } else if (rc == RG_ENOTFOUND) {
+        e->head_seq = 0;
+        memset(e->head_link, 0, RG_HASH_LEN);
+    } else {
+        rg_buf_free(&v);
+        return RG_ESTORAGE;
+    }
+    rg_buf_reset(&v);
+    rc = rg_log_get(e->log, RG_CF_META, "case_counter", 12, &v);
+    if (rc == 0 && v.len == 8) e->case_counter = rg_be64_get(v.data);
+    else if (rc == RG_ENOTFOUND) e->case_counter = 0;
+    else goto bad;
+    rg_buf_reset(&v);
+    rc = rg_log_get(e->log, RG_CF_META, "stagnations", 11, &v);
+    if (rc == 0 && v.len == 8) e->stagnations = rg_be64_get(v.data);
+    else if (rc == RG_ENOTFOUND) e->stagnations = 0;
+    else goto bad;
+    rg_buf_reset(&v);
+    rc = rg_log_get(e->log, RG_CF_META, "clock", 5, &v);
+    /* A manual clock resumes where it was, unless started at a later instant. */
+    if (rc == 0 && v.len == 8 && e->clock.manual && rg_be64_get(v.data) > e->clock.now_ms)
+        e->clock.now_ms = rg_be64_get(v.data);
+    else if (rc < 0 && rc != RG_ENOTFOUND) goto bad;
+    rg_buf_reset(&v);
+    rc = rg_log_get(e->log, RG_CF_META, "audit_seq", 9, &v);
+    if (rc == 0 && v.len == 8) e->audit_seq = rg_be64_get(v.data);
+    else if (rc == RG_ENOTFOUND) e->audit_seq = 0;
+    else goto bad;
+    rg_buf_free(&v);
+    if (load_counts(e, "counts", e->counts) < 0) return RG_ESTORAGE;
+    if (load_counts(e, "leadcounts", e->lead_counts) < 0) return RG_ESTORAGE;
+    return 0;
+bad:
+    rg_buf_free(&v);
+    return RG_ESTORAGE;
+}
+
+static int decode_actor(rg_actor *a, const uint8_t *p, size_t n)
+{
+    rg_doc *d;
+    const char *why;
+    if (rg_doc_parse(&d, p, n, &why) < 0) return RG_ESTORAGE;
+    const rg_val *m = rg_doc_root(d);
+    char role[32];
+    const uint8_t *h;
+    uint32_t hn;
+    bool revoked;
+    int rc = RG_ESTORAGE;
+    if (rg_val_strcpy(rg_map_get(m, "id"), a->id, sizeof a->id) &&
+        rg_val_strcpy(rg_map_get(m, "role"), role, sizeof role) &&
+        rg_val_strcpy(rg_map_get(m, "org"), a->org, sizeof a->org) &&
+        rg_val_bool(rg_map_get(m, "revoked"), &revoked) &&
+        rg_val_bin(rg_map_get(m, "token_hash"), &h, &hn) && hn == RG_HASH_LEN) {
+        a->role = rg_role_parse(role, (uint32_t)strlen(role));
+        a->revoked = revoked;
+        memcpy(a->token_hash, h, RG_HASH_LEN);
+        rc = a->role < 0 ? RG_ESTORAGE : 0;
+    }
+    rg_doc_free(d);
+    return rc;
+}
+
+void rg_store_actor_record(const rg_actor *a, rg_buf *v)
+{
+    rg_w_map(v, 5);
+    rg_w_kstr(v, "id", a->id);
+    rg_w_kstr(v, "role", rg_role_name(a->role));
+    rg_w_kstr(v, "org", a->org);
+    rg_w_kbool(v, "revoked", a->revoked);
+    rg_w_cstr(v, "token_hash");
+    rg_w_bin(v, a->token_hash, RG_HASH_LEN);
+}
+
+void rg_store_put_actor(rg_batch *b, const rg_actor *a)
+{
+    rg_buf v = RG_BUF_INIT;
+    rg_store_actor_record(a, &v);
+    rg_batch_put(b, RG_CF_ACTORS, a->id, strlen(a->id), v.data, v.len);
+    rg_buf_free(&v);
+}
+
+void rg_engine_actor_put(rg_engine *e, const rg_actor *a)
+{
+    rg_actor *cur = rg_hmap_get(&e->actors, a->id, strlen(a->id));
+    if (cur) {
+        rg_hmap_del(&e->tokens, cur->token_hash, RG_HASH_LEN);
+    } else {
+        cur = rg_malloc(sizeof *cur);
+        rg_hmap_put(&e->actors, a->id, strlen(a->id), cur);
+    }
+    *cur = *a;
+    if (!cur->revoked) rg_hmap_put(&e->tokens, cur->token_hash, RG_HASH_LEN, cur);
+}
+
+const rg_actor *rg_engine_actor(rg_engine *e, const char *id)
+{
+    return rg_hmap_get(&e->actors, id, strlen(id));
+}
+
+static int load_actors(rg_engine *e)
+{
+    rg_iter *it = rg_iter_new(e->log, RG_CF_ACTORS);
+    int rc = 0;
+    for (rg_iter_seek_first(it); rg_iter_valid(it); rg_iter_next(it)) {
+        size_t n;
+        const uint8_t *p = rg_iter_value(it, &n);
+        rg_actor a;
+        memset(&a, 0, sizeof a);
+        if ((rc = decode_actor(&a, p, n)) < 0) break;
+        rg_engine_actor_put(e, &a);
+    }
+    if (rg_iter_end(it) < 0 && rc == 0) rc = RG_ESTORAGE;
+    return rc;
+}
+
+int rg_store_load(rg_engine *e)
+{
+    rg_hmap_init(&e->cases);
+    e->lru_head = e->lru_tail = NULL;
+    rg_hmap_init(&e->actors);
+    rg_hmap_init(&e->tokens);
+    rg_hmap_init(&e->idem_pending);
+    int rc = load_meta(e);
+    if (rc == 0) rc = load_actors(e);
+    return rc;
+}
+
+void rg_store_unload(rg_engine *e)
+{
+    rg_hmap_slot *s;
+    for (size_t i = 0; (i = rg_hmap_next(&e->cases, i, &s)) != 0;) rg_case_free(s->val);
+    for (size_t i = 0; (i = rg_hmap_next(&e->actors, i, &s)) != 0;) free(s->val);
+    for (size_t i = 0; (i = rg_hmap_next(&e->idem_pending, i, &s)) != 0;) {
+        rg_idem_pending *ip = s->val;
+        free(ip->reply);
+        free(ip);
+    }
+    rg_hmap_free(&e->cases);
+    e->lru_head = e->lru_tail = NULL;
+    rg_hmap_free(&e->actors);
+    rg_hmap_free(&e->tokens);
+    rg_hmap_free(&e->idem_pending);
+}
+
+/* ---- the case cache: a hash map plus an LRU list ----
+ *
+ * Every case in use is in memory, including changes not yet durable (the
+ * projection in RocksDB lags until the commit is synced).  Once its events
+ * are durable a case can be read back from the `cases` column family, so the
+ * least recently used ones are dropped when the cache holds more than
+ * cache_cap: memory follows the cases in use, not all cases ever touched.
+ * No pointer to a case is kept across loop callbacks (requests run to
+ * completion on the loop), and trimming runs only in write_done. */
+
+static void lru_unlink(rg_engine *e, rg_case *cs)
+{
+    if (cs->lru_prev) cs->lru_prev->lru_next = cs->lru_next; else e->lru_head = cs->lru_next;
+    if (cs->lru_next) cs->lru_next->lru_prev = cs->lru_prev; else e->lru_tail = cs->lru_prev;
+    cs->lru_prev = cs->lru_next = NULL;
+}
+
+static void lru_push(rg_engine *e, rg_case *cs)
+{
+    cs->lru_prev = NULL;
+    cs->lru_next = e->lru_head;
+    if (e->lru_head) e->lru_head->lru_prev = cs; else e->lru_tail = cs;
+    e->lru_head = cs;
+}
+
+void rg_store_cache_put(rg_engine *e, rg_case *cs)
+{
+    rg_hmap_put(&e->cases, cs->id, strlen(cs->id), cs);
+    lru_push(e, cs);
+}
+
+int rg_store_case(rg_engine *e, const char *id, rg_case **out)
+{
+    size_t n = strlen(id);
+    *out = rg_hmap_get(&e->cases, id, n);
+    if (*out) {
+        if (e->lru_head != *out) {
+            lru_unlink(e, *out);
+            lru_push(e, *out);
+        }
+        return 0;
+    }
+    rg_buf v = RG_BUF_INIT;
+    int rc = rg_log_get(e->log, RG_CF_CASES, id, n, &v);
+    if (rc == 0) {
+        rc = rg_case_decode(out, v.data, v.len);
+        if (rc == 0) rg_store_cache_put(e, *out);
+    }
+    rg_buf_free(&v);
+    return rc;
+}
+
+void rg_store_trim(rg_engine *e, uint64_t durable_seq)
+{
+    /* Pending cases were used last, so they sit at the head; a few can be
+     * met on the way (a case read since its change), and the walk gives up
+     * after 64 of them rather than cross a long pending run. */
+    rg_case *cs = e->lru_tail;
+    int pending = 0;
+    while (e->cases.count > e->cache_cap && cs && pending < 64) {
+        rg_case *prev = cs->lru_prev;
+        if (cs->last_seq <= durable_seq) {
+            lru_unlink(e, cs);
+            rg_hmap_del(&e->cases, cs->id, strlen(cs->id));
+            rg_case_free(cs);
+        } else {
+            pending++;
+        }
+        cs = prev;
+    }
+}
+
+bool rg_count_state_change(uint64_t counts[RG_NSTATES], uint64_t leads[RG_NSTATES], int before, int after)
+{
+    if (before == after) return false;
+    counts[after]++;
+    if (before < 0) return false;           /* a new case: no stay ended */
+    counts[before]--;
+    leads[before]++;
+    return true;
+}
+
+void rg_lead_key(uint8_t k[RG_LEAD_KEY], int state, uint64_t ms, uint64_t seq)
+{
+    k[0] = (uint8_t)state;
+    rg_be64_put(k + 1, ms);
+    rg_be64_put(k + 9, seq);
+}
+
+void rg_store_put_meta(rg_engine *e, rg_batch *b)
+{
+    uint8_t head[8 + RG_HASH_LEN];
+    rg_be64_put(head, e->head_seq);
+    memcpy(head + 8, e->head_link, RG_HASH_LEN);
+    rg_batch_put(b, RG_CF_META, "head", 4, head, sizeof head);
+    uint8_t ctr[8];
+    rg_be64_put(ctr, e->case_counter);
+    rg_batch_put(b, RG_CF_META, "case_counter", 12, ctr, sizeof ctr);
+    rg_be64_put(ctr, e->audit_seq);
+    rg_batch_put(b, RG_CF_META, "audit_seq", 9, ctr, sizeof ctr);
+    rg_be64_put(ctr, e->stagnations);
+    rg_batch_put(b, RG_CF_META, "stagnations", 11, ctr, sizeof ctr);
+    if (e->clock.manual) {
+        rg_be64_put(ctr, e->clock.now_ms);
+        rg_batch_put(b, RG_CF_META, "clock", 5, ctr, sizeof ctr);
+    }
+    put_counts(b, "counts", e->counts);
+    put_counts(b, "leadcounts", e->lead_counts);
+}

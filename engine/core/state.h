@@ -1,0 +1,102 @@
+/*
+ * state.h - the core's state (state.c loads it from the log): the head of
+ * the log, counters, actors, the case cache, the commits, the listeners.
+ * The layers above read it through this header (services and replay run
+ * on the same loop thread); only the core changes what it owns.
+ *
+ * Threads: everything here belongs to the loop thread, except the batch of
+ * the commit in flight (commit.h).
+ *
+ * Ownership: the case cache owns every rg_case; handlers borrow one for a
+ * request, and nothing keeps a case pointer across loop callbacks, because
+ * the cache drops least recently used durable cases after each commit.
+ */
+#ifndef RG_STATE_H
+#define RG_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "../domain/case.h"
+#include "../domain/clock.h"
+#include "../domain/config.h"
+#include "../domain/event.h"
+#include "../domain/schema.h"
+#include "../storage/hmap.h"
+#include "../storage/log.h"
+#include "commit.h"
+#include "engine.h"
+
+#define RG_MAX_REQUEST (1u << 20)     /* larger requests are bad_request */
+#define RG_REQ_ID_MAX 128
+
+struct rg_engine {
+    uv_loop_t *loop;
+    rg_log *log;
+    rg_clock clock;
+    uv_idle_t kick;           /* submits the open commit (see kick_cb) */
+    bool closing;
+    bool failed;              /* storage unusable: every request fails */
+
+    /* State, including what is not yet durable (see commit.c for reset). */
+    uint64_t head_seq;
+    uint8_t head_link[RG_HASH_LEN];
+    uint64_t case_counter;
+    uint64_t counts[RG_NSTATES];       /* cases in each state */
+    uint64_t lead_counts[RG_NSTATES];  /* stays that ended, per state */
+    rg_hmap cases;            /* case id -> rg_case* (cache, owns) */
+    rg_case *lru_head, *lru_tail;   /* cases most and least recently used */
+    size_t cache_cap;         /* cases kept in memory when all are durable */
+    rg_hmap actors;           /* actor id -> rg_actor* (owns) */
+    rg_hmap tokens;           /* token hash -> rg_actor* (borrows) */
+    rg_hmap idem_pending;     /* actor 0 req -> rg_idem_pending* (owns) */
+    uint64_t audit_seq;       /* last audit record number (kept in meta) */
+    uint64_t stagnations;     /* open stagnations over all cases */
+    /* No deadline key is earlier than this, durable or pending: the write
+     * path lowers it whenever it puts a key, the firing service raises it
+     * past what it has read (services/due.c). */
+    uint64_t dl_low;
+    rg_config cfg;            /* the region's norms and ladder (config.c) */
+
+    rg_commit *open;          /* being filled; never NULL */
+    rg_commit *inflight;      /* being synced by the writer, or NULL */
+
+    struct {
+        const rg_listener_ops *ops;
+        void *ud;
+    } listeners[RG_MAX_LISTENERS];
+    int nlisteners;
+    void *services;           /* what services/services.c attached (opaque here) */
+
+    rg_notify_fn notify;
+    void *notify_ud;
+
+    uint64_t stat_commits;
+    uint64_t stat_committed_cmds;
+    uint64_t stat_written_keys;     /* keys and bytes of the committed batches */
+    uint64_t stat_written_bytes;
+};
+
+/* store.c: loading and resetting the in-memory state from the log */
+int rg_store_load(rg_engine *e);
+/* An event moved a case from state `before` (-1: a new case) to `after`:
+ * the per-state counts follow it.  True when a stay ended, whose lead-time
+ * row the caller writes.  The live path and replay both count through here,
+ * so a rebuild gives the same counts and rows. */
+bool rg_count_state_change(uint64_t counts[RG_NSTATES], uint64_t leads[RG_NSTATES], int before, int after);
+/* A lead-time row's key: how long a case stayed in `state` (be64 ms) before
+ * the event `seq` moved it on; stats reads the median per state from them. */
+#define RG_LEAD_KEY 17
+void rg_lead_key(uint8_t k[RG_LEAD_KEY], int state, uint64_t ms, uint64_t seq);
+void rg_store_unload(rg_engine *e);
+int rg_store_case(rg_engine *e, const char *id, rg_case **out /* OUT */);
+void rg_store_cache_put(rg_engine *e, rg_case *cs);     /* a new case; the cache owns it */
+/* Drop least recently used cases beyond cache_cap whose every event is at
+ * or before durable_seq (the others are the only copy of pending state). */
+void rg_store_trim(rg_engine *e, uint64_t durable_seq);
+void rg_store_put_meta(rg_engine *e, rg_batch *b);
+void rg_store_put_actor(rg_batch *b, const rg_actor *a);
+
+
+#endif

@@ -1,0 +1,341 @@
+/* case.c - the case projection: fold, encode, decode.  See case.h. */
+#include "case.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../storage/errors.h"
+#include "schema.h"
+
+/* Arrays start at one element: most cases hold one or two of each, and a
+ * rebuild keeps every case in memory at once. */
+#define GROW(arr, n, cap) do { if ((n) == (cap)) { \
+    (cap) = (cap) ? (cap) * 2 : 1; (arr) = rg_realloc((arr), (cap) * sizeof *(arr)); } } while (0)
+
+rg_case *rg_case_new(const char *id)
+{
+    rg_case *c = rg_calloc(1, sizeof *c);
+    snprintf(c->id, sizeof c->id, "%s", id);
+    c->state = -1;
+    return c;
+}
+
+void rg_case_free(rg_case *c)
+{
+    if (!c) return;
+    free(c->parts);
+    free(c->reqs);
+    free(c->actions);
+    free(c->agreed);
+    free(c->dl);
+    free(c);
+}
+
+const rg_part *rg_case_part(const rg_case *c, const char *org)
+{
+    for (uint32_t i = 0; i < c->nparts; i++)
+        if (strcmp(c->parts[i].org, org) == 0) return &c->parts[i];
+    return NULL;
+}
+
+void rg_case_join(rg_case *c, const char *org, uint32_t since)
+{
+    if (rg_case_part(c, org)) return;
+    GROW(c->parts, c->nparts, c->capparts);
+    rg_part *p = &c->parts[c->nparts++];
+    snprintf(p->org, sizeof p->org, "%s", org);
+    p->since = since;
+}
+
+rg_action *rg_case_action(rg_case *c, const char *id)
+{
+    for (uint32_t i = 0; i < c->nactions; i++)
+        if (strcmp(c->actions[i].id, id) == 0) return &c->actions[i];
+    return NULL;
+}
+
+rg_request *rg_case_request(rg_case *c, const char *id)
+{
+    for (uint32_t i = 0; i < c->nreqs; i++)
+        if (strcmp(c->reqs[i].id, id) == 0) return &c->reqs[i];
+    return NULL;
+}
+
+bool rg_case_agreed(const rg_case *c, const char *org)
+{
+    for (uint32_t i = 0; i < c->nagreed; i++)
+        if (strcmp(c->agreed[i], org) == 0) return true;
+    return false;
+}
+
+bool rg_case_plan_fully_agreed(const rg_case *c)
+{
+    if (!c->plan_rev) return false;
+    for (uint32_t i = 0; i < c->nactions; i++)
+        if (!rg_case_agreed(c, c->actions[i].owner)) return false;
+    return true;
+}
+
+uint32_t rg_case_open_actions(const rg_case *c)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < c->nactions; i++) n += c->actions[i].status == RG_ACT_OPEN;
+    return n;
+}
+
+void rg_case_add_agreement(rg_case *c, const char *org)
+{
+    if (rg_case_agreed(c, org)) return;
+    GROW(c->agreed, c->nagreed, c->capagreed);
+    snprintf(c->agreed[c->nagreed++], RG_ID_MAX, "%s", org);
+}
+
+rg_action *rg_case_add_action(rg_case *c)
+{
+    GROW(c->actions, c->nactions, c->capactions);
+    rg_action *a = &c->actions[c->nactions++];
+    memset(a, 0, sizeof *a);
+    return a;
+}
+
+rg_request *rg_case_add_request(rg_case *c)
+{
+    GROW(c->reqs, c->nreqs, c->capreqs);
+    rg_request *r = &c->reqs[c->nreqs++];
+    memset(r, 0, sizeof *r);
+    return r;
+}
+
+int rg_case_apply(rg_case *c, const rg_event_view *ev)
+{
+    const rg_evdef *def = ev->def ? ev->def : rg_event_find(ev->type);
+    if (!def || !def->apply) return RG_ESTORAGE;
+    /* Versions are gapless per case: the fold refuses anything else. */
+    if (ev->v != c->version + 1) return RG_ESTORAGE;
+    int prev_state = c->state;
+    int rc = def->apply(c, ev);
+    if (rc < 0) return rc;
+    if (def->to != RG_KEEP) c->state = def->to;
+    rg_deadlines_fold(c, ev, def);
+    if (c->state != prev_state &&
+        (c->state == RG_ST_CLOSED || c->state == RG_ST_REFERRED || c->state == RG_ST_ARCHIVED))
+        rg_case_end_work(c);
+    c->version = ev->v;
+    c->last_seq = ev->seq;
+    c->updated_at = ev->at;
+    if (c->state != prev_state) c->state_since = ev->at;
+    return 0;
+}
+
+/* ---- encoding: a map; arrays of small records as arrays of arrays ---- */
+
+void rg_case_encode(const rg_case *c, rg_buf *out)
+{
+    rg_w_map(out, 28);
+    rg_w_kstr(out, "id", c->id);
+    rg_w_kuint(out, "version", c->version);
+    rg_w_kstr(out, "state", rg_state_name(c->state));
+    rg_w_kstr(out, "route", rg_route_name(c->route));
+    rg_w_kuint(out, "report_seq", c->report_seq);
+    rg_w_kuint(out, "last_seq", c->last_seq);
+    rg_w_kuint(out, "created_at", c->created_at);
+    rg_w_kuint(out, "updated_at", c->updated_at);
+    rg_w_kuint(out, "state_since", c->state_since);
+    rg_w_kstr(out, "reporter_org", c->reporter_org);
+    rg_w_kstr(out, "procesregisseur", c->procesregisseur);
+    rg_w_kstr(out, "target_group", c->target_group);
+    rg_w_kstr(out, "urgency", c->urgency);
+    rg_w_cstr(out, "parts");
+    rg_w_array(out, c->nparts);
+    for (uint32_t i = 0; i < c->nparts; i++) {
+        rg_w_array(out, 2);
+        rg_w_cstr(out, c->parts[i].org);
+        rg_w_uint(out, c->parts[i].since);
+    }
+    rg_w_kstr(out, "referred_to", c->referred_to);
+    rg_w_kstr(out, "release_date", c->release_date);
+    rg_w_cstr(out, "reqs");
+    rg_w_array(out, c->nreqs);
+    for (uint32_t i = 0; i < c->nreqs; i++) {
+        rg_w_array(out, 4);
+        rg_w_cstr(out, c->reqs[i].id);
+        rg_w_cstr(out, c->reqs[i].org);
+        rg_w_cstr(out, c->reqs[i].due);
+        rg_w_bool(out, c->reqs[i].answered);
+    }
+    rg_w_kstr(out, "meeting_at", c->meeting_at);
+    rg_w_kbool(out, "meeting_held", c->meeting_held);
+    rg_w_kuint(out, "plan_rev", c->plan_rev);
+    rg_w_kbool(out, "plan_agreed", c->plan_agreed);
+    rg_w_kstr(out, "casusregisseur", c->casusregisseur);
+    rg_w_cstr(out, "actions");
+    rg_w_array(out, c->nactions);
+    for (uint32_t i = 0; i < c->nactions; i++) {
+        rg_w_array(out, 4);
+        rg_w_cstr(out, c->actions[i].id);
+        rg_w_cstr(out, c->actions[i].owner);
+        rg_w_cstr(out, c->actions[i].due);
+        rg_w_uint(out, (uint64_t)c->actions[i].status);
+    }
+    rg_w_cstr(out, "agreed");
+    rg_w_array(out, c->nagreed);
+    for (uint32_t i = 0; i < c->nagreed; i++) rg_w_cstr(out, c->agreed[i]);
+    rg_w_kuint(out, "last_review_at", c->last_review_at);
+    rg_w_kuint(out, "esc", (uint64_t)c->esc_level << 8 | (uint64_t)c->esc_max);
+    rg_w_kuint(out, "closed_at", c->closed_at);
+    rg_w_cstr(out, "dl");
+    rg_w_array(out, c->ndl);
+    for (uint32_t i = 0; i < c->ndl; i++) {
+        const rg_deadline *d = &c->dl[i];
+        rg_w_array(out, 7);
+        rg_w_cstr(out, rg_norms[d->norm].name);
+        rg_w_cstr(out, d->item);
+        rg_w_uint(out, d->due);
+        rg_w_bool(out, d->fired);
+        rg_w_uint(out, d->fired_at);
+        rg_w_uint(out, d->escalate_at);
+        rg_w_uint(out, d->set_at);
+    }
+}
+
+typedef struct dec {
+    const rg_val *m;
+    bool ok;
+} dec;
+
+static void u64(dec *d, const char *k, uint64_t *out)
+{
+    if (!rg_val_uint(rg_map_get(d->m, k), out)) d->ok = false;
+}
+
+static void u32(dec *d, const char *k, uint32_t *out)
+{
+    uint64_t v = 0;
+    u64(d, k, &v);
+    *out = (uint32_t)v;
+}
+
+static void str(dec *d, const char *k, char *dst, size_t cap)
+{
+    if (!rg_val_strcpy(rg_map_get(d->m, k), dst, cap)) d->ok = false;
+}
+
+static void boolean(dec *d, const char *k, bool *out)
+{
+    if (!rg_val_bool(rg_map_get(d->m, k), out)) d->ok = false;
+}
+
+/* The i-th field of a record array element. */
+static bool rstr(const rg_val *rec, uint32_t i, char *dst, size_t cap)
+{
+    return i < rg_array_size(rec) && rg_val_strcpy(rg_array_at(rec, i), dst, cap);
+}
+
+static bool ruint(const rg_val *rec, uint32_t i, uint64_t *out)
+{
+    return i < rg_array_size(rec) && rg_val_uint(rg_array_at(rec, i), out);
+}
+
+static void records(dec *d, rg_case *c)
+{
+    const rg_val *a = rg_map_get(d->m, "parts");
+    for (uint32_t i = 0; i < rg_array_size(a); i++) {
+        char org[RG_ID_MAX];
+        uint64_t since;
+        if (!rstr(rg_array_at(a, i), 0, org, sizeof org) || !ruint(rg_array_at(a, i), 1, &since))
+            d->ok = false;
+        else
+            rg_case_join(c, org, (uint32_t)since);
+    }
+    a = rg_map_get(d->m, "reqs");
+    for (uint32_t i = 0; i < rg_array_size(a); i++) {
+        const rg_val *r = rg_array_at(a, i);
+        rg_request *q = rg_case_add_request(c);
+        if (!rstr(r, 0, q->id, sizeof q->id) || !rstr(r, 1, q->org, sizeof q->org) ||
+            !rstr(r, 2, q->due, sizeof q->due) || rg_array_size(r) < 4 ||
+            !rg_val_bool(rg_array_at(r, 3), &q->answered))
+            d->ok = false;
+    }
+    a = rg_map_get(d->m, "actions");
+    for (uint32_t i = 0; i < rg_array_size(a); i++) {
+        const rg_val *r = rg_array_at(a, i);
+        rg_action *x = rg_case_add_action(c);
+        uint64_t st = 0;
+        if (!rstr(r, 0, x->id, sizeof x->id) || !rstr(r, 1, x->owner, sizeof x->owner) ||
+            !rstr(r, 2, x->due, sizeof x->due) || !ruint(r, 3, &st) || st > RG_ACT_HANDED_OVER)
+            d->ok = false;
+        x->status = (int)st;
+    }
+    a = rg_map_get(d->m, "dl");
+    for (uint32_t i = 0; i < rg_array_size(a); i++) {
+        const rg_val *r = rg_array_at(a, i);
+        char norm[64];
+        rg_deadline x;
+        memset(&x, 0, sizeof x);
+        if (!rstr(r, 0, norm, sizeof norm) || !rstr(r, 1, x.item, sizeof x.item) ||
+            !ruint(r, 2, &x.due) || rg_array_size(r) < 6 ||
+            !rg_val_bool(rg_array_at(r, 3), &x.fired) || !ruint(r, 4, &x.fired_at) ||
+            !ruint(r, 5, &x.escalate_at) || (x.norm = rg_norm_find(norm)) < 0) {
+            d->ok = false;
+            continue;
+        }
+        /* Projections written before set_at was kept have six fields. */
+        if (rg_array_size(r) > 6 && !ruint(r, 6, &x.set_at)) d->ok = false;
+        rg_deadline *slot = rg_case_add_deadline(c);
+        *slot = x;
+    }
+    a = rg_map_get(d->m, "agreed");
+    for (uint32_t i = 0; i < rg_array_size(a); i++) {
+        char org[RG_ID_MAX];
+        if (!rg_val_strcpy(rg_array_at(a, i), org, sizeof org)) d->ok = false;
+        else rg_case_add_agreement(c, org);
+    }
+}
+
+int rg_case_decode(rg_case **out, const uint8_t *p, size_t n)
+{
+    rg_doc *doc;
+    const char *why;
+    *out = NULL;
+    if (rg_doc_parse(&doc, p, n, &why) < 0) return RG_ESTORAGE;
+    dec d = {rg_doc_root(doc), true};
+    char id[RG_ID_MAX] = "", state[32] = "", route[32] = "";
+    str(&d, "id", id, sizeof id);
+    rg_case *c = rg_case_new(id);
+    u32(&d, "version", &c->version);
+    str(&d, "state", state, sizeof state);
+    str(&d, "route", route, sizeof route);
+    c->state = rg_state_parse(state, (uint32_t)strlen(state));
+    c->route = rg_route_parse(route, (uint32_t)strlen(route));
+    u64(&d, "report_seq", &c->report_seq);
+    u64(&d, "last_seq", &c->last_seq);
+    u64(&d, "created_at", &c->created_at);
+    u64(&d, "updated_at", &c->updated_at);
+    u64(&d, "state_since", &c->state_since);
+    str(&d, "reporter_org", c->reporter_org, sizeof c->reporter_org);
+    str(&d, "procesregisseur", c->procesregisseur, sizeof c->procesregisseur);
+    str(&d, "target_group", c->target_group, sizeof c->target_group);
+    str(&d, "urgency", c->urgency, sizeof c->urgency);
+    str(&d, "referred_to", c->referred_to, sizeof c->referred_to);
+    str(&d, "release_date", c->release_date, sizeof c->release_date);
+    str(&d, "meeting_at", c->meeting_at, sizeof c->meeting_at);
+    boolean(&d, "meeting_held", &c->meeting_held);
+    u32(&d, "plan_rev", &c->plan_rev);
+    boolean(&d, "plan_agreed", &c->plan_agreed);
+    str(&d, "casusregisseur", c->casusregisseur, sizeof c->casusregisseur);
+    u64(&d, "last_review_at", &c->last_review_at);
+    uint64_t esc = 0;
+    u64(&d, "esc", &esc);
+    c->esc_level = (int)(esc >> 8);
+    c->esc_max = (int)(esc & 0xff);
+    u64(&d, "closed_at", &c->closed_at);
+    records(&d, c);
+    rg_doc_free(doc);
+    if (!d.ok || c->state < 0 || c->route < 0) {
+        rg_case_free(c);
+        return RG_ESTORAGE;
+    }
+    *out = c;
+    return 0;
+}

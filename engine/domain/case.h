@@ -1,0 +1,149 @@
+/*
+ * case.h - the case projection: what the engine knows of a case now, folded
+ * from its events (rg_case_apply) and persisted in the `cases` column family
+ * in the same batch as the events that changed it.
+ *
+ * Invariants: version equals the v of the case's last event and grows by one
+ * per event; a participant's `since` is the case version at which its org
+ * started to take part; personal data is never held here (it stays in the
+ * subject part of the report event, at report_seq).
+ *
+ * Ownership: the engine's case cache owns every rg_case; handlers get a
+ * borrowed pointer valid for the one request.
+ */
+#ifndef RG_CASE_H
+#define RG_CASE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../storage/buf.h"
+#include "../storage/codec.h"
+#include "event.h"
+
+typedef struct rg_part {
+    char org[RG_ID_MAX];
+    uint32_t since;           /* case version at which the org joined */
+} rg_part;
+
+typedef enum { RG_ACT_OPEN, RG_ACT_DONE, RG_ACT_HANDED_OVER } rg_action_status;
+
+typedef struct rg_action {
+    char id[RG_ID_MAX];
+    char owner[RG_ID_MAX];    /* the org that owns it */
+    char due[RG_DATE_MAX];    /* as given (ISO 8601) */
+    int status;               /* rg_action_status */
+} rg_action;
+
+typedef struct rg_request {
+    char id[RG_ID_MAX];       /* minted: R1, R2, ... per case */
+    char org[RG_ID_MAX];
+    char due[RG_DATE_MAX];    /* "" when none was given */
+    bool answered;
+} rg_request;
+
+/* An open deadline of a norm (schemas/norms.c); fired = overdue, which is an
+ * open stagnation until the event that meets the norm. */
+typedef struct rg_deadline {
+    int norm;                 /* index into rg_norms */
+    char item[RG_ID_MAX];     /* request or action id, or "" */
+    uint64_t due;
+    uint64_t set_at;          /* when the event that set it happened */
+    bool fired;
+    uint64_t fired_at;
+    uint64_t escalate_at;     /* fired: when it escalates the case; 0 = not while an
+                                 escalation is open (deadlines.c, the ladder) */
+} rg_deadline;
+
+typedef struct rg_case {
+    struct rg_case *lru_prev, *lru_next;   /* the engine's cache order (store.c); not stored */
+    char id[RG_ID_MAX];
+    uint32_t version;
+    int state;                /* rg_state */
+    int route;                /* rg_route */
+    uint64_t report_seq;      /* the case.reported event (holds the subject) */
+    uint64_t last_seq;
+    uint64_t created_at;
+    uint64_t updated_at;
+    uint64_t state_since;
+    char reporter_org[RG_ID_MAX];
+    char procesregisseur[RG_ID_MAX];
+    char target_group[RG_ID_MAX];
+    char urgency[RG_ID_MAX];
+    uint32_t nparts;
+    uint32_t capparts;
+    rg_part *parts;
+
+    /* intake */
+    char referred_to[RG_ID_MAX];
+    char release_date[RG_DATE_MAX];   /* re-entry route */
+    /* information requests */
+    uint32_t nreqs, capreqs;
+    rg_request *reqs;
+    /* case meeting */
+    char meeting_at[RG_DATE_MAX];
+    bool meeting_held;
+    /* plan: the current revision, its actions and the orgs that agreed it */
+    uint32_t plan_rev;
+    bool plan_agreed;
+    char casusregisseur[RG_ID_MAX];
+    uint32_t nactions, capactions;
+    rg_action *actions;
+    uint32_t nagreed, capagreed;
+    char (*agreed)[RG_ID_MAX];
+    /* execution, escalation, closure */
+    uint64_t last_review_at;
+    int esc_level;                    /* open escalation's level, 0 = none */
+    int esc_max;                      /* highest level ever opened */
+    uint64_t closed_at;
+    /* deadlines and stagnations (deadlines.c) */
+    uint32_t ndl, capdl;
+    rg_deadline *dl;
+} rg_case;
+
+/* What an apply function sees of one event. */
+typedef struct rg_event_view {
+    uint64_t seq;
+    uint32_t v;
+    uint64_t at;
+    const char *type;
+    const rg_actor *actor;
+    const rg_val *data;       /* the data map, without subject */
+    const int *norm_amounts;  /* the region's amounts per norm, or NULL: defaults */
+    const struct rg_evdef *def;   /* type's entry in rg_events; NULL: found by name */
+} rg_event_view;
+
+rg_case *rg_case_new(const char *id);
+void rg_case_free(rg_case *c);
+
+/* Fold one event into c through the event table's apply function. */
+int rg_case_apply(rg_case *c, const rg_event_view *ev);
+
+void rg_case_encode(const rg_case *c, rg_buf *out);
+int rg_case_decode(rg_case **out /* OUT */, const uint8_t *p, size_t n);
+
+const rg_part *rg_case_part(const rg_case *c, const char *org);
+rg_action *rg_case_action(rg_case *c, const char *id);
+rg_request *rg_case_request(rg_case *c, const char *id);
+bool rg_case_agreed(const rg_case *c, const char *org);
+/* Does every org that owns an action of the current plan agree to it? */
+bool rg_case_plan_fully_agreed(const rg_case *c);
+uint32_t rg_case_open_actions(const rg_case *c);
+/* Growing the records (for apply functions). */
+void rg_case_add_agreement(rg_case *c, const char *org);
+rg_action *rg_case_add_action(rg_case *c);
+rg_request *rg_case_add_request(rg_case *c);
+rg_deadline *rg_case_add_deadline(rg_case *c);
+
+/* deadlines.c: fold one event into the case's deadlines by the norms table
+ * (called by rg_case_apply, so replay rebuilds deadlines too). */
+void rg_deadlines_fold(rg_case *c, const rg_event_view *ev, const struct rg_evdef *def);
+/* The work on the case ended (it entered closed, referred or archived). */
+void rg_case_end_work(rg_case *c);
+int rg_norm_find(const char *name);                 /* index in rg_norms, or -1 */
+int rg_norm_decision(void);                         /* index of escalation.decision */
+uint32_t rg_case_stagnations(const rg_case *c);     /* open (fired) deadlines */
+/* Record org as taking part from version `since`, if it does not already. */
+void rg_case_join(rg_case *c, const char *org, uint32_t since);
+
+#endif

@@ -1,0 +1,238 @@
+/*
+ * deadlines.c - the norms of schemas/norms.c applied to a case: which
+ * deadlines an event sets and meets (the fold, run by rg_case_apply for live
+ * commands and replay alike), and what time a deadline falls due, in working
+ * days of Europe/Amsterdam (calendar.c).
+ *
+ * Invariants: a case holds at most one deadline per (norm, item); a deadline
+ * that passed unmet is `fired` (an open stagnation) until the event that
+ * meets the norm removes it; while an escalation is open no stagnation has
+ * an escalation time of its own (the case's ladder, below); the fold depends
+ * only on the events, the case and the region's norm amounts, so replaying
+ * the log gives the same deadlines.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "case.h"
+#include "../storage/errors.h"
+#include "schema.h"
+
+int rg_norm_find(const char *name)
+{
+    for (int i = 0; rg_norms[i].name; i++)
+        if (strcmp(rg_norms[i].name, name) == 0) return i;
+    return -1;
+}
+
+rg_deadline *rg_case_add_deadline(rg_case *c)
+{
+    if (c->ndl == c->capdl) {
+        c->capdl = c->capdl ? c->capdl * 2 : 1;
+        c->dl = rg_realloc(c->dl, c->capdl * sizeof *c->dl);
+    }
+    rg_deadline *d = &c->dl[c->ndl++];
+    memset(d, 0, sizeof *d);
+    return d;
+}
+
+uint32_t rg_case_stagnations(const rg_case *c)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < c->ndl; i++) n += c->dl[i].fired;
+    return n;
+}
+
+/* Which norms each event type sets and meets, as bits per rg_events entry:
+ * the norms name their events in space-separated lists, which every event
+ * of a fold would otherwise scan.  Also the few event types and the norm the
+ * ladder reacts to, by their index, so the fold compares integers. */
+#define MAX_EVENTS 256
+static uint64_t set_mask[MAX_EVENTS], met_mask[MAX_EVENTS];
+static ptrdiff_t ev_detected = -1, ev_escalated = -1, ev_resolved = -1;
+static int norm_decision = -1;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static void mark(uint64_t *masks, const char *list, int norm)
+{
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, " ");
+        char name[64];
+        if (len > 0 && len < sizeof name) {
+            memcpy(name, p, len);
+            name[len] = 0;
+            const rg_evdef *def = rg_event_find(name);
+            if (def && def - rg_events < MAX_EVENTS) masks[def - rg_events] |= 1ULL << norm;
+        }
+        p += len + (p[len] == ' ');
+    }
+}
+
+static ptrdiff_t event_index(const char *type)
+{
+    const rg_evdef *def = rg_event_find(type);
+    return def ? def - rg_events : -1;
+}
+
+static void build_tables(void)
+{
+    /* rg_schema_validate (run when an engine opens) has refused a table
+     * with more norms than the masks hold. */
+    for (int n = 0; rg_norms[n].name && n < RG_MAX_NORMS; n++) {
+        mark(set_mask, rg_norms[n].set_by, n);
+        mark(met_mask, rg_norms[n].met_by, n);
+    }
+    ev_detected = event_index("stagnation.detected");
+    ev_escalated = event_index("case.escalated");
+    ev_resolved = event_index("escalation.resolved");
+    norm_decision = rg_norm_find("escalation.decision");
+}
+
+int rg_norm_decision(void)
+{
+    pthread_once(&tables_once, build_tables);
+    return norm_decision;
+}
+
+static rg_deadline *find(rg_case *c, int norm, const char *item)
+{
+    for (uint32_t i = 0; i < c->ndl; i++)
+        if (c->dl[i].norm == norm && strcmp(c->dl[i].item, item) == 0) return &c->dl[i];
+    return NULL;
+}
+
+static void drop(rg_case *c, uint32_t i)
+{
+    c->dl[i] = c->dl[--c->ndl];
+}
+
+/* The end of a user-given date: midnight at the start of the next day,
+ * local time; a date-time is taken as it is. */
+static bool due_of_date(const char *s, uint64_t *due)
+{
+    int64_t ms;
+    bool date_only;
+    if (!rg_parse_iso(s, (uint32_t)strlen(s), &ms, &date_only)) return false;
+    if (date_only) {
+        int y, m, d;
+        if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3) return false;
+        ms = rg_cal_end_of_day(y, m, d);
+    }
+    *due = (uint64_t)ms;
+    return true;
+}
+
+static void add(rg_case *c, int norm, const char *item, uint64_t due, uint64_t at)
+{
+    if (find(c, norm, item)) return;             /* an open deadline keeps its time */
+    rg_deadline *d = rg_case_add_deadline(c);
+    d->norm = norm;
+    snprintf(d->item, sizeof d->item, "%s", item);
+    d->due = due;
+    d->set_at = at;
+}
+
+static void set_norm(rg_case *c, int n, const rg_event_view *ev, int amount)
+{
+    const rg_norm *norm = &rg_norms[n];
+    uint64_t due;
+    char item[RG_ID_MAX] = "", date[RG_DATE_MAX] = "";
+    switch (norm->due) {
+    case RG_DUE_WORKDAYS:
+        add(c, n, "", (uint64_t)rg_cal_add_working_days((int64_t)ev->at, amount), ev->at);
+        return;
+    case RG_DUE_DAYS:
+        add(c, n, "", (uint64_t)rg_cal_add_days((int64_t)ev->at, amount), ev->at);
+        return;
+    case RG_DUE_MONTHS:
+        add(c, n, "", (uint64_t)rg_cal_add_months((int64_t)ev->at, amount), ev->at);
+        return;
+    case RG_DUE_ITEM_DATE:
+        /* Kept per item when the norm names one, else once for the case. */
+        if (norm->item) rg_val_strcpy(rg_map_get(ev->data, norm->item), item, sizeof item);
+        rg_val_strcpy(rg_map_get(ev->data, "due"), date, sizeof date);
+        if ((item[0] || !norm->item) && date[0] && due_of_date(date, &due)) add(c, n, item, due, ev->at);
+        return;
+    case RG_DUE_RELEASE: {
+        int y, m, d;
+        if (sscanf(c->release_date, "%4d-%2d-%2d", &y, &m, &d) == 3)
+            add(c, n, "", (uint64_t)rg_cal_from_local(y, m, d, 0, 0, 0, 0), ev->at);
+        return;
+    }
+    case RG_DUE_ACTIONS:
+        for (uint32_t i = 0; i < c->nactions; i++)
+            if (c->actions[i].status == RG_ACT_OPEN && due_of_date(c->actions[i].due, &due))
+                add(c, n, c->actions[i].id, due, ev->at);
+        return;
+    }
+}
+
+static void met_norm(rg_case *c, int n, const rg_event_view *ev)
+{
+    const rg_norm *norm = &rg_norms[n];
+    char item[RG_ID_MAX] = "";
+    bool one = norm->item && rg_val_strcpy(rg_map_get(ev->data, norm->item), item, sizeof item);
+    for (uint32_t i = c->ndl; i-- > 0;)
+        if (c->dl[i].norm == n && (!one || strcmp(c->dl[i].item, item) == 0)) drop(c, i);
+}
+
+/* The ladder is the case's: at most one escalation is open, and while it is
+ * open no stagnation escalates (a new one is reported to the level already
+ * handling it; the level climbs only when its decision deadline, the
+ * escalation.decision norm, passes undecided: due.c).  With none open, an
+ * open stagnation escalates the case 5 working days after `from`: after it
+ * was detected, or after the escalation that last handled it was resolved. */
+static uint64_t next_escalation(const rg_case *c, uint64_t from)
+{
+    if (c->esc_level > 0) return 0;
+    return (uint64_t)rg_cal_add_working_days((int64_t)from, rg_stagnation_escalate_workdays);
+}
+
+/* Every open stagnation's next escalation, after the case's ladder moved. */
+static void rearm_ladder(rg_case *c, uint64_t at)
+{
+    for (uint32_t i = 0; i < c->ndl; i++)
+        if (c->dl[i].fired) c->dl[i].escalate_at = next_escalation(c, at);
+}
+
+static void stagnation_detected(rg_case *c, const rg_event_view *ev)
+{
+    char name[64] = "", item[RG_ID_MAX] = "";
+    rg_val_strcpy(rg_map_get(ev->data, "norm"), name, sizeof name);
+    rg_val_strcpy(rg_map_get(ev->data, "item"), item, sizeof item);
+    int n = rg_norm_find(name);
+    rg_deadline *d = n >= 0 ? find(c, n, item) : NULL;
+    if (!d) return;
+    d->fired = true;
+    d->fired_at = ev->at;
+    d->escalate_at = next_escalation(c, ev->at);
+}
+
+void rg_case_end_work(rg_case *c)
+{
+    /* The work on the case has ended (closed, referred, archived): no norm
+     * of that work is left, only a closed case's aftercare check, and an
+     * open escalation ends with the work. */
+    int aftercare = c->state == RG_ST_CLOSED ? rg_norm_find("aftercare") : -1;
+    for (uint32_t i = c->ndl; i-- > 0;)
+        if (c->dl[i].norm != aftercare) drop(c, i);
+    c->esc_level = 0;
+}
+
+void rg_deadlines_fold(rg_case *c, const rg_event_view *ev, const rg_evdef *def)
+{
+    pthread_once(&tables_once, build_tables);
+    ptrdiff_t t = def - rg_events;
+    uint64_t met = t >= 0 && t < MAX_EVENTS ? met_mask[t] : 0;
+    uint64_t set = t >= 0 && t < MAX_EVENTS ? set_mask[t] : 0;
+    for (int n = 0; n < RG_MAX_NORMS && met >> n; n++)
+        if ((met >> n & 1) && (rg_norms[n].routes & (1u << c->route))) met_norm(c, n, ev);
+    for (int n = 0; n < RG_MAX_NORMS && set >> n; n++)
+        if ((set >> n & 1) && (rg_norms[n].routes & (1u << c->route)))
+            set_norm(c, n, ev, ev->norm_amounts ? ev->norm_amounts[n] : rg_norms[n].amount);
+    if (t == ev_detected) stagnation_detected(c, ev);
+    else if (t == ev_escalated || t == ev_resolved) rearm_ladder(c, ev->at);
+}

@@ -1,0 +1,314 @@
+/*
+ * schema.c - interprets the tables of schemas/: name lookups and the request
+ * field checker.  Every message names the offending field as `data.<name>`
+ * (or `data.<array>[i].<name>`) so a client can tell what to fix.
+ */
+#include "schema.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "../storage/hmap.h"
+#include "../storage/errors.h"
+
+static const char *state_names[] = {
+#define RG_STATE(e, s) s,
+#include "../../schemas/states.def"
+#undef RG_STATE
+};
+
+static const char *role_names[] = {
+#define RG_ROLE(e, s) s,
+#include "../../schemas/roles.def"
+#undef RG_ROLE
+};
+
+static const char *route_names[] = {
+#define RG_ROUTE(e, s) s,
+#include "../../schemas/routes.def"
+#undef RG_ROUTE
+};
+
+static int parse_name(const char *const *names, int count, const char *p, uint32_t n)
+{
+    for (int i = 0; i < count; i++)
+        if (strlen(names[i]) == n && memcmp(names[i], p, n) == 0) return i;
+    return -1;
+}
+
+const char *rg_state_name(int st) { return st >= 0 && st < RG_NSTATES ? state_names[st] : "?"; }
+int rg_state_parse(const char *p, uint32_t n) { return parse_name(state_names, RG_NSTATES, p, n); }
+const char *rg_role_name(int r) { return r >= 0 && r < RG_NROLES ? role_names[r] : "?"; }
+int rg_role_parse(const char *p, uint32_t n) { return parse_name(role_names, RG_NROLES, p, n); }
+
+const char *rg_route_name(int r) { return r >= 0 && r < RG_NROUTES ? route_names[r] : "?"; }
+int rg_route_parse(const char *p, uint32_t n) { return parse_name(route_names, RG_NROUTES, p, n); }
+
+bool rg_machine_allows(int route, int state, const char *op)
+{
+    for (const rg_transition *t = rg_machine; t->op; t++)
+        if (strcmp(t->op, op) == 0)
+            return (t->routes & (1u << route)) && (t->states & (1u << state));
+    return false;
+}
+
+const rg_opdef *rg_op_find(const char *p, uint32_t n)
+{
+    for (const rg_opdef *op = rg_ops; op->name; op++)
+        if (strlen(op->name) == n && memcmp(op->name, p, n) == 0) return op;
+    return NULL;
+}
+
+/* Event types by name: every stored event is looked up several times on
+ * its way through a fold, so an open-addressing index over rg_events, built
+ * once, replaces the scan of the table. */
+#define EV_SLOTS 256                      /* a power of two, at least twice the types */
+static uint8_t ev_slot[EV_SLOTS];         /* index into rg_events + 1; 0 = empty */
+static pthread_once_t ev_once = PTHREAD_ONCE_INIT;
+
+static size_t count_events(void)
+{
+    size_t n = 0;
+    while (rg_events[n].type) n++;
+    return n;
+}
+
+static size_t count_norms(void)
+{
+    size_t n = 0;
+    while (rg_norms[n].name) n++;
+    return n;
+}
+
+int rg_schema_validate(void)
+{
+    if (count_events() >= EV_SLOTS / 2) {
+        fprintf(stderr, "regie: %zu event types: more than the index holds; raise EV_SLOTS\n",
+                count_events());
+        return RG_EBADREQ;
+    }
+    if (count_norms() > RG_MAX_NORMS) {
+        fprintf(stderr, "regie: %zu norms: more than RG_MAX_NORMS (%d)\n", count_norms(),
+                RG_MAX_NORMS);
+        return RG_EBADREQ;
+    }
+    return 0;
+}
+
+bool rg_word_in(const char *list, const char *w, uint32_t n)
+{
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, " ");
+        if (len == n && n > 0 && memcmp(p, w, n) == 0) return true;
+        p += len + (p[len] == ' ');
+    }
+    return false;
+}
+
+static void ev_index(void)
+{
+    /* rg_schema_validate, run when an engine opens, refused a table larger
+     * than the index; a larger one is indexed only in part. */
+    size_t n = 0;
+    for (const rg_evdef *ev = rg_events; ev->type && n < EV_SLOTS / 2; ev++, n++) {
+        uint64_t i = rg_hash_bytes(ev->type, strlen(ev->type)) & (EV_SLOTS - 1);
+        while (ev_slot[i]) i = (i + 1) & (EV_SLOTS - 1);
+        ev_slot[i] = (uint8_t)(n + 1);
+    }
+}
+
+const rg_evdef *rg_event_find(const char *type)
+{
+    pthread_once(&ev_once, ev_index);
+    for (uint64_t i = rg_hash_bytes(type, strlen(type)) & (EV_SLOTS - 1); ev_slot[i]; i = (i + 1) & (EV_SLOTS - 1)) {
+        const rg_evdef *ev = &rg_events[ev_slot[i] - 1];
+        if (strcmp(ev->type, type) == 0) return ev;
+    }
+    return NULL;
+}
+
+static int digits(const char *p, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9') return -1;
+        v = v * 10 + (p[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+bool rg_parse_iso(const char *p, uint32_t n, int64_t *ms, bool *date_only)
+{
+    int y, mo, d, h = 0, mi = 0, s = 0, oh = 0, om = 0, sign = 1;
+    if (n < 10 || p[4] != '-' || p[7] != '-') return false;
+    if (digits(p, 4, &y) || digits(p + 5, 2, &mo) || digits(p + 8, 2, &d)) return false;
+    if (y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > rg_cal_month_days(y, mo)) return false;
+    *date_only = n == 10;
+    if (n > 10) {
+        if (n < 20 || p[10] != 'T' || p[13] != ':' || p[16] != ':') return false;
+        if (digits(p + 11, 2, &h) || digits(p + 14, 2, &mi) || digits(p + 17, 2, &s)) return false;
+        if (h > 23 || mi > 59 || s > 59) return false;
+        const char *z = p + 19;
+        uint32_t zn = n - 19;
+        if (zn == 1 && z[0] == 'Z') {
+            /* UTC */
+        } else if (zn == 6 && (z[0] == '+' || z[0] == '-') && z[3] == ':') {
+            if (digits(z + 1, 2, &oh) || digits(z + 4, 2, &om) || oh > 14 || om > 59) return false;
+            sign = z[0] == '-' ? -1 : 1;
+        } else {
+            return false;
+        }
+    }
+    int64_t secs = rg_cal_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+    secs -= sign * (oh * 3600 + om * 60);
+    *ms = secs * 1000;
+    return true;
+}
+
+static bool is_scalar(const rg_val *v)
+{
+    rg_vtype t = rg_val_type(v);
+    return t == RG_VSTR || t == RG_VBOOL || t == RG_VUINT || t == RG_VINT || t == RG_VNIL;
+}
+
+static int bad(char *msg, size_t cap, const char *path, const char *name, const char *what)
+{
+    snprintf(msg, cap, "%s%s: %s", path, name, what);
+    return RG_EBADREQ;
+}
+
+static int check_map(const rg_field *fields, const rg_val *data, const char *path,
+                     char *msg, size_t cap);
+
+static int check_value(const rg_field *f, const rg_val *v, const char *path, char *msg, size_t cap)
+{
+    const char *s, *k2;
+    uint32_t n, n2;
+    int64_t ms;
+    bool date_only;
+    char sub[128];
+    switch (f->type) {
+    case RG_F_STR:
+    case RG_F_TEXT:
+        if (!rg_val_str(v, &s, &n)) return bad(msg, cap, path, f->name, "must be a string");
+        if (f->type == RG_F_STR && n == 0) return bad(msg, cap, path, f->name, "must not be empty");
+        if (n > f->max) {
+            snprintf(msg, cap, "%s%s: longer than %u bytes", path, f->name, f->max);
+            return RG_EBADREQ;
+        }
+        if (memchr(s, '\0', n)) return bad(msg, cap, path, f->name, "must not contain NUL bytes");
+        return 0;
+    case RG_F_BOOL:
+        return rg_val_type(v) == RG_VBOOL ? 0 : bad(msg, cap, path, f->name, "must be a boolean");
+    case RG_F_UINT:
+        return rg_val_type(v) == RG_VUINT ? 0
+             : bad(msg, cap, path, f->name, "must be a non-negative integer");
+    case RG_F_DATE:
+        if (!rg_val_str(v, &s, &n) || !rg_parse_iso(s, n, &ms, &date_only))
+            return bad(msg, cap, path, f->name,
+                       "must be an ISO 8601 date (2026-12-01) or date-time with offset");
+        return 0;
+    case RG_F_OPEN_MAP:
+        if (rg_val_type(v) != RG_VMAP) return bad(msg, cap, path, f->name, "must be a map");
+        if (rg_map_size(v) > f->max) return bad(msg, cap, path, f->name, "has too many entries");
+        for (uint32_t i = 0; i < rg_map_size(v); i++) {
+            const rg_val *val = rg_map_value(v, i);
+            if (rg_val_type(rg_map_key(v, i)) != RG_VSTR || !is_scalar(val))
+                return bad(msg, cap, path, f->name, "must map string keys to scalar values");
+            if (rg_val_str(val, &s, &n) && n > 4096)
+                return bad(msg, cap, path, f->name, "holds a value longer than 4096 bytes");
+        }
+        return 0;
+    case RG_F_STR_ARRAY:
+        if (rg_val_type(v) != RG_VARRAY) return bad(msg, cap, path, f->name, "must be an array of strings");
+        if (rg_array_size(v) == 0 || rg_array_size(v) > f->max)
+            return bad(msg, cap, path, f->name, "has too few or too many entries");
+        for (uint32_t i = 0; i < rg_array_size(v); i++) {
+            if (!rg_val_str(rg_array_at(v, i), &s, &n) || n == 0 || n > 64 || memchr(s, '\0', n))
+                return bad(msg, cap, path, f->name, "must hold non-empty strings of at most 64 bytes");
+        }
+        return 0;
+    case RG_F_ENUM:
+        if (!rg_val_str(v, &s, &n) || !rg_word_in(f->values, s, n)) {
+            snprintf(msg, cap, "%s%s: must be one of: %s", path, f->name, f->values);
+            return RG_EBADREQ;
+        }
+        return 0;
+    case RG_F_ENUM_ARRAY:
+        if (rg_val_type(v) != RG_VARRAY || rg_array_size(v) == 0 || rg_array_size(v) > f->max) {
+            snprintf(msg, cap, "%s%s: must be an array of one or more of: %s", path, f->name,
+                     f->values);
+            return RG_EBADREQ;
+        }
+        for (uint32_t i = 0; i < rg_array_size(v); i++) {
+            if (!rg_val_str(rg_array_at(v, i), &s, &n) || !rg_word_in(f->values, s, n)) {
+                snprintf(msg, cap, "%s%s[%u]: must be one of: %s", path, f->name, i, f->values);
+                return RG_EBADREQ;
+            }
+            for (uint32_t j = 0; j < i; j++)
+                if (rg_val_str(rg_array_at(v, j), &k2, &n2) &&
+                    n2 == n && memcmp(k2, s, n) == 0)
+                    return bad(msg, cap, path, f->name, "names a value twice");
+        }
+        return 0;
+    case RG_F_MAP_ARRAY:
+        if (rg_val_type(v) != RG_VARRAY) return bad(msg, cap, path, f->name, "must be an array of maps");
+        if (rg_array_size(v) == 0 || rg_array_size(v) > f->max)
+            return bad(msg, cap, path, f->name, "has too few or too many entries");
+        for (uint32_t i = 0; i < rg_array_size(v); i++) {
+            snprintf(sub, sizeof sub, "%s%s[%u].", path, f->name, i);
+            int rc = check_map(f->sub, rg_array_at(v, i), sub, msg, cap);
+            if (rc < 0) return rc;
+        }
+        return 0;
+    }
+    return bad(msg, cap, path, f->name, "has an unknown schema type");
+}
+
+static int check_map(const rg_field *fields, const rg_val *data, const char *path,
+                     char *msg, size_t cap)
+{
+    if (data && rg_val_type(data) != RG_VMAP) {
+        snprintf(msg, cap, "%s must be a map", *path ? path : "data");
+        return RG_EBADREQ;
+    }
+    uint32_t n = rg_map_size(data);
+    for (uint32_t i = 0; i < n; i++) {
+        const char *k;
+        uint32_t kn;
+        if (!rg_val_str(rg_map_key(data, i), &k, &kn)) {
+            snprintf(msg, cap, "%s keys must be strings", *path ? path : "data");
+            return RG_EBADREQ;
+        }
+        const rg_field *f = fields;
+        while (f && f->name && !(strlen(f->name) == kn && memcmp(f->name, k, kn) == 0)) f++;
+        if (!f || !f->name) {
+            snprintf(msg, cap, "%s%.*s: unknown field", path, (int)(kn > 64 ? 64 : kn), k);
+            return RG_EBADREQ;
+        }
+        for (uint32_t j = 0; j < i; j++) {
+            if (rg_val_is_str(rg_map_key(data, j), f->name)) {
+                snprintf(msg, cap, "%s%s: given twice", path, f->name);
+                return RG_EBADREQ;
+            }
+        }
+        int rc = check_value(f, rg_map_value(data, i), path, msg, cap);
+        if (rc < 0) return rc;
+    }
+    for (const rg_field *f = fields; f && f->name; f++) {
+        if (f->required && !rg_map_get(data, f->name)) {
+            snprintf(msg, cap, "%s%s: required field missing", path, f->name);
+            return RG_EBADREQ;
+        }
+    }
+    return 0;
+}
+
+int rg_schema_check(const rg_field *fields, const rg_val *data, char *msg, size_t msgcap)
+{
+    return check_map(fields, data, "data.", msg, msgcap);
+}

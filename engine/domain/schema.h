@@ -1,0 +1,177 @@
+/*
+ * schema.h - the shapes of the tables in schemas/ and the code that checks a
+ * request against them.
+ *
+ * The tables themselves (operations with their fields and roles, event types
+ * with their versions, states, roles) are data in schemas/; the engine only
+ * interprets them.  Adding an operation means adding a row to schemas/ops.c
+ * and a handler in handlers/.
+ */
+#ifndef RG_SCHEMA_H
+#define RG_SCHEMA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../storage/codec.h"
+
+typedef enum {
+#define RG_STATE(e, s) RG_ST_##e,
+#include "../../schemas/states.def"
+#undef RG_STATE
+    RG_NSTATES
+} rg_state;
+
+typedef enum {
+#define RG_ROLE(e, s) RG_ROLE_##e,
+#include "../../schemas/roles.def"
+#undef RG_ROLE
+    RG_NROLES
+} rg_role;
+
+#define RG_R(e) (1u << RG_ROLE_##e)
+
+typedef enum {
+#define RG_ROUTE(e, s) RG_RT_##e,
+#include "../../schemas/routes.def"
+#undef RG_ROUTE
+    RG_NROUTES
+} rg_route;
+
+/* A row of the life cycle (schemas/machine.c). */
+typedef struct rg_transition {
+    uint32_t routes;              /* bits of rg_route */
+    const char *op;
+    uint32_t states;              /* bits of rg_state in which op is allowed */
+} rg_transition;
+
+extern const rg_transition rg_machine[];
+
+/* Is op allowed on a case of this route in this state? */
+bool rg_machine_allows(int route, int state, const char *op);
+const char *rg_route_name(int route);
+int rg_route_parse(const char *p, uint32_t n);      /* -1 when unknown */
+
+const char *rg_state_name(int st);
+int rg_state_parse(const char *p, uint32_t n);      /* -1 when unknown */
+const char *rg_role_name(int role);
+int rg_role_parse(const char *p, uint32_t n);       /* -1 when unknown */
+
+#define RG_KEEP (-1)
+
+/* The escalation ladder (DOMAIN.md): 1 the ZVH manager, 2 an actie-overleg
+ * of the partners' managers, 3 the administrative level. */
+#define RG_ESC_TOP 3
+/* Norms are kept as bits of a 64-bit mask per event type (deadlines.c) and
+ * amounts per region in arrays of this size; rg_schema_validate refuses a
+ * table with more. */
+#define RG_MAX_NORMS 64
+
+typedef enum {
+    RG_F_STR,        /* string of 1..max bytes */
+    RG_F_TEXT,       /* string of 0..max bytes (free text) */
+    RG_F_BOOL,
+    RG_F_UINT,
+    RG_F_DATE,       /* ISO 8601 date or date-time string */
+    RG_F_OPEN_MAP,   /* map of string keys to scalars, at most max entries */
+    RG_F_STR_ARRAY,  /* array of 1..max non-empty strings of <= 64 bytes */
+    RG_F_MAP_ARRAY,  /* array of 1..max maps, each checked against sub */
+    RG_F_ENUM,       /* one of the space-separated words in `values` */
+    RG_F_ENUM_ARRAY, /* array of 1..max distinct words of `values` */
+} rg_ftype;
+
+enum { RG_OPT = 0, RG_REQ = 1 };
+
+typedef struct rg_field {
+    const char *name;
+    rg_ftype type;
+    uint8_t required;
+    uint32_t max;                 /* bytes for strings, entries for maps/arrays */
+    const struct rg_field *sub;   /* RG_F_MAP_ARRAY: the fields of each element */
+    const char *values;           /* RG_F_ENUM(_ARRAY): the allowed words, space-separated */
+} rg_field;
+
+typedef struct rg_ctx rg_ctx;
+typedef int (*rg_handler_fn)(rg_ctx *c);
+
+enum {
+    RG_OP_MUTATES = 1,   /* needs `req`; idempotent; writes a batch */
+    RG_OP_CASE = 2,      /* needs `case`; loads it before the handler runs */
+    RG_OP_SECRET = 4,    /* the reply holds a secret (a token): the stored
+                            idempotency copy leaves it out */
+};
+
+typedef struct rg_opdef {
+    const char *name;
+    rg_handler_fn fn;
+    uint32_t roles;               /* RG_R(...) bits of who may call it at all */
+    uint32_t flags;
+    const rg_field *fields;       /* NULL-name terminated; NULL for none */
+} rg_opdef;
+
+struct rg_case;
+struct rg_event_view;
+typedef int (*rg_apply_fn)(struct rg_case *c, const struct rg_event_view *ev);
+
+typedef struct rg_evdef {
+    const char *type;
+    uint16_t version;             /* current version written by handlers */
+    rg_apply_fn apply;            /* folds the event into the projection */
+    int to;                       /* the state the case enters, or RG_KEEP */
+    int alert;                    /* who gets alert.<actor id>: RG_ALERT_* */
+} rg_evdef;
+
+enum {
+    RG_ALERT_NONE = 0,
+    RG_ALERT_MANAGERS,            /* every manager */
+    RG_ALERT_DIRECTOR,            /* the case's procesregisseur, or every manager while none */
+};
+
+/* A deadline rule (schemas/norms.c). */
+typedef enum {
+    RG_DUE_WORKDAYS,     /* amount working days after the setting event, same time of day */
+    RG_DUE_DAYS,         /* amount calendar days after it */
+    RG_DUE_MONTHS,       /* amount months after it */
+    RG_DUE_ITEM_DATE,    /* the end of the day in the event's `due` field, if any */
+    RG_DUE_RELEASE,      /* the start of the case's release date (re-entry) */
+    RG_DUE_ACTIONS,      /* per open action of the plan: the end of its due day */
+} rg_due_kind;
+
+typedef struct rg_norm {
+    const char *name;
+    uint32_t routes;
+    const char *set_by;           /* event types, space-separated */
+    const char *met_by;
+    const char *item;             /* data field naming the item, or NULL */
+    rg_due_kind due;
+    int amount;                   /* the default; a region's config may change it */
+} rg_norm;
+
+extern const rg_norm rg_norms[];
+extern const int rg_stagnation_escalate_workdays;
+
+/* schemas/ops.c and schemas/events.c */
+extern const rg_opdef rg_ops[];
+extern const rg_evdef rg_events[];
+
+const rg_opdef *rg_op_find(const char *p, uint32_t n);
+const rg_evdef *rg_event_find(const char *type);
+
+/* Check the tables' own limits (more norms or event types than the engine's
+ * indexes hold); 0, or RG_EBADREQ with a message on stderr.  Run when an
+ * engine opens, so a bad table stops the start, never a request. */
+int rg_schema_validate(void);
+
+/* Is the word w (n bytes) one of the space-separated words of list? */
+bool rg_word_in(const char *list, const char *w, uint32_t n);
+
+/* Check `data` (may be NULL when absent) against fields.  On failure returns
+ * RG_EBADREQ with a message naming the field in msg. */
+int rg_schema_check(const rg_field *fields, const rg_val *data, char *msg, size_t msgcap);
+
+/* Parse an ISO 8601 date ("2026-12-01") or date-time with offset or Z
+ * ("2026-12-01T10:00:00+01:00"); *ms is the UTC instant in ms since the epoch.
+ * A bare date yields midnight UTC of that day and sets *date_only. */
+bool rg_parse_iso(const char *p, uint32_t n, int64_t *ms /* OUT */, bool *date_only /* OUT */);
+
+#endif

@@ -1,0 +1,115 @@
+/* upcast.c - run the upcaster rows; render old events as current ones. */
+#include "upcast.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "access.h"
+#include "../storage/errors.h"
+#include "schema.h"
+
+static const rg_upcaster *find(const char *type, uint16_t from)
+{
+    for (const rg_upcaster *u = rg_upcasters; u->type; u++)
+        if (u->from == from && strcmp(u->type, type) == 0) return u;
+    return NULL;
+}
+
+int rg_upcast_data(const char *type, uint16_t version, const rg_val *data, rg_doc **out,
+                   rg_buf *scratch)
+{
+    *out = NULL;
+    const rg_evdef *def = rg_event_find(type);
+    if (!def) return RG_ESTORAGE;
+    rg_doc *cur = NULL;
+    for (uint16_t v = version; v < def->version; v++) {
+        const rg_upcaster *u = find(type, v);
+        if (!u) {
+            rg_doc_free(cur);
+            return RG_ESTORAGE;
+        }
+        rg_buf pairs = RG_BUF_INIT;
+        uint32_t n = u->fn(cur ? rg_doc_root(cur) : data, &pairs);
+        rg_buf_reset(scratch);
+        rg_w_map(scratch, n);
+        rg_buf_append(scratch, pairs.data, pairs.len);
+        rg_buf_free(&pairs);
+        /* The doc borrows its bytes: give each step its own copy. */
+        uint8_t *bytes = rg_malloc(scratch->len);
+        memcpy(bytes, scratch->data, scratch->len);
+        rg_doc *next;
+        const char *why;
+        int rc = rg_doc_parse(&next, bytes, scratch->len, &why);
+        if (rc < 0) {
+            free(bytes);
+            rg_doc_free(cur);
+            return RG_ESTORAGE;
+        }
+        rg_doc_attach(next, bytes);
+        rg_doc_free(cur);
+        cur = next;
+    }
+    *out = cur;
+    return 0;
+}
+
+/* Information of a sensitive class (health data, criminal data, what falls
+ * under professional secrecy: DOMAIN.md "Provenance and sensitivity")
+ * reaches the partner it came from, the procesregisseur and managers; to
+ * other partners its answer is withheld, and they see only that it exists
+ * and its class.  The decision needs the decoded event, which the renderer
+ * has anyway to check for upcasting. */
+static bool withheld(const rg_actor *reader, const char *type, const rg_val *ev, const rg_val *data,
+                     char *cls, size_t cap)
+{
+    if (!reader || reader->role != RG_ROLE_PARTNER || strcmp(type, "info.provided") != 0) return false;
+    if (!rg_val_strcpy(rg_map_get(data, "class"), cls, cap) || strcmp(cls, "ordinary") == 0) return false;
+    return !rg_val_is_str(rg_map_get(rg_map_get(ev, "actor"), "org"), reader->org);
+}
+
+void rg_render_event(rg_buf *out, const rg_record *r, bool with_subject, const rg_actor *reader)
+{
+    rg_doc *pub = NULL, *up = NULL;
+    const char *why;
+    char type[64], cls[32];
+    rg_buf scratch = RG_BUF_INIT;
+    if (rg_doc_parse(&pub, r->pub, r->pub_len, &why) < 0 ||
+        !rg_val_strcpy(rg_map_get(rg_doc_root(pub), "type"), type, sizeof type) ||
+        rg_upcast_data(type, r->tver, rg_map_get(rg_doc_root(pub), "data"), &up, &scratch) < 0) {
+        rg_record_render(out, r, with_subject);    /* unknown: shown as stored */
+        goto done;
+    }
+    const rg_val *ev = rg_doc_root(pub);
+    const rg_val *data = up ? rg_doc_root(up) : rg_map_get(ev, "data");
+    bool hide = withheld(reader, type, ev, data, cls, sizeof cls);
+    if (!up && !hide) {
+        rg_record_render(out, r, with_subject);    /* current and whole: no re-encoding */
+        goto done;
+    }
+    bool subj = with_subject && r->subj_len;
+    rg_w_map(out, rg_map_size(ev));
+    for (uint32_t i = 0; i < rg_map_size(ev); i++) {
+        rg_w_val(out, rg_map_key(ev, i));
+        if (!rg_val_is_str(rg_map_key(ev, i), "data")) {
+            rg_w_val(out, rg_map_value(ev, i));
+            continue;
+        }
+        uint32_t n = rg_map_size(data);
+        if (hide) n += rg_map_get(data, "answer") ? 0 : 1;   /* answer out, withheld in */
+        rg_w_map(out, n + subj);
+        for (uint32_t j = 0; j < rg_map_size(data); j++) {
+            if (hide && rg_val_is_str(rg_map_key(data, j), "answer")) continue;
+            rg_w_val(out, rg_map_key(data, j));
+            rg_w_val(out, rg_map_value(data, j));
+        }
+        if (hide) rg_w_kstr(out, "withheld", cls);
+        if (subj) {
+            rg_w_cstr(out, "subject");
+            rg_buf_append(out, r->subj, r->subj_len);
+        }
+    }
+done:
+    rg_buf_free(&scratch);
+    rg_doc_free(up);
+    rg_doc_free(pub);
+}

@@ -1,0 +1,38 @@
+/*
+ * upcast.h - reading events stored under older schema versions.
+ *
+ * rg_upcast_data turns an event's data map (decoded) of version `from` into
+ * the current version of its type by running the rows of schemas/upcasters.c
+ * in order.  The result lives in a doc the caller frees.
+ */
+#ifndef RG_UPCAST_H
+#define RG_UPCAST_H
+
+#include <stdint.h>
+
+#include "../storage/buf.h"
+#include "../storage/codec.h"
+#include "event.h"
+
+typedef uint32_t (*rg_upcast_fn)(const rg_val *in, rg_buf *out_pairs);
+
+typedef struct rg_upcaster {
+    const char *type;
+    uint16_t from;
+    rg_upcast_fn fn;
+} rg_upcaster;
+
+extern const rg_upcaster rg_upcasters[];
+
+/* Upcast data of (type, version) to the current version.  *out is NULL when
+ * nothing had to change (use data as it is); otherwise a doc to free.
+ * RG_ESTORAGE when a step is missing. */
+int rg_upcast_data(const char *type, uint16_t version, const rg_val *data, rg_doc **out /* OUT */,
+                   rg_buf *scratch);
+
+/* An event as its reader may see it (reader NULL: whole): upcast to the
+ * current version, data.subject only with with_subject, and a sensitive
+ * answer withheld from partners other than its source. */
+void rg_render_event(rg_buf *out, const rg_record *r, bool with_subject, const rg_actor *reader);
+
+#endif

@@ -1,0 +1,146 @@
+/*
+ * main.c - regied: the engine process.  Parses options, opens the engine on
+ * the data directory, serves requests and publishes notifications on a libuv
+ * loop, and shuts down cleanly on SIGTERM or SIGINT (the commit in flight is
+ * finished and answered, then it exits 0).
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "../core/engine.h"
+#include "../replay/replay.h"
+#include "../services/services.h"
+#include "publish.h"
+#include "server.h"
+
+static const char usage[] =
+    "usage: regied --data DIR [options]\n"
+    "\n"
+    "  --data DIR           data directory (created if missing); required\n"
+    "  --listen URL         commands and queries, nng REQ/REP (default tcp://127.0.0.1:7450)\n"
+    "  --publish URL        notifications, nng PUB (default tcp://127.0.0.1:7451)\n"
+    "  --clock MODE         real (default), manual, or manual=ISO8601 (start instant)\n"
+    "  --tls-cert-key FILE  PEM file with certificate and key, for tls+tcp:// URLs\n"
+    "  --workers N          concurrent requests (nng contexts), default 256\n"
+    "  --rebuild            recompute every projection from the log before serving\n"
+    "  --config FILE        the region's norms (see README: 'norm.NAME = N' lines)\n"
+    "  --cache-cases N      cases kept in memory once durable, default 100000\n"
+    "  --help               this text\n"
+    "\n"
+    "Any nng URL works for either endpoint: tcp://, ipc://, tls+tcp://.\n"
+    "On first start DIR/admin.token (mode 0600) receives the admin's token.\n";
+
+typedef struct app {
+    uv_loop_t loop;
+    uv_signal_t sigterm, sigint;
+    rg_engine *engine;
+    rg_server *server;
+    rg_publisher *pub;
+    int exit_code;
+} app;
+
+static void server_done(void *ud)
+{
+    app *a = ud;
+    uv_close((uv_handle_t *)&a->sigterm, NULL);
+    uv_close((uv_handle_t *)&a->sigint, NULL);
+    rg_engine_close(a->engine);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+    app *a = h->data;
+    fprintf(stderr, "regied: signal %d: finishing the commit in flight, then exiting\n", signum);
+    uv_signal_stop(&a->sigterm);
+    uv_signal_stop(&a->sigint);
+    rg_server_shutdown(a->server, server_done, a);
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = NULL, *listen = "tcp://127.0.0.1:7450", *publish = "tcp://127.0.0.1:7451";
+    const char *clock = "real", *tls = NULL;
+    int workers = 256;
+    long cache_cases = RG_CACHE_CASES_DEFAULT;
+    bool rebuild = false;
+    const char *config = NULL;
+    static const struct option longopts[] = {
+        {"data", required_argument, 0, 'd'},     {"listen", required_argument, 0, 'l'},
+        {"publish", required_argument, 0, 'p'},  {"clock", required_argument, 0, 'c'},
+        {"tls-cert-key", required_argument, 0, 't'}, {"workers", required_argument, 0, 'w'},
+        {"rebuild", no_argument, 0, 'r'},       {"config", required_argument, 0, 'C'},
+        {"cache-cases", required_argument, 0, 'K'},
+        {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
+    };
+    int ch;
+    while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'd': dir = optarg; break;
+        case 'l': listen = optarg; break;
+        case 'p': publish = optarg; break;
+        case 'c': clock = optarg; break;
+        case 't': tls = optarg; break;
+        case 'w': workers = atoi(optarg); break;
+        case 'r': rebuild = true; break;
+        case 'C': config = optarg; break;
+        case 'K': cache_cases = atol(optarg); break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: fputs(usage, stderr); return 2;
+        }
+    }
+    if (!dir || optind != argc || workers < 1 || workers > 65536 || cache_cases < 1) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+
+    app a;
+    memset(&a, 0, sizeof a);
+    uv_loop_init(&a.loop);
+    rg_engine_opts eo = {.dir = dir, .cache_cases = (size_t)cache_cases};
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    if (rg_clock_parse(&eo.clock, clock, (uint64_t)now.tv_sec * 1000) < 0) {
+        fprintf(stderr, "regied: --clock takes real, manual or manual=ISO8601, not %s\n", clock);
+        return 2;
+    }
+    eo.config = config;
+    if (rg_engine_open(&a.engine, &a.loop, &eo) < 0) {
+        fprintf(stderr, "regied: cannot open the data directory %s\n", dir);
+        return 1;
+    }
+    if (rebuild) {
+        uint64_t n = 0;
+        if (rg_engine_rebuild(a.engine, &n) < 0) {
+            fprintf(stderr, "regied: rebuilding the projections failed\n");
+            return 1;
+        }
+        fprintf(stderr, "regied: rebuilt the projections from %llu events\n", (unsigned long long)n);
+    }
+    if (rg_engine_ensure_admin(a.engine, dir) < 0) return 1;
+    if (rg_publisher_open(&a.pub, publish, tls) < 0) return 1;
+    rg_engine_start(a.engine);
+    rg_engine_set_notify(a.engine, rg_publisher_notify, a.pub);
+    rg_server_opts so = {listen, tls, workers};
+    if (rg_server_open(&a.server, &a.loop, a.engine, &so) < 0) return 1;
+
+    uv_signal_init(&a.loop, &a.sigterm);
+    uv_signal_init(&a.loop, &a.sigint);
+    a.sigterm.data = a.sigint.data = &a;
+    uv_signal_start(&a.sigterm, on_signal, SIGTERM);
+    uv_signal_start(&a.sigint, on_signal, SIGINT);
+    fprintf(stderr, "regied: data %s, listening on %s, publishing on %s, clock %s\n", dir, listen,
+            publish, clock);
+
+    uv_run(&a.loop, UV_RUN_DEFAULT);
+    rg_publisher_close(a.pub);
+    int rc = uv_loop_close(&a.loop);
+    if (rc != 0) fprintf(stderr, "regied: loop closed with handles open: %s\n", uv_strerror(rc));
+    fprintf(stderr, "regied: stopped\n");
+    return 0;
+}

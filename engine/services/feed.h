@@ -1,0 +1,40 @@
+/*
+ * feed.h - the feed service (feed.c): pages of a reader's events and
+ * long-polls parked until new events are durable.
+ *
+ * Ownership: the service belongs to its engine (freed when the engine
+ * closes); a page's events buffer is the caller's to free; a parked request
+ * takes the reply of its context (rg_ctx_take_reply) and answers it later.
+ */
+#ifndef RG_FEED_H
+#define RG_FEED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/ctx.h"
+
+typedef struct rg_feed rg_feed;
+
+int rg_feed_attach(rg_engine *e, rg_feed **out /* OUT */);
+
+typedef struct rg_feed_page_out {
+    uint32_t count;
+    uint64_t next;            /* the position to ask from next time */
+    rg_buf events;            /* count rendered events, msgpack, back to back */
+} rg_feed_page_out;
+
+/* The events after `after` that the caller of c may see, at most limit:
+ * kind 'o' (an org's, name the org), 'p' (a procesregisseur's, name the
+ * actor), or 0 (every event: a manager).  Notes each case shown for the
+ * audit trail.  RG_ESTORAGE when the log cannot be read. */
+int rg_feed_page(rg_ctx *c, const char *name, char kind, uint64_t after, uint32_t limit,
+                 rg_feed_page_out *out /* OUT */);
+/* Park c's request for at most wait_ms (its first deadline is kept when it
+ * is run again): it is run again when new events are durable. */
+void rg_feed_park(rg_feed *f, rg_ctx *c, uint32_t wait_ms);
+size_t rg_feed_parked(const rg_feed *f);
+/* Answer every parked request now, with whatever there is (shutdown). */
+void rg_feed_answer_all(rg_feed *f);
+
+#endif
