@@ -8,6 +8,7 @@
 #   make fuzz        run the request-decoder fuzzer for a while (FUZZ_SECONDS)
 #   make demo        start an engine on ./demo-data and drive cases through it
 #   make bench       benchmarks, each figure beside its baseline (QUICK=1: short)
+#   make check-layers  engine/ depends one way, by layer (also part of make test)
 #   make install     PREFIX=/usr/local DESTDIR=
 
 PREFIX ?= /usr/local
@@ -62,7 +63,7 @@ else
 endif
 
 .SECONDARY:
-.PHONY: all deps deps-check test test-suite asan fuzz demo bench install clean
+.PHONY: all deps deps-check test test-suite asan fuzz demo bench install clean check-layers
 
 all: deps-check $(BIN)/regied $(BIN)/regie $(BIN)/regie-sim
 
@@ -87,11 +88,16 @@ $(BIN)/regied: $(B)/engine/net/main.o $(B)/librg.a
 	@echo "  LD $@"
 	@$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(ALLOC_LIBS)
 
+# The `regie` client links the contract tables (operations, fields, names),
+# the codec and the socket helper: not RocksDB, not the engine.
 REGIE_SRC := tools/regie.c tools/cli.c tools/follow.c tools/render.c
-$(BIN)/regie: $(REGIE_SRC:%.c=$(B)/%.o) $(CLIENT_OBJ) $(B)/librg.a
+CONTRACT_SRC := schemas/ops.c engine/domain/contract.c engine/storage/buf.c engine/storage/codec.c \
+                engine/storage/errors.c engine/net/net.c
+CLIENT_LIBS = $(shell pkg-config --libs msgpack 2>/dev/null) -lnng -lpthread
+$(BIN)/regie: $(REGIE_SRC:%.c=$(B)/%.o) $(CLIENT_OBJ) $(CONTRACT_SRC:%.c=$(B)/%.o)
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"
-	@$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	@$(CC) $(MODE_LDFLAGS) -o $@ $^ $(CLIENT_LIBS)
 
 $(BIN)/regie-sim: $(B)/tools/sim.o $(B)/tools/render.o $(CLIENT_OBJ) $(B)/librg.a
 	@mkdir -p $(dir $@)
@@ -107,7 +113,13 @@ $(B)/tests/%: tests/%.c $(TEST_HELP_OBJ) $(CLIENT_OBJ) $(B)/librg.a $(wildcard t
 # short run of the in-process benchmark code (no figure checked).
 test-suite: all $(TEST_BINS) $(BIN)/regie-bench
 	@REGIED=$(abspath $(BIN)/regied) REGIE=$(abspath $(BIN)/regie) REGIE_SIM=$(abspath $(BIN)/regie-sim) tests/run.sh $(MODE) $(TEST_BINS); r=$$?; \
+	 if tools/check-layers.sh $(B) >$(B)/check-layers.log 2>&1; then echo "PASS: $(MODE)/check-layers" >> build/results-$(MODE).txt; \
+	 else echo "FAIL: $(MODE)/check-layers" >> build/results-$(MODE).txt; cat $(B)/check-layers.log; r=1; fi; \
 	 tests/bench_smoke.sh $(MODE) $(abspath $(BIN)/regie-bench) || r=1; exit $$r
+
+# engine/ depends one way, by layer (tools/check-layers.sh); also in make test.
+check-layers: all
+	@tools/check-layers.sh $(B)
 
 asan:
 	@$(MAKE) --no-print-directory MODE=asan test-suite

@@ -1,11 +1,12 @@
 /*
  * ops.c - every operation of the contract the engine serves: who may call it,
  * what it needs, and the fields of its `data`, checked before the handler
- * runs.  In which states a case operation may be taken is in machine.c.
- * An operation missing here answers unknown_op.
+ * runs.  In which states a case operation may be taken is in machine.c; which
+ * handler serves it, in bindings.c.  An operation missing here answers
+ * unknown_op.  The `regie` client reads this table too (its subcommands and
+ * flags), so it holds only the contract.
  */
-#include "../engine/domain/schema.h"
-#include "../handlers/handlers.h"
+#include "../engine/domain/contract.h"
 
 #define END {NULL, 0, 0, 0, NULL, NULL}
 #define STR(name, max) {name, RG_F_STR, RG_REQ, max, NULL, NULL}
@@ -107,35 +108,35 @@ static const rg_field clock_advance[] = {{"ms", RG_F_UINT, RG_REQ, 0, NULL, NULL
 #define S RG_OP_SECRET
 
 const rg_opdef rg_ops[] = {
-    /* name                  handler                   roles          flags   fields */
-    {"actor.create",         rg_h_actor_create,        AD,            M | S,  actor_create},
-    {"actor.revoke",         rg_h_actor_revoke,        AD,            M,      actor_revoke},
-    {"case.report",          rg_h_case_report,         PA,            M,      case_report},
-    {"case.assign",          rg_h_case_assign,         PR | MA,       M | C,  case_assign},
-    {"intake.start",         rg_h_intake_start,        PR,            M | C,  NULL},
-    {"intake.decide",        rg_h_intake_decide,       PR,            M | C,  intake_decide},
-    {"intake.more_info",     rg_h_intake_more_info,    PR,            M | C,  intake_more_info},
-    {"partner.join",         rg_h_partner_join,        PR,            M | C,  partner_join},
-    {"info.request",         rg_h_info_request,        PR,            M | C,  info_request},
-    {"info.provide",         rg_h_info_provide,        PA,            M | C,  info_provide},
-    {"meeting.schedule",     rg_h_meeting_schedule,    PR,            M | C,  meeting_schedule},
-    {"meeting.hold",         rg_h_meeting_hold,        PR,            M | C,  meeting_hold},
-    {"plan.propose",         rg_h_plan_propose,        PR,            M | C,  plan_propose},
-    {"plan.agree",           rg_h_plan_agree,          PA,            M | C,  NULL},
-    {"action.complete",      rg_h_action_complete,     PA,            M | C,  action_complete},
-    {"review.hold",          rg_h_review_hold,         PR,            M | C,  review_hold},
-    {"case.escalate",        rg_h_case_escalate,       PR,            M | C,  case_escalate},
-    {"escalation.resolve",   rg_h_escalation_resolve,  MA,            M | C,  escalation_resolve},
-    {"case.close",           rg_h_case_close,          PR,            M | C,  case_close},
-    {"aftercare.check",      rg_h_aftercare_check,     PR,            M | C,  aftercare_check},
-    {"case.reopen",          rg_h_case_reopen,         PR,            M | C,  case_reopen},
-    {"case.get",             rg_h_case_get,            PR | PA | MA,  C,      NULL},
-    {"case.history",         rg_h_case_history,        PR | PA | MA,  C,      NULL},
-    {"cases.list",           rg_h_cases_list,          PR | PA | MA,  0,      cases_list},
-    {"feed.read",            rg_h_feed_read,           PR | PA | MA,  0,      feed_read},
-    {"audit.read",           rg_h_audit_read,          AD,            0,      audit_read},
-    {"log.verify",           rg_h_log_verify,          AD,            0,      NULL},
-    {"clock.advance",        rg_h_clock_advance,       AD,            M,      clock_advance},
-    {"stats",                rg_h_stats,               PR | MA | AD,  0,      NULL},
-    {NULL, NULL, 0, 0, NULL},
+    /* name                   roles          flags   fields */
+    {"actor.create",          AD,            M | S,  actor_create},
+    {"actor.revoke",          AD,            M,      actor_revoke},
+    {"case.report",           PA,            M,      case_report},
+    {"case.assign",           PR | MA,       M | C,  case_assign},
+    {"intake.start",          PR,            M | C,  NULL},
+    {"intake.decide",         PR,            M | C,  intake_decide},
+    {"intake.more_info",      PR,            M | C,  intake_more_info},
+    {"partner.join",          PR,            M | C,  partner_join},
+    {"info.request",          PR,            M | C,  info_request},
+    {"info.provide",          PA,            M | C,  info_provide},
+    {"meeting.schedule",      PR,            M | C,  meeting_schedule},
+    {"meeting.hold",          PR,            M | C,  meeting_hold},
+    {"plan.propose",          PR,            M | C,  plan_propose},
+    {"plan.agree",            PA,            M | C,  NULL},
+    {"action.complete",       PA,            M | C,  action_complete},
+    {"review.hold",           PR,            M | C,  review_hold},
+    {"case.escalate",         PR,            M | C,  case_escalate},
+    {"escalation.resolve",    MA,            M | C,  escalation_resolve},
+    {"case.close",            PR,            M | C,  case_close},
+    {"aftercare.check",       PR,            M | C,  aftercare_check},
+    {"case.reopen",           PR,            M | C,  case_reopen},
+    {"case.get",              PR | PA | MA,  C,      NULL},
+    {"case.history",          PR | PA | MA,  C,      NULL},
+    {"cases.list",            PR | PA | MA,  0,      cases_list},
+    {"feed.read",             PR | PA | MA,  0,      feed_read},
+    {"audit.read",            AD,            0,      audit_read},
+    {"log.verify",            AD,            0,      NULL},
+    {"clock.advance",         AD,            M,      clock_advance},
+    {"stats",                 PR | MA | AD,  0,      NULL},
+    {NULL, 0, 0, NULL},
 };

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/codec.h"
-#include "../engine/schema.h"
+#include "../engine/storage/codec.h"
+#include "../engine/domain/contract.h"
 #include "cli.h"
 #include "client.h"
 #include "render.h"
@@ -28,13 +28,27 @@ typedef struct flag {
     const char *value;
 } flag;
 
-/* How a command is typed: case.get is `regie case get`. */
+/* How a command is typed: case.get is `regie case get`, intake.more_info
+ * `regie intake more-info` (a word is spelled like a flag; the op's own
+ * spelling, more_info, is taken too). */
 static const char *command_words(const rg_opdef *op, char *buf, size_t cap)
 {
     snprintf(buf, cap, "%s", op->name);
-    for (char *p = buf; *p; p++)
+    for (char *p = buf; *p; p++) {
         if (*p == '.') *p = ' ';
+        if (*p == '_') *p = '-';
+    }
     return buf;
+}
+
+/* The op a command names: "case" "get", or one word ("stats"). */
+static const rg_opdef *find_op(const char *w1, const char *w2)
+{
+    char name[128];
+    snprintf(name, sizeof name, "%s%s%s", w1, w2 ? "." : "", w2 ? w2 : "");
+    for (char *p = name; *p; p++)
+        if (*p == '-') *p = '_';
+    return rg_op_find(name, (uint32_t)strlen(name));
 }
 
 /* How a field is given as a flag: release_date is --release-date. */
@@ -76,12 +90,35 @@ static void usage(FILE *out)
     fprintf(out, "  %-22s follow your alerts (regie alerts --help)\n", "alerts");
 }
 
-static const char *type_name(rg_ftype t)
+/* What a flag takes, as the help shows it; an enumerated field lists its
+ * words: "one of a|b|c", or for a list "one or more of a,b,c (a,b or
+ * repeat)".  The words themselves are checked by the engine. */
+static const char *type_name(const rg_field *f, char *buf, size_t cap)
 {
-    static const char *names[] = {"text", "text", "true|false", "number", "ISO-8601 date",
-                                  "key=value (repeat)", "a,b,... (or repeat)",
-                                  "k=v,k=v (repeat per item)"};
-    return names[t];
+    switch (f->type) {
+    case RG_F_STR:
+    case RG_F_TEXT: return "text";
+    case RG_F_BOOL: return "true|false";
+    case RG_F_UINT: return "number";
+    case RG_F_DATE: return "ISO-8601 date";
+    case RG_F_OPEN_MAP: return "key=value (repeat)";
+    case RG_F_STR_ARRAY: return "a,b,... (or repeat)";
+    case RG_F_MAP_ARRAY: return "k=v,k=v (repeat per item)";
+    case RG_F_ENUM:
+    case RG_F_ENUM_ARRAY: {
+        bool list = f->type == RG_F_ENUM_ARRAY;
+        int k = snprintf(buf, cap, "%s", list ? "one or more of " : "one of ");
+        for (const char *p = f->values ? f->values : ""; *p && k >= 0 && (size_t)k + 1 < cap; p++)
+            buf[k++] = *p == ' ' ? (list ? ',' : '|') : *p;
+        if (k >= 0 && (size_t)k < cap) buf[k] = 0;
+        if (list) {
+            size_t l = strlen(buf);
+            snprintf(buf + l, cap - l, " (a,b or repeat)");
+        }
+        return buf;
+    }
+    }
+    return "value";
 }
 
 static void op_help(const rg_opdef *op)
@@ -95,11 +132,12 @@ static void op_help(const rg_opdef *op)
         return;
     }
     for (const rg_field *f = op->fields; f->name; f++) {
-        char flagname[64];
-        printf("  %-22s %s%s\n", flag_spelling(f, flagname, sizeof flagname), type_name(f->type), f->required ? "  (required)" : "");
+        char flagname[64], what[256];
+        printf("  %-22s %s%s\n", flag_spelling(f, flagname, sizeof flagname),
+               type_name(f, what, sizeof what), f->required ? "  (required)" : "");
         if (f->type == RG_F_MAP_ARRAY)
             for (const rg_field *s = f->sub; s && s->name; s++)
-                printf("  %-22s   %s=%s%s\n", "", s->name, type_name(s->type),
+                printf("  %-22s   %s=%s%s\n", "", s->name, type_name(s, what, sizeof what),
                        s->required ? "  (required)" : "");
     }
 }
@@ -121,7 +159,8 @@ static const rg_field *find_field(const rg_field *fields, const char *name, size
     /* The singular of a list: --action for actions, --org for orgs. */
     for (const rg_field *f = fields; f && f->name; f++) {
         size_t fl = strlen(f->name);
-        if ((f->type == RG_F_MAP_ARRAY || f->type == RG_F_STR_ARRAY) && fl == n + 1 &&
+        if ((f->type == RG_F_MAP_ARRAY || f->type == RG_F_STR_ARRAY || f->type == RG_F_ENUM_ARRAY) &&
+            fl == n + 1 &&
             f->name[fl - 1] == 's' && name_is(name, n, f->name) == false) {
             char tmp[64];
             snprintf(tmp, sizeof tmp, "%.*s", (int)(fl - 1), f->name);
@@ -209,7 +248,8 @@ static int write_field(rg_buf *b, const rg_field *f, const flag *flags, int nfla
             rg_w_cstr(b, eq + 1);
         }
         return 0;
-    case RG_F_STR_ARRAY: {
+    case RG_F_STR_ARRAY:
+    case RG_F_ENUM_ARRAY: {         /* the engine checks the words */
         uint32_t count = 0;
         for (int i = 0; i < n; i++) {
             count++;
@@ -266,18 +306,14 @@ int main(int argc, char **argv)
         return cli.help ? 0 : 2;
     }
     bool tail = !strcmp(words[0], "tail"), alerts = !strcmp(words[0], "alerts");
-    const rg_opdef *op = tail || alerts ? NULL : rg_op_find(words[0], (uint32_t)strlen(words[0]));
+    const rg_opdef *op = tail || alerts ? NULL : find_op(words[0], NULL);
     if ((tail || alerts || op) && nwords == 2) {        /* a one-word command */
         fprintf(stderr, "regie: unexpected argument '%s' after '%s'\n", words[1], words[0]);
         return 2;
     }
     if (tail) return rg_cli_tail(&cli, rest, nrest);
     if (alerts) return rg_cli_alerts(&cli, rest, nrest);
-    if (!op && nwords == 2) {
-        char name[128];
-        snprintf(name, sizeof name, "%s.%s", words[0], words[1]);
-        op = rg_op_find(name, (uint32_t)strlen(name));
-    }
+    if (!op && nwords == 2) op = find_op(words[0], words[1]);
     if (!op) {
         fprintf(stderr, "regie: no command '%s%s%s'\n\n", words[0], nwords == 2 ? " " : "",
                 nwords == 2 ? words[1] : "");

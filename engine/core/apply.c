@@ -188,7 +188,7 @@ static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
     t->nwrites++;
 }
 
-const rg_opdef rg_system_op = {"system", NULL, 0, RG_OP_MUTATES, NULL};
+const rg_opdef rg_system_op = {"system", 0, RG_OP_MUTATES, NULL};
 
 void rg_commit_system(rg_ctx *c)
 {

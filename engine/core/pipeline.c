@@ -178,7 +178,9 @@ static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn 
      * whatever its fields. */
     c->data = rg_map_get(root, "data");
     if ((rc = rg_schema_check(c->op->fields, c->data, c->msg, sizeof c->msg)) < 0) return rc;
-    return c->op->fn(c);
+    rg_handler_fn handler = rg_op_handler(c->op);
+    if (!handler) return rg_ctx_fail(c, RG_EUNKNOWNOP, "operation %s has no handler", c->op->name);
+    return handler(c);
 }
 
 /* A read showed case content: the listeners (the audit trail) may write a

@@ -14,52 +14,12 @@
 #include "../storage/hmap.h"
 #include "../storage/errors.h"
 
-static const char *state_names[] = {
-#define RG_STATE(e, s) s,
-#include "../../schemas/states.def"
-#undef RG_STATE
-};
-
-static const char *role_names[] = {
-#define RG_ROLE(e, s) s,
-#include "../../schemas/roles.def"
-#undef RG_ROLE
-};
-
-static const char *route_names[] = {
-#define RG_ROUTE(e, s) s,
-#include "../../schemas/routes.def"
-#undef RG_ROUTE
-};
-
-static int parse_name(const char *const *names, int count, const char *p, uint32_t n)
-{
-    for (int i = 0; i < count; i++)
-        if (strlen(names[i]) == n && memcmp(names[i], p, n) == 0) return i;
-    return -1;
-}
-
-const char *rg_state_name(int st) { return st >= 0 && st < RG_NSTATES ? state_names[st] : "?"; }
-int rg_state_parse(const char *p, uint32_t n) { return parse_name(state_names, RG_NSTATES, p, n); }
-const char *rg_role_name(int r) { return r >= 0 && r < RG_NROLES ? role_names[r] : "?"; }
-int rg_role_parse(const char *p, uint32_t n) { return parse_name(role_names, RG_NROLES, p, n); }
-
-const char *rg_route_name(int r) { return r >= 0 && r < RG_NROUTES ? route_names[r] : "?"; }
-int rg_route_parse(const char *p, uint32_t n) { return parse_name(route_names, RG_NROUTES, p, n); }
-
 bool rg_machine_allows(int route, int state, const char *op)
 {
     for (const rg_transition *t = rg_machine; t->op; t++)
         if (strcmp(t->op, op) == 0)
             return (t->routes & (1u << route)) && (t->states & (1u << state));
     return false;
-}
-
-const rg_opdef *rg_op_find(const char *p, uint32_t n)
-{
-    for (const rg_opdef *op = rg_ops; op->name; op++)
-        if (strlen(op->name) == n && memcmp(op->name, p, n) == 0) return op;
-    return NULL;
 }
 
 /* Event types by name: every stored event is looked up several times on
@@ -83,8 +43,44 @@ static size_t count_norms(void)
     return n;
 }
 
+/* The handler of each operation, by its index in rg_ops. */
+#define MAX_OPS 128
+static rg_handler_fn op_handlers[MAX_OPS];
+static int bind_status;
+static pthread_once_t bind_once = PTHREAD_ONCE_INIT;
+
+static void bind_ops(void)
+{
+    for (const rg_binding *b = rg_bindings; b->op; b++) {
+        const rg_opdef *op = rg_op_find(b->op, (uint32_t)strlen(b->op));
+        if (!op || op - rg_ops >= MAX_OPS) {
+            fprintf(stderr, "regie: schemas/bindings.c binds %s, which is no operation\n", b->op);
+            bind_status = RG_EBADREQ;
+        } else if (op_handlers[op - rg_ops]) {
+            fprintf(stderr, "regie: schemas/bindings.c binds %s twice\n", b->op);
+            bind_status = RG_EBADREQ;
+        } else {
+            op_handlers[op - rg_ops] = b->fn;
+        }
+    }
+    for (const rg_opdef *op = rg_ops; op->name; op++)
+        if (op - rg_ops >= MAX_OPS || !op_handlers[op - rg_ops]) {
+            fprintf(stderr, "regie: operation %s has no handler in schemas/bindings.c\n", op->name);
+            bind_status = RG_EBADREQ;
+        }
+}
+
+rg_handler_fn rg_op_handler(const rg_opdef *op)
+{
+    pthread_once(&bind_once, bind_ops);
+    ptrdiff_t i = op - rg_ops;
+    return i >= 0 && i < MAX_OPS ? op_handlers[i] : NULL;
+}
+
 int rg_schema_validate(void)
 {
+    pthread_once(&bind_once, bind_ops);
+    if (bind_status < 0) return bind_status;
     if (count_events() >= EV_SLOTS / 2) {
         fprintf(stderr, "regie: %zu event types: more than the index holds; raise EV_SLOTS\n",
                 count_events());

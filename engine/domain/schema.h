@@ -14,29 +14,7 @@
 #include <stdint.h>
 
 #include "../storage/codec.h"
-
-typedef enum {
-#define RG_STATE(e, s) RG_ST_##e,
-#include "../../schemas/states.def"
-#undef RG_STATE
-    RG_NSTATES
-} rg_state;
-
-typedef enum {
-#define RG_ROLE(e, s) RG_ROLE_##e,
-#include "../../schemas/roles.def"
-#undef RG_ROLE
-    RG_NROLES
-} rg_role;
-
-#define RG_R(e) (1u << RG_ROLE_##e)
-
-typedef enum {
-#define RG_ROUTE(e, s) RG_RT_##e,
-#include "../../schemas/routes.def"
-#undef RG_ROUTE
-    RG_NROUTES
-} rg_route;
+#include "contract.h"
 
 /* A row of the life cycle (schemas/machine.c). */
 typedef struct rg_transition {
@@ -49,13 +27,6 @@ extern const rg_transition rg_machine[];
 
 /* Is op allowed on a case of this route in this state? */
 bool rg_machine_allows(int route, int state, const char *op);
-const char *rg_route_name(int route);
-int rg_route_parse(const char *p, uint32_t n);      /* -1 when unknown */
-
-const char *rg_state_name(int st);
-int rg_state_parse(const char *p, uint32_t n);      /* -1 when unknown */
-const char *rg_role_name(int role);
-int rg_role_parse(const char *p, uint32_t n);       /* -1 when unknown */
 
 #define RG_KEEP (-1)
 
@@ -67,47 +38,19 @@ int rg_role_parse(const char *p, uint32_t n);       /* -1 when unknown */
  * table with more. */
 #define RG_MAX_NORMS 64
 
-typedef enum {
-    RG_F_STR,        /* string of 1..max bytes */
-    RG_F_TEXT,       /* string of 0..max bytes (free text) */
-    RG_F_BOOL,
-    RG_F_UINT,
-    RG_F_DATE,       /* ISO 8601 date or date-time string */
-    RG_F_OPEN_MAP,   /* map of string keys to scalars, at most max entries */
-    RG_F_STR_ARRAY,  /* array of 1..max non-empty strings of <= 64 bytes */
-    RG_F_MAP_ARRAY,  /* array of 1..max maps, each checked against sub */
-    RG_F_ENUM,       /* one of the space-separated words in `values` */
-    RG_F_ENUM_ARRAY, /* array of 1..max distinct words of `values` */
-} rg_ftype;
-
-enum { RG_OPT = 0, RG_REQ = 1 };
-
-typedef struct rg_field {
-    const char *name;
-    rg_ftype type;
-    uint8_t required;
-    uint32_t max;                 /* bytes for strings, entries for maps/arrays */
-    const struct rg_field *sub;   /* RG_F_MAP_ARRAY: the fields of each element */
-    const char *values;           /* RG_F_ENUM(_ARRAY): the allowed words, space-separated */
-} rg_field;
-
 typedef struct rg_ctx rg_ctx;
 typedef int (*rg_handler_fn)(rg_ctx *c);
 
-enum {
-    RG_OP_MUTATES = 1,   /* needs `req`; idempotent; writes a batch */
-    RG_OP_CASE = 2,      /* needs `case`; loads it before the handler runs */
-    RG_OP_SECRET = 4,    /* the reply holds a secret (a token): the stored
-                            idempotency copy leaves it out */
-};
-
-typedef struct rg_opdef {
-    const char *name;
+/* schemas/bindings.c: which handler serves each operation of the contract
+ * (schemas/ops.c); rg_schema_validate checks that each has exactly one. */
+typedef struct rg_binding {
+    const char *op;
     rg_handler_fn fn;
-    uint32_t roles;               /* RG_R(...) bits of who may call it at all */
-    uint32_t flags;
-    const rg_field *fields;       /* NULL-name terminated; NULL for none */
-} rg_opdef;
+} rg_binding;
+extern const rg_binding rg_bindings[];
+/* The handler of op (found once, by rg_schema_validate); NULL if unbound. */
+rg_handler_fn rg_op_handler(const rg_opdef *op);
+
 
 struct rg_case;
 struct rg_event_view;
@@ -150,11 +93,8 @@ typedef struct rg_norm {
 extern const rg_norm rg_norms[];
 extern const int rg_stagnation_escalate_workdays;
 
-/* schemas/ops.c and schemas/events.c */
-extern const rg_opdef rg_ops[];
+/* schemas/events.c */
 extern const rg_evdef rg_events[];
-
-const rg_opdef *rg_op_find(const char *p, uint32_t n);
 const rg_evdef *rg_event_find(const char *type);
 
 /* Check the tables' own limits (more norms or event types than the engine's

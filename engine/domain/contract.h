@@ -1,0 +1,87 @@
+/*
+ * contract.h - the part of the tables in schemas/ that clients share with
+ * the engine (CONTRACT.md): the names of states, roles and routes, and the
+ * operations with who may call them and their fields.  The `regie` client
+ * links this (contract.c, schemas/ops.c) and the codec, not the engine; the
+ * binding of operations to handlers is schemas/bindings.c.
+ */
+#ifndef RG_CONTRACT_H
+#define RG_CONTRACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+#define RG_STATE(e, s) RG_ST_##e,
+#include "../../schemas/states.def"
+#undef RG_STATE
+    RG_NSTATES
+} rg_state;
+
+typedef enum {
+#define RG_ROLE(e, s) RG_ROLE_##e,
+#include "../../schemas/roles.def"
+#undef RG_ROLE
+    RG_NROLES
+} rg_role;
+
+#define RG_R(e) (1u << RG_ROLE_##e)
+
+typedef enum {
+#define RG_ROUTE(e, s) RG_RT_##e,
+#include "../../schemas/routes.def"
+#undef RG_ROUTE
+    RG_NROUTES
+} rg_route;
+
+typedef enum {
+    RG_F_STR,        /* string of 1..max bytes */
+    RG_F_TEXT,       /* string of 0..max bytes (free text) */
+    RG_F_BOOL,
+    RG_F_UINT,
+    RG_F_DATE,       /* ISO 8601 date or date-time string */
+    RG_F_OPEN_MAP,   /* map of string keys to scalars, at most max entries */
+    RG_F_STR_ARRAY,  /* array of 1..max non-empty strings of <= 64 bytes */
+    RG_F_MAP_ARRAY,  /* array of 1..max maps, each checked against sub */
+    RG_F_ENUM,       /* one of the space-separated words in `values` */
+    RG_F_ENUM_ARRAY, /* array of 1..max distinct words of `values` */
+} rg_ftype;
+
+enum { RG_OPT = 0, RG_REQ = 1 };
+
+typedef struct rg_field {
+    const char *name;
+    rg_ftype type;
+    uint8_t required;
+    uint32_t max;                 /* bytes for strings, entries for maps/arrays */
+    const struct rg_field *sub;   /* RG_F_MAP_ARRAY: the fields of each element */
+    const char *values;           /* RG_F_ENUM(_ARRAY): the allowed words, space-separated */
+} rg_field;
+
+enum {
+    RG_OP_MUTATES = 1,   /* needs `req`; idempotent; writes a batch */
+    RG_OP_CASE = 2,      /* needs `case`; loads it before the handler runs */
+    RG_OP_SECRET = 4,    /* the reply holds a secret (a token): the stored
+                            idempotency copy leaves it out */
+};
+
+typedef struct rg_opdef {
+    const char *name;
+    uint32_t roles;               /* RG_R(...) bits of who may call it at all */
+    uint32_t flags;
+    const rg_field *fields;       /* NULL-name terminated; NULL for none */
+} rg_opdef;
+
+extern const rg_opdef rg_ops[];
+const rg_opdef *rg_op_find(const char *p, uint32_t n);   /* NULL when unknown */
+
+const char *rg_route_name(int route);
+int rg_route_parse(const char *p, uint32_t n);      /* -1 when unknown */
+
+const char *rg_state_name(int st);
+int rg_state_parse(const char *p, uint32_t n);      /* -1 when unknown */
+const char *rg_role_name(int role);
+int rg_role_parse(const char *p, uint32_t n);       /* -1 when unknown */
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * bindings.c - which handler (handlers/) serves each operation of ops.c.
+ * Kept apart from ops.c so that the client links the contract without the
+ * engine; rg_schema_validate checks, when an engine opens, that every
+ * operation has exactly one handler and every handler an operation.
+ */
+#include "../engine/domain/schema.h"
+#include "../handlers/handlers.h"
+
+const rg_binding rg_bindings[] = {
+    {"actor.create",          rg_h_actor_create},
+    {"actor.revoke",          rg_h_actor_revoke},
+    {"case.report",           rg_h_case_report},
+    {"case.assign",           rg_h_case_assign},
+    {"intake.start",          rg_h_intake_start},
+    {"intake.decide",         rg_h_intake_decide},
+    {"intake.more_info",      rg_h_intake_more_info},
+    {"partner.join",          rg_h_partner_join},
+    {"info.request",          rg_h_info_request},
+    {"info.provide",          rg_h_info_provide},
+    {"meeting.schedule",      rg_h_meeting_schedule},
+    {"meeting.hold",          rg_h_meeting_hold},
+    {"plan.propose",          rg_h_plan_propose},
+    {"plan.agree",            rg_h_plan_agree},
+    {"action.complete",       rg_h_action_complete},
+    {"review.hold",           rg_h_review_hold},
+    {"case.escalate",         rg_h_case_escalate},
+    {"escalation.resolve",    rg_h_escalation_resolve},
+    {"case.close",            rg_h_case_close},
+    {"aftercare.check",       rg_h_aftercare_check},
+    {"case.reopen",           rg_h_case_reopen},
+    {"case.get",              rg_h_case_get},
+    {"case.history",          rg_h_case_history},
+    {"cases.list",            rg_h_cases_list},
+    {"feed.read",             rg_h_feed_read},
+    {"audit.read",            rg_h_audit_read},
+    {"log.verify",            rg_h_log_verify},
+    {"clock.advance",         rg_h_clock_advance},
+    {"stats",                 rg_h_stats},
+    {NULL, NULL},
+};
