@@ -17,9 +17,7 @@ int rg_h_case_escalate(rg_ctx *c)
     if (rc < 0) return rc;
     const rg_case *cs = rg_ctx_case(c);
     uint64_t level = 0;
-    rg_val_uint(rg_ctx_field(c, "level"), &level);
-    if (level < 1 || level > RG_ESC_TOP)
-        return rg_ctx_fail(c, RG_EBADREQ, "data.level: 1 (manager), 2 (actie-overleg) or 3 (administrative)");
+    rg_val_uint(rg_ctx_field(c, "level"), &level);     /* 1..RG_ESC_TOP, by the schema */
     if ((int)level <= cs->esc_level)
         return rg_ctx_fail(c, RG_EGUARD, "an escalation must name a level above the current one (%d)",
                            cs->esc_level);

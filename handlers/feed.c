@@ -12,19 +12,15 @@
 #include "handlers.h"
 
 #define FEED_DEFAULT 100
-#define FEED_MAX 1000
-#define WAIT_MAX 300000
 
 int rg_h_feed_read(rg_ctx *c)
 {
     const rg_actor *a = rg_ctx_actor(c);
     uint64_t after = 0, limit = FEED_DEFAULT, wait = 0;
+    /* limit 1..1000 and wait_ms up to 5 minutes, by the schema (schemas/ops.c) */
     rg_val_uint(rg_ctx_field(c, "after"), &after);
-    if (rg_ctx_field(c, "limit") && (!rg_val_uint(rg_ctx_field(c, "limit"), &limit) || limit < 1 ||
-                                      limit > FEED_MAX))
-        return rg_ctx_fail(c, RG_EBADREQ, "data.limit: 1..%d", FEED_MAX);
+    rg_val_uint(rg_ctx_field(c, "limit"), &limit);
     rg_val_uint(rg_ctx_field(c, "wait_ms"), &wait);
-    if (wait > WAIT_MAX) return rg_ctx_fail(c, RG_EBADREQ, "data.wait_ms: at most %d", WAIT_MAX);
 
     rg_feed_page_out pg;
     int rc;

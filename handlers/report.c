@@ -32,8 +32,7 @@ int rg_h_case_report(rg_ctx *c)
     int rt = RG_RT_DEFAULT;
     if (route) {
         rg_val_str(route, &s, &n);
-        rt = rg_route_parse(s, n);
-        if (rt < 0) return rg_ctx_fail(c, RG_EBADREQ, "data.route: default or re-entry");
+        rt = rg_route_parse(s, n);            /* one of routes.def, by the schema */
     }
     if (rt == RG_RT_REENTRY && !release)
         return rg_ctx_fail(c, RG_EBADREQ, "data.release_date: required for route re-entry");

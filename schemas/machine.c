@@ -8,7 +8,7 @@
 #include "../engine/domain/schema.h"
 
 #define S(x) (1u << RG_ST_##x)
-#define OPEN (S(REPORTED) | S(INTAKE) | S(ANALYSIS) | S(MEETING) | S(PLANNING) | S(EXECUTION))
+#define OPEN ((uint32_t)RG_OPEN_STATES)   /* states.def, column open */
 #define WORKING (S(ANALYSIS) | S(MEETING) | S(PLANNING) | S(EXECUTION))
 #define ALL_ROUTES ((1u << RG_NROUTES) - 1)
 

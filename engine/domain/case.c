@@ -118,9 +118,7 @@ int rg_case_apply(rg_case *c, const rg_event_view *ev)
     if (rc < 0) return rc;
     if (def->to != RG_KEEP) c->state = def->to;
     rg_deadlines_fold(c, ev, def);
-    if (c->state != prev_state &&
-        (c->state == RG_ST_CLOSED || c->state == RG_ST_REFERRED || c->state == RG_ST_ARCHIVED))
-        rg_case_end_work(c);
+    if (c->state != prev_state && !rg_state_open(c->state)) rg_case_end_work(c);
     c->version = ev->v;
     c->last_seq = ev->seq;
     c->updated_at = ev->at;

@@ -4,7 +4,7 @@
 #include <string.h>
 
 static const char *state_names[] = {
-#define RG_STATE(e, s) s,
+#define RG_STATE(e, s, open) s,
 #include "../../schemas/states.def"
 #undef RG_STATE
 };
@@ -42,3 +42,15 @@ const rg_opdef *rg_op_find(const char *p, uint32_t n)
         if (strlen(op->name) == n && memcmp(op->name, p, n) == 0) return op;
     return NULL;
 }
+
+const char rg_route_words[] =
+#define RG_ROUTE(e, s) s " "
+#include "../../schemas/routes.def"
+#undef RG_ROUTE
+    "";
+
+const char rg_state_words[] =
+#define RG_STATE(e, s, open) s " "
+#include "../../schemas/states.def"
+#undef RG_STATE
+    "";

@@ -13,11 +13,20 @@
 #include <stdint.h>
 
 typedef enum {
-#define RG_STATE(e, s) RG_ST_##e,
+#define RG_STATE(e, s, open) RG_ST_##e,
 #include "../../schemas/states.def"
 #undef RG_STATE
     RG_NSTATES
 } rg_state;
+
+/* The states in which work on a case goes on (states.def, column open), as
+ * bits of rg_state. */
+#define RG_STATE(e, s, open) | ((open) ? 1 << RG_ST_##e : 0)
+enum { RG_OPEN_STATES = 0
+#include "../../schemas/states.def"
+};
+#undef RG_STATE
+static inline bool rg_state_open(int st) { return st >= 0 && (RG_OPEN_STATES >> st & 1); }
 
 typedef enum {
 #define RG_ROLE(e, s) RG_ROLE_##e,
@@ -28,12 +37,20 @@ typedef enum {
 
 #define RG_R(e) (1u << RG_ROLE_##e)
 
+
 typedef enum {
 #define RG_ROUTE(e, s) RG_RT_##e,
 #include "../../schemas/routes.def"
 #undef RG_ROUTE
     RG_NROUTES
 } rg_route;
+
+/* The escalation ladder (DOMAIN.md): 1 the ZVH manager, 2 an actie-overleg
+ * of the partners' managers, 3 the administrative level. */
+#define RG_ESC_TOP 3
+
+/* The wire names of routes and states as the words of an RG_F_ENUM field. */
+extern const char rg_route_words[], rg_state_words[];
 
 typedef enum {
     RG_F_STR,        /* string of 1..max bytes */
@@ -54,9 +71,11 @@ typedef struct rg_field {
     const char *name;
     rg_ftype type;
     uint8_t required;
-    uint32_t max;                 /* bytes for strings, entries for maps/arrays */
+    uint64_t max;                 /* bytes for strings, entries for maps/arrays, the
+                                     largest number (RG_F_UINT; 0: any) */
     const struct rg_field *sub;   /* RG_F_MAP_ARRAY: the fields of each element */
     const char *values;           /* RG_F_ENUM(_ARRAY): the allowed words, space-separated */
+    uint64_t min;                 /* RG_F_UINT: the smallest number */
 } rg_field;
 
 enum {

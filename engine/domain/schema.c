@@ -193,16 +193,26 @@ static int check_value(const rg_field *f, const rg_val *v, const char *path, cha
         if (!rg_val_str(v, &s, &n)) return bad(msg, cap, path, f->name, "must be a string");
         if (f->type == RG_F_STR && n == 0) return bad(msg, cap, path, f->name, "must not be empty");
         if (n > f->max) {
-            snprintf(msg, cap, "%s%s: longer than %u bytes", path, f->name, f->max);
+            snprintf(msg, cap, "%s%s: longer than %llu bytes", path, f->name, (unsigned long long)f->max);
             return RG_EBADREQ;
         }
         if (memchr(s, '\0', n)) return bad(msg, cap, path, f->name, "must not contain NUL bytes");
         return 0;
     case RG_F_BOOL:
         return rg_val_type(v) == RG_VBOOL ? 0 : bad(msg, cap, path, f->name, "must be a boolean");
-    case RG_F_UINT:
-        return rg_val_type(v) == RG_VUINT ? 0
-             : bad(msg, cap, path, f->name, "must be a non-negative integer");
+    case RG_F_UINT: {
+        uint64_t u;
+        if (!rg_val_uint(v, &u)) return bad(msg, cap, path, f->name, "must be a non-negative integer");
+        if (u < f->min || (f->max && u > f->max)) {
+            if (f->max)
+                snprintf(msg, cap, "%s%s: %llu..%llu", path, f->name, (unsigned long long)f->min,
+                         (unsigned long long)f->max);
+            else
+                snprintf(msg, cap, "%s%s: at least %llu", path, f->name, (unsigned long long)f->min);
+            return RG_EBADREQ;
+        }
+        return 0;
+    }
     case RG_F_DATE:
         if (!rg_val_str(v, &s, &n) || !rg_parse_iso(s, n, &ms, &date_only))
             return bad(msg, cap, path, f->name,

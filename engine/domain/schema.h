@@ -30,9 +30,6 @@ bool rg_machine_allows(int route, int state, const char *op);
 
 #define RG_KEEP (-1)
 
-/* The escalation ladder (DOMAIN.md): 1 the ZVH manager, 2 an actie-overleg
- * of the partners' managers, 3 the administrative level. */
-#define RG_ESC_TOP 3
 /* Norms are kept as bits of a 64-bit mask per event type (deadlines.c) and
  * amounts per region in arrays of this size; rg_schema_validate refuses a
  * table with more. */
