@@ -10,6 +10,7 @@
  */
 #include "apply.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,7 @@ static void append_events(rg_ctx *c, int from, rg_buf *rec, rg_buf *events, uint
         stream_key(key, &kn, c->cs->id, v);
         rg_batch_put(t->batch, RG_CF_STREAM, key, kn, sk, 8);
         apply_event(c, ev, actor, *seq);
+        assert(c->cs->version == v || c->e->open->poisoned);   /* versions gapless per case */
         rg_feed_index(t->batch, c->cs, *seq, v);
         add_pending_event(e, t, *seq, c->now, c->cs, ev->type, rec);
         rg_record r;

@@ -17,6 +17,7 @@
  * on top of it.  Both are failed with storage_error and the in-memory state
  * is reloaded from the log, so memory never claims what the disk lacks.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +203,10 @@ void rg_commit_kick(rg_engine *e)
         return;
     }
     rg_commit *t = e->open;
+    /* Positions are gapless: this commit's events follow the last one
+     * written (or in flight) without a hole and end at the head. */
+    assert(t->nevents == 0 || t->events[t->nevents - 1].seq == e->head_seq);
+    for (size_t i = 1; i < t->nevents; i++) assert(t->events[i].seq == t->events[0].seq + i);
     rg_store_put_meta(e, t->batch);
     t->head_seq = e->head_seq;
     e->open = rg_commit_new(e);

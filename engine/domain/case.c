@@ -1,6 +1,7 @@
 /* case.c - the case projection: fold, encode, decode.  See case.h. */
 #include "case.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,16 @@ int rg_case_apply(rg_case *c, const rg_event_view *ev)
     if (def->to != RG_KEEP) c->state = def->to;
     rg_deadlines_fold(c, ev, def);
     if (c->state != prev_state && !rg_state_open(c->state)) rg_case_end_work(c);
+#ifndef NDEBUG
+    /* The state and its deadlines in step: a case whose work ended keeps no
+     * deadline but a closed case's aftercare check, and the decision on an
+     * escalation that check's stagnation opened. */
+    if (!rg_state_open(c->state)) {
+        assert(c->state == RG_ST_CLOSED || (c->esc_level == 0 && c->ndl == 0));
+        for (uint32_t i = 0; i < c->ndl; i++)
+            assert(c->dl[i].norm == rg_norm_find("aftercare") || c->dl[i].norm == rg_norm_decision());
+    }
+#endif
     c->version = ev->v;
     c->last_seq = ev->seq;
     c->updated_at = ev->at;

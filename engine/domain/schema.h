@@ -4,8 +4,15 @@
  *
  * The tables themselves (operations with their fields and roles, event types
  * with their versions, states, roles) are data in schemas/; the engine only
- * interprets them.  Adding an operation means adding a row to schemas/ops.c
- * and a handler in handlers/.
+ * interprets them.  Adding an operation means adding a row to schemas/ops.c,
+ * its handler to schemas/bindings.c, and the handler in handlers/.
+ *
+ * Layer (engine/domain/): what a case is and how it moves: the contract's
+ * tables (contract.h), the case projection and its fold (case.h), norms,
+ * deadlines and the escalation ladder, the calendar and clock, need-to-know
+ * (access.h), events and upcasting, the region's config.  Pure logic over
+ * storage/ (the codec, hashes): no I/O of its own, nothing of requests or
+ * commits.
  */
 #ifndef RG_SCHEMA_H
 #define RG_SCHEMA_H

@@ -1,6 +1,8 @@
 /* server.c - nng contexts feeding the engine; threads in server.h. */
 #include "server.h"
 
+#include <assert.h>
+
 #include "../services/services.h"
 
 #include <nng/nng.h>
@@ -98,6 +100,9 @@ static void worker_cb(void *arg)
 static void reply_cb(void *ud, const uint8_t *p, size_t n)
 {
     worker *w = ud;
+    /* Each request is answered exactly once, while its worker waits for
+     * the engine; the received message was freed by wake_cb already. */
+    assert(atomic_load(&w->state) == W_ENGINE && w->msg == NULL);
     nng_msg *m = NULL;
     if (nng_msg_alloc(&m, 0) != 0 || nng_msg_append(m, p, n) != 0) {
         /* Out of memory: this reply is lost (the client's retry with the
@@ -135,6 +140,7 @@ static void wake_cb(uv_async_t *h)
     while (w) {
         worker *next = w->next;
         nng_msg *m = w->msg;
+        assert(m && atomic_load(&w->state) == W_ENGINE);   /* ours until freed below */
         w->msg = NULL;
         if (atomic_load(&s->stopping))
             refuse(w);

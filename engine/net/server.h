@@ -6,6 +6,11 @@
  * through a mutex-guarded inbox and a uv_async.  The engine runs on the loop
  * thread only.  Each worker owns one nng context, so as many requests as
  * there are workers are served concurrently on one socket.
+ *
+ * Layer (engine/net/, top): the nng sockets (this, publish.h, net.h) and
+ * `regied`'s main.c, which opens the engine with its services
+ * (services/services.h) and serves it.  Only this layer (and the client in
+ * tools/) touches nng.
  */
 #ifndef RG_SERVER_H
 #define RG_SERVER_H

@@ -181,6 +181,10 @@ static int fire_slice(rg_due *du, uint64_t upto, bool *wrote)
     if (e->inflight && e->inflight->dl_min < bound) bound = e->inflight->dl_min;
     e->dl_low = bound;
     for (int i = 0; i < n; i++) {
+        /* In time order: a key put meanwhile (an escalation this slice
+         * opened, a deadline a pending command set) that falls before this
+         * one fires first, from the next slice, which reads from dl_low. */
+        if (keys[i].t > e->dl_low) break;
         /* The manual clock passes each deadline in turn. */
         if (e->clock.manual && keys[i].t > e->clock.now_ms) e->clock.now_ms = keys[i].t;
         *wrote |= fire(du, &keys[i]);

@@ -5,7 +5,7 @@
  *   events    be64(seq)                          -> event record (event.h)
  *   stream    case_id 0x00 be32(version)         -> be64(seq)
  *   cases     case_id                            -> case projection (msgpack)
- *   deadlines be64(due_ms) case_id 0x00 norm     -> deadline (msgpack)
+ *   deadlines be64(t) case_id 0x00 norm 0x00 item -> nothing (core/dl_index.h)
  *   idem      actor_id 0x00 req                  -> first reply (msgpack)
  *   actors    actor_id                           -> actor (msgpack)
  *   meta      name                               -> engine counters
@@ -19,6 +19,12 @@
  * Threads: rg_log_write may be called from the writer thread while the loop
  * thread reads (RocksDB is thread-safe for that); batches themselves are owned
  * by one thread at a time.
+ *
+ * Layer (engine/storage/, lowest): the durable store (this), the codec
+ * (msgpack, codec.h), hashes and random bytes (crypto.h), buffers, hash
+ * maps, sorted runs and the error vocabulary.  It knows nothing of cases,
+ * requests or the network and uses only the libraries it wraps; every
+ * layer above may use it.
  */
 #ifndef RG_LOG_H
 #define RG_LOG_H

@@ -25,10 +25,12 @@
 #include <string.h>
 #include <uv.h>
 
-#include "../../engine/codec.h"
-#include "../../engine/engine.h"
-#include "../../engine/ctx.h"
-#include "../../engine/engine_int.h"
+#include "../../engine/storage/codec.h"
+#include "../../engine/core/engine.h"
+#include "../../engine/replay/replay.h"
+#include "../../engine/services/services.h"
+#include "../../engine/core/ctx.h"
+#include "../../engine/core/request.h"
 #include "../client.h"
 #include "bench.h"
 
@@ -99,7 +101,7 @@ static void pace_cb(uv_timer_t *t)
 {
     dl_run *d = t->data;
     d->e->clock.now_ms = d->due0 + (uint64_t)((bench_now() - d->wall0) * 1000.0);
-    rg_due_run(d->e);
+    rg_due_run(rg_services_of(d->e)->due);
 }
 
 static long status_kb(const char *key)
