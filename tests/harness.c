@@ -121,13 +121,32 @@ static void read_token(const char *dir, char *out, size_t cap)
 /* ---- in-process engine ---- */
 
 size_t rg_t_cache_cases;
+const char *rg_t_config;
+
+char *rg_t_write_file(const char *name, const char *text)
+{
+    char *dir = rg_t_tmpdir();
+    size_t cap = strlen(dir) + strlen(name) + 2;
+    char *path = rg_malloc(cap);
+    snprintf(path, cap, "%s/%s", dir, name);
+    free(dir);
+    FILE *f = fopen(path, "w");
+    bool ok = f && fputs(text, f) >= 0;
+    if (f && fclose(f) != 0) ok = false;
+    if (!ok) {
+        printf("  cannot write %s: %s\n", path, strerror(errno));
+        free(path);
+        return NULL;
+    }
+    return path;
+}
 
 int rg_t_local_open(rg_t_local *l, const char *dir)
 {
     memset(l, 0, sizeof *l);
     l->dir = dir ? strdup(dir) : rg_t_tmpdir();
     uv_loop_init(&l->loop);
-    rg_engine_opts o = {.dir = l->dir, .cache_cases = rg_t_cache_cases};
+    rg_engine_opts o = {.dir = l->dir, .cache_cases = rg_t_cache_cases, .config = rg_t_config};
     /* RG_TEST_CACHE_CASES=1 runs any in-process test with a cache of one
      * case, so every other case is read back from RocksDB. */
     const char *cc = getenv("RG_TEST_CACHE_CASES");
@@ -361,4 +380,28 @@ void rg_t_actor_req(rg_buf *b, const char *admin, const char *req, const char *i
     rg_w_kstr(b, "id", id);
     rg_w_kstr(b, "role", role);
     rg_w_kstr(b, "org", org);
+}
+
+void rg_t_w_criteria(rg_buf *b, const char *csv)
+{
+    uint32_t n = 1;
+    for (const char *p = csv; *p; p++) n += *p == ',';
+    rg_w_cstr(b, "criteria");
+    rg_w_array(b, n);
+    for (const char *p = csv;;) {
+        const char *c = strchr(p, ',');
+        rg_w_str(b, p, c ? (size_t)(c - p) : strlen(p));
+        if (!c) break;
+        p = c + 1;
+    }
+}
+
+const char *rg_t_days_ahead(int days, bool at_ten)
+{
+    static char buf[32];
+    time_t t = time(NULL) + (time_t)days * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, sizeof buf, at_ten ? "%Y-%m-%dT10:00:00Z" : "%Y-%m-%d", &tm);
+    return buf;
 }

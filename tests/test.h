@@ -12,10 +12,12 @@
 #include <sys/types.h>
 #include <uv.h>
 
-#include "../engine/buf.h"
-#include "../engine/codec.h"
-#include "../engine/engine.h"
-#include "../engine/net.h"
+#include "../engine/storage/buf.h"
+#include "../engine/storage/codec.h"
+#include "../engine/core/engine.h"
+#include "../engine/replay/replay.h"
+#include "../engine/services/services.h"
+#include "../engine/net/net.h"
 #include "../tools/client.h"
 
 extern int rg_t_failed;
@@ -59,6 +61,11 @@ typedef struct rg_t_local {
 
 int rg_t_local_open(rg_t_local *l, const char *dir);     /* dir NULL: fresh temp dir */
 extern size_t rg_t_cache_cases;       /* the engine's case cache size (0: default) */
+/* The region's configuration file (regied --config) the next rg_t_local_open
+ * loads, or NULL for the defaults of schemas/norms.c. */
+extern const char *rg_t_config;
+/* Write text to DIR/name, DIR a fresh temp dir; the path (free() it), or NULL. */
+char *rg_t_write_file(const char *name, const char *text);
 void rg_t_local_close(rg_t_local *l, bool remove_dir);
 /* Submit and run the loop until the reply may be sent. */
 int rg_t_local_call(rg_t_local *l, const rg_buf *req, rg_t_reply *out);
@@ -105,5 +112,13 @@ rg_buf *rg_t_req(rg_buf *b, const char *token, const char *op, const char *case_
 void rg_t_report_req(rg_buf *b, const char *token, const char *req, const char *name);
 void rg_t_actor_req(rg_buf *b, const char *admin, const char *req, const char *id,
                     const char *role, const char *org);
+/* An ISO 8601 date `days` days after today by the wall clock ("2026-12-08"),
+ * or with at_ten that day at 10:00 UTC: a date still ahead for an engine on
+ * the real clock, which refuses planning dates already past.  Static buffer. */
+const char *rg_t_days_ahead(int days, bool at_ten);
+/* The pair criteria: [words] of an admitting intake.decide, from a
+ * comma-separated list of the national admission criteria, e.g.
+ * "multi_domain,system" (counts as one of the request's ndata pairs). */
+void rg_t_w_criteria(rg_buf *b, const char *csv);
 
 #endif

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/codec.h"
+#include "../engine/storage/codec.h"
 #include "client.h"
 #include "render.h"
 

@@ -53,7 +53,7 @@ C1=ZVH-00000001
 step "anna takes the case and starts the intake"
 as "$ANNA" case assign --case $C1 --procesregisseur anna
 as "$ANNA" intake start --case $C1
-as "$ANNA" intake decide --case $C1 --admit --reason "problems on several life domains" --criteria multi-domain,multi-chain
+as "$ANNA" intake decide --case $C1 --admit --reason "problems on several life domains" --criteria multi_domain,multi_chain
 step "information gathering: ggz is asked, and answers"
 as "$ANNA" info request --case $C1 --org ggz --question "is there a treatment history?" --due 2026-12-10
 as "$GGZ" info provide --case $C1 --request R1 --answer "known to the outpatient team" --class special
@@ -73,22 +73,27 @@ as "$GGZ" action complete --case $C1 --action a1 --result "treatment started"
 as "$GEM" action complete --case $C1 --action a2 --result "apartment found"
 as "$ANNA" review hold --case $C1 --notes "both actions done"
 as "$ANNA" case close --case $C1 --reason "goals met"
+step "the aftercare check is the look back three months after closing, not before"
+as "$ANNA" aftercare check --case $C1 --outcome "stable"
 step "what the police may see of case 1 now"
 as "$POL" case get --case $C1
 
-step "case 2: not for the ZVH; referred to the local team"
+step "case 2: not for the ZVH; referred to the local team, with advice for the reporter"
 as "$POL" case report --target-group overlast --urgency normal --summary "noise complaints" \
     --exemption "ongoing criminal investigation" --subject name="K. Bakker"
 as "$MGR" case assign --case ZVH-00000002 --procesregisseur anna
 as "$ANNA" intake start --case ZVH-00000002
-as "$ANNA" intake decide --case ZVH-00000002 --admit=false --reason "one life domain" --referred-to wijkteam
+as "$ANNA" intake more-info --case ZVH-00000002 --question "other problems than the noise?" --due 2026-11-27
+as "$ANNA" intake decide --case ZVH-00000002 --admit=false --reason "one life domain" --referred-to wijkteam \
+    --advice "mediation between the neighbours"
 
-step "case 3: re-entry after detention; the meeting must come before release"
+step "case 3: re-entry after detention; the meeting must come before release (and not in the past)"
 as "$RECL" case report --target-group ex-gedetineerde --urgency high --summary "release in March" \
     --informed --route re-entry --release-date 2027-03-01 --subject name="M. Jansen"
 as "$ANNA" case assign --case ZVH-00000003 --procesregisseur anna
 as "$ANNA" intake start --case ZVH-00000003
-as "$ANNA" intake decide --case ZVH-00000003 --admit --reason "high safety risk on return"
+as "$ANNA" intake decide --case ZVH-00000003 --admit --reason "high safety risk on return" --criteria local_safety
+as "$ANNA" meeting schedule --case ZVH-00000003 --at 2026-11-20T10:00:00+01:00 --orgs reclassering
 as "$ANNA" meeting schedule --case ZVH-00000003 --at 2027-03-05T10:00:00+01:00 --orgs reclassering
 as "$ANNA" meeting schedule --case ZVH-00000003 --at 2027-02-20T10:00:00+01:00 --orgs reclassering
 as "$ANNA" case get --case ZVH-00000003

@@ -22,8 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../engine/codec.h"
-#include "../engine/net.h"
+#include "../engine/storage/codec.h"
+#include "../engine/net/net.h"
 #include "cli.h"
 #include "client.h"
 #include "render.h"

@@ -8,9 +8,12 @@
  * Each simulated day the clock moves to 09:00 of the next day
  * (clock.advance; the engine fires what falls due), and on working days the
  * actors do what is due for them: partners report, procesregisseurs take
- * cases, run the intake, ask for information, hold the meeting and propose
- * a plan; partners answer, agree and carry out their actions; managers
- * resolve escalations.  Every actor has a speed: some partners are slow, and
+ * cases, run the intake (sometimes asking the reporter for more first;
+ * admitting on the national criteria, or referring and advising), ask for
+ * information, hold the meeting and propose a plan; partners answer, agree
+ * and carry out their actions; procesregisseurs close cases and do the
+ * aftercare check once it is due; managers resolve escalations.  Every date
+ * a step plans (a due date, a meeting) lies ahead of the engine's clock.  Every actor has a speed: some partners are slow, and
  * some cases stall (their partners take three times as long), so deadlines
  * pass and the engine's stagnation alerts and escalations arrive on the
  * alert.<id> topics, which the simulator subscribes to and shows live, with
@@ -30,9 +33,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../engine/calendar.h"
-#include "../engine/codec.h"
-#include "../engine/net.h"
+#include "../engine/domain/calendar.h"
+#include "../engine/storage/codec.h"
+#include "../engine/net/net.h"
 #include "client.h"
 #include "render.h"
 
@@ -78,6 +81,7 @@ typedef struct sim_case {
     struct { char id[16]; int org; uint64_t at; bool done; } req[MAX_REQS];
     int nact;
     struct { char id[16]; int org; uint64_t agree_at, done_at; bool agreed, done; } act[MAX_ACTIONS];
+    bool asked_more;          /* intake.more_info was asked (once per case) */
     uint64_t resolve_at;      /* a manager's decision on an open escalation; 0: none */
     uint64_t review_at;
     bool plan_agreed;         /* every owning org agreed: the case is in execution */
@@ -270,14 +274,44 @@ static void intake(sim_case *c)
     c->next_at = after_workdays(2.0 * c->drag);
 }
 
+/* The national admission criteria (DOMAIN.md). */
+static const char *const CRITERIA[] = {"multi_domain", "multi_chain", "system", "local_safety"};
+
 static void decide(sim_case *c)
 {
     rg_buf *b;
+    char due[16];
+    if (!c->asked_more && rnd() % 8 == 0) {
+        /* The report leaves questions: the reporter is asked for more first. */
+        date_str(due, sizeof due, (uint64_t)rg_cal_add_working_days((int64_t)now_ms, 3));
+        b = pr_req(c, "intake.more_info", 2);
+        rg_w_kstr(b, "question", "since when, and who else is involved?");
+        rg_w_kstr(b, "due", due);
+        if (!done_ok("intake.more_info", c)) return;
+        c->asked_more = true;
+        c->next_at = after_workdays(2.0 * c->drag);
+        return;
+    }
     bool admit = rnd() % 10 != 0;
-    b = pr_req(c, "intake.decide", admit ? 2 : 3);
-    rg_w_kbool(b, "admit", admit);
-    rg_w_kstr(b, "reason", admit ? "problems on several life domains" : "one life domain");
-    if (!admit) rg_w_kstr(b, "referred_to", "wijkteam");
+    if (admit) {
+        /* One or more of the criteria, each at most once. */
+        unsigned set = 1u + (unsigned)(rnd() % 15);
+        b = pr_req(c, "intake.decide", 3);
+        rg_w_kbool(b, "admit", true);
+        rg_w_kstr(b, "reason", "problems on several life domains");
+        rg_w_cstr(b, "criteria");
+        rg_w_array(b, (uint32_t)__builtin_popcount(set));
+        for (int i = 0; i < 4; i++)
+            if (set & (1u << i)) rg_w_cstr(b, CRITERIA[i]);
+    } else {
+        /* Referred to the local team, or the reporter advised, or both. */
+        int how = (int)(rnd() % 3);
+        b = pr_req(c, "intake.decide", how == 2 ? 4 : 3);
+        rg_w_kbool(b, "admit", false);
+        rg_w_kstr(b, "reason", "one life domain");
+        if (how != 1) rg_w_kstr(b, "referred_to", "wijkteam");
+        if (how != 0) rg_w_kstr(b, "advice", "the local team can help with the debts");
+    }
     if (!done_ok("intake.decide", c)) return;
     if (!admit) {
         c->stage = S_DONE;
@@ -288,7 +322,6 @@ static void decide(sim_case *c)
     for (int i = 0; i < c->nreqs; i++) {
         int o;
         do o = (int)(rnd() % NORGS); while (o == c->reporter || (i == 1 && o == c->req[0].org));
-        char due[16];
         date_str(due, sizeof due, (uint64_t)rg_cal_add_working_days((int64_t)now_ms, 5));
         b = pr_req(c, "info.request", 3);
         rg_w_kstr(b, "org", ORGS[o].name);
@@ -416,6 +449,24 @@ static void partner_steps(sim_case *c)
     if (all_done && c->next_at == UINT64_MAX) c->next_at = after_workdays(2.0);
 }
 
+/* When the aftercare check of a closed case is due, asked of the engine. */
+static uint64_t aftercare_due(const sim_case *c)
+{
+    uint64_t due = 0;
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "case.get", PRS[c->pr].token, NULL, c->id, -1, -1);
+    if (send_req()[0]) return now_ms;
+    const rg_val *cs = rg_map_get(root, "case");
+    static const char *const lists[] = {"deadlines", "stagnations"};
+    for (int l = 0; l < 2; l++) {
+        const rg_val *dl = rg_map_get(cs, lists[l]);
+        for (uint32_t i = 0; i < rg_array_size(dl); i++)
+            if (rg_val_is_str(rg_map_get(rg_array_at(dl, i), "norm"), "aftercare"))
+                rg_val_uint(rg_map_get(rg_array_at(dl, i), "due"), &due);
+    }
+    return due ? due : now_ms;
+}
+
 static void pr_steps(sim_case *c)
 {
     rg_buf *b;
@@ -438,7 +489,10 @@ static void pr_steps(sim_case *c)
         rg_w_kstr(b, "reason", "the plan's goals are met");
         if (!done_ok("case.close", c)) return;
         c->stage = S_CLOSED;
-        c->next_at = now_ms + (80 + rnd() % 10) * DAY_MS;
+        /* The aftercare check is not taken before it is due (3 months on,
+         * or what the region configured): on the first working day from
+         * then, now and then a few days late. */
+        c->next_at = aftercare_due(c) + (rnd() % 4 == 0 ? (1 + rnd() % 5) * DAY_MS : 0);
         break;
     case S_CLOSED:
         b = pr_req(c, "aftercare.check", 1);
@@ -493,6 +547,15 @@ static void latest_norm(const char *case_id, char *norm, size_t cap)
     }
 }
 
+/* The level of the case's open escalation (0: none), asked of the engine. */
+static int escalation_level(const char *case_id)
+{
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "case.get", MGRS[0].token, NULL, case_id, -1, -1);
+    if (send_req()[0]) return 0;
+    return (int)rg_val_int(rg_map_get(rg_map_get(rg_map_get(root, "case"), "escalation"), "level"));
+}
+
 static void show_alerts(void)
 {
     char shown_ids[6][32];
@@ -538,7 +601,11 @@ static void show_alerts(void)
             latest_norm(cid, norm, sizeof norm);
             snprintf(what, sizeof what, "%s passed unmet", norm);
         } else {
-            snprintf(what, sizeof what, "escalated one level up");
+            /* The case's one ladder: level 1, then up while a level leaves
+             * its decision undecided. */
+            int level = escalation_level(cid);
+            if (level) snprintf(what, sizeof what, "escalated to level %d", level);
+            else snprintf(what, sizeof what, "escalated (resolved since)");
         }
         printf("    %s%-10s%s %-13s %-34s -> %s\n", opt.color ? (esc ? "\033[31m" : "\033[33m") : "",
                esc ? "escalation" : "stagnation", opt.color ? "\033[0m" : "", cid, what, topic);

@@ -4,9 +4,10 @@
  * one minute late it fires exactly one stagnation.detected and one alert on
  * alert.<procesregisseur>; the meeting clears it; a stagnation left open for
  * 5 working days escalates (case.escalated by system, alerting every
- * manager); deadlines survive SIGKILL and fire once; deadlines that fell due
- * while the engine was down fire at start-up; a clock.advance's new reading
- * survives SIGKILL.
+ * manager) to level 1, after which the case's ladder climbs only when the
+ * open level leaves its decision undecided for 5 working days; deadlines
+ * survive SIGKILL and fire once; deadlines that fell due while the engine was
+ * down fire at start-up; a clock.advance's new reading survives SIGKILL.
  *
  * The clock starts on Monday 1 December 2025, 09:00 UTC (10:00 in
  * Amsterdam).  Timeline of the cases:
@@ -14,9 +15,13 @@
  *         meeting.held is due 10 working days later, Mon 15 Dec 09:00 UTC.
  *         A holds its meeting at 08:59 that day, B not until after 09:01.
  *   C:    reported at T0 and never touched: intake.start (2 working days)
- *         falls due Wed 3 Dec 09:00, and its stagnation escalates 5 working
- *         days later, Wed 10 Dec 09:00.  No procesregisseur: managers are
- *         alerted.
+ *         falls due Wed 3 Dec 09:00, and its stagnation escalates the case to
+ *         level 1 5 working days later, Wed 10 Dec 09:00.  intake.decision
+ *         (Mon 8 Dec) stagnates too, but the case has one ladder: with level 1
+ *         open it escalates nothing of its own.  Level 1 must decide within 5
+ *         working days (Wed 17 Dec), level 2 then by Wed 24 Dec; undecided,
+ *         the case climbs to 2 and 3 at those times.  No procesregisseur:
+ *         managers are alerted.
  */
 #include <nng/nng.h>
 #include <nng/protocol/pubsub0/sub.h>
@@ -77,9 +82,10 @@ static int admit(const char *case_id)
     if (send_req()[0]) return -1;
     req(prA, "intake.start", case_id, -1);
     if (send_req()[0]) return -1;
-    rg_buf *b = req(prA, "intake.decide", case_id, 2);
+    rg_buf *b = req(prA, "intake.decide", case_id, 3);
     rg_w_kbool(b, "admit", true);
     rg_w_kstr(b, "reason", "multiple problems, several partners");
+    rg_t_w_criteria(b, "multi_domain,multi_chain");
     return send_req()[0] ? -1 : 0;
 }
 
@@ -295,17 +301,47 @@ static void test_open_stagnation_escalates_after_5_working_days(void)
     CHECK(seen_count("alert.mgr1", cc, "case.escalated") >= 1);
     CHECK(seen_count("alert.mgr2", cc, "case.escalated") >= 1);
     CHECK(seen_count("alert.prA", cc, "case.escalated") == 0);
-    /* The level is the case's: intake.decision (due Mon 8 Dec) escalated it
-     * to level 2 on Mon 15 Dec, and intake.start's next step, 5 working
-     * days after its first, takes it to level 3 on Wed 17 Dec. */
-    CHECK(count_events(cc, "case.escalated", "intake.decision", 2, &escalated) == 1);
-    CHECK(escalated == T0 + 14 * DAY);
+    /* One ladder per case: intake.decision stagnated on Mon 8 Dec and would
+     * have escalated on Mon 15 Dec, but level 1 was open by then; it has no
+     * escalation time of its own, and the open level's decision is due 5
+     * working days after it opened. */
+    CHECK(count_events(cc, "stagnation.detected", "intake.decision", 0, &detected) == 1);
+    CHECK(detected == T0 + 7 * DAY);
+    CHECK(count_events(cc, "case.escalated", NULL, 0, NULL) == 1);
+    CHECK(count_events(cc, "case.escalated", "intake.decision", 0, NULL) == 0);
+    req(mgr1, "case.get", cc, -1);
+    REQUIRE(send_req()[0] == 0);
+    const rg_val *cv = rg_t_get(&R, "case");
+    CHECK(rg_val_int(rg_map_get(rg_map_get(cv, "escalation"), "level")) == 1);
+    const rg_val *st = rg_map_get(cv, "stagnations");
+    CHECK(rg_array_size(st) == 2);
+    for (uint32_t i = 0; i < rg_array_size(st); i++)
+        CHECK(rg_val_type(rg_map_get(rg_array_at(st, i), "escalates_at")) == RG_VNIL);
+    const rg_val *dls = rg_map_get(cv, "deadlines");
+    uint64_t decide_by = 0;
+    for (uint32_t i = 0; i < rg_array_size(dls); i++)
+        if (rg_val_is_str(rg_map_get(rg_array_at(dls, i), "norm"), "escalation.decision"))
+            rg_val_uint(rg_map_get(rg_array_at(dls, i), "due"), &decide_by);
+    CHECK(decide_by == T0 + 16 * DAY);
+    /* Level 1 leaves it undecided: level 2 on Wed 17 Dec, not a minute before. */
     uint64_t now = advance(0);
     advance(T0 + 16 * DAY - 1 - now);
+    CHECK(count_events(cc, "case.escalated", NULL, 2, NULL) == 0);
+    advance(1);
+    CHECK(count_events(cc, "case.escalated", NULL, 2, &escalated) == 1);
+    CHECK(escalated == T0 + 16 * DAY);
+    CHECK(count_events(cc, "case.escalated", NULL, 0, NULL) == 2);
+    /* ... and level 2 undecided: level 3 on Wed 24 Dec. */
+    now = advance(0);
+    advance(T0 + 23 * DAY - 1 - now);
     CHECK(count_events(cc, "case.escalated", NULL, 3, NULL) == 0);
     advance(1);
-    CHECK(count_events(cc, "case.escalated", "intake.start", 3, &escalated) == 1);
-    CHECK(escalated == T0 + 16 * DAY);
+    CHECK(count_events(cc, "case.escalated", NULL, 3, &escalated) == 1);
+    CHECK(escalated == T0 + 23 * DAY);
+    CHECK(count_events(cc, "case.escalated", NULL, 0, NULL) == 3);
+    drain_alerts(2000);
+    CHECK(seen_count("alert.mgr1", cc, "case.escalated") >= 3);     /* every level alerts them */
+    CHECK(seen_count("alert.mgr2", cc, "case.escalated") >= 3);
     /* The top of the ladder: nothing escalates further. */
     int before = count_events(cc, "case.escalated", NULL, 0, NULL);
     advance(20 * DAY);

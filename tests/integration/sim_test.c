@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../engine/engine_int.h"
+#include "../../engine/core/request.h"
 #include "../test.h"
 
 static rg_t_proc P;

@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 #include "../test.h"
-#include "../../engine/errors.h"
-#include "../../engine/log.h"
-#include "../../engine/sorted.h"
+#include "../../engine/storage/errors.h"
+#include "../../engine/storage/log.h"
+#include "../../engine/storage/sorted.h"
 
 typedef struct key {
     uint8_t b[24];

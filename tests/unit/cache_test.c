@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "../test.h"
-#include "../../engine/engine_int.h"
+#include "../../engine/core/request.h"
 
 #define N 60
 
@@ -68,9 +68,10 @@ static void test_steps_through_a_small_cache(void)
         CHECK(call()[0] == 0);
     }
     for (int i = 0; i < N; i += 2) {
-        rg_buf *b = rg_t_req(&B, pr, "intake.decide", ids[i], 2);
+        rg_buf *b = rg_t_req(&B, pr, "intake.decide", ids[i], 3);
         rg_w_kbool(b, "admit", true);
         rg_w_kstr(b, "reason", "several life domains");
+        rg_t_w_criteria(b, "multi_domain");
         CHECK(call()[0] == 0);
     }
     rg_t_local_settle(&L);

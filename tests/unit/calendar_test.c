@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "../test.h"
-#include "../../engine/calendar.h"
+#include "../../engine/domain/calendar.h"
 
 #define HOUR 3600000LL
 #define MINUTE 60000LL

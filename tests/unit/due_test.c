@@ -1,5 +1,5 @@
 /*
- * due_test.c - firing deadlines in bounded slices (engine/due.c), in
+ * due_test.c - firing deadlines in bounded slices (engine/services/due.c), in
  * process on a manual clock: a clock.advance that makes many deadlines fall
  * due at once fires every one of them exactly once, in due order, while a
  * command submitted behind it is answered before the advance is (commands
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "../test.h"
-#include "../../engine/ctx.h"
+#include "../../engine/core/ctx.h"
 
 #define NCASES 700            /* more than two slices of 256 */
 #define DAY 86400000ULL

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../engine/log.h"
+#include "../../engine/storage/log.h"
 #include "../test.h"
 
 static rg_t_local L;

@@ -84,13 +84,38 @@ static void test_default_route(void)
     req(prA, "intake.start", case1, -1);
     OK();
     CHECK(state_is(prA, case1, "intake"));
-    rg_buf *b = req(prA, "intake.decide", case1, 3);
+    /* More information first: the case stays in intake. */
+    rg_buf *b = req(prA, "intake.more_info", case1, 2);
+    rg_w_kstr(b, "question", "since when?");
+    rg_w_kstr(b, "due", "2025-11-28");
+    FAILS("guard_failed", "data.due");
+    b = req(prA, "intake.more_info", case1, 2);
+    rg_w_kstr(b, "question", "since when?");
+    rg_w_kstr(b, "due", "2025-12-05");
+    OK();
+    CHECK(rg_val_is_str(rg_map_get(rg_array_at(rg_t_get(&R, "events"), 0), "type"),
+                        "intake.info_requested"));
+    CHECK(state_is(prA, case1, "intake"));
+    /* Admission names the national criteria, and only those. */
+    b = req(prA, "intake.decide", case1, 2);
     rg_w_kbool(b, "admit", true);
     rg_w_kstr(b, "reason", "problems on several life domains");
-    rg_w_cstr(b, "criteria");
-    rg_w_array(b, 2);
-    rg_w_cstr(b, "multi-domain");
-    rg_w_cstr(b, "multi-chain");
+    FAILS("bad_request", "data.criteria");
+    b = req(prA, "intake.decide", case1, 3);
+    rg_w_kbool(b, "admit", true);
+    rg_w_kstr(b, "reason", "problems on several life domains");
+    rg_t_w_criteria(b, "multi_domain,multi-chain");
+    FAILS("bad_request", "data.criteria");
+    b = req(prA, "intake.decide", case1, 4);
+    rg_w_kbool(b, "admit", true);
+    rg_w_kstr(b, "reason", "problems on several life domains");
+    rg_t_w_criteria(b, "multi_domain");
+    rg_w_kstr(b, "advice", "contact the GP");
+    FAILS("bad_request", "data.advice");
+    b = req(prA, "intake.decide", case1, 3);
+    rg_w_kbool(b, "admit", true);
+    rg_w_kstr(b, "reason", "problems on several life domains");
+    rg_t_w_criteria(b, "multi_domain,multi_chain");
     OK();
     CHECK(state_is(prA, case1, "analysis"));
 
@@ -136,6 +161,12 @@ static void test_default_route(void)
 
     req(prA, "meeting.hold", case1, -1);               /* not scheduled yet */
     FAILS("invalid_transition", "analysis");
+    b = req(prA, "meeting.schedule", case1, 2);       /* the engine's clock: 2025-12-01T10:00+01:00 */
+    rg_w_kstr(b, "at", "2025-12-01T09:30:00+01:00");
+    rg_w_cstr(b, "orgs");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "police");
+    FAILS("guard_failed", "data.at");
     b = req(prA, "meeting.schedule", case1, 2);
     rg_w_kstr(b, "at", "2025-12-08T10:00:00+01:00");
     rg_w_cstr(b, "orgs");
@@ -167,21 +198,24 @@ static void test_default_route(void)
     req(ggz, "plan.agree", case1, -1);
     FAILS("guard_failed", "no due date");
 
-    b = req(prA, "plan.propose", case1, 3);
-    rg_w_kstr(b, "goals", "stable housing, treatment");
-    rg_w_kstr(b, "casusregisseur", "reclassering");
-    rg_w_cstr(b, "actions");
-    rg_w_array(b, 2);
-    rg_w_map(b, 4);
-    rg_w_kstr(b, "id", "a1");
-    rg_w_kstr(b, "owner_org", "ggz");
-    rg_w_kstr(b, "description", "start treatment");
-    rg_w_kstr(b, "due", "2026-01-15");
-    rg_w_map(b, 4);
-    rg_w_kstr(b, "id", "a2");
-    rg_w_kstr(b, "owner_org", "gemeente-tilburg");
-    rg_w_kstr(b, "description", "find housing");
-    rg_w_kstr(b, "due", "2026-02-01");
+    for (int past = 1; past >= 0; past--) {            /* an action due already is refused */
+        b = req(prA, "plan.propose", case1, 3);
+        rg_w_kstr(b, "goals", "stable housing, treatment");
+        rg_w_kstr(b, "casusregisseur", "reclassering");
+        rg_w_cstr(b, "actions");
+        rg_w_array(b, 2);
+        rg_w_map(b, 4);
+        rg_w_kstr(b, "id", "a1");
+        rg_w_kstr(b, "owner_org", "ggz");
+        rg_w_kstr(b, "description", "start treatment");
+        rg_w_kstr(b, "due", "2026-01-15");
+        rg_w_map(b, 4);
+        rg_w_kstr(b, "id", "a2");
+        rg_w_kstr(b, "owner_org", "gemeente-tilburg");
+        rg_w_kstr(b, "description", "find housing");
+        rg_w_kstr(b, "due", past ? "2025-11-30" : "2026-02-01");
+        if (past) FAILS("guard_failed", "data.actions[1].due");
+    }
     OK();
     const rg_val *plan = case_field(prA, case1, "plan");
     CHECK(rg_val_uint(rg_map_get(plan, "rev"), &first_v) && first_v == 2);
@@ -254,10 +288,15 @@ static void test_close_and_archive(void)
     OK();
     req(prB, "intake.start", c2, -1);
     OK();
-    rg_buf *b = req(prB, "intake.decide", c2, 3);
+    rg_buf *b = req(prB, "intake.decide", c2, 2);    /* a rejection says where to, or advises */
+    rg_w_kbool(b, "admit", false);
+    rg_w_kstr(b, "reason", "one life domain only");
+    FAILS("bad_request", "data.referred_to or data.advice");
+    b = req(prB, "intake.decide", c2, 4);
     rg_w_kbool(b, "admit", false);
     rg_w_kstr(b, "reason", "one life domain only");
     rg_w_kstr(b, "referred_to", "wijkteam");
+    rg_w_kstr(b, "advice", "ask the local team for debt counselling");
     OK();
     CHECK(state_is(prB, c2, "referred"));
     CHECK(rg_val_is_str(case_field(prB, c2, "referred_to"), "wijkteam"));
@@ -281,6 +320,9 @@ static void test_reentry_route(void)
     rg_w_map(b, 1);
     rg_w_kstr(b, "name", "Noor");
     FAILS("bad_request", "data.release_date");
+    report(pol, "re-entry", "2025-11-30", c3);          /* a release already past */
+    CHECK(c3[0] == 0 && strcmp(rg_t_err(&R), "guard_failed") == 0 &&
+          strstr(rg_t_str(&R, "message"), "data.release_date"));
     report(pol, "re-entry", "2026-03-01", c3);
     REQUIRE(c3[0]);
     CHECK(rg_val_is_str(case_field(pol, c3, "route"), "re-entry"));
@@ -289,9 +331,10 @@ static void test_reentry_route(void)
     OK();
     req(prA, "intake.start", c3, -1);
     OK();
-    b = req(prA, "intake.decide", c3, 2);
+    b = req(prA, "intake.decide", c3, 3);
     rg_w_kbool(b, "admit", true);
     rg_w_kstr(b, "reason", "high safety risk on return");
+    rg_t_w_criteria(b, "local_safety");
     OK();
     /* The meeting must come before release. */
     b = req(prA, "meeting.schedule", c3, 2);
@@ -340,6 +383,85 @@ static void test_stats_and_list(void)
     CHECK(send_req()[0] == 0 && rg_array_size(rg_t_get(&R, "cases")) == 1);
 }
 
+/* A plan (rev. 2 on) of actions id:due, owned by ggz. */
+static void propose(const char *case_id, int n, const char *const *ids, const char *const *dues)
+{
+    rg_buf *b = req(prA, "plan.propose", case_id, 2);
+    rg_w_kstr(b, "goals", "treatment");
+    rg_w_cstr(b, "actions");
+    rg_w_array(b, (uint32_t)n);
+    for (int i = 0; i < n; i++) {
+        rg_w_map(b, 4);
+        rg_w_kstr(b, "id", ids[i]);
+        rg_w_kstr(b, "owner_org", "ggz");
+        rg_w_kstr(b, "description", "an action");
+        rg_w_kstr(b, "due", dues[i]);
+    }
+}
+
+/* Dates that plan the future are refused once past; an action carried over
+ * unchanged in a plan revision keeps its date, past or not.  Last: it moves
+ * the clock for every case. */
+static void test_past_dates_and_revisions(void)
+{
+    char c4[32];
+    report(pol, NULL, NULL, c4);
+    REQUIRE(c4[0]);
+    rg_w_kstr(req(prA, "case.assign", c4, 1), "procesregisseur", "prA");
+    OK();
+    req(prA, "intake.start", c4, -1);
+    OK();
+    rg_buf *b = req(prA, "intake.decide", c4, 3);
+    rg_w_kbool(b, "admit", true);
+    rg_w_kstr(b, "reason", "several domains");
+    rg_t_w_criteria(b, "multi_domain,system,local_safety");
+    OK();
+    b = req(prA, "info.request", c4, 3);
+    rg_w_kstr(b, "org", "ggz");
+    rg_w_kstr(b, "question", "q?");
+    rg_w_kstr(b, "due", "2025-11-30");
+    FAILS("guard_failed", "data.due");
+    b = req(prA, "info.request", c4, 3);               /* today: due at its end */
+    rg_w_kstr(b, "org", "ggz");
+    rg_w_kstr(b, "question", "q?");
+    rg_w_kstr(b, "due", "2025-12-01");
+    OK();
+    b = req(prA, "meeting.schedule", c4, 2);
+    rg_w_kstr(b, "at", "2025-12-02T10:00:00+01:00");
+    rg_w_cstr(b, "orgs");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "ggz");
+    OK();
+    b = req(prA, "meeting.hold", c4, 2);
+    rg_w_cstr(b, "attendees");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "ggz");
+    rg_w_kstr(b, "conclusions", "go");
+    OK();
+    const char *ids[] = {"a1", "a2", "a3"};
+    const char *dues[] = {"2025-12-10", "2026-02-01", "2025-12-12"};
+    propose(c4, 2, ids, dues);
+    OK();
+    req(ggz, "plan.agree", c4, -1);
+    OK();
+    CHECK(state_is(prA, c4, "execution"));
+    /* To 15 December: a1 is overdue. */
+    rg_w_kuint(req(L.admin, "clock.advance", NULL, 1), "ms", 14ULL * 86400000ULL);
+    OK();
+    propose(c4, 2, ids, dues);                         /* both unchanged: carried over */
+    OK();
+    dues[0] = "2025-12-12";                             /* a1 re-dated, still past */
+    propose(c4, 2, ids, dues);
+    FAILS("guard_failed", "data.actions[0].due");
+    dues[0] = "2025-12-10";                             /* a new action due already */
+    propose(c4, 3, ids, dues);
+    FAILS("guard_failed", "data.actions[2].due");
+    dues[0] = "2026-01-10";
+    dues[2] = "2026-01-12";
+    propose(c4, 3, ids, dues);
+    OK();
+}
+
 int main(void)
 {
     RUN(setup);
@@ -347,6 +469,7 @@ int main(void)
     RUN(test_close_and_archive);
     RUN(test_reentry_route);
     RUN(test_stats_and_list);
+    RUN(test_past_dates_and_revisions);
     rg_t_reply_free(&R);
     rg_buf_free(&B);
     rg_t_local_close(&L, true);

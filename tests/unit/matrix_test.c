@@ -103,6 +103,10 @@ static const opd ops[] = {
      "YNNNNNN"},
     {"intake.decide",      true,  PR,  S(INTAKE),               ST_ANALYSIS,  ST_INTAKE,    PREP_NONE,
      "YNNNNNN"},
+    /* CONTRACT.md: intake.more_info, in state intake, by the case's
+     * procesregisseur; the case stays in intake */
+    {"intake.more_info",   true,  PR,  S(INTAKE),               KEEP,         ST_INTAKE,    PREP_NONE,
+     "YNNNNNN"},
     /* analysis: "partners join the case and are asked for information"; the
      * information work goes on until the case closes. */
     {"partner.join",       true,  PR,  WORKING,                 KEEP,         ST_ANALYSIS,  PREP_NONE,
@@ -236,9 +240,14 @@ static void build(const opd *o, int role, const char *case_id)
     } else if (!strcmp(n, "intake.start") || !strcmp(n, "plan.agree")) {
         req(t, n, case_id, -1);
     } else if (!strcmp(n, "intake.decide")) {
-        b = req(t, n, case_id, 2);
+        b = req(t, n, case_id, 3);
         rg_w_kbool(b, "admit", true);
         rg_w_kstr(b, "reason", "problems on several life domains");
+        rg_t_w_criteria(b, "multi_domain,multi_chain");
+    } else if (!strcmp(n, "intake.more_info")) {
+        b = req(t, n, case_id, 2);
+        rg_w_kstr(b, "question", "since when do the incidents happen?");
+        rg_w_kstr(b, "due", "2025-12-12");
     } else if (!strcmp(n, "partner.join")) {
         rg_w_kstr(req(t, n, case_id, 1), "org", "woningcorporatie");
     } else if (!strcmp(n, "info.request")) {
@@ -420,6 +429,13 @@ static void actor(const char *id, const char *role, const char *org, char *out)
 {
     rg_t_local_actor(&L, id, role, org, out);
 }
+
+/* The engine of the matrices runs with an aftercare norm of 0 months: the
+ * aftercare check is refused before its date (3 months after closing by
+ * default), and a case is driven to archived without moving the clock, which
+ * would move for every case in the pool.  The refusal itself, and the default
+ * norm, are tested on a fresh engine in test_ended_cases_and_the_clock. */
+static char *aftercare_now;
 
 static void setup(void)
 {
@@ -687,9 +703,10 @@ static void test_escalation_not_orphaned(void)
         build(op_named("case.escalate"), PR, id);
         OK();
         if (st == ST_REFERRED) {
-            rg_buf *b = req(tok[PR], "intake.decide", id, 2);
+            rg_buf *b = req(tok[PR], "intake.decide", id, 3);
             rg_w_kbool(b, "admit", false);
             rg_w_kstr(b, "reason", "not for the ZVH");
+            rg_w_kstr(b, "advice", "the local team can help");
             OK();
         } else {
             build(op_named("case.close"), PR, id);
@@ -729,11 +746,16 @@ static void test_ended_cases_and_the_clock(void)
     rg_t_local_close(&L, true);
     memset(pool, 0, sizeof pool);
     memset(tok, 0, sizeof tok);
+    rg_t_config = NULL;                                    /* the default norms */
     setup();
     for (int r = 0; r < NROLES; r++) REQUIRE(tok[r][0]);
     char ref[32], clo[32];
     REQUIRE(drive(RT_REENTRY, ST_REFERRED, ref) == 0);   /* release on RELEASE, rejected */
     REQUIRE(drive(RT_DEFAULT, ST_CLOSED, clo) == 0);
+    /* the aftercare check is the look back 3 months after closing
+     * (2025-12-01 here): not before */
+    build(op_named("aftercare.check"), PR, clo);
+    FAILS("guard_failed", "due from 2026-03-01");
     rg_t_req(&B, tok[ADM], "clock.advance", NULL, 1);
     rg_w_kuint(&B, "ms", 240ULL * 86400000ULL);            /* past release and aftercare */
     OK();
@@ -784,13 +806,16 @@ static void test_counts(void)
            "guard or field)\n", state_pairs, state_fails, state_allowed_ok, state_allowed_refused);
     printf("  operation x role pairs:  %d (%d failing; allowed: %d succeeded, %d refused by a "
            "guard)\n", role_pairs, role_fails, role_allowed_ok, role_allowed_refused);
-    CHECK(state_pairs == 2 * NSTATES * 19);
+    CHECK(state_pairs == 2 * NSTATES * 20);
     CHECK(role_pairs == NOPS * NROLES);
 }
 
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
+    aftercare_now = rg_t_write_file("region.conf", "norm.aftercare = 0   # months\n");
+    if (!aftercare_now) return 1;
+    rg_t_config = aftercare_now;
     RUN(setup);
     RUN(test_state_matrix_default);
     RUN(test_state_matrix_reentry);
@@ -804,5 +829,8 @@ int main(void)
     rg_t_reply_free(&R);
     rg_buf_free(&B);
     rg_t_local_close(&L, true);
+    *strrchr(aftercare_now, '/') = 0;
+    rg_t_rmrf(aftercare_now);
+    free(aftercare_now);
     return rg_t_exit();
 }

@@ -1,5 +1,5 @@
 /*
- * net_test.c - rg_net_close (engine/net.c) always comes back: a quiet
+ * net_test.c - rg_net_close (engine/net/net.c) always comes back: a quiet
  * socket closes for real; SUB sockets closed while a publisher floods them,
  * the case in which nng 1.5.2's own nng_close now and then never returns
  * (and from then on no socket with a connection closes in that process:

@@ -58,9 +58,10 @@ static void setup(void)
     REQUIRE(call()[0] == 0);
     rg_t_req(&B, pr, "intake.start", cid, -1);
     REQUIRE(call()[0] == 0);
-    rg_buf *b = rg_t_req(&B, pr, "intake.decide", cid, 2);
+    rg_buf *b = rg_t_req(&B, pr, "intake.decide", cid, 3);
     rg_w_kbool(b, "admit", true);
     rg_w_kstr(b, "reason", "several life domains");
+    rg_t_w_criteria(b, "multi_domain");
     REQUIRE(call()[0] == 0);
     for (int i = 0; i < 2; i++) {
         b = rg_t_req(&B, pr, "info.request", cid, 2);

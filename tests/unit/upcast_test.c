@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../engine/event.h"
-#include "../../engine/log.h"
-#include "../../engine/schema.h"
+#include "../../engine/domain/event.h"
+#include "../../engine/storage/log.h"
+#include "../../engine/domain/schema.h"
 #include "../test.h"
 
 static rg_t_local L;
@@ -83,6 +83,7 @@ static void test_old_event_is_upcast(void)
     /* The projection was folded from the upcast event. */
     rg_req_envelope(&b, "case.get", mgr, NULL, "ZVH-00000001", -1, -1);
     rg_t_local_call(&L, &b, &r);
+    if (!rg_t_ok(&r)) printf("  case.get: %s: %s\n", rg_t_err(&r), rg_t_str(&r, "message"));
     REQUIRE(rg_t_ok(&r));
     const rg_val *cs = rg_t_get(&r, "case");
     CHECK(rg_val_is_str(rg_map_get(cs, "reporter_org"), "police"));

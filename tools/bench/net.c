@@ -21,8 +21,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../engine/codec.h"
-#include "../../engine/net.h"
+#include "../../engine/storage/codec.h"
+#include "../../engine/net/net.h"
 #include "../client.h"
 #include "bench.h"
 
@@ -165,9 +165,12 @@ static void build(actx *a, rg_buf *b)
         rg_req_envelope(b, "intake.start", g->director, req, a->case_id, -1, -1);
         break;
     case 3:
-        rg_req_envelope(b, "intake.decide", g->director, req, a->case_id, -1, 2);
+        rg_req_envelope(b, "intake.decide", g->director, req, a->case_id, -1, 3);
         rg_w_kbool(b, "admit", true);
         rg_w_kstr(b, "reason", "several life domains");
+        rg_w_cstr(b, "criteria");
+        rg_w_array(b, 1);
+        rg_w_cstr(b, "multi_domain");
         break;
     default:
         rg_req_envelope(b, "partner.join", g->director, req, a->case_id, -1, 1);

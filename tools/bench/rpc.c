@@ -1,7 +1,7 @@
 /* rpc.c - the benchmarks' blocking calls to a running regied. */
 #include <stdlib.h>
 
-#include "../../engine/codec.h"
+#include "../../engine/storage/codec.h"
 #include "../client.h"
 #include "bench.h"
 

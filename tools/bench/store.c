@@ -9,12 +9,14 @@
 #include <string.h>
 #include <uv.h>
 
-#include "../../engine/codec.h"
-#include "../../engine/ctx.h"
-#include "../../engine/engine.h"
-#include "../../engine/event.h"
-#include "../../engine/log.h"
-#include "../../engine/schema.h"
+#include "../../engine/storage/codec.h"
+#include "../../engine/core/ctx.h"
+#include "../../engine/core/engine.h"
+#include "../../engine/replay/replay.h"
+#include "../../engine/services/services.h"
+#include "../../engine/domain/event.h"
+#include "../../engine/storage/log.h"
+#include "../../engine/domain/schema.h"
 #include "../client.h"
 #include "bench.h"
 

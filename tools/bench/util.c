@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "../../engine/codec.h"
+#include "../../engine/storage/codec.h"
 #include "bench.h"
 
 double bench_now(void)
