@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../engine/buf.h"
+#include "../engine/storage/buf.h"
 
 typedef struct rg_cli {
     const char *token;

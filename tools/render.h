@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "../engine/codec.h"
+#include "../engine/storage/codec.h"
 
 void rg_render_json(FILE *out, const rg_val *v);
 void rg_render_human(FILE *out, const rg_val *v, int indent);
