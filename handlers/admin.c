@@ -2,6 +2,7 @@
  * admin.c - the operator's steps: actors and their tokens, and the log check.
  * Admins never see case content; these touch none.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "../engine/storage/crypto.h"
@@ -26,6 +27,21 @@ int rg_h_actor_create(rg_ctx *c)
     memcpy(a.id, id, idn);
     memcpy(a.org, org, orgn);
     a.role = r;
+    /* Its region: named, or the engine's own (--zvh). */
+    const char *zvh;
+    uint32_t zvhn;
+    if (rg_val_str(rg_ctx_field(c, "zvh"), &zvh, &zvhn)) {
+        if (!rg_is_name(zvh, zvhn)) return rg_ctx_fail(c, RG_EBADREQ, "data.zvh: use 1..64 of A-Z a-z 0-9 . _ -");
+        memcpy(a.zvh, zvh, zvhn);
+    } else {
+        snprintf(a.zvh, sizeof a.zvh, "%s", rg_engine_zvh(rg_ctx_engine(c)));
+    }
+    const rg_val *cov = rg_ctx_field(c, "covenants");
+    for (uint32_t i = 0; i < rg_array_size(cov); i++) {
+        const char *w;
+        uint32_t wn;
+        if (rg_val_str(rg_array_at(cov, i), &w, &wn)) a.covenants |= rg_covenant_bit(w, wn);
+    }
     if (strcmp(a.id, "system") == 0)
         return rg_ctx_fail(c, RG_EGUARD, "actor id system is reserved for the engine");
     if (rg_engine_actor(rg_ctx_engine(c), a.id))
@@ -40,9 +56,11 @@ int rg_h_actor_create(rg_ctx *c)
     rg_buf_free(&v);
 
     rg_w_cstr(rg_ctx_reply_key(c, "id"), a.id);
+    rg_w_cstr(rg_ctx_reply_key(c, "zvh"), a.zvh);
     rg_w_cstr(rg_ctx_reply_key(c, "token"), token);
     /* The token is shown once: a retried request gets the reply without it. */
     rg_w_cstr(rg_ctx_stored_key(c, "id"), a.id);
+    rg_w_cstr(rg_ctx_stored_key(c, "zvh"), a.zvh);
     rg_w_bool(rg_ctx_stored_key(c, "token_withheld"), true);
     rg_engine_actor_put(rg_ctx_engine(c), &a);
     return 0;
@@ -91,10 +109,12 @@ int rg_h_audit_read(rg_ctx *c)
     uint64_t after = 0, limit = AUDIT_DEFAULT, next;
     rg_val_uint(rg_ctx_field(c, "after"), &after);
     rg_val_uint(rg_ctx_field(c, "limit"), &limit);     /* 1..1000, by the schema */
+    char case_id[RG_ID_MAX] = "";
+    rg_field_str(c, "case", case_id, sizeof case_id);
     rg_buf recs = RG_BUF_INIT;
     uint32_t count;
-    if (rg_audit_page(rg_services_of(rg_ctx_engine(c))->audit, after, (uint32_t)limit, &recs, &count,
-                      &next) < 0) {
+    if (rg_audit_page(rg_services_of(rg_ctx_engine(c))->audit, case_id[0] ? case_id : NULL, after,
+                      (uint32_t)limit, &recs, &count, &next) < 0) {
         rg_buf_free(&recs);
         return rg_ctx_fail(c, RG_ESTORAGE, "reading the audit trail failed");
     }

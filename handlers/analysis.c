@@ -67,6 +67,7 @@ int rg_a_info_requested(rg_case *cs, const rg_event_view *ev)
     rg_ev_get_str(ev, "request", r->id, sizeof r->id);
     rg_ev_get_str(ev, "org", r->org, sizeof r->org);
     rg_ev_get_str(ev, "due", r->due, sizeof r->due);
+    r->v = ev->v;
     if (!r->id[0] || !r->org[0]) return RG_ESTORAGE;
     rg_case_join(cs, r->org, ev->v);
     return 0;

@@ -19,7 +19,7 @@ int rg_h_action_complete(rg_ctx *c)
                            rg_ctx_actor(c)->org);
     if (a->status != RG_ACT_OPEN) return rg_ctx_fail(c, RG_EGUARD, "action %s is already done", id);
     rg_evb *ev = rg_ctx_emit(c, "action.completed");
-    static const char *const fields[] = {"action", "result", NULL};
+    static const char *const fields[] = {"action", "result", "class", NULL};
     rg_copy_fields(c, ev, fields);
     rg_ev_str(ev, "org", a->owner);
     return 0;
@@ -40,7 +40,7 @@ int rg_h_review_hold(rg_ctx *c)
     int rc = rg_require_director(c);
     if (rc < 0) return rc;
     rg_evb *ev = rg_ctx_emit(c, "review.held");
-    static const char *const fields[] = {"notes", NULL};
+    static const char *const fields[] = {"notes", "class", NULL};
     rg_copy_fields(c, ev, fields);
     return 0;
 }

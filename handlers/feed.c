@@ -31,7 +31,8 @@ int rg_h_feed_read(rg_ctx *c)
     default: return rg_ctx_fail(c, RG_EFORBIDDEN, "a %s reads no case events", rg_role_name(a->role));
     }
     if (rc < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the feed failed");
-    if (pg.count == 0 && wait > 0 && !rg_ctx_final(c)) {
+    /* Nothing to show and nothing passed over: wait for new events. */
+    if (pg.count == 0 && pg.next == after && wait > 0 && !rg_ctx_final(c)) {
         rg_buf_free(&pg.events);
         rg_feed_park(rg_services_of(rg_ctx_engine(c))->feed, c, (uint32_t)wait);
         return 0;

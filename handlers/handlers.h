@@ -36,6 +36,10 @@ RG_APPLY(plan_proposed) RG_APPLY(plan_agreement) RG_APPLY(plan_agreed)
 /* execution.c: actions and reviews */
 RG_HANDLER(action_complete) RG_HANDLER(review_hold)
 RG_APPLY(action_completed) RG_APPLY(review_held)
+/* alerts.c: notification topics and durable alerts */
+RG_HANDLER(notify_topics) RG_HANDLER(alerts_list) RG_HANDLER(alert_ack)
+/* items.c: releasing classified items */
+RG_HANDLER(item_release) RG_APPLY(item_released)
 /* escalation.c: the escalation overlay */
 RG_HANDLER(case_escalate) RG_HANDLER(escalation_resolve)
 RG_APPLY(case_escalated) RG_APPLY(escalation_resolved)

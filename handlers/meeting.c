@@ -62,7 +62,7 @@ int rg_h_meeting_hold(rg_ctx *c)
     int rc = rg_require_director(c);
     if (rc < 0) return rc;
     rg_evb *ev = rg_ctx_emit(c, "meeting.held");
-    static const char *const fields[] = {"attendees", "conclusions", NULL};
+    static const char *const fields[] = {"attendees", "conclusions", "class", NULL};
     rg_copy_fields(c, ev, fields);
     return 0;
 }

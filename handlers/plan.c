@@ -64,6 +64,7 @@ int rg_h_plan_propose(rg_ctx *c)
 
 int rg_a_plan_proposed(rg_case *cs, const rg_event_view *ev)
 {
+    cs->plan_v = ev->v;
     const rg_val *actions = rg_map_get(ev->data, "actions");
     uint32_t n = rg_array_size(actions);
     /* Keep the status of actions that carry over by id. */

@@ -15,20 +15,6 @@
 #include "../engine/services/services.h"
 #include "handlers.h"
 
-static int write_subject(rg_ctx *c, const rg_case *cs, rg_buf *out)
-{
-    rg_buf rec = RG_BUF_INIT;
-    rg_record r;
-    int rc = rg_engine_event(rg_ctx_engine(c), cs->report_seq, &rec);
-    if (rc == 0) rc = rg_record_parse(rec.data, rec.len, &r);
-    if (rc == 0) {
-        if (r.subj_len) rg_buf_append(out, r.subj, r.subj_len);
-        else rg_w_nil(out);
-    }
-    rg_buf_free(&rec);
-    return rc < 0 ? RG_ESTORAGE : 0;
-}
-
 static void kstr_or_nil(rg_buf *b, const char *key, const char *val)
 {
     rg_w_cstr(b, key);
@@ -37,9 +23,54 @@ static void kstr_or_nil(rg_buf *b, const char *key, const char *val)
 
 static const char *const action_status[] = {"open", "done", "handed_over"};
 
-static void write_plan(rg_buf *b, const rg_case *cs)
+/* The report as this reader may see it: the person (subject) and the
+ * summary, whose text a classified summary withholds (access.c). */
+typedef struct report {
+    rg_buf rec;
+    rg_record r;
+    rg_doc *pub;
+    const rg_val *data;
+    bool summary_readable;
+} report;
+
+static int read_report(rg_ctx *c, const rg_case *cs, report *rp)
 {
-    if (!cs->plan_rev) {
+    memset(rp, 0, sizeof *rp);
+    const char *why;
+    int rc = rg_engine_event(rg_ctx_engine(c), cs->report_seq, &rp->rec);
+    if (rc == 0) rc = rg_record_parse(rp->rec.data, rp->rec.len, &rp->r);
+    if (rc == 0) rc = rg_doc_parse(&rp->pub, rp->r.pub, rp->r.pub_len, &why);
+    if (rc < 0) return RG_ESTORAGE;
+    rp->data = rg_map_get(rg_doc_root(rp->pub), "data");
+    char cls[32] = "", source[RG_ID_MAX] = "";
+    rg_val_strcpy(rg_map_get(rp->data, "class"), cls, sizeof cls);
+    rg_val_strcpy(rg_map_get(rg_map_get(rg_doc_root(rp->pub), "actor"), "org"), source, sizeof source);
+    rp->summary_readable = rg_access_item(rg_ctx_actor(c), cs, cls, source, cs->report_seq);
+    return 0;
+}
+
+static void report_free(report *rp)
+{
+    rg_doc_free(rp->pub);
+    rg_buf_free(&rp->rec);
+}
+
+/* summary, class, withheld: three pairs */
+static void write_summary(rg_buf *b, const report *rp)
+{
+    rg_w_cstr(b, "summary");
+    const rg_val *sum = rg_map_get(rp->data, "summary");
+    if (rp->summary_readable && sum) rg_w_val(b, sum); else rg_w_nil(b);
+    rg_w_cstr(b, "class");
+    const rg_val *cls = rg_map_get(rp->data, "class");
+    if (cls) rg_w_val(b, cls); else rg_w_cstr(b, "ordinary");
+    rg_w_kbool(b, "withheld", !rp->summary_readable);
+}
+
+static void write_plan(rg_buf *b, const rg_case *cs, uint32_t since)
+{
+    /* A plan version proposed before the reader's org joined stays hidden. */
+    if (!cs->plan_rev || cs->plan_v < since) {
         rg_w_nil(b);
         return;
     }
@@ -62,15 +93,27 @@ static void write_plan(rg_buf *b, const rg_case *cs)
     for (uint32_t i = 0; i < cs->nagreed; i++) rg_w_cstr(b, cs->agreed[i]);
 }
 
-/* Open deadlines (not yet passed) and stagnations (passed unmet). */
-static void write_deadlines(rg_buf *b, const rg_case *cs)
+/* Is the deadline about something the reader may not see (an information
+ * request or a plan from before its org joined)? */
+static bool hidden_deadline(const rg_case *cs, const rg_deadline *d, uint32_t since)
 {
-    uint32_t nst = rg_case_stagnations(cs);
+    const rg_request *q = d->item[0] ? rg_case_request((rg_case *)cs, d->item) : NULL;
+    if (q && strcmp(rg_norms[d->norm].name, "info.answer") == 0) return q->v < since;
+    if (strcmp(rg_norms[d->norm].name, "action.done") == 0) return cs->plan_v < since;
+    return false;
+}
+
+/* Open deadlines (not yet passed) and stagnations (passed unmet). */
+static void write_deadlines(rg_buf *b, const rg_case *cs, uint32_t since)
+{
+    uint32_t nst = 0, nopen = 0;
+    for (uint32_t i = 0; i < cs->ndl; i++)
+        if (!hidden_deadline(cs, &cs->dl[i], since)) cs->dl[i].fired ? nst++ : nopen++;
     rg_w_cstr(b, "deadlines");
-    rg_w_array(b, cs->ndl - nst);
+    rg_w_array(b, nopen);
     for (uint32_t i = 0; i < cs->ndl; i++) {
         const rg_deadline *d = &cs->dl[i];
-        if (d->fired) continue;
+        if (d->fired || hidden_deadline(cs, d, since)) continue;
         rg_w_map(b, 3);
         rg_w_kstr(b, "norm", rg_norms[d->norm].name);
         kstr_or_nil(b, "item", d->item);
@@ -80,7 +123,7 @@ static void write_deadlines(rg_buf *b, const rg_case *cs)
     rg_w_array(b, nst);
     for (uint32_t i = 0; i < cs->ndl; i++) {
         const rg_deadline *d = &cs->dl[i];
-        if (!d->fired) continue;
+        if (!d->fired || hidden_deadline(cs, d, since)) continue;
         rg_w_map(b, 5);
         rg_w_kstr(b, "norm", rg_norms[d->norm].name);
         kstr_or_nil(b, "item", d->item);
@@ -91,13 +134,45 @@ static void write_deadlines(rg_buf *b, const rg_case *cs)
     }
 }
 
+/* The triage view of an unassigned case, for a procesregisseur to take it:
+ * no person, no history. */
+static int write_triage(rg_ctx *c, const rg_case *cs)
+{
+    report rp;
+    if (read_report(c, cs, &rp) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the report of %s failed", cs->id);
+    rg_buf *b = rg_ctx_reply_key(c, "case");
+    rg_w_map(b, 14);
+    rg_w_kstr(b, "id", cs->id);
+    rg_w_kbool(b, "triage", true);
+    rg_w_kstr(b, "state", rg_state_name(cs->state));
+    rg_w_kstr(b, "route", rg_route_name(cs->route));
+    rg_w_kstr(b, "target_group", cs->target_group);
+    rg_w_kstr(b, "urgency", cs->urgency);
+    write_summary(b, &rp);
+    rg_w_kstr(b, "reporter_org", cs->reporter_org);
+    kstr_or_nil(b, "procesregisseur", cs->procesregisseur);
+    rg_w_kuint(b, "created_at", cs->created_at);
+    rg_w_kuint(b, "updated_at", cs->updated_at);
+    rg_w_kuint(b, "state_since", cs->state_since);
+    report_free(&rp);
+    return 0;
+}
+
 int rg_h_case_get(rg_ctx *c)
 {
     const rg_case *cs = rg_ctx_case(c);
-    bool subject = rg_access_subject(rg_ctx_actor(c), cs);
+    const rg_actor *a = rg_ctx_actor(c);
+    rg_view view = rg_access_view(a, cs);
     rg_ctx_audit_case(c, cs->id);
+    if (view == RG_VIEW_TRIAGE) return write_triage(c, cs);
+    /* A partner sees what happened from the version its org joined:
+     * earlier participants, requests and plan versions stay hidden. */
+    uint32_t since = rg_access_since(a, cs);
+    report rp;
+    if (read_report(c, cs, &rp) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the report of %s failed", cs->id);
+    bool subject = rg_access_subject(a, cs);
     rg_buf *b = rg_ctx_reply_key(c, "case");
-    rg_w_map(b, 20 + (subject ? 1 : 0));
+    rg_w_map(b, 23 + (subject ? 1 : 0));
     rg_w_kstr(b, "id", cs->id);
     rg_w_kstr(b, "state", rg_state_name(cs->state));
     rg_w_kstr(b, "route", rg_route_name(cs->route));
@@ -106,21 +181,29 @@ int rg_h_case_get(rg_ctx *c)
     rg_w_kstr(b, "reporter_org", cs->reporter_org);
     rg_w_kstr(b, "target_group", cs->target_group);
     rg_w_kstr(b, "urgency", cs->urgency);
+    write_summary(b, &rp);
     rg_w_kuint(b, "created_at", cs->created_at);
     rg_w_kuint(b, "updated_at", cs->updated_at);
     rg_w_kuint(b, "state_since", cs->state_since);
     kstr_or_nil(b, "release_date", cs->release_date);
     kstr_or_nil(b, "referred_to", cs->referred_to);
+    uint32_t nparts = 0;
+    for (uint32_t i = 0; i < cs->nparts; i++)
+        nparts += cs->parts[i].since >= since || strcmp(cs->parts[i].org, a->org) == 0;
     rg_w_cstr(b, "participants");
-    rg_w_array(b, cs->nparts);
+    rg_w_array(b, nparts);
     for (uint32_t i = 0; i < cs->nparts; i++) {
+        if (cs->parts[i].since < since && strcmp(cs->parts[i].org, a->org) != 0) continue;
         rg_w_map(b, 2);
         rg_w_kstr(b, "org", cs->parts[i].org);
         rg_w_kuint(b, "since", cs->parts[i].since);
     }
+    uint32_t nreqs = 0;
+    for (uint32_t i = 0; i < cs->nreqs; i++) nreqs += cs->reqs[i].v >= since;
     rg_w_cstr(b, "requests");
-    rg_w_array(b, cs->nreqs);
+    rg_w_array(b, nreqs);
     for (uint32_t i = 0; i < cs->nreqs; i++) {
+        if (cs->reqs[i].v < since) continue;
         rg_w_map(b, 4);
         rg_w_kstr(b, "id", cs->reqs[i].id);
         rg_w_kstr(b, "org", cs->reqs[i].org);
@@ -136,7 +219,7 @@ int rg_h_case_get(rg_ctx *c)
         rg_w_nil(b);
     }
     rg_w_cstr(b, "plan");
-    write_plan(b, cs);
+    write_plan(b, cs, since);
     rg_w_cstr(b, "escalation");
     if (cs->esc_level) {
         rg_w_map(b, 1);
@@ -144,12 +227,13 @@ int rg_h_case_get(rg_ctx *c)
     } else {
         rg_w_nil(b);
     }
-    write_deadlines(b, cs);
+    write_deadlines(b, cs, since);
     if (subject) {
         rg_w_cstr(b, "subject");
-        if (write_subject(c, cs, b) < 0)
-            return rg_ctx_fail(c, RG_ESTORAGE, "reading the report of %s failed", cs->id);
+        if (rp.r.subj_len) rg_buf_append(b, rp.r.subj, rp.r.subj_len);
+        else rg_w_nil(b);
     }
+    report_free(&rp);
     return 0;
 }
 
@@ -160,13 +244,14 @@ typedef struct history {
     uint32_t count;
     rg_buf events;
     const rg_actor *reader;
+    const rg_case *cs;
 } history;
 
 static int add_event(void *ud, const rg_record *r)
 {
     history *h = ud;
     if (++h->v < h->since) return 0;
-    rg_render_event(&h->events, r, h->subject, h->reader);
+    rg_render_event(&h->events, r, h->subject, h->reader, h->cs);
     h->count++;
     return 0;
 }
@@ -175,7 +260,7 @@ int rg_h_case_history(rg_ctx *c)
 {
     const rg_case *cs = rg_ctx_case(c);
     const rg_actor *a = rg_ctx_actor(c);
-    history h = {0, rg_access_since(a, cs), rg_access_subject(a, cs), 0, RG_BUF_INIT, a};
+    history h = {0, rg_access_since(a, cs), rg_access_subject(a, cs), 0, RG_BUF_INIT, a, cs};
     int rc = rg_engine_case_events(rg_ctx_engine(c), cs, add_event, &h);
     if (rc < 0) {
         rg_buf_free(&h.events);
@@ -206,14 +291,19 @@ typedef struct listing {
 static int list_case(void *ud, const rg_case *cs)
 {
     listing *l = ud;
-    if (rg_access_read(l->actor, cs) < 0 || (l->state >= 0 && cs->state != l->state)) return 0;
+    rg_view view = rg_access_view(l->actor, cs);
+    if (view == RG_VIEW_NONE || (l->state >= 0 && cs->state != l->state)) return 0;
     if (l->stagnating && !rg_case_stagnations(cs)) return 0;
     if (l->count == l->limit) {
         l->more = true;
         return 1;
     }
-    rg_w_map(&l->out, 7);
+    rg_w_map(&l->out, 11);
     rg_w_kstr(&l->out, "id", cs->id);
+    rg_w_kbool(&l->out, "triage", view == RG_VIEW_TRIAGE);
+    rg_w_kstr(&l->out, "target_group", cs->target_group);
+    rg_w_kstr(&l->out, "urgency", cs->urgency);
+    rg_w_kuint(&l->out, "created_at", cs->created_at);
     rg_w_kuint(&l->out, "stagnations", rg_case_stagnations(cs));
     rg_w_kstr(&l->out, "state", rg_state_name(cs->state));
     rg_w_kstr(&l->out, "route", rg_route_name(cs->route));

@@ -8,6 +8,7 @@
  * its release date.  The person's identity goes only into the event's subject
  * part; the projection keeps labels, never personal data.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "../engine/storage/errors.h"
@@ -48,11 +49,12 @@ int rg_h_case_report(rg_ctx *c)
     const rg_actor *a = rg_ctx_actor(c);
     rg_ctx_create_case(c);
     rg_evb *ev = rg_ctx_emit(c, "case.reported");
-    static const char *const copied[] = {"target_group", "summary", "urgency", "informed",
+    static const char *const copied[] = {"target_group", "summary", "class", "urgency", "informed",
                                          "exemption", "release_date", NULL};
     rg_copy_fields(c, ev, copied);
     rg_ev_str(ev, "route", rg_route_name(rt));
     rg_ev_str(ev, "reporter_org", a->org);
+    rg_ev_str(ev, "zvh", a->zvh);                  /* the case is of the reporter's region */
     rg_w_val(&ev->subject, subject);
     return 0;
 }
@@ -66,6 +68,10 @@ int rg_a_case_reported(rg_case *cs, const rg_event_view *ev)
     rg_ev_get_str(ev, "target_group", cs->target_group, sizeof cs->target_group);
     rg_ev_get_str(ev, "urgency", cs->urgency, sizeof cs->urgency);
     rg_ev_get_str(ev, "release_date", cs->release_date, sizeof cs->release_date);
+    /* Reports from before regions existed belong to the first region. */
+    rg_ev_get_str(ev, "zvh", cs->zvh, sizeof cs->zvh);
+    if (!cs->zvh[0]) snprintf(cs->zvh, sizeof cs->zvh, "%s", RG_ZVH_DEFAULT);
+    cs->covenants = rg_covenant_bit(cs->target_group, (uint32_t)strlen(cs->target_group));
     if (cs->route < 0 || !cs->reporter_org[0]) return RG_ESTORAGE;
     cs->report_seq = ev->seq;
     cs->created_at = ev->at;

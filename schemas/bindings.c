@@ -23,6 +23,7 @@ const rg_binding rg_bindings[] = {
     {"plan.propose",          rg_h_plan_propose},
     {"plan.agree",            rg_h_plan_agree},
     {"action.complete",       rg_h_action_complete},
+    {"item.release",          rg_h_item_release},
     {"review.hold",           rg_h_review_hold},
     {"case.escalate",         rg_h_case_escalate},
     {"escalation.resolve",    rg_h_escalation_resolve},
@@ -37,5 +38,8 @@ const rg_binding rg_bindings[] = {
     {"log.verify",            rg_h_log_verify},
     {"clock.advance",         rg_h_clock_advance},
     {"stats",                 rg_h_stats},
+    {"notify.topics",         rg_h_notify_topics},
+    {"alerts.list",           rg_h_alerts_list},
+    {"alert.ack",             rg_h_alert_ack},
     {NULL, NULL},
 };

@@ -30,6 +30,7 @@ const rg_transition rg_machine[] = {
     {ALL_ROUTES, "plan.propose",          S(PLANNING) | S(EXECUTION)},
     {ALL_ROUTES, "plan.agree",            S(PLANNING)},
     {ALL_ROUTES, "action.complete",       S(EXECUTION)},
+    {ALL_ROUTES, "item.release",          ~0u},
     {ALL_ROUTES, "review.hold",           S(EXECUTION)},
     {ALL_ROUTES, "case.escalate",         OPEN},
     /* A stagnation of a closed case (its aftercare check) escalates too, so a

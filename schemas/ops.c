@@ -16,15 +16,21 @@
 /* A whole number lo..hi; a one of the space-separated words. */
 #define UINT(name, req, lo, hi) {name, RG_F_UINT, req, hi, NULL, NULL, lo}
 #define ENUM(name, req, words) {name, RG_F_ENUM, req, 0, NULL, words, 0}
+/* Every free-text item of case content takes a class: ordinary (default),
+ * special (health, GDPR art. 9), criminal (art. 10), secret (professional
+ * secrecy); a non-ordinary item reaches only whom domain/access.c allows. */
+#define CLASS ENUM("class", RG_OPT, "ordinary special criminal secret")
 
 static const rg_field actor_create[] = {
-    STR("id", 64), ENUM("role", RG_REQ, "procesregisseur partner manager admin"), STR("org", 64), END,
+    STR("id", 64), ENUM("role", RG_REQ, "procesregisseur partner manager admin"), STR("org", 64),
+    STR_OPT("zvh", 64), {"covenants", RG_F_ENUM_ARRAY, RG_OPT, 8, NULL, RG_COVENANTS, 0}, END,
 };
 static const rg_field actor_revoke[] = {STR("id", 64), END};
 
 static const rg_field case_report[] = {
     STR("target_group", 64),
     TEXT("summary", 4096),
+    CLASS,
     STR("urgency", 64),
     {"informed", RG_F_BOOL, RG_OPT, 0, NULL, NULL, 0},
     TEXT_OPT("exemption", 1024),
@@ -54,14 +60,13 @@ static const rg_field info_request[] = {
 };
 static const rg_field info_provide[] = {
     STR("request", 64), TEXT("answer", 16384),
-    /* ordinary, special (GDPR art. 9), criminal (art. 10), secret */
-    ENUM("class", RG_OPT, "ordinary special criminal secret"), END,
+    CLASS, END,
 };
 static const rg_field meeting_schedule[] = {
     {"at", RG_F_DATE, RG_REQ, 0, NULL, NULL, 0}, {"orgs", RG_F_STR_ARRAY, RG_REQ, 32, NULL, NULL, 0}, END,
 };
 static const rg_field meeting_hold[] = {
-    {"attendees", RG_F_STR_ARRAY, RG_REQ, 64, NULL, NULL, 0}, TEXT("conclusions", 16384), END,
+    {"attendees", RG_F_STR_ARRAY, RG_REQ, 64, NULL, NULL, 0}, TEXT("conclusions", 16384), CLASS, END,
 };
 static const rg_field plan_action[] = {
     STR("id", 64),
@@ -76,8 +81,11 @@ static const rg_field plan_propose[] = {
     {"actions", RG_F_MAP_ARRAY, RG_REQ, 100, plan_action, NULL, 0},
     END,
 };
-static const rg_field action_complete[] = {STR("action", 64), TEXT("result", 8192), END};
-static const rg_field review_hold[] = {TEXT("notes", 16384), END};
+static const rg_field action_complete[] = {STR("action", 64), TEXT("result", 8192), CLASS, END};
+static const rg_field review_hold[] = {TEXT("notes", 16384), CLASS, END};
+static const rg_field item_release[] = {
+    UINT("seq", RG_REQ, 1, 0), {"orgs", RG_F_STR_ARRAY, RG_REQ, 32, NULL, NULL, 0}, END,
+};
 static const rg_field case_escalate[] = {
     UINT("level", RG_REQ, 1, RG_ESC_TOP), TEXT("reason", 4096), END,
 };
@@ -99,11 +107,24 @@ static const rg_field feed_read[] = {
     END,
 };
 static const rg_field audit_read[] = {
-    UINT("after", RG_OPT, 0, 0), UINT("limit", RG_OPT, 1, 1000), END,
+    UINT("after", RG_OPT, 0, 0), UINT("limit", RG_OPT, 1, 1000), STR_OPT("case", 64), END,
 };
 
 /* At most a century. */
+static const rg_field alerts_list[] = {
+    {"open", RG_F_BOOL, RG_OPT, 0, NULL, NULL, 0}, UINT("after", RG_OPT, 0, 0),
+    UINT("limit", RG_OPT, 1, 1000), END,
+};
+static const rg_field alert_ack[] = {UINT("alert", RG_REQ, 1, 0), END};
+
 static const rg_field clock_advance[] = {UINT("ms", RG_REQ, 0, 100ULL * 365 * 86400000ULL), END};
+
+/* Purposes and the legal basis of reading case content (audit trail).  The
+ * ZVH has no legal task of its own: it processes on behalf of the partners,
+ * under the regional privacy covenant. */
+#define COORDINATION "procesregie: coordinating and monitoring the case"
+#define FOLLOWING "following the cases the reader's organisation takes part in"
+#define BASIS "ZVH privacy covenant; GDPR art. 6(1)(e), 9(2)(g) and 10"
 
 #define PR RG_R(PROCESREGISSEUR)
 #define PA RG_R(PARTNER)
@@ -112,37 +133,45 @@ static const rg_field clock_advance[] = {UINT("ms", RG_REQ, 0, 100ULL * 365 * 86
 #define M RG_OP_MUTATES
 #define C RG_OP_CASE
 #define S RG_OP_SECRET
+#define T RG_OP_TRIAGE
 
 const rg_opdef rg_ops[] = {
     /* name                   roles          flags   fields */
-    {"actor.create",          AD,            M | S,  actor_create},
-    {"actor.revoke",          AD,            M,      actor_revoke},
-    {"case.report",           PA,            M,      case_report},
-    {"case.assign",           PR | MA,       M | C,  case_assign},
-    {"intake.start",          PR,            M | C,  NULL},
-    {"intake.decide",         PR,            M | C,  intake_decide},
-    {"intake.more_info",      PR,            M | C,  intake_more_info},
-    {"partner.join",          PR,            M | C,  partner_join},
-    {"info.request",          PR,            M | C,  info_request},
-    {"info.provide",          PA,            M | C,  info_provide},
-    {"meeting.schedule",      PR,            M | C,  meeting_schedule},
-    {"meeting.hold",          PR,            M | C,  meeting_hold},
-    {"plan.propose",          PR,            M | C,  plan_propose},
-    {"plan.agree",            PA,            M | C,  NULL},
-    {"action.complete",       PA,            M | C,  action_complete},
-    {"review.hold",           PR,            M | C,  review_hold},
-    {"case.escalate",         PR,            M | C,  case_escalate},
-    {"escalation.resolve",    MA,            M | C,  escalation_resolve},
-    {"case.close",            PR,            M | C,  case_close},
-    {"aftercare.check",       PR,            M | C,  aftercare_check},
-    {"case.reopen",           PR,            M | C,  case_reopen},
-    {"case.get",              PR | PA | MA,  C,      NULL},
-    {"case.history",          PR | PA | MA,  C,      NULL},
-    {"cases.list",            PR | PA | MA,  0,      cases_list},
-    {"feed.read",             PR | PA | MA,  0,      feed_read},
-    {"audit.read",            AD,            0,      audit_read},
-    {"log.verify",            AD,            0,      NULL},
-    {"clock.advance",         AD,            M,      clock_advance},
-    {"stats",                 PR | MA | AD,  0,      NULL},
-    {NULL, 0, 0, NULL},
+    {"actor.create",          AD,            M | S,  actor_create, NULL, NULL},
+    {"actor.revoke",          AD,            M,      actor_revoke, NULL, NULL},
+    {"case.report",           PA,            M,      case_report, NULL, NULL},
+    {"case.assign",           PR | MA,       M|C|T,  case_assign, NULL, NULL},
+    {"intake.start",          PR,            M | C,  NULL, NULL, NULL},
+    {"intake.decide",         PR,            M | C,  intake_decide, NULL, NULL},
+    {"intake.more_info",      PR,            M | C,  intake_more_info, NULL, NULL},
+    {"partner.join",          PR,            M | C,  partner_join, NULL, NULL},
+    {"info.request",          PR,            M | C,  info_request, NULL, NULL},
+    {"info.provide",          PA,            M | C,  info_provide, NULL, NULL},
+    {"meeting.schedule",      PR,            M | C,  meeting_schedule, NULL, NULL},
+    {"meeting.hold",          PR,            M | C,  meeting_hold, NULL, NULL},
+    {"plan.propose",          PR,            M | C,  plan_propose, NULL, NULL},
+    {"plan.agree",            PA,            M | C,  NULL, NULL, NULL},
+    {"action.complete",       PA,            M | C,  action_complete, NULL, NULL},
+    {"item.release",          PR | PA,       M | C,  item_release, NULL, NULL},
+    {"review.hold",           PR,            M | C,  review_hold, NULL, NULL},
+    {"case.escalate",         PR,            M | C,  case_escalate, NULL, NULL},
+    {"escalation.resolve",    MA,            M | C,  escalation_resolve, NULL, NULL},
+    {"case.close",            PR,            M | C,  case_close, NULL, NULL},
+    {"aftercare.check",       PR,            M | C,  aftercare_check, NULL, NULL},
+    {"case.reopen",           PR,            M | C,  case_reopen, NULL, NULL},
+    {"case.get",              PR | PA | MA,  C | T,  NULL,
+     COORDINATION, BASIS},
+    {"case.history",          PR | PA | MA,  C,      NULL,
+     COORDINATION, BASIS},
+    {"cases.list",            PR | PA | MA,  0,      cases_list, NULL, NULL},
+    {"feed.read",             PR | PA | MA,  0,      feed_read,
+     FOLLOWING, BASIS},
+    {"audit.read",            AD,            0,      audit_read, NULL, NULL},
+    {"log.verify",            AD,            0,      NULL, NULL, NULL},
+    {"clock.advance",         AD,            M,      clock_advance, NULL, NULL},
+    {"stats",                 PR | MA | AD,  0,      NULL, NULL, NULL},
+    {"notify.topics",         PR|PA|MA|AD,   0,      NULL, NULL, NULL},
+    {"alerts.list",           PR | PA | MA,  0,      alerts_list, NULL, NULL},
+    {"alert.ack",             PR | PA | MA,  M,      alert_ack, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL, NULL},
 };

@@ -17,6 +17,7 @@
 
 #include "../domain/access.h"
 #include "../storage/errors.h"
+#include "alerts.h"
 #include "dl_index.h"
 #include "feed_index.h"
 #include "request.h"
@@ -30,38 +31,10 @@ static void stream_key(uint8_t *k, size_t *kn, const char *case_id, uint32_t v)
     *kn = n + 5;
 }
 
-static void add_managers(rg_engine *e, rg_buf *b)
-{
-    rg_hmap_slot *s;
-    for (size_t i = 0; (i = rg_hmap_next(&e->actors, i, &s)) != 0;) {
-        const rg_actor *a = s->val;
-        if (a->role == RG_ROLE_MANAGER && !a->revoked) rg_buf_append(b, a->id, strlen(a->id) + 1);
-    }
-}
-
-/* "a\0b\0\0": the actors an event of this type alerts (events.c, column
- * alerts): the case's procesregisseur (every manager while none is
- * assigned), or every manager.  A stagnation on a case with an open
- * escalation is also reported to the level handling it: the managers. */
-static char *alert_list(rg_engine *e, const rg_case *cs, const char *type)
-{
-    const rg_evdef *def = rg_event_find(type);
-    rg_buf b = RG_BUF_INIT;
-    int alert = def ? def->alert : RG_ALERT_NONE;
-    if (alert == RG_ALERT_DIRECTOR && cs->procesregisseur[0]) {
-        rg_buf_append(&b, cs->procesregisseur, strlen(cs->procesregisseur) + 1);
-        if (cs->esc_level > 0) add_managers(e, &b);
-    } else if (alert != RG_ALERT_NONE) {
-        add_managers(e, &b);
-    }
-    rg_buf_put_u8(&b, 0);
-    size_t n;
-    return (char *)rg_buf_detach(&b, &n);
-}
-
 static void add_pending_event(rg_engine *e, rg_commit *t, uint64_t seq, uint64_t at,
-                              const rg_case *cs, const char *type, const rg_buf *rec)
+                              const rg_case *cs, const char *type, const rg_buf *rec, char *topics)
 {
+    (void)e;
     if (t->nevents == t->capevents) {
         t->capevents = t->capevents ? t->capevents * 2 : 16;
         t->events = rg_realloc(t->events, t->capevents * sizeof *t->events);
@@ -71,24 +44,21 @@ static void add_pending_event(rg_engine *e, rg_commit *t, uint64_t seq, uint64_t
     pe->at = at;
     snprintf(pe->case_id, sizeof pe->case_id, "%s", cs->id);
     pe->type = type;
-    size_t olen = 1;
-    for (uint32_t i = 0; i < cs->nparts; i++) olen += strlen(cs->parts[i].org) + 1;
-    pe->orgs = rg_malloc(olen);
-    char *o = pe->orgs;
-    for (uint32_t i = 0; i < cs->nparts; i++) o = stpcpy(o, cs->parts[i].org) + 1;
-    *o = '\0';
-    pe->alerts = alert_list(e, cs, type);
+    pe->topics = topics;
     pe->record = rg_malloc(rec->len);
     memcpy(pe->record, rec->data, rec->len);
     pe->len = rec->len;
 }
 
-static void apply_event(rg_ctx *c, rg_evb *ev, const rg_actor *actor, uint64_t seq)
+/* Fold the event into the case; returns the notification topics it wakes
+ * (its alerts are raised into the open commit as it folds). */
+static char *apply_event(rg_ctx *c, rg_evb *ev, const rg_actor *actor, uint64_t seq)
 {
     rg_buf data = RG_BUF_INIT;
     rg_evb_data(ev, &data);
     rg_doc *d;
     const char *why;
+    char *topics = NULL;
     int rc = rg_doc_parse(&d, data.data, data.len, &why);
     int before = c->cs->state;
     uint64_t since = c->cs->state_since;
@@ -96,9 +66,13 @@ static void apply_event(rg_ctx *c, rg_evb *ev, const rg_actor *actor, uint64_t s
         rg_event_view view = {seq, c->cs->version + 1, c->now, ev->type, actor, rg_doc_root(d),
                               c->e->cfg.norm_amounts, NULL};
         rc = rg_case_apply(c->cs, &view);
+        if (rc == 0)
+            topics = rg_alerts_raise(c->e, c->e->open->batch, c->cs, seq, view.v, c->now, ev->type,
+                                     rg_doc_root(d));
         rg_doc_free(d);
     }
     rg_buf_free(&data);
+    if (!topics) topics = rg_calloc(1, 1);
     if (rc < 0) {
         /* The handler emitted an event its own apply refuses: a bug.  Storing
          * it would keep an event the projection does not reflect, so the open
@@ -115,6 +89,7 @@ static void apply_event(rg_ctx *c, rg_evb *ev, const rg_actor *actor, uint64_t s
         rg_lead_key(lk, before, c->now - since, seq);
         rg_batch_put(e->open->batch, RG_CF_LEADTIMES, lk, sizeof lk, "", 0);
     }
+    return topics;
 }
 
 /* Append the events c->evs[from..] to the log and fold them into the case. */
@@ -136,10 +111,10 @@ static void append_events(rg_ctx *c, int from, rg_buf *rec, rg_buf *events, uint
         size_t kn;
         stream_key(key, &kn, c->cs->id, v);
         rg_batch_put(t->batch, RG_CF_STREAM, key, kn, sk, 8);
-        apply_event(c, ev, actor, *seq);
+        char *topics = apply_event(c, ev, actor, *seq);
         assert(c->cs->version == v || c->e->open->poisoned);   /* versions gapless per case */
         rg_feed_index(t->batch, c->cs, *seq, v);
-        add_pending_event(e, t, *seq, c->now, c->cs, ev->type, rec);
+        add_pending_event(e, t, *seq, c->now, c->cs, ev->type, rec, topics);
         rg_record r;
         rg_record_parse(rec->data, rec->len, &r);
         rg_record_render(events, &r, rg_access_subject(c->actor, c->cs));
@@ -190,7 +165,7 @@ static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
     t->nwrites++;
 }
 
-const rg_opdef rg_system_op = {"system", 0, RG_OP_MUTATES, NULL};
+const rg_opdef rg_system_op = {"system", 0, RG_OP_MUTATES, NULL, NULL, NULL};
 
 void rg_commit_system(rg_ctx *c)
 {

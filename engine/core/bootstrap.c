@@ -56,6 +56,7 @@ int rg_engine_ensure_admin(rg_engine *e, const char *dir)
     memset(&a, 0, sizeof a);
     snprintf(a.id, sizeof a.id, "admin");
     snprintf(a.org, sizeof a.org, "zvh");
+    snprintf(a.zvh, sizeof a.zvh, "%s", e->zvh);
     a.role = RG_ROLE_ADMIN;
     rg_sha256(a.token_hash, token, strlen(token));
     rg_batch *b = rg_batch_new(e->log);

@@ -41,8 +41,7 @@ void rg_commit_free(rg_commit *t)
     free(t->waiters);
     for (size_t i = 0; i < t->nevents; i++) {
         free(t->events[i].record);
-        free(t->events[i].orgs);
-        free(t->events[i].alerts);
+        free(t->events[i].topics);
     }
     free(t->events);
     for (size_t i = 0; i < t->nidem; i++) free(t->idem_keys[i]);
@@ -113,8 +112,7 @@ static void release(rg_commit *t)
     }
     if (e->notify) {
         for (size_t i = 0; i < t->nevents; i++) {
-            rg_notice n = {t->events[i].seq, t->events[i].at, t->events[i].case_id,
-                           t->events[i].type, t->events[i].orgs, t->events[i].alerts};
+            rg_notice n = {t->events[i].seq, t->events[i].topics};
             e->notify(e->notify_ud, &n);
         }
     }

@@ -40,8 +40,7 @@ typedef struct rg_pending_event {
     const char *type;         /* static, from the event table */
     uint8_t *record;
     size_t len;
-    char *orgs;               /* orgs taking part: "a\0b\0\0" */
-    char *alerts;             /* actors to alert, same form */
+    char *topics;             /* notification topics it wakes: "t1\0t2\0\0" (alerts.h) */
 } rg_pending_event;
 
 /* One group commit: everything written by the commands gathered while the

@@ -127,7 +127,8 @@ const char *rg_ctx_idem_key(rg_ctx *c, size_t *n)
     return c->ikey;
 }
 
-static const rg_actor system_actor = {"system", RG_ROLE_SYSTEM, "zvh", false, {0}};
+static const rg_actor system_actor = {.id = "system", .role = RG_ROLE_SYSTEM, .org = "zvh",
+                                      .zvh = RG_ZVH_DEFAULT, .covenants = ~0u};
 
 const rg_actor *rg_system_actor(void) { return &system_actor; }
 

@@ -37,6 +37,7 @@ int rg_core_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
     e->loop = loop;
     e->clock = o->clock;
     e->cache_cap = o->cache_cases ? o->cache_cases : RG_CACHE_CASES_DEFAULT;
+    snprintf(e->zvh, sizeof e->zvh, "%s", o->zvh && o->zvh[0] ? o->zvh : RG_ZVH_DEFAULT);
     rg_config_defaults(&e->cfg);
     int rc = o->config ? rg_config_load(o->config, &e->cfg) : 0;
     if (rc == 0) rc = rg_log_open(&e->log, o->dir);
@@ -107,5 +108,6 @@ uint64_t rg_engine_head(rg_engine *e) { return e->head_seq; }
 uint64_t rg_engine_written_keys(rg_engine *e) { return e->stat_written_keys; }
 uint64_t rg_engine_written_bytes(rg_engine *e) { return e->stat_written_bytes; }
 uv_loop_t *rg_engine_loop(rg_engine *e) { return e->loop; }
+const char *rg_engine_zvh(rg_engine *e) { return e->zvh; }
 rg_commit *rg_engine_open_commit(rg_engine *e) { return e->open; }
 rg_commit *rg_engine_inflight(rg_engine *e) { return e->inflight; }

@@ -27,14 +27,12 @@ struct rg_log;
  * borrowed for the duration of the call. */
 typedef void (*rg_reply_fn)(void *ud, const uint8_t *p, size_t n);
 
-/* A durable event, for notifications (no personal data is passed). */
+/* A durable event, for notifications: its position and the opaque topics
+ * it wakes (an actor's feed or alerts topic, CONTRACT.md "Notifications");
+ * nothing else of it leaves the engine this way. */
 typedef struct rg_notice {
     uint64_t seq;
-    uint64_t at;
-    const char *case_id;
-    const char *type;
-    const char *orgs;         /* orgs taking part: "police\0ggz\0\0" */
-    const char *alerts;       /* actor ids to alert, the same form */
+    const char *topics;       /* "t1\0t2\0\0" */
 } rg_notice;
 typedef void (*rg_notify_fn)(void *ud, const rg_notice *n);
 
@@ -43,6 +41,7 @@ typedef struct rg_engine_opts {
     rg_clock clock;
     const char *config;       /* the region's norms file, or NULL (config.c) */
     size_t cache_cases;       /* cases kept in memory; 0: RG_CACHE_CASES_DEFAULT */
+    const char *zvh;          /* the region of actors created without one; NULL: "zvh" */
 } rg_engine_opts;
 
 #define RG_CACHE_CASES_DEFAULT 100000
@@ -67,6 +66,7 @@ int rg_engine_ensure_admin(rg_engine *e, const char *dir);
 
 struct rg_log *rg_engine_log(rg_engine *e);   /* for tests: fault injection */
 uv_loop_t *rg_engine_loop(rg_engine *e);
+const char *rg_engine_zvh(rg_engine *e);      /* the default region (--zvh) */
 uint64_t rg_engine_head(rg_engine *e);          /* position of the last event applied */
 
 /* The contract's error reply {ok: false, error, message} into out (reset

@@ -161,10 +161,22 @@ static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn 
         if (!rg_val_strcpy(cv, id, sizeof id) || !id[0])
             return rg_ctx_fail(c, RG_EBADREQ, "case must be a string of 1..%d bytes", RG_ID_MAX - 1);
         rc = rg_store_case(e, id, &c->cs);
-        if (rc == RG_ENOTFOUND) return rg_ctx_fail(c, RG_ENOTFOUND, "no case %s", id);
-        if (rc < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading case %s failed", id);
-        if (rg_access_read(c->actor, c->cs) < 0)
-            return rg_ctx_fail(c, RG_EFORBIDDEN, "you may not see case %s", id);
+        if (rc < 0 && rc != RG_ENOTFOUND) return rg_ctx_fail(c, RG_ESTORAGE, "reading case %s failed", id);
+        /* A case the caller may not see is answered exactly as one that does
+         * not exist: ids cannot be probed. */
+        rg_view view = rc == 0 ? rg_access_view(c->actor, c->cs) : RG_VIEW_NONE;
+        if (view == RG_VIEW_NONE) {
+            c->cs = NULL;
+            c->refused_case = true;
+            snprintf(c->refused_id, sizeof c->refused_id, "%s", id);
+            return rg_ctx_fail(c, RG_ENOTFOUND, "no case %s", id);
+        }
+        if (view == RG_VIEW_TRIAGE && !(c->op->flags & RG_OP_TRIAGE)) {
+            c->refused_case = true;
+            snprintf(c->refused_id, sizeof c->refused_id, "%s", id);
+            return rg_ctx_fail(c, RG_EFORBIDDEN,
+                               "case %s is not assigned to you: take it first with case.assign", id);
+        }
         if (!rg_machine_allows(c->cs->route, c->cs->state, c->op->name))
             return rg_ctx_fail(c, RG_ETRANSITION, "case %s is in state %s: %s is not possible there",
                                id, rg_state_name(c->cs->state), c->op->name);
@@ -207,7 +219,20 @@ void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, voi
     rg_buf reply = RG_BUF_INIT;
     int answered;
     int rc = run(&c, p, n, &doc, fn, ud, &answered);
-    if (rc < 0) {
+    if (rc < 0 && c.refused_case && c.op && c.op->purpose) {
+        /* A refused read of case content is recorded too; its reply waits
+         * for the record like any read's. */
+        size_t records = e->open->naudit;
+        rg_ctx_audit_case(&c, c.refused_id);
+        notify_read(e, &c);
+        rg_error_reply(&reply, rc, c.msg);
+        if (e->open->naudit > records) {
+            rg_commit_add_waiter(e->open, fn, ud, reply.data, reply.len);
+            rg_engine_want_commit(e);
+        } else {
+            respond(e, fn, ud, reply.data, reply.len);
+        }
+    } else if (rc < 0) {
         rg_error_reply(&reply, rc, c.msg[0] ? c.msg : rg_strerror(rc));
         respond(e, fn, ud, reply.data, reply.len);
     } else if (answered || c.reply_taken) {

@@ -53,6 +53,8 @@ struct rg_ctx {
     size_t rawn;
     char ikey[RG_ID_MAX + RG_REQ_ID_MAX + 2];   /* "actor\0req" of a changing op */
     size_t ikn;
+    bool refused_case;        /* a case was refused (not visible, or triage only) */
+    char refused_id[RG_ID_MAX];
     char msg[512];
 };
 

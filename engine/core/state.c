@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../storage/codec.h"
+#include "../storage/crypto.h"
 #include "request.h"
 #include "ctx.h"
 #include "../storage/errors.h"
@@ -86,6 +87,27 @@ static int load_meta(rg_engine *e)
     if (rc == 0 && v.len == 8) e->audit_seq = rg_be64_get(v.data);
     else if (rc == RG_ENOTFOUND) e->audit_seq = 0;
     else goto bad;
+    rg_buf_reset(&v);
+    rc = rg_log_get(e->log, RG_CF_META, "alert_seq", 9, &v);
+    if (rc == 0 && v.len == 8) e->alert_seq = rg_be64_get(v.data);
+    else if (rc == RG_ENOTFOUND) e->alert_seq = 0;
+    else goto bad;
+    rg_buf_reset(&v);
+    /* The secret notification topics are derived from: made once, durable
+     * before anything is published under it, so topics stay stable. */
+    rc = rg_log_get(e->log, RG_CF_META, "notify_secret", 13, &v);
+    if (rc == 0 && v.len == RG_KEY_LEN) {
+        memcpy(e->notify_secret, v.data, RG_KEY_LEN);
+    } else if (rc == RG_ENOTFOUND) {
+        rg_random(e->notify_secret, RG_KEY_LEN);
+        rg_batch *b = rg_batch_new(e->log);
+        rg_batch_put(b, RG_CF_META, "notify_secret", 13, e->notify_secret, RG_KEY_LEN);
+        rc = rg_log_write(e->log, b, true);
+        rg_batch_free(b);
+        if (rc < 0) goto bad;
+    } else {
+        goto bad;
+    }
     rg_buf_free(&v);
     if (load_counts(e, "counts", e->counts) < 0) return RG_ESTORAGE;
     if (load_counts(e, "leadcounts", e->lead_counts) < 0) return RG_ESTORAGE;
@@ -113,6 +135,12 @@ static int decode_actor(rg_actor *a, const uint8_t *p, size_t n)
         rg_val_bin(rg_map_get(m, "token_hash"), &h, &hn) && hn == RG_HASH_LEN) {
         a->role = rg_role_parse(role, (uint32_t)strlen(role));
         a->revoked = revoked;
+        /* Actors from before regions belong to the first region. */
+        if (!rg_val_strcpy(rg_map_get(m, "zvh"), a->zvh, sizeof a->zvh) || !a->zvh[0])
+            snprintf(a->zvh, sizeof a->zvh, "%s", RG_ZVH_DEFAULT);
+        uint64_t cov = 0;
+        rg_val_uint(rg_map_get(m, "covenants"), &cov);
+        a->covenants = (uint32_t)cov;
         memcpy(a->token_hash, h, RG_HASH_LEN);
         rc = a->role < 0 ? RG_ESTORAGE : 0;
     }
@@ -122,10 +150,12 @@ static int decode_actor(rg_actor *a, const uint8_t *p, size_t n)
 
 void rg_store_actor_record(const rg_actor *a, rg_buf *v)
 {
-    rg_w_map(v, 5);
+    rg_w_map(v, 7);
     rg_w_kstr(v, "id", a->id);
     rg_w_kstr(v, "role", rg_role_name(a->role));
     rg_w_kstr(v, "org", a->org);
+    rg_w_kstr(v, "zvh", a->zvh);
+    rg_w_kuint(v, "covenants", a->covenants);
     rg_w_kbool(v, "revoked", a->revoked);
     rg_w_cstr(v, "token_hash");
     rg_w_bin(v, a->token_hash, RG_HASH_LEN);
@@ -149,6 +179,8 @@ void rg_engine_actor_put(rg_engine *e, const rg_actor *a)
         rg_hmap_put(&e->actors, a->id, strlen(a->id), cur);
     }
     *cur = *a;
+    rg_notify_topic(e, cur, "feed", cur->feed_topic);
+    rg_notify_topic(e, cur, "alerts", cur->alerts_topic);
     if (!cur->revoked) rg_hmap_put(&e->tokens, cur->token_hash, RG_HASH_LEN, cur);
 }
 
@@ -302,6 +334,8 @@ void rg_store_put_meta(rg_engine *e, rg_batch *b)
     rg_batch_put(b, RG_CF_META, "case_counter", 12, ctr, sizeof ctr);
     rg_be64_put(ctr, e->audit_seq);
     rg_batch_put(b, RG_CF_META, "audit_seq", 9, ctr, sizeof ctr);
+    rg_be64_put(ctr, e->alert_seq);
+    rg_batch_put(b, RG_CF_META, "alert_seq", 9, ctr, sizeof ctr);
     rg_be64_put(ctr, e->stagnations);
     rg_batch_put(b, RG_CF_META, "stagnations", 11, ctr, sizeof ctr);
     if (e->clock.manual) {
@@ -310,4 +344,15 @@ void rg_store_put_meta(rg_engine *e, rg_batch *b)
     }
     put_counts(b, "counts", e->counts);
     put_counts(b, "leadcounts", e->lead_counts);
+}
+
+void rg_notify_topic(rg_engine *e, const rg_actor *a, const char *audience, char out[RG_TOPIC_LEN + 1])
+{
+    /* Opaque: nothing of the region, the actor or the audience can be read
+     * from it without the engine's secret. */
+    char msg[3 * RG_ID_MAX + 16];
+    int n = snprintf(msg, sizeof msg, "%s%c%s%c%s", a->zvh, 0, audience, 0, a->id);
+    uint8_t h[RG_TOPIC_LEN / 2];
+    rg_keyed_hash(h, sizeof h, e->notify_secret, msg, (size_t)n);
+    rg_hex(out, h, sizeof h);
 }

@@ -23,6 +23,7 @@
 #include "../domain/config.h"
 #include "../domain/event.h"
 #include "../domain/schema.h"
+#include "../storage/crypto.h"
 #include "../storage/hmap.h"
 #include "../storage/log.h"
 #include "commit.h"
@@ -52,12 +53,15 @@ struct rg_engine {
     rg_hmap tokens;           /* token hash -> rg_actor* (borrows) */
     rg_hmap idem_pending;     /* actor 0 req -> rg_idem_pending* (owns) */
     uint64_t audit_seq;       /* last audit record number (kept in meta) */
+    uint64_t alert_seq;       /* last alert number (kept in meta) */
+    uint8_t notify_secret[RG_KEY_LEN];   /* topics are derived from it (meta) */
     uint64_t stagnations;     /* open stagnations over all cases */
     /* No deadline key is earlier than this, durable or pending: the write
      * path lowers it whenever it puts a key, the firing service raises it
      * past what it has read (services/due.c). */
     uint64_t dl_low;
     rg_config cfg;            /* the region's norms and ladder (config.c) */
+    char zvh[RG_ID_MAX];      /* the region of actors created without one (--zvh) */
 
     rg_commit *open;          /* being filled; never NULL */
     rg_commit *inflight;      /* being synced by the writer, or NULL */
@@ -96,6 +100,9 @@ void rg_store_cache_put(rg_engine *e, rg_case *cs);     /* a new case; the cache
  * or before durable_seq (the others are the only copy of pending state). */
 void rg_store_trim(rg_engine *e, uint64_t durable_seq);
 void rg_store_put_meta(rg_engine *e, rg_batch *b);
+/* An actor's notification topic for an audience ("feed", "alerts"): a keyed
+ * hash of the engine's secret, the actor's region and the audience, in hex. */
+void rg_notify_topic(rg_engine *e, const rg_actor *a, const char *audience, char out[RG_TOPIC_LEN + 1]);
 void rg_store_put_actor(rg_batch *b, const rg_actor *a);
 
 

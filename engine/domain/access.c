@@ -3,34 +3,57 @@
 
 #include <string.h>
 
-#include "../storage/errors.h"
 #include "schema.h"
 
-int rg_access_read(const rg_actor *a, const rg_case *c)
+static bool same_region(const rg_actor *a, const rg_case *c)
 {
+    return strcmp(a->zvh, c->zvh) == 0 && (c->covenants & ~a->covenants) == 0;
+}
+
+rg_view rg_access_view(const rg_actor *a, const rg_case *c)
+{
+    if (a->role == RG_ROLE_SYSTEM) return RG_VIEW_FULL;
+    if (!same_region(a, c)) return RG_VIEW_NONE;
     switch (a->role) {
     case RG_ROLE_MANAGER:
-    case RG_ROLE_SYSTEM:
-        return 0;
+        return RG_VIEW_FULL;
     case RG_ROLE_PROCESREGISSEUR:
-        return !c->procesregisseur[0] || strcmp(c->procesregisseur, a->id) == 0 ? 0 : RG_EFORBIDDEN;
+        if (!c->procesregisseur[0]) return RG_VIEW_TRIAGE;
+        return strcmp(c->procesregisseur, a->id) == 0 ? RG_VIEW_FULL : RG_VIEW_NONE;
     case RG_ROLE_PARTNER:
-        return rg_case_part(c, a->org) ? 0 : RG_EFORBIDDEN;
+        return rg_case_part(c, a->org) ? RG_VIEW_PARTNER : RG_VIEW_NONE;
     default:
-        return RG_EFORBIDDEN;
+        return RG_VIEW_NONE;
     }
 }
 
 uint32_t rg_access_since(const rg_actor *a, const rg_case *c)
 {
-    if (a->role == RG_ROLE_PARTNER) {
-        const rg_part *p = rg_case_part(c, a->org);
-        return p ? p->since : UINT32_MAX;
+    switch (rg_access_view(a, c)) {
+    case RG_VIEW_FULL: return 1;
+    case RG_VIEW_PARTNER: return rg_case_part(c, a->org)->since;
+    default: return UINT32_MAX;
     }
-    return 1;
+}
+
+bool rg_access_event(const rg_actor *a, const rg_case *c, uint32_t v)
+{
+    return v >= rg_access_since(a, c);
 }
 
 bool rg_access_subject(const rg_actor *a, const rg_case *c)
 {
-    return rg_access_read(a, c) == 0;
+    rg_view v = rg_access_view(a, c);
+    return v == RG_VIEW_FULL || v == RG_VIEW_PARTNER;
+}
+
+bool rg_access_item(const rg_actor *a, const rg_case *c, const char *cls, const char *source,
+                    uint64_t seq)
+{
+    if (!cls || !cls[0] || strcmp(cls, "ordinary") == 0 || a->role == RG_ROLE_SYSTEM) return true;
+    if (a->role == RG_ROLE_PROCESREGISSEUR && strcmp(c->procesregisseur, a->id) == 0) return true;
+    /* The source org: a partner's own items.  Items the ZVH itself wrote
+     * (a procesregisseur's) reach managers only when released to them. */
+    if (a->role == RG_ROLE_PARTNER && strcmp(a->org, source) == 0) return true;
+    return rg_case_released(c, seq, a->org);
 }

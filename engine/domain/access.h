@@ -1,14 +1,25 @@
 /*
- * access.h - need to know: who may see which case, from which version on,
- * and whether with the person's identity (DOMAIN.md, "Information sharing").
+ * access.h - need to know: who may see which case, how much of it, from
+ * which version on, and which classified items (DOMAIN.md, "Information
+ * sharing and privacy"; CONTRACT.md, "Regions, visibility and what an
+ * outsider learns").  Every read goes through here, so the nng API and any
+ * other front end get the same answers.
  *
- *   manager          every case of the ZVH, from version 1, with subject
- *   procesregisseur  the cases assigned to them, and unassigned ones (to take
- *                    them), from version 1, with subject
- *   partner          cases its org takes part in, from the version at which
- *                    it joined, with subject
+ *   everyone         nothing of a case of another region (`zvh`), nothing of
+ *                    a covenant case without that covenant
+ *   manager          every case of the region, from version 1, subject included
+ *   procesregisseur  the cases assigned to them in full; the triage view of
+ *                    the region's unassigned cases (no subject, no history);
+ *                    nothing of cases assigned to someone else (also after a
+ *                    reassignment took one away)
+ *   partner          cases its org takes part in, from the version it joined
  *   admin            no case content at all
  *   system           everything (the engine itself)
+ *
+ * Classified items (a non-ordinary `class` on a free-text item) are readable
+ * by their source org, the case's procesregisseur and the orgs the source
+ * released them to; every other reader sees that they exist, their class
+ * and source, and `withheld: true`.
  */
 #ifndef RG_ACCESS_H
 #define RG_ACCESS_H
@@ -19,10 +30,22 @@
 #include "case.h"
 #include "event.h"
 
-/* 0 when a may read c; RG_EFORBIDDEN otherwise. */
-int rg_access_read(const rg_actor *a, const rg_case *c);
-/* The first case version a may see (only meaningful when it may read c). */
+typedef enum {
+    RG_VIEW_NONE,     /* invisible: answered as if the case did not exist */
+    RG_VIEW_TRIAGE,   /* a procesregisseur's view of an unassigned case */
+    RG_VIEW_PARTNER,  /* from the version its org joined */
+    RG_VIEW_FULL,     /* everything (classified items still by their rules) */
+} rg_view;
+
+rg_view rg_access_view(const rg_actor *a, const rg_case *c);
+/* The first case version a may see (UINT32_MAX when none). */
 uint32_t rg_access_since(const rg_actor *a, const rg_case *c);
+/* May a read the event of version v of c (in a history or a feed)? */
+bool rg_access_event(const rg_actor *a, const rg_case *c, uint32_t v);
 bool rg_access_subject(const rg_actor *a, const rg_case *c);
+/* May a read the text of a classified item of class cls, appended by an
+ * actor of org `source` at position seq of case c?  (An ordinary item: yes.) */
+bool rg_access_item(const rg_actor *a, const rg_case *c, const char *cls, const char *source,
+                    uint64_t seq);
 
 #endif

@@ -30,6 +30,7 @@ void rg_case_free(rg_case *c)
     free(c->actions);
     free(c->agreed);
     free(c->dl);
+    free(c->rel);
     free(c);
 }
 
@@ -68,6 +69,22 @@ bool rg_case_agreed(const rg_case *c, const char *org)
     for (uint32_t i = 0; i < c->nagreed; i++)
         if (strcmp(c->agreed[i], org) == 0) return true;
     return false;
+}
+
+bool rg_case_released(const rg_case *c, uint64_t seq, const char *org)
+{
+    for (uint32_t i = 0; i < c->nrel; i++)
+        if (c->rel[i].seq == seq && strcmp(c->rel[i].org, org) == 0) return true;
+    return false;
+}
+
+void rg_case_add_release(rg_case *c, uint64_t seq, const char *org)
+{
+    if (rg_case_released(c, seq, org)) return;
+    GROW(c->rel, c->nrel, c->caprel);
+    c->rel[c->nrel].seq = seq;
+    snprintf(c->rel[c->nrel].org, RG_ID_MAX, "%s", org);
+    c->nrel++;
 }
 
 bool rg_case_plan_fully_agreed(const rg_case *c)
@@ -141,8 +158,17 @@ int rg_case_apply(rg_case *c, const rg_event_view *ev)
 
 void rg_case_encode(const rg_case *c, rg_buf *out)
 {
-    rg_w_map(out, 28);
+    rg_w_map(out, 31);
     rg_w_kstr(out, "id", c->id);
+    rg_w_kstr(out, "zvh", c->zvh);
+    rg_w_kuint(out, "plan_v", c->plan_v);
+    rg_w_cstr(out, "rel");
+    rg_w_array(out, c->nrel);
+    for (uint32_t i = 0; i < c->nrel; i++) {
+        rg_w_array(out, 2);
+        rg_w_uint(out, c->rel[i].seq);
+        rg_w_cstr(out, c->rel[i].org);
+    }
     rg_w_kuint(out, "version", c->version);
     rg_w_kstr(out, "state", rg_state_name(c->state));
     rg_w_kstr(out, "route", rg_route_name(c->route));
@@ -167,11 +193,12 @@ void rg_case_encode(const rg_case *c, rg_buf *out)
     rg_w_cstr(out, "reqs");
     rg_w_array(out, c->nreqs);
     for (uint32_t i = 0; i < c->nreqs; i++) {
-        rg_w_array(out, 4);
+        rg_w_array(out, 5);
         rg_w_cstr(out, c->reqs[i].id);
         rg_w_cstr(out, c->reqs[i].org);
         rg_w_cstr(out, c->reqs[i].due);
         rg_w_bool(out, c->reqs[i].answered);
+        rg_w_uint(out, c->reqs[i].v);
     }
     rg_w_kstr(out, "meeting_at", c->meeting_at);
     rg_w_kbool(out, "meeting_held", c->meeting_held);
@@ -265,6 +292,9 @@ static void records(dec *d, rg_case *c)
             !rstr(r, 2, q->due, sizeof q->due) || rg_array_size(r) < 4 ||
             !rg_val_bool(rg_array_at(r, 3), &q->answered))
             d->ok = false;
+        uint64_t qv = 0;            /* older projections: asked at version 1 */
+        if (rg_array_size(r) > 4 && !ruint(r, 4, &qv)) d->ok = false;
+        q->v = qv ? (uint32_t)qv : 1;
     }
     a = rg_map_get(d->m, "actions");
     for (uint32_t i = 0; i < rg_array_size(a); i++) {
@@ -294,6 +324,15 @@ static void records(dec *d, rg_case *c)
         rg_deadline *slot = rg_case_add_deadline(c);
         *slot = x;
     }
+    a = rg_map_get(d->m, "rel");
+    for (uint32_t i = 0; i < rg_array_size(a); i++) {
+        uint64_t seq;
+        char org[RG_ID_MAX];
+        if (!ruint(rg_array_at(a, i), 0, &seq) || !rstr(rg_array_at(a, i), 1, org, sizeof org))
+            d->ok = false;
+        else
+            rg_case_add_release(c, seq, org);
+    }
     a = rg_map_get(d->m, "agreed");
     for (uint32_t i = 0; i < rg_array_size(a); i++) {
         char org[RG_ID_MAX];
@@ -312,6 +351,12 @@ int rg_case_decode(rg_case **out, const uint8_t *p, size_t n)
     char id[RG_ID_MAX] = "", state[32] = "", route[32] = "";
     str(&d, "id", id, sizeof id);
     rg_case *c = rg_case_new(id);
+    /* Projections from before regions (no zvh) belong to the first one. */
+    if (!rg_val_strcpy(rg_map_get(d.m, "zvh"), c->zvh, sizeof c->zvh) || !c->zvh[0])
+        snprintf(c->zvh, sizeof c->zvh, "%s", RG_ZVH_DEFAULT);
+    uint64_t plan_v = 0;
+    rg_val_uint(rg_map_get(d.m, "plan_v"), &plan_v);
+    c->plan_v = (uint32_t)plan_v;
     u32(&d, "version", &c->version);
     str(&d, "state", state, sizeof state);
     str(&d, "route", route, sizeof route);
@@ -325,6 +370,7 @@ int rg_case_decode(rg_case **out, const uint8_t *p, size_t n)
     str(&d, "reporter_org", c->reporter_org, sizeof c->reporter_org);
     str(&d, "procesregisseur", c->procesregisseur, sizeof c->procesregisseur);
     str(&d, "target_group", c->target_group, sizeof c->target_group);
+    c->covenants = rg_covenant_bit(c->target_group, (uint32_t)strlen(c->target_group));
     str(&d, "urgency", c->urgency, sizeof c->urgency);
     str(&d, "referred_to", c->referred_to, sizeof c->referred_to);
     str(&d, "release_date", c->release_date, sizeof c->release_date);

@@ -40,6 +40,7 @@ typedef struct rg_request {
     char org[RG_ID_MAX];
     char due[RG_DATE_MAX];    /* "" when none was given */
     bool answered;
+    uint32_t v;               /* the case version that asked it */
 } rg_request;
 
 /* An open deadline of a norm (schemas/norms.c); fired = overdue, which is an
@@ -55,9 +56,17 @@ typedef struct rg_deadline {
                                  escalation is open (deadlines.c, the ladder) */
 } rg_deadline;
 
+/* A classified item (the event at seq) released to one more org. */
+typedef struct rg_release {
+    uint64_t seq;
+    char org[RG_ID_MAX];
+} rg_release;
+
 typedef struct rg_case {
     struct rg_case *lru_prev, *lru_next;   /* the engine's cache order (store.c); not stored */
     char id[RG_ID_MAX];
+    char zvh[RG_ID_MAX];      /* the region of the actor who reported it */
+    uint32_t covenants;       /* RG_COVENANTS bits it runs under (from its target group) */
     uint32_t version;
     int state;                /* rg_state */
     int route;                /* rg_route */
@@ -85,6 +94,7 @@ typedef struct rg_case {
     bool meeting_held;
     /* plan: the current revision, its actions and the orgs that agreed it */
     uint32_t plan_rev;
+    uint32_t plan_v;                  /* the case version that proposed it */
     bool plan_agreed;
     char casusregisseur[RG_ID_MAX];
     uint32_t nactions, capactions;
@@ -99,6 +109,9 @@ typedef struct rg_case {
     /* deadlines and stagnations (deadlines.c) */
     uint32_t ndl, capdl;
     rg_deadline *dl;
+    /* classified items released beyond their source (item.release) */
+    uint32_t nrel, caprel;
+    rg_release *rel;
 } rg_case;
 
 /* What an apply function sees of one event. */
@@ -126,6 +139,9 @@ const rg_part *rg_case_part(const rg_case *c, const char *org);
 rg_action *rg_case_action(rg_case *c, const char *id);
 rg_request *rg_case_request(rg_case *c, const char *id);
 bool rg_case_agreed(const rg_case *c, const char *org);
+/* Was the item at seq released to org? */
+bool rg_case_released(const rg_case *c, uint64_t seq, const char *org);
+void rg_case_add_release(rg_case *c, uint64_t seq, const char *org);
 /* Does every org that owns an action of the current plan agree to it? */
 bool rg_case_plan_fully_agreed(const rg_case *c);
 uint32_t rg_case_open_actions(const rg_case *c);

@@ -54,3 +54,14 @@ const char rg_state_words[] =
 #include "../../schemas/states.def"
 #undef RG_STATE
     "";
+
+uint32_t rg_covenant_bit(const char *w, uint32_t n)
+{
+    uint32_t bit = 1;
+    for (const char *p = RG_COVENANTS; *p; bit <<= 1) {
+        size_t len = strcspn(p, " ");
+        if (len == n && memcmp(p, w, n) == 0) return bit;
+        p += len + (p[len] == ' ');
+    }
+    return 0;
+}

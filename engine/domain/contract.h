@@ -49,6 +49,16 @@ typedef enum {
  * of the partners' managers, 3 the administrative level. */
 #define RG_ESC_TOP 3
 
+/* Regions: every actor and case belongs to one; what existed before
+ * regions did belongs to this one (and it is --zvh's default). */
+#define RG_ZVH_DEFAULT "zvh"
+/* The separate covenants a case may run under, as words (an actor's
+ * `covenants`) and bits (the word's index); a case reported with one of
+ * these target groups runs under that covenant (DOMAIN.md). */
+#define RG_COVENANTS "radicalisering"
+/* The bit of a covenant word (n bytes), or 0 when it names none. */
+uint32_t rg_covenant_bit(const char *w, uint32_t n);
+
 /* The wire names of routes and states as the words of an RG_F_ENUM field. */
 extern const char rg_route_words[], rg_state_words[];
 
@@ -81,6 +91,7 @@ typedef struct rg_field {
 enum {
     RG_OP_MUTATES = 1,   /* needs `req`; idempotent; writes a batch */
     RG_OP_CASE = 2,      /* needs `case`; loads it before the handler runs */
+    RG_OP_TRIAGE = 8,    /* may be taken on the triage view of an unassigned case */
     RG_OP_SECRET = 4,    /* the reply holds a secret (a token): the stored
                             idempotency copy leaves it out */
 };
@@ -90,6 +101,11 @@ typedef struct rg_opdef {
     uint32_t roles;               /* RG_R(...) bits of who may call it at all */
     uint32_t flags;
     const rg_field *fields;       /* NULL-name terminated; NULL for none */
+    /* An operation that reads case content declares, for the audit trail
+     * (Logius' Logboek Dataverwerkingen), the purpose it serves and the
+     * legal basis of the processing; NULL for the others. */
+    const char *purpose;
+    const char *basis;
 } rg_opdef;
 
 extern const rg_opdef rg_ops[];

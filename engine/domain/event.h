@@ -34,12 +34,19 @@
 #define RG_DATE_MAX 32        /* ISO 8601 dates and date-times */
 #define RG_REC_HDR 43
 
+/* A notification topic: 32 hex chars (CONTRACT.md, "Notifications"). */
+#define RG_TOPIC_LEN 32
+
 typedef struct rg_actor {
     char id[RG_ID_MAX];
     int role;                 /* rg_role */
     char org[RG_ID_MAX];
+    char zvh[RG_ID_MAX];      /* the region (ZVH) it belongs to */
+    uint32_t covenants;       /* bits of RG_COVENANTS it is admitted to */
     bool revoked;
     uint8_t token_hash[RG_HASH_LEN];
+    /* its notification topics (derived when loaded or created; not stored) */
+    char feed_topic[RG_TOPIC_LEN + 1], alerts_topic[RG_TOPIC_LEN + 1];
 } rg_actor;
 
 /* An event a handler is building, before it has a position. */

@@ -65,7 +65,9 @@ typedef struct rg_evdef {
     uint16_t version;             /* current version written by handlers */
     rg_apply_fn apply;            /* folds the event into the projection */
     int to;                       /* the state the case enters, or RG_KEEP */
-    int alert;                    /* who gets alert.<actor id>: RG_ALERT_* */
+    int alert;                    /* who is alerted: RG_ALERT_* */
+    const char *item;             /* the data field holding a free-text item that may be
+                                     classified (its `class`), or NULL */
 } rg_evdef;
 
 enum {

@@ -53,25 +53,33 @@ int rg_upcast_data(const char *type, uint16_t version, const rg_val *data, rg_do
     return 0;
 }
 
-/* Information of a sensitive class (health data, criminal data, what falls
- * under professional secrecy: DOMAIN.md "Provenance and sensitivity")
- * reaches the partner it came from, the procesregisseur and managers; to
- * other partners its answer is withheld, and they see only that it exists
- * and its class.  The decision needs the decoded event, which the renderer
- * has anyway to check for upcasting. */
-static bool withheld(const rg_actor *reader, const char *type, const rg_val *ev, const rg_val *data,
-                     char *cls, size_t cap)
+/* A classified item (its class other than ordinary: health data, criminal
+ * data, what falls under professional secrecy: DOMAIN.md "Provenance and
+ * sensitivity") is read by whom access.c allows; to everyone else its text
+ * (the field the event table names in its `item` column) is withheld: they
+ * see that it exists, its class and its source (the event's actor), and
+ * `withheld: true`.  Returns the field to withhold, or NULL. */
+static const char *withheld(const rg_actor *reader, const rg_case *cs, const char *type,
+                            const rg_val *ev, const rg_val *data)
 {
-    if (!reader || reader->role != RG_ROLE_PARTNER || strcmp(type, "info.provided") != 0) return false;
-    if (!rg_val_strcpy(rg_map_get(data, "class"), cls, cap) || strcmp(cls, "ordinary") == 0) return false;
-    return !rg_val_is_str(rg_map_get(rg_map_get(ev, "actor"), "org"), reader->org);
+    const rg_evdef *def = rg_event_find(type);
+    if (!reader || !def || !def->item || !rg_map_get(data, def->item)) return NULL;
+    char cls[32], source[RG_ID_MAX] = "";
+    if (!rg_val_strcpy(rg_map_get(data, "class"), cls, sizeof cls) || strcmp(cls, "ordinary") == 0)
+        return NULL;
+    rg_val_strcpy(rg_map_get(rg_map_get(ev, "actor"), "org"), source, sizeof source);
+    uint64_t seq = 0;
+    rg_val_uint(rg_map_get(ev, "seq"), &seq);
+    if (!cs) return def->item;                 /* no case to judge by: withhold */
+    return rg_access_item(reader, cs, cls, source, seq) ? NULL : def->item;
 }
 
-void rg_render_event(rg_buf *out, const rg_record *r, bool with_subject, const rg_actor *reader)
+void rg_render_event(rg_buf *out, const rg_record *r, bool with_subject, const rg_actor *reader,
+                     const rg_case *cs)
 {
     rg_doc *pub = NULL, *up = NULL;
     const char *why;
-    char type[64], cls[32];
+    char type[64];
     rg_buf scratch = RG_BUF_INIT;
     if (rg_doc_parse(&pub, r->pub, r->pub_len, &why) < 0 ||
         !rg_val_strcpy(rg_map_get(rg_doc_root(pub), "type"), type, sizeof type) ||
@@ -81,7 +89,7 @@ void rg_render_event(rg_buf *out, const rg_record *r, bool with_subject, const r
     }
     const rg_val *ev = rg_doc_root(pub);
     const rg_val *data = up ? rg_doc_root(up) : rg_map_get(ev, "data");
-    bool hide = withheld(reader, type, ev, data, cls, sizeof cls);
+    const char *hide = withheld(reader, cs, type, ev, data);
     if (!up && !hide) {
         rg_record_render(out, r, with_subject);    /* current and whole: no re-encoding */
         goto done;
@@ -94,15 +102,14 @@ void rg_render_event(rg_buf *out, const rg_record *r, bool with_subject, const r
             rg_w_val(out, rg_map_value(ev, i));
             continue;
         }
-        uint32_t n = rg_map_size(data);
-        if (hide) n += rg_map_get(data, "answer") ? 0 : 1;   /* answer out, withheld in */
+        uint32_t n = rg_map_size(data);     /* with hide: the text out, withheld in */
         rg_w_map(out, n + subj);
         for (uint32_t j = 0; j < rg_map_size(data); j++) {
-            if (hide && rg_val_is_str(rg_map_key(data, j), "answer")) continue;
+            if (hide && rg_val_is_str(rg_map_key(data, j), hide)) continue;
             rg_w_val(out, rg_map_key(data, j));
             rg_w_val(out, rg_map_value(data, j));
         }
-        if (hide) rg_w_kstr(out, "withheld", cls);
+        if (hide) rg_w_kbool(out, "withheld", true);
         if (subj) {
             rg_w_cstr(out, "subject");
             rg_buf_append(out, r->subj, r->subj_len);

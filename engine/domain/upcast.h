@@ -14,6 +14,8 @@
 #include "../storage/codec.h"
 #include "event.h"
 
+struct rg_case;
+
 typedef uint32_t (*rg_upcast_fn)(const rg_val *in, rg_buf *out_pairs);
 
 typedef struct rg_upcaster {
@@ -30,9 +32,10 @@ extern const rg_upcaster rg_upcasters[];
 int rg_upcast_data(const char *type, uint16_t version, const rg_val *data, rg_doc **out /* OUT */,
                    rg_buf *scratch);
 
-/* An event as its reader may see it (reader NULL: whole): upcast to the
- * current version, data.subject only with with_subject, and a sensitive
- * answer withheld from partners other than its source. */
-void rg_render_event(rg_buf *out, const rg_record *r, bool with_subject, const rg_actor *reader);
+/* An event of case cs as its reader may see it (reader NULL: whole): upcast
+ * to the current version, data.subject only with with_subject, and the text
+ * of a classified item withheld unless access.c lets the reader read it. */
+void rg_render_event(rg_buf *out, const rg_record *r, bool with_subject, const rg_actor *reader,
+                     const struct rg_case *cs);
 
 #endif

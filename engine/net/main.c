@@ -30,6 +30,7 @@ static const char usage[] =
     "  --rebuild            recompute every projection from the log before serving\n"
     "  --config FILE        the region's norms (see README: 'norm.NAME = N' lines)\n"
     "  --cache-cases N      cases kept in memory once durable, default 100000\n"
+    "  --zvh NAME           the region of actors created without one (default zvh)\n"
     "  --help               this text\n"
     "\n"
     "Any nng URL works for either endpoint: tcp://, ipc://, tls+tcp://.\n"
@@ -68,13 +69,13 @@ int main(int argc, char **argv)
     int workers = 256;
     long cache_cases = RG_CACHE_CASES_DEFAULT;
     bool rebuild = false;
-    const char *config = NULL;
+    const char *config = NULL, *zvh = RG_ZVH_DEFAULT;
     static const struct option longopts[] = {
         {"data", required_argument, 0, 'd'},     {"listen", required_argument, 0, 'l'},
         {"publish", required_argument, 0, 'p'},  {"clock", required_argument, 0, 'c'},
         {"tls-cert-key", required_argument, 0, 't'}, {"workers", required_argument, 0, 'w'},
         {"rebuild", no_argument, 0, 'r'},       {"config", required_argument, 0, 'C'},
-        {"cache-cases", required_argument, 0, 'K'},
+        {"cache-cases", required_argument, 0, 'K'}, {"zvh", required_argument, 0, 'z'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
     };
     int ch;
@@ -89,6 +90,7 @@ int main(int argc, char **argv)
         case 'r': rebuild = true; break;
         case 'C': config = optarg; break;
         case 'K': cache_cases = atol(optarg); break;
+        case 'z': zvh = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         default: fputs(usage, stderr); return 2;
         }
@@ -110,6 +112,7 @@ int main(int argc, char **argv)
         return 2;
     }
     eo.config = config;
+    eo.zvh = zvh;
     if (rg_engine_open(&a.engine, &a.loop, &eo) < 0) {
         fprintf(stderr, "regied: cannot open the data directory %s\n", dir);
         return 1;

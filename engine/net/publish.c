@@ -52,18 +52,16 @@ void rg_publisher_close(rg_publisher *p)
     free(p);
 }
 
-static void publish(rg_publisher *p, const char *prefix, const char *name, const rg_notice *n)
+/* One message: the topic, a 0x00, then {seq}: a wake-up that tells a
+ * listener without a token nothing (CONTRACT.md, "Notifications"). */
+static void publish(rg_publisher *p, const char *topic, uint64_t seq)
 {
     rg_buf *b = &p->scratch;
     rg_buf_reset(b);
-    rg_buf_append(b, prefix, strlen(prefix));
-    rg_buf_append(b, name, strlen(name));
+    rg_buf_append(b, topic, strlen(topic));
     rg_buf_put_u8(b, 0);
-    rg_w_map(b, 4);
-    rg_w_kuint(b, "seq", n->seq);
-    rg_w_kstr(b, "case", n->case_id);
-    rg_w_kstr(b, "type", n->type);
-    rg_w_kuint(b, "at", n->at);
+    rg_w_map(b, 1);
+    rg_w_kuint(b, "seq", seq);
     nng_msg *m;
     if (nng_msg_alloc(&m, b->len) != 0) return;     /* a wake-up lost, never a record */
     memcpy(nng_msg_body(m), b->data, b->len);
@@ -76,7 +74,5 @@ static void publish(rg_publisher *p, const char *prefix, const char *name, const
 
 void rg_publisher_notify(void *publisher, const rg_notice *n)
 {
-    publish(publisher, "event.", n->type, n);
-    for (const char *o = n->orgs; o && *o; o += strlen(o) + 1) publish(publisher, "org.", o, n);
-    for (const char *a = n->alerts; a && *a; a += strlen(a) + 1) publish(publisher, "alert.", a, n);
+    for (const char *t = n->topics; t && *t; t += strlen(t) + 1) publish(publisher, t, n->seq);
 }

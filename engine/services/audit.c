@@ -9,48 +9,157 @@
  * open commit's batch, and the read's reply waits for that commit, so a
  * record is durable before the content it records leaves the engine.
  *
- * audit   be64(n) -> {n, at, actor, role, org, on_behalf_of, purpose, cases}
+ * audit   be64(n) -> {n, at, actor, role, org, zvh, on_behalf_of, purpose, basis,
+ *                     cases, refused}
+ *         0xff case_id 0x00 be64(n) -> nothing: the records of a case (a data
+ *                     subject's access request needs exactly those)
+ *
+ * Refused reads (a case the reader may not see, or only its triage view)
+ * are recorded too, with refused: true.
  */
 #include "audit.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../core/request.h"
 #include "../storage/errors.h"
 
+/* Index keys sort after every be64(n) record key (n < 2^56). */
+#define RG_AUDIT_CASE_PREFIX 0xff
+
 struct rg_audit {
     rg_engine *e;
 };
 
-static void on_read(void *ud, rg_ctx *c)
+/* The org a read serves (CONTRACT.md, audit.read): a partner reads for its
+ * own org; ZVH staff process on behalf of the partner that brought the case
+ * to the ZVH (its reporting org), or their own org when the case is unknown
+ * to them (a refused read). */
+static void on_behalf_of(rg_engine *e, const rg_ctx *c, const char *case_id, char out[RG_ID_MAX])
 {
-    rg_engine *e = ((rg_audit *)ud)->e;
+    rg_case *cs = NULL;
+    if (c->actor->role != RG_ROLE_PARTNER && !c->refused_case && rg_store_case(e, case_id, &cs) == 0)
+        snprintf(out, RG_ID_MAX, "%s", cs->reporter_org);
+    else
+        snprintf(out, RG_ID_MAX, "%s", c->actor->org);
+}
+
+/* One record: the cases of c that a read showed (or refused) on behalf of
+ * org, with the index key of each case. */
+static void put_record(rg_engine *e, rg_ctx *c, const char *org, const char *const *ids, uint32_t n)
+{
+    rg_commit *t = rg_engine_open_commit(e);
+    uint64_t rn = ++e->audit_seq;
     rg_buf v = RG_BUF_INIT;
-    uint64_t n = ++e->audit_seq;
-    rg_w_map(&v, 8);
-    rg_w_kuint(&v, "n", n);
+    rg_w_map(&v, 11);
+    rg_w_kuint(&v, "n", rn);
     rg_w_kuint(&v, "at", c->now);
     rg_w_kstr(&v, "actor", c->actor->id);
     rg_w_kstr(&v, "role", rg_role_name(c->actor->role));
     rg_w_kstr(&v, "org", c->actor->org);
-    rg_w_kstr(&v, "on_behalf_of", c->actor->org);
-    rg_w_kstr(&v, "purpose", c->op->name);
+    rg_w_kstr(&v, "zvh", c->actor->zvh);
+    rg_w_kstr(&v, "on_behalf_of", org);
+    rg_w_kstr(&v, "purpose", c->op->purpose ? c->op->purpose : c->op->name);
+    rg_w_cstr(&v, "basis");
+    if (c->op->basis) rg_w_cstr(&v, c->op->basis); else rg_w_nil(&v);
     rg_w_cstr(&v, "cases");
-    rg_w_array(&v, c->naudit_cases);
-    rg_buf_append(&v, c->audit_cases.data, c->audit_cases.len);
+    rg_w_array(&v, n);
+    for (uint32_t i = 0; i < n; i++) rg_w_cstr(&v, ids[i]);
+    rg_w_kbool(&v, "refused", c->refused_case);
     uint8_t k[8];
-    rg_be64_put(k, n);
-    rg_commit *t = rg_engine_open_commit(e);
+    rg_be64_put(k, rn);
     rg_batch_put(t->batch, RG_CF_AUDIT, k, 8, v.data, v.len);
+    for (uint32_t i = 0; i < n; i++) {
+        uint8_t ik[RG_ID_MAX + 10];
+        size_t idn = strlen(ids[i]);
+        ik[0] = RG_AUDIT_CASE_PREFIX;
+        memcpy(ik + 1, ids[i], idn + 1);
+        rg_be64_put(ik + 2 + idn, rn);
+        rg_batch_put(t->batch, RG_CF_AUDIT, ik, idn + 10, "", 0);
+    }
     rg_buf_free(&v);
     t->naudit++;
+}
+
+static void on_read(void *ud, rg_ctx *c)
+{
+    rg_engine *e = ((rg_audit *)ud)->e;
+    rg_doc *d;
+    const char *why;
+    /* The cases shown, as the context gathered them (a msgpack string each). */
+    rg_buf arr = RG_BUF_INIT;
+    rg_w_array(&arr, c->naudit_cases);
+    rg_buf_append(&arr, c->audit_cases.data, c->audit_cases.len);
+    if (rg_doc_parse(&d, arr.data, arr.len, &why) < 0) {
+        rg_buf_free(&arr);
+        return;
+    }
+    const rg_val *cases = rg_doc_root(d);
+    uint32_t n = rg_array_size(cases);
+    char (*ids)[RG_ID_MAX] = rg_calloc(n ? n : 1, sizeof *ids);
+    char (*orgs)[RG_ID_MAX] = rg_calloc(n ? n : 1, sizeof *orgs);
+    bool *done = rg_calloc(n ? n : 1, sizeof *done);
+    const char **group = rg_calloc(n ? n : 1, sizeof *group);
+    for (uint32_t i = 0; i < n; i++) {
+        rg_val_strcpy(rg_array_at(cases, i), ids[i], RG_ID_MAX);
+        on_behalf_of(e, c, ids[i], orgs[i]);
+    }
+    /* One record per org served. */
+    for (uint32_t i = 0; i < n; i++) {
+        if (done[i]) continue;
+        uint32_t g = 0;
+        for (uint32_t j = i; j < n; j++)
+            if (!done[j] && strcmp(orgs[j], orgs[i]) == 0) {
+                done[j] = true;
+                group[g++] = ids[j];
+            }
+        put_record(e, c, orgs[i], group, g);
+    }
+    free(group);
+    free(done);
+    free(orgs);
+    free(ids);
+    rg_doc_free(d);
+    rg_buf_free(&arr);
     rg_engine_want_commit(e);
 }
 
-int rg_audit_page(rg_audit *a, uint64_t after, uint32_t limit, rg_buf *records, uint32_t *count,
-                  uint64_t *next)
+/* The records of one case, through the index keys 0xff case 0x00 be64(n). */
+static int page_case(rg_audit *a, const char *case_id, uint64_t after, uint32_t limit, rg_buf *records,
+                     uint32_t *count, uint64_t *next)
 {
+    rg_log *log = rg_engine_log(a->e);
+    uint8_t start[RG_ID_MAX + 10];
+    size_t idn = strlen(case_id), sn = idn + 10;
+    start[0] = RG_AUDIT_CASE_PREFIX;
+    memcpy(start + 1, case_id, idn + 1);
+    rg_be64_put(start + 2 + idn, after + 1);
+    rg_iter *it = rg_iter_new(log, RG_CF_AUDIT);
+    rg_buf rec = RG_BUF_INIT;
+    *count = 0;
+    *next = after;
+    int rc = 0;
+    for (rg_iter_seek(it, start, sn); rg_iter_valid(it) && *count < limit; rg_iter_next(it)) {
+        size_t kn;
+        const uint8_t *key = rg_iter_key(it, &kn);
+        if (kn != sn || memcmp(key, start, sn - 8) != 0) break;
+        rg_buf_reset(&rec);
+        if ((rc = rg_log_get(log, RG_CF_AUDIT, key + sn - 8, 8, &rec)) < 0) break;
+        rg_buf_append(records, rec.data, rec.len);
+        *next = rg_be64_get(key + sn - 8);
+        (*count)++;
+    }
+    if (rg_iter_end(it) < 0) rc = RG_ESTORAGE;
+    rg_buf_free(&rec);
+    return rc < 0 ? RG_ESTORAGE : 0;
+}
+
+int rg_audit_page(rg_audit *a, const char *case_id, uint64_t after, uint32_t limit, rg_buf *records,
+                  uint32_t *count, uint64_t *next)
+{
+    if (case_id) return page_case(a, case_id, after, limit, records, count, next);
     uint8_t k[8];
     rg_be64_put(k, after + 1);
     rg_iter *it = rg_iter_new(rg_engine_log(a->e), RG_CF_AUDIT);

@@ -14,9 +14,10 @@
 typedef struct rg_audit rg_audit;
 
 int rg_audit_attach(rg_engine *e, rg_audit **out /* OUT */);
-/* Append the records after number `after` (at most limit), msgpack back to
- * back, to records; RG_ESTORAGE when the trail cannot be read. */
-int rg_audit_page(rg_audit *a, uint64_t after, uint32_t limit, rg_buf *records,
+/* Append the records after number `after` (at most limit; of one case when
+ * case_id is not NULL), msgpack back to back, to records; RG_ESTORAGE when
+ * the trail cannot be read. */
+int rg_audit_page(rg_audit *a, const char *case_id, uint64_t after, uint32_t limit, rg_buf *records,
                   uint32_t *count /* OUT */, uint64_t *next /* OUT */);
 
 #endif

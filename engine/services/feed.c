@@ -24,6 +24,7 @@
 
 #include "../core/feed_index.h"
 #include "../core/request.h"
+#include "../domain/access.h"
 #include "../domain/upcast.h"
 #include "../storage/errors.h"
 
@@ -51,23 +52,44 @@ typedef struct page {
     uint32_t limit, count;
     uint64_t next;
     rg_buf events;
+    uint32_t examined;        /* positions looked at, shown or not */
 } page;
 
+/* A page looks at no more than this many positions, shown or not, so that
+ * a reader who may see little of a large log gets its answer (and `next`
+ * moved on) in bounded time. */
+#define EXAMINE_MAX 10000
 
-/* Add the event at seq to the page; the reader's rights were settled by the
- * index (or by being a manager). */
+
+/* Look at the event at seq: add it to the page if the reader may see it
+ * now (access.c: its region, covenants, participation or assignment, and
+ * the version it joined), rendered for them.  The index only narrows the
+ * search; this decides.  A position looked at is passed either way. */
 static int add(page *pg, rg_engine *e, uint64_t seq)
 {
     rg_buf rec = RG_BUF_INIT;
     rg_record r;
+    rg_doc *d = NULL;
+    const char *why;
+    char case_id[RG_ID_MAX] = "";
+    uint64_t v = 0;
+    rg_case *cs = NULL;
+    const rg_actor *a = rg_ctx_actor(pg->c);
     int rc = rg_engine_event(e, seq, &rec);
     if (rc == 0) rc = rg_record_parse(rec.data, rec.len, &r);
-    if (rc == 0) {
-        rg_render_event(&pg->events, &r, true, rg_ctx_actor(pg->c));
-        rg_ctx_audit_case_of(pg->c, &r);
+    if (rc == 0) rc = rg_doc_parse(&d, r.pub, r.pub_len, &why);
+    if (rc == 0 && (!rg_val_strcpy(rg_map_get(rg_doc_root(d), "case"), case_id, sizeof case_id) ||
+                    !rg_val_uint(rg_map_get(rg_doc_root(d), "v"), &v)))
+        rc = RG_ESTORAGE;
+    rg_doc_free(d);
+    if (rc == 0) rc = rg_store_case(e, case_id, &cs);
+    if (rc == 0 && rg_access_event(a, cs, (uint32_t)v)) {
+        rg_render_event(&pg->events, &r, rg_access_subject(a, cs), a, cs);
+        rg_ctx_audit_case(pg->c, case_id);
         pg->count++;
-        pg->next = seq;
     }
+    if (rc == 0) pg->next = seq;
+    pg->examined++;
     rg_buf_free(&rec);
     return rc < 0 ? RG_ESTORAGE : 0;
 }
@@ -78,7 +100,8 @@ static int page_all(page *pg, rg_engine *e, uint64_t after)
     rg_be64_put(k, after + 1);
     rg_iter *it = rg_iter_new(e->log, RG_CF_EVENTS);
     int rc = 0;
-    for (rg_iter_seek(it, k, 8); rg_iter_valid(it) && pg->count < pg->limit; rg_iter_next(it)) {
+    for (rg_iter_seek(it, k, 8); rg_iter_valid(it) && pg->count < pg->limit && pg->examined < EXAMINE_MAX;
+         rg_iter_next(it)) {
         size_t kn;
         const uint8_t *key = rg_iter_key(it, &kn);
         if (kn != 8) break;
@@ -94,7 +117,8 @@ static int page_index(page *pg, rg_engine *e, char kind, const char *name, uint6
     size_t sn = rg_feed_key(start, kind, name, after + 1);
     rg_iter *it = rg_iter_new(e->log, RG_CF_FEED);
     int rc = 0;
-    for (rg_iter_seek(it, start, sn); rg_iter_valid(it) && pg->count < pg->limit; rg_iter_next(it)) {
+    for (rg_iter_seek(it, start, sn);
+         rg_iter_valid(it) && pg->count < pg->limit && pg->examined < EXAMINE_MAX; rg_iter_next(it)) {
         size_t kn;
         const uint8_t *key = rg_iter_key(it, &kn);
         if (kn != sn || memcmp(key, start, sn - 8) != 0) break;
@@ -107,7 +131,7 @@ static int page_index(page *pg, rg_engine *e, char kind, const char *name, uint6
 int rg_feed_page(rg_ctx *c, const char *kind_name, char kind, uint64_t after, uint32_t limit,
                  rg_feed_page_out *out)
 {
-    page pg = {c, limit, 0, after, RG_BUF_INIT};
+    page pg = {c, limit, 0, after, RG_BUF_INIT, 0};
     rg_engine *e = rg_ctx_engine(c);
     int rc = kind ? page_index(&pg, e, kind, kind_name, after) : page_all(&pg, e, after);
     out->count = pg.count;

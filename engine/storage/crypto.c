@@ -45,3 +45,8 @@ void rg_token_new(char out[RG_TOKEN_LEN + 1])
     rg_hex(out + 4, raw, sizeof raw);
     sodium_memzero(raw, sizeof raw);
 }
+
+void rg_keyed_hash(uint8_t *out, size_t outn, const uint8_t key[RG_KEY_LEN], const void *p, size_t n)
+{
+    crypto_generichash(out, outn, p, n, key, RG_KEY_LEN);
+}

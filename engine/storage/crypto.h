@@ -21,5 +21,9 @@ void rg_chain_link(uint8_t out[RG_HASH_LEN], const uint8_t prev[RG_HASH_LEN],
 void rg_token_new(char out[RG_TOKEN_LEN + 1]);
 void rg_random(void *p, size_t n);
 void rg_hex(char *out, const uint8_t *p, size_t n);   /* writes 2n chars and a NUL */
+/* A keyed hash (BLAKE2b, libsodium's generichash) of p under a key of
+ * RG_KEY_LEN bytes, outn bytes long (16..64). */
+#define RG_KEY_LEN 32
+void rg_keyed_hash(uint8_t *out, size_t outn, const uint8_t key[RG_KEY_LEN], const void *p, size_t n);
 
 #endif

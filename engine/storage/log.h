@@ -12,6 +12,8 @@
  *   leadtimes u8(state) be64(ms in state) be64(seq)  -> nothing (for medians)
  *   feed      'o' org 0x00 be64(seq) | 'p' actor 0x00 be64(seq) -> nothing
  *   audit     be64(n)                            -> audit record (msgpack)
+ *             0xff case_id 0x00 be64(n)          -> nothing (the records of a case)
+ *   alerts    actor_id 0x00 be64(n)              -> alert (msgpack)
  *
  * Every change the engine makes goes through one rg_batch written atomically
  * by rg_log_write: a crash leaves all of a batch or none of it.
@@ -39,7 +41,7 @@
 #define RG_CF_MAP(X) \
     X(DEFAULT, "default") X(EVENTS, "events") X(STREAM, "stream") X(CASES, "cases") \
     X(DEADLINES, "deadlines") X(IDEM, "idem") X(ACTORS, "actors") X(META, "meta") \
-    X(LEADTIMES, "leadtimes") X(FEED, "feed") X(AUDIT, "audit")
+    X(LEADTIMES, "leadtimes") X(FEED, "feed") X(AUDIT, "audit") X(ALERTS, "alerts")
 
 typedef enum {
 #define RG_CF_ENUM(name, str) RG_CF_##name,

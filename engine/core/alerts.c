@@ -1,0 +1,126 @@
+/* alerts.c - notification topics and durable alerts of an event; see alerts.h. */
+#include "alerts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../domain/access.h"
+#include "../storage/errors.h"
+#include "state.h"
+
+size_t rg_alerts_key(uint8_t *k, const char *actor_id, uint64_t n)
+{
+    size_t an = strlen(actor_id);
+    memcpy(k, actor_id, an);
+    k[an] = 0;
+    rg_be64_put(k + an + 1, n);
+    return an + 9;
+}
+
+/* Is actor a alerted by this event of cs? */
+static bool alerted(const rg_actor *a, const rg_case *cs, int alert, const char *norm, const char *item)
+{
+    if (a->revoked || rg_access_view(a, cs) == RG_VIEW_NONE) {
+        /* Managers of the region see every case; a procesregisseur only
+         * their own; a partner only while its org takes part. */
+        if (a->revoked || !(a->role == RG_ROLE_MANAGER && strcmp(a->zvh, cs->zvh) == 0 &&
+                            (cs->covenants & ~a->covenants) == 0))
+            return false;
+    }
+    if (alert == RG_ALERT_MANAGERS) return a->role == RG_ROLE_MANAGER;
+    if (alert != RG_ALERT_DIRECTOR) return false;
+    if (a->role == RG_ROLE_PROCESREGISSEUR) return strcmp(cs->procesregisseur, a->id) == 0;
+    if (a->role == RG_ROLE_MANAGER) return !cs->procesregisseur[0] || cs->esc_level > 0;
+    if (a->role == RG_ROLE_PARTNER && norm && strcmp(norm, "action.done") == 0) {
+        /* An overdue action alerts the org that owns it. */
+        const rg_action *x = item ? rg_case_action((rg_case *)cs, item) : NULL;
+        return x && strcmp(x->owner, a->org) == 0;
+    }
+    return false;
+}
+
+static void put_alert(rg_engine *e, rg_batch *b, const rg_actor *a, const rg_case *cs, uint64_t seq,
+                      uint64_t at, const char *kind, const char *norm, const char *item)
+{
+    uint64_t n = ++e->alert_seq;
+    rg_buf v = RG_BUF_INIT;
+    rg_w_map(&v, 8);
+    rg_w_kuint(&v, "alert", n);
+    rg_w_kuint(&v, "seq", seq);
+    rg_w_kstr(&v, "case", cs->id);
+    rg_w_kstr(&v, "kind", kind);
+    rg_w_cstr(&v, "norm");
+    if (norm && norm[0]) rg_w_cstr(&v, norm); else rg_w_nil(&v);
+    rg_w_cstr(&v, "item");
+    if (item && item[0]) rg_w_cstr(&v, item); else rg_w_nil(&v);
+    rg_w_kuint(&v, "since", at);
+    rg_w_kbool(&v, "acked", false);
+    uint8_t k[RG_ID_MAX + 9];
+    rg_batch_put(b, RG_CF_ALERTS, k, rg_alerts_key(k, a->id, n), v.data, v.len);
+    rg_buf_free(&v);
+}
+
+char *rg_alerts_raise(rg_engine *e, rg_batch *b, const rg_case *cs, uint64_t seq, uint32_t v,
+                      uint64_t at, const char *type, const rg_val *data)
+{
+    const rg_evdef *def = rg_event_find(type);
+    int alert = def ? def->alert : RG_ALERT_NONE;
+    char norm[64] = "", item[RG_ID_MAX] = "";
+    rg_val_strcpy(rg_map_get(data, "norm"), norm, sizeof norm);
+    rg_val_strcpy(rg_map_get(data, "item"), item, sizeof item);
+    const char *kind = alert == RG_ALERT_MANAGERS ? "escalation" : "stagnation";
+    rg_buf topics = RG_BUF_INIT;
+    rg_hmap_slot *s;
+    for (size_t i = 0; (i = rg_hmap_next(&e->actors, i, &s)) != 0;) {
+        const rg_actor *a = s->val;
+        if (a->revoked) continue;
+        if (rg_access_event(a, cs, v)) rg_buf_append(&topics, a->feed_topic, RG_TOPIC_LEN + 1);
+        if (alert != RG_ALERT_NONE && alerted(a, cs, alert, norm, item)) {
+            put_alert(e, b, a, cs, seq, at, kind, norm, item);
+            rg_buf_append(&topics, a->alerts_topic, RG_TOPIC_LEN + 1);
+        }
+    }
+    rg_buf_put_u8(&topics, 0);
+    size_t n;
+    return (char *)rg_buf_detach(&topics, &n);
+}
+
+int rg_alerts_get(rg_engine *e, const char *actor_id, uint64_t n, rg_buf *rec)
+{
+    uint8_t k[RG_ID_MAX + 9];
+    return rg_log_get(e->log, RG_CF_ALERTS, k, rg_alerts_key(k, actor_id, n), rec);
+}
+
+int rg_alerts_page(rg_engine *e, const char *actor_id, uint64_t after, uint32_t limit, bool open,
+                   rg_buf *out, uint32_t *count, uint64_t *next)
+{
+    uint8_t start[RG_ID_MAX + 9];
+    size_t sn = rg_alerts_key(start, actor_id, after + 1);
+    rg_iter *it = rg_iter_new(e->log, RG_CF_ALERTS);
+    *count = 0;
+    *next = after;
+    int rc = 0;
+    for (rg_iter_seek(it, start, sn); rg_iter_valid(it) && *count < limit; rg_iter_next(it)) {
+        size_t kn, vn;
+        const uint8_t *k = rg_iter_key(it, &kn);
+        if (kn != sn || memcmp(k, start, sn - 8) != 0) break;
+        const uint8_t *val = rg_iter_value(it, &vn);
+        *next = rg_be64_get(k + sn - 8);
+        if (open) {
+            rg_doc *d;
+            const char *why;
+            bool acked = false;
+            if (rg_doc_parse(&d, val, vn, &why) < 0) {
+                rc = RG_ESTORAGE;
+                break;
+            }
+            rg_val_bool(rg_map_get(rg_doc_root(d), "acked"), &acked);
+            rg_doc_free(d);
+            if (acked) continue;
+        }
+        rg_buf_append(out, val, vn);
+        (*count)++;
+    }
+    if (rg_iter_end(it) < 0) rc = RG_ESTORAGE;
+    return rc;
+}
