@@ -1,0 +1,117 @@
+/*
+ * driver.h - a model-based run against an in-process engine on a manual
+ * clock: random steps chosen from what each case allows (driver.c), taken
+ * by the proper actors (steps.c), and after every step each case compared
+ * with the reference model (model.h, check.h).
+ *
+ * One run at a time: its state is the global `md`.  A run is a seed: the
+ * seed chooses the start instant and every step, so a seed replays the same
+ * run against the same engine.
+ *
+ * Ownership: md_begin opens an engine in a fresh temp dir; md_end closes
+ * it, removes the dir and frees the run's memory.
+ */
+#ifndef RG_MODEL_DRIVER_H
+#define RG_MODEL_DRIVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../test.h"
+#include "model.h"
+
+#define MD_MAXC 6             /* cases open at a time */
+#define MD_MAXACT 4
+#define MD_MAXREQ 48
+/* A case leaves the run past this many events: its history is read after
+ * every step that changes it, which would make a long run quadratic. */
+#define MD_MAX_EVENTS 400
+
+enum { MD_ORG_POLICE, MD_ORG_GGZ, MD_ORG_GEMEENTE, MD_ORG_RECLASSERING, MD_ORG_VT, MD_NORGS };
+extern const char *const md_org_names[MD_NORGS];
+
+/* The kinds of step, by the names MODEL_SKIP takes. */
+enum {
+    MD_K_ADVANCE, MD_K_REPORT, MD_K_ASSIGN, MD_K_START, MD_K_MORE_INFO, MD_K_ADMIT, MD_K_REJECT,
+    MD_K_INFO_REQUEST, MD_K_INFO_PROVIDE, MD_K_SCHEDULE, MD_K_HOLD, MD_K_PROPOSE, MD_K_AGREE, MD_K_COMPLETE,
+    MD_K_REVIEW, MD_K_ESCALATE, MD_K_RESOLVE, MD_K_CLOSE, MD_K_AFTERCARE, MD_K_REOPEN, MD_K_PROBE, MD_K_N
+};
+extern const char *const md_kind_names[MD_K_N];
+
+enum { MD_ACT_OPEN, MD_ACT_DONE, MD_ACT_HANDED_OVER };
+typedef struct md_action {
+    char id[16];
+    int owner;
+    char due[12];
+    int status;
+} md_action;
+
+typedef struct md_request {
+    char id[M_ITEM];
+    int org;
+    bool answered;
+} md_request;
+
+/* A case as the driver knows it: what it needs to choose valid steps, and
+ * the model of its norms. */
+typedef struct md_case {
+    bool used;
+    int n;                    /* c1, c2, ... in the order reported */
+    char id[32];
+    int pr;                   /* 0: none, 1: prA, 2: prB */
+    m_case m;
+    md_request req[MD_MAXREQ];
+    int nreq;
+    md_action act[MD_MAXACT];
+    int nact;
+    bool proposed;            /* a proposal waits for agreement */
+    unsigned agreed;          /* orgs (bits) that agreed to it */
+    int next_action;
+    int checked;              /* events compared so far */
+} md_case;
+
+typedef struct md_run {
+    rg_t_local engine;
+    rg_buf b;                 /* the request being built */
+    rg_t_reply r;             /* the last reply */
+    char org_tok[MD_NORGS][128], pr_tok[3][128], mgr_tok[128];
+    uint64_t seed, rng;
+    int64_t now;              /* the engine's clock */
+    int step;
+    char desc[700];           /* the step being taken, for a mismatch */
+    bool failed;
+    md_case c[MD_MAXC];
+    int ncases;
+    unsigned skip;            /* kinds left out (bits) */
+    bool verbose;
+    int kind;                 /* of the step being taken */
+    int done[MD_K_N];         /* steps taken, by kind (what the run covered) */
+    int detected, decision_missed, cleared, escalated, climbed, by_hand;
+} md_run;
+
+extern md_run md;
+
+/* driver.c: a run. */
+int md_begin(uint64_t seed, unsigned skip, bool verbose);   /* 0, or -1 (said why) */
+bool md_step(void);           /* one step, then every case compared; false after a mismatch */
+void md_end(void);            /* a summary line when all agreed; closes the engine */
+int md_kind(const char *name);                               /* -1: no such kind */
+int md_rnd(int n);            /* 0..n-1 from the run's seed */
+/* The step being taken, printed at once with MODEL_VERBOSE. */
+void md_describe(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A difference: the first prints the seed, step and how to replay it. */
+void md_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* steps.c: the steps, each by its proper actor, and the model told what
+ * each should append. */
+void md_report(void);
+void md_advance(void);
+void md_probe_reentry(void);
+/* Take a step of the kind on the case; false if a probe found nothing
+ * the case's state refuses. */
+bool md_take(md_case *c, int kind);
+bool md_working(int state);   /* analysis .. execution */
+bool md_open_state(int state);
+bool md_dues_ahead(const md_case *c);
+
+#endif

@@ -1,0 +1,293 @@
+/*
+ * model.c - the reference model; see model.h.  The norms of the default
+ * route are one table (which events meet and set which norm, and how far
+ * ahead), the ladder a few lines in m_advance.
+ */
+#include "model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cal.h"
+
+const char *const m_state_names[MS_NSTATES] = {
+    "reported", "intake", "referred", "analysis", "meeting", "planning", "execution", "closed", "archived",
+};
+
+const char *const m_norm_names[MN_NNORMS] = {
+    "intake.start", "intake.decision", "intake.more_info", "info.answer", "meeting.held", "plan.agreed",
+    "action.done", "review", "progress", "aftercare", "escalation.decision",
+};
+
+#define BIT(n) (1u << (n))
+#define ALL_BUT_AFTERCARE ((BIT(MN_NNORMS) - 1) & ~BIT(MN_AFTERCARE))
+
+/* How far ahead a norm falls due when an event sets it. */
+enum { DUE_WD, DUE_DAYS, DUE_MONTHS, DUE_ARG };
+typedef struct m_norm_due {
+    int kind, n;
+} m_norm_due;
+
+static const m_norm_due m_norm_dues[MN_NNORMS] = {
+    [MN_INTAKE_START] = {DUE_WD, 2},
+    [MN_INTAKE_DECISION] = {DUE_WD, 5},
+    [MN_INTAKE_MORE_INFO] = {DUE_ARG, 0},
+    [MN_INFO_ANSWER] = {DUE_ARG, 0},
+    [MN_MEETING_HELD] = {DUE_WD, 10},
+    [MN_PLAN_AGREED] = {DUE_WD, 10},
+    [MN_ACTION_DONE] = {DUE_ARG, 0},
+    [MN_REVIEW] = {DUE_DAYS, 42},          /* 6 calendar weeks */
+    [MN_PROGRESS] = {DUE_WD, 20},
+    [MN_AFTERCARE] = {DUE_MONTHS, 3},
+    [MN_ESC_DECISION] = {DUE_WD, 5},
+};
+
+/* Per event type: the state it enters (-1 keeps it), the norms it meets
+ * (per item for info.answer/action.done when the event names one, else all
+ * of them), the norms it sets. */
+typedef struct m_rule {
+    const char *type;
+    int enters;
+    uint32_t meets, sets;
+} m_rule;
+
+static const m_rule m_rules[] = {
+    {"case.reported", MS_REPORTED, 0, BIT(MN_INTAKE_START) | BIT(MN_INTAKE_DECISION)},
+    {"case.assigned", -1, 0, 0},
+    {"intake.started", MS_INTAKE, BIT(MN_INTAKE_START), 0},
+    {"intake.info_requested", -1, BIT(MN_INTAKE_DECISION) | BIT(MN_INTAKE_MORE_INFO), BIT(MN_INTAKE_MORE_INFO)},
+    {"intake.admitted", MS_ANALYSIS, BIT(MN_INTAKE_DECISION) | BIT(MN_INTAKE_MORE_INFO), BIT(MN_MEETING_HELD)},
+    {"intake.rejected", MS_REFERRED, BIT(MN_INTAKE_DECISION) | BIT(MN_INTAKE_MORE_INFO), 0},
+    {"info.requested", -1, 0, BIT(MN_INFO_ANSWER)},
+    {"info.provided", -1, BIT(MN_INFO_ANSWER), 0},
+    {"meeting.scheduled", MS_MEETING, 0, 0},
+    {"meeting.held", MS_PLANNING, BIT(MN_MEETING_HELD), BIT(MN_PLAN_AGREED)},
+    {"plan.proposed", MS_PLANNING, BIT(MN_ACTION_DONE), BIT(MN_PLAN_AGREED)},
+    {"plan.agreement", -1, 0, 0},
+    {"plan.agreed", MS_EXECUTION, BIT(MN_PLAN_AGREED),
+     BIT(MN_ACTION_DONE) | BIT(MN_REVIEW) | BIT(MN_PROGRESS)},
+    {"action.completed", -1, BIT(MN_ACTION_DONE) | BIT(MN_PROGRESS), BIT(MN_PROGRESS)},
+    {"review.held", -1, BIT(MN_REVIEW) | BIT(MN_PROGRESS), BIT(MN_REVIEW) | BIT(MN_PROGRESS)},
+    {"case.escalated", -1, BIT(MN_ESC_DECISION), BIT(MN_ESC_DECISION)},
+    {"escalation.resolved", -1, BIT(MN_ESC_DECISION), 0},
+    {"case.closed", MS_CLOSED, ALL_BUT_AFTERCARE, BIT(MN_AFTERCARE)},
+    {"aftercare.checked", MS_ARCHIVED, BIT(MN_AFTERCARE), 0},
+    {"case.reopened", MS_ANALYSIS, BIT(MN_PLAN_AGREED) | BIT(MN_AFTERCARE), BIT(MN_MEETING_HELD)},
+    {NULL, 0, 0, 0},
+};
+
+static const m_rule *m_rule_of(const char *type)
+{
+    for (const m_rule *r = m_rules; r->type; r++)
+        if (strcmp(r->type, type) == 0) return r;
+    fprintf(stderr, "model: no rule for event %s\n", type);
+    abort();                  /* a bug in the test itself */
+}
+
+void m_case_init(m_case *c)
+{
+    memset(c, 0, sizeof *c);
+}
+
+void m_case_free(m_case *c)
+{
+    free(c->dl);
+    free(c->ev);
+    memset(c, 0, sizeof *c);
+}
+
+static m_event *m_push(m_case *c, const char *type, int64_t at, bool system)
+{
+    if (c->nev == c->capev) {
+        c->capev = c->capev ? 2 * c->capev : 16;
+        c->ev = realloc(c->ev, (size_t)c->capev * sizeof *c->ev);
+        if (!c->ev) abort();
+    }
+    m_event *e = &c->ev[c->nev++];
+    memset(e, 0, sizeof *e);
+    snprintf(e->type, sizeof e->type, "%s", type);
+    e->at = at;
+    e->system = system;
+    e->norm = -1;
+    return e;
+}
+
+const m_deadline *m_find(const m_case *c, int norm, const char *item)
+{
+    for (int i = 0; i < c->ndl; i++)
+        if (c->dl[i].norm == norm && strcmp(c->dl[i].item, item ? item : "") == 0) return &c->dl[i];
+    return NULL;
+}
+
+static void m_drop(m_case *c, int i)
+{
+    c->dl[i] = c->dl[--c->ndl];
+}
+
+/* Meet norm (one item, or every item when item is NULL): a passed deadline
+ * is cleared with stagnation.cleared, a pending one just goes. */
+static void m_meet(m_case *c, int norm, const char *item, int64_t at)
+{
+    for (int i = 0; i < c->ndl;) {
+        m_deadline *d = &c->dl[i];
+        if (d->norm != norm || (item && strcmp(d->item, item) != 0)) {
+            i++;
+            continue;
+        }
+        if (d->fired) {
+            m_event *e = m_push(c, "stagnation.cleared", at, true);
+            e->norm = norm;
+            snprintf(e->item, sizeof e->item, "%s", d->item);
+        }
+        m_drop(c, i);
+    }
+}
+
+/* Set a deadline unless the same norm and item is still open. */
+static void m_set(m_case *c, int norm, const char *item, int64_t due)
+{
+    if (m_find(c, norm, item)) return;
+    if (c->ndl == c->capdl) {
+        c->capdl = c->capdl ? 2 * c->capdl : 8;
+        c->dl = realloc(c->dl, (size_t)c->capdl * sizeof *c->dl);
+        if (!c->dl) abort();
+    }
+    m_deadline *d = &c->dl[c->ndl++];
+    memset(d, 0, sizeof *d);
+    d->norm = norm;
+    snprintf(d->item, sizeof d->item, "%s", item ? item : "");
+    d->due = due;
+}
+
+static int64_t m_due_of(int norm, int64_t at, int64_t arg)
+{
+    const m_norm_due *nd = &m_norm_dues[norm];
+    switch (nd->kind) {
+    case DUE_WD: return mc_add_working_days(at, nd->n);
+    case DUE_DAYS: return mc_add_days(at, nd->n);
+    case DUE_MONTHS: return mc_add_months(at, nd->n);
+    default: return arg;
+    }
+}
+
+/* The event's norms: met first, then set, so that met+set restarts a clock. */
+static void m_apply_norms(m_case *c, const m_rule *r, int64_t at, const m_args *a)
+{
+    const char *item = a && a->item && a->item[0] ? a->item : NULL;
+    for (int n = 0; n < MN_NNORMS; n++) {
+        if (!(r->meets & BIT(n))) continue;
+        bool per_item = n == MN_INFO_ANSWER || n == MN_ACTION_DONE;
+        m_meet(c, n, per_item ? item : NULL, at);
+    }
+    for (int n = 0; n < MN_NNORMS; n++) {
+        if (!(r->sets & BIT(n))) continue;
+        if (n == MN_ACTION_DONE) {
+            for (int i = 0; a && i < a->nactions; i++)
+                if (a->action_dues[i]) m_set(c, n, a->action_ids[i], a->action_dues[i]);
+        } else if (n == MN_INFO_ANSWER || n == MN_INTAKE_MORE_INFO) {
+            if (a && a->due) m_set(c, n, n == MN_INFO_ANSWER ? item : NULL, a->due);
+        } else {
+            m_set(c, n, NULL, m_due_of(n, at, 0));
+        }
+    }
+}
+
+/* What an event does to the ladder, after its norms. */
+static void m_apply_ladder(m_case *c, const char *type, int64_t at, int level)
+{
+    if (strcmp(type, "case.escalated") == 0) {
+        c->level = level;
+        /* While an escalation is open, stagnations wait for its decision. */
+        for (int i = 0; i < c->ndl; i++) c->dl[i].escalates_at = 0;
+    } else if (strcmp(type, "escalation.resolved") == 0) {
+        c->level = 0;
+        int64_t again = mc_add_working_days(at, 5);
+        for (int i = 0; i < c->ndl; i++)
+            if (c->dl[i].fired) c->dl[i].escalates_at = again;
+    }
+}
+
+static void m_apply_event(m_case *c, const char *type, int64_t at, const m_args *a, bool system, bool autoesc)
+{
+    const m_rule *r = m_rule_of(type);
+    m_event *e = m_push(c, type, at, system);
+    if (strcmp(type, "case.escalated") == 0) {
+        e->level = a ? a->level : 0;
+        e->autoesc = autoesc;
+    }
+    if (r->enters >= 0) c->state = r->enters;
+    m_apply_norms(c, r, at, a);
+    m_apply_ladder(c, type, at, a ? a->level : 0);
+}
+
+void m_apply(m_case *c, const char *type, int64_t at, const m_args *a)
+{
+    m_apply_event(c, type, at, a, false, false);
+}
+
+int64_t m_next_timer(const m_case *c)
+{
+    int64_t next = M_NONE;
+    for (int i = 0; i < c->ndl; i++) {
+        const m_deadline *d = &c->dl[i];
+        if (!d->fired && d->due < next) next = d->due;
+        if (d->fired && c->level == 0 && d->escalates_at && d->escalates_at < next) next = d->escalates_at;
+    }
+    return next;
+}
+
+/* Everything that falls due at exactly t. */
+static void m_fire_at(m_case *c, int64_t t)
+{
+    for (;;) {
+        int i = 0;
+        while (i < c->ndl && (c->dl[i].fired || c->dl[i].due != t)) i++;
+        if (i == c->ndl) break;
+        m_deadline *d = &c->dl[i];
+        if (d->norm == MN_ESC_DECISION && c->level > 0 && c->level < 3) {
+            /* Undecided: the case climbs a level; that case.escalated meets
+             * the decision deadline and sets the next one. */
+            m_args a = {.level = c->level + 1};
+            m_apply_event(c, "case.escalated", t, &a, true, true);
+            continue;
+        }
+        d->fired = true;
+        d->since = t;
+        d->escalates_at = c->level == 0 ? mc_add_working_days(t, 5) : 0;
+        m_event *e = m_push(c, "stagnation.detected", t, true);
+        e->norm = d->norm;
+        snprintf(e->item, sizeof e->item, "%s", d->item);
+        e->due = d->due;
+    }
+    if (c->level != 0) return;
+    /* Stagnations maturing now escalate the case once, to level 1. */
+    int matured = 0, which = -1;
+    for (int i = 0; i < c->ndl; i++)
+        if (c->dl[i].fired && c->dl[i].escalates_at && c->dl[i].escalates_at <= t) {
+            matured++;
+            which = i;
+        }
+    if (!matured) return;
+    int norm = c->dl[which].norm;
+    char item[M_ITEM];
+    snprintf(item, sizeof item, "%s", c->dl[which].item);
+    m_args a = {.level = 1};
+    m_apply_event(c, "case.escalated", t, &a, true, true);
+    /* Name the stagnation only when it is the one: several maturing at once
+     * give one escalation, and which of them it names is not a rule. */
+    for (int i = c->nev - 1; i >= 0; i--)
+        if (strcmp(c->ev[i].type, "case.escalated") == 0) {
+            if (matured == 1) {
+                c->ev[i].norm = norm;
+                snprintf(c->ev[i].item, sizeof c->ev[i].item, "%s", item);
+            }
+            break;
+        }
+}
+
+void m_advance(m_case *c, int64_t to)
+{
+    int64_t t;
+    while ((t = m_next_timer(c)) <= to) m_fire_at(c, t);
+}

@@ -1,0 +1,101 @@
+/*
+ * model.h - the reference model of one case's norms, stagnations and
+ * escalation ladder, written from ../shared/DOMAIN.md ("The case life
+ * cycle", "Stagnation") and the rules of issue 11, not from the engine.
+ * The model-based test (tests/unit/model_test.c) feeds it the events the
+ * steps it sends should append and the clock's advances, and compares what
+ * it expects with what the engine shows.
+ *
+ * The rules the model keeps:
+ * - Every norm is a deadline (norm, item, due).  An event first meets the
+ *   norms it meets, then sets the norms it sets; setting a norm whose
+ *   deadline is still open (pending or passed and uncleared) keeps it.
+ * - A deadline passing unmet becomes an open stagnation
+ *   (stagnation.detected, by the engine, stamped with its due time).  The
+ *   event that meets it clears it (stagnation.cleared), also when the same
+ *   event sets the norm again.  Closing a case drops every deadline but
+ *   aftercare.
+ * - One escalation per case (level 0 none, 1..3).  At level 0 an open
+ *   stagnation uncleared 5 working days after it was detected (or after the
+ *   last escalation.resolved) escalates the case to level 1, once for all
+ *   the stagnations maturing together.  At level L the decision deadline
+ *   (5 working days after case.escalated) passing climbs to L+1; at level 3
+ *   it becomes a stagnation instead.  escalation.resolved closes the
+ *   escalation.
+ *
+ * Ownership: an m_case owns its arrays; m_case_free releases them.
+ */
+#ifndef RG_MODEL_H
+#define RG_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define M_NONE INT64_MAX      /* no timer */
+#define M_ITEM 32
+
+enum {
+    MS_REPORTED, MS_INTAKE, MS_REFERRED, MS_ANALYSIS, MS_MEETING, MS_PLANNING, MS_EXECUTION,
+    MS_CLOSED, MS_ARCHIVED, MS_NSTATES
+};
+extern const char *const m_state_names[MS_NSTATES];
+
+enum {
+    MN_INTAKE_START, MN_INTAKE_DECISION, MN_INTAKE_MORE_INFO, MN_INFO_ANSWER, MN_MEETING_HELD,
+    MN_PLAN_AGREED, MN_ACTION_DONE, MN_REVIEW, MN_PROGRESS, MN_AFTERCARE, MN_ESC_DECISION, MN_NNORMS
+};
+extern const char *const m_norm_names[MN_NNORMS];
+
+typedef struct m_deadline {
+    int norm;
+    char item[M_ITEM];        /* request or action id; "" for the case's own norms */
+    int64_t due;
+    bool fired;               /* passed unmet: an open stagnation */
+    int64_t since;            /* when it was detected */
+    int64_t escalates_at;     /* when it escalates the case; 0: not while an escalation is open */
+} m_deadline;
+
+/* An event the engine should append, with what the test compares of it. */
+typedef struct m_event {
+    char type[32];
+    int64_t at;
+    bool system;              /* appended by the engine itself */
+    int norm;                 /* stagnation.*: the norm; case.escalated auto: the one that matured, or -1 */
+    char item[M_ITEM];
+    int64_t due;              /* stagnation.detected */
+    int level;                /* case.escalated */
+    bool autoesc;             /* case.escalated by the engine */
+} m_event;
+
+typedef struct m_case {
+    int state;
+    int level;                /* the open escalation's level, 0: none */
+    m_deadline *dl;
+    int ndl, capdl;
+    m_event *ev;              /* every event of the case, in log order */
+    int nev, capev;
+} m_case;
+
+/* What a user event carries that the norms need. */
+typedef struct m_args {
+    const char *item;         /* info.requested/provided: the request; action.completed: the action */
+    int64_t due;              /* info.requested, intake.info_requested: end of the given date; 0: none */
+    int level;                /* case.escalated */
+    int nactions;             /* plan.agreed: the plan's open actions with their due ends */
+    const char *const *action_ids;
+    const int64_t *action_dues;
+} m_args;
+
+void m_case_init(m_case *c);
+void m_case_free(m_case *c);
+/* A user event appended at `at` (the clock's time; the model must have been
+ * advanced to it): its own event, the clearings it causes, its norms. */
+void m_apply(m_case *c, const char *type, int64_t at, const m_args *a);
+/* Move the case's time to `to`: every deadline and escalation that falls
+ * due at or before it fires, in time order. */
+void m_advance(m_case *c, int64_t to);
+/* The next instant something fires by itself; M_NONE if nothing will. */
+int64_t m_next_timer(const m_case *c);
+const m_deadline *m_find(const m_case *c, int norm, const char *item);
+
+#endif

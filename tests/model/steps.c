@@ -1,0 +1,629 @@
+/*
+ * steps.c - the steps of a model-based run (driver.h), each sent by its
+ * proper actor, and the model told which events it should append: the
+ * steps of the default route, the clock's advances, and steps the rules
+ * refuse (which must append nothing).  A step the engine answers otherwise
+ * than the rules say is a difference (md_fail).
+ */
+#include "driver.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cal.h"
+#include "check.h"
+
+/* ---- requests ---- */
+
+static const char *const pr_ids[3] = {"", "prA", "prB"};
+
+static rg_buf *req(const char *token, const char *op, const md_case *c, int ndata)
+{
+    return rg_t_req(&md.b, token, op, c ? c->id : NULL, ndata);
+}
+
+static const char *send_req(void) { return rg_t_local_send(&md.engine, &md.b, &md.r); }
+
+static bool expect_ok(void)
+{
+    const char *e = send_req();
+    if (e[0]) {
+        md_fail("the engine refused it: %s: %s", e, rg_t_str(&md.r, "message"));
+        return false;
+    }
+    return true;
+}
+
+/* Whether msg names `word` as a word of its own (e.g. data.due). */
+static bool names(const char *msg, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = strstr(msg, word); p; p = strstr(p + 1, word)) {
+        bool start = p == msg || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+        bool end = !(isalnum((unsigned char)p[n]) || p[n] == '_');
+        if (start && end) return true;
+    }
+    return false;
+}
+
+/* A step the rules refuse: one of the codes ("a|b"), and a message that
+ * names `word` when given.  Nothing may be written (the comparison after
+ * the step sees to that). */
+static void expect_refusal(const char *codes, const char *word)
+{
+    char e[64], msg[512];
+    snprintf(e, sizeof e, "%s", send_req());
+    snprintf(msg, sizeof msg, "%s", rg_t_str(&md.r, "message"));
+    if (!e[0]) {
+        md_fail("the engine accepted it; the rules refuse it with %s", codes);
+        return;
+    }
+    char want[64];
+    snprintf(want, sizeof want, "|%s|", codes);
+    char got[70];
+    snprintf(got, sizeof got, "|%s|", e);
+    for (char *p = want; *p; p++)
+        if (*p == ',') *p = '|';
+    if (!strstr(want, got)) md_fail("refused with %s (%s), the rules say %s", e, msg, codes);
+    else if (word && !names(msg, word)) md_fail("the refusal (%s: %s) does not name %s", e, msg, word);
+}
+
+/* The local date `days` from now as a string, and its end (when a `due`
+ * of that date falls due). */
+static int64_t date_in(int days, char out[12])
+{
+    mc_date_str(md.now, days, out, 12);
+    mc_local t = mc_to_local(md.now);
+    int y, m, d;
+    mc_date(mc_days(t.y, t.m, t.d) + days, &y, &m, &d);
+    return mc_end_of_day(y, m, d);
+}
+
+static int64_t end_of(const char *date)
+{
+    int y, m, d;
+    if (sscanf(date, "%d-%d-%d", &y, &m, &d) != 3) return 0;
+    return mc_end_of_day(y, m, d);
+}
+
+static const char *dir_tok(const md_case *c) { return md.pr_tok[c->pr]; }
+
+/* ---- the steps ---- */
+
+static void apply(md_case *c, const char *type, const m_args *a) { m_apply(&c->m, type, md.now, a); }
+
+void md_report(void)
+{
+    md_case *c = NULL;
+    for (int i = 0; i < MD_MAXC && !c; i++)
+        if (!md.c[i].used) c = &md.c[i];
+    if (!c) return;
+    rg_buf *b = req(md.org_tok[MD_ORG_POLICE], "case.report", NULL, 5);
+    rg_w_kstr(b, "target_group", "verward-gedrag");
+    rg_w_kstr(b, "summary", "repeated incidents");
+    rg_w_kstr(b, "urgency", "normal");
+    rg_w_kbool(b, "informed", true);
+    rg_w_cstr(b, "subject");
+    rg_w_map(b, 1);
+    rg_w_kstr(b, "name", "A. Person");
+    md_describe("c%d: case.report (police)", md.ncases + 1);
+    if (!expect_ok()) return;
+    memset(c, 0, sizeof *c);
+    c->used = true;
+    c->n = ++md.ncases;
+    snprintf(c->id, sizeof c->id, "%s", rg_t_str(&md.r, "case"));
+    m_case_init(&c->m);
+    apply(c, "case.reported", NULL);
+}
+
+static void do_assign(md_case *c)
+{
+    int to = c->pr == 1 ? 2 : 1;
+    rg_w_kstr(req(md.mgr_tok, "case.assign", c, 1), "procesregisseur", pr_ids[to]);
+    md_describe("c%d %s: case.assign %s (manager)", c->n, c->id, pr_ids[to]);
+    if (!expect_ok()) return;
+    c->pr = to;
+    apply(c, "case.assigned", NULL);
+}
+
+static void do_start(md_case *c)
+{
+    req(dir_tok(c), "intake.start", c, -1);
+    md_describe("c%d %s: intake.start", c->n, c->id);
+    if (expect_ok()) apply(c, "intake.started", NULL);
+}
+
+static void do_more_info(md_case *c)
+{
+    char due[12];
+    m_args a = {.due = date_in(md_rnd(8), due)};
+    rg_buf *b = req(dir_tok(c), "intake.more_info", c, 2);
+    rg_w_kstr(b, "question", "which partners know the person?");
+    rg_w_kstr(b, "due", due);
+    md_describe("c%d %s: intake.more_info due %s", c->n, c->id, due);
+    if (expect_ok()) apply(c, "intake.info_requested", &a);
+}
+
+static const char *const criteria[] = {"multi_domain", "multi_chain", "system", "local_safety"};
+
+static void do_admit(md_case *c)
+{
+    unsigned set = 1 + (unsigned)md_rnd(15);
+    int n = __builtin_popcount(set);
+    rg_buf *b = req(dir_tok(c), "intake.decide", c, 3);
+    rg_w_kbool(b, "admit", true);
+    rg_w_kstr(b, "reason", "problems on several life domains");
+    rg_w_cstr(b, "criteria");
+    rg_w_array(b, (uint32_t)n);
+    char list[80] = "";
+    for (int i = 0; i < 4; i++)
+        if (set & (1u << i)) {
+            rg_w_cstr(b, criteria[i]);
+            strcat(list, " ");
+            strcat(list, criteria[i]);
+        }
+    md_describe("c%d %s: intake.decide admit, criteria%s", c->n, c->id, list);
+    if (expect_ok()) apply(c, "intake.admitted", NULL);
+}
+
+static void do_reject(md_case *c)
+{
+    int how = md_rnd(3);         /* referred_to, advice, both */
+    rg_buf *b = req(dir_tok(c), "intake.decide", c, how == 2 ? 4 : 3);
+    rg_w_kbool(b, "admit", false);
+    rg_w_kstr(b, "reason", "one life domain only");
+    if (how != 1) rg_w_kstr(b, "referred_to", "wijkteam");
+    if (how != 0) rg_w_kstr(b, "advice", "contact the local team");
+    md_describe("c%d %s: intake.decide reject (%s)", c->n, c->id,
+             how == 0 ? "referred_to" : how == 1 ? "advice" : "referred_to and advice");
+    if (expect_ok()) apply(c, "intake.rejected", NULL);
+}
+
+static void do_info_request(md_case *c)
+{
+    int org = md_rnd(MD_NORGS);
+    bool with_due = md_rnd(4) != 0;
+    char due[12] = "";
+    m_args a = {0};
+    if (with_due) a.due = date_in(md_rnd(12), due);
+    rg_buf *b = req(dir_tok(c), "info.request", c, with_due ? 3 : 2);
+    rg_w_kstr(b, "org", md_org_names[org]);
+    rg_w_kstr(b, "question", "what do you know?");
+    if (with_due) rg_w_kstr(b, "due", due);
+    md_describe("c%d %s: info.request to %s, due %s", c->n, c->id, md_org_names[org], with_due ? due : "none");
+    if (!expect_ok()) return;
+    const rg_val *ev = rg_array_at(rg_t_get(&md.r, "events"), 0);
+    md_request *r = &c->req[c->nreq];
+    if (!rg_val_strcpy(rg_map_get(rg_map_get(ev, "data"), "request"), r->id, sizeof r->id) || !r->id[0]) {
+        md_fail("the reply's info.requested event names no data.request");
+        return;
+    }
+    r->org = org;
+    r->answered = false;
+    c->nreq++;
+    a.item = r->id;
+    apply(c, "info.requested", &a);
+}
+
+static void do_info_provide(md_case *c)
+{
+    int open[MD_MAXREQ], n = 0;
+    for (int i = 0; i < c->nreq; i++)
+        if (!c->req[i].answered) open[n++] = i;
+    md_request *r = &c->req[open[md_rnd(n)]];
+    rg_buf *b = req(md.org_tok[r->org], "info.provide", c, 2);
+    rg_w_kstr(b, "request", r->id);
+    rg_w_kstr(b, "answer", "known to us");
+    md_describe("c%d %s: info.provide %s (%s)", c->n, c->id, r->id, md_org_names[r->org]);
+    if (!expect_ok()) return;
+    r->answered = true;
+    m_args a = {.item = r->id};
+    apply(c, "info.provided", &a);
+}
+
+static void do_schedule(md_case *c)
+{
+    char at[40];
+    mc_iso(md.now + (1 + md_rnd(120)) * MC_HOUR, at, sizeof at);
+    rg_buf *b = req(dir_tok(c), "meeting.schedule", c, 2);
+    rg_w_kstr(b, "at", at);
+    rg_w_cstr(b, "orgs");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, md_org_names[md_rnd(MD_NORGS)]);
+    md_describe("c%d %s: meeting.schedule at %s", c->n, c->id, at);
+    if (expect_ok()) apply(c, "meeting.scheduled", NULL);
+}
+
+static void do_hold(md_case *c)
+{
+    rg_buf *b = req(dir_tok(c), "meeting.hold", c, 2);
+    rg_w_cstr(b, "attendees");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "police");
+    rg_w_kstr(b, "conclusions", "a joint approach");
+    md_describe("c%d %s: meeting.hold", c->n, c->id);
+    if (expect_ok()) apply(c, "meeting.held", NULL);
+}
+
+static void write_actions(rg_buf *b, const md_action *act, int n)
+{
+    rg_w_cstr(b, "actions");
+    rg_w_array(b, (uint32_t)n);
+    for (int i = 0; i < n; i++) {
+        rg_w_map(b, 4);
+        rg_w_kstr(b, "id", act[i].id);
+        rg_w_kstr(b, "owner_org", md_org_names[act[i].owner]);
+        rg_w_kstr(b, "description", "do what was agreed");
+        rg_w_kstr(b, "due", act[i].due);
+    }
+}
+
+/* A proposal (a revision during execution): some actions carry over by id
+ * (a done one stays done), new ones join; every due is in the future. */
+static void do_propose(md_case *c)
+{
+    md_action next[MD_MAXACT];
+    int n = 0, want = 1 + md_rnd(3);
+    for (int i = 0; i < c->nact && n < want; i++)
+        if (md_rnd(2)) {
+            next[n] = c->act[i];
+            date_in(1 + md_rnd(30), next[n].due);
+            n++;
+        }
+    while (n < want) {
+        md_action *a = &next[n++];
+        snprintf(a->id, sizeof a->id, "a%d", ++c->next_action);
+        a->owner = md_rnd(MD_NORGS);
+        date_in(1 + md_rnd(30), a->due);
+        a->status = MD_ACT_OPEN;
+    }
+    rg_buf *b = req(dir_tok(c), "plan.propose", c, 2);
+    rg_w_kstr(b, "goals", "stable housing, treatment");
+    write_actions(b, next, n);
+    char list[300] = "";
+    size_t len = 0;
+    for (int i = 0; i < n && len < sizeof list; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, " %s:%s:%s%s", next[i].id,
+                                md_org_names[next[i].owner], next[i].due,
+                                next[i].status == MD_ACT_DONE ? "(done)" : "");
+    md_describe("c%d %s: plan.propose%s", c->n, c->id, list);
+    if (!expect_ok()) return;
+    memcpy(c->act, next, sizeof next);
+    c->nact = n;
+    c->proposed = true;
+    c->agreed = 0;
+    apply(c, "plan.proposed", NULL);
+}
+
+static unsigned owners(const md_case *c)
+{
+    unsigned o = 0;
+    for (int i = 0; i < c->nact; i++) o |= 1u << c->act[i].owner;
+    return o;
+}
+
+/* Whether agreeing now would set a deadline that is already past: the
+ * rules say nothing of deadlines born overdue, so the test avoids them. */
+bool md_dues_ahead(const md_case *c)
+{
+    for (int i = 0; i < c->nact; i++)
+        if (c->act[i].status == MD_ACT_OPEN && end_of(c->act[i].due) <= md.now) return false;
+    return true;
+}
+
+static void do_agree(md_case *c)
+{
+    unsigned left = owners(c) & ~c->agreed;
+    int cand[MD_NORGS], n = 0;
+    for (int o = 0; o < MD_NORGS; o++)
+        if (left & (1u << o)) cand[n++] = o;
+    int org = cand[md_rnd(n)];
+    req(md.org_tok[org], "plan.agree", c, -1);
+    bool last = (left & ~(1u << org)) == 0;
+    md_describe("c%d %s: plan.agree (%s%s)", c->n, c->id, md_org_names[org], last ? ", the last" : "");
+    if (!expect_ok()) return;
+    c->agreed |= 1u << org;
+    apply(c, "plan.agreement", NULL);
+    if (!last) return;
+    c->proposed = false;
+    const char *ids[MD_MAXACT];
+    int64_t dues[MD_MAXACT];
+    m_args a = {.action_ids = ids, .action_dues = dues};
+    for (int i = 0; i < c->nact; i++)
+        if (c->act[i].status == MD_ACT_OPEN) {
+            ids[a.nactions] = c->act[i].id;
+            dues[a.nactions++] = end_of(c->act[i].due);
+        }
+    apply(c, "plan.agreed", &a);
+}
+
+static void do_complete(md_case *c)
+{
+    int open[MD_MAXACT], n = 0;
+    for (int i = 0; i < c->nact; i++)
+        if (c->act[i].status == MD_ACT_OPEN) open[n++] = i;
+    md_action *a = &c->act[open[md_rnd(n)]];
+    rg_buf *b = req(md.org_tok[a->owner], "action.complete", c, 2);
+    rg_w_kstr(b, "action", a->id);
+    rg_w_kstr(b, "result", "done");
+    md_describe("c%d %s: action.complete %s (%s)", c->n, c->id, a->id, md_org_names[a->owner]);
+    if (!expect_ok()) return;
+    a->status = MD_ACT_DONE;
+    m_args args = {.item = a->id};
+    apply(c, "action.completed", &args);
+}
+
+static void do_review(md_case *c)
+{
+    rg_w_kstr(req(dir_tok(c), "review.hold", c, 1), "notes", "on track");
+    md_describe("c%d %s: review.hold", c->n, c->id);
+    if (expect_ok()) apply(c, "review.held", NULL);
+}
+
+static void do_escalate(md_case *c)
+{
+    int level = c->m.level + 1 + md_rnd(3 - c->m.level);
+    rg_buf *b = req(dir_tok(c), "case.escalate", c, 2);
+    rg_w_kuint(b, "level", (uint64_t)level);
+    rg_w_kstr(b, "reason", "the partners do not move");
+    md_describe("c%d %s: case.escalate level %d (from %d)", c->n, c->id, level, c->m.level);
+    m_args a = {.level = level};
+    if (expect_ok()) apply(c, "case.escalated", &a);
+}
+
+static void do_resolve(md_case *c)
+{
+    rg_w_kstr(req(md.mgr_tok, "escalation.resolve", c, 1), "decision", "priority granted");
+    md_describe("c%d %s: escalation.resolve (level %d)", c->n, c->id, c->m.level);
+    if (expect_ok()) apply(c, "escalation.resolved", NULL);
+}
+
+static void do_close(md_case *c)
+{
+    int n = 0;
+    for (int i = 0; i < c->nact; i++) n += c->act[i].status == MD_ACT_OPEN;
+    rg_buf *b = req(dir_tok(c), "case.close", c, n ? 2 : 1);
+    rg_w_kstr(b, "reason", "goals met");
+    if (n) {
+        rg_w_cstr(b, "handover");
+        rg_w_array(b, (uint32_t)n);
+        for (int i = 0; i < c->nact; i++)
+            if (c->act[i].status == MD_ACT_OPEN) rg_w_cstr(b, c->act[i].id);
+    }
+    md_describe("c%d %s: case.close, %d action(s) handed over", c->n, c->id, n);
+    if (!expect_ok()) return;
+    for (int i = 0; i < c->nact; i++)
+        if (c->act[i].status == MD_ACT_OPEN) c->act[i].status = MD_ACT_HANDED_OVER;
+    apply(c, "case.closed", NULL);
+}
+
+static void do_aftercare(md_case *c)
+{
+    rg_w_kstr(req(dir_tok(c), "aftercare.check", c, 1), "outcome", "stable");
+    md_describe("c%d %s: aftercare.check", c->n, c->id);
+    if (expect_ok()) apply(c, "aftercare.checked", NULL);
+}
+
+static void do_reopen(md_case *c)
+{
+    rg_w_kstr(req(dir_tok(c), "case.reopen", c, 1), "reason", "relapse");
+    md_describe("c%d %s: case.reopen", c->n, c->id);
+    if (!expect_ok()) return;
+    /* A new plan after a reopening starts from new action ids. */
+    c->nact = 0;
+    c->proposed = false;
+    apply(c, "case.reopened", NULL);
+}
+
+/* ---- steps the rules refuse ---- */
+
+bool md_working(int st)
+{
+    return st == MS_ANALYSIS || st == MS_MEETING || st == MS_PLANNING || st == MS_EXECUTION;
+}
+
+bool md_open_state(int st) { return st <= MS_EXECUTION && st != MS_REFERRED; }
+
+void md_probe_reentry(void)
+{
+    char rel[12];
+    date_in(-1 - md_rnd(30), rel);
+    rg_buf *b = req(md.org_tok[MD_ORG_POLICE], "case.report", NULL, 7);
+    rg_w_kstr(b, "target_group", "ex-detainee");
+    rg_w_kstr(b, "summary", "release expected");
+    rg_w_kstr(b, "urgency", "high");
+    rg_w_kbool(b, "informed", true);
+    rg_w_kstr(b, "route", "re-entry");
+    rg_w_kstr(b, "release_date", rel);
+    rg_w_cstr(b, "subject");
+    rg_w_map(b, 1);
+    rg_w_kstr(b, "name", "B. Person");
+    md_describe("probe: case.report re-entry with release_date %s (past)", rel);
+    expect_refusal("guard_failed", "release_date");
+}
+
+/* One refusal the case's state allows; false if none does. */
+static bool do_probe(md_case *c)
+{
+    int st = c->m.state, cand[8], n = 0;
+    enum { P_INFO, P_MORE_INFO, P_PLAN, P_MEETING, P_AFTERCARE, P_CRITERIA, P_REJECT, P_LEVEL };
+    const m_deadline *ac = m_find(&c->m, MN_AFTERCARE, NULL);
+    if (md_working(st)) cand[n++] = P_INFO;
+    if (st == MS_INTAKE) cand[n++] = P_MORE_INFO, cand[n++] = P_CRITERIA, cand[n++] = P_REJECT;
+    if (st == MS_PLANNING || st == MS_EXECUTION) cand[n++] = P_PLAN;
+    if (st == MS_ANALYSIS) cand[n++] = P_MEETING;
+    /* Before the aftercare deadline's day: refused whether the engine
+     * counts from the day or from the instant (the rules name only the date). */
+    if (st == MS_CLOSED && ac) {
+        mc_local d = mc_to_local(ac->due);
+        if (md.now < mc_from_local(d.y, d.m, d.d, 0)) cand[n++] = P_AFTERCARE;
+    }
+    if (md_open_state(st) && c->m.level > 0) cand[n++] = P_LEVEL;
+    if (!n || !c->pr) return false;
+    char past[12];
+    date_in(-1 - md_rnd(20), past);
+    switch (cand[md_rnd(n)]) {
+    case P_INFO: {
+        rg_buf *b = req(dir_tok(c), "info.request", c, 3);
+        rg_w_kstr(b, "org", "ggz");
+        rg_w_kstr(b, "question", "late?");
+        rg_w_kstr(b, "due", past);
+        md_describe("probe c%d %s: info.request due %s (past)", c->n, c->id, past);
+        expect_refusal("guard_failed", "due");
+        break;
+    }
+    case P_MORE_INFO: {
+        rg_buf *b = req(dir_tok(c), "intake.more_info", c, 2);
+        rg_w_kstr(b, "question", "late?");
+        rg_w_kstr(b, "due", past);
+        md_describe("probe c%d %s: intake.more_info due %s (past)", c->n, c->id, past);
+        expect_refusal("guard_failed", "due");
+        break;
+    }
+    case P_PLAN: {
+        md_action a = {.owner = MD_ORG_GGZ};
+        snprintf(a.id, sizeof a.id, "late");
+        snprintf(a.due, sizeof a.due, "%s", past);
+        rg_buf *b = req(dir_tok(c), "plan.propose", c, 2);
+        rg_w_kstr(b, "goals", "x");
+        write_actions(b, &a, 1);
+        md_describe("probe c%d %s: plan.propose with an action due %s (past)", c->n, c->id, past);
+        expect_refusal("guard_failed", "due");
+        break;
+    }
+    case P_MEETING: {
+        char at[40];
+        mc_iso(md.now - (1 + md_rnd(72)) * MC_HOUR, at, sizeof at);
+        rg_buf *b = req(dir_tok(c), "meeting.schedule", c, 2);
+        rg_w_kstr(b, "at", at);
+        rg_w_cstr(b, "orgs");
+        rg_w_array(b, 1);
+        rg_w_cstr(b, "police");
+        md_describe("probe c%d %s: meeting.schedule at %s (past)", c->n, c->id, at);
+        expect_refusal("guard_failed", "at");
+        break;
+    }
+    case P_AFTERCARE: {
+        char date[12];
+        mc_date_str(ac->due, 0, date, sizeof date);
+        rg_w_kstr(req(dir_tok(c), "aftercare.check", c, 1), "outcome", "early");
+        md_describe("probe c%d %s: aftercare.check before %s", c->n, c->id, date);
+        expect_refusal("guard_failed", date);
+        break;
+    }
+    case P_CRITERIA: {
+        int how = md_rnd(3);     /* none, empty, one not of the national criteria */
+        rg_buf *b = req(dir_tok(c), "intake.decide", c, how == 0 ? 2 : 3);
+        rg_w_kbool(b, "admit", true);
+        rg_w_kstr(b, "reason", "x");
+        if (how) {
+            rg_w_cstr(b, "criteria");
+            rg_w_array(b, how == 1 ? 0 : 2);
+            if (how == 2) {
+                rg_w_cstr(b, "multi_domain");
+                rg_w_cstr(b, "multi-domain");
+            }
+        }
+        md_describe("probe c%d %s: intake.decide admit with %s", c->n, c->id,
+                 how == 0 ? "no criteria" : how == 1 ? "criteria []" : "criteria [multi_domain, multi-domain]");
+        /* A criterion outside the list is bad_request; for none at all the
+         * rules do not say which of the two codes. */
+        expect_refusal(how == 2 ? "bad_request" : "bad_request,guard_failed", "criteria");
+        break;
+    }
+    case P_REJECT: {
+        rg_buf *b = req(dir_tok(c), "intake.decide", c, 2);
+        rg_w_kbool(b, "admit", false);
+        rg_w_kstr(b, "reason", "x");
+        md_describe("probe c%d %s: intake.decide reject with neither referred_to nor advice", c->n, c->id);
+        expect_refusal("bad_request,guard_failed", NULL);
+        break;
+    }
+    case P_LEVEL: {
+        int level = 1 + md_rnd(c->m.level);
+        rg_buf *b = req(dir_tok(c), "case.escalate", c, 2);
+        rg_w_kuint(b, "level", (uint64_t)level);
+        rg_w_kstr(b, "reason", "x");
+        md_describe("probe c%d %s: case.escalate level %d at level %d", c->n, c->id, level, c->m.level);
+        expect_refusal("guard_failed", NULL);
+        break;
+    }
+    }
+    return true;
+}
+
+/* ---- time ---- */
+
+static int64_t next_timer(void)
+{
+    int64_t t = M_NONE;
+    for (int i = 0; i < MD_MAXC; i++)
+        if (md.c[i].used) {
+            int64_t n = m_next_timer(&md.c[i].m);
+            if (n < t) t = n;
+        }
+    return t;
+}
+
+void md_advance(void)
+{
+    int64_t ms, t = next_timer();
+    const char *how;
+    int k = md_rnd(12);
+    if (k >= 9 && t != M_NONE && t > md.now) {
+        /* Onto the instant something falls due, a minute before or just after. */
+        switch (md_rnd(4)) {
+        case 0: ms = t - md.now, how = "exactly to the next timer"; break;
+        case 1: ms = t - md.now > MC_MINUTE ? t - md.now - MC_MINUTE : 1, how = "to a minute before the next timer"; break;
+        case 2: ms = t - md.now + 1, how = "to 1 ms after the next timer"; break;
+        default: ms = t - md.now + md_rnd(120) * MC_MINUTE, how = "past the next timer"; break;
+        }
+    } else if (k < 2) {
+        ms = (1 + md_rnd(59)) * MC_MINUTE, how = "minutes";
+    } else if (k < 5 || k >= 9) {
+        ms = (1 + md_rnd(23)) * MC_HOUR + md_rnd(60) * MC_MINUTE, how = "hours";
+    } else if (k < 8) {
+        ms = (1 + md_rnd(5)) * MC_DAY + md_rnd(24) * MC_HOUR, how = "days";
+    } else {
+        ms = (1 + md_rnd(3)) * 7 * MC_DAY, how = "weeks";
+    }
+    char to[64];
+    md_describe("clock.advance %" PRId64 " ms (%s) to %s", ms, how, mv_time(md.now + ms, to, sizeof to));
+    rg_w_kuint(req(md.engine.admin, "clock.advance", NULL, 1), "ms", (uint64_t)ms);
+    if (!expect_ok()) return;
+    md.now += ms;
+    if (rg_t_uint(&md.r, "now") != (uint64_t)md.now) {
+        md_fail("clock.advance answered now=%" PRIu64 ", expected %" PRId64, rg_t_uint(&md.r, "now"), md.now);
+        return;
+    }
+    for (int i = 0; i < MD_MAXC; i++)
+        if (md.c[i].used) m_advance(&md.c[i].m, md.now);
+}
+
+bool md_take(md_case *c, int kind)
+{
+    switch (kind) {
+    case MD_K_ASSIGN: do_assign(c); break;
+    case MD_K_START: do_start(c); break;
+    case MD_K_MORE_INFO: do_more_info(c); break;
+    case MD_K_ADMIT: do_admit(c); break;
+    case MD_K_REJECT: do_reject(c); break;
+    case MD_K_INFO_REQUEST: do_info_request(c); break;
+    case MD_K_INFO_PROVIDE: do_info_provide(c); break;
+    case MD_K_SCHEDULE: do_schedule(c); break;
+    case MD_K_HOLD: do_hold(c); break;
+    case MD_K_PROPOSE: do_propose(c); break;
+    case MD_K_AGREE: do_agree(c); break;
+    case MD_K_COMPLETE: do_complete(c); break;
+    case MD_K_REVIEW: do_review(c); break;
+    case MD_K_ESCALATE: do_escalate(c); break;
+    case MD_K_RESOLVE: do_resolve(c); break;
+    case MD_K_CLOSE: do_close(c); break;
+    case MD_K_AFTERCARE: do_aftercare(c); break;
+    case MD_K_REOPEN: do_reopen(c); break;
+    case MD_K_PROBE: return do_probe(c);
+    }
+    return true;
+}

@@ -1,0 +1,238 @@
+/*
+ * model_test.c - the model-based test of issue 11: seeded random sequences
+ * of steps and clock advances against an in-process engine on a manual
+ * clock, with every case compared after every step against the reference
+ * model of tests/model/ (norms, working days, stagnations, the escalation
+ * ladder), which is written from ../shared/DOMAIN.md and not from the
+ * engine.
+ *
+ * A run: a fresh engine whose clock starts at an instant chosen by the seed
+ * a few days before a weekend, King's Day, Ascension, Christmas or a change
+ * of summer time; up to six cases at a time, each walked along the default
+ * route by its proper actors (reassignments, more-information requests at
+ * intake, information requests with and without due dates, plan revisions
+ * agreed org by org, actions done or left to lapse, reviews, escalations by
+ * hand resolved or not, closing, aftercare, reopening), clock advances from
+ * a minute to weeks and onto the very instant the model says something
+ * falls due, and steps the rules refuse (a due, meeting time or release date
+ * in the past, an aftercare check before its date, an intake decision
+ * without criteria or referral, an escalation not above the current level).
+ * After every step each case's case.get (state, version, escalation level,
+ * deadlines, stagnations) and its new events (case.history) must be what
+ * the model expects; the first difference prints the seed, the step and the
+ * difference, and ends the run.  The same seed replays the same run.
+ *
+ *   build/release/tests/unit/model_test      seeds 1..6, 400 steps each (make test)
+ *   MODEL_SEED=123 MODEL_STEPS=100000 build/release/tests/unit/model_test
+ *   MODEL_SEEDS=50        seeds 1..50 (or MODEL_SEED..MODEL_SEED+49)
+ *   MODEL_VERBOSE=1       print every step
+ *   MODEL_SKIP=reject,close   leave step kinds out (md_kind_names, driver.c),
+ *                        to look past one known difference for the next
+ *
+ * No wall-clock timing is asserted anywhere: only the manual clock moves.
+ *
+ * Left out on purpose, because the rules do not decide them: deadlines
+ * born overdue (a plan is agreed only while its actions' dates are ahead),
+ * an aftercare check on its due day before the due time, which of several
+ * stagnations maturing together an escalation names, late_ms, the order of
+ * events within one instant; alerts (alerts.list) are not compared.
+ *
+ * The model (tests/model/) is compiled into this file, and the Makefile
+ * knows only headers as prerequisites of a test: after editing one of its
+ * .c files, remove build/MODE/tests/unit/model_test before building.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../test.h"
+
+/* The model is the test's own code: compiled here, not into the engine. */
+#include "../model/cal.c"
+#include "../model/check.c"
+#include "../model/driver.c"
+#include "../model/model.c"
+#include "../model/steps.c"
+
+#define DEFAULT_SEEDS 6
+#define DEFAULT_STEPS 400
+
+/* ---- the model checked by hand, without the engine ---- */
+
+static int64_t local(int y, int m, int d, int hh, int mm)
+{
+    return mc_from_local(y, m, d, (hh * 60 + mm) * MC_MINUTE);
+}
+
+static void test_model_calendar(void)
+{
+    /* Summer time from the last Sunday of March, 01:00 UTC, to the last of October. */
+    CHECK(mc_offset_min(1774745999999LL) == 60);      /* 2026-03-29T00:59:59.999Z */
+    CHECK(mc_offset_min(1774746000000LL) == 120);
+    CHECK(mc_offset_min(1792889999999LL) == 120);     /* 2026-10-25T00:59:59.999Z */
+    CHECK(mc_offset_min(1792890000000LL) == 60);
+    /* Friday before King's Day: Monday 27 April does not count. */
+    CHECK(mc_add_working_days(local(2026, 4, 24, 10, 0), 2) == local(2026, 4, 29, 10, 0));
+    /* Ascension (Thursday 14 May 2026) and Liberation Day (Tuesday 5 May). */
+    CHECK(mc_add_working_days(local(2026, 5, 13, 9, 0), 1) == local(2026, 5, 15, 9, 0));
+    CHECK(mc_add_working_days(local(2026, 5, 4, 9, 0), 1) == local(2026, 5, 6, 9, 0));
+    /* Christmas Eve 2026 (Thursday): Friday 25th, the weekend, then Monday 28th. */
+    CHECK(mc_add_working_days(local(2026, 12, 24, 9, 0), 1) == local(2026, 12, 28, 9, 0));
+    /* A Saturday event: the first working day is Monday. */
+    CHECK(mc_add_working_days(local(2026, 3, 7, 15, 0), 1) == local(2026, 3, 9, 15, 0));
+    /* Across summer time the same local time of day: 23 h between the two. */
+    CHECK(mc_add_working_days(local(2026, 3, 27, 9, 0), 1) - local(2026, 3, 27, 9, 0) == 71 * MC_HOUR);
+    /* Six calendar weeks across summer time are 42 days less an hour. */
+    CHECK(mc_add_days(local(2026, 3, 2, 9, 0), 42) - local(2026, 3, 2, 9, 0) == 42 * MC_DAY - MC_HOUR);
+    CHECK(mc_add_days(local(2026, 10, 1, 9, 0), 42) - local(2026, 10, 1, 9, 0) == 42 * MC_DAY + MC_HOUR);
+    /* Three months, the day clamped. */
+    CHECK(mc_add_months(local(2026, 11, 30, 10, 0), 3) == local(2027, 2, 28, 10, 0));
+    CHECK(mc_add_months(local(2027, 11, 30, 10, 0), 3) == local(2028, 2, 29, 10, 0));
+    /* A due date ends at the local midnight that starts the next day. */
+    CHECK(mc_end_of_day(2026, 3, 6) == 1772838000000LL);   /* 2026-03-07T00:00+01:00 */
+    CHECK(mc_end_of_day(2026, 6, 30) == local(2026, 7, 1, 0, 0));
+    /* Easter Monday, Whit Monday; King's Day on the 26th when the 27th is a Sunday. */
+    CHECK(mc_is_holiday(2027, 3, 29) && mc_is_holiday(2027, 5, 17) && mc_is_holiday(2026, 5, 25));
+    CHECK(mc_is_holiday(2025, 4, 26) && !mc_is_holiday(2025, 4, 27) && mc_is_holiday(2026, 4, 27));
+    CHECK(!mc_is_working_day(2026, 1, 1) && mc_is_working_day(2026, 1, 2) && !mc_is_working_day(2026, 4, 6));
+    /* The gap: 02:30 on 29 March 2026 does not exist and reads as 03:30 CEST. */
+    CHECK(local(2026, 3, 29, 2, 30) == local(2026, 3, 29, 3, 30));
+    /* The overlap: 02:30 on 25 October 2026 is the earlier, CEST instant. */
+    CHECK(local(2026, 10, 25, 2, 30) == 1792888200000LL); /* 00:30Z */
+}
+
+static int count_type(const m_case *m, const char *type, int level)
+{
+    int n = 0;
+    for (int i = 0; i < m->nev; i++)
+        n += strcmp(m->ev[i].type, type) == 0 && (level < 0 || m->ev[i].level == level);
+    return n;
+}
+
+/* The issue's first finding, in the model: three requests lapsing together
+ * escalate once; the ladder then climbs by the decision deadline only. */
+static void test_model_ladder(void)
+{
+    m_case m;
+    m_case_init(&m);
+    int64_t t0 = local(2026, 3, 2, 9, 0);
+    m_apply(&m, "case.reported", t0, NULL);
+    m_apply(&m, "intake.started", t0, NULL);
+    m_apply(&m, "intake.admitted", t0, NULL);
+    int64_t due = mc_end_of_day(2026, 3, 6);
+    const char *ids[] = {"R1", "R2", "R3"};
+    for (int i = 0; i < 3; i++) {
+        m_args a = {.item = ids[i], .due = due};
+        m_apply(&m, "info.requested", t0, &a);
+    }
+    m_advance(&m, due);
+    CHECK(count_type(&m, "stagnation.detected", -1) == 3);
+    m_advance(&m, local(2026, 3, 12, 23, 59));
+    CHECK(count_type(&m, "case.escalated", -1) == 0);
+    m_advance(&m, local(2026, 3, 13, 0, 0));        /* 5 working days after Saturday 00:00 */
+    CHECK(count_type(&m, "case.escalated", -1) == 1 && m.level == 1);
+    CHECK(m.ev[m.nev - 1].norm == -1);               /* three matured: none named */
+    m_advance(&m, local(2026, 3, 20, 0, 0));
+    CHECK(m.level == 2 && count_type(&m, "case.escalated", 2) == 1);
+    m_advance(&m, local(2026, 3, 27, 0, 0));
+    CHECK(m.level == 3);
+    /* At the top the missed decision is a stagnation, and nothing climbs. */
+    m_advance(&m, local(2026, 4, 3, 0, 0));
+    const m_deadline *d = m_find(&m, MN_ESC_DECISION, NULL);
+    CHECK(d && d->fired && d->escalates_at == 0);
+    m_advance(&m, local(2026, 6, 1, 0, 0));
+    CHECK(count_type(&m, "case.escalated", -1) == 3);
+    /* The meeting stagnation (due 16 March) did not escalate on its own. */
+    d = m_find(&m, MN_MEETING_HELD, NULL);
+    CHECK(d && d->fired && d->escalates_at == 0);
+    /* Resolving clears the decision stagnation; the rest escalate again
+     * 5 working days later, at level 1. */
+    int64_t r = local(2026, 6, 1, 10, 0);
+    m_apply(&m, "escalation.resolved", r, NULL);
+    CHECK(m.level == 0 && !m_find(&m, MN_ESC_DECISION, NULL));
+    CHECK(count_type(&m, "stagnation.cleared", -1) == 1);
+    m_advance(&m, mc_add_working_days(r, 5));
+    CHECK(m.level == 1 && count_type(&m, "case.escalated", 1) == 2);
+    /* A met norm clears its stagnation although the same event sets it again. */
+    m_apply(&m, "meeting.held", mc_add_working_days(r, 5), NULL);
+    d = m_find(&m, MN_MEETING_HELD, NULL);
+    CHECK(!d && count_type(&m, "stagnation.cleared", -1) == 2);
+    m_case_free(&m);
+}
+
+static void test_model_progress_cleared_and_reset(void)
+{
+    m_case m;
+    m_case_init(&m);
+    int64_t t0 = local(2026, 4, 1, 9, 0);
+    const char *ids[] = {"a1"};
+    int64_t dues[] = {mc_end_of_day(2026, 6, 30)};
+    m_args plan = {.nactions = 1, .action_ids = ids, .action_dues = dues};
+    m_apply(&m, "plan.agreed", t0, &plan);
+    int64_t progress = m_find(&m, MN_PROGRESS, NULL)->due;
+    /* 20 working days from 1 April 2026: Easter Monday and King's Day skipped. */
+    CHECK(progress == local(2026, 5, 1, 9, 0));
+    CHECK(m_find(&m, MN_REVIEW, NULL)->due == local(2026, 5, 13, 9, 0));
+    m_advance(&m, progress);
+    CHECK(m_find(&m, MN_PROGRESS, NULL)->fired);
+    int64_t t1 = local(2026, 5, 4, 11, 0);
+    m_args done = {.item = "a1"};
+    m_apply(&m, "action.completed", t1, &done);
+    const m_deadline *d = m_find(&m, MN_PROGRESS, NULL);
+    CHECK(d && !d->fired && d->due == mc_add_working_days(t1, 20));
+    CHECK(count_type(&m, "stagnation.cleared", -1) == 1);
+    CHECK(!m_find(&m, MN_ACTION_DONE, "a1"));
+    m_case_free(&m);
+}
+
+static uint64_t run_seed_value;
+static int run_steps;
+static unsigned run_skip;
+static bool run_verbose;
+
+static void run_seed(void)
+{
+    if (md_begin(run_seed_value, run_skip, run_verbose) == 0)
+        while (md.step < run_steps && md_step()) {
+        }
+    md_end();
+}
+
+static void test_engine_against_model(void)
+{
+    const char *s = getenv("MODEL_SEED"), *n = getenv("MODEL_SEEDS"), *st = getenv("MODEL_STEPS");
+    uint64_t first = s && *s ? strtoull(s, NULL, 10) : 1;
+    int seeds = n && *n ? atoi(n) : s && *s ? 1 : DEFAULT_SEEDS;
+    run_steps = st && *st ? atoi(st) : DEFAULT_STEPS;
+    printf("  %d seed(s) from %" PRIu64 ", %d steps each\n", seeds, first, run_steps);
+    for (int i = 0; i < seeds; i++) {
+        char name[64];
+        run_seed_value = first + (uint64_t)i;
+        snprintf(name, sizeof name, "model_seed_%" PRIu64, run_seed_value);
+        rg_t_run(name, run_seed);
+    }
+}
+
+static void parse_env(void)
+{
+    const char *v = getenv("MODEL_SKIP"), *verbose = getenv("MODEL_VERBOSE");
+    run_verbose = verbose && atoi(verbose) > 0;
+    if (!v) return;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", v);
+    for (char *tok = strtok(buf, ", "); tok; tok = strtok(NULL, ", ")) {
+        int k = md_kind(tok);
+        if (k < 0) printf("  MODEL_SKIP: no step kind %s\n", tok);
+        else run_skip |= 1u << k;
+    }
+}
+
+int main(void)
+{
+    parse_env();
+    RUN(test_model_calendar);
+    RUN(test_model_ladder);
+    RUN(test_model_progress_cleared_and_reset);
+    test_engine_against_model();
+    return rg_t_exit();
+}
