@@ -51,8 +51,12 @@ int rg_a_case_closed(rg_case *cs, const rg_event_view *ev)
 }
 
 /* The aftercare check is the look back some months after closing (the
- * aftercare norm): taken earlier it would archive a case nobody looked at
- * again, so it is refused until that deadline's time. */
+ * aftercare norm): taken much earlier it would archive a case nobody looked
+ * at again.  It may be taken from the week before that deadline on (from
+ * the start of that day, local time), so that a procesregisseur who plans
+ * it is not left with a stagnation for taking it on the day. */
+#define AFTERCARE_EARLY_DAYS 7
+
 int rg_h_aftercare_check(rg_ctx *c)
 {
     int rc = rg_require_director(c);
@@ -61,12 +65,14 @@ int rg_h_aftercare_check(rg_ctx *c)
     int n = rg_norm_find("aftercare");
     for (uint32_t i = 0; i < cs->ndl; i++) {
         const rg_deadline *d = &cs->dl[i];
-        if (d->norm != n || d->fired || d->due <= rg_ctx_now(c)) continue;
+        if (d->norm != n || d->fired) continue;
         int y, m, day, hh, mm, ss, ms;
-        rg_cal_to_local((int64_t)d->due, &y, &m, &day, &hh, &mm, &ss, &ms);
+        rg_cal_to_local(rg_cal_add_days((int64_t)d->due, -AFTERCARE_EARLY_DAYS), &y, &m, &day, &hh, &mm, &ss, &ms);
+        uint64_t from = (uint64_t)rg_cal_from_local(y, m, day, 0, 0, 0, 0);
+        if (rg_ctx_now(c) >= from) break;
         return rg_ctx_fail(c, RG_EGUARD,
-                           "the aftercare check is due from %04d-%02d-%02d (after closing); "
-                           "not before", y, m, day);
+                           "the aftercare check follows closing by some months: it can be taken from "
+                           "%04d-%02d-%02d", y, m, day);
     }
     rg_evb *ev = rg_ctx_emit(c, "aftercare.checked");
     static const char *const fields[] = {"outcome", NULL};

@@ -38,6 +38,11 @@ RG_HANDLER(action_complete) RG_HANDLER(review_hold)
 RG_APPLY(action_completed) RG_APPLY(review_held)
 /* alerts.c: notification topics and durable alerts */
 RG_HANDLER(notify_topics) RG_HANDLER(alerts_list) RG_HANDLER(alert_ack)
+/* privacy.c, subjects.c: erasure and data-subject rights */
+RG_HANDLER(case_erase) RG_APPLY(case_erased)
+RG_HANDLER(subject_request) RG_HANDLER(subject_decide) RG_HANDLER(subject_correct)
+RG_HANDLER(case_unrestrict) RG_HANDLER(subject_known)
+RG_APPLY(subject_requested) RG_APPLY(subject_corrected)
 /* items.c: releasing classified items */
 RG_HANDLER(item_release) RG_APPLY(item_released)
 /* escalation.c: the escalation overlay */
@@ -52,9 +57,15 @@ RG_HANDLER(case_get) RG_HANDLER(case_history) RG_HANDLER(cases_list) RG_HANDLER(
 RG_HANDLER(feed_read)
 /* admin.c, through the audit and deadline services */
 RG_HANDLER(audit_read) RG_HANDLER(clock_advance)
+/* backup.c: online backups (admin) */
+RG_HANDLER(backup_create)
 
 #undef RG_HANDLER
 #undef RG_APPLY
+
+/* subjects.c: does a granted request of kind (request NULL: any) cover cs?
+ * 0, or guard_failed naming what is missing. */
+int rg_subject_request_allows(rg_ctx *c, const char *request, const char *kind, const rg_case *cs);
 
 /* util.c: checks shared by several handlers */
 bool rg_is_name(const char *p, uint32_t n);   /* [A-Za-z0-9._-]{1,64} */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../engine/domain/access.h"
+#include "../engine/domain/seal.h"
 #include "../engine/storage/errors.h"
 #include "../engine/services/services.h"
 #include "handlers.h"
@@ -26,7 +27,7 @@ static const char *const action_status[] = {"open", "done", "handed_over"};
 /* The report as this reader may see it: the person (subject) and the
  * summary, whose text a classified summary withholds (access.c). */
 typedef struct report {
-    rg_buf rec;
+    rg_buf rec, opened;
     rg_record r;
     rg_doc *pub;
     const rg_val *data;
@@ -37,21 +38,27 @@ static int read_report(rg_ctx *c, const rg_case *cs, report *rp)
 {
     memset(rp, 0, sizeof *rp);
     const char *why;
+    rg_record sealed;
     int rc = rg_engine_event(rg_ctx_engine(c), cs->report_seq, &rp->rec);
-    if (rc == 0) rc = rg_record_parse(rp->rec.data, rp->rec.len, &rp->r);
+    if (rc == 0) rc = rg_record_parse(rp->rec.data, rp->rec.len, &sealed);
+    /* Opened with the case's key; an erased case's person and summary stay out. */
+    if (rc == 0)
+        rc = rg_record_open(&sealed, cs->id, "summary", cs->dk_state == RG_DK_PRESENT ? cs->dk : NULL,
+                            &rp->opened, &rp->r);
     if (rc == 0) rc = rg_doc_parse(&rp->pub, rp->r.pub, rp->r.pub_len, &why);
     if (rc < 0) return RG_ESTORAGE;
     rp->data = rg_map_get(rg_doc_root(rp->pub), "data");
     char cls[32] = "", source[RG_ID_MAX] = "";
     rg_val_strcpy(rg_map_get(rp->data, "class"), cls, sizeof cls);
     rg_val_strcpy(rg_map_get(rg_map_get(rg_doc_root(rp->pub), "actor"), "org"), source, sizeof source);
-    rp->summary_readable = rg_access_item(rg_ctx_actor(c), cs, cls, source, cs->report_seq);
+    rp->summary_readable = !cs->erased && rg_access_item(rg_ctx_actor(c), cs, cls, source, cs->report_seq);
     return 0;
 }
 
 static void report_free(report *rp)
 {
     rg_doc_free(rp->pub);
+    rg_buf_free(&rp->opened);
     rg_buf_free(&rp->rec);
 }
 
@@ -172,8 +179,9 @@ int rg_h_case_get(rg_ctx *c)
     if (read_report(c, cs, &rp) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the report of %s failed", cs->id);
     bool subject = rg_access_subject(a, cs);
     rg_buf *b = rg_ctx_reply_key(c, "case");
-    rg_w_map(b, 23 + (subject ? 1 : 0));
+    rg_w_map(b, 24 + (subject ? 1 : 0));
     rg_w_kstr(b, "id", cs->id);
+    rg_w_kbool(b, "erased", cs->erased);
     rg_w_kstr(b, "state", rg_state_name(cs->state));
     rg_w_kstr(b, "route", rg_route_name(cs->route));
     rg_w_kuint(b, "version", cs->version);
@@ -230,7 +238,7 @@ int rg_h_case_get(rg_ctx *c)
     write_deadlines(b, cs, since);
     if (subject) {
         rg_w_cstr(b, "subject");
-        if (rp.r.subj_len) rg_buf_append(b, rp.r.subj, rp.r.subj_len);
+        if (rp.r.subj_len && !cs->erased) rg_buf_append(b, rp.r.subj, rp.r.subj_len);
         else rg_w_nil(b);
     }
     report_free(&rp);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../engine/core/persons.h"
 #include "../engine/storage/errors.h"
 #include "handlers.h"
 
@@ -46,8 +47,15 @@ int rg_h_case_report(rg_ctx *c)
     if (!rg_val_str(rg_map_get(subject, "name"), &s, &n) || n == 0)
         return rg_ctx_fail(c, RG_EBADREQ, "data.subject.name: required, a non-empty string");
 
+    if (rt == RG_RT_SUBJECT_REQUEST)
+        return rg_ctx_fail(c, RG_EBADREQ, "data.route: a data-subject request is opened with subject.request");
     const rg_actor *a = rg_ctx_actor(c);
     rg_ctx_create_case(c);
+    /* The person index: keyed hashes only (core/persons.h). */
+    uint8_t keys[2][RG_PKEY_MAX];
+    size_t lens[2];
+    int nk = rg_person_keys(rg_ctx_engine(c), subject, a->zvh, rg_ctx_case(c)->id, keys, lens);
+    for (int i = 0; i < nk; i++) rg_ctx_put(c, RG_CF_PERSONS, keys[i], lens[i], "", 0);
     rg_evb *ev = rg_ctx_emit(c, "case.reported");
     static const char *const copied[] = {"target_group", "summary", "class", "urgency", "informed",
                                          "exemption", "release_date", NULL};
@@ -73,7 +81,7 @@ int rg_a_case_reported(rg_case *cs, const rg_event_view *ev)
     if (!cs->zvh[0]) snprintf(cs->zvh, sizeof cs->zvh, "%s", RG_ZVH_DEFAULT);
     cs->covenants = rg_covenant_bit(cs->target_group, (uint32_t)strlen(cs->target_group));
     if (cs->route < 0 || !cs->reporter_org[0]) return RG_ESTORAGE;
-    cs->report_seq = ev->seq;
+    cs->report_seq = cs->subject_seq = ev->seq;
     cs->created_at = ev->at;
     rg_case_join(cs, cs->reporter_org, ev->v);
     return 0;

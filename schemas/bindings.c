@@ -41,5 +41,12 @@ const rg_binding rg_bindings[] = {
     {"notify.topics",         rg_h_notify_topics},
     {"alerts.list",           rg_h_alerts_list},
     {"alert.ack",             rg_h_alert_ack},
+    {"backup.create",         rg_h_backup_create},
+    {"case.erase",            rg_h_case_erase},
+    {"subject.request",       rg_h_subject_request},
+    {"subject.decide",        rg_h_subject_decide},
+    {"subject.correct",       rg_h_subject_correct},
+    {"case.unrestrict",       rg_h_case_unrestrict},
+    {"subject.known",         rg_h_subject_known},
     {NULL, NULL},
 };

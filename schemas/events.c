@@ -34,6 +34,12 @@ const rg_evdef rg_events[] = {
     {"case.reopened",        1,       rg_a_case_reopened,        ST(ANALYSIS), RG_ALERT_NONE, NULL},
     {"stagnation.detected",  1,       rg_a_nothing,              RG_KEEP,      RG_ALERT_DIRECTOR, NULL},
     {"item.released",        1,       rg_a_item_released,        RG_KEEP,      RG_ALERT_NONE, NULL},
+    {"case.erased",          1,       rg_a_case_erased,          RG_KEEP,      RG_ALERT_NONE, NULL},
+    {"subject.requested",    1,       rg_a_subject_requested,    ST(REQUEST),  RG_ALERT_NONE, NULL},
+    {"subject.decided",      1,       rg_a_nothing,              ST(DECIDED),  RG_ALERT_NONE, NULL},
+    {"subject.corrected",    1,       rg_a_subject_corrected,    RG_KEEP,      RG_ALERT_NONE, NULL},
+    {"case.restricted",      1,       rg_a_nothing,              RG_KEEP,      RG_ALERT_NONE, NULL},
+    {"case.unrestricted",    1,       rg_a_nothing,              RG_KEEP,      RG_ALERT_NONE, NULL},
     {"stagnation.cleared",   1,       rg_a_nothing,              RG_KEEP,      RG_ALERT_NONE, NULL},
     {NULL, 0, NULL, 0, 0, NULL},
 };

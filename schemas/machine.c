@@ -38,6 +38,9 @@ const rg_transition rg_machine[] = {
     {ALL_ROUTES, "escalation.resolve",    OPEN | S(CLOSED)},
     {ALL_ROUTES, "case.close",            S(EXECUTION)},
     {ALL_ROUTES, "aftercare.check",       S(CLOSED)},
+    {ALL_ROUTES, "case.erase",            ~0u},
+    {ALL_ROUTES, "subject.correct",       ~0u & ~S(DECIDED) & ~S(REQUEST)},
+    {ALL_ROUTES, "case.unrestrict",       ~0u},
     {ALL_ROUTES, "case.reopen",           S(CLOSED)},
     {0, NULL, 0},
 };

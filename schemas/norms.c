@@ -29,23 +29,33 @@
 
 #define ALL ((1u << RG_NROUTES) - 1)
 #define REENTRY (1u << RG_RT_REENTRY)
+#define SUBJ (1u << RG_RT_SUBJECT_REQUEST)
+
+#define STAG RG_FIRE_STAGNATION
+#define ERASE RG_FIRE_ERASE
 
 const rg_norm rg_norms[] = {
     /* name                    routes   set by                                   met by                                             item        due           amount */
-    {"intake.start",           ALL,     "case.reported",                         "intake.started",                                  NULL,       RG_DUE_WORKDAYS, 2},
-    {"intake.decision",        ALL,     "case.reported",                         "intake.admitted intake.rejected intake.info_requested", NULL, RG_DUE_WORKDAYS, 5},
-    {"intake.more_info",       ALL,     "intake.info_requested",                 "intake.admitted intake.rejected intake.info_requested", NULL, RG_DUE_ITEM_DATE, 0},
-    {"info.answer",            ALL,     "info.requested",                        "info.provided case.closed",                       "request",  RG_DUE_ITEM_DATE, 0},
-    {"meeting.held",           ALL,     "intake.admitted case.reopened",         "meeting.held",                                    NULL,       RG_DUE_WORKDAYS, 10},
-    {"meeting.before_release", REENTRY, "case.reported",                         "meeting.held",                                    NULL,       RG_DUE_RELEASE,  0},
-    {"plan.agreed",            ALL,     "meeting.held plan.proposed",            "plan.agreed case.reopened",                       NULL,       RG_DUE_WORKDAYS, 10},
-    {"plan.before_release",    REENTRY, "case.reported",                         "plan.agreed",                                     NULL,       RG_DUE_RELEASE,  0},
-    {"action.done",            ALL,     "plan.agreed",                           "action.completed plan.proposed case.closed",      "action",   RG_DUE_ACTIONS,  0},
-    {"review",                 ALL,     "plan.agreed review.held",               "review.held case.closed",                         NULL,       RG_DUE_DAYS,     42},   /* 6 weeks */
-    {"progress",               ALL,     "plan.agreed action.completed review.held", "action.completed review.held case.closed",     NULL,       RG_DUE_WORKDAYS, 20},
-    {"aftercare",              ALL,     "case.closed",                           "aftercare.checked case.reopened",                 NULL,       RG_DUE_MONTHS,   3},
-    {"escalation.decision",    ALL,     "case.escalated",                        "case.escalated escalation.resolved case.closed",  NULL,       RG_DUE_WORKDAYS, 5},
-    {NULL, 0, NULL, NULL, NULL, 0, 0},
+    {"intake.start",           ALL,     "case.reported",                         "intake.started",                                  NULL,       RG_DUE_WORKDAYS, 2, STAG},
+    {"intake.decision",        ALL,     "case.reported",                         "intake.admitted intake.rejected intake.info_requested", NULL, RG_DUE_WORKDAYS, 5, STAG},
+    {"intake.more_info",       ALL,     "intake.info_requested",                 "intake.admitted intake.rejected intake.info_requested", NULL, RG_DUE_ITEM_DATE, 0, STAG},
+    {"info.answer",            ALL,     "info.requested",                        "info.provided case.closed",                       "request",  RG_DUE_ITEM_DATE, 0, STAG},
+    {"meeting.held",           ALL,     "intake.admitted case.reopened",         "meeting.held",                                    NULL,       RG_DUE_WORKDAYS, 10, STAG},
+    {"meeting.before_release", REENTRY, "case.reported",                         "meeting.held",                                    NULL,       RG_DUE_RELEASE,  0, STAG},
+    {"plan.agreed",            ALL,     "meeting.held plan.proposed",            "plan.agreed case.reopened",                       NULL,       RG_DUE_WORKDAYS, 10, STAG},
+    {"plan.before_release",    REENTRY, "case.reported",                         "plan.agreed",                                     NULL,       RG_DUE_RELEASE,  0, STAG},
+    {"action.done",            ALL,     "plan.agreed",                           "action.completed plan.proposed case.closed",      "action",   RG_DUE_ACTIONS,  0, STAG},
+    {"review",                 ALL,     "plan.agreed review.held",               "review.held case.closed",                         NULL,       RG_DUE_DAYS,     42, STAG},   /* 6 weeks */
+    {"progress",               ALL,     "plan.agreed action.completed review.held", "action.completed review.held case.closed",     NULL,       RG_DUE_WORKDAYS, 20, STAG},
+    {"aftercare",              ALL,     "case.closed",                           "aftercare.checked case.reopened",                 NULL,       RG_DUE_MONTHS,   3, STAG},
+    {"escalation.decision",    ALL,     "case.escalated",                        "case.escalated escalation.resolved case.closed",  NULL,       RG_DUE_WORKDAYS, 5, STAG},
+    /* Retention (GDPR art. 5(1)(e)): an archived or referred case is erased
+     * when it ends; no national figure exists, the covenant's default is 5
+     * years (regied --retention-days, or norm.retention in --config). */
+    {"retention",              ALL,     "aftercare.checked intake.rejected",     "case.erased case.reopened",                       NULL,       RG_DUE_DAYS,     1826, ERASE},
+    /* A data-subject request is answered within one month (GDPR art. 12(3)). */
+    {"subject.answer",         SUBJ,    "subject.requested",                     "subject.decided",                                 NULL,       RG_DUE_MONTHS,   1, STAG},
+    {NULL, 0, NULL, NULL, NULL, 0, 0, 0},
 };
 
 /* An open stagnation escalates one level up after this many working days. */

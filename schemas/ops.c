@@ -117,7 +117,22 @@ static const rg_field alerts_list[] = {
 };
 static const rg_field alert_ack[] = {UINT("alert", RG_REQ, 1, 0), END};
 
+static const rg_field case_erase[] = {TEXT("ground", 4096), STR_OPT("request", 64), END};
+#define PERSON(req) {"person", RG_F_OPEN_MAP, req, 16, NULL, NULL, 0}
+static const rg_field subject_request[] = {
+    ENUM("kind", RG_REQ, "access rectification erasure restriction objection"), PERSON(RG_REQ),
+    {"received", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0}, END,
+};
+static const rg_field subject_decide[] = {
+    STR("request", 64), {"granted", RG_F_BOOL, RG_REQ, 0, NULL, NULL, 0}, TEXT_OPT("ground", 4096), END,
+};
+static const rg_field subject_correct[] = {{"subject", RG_F_OPEN_MAP, RG_REQ, 32, NULL, NULL, 0}, END};
+static const rg_field case_unrestrict[] = {TEXT("reason", 4096), END};
+static const rg_field subject_known[] = {PERSON(RG_REQ), END};
+
 static const rg_field clock_advance[] = {UINT("ms", RG_REQ, 0, 100ULL * 365 * 86400000ULL), END};
+/* A directory on the engine's host; the newest `keep` backups stay there. */
+static const rg_field backup_create[] = {STR("dir", 4096), UINT("keep", RG_OPT, 1, 1000), END};
 
 /* Purposes and the legal basis of reading case content (audit trail).  The
  * ZVH has no legal task of its own: it processes on behalf of the partners,
@@ -134,6 +149,8 @@ static const rg_field clock_advance[] = {UINT("ms", RG_REQ, 0, 100ULL * 365 * 86
 #define C RG_OP_CASE
 #define S RG_OP_SECRET
 #define T RG_OP_TRIAGE
+#define E RG_OP_ERASED
+#define U RG_OP_UNRESTRICT
 
 const rg_opdef rg_ops[] = {
     /* name                   roles          flags   fields */
@@ -173,5 +190,15 @@ const rg_opdef rg_ops[] = {
     {"notify.topics",         PR|PA|MA|AD,   0,      NULL, NULL, NULL},
     {"alerts.list",           PR | PA | MA,  0,      alerts_list, NULL, NULL},
     {"alert.ack",             PR | PA | MA,  M,      alert_ack, NULL, NULL},
+    /* Changes nothing in the log: a retry takes another backup, which is
+     * incremental and cheap. */
+    {"backup.create",         AD,            0,      backup_create, NULL, NULL},
+    {"case.erase",            MA,            M|C|E,  case_erase, NULL, NULL},
+    {"subject.request",       PR | MA,       M,      subject_request, NULL, NULL},
+    {"subject.decide",        MA,            M,      subject_decide,
+     "answering a data-subject request (GDPR art. 15-18, 21)", "GDPR art. 12 and 15-21"},
+    {"subject.correct",       PR | MA,       M|C|E,  subject_correct, NULL, NULL},
+    {"case.unrestrict",       MA,            M|C|U,  case_unrestrict, NULL, NULL},
+    {"subject.known",         PR | MA,       0,      subject_known, NULL, NULL},
     {NULL, 0, 0, NULL, NULL, NULL},
 };

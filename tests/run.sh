@@ -13,7 +13,7 @@ for bin in "$@"; do
     log=build/$mode-$name.log
     timeout 900 "$bin" > "$log" 2>&1
     rc=$?
-    grep -E '^(PASS|FAIL): ' "$log" | sed "s|^\(PASS\|FAIL\): |\1: $mode/$name/|" >> "$out"
+    grep -E '^(PASS|FAIL): ' "$log" | sed -E "s#^(PASS|FAIL): #\1: $mode/$name/#" >> "$out"
     if [ $rc -ne 0 ] && ! grep -q '^FAIL: ' "$log"; then
         echo "FAIL: $mode/$name exited with status $rc" >> "$out"
     fi

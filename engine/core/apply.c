@@ -16,9 +16,12 @@
 #include <string.h>
 
 #include "../domain/access.h"
+#include "../domain/seal.h"
+#include "../domain/upcast.h"
 #include "../storage/errors.h"
 #include "alerts.h"
 #include "dl_index.h"
+#include "idem.h"
 #include "feed_index.h"
 #include "request.h"
 
@@ -102,6 +105,12 @@ static void append_events(rg_ctx *c, int from, rg_buf *rec, rg_buf *events, uint
         const rg_actor *actor = ev->actor ? ev->actor : c->actor;
         *seq = ++e->head_seq;
         uint32_t v = c->cs->version + 1;
+        /* Personal data (the subject, a free-text item) is sealed under the
+         * case's own key before it is stored (domain/seal.h). */
+        const rg_evdef *def = rg_event_find(ev->type);
+        const char *item = def ? def->item : NULL;
+        if ((ev->subject.len || item) && rg_store_case_key(e, c->cs, t->batch))
+            rg_seal_event(ev, c->cs->dk, c->cs->id, *seq, item);
         rg_record_build(rec, e->head_link, *seq, c->cs->id, v, c->now, actor, ev);
         memcpy(e->head_link, rec->data, RG_HASH_LEN);
         uint8_t sk[8];
@@ -117,7 +126,7 @@ static void append_events(rg_ctx *c, int from, rg_buf *rec, rg_buf *events, uint
         add_pending_event(e, t, *seq, c->now, c->cs, ev->type, rec, topics);
         rg_record r;
         rg_record_parse(rec->data, rec->len, &r);
-        rg_record_render(events, &r, rg_access_subject(c->actor, c->cs));
+        rg_render_event(events, &r, rg_access_subject(c->actor, c->cs), c->actor, c->cs);
     }
 }
 
@@ -131,6 +140,7 @@ static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
     rg_commit *t = e->open;
     rg_buf rec = RG_BUF_INIT;
     uint32_t old_stagnations = c->cs ? rg_case_stagnations(c->cs) : 0;
+    bool was_erased = c->cs && c->cs->erased;
     rg_dl_snap snap = {0, NULL};
     if (c->cs) rg_dl_snapshot(c->cs, &snap);
     *seq = 0;
@@ -139,6 +149,14 @@ static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
     if (c->cs && c->nevs) {
         rg_dl_cleared(c, &snap);
         append_events(c, handler_events, &rec, events, seq);
+    }
+    if (c->cs && !was_erased && c->cs->erased) {
+        /* Erased: the key goes in this batch, and from the files for good
+         * once the batch is durable (commit.c, rg_log_shred). */
+        rg_batch_del(t->batch, RG_CF_KEYS, c->cs->id, strlen(c->cs->id));
+        rg_wipe(c->cs->dk, sizeof c->cs->dk);
+        c->cs->dk_state = RG_DK_ABSENT;
+        rg_commit_shred(t, c->cs->id);
     }
     if (c->cs) {
         if (c->created) {
@@ -159,7 +177,8 @@ static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
     rg_dl_snap_free(&snap);
     for (size_t i = 0; i < c->nstaged; i++) {
         rg_staged *s = &c->staged[i];
-        rg_batch_put(t->batch, s->cf, s->k, s->kn, s->v, s->vn);
+        if (s->v) rg_batch_put(t->batch, s->cf, s->k, s->kn, s->v, s->vn);
+        else rg_batch_del(t->batch, s->cf, s->k, s->kn);
     }
     rg_buf_free(&rec);
     t->nwrites++;
@@ -192,7 +211,14 @@ void rg_commit_request(rg_ctx *c, rg_buf *reply)
         rg_write_reply(&stored, c->nevs ? c->cs : NULL, seq, c->nevs, &events, &c->stored, c->nstored);
         keep = &stored;
     }
-    rg_commit_keep_idem(t, c->ikey, c->ikn, keep->data, keep->len);
+    /* The copy on disk holds no readable personal data: a reply about a
+     * case is sealed under that case's key, and goes with it (idem.c). */
+    rg_buf sealed = RG_BUF_INIT;
+    if (c->nevs && c->cs && rg_idem_seal(&sealed, c->cs, c->ikey, c->ikn, keep->data, keep->len))
+        rg_commit_keep_idem_as(t, c->ikey, c->ikn, keep->data, keep->len, sealed.data, sealed.len);
+    else
+        rg_commit_keep_idem(t, c->ikey, c->ikn, keep->data, keep->len);
+    rg_buf_free(&sealed);
     rg_buf_free(&stored);
     rg_buf_free(&events);
 }

@@ -46,6 +46,7 @@ void rg_commit_free(rg_commit *t)
     free(t->events);
     for (size_t i = 0; i < t->nidem; i++) free(t->idem_keys[i]);
     free(t->idem_keys);
+    rg_buf_free(&t->shred);
     rg_batch_free(t->batch);
     free(t);
 }
@@ -66,8 +67,14 @@ void rg_commit_add_waiter(rg_commit *t, rg_reply_fn fn, void *ud, const uint8_t 
 
 void rg_commit_keep_idem(rg_commit *t, const char *ikey, size_t ikn, const uint8_t *reply, size_t n)
 {
+    rg_commit_keep_idem_as(t, ikey, ikn, reply, n, reply, n);
+}
+
+void rg_commit_keep_idem_as(rg_commit *t, const char *ikey, size_t ikn, const uint8_t *reply, size_t n,
+                            const uint8_t *stored, size_t sn)
+{
     rg_engine *e = t->e;
-    rg_batch_put(t->batch, RG_CF_IDEM, ikey, ikn, reply, n);
+    rg_batch_put(t->batch, RG_CF_IDEM, ikey, ikn, stored, sn);
     /* Until the commit is durable a repeat is answered from memory. */
     rg_idem_pending *ip = rg_malloc(sizeof *ip);
     ip->commit = t;
@@ -90,6 +97,35 @@ rg_commit *rg_commit_newest(rg_engine *e)
     if (e->open->nwrites > 0) return e->open;
     if (e->inflight && e->inflight->nwrites > 0) return e->inflight;
     return NULL;
+}
+
+void rg_commit_shred(rg_commit *t, const char *case_id)
+{
+    rg_buf_append(&t->shred, case_id, strlen(case_id) + 1);
+    /* Until the key is gone from the files, a marker says so: a crash
+     * before that finishes the work at the next start (state.c). */
+    rg_batch_put(t->batch, RG_CF_META, "shred_pending", 13, "", 0);
+}
+
+/* The erased cases' keys: deleted in the batch just made durable; now out
+ * of the memtables, the write-ahead log and every table file. */
+static void shred(rg_engine *e, rg_commit *t)
+{
+    if (!t->shred.len) return;
+    for (size_t o = 0; o < t->shred.len;) {
+        const char *id = (const char *)t->shred.data + o;
+        size_t n = strlen(id);
+        char to[RG_ID_MAX + 1];
+        memcpy(to, id, n);
+        to[n] = 0;                            /* [id, id 0x00): exactly that key */
+        if (rg_log_shred(e->log, RG_CF_KEYS, id, n, to, n + 1) < 0)
+            fprintf(stderr, "regie: compacting an erased key failed; it is retried at the next start\n");
+        o += n + 1;
+    }
+    rg_batch *b = rg_batch_new(e->log);
+    rg_batch_del(b, RG_CF_META, "shred_pending", 13);
+    rg_log_write(e->log, b, true);
+    rg_batch_free(b);
 }
 
 static void write_work(uv_work_t *req)
@@ -162,6 +198,7 @@ static void write_done(uv_work_t *req, int status)
         e->stat_written_keys += rg_batch_count(t->batch);
         e->stat_written_bytes += rg_batch_bytes(t->batch);
         release(t);
+        shred(e, t);
         rg_store_trim(e, t->head_seq);
         rg_commit_kick(e);
         /* The services go on (parked long-polls, the next slice of due

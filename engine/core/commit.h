@@ -60,6 +60,7 @@ typedef struct rg_commit {
     bool poisoned;            /* holds an event that did not fold (a bug): never written */
     uint64_t head_seq;        /* the last event position it holds (set when sealed) */
     uint64_t dl_min;          /* the earliest deadline key it puts (UINT64_MAX: none) */
+    rg_buf shred;             /* ids of cases it erases ("a\0b\0"): keys to shred once durable */
     uv_work_t work;
 } rg_commit;
 
@@ -76,8 +77,14 @@ void rg_commit_free(rg_commit *t);
 void rg_commit_add_waiter(rg_commit *t, rg_reply_fn fn, void *ud, const uint8_t *p, size_t n);
 /* Store a reply under its idempotency key ("actor\0req", ikn bytes) in t. */
 void rg_commit_keep_idem(rg_commit *t, const char *ikey, size_t ikn, const uint8_t *reply, size_t n);
+/* The same, storing `stored` (the reply sealed, idem.h) while a repeat
+ * before the commit is durable gets `reply` from memory. */
+void rg_commit_keep_idem_as(rg_commit *t, const char *ikey, size_t ikn, const uint8_t *reply, size_t n,
+                            const uint8_t *stored, size_t sn);
 /* The idle handle that seals the open commit once per loop turn (at open). */
 void rg_commit_init_kick(rg_engine *e);
+/* Once t is durable, make the erased case's key gone from the files. */
+void rg_commit_shred(rg_commit *t, const char *case_id);
 /* Seal the open commit and hand it to the writer, if none is in flight. */
 void rg_commit_kick(rg_engine *e);
 /* Where a reply must wait so that it reports only durable state: the newest

@@ -98,6 +98,17 @@ void rg_ctx_put(rg_ctx *c, rg_cf cf, const void *k, size_t kn, const void *v, si
     s->vn = vn;
 }
 
+void rg_ctx_del(rg_ctx *c, rg_cf cf, const void *k, size_t kn)
+{
+    rg_ctx_put(c, cf, k, kn, "", 0);
+    rg_staged *s = &c->staged[c->nstaged - 1];
+    free(s->v);
+    s->v = NULL;
+}
+
+void rg_ctx_set_case(rg_ctx *c, rg_case *cs) { c->cs = cs; }
+int rg_engine_load_case(rg_engine *e, const char *id, rg_case **out) { return rg_store_case(e, id, out); }
+
 rg_buf *rg_ctx_reply_key(rg_ctx *c, const char *key)
 {
     rg_w_cstr(&c->extra, key);

@@ -40,6 +40,12 @@ rg_evb *rg_ctx_emit(rg_ctx *c, const char *type);
 rg_case *rg_ctx_create_case(rg_ctx *c);
 /* Stage a write into the request's batch (applied only on success). */
 void rg_ctx_put(rg_ctx *c, rg_cf cf, const void *k, size_t kn, const void *v, size_t vn);
+void rg_ctx_del(rg_ctx *c, rg_cf cf, const void *k, size_t kn);
+/* The case a command that names no case in its envelope acts on (a
+ * decision on a data-subject request); borrowed from the cache. */
+void rg_ctx_set_case(rg_ctx *c, rg_case *cs);
+/* Another case, borrowed from the cache for the request (with its key). */
+int rg_engine_load_case(rg_engine *e, const char *id, rg_case **out /* OUT */);
 
 /* Extra reply fields: write the key with rg_ctx_reply_key, then its value
  * into the returned buffer.  For RG_OP_SECRET ops the stored idempotency copy

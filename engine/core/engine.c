@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "../storage/crypto.h"
+#include "../storage/keyfile.h"
 #include "../storage/errors.h"
 #include "request.h"
 
@@ -40,6 +41,11 @@ int rg_core_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
     snprintf(e->zvh, sizeof e->zvh, "%s", o->zvh && o->zvh[0] ? o->zvh : RG_ZVH_DEFAULT);
     rg_config_defaults(&e->cfg);
     int rc = o->config ? rg_config_load(o->config, &e->cfg) : 0;
+    int retention = rg_norm_find("retention");
+    if (o->retention_days > 0 && retention >= 0) e->cfg.norm_amounts[retention] = o->retention_days;
+    /* The key first: a wrong or missing one stops the start before the
+     * data directory is touched. */
+    if (rc == 0) rc = rg_kek_load(o->dir, o->key_file, e->kek);
     if (rc == 0) rc = rg_log_open(&e->log, o->dir);
     if (rc < 0) {
         free(e);
@@ -75,6 +81,7 @@ bool rg_engine_busy(const rg_engine *e)
 static void closed_cb(uv_handle_t *h)
 {
     rg_engine *e = h->data;
+    rg_wipe(e->kek, sizeof e->kek);
     rg_commit_free(e->open);
     rg_store_unload(e);
     rg_log_close(e->log);

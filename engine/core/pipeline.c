@@ -17,6 +17,8 @@
 #include "../storage/crypto.h"
 #include "../storage/errors.h"
 #include "apply.h"
+#include "idem.h"
+#include "persons.h"
 #include "request.h"
 
 static void respond(rg_engine *e, rg_reply_fn fn, void *ud, const uint8_t *p, size_t n)
@@ -95,8 +97,15 @@ static int idempotent_replay(rg_ctx *c, const char *key, size_t kn, rg_reply_fn 
         rg_buf_free(&v);
         return rg_ctx_fail(c, RG_ESTORAGE, "reading the idempotency record failed");
     }
-    respond(e, fn, ud, v.data, v.len);
+    rg_buf reply = RG_BUF_INIT;
+    rc = rg_idem_open(e, v.data, v.len, key, kn, &reply);
     rg_buf_free(&v);
+    if (rc < 0) {
+        rg_buf_free(&reply);
+        return rg_ctx_fail(c, RG_ESTORAGE, "reading the idempotency record failed");
+    }
+    respond(e, fn, ud, reply.data, reply.len);
+    rg_buf_free(&reply);
     return 1;
 }
 
@@ -176,6 +185,15 @@ static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn 
             snprintf(c->refused_id, sizeof c->refused_id, "%s", id);
             return rg_ctx_fail(c, RG_EFORBIDDEN,
                                "case %s is not assigned to you: take it first with case.assign", id);
+        }
+        if (c->cs->erased && (c->op->flags & RG_OP_MUTATES) && !(c->op->flags & RG_OP_ERASED))
+            return rg_ctx_fail(c, RG_EGUARD, "case %s was erased: nothing more is recorded on it", id);
+        if ((c->op->flags & RG_OP_MUTATES) && !(c->op->flags & (RG_OP_UNRESTRICT | RG_OP_ERASED))) {
+            char by[RG_ID_MAX];
+            if (rg_grant_get(e, id, "restriction", by) == 0 || rg_grant_get(e, id, "objection", by) == 0)
+                return rg_ctx_fail(c, RG_EGUARD,
+                                   "case %s is restricted (data-subject request %s): only reads until a "
+                                   "manager lifts it with case.unrestrict", id, by);
         }
         if (!rg_machine_allows(c->cs->route, c->cs->state, c->op->name))
             return rg_ctx_fail(c, RG_ETRANSITION, "case %s is in state %s: %s is not possible there",

@@ -19,7 +19,7 @@ typedef struct rg_staged {
     rg_cf cf;
     uint8_t *k;
     size_t kn;
-    uint8_t *v;
+    uint8_t *v;               /* NULL: a delete */
     size_t vn;
 } rg_staged;
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../storage/codec.h"
+#include "../domain/seal.h"
 #include "../storage/crypto.h"
 #include "request.h"
 #include "ctx.h"
@@ -92,6 +93,19 @@ static int load_meta(rg_engine *e)
     if (rc == 0 && v.len == 8) e->alert_seq = rg_be64_get(v.data);
     else if (rc == RG_ENOTFOUND) e->alert_seq = 0;
     else goto bad;
+    rg_buf_reset(&v);
+    /* An erasure whose key a crash left in the files: shred them now. */
+    rc = rg_log_get(e->log, RG_CF_META, "shred_pending", 13, &v);
+    if (rc == 0) {
+        if (rg_log_shred(e->log, RG_CF_KEYS, "", 0, NULL, 0) < 0) goto bad;
+        rg_batch *b = rg_batch_new(e->log);
+        rg_batch_del(b, RG_CF_META, "shred_pending", 13);
+        rc = rg_log_write(e->log, b, true);
+        rg_batch_free(b);
+        if (rc < 0) goto bad;
+    } else if (rc != RG_ENOTFOUND) {
+        goto bad;
+    }
     rg_buf_reset(&v);
     /* The secret notification topics are derived from: made once, durable
      * before anything is published under it, so topics stay stable. */
@@ -278,12 +292,37 @@ int rg_store_case(rg_engine *e, const char *id, rg_case **out)
     }
     rg_buf v = RG_BUF_INIT;
     int rc = rg_log_get(e->log, RG_CF_CASES, id, n, &v);
+    if (rc == 0) rc = rg_case_decode(out, v.data, v.len);
     if (rc == 0) {
-        rc = rg_case_decode(out, v.data, v.len);
-        if (rc == 0) rg_store_cache_put(e, *out);
+        rg_buf_reset(&v);
+        int krc = rg_log_get(e->log, RG_CF_KEYS, id, n, &v);
+        if (krc == 0 && rg_dk_unwrap((*out)->dk, e->kek, id, v.data, v.len) == 0) {
+            (*out)->dk_state = RG_DK_PRESENT;
+        } else if (krc == RG_ENOTFOUND) {
+            (*out)->dk_state = RG_DK_ABSENT;
+        } else {
+            /* A key that does not unwrap: the wrong key file, or damage. */
+            rg_case_free(*out);
+            *out = NULL;
+            rc = RG_ESTORAGE;
+        }
     }
+    if (rc == 0) rg_store_cache_put(e, *out);
     rg_buf_free(&v);
     return rc;
+}
+
+bool rg_store_case_key(rg_engine *e, rg_case *cs, rg_batch *b)
+{
+    if (cs->dk_state == RG_DK_PRESENT) return true;
+    if (cs->erased) return false;
+    rg_random(cs->dk, sizeof cs->dk);
+    cs->dk_state = RG_DK_PRESENT;
+    rg_buf w = RG_BUF_INIT;
+    rg_dk_wrap(&w, e->kek, cs->id, cs->dk);
+    rg_batch_put(b, RG_CF_KEYS, cs->id, strlen(cs->id), w.data, w.len);
+    rg_buf_free(&w);
+    return true;
 }
 
 void rg_store_trim(rg_engine *e, uint64_t durable_seq)

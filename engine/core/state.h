@@ -55,6 +55,7 @@ struct rg_engine {
     uint64_t audit_seq;       /* last audit record number (kept in meta) */
     uint64_t alert_seq;       /* last alert number (kept in meta) */
     uint8_t notify_secret[RG_KEY_LEN];   /* topics are derived from it (meta) */
+    uint8_t kek[RG_KEY_LEN];  /* wraps every case's data key (storage/keyfile.h) */
     uint64_t stagnations;     /* open stagnations over all cases */
     /* No deadline key is earlier than this, durable or pending: the write
      * path lowers it whenever it puts a key, the firing service raises it
@@ -94,7 +95,13 @@ bool rg_count_state_change(uint64_t counts[RG_NSTATES], uint64_t leads[RG_NSTATE
 #define RG_LEAD_KEY 17
 void rg_lead_key(uint8_t k[RG_LEAD_KEY], int state, uint64_t ms, uint64_t seq);
 void rg_store_unload(rg_engine *e);
+/* The case, from the cache or the `cases` column family, with its data key
+ * loaded (RG_DK_ABSENT when erased, or when it never had personal data
+ * sealed: a case from before encryption). */
 int rg_store_case(rg_engine *e, const char *id, rg_case **out /* OUT */);
+/* Give a case without a data key a new one (not an erased case: false),
+ * staging the wrapped key into b. */
+bool rg_store_case_key(rg_engine *e, rg_case *cs, rg_batch *b);
 void rg_store_cache_put(rg_engine *e, rg_case *cs);     /* a new case; the cache owns it */
 /* Drop least recently used cases beyond cache_cap whose every event is at
  * or before durable_seq (the others are the only copy of pending state). */

@@ -31,6 +31,7 @@ void rg_case_free(rg_case *c)
     free(c->agreed);
     free(c->dl);
     free(c->rel);
+    rg_wipe(c->dk, sizeof c->dk);
     free(c);
 }
 
@@ -135,16 +136,19 @@ int rg_case_apply(rg_case *c, const rg_event_view *ev)
     int rc = def->apply(c, ev);
     if (rc < 0) return rc;
     if (def->to != RG_KEEP) c->state = def->to;
-    rg_deadlines_fold(c, ev, def);
+    /* Work that ends takes its norms with it first; then the event sets
+     * what follows (a closed case's aftercare check, retention). */
     if (c->state != prev_state && !rg_state_open(c->state)) rg_case_end_work(c);
+    rg_deadlines_fold(c, ev, def);
 #ifndef NDEBUG
     /* The state and its deadlines in step: a case whose work ended keeps no
-     * deadline but a closed case's aftercare check, and the decision on an
-     * escalation that check's stagnation opened. */
+     * deadline but a closed case's aftercare check (and the decision on an
+     * escalation its stagnation opened) or an ended case's retention. */
     if (!rg_state_open(c->state)) {
-        assert(c->state == RG_ST_CLOSED || (c->esc_level == 0 && c->ndl == 0));
+        assert(c->state == RG_ST_CLOSED || c->esc_level == 0);
         for (uint32_t i = 0; i < c->ndl; i++)
-            assert(c->dl[i].norm == rg_norm_find("aftercare") || c->dl[i].norm == rg_norm_decision());
+            assert(c->dl[i].norm == rg_norm_find("aftercare") || c->dl[i].norm == rg_norm_decision() ||
+                   c->dl[i].norm == rg_norm_find("retention"));
     }
 #endif
     c->version = ev->v;
@@ -158,8 +162,10 @@ int rg_case_apply(rg_case *c, const rg_event_view *ev)
 
 void rg_case_encode(const rg_case *c, rg_buf *out)
 {
-    rg_w_map(out, 31);
+    rg_w_map(out, 33);
     rg_w_kstr(out, "id", c->id);
+    rg_w_kuint(out, "subject_seq", c->subject_seq);
+    rg_w_kbool(out, "erased", c->erased);
     rg_w_kstr(out, "zvh", c->zvh);
     rg_w_kuint(out, "plan_v", c->plan_v);
     rg_w_cstr(out, "rel");
@@ -356,6 +362,8 @@ int rg_case_decode(rg_case **out, const uint8_t *p, size_t n)
         snprintf(c->zvh, sizeof c->zvh, "%s", RG_ZVH_DEFAULT);
     uint64_t plan_v = 0;
     rg_val_uint(rg_map_get(d.m, "plan_v"), &plan_v);
+    rg_val_bool(rg_map_get(d.m, "erased"), &c->erased);
+    rg_val_uint(rg_map_get(d.m, "subject_seq"), &c->subject_seq);
     c->plan_v = (uint32_t)plan_v;
     u32(&d, "version", &c->version);
     str(&d, "state", state, sizeof state);
@@ -386,6 +394,7 @@ int rg_case_decode(rg_case **out, const uint8_t *p, size_t n)
     c->esc_max = (int)(esc & 0xff);
     u64(&d, "closed_at", &c->closed_at);
     records(&d, c);
+    if (!c->subject_seq) c->subject_seq = c->report_seq;   /* projections from before corrections */
     rg_doc_free(doc);
     if (!d.ok || c->state < 0 || c->route < 0) {
         rg_case_free(c);

@@ -70,7 +70,9 @@ typedef struct rg_case {
     uint32_t version;
     int state;                /* rg_state */
     int route;                /* rg_route */
-    uint64_t report_seq;      /* the case.reported event (holds the subject) */
+    uint64_t report_seq;      /* the case.reported event */
+    uint64_t subject_seq;     /* the event holding the current subject (the report, or
+                                 its last subject.corrected) */
     uint64_t last_seq;
     uint64_t created_at;
     uint64_t updated_at;
@@ -112,7 +114,15 @@ typedef struct rg_case {
     /* classified items released beyond their source (item.release) */
     uint32_t nrel, caprel;
     rg_release *rel;
+    /* erasure: the case's data key was destroyed (case.erased) */
+    bool erased;
+    /* the case's data key (seal.h): in memory only, loaded by the core with
+     * the case; RG_DK_* says whether it is there */
+    uint8_t dk_state;
+    uint8_t dk[32];
 } rg_case;
+
+enum { RG_DK_UNKNOWN = 0, RG_DK_PRESENT, RG_DK_ABSENT };
 
 /* What an apply function sees of one event. */
 typedef struct rg_event_view {

@@ -214,11 +214,9 @@ static void stagnation_detected(rg_case *c, const rg_event_view *ev)
 void rg_case_end_work(rg_case *c)
 {
     /* The work on the case has ended (closed, referred, archived): no norm
-     * of that work is left, only a closed case's aftercare check, and an
-     * open escalation ends with the work. */
-    int aftercare = c->state == RG_ST_CLOSED ? rg_norm_find("aftercare") : -1;
-    for (uint32_t i = c->ndl; i-- > 0;)
-        if (c->dl[i].norm != aftercare) drop(c, i);
+     * of that work is left, and an open escalation ends with the work.  The
+     * event that ended it sets what follows (aftercare, retention) after. */
+    c->ndl = 0;
     c->esc_level = 0;
 }
 

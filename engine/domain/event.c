@@ -77,7 +77,7 @@ void rg_record_build(rg_buf *out, const uint8_t prev[RG_HASH_LEN], uint64_t seq,
     rg_buf_append(out, ev->subject.data, ev->subject.len);
 
     uint8_t *h = out->data;
-    h[32] = 1;
+    h[32] = ev->sealed ? 2 : 1;
     h[33] = (uint8_t)(ev->tver >> 8);
     h[34] = (uint8_t)ev->tver;
     rg_be32_put(h + 35, (uint32_t)pub_len);
@@ -87,8 +87,9 @@ void rg_record_build(rg_buf *out, const uint8_t prev[RG_HASH_LEN], uint64_t seq,
 
 int rg_record_parse(const uint8_t *p, size_t n, rg_record *r)
 {
-    if (n < RG_REC_HDR || p[32] != 1) return RG_ESTORAGE;
+    if (n < RG_REC_HDR || (p[32] != 1 && p[32] != 2)) return RG_ESTORAGE;
     r->link = p;
+    r->format = p[32];
     r->tver = (uint16_t)(p[33] << 8 | p[34]);
     r->pub_len = rg_be32_get(p + 35);
     r->data_off = rg_be32_get(p + 39);

@@ -5,7 +5,8 @@
  *
  *   offset  size  field
  *   0       32    link      SHA-256(previous link || bytes 32..end)
- *   32      1     format    1
+ *   32      1     format    1: plain; 2: sealed (seal.h: the subject part and
+ *                           the free-text item are boxes under the case's key)
  *   33      2     tver      the event type's schema version (for upcasting)
  *   35      4     pub_len   length of the public part
  *   39      4     data_off  offset, within pub, of the data map's map32 header
@@ -56,7 +57,8 @@ typedef struct rg_evb {
     uint16_t tver;
     rg_buf data;              /* encoded key/value pairs of data, no header */
     uint32_t nkeys;
-    rg_buf subject;           /* encoded map of personal data, or empty */
+    rg_buf subject;           /* encoded map of personal data, or empty (sealed: a bin) */
+    bool sealed;              /* rg_seal_event encrypted its personal data */
 } rg_evb;
 
 void rg_evb_init(rg_evb *ev, const char *type, uint16_t tver);
@@ -70,6 +72,7 @@ void rg_evb_data(const rg_evb *ev, rg_buf *out);
 
 typedef struct rg_record {
     const uint8_t *link;
+    uint8_t format;           /* 1 plain, 2 sealed */
     uint16_t tver;
     const uint8_t *pub;
     uint32_t pub_len;

@@ -94,7 +94,13 @@ typedef struct rg_norm {
     const char *item;             /* data field naming the item, or NULL */
     rg_due_kind due;
     int amount;                   /* the default; a region's config may change it */
+    int fires;                    /* what passing it unmet does: RG_FIRE_* */
 } rg_norm;
+
+enum {
+    RG_FIRE_STAGNATION = 0,       /* stagnation.detected (and the ladder) */
+    RG_FIRE_ERASE,                /* the engine erases the case (retention ended) */
+};
 
 extern const rg_norm rg_norms[];
 extern const int rg_stagnation_escalate_workdays;

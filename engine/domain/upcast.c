@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "access.h"
+#include "seal.h"
 #include "../storage/errors.h"
 #include "schema.h"
 
@@ -74,12 +75,29 @@ static const char *withheld(const rg_actor *reader, const rg_case *cs, const cha
     return rg_access_item(reader, cs, cls, source, seq) ? NULL : def->item;
 }
 
-void rg_render_event(rg_buf *out, const rg_record *r, bool with_subject, const rg_actor *reader,
+void rg_render_event(rg_buf *out, const rg_record *sealed, bool with_subject, const rg_actor *reader,
                      const rg_case *cs)
 {
     rg_doc *pub = NULL, *up = NULL;
     const char *why;
     char type[64];
+    /* A sealed record is opened with its case's key first; an erased case's
+     * personal data stays out (seal.h). */
+    rg_buf opened = RG_BUF_INIT;
+    rg_record plain;
+    const rg_record *r = sealed;
+    if (sealed->format == 2) {
+        rg_doc *d = NULL;
+        char t[64] = "";
+        if (rg_doc_parse(&d, sealed->pub, sealed->pub_len, &why) == 0)
+            rg_val_strcpy(rg_map_get(rg_doc_root(d), "type"), t, sizeof t);
+        rg_doc_free(d);
+        const rg_evdef *def = rg_event_find(t);
+        const uint8_t *dk = cs && cs->dk_state == RG_DK_PRESENT ? cs->dk : NULL;
+        if (rg_record_open(sealed, cs ? cs->id : "", def ? def->item : NULL, dk, &opened, &plain) < 0)
+            rg_record_open(sealed, "", def ? def->item : NULL, NULL, &opened, &plain);   /* unreadable: as erased */
+        r = &plain;
+    }
     rg_buf scratch = RG_BUF_INIT;
     if (rg_doc_parse(&pub, r->pub, r->pub_len, &why) < 0 ||
         !rg_val_strcpy(rg_map_get(rg_doc_root(pub), "type"), type, sizeof type) ||
@@ -116,6 +134,7 @@ void rg_render_event(rg_buf *out, const rg_record *r, bool with_subject, const r
         }
     }
 done:
+    rg_buf_free(&opened);
     rg_buf_free(&scratch);
     rg_doc_free(up);
     rg_doc_free(pub);

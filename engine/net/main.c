@@ -15,7 +15,10 @@
 #include "../core/engine.h"
 #include "../replay/replay.h"
 #include "../services/services.h"
+#include "jsonlog.h"
+#include "offline.h"
 #include "publish.h"
+#include "sdnotify.h"
 #include "server.h"
 
 static const char usage[] =
@@ -31,6 +34,15 @@ static const char usage[] =
     "  --config FILE        the region's norms (see README: 'norm.NAME = N' lines)\n"
     "  --cache-cases N      cases kept in memory once durable, default 100000\n"
     "  --zvh NAME           the region of actors created without one (default zvh)\n"
+    "  --key-file FILE      the key-encryption key (default DIR/kek, created 0600 for a new\n"
+    "                       data directory; losing it loses every case's personal data)\n"
+    "  --retention-days N   archived and referred cases are erased N days on (default 1826)\n"
+    "  --log-format FORMAT  text (default) or json: one {ts, level, msg} object per line\n"
+    "  --verify             check the hash chain before serving (always done after --restore)\n"
+    "  --check-config       check --config (and --clock, --tls-cert-key), exit 0 or 1;\n"
+    "                       opens no data directory\n"
+    "  --restore BACKUP     restore the newest backup in BACKUP into --data DIR (new or empty),\n"
+    "                       then exit; backups are made by the admin operation backup.create\n"
     "  --help               this text\n"
     "\n"
     "Any nng URL works for either endpoint: tcp://, ipc://, tls+tcp://.\n"
@@ -59,6 +71,7 @@ static void on_signal(uv_signal_t *h, int signum)
     fprintf(stderr, "regied: signal %d: finishing the commit in flight, then exiting\n", signum);
     uv_signal_stop(&a->sigterm);
     uv_signal_stop(&a->sigint);
+    rg_sd_notify("STOPPING=1");
     rg_server_shutdown(a->server, server_done, a);
 }
 
@@ -68,14 +81,19 @@ int main(int argc, char **argv)
     const char *clock = "real", *tls = NULL;
     int workers = 256;
     long cache_cases = RG_CACHE_CASES_DEFAULT;
-    bool rebuild = false;
-    const char *config = NULL, *zvh = RG_ZVH_DEFAULT;
+    bool rebuild = false, verify = false, check_config = false;
+    const char *config = NULL, *zvh = RG_ZVH_DEFAULT, *restore = NULL, *log_format = "text";
+    const char *key_file = NULL;
+    long retention_days = 0;
     static const struct option longopts[] = {
         {"data", required_argument, 0, 'd'},     {"listen", required_argument, 0, 'l'},
         {"publish", required_argument, 0, 'p'},  {"clock", required_argument, 0, 'c'},
         {"tls-cert-key", required_argument, 0, 't'}, {"workers", required_argument, 0, 'w'},
         {"rebuild", no_argument, 0, 'r'},       {"config", required_argument, 0, 'C'},
         {"cache-cases", required_argument, 0, 'K'}, {"zvh", required_argument, 0, 'z'},
+        {"key-file", required_argument, 0, 'k'}, {"retention-days", required_argument, 0, 'D'},
+        {"verify", no_argument, 0, 'V'},         {"check-config", no_argument, 0, 'Q'},
+        {"restore", required_argument, 0, 'R'},  {"log-format", required_argument, 0, 'L'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
     };
     int ch;
@@ -91,14 +109,30 @@ int main(int argc, char **argv)
         case 'C': config = optarg; break;
         case 'K': cache_cases = atol(optarg); break;
         case 'z': zvh = optarg; break;
+        case 'k': key_file = optarg; break;
+        case 'D': retention_days = atol(optarg); break;
+        case 'V': verify = true; break;
+        case 'Q': check_config = true; break;
+        case 'R': restore = optarg; break;
+        case 'L': log_format = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         default: fputs(usage, stderr); return 2;
         }
     }
-    if (!dir || optind != argc || workers < 1 || workers > 65536 || cache_cases < 1) {
+    if (strcmp(log_format, "text") != 0 && strcmp(log_format, "json") != 0) {
+        fprintf(stderr, "regied: --log-format takes text or json, not %s\n", log_format);
+        return 2;
+    }
+    /* From here on every line on stderr is the chosen format. */
+    if (strcmp(log_format, "json") == 0 && rg_jsonlog_start() < 0)
+        fprintf(stderr, "regied: cannot set up JSON logging; logging as text\n");
+    if (check_config && optind == argc) return rg_check_config(config, clock, tls);
+    if (!dir || optind != argc || workers < 1 || workers > 65536 || cache_cases < 1 || retention_days < 0 ||
+        retention_days > 100000) {
         fputs(usage, stderr);
         return 2;
     }
+    if (restore) return rg_restore(restore, dir);
     signal(SIGPIPE, SIG_IGN);
 
     app a;
@@ -113,6 +147,8 @@ int main(int argc, char **argv)
     }
     eo.config = config;
     eo.zvh = zvh;
+    eo.key_file = key_file;
+    eo.retention_days = (int)retention_days;
     if (rg_engine_open(&a.engine, &a.loop, &eo) < 0) {
         fprintf(stderr, "regied: cannot open the data directory %s\n", dir);
         return 1;
@@ -125,6 +161,8 @@ int main(int argc, char **argv)
         }
         fprintf(stderr, "regied: rebuilt the projections from %llu events\n", (unsigned long long)n);
     }
+    /* A restored directory proves its hash chain before anyone is served. */
+    if (rg_verify_at_start(a.engine, dir, verify) < 0) return 1;
     if (rg_engine_ensure_admin(a.engine, dir) < 0) return 1;
     if (rg_publisher_open(&a.pub, publish, tls) < 0) return 1;
     rg_engine_start(a.engine);
@@ -139,6 +177,8 @@ int main(int argc, char **argv)
     uv_signal_start(&a.sigint, on_signal, SIGINT);
     fprintf(stderr, "regied: data %s, listening on %s, publishing on %s, clock %s\n", dir, listen,
             publish, clock);
+    /* systemd (Type=notify): serving from now on. */
+    rg_sd_notify("READY=1\nSTATUS=serving");
 
     uv_run(&a.loop, UV_RUN_DEFAULT);
     rg_publisher_close(a.pub);

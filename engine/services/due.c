@@ -26,6 +26,7 @@
 #include "due.h"
 
 #include "../core/dl_index.h"
+#include "../core/persons.h"
 #include "../core/request.h"
 #include "../domain/calendar.h"
 #include "../storage/errors.h"
@@ -107,7 +108,16 @@ static bool fire(rg_due *du, const due_key *k)
     uint64_t late = c.now > k->t ? c.now - k->t : 0;
     char reason[160];
     rg_evb *ev;
-    if (!d->fired && n == rg_norm_decision() && cs->esc_level > 0 && cs->esc_level < RG_ESC_TOP) {
+    if (!d->fired && rg_norms[n].fires == RG_FIRE_ERASE) {
+        /* Retention ended: the engine erases the case (its key and its
+         * person index entries go with this command). */
+        if (cs->erased || rg_persons_stage(&c, cs, true) < 0) {
+            rg_ctx_cleanup(&c);
+            return false;
+        }
+        ev = rg_ctx_emit(&c, "case.erased");
+        rg_ev_str(ev, "ground", "the retention period ended");
+    } else if (!d->fired && n == rg_norm_decision() && cs->esc_level > 0 && cs->esc_level < RG_ESC_TOP) {
         /* The open escalation's level did not decide in time: the case
          * climbs one level (which sets the next level's decision deadline). */
         ev = rg_ctx_emit(&c, "case.escalated");

@@ -50,3 +50,34 @@ void rg_keyed_hash(uint8_t *out, size_t outn, const uint8_t key[RG_KEY_LEN], con
 {
     crypto_generichash(out, outn, p, n, key, RG_KEY_LEN);
 }
+
+void rg_aead_seal(rg_buf *out, const uint8_t key[RG_KEY_LEN], const void *ad, size_t adn,
+                  const void *p, size_t n)
+{
+    size_t at = out->len;
+    rg_buf_reserve(out, n + RG_SEAL_OVERHEAD);
+    uint8_t *nonce = out->data + at;
+    randombytes_buf(nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+    unsigned long long cn = 0;
+    crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + 24, &cn, p, n, ad, adn, NULL, nonce, key);
+    out->len = at + 24 + (size_t)cn;
+}
+
+int rg_aead_open(rg_buf *out, const uint8_t key[RG_KEY_LEN], const void *ad, size_t adn,
+                 const uint8_t *box, size_t boxn)
+{
+    if (boxn < RG_SEAL_OVERHEAD) return RG_ESTORAGE;
+    size_t at = out->len;
+    rg_buf_reserve(out, boxn);
+    unsigned long long pn = 0;
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(out->data + at, &pn, NULL, box + 24, boxn - 24, ad,
+                                                   adn, box, key) != 0)
+        return RG_ESTORAGE;
+    out->len = at + (size_t)pn;
+    return 0;
+}
+
+void rg_wipe(void *p, size_t n)
+{
+    sodium_memzero(p, n);
+}

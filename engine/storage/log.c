@@ -6,8 +6,13 @@
 #include "log.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <pthread.h>
 #include <rocksdb/c.h>
 #include <stdatomic.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +31,9 @@ struct rg_log {
     char *dir;                      /* table files for rg_log_load are made here */
     atomic_uint_fast64_t fail_at;   /* fault injection, see log.h */
     atomic_bool fail_reads;         /* iterators fail (tests), see log.h */
+    pthread_mutex_t hold_lock;      /* rg_log_hold: a backup thread uses the db */
+    pthread_cond_t hold_cv;
+    int holds;
 };
 
 struct rg_batch {
@@ -77,6 +85,8 @@ int rg_log_open(rg_log **out, const char *dir)
 {
     *out = NULL;
     rg_log *log = rg_calloc(1, sizeof *log);
+    pthread_mutex_init(&log->hold_lock, NULL);
+    pthread_cond_init(&log->hold_cv, NULL);
     log->opts = rocksdb_options_create();
     rocksdb_options_set_create_if_missing(log->opts, 1);
     rocksdb_options_set_create_missing_column_families(log->opts, 1);
@@ -106,6 +116,8 @@ int rg_log_open(rg_log **out, const char *dir)
     if (check(err, "open") < 0) {
         rocksdb_options_destroy(log->opts);
         rocksdb_cache_destroy(log->block_cache);
+        pthread_cond_destroy(&log->hold_cv);
+        pthread_mutex_destroy(&log->hold_lock);
         free(log);
         return RG_ESTORAGE;
     }
@@ -123,6 +135,11 @@ int rg_log_open(rg_log **out, const char *dir)
 void rg_log_close(rg_log *log)
 {
     if (!log) return;
+    /* A backup running on another thread still uses the database: closing
+     * waits for it (it cannot be cut short through the C API). */
+    pthread_mutex_lock(&log->hold_lock);
+    while (log->holds > 0) pthread_cond_wait(&log->hold_cv, &log->hold_lock);
+    pthread_mutex_unlock(&log->hold_lock);
     /* Flush the memtables so the next start has no WAL to replay: start-up
      * time then does not grow with what was written before a clean stop. */
     rocksdb_flushoptions_t *fo = rocksdb_flushoptions_create();
@@ -140,6 +157,8 @@ void rg_log_close(rg_log *log)
     rocksdb_readoptions_destroy(log->ropts);
     rocksdb_options_destroy(log->opts);
     rocksdb_cache_destroy(log->block_cache);
+    pthread_cond_destroy(&log->hold_cv);
+    pthread_mutex_destroy(&log->hold_lock);
     free(log->dir);
     free(log);
 }
@@ -361,4 +380,176 @@ void rg_iter_free(rg_iter *it)
     rocksdb_iter_destroy(it->it);
     if (it->ropts) rocksdb_readoptions_destroy(it->ropts);
     free(it);
+}
+
+int rg_log_shred(rg_log *log, rg_cf cf, const void *from, size_t fromn, const void *to, size_t ton)
+{
+    char *err = NULL;
+    rocksdb_flushoptions_t *fo = rocksdb_flushoptions_create();
+    rocksdb_flushoptions_set_wait(fo, 1);
+    /* Every column family: the write-ahead log is shared, and RocksDB drops
+     * a log file only once no memtable still needs it. */
+    for (int i = 0; i < RG_CF_COUNT && !err; i++) rocksdb_flush_cf(log->db, fo, log->cf[i], &err);
+    rocksdb_flushoptions_destroy(fo);
+    if (check(err, "flush") < 0) return RG_ESTORAGE;
+    rocksdb_compactoptions_t *co = rocksdb_compactoptions_create();
+    rocksdb_compactoptions_set_bottommost_level_compaction(co, 2);   /* kForce */
+    rocksdb_compactoptions_set_exclusive_manual_compaction(co, 0);
+    rocksdb_compact_range_cf_opt(log->db, log->cf[cf], co, from, fromn, to, ton);
+    rocksdb_compactoptions_destroy(co);
+    return 0;
+}
+
+/* ---- backups: RocksDB's BackupEngine ---- */
+
+void rg_log_hold(rg_log *log)
+{
+    pthread_mutex_lock(&log->hold_lock);
+    log->holds++;
+    pthread_mutex_unlock(&log->hold_lock);
+}
+
+void rg_log_release(rg_log *log)
+{
+    pthread_mutex_lock(&log->hold_lock);
+    if (--log->holds == 0) pthread_cond_broadcast(&log->hold_cv);
+    pthread_mutex_unlock(&log->hold_lock);
+}
+
+/* check(), keeping RocksDB's words for the caller's reply too. */
+static int check_why(char *err, const char *what, char *why, size_t cap)
+{
+    if (!err) return 0;
+    snprintf(why, cap, "rocksdb %s: %s", what, err);
+    return check(err, what);
+}
+
+/* nftw has no user pointer: each thread sums into its own counter. */
+static _Thread_local uint64_t du_bytes;
+
+static int du_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)path;
+    (void)ftw;
+    if (flag == FTW_F) du_bytes += (uint64_t)sb->st_size;
+    return 0;
+}
+
+static uint64_t dir_bytes(const char *dir)
+{
+    du_bytes = 0;
+    nftw(dir, du_one, 16, FTW_PHYS);
+    return du_bytes;
+}
+
+/* The newest backup of the directory (the highest id) and how many it holds. */
+static void newest_backup(rocksdb_backup_engine_t *be, rg_backup_info *out)
+{
+    const rocksdb_backup_engine_info_t *info = rocksdb_backup_engine_get_backup_info(be);
+    int n = rocksdb_backup_engine_info_count(info);
+    out->count = (uint32_t)n;
+    for (int i = 0; i < n; i++) {
+        uint32_t id = rocksdb_backup_engine_info_backup_id(info, i);
+        if (id < out->id) continue;
+        out->id = id;
+        out->at = (uint64_t)rocksdb_backup_engine_info_timestamp(info, i);
+        out->size = rocksdb_backup_engine_info_size(info, i);
+        out->files = rocksdb_backup_engine_info_number_files(info, i);
+    }
+    rocksdb_backup_engine_info_destroy(info);
+}
+
+/* Whether inner is outer or lies under it; both resolved paths. */
+static bool path_within(const char *inner, const char *outer)
+{
+    size_t n = strlen(outer);
+    return strncmp(inner, outer, n) == 0 && (inner[n] == '\0' || inner[n] == '/' || n == 1);
+}
+
+int rg_log_backup(rg_log *log, const char *dir, uint32_t keep, rg_backup_info *out, char *why,
+                  size_t cap)
+{
+    memset(out, 0, sizeof *out);
+    why[0] = '\0';
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+        snprintf(why, cap, "cannot create %s: %s", dir, strerror(errno));
+        return RG_ESTORAGE;
+    }
+    char real_dir[PATH_MAX], real_data[PATH_MAX];
+    if (!realpath(dir, real_dir) || !realpath(log->dir, real_data)) {
+        snprintf(why, cap, "cannot resolve %s: %s", dir, strerror(errno));
+        return RG_ESTORAGE;
+    }
+    /* RocksDB owns every file of its directory; a backup there would be
+     * neither safe from it nor a copy kept apart. */
+    if (path_within(real_dir, real_data) || path_within(real_data, real_dir)) {
+        snprintf(why, cap, "the backup directory and the data directory must not contain each other");
+        return RG_EBADREQ;
+    }
+    uint64_t before = dir_bytes(real_dir);
+    char *err = NULL;
+    rocksdb_backup_engine_t *be = rocksdb_backup_engine_open(log->opts, real_dir, &err);
+    if (err) return check_why(err, "backup open", why, cap);
+    /* Flushing first puts what the write-ahead log holds into table files,
+     * which later backups share; the WAL still comes along for the column
+     * families' common point (one atomic batch is never half in a backup). */
+    rocksdb_backup_engine_create_new_backup_flush(be, log->db, 1, &err);
+    int rc = check_why(err, "backup", why, cap);
+    if (rc == 0) out->added = dir_bytes(real_dir) - before;   /* before any purge */
+    if (rc == 0 && keep > 0) {
+        rocksdb_backup_engine_purge_old_backups(be, keep, &err);
+        rc = check_why(err, "backup purge", why, cap);
+    }
+    if (rc == 0) newest_backup(be, out);
+    rocksdb_backup_engine_close(be);
+    return rc;
+}
+
+int rg_log_restore(const char *backup_dir, const char *db_dir, rg_backup_info *out, char *why,
+                   size_t cap)
+{
+    memset(out, 0, sizeof *out);
+    why[0] = '\0';
+    struct stat st;
+    /* BackupEngine would create a missing directory: say it is missing. */
+    if (stat(backup_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(why, cap, "no backup directory %s", backup_dir);
+        return RG_ENOTFOUND;
+    }
+    DIR *d = opendir(db_dir);
+    if (d) {
+        int entries = 0;
+        for (struct dirent *ent; (ent = readdir(d));)
+            entries += strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0;
+        closedir(d);
+        if (entries) {
+            snprintf(why, cap, "%s is not empty: restore into a new directory", db_dir);
+            return RG_EBADREQ;
+        }
+    } else if (errno != ENOENT || mkdir(db_dir, 0700) < 0) {
+        snprintf(why, cap, "cannot create %s: %s", db_dir, strerror(errno));
+        return RG_ESTORAGE;
+    }
+    rocksdb_options_t *o = rocksdb_options_create();
+    char *err = NULL;
+    rocksdb_backup_engine_t *be = rocksdb_backup_engine_open(o, backup_dir, &err);
+    int rc = check_why(err, "backup open", why, cap);
+    if (rc == 0) {
+        newest_backup(be, out);
+        if (out->count == 0) {
+            snprintf(why, cap, "%s holds no backup", backup_dir);
+            rc = RG_ENOTFOUND;
+        }
+    }
+    if (rc == 0) {
+        /* The table files are checked against their checksums as they are
+         * copied; a damaged backup fails here, not at the first read. */
+        rocksdb_restore_options_t *ro = rocksdb_restore_options_create();
+        rocksdb_backup_engine_restore_db_from_latest_backup(be, db_dir, db_dir, ro, &err);
+        rocksdb_restore_options_destroy(ro);
+        rc = check_why(err, "restore", why, cap);
+    }
+    if (be) rocksdb_backup_engine_close(be);
+    rocksdb_options_destroy(o);
+    return rc;
 }

@@ -14,6 +14,8 @@
  *   audit     be64(n)                            -> audit record (msgpack)
  *             0xff case_id 0x00 be64(n)          -> nothing (the records of a case)
  *   alerts    actor_id 0x00 be64(n)              -> alert (msgpack)
+ *   keys      case_id                            -> the case's data key, wrapped (seal.h)
+ *   persons   zvh 0x00 kind hash case_id          -> nothing (keyed hashes: subject.known)
  *
  * Every change the engine makes goes through one rg_batch written atomically
  * by rg_log_write: a crash leaves all of a batch or none of it.
@@ -41,7 +43,8 @@
 #define RG_CF_MAP(X) \
     X(DEFAULT, "default") X(EVENTS, "events") X(STREAM, "stream") X(CASES, "cases") \
     X(DEADLINES, "deadlines") X(IDEM, "idem") X(ACTORS, "actors") X(META, "meta") \
-    X(LEADTIMES, "leadtimes") X(FEED, "feed") X(AUDIT, "audit") X(ALERTS, "alerts")
+    X(LEADTIMES, "leadtimes") X(FEED, "feed") X(AUDIT, "audit") X(ALERTS, "alerts") \
+    X(KEYS, "keys") X(PERSONS, "persons")
 
 typedef enum {
 #define RG_CF_ENUM(name, str) RG_CF_##name,
@@ -62,6 +65,13 @@ int rg_log_get(rg_log *log, rg_cf cf, const void *k, size_t kn, rg_buf *out);
 
 /* Write the batch atomically; with sync, return only once it is on disk. */
 int rg_log_write(rg_log *log, rg_batch *b, bool sync);
+
+/* Make deleted keys of [from, to) in cf gone from the files for good: flush
+ * the memtables (so no write-ahead log still holds them, and the old logs
+ * are released) and compact the range down to the bottom level, where a
+ * tombstone drops what it covers.  Blocking; for erasure (crypto-shredding),
+ * which is rare.  to NULL: to the end of the column family. */
+int rg_log_shred(rg_log *log, rg_cf cf, const void *from, size_t fromn, const void *to, size_t ton);
 
 /* Fault injection for tests: the nth rg_log_write from now on (1 = the next)
  * fails with RG_ESTORAGE without writing anything.  0 disables. */
@@ -119,5 +129,36 @@ void rg_iter_free(rg_iter *it);
  * off).  Every read loop ends with this, so a failing disk never reads as
  * "no more data". */
 int rg_iter_end(rg_iter *it);
+
+/* Backups, through RocksDB's BackupEngine: a backup directory holds numbered
+ * backups that share their table files, so a second backup into the same
+ * directory copies only what is new. */
+typedef struct rg_backup_info {
+    uint32_t id;          /* the newest backup's number in its directory */
+    uint64_t at;          /* when it was taken, seconds since the epoch */
+    uint64_t size;        /* bytes of its files, shared ones included */
+    uint32_t files;       /* how many files it has */
+    uint32_t count;       /* backups the directory holds now */
+    uint64_t added;       /* bytes this backup copied into the directory */
+} rg_backup_info;
+
+/* Another thread is about to use the log (a backup): rg_log_close waits
+ * until every hold is released.  Hold on the thread that owns the log,
+ * before handing it over; release on the other thread, when done. */
+void rg_log_hold(rg_log *log);
+void rg_log_release(rg_log *log);
+/* A consistent backup of every column family into dir (made if missing, one
+ * level), the memtables flushed first; then all but the newest `keep`
+ * backups there are purged (0: keep all).  Blocking, for any thread holding
+ * the log; writes go on meanwhile.  RG_EBADREQ when dir and the data
+ * directory contain each other, RG_ESTORAGE otherwise; why (cap bytes) says
+ * what failed. */
+int rg_log_backup(rg_log *log, const char *dir, uint32_t keep, rg_backup_info *out /* OUT */,
+                  char *why, size_t cap);
+/* Restore the newest backup of backup_dir into db_dir, which must be empty
+ * or missing (RG_EBADREQ otherwise; RG_ENOTFOUND for no backup), with no log
+ * open on it.  out describes the backup restored. */
+int rg_log_restore(const char *backup_dir, const char *db_dir, rg_backup_info *out /* OUT */,
+                   char *why, size_t cap);
 
 #endif

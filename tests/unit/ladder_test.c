@@ -23,8 +23,8 @@
 #include <string.h>
 
 #include "../test.h"
-#include "../../engine/log.h"
-#include "../../engine/schema.h"
+#include "../../engine/storage/log.h"
+#include "../../engine/domain/schema.h"
 #include "steps.h"
 
 #define HOUR 3600000ULL
@@ -397,7 +397,7 @@ static void test_calendar_and_guards(void)
     rg_w_kstr(req(prA, "case.close", id, 1), "reason", "goals met");
     OK();
     rg_w_kstr(req(prA, "aftercare.check", id, 1), "outcome", "fine");
-    FAILS("guard_failed", "due from 2026-06-20");
+    FAILS("guard_failed", "taken from 2026-06-13");
     advance_to(iso("2026-06-20T10:00:00+02:00"));
     rg_w_kstr(req(prA, "aftercare.check", id, 1), "outcome", "fine");
     OK();

@@ -1,0 +1,167 @@
+/* persons.c - the keyed-hash person index and request grants; see persons.h. */
+#include "persons.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../domain/seal.h"
+#include "../storage/errors.h"
+#include "state.h"
+
+/* The index's hash key: derived from the key-encryption key, so a copy of
+ * the data alone cannot test a BSN against the index. */
+static void index_key(rg_engine *e, uint8_t key[RG_KEY_LEN])
+{
+    rg_keyed_hash(key, RG_KEY_LEN, e->kek, "regie person index", 18);
+}
+
+/* Lower case, single spaces, no spaces at the ends. */
+static size_t normalise(const char *s, uint32_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    bool space = false;
+    for (uint32_t i = 0; i < n && o + 2 < cap; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (isspace(ch)) {
+            space = o > 0;
+            continue;
+        }
+        if (space) out[o++] = ' ';
+        space = false;
+        out[o++] = (char)tolower(ch);
+    }
+    return o;
+}
+
+int rg_person_keys(rg_engine *e, const rg_val *person, const char *zvh, const char *case_id,
+                   uint8_t keys[2][RG_PKEY_MAX], size_t lens[2])
+{
+    uint8_t key[RG_KEY_LEN];
+    index_key(e, key);
+    int n = 0;
+    const char *s, *b;
+    uint32_t sn, bn;
+    char text[512];
+    size_t tn = 0;
+    for (int kind = 0; kind < 2; kind++) {
+        if (kind == 0 && rg_val_str(rg_map_get(person, "bsn"), &s, &sn) && sn) {
+            for (uint32_t i = 0; i < sn && tn + 1 < sizeof text; i++)
+                if (isdigit((unsigned char)s[i])) text[tn++] = s[i];
+        } else if (kind == 1 && rg_val_str(rg_map_get(person, "name"), &s, &sn) && sn &&
+                   rg_val_str(rg_map_get(person, "birth_date"), &b, &bn) && bn) {
+            tn = normalise(s, sn, text, sizeof text - 40);
+            text[tn++] = '|';
+            memcpy(text + tn, b, bn < 32 ? bn : 32);
+            tn += bn < 32 ? bn : 32;
+        } else {
+            continue;
+        }
+        uint8_t *k = keys[n];
+        k[0] = kind == 0 ? 'b' : 'n';
+        rg_keyed_hash(k + 1, 16, key, text, tn);
+        size_t l = 17;
+        if (zvh) {
+            size_t zn = strlen(zvh), cn = strlen(case_id);
+            memcpy(k + l, zvh, zn + 1);
+            l += zn + 1;
+            memcpy(k + l, case_id, cn);
+            l += cn;
+        }
+        lens[n++] = l;
+        tn = 0;
+    }
+    rg_wipe(key, sizeof key);
+    return n;
+}
+
+int rg_persons_find(rg_engine *e, const rg_val *person, rg_person_fn fn, void *ud)
+{
+    uint8_t keys[2][RG_PKEY_MAX];
+    size_t lens[2];
+    int n = rg_person_keys(e, person, NULL, NULL, keys, lens);
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        rg_iter *it = rg_iter_new(e->log, RG_CF_PERSONS);
+        for (rg_iter_seek(it, keys[i], 17); rg_iter_valid(it) && rc == 0; rg_iter_next(it)) {
+            size_t kn;
+            const uint8_t *k = rg_iter_key(it, &kn);
+            if (kn < 19 || memcmp(k, keys[i], 17) != 0) break;
+            const char *zvh = (const char *)k + 17;
+            const char *z = memchr(zvh, 0, kn - 17);
+            if (!z) continue;
+            char zbuf[RG_ID_MAX], cbuf[RG_ID_MAX];
+            size_t zn = (size_t)(z - zvh), cn = kn - 17 - zn - 1;
+            if (zn >= RG_ID_MAX || cn >= RG_ID_MAX) continue;
+            memcpy(zbuf, zvh, zn);
+            zbuf[zn] = 0;
+            memcpy(cbuf, z + 1, cn);
+            cbuf[cn] = 0;
+            rc = fn(ud, zbuf, cbuf);
+        }
+        if (rg_iter_end(it) < 0) rc = RG_ESTORAGE;
+    }
+    return rc < 0 ? rc : 0;
+}
+
+int rg_case_subject(rg_engine *e, const rg_case *cs, rg_buf *out)
+{
+    /* (A case from before encryption has no key and its subject plain.) */
+    if (cs->erased || !cs->subject_seq) return RG_ENOTFOUND;
+    rg_buf rec = RG_BUF_INIT, opened = RG_BUF_INIT;
+    rg_record r, plain;
+    int rc = rg_engine_event(e, cs->subject_seq, &rec);
+    if (rc == 0) rc = rg_record_parse(rec.data, rec.len, &r);
+    if (rc == 0)
+        rc = rg_record_open(&r, cs->id, NULL, cs->dk_state == RG_DK_PRESENT ? cs->dk : NULL, &opened, &plain);
+    if (rc == 0 && plain.subj_len) rg_buf_append(out, plain.subj, plain.subj_len);
+    else if (rc == 0) rc = RG_ENOTFOUND;
+    rg_buf_free(&opened);
+    rg_buf_free(&rec);
+    return rc;
+}
+
+int rg_persons_stage(rg_ctx *c, const rg_case *cs, bool del)
+{
+    rg_engine *e = rg_ctx_engine(c);
+    rg_buf subj = RG_BUF_INIT;
+    int rc = rg_case_subject(e, cs, &subj);
+    if (rc == RG_ENOTFOUND) {
+        rg_buf_free(&subj);
+        return 0;
+    }
+    rg_doc *d = NULL;
+    const char *why;
+    if (rc == 0) rc = rg_doc_parse(&d, subj.data, subj.len, &why) < 0 ? RG_ESTORAGE : 0;
+    if (rc == 0) {
+        uint8_t keys[2][RG_PKEY_MAX];
+        size_t lens[2];
+        int n = rg_person_keys(e, rg_doc_root(d), cs->zvh, cs->id, keys, lens);
+        for (int i = 0; i < n; i++) {
+            if (del) rg_ctx_del(c, RG_CF_PERSONS, keys[i], lens[i]);
+            else rg_ctx_put(c, RG_CF_PERSONS, keys[i], lens[i], "", 0);
+        }
+    }
+    rg_doc_free(d);
+    rg_buf_free(&subj);
+    return rc;
+}
+
+size_t rg_grant_key(uint8_t *k, const char *case_id, const char *kind)
+{
+    size_t cn = strlen(case_id), kn = strlen(kind);
+    k[0] = 0x01;
+    memcpy(k + 1, case_id, cn + 1);
+    memcpy(k + 2 + cn, kind, kn);
+    return 2 + cn + kn;
+}
+
+int rg_grant_get(rg_engine *e, const char *case_id, const char *kind, char req[RG_ID_MAX])
+{
+    uint8_t k[2 * RG_ID_MAX + 4];
+    rg_buf v = RG_BUF_INIT;
+    int rc = rg_log_get(e->log, RG_CF_PERSONS, k, rg_grant_key(k, case_id, kind), &v);
+    if (rc == 0) snprintf(req, RG_ID_MAX, "%.*s", (int)v.len, (const char *)v.data);
+    rg_buf_free(&v);
+    return rc;
+}

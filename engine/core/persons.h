@@ -1,0 +1,44 @@
+/*
+ * persons.h - finding a person's cases without a readable index (persons.c):
+ * the `persons` column family holds keyed hashes of a case's subject (its
+ * BSN; its normalised name with birth date), under a key derived from the
+ * key-encryption key, so the index reveals nothing without it:
+ *
+ *   kind(1: 'b' bsn, 'n' name+birth) hash(16) zvh 0x00 case_id  ->  nothing
+ *
+ * and the grants of data-subject requests per case:
+ *
+ *   0x01 case_id 0x00 kind  ->  the request's id
+ *
+ * (kind: rectification, erasure, restriction, objection).  Entries of a case
+ * go when it is erased.
+ */
+#ifndef RG_PERSONS_H
+#define RG_PERSONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../domain/case.h"
+#include "ctx.h"
+
+#define RG_PKEY_MAX (1 + 16 + 2 * RG_ID_MAX + 2)
+
+/* The index keys of a person (a subject map) for a case: 0, 1 or 2. */
+int rg_person_keys(rg_engine *e, const rg_val *person, const char *zvh, const char *case_id,
+                   uint8_t keys[2][RG_PKEY_MAX], size_t lens[2]);
+/* Visit the cases indexed under a person (every region); fn returns 0 to go on. */
+typedef int (*rg_person_fn)(void *ud, const char *zvh, const char *case_id);
+int rg_persons_find(rg_engine *e, const rg_val *person, rg_person_fn fn, void *ud);
+/* The current subject of cs (a msgpack map, opened with its key) into out;
+ * RG_ENOTFOUND when there is none to read (erased, or never given). */
+int rg_case_subject(rg_engine *e, const rg_case *cs, rg_buf *out);
+/* Stage the index keys of cs's current subject: put or delete. */
+int rg_persons_stage(rg_ctx *c, const rg_case *cs, bool del);
+
+/* Grants of data-subject requests on a case. */
+size_t rg_grant_key(uint8_t *k, const char *case_id, const char *kind);
+/* The request that granted kind on case_id into req (RG_ENOTFOUND: none). */
+int rg_grant_get(rg_engine *e, const char *case_id, const char *kind, char req[RG_ID_MAX]);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * seal.h - personal data encrypted at rest, per case (CONTRACT.md, "Privacy
+ * operations"): the subject part of an event and its free-text item (the
+ * field the event table names, events.c column `item`) are sealed under the
+ * case's own data key, each box bound to the case, the event's position and
+ * the field (associated data), so a box cannot be moved to another event.
+ * The hash chain covers the boxes: erasing a case destroys its key and
+ * leaves every record, and log.verify, intact.
+ *
+ * Ownership: rg_record_open writes the opened record's bytes into the
+ * caller's buffer; the rg_record it fills points into that buffer.
+ */
+#ifndef RG_SEAL_H
+#define RG_SEAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../storage/crypto.h"
+#include "event.h"
+
+#define RG_DK_LEN RG_KEY_LEN
+
+/* Seal ev's subject and its item field (NULL: none) under dk, for the event
+ * at seq of case_id. */
+void rg_seal_event(rg_evb *ev, const uint8_t dk[RG_DK_LEN], const char *case_id, uint64_t seq,
+                   const char *item);
+/* A record as if it had been stored plain: a sealed one opened with its
+ * case's key dk, or, when dk is NULL (the case was erased), with the subject
+ * left out and the item replaced by `withheld: true`.  A plain record is
+ * returned as it is.  RG_ESTORAGE when a box does not open. */
+int rg_record_open(const rg_record *in, const char *case_id, const char *item,
+                   const uint8_t *dk, rg_buf *buf, rg_record *out /* OUT */);
+
+/* Wrap and unwrap a case's data key under the key-encryption key. */
+void rg_dk_wrap(rg_buf *out, const uint8_t kek[RG_KEY_LEN], const char *case_id,
+                const uint8_t dk[RG_DK_LEN]);
+int rg_dk_unwrap(uint8_t dk[RG_DK_LEN], const uint8_t kek[RG_KEY_LEN], const char *case_id,
+                 const uint8_t *box, size_t n);
+
+#endif

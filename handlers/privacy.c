@@ -1,0 +1,50 @@
+/*
+ * privacy.c - erasing a case's personal data for good (CONTRACT.md,
+ * "Privacy operations"): case.erase destroys the case's data key
+ * (crypto-shredding, domain/seal.h) and appends case.erased; the rest of the
+ * log stays as it was and verifies.  A manager erases an archived or
+ * referred case, or any case a granted erasure request names; the engine
+ * itself erases a case when its retention ends (the retention norm,
+ * schemas/norms.c).  Erasing twice changes nothing the second time.
+ */
+#include <string.h>
+
+#include "../engine/core/persons.h"
+#include "../engine/storage/errors.h"
+#include "handlers.h"
+
+int rg_h_case_erase(rg_ctx *c)
+{
+    const rg_case *cs = rg_ctx_case(c);
+    if (cs->erased) {
+        rg_w_cstr(rg_ctx_reply_key(c, "case"), cs->id);
+        rg_w_bool(rg_ctx_reply_key(c, "erased"), true);
+        return 0;
+    }
+    char request[RG_ID_MAX] = "";
+    rg_field_str(c, "request", request, sizeof request);
+    if (request[0]) {
+        int rc = rg_subject_request_allows(c, request, "erasure", cs);
+        if (rc < 0) return rc;
+    } else if (cs->state != RG_ST_ARCHIVED && cs->state != RG_ST_REFERRED) {
+        return rg_ctx_fail(c, RG_EGUARD,
+                           "case %s is %s: only an archived or referred case is erased, or one that a "
+                           "granted erasure request names (data.request)",
+                           cs->id, rg_state_name(cs->state));
+    }
+    /* The person index loses the case with its key. */
+    if (rg_persons_stage(c, cs, true) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the subject of %s failed", cs->id);
+    rg_evb *ev = rg_ctx_emit(c, "case.erased");
+    static const char *const fields[] = {"ground", "request", NULL};
+    rg_copy_fields(c, ev, fields);
+    return 0;
+}
+
+int rg_a_case_erased(rg_case *cs, const rg_event_view *ev)
+{
+    (void)ev;
+    /* The key itself goes with the batch that stores this event, once the
+     * command's events are sealed (core/apply.c). */
+    cs->erased = true;
+    return 0;
+}
