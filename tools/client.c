@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/codec.h"
-#include "../engine/net.h"
+#include "../engine/storage/codec.h"
+#include "../engine/net/net.h"
 
 struct rg_client {
     nng_socket sock;

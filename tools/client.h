@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../engine/buf.h"
+#include "../engine/storage/buf.h"
 
 typedef struct rg_client rg_client;
 

@@ -12,9 +12,11 @@
 #include <string.h>
 #include <uv.h>
 
-#include "../../engine/codec.h"
-#include "../../engine/engine.h"
-#include "../../engine/schema.h"
+#include "../../engine/storage/codec.h"
+#include "../../engine/core/engine.h"
+#include "../../engine/replay/replay.h"
+#include "../../engine/services/services.h"
+#include "../../engine/domain/schema.h"
 
 static uv_loop_t loop;
 static rg_engine *engine;

@@ -60,8 +60,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../../engine/codec.h"
-#include "../../../engine/net.h"
+#include "../../../engine/storage/codec.h"
+#include "../../../engine/net/net.h"
 #include "../../client.h"
 #include "../bench.h"
 
