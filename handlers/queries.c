@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../engine/core/persons.h"
 #include "../engine/domain/access.h"
 #include "../engine/domain/seal.h"
 #include "../engine/storage/errors.h"
@@ -237,9 +238,19 @@ int rg_h_case_get(rg_ctx *c)
     }
     write_deadlines(b, cs, since);
     if (subject) {
+        /* The current subject: the report's, or its last correction. */
         rg_w_cstr(b, "subject");
-        if (rp.r.subj_len && !cs->erased) rg_buf_append(b, rp.r.subj, rp.r.subj_len);
-        else rg_w_nil(b);
+        if (cs->subject_seq == cs->report_seq) {
+            if (rp.r.subj_len && !cs->erased) rg_buf_append(b, rp.r.subj, rp.r.subj_len);
+            else rg_w_nil(b);
+        } else {
+            int rc = rg_case_subject(rg_ctx_engine(c), cs, b);
+            if (rc == RG_ENOTFOUND) rg_w_nil(b);
+            else if (rc < 0) {
+                report_free(&rp);
+                return rg_ctx_fail(c, RG_ESTORAGE, "reading the subject of %s failed", cs->id);
+            }
+        }
     }
     report_free(&rp);
     return 0;
