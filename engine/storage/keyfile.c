@@ -52,7 +52,7 @@ static void check_of(const uint8_t kek[RG_KEY_LEN], char hex[HEX_LEN + 1])
 
 int rg_kek_load(const char *dir, const char *key_file, uint8_t kek[RG_KEY_LEN])
 {
-    char path[4096], check_path[4096], hex[HEX_LEN + 8], check[HEX_LEN + 8], want[HEX_LEN + 1];
+    char path[4096], check_path[4096], hex[HEX_LEN + 8], check[HEX_LEN + 8], want[HEX_LEN + 2];
     snprintf(path, sizeof path, "%s", key_file ? key_file : "");
     if (!key_file) snprintf(path, sizeof path, "%s/kek", dir);
     snprintf(check_path, sizeof check_path, "%s/kek.check", dir);
