@@ -34,6 +34,12 @@ int rg_core_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
         fprintf(stderr, "regie: cannot create %s: %s\n", o->dir, strerror(errno));
         return RG_ESTORAGE;
     }
+    /* Ours alone, whatever existed before (regied also sets umask 077, so
+     * every file RocksDB makes in it is 0600). */
+    if (chmod(o->dir, 0700) < 0) {
+        fprintf(stderr, "regie: cannot restrict %s to its owner: %s\n", o->dir, strerror(errno));
+        return RG_ESTORAGE;
+    }
     rg_engine *e = rg_calloc(1, sizeof *e);
     e->loop = loop;
     e->clock = o->clock;

@@ -1,8 +1,9 @@
 /*
  * pipeline.c - the request pipeline: bytes in, reply out.
  *
- *   parse (bounded) -> envelope -> op table -> token -> role -> req/idempotency
- *   -> case load + need-to-know -> expect -> data schema -> handler
+ *   parse (bounded) -> envelope (valid UTF-8) -> op table -> token -> role
+ *   -> req/idempotency -> data schema -> case load + need-to-know -> expect
+ *   -> handler
  *   -> apply its events into the open commit (apply.c) -> the reply waits
  *      for that commit to be durable (commit.c)
  *
@@ -46,7 +47,15 @@ static int check_envelope(rg_ctx *c, const rg_val *root)
         for (const char *const *ek = envelope_keys; *ek; ek++)
             if (strlen(*ek) == kn && memcmp(*ek, k, kn) == 0) known = 1;
         if (!known)
-            return rg_ctx_fail(c, RG_EBADREQ, "unknown field %.*s", (int)(kn > 64 ? 64 : kn), k);
+            return rg_utf8_ok(k, kn > 64 ? 64 : kn)
+                       ? rg_ctx_fail(c, RG_EBADREQ, "unknown field %.*s", (int)(kn > 64 ? 64 : kn), k)
+                       : rg_ctx_fail(c, RG_EBADREQ, "a field name that is not valid UTF-8");
+        /* Text of the envelope is valid UTF-8 without NUL before anything is
+         * looked up or echoed in a message. */
+        const char *sv;
+        uint32_t sn;
+        if (rg_val_str(rg_map_value(root, i), &sv, &sn) && !rg_utf8_ok(sv, sn))
+            return rg_ctx_fail(c, RG_EBADREQ, "%.*s: must be valid UTF-8 without NUL bytes", (int)kn, k);
         for (uint32_t j = 0; j < i; j++) {
             const char *k2;
             uint32_t kn2;
@@ -158,6 +167,11 @@ static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn 
         return rg_ctx_fail(c, RG_EBADREQ, "req must be a string");
     }
 
+    /* The shape of data before anything about the case: a data of the wrong
+     * type is bad_request whatever the case's state. */
+    c->data = rg_map_get(root, "data");
+    if ((rc = rg_schema_check(c->op->fields, c->data, c->msg, sizeof c->msg)) < 0) return rc;
+
     const rg_val *expv = rg_map_get(root, "expect");
     uint64_t expect = 0;
     if (expv && !rg_val_uint(expv, &expect))
@@ -204,10 +218,6 @@ static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn 
     } else if (rg_map_get(root, "case")) {
         return rg_ctx_fail(c, RG_EBADREQ, "case: %s takes no case", c->op->name);
     }
-    /* The data last: a step in the wrong state is invalid_transition
-     * whatever its fields. */
-    c->data = rg_map_get(root, "data");
-    if ((rc = rg_schema_check(c->op->fields, c->data, c->msg, sizeof c->msg)) < 0) return rc;
     rg_handler_fn handler = rg_op_handler(c->op);
     if (!handler) return rg_ctx_fail(c, RG_EUNKNOWNOP, "operation %s has no handler", c->op->name);
     return handler(c);

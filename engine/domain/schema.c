@@ -196,7 +196,7 @@ static int check_value(const rg_field *f, const rg_val *v, const char *path, cha
             snprintf(msg, cap, "%s%s: longer than %llu bytes", path, f->name, (unsigned long long)f->max);
             return RG_EBADREQ;
         }
-        if (memchr(s, '\0', n)) return bad(msg, cap, path, f->name, "must not contain NUL bytes");
+        if (!rg_utf8_ok(s, n)) return bad(msg, cap, path, f->name, "must be valid UTF-8 without NUL bytes");
         return 0;
     case RG_F_BOOL:
         return rg_val_type(v) == RG_VBOOL ? 0 : bad(msg, cap, path, f->name, "must be a boolean");
@@ -225,8 +225,12 @@ static int check_value(const rg_field *f, const rg_val *v, const char *path, cha
             const rg_val *val = rg_map_value(v, i);
             if (rg_val_type(rg_map_key(v, i)) != RG_VSTR || !is_scalar(val))
                 return bad(msg, cap, path, f->name, "must map string keys to scalar values");
+            if (rg_val_str(rg_map_key(v, i), &s, &n) && (n == 0 || n > 64 || !rg_utf8_ok(s, n)))
+                return bad(msg, cap, path, f->name, "keys must be valid UTF-8 of 1..64 bytes");
             if (rg_val_str(val, &s, &n) && n > 4096)
                 return bad(msg, cap, path, f->name, "holds a value longer than 4096 bytes");
+            if (rg_val_str(val, &s, &n) && !rg_utf8_ok(s, n))
+                return bad(msg, cap, path, f->name, "holds a value that is not valid UTF-8 without NUL bytes");
         }
         return 0;
     case RG_F_STR_ARRAY:
@@ -234,8 +238,9 @@ static int check_value(const rg_field *f, const rg_val *v, const char *path, cha
         if (rg_array_size(v) == 0 || rg_array_size(v) > f->max)
             return bad(msg, cap, path, f->name, "has too few or too many entries");
         for (uint32_t i = 0; i < rg_array_size(v); i++) {
-            if (!rg_val_str(rg_array_at(v, i), &s, &n) || n == 0 || n > 64 || memchr(s, '\0', n))
-                return bad(msg, cap, path, f->name, "must hold non-empty strings of at most 64 bytes");
+            if (!rg_val_str(rg_array_at(v, i), &s, &n) || n == 0 || n > 64 || !rg_utf8_ok(s, n))
+                return bad(msg, cap, path, f->name,
+                           "must hold non-empty strings of at most 64 bytes, valid UTF-8 without NUL");
         }
         return 0;
     case RG_F_ENUM:
@@ -293,7 +298,11 @@ static int check_map(const rg_field *fields, const rg_val *data, const char *pat
         const rg_field *f = fields;
         while (f && f->name && !(strlen(f->name) == kn && memcmp(f->name, k, kn) == 0)) f++;
         if (!f || !f->name) {
-            snprintf(msg, cap, "%s%.*s: unknown field", path, (int)(kn > 64 ? 64 : kn), k);
+            /* Named back only when it is text a reply can carry. */
+            if (rg_utf8_ok(k, kn > 64 ? 64 : kn))
+                snprintf(msg, cap, "%s%.*s: unknown field", path, (int)(kn > 64 ? 64 : kn), k);
+            else
+                snprintf(msg, cap, "%s: a field name that is not valid UTF-8", *path ? path : "data");
             return RG_EBADREQ;
         }
         for (uint32_t j = 0; j < i; j++) {

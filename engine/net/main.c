@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <uv.h>
 
 #include "../core/engine.h"
@@ -39,7 +40,7 @@ static const char usage[] =
     "  --retention-days N   archived and referred cases are erased N days on (default 1826)\n"
     "  --log-format FORMAT  text (default) or json: one {ts, level, msg} object per line\n"
     "  --verify             check the hash chain before serving (always done after --restore)\n"
-    "  --check-config       check --config (and --clock, --tls-cert-key), exit 0 or 1;\n"
+    "  --check-config       check --config (and --clock, --tls-cert-key, --key-file), exit 0 or 1;\n"
     "                       opens no data directory\n"
     "  --restore BACKUP     restore the newest backup in BACKUP into --data DIR (new or empty),\n"
     "                       then exit; backups are made by the admin operation backup.create\n"
@@ -126,7 +127,7 @@ int main(int argc, char **argv)
     /* From here on every line on stderr is the chosen format. */
     if (strcmp(log_format, "json") == 0 && rg_jsonlog_start() < 0)
         fprintf(stderr, "regied: cannot set up JSON logging; logging as text\n");
-    if (check_config && optind == argc) return rg_check_config(config, clock, tls);
+    if (check_config && optind == argc) return rg_check_config(config, clock, tls, key_file);
     if (!dir || optind != argc || workers < 1 || workers > 65536 || cache_cases < 1 || retention_days < 0 ||
         retention_days > 100000) {
         fputs(usage, stderr);
@@ -134,6 +135,9 @@ int main(int argc, char **argv)
     }
     if (restore) return rg_restore(restore, dir);
     signal(SIGPIPE, SIG_IGN);
+    /* Every file and directory the engine (and RocksDB) creates is its
+     * owner's alone: 0600 and 0700. */
+    umask(077);
 
     app a;
     memset(&a, 0, sizeof a);

@@ -15,9 +15,10 @@
  * the hash chain before serving and removes it once the chain holds. */
 #define RG_RESTORED_MARK "restored"
 
-/* Check the config file (NULL: none given), the --clock value and the TLS
- * file (NULL: none), printing what is wrong; the exit status: 0 or 1. */
-int rg_check_config(const char *config, const char *clock, const char *tls);
+/* Check the config file (NULL: none given), the --clock value, the TLS file
+ * and the key file (NULL: none given; whether it is the data directory's
+ * own is checked at start), printing what is wrong; the exit status: 0 or 1. */
+int rg_check_config(const char *config, const char *clock, const char *tls, const char *key_file);
 /* Restore the newest backup of backup_dir into dir (new or empty) and leave
  * the mark; the exit status: 0 or 1. */
 int rg_restore(const char *backup_dir, const char *dir);

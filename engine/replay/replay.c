@@ -270,7 +270,7 @@ int rg_engine_rebuild(rg_engine *e, uint64_t *events_out)
     /* The derived column families are emptied or partly written: serve
      * nothing from them until a rebuild succeeds (the marker makes the
      * next open try again). */
-    if (rc < 0) e->failed = true;
+    e->failed = rc < 0;         /* serves again once a rebuild succeeds */
     if (events_out) *events_out = f.events;
     return rc;
 }

@@ -381,3 +381,30 @@ void rg_w_kbool(rg_buf *b, const char *key, bool val)
     rg_w_cstr(b, key);
     rg_w_bool(b, val);
 }
+
+bool rg_utf8_ok(const char *s, uint32_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        unsigned c = *p;
+        if (c == 0) return false;
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+        int len;
+        unsigned min, cp;
+        if ((c & 0xe0) == 0xc0) { len = 2; min = 0x80; cp = c & 0x1f; }
+        else if ((c & 0xf0) == 0xe0) { len = 3; min = 0x800; cp = c & 0x0f; }
+        else if ((c & 0xf8) == 0xf0) { len = 4; min = 0x10000; cp = c & 0x07; }
+        else return false;
+        if (end - p < len) return false;
+        for (int i = 1; i < len; i++) {
+            if ((p[i] & 0xc0) != 0x80) return false;
+            cp = cp << 6 | (p[i] & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+        p += len;
+    }
+    return true;
+}

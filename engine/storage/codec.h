@@ -51,6 +51,9 @@ rg_vtype rg_val_type(const rg_val *v);
 const char *rg_vtype_name(rg_vtype t);
 /* Typed reads: false when v is NULL or of another type. */
 bool rg_val_str(const rg_val *v, const char **p /* OUT */, uint32_t *n /* OUT */);
+/* Is p valid UTF-8 (shortest forms, no surrogates, at most U+10FFFF) with
+ * no NUL byte?  Every text from outside is checked with this at the edge. */
+bool rg_utf8_ok(const char *p, uint32_t n);
 bool rg_val_bin(const rg_val *v, const uint8_t **p /* OUT */, uint32_t *n /* OUT */);
 bool rg_val_uint(const rg_val *v, uint64_t *u /* OUT */);   /* non-negative integers */
 bool rg_val_bool(const rg_val *v, bool *b /* OUT */);

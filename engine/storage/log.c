@@ -13,6 +13,7 @@
 #include <rocksdb/c.h>
 #include <stdatomic.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -459,6 +460,71 @@ static void newest_backup(rocksdb_backup_engine_t *be, rg_backup_info *out)
     rocksdb_backup_engine_info_destroy(info);
 }
 
+/* Small files of the data directory that belong with its RocksDB files and
+ * travel with every backup: kek.check (keyfile.c) names the key the data is
+ * sealed under, so a restored directory refuses a missing or wrong key
+ * instead of starting with a new one.  The key itself never goes along. */
+static const char *const travel_files[] = {"kek.check", NULL};
+#define TRAVEL_MAX 4096
+
+/* A small file whole into buf; its length, or -1 (errno set). */
+static ssize_t read_small(const char *path, char *buf, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    size_t n = fread(buf, 1, cap, f);
+    int bad = ferror(f) || n == cap;
+    fclose(f);
+    if (bad) errno = EFBIG;
+    return bad ? -1 : (ssize_t)n;
+}
+
+/* Under a temporary name, synced, then renamed: never half a file. */
+static int write_small(const char *path, const char *p, size_t n)
+{
+    char tmp[PATH_MAX + 128];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "wb");
+    if (!f) return -1;
+    int ok = fwrite(p, 1, n, f) == n && fflush(f) == 0 && fsync(fileno(f)) == 0;
+    ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, path) < 0) {
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* Copy the travel files present in `from` to `to`; with only_check, just
+ * make sure that those already in `to` are the same (a backup directory
+ * holds backups of one data directory, sealed under one key). */
+static int travel(const char *from, const char *to, bool only_check, char *why, size_t cap)
+{
+    for (const char *const *name = travel_files; *name; name++) {
+        char src[PATH_MAX + 64], dst[PATH_MAX + 64], a[TRAVEL_MAX], b[TRAVEL_MAX];
+        snprintf(src, sizeof src, "%s/%s", from, *name);
+        snprintf(dst, sizeof dst, "%s/%s", to, *name);
+        ssize_t an = read_small(src, a, sizeof a);
+        if (an < 0) {
+            if (errno == ENOENT) continue;
+            snprintf(why, cap, "cannot read %s: %s", src, strerror(errno));
+            return RG_ESTORAGE;
+        }
+        if (only_check) {
+            ssize_t bn = read_small(dst, b, sizeof b);
+            if (bn >= 0 && (bn != an || memcmp(a, b, (size_t)an) != 0)) {
+                snprintf(why, cap, "%s holds backups of another data directory (its %s differs)", to,
+                         *name);
+                return RG_EBADREQ;
+            }
+        } else if (write_small(dst, a, (size_t)an) < 0) {
+            snprintf(why, cap, "cannot write %s: %s", dst, strerror(errno));
+            return RG_ESTORAGE;
+        }
+    }
+    return 0;
+}
+
 /* Whether inner is outer or lies under it; both resolved paths. */
 static bool path_within(const char *inner, const char *outer)
 {
@@ -486,6 +552,8 @@ int rg_log_backup(rg_log *log, const char *dir, uint32_t keep, rg_backup_info *o
         snprintf(why, cap, "the backup directory and the data directory must not contain each other");
         return RG_EBADREQ;
     }
+    int rc = travel(real_data, real_dir, true, why, cap);
+    if (rc < 0) return rc;
     uint64_t before = dir_bytes(real_dir);
     char *err = NULL;
     rocksdb_backup_engine_t *be = rocksdb_backup_engine_open(log->opts, real_dir, &err);
@@ -494,7 +562,8 @@ int rg_log_backup(rg_log *log, const char *dir, uint32_t keep, rg_backup_info *o
      * which later backups share; the WAL still comes along for the column
      * families' common point (one atomic batch is never half in a backup). */
     rocksdb_backup_engine_create_new_backup_flush(be, log->db, 1, &err);
-    int rc = check_why(err, "backup", why, cap);
+    rc = check_why(err, "backup", why, cap);
+    if (rc == 0) rc = travel(real_data, real_dir, false, why, cap);
     if (rc == 0) out->added = dir_bytes(real_dir) - before;   /* before any purge */
     if (rc == 0 && keep > 0) {
         rocksdb_backup_engine_purge_old_backups(be, keep, &err);
@@ -505,30 +574,39 @@ int rg_log_backup(rg_log *log, const char *dir, uint32_t keep, rg_backup_info *o
     return rc;
 }
 
-int rg_log_restore(const char *backup_dir, const char *db_dir, rg_backup_info *out, char *why,
-                   size_t cap)
+/* Whether db_dir is missing or empty; made if missing.  0, or an error. */
+static int fresh_dir(const char *db_dir, char *why, size_t cap)
 {
-    memset(out, 0, sizeof *out);
-    why[0] = '\0';
-    struct stat st;
-    /* BackupEngine would create a missing directory: say it is missing. */
-    if (stat(backup_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(why, cap, "no backup directory %s", backup_dir);
-        return RG_ENOTFOUND;
-    }
     DIR *d = opendir(db_dir);
     if (d) {
         int entries = 0;
         for (struct dirent *ent; (ent = readdir(d));)
             entries += strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0;
         closedir(d);
-        if (entries) {
-            snprintf(why, cap, "%s is not empty: restore into a new directory", db_dir);
-            return RG_EBADREQ;
-        }
-    } else if (errno != ENOENT || mkdir(db_dir, 0700) < 0) {
+        if (!entries) return 0;
+        snprintf(why, cap, "%s is not empty: restore into a new directory", db_dir);
+        return RG_EBADREQ;
+    }
+    if (errno != ENOENT || mkdir(db_dir, 0700) < 0) {
         snprintf(why, cap, "cannot create %s: %s", db_dir, strerror(errno));
         return RG_ESTORAGE;
+    }
+    return 0;
+}
+
+int rg_log_restore(const char *backup_dir, const char *db_dir, rg_backup_info *out, char *why,
+                   size_t cap)
+{
+    memset(out, 0, sizeof *out);
+    why[0] = '\0';
+    /* BackupEngine makes what a backup directory needs if it is missing:
+     * a directory that is none is named, not turned into one. */
+    char meta[PATH_MAX + 16];
+    snprintf(meta, sizeof meta, "%s/meta", backup_dir);
+    struct stat st;
+    if (stat(meta, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(why, cap, "%s holds no backup", backup_dir);
+        return RG_ENOTFOUND;
     }
     rocksdb_options_t *o = rocksdb_options_create();
     char *err = NULL;
@@ -541,6 +619,7 @@ int rg_log_restore(const char *backup_dir, const char *db_dir, rg_backup_info *o
             rc = RG_ENOTFOUND;
         }
     }
+    if (rc == 0) rc = fresh_dir(db_dir, why, cap);
     if (rc == 0) {
         /* The table files are checked against their checksums as they are
          * copied; a damaged backup fails here, not at the first read. */
@@ -549,6 +628,7 @@ int rg_log_restore(const char *backup_dir, const char *db_dir, rg_backup_info *o
         rocksdb_restore_options_destroy(ro);
         rc = check_why(err, "restore", why, cap);
     }
+    if (rc == 0) rc = travel(backup_dir, db_dir, false, why, cap);
     if (be) rocksdb_backup_engine_close(be);
     rocksdb_options_destroy(o);
     return rc;
