@@ -87,14 +87,18 @@ static void test_report_then_read(void)
 static void test_need_to_know(void)
 {
     rg_t_reply r;
-    simple("case.get", ggz, "ZVH-00000001", &r);      /* ggz takes no part */
-    CHECK(strcmp(rg_t_err(&r), "forbidden") == 0);
+    simple("case.get", ggz, "ZVH-00000001", &r);      /* ggz takes no part: as if absent */
+    CHECK(strcmp(rg_t_err(&r), "not_found") == 0);
+    CHECK(strcmp(rg_t_str(&r, "message"), "no case ZVH-00000001") == 0);
     rg_t_reply_free(&r);
     simple("case.history", L.admin, "ZVH-00000001", &r); /* admins: no content */
     CHECK(strcmp(rg_t_err(&r), "forbidden") == 0);
     rg_t_reply_free(&r);
-    simple("case.get", prm, "ZVH-00000001", &r);      /* unassigned: visible to take */
+    simple("case.get", prm, "ZVH-00000001", &r);      /* unassigned: the triage view, to take */
     CHECK(rg_t_ok(&r));
+    bool triage = false;
+    CHECK(rg_val_bool(rg_map_get(rg_t_get(&r, "case"), "triage"), &triage) && triage);
+    CHECK(rg_map_get(rg_t_get(&r, "case"), "subject") == NULL);
     rg_t_reply_free(&r);
     simple("case.get", mgr, "ZVH-99999999", &r);
     CHECK(strcmp(rg_t_err(&r), "not_found") == 0);

@@ -70,16 +70,17 @@ static void test_default_route(void)
     report(pol, NULL, NULL, case1);
     REQUIRE(case1[0] && state_is(pol, case1, "reported"));
 
-    /* Intake needs a procesregisseur: prA takes the case. */
+    /* Intake needs a procesregisseur: prA takes the case.  Until then prA
+     * sees only its triage view, and any step but taking it is forbidden. */
     req(prA, "intake.start", case1, -1);
-    FAILS("guard_failed", "take it first");
+    FAILS("forbidden", "take it first");
     rg_w_kstr(req(prB, "case.assign", case1, 1), "procesregisseur", "prA");
     FAILS("forbidden", "themselves");
     rg_w_kstr(req(prA, "case.assign", case1, 1), "procesregisseur", "prA");
     OK();
     CHECK(rg_val_is_str(case_field(prA, case1, "procesregisseur"), "prA"));
-    query(prB, "case.get", case1);                     /* not prB's case any more */
-    CHECK(strcmp(rg_t_err(&R), "forbidden") == 0);
+    query(prB, "case.get", case1);                     /* not prB's case: as if it did not exist */
+    CHECK(strcmp(rg_t_err(&R), "not_found") == 0);
 
     req(prA, "intake.start", case1, -1);
     OK();
@@ -119,9 +120,10 @@ static void test_default_route(void)
     OK();
     CHECK(state_is(prA, case1, "analysis"));
 
-    /* ggz is asked for information: it takes part from that version on. */
+    /* ggz is asked for information: it takes part from that version on;
+     * before that, the case does not exist for ggz. */
     query(ggz, "case.get", case1);
-    CHECK(strcmp(rg_t_err(&R), "forbidden") == 0);
+    CHECK(strcmp(rg_t_err(&R), "not_found") == 0);
     b = req(prA, "info.request", case1, 3);
     rg_w_kstr(b, "org", "ggz");
     rg_w_kstr(b, "question", "is there a treatment history?");
@@ -159,7 +161,11 @@ static void test_default_route(void)
     rg_w_kstr(req(prA, "partner.join", case1, 1), "org", "gemeente-tilburg");
     FAILS("guard_failed", "already takes part");
 
-    req(prA, "meeting.hold", case1, -1);               /* not scheduled yet */
+    b = req(prA, "meeting.hold", case1, 2);            /* not scheduled yet */
+    rg_w_cstr(b, "attendees");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "police");
+    rg_w_kstr(b, "conclusions", "too early");
     FAILS("invalid_transition", "analysis");
     b = req(prA, "meeting.schedule", case1, 2);       /* the engine's clock: 2025-12-01T10:00+01:00 */
     rg_w_kstr(b, "at", "2025-12-01T09:30:00+01:00");

@@ -14,7 +14,10 @@
  *     concerns, a partner of a participating org it does not concern, a
  *     partner of an org outside the case, a manager, an admin): forbidden
  *     where DOMAIN.md's role table does not give the step to the role,
- *     anything but forbidden where it does.
+ *     anything but forbidden where it does; and not_found where the role
+ *     may take such a step but may not see the case at all (CONTRACT.md,
+ *     "Regions, visibility and what an outsider learns": a case the caller
+ *     may not see answers exactly as one that does not exist).
  *
  *  3. around them: taking an unassigned case, not_found for an unknown case,
  *     admins and case content in every state, and the escalation overlay
@@ -83,8 +86,11 @@ typedef struct opd {
     int to;              /* the state it leads to when it succeeds (KEEP: none) */
     int home;            /* a state in which it is allowed, for the role matrix */
     int prep;
-    /* per role, in the order of the enum: Y may, N forbidden, ? not said by
-     * DOMAIN.md or CONTRACT.md (ok or forbidden both accepted) */
+    /* per role, in the order of the enum: Y may, N forbidden, H not_found
+     * (the role may take such steps, but the case is not visible to it: a
+     * procesregisseur it is not assigned to, a partner whose org takes no
+     * part), ? not said by DOMAIN.md or CONTRACT.md (ok or forbidden both
+     * accepted) */
     const char *roles;
 } opd;
 
@@ -96,49 +102,49 @@ static const opd ops[] = {
      * closed, for its aftercare check ("aftercare check 3 months after
      * closure" needs someone to do it if its procesregisseur left). */
     {"case.assign",        true,  MGR, OPEN | S(CLOSED),        KEEP,         ST_REPORTED,  PREP_NONE,
-     "YNNNNYN"},
+     "YHNNNYN"},
     /* reported leaves by intake.start; intake by intake.decide: admit ->
      * analysis, reject -> referred (terminal). */
     {"intake.start",       true,  PR,  S(REPORTED),             ST_INTAKE,    ST_REPORTED,  PREP_NONE,
-     "YNNNNNN"},
+     "YHNNNNN"},
     {"intake.decide",      true,  PR,  S(INTAKE),               ST_ANALYSIS,  ST_INTAKE,    PREP_NONE,
-     "YNNNNNN"},
+     "YHNNNNN"},
     /* CONTRACT.md: intake.more_info, in state intake, by the case's
      * procesregisseur; the case stays in intake */
     {"intake.more_info",   true,  PR,  S(INTAKE),               KEEP,         ST_INTAKE,    PREP_NONE,
-     "YNNNNNN"},
+     "YHNNNNN"},
     /* analysis: "partners join the case and are asked for information"; the
      * information work goes on until the case closes. */
     {"partner.join",       true,  PR,  WORKING,                 KEEP,         ST_ANALYSIS,  PREP_NONE,
-     "YNNNNNN"},
+     "YHNNNNN"},
     {"info.request",       true,  PR,  WORKING,                 KEEP,         ST_ANALYSIS,  PREP_NONE,
-     "YNNNNNN"},
+     "YHNNNNN"},
     /* partner: "provide information" - the org that was asked (R1 to police) */
     {"info.provide",       true,  PIN, WORKING,                 KEEP,         ST_ANALYSIS,  PREP_NONE,
-     "NNYNNNN"},
+     "NNYNHNN"},
     /* analysis leaves by meeting.schedule; meeting by meeting.hold -> planning */
     {"meeting.schedule",   true,  PR,  S(ANALYSIS),             ST_MEETING,   ST_ANALYSIS,  PREP_NONE,
-     "YNNNNNN"},
+     "YHNNNNN"},
     {"meeting.hold",       true,  PR,  S(MEETING),              ST_PLANNING,  ST_MEETING,   PREP_NONE,
-     "YNNNNNN"},
+     "YHNNNNN"},
     /* planning: actions are proposed; execution: "the plan may be revised
      * (back to agreement)" */
     {"plan.propose",       true,  PR,  S(PLANNING) | S(EXECUTION), ST_PLANNING, ST_PLANNING, PREP_NONE,
-     "YNNNNNN"},
+     "YHNNNNN"},
     /* partner: "agree the plan"; "every org that owns an action must agree";
      * the last agreement -> execution (police owns the only action) */
     {"plan.agree",         true,  PIN, S(PLANNING),             ST_EXECUTION, ST_PLANNING,  PREP_NONE,
-     "NNYNNNN"},
+     "NNYNHNN"},
     /* partner: "complete the actions their org owns"; execution only */
     {"action.complete",    true,  PIN, S(EXECUTION),            KEEP,         ST_EXECUTION, PREP_NONE,
-     "NNYNNNN"},
+     "NNYNHNN"},
     /* "the procesregisseur holds periodic reviews" in execution */
     {"review.hold",        true,  PR,  S(EXECUTION),            KEEP,         ST_EXECUTION, PREP_NONE,
-     "YNNNNNN"},
+     "YHNNNNN"},
     /* escalation is an overlay: "the case keeps its state and its work goes
      * on"; by the procesregisseur; resolved by a manager */
     {"case.escalate",      true,  PR,  OPEN,                    KEEP,         ST_ANALYSIS,  PREP_NONE,
-     "YNNNNNN"},
+     "YHNNNNN"},
     /* ... and "each level must decide": also on a closed case, whose
      * aftercare stagnation escalates (test_ended_cases_and_the_clock) */
     {"escalation.resolve", true,  MGR, OPEN | S(CLOSED),        KEEP,         ST_ANALYSIS,  PREP_ESCALATE,
@@ -146,18 +152,18 @@ static const opd ops[] = {
     /* execution leaves by case.close -> closed; closed by aftercare.check ->
      * archived or case.reopen -> analysis; archived and referred: nothing */
     {"case.close",         true,  PR,  S(EXECUTION),            ST_CLOSED,    ST_EXECUTION, PREP_NONE,
-     "YNNNNNN"},
+     "YHNNNNN"},
     {"aftercare.check",    true,  PR,  S(CLOSED),               ST_ARCHIVED,  ST_CLOSED,    PREP_NONE,
-     "YNNNNNN"},
+     "YHNNNNN"},
     {"case.reopen",        true,  PR,  S(CLOSED),               ST_ANALYSIS,  ST_CLOSED,    PREP_NONE,
-     "YNNNNNN"},
+     "YHNNNNN"},
     /* reads: "read everything in their cases" (procesregisseur), "read only
      * cases their org takes part in" (partner), "all cases of their ZVH"
      * (manager), "no case content" (admin); in every state */
     {"case.get",           true,  MGR, ANY_STATE,               KEEP,         ST_ANALYSIS,  PREP_NONE,
-     "YNYYNYN"},
+     "YHYYHYN"},
     {"case.history",       true,  MGR, ANY_STATE,               KEEP,         ST_ANALYSIS,  PREP_NONE,
-     "YNYYNYN"},
+     "YHYYHYN"},
     /* partner: "report a case" (any partner org) */
     {"case.report",        false, PIN, 0,                       KEEP,         NONE,         PREP_NONE,
      "NNYYYNN"},
@@ -562,6 +568,10 @@ static void test_role_matrix(void)
                 printf("  FAIL %-18s by %-37s: expected forbidden, got %s%s%s\n", o->name,
                        role_label[role], err[0] ? err : "ok", msg[0] ? ": " : "", msg);
                 bad = true;
+            } else if (want == 'H' && (strcmp(err, "not_found") != 0 || strncmp(msg, "no case ", 8) != 0)) {
+                printf("  FAIL %-18s by %-37s: expected not_found (no case ...), got %s%s%s\n", o->name,
+                       role_label[role], err[0] ? err : "ok", msg[0] ? ": " : "", msg);
+                bad = true;
             } else if (want == 'Y' && (!strcmp(err, "forbidden") || !strcmp(err, "not_found") ||
                                        !strcmp(err, "unauthorized") ||
                                        !strcmp(err, "invalid_transition") ||
@@ -618,14 +628,16 @@ static void test_take_unassigned(void)
     FAILS("forbidden", "");
     rg_w_kstr(req(tok[PRX], "case.assign", c1, 1), "procesregisseur", "prB");   /* for themselves */
     OK();
-    rg_w_kstr(req(tok[PR], "case.assign", c1, 1), "procesregisseur", "prA");    /* taken now */
-    FAILS("forbidden", "");
+    rg_w_kstr(req(tok[PR], "case.assign", c1, 1), "procesregisseur", "prA");    /* taken now: */
+    FAILS("not_found", "no case");                                              /* prB's, unseen */
     rg_w_kstr(req(tok[MGR], "case.assign", c2, 1), "procesregisseur", "prA");
     OK();
     rg_w_kstr(req(tok[MGR], "case.assign", c2, 1), "procesregisseur", "prB");   /* reassign */
     OK();
     req(tok[PR], "intake.start", c2, -1);                                       /* prA lost it */
-    FAILS("forbidden", "");
+    FAILS("not_found", "no case");
+    query(tok[PR], "case.get", c2);
+    CHECK(strcmp(rg_t_err(&R), "not_found") == 0);
     req(tok[PRX], "intake.start", c2, -1);
     OK();
 }
@@ -753,9 +765,9 @@ static void test_ended_cases_and_the_clock(void)
     REQUIRE(drive(RT_REENTRY, ST_REFERRED, ref) == 0);   /* release on RELEASE, rejected */
     REQUIRE(drive(RT_DEFAULT, ST_CLOSED, clo) == 0);
     /* the aftercare check is the look back 3 months after closing
-     * (2025-12-01 here): not before */
+     * (2025-12-01 here): not before the week before that, 2026-02-22 */
     build(op_named("aftercare.check"), PR, clo);
-    FAILS("guard_failed", "due from 2026-03-01");
+    FAILS("guard_failed", "can be taken from 2026-02-22");
     rg_t_req(&B, tok[ADM], "clock.advance", NULL, 1);
     rg_w_kuint(&B, "ms", 240ULL * 86400000ULL);            /* past release and aftercare */
     OK();
