@@ -43,6 +43,9 @@ RG_HANDLER(case_erase) RG_APPLY(case_erased)
 RG_HANDLER(subject_request) RG_HANDLER(subject_decide) RG_HANDLER(subject_correct)
 RG_HANDLER(case_unrestrict) RG_HANDLER(subject_known)
 RG_APPLY(subject_requested) RG_APPLY(subject_corrected)
+/* phases.c: a route's phases after its plan (MDA++) */
+RG_HANDLER(phase_advance) RG_HANDLER(phase_relapse) RG_APPLY(phase_advanced) RG_APPLY(phase_relapsed)
+RG_APPLY(intake_admitted)
 /* items.c: releasing classified items */
 RG_HANDLER(item_release) RG_APPLY(item_released)
 /* escalation.c: the escalation overlay */

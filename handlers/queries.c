@@ -180,8 +180,9 @@ int rg_h_case_get(rg_ctx *c)
     if (read_report(c, cs, &rp) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the report of %s failed", cs->id);
     bool subject = rg_access_subject(a, cs);
     rg_buf *b = rg_ctx_reply_key(c, "case");
-    rg_w_map(b, 24 + (subject ? 1 : 0));
+    rg_w_map(b, 25 + (subject ? 1 : 0));
     rg_w_kstr(b, "id", cs->id);
+    rg_w_kuint(b, "relapses", cs->relapses);
     rg_w_kbool(b, "erased", cs->erased);
     rg_w_kstr(b, "state", rg_state_name(cs->state));
     rg_w_kstr(b, "route", rg_route_name(cs->route));
@@ -360,9 +361,41 @@ int rg_h_cases_list(rg_ctx *c)
     return 0;
 }
 
+/* Cases per route (open ones) and MDA++ relapses, over the caller's region. */
+typedef struct route_tally {
+    const rg_actor *reader;
+    uint64_t open[RG_NROUTES], all[RG_NROUTES], relapses;
+} route_tally;
+
+static int tally_route(void *ud, const rg_case *cs)
+{
+    route_tally *t = ud;
+    if (t->reader->role != RG_ROLE_ADMIN && strcmp(t->reader->zvh, cs->zvh) != 0) return 0;
+    if (cs->route < 0 || cs->route >= RG_NROUTES) return 0;
+    t->all[cs->route]++;
+    t->open[cs->route] += rg_state_open(cs->state);
+    t->relapses += cs->relapses;
+    return 0;
+}
+
 int rg_h_stats(rg_ctx *c)
 {
     rg_engine *e = rg_ctx_engine(c);
+    /* Per route: a walk of the cases (stats is a management query; its cost
+     * grows with the number of cases, see ARCHITECTURE.md Known limits). */
+    route_tally rt;
+    memset(&rt, 0, sizeof rt);
+    rt.reader = rg_ctx_actor(c);
+    if (rg_engine_each_case(e, NULL, tally_route, &rt) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the cases failed");
+    rg_buf *r = rg_ctx_reply_key(c, "routes");
+    rg_w_map(r, RG_NROUTES);
+    for (int i = 0; i < RG_NROUTES; i++) {
+        rg_w_cstr(r, rg_route_name(i));
+        rg_w_map(r, 2);
+        rg_w_kuint(r, "open", rt.open[i]);
+        rg_w_kuint(r, "total", rt.all[i]);
+    }
+    rg_w_uint(rg_ctx_reply_key(c, "relapses"), rt.relapses);
     rg_buf *b = rg_ctx_reply_key(c, "cases");
     rg_w_map(b, RG_NSTATES);
     uint64_t total = 0;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../engine/core/persons.h"
+#include "../engine/domain/config.h"
 #include "../engine/storage/errors.h"
 #include "handlers.h"
 
@@ -87,6 +88,20 @@ int rg_a_case_reported(rg_case *cs, const rg_event_view *ev)
     return 0;
 }
 
+/* The open cases of a route one procesregisseur directs. */
+typedef struct load {
+    const char *who;
+    int route;
+    uint32_t count;
+} load;
+
+static int count_load(void *ud, const rg_case *cs)
+{
+    load *l = ud;
+    l->count += cs->route == l->route && rg_state_open(cs->state) && strcmp(cs->procesregisseur, l->who) == 0;
+    return 0;
+}
+
 int rg_h_case_assign(rg_ctx *c)
 {
     const rg_case *cs = rg_ctx_case(c);
@@ -106,6 +121,17 @@ int rg_h_case_assign(rg_ctx *c)
     }
     if (strcmp(cs->procesregisseur, who) == 0)
         return rg_ctx_fail(c, RG_EGUARD, "case %s is already directed by %s", cs->id, who);
+    /* A region may cap the open cases of a route per procesregisseur
+     * (regions publish 8-15 for MDA++). */
+    int cap = rg_engine_region(rg_ctx_engine(c), cs->zvh)->cap[cs->route];
+    if (cap > 0) {
+        load l = {who, cs->route, 0};
+        if (rg_engine_each_case(rg_ctx_engine(c), NULL, count_load, &l) < 0)
+            return rg_ctx_fail(c, RG_ESTORAGE, "reading the cases failed");
+        if ((int)l.count >= cap)
+            return rg_ctx_fail(c, RG_EGUARD, "%s directs %u open %s cases: the region's cap is %d", who,
+                               l.count, rg_route_name(cs->route), cap);
+    }
     rg_evb *ev = rg_ctx_emit(c, "case.assigned");
     rg_ev_str(ev, "procesregisseur", who);
     if (cs->procesregisseur[0]) rg_ev_str(ev, "previous", cs->procesregisseur);
@@ -154,7 +180,24 @@ int rg_h_intake_decide(rg_ctx *c)
         return rg_ctx_fail(c, RG_EBADREQ,
                            "data.referred_to or data.advice: a rejection names where the case "
                            "goes or advises the reporter");
-    static const char *const fields[] = {"reason", "criteria", "referred_to", "advice", NULL};
+    /* The Levensloopaanpak's inclusion table names who carries it out. */
+    const rg_case *cs = rg_ctx_case(c);
+    bool levensloop = cs->route == RG_RT_LEVENSLOOP;
+    if (levensloop && admit && (!rg_ctx_field(c, "provider") || !rg_ctx_field(c, "casusregisseur")))
+        return rg_ctx_fail(c, RG_EBADREQ,
+                           "data.provider and data.casusregisseur: the inclusion table names the "
+                           "Levensloopaanbieder and the municipal casusregisseur");
+    if ((!levensloop || !admit) && (rg_ctx_field(c, "provider") || rg_ctx_field(c, "casusregisseur")))
+        return rg_ctx_fail(c, RG_EBADREQ, "data.provider: only when a levensloop case is admitted");
+    static const char *const names[] = {"provider", "casusregisseur"};
+    for (int i = 0; i < 2; i++) {
+        const char *p;
+        uint32_t n;
+        if (rg_val_str(rg_ctx_field(c, names[i]), &p, &n) && !rg_is_name(p, n))
+            return rg_ctx_fail(c, RG_EBADREQ, "data.%s: an org, 1..64 of A-Z a-z 0-9 . _ -", names[i]);
+    }
+    static const char *const fields[] = {"reason", "criteria", "referred_to", "advice", "provider",
+                                         "casusregisseur", NULL};
     rg_evb *ev = rg_ctx_emit(c, admit ? "intake.admitted" : "intake.rejected");
     rg_copy_fields(c, ev, fields);
     return 0;
@@ -171,6 +214,16 @@ int rg_h_intake_more_info(rg_ctx *c)
     rg_evb *ev = rg_ctx_emit(c, "intake.info_requested");
     static const char *const fields[] = {"question", "due", NULL};
     rg_copy_fields(c, ev, fields);
+    return 0;
+}
+
+int rg_a_intake_admitted(rg_case *cs, const rg_event_view *ev)
+{
+    char provider[RG_ID_MAX];
+    rg_ev_get_str(ev, "provider", provider, sizeof provider);
+    if (provider[0]) rg_case_join(cs, provider, ev->v);
+    rg_ev_get_str(ev, "casusregisseur", cs->casusregisseur, sizeof cs->casusregisseur);
+    if (cs->casusregisseur[0]) rg_case_join(cs, cs->casusregisseur, ev->v);
     return 0;
 }
 

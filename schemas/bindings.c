@@ -48,5 +48,7 @@ const rg_binding rg_bindings[] = {
     {"subject.correct",       rg_h_subject_correct},
     {"case.unrestrict",       rg_h_case_unrestrict},
     {"subject.known",         rg_h_subject_known},
+    {"phase.advance",         rg_h_phase_advance},
+    {"phase.relapse",         rg_h_phase_relapse},
     {NULL, NULL},
 };

@@ -2,15 +2,19 @@
  * machine.c - the case life cycle as data: in which states of which route
  * each case operation may be taken.  The event an operation appends decides
  * the state the case moves to (schemas/events.c, column `to`), so replaying
- * the log reproduces every transition.  An operation on a case in a state
- * not listed here answers invalid_transition, naming the state.
+ * the log reproduces every transition (a route may send an event elsewhere:
+ * phases.c).  An operation may have a row for some routes before the row
+ * for all: the first row for the case's route decides.  An operation on a
+ * case in a state not listed answers invalid_transition, naming the state.
  */
 #include "../engine/domain/schema.h"
 
 #define S(x) (1u << RG_ST_##x)
 #define OPEN ((uint32_t)RG_OPEN_STATES)   /* states.def, column open */
-#define WORKING (S(ANALYSIS) | S(MEETING) | S(PLANNING) | S(EXECUTION))
+#define PHASES (S(DIRECT_SAFETY) | S(STABLE_SAFETY) | S(RECOVERY) | S(MONITORING))
+#define WORKING (S(ANALYSIS) | S(MEETING) | S(PLANNING) | S(EXECUTION) | PHASES)
 #define ALL_ROUTES ((1u << RG_NROUTES) - 1)
+#define MDA (1u << RG_RT_MDA)
 
 const rg_transition rg_machine[] = {
     /* routes      operation              allowed in states */
@@ -27,15 +31,21 @@ const rg_transition rg_machine[] = {
     {ALL_ROUTES, "info.provide",          WORKING},
     {ALL_ROUTES, "meeting.schedule",      S(ANALYSIS)},
     {ALL_ROUTES, "meeting.hold",          S(MEETING)},
-    {ALL_ROUTES, "plan.propose",          S(PLANNING) | S(EXECUTION)},
+    {ALL_ROUTES, "plan.propose",          S(PLANNING) | S(EXECUTION) | PHASES},
+    /* MDA++: a plan revised in a phase is agreed in that phase. */
+    {MDA,        "plan.agree",            S(PLANNING) | PHASES},
     {ALL_ROUTES, "plan.agree",            S(PLANNING)},
-    {ALL_ROUTES, "action.complete",       S(EXECUTION)},
+    {ALL_ROUTES, "action.complete",       S(EXECUTION) | PHASES},
+    {MDA,        "phase.advance",         S(DIRECT_SAFETY) | S(STABLE_SAFETY) | S(RECOVERY)},
+    {MDA,        "phase.relapse",         S(STABLE_SAFETY) | S(RECOVERY) | S(MONITORING)},
     {ALL_ROUTES, "item.release",          ~0u},
-    {ALL_ROUTES, "review.hold",           S(EXECUTION)},
+    {ALL_ROUTES, "review.hold",           S(EXECUTION) | PHASES},
     {ALL_ROUTES, "case.escalate",         OPEN},
     /* A stagnation of a closed case (its aftercare check) escalates too, so a
      * manager can decide on it there. */
     {ALL_ROUTES, "escalation.resolve",    OPEN | S(CLOSED)},
+    /* MDA++ closes from monitoring (by Veilig Thuis's monitoring). */
+    {MDA,        "case.close",            S(MONITORING)},
     {ALL_ROUTES, "case.close",            S(EXECUTION)},
     {ALL_ROUTES, "aftercare.check",       S(CLOSED)},
     {ALL_ROUTES, "case.erase",            ~0u},

@@ -49,6 +49,9 @@ static const rg_field intake_decide[] = {
     STR_OPT("referred_to", 64),
     TEXT_OPT("advice", 4096),
     {"criteria", RG_F_ENUM_ARRAY, RG_OPT, 4, NULL, CRITERIA, 0},
+    /* Levensloopaanpak: the inclusion table names the Levensloopaanbieder
+     * (who joins) and the municipal casusregisseur. */
+    STR_OPT("provider", 64), STR_OPT("casusregisseur", 64),
     END,
 };
 static const rg_field intake_more_info[] = {
@@ -130,6 +133,8 @@ static const rg_field subject_correct[] = {{"subject", RG_F_OPEN_MAP, RG_REQ, 32
 static const rg_field case_unrestrict[] = {TEXT("reason", 4096), END};
 static const rg_field subject_known[] = {PERSON(RG_REQ), END};
 
+static const rg_field phase_step[] = {TEXT("reason", 4096), END};
+
 static const rg_field clock_advance[] = {UINT("ms", RG_REQ, 0, 100ULL * 365 * 86400000ULL), END};
 /* A directory on the engine's host; the newest `keep` backups stay there. */
 static const rg_field backup_create[] = {STR("dir", 4096), UINT("keep", RG_OPT, 1, 1000), END};
@@ -200,5 +205,7 @@ const rg_opdef rg_ops[] = {
     {"subject.correct",       PR | MA,       M|C|E,  subject_correct, NULL, NULL},
     {"case.unrestrict",       MA,            M|C|U,  case_unrestrict, NULL, NULL},
     {"subject.known",         PR | MA,       0,      subject_known, NULL, NULL},
+    {"phase.advance",         PR,            M | C,  phase_step, NULL, NULL},
+    {"phase.relapse",         PR,            M | C,  phase_step, NULL, NULL},
     {NULL, 0, 0, NULL, NULL, NULL},
 };

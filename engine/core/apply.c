@@ -95,6 +95,44 @@ static char *apply_event(rg_ctx *c, rg_evb *ev, const rg_actor *actor, uint64_t 
     return topics;
 }
 
+/* The route of the case the event is on (a report names it). */
+static int route_of(rg_ctx *c, const rg_evb *ev)
+{
+    if (c->cs->route >= 0 && c->cs->version > 0) return c->cs->route;
+    rg_buf map = RG_BUF_INIT;
+    rg_evb_data(ev, &map);
+    rg_doc *d;
+    const char *why;
+    int route = c->cs->route >= 0 ? c->cs->route : RG_RT_DEFAULT;
+    if (rg_doc_parse(&d, map.data, map.len, &why) == 0) {
+        const char *p;
+        uint32_t n;
+        if (rg_val_str(rg_map_get(rg_doc_root(d), "route"), &p, &n) && rg_route_parse(p, n) >= 0)
+            route = rg_route_parse(p, n);
+        rg_doc_free(d);
+    }
+    rg_buf_free(&map);
+    return route;
+}
+
+/* Record in the event the due times of the norms it sets, by its region's
+ * configuration now (domain/deadlines.c rg_deadlines_plan): the fold, live
+ * and in a rebuild, takes them from the event. */
+static void stamp_norms(rg_ctx *c, rg_evb *ev, const rg_evdef *def)
+{
+    if (!def) return;
+    rg_buf pairs = RG_BUF_INIT;
+    const char *zvh = c->cs->zvh[0] ? c->cs->zvh : c->actor->zvh;
+    uint32_t n = rg_deadlines_plan(route_of(c, ev), def, c->now, rg_config_region(&c->e->cfg, zvh), &pairs);
+    if (n) {
+        rg_w_cstr(&ev->data, "norms");
+        rg_w_map(&ev->data, n);
+        rg_buf_append(&ev->data, pairs.data, pairs.len);
+        ev->nkeys++;
+    }
+    rg_buf_free(&pairs);
+}
+
 /* Append the events c->evs[from..] to the log and fold them into the case. */
 static void append_events(rg_ctx *c, int from, rg_buf *rec, rg_buf *events, uint64_t *seq)
 {
@@ -105,9 +143,10 @@ static void append_events(rg_ctx *c, int from, rg_buf *rec, rg_buf *events, uint
         const rg_actor *actor = ev->actor ? ev->actor : c->actor;
         *seq = ++e->head_seq;
         uint32_t v = c->cs->version + 1;
+        const rg_evdef *def = rg_event_find(ev->type);
+        stamp_norms(c, ev, def);
         /* Personal data (the subject, a free-text item) is sealed under the
          * case's own key before it is stored (domain/seal.h). */
-        const rg_evdef *def = rg_event_find(ev->type);
         const char *item = def ? def->item : NULL;
         if ((ev->subject.len || item) && rg_store_case_key(e, c->cs, t->batch))
             rg_seal_event(ev, c->cs->dk, c->cs->id, *seq, item);

@@ -107,6 +107,7 @@ void rg_ctx_del(rg_ctx *c, rg_cf cf, const void *k, size_t kn)
 }
 
 void rg_ctx_set_case(rg_ctx *c, rg_case *cs) { c->cs = cs; }
+const rg_region_cfg *rg_engine_region(rg_engine *e, const char *zvh) { return rg_config_region(&e->cfg, zvh); }
 int rg_engine_load_case(rg_engine *e, const char *id, rg_case **out) { return rg_store_case(e, id, out); }
 
 rg_buf *rg_ctx_reply_key(rg_ctx *c, const char *key)

@@ -44,6 +44,8 @@ void rg_ctx_del(rg_ctx *c, rg_cf cf, const void *k, size_t kn);
 /* The case a command that names no case in its envelope acts on (a
  * decision on a data-subject request); borrowed from the cache. */
 void rg_ctx_set_case(rg_ctx *c, rg_case *cs);
+/* A region's configuration (domain/config.h): its defaults if it has none. */
+const struct rg_region_cfg *rg_engine_region(rg_engine *e, const char *zvh);
 /* Another case, borrowed from the cache for the request (with its key). */
 int rg_engine_load_case(rg_engine *e, const char *id, rg_case **out /* OUT */);
 

@@ -48,7 +48,7 @@ int rg_core_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
     rg_config_defaults(&e->cfg);
     int rc = o->config ? rg_config_load(o->config, &e->cfg) : 0;
     int retention = rg_norm_find("retention");
-    if (o->retention_days > 0 && retention >= 0) e->cfg.norm_amounts[retention] = o->retention_days;
+    if (o->retention_days > 0 && retention >= 0) rg_config_set_all(&e->cfg, retention, o->retention_days);
     /* The key first: a wrong or missing one stops the start before the
      * data directory is touched. */
     if (rc == 0) rc = rg_kek_load(o->dir, o->key_file, e->kek);

@@ -174,3 +174,8 @@ int64_t rg_cal_end_of_day(int y, int m, int d)
     civil_from_days(rg_cal_days_from_civil(y, m, d) + 1, &ny, &nm, &nd);
     return rg_cal_from_local(ny, nm, nd, 0, 0, 0, 0);
 }
+
+void rg_cal_civil(int64_t days, int *y, int *m, int *d)
+{
+    civil_from_days(days, y, m, d);
+}

@@ -17,6 +17,8 @@
 
 /* Days since 1970-01-01 of a date in the proleptic Gregorian calendar. */
 int64_t rg_cal_days_from_civil(int y, int m, int d);
+/* The date of a day number (days since 1970-01-01). */
+void rg_cal_civil(int64_t days, int *y, int *m, int *d);
 int rg_cal_month_days(int y, int m);
 void rg_cal_easter(int year, int *month, int *day);
 bool rg_cal_is_holiday(int y, int m, int d);

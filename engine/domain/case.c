@@ -135,7 +135,8 @@ int rg_case_apply(rg_case *c, const rg_event_view *ev)
     int prev_state = c->state;
     int rc = def->apply(c, ev);
     if (rc < 0) return rc;
-    if (def->to != RG_KEEP) c->state = def->to;
+    int to = rg_entry_state(c->route, c->state, def);
+    if (to != RG_KEEP) c->state = to;
     /* Work that ends takes its norms with it first; then the event sets
      * what follows (a closed case's aftercare check, retention). */
     if (c->state != prev_state && !rg_state_open(c->state)) rg_case_end_work(c);
@@ -162,8 +163,9 @@ int rg_case_apply(rg_case *c, const rg_event_view *ev)
 
 void rg_case_encode(const rg_case *c, rg_buf *out)
 {
-    rg_w_map(out, 33);
+    rg_w_map(out, 34);
     rg_w_kstr(out, "id", c->id);
+    rg_w_kuint(out, "relapses", c->relapses);
     rg_w_kuint(out, "subject_seq", c->subject_seq);
     rg_w_kbool(out, "erased", c->erased);
     rg_w_kstr(out, "zvh", c->zvh);
@@ -364,6 +366,9 @@ int rg_case_decode(rg_case **out, const uint8_t *p, size_t n)
     rg_val_uint(rg_map_get(d.m, "plan_v"), &plan_v);
     rg_val_bool(rg_map_get(d.m, "erased"), &c->erased);
     rg_val_uint(rg_map_get(d.m, "subject_seq"), &c->subject_seq);
+    uint64_t relapses = 0;
+    rg_val_uint(rg_map_get(d.m, "relapses"), &relapses);
+    c->relapses = (uint32_t)relapses;
     c->plan_v = (uint32_t)plan_v;
     u32(&d, "version", &c->version);
     str(&d, "state", state, sizeof state);

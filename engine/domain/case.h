@@ -114,6 +114,7 @@ typedef struct rg_case {
     /* classified items released beyond their source (item.release) */
     uint32_t nrel, caprel;
     rg_release *rel;
+    uint32_t relapses;                /* phase.relapse (MDA++) */
     /* erasure: the case's data key was destroyed (case.erased) */
     bool erased;
     /* the case's data key (seal.h): in memory only, loaded by the core with
@@ -164,6 +165,14 @@ rg_deadline *rg_case_add_deadline(rg_case *c);
 /* deadlines.c: fold one event into the case's deadlines by the norms table
  * (called by rg_case_apply, so replay rebuilds deadlines too). */
 void rg_deadlines_fold(rg_case *c, const rg_event_view *ev, const struct rg_evdef *def);
+/* The due times of the norms an event of type def, appended at `at` on a
+ * case of route, sets by the region's configuration rc (amounts, the weekly
+ * triage day): msgpack pairs {norm: due ms} into out; returns how many.
+ * Recorded in the event (data.norms), the fold takes them from there, so a
+ * region's later change of its norms, or a rebuild, leaves them as they were. */
+struct rg_region_cfg;
+uint32_t rg_deadlines_plan(int route, const struct rg_evdef *def, uint64_t at,
+                           const struct rg_region_cfg *rc, rg_buf *out);
 /* The work on the case ended (it entered closed, referred or archived). */
 void rg_case_end_work(rg_case *c);
 int rg_norm_find(const char *name);                 /* index in rg_norms, or -1 */

@@ -1,35 +1,56 @@
 /*
- * config.c - a region's configuration file (regied --config FILE).
- *
- * The norms of DOMAIN.md are defaults; a region sets its own amounts, one
- * per line:
- *
- *     # Zorg- en Veiligheidshuis Midden-Brabant
- *     norm.intake.start = 3        # working days
- *     norm.review = 28             # calendar days
- *     norm.aftercare = 6           # months
- *     escalation.start_level = 2   # automatic escalations open at the actie-overleg
- *
- * The unit is the norm's own (schemas/norms.c).  Blank lines and text after
- * `#` are ignored; anything else that is not a known norm with a whole
- * number is an error that names the line, and the engine does not start.
+ * config.c - reading the regions' configuration file; the format is in
+ * config.h.  Blank lines and text after `#` are ignored; anything else that
+ * is not a known key with a valid value is an error naming the line, and
+ * the engine does not start.
  */
 #include <ctype.h>
-#include <stdbool.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "case.h"
 #include "config.h"
 #include "../storage/errors.h"
 
+static void base_defaults(rg_region_cfg *r)
+{
+    memset(r, 0, sizeof *r);
+    for (int rt = 0; rt < RG_NROUTES; rt++)
+        for (int i = 0; rg_norms[i].name && i < RG_MAX_NORMS; i++) r->amounts[rt][i] = rg_norms[i].amount;
+    r->esc_start_level = 1;
+}
+
+static void sync_compat(rg_config *cfg)
+{
+    memcpy(cfg->norm_amounts, cfg->base.amounts[RG_RT_DEFAULT], sizeof cfg->norm_amounts);
+    cfg->esc_start_level = cfg->base.esc_start_level;
+}
+
 void rg_config_defaults(rg_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
-    for (int i = 0; rg_norms[i].name && i < RG_MAX_NORMS; i++) cfg->norm_amounts[i] = rg_norms[i].amount;
-    cfg->esc_start_level = 1;
+    base_defaults(&cfg->base);
+    sync_compat(cfg);
+}
+
+const rg_region_cfg *rg_config_region(const rg_config *cfg, const char *zvh)
+{
+    for (int i = 0; i < cfg->nregions; i++)
+        if (strcmp(cfg->regions[i].zvh, zvh) == 0) return &cfg->regions[i];
+    return &cfg->base;
+}
+
+void rg_config_set_all(rg_config *cfg, int norm, int amount)
+{
+    for (int rt = 0; rt < RG_NROUTES; rt++) {
+        cfg->base.amounts[rt][norm] = amount;
+        for (int i = 0; i < cfg->nregions; i++) cfg->regions[i].amounts[rt][norm] = amount;
+    }
+    sync_compat(cfg);
 }
 
 static char *trim(char *s)
@@ -40,6 +61,70 @@ static char *trim(char *s)
     return s;
 }
 
+static int weekday(const char *s)
+{
+    static const char *const days[] = {"monday", "tuesday", "wednesday", "thursday", "friday",
+                                       "saturday", "sunday"};
+    for (int i = 0; i < 7; i++)
+        if (strcasecmp(s, days[i]) == 0) return i + 1;
+    return 0;
+}
+
+/* One `key = value`; an error message into err (empty: fine). */
+static void set_key(rg_region_cfg *r, const char *key, const char *val, char *err, size_t cap)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(val, &end, 10);
+    bool number = *val && !*end && !errno;
+    if (strcmp(key, "escalation.start_level") == 0) {
+        if (!number || v < 1 || v > RG_ESC_TOP) snprintf(err, cap, "escalation.start_level is 1, 2 or 3");
+        else r->esc_start_level = (int)v;
+        return;
+    }
+    if (strcmp(key, "triage.day") == 0) {
+        if (!(r->triage_day = weekday(val))) snprintf(err, cap, "triage.day is a weekday (monday .. sunday)");
+        return;
+    }
+    if (strcmp(key, "triage.cutoff") == 0) {
+        char day[16];
+        int hh, mm;
+        if (sscanf(val, "%15s %d:%d", day, &hh, &mm) != 3 || !weekday(day) || hh < 0 || hh > 23 || mm < 0 ||
+            mm > 59)
+            snprintf(err, cap, "triage.cutoff is a weekday and a time, e.g. monday 12:00");
+        else {
+            r->cutoff_day = weekday(day);
+            r->cutoff_min = hh * 60 + mm;
+        }
+        return;
+    }
+    /* [ROUTE.]norm.NAME and ROUTE.cap */
+    int route = -1;
+    const char *rest = key;
+    const char *dot = strchr(key, '.');
+    if (dot && strncmp(key, "norm.", 5) != 0) {
+        route = rg_route_parse(key, (uint32_t)(dot - key));
+        if (route < 0) {
+            snprintf(err, cap, "%.*s is no route", (int)(dot - key), key);
+            return;
+        }
+        rest = dot + 1;
+    }
+    if (route >= 0 && strcmp(rest, "cap") == 0) {
+        if (!number || v < 0 || v > 10000) snprintf(err, cap, "%s is a whole number", key);
+        else r->cap[route] = (int)v;
+        return;
+    }
+    int n = strncmp(rest, "norm.", 5) == 0 ? rg_norm_find(rest + 5) : -1;
+    if (n < 0 || !number || v < 0 || v > 100000) {
+        snprintf(err, cap, "expected [ROUTE.]norm.NAME = N with a known norm, ROUTE.cap = N, "
+                           "escalation.start_level, triage.day or triage.cutoff");
+        return;
+    }
+    for (int rt = 0; rt < RG_NROUTES; rt++)
+        if (route < 0 || rt == route) r->amounts[rt][n] = (int)v;
+}
+
 int rg_config_load(const char *path, rg_config *cfg)
 {
     FILE *f = fopen(path, "r");
@@ -47,47 +132,56 @@ int rg_config_load(const char *path, rg_config *cfg)
         fprintf(stderr, "regie: cannot read config %s: %s\n", path, strerror(errno));
         return RG_EBADREQ;
     }
-    char line[512];
+    char line[512], err[256];
     int lineno = 0, rc = 0;
+    rg_region_cfg *cur = &cfg->base;
     while (rc == 0 && fgets(line, sizeof line, f)) {
         lineno++;
         char *hash = strchr(line, '#');
         if (hash) *hash = '\0';
         char *s = trim(line);
         if (!*s) continue;
-        char *eq = strchr(s, '=');
-        char *end = NULL;
-        long v = -1;
-        int n = -1;
-        if (eq) {
-            *eq = '\0';
-            char *key = trim(s), *val = trim(eq + 1);
-            errno = 0;
-            v = strtol(val, &end, 10);
-            bool number = *val && !*end && !errno;
-            if (strcmp(key, "escalation.start_level") == 0) {
-                if (!number || v < 1 || v > RG_ESC_TOP) {
-                    fprintf(stderr, "regie: %s:%d: escalation.start_level is 1, 2 or 3\n", path, lineno);
-                    rc = RG_EBADREQ;
-                } else {
-                    cfg->esc_start_level = (int)v;
-                }
-                continue;
-            }
-            if (strncmp(key, "norm.", 5) == 0) n = rg_norm_find(key + 5);
-            if (n < 0 || !number || v < 0 || v > 100000) {
-                fprintf(stderr, "regie: %s:%d: expected norm.NAME = N with a known norm\n", path,
-                        lineno);
-                rc = RG_EBADREQ;
-            } else {
-                cfg->norm_amounts[n] = (int)v;
+        err[0] = '\0';
+        if (*s == '[') {
+            char *close = strchr(s, ']');
+            char *name = close ? (*close = '\0', trim(s + 1)) : NULL;
+            if (!name || !*name || strlen(name) >= RG_ID_MAX || trim(close + 1)[0])
+                snprintf(err, sizeof err, "expected [REGION]");
+            else if (cfg->nregions == RG_MAX_REGIONS)
+                snprintf(err, sizeof err, "more than %d regions", RG_MAX_REGIONS);
+            else if (rg_config_region(cfg, name) != &cfg->base)
+                snprintf(err, sizeof err, "region %s has a section already", name);
+            else {
+                cur = &cfg->regions[cfg->nregions++];
+                *cur = cfg->base;                     /* from the defaults so far */
+                snprintf(cur->zvh, sizeof cur->zvh, "%s", name);
             }
         } else {
-            fprintf(stderr, "regie: %s:%d: expected norm.NAME = N or escalation.start_level = N\n",
-                    path, lineno);
+            char *eq = strchr(s, '=');
+            if (!eq) {
+                snprintf(err, sizeof err, "expected KEY = VALUE or [REGION]");
+            } else {
+                *eq = '\0';
+                set_key(cur, trim(s), trim(eq + 1), err, sizeof err);
+            }
+        }
+        if (err[0]) {
+            fprintf(stderr, "regie: %s:%d: %s\n", path, lineno, err);
             rc = RG_EBADREQ;
         }
     }
     fclose(f);
+    for (int i = 0; rc == 0 && i < cfg->nregions; i++) {
+        const rg_region_cfg *r = &cfg->regions[i];
+        if (!r->triage_day != !r->cutoff_day) {
+            fprintf(stderr, "regie: %s: region %s: triage.day and triage.cutoff go together\n", path, r->zvh);
+            rc = RG_EBADREQ;
+        }
+    }
+    if (rc == 0 && !cfg->base.triage_day != !cfg->base.cutoff_day) {
+        fprintf(stderr, "regie: %s: triage.day and triage.cutoff go together\n", path);
+        rc = RG_EBADREQ;
+    }
+    sync_compat(cfg);
     return rc;
 }

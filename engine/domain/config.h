@@ -1,22 +1,59 @@
 /*
- * config.h - a region's configuration (regied --config FILE): the amounts of
- * its norms and where its escalation ladder starts.  Parsed once at start;
- * read-only afterwards.
+ * config.h - the regions' configuration (regied --config FILE): norm
+ * amounts per route, where the escalation ladder starts, the weekly triage
+ * day and the cap on open cases per procesregisseur.  Lines before any
+ * section are the defaults of every region; a section `[NAME]` is region
+ * NAME's own, starting from those defaults:
+ *
+ *     norm.review = 42                 # every route, in the norm's unit
+ *     mda.norm.review = 28             # one route only
+ *     escalation.start_level = 1
+ *     [tilburg]
+ *     norm.intake.decision = 4
+ *     triage.day = tuesday             # the intake norm is the next triage day
+ *     triage.cutoff = monday 12:00     # reported before this: this week's
+ *     mda.cap = 12                     # open MDA++ cases per procesregisseur
+ *
+ * Parsed once at start; read-only afterwards.  A change applies to deadlines
+ * set after the engine starts with it: every event that sets a deadline
+ * records its due time (domain/deadlines.c), so existing deadlines keep
+ * theirs, also through a rebuild.
  */
 #ifndef RG_CONFIG_H
 #define RG_CONFIG_H
 
+#include "event.h"
 #include "schema.h"
 
+typedef struct rg_region_cfg {
+    char zvh[RG_ID_MAX];                       /* "" for the defaults */
+    int amounts[RG_NROUTES][RG_MAX_NORMS];     /* per route, per rg_norms row */
+    int esc_start_level;                       /* 1..RG_ESC_TOP */
+    int triage_day;                            /* 0: none; 1 Monday .. 7 Sunday */
+    int cutoff_day, cutoff_min;                /* the weekly cutoff: weekday, minutes into it */
+    int cap[RG_NROUTES];                       /* open cases per procesregisseur; 0: none */
+} rg_region_cfg;
+
+#define RG_MAX_REGIONS 64
+
 typedef struct rg_config {
-    int norm_amounts[RG_MAX_NORMS];   /* per rg_norms row, in the norm's own unit */
-    int esc_start_level;              /* the level an automatic escalation opens at, 1..RG_ESC_TOP */
+    rg_region_cfg base;                        /* every region without a section */
+    rg_region_cfg regions[RG_MAX_REGIONS];
+    int nregions;
+    /* The defaults' amounts of the default route and ladder start (for what
+     * knows no region: replay of events that recorded no due time). */
+    int norm_amounts[RG_MAX_NORMS];
+    int esc_start_level;
 } rg_config;
 
-/* The defaults of schemas/norms.c, and the ladder starting at level 1. */
+/* The defaults of schemas/norms.c, the ladder starting at level 1. */
 void rg_config_defaults(rg_config *cfg);
 /* Read FILE over cfg; RG_EBADREQ (naming the line on stderr) on any error,
  * in which case the engine does not start. */
 int rg_config_load(const char *path, rg_config *cfg);
+/* Region zvh's configuration (the defaults when it has no section). */
+const rg_region_cfg *rg_config_region(const rg_config *cfg, const char *zvh);
+/* A norm amount that applies to every route of every region (--retention-days). */
+void rg_config_set_all(rg_config *cfg, int norm, int amount);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include "calendar.h"
 #include "case.h"
+#include "config.h"
 #include "../storage/errors.h"
 #include "schema.h"
 
@@ -135,11 +136,74 @@ static void add(rg_case *c, int norm, const char *item, uint64_t due, uint64_t a
     d->set_at = at;
 }
 
+/* The due time an amount gives, from `at` (the kinds counted from the event). */
+static bool due_by_amount(int kind, uint64_t at, int amount, uint64_t *due)
+{
+    switch (kind) {
+    case RG_DUE_WORKDAYS: *due = (uint64_t)rg_cal_add_working_days((int64_t)at, amount); return true;
+    case RG_DUE_DAYS: *due = (uint64_t)rg_cal_add_days((int64_t)at, amount); return true;
+    case RG_DUE_MONTHS: *due = (uint64_t)rg_cal_add_months((int64_t)at, amount); return true;
+    default: return false;
+    }
+}
+
+/* The end of the next triage day whose weekly cutoff is still ahead of at;
+ * a triage day that is no working day moves to the next working day. */
+static uint64_t triage_due(uint64_t at, const rg_region_cfg *rc)
+{
+    int y, m, d, hh, mm, ss, ms;
+    rg_cal_to_local((int64_t)at, &y, &m, &d, &hh, &mm, &ss, &ms);
+    int64_t today = rg_cal_days_from_civil(y, m, d);
+    for (int64_t day = today; day < today + 15; day++) {
+        int wd = (int)(((day % 7) + 7 + 3) % 7) + 1;          /* 1970-01-01 was a Thursday */
+        if (wd != rc->triage_day) continue;
+        /* This triage day's cutoff: its weekday on or before it. */
+        int64_t cday = day - ((wd - rc->cutoff_day + 7) % 7);
+        int cy, cm, cd;
+        rg_cal_civil(cday, &cy, &cm, &cd);
+        uint64_t cutoff = (uint64_t)rg_cal_from_local(cy, cm, cd, rc->cutoff_min / 60, rc->cutoff_min % 60, 0, 0);
+        if (at >= cutoff) continue;
+        int64_t tday = day;
+        for (;;) {
+            int ty, tm, td;
+            rg_cal_civil(tday, &ty, &tm, &td);
+            if (rg_cal_is_working_day(ty, tm, td)) return (uint64_t)rg_cal_end_of_day(ty, tm, td);
+            tday++;
+        }
+    }
+    return at;                                  /* unreachable with a valid config */
+}
+
+uint32_t rg_deadlines_plan(int route, const rg_evdef *def, uint64_t at, const rg_region_cfg *rc, rg_buf *out)
+{
+    pthread_once(&tables_once, build_tables);
+    ptrdiff_t t = def - rg_events;
+    uint64_t set = t >= 0 && t < MAX_EVENTS ? set_mask[t] : 0;
+    uint32_t n = 0;
+    for (int i = 0; i < RG_MAX_NORMS && set >> i; i++) {
+        if (!(set >> i & 1) || !(rg_norms[i].routes & (1u << route))) continue;
+        uint64_t due;
+        if (rc->triage_day && strcmp(rg_norms[i].name, RG_TRIAGE_NORM) == 0)
+            due = triage_due(at, rc);
+        else if (!due_by_amount(rg_norms[i].due, at, rc->amounts[route][i], &due))
+            continue;
+        rg_w_kuint(out, rg_norms[i].name, due);
+        n++;
+    }
+    return n;
+}
+
 static void set_norm(rg_case *c, int n, const rg_event_view *ev, int amount)
 {
     const rg_norm *norm = &rg_norms[n];
     uint64_t due;
     char item[RG_ID_MAX] = "", date[RG_DATE_MAX] = "";
+    /* The due time the event recorded (its region's norms when it was
+     * appended: rg_deadlines_plan), else the amount given. */
+    if (rg_val_uint(rg_map_get(rg_map_get(ev->data, "norms"), norm->name), &due)) {
+        add(c, n, "", due, ev->at);
+        return;
+    }
     switch (norm->due) {
     case RG_DUE_WORKDAYS:
         add(c, n, "", (uint64_t)rg_cal_add_working_days((int64_t)ev->at, amount), ev->at);

@@ -16,10 +16,32 @@
 
 bool rg_machine_allows(int route, int state, const char *op)
 {
+    if (route < 0 || state < 0) return false;
+    /* An operation may have a row per group of routes: the first row for
+     * the case's route decides. */
     for (const rg_transition *t = rg_machine; t->op; t++)
-        if (strcmp(t->op, op) == 0)
-            return (t->routes & (1u << route)) && (t->states & (1u << state));
+        if (strcmp(t->op, op) == 0 && (t->routes & (1u << route))) return t->states & (1u << state);
     return false;
+}
+
+int rg_entry_state(int route, int state, const rg_evdef *def)
+{
+    /* Few rows, and most events have none: a scan of the names of the rows
+     * only, compared by pointer first (the tables share string literals). */
+    if (route < 0 || state < 0) return def->to;      /* a case being reported */
+    for (const rg_entry *x = rg_entries; x->event; x++)
+        if ((x->routes & (1u << route)) && (x->from & (1u << state)) &&
+            (x->event == def->type || strcmp(x->event, def->type) == 0))
+            return x->to;
+    return def->to;
+}
+
+int rg_phase_next(int route, int state)
+{
+    if (route < 0) return -1;
+    for (const rg_phase *p = rg_phases; p->routes; p++)
+        if ((p->routes & (1u << route)) && p->from == state) return p->next;
+    return -1;
 }
 
 /* Event types by name: every stored event is looked up several times on

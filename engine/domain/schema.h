@@ -32,6 +32,30 @@ typedef struct rg_transition {
 
 extern const rg_transition rg_machine[];
 
+struct rg_evdef;
+
+/* Where a route's case goes with an event, unlike the event table's `to`
+ * (schemas/phases.c): in the states `from`, the event enters `to` (RG_KEEP:
+ * the state stays). */
+typedef struct rg_entry {
+    uint32_t routes;
+    const char *event;
+    uint32_t from;
+    int to;
+} rg_entry;
+extern const rg_entry rg_entries[];
+/* The order of a route's phases: phase.advance moves from `from` to `next`. */
+typedef struct rg_phase {
+    uint32_t routes;
+    int from, next;
+} rg_phase;
+extern const rg_phase rg_phases[];
+/* The state an event of type def moves a case of route in state to
+ * (RG_KEEP: none), by rg_entries, else by the event table. */
+int rg_entry_state(int route, int state, const struct rg_evdef *def);
+/* The phase after `state` on route, or -1. */
+int rg_phase_next(int route, int state);
+
 /* Is op allowed on a case of this route in this state? */
 bool rg_machine_allows(int route, int state, const char *op);
 
@@ -103,6 +127,8 @@ enum {
 };
 
 extern const rg_norm rg_norms[];
+/* The norm a region's weekly triage day replaces (config.h triage.day). */
+#define RG_TRIAGE_NORM "intake.start"
 extern const int rg_stagnation_escalate_workdays;
 
 /* schemas/events.c */

@@ -137,7 +137,7 @@ static bool fire(rg_due *du, const due_key *k)
          * gives no escalation time to a stagnation while one is). */
         assert(cs->esc_level == 0);
         ev = rg_ctx_emit(&c, "case.escalated");
-        rg_ev_uint(ev, "level", (uint64_t)e->cfg.esc_start_level);
+        rg_ev_uint(ev, "level", (uint64_t)rg_config_region(&e->cfg, cs->zvh)->esc_start_level);
         snprintf(reason, sizeof reason, "stagnation of %s open for %d working days", k->norm,
                  rg_stagnation_escalate_workdays);
         rg_ev_str(ev, "reason", reason);

@@ -6,6 +6,7 @@
 #include "log.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
@@ -32,6 +33,8 @@ struct rg_log {
     char *dir;                      /* table files for rg_log_load are made here */
     atomic_uint_fast64_t fail_at;   /* fault injection, see log.h */
     atomic_bool fail_reads;         /* iterators fail (tests), see log.h */
+    atomic_bool write_failed;       /* the last write failed: resume before the next */
+    atomic_bool resume_said;        /* "cannot resume yet" logged once per outage */
     pthread_mutex_t hold_lock;      /* rg_log_hold: a backup thread uses the db */
     pthread_cond_t hold_cv;
     int holds;
@@ -191,12 +194,67 @@ static bool injected_fault(rg_log *log)
     return true;
 }
 
+/*
+ * Resuming after a failed write.  A write that fails (a full disk, an I/O
+ * error) leaves RocksDB in its "background error" state: every later write
+ * fails with the same error, even once space is back, until DB::Resume()
+ * or a reopen.  RocksDB 7.8's C API has no rocksdb_resume (added in later
+ * versions), and a reopen would pull the database from under the loop's
+ * readers, so the C++ method is called through its exported symbol
+ * (DBImpl::Resume, found with dlsym: nothing breaks where it is missing,
+ * writes then fail until a restart, as before).  Resume flushes the
+ * memtables to new table files (which needs the space) and switches to a
+ * new write-ahead log, so the torn tail of the failed batch in the old one
+ * is never replayed; it returns OK at once when there is nothing to resume.
+ * The failed batch was never in a memtable (RocksDB inserts only after the
+ * log write succeeds), so it is nowhere, as its storage_error said.
+ */
+typedef struct cxx_status {           /* rocksdb::Status (7.x): code first, message last */
+    unsigned char code, subcode, sev, retryable, data_loss, scope;
+    char *state;                      /* new[]'d message, or NULL */
+    unsigned char spare[48];          /* room should the layout grow */
+} cxx_status;
+typedef void (*resume_fn)(cxx_status *ret, void *db_impl);
+
+static int resume(rg_log *log)
+{
+    static resume_fn fn;
+    static void (*del)(void *);
+    static atomic_int looked;
+    if (!atomic_load(&looked)) {
+        fn = (resume_fn)dlsym(RTLD_DEFAULT, "_ZN7rocksdb6DBImpl6ResumeEv");
+        del = (void (*)(void *))dlsym(RTLD_DEFAULT, "_ZdaPv");   /* operator delete[] */
+        atomic_store(&looked, 1);
+    }
+    if (!fn || !del) return RG_ESTORAGE;
+    cxx_status st;
+    memset(&st, 0, sizeof st);
+    fn(&st, *(void **)log->db);       /* struct rocksdb_t { DB *rep; } */
+    if (st.code == 0) {
+        fprintf(stderr, "regie: rocksdb resumed writing after an error\n");
+        return 0;
+    }
+    if (!atomic_exchange(&log->resume_said, true))
+        fprintf(stderr, "regie: rocksdb cannot resume yet: %s\n", st.state ? st.state : "(no message)");
+    if (st.state) del(st.state);
+    return RG_ESTORAGE;
+}
+
 int rg_log_write(rg_log *log, rg_batch *b, bool sync)
 {
     if (injected_fault(log)) return RG_ESTORAGE;
+    /* After a failed write, resume first (above); until RocksDB can, every
+     * write fails as before, and the next one tries again. */
+    if (atomic_load(&log->write_failed)) {
+        if (resume(log) < 0) return RG_ESTORAGE;
+        atomic_store(&log->write_failed, false);
+        atomic_store(&log->resume_said, false);
+    }
     char *err = NULL;
     rocksdb_write(log->db, sync ? log->wsync : log->wnosync, b->wb, &err);
-    return check(err, "write");
+    int rc = check(err, "write");
+    if (rc < 0) atomic_store(&log->write_failed, true);
+    return rc;
 }
 
 rg_batch *rg_batch_new(rg_log *log)

@@ -1,0 +1,348 @@
+/*
+ * routes_test.c - the routes the ZVHs run (issue 17), in process on a
+ * manual clock:
+ *
+ *   - MDA++ through its phases, a relapse from monitoring counted, and
+ *     closure only from monitoring;
+ *   - a Levensloop admission names the provider (who joins) and the
+ *     municipal casusregisseur;
+ *   - a region's weekly triage day sets the intake deadline, across a
+ *     holiday; another region keeps its working days;
+ *   - a change of a region's norms applies to deadlines set after it,
+ *     existing deadlines keep theirs, also through a rebuild;
+ *   - a region's cap on open MDA++ cases per procesregisseur.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../test.h"
+#include "steps.h"
+
+static char vt[128], gem[128], pr[128], pr2[128], mgr[128], mgrB[128], vtB[128];
+
+static uint64_t iso(const char *s)
+{
+    int64_t ms = 0;
+    bool d;
+    if (!rg_parse_iso(s, (uint32_t)strlen(s), &ms, &d)) abort();
+    return (uint64_t)ms;
+}
+
+static uint64_t now_ms(void)
+{
+    rg_w_kuint(req(L.admin, "clock.advance", NULL, 1), "ms", 0);
+    return send_req()[0] ? 0 : rg_t_uint(&R, "now");
+}
+
+static void advance_to(uint64_t t)
+{
+    uint64_t now = now_ms();
+    if (t <= now) return;
+    rg_w_kuint(req(L.admin, "clock.advance", NULL, 1), "ms", t - now);
+    OK();
+}
+
+static void actor_in(const char *id, const char *role, const char *org, const char *zvh, char *tok)
+{
+    rg_buf *b = req(L.admin, "actor.create", NULL, 4);
+    rg_w_kstr(b, "id", id);
+    rg_w_kstr(b, "role", role);
+    rg_w_kstr(b, "org", org);
+    rg_w_kstr(b, "zvh", zvh);
+    tok[0] = '\0';
+    if (send_req()[0] == 0) snprintf(tok, 128, "%s", rg_t_str(&R, "token"));
+}
+
+static const char *config_text;
+
+static void open_with(const char *dir, const char *text)
+{
+    config_text = text;
+    if (text) {
+        char path[512];
+        snprintf(path, sizeof path, "/tmp/regie-routes-%d.conf", (int)getpid());
+        FILE *f = fopen(path, "w");
+        fputs(text, f);
+        fclose(f);
+        rg_t_config = strdup(path);
+    }
+    REQUIRE(rg_t_local_open(&L, dir) == 0);
+    free((char *)rg_t_config);
+    rg_t_config = NULL;
+}
+
+static void setup(const char *config)
+{
+    open_with(NULL, config);
+    actor_in("vt", "partner", "veilig-thuis", "tilburg", vt);
+    actor_in("gem", "partner", "gemeente-tilburg", "tilburg", gem);
+    actor_in("pr", "procesregisseur", "zvh-tilburg", "tilburg", pr);
+    actor_in("pr2", "procesregisseur", "zvh-tilburg", "tilburg", pr2);
+    actor_in("mgr", "manager", "zvh-tilburg", "tilburg", mgr);
+    actor_in("mgrB", "manager", "zvh-breda", "breda", mgrB);
+    actor_in("vtB", "partner", "veilig-thuis", "breda", vtB);
+}
+
+static void teardown(void)
+{
+    rg_t_local_close(&L, true);
+    rg_buf_free(&B);
+    rg_t_reply_free(&R);
+}
+
+static void report(const char *token, const char *route, char *id)
+{
+    static int n;
+    char rq[32];
+    snprintf(rq, sizeof rq, "rr%d", ++n);
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "case.report", token, rq, NULL, -1, 6);
+    rg_w_kstr(&B, "target_group", "huiselijk-geweld");
+    rg_w_kstr(&B, "summary", "structureel onveilig");
+    rg_w_kstr(&B, "urgency", "high");
+    rg_w_kbool(&B, "informed", true);
+    rg_w_kstr(&B, "route", route);
+    rg_w_cstr(&B, "subject");
+    rg_w_map(&B, 1);
+    rg_w_kstr(&B, "name", "Familie De Vries");
+    id[0] = '\0';
+    if (send_req()[0] == 0) snprintf(id, 32, "%s", rg_t_str(&R, "case"));
+}
+
+static uint64_t due_of(const char *token, const char *id, const char *norm)
+{
+    uint64_t due = 0;
+    if (query(token, "case.get", id)[0]) return 0;
+    const rg_val *dl = rg_map_get(rg_t_get(&R, "case"), "deadlines");
+    for (uint32_t i = 0; i < rg_array_size(dl); i++)
+        if (rg_val_is_str(rg_map_get(rg_array_at(dl, i), "norm"), norm))
+            rg_val_uint(rg_map_get(rg_array_at(dl, i), "due"), &due);
+    return due;
+}
+
+static bool state_is(const char *id, const char *state)
+{
+    return query(pr, "case.get", id)[0] == 0 && rg_val_is_str(rg_map_get(rg_t_get(&R, "case"), "state"), state);
+}
+
+static void to_plan_agreed(const char *id)
+{
+    rg_w_kstr(req(pr, "case.assign", id, 1), "procesregisseur", "pr");
+    OK();
+    req(pr, "intake.start", id, 0);
+    OK();
+    rg_buf *b = req(pr, "intake.decide", id, 3);
+    rg_w_kbool(b, "admit", true);
+    rg_w_kstr(b, "reason", "structureel onveilig, reguliere inzet beproefd");
+    rg_w_cstr(b, "criteria");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "system");
+    OK();
+    b = req(pr, "meeting.schedule", id, 2);
+    rg_w_kstr(b, "at", "2027-06-01T10:00:00+02:00");
+    rg_w_cstr(b, "orgs");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "veilig-thuis");
+    OK();
+    b = req(pr, "meeting.hold", id, 2);
+    rg_w_cstr(b, "attendees");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "veilig-thuis");
+    rg_w_kstr(b, "conclusions", "1 gezin, 1 plan, 1 regisseur");
+    OK();
+    b = req(pr, "plan.propose", id, 3);
+    rg_w_kstr(b, "goals", "stop the violence");
+    rg_w_kstr(b, "casusregisseur", "gemeente-tilburg");
+    rg_w_cstr(b, "actions");
+    rg_w_array(b, 1);
+    rg_w_map(b, 4);
+    rg_w_kstr(b, "id", "safety-plan");
+    rg_w_kstr(b, "owner_org", "veilig-thuis");
+    rg_w_kstr(b, "description", "a safety plan with the family");
+    rg_w_kstr(b, "due", "2027-12-31");
+    OK();
+    req(vt, "plan.agree", id, 0);
+    OK();
+}
+
+static void phase(const char *token, const char *op, const char *id)
+{
+    rg_w_kstr(req(token, op, id, 1), "reason", "assessed at the review");
+}
+
+static void test_mda_phases_and_relapse(void)
+{
+    setup(NULL);
+    char id[32];
+    report(vt, "mda", id);
+    REQUIRE(id[0]);
+    to_plan_agreed(id);
+    CHECK(state_is(id, "direct_safety"));
+    phase(pr, "phase.relapse", id);
+    FAILS("invalid_transition", "direct_safety");
+    phase(pr, "phase.advance", id);
+    OK();
+    CHECK(state_is(id, "stable_safety"));
+    /* Work goes on in every phase: a review, a plan revision agreed in it. */
+    rg_w_kstr(req(pr, "review.hold", id, 1), "notes", "safer");
+    OK();
+    phase(pr, "phase.advance", id);
+    OK();
+    phase(pr, "phase.advance", id);
+    OK();
+    CHECK(state_is(id, "monitoring"));
+    phase(pr, "phase.advance", id);
+    FAILS("invalid_transition", "monitoring");
+    /* A relapse in monitoring goes back to direct safety and is counted. */
+    phase(pr, "phase.relapse", id);
+    OK();
+    CHECK(state_is(id, "direct_safety"));
+    uint64_t relapses = 0;
+    CHECK(rg_val_uint(rg_map_get(rg_t_get(&R, "case"), "relapses"), &relapses) && relapses == 1);
+    rg_w_kstr(req(pr, "case.close", id, 1), "reason", "safe");
+    FAILS("invalid_transition", "direct_safety");
+    rg_buf *b = req(vt, "action.complete", id, 2);
+    rg_w_kstr(b, "action", "safety-plan");
+    rg_w_kstr(b, "result", "in place");
+    OK();
+    for (int i = 0; i < 3; i++) {
+        phase(pr, "phase.advance", id);
+        OK();
+    }
+
+    rg_w_kstr(req(pr, "case.close", id, 1), "reason", "safe for a year");
+    OK();
+    CHECK(state_is(id, "closed"));
+    query(mgr, "stats", NULL);
+    CHECK(rg_t_uint(&R, "relapses") == 1);
+    teardown();
+}
+
+static void test_levensloop_inclusion(void)
+{
+    setup(NULL);
+    char id[32];
+    report(vt, "levensloop", id);
+    REQUIRE(id[0]);
+    rg_w_kstr(req(pr, "case.assign", id, 1), "procesregisseur", "pr");
+    OK();
+    req(pr, "intake.start", id, 0);
+    OK();
+    rg_buf *b = req(pr, "intake.decide", id, 3);
+    rg_w_kbool(b, "admit", true);
+    rg_w_kstr(b, "reason", "inclusietafel: included");
+    rg_w_cstr(b, "criteria");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "local_safety");
+    FAILS("bad_request", "data.provider and data.casusregisseur");
+    b = req(pr, "intake.decide", id, 5);
+    rg_w_kbool(b, "admit", true);
+    rg_w_kstr(b, "reason", "inclusietafel: included");
+    rg_w_cstr(b, "criteria");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "local_safety");
+    rg_w_kstr(b, "provider", "levensloopaanbieder-noord");
+    rg_w_kstr(b, "casusregisseur", "gemeente-tilburg");
+    OK();
+    REQUIRE(query(pr, "case.get", id)[0] == 0);
+    const rg_val *parts = rg_map_get(rg_t_get(&R, "case"), "participants");
+    bool provider = false, municipality = false;
+    for (uint32_t i = 0; i < rg_array_size(parts); i++) {
+        provider |= rg_val_is_str(rg_map_get(rg_array_at(parts, i), "org"), "levensloopaanbieder-noord");
+        municipality |= rg_val_is_str(rg_map_get(rg_array_at(parts, i), "org"), "gemeente-tilburg");
+    }
+    CHECK(provider && municipality);
+    /* The municipality, as casusregisseur, reads the case. */
+    CHECK(query(gem, "case.get", id)[0] == 0);
+    teardown();
+}
+
+/* Tilburg triages on Tuesdays, reports in before Monday 12:00. */
+static const char *TRIAGE =
+    "[tilburg]\n"
+    "triage.day = tuesday\n"
+    "triage.cutoff = monday 12:00\n";
+
+static void test_weekly_triage_day(void)
+{
+    setup(TRIAGE);
+    char id[32];
+    /* Monday 20 April 2026, 11:00: in before the cutoff, triage on Tuesday
+     * 21 April: due at its end. */
+    advance_to(iso("2026-04-20T11:00:00+02:00"));
+    report(vt, "default", id);
+    REQUIRE(id[0]);
+    CHECK(due_of(mgr, id, "intake.start") == iso("2026-04-22T00:00:00+02:00"));
+    /* 12:30: after the cutoff, next week's Tuesday, 28 April. */
+    advance_to(iso("2026-04-20T12:30:00+02:00"));
+    report(vt, "default", id);
+    CHECK(due_of(mgr, id, "intake.start") == iso("2026-04-29T00:00:00+02:00"));
+    /* Across a holiday: reported Monday 4 May; Tuesday 5 May is Liberation
+     * Day, so triage moves to Wednesday 6 May. */
+    advance_to(iso("2026-05-04T09:00:00+02:00"));
+    report(vt, "default", id);
+    CHECK(due_of(mgr, id, "intake.start") == iso("2026-05-07T00:00:00+02:00"));
+    /* Breda has no triage day: 2 working days, Liberation Day not counted. */
+    report(vtB, "default", id);
+    CHECK(due_of(mgrB, id, "intake.start") == iso("2026-05-07T09:00:00+02:00"));
+    teardown();
+}
+
+static void test_norm_change_keeps_existing_deadlines(void)
+{
+    setup("norm.intake.decision = 5\n");
+    char *dir = strdup(L.dir);
+    advance_to(iso("2026-06-01T09:00:00+02:00"));
+    char before[32], after[32];
+    report(vt, "default", before);
+    REQUIRE(before[0]);
+    uint64_t due5 = due_of(mgr, before, "intake.decision");
+    CHECK(due5 == iso("2026-06-08T09:00:00+02:00"));
+    rg_t_local_close(&L, false);
+    /* The region now decides in 3 working days. */
+    open_with(dir, "[tilburg]\nnorm.intake.decision = 3\n");
+    report(vt, "default", after);
+    CHECK(due_of(mgr, after, "intake.decision") == iso("2026-06-04T09:00:00+02:00"));
+    CHECK(due_of(mgr, before, "intake.decision") == due5);
+    /* Through a rebuild, too. */
+    rg_t_local_settle(&L);
+    uint64_t replayed = 0;
+    REQUIRE(rg_engine_rebuild(L.e, &replayed) == 0);
+    CHECK(due_of(mgr, before, "intake.decision") == due5);
+    CHECK(due_of(mgr, after, "intake.decision") == iso("2026-06-04T09:00:00+02:00"));
+    rg_t_local_close(&L, true);
+    free(dir);
+    rg_buf_free(&B);
+    rg_t_reply_free(&R);
+}
+
+static void test_mda_cap(void)
+{
+    setup("[tilburg]\nmda.cap = 2\n");
+    char id[32];
+    for (int i = 0; i < 2; i++) {
+        report(vt, "mda", id);
+        rg_w_kstr(req(mgr, "case.assign", id, 1), "procesregisseur", "pr");
+        OK();
+    }
+    report(vt, "mda", id);
+    rg_w_kstr(req(mgr, "case.assign", id, 1), "procesregisseur", "pr");
+    FAILS("guard_failed", "the region's cap is 2");
+    rg_w_kstr(req(mgr, "case.assign", id, 1), "procesregisseur", "pr2");
+    OK();
+    /* Other routes are not capped. */
+    report(vt, "default", id);
+    rg_w_kstr(req(mgr, "case.assign", id, 1), "procesregisseur", "pr");
+    OK();
+    teardown();
+}
+
+int main(void)
+{
+    RUN(test_mda_phases_and_relapse);
+    RUN(test_levensloop_inclusion);
+    RUN(test_weekly_triage_day);
+    RUN(test_norm_change_keeps_existing_deadlines);
+    RUN(test_mda_cap);
+    return rg_t_exit();
+}
