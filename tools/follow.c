@@ -1,15 +1,26 @@
 /*
  * follow.c - `regie tail` and `regie alerts`.
  *
- * tail follows the caller's feed with long-polling feed.read, prints each
+ * Both take the caller's own notification topics from notify.topics (with
+ * the token: a topic is opaque, and nobody without a token learns anything
+ * from the notification socket; CONTRACT.md, "Notifications"), subscribe to
+ * one of them on --publish as a wake-up, and read the record itself with a
+ * request: a notification carries only {seq}, and PUB may drop it.
+ *
+ * tail follows the caller's feed: feed.read from its position, printing each
  * event as it becomes visible, and keeps its position in a cursor file,
  * written (temporary file, fsync, rename) only after the page it covers was
  * printed: a restart resumes where it stopped; a crash between printing and
- * saving prints that page again, it never skips one.  When the engine is
- * unreachable it keeps retrying: the REQ socket redials by itself.
+ * saving prints that page again, it never skips one.  While it is subscribed
+ * it waits for a wake-up on its feed topic (at most --wait ms, then it reads
+ * anyway: a wake-up may have been dropped); while the notification socket is
+ * not connected it long-polls feed.read with wait_ms instead.  When the
+ * engine is unreachable it keeps retrying: both sockets redial by themselves.
  *
- * alerts subscribes to alert.<actor id> on the notification socket and
- * prints each alert; like every notification it is a wake-up, not a record.
+ * alerts follows the caller's durable alerts: alerts.list from --after (an
+ * alert number), each alert printed once, oldest first; then it waits for a
+ * wake-up on its alerts topic (or, not subscribed, polls every second) and
+ * lists again from where it was.
  */
 #include <fcntl.h>
 #include <inttypes.h>
@@ -17,6 +28,7 @@
 #include <nng/protocol/pubsub0/sub.h>
 #include <nng/supplemental/util/platform.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +55,197 @@ static const char *opt(const char **rest, int nrest, int *i, const char *name)
     if (strcmp(rest[*i], name) == 0 && *i + 1 < nrest) return rest[++*i];
     return NULL;
 }
+
+/* A whole number for option name, or a message and false. */
+static bool number(const char *name, const char *v, uint64_t *out)
+{
+    char *end;
+    unsigned long long u = strtoull(v, &end, 10);
+    if (!*v || *end || *v == '-') {
+        fprintf(stderr, "regie: %s takes a whole number, not '%s'\n", name, v);
+        return false;
+    }
+    *out = u;
+    return true;
+}
+
+static const char *default_publish(void)
+{
+    const char *pub = getenv("REGIE_PUB");
+    return pub && *pub ? pub : "tcp://127.0.0.1:7451";
+}
+
+/* ---- the wake-up: one SUB socket on one of the caller's topics ---- */
+
+typedef struct waker {
+    nng_socket sock;
+    bool open;
+    atomic_int pipes;         /* connections to the publisher, counted by nng's pipe events */
+} waker;
+
+static void on_pipe(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+    (void)p;
+    waker *w = arg;
+    if (ev == NNG_PIPE_EV_ADD_POST) atomic_fetch_add(&w->pipes, 1);
+    else if (ev == NNG_PIPE_EV_REM_POST) atomic_fetch_sub(&w->pipes, 1);
+}
+
+/* Subscribe to exactly `topic` (the topic and its 0x00) on url; the dial
+ * goes on in the background, and nng redials after an engine restart. */
+static int waker_open(waker *w, const char *url, const char *topic, const char *tls_ca)
+{
+    memset(w, 0, sizeof *w);
+    atomic_init(&w->pipes, 0);
+    if (nng_sub0_open(&w->sock) != 0) return -1;
+    w->open = true;
+    nng_pipe_notify(w->sock, NNG_PIPE_EV_ADD_POST, on_pipe, w);
+    nng_pipe_notify(w->sock, NNG_PIPE_EV_REM_POST, on_pipe, w);
+    nng_socket_set(w->sock, NNG_OPT_SUB_SUBSCRIBE, topic, strlen(topic) + 1);
+    nng_socket_set_ms(w->sock, NNG_OPT_RECONNMINT, 50);
+    nng_socket_set_ms(w->sock, NNG_OPT_RECONNMAXT, 1000);
+    nng_dialer d;
+    int rv = nng_dialer_create(&d, w->sock, url);
+    if (rv == 0 && strncmp(url, "tls+", 4) == 0 && tls_ca) {
+        rv = nng_dialer_set_string(d, NNG_OPT_TLS_CA_FILE, tls_ca);
+        if (rv == 0) rv = nng_dialer_set_string(d, NNG_OPT_TLS_SERVER_NAME, "localhost");
+    }
+    if (rv == 0) rv = nng_dialer_start(d, NNG_FLAG_NONBLOCK);
+    if (rv != 0) {
+        fprintf(stderr, "regie: cannot subscribe on %s: %s\n", url, nng_strerror(rv));
+        return -1;
+    }
+    return 0;
+}
+
+static void waker_close(waker *w)
+{
+    if (w->open) rg_net_close(w->sock, RG_NET_CLOSE_MS);
+    w->open = false;
+}
+
+static bool waker_connected(waker *w) { return w->open && atomic_load(&w->pipes) > 0; }
+
+/* The {seq} of a notification (0 when it cannot be read). */
+static uint64_t seq_of(const char *buf, size_t n)
+{
+    size_t tl = strnlen(buf, n);
+    uint64_t seq = 0;
+    rg_doc *d;
+    const char *why;
+    if (tl < n && rg_doc_parse(&d, (const uint8_t *)buf + tl + 1, n - tl - 1, &why) == 0) {
+        rg_val_uint(rg_map_get(rg_doc_root(d), "seq"), &seq);
+        rg_doc_free(d);
+    }
+    return seq;
+}
+
+/* Wait at most ms for a wake-up telling of a position after `after`, or
+ * until stopping; true when one came.  Every wake-up queued is taken. */
+static bool waker_wait(waker *w, uint64_t ms, uint64_t after)
+{
+    bool woke = false;
+    nng_time end = nng_clock() + ms;
+    while (!stopping && !woke) {
+        nng_time now = nng_clock();
+        if (now >= end) break;
+        /* In slices, so that a signal is acted on at once. */
+        nng_socket_set_ms(w->sock, NNG_OPT_RECVTIMEO, end - now < 100 ? (nng_duration)(end - now) : 100);
+        for (int flags = NNG_FLAG_ALLOC;; flags = NNG_FLAG_ALLOC | NNG_FLAG_NONBLOCK) {
+            char *buf;
+            size_t n;
+            if (nng_recv(w->sock, &buf, &n, flags) != 0) break;
+            uint64_t seq = seq_of(buf, n);
+            nng_free(buf, n);
+            if (seq > after || seq == 0) woke = true;
+        }
+    }
+    return woke;
+}
+
+/* ---- requests ---- */
+
+/* Call b until the engine answers; the parsed reply into *d (its root ok or
+ * not), or -1 when stopped. */
+static int call_retrying(rg_client *c, const rg_cli *cli, const rg_buf *b, rg_doc **d, uint8_t **reply)
+{
+    bool said_down = false;
+    while (!stopping) {
+        size_t n;
+        int rc = rg_client_call_until(c, b->data, b->len, reply, &n, &stopping);
+        if (stopping) {
+            free(*reply);
+            *reply = NULL;
+            return -1;
+        }
+        if (rc < 0) {
+            if (!said_down) fprintf(stderr, "regie: %s does not answer; retrying\n", cli->url);
+            said_down = true;
+            nng_msleep(500);
+            continue;
+        }
+        const char *why;
+        if (rg_doc_parse(d, *reply, n, &why) < 0) {
+            fprintf(stderr, "regie: malformed reply: %s\n", why);
+            free(*reply);
+            *reply = NULL;
+            return -2;
+        }
+        return 0;
+    }
+    return -1;
+}
+
+/* An error reply: said on stderr, true; "overloaded" (the engine shutting
+ * down) is retried: false after a pause. */
+static bool failed(const rg_val *root)
+{
+    bool ok = false;
+    if (rg_val_bool(rg_map_get(root, "ok"), &ok) && ok) return false;
+    char code[64] = "?", msg[512] = "";
+    rg_val_strcpy(rg_map_get(root, "error"), code, sizeof code);
+    rg_val_strcpy(rg_map_get(root, "message"), msg, sizeof msg);
+    if (strcmp(code, "overloaded") == 0) {
+        nng_msleep(200);
+        return false;
+    }
+    fprintf(stderr, "error: %s: %s\n", code, msg);
+    return true;
+}
+
+static bool is_ok(const rg_val *root)
+{
+    bool ok = false;
+    return rg_val_bool(rg_map_get(root, "ok"), &ok) && ok;
+}
+
+/* notify.topics: the caller's topic `which` ("feed" or "alerts") into topic.
+ * 0, 1 after an error reply (said), -1 when stopped. */
+static int my_topic(rg_client *c, const rg_cli *cli, const char *which, char *topic, size_t cap)
+{
+    for (;;) {
+        rg_buf b = RG_BUF_INIT;
+        rg_req_envelope(&b, "notify.topics", cli->token, NULL, NULL, -1, -1);
+        rg_doc *d = NULL;
+        uint8_t *reply = NULL;
+        int rc = call_retrying(c, cli, &b, &d, &reply);
+        rg_buf_free(&b);
+        if (rc < 0) return rc == -1 ? -1 : 1;
+        const rg_val *root = rg_doc_root(d);
+        int out = 0;
+        if (failed(root)) out = 1;
+        else if (!is_ok(root)) out = 2;                            /* overloaded: again */
+        else if (!rg_val_strcpy(rg_map_get(root, which), topic, cap) || !topic[0]) {
+            fprintf(stderr, "regie: notify.topics gave no %s topic\n", which);
+            out = 1;
+        }
+        rg_doc_free(d);
+        free(reply);
+        if (out != 2) return out;
+    }
+}
+
+/* ---- tail ---- */
 
 static int save_cursor(const char *path, uint64_t next)
 {
@@ -92,15 +295,19 @@ static void print_event(const rg_cli *cli, const rg_val *ev)
 
 int rg_cli_tail(const rg_cli *cli, const char **rest, int nrest)
 {
-    const char *cursor = NULL;
+    const char *cursor = NULL, *pub = default_publish();
     uint64_t after = 0, wait = 25000, limit = 500;
     bool idle_exit = false;
     for (int i = 0; i < nrest; i++) {
         const char *v;
         if ((v = opt(rest, nrest, &i, "--cursor"))) cursor = v;
-        else if ((v = opt(rest, nrest, &i, "--after"))) after = strtoull(v, NULL, 10);
-        else if ((v = opt(rest, nrest, &i, "--wait"))) wait = strtoull(v, NULL, 10);
-        else if ((v = opt(rest, nrest, &i, "--limit"))) limit = strtoull(v, NULL, 10);
+        else if ((v = opt(rest, nrest, &i, "--after"))) {
+            if (!number("--after", v, &after)) return 2;
+        } else if ((v = opt(rest, nrest, &i, "--wait"))) {
+            if (!number("--wait", v, &wait)) return 2;
+        } else if ((v = opt(rest, nrest, &i, "--limit"))) {
+            if (!number("--limit", v, &limit)) return 2;
+        } else if ((v = opt(rest, nrest, &i, "--publish"))) pub = v;
         else if (strcmp(rest[i], "--exit-when-idle") == 0) idle_exit = true;
         else {
             fprintf(stderr, "regie: tail has no option %s\n", rest[i]);
@@ -108,9 +315,13 @@ int rg_cli_tail(const rg_cli *cli, const char **rest, int nrest)
         }
     }
     if (cli->help) {
-        printf("regie tail [--cursor FILE] [--after SEQ] [--wait MS] [--limit N] [--exit-when-idle] [--json]\n"
-               "  follows the events you may see; --cursor keeps the position across restarts\n"
-               "  (--after says where to start when the cursor file does not exist yet)\n");
+        printf("regie tail [--cursor FILE] [--after SEQ] [--wait MS] [--limit N] [--publish URL]\n"
+               "           [--exit-when-idle] [--json]\n"
+               "  follows the events you may see (feed.read); --cursor keeps the position across\n"
+               "  restarts (--after says where to start when the cursor file does not exist yet);\n"
+               "  wakes up on your feed topic (notify.topics) on the notification socket --publish\n"
+               "  (default $REGIE_PUB or tcp://127.0.0.1:7451), reading anyway every --wait ms\n"
+               "  (default 25000); --exit-when-idle stops once nothing new came for --wait ms\n");
         return 0;
     }
     if (!cli->token || !*cli->token) {
@@ -129,52 +340,38 @@ int rg_cli_tail(const rg_cli *cli, const char **rest, int nrest)
         return 3;
     }
     int status = 0;
-    bool said_down = false;
-    while (!stopping) {
+    static waker w;         /* static: nng's pipe callbacks may outlive a close that gave up */
+    char topic[128];
+    int rc = my_topic(c, cli, "feed", topic, sizeof topic);
+    if (rc > 0) status = 1;
+    if (rc == 0 && waker_open(&w, pub, topic, cli->tls_ca) < 0) status = 3;
+    bool timed_out = false;
+    while (!stopping && status == 0) {
+        /* Subscribed: a plain read, then wait for a wake-up.  Not (yet)
+         * connected: the engine holds the read until there is something. */
+        bool sub = waker_connected(&w);
         rg_buf b = RG_BUF_INIT;
         rg_req_envelope(&b, "feed.read", cli->token, NULL, NULL, -1, 3);
         rg_w_kuint(&b, "after", after);
         rg_w_kuint(&b, "limit", limit);
-        rg_w_kuint(&b, "wait_ms", wait);
-        uint8_t *reply;
-        size_t n;
-        int rc = rg_client_call_until(c, b.data, b.len, &reply, &n, &stopping);
+        rg_w_kuint(&b, "wait_ms", sub ? 0 : wait);
+        rg_doc *d = NULL;
+        uint8_t *reply = NULL;
+        rc = call_retrying(c, cli, &b, &d, &reply);
         rg_buf_free(&b);
-        if (stopping) {
-            free(reply);            /* unprinted: the cursor still points before it */
-            break;
-        }
+        if (rc == -1) break;                    /* stopped: the cursor still points before it */
         if (rc < 0) {
-            if (!said_down) fprintf(stderr, "regie: %s does not answer; retrying\n", cli->url);
-            said_down = true;
-            nng_msleep(500);
-            continue;
-        }
-        said_down = false;
-        rg_doc *d;
-        const char *why;
-        bool ok = false;
-        if (rg_doc_parse(&d, reply, n, &why) < 0) {
-            free(reply);
-            fprintf(stderr, "regie: malformed reply: %s\n", why);
             status = 3;
             break;
         }
         const rg_val *root = rg_doc_root(d);
-        rg_val_bool(rg_map_get(root, "ok"), &ok);
-        if (!ok) {
-            char code[64] = "?", msg[512] = "";
-            rg_val_strcpy(rg_map_get(root, "error"), code, sizeof code);
-            rg_val_strcpy(rg_map_get(root, "message"), msg, sizeof msg);
-            if (strcmp(code, "overloaded") != 0) {
-                fprintf(stderr, "error: %s: %s\n", code, msg);
-                status = 1;
-                rg_doc_free(d);
-                free(reply);
-                break;
-            }
-            nng_msleep(200);                   /* shutting down: retry */
+        if (failed(root)) {
+            status = 1;
+            rg_doc_free(d);
+            free(reply);
+            break;
         }
+        bool ok = is_ok(root);
         const rg_val *evs = rg_map_get(root, "events");
         for (uint32_t i = 0; i < rg_array_size(evs); i++) print_event(cli, rg_array_at(evs, i));
         fflush(stdout);
@@ -183,77 +380,167 @@ int rg_cli_tail(const rg_cli *cli, const char **rest, int nrest)
         uint32_t count = rg_array_size(evs);
         rg_doc_free(d);
         free(reply);
-        if (ok) after = next;
+        if (!ok) continue;                      /* overloaded: again */
+        after = next;
         if (cursor && count && save_cursor(cursor, after) < 0)
             fprintf(stderr, "regie: cannot write the cursor %s\n", cursor);
-        if (ok && count == 0 && idle_exit) break;
+        if (count) {
+            timed_out = false;
+            continue;
+        }
+        if (!sub || timed_out) {                /* --wait ms passed with nothing new */
+            if (idle_exit) break;
+            timed_out = false;
+            if (!sub) continue;
+        }
+        timed_out = !waker_wait(&w, wait, after);
     }
+    waker_close(&w);
     rg_client_close(c);
     return status;
 }
 
+/* ---- alerts ---- */
+
+static void print_alert(const rg_cli *cli, const rg_val *al)
+{
+    if (cli->json) {
+        rg_render_json(stdout, al);
+        fputc('\n', stdout);
+        return;
+    }
+    uint64_t n = 0, seq = 0, since = 0;
+    bool acked = false;
+    char cs[72] = "", kind[32] = "", norm[64] = "", item[72] = "", iso[40];
+    rg_val_uint(rg_map_get(al, "alert"), &n);
+    rg_val_uint(rg_map_get(al, "seq"), &seq);
+    rg_val_uint(rg_map_get(al, "since"), &since);
+    rg_val_bool(rg_map_get(al, "acked"), &acked);
+    rg_val_strcpy(rg_map_get(al, "case"), cs, sizeof cs);
+    rg_val_strcpy(rg_map_get(al, "kind"), kind, sizeof kind);
+    rg_val_strcpy(rg_map_get(al, "norm"), norm, sizeof norm);
+    rg_val_strcpy(rg_map_get(al, "item"), item, sizeof item);
+    rg_render_iso(iso, sizeof iso, since);
+    printf("ALERT %-5" PRIu64 " %s  %-14s %-10s %s%s%s  seq %" PRIu64 "%s\n", n, iso, cs, kind,
+           norm[0] ? norm : "-", item[0] ? " " : "", item, seq, acked ? "  (acked)" : "");
+}
+
 int rg_cli_alerts(const rg_cli *cli, const char **rest, int nrest)
 {
-    const char *actor = getenv("REGIE_ACTOR"), *pub = getenv("REGIE_PUB");
-    long count = -1;
-    if (!pub || !*pub) pub = "tcp://127.0.0.1:7451";
+    const char *pub = default_publish();
+    uint64_t after = 0, wait = 25000, limit = 100, count = 0;
+    bool open_only = false, idle_exit = false, counted = false;
     for (int i = 0; i < nrest; i++) {
         const char *v;
-        if ((v = opt(rest, nrest, &i, "--actor"))) actor = v;
-        else if ((v = opt(rest, nrest, &i, "--publish"))) pub = v;
-        else if ((v = opt(rest, nrest, &i, "--count"))) count = atol(v);
-        else {
+        if ((v = opt(rest, nrest, &i, "--publish"))) pub = v;
+        else if ((v = opt(rest, nrest, &i, "--after"))) {
+            if (!number("--after", v, &after)) return 2;
+        } else if ((v = opt(rest, nrest, &i, "--wait"))) {
+            if (!number("--wait", v, &wait)) return 2;
+        } else if ((v = opt(rest, nrest, &i, "--limit"))) {
+            if (!number("--limit", v, &limit) || limit == 0 || limit > 1000) {
+                fprintf(stderr, "regie: --limit takes 1..1000\n");
+                return 2;
+            }
+        } else if ((v = opt(rest, nrest, &i, "--count"))) {
+            if (!number("--count", v, &count)) return 2;
+            counted = true;
+        } else if (strcmp(rest[i], "--open") == 0) open_only = true;
+        else if (strcmp(rest[i], "--exit-when-idle") == 0) idle_exit = true;
+        else if (strncmp(rest[i], "--actor", 7) == 0) {
+            fprintf(stderr, "regie: alerts lists the alerts of the token's own actor; there is no --actor\n");
+            return 2;
+        } else {
             fprintf(stderr, "regie: alerts has no option %s\n", rest[i]);
             return 2;
         }
     }
-    if (cli->help || !actor || !*actor) {
-        printf("regie alerts --actor ID [--publish URL] [--count N] [--json]\n"
-               "  prints the alerts for actor ID as they arrive ($REGIE_ACTOR, $REGIE_PUB)\n");
-        return cli->help ? 0 : 2;
+    if (cli->help) {
+        printf("regie alerts [--after N] [--open] [--limit N] [--count N] [--wait MS] [--publish URL]\n"
+               "             [--exit-when-idle] [--json]\n"
+               "  prints your alerts (alerts.list), each once, oldest first, and then each new one\n"
+               "  as it is raised; --after N starts after alert number N (to resume); --open only\n"
+               "  those not acknowledged (regie alert ack --alert N); --count N stops after N;\n"
+               "  wakes up on your alerts topic (notify.topics) on the notification socket\n"
+               "  --publish (default $REGIE_PUB or tcp://127.0.0.1:7451), listing anyway every\n"
+               "  --wait ms (default 25000); --exit-when-idle stops once nothing new came for\n"
+               "  --wait ms\n");
+        return 0;
     }
-    nng_socket s;
-    if (nng_sub0_open(&s) != 0) return 3;
-    char topic[128];
-    int tn = snprintf(topic, sizeof topic, "alert.%s", actor);
-    nng_socket_set(s, NNG_OPT_SUB_SUBSCRIBE, topic, (size_t)tn + 1);   /* with the 0x00 */
-    nng_socket_set_ms(s, NNG_OPT_RECVTIMEO, 500);
-    nng_socket_set_ms(s, NNG_OPT_RECONNMAXT, 1000);
-    if (nng_dial(s, pub, NULL, NNG_FLAG_NONBLOCK) != 0) {
-        fprintf(stderr, "regie: cannot dial %s\n", pub);
-        return 3;
+    if (!cli->token || !*cli->token) {
+        fprintf(stderr, "regie: no token: give --token or set REGIE_TOKEN\n");
+        return 2;
     }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
-    while (!stopping && count != 0) {
-        char *buf;
-        size_t n;
-        if (nng_recv(s, &buf, &n, NNG_FLAG_ALLOC) != 0) continue;
-        size_t tl = strnlen(buf, n);
-        rg_doc *d;
-        const char *why;
-        if (tl < n && rg_doc_parse(&d, (uint8_t *)buf + tl + 1, n - tl - 1, &why) == 0) {
-            const rg_val *m = rg_doc_root(d);
-            if (cli->json) {
-                printf("{\"topic\":\"%.*s\",\"alert\":", (int)tl, buf);
-                rg_render_json(stdout, m);
-                printf("}\n");
-            } else {
-                uint64_t seq = 0, at = 0;
-                char cs[72] = "", type[64] = "", iso[40];
-                rg_val_uint(rg_map_get(m, "seq"), &seq);
-                rg_val_uint(rg_map_get(m, "at"), &at);
-                rg_val_strcpy(rg_map_get(m, "case"), cs, sizeof cs);
-                rg_val_strcpy(rg_map_get(m, "type"), type, sizeof type);
-                rg_render_iso(iso, sizeof iso, at);
-                printf("ALERT %s  %-14s %-22s seq %" PRIu64 "\n", iso, cs, type, seq);
-            }
-            fflush(stdout);
-            rg_doc_free(d);
-            if (count > 0) count--;
-        }
-        nng_free(buf, n);
+    rg_client *c;
+    if (rg_client_open(&c, cli->url, cli->timeout_ms, cli->tls_ca) < 0) {
+        fprintf(stderr, "regie: cannot dial %s\n", cli->url);
+        return 3;
     }
-    rg_net_close(s, RG_NET_CLOSE_MS);
-    return 0;
+    int status = 0;
+    static waker w;
+    char topic[128];
+    int rc = my_topic(c, cli, "alerts", topic, sizeof topic);
+    if (rc > 0) status = 1;
+    if (rc == 0 && waker_open(&w, pub, topic, cli->tls_ca) < 0) status = 3;
+    bool timed_out = false;
+    while (!stopping && status == 0 && !(counted && count == 0)) {
+        rg_buf b = RG_BUF_INIT;
+        rg_req_envelope(&b, "alerts.list", cli->token, NULL, NULL, -1, 2 + open_only);
+        rg_w_kuint(&b, "after", after);
+        rg_w_kuint(&b, "limit", limit);
+        if (open_only) rg_w_kbool(&b, "open", true);
+        rg_doc *d = NULL;
+        uint8_t *reply = NULL;
+        rc = call_retrying(c, cli, &b, &d, &reply);
+        rg_buf_free(&b);
+        if (rc == -1) break;
+        if (rc < 0) {
+            status = 3;
+            break;
+        }
+        const rg_val *root = rg_doc_root(d);
+        if (failed(root)) {
+            status = 1;
+            rg_doc_free(d);
+            free(reply);
+            break;
+        }
+        bool ok = is_ok(root);
+        const rg_val *als = rg_map_get(root, "alerts");
+        uint32_t n = rg_array_size(als);
+        uint64_t next = after;
+        if (ok) {
+            /* Up to --count; the position moves only past what was printed. */
+            for (uint32_t i = 0; i < n && !(counted && count == 0); i++) {
+                const rg_val *al = rg_array_at(als, i);
+                print_alert(cli, al);
+                rg_val_uint(rg_map_get(al, "alert"), &next);
+                if (counted) count--;
+            }
+            if (!(counted && count == 0)) rg_val_uint(rg_map_get(root, "next"), &next);
+            fflush(stdout);
+        }
+        rg_doc_free(d);
+        free(reply);
+        if (!ok) continue;
+        after = next;
+        if (n == limit) {
+            timed_out = false;
+            continue;                           /* more at once */
+        }
+        if (n) timed_out = false;
+        if (timed_out && idle_exit) break;
+        if (waker_connected(&w)) {
+            timed_out = !waker_wait(&w, wait, 0);
+        } else {
+            /* Not subscribed (yet): look again in a second, or at --wait. */
+            waker_wait(&w, wait < 1000 ? wait : 1000, 0);
+            timed_out = true;
+        }
+    }
+    waker_close(&w);
+    rg_client_close(c);
+    return status;
 }

@@ -305,7 +305,8 @@ int main(int argc, char **argv)
         usage(cli.help ? stdout : stderr);
         return cli.help ? 0 : 2;
     }
-    bool tail = !strcmp(words[0], "tail"), alerts = !strcmp(words[0], "alerts");
+    /* `regie alerts` follows the alerts; `regie alerts list` is the op. */
+    bool tail = !strcmp(words[0], "tail"), alerts = !strcmp(words[0], "alerts") && nwords == 1;
     const rg_opdef *op = tail || alerts ? NULL : find_op(words[0], NULL);
     if ((tail || alerts || op) && nwords == 2) {        /* a one-word command */
         fprintf(stderr, "regie: unexpected argument '%s' after '%s'\n", words[1], words[0]);

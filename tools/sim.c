@@ -15,9 +15,14 @@
  * aftercare check once it is due; managers resolve escalations.  Every date
  * a step plans (a due date, a meeting) lies ahead of the engine's clock.  Every actor has a speed: some partners are slow, and
  * some cases stall (their partners take three times as long), so deadlines
- * pass and the engine's stagnation alerts and escalations arrive on the
- * alert.<id> topics, which the simulator subscribes to and shows live, with
- * a line per day of cases per state.
+ * pass and the engine raises stagnation and escalation alerts.  The
+ * simulator shows them live, with a line per day of cases per state: it
+ * reads each procesregisseur's and manager's alerts with alerts.list (the
+ * record: every alert of a day is durable once clock.advance has answered),
+ * and counts the wake-ups that arrive on their alerts topics (notify.topics)
+ * over nng, which carry nothing but a position.  Every actor of the region
+ * has signed the radicalisation covenant, so its radicalisation cases are
+ * worked like the others.
  *
  * The simulation is deterministic for a seed (the engine's clock is manual
  * and the simulator's randomness is seeded), so a run can be repeated.
@@ -62,6 +67,8 @@ static org ORGS[] = {
 typedef struct person {
     char id[32];
     char token[128];
+    char topic[80];           /* its alerts topic (notify.topics) */
+    uint64_t alerts_after;    /* alerts.list position */
 } person;
 
 static person PRS[3], MGRS[2];
@@ -108,7 +115,7 @@ static rg_doc *doc;
 static const rg_val *root;
 static uint64_t now_ms;
 static int nreq;
-static struct { uint64_t ops, refused, alerts, stagnations, escalations; } tally;
+static struct { uint64_t ops, refused, alerts, wakeups, stagnations, escalations; } tally;
 
 static uint64_t rnd_state;
 
@@ -202,12 +209,28 @@ static void strs(rg_buf *b, const char *key, const char *const *v, int n)
 
 static void create_actor(const char *id, const char *role, const char *org_name, char *token)
 {
-    rg_buf *b = begin(opt.admin, "actor.create", NULL, 3);
+    rg_buf *b = begin(opt.admin, "actor.create", NULL, 4);
     rg_w_kstr(b, "id", id);
     rg_w_kstr(b, "role", role);
     rg_w_kstr(b, "org", org_name);
+    rg_w_cstr(b, "covenants");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "radicalisering");
     if (!done_ok("actor.create", NULL)) exit(1);
     rg_val_strcpy(rg_map_get(root, "token"), token, 128);
+}
+
+/* Subscribe to p's alerts topic: a wake-up when an alert is raised for p. */
+static void subscribe_alerts(person *p)
+{
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "notify.topics", p->token, NULL, NULL, -1, -1);
+    if (!done_ok("notify.topics", NULL)) exit(1);
+    rg_val_strcpy(rg_map_get(root, "alerts"), p->topic, sizeof p->topic);
+    if (nng_socket_set(sub, NNG_OPT_SUB_SUBSCRIBE, p->topic, strlen(p->topic) + 1) != 0) {
+        fprintf(stderr, "regie-sim: cannot subscribe to %s\n", opt.pub);
+        exit(1);
+    }
 }
 
 static void create_region(void)
@@ -225,6 +248,8 @@ static void create_region(void)
         snprintf(MGRS[i].id, sizeof MGRS[i].id, "sim-mgr%d", i + 1);
         create_actor(MGRS[i].id, "manager", "zvh", MGRS[i].token);
     }
+    for (int i = 0; i < 3; i++) subscribe_alerts(&PRS[i]);
+    for (int i = 0; i < 2; i++) subscribe_alerts(&MGRS[i]);
 }
 
 static const char *const TARGET_GROUPS[] = {"verward-gedrag", "huiselijk-geweld", "ex-gedetineerde",
@@ -528,25 +553,6 @@ static sim_case *find_case(const char *id)
     return NULL;
 }
 
-/* The norm of the case's latest stagnation, asked of the engine. */
-static void latest_norm(const char *case_id, char *norm, size_t cap)
-{
-    snprintf(norm, cap, "?");
-    rg_buf_reset(&B);
-    rg_req_envelope(&B, "case.get", MGRS[0].token, NULL, case_id, -1, -1);
-    if (send_req()[0]) return;
-    const rg_val *st = rg_map_get(rg_map_get(root, "case"), "stagnations");
-    uint64_t best = 0;
-    for (uint32_t i = 0; i < rg_array_size(st); i++) {
-        uint64_t since = 0;
-        rg_val_uint(rg_map_get(rg_array_at(st, i), "since"), &since);
-        if (since >= best) {
-            best = since;
-            rg_val_strcpy(rg_map_get(rg_array_at(st, i), "norm"), norm, cap);
-        }
-    }
-}
-
 /* The level of the case's open escalation (0: none), asked of the engine. */
 static int escalation_level(const char *case_id)
 {
@@ -556,59 +562,94 @@ static int escalation_level(const char *case_id)
     return (int)rg_val_int(rg_map_get(rg_map_get(rg_map_get(root, "case"), "escalation"), "level"));
 }
 
-static void show_alerts(void)
+/* One alert as the record has it. */
+typedef struct alert {
+    uint64_t seq;
+    char cid[32], kind[16], norm[48];
+} alert;
+
+#define MAX_DAY_ALERTS 4096
+
+/* The new alerts of p (alerts.list from where it was) into out. */
+static int list_alerts(person *p, alert *out, int n, int cap)
 {
-    char shown_ids[6][32];
-    bool shown_esc[6];
-    int nshown = 0, more = 0;
+    for (;;) {
+        rg_buf_reset(&B);
+        rg_req_envelope(&B, "alerts.list", p->token, NULL, NULL, -1, 2);
+        rg_w_kuint(&B, "after", p->alerts_after);
+        rg_w_kuint(&B, "limit", 1000);
+        if (!done_ok("alerts.list", NULL)) return n;
+        const rg_val *al = rg_map_get(root, "alerts");
+        uint32_t k = rg_array_size(al);
+        for (uint32_t i = 0; i < k; i++) {
+            const rg_val *a = rg_array_at(al, i);
+            tally.alerts++;
+            if (n == cap) continue;
+            alert *x = &out[n++];
+            memset(x, 0, sizeof *x);
+            rg_val_uint(rg_map_get(a, "seq"), &x->seq);
+            rg_val_strcpy(rg_map_get(a, "case"), x->cid, sizeof x->cid);
+            rg_val_strcpy(rg_map_get(a, "kind"), x->kind, sizeof x->kind);
+            rg_val_strcpy(rg_map_get(a, "norm"), x->norm, sizeof x->norm);
+        }
+        rg_val_uint(rg_map_get(root, "next"), &p->alerts_after);
+        if (k < 1000) return n;
+    }
+}
+
+/* The wake-ups that came over nng since the last look: counted, no more (a
+ * wake-up says only that there is something to read). */
+static void take_wakeups(void)
+{
     for (;;) {
         char *buf;
         size_t n;
         if (nng_recv(sub, &buf, &n, NNG_FLAG_ALLOC | NNG_FLAG_NONBLOCK) != 0) break;
-        size_t tl = strnlen(buf, n);
-        rg_doc *d = NULL;
-        const char *why;
-        char cid[32] = "", type[48] = "", topic[80];
-        snprintf(topic, sizeof topic, "%.*s", (int)tl, buf);
-        if (tl < n && rg_doc_parse(&d, (const uint8_t *)buf + tl + 1, n - tl - 1, &why) == 0) {
-            rg_val_strcpy(rg_map_get(rg_doc_root(d), "case"), cid, sizeof cid);
-            rg_val_strcpy(rg_map_get(rg_doc_root(d), "type"), type, sizeof type);
-            rg_doc_free(d);
-        }
         nng_free(buf, n);
-        tally.alerts++;
-        bool esc = strcmp(type, "case.escalated") == 0;
-        bool stag = strcmp(type, "stagnation.detected") == 0;
+        tally.wakeups++;
+    }
+}
+
+static void show_alerts(void)
+{
+    static alert day[MAX_DAY_ALERTS];
+    int n = 0;
+    take_wakeups();
+    for (int i = 0; i < 3; i++) n = list_alerts(&PRS[i], day, n, MAX_DAY_ALERTS);
+    for (int i = 0; i < 2; i++) n = list_alerts(&MGRS[i], day, n, MAX_DAY_ALERTS);
+    int nshown = 0, more = 0;
+    for (int i = 0; i < n; i++) {
+        alert *x = &day[i];
+        /* One event alerts several actors (an escalation every manager):
+         * counted and shown once. */
+        bool dup = false;
+        for (int k = 0; k < i && !dup; k++) dup = day[k].seq == x->seq;
+        if (dup) continue;
+        bool esc = strcmp(x->kind, "escalation") == 0;
+        bool stag = strcmp(x->kind, "stagnation") == 0;
         tally.escalations += esc;
         tally.stagnations += stag;
-        sim_case *c = find_case(cid);
+        sim_case *c = find_case(x->cid);
         /* A manager takes up an escalation within a few working days. */
         if (esc && c && !c->resolve_at) c->resolve_at = after_workdays(2.0);
         if (opt.quiet || !(esc || stag)) continue;
-        /* An escalation alerts every manager: show it once. */
-        bool dup = false;
-        for (int i = 0; i < nshown && !dup; i++) dup = strcmp(shown_ids[i], cid) == 0 && shown_esc[i] == esc;
-        if (dup) continue;
         if (nshown == 6) {
             more++;
             continue;
         }
-        snprintf(shown_ids[nshown], sizeof shown_ids[nshown], "%s", cid);
-        shown_esc[nshown++] = esc;
+        nshown++;
         char what[80];
         if (stag) {
-            char norm[64];
-            latest_norm(cid, norm, sizeof norm);
-            snprintf(what, sizeof what, "%s passed unmet", norm);
+            snprintf(what, sizeof what, "%s passed unmet", x->norm[0] ? x->norm : "a norm");
         } else {
             /* The case's one ladder: level 1, then up while a level leaves
              * its decision undecided. */
-            int level = escalation_level(cid);
+            int level = escalation_level(x->cid);
             if (level) snprintf(what, sizeof what, "escalated to level %d", level);
             else snprintf(what, sizeof what, "escalated (resolved since)");
         }
-        printf("    %s%-10s%s %-13s %-34s -> %s\n", opt.color ? (esc ? "\033[31m" : "\033[33m") : "",
-               esc ? "escalation" : "stagnation", opt.color ? "\033[0m" : "", cid, what, topic);
+        printf("    %s%-10s%s %-13s %s\n", opt.color ? (esc ? "\033[31m" : "\033[33m") : "",
+               esc ? "escalation" : "stagnation", opt.color ? "\033[0m" : "", x->cid, what);
     }
     if (more) printf("    ... and %d more alerts\n", more);
 }
@@ -635,7 +676,8 @@ static void status_line(void)
     }
     uint64_t st = 0;
     rg_val_uint(rg_map_get(root, "open_stagnations"), &st);
-    printf(" | stalled %3llu | alerts %llu\n", (unsigned long long)st, (unsigned long long)tally.alerts);
+    printf(" | stalled %3llu | alerts %llu\n", (unsigned long long)st,
+           (unsigned long long)(tally.stagnations + tally.escalations));
 }
 
 /* ---- the run ---- */
@@ -697,8 +739,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "regie-sim: %s: %s\n", opt.url, rg_client_strerror(rc));
         return 1;
     }
-    if (nng_sub0_open(&sub) != 0 || nng_socket_set(sub, NNG_OPT_SUB_SUBSCRIBE, "alert.", 6) != 0 ||
-        nng_dial(sub, opt.pub, NULL, 0) != 0) {
+    if (nng_sub0_open(&sub) != 0 || nng_dial(sub, opt.pub, NULL, 0) != 0) {
         fprintf(stderr, "regie-sim: cannot subscribe to %s\n", opt.pub);
         return 1;
     }
@@ -724,10 +765,10 @@ int main(int argc, char **argv)
     printf("a region of %d partner orgs, 3 procesregisseurs, 2 managers; %d cases over %d days\n", NORGS,
            ncases, opt.days);
     printf("per day: cases per state (rep intake analysis meeting planning execution closed archived\n"
-           "referred), open stagnations, and the alerts that arrived over nng (* = weekend/holiday)\n");
+           "referred), open stagnations, and the alerts raised so far (* = weekend/holiday)\n");
     for (int day = 0; day < opt.days; day++) {
         advance_day();
-        nng_msleep(5);                         /* let the notifications of what fired arrive */
+        nng_msleep(5);                         /* let the wake-ups of what fired arrive */
         show_alerts();
         int y, m, d, hh, mm, ss, ms;
         rg_cal_to_local((int64_t)now_ms, &y, &m, &d, &hh, &mm, &ss, &ms);
@@ -742,9 +783,11 @@ int main(int argc, char **argv)
         status_line();
         if (opt.pace_ms) nng_msleep(opt.pace_ms);
     }
-    printf("\n%llu requests, %llu refused; %llu alerts over nng: %llu on stagnations, %llu on escalations\n",
-           (unsigned long long)tally.ops, (unsigned long long)tally.refused,
-           (unsigned long long)tally.alerts, (unsigned long long)tally.stagnations,
+    take_wakeups();
+    printf("\n%llu requests, %llu refused; %llu alerts listed (%llu wake-ups over nng): %llu on stagnations, "
+           "%llu on escalations\n",
+           (unsigned long long)tally.ops, (unsigned long long)tally.refused, (unsigned long long)tally.alerts,
+           (unsigned long long)tally.wakeups, (unsigned long long)tally.stagnations,
            (unsigned long long)tally.escalations);
     rg_net_close(sub, RG_NET_CLOSE_MS);
     rg_client_close(cl);

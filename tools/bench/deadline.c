@@ -15,7 +15,10 @@
  *    millisecond and the due-time run is called, as the real clock's timer
  *    does (due.c), and for every stagnation.detected the time from the
  *    moment the clock passed its due time to the moment the event was
- *    durable (the notification callback runs once durable) is recorded.
+ *    durable is recorded: the notification callback runs once an event is
+ *    durable and says only its position ({seq}, as a wake-up does), so the
+ *    moment is kept per position, and which case each position fired for
+ *    is read afterwards from the record, the reporter's feed.read.
  *    Meanwhile a case.get every 10 ms measures how long requests wait while
  *    deadlines fire.
   */
@@ -63,7 +66,10 @@ typedef struct dl_run {
     uint64_t due0;            /* the first deadline's due time */
     double wall0;             /* wall time at which the clock passes due0 */
     lat late;                 /* per deadline: durable - passed */
-    uint64_t fired;
+    uint64_t fired;           /* events durable while paced */
+    bool pacing;
+    struct { uint64_t seq; double at; } *durable;   /* per event while paced: when durable */
+    size_t ndurable, capdurable;
 } dl_run;
 
 typedef struct reply {
@@ -80,19 +86,76 @@ static void on_reply(void *ud, const uint8_t *p, size_t n)
     rg_buf_append(&r->last, p, n);
 }
 
-/* Every durable stagnation.detected.  Case number k was reported in round
- * (k - 1) / wround, so its intake.start fell due that many steps after the
- * first: the wall time the clock passed it follows from the pacing. */
+/* Every event durable while paced: its position and the moment (only
+ * deadlines fire then, so each is a stagnation.detected). */
 static void on_notice(void *ud, const rg_notice *n)
 {
     dl_run *d = ud;
-    unsigned long long k = 0;
-    if (strcmp(n->type, "stagnation.detected") != 0 || sscanf(n->case_id, "ZVH-%llu", &k) != 1 || !k)
-        return;
-    uint64_t due = d->due0 + (k - 1) / d->wround * d->step_ms;
-    double late = bench_now() - (d->wall0 + (double)(due - d->due0) / 1000.0);
-    lat_add(&d->late, late > 0 ? late : 0);
+    if (!d->pacing) return;
+    if (d->ndurable == d->capdurable) {
+        d->capdurable = d->capdurable ? d->capdurable * 2 : 4096;
+        d->durable = realloc(d->durable, d->capdurable * sizeof *d->durable);
+        if (!d->durable) abort();
+    }
+    d->durable[d->ndurable].seq = n->seq;
+    d->durable[d->ndurable++].at = bench_now();
     d->fired++;
+}
+
+static void call(dl_run *d, const rg_buf *b, struct reply *r);
+
+/* The lateness of each stagnation.detected recorded while paced, its case
+ * read from the reporter's feed (every case is the partner's own).  Case
+ * number k was reported in round (k - 1) / wround, so its intake.start fell
+ * due that many steps after the first: the wall time the clock passed it
+ * follows from the pacing. */
+static uint64_t lateness(dl_run *d, const char *token)
+{
+    uint64_t counted = 0;
+    size_t at = 0;
+    uint64_t after = d->ndurable ? d->durable[0].seq - 1 : 0;
+    rg_buf b = RG_BUF_INIT;
+    struct reply r = {0, 0, RG_BUF_INIT};
+    while (at < d->ndurable) {
+        rg_buf_reset(&b);
+        rg_req_envelope(&b, "feed.read", token, NULL, NULL, -1, 2);
+        rg_w_kuint(&b, "after", after);
+        rg_w_kuint(&b, "limit", 1000);
+        call(d, &b, &r);
+        rg_doc *doc;
+        const char *why;
+        if (r.failed || rg_doc_parse(&doc, r.last.data, r.last.len, &why) < 0) {
+            fprintf(stderr, "bench: feed.read failed\n");
+            break;
+        }
+        const rg_val *evs = rg_map_get(rg_doc_root(doc), "events");
+        uint32_t n = rg_array_size(evs);
+        for (uint32_t i = 0; i < n; i++) {
+            const rg_val *ev = rg_array_at(evs, i);
+            uint64_t seq = 0;
+            char cid[32] = "";
+            unsigned long long k = 0;
+            rg_val_uint(rg_map_get(ev, "seq"), &seq);
+            rg_val_strcpy(rg_map_get(ev, "case"), cid, sizeof cid);
+            while (at < d->ndurable && d->durable[at].seq < seq) at++;
+            if (at == d->ndurable || d->durable[at].seq != seq) continue;
+            if (!rg_val_is_str(rg_map_get(ev, "type"), "stagnation.detected") ||
+                sscanf(cid, "ZVH-%llu", &k) != 1 || !k)
+                continue;
+            uint64_t due = d->due0 + (k - 1) / d->wround * d->step_ms;
+            double late = d->durable[at].at - (d->wall0 + (double)(due - d->due0) / 1000.0);
+            lat_add(&d->late, late > 0 ? late : 0);
+            counted++;
+        }
+        uint64_t next = after;
+        rg_val_uint(rg_map_get(rg_doc_root(doc), "next"), &next);
+        rg_doc_free(doc);
+        if (n == 0 || next == after) break;
+        after = next;
+    }
+    rg_buf_free(&r.last);
+    rg_buf_free(&b);
+    return counted;
 }
 
 /* What the real clock's timer does, with the engine's clock kept in step
@@ -135,7 +198,7 @@ static void close_engine(dl_run *d)
     uv_loop_close(&d->loop);
 }
 
-static void call(dl_run *d, const rg_buf *b, reply *r)
+static void call(dl_run *d, const rg_buf *b, struct reply *r)
 {
     int want = r->done + 1;
     rg_engine_submit(d->e, b->data, b->len, on_reply, r);
@@ -236,6 +299,7 @@ void bench_deadlines(const bench_opts *o)
     rg_req_envelope(&get, "case.get", token, NULL, "ZVH-00000001", -1, -1);
     double start = bench_now();
     uint64_t commits0 = rg_engine_commits(d.e);
+    d.pacing = true;
     while (d.fired < m && bench_now() - start < window * 3 + 30) {
         reply gr = {0, 0, RG_BUF_INIT};
         double g0 = bench_now();
@@ -248,6 +312,11 @@ void bench_deadlines(const bench_opts *o)
     uv_timer_stop(&pace);
     uv_close((uv_handle_t *)&pace, NULL);
     double fire_s = bench_now() - start - 1.0;
+    d.pacing = false;
+    uint64_t stagnations = lateness(&d, token);
+    if (stagnations != d.fired)
+        fprintf(stderr, "bench: %llu events while paced, %llu of them stagnation.detected\n",
+                (unsigned long long)d.fired, (unsigned long long)stagnations);
     bench_result("deadline_fired", (double)d.fired, "deadlines");
     bench_result("deadline_rate_offered_per_s", (double)m / window, "deadlines/s");
     bench_result("deadline_fired_per_s", (double)d.fired / fire_s, "deadlines/s");
@@ -261,6 +330,7 @@ void bench_deadlines(const bench_opts *o)
     bench_result("deadline_rss_peak_mib", (double)status_kb("VmHWM") / 1024.0, "MiB");
 
     lat_free(&d.late);
+    free(d.durable);
     lat_free(&cmd);
     rg_buf_free(&get);
     rg_buf_free(&b);
