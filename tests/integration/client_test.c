@@ -12,7 +12,10 @@
  * resumed from its cursor file, and from the last seq it printed
  * (`--after`), without losing or repeating an event; the cursor across an
  * engine SIGKILL; a running tail following the engine across a restart;
- * tail stopping at once on SIGTERM in the middle of a long poll.
+ * tail stopping at once on SIGTERM in the middle of a long poll; `regie
+ * alerts` listing the caller's own alerts (from the token: no --actor),
+ * each once, oldest first, following new ones as they are raised, resumable
+ * with --after, --open after an `alert ack`, --count.
  *
  * The client runs as a child process started with posix_spawn (no nng in a
  * forked child), stdin from /dev/null, stdout and stderr into files.  The
@@ -604,8 +607,8 @@ static void test_default_route(void)
     OK(anna, "case", "assign", "--case", c, "--procesregisseur", "anna");
     STATE(anna, c, "reported");
     CHECK(strcmp(cs("procesregisseur"), "anna") == 0);
-    /* bert is not this case's procesregisseur. */
-    FAILS("forbidden", bert, "intake", "start", "--case", c);
+    /* bert is not this case's procesregisseur: for bert it does not exist. */
+    FAILS("not_found", bert, "intake", "start", "--case", c);
     OK(anna, "intake", "start", "--case", c);
     STATE(anna, c, "intake");
     CHECK(!j_has(CASE, "case.deadlines", "norm", "intake.start"));     /* met */
@@ -671,7 +674,7 @@ static void test_default_route(void)
                 found = strcmp(j_s(evs->items[i], "data.actions.0.description"), "start treatment, weekly") == 0;
         CHECK(found);
     }
-    FAILS("forbidden", recl, "plan", "agree", "--case", c);  /* takes no part */
+    FAILS("not_found", recl, "plan", "agree", "--case", c);  /* takes no part: unseen */
     FAILS("forbidden", anna, "plan", "agree", "--case", c);  /* a procesregisseur does not agree */
     OK(ggz, "plan", "agree", "--case", c);
     STATE(anna, c, "planning");
@@ -731,7 +734,8 @@ static void test_default_route(void)
     }
     OK(anna, "aftercare", "check", "--case", c, "--outcome", "stable, housed");
     STATE(anna, c, "archived");
-    CHECK(j_len(CASE, "case.deadlines") == 0);
+    /* What is left is the end of its retention, when the engine erases it. */
+    CHECK(j_len(CASE, "case.deadlines") == 1 && j_has(CASE, "case.deadlines", "norm", "retention"));
 
     /* The whole route in the history, versions gapless up to the case's. */
     uint64_t version = cu("version"), nev = 0;
@@ -843,10 +847,17 @@ static void test_errors(void)
        "--exemption", "ongoing investigation", "--subject", "name=K. Bakker");
     snprintf(c, sizeof c, "%s", j_s(J, "case"));
     REQUIRE(c[0]);
+    /* Unassigned: anna sees its triage view and may only take it. */
+    FAILS("forbidden", anna, "meeting", "hold", "--case", c, "--attendees", "police", "--conclusions", "x");
+    CHECK(J && strstr(j_s(J, "message"), "take it first"));
+    OK(anna, "case", "get", "--case", c);
+    CHECK(j_true(J, "case.triage") && !j_get(J, "case.subject"));
+    OK(anna, "case", "assign", "--case", c, "--procesregisseur", "anna");
     FAILS("invalid_transition", anna, "meeting", "hold", "--case", c, "--attendees", "police",
           "--conclusions", "x");
     CHECK(J && strstr(j_s(J, "message"), "reported"));                  /* names the state */
-    FAILS("forbidden", ggz, "case", "get", "--case", c);                /* ggz takes no part */
+    FAILS("not_found", ggz, "case", "get", "--case", c);                /* ggz takes no part */
+    CHECK(J && strcmp(j_s(J, "message"), "no case ") > 0);              /* as if there were none */
     FAILS("forbidden", pol, "intake", "start", "--case", c);            /* a partner's role */
     FAILS("forbidden", P.admin, "case", "get", "--case", c);            /* admins see no case content */
     FAILS("not_found", anna, "case", "get", "--case", "ZVH-99999999");
@@ -861,7 +872,6 @@ static void test_errors(void)
     FAILS("bad_request", pol, "case", "report", "--target-group", "overlast", "--urgency", "normal",
           "--summary", "n", "--informed", "--route", "re-entry", "--release-date", "next week", "--subject",
           "name=Q");
-    OK(anna, "case", "assign", "--case", c, "--procesregisseur", "anna");
     OK(anna, "intake", "start", "--case", c);
     /* The criteria are the national ones, words as the contract spells them. */
     FAILS("bad_request", anna, "intake", "decide", "--case", c, "--admit", "--reason", "ok");
@@ -902,7 +912,7 @@ static void test_errors(void)
 
     /* Human output: the error on stderr, nothing on stdout, status 1. */
     const char *human2[] = {"--connect", P.url, "--token", vt, "case", "get", "--case", c, NULL};
-    CHECK(run(human2) == 1 && OUT[0] == 0 && strncmp(ERR, "error: forbidden: ", 18) == 0);
+    CHECK(run(human2) == 1 && OUT[0] == 0 && strncmp(ERR, "error: not_found: no case ", 26) == 0);
     /* ...and a success in human form: indented key: value lines. */
     const char *human3[] = {"--connect", P.url, "--token", anna, "case", "get", "--case", c, NULL};
     CHECK(run(human3) == 0 && strstr(OUT, "case:\n") && strstr(OUT, "\n  state: analysis\n") && !J);
@@ -1503,6 +1513,126 @@ static void test_tail_follows_an_engine_restart(void)
     CHECK(seen);
 }
 
+
+/* ---- regie alerts ---- */
+
+/* The alert numbers of JSON lines ("alert" of each). */
+static size_t alert_numbers(const char *text, uint64_t *out, size_t cap)
+{
+    char *copy = strdup(text), *save = NULL;
+    size_t n = 0;
+    for (char *line = strtok_r(copy, "\n", &save); line && n < cap; line = strtok_r(NULL, "\n", &save)) {
+        jv *v = j_parse(line);
+        if (v && j_get(v, "alert")) out[n++] = j_u(v, "alert");
+        else printf("  alerts printed a line that is not an alert: %.200s\n", line);
+        j_free(v);
+    }
+    free(copy);
+    return n;
+}
+
+/* The whole inbox of token (regie alerts list), oldest first. */
+static size_t inbox(const char *token, uint64_t *out, size_t cap)
+{
+    if (regie(token, "alerts", "list", "--limit", "1000", (const char *)NULL) != 0 || !J) {
+        show("alerts list", __LINE__);
+        rg_t_failed = 1;
+        return 0;
+    }
+    size_t n = j_len(J, "alerts");
+    for (size_t i = 0; i < n && i < cap; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "alerts.%zu.alert", i);
+        out[i] = j_u(J, path);
+    }
+    return n < cap ? n : cap;
+}
+
+static void test_alerts(void)
+{
+    static uint64_t want[1024], got[1024];
+    char o[700], e[700], c[32], after[24];
+    snprintf(o, sizeof o, "%s/alerts.out", dir);
+    snprintf(e, sizeof e, "%s/alerts.err", dir);
+    /* A fresh case of anna's, whose intake.start lapses in two working days. */
+    OK(pol, "case", "report", "--target-group", "overlast", "--urgency", "normal", "--summary", "alerts",
+       "--informed", "--subject", "name=A. Lert");
+    snprintf(c, sizeof c, "%s", j_s(J, "case"));
+    OK(anna, "case", "assign", "--case", c, "--procesregisseur", "anna");
+    /* What there is so far, once each, oldest first. */
+    size_t n0 = inbox(anna, want, 1024);
+    for (size_t i = 1; i < n0; i++) CHECK(want[i] > want[i - 1]);
+    const char *now[] = {"--connect", P.url, "--token", anna, "--json", "alerts", "--exit-when-idle", "--wait", "100",
+                         NULL};
+    CHECK(run(now) == 0);
+    CHECK(same_seqs(got, alert_numbers(OUT, got, 1024), want, n0, "alerts --exit-when-idle"));
+    /* Following: new alerts as they are raised, woken on anna's alerts topic. */
+    const char *follow[] = {"--connect", P.url, "--token", anna, "--json", "alerts", "--publish", P.pub, "--wait",
+                            "60000", NULL};
+    pid_t t = spawn_regie(NULL, follow, o, e);
+    REQUIRE(t > 0);
+    static char buf[OUT_MAX];
+    size_t n = 0;
+    for (int i = 0; i < 1200 && n < n0; i++) {
+        if (n0) sleep_ms(50);
+        read_file(o, buf, sizeof buf);
+        n = alert_numbers(buf, got, 1024);
+    }
+    sleep_ms(300);                                      /* subscribed by now */
+    OK(P.admin, "clock", "advance", "--ms", "259200000");   /* three days */
+    size_t nwant = inbox(anna, want, 1024);
+    CHECK(nwant > n0);
+    bool lapsed = false;
+    for (size_t i = 0; J && i < j_len(J, "alerts"); i++) {
+        char p1[64], p2[64], p3[64];
+        snprintf(p1, sizeof p1, "alerts.%zu.case", i);
+        snprintf(p2, sizeof p2, "alerts.%zu.norm", i);
+        snprintf(p3, sizeof p3, "alerts.%zu.kind", i);
+        lapsed |= !strcmp(j_s(J, p1), c) && !strcmp(j_s(J, p2), "intake.start") && !strcmp(j_s(J, p3), "stagnation");
+    }
+    CHECK(lapsed);
+    for (int i = 0; i < 1200 && n < nwant; i++) {
+        sleep_ms(50);
+        read_file(o, buf, sizeof buf);
+        n = alert_numbers(buf, got, 1024);
+    }
+    kill(t, SIGTERM);
+    CHECK(wait_status(t) == 0);
+    read_file(o, buf, sizeof buf);
+    CHECK(same_seqs(got, alert_numbers(buf, got, 1024), want, nwant, "regie alerts following"));
+    /* Resumed after the last one it printed before the advance. */
+    REQUIRE(nwant > 0);
+    snprintf(after, sizeof after, "%llu", (unsigned long long)(n0 ? want[n0 - 1] : 0));
+    const char *resume[] = {"--connect", P.url, "--token", anna, "--json", "alerts", "--after", after,
+                            "--exit-when-idle", "--wait", "100", NULL};
+    CHECK(run(resume) == 0);
+    CHECK(same_seqs(got, alert_numbers(OUT, got, 1024), want + n0, nwant - n0, "regie alerts --after"));
+    /* An acknowledged alert leaves the open ones. */
+    char first[24];
+    snprintf(first, sizeof first, "%llu", (unsigned long long)want[n0]);
+    OK(anna, "alert", "ack", "--alert", first);
+    const char *open[] = {"--connect", P.url, "--token", anna, "--json", "alerts", "--open", "--after", after,
+                          "--exit-when-idle", "--wait", "100", NULL};
+    CHECK(run(open) == 0);
+    CHECK(same_seqs(got, alert_numbers(OUT, got, 1024), want + n0 + 1, nwant - n0 - 1, "regie alerts --open"));
+    /* --count, and the human form. */
+    const char *one[] = {"--connect", P.url, "--token", anna, "alerts", "--count", "1", NULL};
+    CHECK(run(one) == 0 && strncmp(OUT, "ALERT ", 6) == 0 && strchr(OUT, '\n') == OUT + strlen(OUT) - 1);
+    /* Someone else's alerts are not anna's: bert has none of them. */
+    size_t nb = inbox(bert, got, 1024);
+    for (size_t i = 0; i < nb; i++)
+        for (size_t k = 0; k < nwant; k++) CHECK(got[i] != want[k]);
+    const char *bert_alerts[] = {"--connect", P.url, "--token", bert, "--json", "alerts", "--exit-when-idle",
+                                 "--wait", "100", NULL};
+    CHECK(run(bert_alerts) == 0);
+    CHECK(strstr(OUT, c) == NULL);                      /* not bert's case */
+    /* The caller is the token's actor: there is no --actor, and no token is no alerts. */
+    const char *by_id[] = {"--connect", P.url, "--token", anna, "alerts", "--actor", "anna", NULL};
+    CHECK(run(by_id) == 2);
+    const char *notok[] = {"--connect", P.url, "alerts", NULL};
+    CHECK(run(notok) == 2 && strstr(ERR, "no token"));
+}
+
 static void test_stop(void)
 {
     CHECK(rg_t_proc_stop(&P, SIGTERM) == 0);
@@ -1533,6 +1663,7 @@ int main(void)
     RUN(test_tail_stops_promptly);
     RUN(test_tail_cursor_across_an_engine_kill);
     RUN(test_tail_follows_an_engine_restart);
+    RUN(test_alerts);
     RUN(test_stop);
     return rg_t_exit();
 }

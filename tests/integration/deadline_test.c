@@ -1,10 +1,11 @@
 /*
  * deadline_test.c - deadlines and stagnation through the real regied on a
  * manual clock.  A norm met one minute before it falls due fires nothing;
- * one minute late it fires exactly one stagnation.detected and one alert on
- * alert.<procesregisseur>; the meeting clears it; a stagnation left open for
- * 5 working days escalates (case.escalated by system, alerting every
- * manager) to level 1, after which the case's ladder climbs only when the
+ * one minute late it fires exactly one stagnation.detected and one alert for
+ * the procesregisseur (alerts.list), with a wake-up on their alerts topic
+ * (notify.topics) carrying the event's position; the meeting clears it; a
+ * stagnation left open for 5 working days escalates (case.escalated by
+ * system, alerting every manager) to level 1, after which the case's ladder climbs only when the
  * open level leaves its decision undecided for 5 working days; deadlines
  * survive SIGKILL and fire once; deadlines that fell due while the engine was
  * down fire at start-up; a clock.advance's new reading survives SIGKILL.
@@ -48,6 +49,7 @@ static int n_req;
 static char pol[128], prA[128], mgr1[128], mgr2[128];
 static char ca[32], cb[32], cc[32];
 static nng_socket sub;
+static char t_prA[80], t_mgr1[80], t_mgr2[80];       /* their alerts topics */
 
 static const char *send_req(void) { return rg_t_proc_send(&P, C, &B, &R); }
 
@@ -148,11 +150,11 @@ static int count_events(const char *case_id, const char *type, const char *norm,
     return n;
 }
 
-/* The notifications received so far, as "topic case type" lines. */
-static char seen[64][128];
+/* The wake-ups received so far: topic and position. */
+static struct { char topic[80]; uint64_t seq; } seen[256];
 static int nseen;
 
-static void drain_alerts(int wait_ms)
+static void drain_wakeups(int wait_ms)
 {
     nng_socket_set_ms(sub, NNG_OPT_RECVTIMEO, wait_ms);
     for (;;) {
@@ -162,25 +164,71 @@ static void drain_alerts(int wait_ms)
         size_t tl = strnlen(buf, n);
         rg_doc *doc = NULL;
         const char *why;
-        if (tl < n && rg_doc_parse(&doc, (const uint8_t *)buf + tl + 1, n - tl - 1, &why) == 0 && nseen < 64) {
+        if (tl < n && rg_doc_parse(&doc, (const uint8_t *)buf + tl + 1, n - tl - 1, &why) == 0 && nseen < 256) {
             const rg_val *root = rg_doc_root(doc);
-            char cid[32] = "", type[48] = "";
-            rg_val_strcpy(rg_map_get(root, "case"), cid, sizeof cid);
-            rg_val_strcpy(rg_map_get(root, "type"), type, sizeof type);
-            snprintf(seen[nseen++], 128, "%.*s %s %s", (int)tl, buf, cid, type);
+            CHECK(rg_map_size(root) == 1);                  /* {seq}, nothing else */
+            snprintf(seen[nseen].topic, sizeof seen[nseen].topic, "%.*s", (int)tl, buf);
+            rg_val_uint(rg_map_get(root, "seq"), &seen[nseen++].seq);
         }
         if (doc) rg_doc_free(doc);
         nng_free(buf, n);
     }
 }
 
-static int seen_count(const char *topic, const char *case_id, const char *type)
+static bool woken(const char *topic, uint64_t seq)
 {
-    char want[128];
-    snprintf(want, sizeof want, "%s %s %s", topic, case_id, type);
+    for (int i = 0; i < nseen; i++)
+        if (seen[i].seq == seq && strcmp(seen[i].topic, topic) == 0) return true;
+    return false;
+}
+
+/* The alerts of the actor (token) on case_id of kind (and norm, when
+ * given), from its durable inbox; each one's event position into seqs. */
+static int alerts_of(const char *token, const char *case_id, const char *kind, const char *norm, uint64_t *seqs,
+                     int cap)
+{
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "alerts.list", token, NULL, NULL, -1, 1);
+    rg_w_kuint(&B, "limit", 1000);
+    if (send_req()[0]) {
+        printf("  alerts.list: %s: %s\n", rg_t_err(&R), rg_t_str(&R, "message"));
+        return -1;
+    }
+    const rg_val *al = rg_t_get(&R, "alerts");
     int n = 0;
-    for (int i = 0; i < nseen; i++) n += strcmp(seen[i], want) == 0;
+    for (uint32_t i = 0; i < rg_array_size(al); i++) {
+        const rg_val *a = rg_array_at(al, i);
+        if (!rg_val_is_str(rg_map_get(a, "case"), case_id) || !rg_val_is_str(rg_map_get(a, "kind"), kind)) continue;
+        if (norm && !rg_val_is_str(rg_map_get(a, "norm"), norm)) continue;
+        if (n < cap) rg_val_uint(rg_map_get(a, "seq"), &seqs[n]);
+        n++;
+    }
     return n;
+}
+
+/* Every alert of the actor on case_id of kind came with a wake-up on its
+ * alerts topic; how many there are. */
+static int alerted(const char *token, const char *topic, const char *case_id, const char *kind, const char *norm)
+{
+    uint64_t seqs[64];
+    int n = alerts_of(token, case_id, kind, norm, seqs, 64);
+    for (int i = 0; i < n && i < 64; i++)
+        if (!woken(topic, seqs[i])) {
+            printf("  an alert (%s on %s, event %llu) came without a wake-up on its topic\n", kind, case_id,
+                   (unsigned long long)seqs[i]);
+            rg_t_failed = 1;
+        }
+    return n;
+}
+
+static void topic_of(const char *token, char *topic)
+{
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "notify.topics", token, NULL, NULL, -1, -1);
+    topic[0] = 0;
+    if (send_req()[0] == 0) snprintf(topic, 80, "%s", rg_t_str(&R, "alerts"));
+    CHECK(topic[0]);
+    nng_socket_set(sub, NNG_OPT_SUB_SUBSCRIBE, topic, strlen(topic) + 1);
 }
 
 static void test_setup(void)
@@ -189,12 +237,14 @@ static void test_setup(void)
     REQUIRE(rg_t_proc_start(&P, dir, CLOCK_ARGS) == 0);
     REQUIRE(rg_client_open(&C, P.url, 30000, NULL) == 0);
     REQUIRE(nng_sub0_open(&sub) == 0);
-    nng_socket_set(sub, NNG_OPT_SUB_SUBSCRIBE, "alert.", 6);
     REQUIRE(nng_dial(sub, P.pub, NULL, 0) == 0);
     actor("pol1", "partner", "police", pol);
     actor("prA", "procesregisseur", "zvh", prA);
     actor("mgr1", "manager", "zvh", mgr1);
     actor("mgr2", "manager", "zvh", mgr2);
+    topic_of(prA, t_prA);
+    topic_of(mgr1, t_mgr1);
+    topic_of(mgr2, t_mgr2);
     REQUIRE(advance(0) == T0);
     report(ca);
     report(cb);
@@ -237,10 +287,10 @@ static void test_one_minute_late_fires_once(void)
     uint64_t at = 0;
     CHECK(count_events(cb, "stagnation.detected", "meeting.held", 0, &at) == 1);
     CHECK(at == T0 + 14 * DAY);                         /* fired as the clock passed it */
-    drain_alerts(2000);
-    CHECK(seen_count("alert.prA", cb, "stagnation.detected") == 1);
-    CHECK(seen_count("alert.prA", ca, "stagnation.detected") == 0);
-    CHECK(seen_count("alert.mgr1", cb, "stagnation.detected") == 0);   /* prA is assigned */
+    drain_wakeups(2000);
+    CHECK(alerted(prA, t_prA, cb, "stagnation", "meeting.held") == 1);
+    CHECK(alerted(prA, t_prA, ca, "stagnation", NULL) == 0);
+    CHECK(alerted(mgr1, t_mgr1, cb, "stagnation", NULL) == 0);          /* prA is assigned */
     /* case.get, cases.list {stagnating}, stats */
     req(prA, "case.get", cb, -1);
     REQUIRE(send_req()[0] == 0);
@@ -296,11 +346,13 @@ static void test_open_stagnation_escalates_after_5_working_days(void)
         if (rg_val_is_str(rg_map_get(ev, "type"), "case.escalated"))
             CHECK(rg_val_is_str(rg_map_get(rg_map_get(ev, "actor"), "id"), "system"));
     }
-    CHECK(seen_count("alert.mgr1", cc, "stagnation.detected") >= 1);
-    CHECK(seen_count("alert.mgr2", cc, "stagnation.detected") >= 1);
-    CHECK(seen_count("alert.mgr1", cc, "case.escalated") >= 1);
-    CHECK(seen_count("alert.mgr2", cc, "case.escalated") >= 1);
-    CHECK(seen_count("alert.prA", cc, "case.escalated") == 0);
+    drain_wakeups(2000);
+    CHECK(alerted(mgr1, t_mgr1, cc, "stagnation", "intake.start") == 1);
+    CHECK(alerted(mgr2, t_mgr2, cc, "stagnation", "intake.start") == 1);
+    CHECK(alerted(mgr1, t_mgr1, cc, "escalation", NULL) == 1);
+    CHECK(alerted(mgr2, t_mgr2, cc, "escalation", NULL) == 1);
+    CHECK(alerted(prA, t_prA, cc, "escalation", NULL) == 0);          /* not prA's case */
+    CHECK(alerted(prA, t_prA, cc, "stagnation", NULL) == 0);
     /* One ladder per case: intake.decision stagnated on Mon 8 Dec and would
      * have escalated on Mon 15 Dec, but level 1 was open by then; it has no
      * escalation time of its own, and the open level's decision is due 5
@@ -339,9 +391,9 @@ static void test_open_stagnation_escalates_after_5_working_days(void)
     CHECK(count_events(cc, "case.escalated", NULL, 3, &escalated) == 1);
     CHECK(escalated == T0 + 23 * DAY);
     CHECK(count_events(cc, "case.escalated", NULL, 0, NULL) == 3);
-    drain_alerts(2000);
-    CHECK(seen_count("alert.mgr1", cc, "case.escalated") >= 3);     /* every level alerts them */
-    CHECK(seen_count("alert.mgr2", cc, "case.escalated") >= 3);
+    drain_wakeups(2000);
+    CHECK(alerted(mgr1, t_mgr1, cc, "escalation", NULL) == 3);       /* every level alerts them */
+    CHECK(alerted(mgr2, t_mgr2, cc, "escalation", NULL) == 3);
     /* The top of the ladder: nothing escalates further. */
     int before = count_events(cc, "case.escalated", NULL, 0, NULL);
     advance(20 * DAY);

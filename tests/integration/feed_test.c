@@ -4,8 +4,10 @@
  * version it joined; another org's feed holds none of them; small pages give
  * the same sequence as one large read; a reader resumed after SIGKILL and
  * restart misses and repeats nothing; a long-polling reader is woken by a
- * new event; org.<org> notifications carry no personal data; every read of
- * case content leaves an audit record.
+ * new event, and so is a subscriber to the reader's own feed topic
+ * (notify.topics), with nothing but the event's position; an escalation
+ * wakes the managers' alerts topics and lands in their alerts.list; every
+ * read of case content leaves an audit record, durable before the reply.
  */
 #include <nng/nng.h>
 #include <nng/protocol/pubsub0/sub.h>
@@ -175,16 +177,54 @@ static void *long_poll(void *arg)
     return NULL;
 }
 
+/* The caller's own topic `which` ("feed" or "alerts") from notify.topics. */
+static void topic_of(const char *token, const char *which, char *topic, size_t cap)
+{
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "notify.topics", token, NULL, NULL, -1, -1);
+    topic[0] = 0;
+    if (send_req()[0] == 0) snprintf(topic, cap, "%s", rg_t_str(&R, which));
+    CHECK(topic[0]);
+}
+
+/* One notification on sub: exactly topic, 0x00, msgpack {seq}; its seq. */
+static bool wake_up(nng_socket sub, const char *topic, uint64_t *seq)
+{
+    char *buf;
+    size_t n;
+    if (nng_recv(sub, &buf, &n, NNG_FLAG_ALLOC) != 0) return false;
+    size_t tl = strlen(topic);
+    bool ok = n > tl && memcmp(buf, topic, tl) == 0 && buf[tl] == 0;
+    rg_doc *d = NULL;
+    const char *why;
+    ok = ok && rg_doc_parse(&d, (const uint8_t *)buf + tl + 1, n - tl - 1, &why) == 0 &&
+         rg_map_size(rg_doc_root(d)) == 1 && rg_val_uint(rg_map_get(rg_doc_root(d), "seq"), seq);
+    if (!ok) printf("  a notification that is not %s 0x00 {seq}: %zu bytes\n", topic, n);
+    /* Nothing of the case, the person, the event or the orgs. */
+    static const char *const never[] = {"Robin", "ZVH-", "partner.joined", "case.escalated", "ggz", "police",
+                                        "gemeente", "mgr1", "zvh", NULL};
+    for (const char *const *w = never; *w; w++)
+        if (memmem(buf, n, *w, strlen(*w))) {
+            printf("  a notification holds '%s'\n", *w);
+            ok = false;
+        }
+    rg_doc_free(d);
+    nng_free(buf, n);
+    return ok;
+}
+
 static void test_long_poll_wakes(void)
 {
     uint64_t seqs[256], next = 0;
     read_feed(ggz, 0, 1000, seqs, 256, &next);
     poller p = {ggz, next, -1, ""};
     snprintf(p.url, sizeof p.url, "%s", P.url);
-    /* Subscribe to ggz's topic before the event, to see the notification. */
+    /* Subscribe to ggz's feed topic before the event, to see the wake-up. */
+    char topic[80];
+    topic_of(ggz, "feed", topic, sizeof topic);
     nng_socket sub;
     REQUIRE(nng_sub0_open(&sub) == 0);
-    nng_socket_set(sub, NNG_OPT_SUB_SUBSCRIBE, "org.ggz", 7);
+    nng_socket_set(sub, NNG_OPT_SUB_SUBSCRIBE, topic, strlen(topic) + 1);
     nng_socket_set_ms(sub, NNG_OPT_RECVTIMEO, 5000);
     REQUIRE(nng_dial(sub, P.pub, NULL, 0) == 0);
     pthread_t th;
@@ -193,18 +233,20 @@ static void test_long_poll_wakes(void)
     CHECK(p.got == -1);
     rg_w_kstr(req(prA, "partner.join", c1, 1), "org", "gemeente-x");
     CHECK(send_req()[0] == 0);                         /* ggz takes part: it wakes */
+    uint64_t joined = rg_t_uint(&R, "seq");
     pthread_join(th, NULL);
     CHECK(p.got == 1);
-    char *buf;
-    size_t n;
-    if (nng_recv(sub, &buf, &n, NNG_FLAG_ALLOC) == 0) {
-        CHECK(strncmp(buf, "org.ggz", 7) == 0 && buf[7] == 0);
-        CHECK(memmem(buf, n, "Robin", 5) == NULL);
-        nng_free(buf, n);
-    } else {
-        printf("  no org.ggz notification\n");
-        rg_t_failed = 1;
-    }
+    /* The wake-up on ggz's feed topic names the position, and the record
+     * is read from there: feed.read after it gives that very event. */
+    uint64_t seq = 0;
+    CHECK(wake_up(sub, topic, &seq));
+    CHECK(seq == joined);
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "feed.read", ggz, NULL, NULL, -1, 1);
+    rg_w_kuint(&B, "after", seq - 1);
+    CHECK(send_req()[0] == 0);
+    const rg_val *ev = rg_array_at(rg_t_get(&R, "events"), 0);
+    CHECK(rg_val_is_str(rg_map_get(ev, "type"), "partner.joined") && rg_val_is_str(rg_map_get(ev, "case"), c1));
     rg_net_close(sub, RG_NET_CLOSE_MS);
     /* With nothing new, a long-poll ends empty at its deadline. */
     rg_buf_reset(&B);
@@ -244,38 +286,43 @@ static void test_audit_records_reads(void)
     rg_buf_reset(&B);
     rg_req_envelope(&B, "case.get", ggz, NULL, c1, -1, -1);
     CHECK(send_req()[0] == 0);
+    /* The record was durable before that reply: a SIGKILL now keeps it, and
+     * no other commit is needed to write it. */
+    rg_client_close(C);
+    rg_t_proc_stop(&P, SIGKILL);
+    REQUIRE(rg_t_proc_start(&P, dir, NULL) == 0);
+    REQUIRE(rg_client_open(&C, P.url, 10000, NULL) == 0);
     rg_buf_reset(&B);
     rg_req_envelope(&B, "audit.read", ggz, NULL, NULL, -1, 0);
     CHECK(strcmp(send_req(), "forbidden") == 0);      /* admins only */
-    /* Audit records are written with the next commit: give it one. */
-    rg_w_kstr(req(prA, "review.hold", c1, 1), "notes", "n");
-    send_req();
-    int found = 0;
-    for (int tries = 0; tries < 50 && !found; tries++) {
-        rg_buf_reset(&B);
-        rg_req_envelope(&B, "audit.read", P.admin, NULL, NULL, -1, 1);
-        rg_w_kuint(&B, "limit", 1000);
-        CHECK(send_req()[0] == 0);
-        const rg_val *recs = rg_t_get(&R, "records");
-        for (uint32_t i = 0; i < rg_array_size(recs); i++) {
-            const rg_val *r = rg_array_at(recs, i);
-            if (rg_val_is_str(rg_map_get(r, "actor"), "ggz1") &&
-                rg_val_is_str(rg_map_get(r, "purpose"), "case.get") &&
-                rg_val_is_str(rg_array_at(rg_map_get(r, "cases"), 0), c1) &&
-                rg_val_is_str(rg_map_get(r, "on_behalf_of"), "ggz"))
-                found = 1;
-        }
-        if (!found) nng_msleep(20);
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "audit.read", P.admin, NULL, NULL, -1, 1);
+    rg_w_kstr(&B, "case", c1);
+    CHECK(send_req()[0] == 0);
+    const rg_val *recs = rg_t_get(&R, "records"), *last = NULL;
+    for (uint32_t i = 0; i < rg_array_size(recs); i++) {
+        const rg_val *r = rg_array_at(recs, i);
+        if (rg_val_is_str(rg_map_get(r, "actor"), "ggz1")) last = r;
     }
-    CHECK(found);
+    REQUIRE(last);
+    bool refused = true;
+    CHECK(rg_val_is_str(rg_array_at(rg_map_get(last, "cases"), 0), c1));
+    CHECK(rg_val_is_str(rg_map_get(last, "role"), "partner") && rg_val_is_str(rg_map_get(last, "org"), "ggz"));
+    CHECK(rg_val_is_str(rg_map_get(last, "zvh"), "zvh"));           /* the engine's default region */
+    CHECK(rg_val_is_str(rg_map_get(last, "on_behalf_of"), "ggz"));  /* a partner reads for its own org */
+    CHECK(rg_val_type(rg_map_get(last, "purpose")) == RG_VSTR && !rg_val_is_str(rg_map_get(last, "purpose"), "case.get"));
+    CHECK(rg_val_type(rg_map_get(last, "basis")) == RG_VSTR);
+    CHECK(rg_val_bool(rg_map_get(last, "refused"), &refused) && !refused);
     CHECK(memmem(R.bytes, R.len, "Robin", 5) == NULL);  /* no personal data in the trail */
 }
 
 static void test_escalation_alerts_managers(void)
 {
+    char topic[80];
+    topic_of(mgr, "alerts", topic, sizeof topic);
     nng_socket sub;
     REQUIRE(nng_sub0_open(&sub) == 0);
-    nng_socket_set(sub, NNG_OPT_SUB_SUBSCRIBE, "alert.", 6);
+    nng_socket_set(sub, NNG_OPT_SUB_SUBSCRIBE, topic, strlen(topic) + 1);
     nng_socket_set_ms(sub, NNG_OPT_RECVTIMEO, 5000);
     REQUIRE(nng_dial(sub, P.pub, NULL, 0) == 0);
     nng_msleep(300);
@@ -283,18 +330,30 @@ static void test_escalation_alerts_managers(void)
     rg_w_kuint(b, "level", 2);
     rg_w_kstr(b, "reason", "Robin refuses every contact");
     CHECK(send_req()[0] == 0);
-    char *buf;
-    size_t n;
-    if (nng_recv(sub, &buf, &n, NNG_FLAG_ALLOC) == 0) {
-        CHECK(strncmp(buf, "alert.mgr1", 10) == 0 && buf[10] == 0);
-        CHECK(memmem(buf, n, "case.escalated", 14) != NULL);
-        CHECK(memmem(buf, n, "Robin", 5) == NULL);      /* no free text, no personal data */
-        nng_free(buf, n);
+    uint64_t escalated = rg_t_uint(&R, "seq"), seq = 0;
+    if (wake_up(sub, topic, &seq)) {
+        CHECK(seq == escalated);
     } else {
-        printf("  no alert for the manager\n");
+        printf("  no wake-up on the manager's alerts topic\n");
         rg_t_failed = 1;
     }
     rg_net_close(sub, RG_NET_CLOSE_MS);
+    /* The alert itself is in the manager's inbox. */
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "alerts.list", mgr, NULL, NULL, -1, 1);
+    rg_w_kbool(&B, "open", true);
+    CHECK(send_req()[0] == 0);
+    const rg_val *al = rg_t_get(&R, "alerts");
+    bool found = false;
+    for (uint32_t i = 0; i < rg_array_size(al); i++) {
+        const rg_val *a = rg_array_at(al, i);
+        uint64_t s = 0;
+        rg_val_uint(rg_map_get(a, "seq"), &s);
+        found |= s == escalated && rg_val_is_str(rg_map_get(a, "case"), c1) &&
+                 rg_val_is_str(rg_map_get(a, "kind"), "escalation");
+    }
+    CHECK(found);
+    CHECK(memmem(R.bytes, R.len, "Robin", 5) == NULL);
 }
 
 static void test_stop(void)
