@@ -33,8 +33,13 @@ as() {
        fi ;;
     esac
 }
-token() { REGIE_TOKEN=$ADMIN bin/regie --json actor create --id "$1" --role "$2" --org "$3" \
+token() { REGIE_TOKEN=$ADMIN bin/regie --json actor create --id "$1" --role "$2" --org "$3" ${4:+--zvh "$4"} \
           | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'; }
+# The info.provided event of a case's history as tok reads it.
+answer_as() {
+    REGIE_TOKEN=$1 bin/regie case history --case "$2" \
+        | awk '/type: info.provided/ {p = 1} p && /^  -/ {exit} p && /^    data:/ {d = 1} p && d' | sed 's/^/    /'
+}
 
 step "the admin creates the actors (each token is shown once)"
 POL=$(token pol-tilburg partner police)
@@ -43,7 +48,9 @@ GEM=$(token gem-tilburg partner gemeente-tilburg)
 RECL=$(token recl-tilburg partner reclassering)
 ANNA=$(token anna procesregisseur zvh)
 MGR=$(token mgr-tilburg manager zvh)
-echo "    police, ggz, gemeente-tilburg, reclassering partners; procesregisseur anna; a manager"
+MGR_R=$(token mgr-rotterdam manager zvh-rotterdam rotterdam)
+echo "    police, ggz, gemeente-tilburg, reclassering partners; procesregisseur anna; a manager;"
+echo "    and a manager of another region (rotterdam) served by the same engine"
 
 step "case 1: the police report a person with confused behaviour (E33)"
 as "$POL" case report --target-group verward-gedrag --urgency high \
@@ -78,6 +85,16 @@ as "$ANNA" aftercare check --case $C1 --outcome "stable"
 step "what the police may see of case 1 now"
 as "$POL" case get --case $C1
 
+step "who sees what: ggz's answer is health data (class special)"
+echo "the police and the manager see that it exists, its class and source, not the text:"
+answer_as "$POL" $C1
+echo "ggz (its source) and anna (the case's procesregisseur) read it; ggz releases it to the police:"
+as "$GGZ" item release --case $C1 --seq 6 --orgs police
+answer_as "$POL" $C1
+echo "a manager of another region learns nothing, not even that the case exists:"
+echo "\$ regie case get --case $C1   (as the manager of rotterdam)"
+{ REGIE_TOKEN=$MGR_R bin/regie case get --case $C1 2>&1 || true; } | sed 's/^/    /'
+
 step "case 2: not for the ZVH; referred to the local team, with advice for the reporter"
 as "$POL" case report --target-group overlast --urgency normal --summary "noise complaints" \
     --exemption "ongoing criminal investigation" --subject name="K. Bakker"
@@ -98,6 +115,12 @@ as "$ANNA" meeting schedule --case ZVH-00000003 --at 2027-03-05T10:00:00+01:00 -
 as "$ANNA" meeting schedule --case ZVH-00000003 --at 2027-02-20T10:00:00+01:00 --orgs reclassering
 as "$ANNA" case get --case ZVH-00000003
 
+step "three weeks pass: the norms that passed unmet are anna's alerts, kept until she looks"
+echo "\$ regie clock advance --ms 1814400000"
+REGIE_TOKEN=$ADMIN bin/regie clock advance --ms 1814400000 | sed 's/^/    /'
+echo "\$ regie alerts --exit-when-idle   (anna's own, from her token; her notification topic is opaque)"
+REGIE_TOKEN=$ANNA bin/regie alerts --exit-when-idle --wait 200 | sed 's/^/    /'
+
 step "management information and the log's integrity"
 as "$MGR" stats
 as "$ADMIN" log verify
@@ -105,7 +128,8 @@ as "$ADMIN" log verify
 step "a simulated region: 300 cases, six months in about a minute"
 echo "A second engine on a manual clock; regie-sim plays the partners, procesregisseurs and"
 echo "managers (some partners slow, some plans stalling) and moves the clock a day at a time."
-echo "The stagnation alerts and escalations are the engine's own, arriving over nng."
+echo "The stagnation alerts and escalations are the engine's own, read from each actor's inbox"
+echo "(alerts.list) when their wake-ups arrive over nng."
 SIM="$DATA/region"
 mkdir -p "$SIM"
 bin/regied --data "$SIM" --listen "ipc://$PWD/$SIM/rep.ipc" --publish "ipc://$PWD/$SIM/pub.ipc" \
