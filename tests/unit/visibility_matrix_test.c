@@ -997,6 +997,35 @@ static void test_alerts(void)
     }
 }
 
+/* ---- touching: a case goes only to someone who may see it ---- */
+
+/* Nobody touches a case of another region, and a covenant case is seen only
+ * under the covenant: a case assigned to a procesregisseur of another
+ * region, or outside the covenant, would be directed by someone who cannot
+ * see it.  Both are refused, and nothing is written. */
+static void test_assignment_stays_within_who_may_see(void)
+{
+    struct { int s; const char *by, *to, *why; } tries[] = {
+        {S_OTHER_REGION, "mgrR", "prB", "a procesregisseur of another region"},
+        {S_COVENANT, "mgrRad", "prB", "a procesregisseur outside the covenant"},
+    };
+    for (int i = 0; i < 2; i++) {
+        uint64_t v = version_of(tries[i].s);
+        rg_w_kstr(req(token_of(tries[i].by), "case.assign", case_of[tries[i].s], 1), "procesregisseur", tries[i].to);
+        const char *e = send_req();
+        if (!e[0]) {
+            printf("  FAIL %s (%s) assigned %s's case %s to %s, %s: it now has a procesregisseur who cannot see it\n",
+                   tries[i].by, role_name[R_MGR_REGION], sit_name[tries[i].s], case_of[tries[i].s], tries[i].to,
+                   tries[i].why);
+            rg_t_failed = 1;
+        } else {
+            CHECK(version_of(tries[i].s) == v);
+        }
+        query(token_of(tries[i].to), "case.get", case_of[tries[i].s]);
+        CHECK(strcmp(rg_t_err(&R), NF) == 0);
+    }
+}
+
 /* ---- the table, as checked ---- */
 
 static void test_print_table(void)
@@ -1052,6 +1081,7 @@ int main(void)
     RUN(test_audit);
     RUN(test_alerts);
     RUN(test_print_table);
+    RUN(test_assignment_stays_within_who_may_see);
     RUN(test_teardown);
     return rg_t_exit();
 }
