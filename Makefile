@@ -54,6 +54,11 @@ CLIENT_OBJ := $(CLIENT_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/*_test.c)
 INTEG_SRC := $(wildcard tests/integration/*_test.c)
 TEST_BINS := $(UNIT_SRC:%.c=$(B)/%) $(INTEG_SRC:%.c=$(B)/%)
+# Shell tests print PASS:/FAIL: lines like the binaries and run the same
+# way; the install test installs the release build, so it runs in that mode.
+ifeq ($(MODE),release)
+  TEST_BINS += tests/integration/install_test.sh
+endif
 TEST_HELP_OBJ := $(B)/tests/harness.o
 
 ifeq ($(MODE),release)
@@ -155,9 +160,30 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BIN)/regie-bench
 	@$(BIN)/regie-bench --regied $(BIN)/regied $(if $(QUICK),--quick)
 
+# regied in sbin, the clients in bin, the man pages (plain troff: nothing
+# to build), and the systemd units with the installed paths filled in; the
+# units go where systemd looks: /lib/systemd/system for PREFIX=/usr (as a
+# Debian package would), PREFIX/lib/systemd/system otherwise.
+ifeq ($(PREFIX),/usr)
+  UNITDIR ?= /lib/systemd/system
+else
+  UNITDIR ?= $(PREFIX)/lib/systemd/system
+endif
+MANDIR ?= $(PREFIX)/share/man
+UNITS := dist/systemd/regied.service dist/systemd/regie-backup.service dist/systemd/regie-backup.timer
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 bin/regied bin/regie bin/regie-sim $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(UNITDIR) \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 bin/regied $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0755 bin/regie bin/regie-sim $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 dist/man/regie.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 dist/man/regie.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 dist/man/regied.8 $(DESTDIR)$(MANDIR)/man8/
+	for u in $(UNITS); do \
+	  sed -e 's|@SBINDIR@|$(PREFIX)/sbin|g' -e 's|@BINDIR@|$(PREFIX)/bin|g' $$u > $(DESTDIR)$(UNITDIR)/$${u##*/} && \
+	  chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; \
+	done
 
 clean:
 	rm -rf build bin
