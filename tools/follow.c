@@ -20,7 +20,7 @@
  * alerts follows the caller's durable alerts: alerts.list from --after (an
  * alert number), each alert printed once, oldest first; then it waits for a
  * wake-up on its alerts topic (or, not subscribed, polls every second) and
- * lists again from where it was.
+ * lists again from where it was.  --exit-when-idle: what there is, then stop.
  */
 #include <fcntl.h>
 #include <inttypes.h>
@@ -463,8 +463,7 @@ int rg_cli_alerts(const rg_cli *cli, const char **rest, int nrest)
                "  those not acknowledged (regie alert ack --alert N); --count N stops after N;\n"
                "  wakes up on your alerts topic (notify.topics) on the notification socket\n"
                "  --publish (default $REGIE_PUB or tcp://127.0.0.1:7451), listing anyway every\n"
-               "  --wait ms (default 25000); --exit-when-idle stops once nothing new came for\n"
-               "  --wait ms\n");
+               "  --wait ms (default 25000); --exit-when-idle prints what there is and stops\n");
         return 0;
     }
     if (!cli->token || !*cli->token) {
@@ -484,7 +483,6 @@ int rg_cli_alerts(const rg_cli *cli, const char **rest, int nrest)
     int rc = my_topic(c, cli, "alerts", topic, sizeof topic);
     if (rc > 0) status = 1;
     if (rc == 0 && waker_open(&w, pub, topic, cli->tls_ca) < 0) status = 3;
-    bool timed_out = false;
     while (!stopping && status == 0 && !(counted && count == 0)) {
         rg_buf b = RG_BUF_INIT;
         rg_req_envelope(&b, "alerts.list", cli->token, NULL, NULL, -1, 2 + open_only);
@@ -526,19 +524,11 @@ int rg_cli_alerts(const rg_cli *cli, const char **rest, int nrest)
         free(reply);
         if (!ok) continue;
         after = next;
-        if (n == limit) {
-            timed_out = false;
-            continue;                           /* more at once */
-        }
-        if (n) timed_out = false;
-        if (timed_out && idle_exit) break;
-        if (waker_connected(&w)) {
-            timed_out = !waker_wait(&w, wait, 0);
-        } else {
-            /* Not subscribed (yet): look again in a second, or at --wait. */
-            waker_wait(&w, wait < 1000 ? wait : 1000, 0);
-            timed_out = true;
-        }
+        if (n == limit) continue;               /* more at once */
+        if (idle_exit) break;                   /* all there is, printed */
+        /* Subscribed: until a wake-up, or --wait ms (one may be dropped);
+         * not (yet): look again in a second, or at --wait. */
+        waker_wait(&w, waker_connected(&w) || wait < 1000 ? wait : 1000, 0);
     }
     waker_close(&w);
     rg_client_close(c);
