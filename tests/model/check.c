@@ -13,7 +13,7 @@
 
 #include "cal.h"
 
-#define KEY 320
+#define KEY MV_KEY
 
 void mv_printf(rg_buf *diff, const char *fmt, ...)
 {
@@ -190,7 +190,7 @@ static void mv_event_key(char *out, int64_t at, const char *type, bool system, c
 }
 
 /* The key of the engine's event i. */
-static void mv_engine_key(const rg_val *events, uint32_t i, char *out)
+void mv_engine_key(const rg_val *events, uint32_t i, char *out)
 {
     const rg_val *ev = rg_array_at(events, i), *data = rg_map_get(ev, "data");
     char type[40], actor[64], norm[64], item[64], due[40], level[16], autos[8];
@@ -214,6 +214,31 @@ static void mv_model_key(const m_event *e, char *out)
     snprintf(level, sizeof level, "%d", e->level);
     mv_event_key(out, e->at, e->type, e->system, e->norm >= 0 ? m_norm_names[e->norm] : "", e->item, due, level,
                  e->autoesc);
+}
+
+int mv_check_alerts(const m_case *m, char (*keys)[MV_KEY], const uint8_t *alerted, int n, rg_buf *diff)
+{
+    char (*eng)[KEY] = calloc((size_t)n + 1, KEY);
+    char (*mod)[KEY] = calloc((size_t)n + 1, KEY);
+    char (*either)[KEY] = calloc((size_t)n + 1, KEY);
+    int ne = 0, nm = 0, nx = 0;
+    for (int v = 0; v < n && v < m->nev; v++) {
+        if (m->ev[v].alerts_managers == M_YES) mv_model_key(&m->ev[v], mod[nm++]);
+        if (m->ev[v].alerts_managers == M_EITHER) mv_model_key(&m->ev[v], either[nx++]);
+    }
+    /* What the engine alerted beyond what the model may leave out. */
+    for (int v = 0; v < n; v++) {
+        if (!alerted[v]) continue;
+        int x = 0;
+        while (x < nx && strcmp(either[x], keys[v]) != 0) x++;
+        if (x < nx) either[x][0] = 0;           /* used: matches no key again */
+        else memcpy(eng[ne++], keys[v], KEY);
+    }
+    int bad = mv_diff_keys("manager alerted by", eng, ne, mod, nm, diff);
+    free(eng);
+    free(mod);
+    free(either);
+    return bad;
 }
 
 void mv_dump_events(const rg_val *events, const m_case *m, int last, rg_buf *diff)

@@ -29,6 +29,14 @@ int mv_check_case(const rg_val *cs, const m_case *m, rg_buf *diff);
 /* events: the reply's "events" of case.history; compares those from index
  * `from` on (the earlier ones were compared before). */
 int mv_check_events(const rg_val *events, int from, const m_case *m, rg_buf *diff);
+#define MV_KEY 320            /* an event's key: what of it the rules decide */
+
+/* The key of the engine's event i of a case.history reply. */
+void mv_engine_key(const rg_val *events, uint32_t i, char *out /* OUT: MV_KEY bytes */);
+/* The engine's first n events of a case, their keys, and whether each
+ * raised an alert for the manager, against the model's events that should
+ * (m_event.alerts_managers); like the events, compared per instant. */
+int mv_check_alerts(const m_case *m, char (*keys)[MV_KEY], const uint8_t *alerted, int n, rg_buf *diff);
 /* Append the last `last` events of both sides, one key a line. */
 void mv_dump_events(const rg_val *events, const m_case *m, int last, rg_buf *diff);
 /* Append printf-style text to diff, keeping it NUL-terminated. */

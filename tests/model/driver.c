@@ -183,6 +183,35 @@ static const char *read_case(const char *op, const md_case *c)
     return rg_t_local_send(&md.engine, &md.b, &md.r);
 }
 
+/* The log positions of the events just compared (the history is in md.r),
+ * to match alerts to them. */
+static void keep_positions(md_case *c)
+{
+    if (c->m.nev > c->cap) {
+        int cap = c->m.nev + 64;
+        c->seq = rg_realloc(c->seq, (size_t)cap * sizeof *c->seq);
+        c->key = rg_realloc(c->key, (size_t)cap * sizeof *c->key);
+        c->alerted = rg_realloc(c->alerted, (size_t)cap);
+        memset(c->alerted + c->cap, 0, (size_t)(cap - c->cap));
+        c->cap = cap;
+    }
+    const rg_val *events = rg_t_get(&md.r, "events");
+    for (int v = c->checked; v < c->m.nev; v++) {
+        c->seq[v] = 0;
+        rg_val_uint(rg_map_get(rg_array_at(events, (uint32_t)v), "seq"), &c->seq[v]);
+        mv_engine_key(events, (uint32_t)v, c->key[v]);
+    }
+}
+
+static void forget(md_case *c)
+{
+    m_case_free(&c->m);
+    free(c->seq);
+    free(c->key);
+    free(c->alerted);
+    memset(c, 0, sizeof *c);
+}
+
 static void check_case(md_case *c)
 {
     rg_buf diff = RG_BUF_INIT;
@@ -208,10 +237,71 @@ static void check_case(md_case *c)
         if (!read_case("case.history", c)[0]) mv_dump_events(rg_t_get(&md.r, "events"), &c->m, 30, &diff);
         md_fail("case c%d %s differs from the model:\n%s", c->n, c->id, (const char *)diff.data);
     } else {
+        if (c->m.nev > c->checked) keep_positions(c);
         count_events(c);
         c->checked = c->m.nev;
     }
     rg_buf_free(&diff);
+}
+
+static md_case *tracked(const char *id)
+{
+    for (int i = 0; i < MD_MAXC; i++)
+        if (md.c[i].used && strcmp(md.c[i].id, id) == 0) return &md.c[i];
+    return NULL;
+}
+
+/* The manager's new alerts, each matched by its seq to the event that
+ * raised it; then every case's alerted events against the model's (a
+ * manager hears of every escalation and of every stagnation of a case
+ * without a procesregisseur). */
+static void check_alerts(void)
+{
+    for (;;) {
+        rg_buf_reset(&md.b);
+        rg_req_envelope(&md.b, "alerts.list", md.mgr_tok, NULL, NULL, -1, 2);
+        rg_w_kuint(&md.b, "after", md.alerts_after);
+        rg_w_kuint(&md.b, "limit", 1000);
+        const char *e = rg_t_local_send(&md.engine, &md.b, &md.r);
+        if (e[0]) {
+            md_fail("alerts.list (manager): %s: %s", e, rg_t_str(&md.r, "message"));
+            return;
+        }
+        const rg_val *alerts = rg_t_get(&md.r, "alerts");
+        uint32_t n = rg_array_size(alerts);
+        for (uint32_t i = 0; i < n && !md.failed; i++) {
+            const rg_val *a = rg_array_at(alerts, i);
+            char id[64] = "";
+            uint64_t seq = 0;
+            rg_val_strcpy(rg_map_get(a, "case"), id, sizeof id);
+            rg_val_uint(rg_map_get(a, "seq"), &seq);
+            md_case *c = tracked(id);
+            if (!c) continue;                       /* a case the run has left */
+            int v = c->checked - 1;
+            while (v >= 0 && c->seq[v] != seq) v--;
+            if (v < 0) {
+                md_fail("the manager has an alert for seq %" PRIu64 ", not an event of c%d %s", seq, c->n, c->id);
+            } else if (c->alerted[v]) {
+                md_fail("the manager has two alerts for c%d %s v%d: %s", c->n, c->id, v + 1, c->key[v]);
+            } else {
+                c->alerted[v] = 1;
+                md.alerts++;
+            }
+        }
+        uint64_t next = rg_t_uint(&md.r, "next");
+        if (next > md.alerts_after) md.alerts_after = next;
+        if (n < 1000 || md.failed) break;
+    }
+    for (int i = 0; i < MD_MAXC && !md.failed; i++) {
+        md_case *c = &md.c[i];
+        if (!c->used) continue;
+        rg_buf diff = RG_BUF_INIT;
+        int bad = mv_check_alerts(&c->m, c->key, c->alerted, c->checked, &diff);
+        if (bad && !read_case("case.history", c)[0]) mv_dump_events(rg_t_get(&md.r, "events"), &c->m, 30, &diff);
+        if (bad) md_fail("the manager's alerts of c%d %s differ from the model:\n%s", c->n, c->id,
+                         (const char *)diff.data);
+        rg_buf_free(&diff);
+    }
 }
 
 /* A case that can change no more leaves the run (its slot is reused). */
@@ -222,8 +312,7 @@ static void retire_finished(void)
         if (!c->used) continue;
         bool finished = (c->m.state == MS_REFERRED || c->m.state == MS_ARCHIVED) && m_next_timer(&c->m) == M_NONE;
         if (!finished && c->m.nev < MD_MAX_EVENTS) continue;
-        m_case_free(&c->m);
-        c->used = false;
+        forget(c);
     }
 }
 
@@ -306,6 +395,7 @@ bool md_step(void)
     step();
     for (int i = 0; i < MD_MAXC && !md.failed; i++)
         if (md.c[i].used) check_case(&md.c[i]);
+    if (!md.failed) check_alerts();
     if (!md.failed) md.done[md.kind]++;
     retire_finished();
     return !md.failed;
@@ -318,11 +408,11 @@ void md_end(void)
         for (int k = 0; k < MD_K_N; k++)
             if (md.done[k]) printf(" %s %d", md_kind_names[k], md.done[k]);
         printf("; by the engine: %d stagnations, %d cleared, %d escalations, %d climbs, %d decisions missed at"
-               " level 3 (and %d escalations by hand)\n",
-               md.detected, md.cleared, md.escalated, md.climbed, md.decision_missed, md.by_hand);
+               " level 3 (and %d escalations by hand); %d alerts for the manager\n",
+               md.detected, md.cleared, md.escalated, md.climbed, md.decision_missed, md.by_hand, md.alerts);
     }
     for (int i = 0; i < MD_MAXC; i++)
-        if (md.c[i].used) m_case_free(&md.c[i].m);
+        if (md.c[i].used) forget(&md.c[i]);
     rg_t_reply_free(&md.r);
     rg_buf_free(&md.b);
     rg_t_local_close(&md.engine, true);

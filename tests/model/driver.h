@@ -2,7 +2,8 @@
  * driver.h - a model-based run against an in-process engine on a manual
  * clock: random steps chosen from what each case allows (driver.c), taken
  * by the proper actors (steps.c), and after every step each case compared
- * with the reference model (model.h, check.h).
+ * with the reference model (model.h, check.h), and the manager's alerts
+ * with the events that should have raised them.
  *
  * One run at a time: its state is the global `md`.  A run is a seed: the
  * seed chooses the start instant and every step, so a seed replays the same
@@ -18,6 +19,7 @@
 #include <stdint.h>
 
 #include "../test.h"
+#include "check.h"
 #include "model.h"
 
 #define MD_MAXC 6             /* cases open at a time */
@@ -68,6 +70,12 @@ typedef struct md_case {
     unsigned agreed;          /* orgs (bits) that agreed to it */
     int next_action;
     int checked;              /* events compared so far */
+    /* Of each compared event of the engine: its log position, its key
+     * (check.h) and whether it raised an alert for the manager. */
+    uint64_t *seq;
+    char (*key)[MV_KEY];
+    uint8_t *alerted;
+    int cap;
 } md_case;
 
 typedef struct md_run {
@@ -85,8 +93,9 @@ typedef struct md_run {
     unsigned skip;            /* kinds left out (bits) */
     bool verbose;
     int kind;                 /* of the step being taken */
+    uint64_t alerts_after;    /* the manager's alerts read so far (alerts.list next) */
     int done[MD_K_N];         /* steps taken, by kind (what the run covered) */
-    int detected, decision_missed, cleared, escalated, climbed, by_hand;
+    int detected, decision_missed, cleared, escalated, climbed, by_hand, alerts;
 } md_run;
 
 extern md_run md;

@@ -215,7 +215,9 @@ static void m_apply_event(m_case *c, const char *type, int64_t at, const m_args 
     if (strcmp(type, "case.escalated") == 0) {
         e->level = a ? a->level : 0;
         e->autoesc = autoesc;
+        e->alerts_managers = M_YES;
     }
+    if (strcmp(type, "case.assigned") == 0) c->assigned = true;
     if (r->enters >= 0) c->state = r->enters;
     m_apply_norms(c, r, at, a);
     m_apply_ladder(c, type, at, a ? a->level : 0);
@@ -256,6 +258,9 @@ static void m_fire_at(m_case *c, int64_t t)
         d->since = t;
         d->escalates_at = c->level == 0 ? mc_add_working_days(t, 5) : 0;
         m_event *e = m_push(c, "stagnation.detected", t, true);
+        /* The issue: a stagnation of an escalated case is reported to the
+         * level already handling it. */
+        e->alerts_managers = !c->assigned || c->level > 0 ? M_YES : M_NO;
         e->norm = d->norm;
         snprintf(e->item, sizeof e->item, "%s", d->item);
         e->due = d->due;
@@ -274,6 +279,9 @@ static void m_fire_at(m_case *c, int64_t t)
     snprintf(item, sizeof item, "%s", c->dl[which].item);
     m_args a = {.level = 1};
     m_apply_event(c, "case.escalated", t, &a, true, true);
+    for (int i = c->nev - 1; i >= 0 && c->ev[i].at == t; i--)
+        if (strcmp(c->ev[i].type, "stagnation.detected") == 0 && c->ev[i].alerts_managers == M_NO)
+            c->ev[i].alerts_managers = M_EITHER;
     /* Name the stagnation only when it is the one: several maturing at once
      * give one escalation, and which of them it names is not a rule. */
     for (int i = c->nev - 1; i >= 0; i--)

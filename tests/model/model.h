@@ -22,6 +22,11 @@
  *   (5 working days after case.escalated) passing climbs to L+1; at level 3
  *   it becomes a stagnation instead.  escalation.resolved closes the
  *   escalation.
+ * - Alerts (CONTRACT.md, "Notifications"; issue 11): a stagnation alerts
+ *   the case's procesregisseur, or every manager while none is assigned or
+ *   while an escalation is open (the level handling it hears of it); an
+ *   escalation, by hand or by the engine, alerts every manager.  The model
+ *   keeps the managers' part, which no reassignment changes.
  *
  * Ownership: an m_case owns its arrays; m_case_free releases them.
  */
@@ -65,11 +70,17 @@ typedef struct m_event {
     int64_t due;              /* stagnation.detected */
     int level;                /* case.escalated */
     bool autoesc;             /* case.escalated by the engine */
+    int alerts_managers;      /* raises an alert for every manager: M_NO, M_YES, M_EITHER */
 } m_event;
+
+/* M_EITHER: a stagnation detected at the instant its case escalates; the
+ * rules do not order the two, so the managers may or may not hear of it. */
+enum { M_NO, M_YES, M_EITHER };
 
 typedef struct m_case {
     int state;
     int level;                /* the open escalation's level, 0: none */
+    bool assigned;            /* has a procesregisseur */
     m_deadline *dl;
     int ndl, capdl;
     m_event *ev;              /* every event of the case, in log order */

@@ -18,8 +18,9 @@
  * in the past, an aftercare check before its date, an intake decision
  * without criteria or referral, an escalation not above the current level).
  * After every step each case's case.get (state, version, escalation level,
- * deadlines, stagnations) and its new events (case.history) must be what
- * the model expects; the first difference prints the seed, the step and the
+ * deadlines, stagnations), its new events (case.history) and the manager's
+ * alerts (alerts.list, matched to events by seq) must be what the model
+ * expects; the first difference prints the seed, the step and the
  * difference, and ends the run.  The same seed replays the same run.
  *
  *   build/release/tests/unit/model_test      seeds 1..6, 400 steps each (make test)
@@ -35,7 +36,9 @@
  * born overdue (a plan is agreed only while its actions' dates are ahead),
  * an aftercare check on its due day before the due time, which of several
  * stagnations maturing together an escalation names, late_ms, the order of
- * events within one instant; alerts (alerts.list) are not compared.
+ * events within one instant (and so whether a stagnation detected at the
+ * instant its case escalates alerts the managers); the alerts of
+ * procesregisseurs and partners (what a reassignment does to them).
  *
  * The model (tests/model/) is compiled into this file, and the Makefile
  * knows only headers as prerequisites of a test: after editing one of its
@@ -185,6 +188,31 @@ static void test_model_progress_cleared_and_reset(void)
     m_case_free(&m);
 }
 
+/* Who hears of what: the managers, of every escalation and of the
+ * stagnations of a case without a procesregisseur or with an escalation
+ * open; at the instant of an escalation, either. */
+static void test_model_alerts(void)
+{
+    m_case m;
+    m_case_init(&m);
+    int64_t t0 = local(2026, 6, 1, 9, 0);
+    m_apply(&m, "case.reported", t0, NULL);
+    m_advance(&m, mc_add_working_days(t0, 2));      /* intake.start, unassigned */
+    CHECK(m.ev[m.nev - 1].alerts_managers == M_YES);
+    m_apply(&m, "case.assigned", mc_add_working_days(t0, 3), NULL);
+    m_advance(&m, mc_add_working_days(t0, 5));      /* intake.decision, assigned */
+    CHECK(strcmp(m.ev[m.nev - 1].type, "stagnation.detected") == 0 && m.ev[m.nev - 1].alerts_managers == M_NO);
+    /* intake.start's stagnation escalates 5 working days after it was
+     * detected: the same instant as nothing else here. */
+    m_advance(&m, mc_add_working_days(t0, 7));
+    CHECK(strcmp(m.ev[m.nev - 1].type, "case.escalated") == 0 && m.ev[m.nev - 1].alerts_managers == M_YES);
+    m_args more = {.due = mc_end_of_day(2026, 6, 12)};
+    m_apply(&m, "intake.info_requested", mc_add_working_days(t0, 7), &more);
+    m_advance(&m, more.due);                         /* while escalated: the managers hear */
+    CHECK(strcmp(m.ev[m.nev - 1].type, "stagnation.detected") == 0 && m.ev[m.nev - 1].alerts_managers == M_YES);
+    m_case_free(&m);
+}
+
 static uint64_t run_seed_value;
 static int run_steps;
 static unsigned run_skip;
@@ -233,6 +261,7 @@ int main(void)
     RUN(test_model_calendar);
     RUN(test_model_ladder);
     RUN(test_model_progress_cleared_and_reset);
+    RUN(test_model_alerts);
     test_engine_against_model();
     return rg_t_exit();
 }
