@@ -364,9 +364,6 @@ int rg_case_decode(rg_case **out, const uint8_t *p, size_t n)
         snprintf(c->zvh, sizeof c->zvh, "%s", RG_ZVH_DEFAULT);
     uint64_t plan_v = 0;
     rg_val_uint(rg_map_get(d.m, "plan_v"), &plan_v);
-    /* Projections from before plan_v was kept: a plan of unknown version is
-     * taken as shown from the start. */
-    if (!plan_v) plan_v = 1;
     rg_val_bool(rg_map_get(d.m, "erased"), &c->erased);
     rg_val_uint(rg_map_get(d.m, "subject_seq"), &c->subject_seq);
     uint64_t relapses = 0;
@@ -403,6 +400,9 @@ int rg_case_decode(rg_case **out, const uint8_t *p, size_t n)
     u64(&d, "closed_at", &c->closed_at);
     records(&d, c);
     if (!c->subject_seq) c->subject_seq = c->report_seq;   /* projections from before corrections */
+    /* Projections from before plan_v was kept: a plan of unknown version is
+     * taken as shown from the start. */
+    if (c->plan_rev && !c->plan_v) c->plan_v = 1;
     rg_doc_free(doc);
     if (!d.ok || c->state < 0 || c->route < 0) {
         rg_case_free(c);
