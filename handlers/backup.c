@@ -23,6 +23,7 @@
 #include "../engine/core/commit.h"
 #include "../engine/core/state.h"
 #include "../engine/storage/errors.h"
+#include "../engine/core/ledger.h"
 #include "handlers.h"
 
 #define KEEP_DEFAULT 7        /* a week of nightly backups */
@@ -32,6 +33,7 @@ typedef struct backup_job backup_job;
 
 /* Per engine, as the state of its listener. */
 typedef struct backups {
+    rg_engine *e;
     backup_job *running;      /* NULL when none */
     bool closed;              /* the engine closed: the job frees this */
 } backups;
@@ -67,6 +69,7 @@ static backups *backups_of(rg_engine *e)
     for (int i = 0; i < e->nlisteners; i++)
         if (e->listeners[i].ops == &backup_ops) return e->listeners[i].ud;
     backups *b = rg_calloc(1, sizeof *b);
+    b->e = e;
     if (rg_engine_listen(e, &backup_ops, b) < 0) {
         free(b);
         return NULL;
@@ -114,6 +117,9 @@ static void after_cb(uv_work_t *w, int status)
         rg_w_kuint(&reply, "added", j->info.added);
         rg_w_kuint(&reply, "backups", j->info.count);
         rg_w_kuint(&reply, "at", j->info.at * 1000);
+        /* The erasures a restore of any backup here must redo. */
+        if (rg_ledger_write(b->e, j->dir) < 0)
+            fprintf(stderr, "regie: cannot write the erasure ledger into %s\n", j->dir);
         fprintf(stderr, "regie: backup %u into %s: %llu bytes, %llu of them new; %u kept\n",
                 j->info.id, j->dir, (unsigned long long)j->info.size,
                 (unsigned long long)j->info.added, j->info.count);

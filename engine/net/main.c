@@ -16,6 +16,7 @@
 #include "../core/engine.h"
 #include "../replay/replay.h"
 #include "../services/services.h"
+#include "../core/ledger.h"
 #include "jsonlog.h"
 #include "offline.h"
 #include "publish.h"
@@ -167,6 +168,11 @@ int main(int argc, char **argv)
     }
     /* A restored directory proves its hash chain before anyone is served. */
     if (rg_verify_at_start(a.engine, dir, verify) < 0) return 1;
+    /* A restore brings back what was erased after its backup: erase it again. */
+    if (rg_ledger_apply(a.engine, dir) < 0) {
+        fprintf(stderr, "regied: cannot erase again the cases erased before the restore; not serving\n");
+        return 1;
+    }
     if (rg_engine_ensure_admin(a.engine, dir) < 0) return 1;
     if (rg_publisher_open(&a.pub, publish, tls) < 0) return 1;
     rg_engine_start(a.engine);

@@ -3,6 +3,8 @@
  */
 #include "offline.h"
 
+#include "../core/ledger.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -70,6 +72,10 @@ int rg_restore(const char *backup_dir, const char *dir)
     char why[512];
     if (rg_log_restore(backup_dir, dir, &info, why, sizeof why) < 0) {
         fprintf(stderr, "regied: restore failed: %s\n", why);
+        return 1;
+    }
+    if (rg_ledger_carry(backup_dir, dir) < 0) {
+        fprintf(stderr, "regied: restored, but cannot carry the erasure ledger of %s\n", backup_dir);
         return 1;
     }
     char path[4096];

@@ -26,6 +26,7 @@
 #include "due.h"
 
 #include "../core/dl_index.h"
+#include "../core/ledger.h"
 #include "../core/persons.h"
 #include "../core/request.h"
 #include "../domain/calendar.h"
@@ -111,12 +112,8 @@ static bool fire(rg_due *du, const due_key *k)
     if (!d->fired && rg_norms[n].fires == RG_FIRE_ERASE) {
         /* Retention ended: the engine erases the case (its key and its
          * person index entries go with this command). */
-        if (cs->erased || rg_persons_stage(&c, cs, true) < 0) {
-            rg_ctx_cleanup(&c);
-            return false;
-        }
-        ev = rg_ctx_emit(&c, "case.erased");
-        rg_ev_str(ev, "ground", "the retention period ended");
+        rg_ctx_cleanup(&c);
+        return !cs->erased && rg_engine_erase(e, cs, "the retention period ended") == 0;
     } else if (!d->fired && n == rg_norm_decision() && cs->esc_level > 0 && cs->esc_level < RG_ESC_TOP) {
         /* The open escalation's level did not decide in time: the case
          * climbs one level (which sets the next level's decision deadline). */
