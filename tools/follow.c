@@ -289,14 +289,14 @@ static void print_event(const rg_cli *cli, const rg_val *ev)
     rg_val_strcpy(rg_map_get(ev, "case"), cs, sizeof cs);
     rg_val_strcpy(rg_map_get(ev, "type"), type, sizeof type);
     rg_val_strcpy(rg_map_get(rg_map_get(ev, "actor"), "id"), actor, sizeof actor);
-    rg_render_iso(iso, sizeof iso, at);
+    rg_render_local(iso, sizeof iso, at, false);
     printf("%8" PRIu64 "  %s  %-14s v%-3" PRIu64 " %-22s by %s\n", seq, iso, cs, v, type, actor);
 }
 
 int rg_cli_tail(const rg_cli *cli, const char **rest, int nrest)
 {
     const char *cursor = NULL, *pub = default_publish();
-    uint64_t after = 0, wait = 25000, limit = 500;
+    uint64_t after = 0, wait = 25000, page = 500, limit = 0, printed = 0;   /* limit 0: no cap */
     bool idle_exit = false;
     for (int i = 0; i < nrest; i++) {
         const char *v;
@@ -306,7 +306,15 @@ int rg_cli_tail(const rg_cli *cli, const char **rest, int nrest)
         } else if ((v = opt(rest, nrest, &i, "--wait"))) {
             if (!number("--wait", v, &wait)) return 2;
         } else if ((v = opt(rest, nrest, &i, "--limit"))) {
-            if (!number("--limit", v, &limit)) return 2;
+            if (!number("--limit", v, &limit) || limit == 0) {
+                fprintf(stderr, "regie: --limit takes the most events to print, at least 1\n");
+                return 2;
+            }
+        } else if ((v = opt(rest, nrest, &i, "--page"))) {
+            if (!number("--page", v, &page) || page == 0 || page > 1000) {
+                fprintf(stderr, "regie: --page takes 1..1000\n");
+                return 2;
+            }
         } else if ((v = opt(rest, nrest, &i, "--publish"))) pub = v;
         else if (strcmp(rest[i], "--exit-when-idle") == 0) idle_exit = true;
         else {
@@ -315,13 +323,18 @@ int rg_cli_tail(const rg_cli *cli, const char **rest, int nrest)
         }
     }
     if (cli->help) {
-        printf("regie tail [--cursor FILE] [--after SEQ] [--wait MS] [--limit N] [--publish URL]\n"
-               "           [--exit-when-idle] [--json]\n"
+        printf("regie tail [--cursor FILE] [--after SEQ] [--wait MS] [--limit N] [--page N] [--publish URL]\n"
+               "           [--exit-when-idle] [--json]\n\n"
+               "  Follow the events you may see, as they come.\n"
+               "  Who may: procesregisseur, partner, manager.\n\n"
                "  follows the events you may see (feed.read); --cursor keeps the position across\n"
                "  restarts (--after says where to start when the cursor file does not exist yet);\n"
                "  wakes up on your feed topic (notify.topics) on the notification socket --publish\n"
                "  (default $REGIE_PUB or tcp://127.0.0.1:7451), reading anyway every --wait ms\n"
-               "  (default 25000); --exit-when-idle stops once nothing new came for --wait ms\n");
+               "  (default 25000); --exit-when-idle stops once nothing new came for --wait ms;\n"
+               "  --limit N stops after N events (the cursor then points after the last one printed);\n"
+               "  --page N reads N events at a time (1..1000, default 500); times in local time\n\n"
+               "example:\n  regie tail --cursor ~/.regie-tail --limit 20\n");
         return 0;
     }
     if (!cli->token || !*cli->token) {
@@ -353,7 +366,7 @@ int rg_cli_tail(const rg_cli *cli, const char **rest, int nrest)
         rg_buf b = RG_BUF_INIT;
         rg_req_envelope(&b, "feed.read", cli->token, NULL, NULL, -1, 3);
         rg_w_kuint(&b, "after", after);
-        rg_w_kuint(&b, "limit", limit);
+        rg_w_kuint(&b, "limit", limit && limit - printed < page ? limit - printed : page);
         rg_w_kuint(&b, "wait_ms", sub ? 0 : wait);
         rg_doc *d = NULL;
         uint8_t *reply = NULL;
@@ -384,6 +397,8 @@ int rg_cli_tail(const rg_cli *cli, const char **rest, int nrest)
         after = next;
         if (cursor && count && save_cursor(cursor, after) < 0)
             fprintf(stderr, "regie: cannot write the cursor %s\n", cursor);
+        printed += count;
+        if (limit && printed >= limit) break;   /* the cap: each read asked for no more */
         if (count) {
             timed_out = false;
             continue;
@@ -420,7 +435,7 @@ static void print_alert(const rg_cli *cli, const rg_val *al)
     rg_val_strcpy(rg_map_get(al, "kind"), kind, sizeof kind);
     rg_val_strcpy(rg_map_get(al, "norm"), norm, sizeof norm);
     rg_val_strcpy(rg_map_get(al, "item"), item, sizeof item);
-    rg_render_iso(iso, sizeof iso, since);
+    rg_render_local(iso, sizeof iso, since, false);
     printf("ALERT %-5" PRIu64 " %s  %-14s %-10s %s%s%s  seq %" PRIu64 "%s\n", n, iso, cs, kind,
            norm[0] ? norm : "-", item[0] ? " " : "", item, seq, acked ? "  (acked)" : "");
 }
@@ -457,13 +472,16 @@ int rg_cli_alerts(const rg_cli *cli, const char **rest, int nrest)
     }
     if (cli->help) {
         printf("regie alerts [--after N] [--open] [--limit N] [--count N] [--wait MS] [--publish URL]\n"
-               "             [--exit-when-idle] [--json]\n"
+               "             [--exit-when-idle] [--json]\n\n"
+               "  Follow your alerts as they are raised (stagnations, overdue deadlines, escalations).\n"
+               "  Who may: procesregisseur, partner, manager.\n\n"
                "  prints your alerts (alerts.list), each once, oldest first, and then each new one\n"
                "  as it is raised; --after N starts after alert number N (to resume); --open only\n"
                "  those not acknowledged (regie alert ack --alert N); --count N stops after N;\n"
                "  wakes up on your alerts topic (notify.topics) on the notification socket\n"
                "  --publish (default $REGIE_PUB or tcp://127.0.0.1:7451), listing anyway every\n"
-               "  --wait ms (default 25000); --exit-when-idle prints what there is and stops\n");
+               "  --wait ms (default 25000); --exit-when-idle prints what there is and stops\n\n"
+               "example:\n  regie alerts --open\n");
         return 0;
     }
     if (!cli->token || !*cli->token) {

@@ -679,7 +679,11 @@ static void test_default_route(void)
     OK(ggz, "plan", "agree", "--case", c);
     STATE(anna, c, "planning");
     CHECK(j_has_str(CASE, "case.plan.agreed_by", "ggz") && j_len(CASE, "case.plan.agreed_by") == 1);
-    FAILS("guard_failed", ggz, "plan", "agree", "--case", c);  /* twice */
+    /* The same command again is the same request: the first reply, nothing
+     * done twice; as a new request (--new) the engine refuses a second agree. */
+    OK(ggz, "plan", "agree", "--case", c);
+    CHECK(strstr(ERR, "done before") && strstr(ERR, "--new"));
+    FAILS("guard_failed", ggz, "plan", "agree", "--case", c, "--new");  /* twice */
     FAILS("invalid_transition", ggz, "action", "complete", "--case", c, "--action", "a1", "--result", "x");
     OK(pol, "plan", "agree", "--case", c);
     STATE(anna, c, "planning");
@@ -1166,12 +1170,19 @@ static void test_tail_output(void)
 {
     static uint64_t a[4096], b[4096];
     const char *tail[] = {"--connect", P.url, "--token", pol, "tail", "--exit-when-idle", "--wait", "100",
-                          "--limit", "3", NULL};
+                          "--page", "3", NULL};
     REQUIRE(run(tail) == 0);
     size_t na = seqs_of(OUT, false, a, 0, 4096);
     CHECK(strstr(OUT, CASE_A) && strstr(OUT, "case.reported") && strstr(OUT, "by pol1"));
     size_t nb = feed_seqs(pol, 0, b, 4096);
     CHECK(na > 0 && same_seqs(a, na, b, nb, "human tail of police"));
+    /* --limit N is a cap: the first N events, then it stops. */
+    REQUIRE(nb > 3);
+    const char *capped[] = {"--connect", P.url, "--token", pol, "tail", "--json", "--wait", "100", "--limit", "3",
+                            NULL};
+    REQUIRE(run(capped) == 0);
+    size_t nc = seqs_of(OUT, true, a, 0, 4096);
+    CHECK(same_seqs(a, nc, b, 3, "tail --limit 3"));
     /* --after SEQ starts after that position. */
     REQUIRE(na > 2);
     char after[24];
@@ -1247,7 +1258,7 @@ static void test_tail_stop_and_resume(void)
 
     /* tail follows, with a short long-poll so SIGTERM is acted on soon. */
     const char *tail[] = {"--connect", P.url, "--token", gem, "tail", "--json", "--cursor", cursor, "--wait",
-                          "300", "--limit", "4", NULL};
+                          "300", "--page", "4", NULL};
     pid_t t = spawn_regie(NULL, tail, out1, err1);
     REQUIRE(t > 0);
     size_t nwant = feed_seqs(gem, 0, want, 4096);
@@ -1298,7 +1309,7 @@ static void test_tail_stop_and_resume(void)
 
     /* Resume from the cursor file: the rest, nothing twice. */
     const char *resume[] = {"--connect", P.url, "--token", gem, "tail", "--json", "--cursor", cursor, "--wait",
-                            "300", "--limit", "4", "--exit-when-idle", NULL};
+                            "300", "--page", "4", "--exit-when-idle", NULL};
     pid_t t2 = spawn_regie(NULL, resume, out2, err2);
     REQUIRE(t2 > 0);
     CHECK(wait_status(t2) == 0);
@@ -1363,7 +1374,7 @@ static void test_tail_sigkill_never_skips(void)
     OK(anna, "partner", "join", "--case", c, "--org", "gemeente-tilburg");
     gem_events(c, 4, &req_no);
     const char *tail[] = {"--connect", P.url, "--token", gem, "tail", "--json", "--cursor", cursor, "--wait",
-                          "300", "--limit", "2", NULL};
+                          "300", "--page", "2", NULL};
     pid_t t = spawn_regie(NULL, tail, out1, err1);
     REQUIRE(t > 0);
     size_t n = 0;
