@@ -10,7 +10,9 @@
  * What is compared, and what deliberately is not:
  * - deadlines and stagnations as multisets of (norm, item, due), the
  *   stagnations also with `since` and `escalates_at` (nil while an
- *   escalation is open, since then they do not escalate);
+ *   escalation is open, since then they do not escalate); the retention
+ *   deadline of an archived or referred case is left out: it erases a
+ *   case, which is the privacy tests' concern, and never stagnates;
  * - events in log order, grouped by their `at`: within one instant the
  *   order is not a rule, so each group is compared as a multiset of (type,
  *   by the engine or not, norm, item, due, level, auto).  An engine

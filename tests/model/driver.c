@@ -93,7 +93,7 @@ static int choices(const md_case *c, choice *out)
         if (st == MS_PLANNING) ADD(MD_K_PROPOSE, c->proposed && md_dues_ahead(c) ? 1 : 8);
         if (st == MS_EXECUTION) (void)(ADD(MD_K_PROPOSE, 2), ADD(MD_K_REVIEW, 4), ADD(MD_K_CLOSE, 3));
         if (md_open_state(st) && c->m.level < 3) ADD(MD_K_ESCALATE, 3);
-        if (st == MS_CLOSED && ac && md.now >= ac->due) ADD(MD_K_AFTERCARE, 10);
+        if (st == MS_CLOSED && ac && md.now >= md_aftercare_from(ac->due)) ADD(MD_K_AFTERCARE, 10);
         /* Rarely: a closed case waits three months for its aftercare check,
          * and is picked many times meanwhile. */
         if (st == MS_CLOSED && md_rnd(10) == 0) ADD(MD_K_REOPEN, 1);

@@ -122,5 +122,11 @@ bool md_take(md_case *c, int kind);
 bool md_working(int state);   /* analysis .. execution */
 bool md_open_state(int state);
 bool md_dues_ahead(const md_case *c);
+/* The aftercare check may be taken from the local day a week before its
+ * deadline (the project's rule since 4afe1e0, issues 13 and 14; the check
+ * before the deadline meets it, so no stagnation is cleared then); before
+ * that day it is refused, naming that day. */
+#define MD_AFTERCARE_EARLY_DAYS 7
+int64_t md_aftercare_from(int64_t due);
 
 #endif

@@ -444,6 +444,12 @@ void md_probe_reentry(void)
     expect_refusal("guard_failed", "release_date");
 }
 
+int64_t md_aftercare_from(int64_t due)
+{
+    mc_local d = mc_to_local(mc_add_days(due, -MD_AFTERCARE_EARLY_DAYS));
+    return mc_from_local(d.y, d.m, d.d, 0);
+}
+
 /* One refusal the case's state allows; false if none does. */
 static bool do_probe(md_case *c)
 {
@@ -454,12 +460,7 @@ static bool do_probe(md_case *c)
     if (st == MS_INTAKE) cand[n++] = P_MORE_INFO, cand[n++] = P_CRITERIA, cand[n++] = P_REJECT;
     if (st == MS_PLANNING || st == MS_EXECUTION) cand[n++] = P_PLAN;
     if (st == MS_ANALYSIS) cand[n++] = P_MEETING;
-    /* Before the aftercare deadline's day: refused whether the engine
-     * counts from the day or from the instant (the rules name only the date). */
-    if (st == MS_CLOSED && ac) {
-        mc_local d = mc_to_local(ac->due);
-        if (md.now < mc_from_local(d.y, d.m, d.d, 0)) cand[n++] = P_AFTERCARE;
-    }
+    if (st == MS_CLOSED && ac && md.now < md_aftercare_from(ac->due)) cand[n++] = P_AFTERCARE;
     if (md_open_state(st) && c->m.level > 0) cand[n++] = P_LEVEL;
     if (!n || !c->pr) return false;
     char past[12];
@@ -507,7 +508,7 @@ static bool do_probe(md_case *c)
     }
     case P_AFTERCARE: {
         char date[12];
-        mc_date_str(ac->due, 0, date, sizeof date);
+        mc_date_str(ac->due, -MD_AFTERCARE_EARLY_DAYS, date, sizeof date);
         rg_w_kstr(req(dir_tok(c), "aftercare.check", c, 1), "outcome", "early");
         md_describe("probe c%d %s: aftercare.check before %s", c->n, c->id, date);
         expect_refusal("guard_failed", date);

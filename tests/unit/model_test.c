@@ -15,7 +15,7 @@
  * hand resolved or not, closing, aftercare, reopening), clock advances from
  * a minute to weeks and onto the very instant the model says something
  * falls due, and steps the rules refuse (a due, meeting time or release date
- * in the past, an aftercare check before its date, an intake decision
+ * in the past, an aftercare check before its week, an intake decision
  * without criteria or referral, an escalation not above the current level).
  * After every step each case's case.get (state, version, escalation level,
  * deadlines, stagnations), its new events (case.history) and the manager's
@@ -34,11 +34,11 @@
  *
  * Left out on purpose, because the rules do not decide them: deadlines
  * born overdue (a plan is agreed only while its actions' dates are ahead),
- * an aftercare check on its due day before the due time, which of several
- * stagnations maturing together an escalation names, late_ms, the order of
- * events within one instant (and so whether a stagnation detected at the
- * instant its case escalates alerts the managers); the alerts of
- * procesregisseurs and partners (what a reassignment does to them).
+ * which of several stagnations maturing together an escalation names,
+ * late_ms, the order of events within one instant (and so whether a
+ * stagnation detected at the instant its case escalates alerts the
+ * managers); the alerts of procesregisseurs and partners (what a
+ * reassignment does to them).
  *
  * The model (tests/model/) is compiled into this file, and the Makefile
  * knows only headers as prerequisites of a test: after editing one of its
