@@ -71,6 +71,10 @@ static const m_rule m_rules[] = {
     {"review.held", -1, BIT(MN_REVIEW) | BIT(MN_PROGRESS), BIT(MN_REVIEW) | BIT(MN_PROGRESS)},
     {"case.escalated", -1, BIT(MN_ESC_DECISION), BIT(MN_ESC_DECISION)},
     {"escalation.resolved", -1, BIT(MN_ESC_DECISION), 0},
+    /* Closing drops every deadline but aftercare, the escalation's decision
+     * deadline too; the rules say nothing of the escalation itself, so it
+     * stays open (escalation.resolve is allowed on a closed case), as it
+     * does at intake.rejected and aftercare.checked. */
     {"case.closed", MS_CLOSED, ALL_BUT_AFTERCARE, BIT(MN_AFTERCARE)},
     {"aftercare.checked", MS_ARCHIVED, BIT(MN_AFTERCARE), 0},
     {"case.reopened", MS_ANALYSIS, BIT(MN_PLAN_AGREED) | BIT(MN_AFTERCARE), BIT(MN_MEETING_HELD)},
