@@ -11,6 +11,24 @@
 #include "../engine/storage/errors.h"
 #include "handlers.h"
 
+/* whoami: who the token is (for a person at a terminal, and a dashboard
+ * that shows its region). */
+int rg_h_whoami(rg_ctx *c)
+{
+    const rg_actor *a = rg_ctx_actor(c);
+    rg_w_cstr(rg_ctx_reply_key(c, "id"), a->id);
+    rg_w_cstr(rg_ctx_reply_key(c, "role"), rg_role_name(a->role));
+    rg_w_cstr(rg_ctx_reply_key(c, "org"), a->org);
+    rg_w_cstr(rg_ctx_reply_key(c, "zvh"), a->zvh);
+    rg_buf *b = rg_ctx_reply_key(c, "covenants");
+    uint32_t n = 0;
+    for (uint32_t bit = 1; bit; bit <<= 1) n += (a->covenants & bit) && rg_covenant_name(bit);
+    rg_w_array(b, n);
+    for (uint32_t bit = 1; bit; bit <<= 1)
+        if ((a->covenants & bit) && rg_covenant_name(bit)) rg_w_cstr(b, rg_covenant_name(bit));
+    return 0;
+}
+
 int rg_h_notify_topics(rg_ctx *c)
 {
     const rg_actor *a = rg_ctx_actor(c);

@@ -37,7 +37,7 @@ RG_APPLY(plan_proposed) RG_APPLY(plan_agreement) RG_APPLY(plan_agreed)
 RG_HANDLER(action_complete) RG_HANDLER(review_hold)
 RG_APPLY(action_completed) RG_APPLY(review_held)
 /* alerts.c: notification topics and durable alerts */
-RG_HANDLER(notify_topics) RG_HANDLER(alerts_list) RG_HANDLER(alert_ack)
+RG_HANDLER(whoami) RG_HANDLER(notify_topics) RG_HANDLER(alerts_list) RG_HANDLER(alert_ack)
 /* privacy.c, subjects.c: erasure and data-subject rights */
 RG_HANDLER(case_erase) RG_APPLY(case_erased)
 RG_HANDLER(subject_request) RG_HANDLER(subject_decide) RG_HANDLER(subject_correct)

@@ -38,6 +38,7 @@ const rg_binding rg_bindings[] = {
     {"log.verify",            rg_h_log_verify},
     {"clock.advance",         rg_h_clock_advance},
     {"stats",                 rg_h_stats},
+    {"whoami",                rg_h_whoami},
     {"notify.topics",         rg_h_notify_topics},
     {"alerts.list",           rg_h_alerts_list},
     {"alert.ack",             rg_h_alert_ack},

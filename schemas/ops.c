@@ -192,6 +192,7 @@ const rg_opdef rg_ops[] = {
     {"log.verify",            AD,            0,      NULL, NULL, NULL},
     {"clock.advance",         AD,            M,      clock_advance, NULL, NULL},
     {"stats",                 PR | MA | AD,  0,      NULL, NULL, NULL},
+    {"whoami",                PR|PA|MA|AD,   0,      NULL, NULL, NULL},
     {"notify.topics",         PR|PA|MA|AD,   0,      NULL, NULL, NULL},
     {"alerts.list",           PR | PA | MA,  0,      alerts_list, NULL, NULL},
     {"alert.ack",             PR | PA | MA,  M,      alert_ack, NULL, NULL},

@@ -65,3 +65,9 @@ uint32_t rg_covenant_bit(const char *w, uint32_t n)
     }
     return 0;
 }
+
+const char *rg_covenant_name(uint32_t bit)
+{
+    /* One word today; a table when a second covenant comes. */
+    return bit == rg_covenant_bit("radicalisering", 14) ? "radicalisering" : NULL;
+}

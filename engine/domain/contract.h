@@ -58,6 +58,8 @@ typedef enum {
 #define RG_COVENANTS "radicalisering"
 /* The bit of a covenant word (n bytes), or 0 when it names none. */
 uint32_t rg_covenant_bit(const char *w, uint32_t n);
+/* The word of a covenant bit (a static string), or NULL. */
+const char *rg_covenant_name(uint32_t bit);
 
 /* The wire names of routes and states as the words of an RG_F_ENUM field. */
 extern const char rg_route_words[], rg_state_words[];
