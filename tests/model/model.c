@@ -71,10 +71,11 @@ static const m_rule m_rules[] = {
     {"review.held", -1, BIT(MN_REVIEW) | BIT(MN_PROGRESS), BIT(MN_REVIEW) | BIT(MN_PROGRESS)},
     {"case.escalated", -1, BIT(MN_ESC_DECISION), BIT(MN_ESC_DECISION)},
     {"escalation.resolved", -1, BIT(MN_ESC_DECISION), 0},
-    /* Closing drops every deadline but aftercare, the escalation's decision
-     * deadline too; the rules say nothing of the escalation itself, so it
-     * stays open (escalation.resolve is allowed on a closed case), as it
-     * does at intake.rejected and aftercare.checked. */
+    /* Work that ends (closed, referred, archived) takes every deadline of
+     * that work with it, the escalation's decision deadline too, and the
+     * open escalation ends with it (m_apply_event); then the event sets what
+     * follows (aftercare).  An escalation opened in closed (the aftercare
+     * check's stagnation) is resolved there. */
     {"case.closed", MS_CLOSED, ALL_BUT_AFTERCARE, BIT(MN_AFTERCARE)},
     {"aftercare.checked", MS_ARCHIVED, BIT(MN_AFTERCARE), 0},
     {"case.reopened", MS_ANALYSIS, BIT(MN_PLAN_AGREED) | BIT(MN_AFTERCARE), BIT(MN_MEETING_HELD)},
@@ -222,7 +223,14 @@ static void m_apply_event(m_case *c, const char *type, int64_t at, const m_args 
         e->alerts_managers = M_YES;
     }
     if (strcmp(type, "case.assigned") == 0) c->assigned = true;
+    int before = c->state;
     if (r->enters >= 0) c->state = r->enters;
+    bool ended = c->state != before &&
+                 (c->state == MS_CLOSED || c->state == MS_REFERRED || c->state == MS_ARCHIVED);
+    if (ended) {
+        for (int n = 0; n < MN_NNORMS; n++) m_meet(c, n, NULL, at);
+        c->level = 0;
+    }
     m_apply_norms(c, r, at, a);
     m_apply_ladder(c, type, at, a ? a->level : 0);
 }
