@@ -84,8 +84,10 @@ $(B)/%.o: %.c $(ENGINE_HDR) $(wildcard handlers/*.h schemas/*.def tools/*.h test
 	@echo "  CC $<"
 	@$(CC) $(CFLAGS_ALL) -c $< -o $@
 
+# Made anew each time: `ar r` would keep members of files that moved or went.
 $(B)/librg.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
+	@rm -f $@
 	@ar rcs $@ $^
 
 $(BIN)/regied: $(B)/engine/net/main.o $(B)/librg.a
@@ -109,10 +111,10 @@ $(BIN)/regie-sim: $(B)/tools/sim.o $(B)/tools/render.o $(CLIENT_OBJ) $(B)/librg.
 	@echo "  LD $@"
 	@$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-$(B)/tests/%: tests/%.c $(TEST_HELP_OBJ) $(CLIENT_OBJ) $(B)/librg.a $(wildcard tests/*.h tests/*/*.h)
+$(B)/tests/%: tests/%.c $(TEST_HELP_OBJ) $(CLIENT_OBJ) $(B)/librg.a $(wildcard tests/*.h tests/*/*.h tests/model/*.c)
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"
-	@$(CC) $(CFLAGS_ALL) -o $@ $(filter-out %.h,$^) $(MODE_LDFLAGS) $(PKG_LIBS)
+	@$(CC) $(CFLAGS_ALL) -o $@ $(filter-out %.h tests/model/%.c,$^) $(MODE_LDFLAGS) $(PKG_LIBS)
 
 # The suite of one MODE: builds everything, runs every test binary, then a
 # short run of the in-process benchmark code (no figure checked).

@@ -299,6 +299,7 @@ int rg_h_case_history(rg_ctx *c)
 #define LIST_DEFAULT 50
 
 typedef struct listing {
+    rg_ctx *c;
     const rg_actor *actor;
     int state;                /* -1: any */
     bool stagnating;          /* only cases with an open stagnation */
@@ -331,13 +332,14 @@ static int list_case(void *ud, const rg_case *cs)
     kstr_or_nil(&l->out, "procesregisseur", cs->procesregisseur);
     rg_w_kuint(&l->out, "updated_at", cs->updated_at);
     snprintf(l->last, sizeof l->last, "%s", cs->id);
+    rg_ctx_audit_case(l->c, cs->id);
     l->count++;
     return 0;
 }
 
 int rg_h_cases_list(rg_ctx *c)
 {
-    listing l = {rg_ctx_actor(c), -1, false, LIST_DEFAULT, 0, "", false, RG_BUF_INIT};
+    listing l = {c, rg_ctx_actor(c), -1, false, LIST_DEFAULT, 0, "", false, RG_BUF_INIT};
     rg_val_bool(rg_ctx_field(c, "stagnating"), &l.stagnating);
     const char *s;
     uint32_t n;
@@ -365,16 +367,21 @@ int rg_h_cases_list(rg_ctx *c)
 typedef struct route_tally {
     const rg_actor *reader;
     uint64_t open[RG_NROUTES], all[RG_NROUTES], relapses;
+    uint64_t states[RG_NSTATES], stagnations;
 } route_tally;
 
+/* The figures are the caller's region's (without the covenant cases it
+ * may not see): a region sees nothing of another, aggregates included. */
 static int tally_route(void *ud, const rg_case *cs)
 {
     route_tally *t = ud;
-    if (t->reader->role != RG_ROLE_ADMIN && strcmp(t->reader->zvh, cs->zvh) != 0) return 0;
-    if (cs->route < 0 || cs->route >= RG_NROUTES) return 0;
+    if (strcmp(t->reader->zvh, cs->zvh) != 0 || (cs->covenants & ~t->reader->covenants)) return 0;
+    if (cs->route < 0 || cs->route >= RG_NROUTES || cs->state < 0 || cs->state >= RG_NSTATES) return 0;
     t->all[cs->route]++;
     t->open[cs->route] += rg_state_open(cs->state);
     t->relapses += cs->relapses;
+    t->states[cs->state]++;
+    t->stagnations += rg_case_stagnations(cs);
     return 0;
 }
 
@@ -400,10 +407,12 @@ int rg_h_stats(rg_ctx *c)
     rg_w_map(b, RG_NSTATES);
     uint64_t total = 0;
     for (int st = 0; st < RG_NSTATES; st++) {
-        rg_w_kuint(b, rg_state_name(st), rg_engine_count(e, st));
-        total += rg_engine_count(e, st);
+        rg_w_kuint(b, rg_state_name(st), rt.states[st]);
+        total += rt.states[st];
     }
     rg_w_uint(rg_ctx_reply_key(c, "total"), total);
+    rg_w_cstr(rg_ctx_reply_key(c, "zvh"), rt.reader->zvh);
+    /* The engine's own figures (all regions together, no case in them). */
     rg_w_uint(rg_ctx_reply_key(c, "events"), rg_engine_head(e));
     /* How well group commit batches: commits and the commands they carried
      * since the engine started. */
@@ -411,7 +420,7 @@ int rg_h_stats(rg_ctx *c)
     rg_w_map(b, 2);
     rg_w_kuint(b, "commits", rg_engine_commits(e));
     rg_w_kuint(b, "commands", rg_engine_committed_commands(e));
-    rg_w_uint(rg_ctx_reply_key(c, "open_stagnations"), rg_engine_stagnations(e));
+    rg_w_uint(rg_ctx_reply_key(c, "open_stagnations"), rt.stagnations);
     uint64_t fired;
     const rg_due *du = rg_services_of(e)->due;
     uint64_t p50 = rg_due_lateness_pct(du, 50, &fired), p99 = rg_due_lateness_pct(du, 99, &fired);
@@ -420,13 +429,13 @@ int rg_h_stats(rg_ctx *c)
     rg_w_kuint(b, "fired", fired);
     rg_w_kuint(b, "p50_at_most", p50);
     rg_w_kuint(b, "p99_at_most", p99);
-    /* Median time spent in each step, over the cases that left it. */
+    /* Median time spent in each step, over the region's cases that left it. */
     b = rg_ctx_reply_key(c, "lead_time_ms");
     uint32_t n = 0;
-    uint64_t med[RG_NSTATES];
+    uint64_t med[RG_NSTATES], cnt[RG_NSTATES];
     bool has[RG_NSTATES];
     for (int st = 0; st < RG_NSTATES; st++) {
-        int rc = rg_engine_median_lead(e, st, &med[st]);
+        int rc = rg_engine_median_lead(e, st, rt.reader->zvh, &med[st], &cnt[st]);
         if (rc < 0 && rc != RG_ENOTFOUND) return rg_ctx_fail(c, RG_ESTORAGE, "reading lead times failed");
         has[st] = rc == 0;
         n += has[st];
@@ -437,7 +446,7 @@ int rg_h_stats(rg_ctx *c)
         rg_w_cstr(b, rg_state_name(st));
         rg_w_map(b, 2);
         rg_w_kuint(b, "median", med[st]);
-        rg_w_kuint(b, "cases", rg_engine_lead_count(e, st));
+        rg_w_kuint(b, "cases", cnt[st]);
     }
     return 0;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../engine/core/persons.h"
+#include "../engine/domain/access.h"
 #include "../engine/domain/config.h"
 #include "../engine/storage/errors.h"
 #include "handlers.h"
@@ -109,8 +110,11 @@ int rg_h_case_assign(rg_ctx *c)
     char who[RG_ID_MAX];
     rg_field_str(c, "procesregisseur", who, sizeof who);
     const rg_actor *target = rg_engine_actor(rg_ctx_engine(c), who);
-    if (!target || target->revoked || target->role != RG_ROLE_PROCESREGISSEUR)
-        return rg_ctx_fail(c, RG_EGUARD, "%s is not an active procesregisseur", who);
+    /* Only someone who may direct the case: of its region, and admitted to
+     * its covenant (the same test as seeing it, access.c). */
+    if (!target || !rg_access_may_direct(target, cs))
+        return rg_ctx_fail(c, RG_EGUARD, "%s is not an active procesregisseur who may direct case %s", who,
+                           cs->id);
     if (a->role == RG_ROLE_PROCESREGISSEUR) {
         /* A procesregisseur may only take an unassigned case for themselves. */
         if (strcmp(who, a->id) != 0)

@@ -144,6 +144,7 @@ static const rg_field backup_create[] = {STR("dir", 4096), UINT("keep", RG_OPT, 
  * under the regional privacy covenant. */
 #define COORDINATION "procesregie: coordinating and monitoring the case"
 #define FOLLOWING "following the cases the reader's organisation takes part in"
+#define LISTING "an overview of the cases the reader may see"
 #define BASIS "ZVH privacy covenant; GDPR art. 6(1)(e), 9(2)(g) and 10"
 
 #define PR RG_R(PROCESREGISSEUR)
@@ -185,7 +186,8 @@ const rg_opdef rg_ops[] = {
      COORDINATION, BASIS},
     {"case.history",          PR | PA | MA,  C,      NULL,
      COORDINATION, BASIS},
-    {"cases.list",            PR | PA | MA,  0,      cases_list, NULL, NULL},
+    {"cases.list",            PR | PA | MA,  0,      cases_list,
+     LISTING, BASIS},
     {"feed.read",             PR | PA | MA,  0,      feed_read,
      FOLLOWING, BASIS},
     {"audit.read",            AD,            0,      audit_read, NULL, NULL},

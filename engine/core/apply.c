@@ -89,8 +89,8 @@ static char *apply_event(rg_ctx *c, rg_evb *ev, const rg_actor *actor, uint64_t 
     rg_engine *e = c->e;
     if (rg_count_state_change(e->counts, e->lead_counts, before, c->cs->state)) {
         uint8_t lk[RG_LEAD_KEY];
-        rg_lead_key(lk, before, c->now - since, seq);
-        rg_batch_put(e->open->batch, RG_CF_LEADTIMES, lk, sizeof lk, "", 0);
+        size_t ln = rg_lead_key(lk, before, c->now - since, seq, c->cs->zvh);
+        rg_batch_put(e->open->batch, RG_CF_LEADTIMES, lk, ln, "", 0);
     }
     return topics;
 }

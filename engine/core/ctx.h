@@ -89,7 +89,8 @@ uint64_t rg_engine_count(rg_engine *e, int state);
 typedef int (*rg_case_fn)(void *ud, const rg_case *cs);
 int rg_engine_each_case(rg_engine *e, const char *after, rg_case_fn fn, void *ud);
 /* Median time cases spent in a state they have left; RG_ENOTFOUND if none. */
-int rg_engine_median_lead(rg_engine *e, int state, uint64_t *ms /* OUT */);
+int rg_engine_median_lead(rg_engine *e, int state, const char *zvh, uint64_t *ms /* OUT */,
+                          uint64_t *count /* OUT: stays that ended in the region */);
 uint64_t rg_engine_lead_count(rg_engine *e, int state);
 uint64_t rg_engine_commits(rg_engine *e);              /* group commits since start */
 uint64_t rg_engine_stagnations(rg_engine *e);          /* open stagnations, all cases */

@@ -145,9 +145,17 @@ static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn 
     if (!c->op)
         return rg_ctx_fail(c, RG_EUNKNOWNOP, "unknown operation %.*s", (int)(opl > 64 ? 64 : opl), opn);
     if ((rc = authenticate(c, root)) < 0) return rc;
-    if (!(c->op->roles & (1u << c->actor->role)))
-        return rg_ctx_fail(c, RG_EFORBIDDEN, "a %s may not %s", rg_role_name(c->actor->role),
-                           c->op->name);
+    if (!(c->op->roles & (1u << c->actor->role))) {
+        /* A read of case content the role may never make is a refused
+         * read too: recorded with the case it named. */
+        char id[RG_ID_MAX];
+        if (c->op->purpose && rg_val_strcpy(rg_map_get(root, "case"), id, sizeof id) && id[0]) {
+            c->refused_case = true;
+            snprintf(c->refused_id, sizeof c->refused_id, "%s", id);
+        }
+        return rg_ctx_fail(c, RG_EFORBIDDEN, "%s %s may not %s", strchr("aeiou", rg_role_name(c->actor->role)[0]) ? "an" : "a",
+                           rg_role_name(c->actor->role), c->op->name);
+    }
 
     if (c->op->flags & RG_OP_MUTATES) {
         const char *rq;

@@ -171,28 +171,35 @@ int rg_engine_each_case(rg_engine *e, const char *after, rg_case_fn fn, void *ud
     return rc < 0 ? rc : 0;
 }
 
-int rg_engine_median_lead(rg_engine *e, int state, uint64_t *ms)
+int rg_engine_median_lead(rg_engine *e, int state, const char *zvh, uint64_t *ms, uint64_t *count)
 {
-    uint64_t n = e->lead_counts[state];
     *ms = 0;
-    if (n == 0) return RG_ENOTFOUND;
+    *count = 0;
+    if (!e->lead_counts[state]) return RG_ENOTFOUND;
     uint8_t start = (uint8_t)state;
     rg_iter *it = rg_iter_new(e->log, RG_CF_LEADTIMES);
     rg_iter_seek(it, &start, 1);
-    /* Durations sort by key within the state: the median is the middle one
-     * (the lower middle for an even count). */
-    uint64_t skip = (n - 1) / 2, i = 0;
-    int rc = RG_ENOTFOUND;
-    for (; rg_iter_valid(it); rg_iter_next(it), i++) {
+    /* Durations sort within the state; the region is the key's tail (none:
+     * a row from before regions, the first region's).  The median is the
+     * middle one of the region's (the lower middle for an even count). */
+    uint64_t *v = NULL;
+    size_t n = 0, cap = 0, zn = strlen(zvh);
+    for (; rg_iter_valid(it); rg_iter_next(it)) {
         size_t kn;
         const uint8_t *k = rg_iter_key(it, &kn);
-        if (kn != RG_LEAD_KEY || k[0] != start) break;
-        if (i == skip) {
-            *ms = rg_be64_get(k + 1);
-            rc = 0;
-            break;
+        if (kn < 17 || k[0] != start) break;
+        bool mine = kn == 17 ? strcmp(zvh, RG_ZVH_DEFAULT) == 0 : kn - 17 == zn && memcmp(k + 17, zvh, zn) == 0;
+        if (!mine) continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            v = rg_realloc(v, cap * sizeof *v);
         }
+        v[n++] = rg_be64_get(k + 1);
     }
+    int rc = n ? 0 : RG_ENOTFOUND;
+    if (n) *ms = v[(n - 1) / 2];
+    *count = n;
+    free(v);
     if (rg_iter_end(it) < 0) rc = RG_ESTORAGE;
     return rc;
 }

@@ -355,11 +355,15 @@ bool rg_count_state_change(uint64_t counts[RG_NSTATES], uint64_t leads[RG_NSTATE
     return true;
 }
 
-void rg_lead_key(uint8_t k[RG_LEAD_KEY], int state, uint64_t ms, uint64_t seq)
+size_t rg_lead_key(uint8_t k[RG_LEAD_KEY], int state, uint64_t ms, uint64_t seq, const char *zvh)
 {
     k[0] = (uint8_t)state;
     rg_be64_put(k + 1, ms);
     rg_be64_put(k + 9, seq);
+    size_t zn = strlen(zvh);
+    if (zn > RG_ID_MAX - 1) zn = RG_ID_MAX - 1;
+    memcpy(k + 17, zvh, zn);
+    return 17 + zn;
 }
 
 void rg_store_put_meta(rg_engine *e, rg_batch *b)

@@ -92,8 +92,12 @@ int rg_store_load(rg_engine *e);
 bool rg_count_state_change(uint64_t counts[RG_NSTATES], uint64_t leads[RG_NSTATES], int before, int after);
 /* A lead-time row's key: how long a case stayed in `state` (be64 ms) before
  * the event `seq` moved it on; stats reads the median per state from them. */
-#define RG_LEAD_KEY 17
-void rg_lead_key(uint8_t k[RG_LEAD_KEY], int state, uint64_t ms, uint64_t seq);
+#define RG_LEAD_KEY (17 + RG_ID_MAX)
+/* u8(state) be64(ms) be64(seq) zvh: ordered by state and duration as
+ * before regions (rows from then have no zvh: the first region's); the
+ * region last, so a median per region filters a state's rows.  Returns the
+ * key's length. */
+size_t rg_lead_key(uint8_t k[RG_LEAD_KEY], int state, uint64_t ms, uint64_t seq, const char *zvh);
 void rg_store_unload(rg_engine *e);
 /* The case, from the cache or the `cases` column family, with its data key
  * loaded (RG_DK_ABSENT when erased, or when it never had personal data

@@ -47,6 +47,11 @@ bool rg_access_subject(const rg_actor *a, const rg_case *c)
     return v == RG_VIEW_FULL || v == RG_VIEW_PARTNER;
 }
 
+bool rg_access_may_direct(const rg_actor *a, const rg_case *c)
+{
+    return a->role == RG_ROLE_PROCESREGISSEUR && !a->revoked && same_region(a, c);
+}
+
 bool rg_access_item(const rg_actor *a, const rg_case *c, const char *cls, const char *source,
                     uint64_t seq)
 {

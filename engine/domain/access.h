@@ -43,6 +43,8 @@ uint32_t rg_access_since(const rg_actor *a, const rg_case *c);
 /* May a read the event of version v of c (in a history or a feed)? */
 bool rg_access_event(const rg_actor *a, const rg_case *c, uint32_t v);
 bool rg_access_subject(const rg_actor *a, const rg_case *c);
+/* May procesregisseur a be given case c (its region, its covenant)? */
+bool rg_access_may_direct(const rg_actor *a, const rg_case *c);
 /* May a read the text of a classified item of class cls, appended by an
  * actor of org `source` at position seq of case c?  (An ordinary item: yes.) */
 bool rg_access_item(const rg_actor *a, const rg_case *c, const char *cls, const char *source,

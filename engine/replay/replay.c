@@ -66,12 +66,12 @@ static rg_case *case_for(fold *f, const char *id)
 /* A lead-time row: state, be64 duration, be64 seq of the event that ended it.
  * Ordered by state and duration; durations past 2^56 ms share an order and
  * are put right by the key comparison. */
-static void add_lead(fold *f, int state, uint64_t ms, uint64_t seq)
+static void add_lead(fold *f, int state, uint64_t ms, uint64_t seq, const char *zvh)
 {
     uint8_t k[RG_LEAD_KEY];
-    rg_lead_key(k, state, ms, seq);
+    size_t kn = rg_lead_key(k, state, ms, seq, zvh);
     uint64_t capped = ms < (1ULL << 56) ? ms : (1ULL << 56) - 1;
-    rg_sorted_add(&f->leadtimes, (uint64_t)state << 56 | capped, k, sizeof k, "", 0);
+    rg_sorted_add(&f->leadtimes, (uint64_t)state << 56 | capped, k, kn, "", 0);
 }
 
 /* Fold one event into its case. */
@@ -83,7 +83,7 @@ static int fold_event(fold *f, const rg_replay_ev *ev)
     uint64_t since = cs->state_since;
     int rc = rg_case_apply(cs, &ev->view);
     if (rc == 0 && rg_count_state_change(f->counts, f->leads, before, cs->state))
-        add_lead(f, before, ev->view.at - since, ev->view.seq);
+        add_lead(f, before, ev->view.at - since, ev->view.seq, cs->zvh);
     return rc;
 }
 

@@ -42,6 +42,7 @@ struct rg_feed {
     rg_engine *e;
     parked *head;
     size_t count;
+    size_t limit;             /* parked at most; beyond, overloaded at once */
     uv_timer_t timer;         /* the earliest deadline */
 };
 
@@ -199,8 +200,25 @@ static void arm(rg_feed *f)
     uv_timer_start(&f->timer, timer_cb, first > now ? first - now : 0, 0);
 }
 
+void rg_feed_set_limit(rg_feed *f, size_t max_parked) { f->limit = max_parked ? max_parked : 1; }
+
 void rg_feed_park(rg_feed *f, rg_ctx *c, uint32_t wait_ms)
 {
+    /* A parked long-poll holds its connection's worker (net/server.c) for
+     * as long as it waits: past the limit, the reader is told at once to
+     * come back later, so waiting readers never take the workers that
+     * serve everyone else.  Nothing was read, so the answer waits for no
+     * commit. */
+    if (f->count >= f->limit) {
+        rg_reply_fn fn;
+        void *ud;
+        rg_ctx_take_reply(c, &fn, &ud);
+        rg_buf b = RG_BUF_INIT;
+        rg_error_reply(&b, RG_EOVERLOAD, "too many readers waiting for new events; ask again later");
+        fn(ud, b.data, b.len);
+        rg_buf_free(&b);
+        return;
+    }
     const uint8_t *p;
     size_t n;
     rg_ctx_request_bytes(c, &p, &n);
@@ -249,6 +267,7 @@ int rg_feed_attach(rg_engine *e, rg_feed **out)
 {
     rg_feed *f = rg_calloc(1, sizeof *f);
     f->e = e;
+    f->limit = RG_FEED_PARK_DEFAULT;
     uv_timer_init(rg_engine_loop(e), &f->timer);
     f->timer.data = f;
     int rc = rg_engine_listen(e, &feed_ops, f);

@@ -34,6 +34,12 @@ int rg_feed_page(rg_ctx *c, const char *name, char kind, uint64_t after, uint32_
  * is run again): it is run again when new events are durable. */
 void rg_feed_park(rg_feed *f, rg_ctx *c, uint32_t wait_ms);
 size_t rg_feed_parked(const rg_feed *f);
+/* At most this many requests are parked at once (default
+ * RG_FEED_PARK_DEFAULT, a quarter of the server's default workers; the
+ * server sets a quarter of its own); a long-poll beyond is answered
+ * `overloaded` at once instead of holding a worker. */
+#define RG_FEED_PARK_DEFAULT 64
+void rg_feed_set_limit(rg_feed *f, size_t max_parked);
 /* Answer every parked request now, with whatever there is (shutdown). */
 void rg_feed_answer_all(rg_feed *f);
 

@@ -6,7 +6,6 @@
 #include "log.h"
 
 #include <dirent.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
@@ -33,8 +32,6 @@ struct rg_log {
     char *dir;                      /* table files for rg_log_load are made here */
     atomic_uint_fast64_t fail_at;   /* fault injection, see log.h */
     atomic_bool fail_reads;         /* iterators fail (tests), see log.h */
-    atomic_bool write_failed;       /* the last write failed: resume before the next */
-    atomic_bool resume_said;        /* "cannot resume yet" logged once per outage */
     pthread_mutex_t hold_lock;      /* rg_log_hold: a backup thread uses the db */
     pthread_cond_t hold_cv;
     int holds;
@@ -96,6 +93,22 @@ int rg_log_open(rg_log **out, const char *dir)
     rocksdb_options_set_create_missing_column_families(log->opts, 1);
     rocksdb_options_increase_parallelism(log->opts, 2);
     rocksdb_options_set_max_background_jobs(log->opts, 2);
+    /* RocksDB's own info LOG (in the data directory) keeps only fatal
+     * lines: Debian's build keeps RocksDB's asserts, and once a LOG line
+     * failed to append on a full disk the next one aborts the engine
+     * (WritableFileWriter::AssertFalseAndGetStatusForPrevError, found by
+     * tests/integration/fulldisk_test.c).  Our own messages go to stderr. */
+    rocksdb_options_set_info_log_level(log->opts, 4 /* FATAL_LEVEL */);
+    /* A full disk: a write that fails for want of space puts RocksDB in its
+     * background-error state (every write fails, reads go on), and its
+     * own recovery (the SstFileManager every DB has) resumes writing by
+     * itself, polling every 5 s, once the free space reaches the largest
+     * write_buffer_size: with RocksDB's default of 64 MiB a disk with less
+     * than that to give back never resumed until a restart.  A 32 MiB
+     * memtable keeps that reserve modest.  (RocksDB 7.8's C API has no
+     * rocksdb_resume; a manual DB::Resume would answer Busy while that
+     * recovery waits anyway.) */
+    rocksdb_options_set_write_buffer_size(log->opts, 32u << 20);
     /* Bound the WAL that a restart after a crash must replay: past this,
      * RocksDB flushes the oldest memtables. */
     rocksdb_options_set_max_total_wal_size(log->opts, 128u << 20);
@@ -194,67 +207,12 @@ static bool injected_fault(rg_log *log)
     return true;
 }
 
-/*
- * Resuming after a failed write.  A write that fails (a full disk, an I/O
- * error) leaves RocksDB in its "background error" state: every later write
- * fails with the same error, even once space is back, until DB::Resume()
- * or a reopen.  RocksDB 7.8's C API has no rocksdb_resume (added in later
- * versions), and a reopen would pull the database from under the loop's
- * readers, so the C++ method is called through its exported symbol
- * (DBImpl::Resume, found with dlsym: nothing breaks where it is missing,
- * writes then fail until a restart, as before).  Resume flushes the
- * memtables to new table files (which needs the space) and switches to a
- * new write-ahead log, so the torn tail of the failed batch in the old one
- * is never replayed; it returns OK at once when there is nothing to resume.
- * The failed batch was never in a memtable (RocksDB inserts only after the
- * log write succeeds), so it is nowhere, as its storage_error said.
- */
-typedef struct cxx_status {           /* rocksdb::Status (7.x): code first, message last */
-    unsigned char code, subcode, sev, retryable, data_loss, scope;
-    char *state;                      /* new[]'d message, or NULL */
-    unsigned char spare[48];          /* room should the layout grow */
-} cxx_status;
-typedef void (*resume_fn)(cxx_status *ret, void *db_impl);
-
-static int resume(rg_log *log)
-{
-    static resume_fn fn;
-    static void (*del)(void *);
-    static atomic_int looked;
-    if (!atomic_load(&looked)) {
-        fn = (resume_fn)dlsym(RTLD_DEFAULT, "_ZN7rocksdb6DBImpl6ResumeEv");
-        del = (void (*)(void *))dlsym(RTLD_DEFAULT, "_ZdaPv");   /* operator delete[] */
-        atomic_store(&looked, 1);
-    }
-    if (!fn || !del) return RG_ESTORAGE;
-    cxx_status st;
-    memset(&st, 0, sizeof st);
-    fn(&st, *(void **)log->db);       /* struct rocksdb_t { DB *rep; } */
-    if (st.code == 0) {
-        fprintf(stderr, "regie: rocksdb resumed writing after an error\n");
-        return 0;
-    }
-    if (!atomic_exchange(&log->resume_said, true))
-        fprintf(stderr, "regie: rocksdb cannot resume yet: %s\n", st.state ? st.state : "(no message)");
-    if (st.state) del(st.state);
-    return RG_ESTORAGE;
-}
-
 int rg_log_write(rg_log *log, rg_batch *b, bool sync)
 {
     if (injected_fault(log)) return RG_ESTORAGE;
-    /* After a failed write, resume first (above); until RocksDB can, every
-     * write fails as before, and the next one tries again. */
-    if (atomic_load(&log->write_failed)) {
-        if (resume(log) < 0) return RG_ESTORAGE;
-        atomic_store(&log->write_failed, false);
-        atomic_store(&log->resume_said, false);
-    }
     char *err = NULL;
     rocksdb_write(log->db, sync ? log->wsync : log->wnosync, b->wb, &err);
-    int rc = check(err, "write");
-    if (rc < 0) atomic_store(&log->write_failed, true);
-    return rc;
+    return check(err, "write");
 }
 
 rg_batch *rg_batch_new(rg_log *log)
