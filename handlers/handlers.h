@@ -72,6 +72,8 @@ int rg_subject_request_allows(rg_ctx *c, const char *request, const char *kind, 
 
 /* util.c: checks shared by several handlers */
 bool rg_is_name(const char *p, uint32_t n);   /* [A-Za-z0-9._-]{1,64} */
+/* Every string of the array field is an id or org name (rg_is_name). */
+int rg_check_names(rg_ctx *c, const char *field);
 /* The caller must be the case's procesregisseur (guard_failed when the case
  * has none yet: it must be taken first). */
 int rg_require_director(rg_ctx *c);

@@ -47,14 +47,7 @@ int rg_h_item_release(rg_ctx *c)
     if (!source)
         return rg_ctx_fail(c, RG_EFORBIDDEN, "only its source (%s) releases the item at %llu",
                            zvh_item ? "the case's procesregisseur" : org, (unsigned long long)seq);
-    const rg_val *orgs = rg_ctx_field(c, "orgs");
-    for (uint32_t i = 0; i < rg_array_size(orgs); i++) {
-        const char *p;
-        uint32_t n;
-        rg_val_str(rg_array_at(orgs, i), &p, &n);
-        if (!rg_is_name(p, n))
-            return rg_ctx_fail(c, RG_EBADREQ, "data.orgs[%u]: use 1..64 of A-Z a-z 0-9 . _ -", i);
-    }
+    if ((rc = rg_check_names(c, "orgs")) < 0) return rc;
     rg_evb *out = rg_ctx_emit(c, "item.released");
     static const char *const fields[] = {"seq", "orgs", NULL};
     rg_copy_fields(c, out, fields);

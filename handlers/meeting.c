@@ -15,14 +15,7 @@ int rg_h_meeting_schedule(rg_ctx *c)
     int rc = rg_require_director(c);
     if (rc < 0) return rc;
     const rg_case *cs = rg_ctx_case(c);
-    const rg_val *orgs = rg_ctx_field(c, "orgs");
-    for (uint32_t i = 0; i < rg_array_size(orgs); i++) {
-        const char *p;
-        uint32_t n;
-        rg_val_str(rg_array_at(orgs, i), &p, &n);
-        if (!rg_is_name(p, n))
-            return rg_ctx_fail(c, RG_EBADREQ, "data.orgs[%u]: use 1..64 of A-Z a-z 0-9 . _ -", i);
-    }
+    if ((rc = rg_check_names(c, "orgs")) < 0) return rc;
     rc = rg_require_future(c, rg_ctx_field(c, "at"), "data.at");
     if (rc < 0) return rc;
     if (cs->route == RG_RT_REENTRY) {

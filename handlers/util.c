@@ -82,3 +82,16 @@ int rg_require_future(rg_ctx *c, const rg_val *v, const char *path)
                            path, (int)n, p);
     return 0;
 }
+
+int rg_check_names(rg_ctx *c, const char *field)
+{
+    const rg_val *list = rg_ctx_field(c, field);
+    for (uint32_t i = 0; i < rg_array_size(list); i++) {
+        const char *p;
+        uint32_t n;
+        rg_val_str(rg_array_at(list, i), &p, &n);
+        if (!rg_is_name(p, n))
+            return rg_ctx_fail(c, RG_EBADREQ, "data.%s[%u]: use 1..64 of A-Z a-z 0-9 . _ -", field, i);
+    }
+    return 0;
+}

@@ -27,26 +27,15 @@
 
 static char pol[128], ggz[128], pr[128], mgr[128], mgrB[128], prB[128], polB[128];
 
-static void actor_in(const char *id, const char *role, const char *org, const char *zvh, char *tok)
-{
-    rg_buf *b = req(L.admin, "actor.create", NULL, 4);
-    rg_w_kstr(b, "id", id);
-    rg_w_kstr(b, "role", role);
-    rg_w_kstr(b, "org", org);
-    rg_w_kstr(b, "zvh", zvh);
-    tok[0] = '\0';
-    if (send_req()[0] == 0) snprintf(tok, 128, "%s", rg_t_str(&R, "token"));
-}
-
 static void actors(void)
 {
-    actor_in("pol", "partner", "police", "tilburg", pol);
-    actor_in("ggz", "partner", "ggz", "tilburg", ggz);
-    actor_in("pr", "procesregisseur", "zvh-tilburg", "tilburg", pr);
-    actor_in("mgr", "manager", "zvh-tilburg", "tilburg", mgr);
-    actor_in("mgrB", "manager", "zvh-breda", "breda", mgrB);
-    actor_in("prB", "procesregisseur", "zvh-breda", "breda", prB);
-    actor_in("polB", "partner", "police", "breda", polB);
+    actor_in("pol", "partner", "police", "tilburg", NULL, pol);
+    actor_in("ggz", "partner", "ggz", "tilburg", NULL, ggz);
+    actor_in("pr", "procesregisseur", "zvh-tilburg", "tilburg", NULL, pr);
+    actor_in("mgr", "manager", "zvh-tilburg", "tilburg", NULL, mgr);
+    actor_in("mgrB", "manager", "zvh-breda", "breda", NULL, mgrB);
+    actor_in("prB", "procesregisseur", "zvh-breda", "breda", NULL, prB);
+    actor_in("polB", "partner", "police", "breda", NULL, polB);
 }
 
 static void report(const char *token, const char *name, const char *bsn, char *id)

@@ -32,32 +32,7 @@
 
 static char pol[128], ggz[128], gem[128], vt[128], prA[128], mgr[128];
 
-static uint64_t iso(const char *s)
-{
-    int64_t ms = 0;
-    bool date_only;
-    if (!rg_parse_iso(s, (uint32_t)strlen(s), &ms, &date_only)) abort();
-    return (uint64_t)ms;
-}
-
-static uint64_t now_ms(void)
-{
-    rg_w_kuint(req(L.admin, "clock.advance", NULL, 1), "ms", 0);
-    return send_req()[0] ? 0 : rg_t_uint(&R, "now");
-}
-
 /* Move the manual clock to t (which must be ahead). */
-static void advance_to(uint64_t t)
-{
-    uint64_t now = now_ms();
-    if (t <= now) return;
-    rg_w_kuint(req(L.admin, "clock.advance", NULL, 1), "ms", t - now);
-    if (send_req()[0]) {
-        printf("  clock.advance: %s: %s\n", rg_t_err(&R), rg_t_str(&R, "message"));
-        rg_t_failed = 1;
-    }
-}
-
 static void setup(void)
 {
     REQUIRE(rg_t_local_open(&L, NULL) == 0);
@@ -67,7 +42,7 @@ static void setup(void)
     rg_t_local_actor(&L, "vt1", "partner", "veilig-thuis", vt);
     rg_t_local_actor(&L, "prA", "procesregisseur", "zvh", prA);
     rg_t_local_actor(&L, "mgr1", "manager", "zvh", mgr);
-    advance_to(iso("2026-03-02T09:00:00+01:00"));
+    clock_to(iso("2026-03-02T09:00:00+01:00"));
 }
 
 /* A case.report by the police, with a req of its own, into B. */
@@ -211,33 +186,33 @@ static void test_one_ladder_per_case(void)
     info_request(id, "gemeente", "2026-03-06");
     info_request(id, "veilig-thuis", "2026-03-06");
     uint64_t at = 0, level = 0;
-    advance_to(iso("2026-03-12T12:00:00+01:00"));
+    clock_to(iso("2026-03-12T12:00:00+01:00"));
     CHECK(open_stagnations(id, "info.answer") == 3);
     CHECK(count_events(id, "case.escalated", NULL, NULL) == 0);
 
-    advance_to(iso("2026-03-13T12:00:00+01:00"));
+    clock_to(iso("2026-03-13T12:00:00+01:00"));
     CHECK(count_events(id, "case.escalated", &at, &level) == 1);
     CHECK(at == iso("2026-03-13T00:00:00+01:00") && level == 1);
     CHECK(open_level(id) == 1);
 
     /* The meeting norm (10 working days from admission: Monday 16 March
      * 09:00) lapses while level 1 handles the case: reported, no climb. */
-    advance_to(iso("2026-03-19T12:00:00+01:00"));
+    clock_to(iso("2026-03-19T12:00:00+01:00"));
     CHECK(open_stagnations(id, "meeting.held") == 1);
     CHECK(count_events(id, "case.escalated", NULL, NULL) == 1);
     CHECK(open_level(id) == 1);
 
     /* Level 1's decision was due Friday 20 March 00:00. */
-    advance_to(iso("2026-03-20T12:00:00+01:00"));
+    clock_to(iso("2026-03-20T12:00:00+01:00"));
     CHECK(count_events(id, "case.escalated", &at, &level) == 2);
     CHECK(at == iso("2026-03-20T00:00:00+01:00") && level == 2);
-    advance_to(iso("2026-03-27T12:00:00+01:00"));
+    clock_to(iso("2026-03-27T12:00:00+01:00"));
     CHECK(count_events(id, "case.escalated", &at, &level) == 3);
     CHECK(at == iso("2026-03-27T00:00:00+01:00") && level == 3);
 
     /* At the top nothing climbs: the missed decision is a stagnation. */
-    advance_to(iso("2026-04-01T09:00:00+02:00"));
-    advance_to(iso("2026-04-10T09:00:00+02:00"));
+    clock_to(iso("2026-04-01T09:00:00+02:00"));
+    clock_to(iso("2026-04-10T09:00:00+02:00"));
     CHECK(count_events(id, "case.escalated", NULL, NULL) == 3);
     CHECK(open_stagnations(id, "escalation.decision") == 1);
     CHECK(open_level(id) == 3);
@@ -250,7 +225,7 @@ static void test_one_ladder_per_case(void)
     CHECK(open_level(id) == 0);
     CHECK(open_stagnations(id, "escalation.decision") == 0);
     CHECK(count_events(id, "stagnation.cleared", NULL, NULL) == 1);
-    advance_to(iso("2026-04-17T12:00:00+02:00"));
+    clock_to(iso("2026-04-17T12:00:00+02:00"));
     CHECK(count_events(id, "case.escalated", &at, &level) == 4);
     CHECK(level == 1 && at == iso("2026-04-17T09:00:00+02:00"));
     teardown();
@@ -275,7 +250,7 @@ static void test_manual_escalation_joins_the_ladder(void)
     info_request(id, "ggz", "2026-03-03");
     /* The request lapses (Wednesday 4 March 00:00) while level 2 is open: no
      * escalation of its own; level 2's decision is due Monday 9 March 09:00. */
-    advance_to(iso("2026-03-09T12:00:00+01:00"));
+    clock_to(iso("2026-03-09T12:00:00+01:00"));
     uint64_t level = 0;
     CHECK(count_events(id, "case.escalated", NULL, &level) == 2);
     CHECK(level == 3);
@@ -293,7 +268,7 @@ static void test_met_norm_clears_when_set_again(void)
     REQUIRE(id[0]);
     to_execution(id, 2, "2026-12-01");
     /* 20 working days after the plan (2 March): 30 March 09:00. */
-    advance_to(iso("2026-03-31T12:00:00+02:00"));
+    clock_to(iso("2026-03-31T12:00:00+02:00"));
     REQUIRE(open_stagnations(id, "progress") == 1);
     rg_buf *b = req(ggz, "action.complete", id, 2);
     rg_w_kstr(b, "action", "a1");
@@ -326,7 +301,7 @@ static void test_revision_with_eleven_stagnations(void)
     admitted_case(id);
     REQUIRE(id[0]);
     to_execution(id, 11, "2026-03-03");
-    advance_to(iso("2026-03-05T12:00:00+01:00"));
+    clock_to(iso("2026-03-05T12:00:00+01:00"));
     REQUIRE(open_stagnations(id, "action.done") == 11);
     rg_buf *b = req(prA, "plan.propose", id, 2);
     rg_w_kstr(b, "goals", "a revised plan");
@@ -370,7 +345,7 @@ static void test_read_errors_are_storage_errors(void)
 static void test_calendar_and_guards(void)
 {
     setup();
-    advance_to(iso("2026-03-20T10:00:00+01:00"));
+    clock_to(iso("2026-03-20T10:00:00+01:00"));
     char id[32];
     admitted_case(id);
     REQUIRE(id[0]);
@@ -398,7 +373,7 @@ static void test_calendar_and_guards(void)
     OK();
     rg_w_kstr(req(prA, "aftercare.check", id, 1), "outcome", "fine");
     FAILS("guard_failed", "taken from 2026-06-13");
-    advance_to(iso("2026-06-20T10:00:00+02:00"));
+    clock_to(iso("2026-06-20T10:00:00+02:00"));
     rg_w_kstr(req(prA, "aftercare.check", id, 1), "outcome", "fine");
     OK();
     /* No deadline was set in the past, so firing lateness stays small. */

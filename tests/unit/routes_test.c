@@ -20,39 +20,6 @@
 
 static char vt[128], gem[128], pr[128], pr2[128], mgr[128], mgrB[128], vtB[128];
 
-static uint64_t iso(const char *s)
-{
-    int64_t ms = 0;
-    bool d;
-    if (!rg_parse_iso(s, (uint32_t)strlen(s), &ms, &d)) abort();
-    return (uint64_t)ms;
-}
-
-static uint64_t now_ms(void)
-{
-    rg_w_kuint(req(L.admin, "clock.advance", NULL, 1), "ms", 0);
-    return send_req()[0] ? 0 : rg_t_uint(&R, "now");
-}
-
-static void advance_to(uint64_t t)
-{
-    uint64_t now = now_ms();
-    if (t <= now) return;
-    rg_w_kuint(req(L.admin, "clock.advance", NULL, 1), "ms", t - now);
-    OK();
-}
-
-static void actor_in(const char *id, const char *role, const char *org, const char *zvh, char *tok)
-{
-    rg_buf *b = req(L.admin, "actor.create", NULL, 4);
-    rg_w_kstr(b, "id", id);
-    rg_w_kstr(b, "role", role);
-    rg_w_kstr(b, "org", org);
-    rg_w_kstr(b, "zvh", zvh);
-    tok[0] = '\0';
-    if (send_req()[0] == 0) snprintf(tok, 128, "%s", rg_t_str(&R, "token"));
-}
-
 static const char *config_text;
 
 static void open_with(const char *dir, const char *text)
@@ -74,13 +41,13 @@ static void open_with(const char *dir, const char *text)
 static void setup(const char *config)
 {
     open_with(NULL, config);
-    actor_in("vt", "partner", "veilig-thuis", "tilburg", vt);
-    actor_in("gem", "partner", "gemeente-tilburg", "tilburg", gem);
-    actor_in("pr", "procesregisseur", "zvh-tilburg", "tilburg", pr);
-    actor_in("pr2", "procesregisseur", "zvh-tilburg", "tilburg", pr2);
-    actor_in("mgr", "manager", "zvh-tilburg", "tilburg", mgr);
-    actor_in("mgrB", "manager", "zvh-breda", "breda", mgrB);
-    actor_in("vtB", "partner", "veilig-thuis", "breda", vtB);
+    actor_in("vt", "partner", "veilig-thuis", "tilburg", NULL, vt);
+    actor_in("gem", "partner", "gemeente-tilburg", "tilburg", NULL, gem);
+    actor_in("pr", "procesregisseur", "zvh-tilburg", "tilburg", NULL, pr);
+    actor_in("pr2", "procesregisseur", "zvh-tilburg", "tilburg", NULL, pr2);
+    actor_in("mgr", "manager", "zvh-tilburg", "tilburg", NULL, mgr);
+    actor_in("mgrB", "manager", "zvh-breda", "breda", NULL, mgrB);
+    actor_in("vtB", "partner", "veilig-thuis", "breda", NULL, vtB);
 }
 
 static void teardown(void)
@@ -269,17 +236,17 @@ static void test_weekly_triage_day(void)
     char id[32];
     /* Monday 20 April 2026, 11:00: in before the cutoff, triage on Tuesday
      * 21 April: due at its end. */
-    advance_to(iso("2026-04-20T11:00:00+02:00"));
+    clock_to(iso("2026-04-20T11:00:00+02:00"));
     report(vt, "default", id);
     REQUIRE(id[0]);
     CHECK(due_of(mgr, id, "intake.start") == iso("2026-04-22T00:00:00+02:00"));
     /* 12:30: after the cutoff, next week's Tuesday, 28 April. */
-    advance_to(iso("2026-04-20T12:30:00+02:00"));
+    clock_to(iso("2026-04-20T12:30:00+02:00"));
     report(vt, "default", id);
     CHECK(due_of(mgr, id, "intake.start") == iso("2026-04-29T00:00:00+02:00"));
     /* Across a holiday: reported Monday 4 May; Tuesday 5 May is Liberation
      * Day, so triage moves to Wednesday 6 May. */
-    advance_to(iso("2026-05-04T09:00:00+02:00"));
+    clock_to(iso("2026-05-04T09:00:00+02:00"));
     report(vt, "default", id);
     CHECK(due_of(mgr, id, "intake.start") == iso("2026-05-07T00:00:00+02:00"));
     /* Breda has no triage day: 2 working days, Liberation Day not counted. */
@@ -292,7 +259,7 @@ static void test_norm_change_keeps_existing_deadlines(void)
 {
     setup("norm.intake.decision = 5\n");
     char *dir = strdup(L.dir);
-    advance_to(iso("2026-06-01T09:00:00+02:00"));
+    clock_to(iso("2026-06-01T09:00:00+02:00"));
     char before[32], after[32];
     report(vt, "default", before);
     REQUIRE(before[0]);

@@ -24,23 +24,6 @@
 static char adm[128], polT[128], ggzT[128], gemT[128], prT[128], prT2[128], mgrT[128], mgrR[128],
     polR[128], prRad[128], mgrRad[128];
 
-static void actor_in(const char *id, const char *role, const char *org, const char *zvh,
-                     const char *covenant, char *tok)
-{
-    rg_buf *b = req(adm, "actor.create", NULL, 4 + (covenant ? 1 : 0));
-    rg_w_kstr(b, "id", id);
-    rg_w_kstr(b, "role", role);
-    rg_w_kstr(b, "org", org);
-    rg_w_kstr(b, "zvh", zvh);
-    if (covenant) {
-        rg_w_cstr(b, "covenants");
-        rg_w_array(b, 1);
-        rg_w_cstr(b, covenant);
-    }
-    tok[0] = '\0';
-    if (send_req()[0] == 0) snprintf(tok, 128, "%s", rg_t_str(&R, "token"));
-}
-
 static void setup(void)
 {
     REQUIRE(rg_t_local_open(&L, NULL) == 0);
