@@ -21,8 +21,9 @@
 
 /* Bounds on what a peer can hold of the engine (issue 16):
  * - a message larger than RECV_MAX is refused by nng as its length arrives
- *   (the pipe is closed): a request is at most 1 MiB of msgpack (codec.h),
- *   so nothing larger is ever buffered;
+ *   (the pipe is closed, nothing buffered): a request is at most 1 MiB of
+ *   msgpack (codec.h); one a little over is still read and answered
+ *   bad_request, so a client that overshoots learns why;
  * - a pipe that has no request in the engine and completed none for
  *   PIPE_IDLE_MS (idle, or a message sent only in part: nng 1.5 has no
  *   timeout for a partial read) is closed by a sweep on the loop; a client's
@@ -35,7 +36,7 @@
  *   that never reads its replies), so a worker never waits for ever;
  * - long-polls park at most a quarter of the workers (services/feed.h):
  *   beyond, feed.read answers `overloaded` at once. */
-#define RECV_MAX ((1u << 20) + (64u << 10))
+#define RECV_MAX (4u << 20)
 #define PIPE_IDLE_MS 30000    /* REGIE_PIPE_IDLE_MS overrides (tests) */
 #define PIPES_MAX 4096
 #define PIPE_INFLIGHT_MAX 32

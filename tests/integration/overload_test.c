@@ -1,0 +1,318 @@
+/*
+ * overload_test.c - slow and greedy peers against the real regied (issue
+ * 16): hundreds of long-polls, thousands of idle or half-sent connections,
+ * a 64 MiB message, a peer that pipelines and never reads its replies, a
+ * subscriber that never reads.  Through each, another client is answered
+ * (within generous timeouts; no wall-clock figure is asserted), the
+ * engine's memory stays bounded (VmRSS), and beyond its limits it answers
+ * `overloaded` or closes the connection.
+ *
+ * The raw peers speak nng's IPC framing by hand: the SP header (00 'S' 'P'
+ * 00, protocol, 00 00), then per message a 0x01 byte, a big-endian u64
+ * length, and the body (for REQ: a 4-byte request id with its top bit set,
+ * then the msgpack request).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <nng/nng.h>
+#include <nng/protocol/pubsub0/sub.h>
+
+#include "../test.h"
+
+static rg_t_proc P;
+static rg_client *C;
+static char MGR[128], PARTNER[128];
+
+static long rss_kb(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    long kb = -1;
+    if (!f) return -1;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "VmRSS:", 6) == 0) kb = atol(line + 6);
+    fclose(f);
+    return kb;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Another client's change and query are answered. */
+static bool others_served(void)
+{
+    rg_client *c;
+    if (rg_client_open(&c, P.url, 20000, NULL) < 0) return false;
+    rg_buf b = RG_BUF_INIT;
+    rg_t_reply r = {0};
+    static int n;
+    char req[32];
+    snprintf(req, sizeof req, "other-%d", ++n);
+    rg_t_report_req(&b, PARTNER, req, "Kim de Vries");
+    const char *e1 = rg_t_proc_send(&P, c, &b, &r);
+    rg_buf_reset(&b);
+    rg_req_envelope(&b, "stats", MGR, NULL, NULL, -1, -1);
+    const char *e2 = e1[0] ? e1 : rg_t_proc_send(&P, c, &b, &r);
+    bool ok = !e1[0] && !e2[0];
+    if (!ok) printf("  another client was not served: %s\n", e1[0] ? e1 : e2);
+    rg_t_reply_free(&r);
+    rg_buf_free(&b);
+    rg_client_close(c);
+    return ok;
+}
+
+static void setup(void)
+{
+    char *dir = rg_t_tmpdir();
+    setenv("REGIE_PIPE_IDLE_MS", "2000", 1);
+    if (rg_t_proc_start(&P, dir, NULL) < 0) {
+        printf("  regied did not start\n");
+        exit(1);
+    }
+    free(dir);
+    if (rg_client_open(&C, P.url, 20000, NULL) < 0) exit(1);
+    rg_t_proc_actor(&P, C, "m1", "manager", "zvh", MGR);
+    rg_t_proc_actor(&P, C, "p1", "partner", "police", PARTNER);
+}
+
+/* ---- long-polls ---- */
+
+#define POLLERS 300
+static atomic_int polled_ok, polled_overloaded, polled_other;
+static uint64_t head;
+
+static void *poller(void *arg)
+{
+    (void)arg;
+    rg_client *c;
+    if (rg_client_open(&c, P.url, 120000, NULL) < 0) {
+        atomic_fetch_add(&polled_other, 1);
+        return NULL;
+    }
+    rg_buf b = RG_BUF_INIT;
+    rg_req_envelope(&b, "feed.read", MGR, NULL, NULL, -1, 2);
+    rg_w_kuint(&b, "after", head);
+    rg_w_kuint(&b, "wait_ms", 60000);
+    rg_t_reply r = {0};
+    const char *e = rg_t_proc_send(&P, c, &b, &r);
+    if (!e[0]) atomic_fetch_add(&polled_ok, 1);
+    else if (strcmp(e, "overloaded") == 0) atomic_fetch_add(&polled_overloaded, 1);
+    else atomic_fetch_add(&polled_other, 1);
+    rg_t_reply_free(&r);
+    rg_buf_free(&b);
+    rg_client_close(c);
+    return NULL;
+}
+
+static void test_long_polls_leave_the_workers(void)
+{
+    rg_buf b = RG_BUF_INIT;
+    rg_t_reply r = {0};
+    rg_req_envelope(&b, "stats", MGR, NULL, NULL, -1, -1);
+    REQUIRE(rg_t_proc_send(&P, C, &b, &r)[0] == 0);
+    head = rg_t_uint(&r, "events");
+    rg_t_reply_free(&r);
+    rg_buf_free(&b);
+    pthread_t t[POLLERS];
+    int started = 0;
+    for (int i = 0; i < POLLERS; i++)
+        if (pthread_create(&t[i], NULL, poller, NULL) == 0) started++;
+    /* Those past the limit are answered at once; wait until they are. */
+    for (int i = 0; i < 400 && atomic_load(&polled_overloaded) + atomic_load(&polled_other) <
+                                     started - 256 / 4; i++)
+        sleep_ms(50);
+    printf("  %d long-polls: %d answered overloaded at once\n", started, atomic_load(&polled_overloaded));
+    CHECK(atomic_load(&polled_overloaded) >= started - 256 / 4);
+    CHECK(atomic_load(&polled_other) == 0);
+    /* The parked ones hold no one up: a report and stats are answered,
+     * and the report's event wakes every parked reader. */
+    CHECK(others_served());
+    for (int i = 0; i < started; i++) pthread_join(t[i], NULL);
+    CHECK(atomic_load(&polled_ok) + atomic_load(&polled_overloaded) == started);
+    CHECK(atomic_load(&polled_ok) > 0);
+}
+
+/* ---- raw peers over IPC ---- */
+
+static int raw_connect(void)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    const char *path = P.url + strlen("ipc://");
+    if (strlen(path) >= sizeof a.sun_path) {
+        close(fd);
+        return -1;
+    }
+    memcpy(a.sun_path, path, strlen(path) + 1);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    /* SP header: REQ (0x30) */
+    static const uint8_t hdr[8] = {0, 'S', 'P', 0, 0, 0x30, 0, 0};
+    if (write(fd, hdr, 8) != 8) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* The first bytes of a message of `len` body bytes. */
+static size_t frame(uint8_t *out, uint64_t len)
+{
+    out[0] = 1;
+    for (int i = 0; i < 8; i++) out[1 + i] = (uint8_t)(len >> (56 - 8 * i));
+    return 9;
+}
+
+/* Has the engine closed fd (EOF or reset) before `until` (time())? */
+static bool closed_by_peer(int fd, time_t until)
+{
+    struct pollfd p = {fd, POLLIN, 0};
+    uint8_t buf[4096];
+    for (;;) {
+        int left = (int)(until - time(NULL));
+        if (left < 0) return false;
+        int n = poll(&p, 1, left * 1000 + 100);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        ssize_t r = read(fd, buf, sizeof buf);
+        if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) return true;
+        /* the engine's SP header, or a reply: read on */
+    }
+}
+
+#define HALF 1500
+#define IDLE 1000
+
+static void test_half_sent_and_idle_connections_are_closed(void)
+{
+    long before = rss_kb(P.pid);
+    static int fds[HALF + IDLE];
+    int n = 0;
+    uint8_t msg[9 + 513];
+    size_t h = frame(msg, 4000);
+    memset(msg + h, 0x80, 513);
+    for (int i = 0; i < HALF + IDLE; i++) {
+        int fd = raw_connect();
+        if (fd < 0) break;
+        if (i < HALF && write(fd, msg, h + 513) != (ssize_t)(h + 513)) {
+            close(fd);
+            break;
+        }
+        fds[n++] = fd;
+    }
+    printf("  %d connections open (%d half-sent), engine RSS %ld -> %ld KiB\n", n,
+           n < HALF ? n : HALF, before, rss_kb(P.pid));
+    CHECK(n == HALF + IDLE);
+    CHECK(others_served());
+    /* Idle for REGIE_PIPE_IDLE_MS (2 s here) and the engine closes them. */
+    int closed = 0;
+    time_t until = time(NULL) + 60;
+    for (int i = 0; i < n; i++) closed += closed_by_peer(fds[i], until);
+    printf("  %d of %d closed by the engine\n", closed, n);
+    CHECK(closed == n);
+    for (int i = 0; i < n; i++) close(fds[i]);
+    long after = rss_kb(P.pid);
+    printf("  engine RSS after: %ld KiB\n", after);
+    CHECK(after > 0 && after < 1024 * 1024);
+    CHECK(others_served());
+}
+
+static void test_huge_message_is_refused(void)
+{
+    int fd = raw_connect();
+    REQUIRE(fd >= 0);
+    uint8_t hdr[9];
+    size_t h = frame(hdr, 64u << 20);
+    CHECK(write(fd, hdr, h) == (ssize_t)h);
+    /* The length alone is refused: the connection closes, no 64 MiB held. */
+    CHECK(closed_by_peer(fd, time(NULL) + 20));
+    close(fd);
+    CHECK(others_served());
+}
+
+static void test_peer_that_never_reads_replies(void)
+{
+    int fd = raw_connect();
+    REQUIRE(fd >= 0);
+    /* Pipelined requests without reading a reply: a peer's share of the
+     * workers is bounded and its replies are not kept for ever. */
+    rg_buf b = RG_BUF_INIT;
+    int sent = 0;
+    for (int i = 0; i < 400; i++) {
+        rg_buf_reset(&b);
+        uint8_t id[4] = {0x80, 0, (uint8_t)(i >> 8), (uint8_t)i};
+        rg_buf_append(&b, id, 4);
+        rg_req_envelope(&b, "stats", MGR, NULL, NULL, -1, -1);
+        uint8_t hdr[9];
+        size_t h = frame(hdr, b.len);
+        if (write(fd, hdr, h) != (ssize_t)h || write(fd, b.data, b.len) != (ssize_t)b.len) break;
+        sent++;
+    }
+    rg_buf_free(&b);
+    printf("  %d requests pipelined without reading\n", sent);
+    CHECK(others_served());
+    CHECK(rss_kb(P.pid) < 1024 * 1024);
+    close(fd);
+    CHECK(others_served());
+}
+
+static void test_subscriber_that_never_reads(void)
+{
+    nng_socket sub;
+    REQUIRE(nng_sub0_open(&sub) == 0);
+    nng_socket_set(sub, NNG_OPT_SUB_SUBSCRIBE, "", 0);
+    nng_socket_set_int(sub, NNG_OPT_RECVBUF, 1);
+    REQUIRE(nng_dial(sub, P.pub, NULL, 0) == 0);
+    long before = rss_kb(P.pid);
+    rg_buf b = RG_BUF_INIT;
+    rg_t_reply r = {0};
+    int ok = 0;
+    for (int i = 0; i < 1500; i++) {
+        char req[32];
+        snprintf(req, sizeof req, "slow-sub-%d", i);
+        rg_buf_reset(&b);
+        rg_t_report_req(&b, PARTNER, req, "Kim de Vries");
+        ok += rg_t_proc_send(&P, C, &b, &r)[0] == 0;
+    }
+    long after = rss_kb(P.pid);
+    printf("  1500 reports with a subscriber that never reads: %d ok, RSS %ld -> %ld KiB\n", ok, before,
+           after);
+    CHECK(ok == 1500);
+    CHECK(after < before + 256 * 1024);
+    rg_t_reply_free(&r);
+    rg_buf_free(&b);
+    nng_close(sub);
+}
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    setup();
+    RUN(test_long_polls_leave_the_workers);
+    RUN(test_half_sent_and_idle_connections_are_closed);
+    RUN(test_huge_message_is_refused);
+    RUN(test_peer_that_never_reads_replies);
+    RUN(test_subscriber_that_never_reads);
+    rg_client_close(C);
+    CHECK(rg_t_proc_stop(&P, SIGTERM) == 0);
+    rg_t_rmrf(P.dir);
+    return rg_t_exit();
+}
