@@ -2,7 +2,10 @@
  * matrix_test.c - the procesregie state machine and the role permissions,
  * exhaustively:
  *
- *  1. every case state x every case operation, on both routes: a fresh case
+ *  1. every case state x every case operation, on every route (default,
+ *     re-entry, mda, levensloop; each route's own states: MDA++ has its
+ *     phases direct_safety, stable_safety, recovery and monitoring instead
+ *     of execution): a fresh case
  *     is driven into the state, then the operation is tried by an actor who
  *     may take it.  Where DOMAIN.md does not allow the step in that state the
  *     reply must be invalid_transition naming the state (CONTRACT.md, error
@@ -22,10 +25,12 @@
  *  3. around them: taking an unassigned case, not_found for an unknown case,
  *     admins and case content in every state, and the escalation overlay
  *     once a case has left the open states (by hand, and on the manual clock
- *     when the engine escalates by itself).
+ *     when the engine escalates by itself); the Levensloopaanpak's intake
+ *     fields (the inclusion table names the provider, who joins, and the
+ *     municipal casusregisseur; CONTRACT.md, "Routes").
  *
  * The expected sets below are written from DOMAIN.md and CONTRACT.md, on
- * purpose NOT taken from schemas/machine.c or schemas/ops.c, so that a wrong
+ * purpose NOT taken from schemas/machine.c, schemas/phases.c or schemas/ops.c, so that a wrong
  * row in the engine's tables makes this test fail.  Each failing pair prints
  * one line; each RUN prints PASS/FAIL.
  */
@@ -40,14 +45,16 @@ static int seqno;
 /* ---- the model, from DOMAIN.md ---- */
 
 enum { ST_REPORTED, ST_INTAKE, ST_REFERRED, ST_ANALYSIS, ST_MEETING, ST_PLANNING, ST_EXECUTION,
-       ST_CLOSED, ST_ARCHIVED, NSTATES };
+       ST_CLOSED, ST_ARCHIVED,
+       /* MDA++'s phases after its plan (DOMAIN.md, "Other routes"; CONTRACT.md, "Routes") */
+       ST_DIRECT_SAFETY, ST_STABLE_SAFETY, ST_RECOVERY, ST_MONITORING, NSTATES };
 static const char *const state_name[NSTATES] = {
     "reported", "intake", "referred", "analysis", "meeting", "planning", "execution", "closed",
-    "archived",
+    "archived", "direct_safety", "stable_safety", "recovery", "monitoring",
 };
 
-enum { RT_DEFAULT, RT_REENTRY, NROUTES };
-static const char *const route_name[NROUTES] = {"default", "re-entry"};
+enum { RT_DEFAULT, RT_REENTRY, RT_MDA, RT_LEVENSLOOP, NROUTES };
+static const char *const route_name[NROUTES] = {"default", "re-entry", "mda", "levensloop"};
 
 /* The roles of the matrix (DOMAIN.md, "Roles"; need to know). */
 enum {
@@ -73,6 +80,21 @@ static char tok[NROLES][128];
 #define OPEN (S(REPORTED) | S(INTAKE) | S(ANALYSIS) | S(MEETING) | S(PLANNING) | S(EXECUTION))
 #define WORKING (S(ANALYSIS) | S(MEETING) | S(PLANNING) | S(EXECUTION))
 #define ANY_STATE ((1u << NSTATES) - 1)
+/* MDA++ (CONTRACT.md, "Routes"): after plan.agreed the case enters
+ * direct_safety and moves on with phase.advance through stable_safety,
+ * recovery and monitoring; phase.relapse from any later phase returns it to
+ * direct_safety; "actions, reviews, plan revisions and escalations work in
+ * every phase"; case.close from monitoring.  It has no state execution. */
+#define PHASES (S(DIRECT_SAFETY) | S(STABLE_SAFETY) | S(RECOVERY) | S(MONITORING))
+#define M_OPEN (S(REPORTED) | S(INTAKE) | S(ANALYSIS) | S(MEETING) | S(PLANNING) | PHASES)
+#define M_WORKING (S(ANALYSIS) | S(MEETING) | S(PLANNING) | PHASES)
+/* The states a case of each route can be in. */
+#define BASE_STATES (S(REPORTED) | S(INTAKE) | S(REFERRED) | S(ANALYSIS) | S(MEETING) | S(PLANNING) | \
+                     S(EXECUTION) | S(CLOSED) | S(ARCHIVED))
+static const unsigned route_states[NROUTES] = {
+    [RT_DEFAULT] = BASE_STATES, [RT_REENTRY] = BASE_STATES,
+    [RT_MDA] = (BASE_STATES & ~S(EXECUTION)) | PHASES, [RT_LEVENSLOOP] = BASE_STATES,
+};
 #define KEEP (-1)
 #define NONE (-1)
 
@@ -82,8 +104,11 @@ typedef struct opd {
     const char *name;
     bool on_case;        /* needs `case` */
     int sender;          /* who takes it in the state matrix */
-    unsigned states;     /* where DOMAIN.md allows it (on_case only) */
-    int to;              /* the state it leads to when it succeeds (KEEP: none) */
+    unsigned states;     /* where DOMAIN.md allows it (on_case only): routes default, re-entry
+                          * and levensloop (CONTRACT.md, "Routes": the same operations;
+                          * the Levensloopaanpak differs in its intake fields) */
+    int to;              /* the state it leads to when it succeeds (KEEP: none); on route mda
+                          * see target() */
     int home;            /* a state in which it is allowed, for the role matrix */
     int prep;
     /* per role, in the order of the enum: Y may, N forbidden, H not_found
@@ -92,6 +117,8 @@ typedef struct opd {
      * part), ? not said by DOMAIN.md or CONTRACT.md (ok or forbidden both
      * accepted) */
     const char *roles;
+    unsigned mda;        /* where CONTRACT.md's "Routes" allows it on route mda */
+    int home_route;      /* the route of the role matrix's case */
 } opd;
 
 static const opd ops[] = {
@@ -102,92 +129,103 @@ static const opd ops[] = {
      * closed, for its aftercare check ("aftercare check 3 months after
      * closure" needs someone to do it if its procesregisseur left). */
     {"case.assign",        true,  MGR, OPEN | S(CLOSED),        KEEP,         ST_REPORTED,  PREP_NONE,
-     "YHNNNYN"},
+     "YHNNNYN", M_OPEN | S(CLOSED), RT_DEFAULT},
     /* reported leaves by intake.start; intake by intake.decide: admit ->
      * analysis, reject -> referred (terminal). */
     {"intake.start",       true,  PR,  S(REPORTED),             ST_INTAKE,    ST_REPORTED,  PREP_NONE,
-     "YHNNNNN"},
+     "YHNNNNN", S(REPORTED), RT_DEFAULT},
     {"intake.decide",      true,  PR,  S(INTAKE),               ST_ANALYSIS,  ST_INTAKE,    PREP_NONE,
-     "YHNNNNN"},
+     "YHNNNNN", S(INTAKE), RT_DEFAULT},
     /* CONTRACT.md: intake.more_info, in state intake, by the case's
      * procesregisseur; the case stays in intake */
     {"intake.more_info",   true,  PR,  S(INTAKE),               KEEP,         ST_INTAKE,    PREP_NONE,
-     "YHNNNNN"},
+     "YHNNNNN", S(INTAKE), RT_DEFAULT},
     /* analysis: "partners join the case and are asked for information"; the
      * information work goes on until the case closes. */
     {"partner.join",       true,  PR,  WORKING,                 KEEP,         ST_ANALYSIS,  PREP_NONE,
-     "YHNNNNN"},
+     "YHNNNNN", M_WORKING, RT_DEFAULT},
     {"info.request",       true,  PR,  WORKING,                 KEEP,         ST_ANALYSIS,  PREP_NONE,
-     "YHNNNNN"},
+     "YHNNNNN", M_WORKING, RT_DEFAULT},
     /* partner: "provide information" - the org that was asked (R1 to police) */
     {"info.provide",       true,  PIN, WORKING,                 KEEP,         ST_ANALYSIS,  PREP_NONE,
-     "NNYNHNN"},
+     "NNYNHNN", M_WORKING, RT_DEFAULT},
     /* analysis leaves by meeting.schedule; meeting by meeting.hold -> planning */
     {"meeting.schedule",   true,  PR,  S(ANALYSIS),             ST_MEETING,   ST_ANALYSIS,  PREP_NONE,
-     "YHNNNNN"},
+     "YHNNNNN", S(ANALYSIS), RT_DEFAULT},
     {"meeting.hold",       true,  PR,  S(MEETING),              ST_PLANNING,  ST_MEETING,   PREP_NONE,
-     "YHNNNNN"},
+     "YHNNNNN", S(MEETING), RT_DEFAULT},
     /* planning: actions are proposed; execution: "the plan may be revised
      * (back to agreement)" */
     {"plan.propose",       true,  PR,  S(PLANNING) | S(EXECUTION), ST_PLANNING, ST_PLANNING, PREP_NONE,
-     "YHNNNNN"},
+     "YHNNNNN", S(PLANNING) | PHASES, RT_DEFAULT},
     /* partner: "agree the plan"; "every org that owns an action must agree";
-     * the last agreement -> execution (police owns the only action) */
+     * the last agreement -> execution (police owns the only action).  MDA++:
+     * the first agreed plan -> direct_safety; a revision proposed in a phase
+     * is agreed in it and the case stays there (target(); the state matrix
+     * proposes one first in each phase) */
     {"plan.agree",         true,  PIN, S(PLANNING),             ST_EXECUTION, ST_PLANNING,  PREP_NONE,
-     "NNYNHNN"},
+     "NNYNHNN", S(PLANNING) | PHASES, RT_DEFAULT},
     /* partner: "complete the actions their org owns"; execution only */
     {"action.complete",    true,  PIN, S(EXECUTION),            KEEP,         ST_EXECUTION, PREP_NONE,
-     "NNYNHNN"},
+     "NNYNHNN", PHASES, RT_DEFAULT},
     /* "the procesregisseur holds periodic reviews" in execution */
     {"review.hold",        true,  PR,  S(EXECUTION),            KEEP,         ST_EXECUTION, PREP_NONE,
-     "YHNNNNN"},
+     "YHNNNNN", PHASES, RT_DEFAULT},
     /* escalation is an overlay: "the case keeps its state and its work goes
      * on"; by the procesregisseur; resolved by a manager */
     {"case.escalate",      true,  PR,  OPEN,                    KEEP,         ST_ANALYSIS,  PREP_NONE,
-     "YHNNNNN"},
+     "YHNNNNN", M_OPEN, RT_DEFAULT},
     /* ... and "each level must decide": also on a closed case, whose
      * aftercare stagnation escalates (test_ended_cases_and_the_clock) */
     {"escalation.resolve", true,  MGR, OPEN | S(CLOSED),        KEEP,         ST_ANALYSIS,  PREP_ESCALATE,
-     "NNNNNYN"},
+     "NNNNNYN", M_OPEN | S(CLOSED), RT_DEFAULT},
     /* execution leaves by case.close -> closed; closed by aftercare.check ->
      * archived or case.reopen -> analysis; archived and referred: nothing */
     {"case.close",         true,  PR,  S(EXECUTION),            ST_CLOSED,    ST_EXECUTION, PREP_NONE,
-     "YHNNNNN"},
+     "YHNNNNN", S(MONITORING), RT_DEFAULT},
     {"aftercare.check",    true,  PR,  S(CLOSED),               ST_ARCHIVED,  ST_CLOSED,    PREP_NONE,
-     "YHNNNNN"},
+     "YHNNNNN", S(CLOSED), RT_DEFAULT},
     {"case.reopen",        true,  PR,  S(CLOSED),               ST_ANALYSIS,  ST_CLOSED,    PREP_NONE,
-     "YHNNNNN"},
+     "YHNNNNN", S(CLOSED), RT_DEFAULT},
+    /* MDA++ (CONTRACT.md, "Routes"): phase.advance moves on to the next
+     * phase, phase.relapse returns to direct_safety "from any later phase";
+     * neither exists on the other routes.  Every step of the case is its
+     * procesregisseur's (DOMAIN.md, "Roles"). */
+    {"phase.advance",      true,  PR,  0,                       KEEP,         ST_STABLE_SAFETY, PREP_NONE,
+     "YHNNNNN", S(DIRECT_SAFETY) | S(STABLE_SAFETY) | S(RECOVERY), RT_MDA},
+    {"phase.relapse",      true,  PR,  0,                       KEEP,         ST_STABLE_SAFETY, PREP_NONE,
+     "YHNNNNN", S(STABLE_SAFETY) | S(RECOVERY) | S(MONITORING), RT_MDA},
     /* reads: "read everything in their cases" (procesregisseur), "read only
      * cases their org takes part in" (partner), "all cases of their ZVH"
      * (manager), "no case content" (admin); in every state */
     {"case.get",           true,  MGR, ANY_STATE,               KEEP,         ST_ANALYSIS,  PREP_NONE,
-     "YHYYHYN"},
+     "YHYYHYN", ANY_STATE, RT_DEFAULT},
     {"case.history",       true,  MGR, ANY_STATE,               KEEP,         ST_ANALYSIS,  PREP_NONE,
-     "YHYYHYN"},
+     "YHYYHYN", ANY_STATE, RT_DEFAULT},
     /* partner: "report a case" (any partner org) */
     {"case.report",        false, PIN, 0,                       KEEP,         NONE,         PREP_NONE,
-     "NNYYYNN"},
+     "NNYYYNN", 0, RT_DEFAULT},
     /* lists and the feed are case content, filtered per reader; not for admins */
     {"cases.list",         false, MGR, 0,                       KEEP,         NONE,         PREP_NONE,
-     "YYYYYYN"},
+     "YYYYYYN", 0, RT_DEFAULT},
     {"feed.read",          false, MGR, 0,                       KEEP,         NONE,         PREP_NONE,
-     "YYYYYYN"},
+     "YYYYYYN", 0, RT_DEFAULT},
     /* aggregate figures: managers (DOMAIN: "Managers ... read throughput
      * figures"); for the others neither document says */
     {"stats",              false, MGR, 0,                       KEEP,         NONE,         PREP_NONE,
-     "?????Y?"},
+     "?????Y?", 0, RT_DEFAULT},
     /* admin: "create and revoke actors, read the audit trail"; "an audit trail
      * that only admins read"; log.verify and clock.advance are Admin ops */
     {"audit.read",         false, ADM, 0,                       KEEP,         NONE,         PREP_NONE,
-     "NNNNNNY"},
+     "NNNNNNY", 0, RT_DEFAULT},
     {"log.verify",         false, ADM, 0,                       KEEP,         NONE,         PREP_NONE,
-     "NNNNNNY"},
+     "NNNNNNY", 0, RT_DEFAULT},
     {"clock.advance",      false, ADM, 0,                       KEEP,         NONE,         PREP_NONE,
-     "NNNNNNY"},
+     "NNNNNNY", 0, RT_DEFAULT},
     {"actor.create",       false, ADM, 0,                       KEEP,         NONE,         PREP_NONE,
-     "NNNNNNY"},
+     "NNNNNNY", 0, RT_DEFAULT},
     {"actor.revoke",       false, ADM, 0,                       KEEP,         NONE,         PREP_VICTIM,
-     "NNNNNNY"},
+     "NNNNNNY", 0, RT_DEFAULT},
 };
 #define NOPS (int)(sizeof ops / sizeof ops[0])
 
@@ -198,11 +236,29 @@ static const opd *op_named(const char *name)
     return NULL;
 }
 
+static unsigned allowed_in(const opd *o, int route) { return route == RT_MDA ? o->mda : o->states; }
+
+/* The state a step that succeeded in st leaves a case of route in. */
+static int target(const opd *o, int route, int st)
+{
+    if (route != RT_MDA || !o->on_case) return o->to == KEEP ? st : o->to;
+    bool phase = (PHASES >> st) & 1;
+    /* "plan revisions work in every phase": proposed and agreed in a phase,
+     * the case stays in it; the first agreed plan starts direct_safety. */
+    if (!strcmp(o->name, "plan.propose") || !strcmp(o->name, "plan.agree"))
+        return phase ? st : !strcmp(o->name, "plan.agree") ? ST_DIRECT_SAFETY : ST_PLANNING;
+    if (!strcmp(o->name, "phase.advance"))
+        return st == ST_DIRECT_SAFETY ? ST_STABLE_SAFETY : st == ST_STABLE_SAFETY ? ST_RECOVERY : ST_MONITORING;
+    if (!strcmp(o->name, "phase.relapse")) return ST_DIRECT_SAFETY;
+    return o->to == KEEP ? st : o->to;
+}
+
 /* ---- requests ---- */
 
 #define SUBJECT "Matrix Testpersoon"
 #define RELEASE "2026-06-01"
 #define MEETING_AT "2026-01-10T10:00:00+01:00"
+#define PROVIDER "levensloopaanbieder"
 
 static void w_strs(rg_buf *b, const char *key, const char *one)
 {
@@ -213,14 +269,16 @@ static void w_strs(rg_buf *b, const char *key, const char *one)
 
 static void build_report(const char *token, int route)
 {
-    rg_buf *b = req(token, "case.report", NULL, route == RT_REENTRY ? 7 : 5);
-    rg_w_kstr(b, "target_group", "verward-gedrag");
+    rg_buf *b = req(token, "case.report", NULL, route == RT_REENTRY ? 7 : route == RT_DEFAULT ? 5 : 6);
+    rg_w_kstr(b, "target_group", route == RT_MDA ? "huiselijk-geweld" : "verward-gedrag");
     rg_w_kstr(b, "summary", "repeated incidents in the neighbourhood");
     rg_w_kstr(b, "urgency", "normal");
     rg_w_kbool(b, "informed", true);
     if (route == RT_REENTRY) {
         rg_w_kstr(b, "route", "re-entry");
         rg_w_kstr(b, "release_date", RELEASE);
+    } else if (route != RT_DEFAULT) {
+        rg_w_kstr(b, "route", route_name[route]);
     }
     rg_w_cstr(b, "subject");
     rg_w_map(b, 2);
@@ -230,8 +288,29 @@ static void build_report(const char *token, int route)
 
 static int victims;
 
+/* The route of every case this test reported, by id (build() needs it for
+ * the levensloop intake). */
+static struct { char id[32]; int route; } reported[4096];
+static int nreported;
+
+static int route_of(const char *case_id)
+{
+    for (int i = 0; case_id && i < nreported; i++)
+        if (!strcmp(reported[i].id, case_id)) return reported[i].route;
+    return RT_DEFAULT;
+}
+
+static void remember(const char *case_id, int route)
+{
+    if (nreported == (int)(sizeof reported / sizeof reported[0])) return;
+    snprintf(reported[nreported].id, sizeof reported[nreported].id, "%s", case_id);
+    reported[nreported++].route = route;
+}
+
 /* Put the request for op, by role, on case_id (NULL for ops on no case),
- * with valid data, into B. */
+ * with valid data, into B.  A levensloop admission names the
+ * Levensloopaanbieder and the municipal casusregisseur (CONTRACT.md,
+ * "Routes"): a provider org of its own, and gemeente-tilburg. */
 static void build(const opd *o, int role, const char *case_id)
 {
     const char *t = tok[role];
@@ -246,10 +325,15 @@ static void build(const opd *o, int role, const char *case_id)
     } else if (!strcmp(n, "intake.start") || !strcmp(n, "plan.agree")) {
         req(t, n, case_id, -1);
     } else if (!strcmp(n, "intake.decide")) {
-        b = req(t, n, case_id, 3);
+        bool levensloop = route_of(case_id) == RT_LEVENSLOOP;
+        b = req(t, n, case_id, levensloop ? 5 : 3);
         rg_w_kbool(b, "admit", true);
         rg_w_kstr(b, "reason", "problems on several life domains");
         rg_t_w_criteria(b, "multi_domain,multi_chain");
+        if (levensloop) {
+            rg_w_kstr(b, "provider", PROVIDER);
+            rg_w_kstr(b, "casusregisseur", "gemeente-tilburg");
+        }
     } else if (!strcmp(n, "intake.more_info")) {
         b = req(t, n, case_id, 2);
         rg_w_kstr(b, "question", "since when do the incidents happen?");
@@ -303,6 +387,8 @@ static void build(const opd *o, int role, const char *case_id)
         rg_w_kstr(req(t, n, case_id, 1), "outcome", "stable");
     } else if (!strcmp(n, "case.reopen")) {
         rg_w_kstr(req(t, n, case_id, 1), "reason", "relapse");
+    } else if (!strcmp(n, "phase.advance") || !strcmp(n, "phase.relapse")) {
+        rg_w_kstr(req(t, n, case_id, 1), "reason", "assessed with the family and the local team");
     } else if (!strcmp(n, "case.get") || !strcmp(n, "case.history") || !strcmp(n, "stats") ||
                !strcmp(n, "log.verify")) {
         rg_buf_reset(&B);
@@ -354,7 +440,9 @@ static int state_of(const char *case_id, char *out, size_t cap)
 /* A fresh case of route in state st, by the steps of DOMAIN.md: reported by
  * police, assigned to prA, admitted, ggz joined, information asked of police
  * (R1), meeting with reclassering, plan with one police action a1 due
- * 2026-02-01, agreed by police, closed with a1 handed over, aftercare done. */
+ * 2026-02-01, agreed by police, closed with a1 handed over, aftercare done.
+ * MDA++ between the plan and closing: direct_safety, then phase.advance to
+ * each later phase (CONTRACT.md, "Routes"). */
 static int drive(int route, int st, char *out)
 {
     char id[32];
@@ -364,6 +452,7 @@ static int drive(int route, int st, char *out)
         return -1;
     }
     snprintf(id, sizeof id, "%s", rg_t_str(&R, "case"));
+    remember(id, route);
     STEP(rg_w_kstr(req(tok[MGR], "case.assign", id, 1), "procesregisseur", "prA"));
     if (st == ST_REPORTED) goto done;
     STEP(req(tok[PR], "intake.start", id, -1));
@@ -393,6 +482,11 @@ static int drive(int route, int st, char *out)
     if (st == ST_PLANNING) goto done;
     STEP(build(op_named("plan.agree"), PIN, id));
     if (st == ST_EXECUTION) goto done;
+    /* MDA++: the agreed plan starts direct_safety; closed from monitoring. */
+    for (int ph = ST_DIRECT_SAFETY; route == RT_MDA && ph <= ST_MONITORING; ph++) {
+        if (st == ph) goto done;
+        if (ph < ST_MONITORING) STEP(build(op_named("phase.advance"), PR, id));
+    }
     STEP(build(op_named("case.close"), PR, id));
     if (st == ST_CLOSED) goto done;
     STEP(build(op_named("aftercare.check"), PR, id));
@@ -466,6 +560,7 @@ static void state_matrix(int route)
         const opd *o = &ops[i];
         if (!o->on_case) continue;
         for (int st = 0; st < NSTATES; st++) {
+            if (!((route_states[route] >> st) & 1)) continue;     /* no such state on the route */
             const char *cid = get_case(route, st);
             REQUIRE(cid);
             char id[32];
@@ -475,12 +570,17 @@ static void state_matrix(int route)
                 build(op_named("case.escalate"), PR, id);
                 if (send_req()[0] == 0) used(route, st);
             }
+            if (route == RT_MDA && !strcmp(o->name, "plan.agree") && ((PHASES >> st) & 1)) {
+                /* a revision to agree to, proposed in the phase */
+                build(op_named("plan.propose"), PR, id);
+                if (send_req()[0] == 0) used(route, st);
+            }
             build(o, o->sender, id);
             const char *e = send_req();
             char err[64], msg[512];
             snprintf(err, sizeof err, "%s", e);
             snprintf(msg, sizeof msg, "%s", rg_t_str(&R, "message"));
-            bool allowed = o->states & (1u << st);
+            bool allowed = allowed_in(o, route) & (1u << st);
             bool bad = false;
             state_pairs++;
             if (!allowed) {
@@ -504,10 +604,10 @@ static void state_matrix(int route)
                 state_allowed_refused++;        /* a guard or a field, not the state */
                 printf("  note: %-8s %-18s in %-9s: allowed, refused by %s: %s\n", route_name[route],
                        o->name, state_name[st], err, msg);
-            } else if (state_allowed_ok++, rg_t_get(&R, "events") || o->to != KEEP) {
+            } else if (state_allowed_ok++, rg_t_get(&R, "events") || target(o, route, st) != st) {
                 /* It wrote: the case is in the state DOMAIN.md names. */
                 used(route, st);
-                int want = o->to == KEEP ? st : o->to;
+                int want = target(o, route, st);
                 char got[32] = "?";
                 if (state_of(id, got, sizeof got) < 0 || strcmp(got, state_name[want]) != 0) {
                     printf("  FAIL %-8s %-18s in %-9s: succeeded, case now in %s, expected %s\n",
@@ -525,6 +625,8 @@ static void state_matrix(int route)
 
 static void test_state_matrix_default(void) { state_matrix(RT_DEFAULT); }
 static void test_state_matrix_reentry(void) { state_matrix(RT_REENTRY); }
+static void test_state_matrix_mda(void) { state_matrix(RT_MDA); }
+static void test_state_matrix_levensloop(void) { state_matrix(RT_LEVENSLOOP); }
 
 /* ---- 2. every operation x every role ---- */
 
@@ -538,13 +640,13 @@ static void test_role_matrix(void)
         for (int role = 0; role < NROLES; role++) {
             char id[32] = "";
             if (o->on_case) {
-                const char *cid = get_case(RT_DEFAULT, o->home);
+                const char *cid = get_case(o->home_route, o->home);
                 REQUIRE(cid);
                 snprintf(id, sizeof id, "%s", cid);
             }
             if (o->prep == PREP_ESCALATE) {
                 build(op_named("case.escalate"), PR, id);
-                used(RT_DEFAULT, o->home);
+                used(o->home_route, o->home);
                 REQUIRE(send_req()[0] == 0);
             } else if (o->prep == PREP_VICTIM) {
                 char vid[32];
@@ -560,7 +662,7 @@ static void test_role_matrix(void)
             char err[64], msg[512];
             snprintf(err, sizeof err, "%s", e);
             snprintf(msg, sizeof msg, "%s", rg_t_str(&R, "message"));
-            if (o->on_case && !err[0] && rg_t_get(&R, "events")) used(RT_DEFAULT, o->home);
+            if (o->on_case && !err[0] && rg_t_get(&R, "events")) used(o->home_route, o->home);
             char want = o->roles[role];
             bool bad = false;
             role_pairs++;
@@ -672,6 +774,7 @@ static void test_admin_sees_no_case_content(void)
 {
     for (int route = 0; route < NROUTES; route++) {
         for (int st = 0; st < NSTATES; st++) {
+            if (!((route_states[route] >> st) & 1)) continue;
             const char *cid = get_case(route, st);
             REQUIRE(cid);
             char id[32];
@@ -812,13 +915,107 @@ static void test_ended_cases_and_the_clock(void)
     }
 }
 
+static bool takes_part(const char *id, const char *org)
+{
+    if (query(tok[MGR], "case.get", id)[0]) return false;
+    const rg_val *parts = rg_map_get(rg_t_get(&R, "case"), "participants");
+    for (uint32_t i = 0; i < rg_array_size(parts); i++)
+        if (rg_val_is_str(rg_map_get(rg_array_at(parts, i), "org"), org)) return true;
+    return false;
+}
+
+/* An admitting intake.decide with the given levensloop fields (NULL: left out). */
+static void decide_with(const char *id, bool admit, const char *provider, const char *casus)
+{
+    rg_buf *b = req(tok[PR], "intake.decide", id, 3 + !!provider + !!casus);
+    rg_w_kbool(b, "admit", admit);
+    rg_w_kstr(b, "reason", "the inclusion table decided");
+    if (admit) rg_t_w_criteria(b, "multi_domain,local_safety");
+    else rg_w_kstr(b, "referred_to", "wijkteam");
+    if (provider) rg_w_kstr(b, "provider", provider);
+    if (casus) rg_w_kstr(b, "casusregisseur", casus);
+}
+
+/* CONTRACT.md, "Routes": on route levensloop, intake.decide with admit true
+ * is the inclusion table's decision and also takes provider (the
+ * Levensloopaanbieder's org, which joins the case) and casusregisseur (the
+ * municipal org).  Both are needed to include; the provider org sees the
+ * case from then on (need to know: from the version it joined), and so
+ * does the municipality, which before took no part.  The fields belong to
+ * that decision only: elsewhere they are refused, or at least nobody joins
+ * by them. */
+static void test_levensloop_intake(void)
+{
+    char lla[128], id[32], other[32];
+    rg_t_local_actor(&L, "lla1", "partner", PROVIDER, lla);
+    REQUIRE(lla[0]);
+    REQUIRE(drive(RT_LEVENSLOOP, ST_INTAKE, id) == 0);
+    CHECK(!strcmp(query(lla, "case.get", id), "not_found"));
+    CHECK(!strcmp(query(tok[POUT], "case.get", id), "not_found"));
+
+    decide_with(id, true, NULL, NULL);
+    FAILS("bad_request", "provider");
+    decide_with(id, true, PROVIDER, NULL);
+    FAILS("bad_request", "casusregisseur");
+    decide_with(id, true, NULL, "gemeente-tilburg");
+    FAILS("bad_request", "provider");
+    decide_with(id, true, "not an org!", "gemeente-tilburg");
+    FAILS("bad_request", "provider");
+    char got[32] = "?";
+    CHECK(state_of(id, got, sizeof got) == 0 && !strcmp(got, "intake"));   /* nothing written */
+    decide_with(id, true, PROVIDER, "gemeente-tilburg");
+    OK();
+    CHECK(state_of(id, got, sizeof got) == 0 && !strcmp(got, "analysis"));
+    CHECK(takes_part(id, PROVIDER) && takes_part(id, "gemeente-tilburg"));
+    /* Both read the case now, from the admission on. */
+    CHECK(query(lla, "case.get", id)[0] == 0);
+    CHECK(query(tok[POUT], "case.get", id)[0] == 0);
+    if (query(lla, "case.history", id)[0] == 0) {
+        const rg_val *evs = rg_t_get(&R, "events");
+        CHECK(rg_array_size(evs) >= 1 && rg_val_is_str(rg_map_get(rg_array_at(evs, 0), "type"), "intake.admitted"));
+    } else {
+        CHECK(!"the provider reads the history");
+    }
+    /* The provider is a partner: the inclusion table's steps stay the
+     * procesregisseur's. */
+    rg_w_kstr(req(lla, "partner.join", id, 1), "org", "woningcorporatie");
+    FAILS("forbidden", "");
+
+    /* A rejection names no provider; nor does another route's admission. */
+    REQUIRE(drive(RT_LEVENSLOOP, ST_INTAKE, other) == 0);
+    decide_with(other, false, PROVIDER, "gemeente-tilburg");
+    const char *e = send_req();
+    if (!strcmp(e, "") && (takes_part(other, PROVIDER) || takes_part(other, "gemeente-tilburg"))) {
+        printf("  FAIL a rejected levensloop case let the provider and casusregisseur join\n");
+        rg_t_failed = 1;
+    } else if (e[0] && strcmp(e, "bad_request") != 0) {
+        printf("  FAIL a rejection naming a provider: expected bad_request or ok, got %s: %s\n", e,
+               rg_t_str(&R, "message"));
+        rg_t_failed = 1;
+    }
+    REQUIRE(drive(RT_DEFAULT, ST_INTAKE, other) == 0);
+    decide_with(other, true, PROVIDER, "gemeente-tilburg");
+    e = send_req();
+    if (!strcmp(e, "") && (takes_part(other, PROVIDER) || takes_part(other, "gemeente-tilburg"))) {
+        printf("  FAIL a default-route admission let a provider and a casusregisseur join\n");
+        rg_t_failed = 1;
+    } else if (e[0] && strcmp(e, "bad_request") != 0) {
+        printf("  FAIL a default-route admission naming a provider: expected bad_request or ok, got %s: %s\n", e,
+               rg_t_str(&R, "message"));
+        rg_t_failed = 1;
+    }
+}
+
 static void test_counts(void)
 {
     printf("  state x operation pairs: %d (%d failing; allowed: %d succeeded, %d refused by a "
            "guard or field)\n", state_pairs, state_fails, state_allowed_ok, state_allowed_refused);
     printf("  operation x role pairs:  %d (%d failing; allowed: %d succeeded, %d refused by a "
            "guard)\n", role_pairs, role_fails, role_allowed_ok, role_allowed_refused);
-    CHECK(state_pairs == 2 * NSTATES * 20);
+    int want = 0, case_ops = 0;
+    for (int i = 0; i < NOPS; i++) case_ops += ops[i].on_case;
+    for (int r = 0; r < NROUTES; r++) want += __builtin_popcount(route_states[r]) * case_ops;
+    CHECK(state_pairs == want);
     CHECK(role_pairs == NOPS * NROLES);
 }
 
@@ -831,11 +1028,14 @@ int main(void)
     RUN(setup);
     RUN(test_state_matrix_default);
     RUN(test_state_matrix_reentry);
+    RUN(test_state_matrix_mda);
+    RUN(test_state_matrix_levensloop);
     RUN(test_role_matrix);
     RUN(test_take_unassigned);
     RUN(test_unknown_case);
     RUN(test_admin_sees_no_case_content);
     RUN(test_escalation_not_orphaned);
+    RUN(test_levensloop_intake);
     RUN(test_counts);
     RUN(test_ended_cases_and_the_clock);
     rg_t_reply_free(&R);
