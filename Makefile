@@ -68,7 +68,7 @@ else
 endif
 
 .SECONDARY:
-.PHONY: all deps deps-check test test-suite asan fuzz demo bench install clean check-layers
+.PHONY: all deps deps-check test test-suite asan fuzz fuzz-long torture demo bench install clean check-layers
 
 all: deps-check $(BIN)/regied $(BIN)/regie $(BIN)/regie-sim
 
@@ -133,6 +133,31 @@ asan:
 
 fuzz: deps-check
 	@tools/fuzz.sh $(or $(FUZZ_SECONDS),60)
+
+# make fuzz-long: every decoder's fuzzer for FUZZ_RUNS executions each (default
+# 10M) or FUZZ_LONG_SECONDS (default 600) each, whichever comes first.
+fuzz-long: deps-check
+	@tools/fuzz.sh --long $(or $(FUZZ_LONG_SECONDS),600) $(or $(FUZZ_RUNS),10000000)
+
+# make torture: the kill -9 loop (100 cycles) and the I/O fault sweep against
+# the real regied (tools/torture/, RELIABILITY.md); not part of make test,
+# which runs a short version (tests/integration/torture_test.c).
+TORTURE_SRC := tools/torture/main.c tools/torture/proc.c tools/torture/kill.c tools/torture/check.c \
+               tools/torture/faults.c
+$(BIN)/regie-torture: $(TORTURE_SRC:%.c=$(B)/%.o) $(CLIENT_OBJ) $(B)/librg.a
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"
+	@$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+# The fault shim is preloaded into regied: no sanitizer of its own.
+$(BIN)/faultfs.so: tools/torture/faultfs.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $@"
+	@$(CC) -std=gnu11 -O2 -g $(WARN) -shared -fPIC -o $@ $< -ldl
+test-suite: $(BIN)/regie-torture $(BIN)/faultfs.so
+torture: deps
+	@$(MAKE) --no-print-directory all $(BIN)/regie-torture $(BIN)/faultfs.so
+	@$(BIN)/regie-torture --regied $(BIN)/regied --cycles $(or $(CYCLES),100) --clients $(or $(CLIENTS),8) \
+	  --faultfs $(abspath $(BIN)/faultfs.so) --fault-steps $(or $(FAULT_STEPS),120) $(if $(SEED),--seed $(SEED))
 
 test: deps
 	@rm -f build/results-*.txt
