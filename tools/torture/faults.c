@@ -56,7 +56,7 @@ static void build(wreq *q, int i, int step, const char *pa, const char *pr, cons
 {
     rg_buf_reset(&q->b);
     snprintf(q->req, sizeof q->req, "f%d-%d", step, i);
-    switch (i) {
+    switch (i) {                            /* 0 and 4..: reports */
     case 1:
         rg_req_envelope(&q->b, "case.assign", pr, q->req, case_id, -1, 1);
         rg_w_kstr(&q->b, "procesregisseur", pr_id);
@@ -148,11 +148,13 @@ static void one_step(const char *regied, const char *faultfs, const char *root, 
     memset(q, 0, sizeof q);
     char case_id[24] = "";
     bool seen_error = false;
+    bool chain = true;                      /* the case's steps 1..3 follow while each succeeds */
     for (int i = 0; i < WORK; i++) {
-        build(&q[i], i == 0 ? 0 : (i <= 3 ? i : 4 + i), step, pa, pr, "f-pr", case_id);
-        if (i >= 1 && i <= 3 && !case_id[0]) continue;      /* no case to work on */
+        if (i >= 1 && i <= 3 && !chain) continue;           /* sent after the restart, in order */
+        build(&q[i], i, step, pa, pr, "f-pr", case_id);
         t_reply r;
         if (t_call(&c, p.url, &q[i].b, &r, false, NULL) < 0) {
+            if (i <= 3) chain = false;
             if (!t_alive(&p)) {
                 s->died++;
                 if (!quiet) printf("  step %d: regied exited after the fault (see %s)\n", step, p.log);
@@ -165,6 +167,7 @@ static void one_step(const char *regied, const char *faultfs, const char *root, 
         if (!r.ok) {
             if (strcmp(r.err, "storage_error") != 0) BAD("%s answered %s, not storage_error", q[i].req, r.err);
             seen_error = true;
+            if (i <= 3) chain = false;
         } else if (seen_error) {
             s->recovered++;
             seen_error = false;
@@ -197,15 +200,17 @@ static void one_step(const char *regied, const char *faultfs, const char *root, 
         t_kill(&p);
         return;
     }
-    /* Requests answered storage_error (or not at all) again, same req. */
+    /* Requests answered storage_error (or not at all) again, in order,
+     * each with its own req (the same bytes). */
     for (int i = 0; i < WORK; i++) {
-        if (!q[i].b.len || (q[i].answered && q[i].ok)) continue;
-        if (i >= 1 && i <= 3 && !case_id[0]) continue;
+        if (q[i].answered && q[i].ok) continue;
         if (q[i].answered) s->refused++;
+        build(&q[i], i, step, pa, pr, "f-pr", case_id);
         t_reply r;
         if (t_call(&c, p.url, &q[i].b, &r, true, NULL) < 0) continue;
         if (!r.ok) BAD("%s sent again after the restart: %s", q[i].req, r.err);
         record(&q[i], &r);
+        if (r.ok && i == 0) rg_val_strcpy(rg_map_get(r.root, "case"), case_id, sizeof case_id);
         t_reply_free(&r);
     }
     /* The log: the chain, the head, every acknowledged event, nothing else. */

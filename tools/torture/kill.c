@@ -43,6 +43,7 @@ typedef struct client {
 static atomic_bool stop_clients;
 static atomic_bool stop_reader;
 static atomic_ullong acked_ops;
+static atomic_int done_backups, done_advances, done_erasures;
 
 /* Referred cases a manager may erase (ids), filled by clients. */
 static pthread_mutex_t referred_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -283,6 +284,9 @@ static void *op_main(void *arg)
         t_acks_add(&o->w->acks, "driver", o->name, &r);
         atomic_fetch_add(&acked_ops, 1);
         if (r.ok && o->advance) atomic_fetch_add(&o->w->clock_ms, o->advance);
+        if (r.ok && strncmp(o->name, "backup", 6) == 0) atomic_fetch_add(&done_backups, 1);
+        if (r.ok && o->advance) atomic_fetch_add(&done_advances, 1);
+        if (r.ok && strncmp(o->name, "erase", 5) == 0) atomic_fetch_add(&done_erasures, 1);
         if (!r.ok && strcmp(r.err, "storage_error") != 0 && strcmp(r.err, "guard_failed") != 0 &&
             strcmp(r.err, "invalid_transition") != 0 && !o->w->quiet)
             printf("  note: %s refused: %s\n", o->name, r.err);
@@ -379,8 +383,11 @@ int t_kill_loop(t_world *w)
     const char *modes[] = {"load", "rebuild", "backup", "deadline burst", "erasure"};
     int per_mode[5] = {0};
     for (int cyc = 1; cyc <= w->cycles; cyc++) {
-        int mode = (int)(t_rand(&rnd) % 8);
+        /* The first five cycles take each kind of moment once (a short run
+         * meets them all), then at random, plain load most often. */
+        int mode = cyc <= 5 ? cyc % 5 : (int)(t_rand(&rnd) % 8);
         if (mode > 4) mode = 0;
+        if (cyc <= 5 && mode == 4) t_sleep_ms(600);          /* time for a referred case */
         t_sleep_ms(100 + (int)(t_rand(&rnd) % 700));        /* load runs */
         op o = {.w = w, .req = RG_BUF_INIT};
         if (mode == 2) {
@@ -441,10 +448,12 @@ int t_kill_loop(t_world *w)
     atomic_store(&stop_clients, true);
     for (int i = 0; i < w->clients; i++) pthread_join(cls[i].thread, NULL);
     free(cls);
-    printf("kill loop: %llu cycles (load %d, rebuild %d, backup %d, deadline burst %d, erasure %d), "
+    printf("kill loop: %llu cycles (load %d, rebuild %d, backup %d, deadline burst %d, erasure %d; "
+           "acknowledged: %d backups, %d clock advances, %d erasures), "
            "%llu acknowledged operations, mean restart %.0f ms, %.1f s\n",
            (unsigned long long)w->cycles_done, per_mode[0], per_mode[1], per_mode[2], per_mode[3],
-           per_mode[4], (unsigned long long)(atomic_load(&acked_ops) - ops_at_start),
+           per_mode[4], atomic_load(&done_backups), atomic_load(&done_advances), atomic_load(&done_erasures),
+           (unsigned long long)(atomic_load(&acked_ops) - ops_at_start),
            w->cycles_done ? (double)restart_ms / (double)w->cycles_done : 0.0,
            (double)(t_now_ms() - t0) / 1000.0);
     (void)modes;
