@@ -166,6 +166,20 @@ int mv_check_case(const rg_val *cs, const m_case *m, rg_buf *diff)
         mv_printf(diff, "    version: engine %" PRIu64 ", model %d (events)\n", v, m->nev);
         bad++;
     }
+    char route[32];
+    mv_field(cs, "route", route, sizeof route);
+    if (strcmp(route, m_route_names[m->route]) != 0) {
+        mv_printf(diff, "    route: engine %s, model %s\n", route, m_route_names[m->route]);
+        bad++;
+    }
+    /* CONTRACT.md, "Routes": a relapse is counted per case (case.get
+     * `relapses`; absent reads as none). */
+    uint64_t relapses = 0;
+    rg_val_uint(rg_map_get(cs, "relapses"), &relapses);
+    if (relapses != (uint64_t)m->relapses) {
+        mv_printf(diff, "    relapses: engine %" PRIu64 ", model %d\n", relapses, m->relapses);
+        bad++;
+    }
     uint64_t level = 0;
     rg_val_uint(rg_map_get(rg_map_get(cs, "escalation"), "level"), &level);
     if (level != (uint64_t)m->level) {

@@ -1,7 +1,8 @@
 /*
  * check.h - compare what the engine shows of a case with the reference
- * model (model.h): the case.get view (state, version, escalation level,
- * open deadlines, open stagnations) and the events case.history returns.
+ * model (model.h): the case.get view (state, route, version, relapses,
+ * escalation level, open deadlines, open stagnations) and the events
+ * case.history returns.
  *
  * Each function appends a human-readable account of every difference to
  * `diff` (a NUL-terminated text in an rg_buf) and returns the number of

@@ -22,7 +22,8 @@ const char *const md_org_names[MD_NORGS] = {"police", "ggz", "gemeente", "reclas
 const char *const md_kind_names[MD_K_N] = {
     "advance", "report", "assign", "intake.start", "more_info", "admit", "reject", "info.request",
     "info.provide", "meeting.schedule", "meeting.hold", "plan.propose", "plan.agree", "action.complete",
-    "review.hold", "escalate", "resolve", "close", "aftercare", "reopen", "probe",
+    "review.hold", "escalate", "resolve", "close", "aftercare", "reopen", "phase.advance", "phase.relapse",
+    "probe",
 };
 
 /* splitmix64: the same sequence on every machine. */
@@ -92,6 +93,16 @@ static int choices(const md_case *c, choice *out)
         if (st == MS_MEETING) ADD(MD_K_HOLD, 8);
         if (st == MS_PLANNING) ADD(MD_K_PROPOSE, c->proposed && md_dues_ahead(c) ? 1 : 8);
         if (st == MS_EXECUTION) (void)(ADD(MD_K_PROPOSE, 2), ADD(MD_K_REVIEW, 4), ADD(MD_K_CLOSE, 3));
+        if (M_IS_PHASE(st)) {
+            /* MDA++: the phases, a relapse now and then, reviews and
+             * revisions in every phase, closing from monitoring (not while a
+             * revision waits for agreement). */
+            ADD(MD_K_PROPOSE, c->proposed ? 1 : 2);
+            ADD(MD_K_REVIEW, 4);
+            if (st != MS_MONITORING) ADD(MD_K_PHASE_ADVANCE, 5);
+            if (st != MS_DIRECT_SAFETY) ADD(MD_K_RELAPSE, 1);
+            if (st == MS_MONITORING && !c->proposed) ADD(MD_K_CLOSE, 4);
+        }
         if (md_open_state(st) && c->m.level < 3) ADD(MD_K_ESCALATE, 3);
         if (st == MS_CLOSED && ac && md.now >= md_aftercare_from(ac->due)) ADD(MD_K_AFTERCARE, 10);
         /* Rarely: a closed case waits three months for its aftercare check,
@@ -100,8 +111,10 @@ static int choices(const md_case *c, choice *out)
         ADD(MD_K_PROBE, 2);
     }
     if (md_working(st) && openreq) ADD(MD_K_INFO_PROVIDE, 5);
-    if (st == MS_PLANNING && c->proposed && md_dues_ahead(c)) ADD(MD_K_AGREE, 10);
-    if (st == MS_EXECUTION && openact) ADD(MD_K_COMPLETE, 6);
+    if ((st == MS_PLANNING || M_IS_PHASE(st)) && c->proposed && md_dues_ahead(c)) ADD(MD_K_AGREE, 10);
+    /* In a phase the agreed plan's actions, not those of a revision still
+     * waiting for agreement (which the rules do not say can be done). */
+    if ((st == MS_EXECUTION || (M_IS_PHASE(st) && !c->proposed)) && openact) ADD(MD_K_COMPLETE, 6);
     if ((md_open_state(st) || st == MS_CLOSED) && c->m.level > 0) ADD(MD_K_RESOLVE, 4);
 #undef ADD
     int kept = 0;
@@ -165,6 +178,8 @@ static void count_events(const md_case *c)
         if (strcmp(e->type, "stagnation.detected") == 0) {
             if (e->norm == MN_ESC_DECISION) md.decision_missed++;
             else md.detected++;
+            int k = e->norm == MN_ACTION_DONE ? 0 : e->norm == MN_REVIEW ? 1 : e->norm == MN_PROGRESS ? 2 : -1;
+            if (k >= 0 && M_IS_PHASE(e->state)) md.phase_norms[e->state - MS_DIRECT_SAFETY][k]++;
         } else if (strcmp(e->type, "stagnation.cleared") == 0) {
             md.cleared++;
         } else if (strcmp(e->type, "case.escalated") == 0) {
@@ -338,6 +353,7 @@ static int open_engine(int64_t start)
     rg_engine_opts o = {.dir = md.engine.dir};
     o.clock.manual = true;
     o.clock.now_ms = (uint64_t)start;
+    o.config = md.config;
     if (rg_engine_open(&md.engine.e, &md.engine.loop, &o) < 0) return -1;
     if (rg_engine_ensure_admin(md.engine.e, md.engine.dir) < 0) return -1;
     char path[700];
@@ -364,7 +380,8 @@ int md_begin(uint64_t seed, unsigned skip, bool verbose)
              md_rnd(24 * 60) * MC_MINUTE;
     char t[64];
     printf("  seed %" PRIu64 ": from %s, before %s\n", seed, mv_time(md.now, t, sizeof t), starts[which].what);
-    if (open_engine(md.now) != 0) {
+    md.config = rg_t_write_file("region.conf", M_REGION_CONFIG);
+    if (!md.config || open_engine(md.now) != 0) {
         printf("  could not open an engine in %s\n", md.engine.dir);
         rg_t_failed = 1;
         md.failed = true;
@@ -404,18 +421,31 @@ bool md_step(void)
 void md_end(void)
 {
     if (!md.failed) {
-        printf("  seed %" PRIu64 ": %d steps, %d cases, agree with the model; steps:", md.seed, md.step, md.ncases);
+        printf("  seed %" PRIu64 ": %d steps, %d cases (%d default, %d mda, %d levensloop; %d mda closed from "
+               "monitoring), agree with the model; steps:", md.seed, md.step, md.ncases, md.routes[MR_DEFAULT],
+               md.routes[MR_MDA], md.routes[MR_LEVENSLOOP], md.closed_mda);
         for (int k = 0; k < MD_K_N; k++)
             if (md.done[k]) printf(" %s %d", md_kind_names[k], md.done[k]);
         printf("; by the engine: %d stagnations, %d cleared, %d escalations, %d climbs, %d decisions missed at"
                " level 3 (and %d escalations by hand); %d alerts for the manager\n",
                md.detected, md.cleared, md.escalated, md.climbed, md.decision_missed, md.by_hand, md.alerts);
+        printf("  seed %" PRIu64 ": stagnations of action.done/review/progress in the MDA++ phases:", md.seed);
+        for (int p = 0; p < 4; p++)
+            printf(" %s %d/%d/%d", m_state_names[MS_DIRECT_SAFETY + p], md.phase_norms[p][0], md.phase_norms[p][1],
+                   md.phase_norms[p][2]);
+        printf("\n");
     }
     for (int i = 0; i < MD_MAXC; i++)
         if (md.c[i].used) forget(&md.c[i]);
     rg_t_reply_free(&md.r);
     rg_buf_free(&md.b);
     rg_t_local_close(&md.engine, true);
+    if (md.config) {
+        *strrchr(md.config, '/') = 0;
+        rg_t_rmrf(md.config);
+        free(md.config);
+        md.config = NULL;
+    }
 }
 
 int md_kind(const char *name)

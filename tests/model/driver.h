@@ -36,7 +36,8 @@ extern const char *const md_org_names[MD_NORGS];
 enum {
     MD_K_ADVANCE, MD_K_REPORT, MD_K_ASSIGN, MD_K_START, MD_K_MORE_INFO, MD_K_ADMIT, MD_K_REJECT,
     MD_K_INFO_REQUEST, MD_K_INFO_PROVIDE, MD_K_SCHEDULE, MD_K_HOLD, MD_K_PROPOSE, MD_K_AGREE, MD_K_COMPLETE,
-    MD_K_REVIEW, MD_K_ESCALATE, MD_K_RESOLVE, MD_K_CLOSE, MD_K_AFTERCARE, MD_K_REOPEN, MD_K_PROBE, MD_K_N
+    MD_K_REVIEW, MD_K_ESCALATE, MD_K_RESOLVE, MD_K_CLOSE, MD_K_AFTERCARE, MD_K_REOPEN, MD_K_PHASE_ADVANCE,
+    MD_K_RELAPSE, MD_K_PROBE, MD_K_N
 };
 extern const char *const md_kind_names[MD_K_N];
 
@@ -95,6 +96,10 @@ typedef struct md_run {
     int kind;                 /* of the step being taken */
     uint64_t alerts_after;    /* the manager's alerts read so far (alerts.list next) */
     int done[MD_K_N];         /* steps taken, by kind (what the run covered) */
+    int routes[MR_NROUTES];   /* cases reported, by route */
+    int closed_mda;           /* MDA++ cases closed (from monitoring) */
+    int phase_norms[4][3];    /* stagnations of action.done, review, progress in each MDA++ phase */
+    char *config;             /* the region's config file (M_REGION_CONFIG) */
     int detected, decision_missed, cleared, escalated, climbed, by_hand, alerts;
 } md_run;
 
@@ -119,7 +124,7 @@ void md_probe_reentry(void);
 /* Take a step of the kind on the case; false if a probe found nothing
  * the case's state refuses. */
 bool md_take(md_case *c, int kind);
-bool md_working(int state);   /* analysis .. execution */
+bool md_working(int state);   /* analysis .. execution, and MDA++'s phases */
 bool md_open_state(int state);
 bool md_dues_ahead(const md_case *c);
 /* The aftercare check may be taken from the local day a week before its

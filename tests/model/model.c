@@ -13,7 +13,10 @@
 
 const char *const m_state_names[MS_NSTATES] = {
     "reported", "intake", "referred", "analysis", "meeting", "planning", "execution", "closed", "archived",
+    "direct_safety", "stable_safety", "recovery", "monitoring",
 };
+
+const char *const m_route_names[MR_NROUTES] = {"default", "mda", "levensloop"};
 
 const char *const m_norm_names[MN_NNORMS] = {
     "intake.start", "intake.decision", "intake.more_info", "info.answer", "meeting.held", "plan.agreed",
@@ -30,6 +33,8 @@ typedef struct m_norm_due {
 } m_norm_due;
 
 static const m_norm_due m_norm_dues[MN_NNORMS] = {
+    /* the defaults of DOMAIN.md, "The case life cycle"; M_REGION_CONFIG
+     * changes some for MDA++ and the Levensloopaanpak (m_amount) */
     [MN_INTAKE_START] = {DUE_WD, 2},
     [MN_INTAKE_DECISION] = {DUE_WD, 5},
     [MN_INTAKE_MORE_INFO] = {DUE_ARG, 0},
@@ -42,6 +47,16 @@ static const m_norm_due m_norm_dues[MN_NNORMS] = {
     [MN_AFTERCARE] = {DUE_MONTHS, 3},
     [MN_ESC_DECISION] = {DUE_WD, 5},
 };
+
+int m_amount(int route, int norm)
+{
+    /* What M_REGION_CONFIG says, in the norm's own unit. */
+    if (route == MR_MDA && norm == MN_REVIEW) return 28;
+    if (route == MR_MDA && norm == MN_PROGRESS) return 15;
+    if (route == MR_LEVENSLOOP && norm == MN_MEETING_HELD) return 15;
+    if (route == MR_LEVENSLOOP && norm == MN_REVIEW) return 56;
+    return m_norm_dues[norm].n;
+}
 
 /* Per event type: the state it enters (-1 keeps it), the norms it meets
  * (per item for info.answer/action.done when the event names one, else all
@@ -79,6 +94,10 @@ static const m_rule m_rules[] = {
     {"case.closed", MS_CLOSED, ALL_BUT_AFTERCARE, BIT(MN_AFTERCARE)},
     {"aftercare.checked", MS_ARCHIVED, BIT(MN_AFTERCARE), 0},
     {"case.reopened", MS_ANALYSIS, BIT(MN_PLAN_AGREED) | BIT(MN_AFTERCARE), BIT(MN_MEETING_HELD)},
+    /* MDA++: a phase change is neither a completion nor a review; where
+     * the case goes is m_enters's */
+    {"phase.advanced", -1, 0, 0},
+    {"phase.relapsed", MS_DIRECT_SAFETY, 0, 0},
     {NULL, 0, 0, 0},
 };
 
@@ -115,6 +134,7 @@ static m_event *m_push(m_case *c, const char *type, int64_t at, bool system)
     e->at = at;
     e->system = system;
     e->norm = -1;
+    e->state = c->state;
     return e;
 }
 
@@ -165,15 +185,35 @@ static void m_set(m_case *c, int norm, const char *item, int64_t due)
     d->due = due;
 }
 
-static int64_t m_due_of(int norm, int64_t at, int64_t arg)
+static int64_t m_due_of(int route, int norm, int64_t at, int64_t arg)
 {
     const m_norm_due *nd = &m_norm_dues[norm];
+    int n = m_amount(route, norm);
     switch (nd->kind) {
-    case DUE_WD: return mc_add_working_days(at, nd->n);
-    case DUE_DAYS: return mc_add_days(at, nd->n);
-    case DUE_MONTHS: return mc_add_months(at, nd->n);
+    case DUE_WD: return mc_add_working_days(at, n);
+    case DUE_DAYS: return mc_add_days(at, n);
+    case DUE_MONTHS: return mc_add_months(at, n);
     default: return arg;
     }
+}
+
+/* The state an event takes a case of its route to (-1: it stays).  MDA++:
+ * the first agreed plan starts direct_safety, a plan revised in a phase is
+ * proposed and agreed there, phase.advanced moves on one phase. */
+static int m_enters(const m_case *c, const m_rule *r)
+{
+    if (c->route != MR_MDA) return strcmp(r->type, "phase.advanced") == 0 ? -1 : r->enters;
+    bool phase = M_IS_PHASE(c->state);
+    if (strcmp(r->type, "plan.agreed") == 0) return phase ? -1 : MS_DIRECT_SAFETY;
+    if (strcmp(r->type, "plan.proposed") == 0) return phase ? -1 : r->enters;
+    if (strcmp(r->type, "phase.advanced") == 0) {
+        if (c->state == MS_DIRECT_SAFETY) return MS_STABLE_SAFETY;
+        if (c->state == MS_STABLE_SAFETY) return MS_RECOVERY;
+        if (c->state == MS_RECOVERY) return MS_MONITORING;
+        fprintf(stderr, "model: phase.advanced in %s\n", m_state_names[c->state]);
+        abort();              /* the driver never asks for it */
+    }
+    return r->enters;
 }
 
 /* The event's norms: met first, then set, so that met+set restarts a clock. */
@@ -193,7 +233,7 @@ static void m_apply_norms(m_case *c, const m_rule *r, int64_t at, const m_args *
         } else if (n == MN_INFO_ANSWER || n == MN_INTAKE_MORE_INFO) {
             if (a && a->due) m_set(c, n, n == MN_INFO_ANSWER ? item : NULL, a->due);
         } else {
-            m_set(c, n, NULL, m_due_of(n, at, 0));
+            m_set(c, n, NULL, m_due_of(c->route, n, at, 0));
         }
     }
 }
@@ -223,8 +263,9 @@ static void m_apply_event(m_case *c, const char *type, int64_t at, const m_args 
         e->alerts_managers = M_YES;
     }
     if (strcmp(type, "case.assigned") == 0) c->assigned = true;
-    int before = c->state;
-    if (r->enters >= 0) c->state = r->enters;
+    if (strcmp(type, "phase.relapsed") == 0) c->relapses++;
+    int before = c->state, to = m_enters(c, r);
+    if (to >= 0) c->state = to;
     bool ended = c->state != before &&
                  (c->state == MS_CLOSED || c->state == MS_REFERRED || c->state == MS_ARCHIVED);
     if (ended) {

@@ -6,6 +6,22 @@
  * steps it sends should append and the clock's advances, and compares what
  * it expects with what the engine shows.
  *
+ * Routes (DOMAIN.md, "Other routes the ZVHs run"; CONTRACT.md, "Routes"):
+ * - default and levensloop follow the life cycle table; the Levensloopaanpak
+ *   differs only in who takes part (the inclusion table's provider and
+ *   casusregisseur), and its execution has no planned end: its review and
+ *   progress norms keep running until closure, as the default route's do.
+ * - mda (MDA++): the agreed plan starts the phases direct_safety ->
+ *   stable_safety -> recovery -> monitoring (phase.advanced moves on one,
+ *   phase.relapsed returns to direct_safety from any later phase and is
+ *   counted per case); actions, reviews, plan revisions (proposed and agreed
+ *   in the phase, which the case keeps) and escalations in every phase; the
+ *   case closes from monitoring.  A phase change is neither an action done
+ *   nor a review: it meets and sets no norm.  The norms are those of the
+ *   default route (action.done, review, progress run through every phase),
+ *   at the amounts the region sets for the route (m_amount; no national
+ *   norm exists for MDA++ or the Levensloopaanpak).
+ *
  * The rules the model keeps:
  * - Every norm is a deadline (norm, item, due).  An event first meets the
  *   norms it meets, then sets the norms it sets; setting a norm whose
@@ -41,9 +57,15 @@
 
 enum {
     MS_REPORTED, MS_INTAKE, MS_REFERRED, MS_ANALYSIS, MS_MEETING, MS_PLANNING, MS_EXECUTION,
-    MS_CLOSED, MS_ARCHIVED, MS_NSTATES
+    MS_CLOSED, MS_ARCHIVED,
+    MS_DIRECT_SAFETY, MS_STABLE_SAFETY, MS_RECOVERY, MS_MONITORING,    /* MDA++ */
+    MS_NSTATES
 };
 extern const char *const m_state_names[MS_NSTATES];
+#define M_IS_PHASE(st) ((st) >= MS_DIRECT_SAFETY && (st) <= MS_MONITORING)
+
+enum { MR_DEFAULT, MR_MDA, MR_LEVENSLOOP, MR_NROUTES };
+extern const char *const m_route_names[MR_NROUTES];
 
 enum {
     MN_INTAKE_START, MN_INTAKE_DECISION, MN_INTAKE_MORE_INFO, MN_INFO_ANSWER, MN_MEETING_HELD,
@@ -71,6 +93,7 @@ typedef struct m_event {
     int level;                /* case.escalated */
     bool autoesc;             /* case.escalated by the engine */
     int alerts_managers;      /* raises an alert for every manager: M_NO, M_YES, M_EITHER */
+    int state;                /* the case's state when it was appended (before it moved) */
 } m_event;
 
 /* M_EITHER: a stagnation detected at the instant its case escalates; the
@@ -78,7 +101,9 @@ typedef struct m_event {
 enum { M_NO, M_YES, M_EITHER };
 
 typedef struct m_case {
+    int route;                /* MR_*: set before the first event */
     int state;
+    int relapses;             /* phase.relapsed so far (MDA++) */
     int level;                /* the open escalation's level, 0: none */
     bool assigned;            /* has a procesregisseur */
     m_deadline *dl;
@@ -108,5 +133,16 @@ void m_advance(m_case *c, int64_t to);
 /* The next instant something fires by itself; M_NONE if nothing will. */
 int64_t m_next_timer(const m_case *c);
 const m_deadline *m_find(const m_case *c, int norm, const char *item);
+/* The amount of a norm counted from its event (working days, days or
+ * months) on a route: the defaults of DOMAIN.md, and the region's own for
+ * its MDA++ and Levensloop cases (M_REGION_CONFIG, the file the run gives
+ * the engine). */
+int m_amount(int route, int norm);
+#define M_REGION_CONFIG \
+    "# the model's region: its own norms for two routes (no national norm exists for them)\n" \
+    "mda.norm.review = 28\n" \
+    "mda.norm.progress = 15\n" \
+    "levensloop.norm.meeting.held = 15\n" \
+    "levensloop.norm.review = 56\n"
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * steps.c - the steps of a model-based run (driver.h), each sent by its
  * proper actor, and the model told which events it should append: the
- * steps of the default route, the clock's advances, and steps the rules
+ * steps of the default route, of MDA++ (reported by Veilig Thuis; its
+ * phases and relapses) and of the Levensloopaanpak (the inclusion table's
+ * provider and casusregisseur), the clock's advances, and steps the rules
  * refuse (which must append nothing).  A step the engine answers otherwise
  * than the rules say is a difference (md_fail).
  */
@@ -100,21 +102,28 @@ void md_report(void)
     for (int i = 0; i < MD_MAXC && !c; i++)
         if (!md.c[i].used) c = &md.c[i];
     if (!c) return;
-    rg_buf *b = req(md.org_tok[MD_ORG_POLICE], "case.report", NULL, 5);
-    rg_w_kstr(b, "target_group", "verward-gedrag");
+    /* Half along the default route; MDA++ cases brought in by Veilig Thuis
+     * ("de spil in de toeleiding"); Levensloop cases reported by the GGZ. */
+    int r = md_rnd(10), route = r < 5 ? MR_DEFAULT : r < 8 ? MR_MDA : MR_LEVENSLOOP;
+    int org = route == MR_MDA ? MD_ORG_VT : route == MR_LEVENSLOOP ? MD_ORG_GGZ : MD_ORG_POLICE;
+    rg_buf *b = req(md.org_tok[org], "case.report", NULL, route == MR_DEFAULT ? 5 : 6);
+    rg_w_kstr(b, "target_group", route == MR_MDA ? "huiselijk-geweld" : "verward-gedrag");
     rg_w_kstr(b, "summary", "repeated incidents");
     rg_w_kstr(b, "urgency", "normal");
     rg_w_kbool(b, "informed", true);
+    if (route != MR_DEFAULT) rg_w_kstr(b, "route", m_route_names[route]);
     rg_w_cstr(b, "subject");
     rg_w_map(b, 1);
     rg_w_kstr(b, "name", "A. Person");
-    md_describe("c%d: case.report (police)", md.ncases + 1);
+    md_describe("c%d: case.report route %s (%s)", md.ncases + 1, m_route_names[route], md_org_names[org]);
     if (!expect_ok()) return;
     memset(c, 0, sizeof *c);
     c->used = true;
     c->n = ++md.ncases;
+    md.routes[route]++;
     snprintf(c->id, sizeof c->id, "%s", rg_t_str(&md.r, "case"));
     m_case_init(&c->m);
+    c->m.route = route;
     apply(c, "case.reported", NULL);
 }
 
@@ -148,11 +157,16 @@ static void do_more_info(md_case *c)
 
 static const char *const criteria[] = {"multi_domain", "multi_chain", "system", "local_safety"};
 
+/* The Levensloopaanpak's inclusion table names these (CONTRACT.md, "Routes"). */
+#define MD_PROVIDER "levensloopaanbieder"
+#define MD_CASUSREGISSEUR "gemeente"
+
 static void do_admit(md_case *c)
 {
     unsigned set = 1 + (unsigned)md_rnd(15);
     int n = __builtin_popcount(set);
-    rg_buf *b = req(dir_tok(c), "intake.decide", c, 3);
+    bool levensloop = c->m.route == MR_LEVENSLOOP;
+    rg_buf *b = req(dir_tok(c), "intake.decide", c, levensloop ? 5 : 3);
     rg_w_kbool(b, "admit", true);
     rg_w_kstr(b, "reason", "problems on several life domains");
     rg_w_cstr(b, "criteria");
@@ -164,7 +178,12 @@ static void do_admit(md_case *c)
             strcat(list, " ");
             strcat(list, criteria[i]);
         }
-    md_describe("c%d %s: intake.decide admit, criteria%s", c->n, c->id, list);
+    if (levensloop) {
+        rg_w_kstr(b, "provider", MD_PROVIDER);
+        rg_w_kstr(b, "casusregisseur", MD_CASUSREGISSEUR);
+    }
+    md_describe("c%d %s: intake.decide admit, criteria%s%s", c->n, c->id, list,
+                levensloop ? ", provider " MD_PROVIDER ", casusregisseur " MD_CASUSREGISSEUR : "");
     if (expect_ok()) apply(c, "intake.admitted", NULL);
 }
 
@@ -396,6 +415,7 @@ static void do_close(md_case *c)
     if (!expect_ok()) return;
     for (int i = 0; i < c->nact; i++)
         if (c->act[i].status == MD_ACT_OPEN) c->act[i].status = MD_ACT_HANDED_OVER;
+    md.closed_mda += c->m.route == MR_MDA;
     apply(c, "case.closed", NULL);
 }
 
@@ -417,14 +437,23 @@ static void do_reopen(md_case *c)
     apply(c, "case.reopened", NULL);
 }
 
+/* MDA++: on to the next phase, or back to direct_safety after a relapse. */
+static void do_phase(md_case *c, bool relapse)
+{
+    const char *op = relapse ? "phase.relapse" : "phase.advance";
+    rg_w_kstr(req(dir_tok(c), op, c, 1), "reason", relapse ? "a new incident" : "safety holds");
+    md_describe("c%d %s: %s in %s", c->n, c->id, op, m_state_names[c->m.state]);
+    if (expect_ok()) apply(c, relapse ? "phase.relapsed" : "phase.advanced", NULL);
+}
+
 /* ---- steps the rules refuse ---- */
 
 bool md_working(int st)
 {
-    return st == MS_ANALYSIS || st == MS_MEETING || st == MS_PLANNING || st == MS_EXECUTION;
+    return st == MS_ANALYSIS || st == MS_MEETING || st == MS_PLANNING || st == MS_EXECUTION || M_IS_PHASE(st);
 }
 
-bool md_open_state(int st) { return st <= MS_EXECUTION && st != MS_REFERRED; }
+bool md_open_state(int st) { return (st <= MS_EXECUTION && st != MS_REFERRED) || M_IS_PHASE(st); }
 
 void md_probe_reentry(void)
 {
@@ -453,12 +482,17 @@ int64_t md_aftercare_from(int64_t due)
 /* One refusal the case's state allows; false if none does. */
 static bool do_probe(md_case *c)
 {
-    int st = c->m.state, cand[8], n = 0;
-    enum { P_INFO, P_MORE_INFO, P_PLAN, P_MEETING, P_AFTERCARE, P_CRITERIA, P_REJECT, P_LEVEL };
+    int st = c->m.state, cand[16], n = 0;
+    enum { P_INFO, P_MORE_INFO, P_PLAN, P_MEETING, P_AFTERCARE, P_CRITERIA, P_REJECT, P_LEVEL, P_PHASE,
+           P_INCLUSION };
     const m_deadline *ac = m_find(&c->m, MN_AFTERCARE, NULL);
     if (md_working(st)) cand[n++] = P_INFO;
     if (st == MS_INTAKE) cand[n++] = P_MORE_INFO, cand[n++] = P_CRITERIA, cand[n++] = P_REJECT;
-    if (st == MS_PLANNING || st == MS_EXECUTION) cand[n++] = P_PLAN;
+    if (st == MS_PLANNING || st == MS_EXECUTION || M_IS_PHASE(st)) cand[n++] = P_PLAN;
+    /* A phase step where the route's phase order has none (also on another
+     * route), or closing an MDA++ case before monitoring. */
+    if (md_open_state(st) && (c->m.route != MR_MDA || st != MS_STABLE_SAFETY)) cand[n++] = P_PHASE;
+    if (st == MS_INTAKE && c->m.route == MR_LEVENSLOOP) cand[n++] = P_INCLUSION;
     if (st == MS_ANALYSIS) cand[n++] = P_MEETING;
     if (st == MS_CLOSED && ac && md.now < md_aftercare_from(ac->due)) cand[n++] = P_AFTERCARE;
     if (md_open_state(st) && c->m.level > 0) cand[n++] = P_LEVEL;
@@ -540,6 +574,40 @@ static bool do_probe(md_case *c)
         rg_w_kstr(b, "reason", "x");
         md_describe("probe c%d %s: intake.decide reject with neither referred_to nor advice", c->n, c->id);
         expect_refusal("bad_request,guard_failed", NULL);
+        break;
+    }
+    case P_PHASE: {
+        /* CONTRACT.md, "Routes": phase.advance through the phases up to
+         * monitoring, phase.relapse from a phase after direct_safety, only
+         * on route mda; case.close from monitoring. */
+        const char *op;
+        if (c->m.route != MR_MDA || !M_IS_PHASE(st))
+            op = md_rnd(2) ? "phase.advance" : "phase.relapse";
+        else if (st == MS_DIRECT_SAFETY)
+            op = md_rnd(2) ? "phase.relapse" : "case.close";
+        else if (st == MS_MONITORING)
+            op = "phase.advance";
+        else
+            op = "case.close";
+        rg_w_kstr(req(dir_tok(c), op, c, 1), "reason", "not now");
+        md_describe("probe c%d %s: %s on route %s in %s", c->n, c->id, op, m_route_names[c->m.route],
+                    m_state_names[st]);
+        expect_refusal("invalid_transition", m_state_names[st]);
+        break;
+    }
+    case P_INCLUSION: {
+        int how = md_rnd(3);     /* neither, the provider only, the casusregisseur only */
+        rg_buf *b = req(dir_tok(c), "intake.decide", c, how == 0 ? 3 : 4);
+        rg_w_kbool(b, "admit", true);
+        rg_w_kstr(b, "reason", "the inclusion table decided");
+        rg_w_cstr(b, "criteria");
+        rg_w_array(b, 1);
+        rg_w_cstr(b, "local_safety");
+        if (how == 1) rg_w_kstr(b, "provider", MD_PROVIDER);
+        if (how == 2) rg_w_kstr(b, "casusregisseur", MD_CASUSREGISSEUR);
+        md_describe("probe c%d %s: intake.decide admit on route levensloop with %s", c->n, c->id,
+                    how == 0 ? "neither provider nor casusregisseur" : how == 1 ? "no casusregisseur" : "no provider");
+        expect_refusal("bad_request", how == 1 ? "casusregisseur" : "provider");
         break;
     }
     case P_LEVEL: {
@@ -624,6 +692,8 @@ bool md_take(md_case *c, int kind)
     case MD_K_CLOSE: do_close(c); break;
     case MD_K_AFTERCARE: do_aftercare(c); break;
     case MD_K_REOPEN: do_reopen(c); break;
+    case MD_K_PHASE_ADVANCE: do_phase(c, false); break;
+    case MD_K_RELAPSE: do_phase(c, true); break;
     case MD_K_PROBE: return do_probe(c);
     }
     return true;

@@ -8,15 +8,25 @@
  *
  * A run: a fresh engine whose clock starts at an instant chosen by the seed
  * a few days before a weekend, King's Day, Ascension, Christmas or a change
- * of summer time; up to six cases at a time, each walked along the default
- * route by its proper actors (reassignments, more-information requests at
+ * of summer time, and whose region sets its own norms for MDA++ and the
+ * Levensloopaanpak (M_REGION_CONFIG, model.h); up to six cases at a time,
+ * half on the default route, the others MDA++ cases reported by Veilig
+ * Thuis (after the plan the phases direct_safety, stable_safety, recovery
+ * and monitoring, advanced one by one, a relapse now and then back to
+ * direct_safety and counted in case.get's relapses, reviews, actions and
+ * revisions in every phase, closed from monitoring) or Levensloop cases
+ * (admitted naming the provider and the municipal casusregisseur), each
+ * walked along its route by its proper actors (reassignments, more-information requests at
  * intake, information requests with and without due dates, plan revisions
  * agreed org by org, actions done or left to lapse, reviews, escalations by
  * hand resolved or not, closing, aftercare, reopening), clock advances from
  * a minute to weeks and onto the very instant the model says something
  * falls due, and steps the rules refuse (a due, meeting time or release date
  * in the past, an aftercare check before its week, an intake decision
- * without criteria or referral, an escalation not above the current level).
+ * without criteria or referral, an escalation not above the current level,
+ * a phase step the route's phase order does not have or on another route,
+ * closing an MDA++ case before monitoring, a Levensloop inclusion without
+ * its provider or casusregisseur).
  * After every step each case's case.get (state, version, escalation level,
  * deadlines, stagnations), its new events (case.history) and the manager's
  * alerts (alerts.list, matched to events by seq) must be what the model
@@ -40,9 +50,9 @@
  * managers); the alerts of procesregisseurs and partners (what a
  * reassignment does to them).
  *
- * The model (tests/model/) is compiled into this file, and the Makefile
- * knows only headers as prerequisites of a test: after editing one of its
- * .c files, remove build/MODE/tests/unit/model_test before building.
+ * The model (tests/model/) is compiled into this file; the Makefile
+ * rebuilds this test when one of its files changes
+ * (make build/release/tests/unit/model_test).
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -213,6 +223,58 @@ static void test_model_alerts(void)
     m_case_free(&m);
 }
 
+/* MDA++ in the model (DOMAIN.md, "Other routes"; CONTRACT.md, "Routes"):
+ * the agreed plan starts direct_safety with the region's norms for the
+ * route (M_REGION_CONFIG: a review every 28 days, progress within 15
+ * working days), a phase change meets no norm, a revision proposed and
+ * agreed in a phase keeps it, a relapse returns to direct_safety and is
+ * counted, the norms run on in every phase, closing leaves the aftercare
+ * check only. */
+static void test_model_mda(void)
+{
+    m_case m;
+    m_case_init(&m);
+    m.route = MR_MDA;
+    int64_t t0 = local(2026, 6, 1, 9, 0);             /* a Monday */
+    static const char *const to_plan[] = {"case.reported", "case.assigned", "intake.started", "intake.admitted",
+                                          "meeting.scheduled", "meeting.held", "plan.proposed", NULL};
+    for (int i = 0; to_plan[i]; i++) m_apply(&m, to_plan[i], t0, NULL);
+    CHECK(m.state == MS_PLANNING);
+    const char *ids[] = {"a1"};
+    int64_t dues[] = {mc_end_of_day(2026, 9, 30)};
+    m_args plan = {.nactions = 1, .action_ids = ids, .action_dues = dues};
+    m_apply(&m, "plan.agreed", t0, &plan);
+    CHECK(m.state == MS_DIRECT_SAFETY);
+    CHECK(m_find(&m, MN_REVIEW, NULL)->due == local(2026, 6, 29, 9, 0));     /* 28 days */
+    CHECK(m_find(&m, MN_PROGRESS, NULL)->due == local(2026, 6, 22, 9, 0));   /* 15 working days */
+    CHECK(m_find(&m, MN_ACTION_DONE, "a1") != NULL);
+    m_apply(&m, "phase.advanced", t0 + MC_HOUR, NULL);
+    CHECK(m.state == MS_STABLE_SAFETY && m_find(&m, MN_PROGRESS, NULL)->due == local(2026, 6, 22, 9, 0));
+    /* A revision in the phase: proposed and agreed there. */
+    m_apply(&m, "plan.proposed", t0 + 2 * MC_HOUR, NULL);
+    CHECK(m.state == MS_STABLE_SAFETY && !m_find(&m, MN_ACTION_DONE, "a1"));
+    m_apply(&m, "plan.agreed", t0 + 3 * MC_HOUR, &plan);
+    CHECK(m.state == MS_STABLE_SAFETY && m_find(&m, MN_ACTION_DONE, "a1"));
+    /* Progress lapses in the phase; the phases move on regardless. */
+    m_advance(&m, local(2026, 6, 22, 9, 0));
+    CHECK(m.ev[m.nev - 1].norm == MN_PROGRESS && m.ev[m.nev - 1].state == MS_STABLE_SAFETY);
+    m_apply(&m, "phase.advanced", local(2026, 6, 23, 9, 0), NULL);
+    m_apply(&m, "phase.advanced", local(2026, 6, 23, 10, 0), NULL);
+    CHECK(m.state == MS_MONITORING);
+    m_apply(&m, "phase.relapsed", local(2026, 6, 24, 9, 0), NULL);
+    CHECK(m.state == MS_DIRECT_SAFETY && m.relapses == 1);
+    CHECK(m_find(&m, MN_PROGRESS, NULL)->fired);      /* a relapse is no progress */
+    int64_t r = local(2026, 6, 25, 9, 0);
+    m_apply(&m, "review.held", r, NULL);
+    CHECK(!m_find(&m, MN_PROGRESS, NULL)->fired && count_type(&m, "stagnation.cleared", -1) == 1);
+    CHECK(m_find(&m, MN_REVIEW, NULL)->due == local(2026, 7, 23, 9, 0));
+    for (int i = 0; i < 3; i++) m_apply(&m, "phase.advanced", r + (i + 1) * MC_HOUR, NULL);
+    CHECK(m.state == MS_MONITORING && m.relapses == 1);
+    m_apply(&m, "case.closed", r + 4 * MC_HOUR, NULL);
+    CHECK(m.state == MS_CLOSED && m.ndl == 1 && m_find(&m, MN_AFTERCARE, NULL));
+    m_case_free(&m);
+}
+
 static uint64_t run_seed_value;
 static int run_steps;
 static unsigned run_skip;
@@ -262,6 +324,7 @@ int main(void)
     RUN(test_model_ladder);
     RUN(test_model_progress_cleared_and_reset);
     RUN(test_model_alerts);
+    RUN(test_model_mda);
     test_engine_against_model();
     return rg_t_exit();
 }
