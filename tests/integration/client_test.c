@@ -17,6 +17,19 @@
  * each once, oldest first, following new ones as they are raised, resumable
  * with --after, --open after an `alert ack`, --count.
  *
+ * Then the routes of issue 17, on an engine of their own whose region runs
+ * a weekly triage day, a cap of one open MDA++ case per procesregisseur and
+ * its own review norm for MDA++ (ROUTES_CONF): an MDA++ case from Veilig
+ * Thuis's report to closing, through every phase with `regie phase
+ * advance`, with reviews, a plan revision and an escalation in the phases,
+ * a relapse from monitoring counted in `regie case get` and `stats`, closed
+ * only from monitoring; and a Levensloop case admitted with --provider and
+ * --casusregisseur that runs two simulated years (the clock a week at a
+ * time, a review every three weeks, actions done, the levensloopplan
+ * revised after a year) without a stagnation, its review and progress
+ * norms running all along, still biting when left, until it is closed and
+ * its aftercare check taken.
+ *
  * The client runs as a child process started with posix_spawn (no nng in a
  * forked child), stdin from /dev/null, stdout and stderr into files.  The
  * engine runs on a manual clock so the dates below stay in the future, and
@@ -38,6 +51,8 @@
 #include <unistd.h>
 
 #include "../test.h"
+#include "../../engine/domain/calendar.h"
+#include "../../engine/domain/schema.h"
 
 extern char **environ;
 
@@ -1644,6 +1659,453 @@ static void test_alerts(void)
     CHECK(run(notok) == 2 && strstr(ERR, "no token"));
 }
 
+/* ---- the routes (issue 17) ---- */
+
+/* The region of the routes' engine: no national norm exists for MDA++ or
+ * the Levensloopaanpak (DOMAIN.md), so each is the region's own. */
+#define ROUTES_CONF                                                             \
+    "mda.norm.review = 28            # MDA++: a review every four weeks\n"     \
+    "[zvh]\n"                                                                   \
+    "triage.day = tuesday            # reports in before Monday 12:00: Tuesday\n" \
+    "triage.cutoff = monday 12:00\n"                                            \
+    "mda.cap = 1                     # open MDA++ cases per procesregisseur\n"
+#define ROUTES_START "manual=2027-01-04T08:00:00Z"          /* Monday 09:00 in Amsterdam */
+#define WEEK_MS 604800000LL
+#define DAY_MS 86400000LL
+
+static char *rconfig;
+static char lla[128];     /* a partner of the Levensloopaanbieder */
+
+static int64_t iso_ms(const char *s)
+{
+    int64_t ms = 0;
+    bool date_only;
+    if (!s || !*s || !rg_parse_iso(s, (uint32_t)strlen(s), &ms, &date_only)) return 0;
+    return ms;
+}
+
+/* The due time of the norm in CASE's deadlines (list "deadlines") or open
+ * stagnations ("stagnations"); 0 when it has none. */
+static int64_t due_of(const char *list, const char *norm)
+{
+    char path[64];
+    snprintf(path, sizeof path, "case.%s", list);
+    const jv *a = j_get(CASE, path);
+    for (size_t i = 0; a && a->t == J_ARR && i < a->n; i++)
+        if (!strcmp(j_s(a->items[i], "norm"), norm)) return iso_ms(j_s(a->items[i], "due"));
+    return 0;
+}
+
+/* The engine's clock, from a clock advance of 0. */
+static int64_t clock_now(void)
+{
+    if (regie(P.admin, "clock", "advance", "--ms", "0", "--new", (const char *)NULL) != 0 || !J) return 0;
+    return iso_ms(j_s(J, "now"));
+}
+
+/* Move the manual clock by ms; the new reading (0 on failure). */
+static int64_t clock_by(int64_t ms)
+{
+    char n[32];
+    snprintf(n, sizeof n, "%lld", (long long)ms);
+    if (regie(P.admin, "clock", "advance", "--ms", n, "--new", (const char *)NULL) != 0 || !J) {
+        show("clock advance", __LINE__);
+        rg_t_failed = 1;
+        return 0;
+    }
+    return iso_ms(j_s(J, "now"));
+}
+
+/* The local date `days` after ms, as YYYY-MM-DD. */
+static const char *date_after(int64_t ms, int days)
+{
+    static char out[16];
+    int y, m, d, hh, mm, ss, msec;
+    rg_cal_to_local(rg_cal_add_days(ms, days), &y, &m, &d, &hh, &mm, &ss, &msec);
+    snprintf(out, sizeof out, "%04d-%02d-%02d", y, m, d);
+    return out;
+}
+
+/* token's alerts on case c (of kind and norm when given), from alerts list. */
+static int alerts_on(const char *token, const char *c, const char *kind, const char *norm)
+{
+    if (regie(token, "alerts", "list", "--limit", "1000", (const char *)NULL) != 0 || !J) return -1;
+    int n = 0;
+    for (size_t i = 0; i < j_len(J, "alerts"); i++) {
+        const jv *a = j_get(J, "alerts")->items[i];
+        n += !strcmp(j_s(a, "case"), c) && (!kind || !strcmp(j_s(a, "kind"), kind)) &&
+             (!norm || !strcmp(j_s(a, "norm"), norm));
+    }
+    return n;
+}
+
+/* The case has no open stagnation (CASE: the last case get). */
+static bool no_stagnation(const char *c, int line)
+{
+    if (j_len(CASE, "case.stagnations") == 0) return true;
+    printf("  %s:%d: %s has %zu open stagnation(s), the first %s\n", __FILE__, line, c,
+           j_len(CASE, "case.stagnations"), j_s(CASE, "case.stagnations.0.norm"));
+    return false;
+}
+#define NO_STAGNATION(c) CHECK(no_stagnation(c, __LINE__))
+
+/* Whether the event types of c's history (as token reads it) hold `order`
+ * in that order (others in between). */
+static bool history_in_order(const char *token, const char *c, const char *const *order)
+{
+    static char types[65536];
+    if (!history(token, c, types, sizeof types, NULL)) return false;
+    const char *p = types;
+    for (const char *const *t = order; *t; t++) {
+        const char *q = strstr(p, *t);
+        if (!q) {
+            printf("  the history of %s lacks %s after position %ld\n", c, *t, (long)(p - types));
+            return false;
+        }
+        p = q + strlen(*t);
+    }
+    return true;
+}
+
+/* A fresh engine for the routes, on the region ROUTES_CONF: the Levensloop
+ * case moves its clock two years, which the cases above need not live
+ * through. */
+static void test_routes_engine(void)
+{
+    CHECK(rg_t_proc_stop(&P, SIGTERM) == 0);
+    rg_t_rmrf(dir);
+    free(dir);
+    dir = rg_t_tmpdir();
+    rconfig = rg_t_write_file("routes.conf", ROUTES_CONF);
+    REQUIRE(rconfig);
+    const char *args[] = {"--clock", ROUTES_START, "--config", rconfig, NULL};
+    REQUIRE(rg_t_proc_start(&P, dir, args) == 0);
+    token_of("vt1", "partner", "veilig-thuis", vt);
+    token_of("gem1", "partner", "gemeente-tilburg", gem);
+    token_of("ggz1", "partner", "ggz", ggz);
+    token_of("pol1", "partner", "police", pol);
+    token_of("lla1", "partner", "levensloopaanbieder-brabant", lla);
+    token_of("anna", "procesregisseur", "zvh", anna);
+    token_of("bert", "procesregisseur", "zvh", bert);
+    token_of("mgr1", "manager", "zvh", mgr);
+    REQUIRE(vt[0] && gem[0] && ggz[0] && pol[0] && lla[0] && anna[0] && bert[0] && mgr[0]);
+}
+
+static char CASE_M[32];   /* the MDA++ case, closed; its aftercare check falls in the Levensloop years */
+
+/* MDA++ (CONTRACT.md, "Routes"): after plan.agreed the case enters
+ * direct_safety, then phase.advance through stable_safety, recovery and
+ * monitoring; phase.relapse from any later phase back to direct_safety,
+ * counted per case; actions, reviews, revisions and escalations in every
+ * phase; case.close from monitoring. */
+static void test_mda_route(void)
+{
+    char c[32], c2[32];
+    OK(vt, "case", "report", "--route", "mda", "--target-group", "huiselijk-geweld", "--urgency", "high",
+       "--summary", "structureel onveilig; de reguliere inzet is maximaal beproefd", "--informed", "--subject",
+       "name=Familie de Vries");
+    snprintf(c, sizeof c, "%s", j_s(J, "case"));
+    REQUIRE(c[0]);
+    snprintf(CASE_M, sizeof CASE_M, "%s", c);
+    STATE(mgr, c, "reported");
+    CHECK(strcmp(cs("route"), "mda") == 0 && strcmp(cs("reporter_org"), "veilig-thuis") == 0);
+    /* The region triages on Tuesdays: in before Monday 12:00, due at the end
+     * of Tuesday 5 January, not two working days on. */
+    CHECK(due_of("deadlines", "intake.start") == iso_ms("2027-01-06T00:00:00+01:00"));
+
+    OK(anna, "case", "assign", "--case", c, "--procesregisseur", "anna");
+    OK(anna, "intake", "start", "--case", c);
+    /* No provider or casusregisseur for an MDA++ case: that is the
+     * Levensloopaanpak's inclusion table. */
+    FAILS("bad_request", anna, "intake", "decide", "--case", c, "--admit", "--reason", "x", "--criteria", "system",
+          "--provider", "levensloopaanbieder-brabant", "--casusregisseur", "gemeente-tilburg");
+    OK(anna, "intake", "decide", "--case", c, "--admit", "--reason", "structureel onveilig", "--criteria",
+       "system,multi_chain");
+    STATE(anna, c, "analysis");
+
+    /* The region caps open MDA++ cases at one per procesregisseur: a second
+     * goes to bert, who refers it back to Veilig Thuis. */
+    OK(vt, "case", "report", "--route", "mda", "--target-group", "huiselijk-geweld", "--urgency", "normal",
+       "--summary", "zorgen over de kinderen", "--informed", "--subject", "name=Familie Bakker");
+    snprintf(c2, sizeof c2, "%s", j_s(J, "case"));
+    FAILS("guard_failed", mgr, "case", "assign", "--case", c2, "--procesregisseur", "anna");
+    CHECK(J && strstr(j_s(J, "message"), "cap is 1"));
+    OK(bert, "case", "assign", "--case", c2, "--procesregisseur", "bert");
+    OK(bert, "intake", "start", "--case", c2);
+    OK(bert, "intake", "decide", "--case", c2, "--reject", "--reason", "regular help not yet tried",
+       "--referred-to", "veilig-thuis", "--advice", "the local team first");
+    STATE(bert, c2, "referred");
+
+    /* 1 gezin, 1 plan, 1 regisseur: the local team's casusregisseur takes part. */
+    OK(anna, "partner", "join", "--case", c, "--org", "gemeente-tilburg");
+    OK(anna, "meeting", "schedule", "--case", c, "--at", "2027-01-07 10:00", "--orgs", "veilig-thuis,gemeente-tilburg");
+    OK(anna, "meeting", "hold", "--case", c, "--attendees", "veilig-thuis,gemeente-tilburg", "--conclusions",
+       "one family, one plan, one director");
+    OK(anna, "plan", "propose", "--case", c, "--goals", "stop the violence; a safe home", "--casusregisseur",
+       "gemeente-tilburg", "--action", "id=m1,owner_org=veilig-thuis,description=safety plan with the family,due=2027-03-31",
+       "--action", "id=m2,owner_org=gemeente-tilburg,description=support at home,due=2027-06-30");
+    OK(vt, "plan", "agree", "--case", c);
+    OK(gem, "plan", "agree", "--case", c);
+    STATE(anna, c, "direct_safety");
+    /* The route's norms run from the plan: the region reviews MDA++ every
+     * 28 days (mda.norm.review); progress within 20 working days. */
+    CHECK(due_of("deadlines", "review") == iso_ms("2027-02-01T09:00:00+01:00"));
+    CHECK(due_of("deadlines", "progress") == iso_ms("2027-02-01T09:00:00+01:00"));
+    CHECK(j_has(CASE, "case.deadlines", "item", "m1") && j_has(CASE, "case.deadlines", "item", "m2"));
+    CHECK(cu("relapses") == 0);
+
+    FAILS("invalid_transition", anna, "phase", "relapse", "--case", c, "--reason", "too early");
+    CHECK(J && strstr(j_s(J, "message"), "direct_safety"));
+    FAILS("invalid_transition", anna, "case", "close", "--case", c, "--reason", "too early");
+    CHECK(J && strstr(j_s(J, "message"), "direct_safety"));
+    FAILS("forbidden", vt, "phase", "advance", "--case", c, "--reason", "not a partner's step");
+
+    /* direct_safety: a review two weeks on, then on to stable safety. */
+    int64_t t = clock_by(2 * WEEK_MS);
+    OK(anna, "review", "hold", "--case", c, "--notes", "no new incidents for two weeks");
+    OK(anna, "phase", "advance", "--case", c, "--reason", "the violence has stopped");
+    CHECK(strcmp(j_s(J, "events.0.type"), "phase.advanced") == 0);
+    CHECK(strcmp(j_s(J, "events.0.data.from"), "direct_safety") == 0 &&
+          strcmp(j_s(J, "events.0.data.to"), "stable_safety") == 0);
+    STATE(anna, c, "stable_safety");
+    CHECK(due_of("deadlines", "review") == rg_cal_add_days(t, 28));
+    NO_STAGNATION(c);
+
+    /* stable_safety: an action done, and the plan revised and agreed here. */
+    OK(vt, "action", "complete", "--case", c, "--action", "m1", "--result", "safety plan signed");
+    OK(anna, "plan", "propose", "--case", c, "--goals", "stable safety; then the causes", "--casusregisseur",
+       "gemeente-tilburg", "--action", "id=m2,owner_org=gemeente-tilburg,description=support at home,due=2027-06-30",
+       "--action", "id=m3,owner_org=veilig-thuis,description=watch over safety,due=2027-12-31");
+    STATE(anna, c, "stable_safety");
+    /* The same command as for the first plan: --new, or it would be that
+     * request again (regie's request ids). */
+    OK(gem, "plan", "agree", "--case", c, "--new");
+    OK(vt, "plan", "agree", "--case", c, "--new");
+    STATE(anna, c, "stable_safety");
+    CHECK(j_true(CASE, "case.plan.agreed") && j_has(CASE, "case.deadlines", "item", "m3"));
+
+    clock_by(3 * WEEK_MS);
+    OK(anna, "review", "hold", "--case", c, "--notes", "stable for five weeks");
+    OK(anna, "phase", "advance", "--case", c, "--reason", "safety is stable");
+    STATE(anna, c, "recovery");
+    NO_STAGNATION(c);
+    /* recovery: an escalation, resolved; the phase stays. */
+    OK(anna, "case", "escalate", "--case", c, "--level", "1", "--reason", "no trauma treatment available");
+    OK(mgr, "escalation", "resolve", "--case", c, "--decision", "treatment bought in");
+    STATE(anna, c, "recovery");
+    FAILS("invalid_transition", anna, "case", "close", "--case", c, "--reason", "not yet");
+    CHECK(J && strstr(j_s(J, "message"), "recovery"));
+
+    clock_by(3 * WEEK_MS);
+    OK(anna, "review", "hold", "--case", c, "--notes", "treatment under way");
+    OK(anna, "phase", "advance", "--case", c, "--reason", "the causes are addressed");
+    STATE(anna, c, "monitoring");
+    FAILS("invalid_transition", anna, "phase", "advance", "--case", c, "--reason", "past monitoring");
+    CHECK(J && strstr(j_s(J, "message"), "monitoring"));
+
+    /* A relapse in monitoring: back to direct safety, counted. */
+    clock_by(2 * WEEK_MS);
+    OK(anna, "phase", "relapse", "--case", c, "--reason", "a new incident reported by the police");
+    CHECK(strcmp(j_s(J, "events.0.type"), "phase.relapsed") == 0 &&
+          strcmp(j_s(J, "events.0.data.from"), "monitoring") == 0);
+    STATE(anna, c, "direct_safety");
+    CHECK(cu("relapses") == 1);
+    STATE(mgr, c, "direct_safety");
+    CHECK(cu("relapses") == 1);
+    {
+        const char *human[] = {"--connect", P.url, "--token", anna, "case", "get", "--case", c, NULL};
+        CHECK(run(human) == 0 && strstr(OUT, "relapses: 1"));
+    }
+    NO_STAGNATION(c);
+    OK(anna, "review", "hold", "--case", c, "--notes", "safety plan renewed after the incident");
+    static const char *const again[] = {"safe again", "stable again", "causes addressed again"};
+    for (int i = 0; i < 3; i++) {
+        clock_by(WEEK_MS);
+        OK(anna, "phase", "advance", "--case", c, "--reason", again[i]);
+    }
+    STATE(anna, c, "monitoring");
+    CHECK(cu("relapses") == 1);
+    NO_STAGNATION(c);
+    OK(gem, "action", "complete", "--case", c, "--action", "m2", "--result", "support ended as planned");
+    OK(anna, "review", "hold", "--case", c, "--notes", "a year without incidents in sight");
+    /* Closed from monitoring; Veilig Thuis keeps watching (m3 handed over). */
+    OK(anna, "case", "close", "--case", c, "--reason", "safe; Veilig Thuis monitors", "--handover", "m3");
+    STATE(anna, c, "closed");
+    CHECK(cu("relapses") == 1);
+    CHECK(j_len(CASE, "case.deadlines") == 1 && j_has(CASE, "case.deadlines", "norm", "aftercare"));
+
+    static const char *const order[] = {
+        "case.reported", "intake.admitted", "plan.agreed", "review.held", "phase.advanced", "action.completed",
+        "plan.proposed", "plan.agreed", "phase.advanced", "case.escalated", "escalation.resolved", "phase.advanced",
+        "phase.relapsed", "phase.advanced", "phase.advanced", "phase.advanced", "case.closed", NULL};
+    CHECK(history_in_order(anna, c, order));
+    OK(mgr, "stats");
+    CHECK(j_u(J, "relapses") == 1);
+    CHECK(j_u(J, "routes.mda.total") == 2 && j_u(J, "routes.mda.open") == 0);
+    /* Phases are MDA++'s: the other routes have none. */
+    OK(pol, "case", "report", "--target-group", "overlast", "--urgency", "normal", "--summary", "noise",
+       "--informed", "--subject", "name=K. Smit");
+    snprintf(c2, sizeof c2, "%s", j_s(J, "case"));
+    OK(anna, "case", "assign", "--case", c2, "--procesregisseur", "anna");
+    FAILS("invalid_transition", anna, "phase", "advance", "--case", c2, "--reason", "no phases here");
+    OK(anna, "intake", "start", "--case", c2);
+    OK(anna, "intake", "decide", "--case", c2, "--reject", "--reason", "one life domain", "--advice", "mediation");
+}
+
+/* The Levensloopaanpak (CONTRACT.md, "Routes"): the inclusion table's
+ * decision names the Levensloopaanbieder (who joins) and the municipal
+ * casusregisseur; execution has no planned end, so the review and progress
+ * norms keep running until closure.  Two simulated years, a week at a time. */
+static void test_levensloop_route(void)
+{
+    char c[32];
+    OK(ggz, "case", "report", "--route", "levensloop", "--target-group", "verward-gedrag", "--urgency", "high",
+       "--summary", "psychiatric disorder, high safety risk", "--informed", "--subject", "name=P. Verbeek",
+       "--subject", "birth_date=1979-05-12");
+    snprintf(c, sizeof c, "%s", j_s(J, "case"));
+    REQUIRE(c[0]);
+    STATE(mgr, c, "reported");
+    CHECK(strcmp(cs("route"), "levensloop") == 0);
+    FAILS("not_found", lla, "case", "get", "--case", c);         /* the provider takes no part yet */
+    OK(anna, "case", "assign", "--case", c, "--procesregisseur", "anna");
+    OK(anna, "intake", "start", "--case", c);
+    FAILS("invalid_transition", anna, "phase", "advance", "--case", c, "--reason", "no phases here");
+    /* The inclusion table names both. */
+    FAILS("bad_request", anna, "intake", "decide", "--case", c, "--admit", "--reason", "weegteam: include",
+          "--criteria", "multi_domain,local_safety");
+    CHECK(J && strstr(j_s(J, "message"), "provider"));
+    FAILS("bad_request", anna, "intake", "decide", "--case", c, "--admit", "--reason", "weegteam: include",
+          "--criteria", "multi_domain,local_safety", "--provider", "levensloopaanbieder-brabant");
+    CHECK(J && strstr(j_s(J, "message"), "casusregisseur"));
+    STATE(anna, c, "intake");
+    OK(anna, "intake", "decide", "--case", c, "--admit", "--reason", "inclusietafel: included", "--criteria",
+       "multi_domain,local_safety", "--provider", "levensloopaanbieder-brabant", "--casusregisseur", "gemeente-tilburg");
+    CHECK(strcmp(j_s(J, "events.0.data.provider"), "levensloopaanbieder-brabant") == 0);
+    CHECK(strcmp(j_s(J, "events.0.data.casusregisseur"), "gemeente-tilburg") == 0);
+    STATE(anna, c, "analysis");
+    CHECK(j_has(CASE, "case.participants", "org", "levensloopaanbieder-brabant"));
+    CHECK(j_has(CASE, "case.participants", "org", "gemeente-tilburg"));
+    /* Both read the case now, from the inclusion on. */
+    STATE(lla, c, "analysis");
+    STATE(gem, c, "analysis");
+    {
+        char types[4096];
+        CHECK(history(lla, c, types, sizeof types, NULL) && strncmp(types, "intake.admitted", 15) == 0);
+    }
+
+    int64_t now = clock_now();
+    REQUIRE(now);
+    char at[40];
+    snprintf(at, sizeof at, "%s 10:00", date_after(now, 2));
+    OK(anna, "meeting", "schedule", "--case", c, "--at", at, "--orgs", "ggz,levensloopaanbieder-brabant,gemeente-tilburg");
+    OK(anna, "meeting", "hold", "--case", c, "--attendees", "ggz,levensloopaanbieder-brabant,gemeente-tilburg",
+       "--conclusions", "one integral levensloopplan");
+    char a1[160], a2[160], a3[160];
+    snprintf(a1, sizeof a1, "id=l1,owner_org=levensloopaanbieder-brabant,description=weekly contact,due=%s",
+             date_after(now, 364));
+    snprintf(a2, sizeof a2, "id=l2,owner_org=gemeente-tilburg,description=housing with support,due=%s",
+             date_after(now, 182));
+    snprintf(a3, sizeof a3, "id=l3,owner_org=ggz,description=treatment,due=%s", date_after(now, 364));
+    OK(anna, "plan", "propose", "--case", c, "--goals", "a stable life, treatment, daytime activity", "--casusregisseur",
+       "gemeente-tilburg", "--action", a1, "--action", a2, "--action", a3);
+    OK(lla, "plan", "agree", "--case", c);
+    OK(gem, "plan", "agree", "--case", c);
+    OK(ggz, "plan", "agree", "--case", c);
+    STATE(anna, c, "execution");
+    CHECK(due_of("deadlines", "review") && due_of("deadlines", "progress"));
+
+    /* Two years, a week at a time: a review every three weeks (within six
+     * weeks, and within the 20 working days of progress). */
+    int64_t mda_aftercare = 0;
+    if (get_case(anna, CASE_M)) mda_aftercare = due_of("deadlines", "aftercare");
+    int reviews = 0;
+    bool steady = true;
+    for (int week = 1; week <= 104 && steady; week++) {
+        now = clock_by(WEEK_MS);
+        REQUIRE(now);
+        char note[64];
+        if (week % 3 == 0) {
+            snprintf(note, sizeof note, "week %d: stable, contact kept", week);
+            OK(anna, "review", "hold", "--case", c, "--notes", note);
+            reviews++;
+        }
+        if (week == 20) OK(gem, "action", "complete", "--case", c, "--action", "l2", "--result", "housed with support");
+        if (week == 48) {
+            OK(lla, "action", "complete", "--case", c, "--action", "l1", "--result", "contact every week of the year");
+            OK(ggz, "action", "complete", "--case", c, "--action", "l3", "--result", "treatment stable");
+        }
+        if (week == 52) {
+            /* The levensloopplan for the second year. */
+            snprintf(a1, sizeof a1, "id=l4,owner_org=levensloopaanbieder-brabant,description=contact and daytime "
+                     "activity,due=%s", date_after(now, 364));
+            snprintf(a3, sizeof a3, "id=l5,owner_org=ggz,description=medication check,due=%s", date_after(now, 364));
+            OK(anna, "plan", "propose", "--case", c, "--goals", "year two: keep it stable", "--casusregisseur",
+               "gemeente-tilburg", "--action", a1, "--action", a3);
+            OK(lla, "plan", "agree", "--case", c, "--new");
+            OK(ggz, "plan", "agree", "--case", c, "--new");
+        }
+        if (week == 100) {
+            OK(lla, "action", "complete", "--case", c, "--action", "l4", "--result", "a job at the day centre");
+            OK(ggz, "action", "complete", "--case", c, "--action", "l5", "--result", "stable on medication");
+        }
+        /* The closed MDA++ case's aftercare check, from the week before it is due. */
+        if (mda_aftercare && now >= mda_aftercare - 7 * DAY_MS) {
+            OK(anna, "aftercare", "check", "--case", CASE_M, "--outcome", "no new incidents");
+            mda_aftercare = 0;
+        }
+        if (!get_case(anna, c)) break;
+        steady = !strcmp(cs("state"), "execution") && no_stagnation(c, __LINE__) &&
+                 due_of("deadlines", "review") > now && due_of("deadlines", "progress") > now;
+        if (!steady) printf("  week %d: state %s, review due %s, progress due %s\n", week, cs("state"),
+                            j_s(CASE, "case.deadlines.0.due"), j_s(CASE, "case.deadlines.1.due"));
+        if (week % 3 == 0) {
+            /* The review just held set both again: six weeks, 20 working days. */
+            int64_t rv = due_of("deadlines", "review") - now, pg = due_of("deadlines", "progress") - now;
+            steady &= rv >= 42 * DAY_MS - 3600000 && rv <= 42 * DAY_MS + 3600000;
+            steady &= pg >= 28 * DAY_MS - 3600000 && pg <= 40 * DAY_MS;      /* DST: an hour less */
+            if (!steady) printf("  week %d: review due in %lld ms, progress in %lld ms\n", week, (long long)rv,
+                                (long long)pg);
+        }
+    }
+    CHECK(steady);
+    CHECK(reviews == 34);
+    CHECK(mda_aftercare == 0);
+    STATE(mgr, CASE_M, "archived");
+    /* Two years on: still in execution, the norms still running, and not
+     * one alert for anna on this case. */
+    STATE(anna, c, "execution");
+    CHECK(j_has(CASE, "case.deadlines", "norm", "review") && j_has(CASE, "case.deadlines", "norm", "progress"));
+    CHECK(alerts_on(anna, c, NULL, NULL) == 0);
+
+    /* Left alone, the progress norm lapses: a stagnation and an alert. */
+    int64_t progress = due_of("deadlines", "progress"), review = due_of("deadlines", "review");
+    REQUIRE(progress > now && review > progress);
+    now = clock_by(progress - now + 3600000);
+    STATE(anna, c, "execution");
+    CHECK(due_of("stagnations", "progress") == progress && due_of("deadlines", "review") == review);
+    CHECK(alerts_on(anna, c, "stagnation", "progress") == 1);
+    OK(anna, "review", "hold", "--case", c, "--notes", "two years on: stable, contact kept");
+    STATE(anna, c, "execution");
+    NO_STAGNATION(c);
+
+    /* Outflow: closed, the aftercare check three months on. */
+    OK(anna, "case", "close", "--case", c, "--reason", "outflow to regular care");
+    STATE(anna, c, "closed");
+    CHECK(j_len(CASE, "case.deadlines") == 1);
+    int64_t aftercare = due_of("deadlines", "aftercare");
+    REQUIRE(aftercare > now);
+    clock_by(aftercare - now - 2 * DAY_MS);
+    OK(anna, "aftercare", "check", "--case", c, "--outcome", "stable in regular care");
+    STATE(anna, c, "archived");
+    static const char *const order[] = {"case.reported", "intake.admitted", "meeting.held", "plan.agreed",
+                                        "review.held", "action.completed", "plan.proposed", "plan.agreed",
+                                        "review.held", "stagnation.detected", "stagnation.cleared", "case.closed",
+                                        "aftercare.checked", NULL};
+    CHECK(history_in_order(anna, c, order));
+    OK(mgr, "stats");
+    CHECK(j_u(J, "routes.levensloop.total") == 1);
+}
+
 static void test_stop(void)
 {
     CHECK(rg_t_proc_stop(&P, SIGTERM) == 0);
@@ -1655,6 +2117,11 @@ static void test_stop(void)
     *strrchr(config, '/') = 0;
     rg_t_rmrf(config);
     free(config);
+    if (rconfig) {
+        *strrchr(rconfig, '/') = 0;
+        rg_t_rmrf(rconfig);
+        free(rconfig);
+    }
 }
 
 int main(void)
@@ -1675,6 +2142,9 @@ int main(void)
     RUN(test_tail_cursor_across_an_engine_kill);
     RUN(test_tail_follows_an_engine_restart);
     RUN(test_alerts);
+    RUN(test_routes_engine);
+    RUN(test_mda_route);
+    RUN(test_levensloop_route);
     RUN(test_stop);
     return rg_t_exit();
 }
