@@ -46,10 +46,13 @@ POL=$(token pol-tilburg partner police)
 GGZ=$(token ggz-tilburg partner ggz)
 GEM=$(token gem-tilburg partner gemeente-tilburg)
 RECL=$(token recl-tilburg partner reclassering)
+VT=$(token vt-tilburg partner veilig-thuis)
+LLA=$(token lla-tilburg partner levensloopaanbieder)
 ANNA=$(token anna procesregisseur zvh)
 MGR=$(token mgr-tilburg manager zvh)
 MGR_R=$(token mgr-rotterdam manager zvh-rotterdam rotterdam)
-echo "    police, ggz, gemeente-tilburg, reclassering partners; procesregisseur anna; a manager;"
+echo "    police, ggz, gemeente-tilburg, reclassering, veilig-thuis, levensloopaanbieder partners;"
+echo "    procesregisseur anna; a manager;"
 echo "    and a manager of another region (rotterdam) served by the same engine"
 
 step "case 1: the police report a person with confused behaviour (E33)"
@@ -115,6 +118,37 @@ as "$ANNA" meeting schedule --case ZVH-00000003 --at 2027-03-05T10:00:00+01:00 -
 as "$ANNA" meeting schedule --case ZVH-00000003 --at 2027-02-20T10:00:00+01:00 --orgs reclassering
 as "$ANNA" case get --case ZVH-00000003
 
+step "case 4: MDA++ (route mda): Veilig Thuis brings in a family where violence persists"
+as "$VT" case report --route mda --target-group huiselijk-geweld --urgency high \
+    --summary "structurally unsafe; regular help has been tried to the full" --informed --subject name="Familie Smit"
+as "$ANNA" case assign --case ZVH-00000004 --procesregisseur anna
+as "$ANNA" intake start --case ZVH-00000004
+as "$ANNA" intake decide --case ZVH-00000004 --admit --reason "structurally unsafe" --criteria system,multi_chain
+as "$ANNA" partner join --case ZVH-00000004 --org gemeente-tilburg
+as "$ANNA" meeting schedule --case ZVH-00000004 --at "2026-11-26 10:00" --orgs veilig-thuis,gemeente-tilburg
+as "$ANNA" meeting hold --case ZVH-00000004 --attendees veilig-thuis,gemeente-tilburg --conclusions "one family, one plan"
+as "$ANNA" plan propose --case ZVH-00000004 --goals "stop the violence" --casusregisseur gemeente-tilburg \
+    --action id=s1,owner_org=veilig-thuis,description="safety plan with the family",due=2027-01-31
+as "$VT" plan agree --case ZVH-00000004
+echo "the agreed plan starts direct safety; anna moves the family on phase by phase:"
+as "$ANNA" phase advance --case ZVH-00000004 --reason "the violence has stopped"
+as "$ANNA" phase advance --case ZVH-00000004 --reason "safety is stable"
+as "$ANNA" phase advance --case ZVH-00000004 --reason "the causes are addressed"
+echo "in monitoring a new incident: a relapse sends the case back to direct safety, and counts"
+as "$ANNA" phase relapse --case ZVH-00000004 --reason "a new incident reported by the police"
+as "$ANNA" case close --case ZVH-00000004 --reason "only from monitoring"
+REGIE_TOKEN=$ANNA bin/regie case get --case ZVH-00000004 | grep -E '^  (state|route|relapses):' | sed 's/^/    /'
+
+step "case 5: the Levensloopaanpak: the inclusion table names the provider and the municipal casusregisseur"
+as "$GGZ" case report --route levensloop --target-group verward-gedrag --urgency high \
+    --summary "psychiatric disorder, high safety risk" --informed --subject name="P. Verbeek"
+as "$ANNA" case assign --case ZVH-00000005 --procesregisseur anna
+as "$ANNA" intake start --case ZVH-00000005
+as "$ANNA" intake decide --case ZVH-00000005 --admit --reason "inclusietafel: included" \
+    --criteria multi_domain,local_safety --provider levensloopaanbieder --casusregisseur gemeente-tilburg
+echo "the provider takes part from the inclusion on:"
+REGIE_TOKEN=$LLA bin/regie case get --case ZVH-00000005 | grep -E '^  (state|route):|org:' | sed 's/^/    /'
+
 step "three weeks pass: the norms that passed unmet are anna's alerts, kept until she looks"
 echo "\$ regie clock advance --ms 1814400000"
 REGIE_TOKEN=$ADMIN bin/regie clock advance --ms 1814400000 | sed 's/^/    /'
@@ -128,15 +162,25 @@ as "$ADMIN" log verify
 step "a simulated region: 300 cases, six months in about a minute"
 echo "A second engine on a manual clock; regie-sim plays the partners, procesregisseurs and"
 echo "managers (some partners slow, some plans stalling) and moves the clock a day at a time."
+echo "One case in five is MDA++ (phases, now and then a relapse), one in ten a Levensloop case."
 echo "The stagnation alerts and escalations are the engine's own, read from each actor's inbox"
-echo "(alerts.list) when their wake-ups arrive over nng."
+echo "(alerts.list) when their wake-ups arrive over nng.  The region's own config:"
 SIM="$DATA/region"
 mkdir -p "$SIM"
+cat >"$DATA/region.conf" <<'CONF'
+# the simulated region (regie.conf(5)): no national norm exists for MDA++
+mda.norm.review = 28            # MDA++ cases are reviewed every four weeks
+[zvh]
+triage.day = tuesday            # weekly triage: reports in before Monday 12:00
+triage.cutoff = monday 12:00    # are due for triage that Tuesday
+mda.cap = 12                    # open MDA++ cases per procesregisseur
+CONF
+sed 's/^/    /' "$DATA/region.conf"
 bin/regied --data "$SIM" --listen "ipc://$PWD/$SIM/rep.ipc" --publish "ipc://$PWD/$SIM/pub.ipc" \
-    --clock manual=2026-01-05T08:00:00Z 2>"$SIM/regied.log" &
+    --clock manual=2026-01-05T08:00:00Z --config "$DATA/region.conf" 2>"$SIM/regied.log" &
 REGION=$!
 trap 'kill -TERM $ENGINE $REGION 2>/dev/null; wait 2>/dev/null || true' EXIT
-for _ in $(seq 100); do [ -s "$SIM/admin.token" ] && break; sleep 0.05; done
+for _ in $(seq 100); do [ -s "$SIM/admin.token" ] && [ -S "$SIM/pub.ipc" ] && break; sleep 0.05; done
 bin/regie-sim --connect "ipc://$PWD/$SIM/rep.ipc" --publish "ipc://$PWD/$SIM/pub.ipc" \
     --admin "$(cat "$SIM/admin.token")" --cases "${DEMO_CASES:-300}" --days "${DEMO_DAYS:-180}" \
     --pace "${DEMO_PACE:-250}"

@@ -12,7 +12,19 @@
  * admitting on the national criteria, or referring and advising), ask for
  * information, hold the meeting and propose a plan; partners answer, agree
  * and carry out their actions; procesregisseurs close cases and do the
- * aftercare check once it is due; managers resolve escalations.  Every date
+ * aftercare check once it is due; managers resolve escalations.  A share
+ * of the cases follows the region's other routes (DOMAIN.md, "Other routes
+ * the ZVHs run"): MDA++ cases brought in by Veilig Thuis, where the local
+ * team's casusregisseur joins, the agreed plan starts directe veiligheid
+ * and the procesregisseur moves it through the phases with phase.advance
+ * (now and then a relapse sends it back to direct_safety: phase.relapse),
+ * reviewing it every three to four weeks, and closes it from monitoring;
+ * and Levensloop cases reported by the GGZ, whose inclusion names the
+ * Levensloopaanbieder (who joins) and the municipal casusregisseur, and
+ * whose execution runs on without a planned end (reviews every five weeks,
+ * outflow after months).  When the region caps the open MDA++ cases per
+ * procesregisseur (mda.cap in the engine's --config), a case goes to a
+ * colleague below the cap, or waits a day.  Every date
  * a step plans (a due date, a meeting) lies ahead of the engine's clock.  Every actor has a speed: some partners are slow, and
  * some cases stall (their partners take three times as long), so deadlines
  * pass and the engine raises stagnation and escalation alerts.  The
@@ -61,7 +73,9 @@ static org ORGS[] = {
     {"police", 1.0, true, ""},         {"veilig-thuis", 2.0, true, ""},
     {"ggz", 6.0, false, ""},           {"reclassering", 2.5, true, ""},
     {"gemeente", 8.0, true, ""},       {"woningcorporatie", 4.0, false, ""},
+    {"levensloopaanbieder", 3.0, false, ""},
 };
+enum { ORG_VT = 1, ORG_GGZ = 2, ORG_GEMEENTE = 4, ORG_PROVIDER = 6 };
 #define NORGS (int)(sizeof ORGS / sizeof ORGS[0])
 
 typedef struct person {
@@ -77,6 +91,10 @@ static person PRS[3], MGRS[2];
 
 enum stage { S_UNREPORTED, S_REPORTED, S_INTAKE, S_ANALYSIS, S_MEETING, S_PLANNING, S_EXECUTION,
              S_CLOSED, S_DONE };
+/* The routes of the region's cases; S_EXECUTION is MDA++'s phases. */
+enum route { R_DEFAULT, R_MDA, R_LEVENSLOOP };
+static const char *const ROUTE_NAMES[] = {"default", "mda", "levensloop"};
+enum phase { P_DIRECT_SAFETY, P_STABLE_SAFETY, P_RECOVERY, P_MONITORING };
 
 typedef struct sim_case {
     char id[32];
@@ -92,6 +110,9 @@ typedef struct sim_case {
     uint64_t resolve_at;      /* a manager's decision on an open escalation; 0: none */
     uint64_t review_at;
     bool plan_agreed;         /* every owning org agreed: the case is in execution */
+    enum route route;
+    enum phase phase;         /* MDA++, once the plan is agreed */
+    uint64_t phase_at;        /* when the procesregisseur next weighs the phase */
 } sim_case;
 
 static sim_case *cases;
@@ -115,7 +136,10 @@ static rg_doc *doc;
 static const rg_val *root;
 static uint64_t now_ms;
 static int nreq;
-static struct { uint64_t ops, refused, alerts, wakeups, stagnations, escalations; } tally;
+static struct {
+    uint64_t ops, refused, alerts, wakeups, stagnations, escalations;
+    uint64_t routes[3], advances, relapses, capped, mda_closed;
+} tally;
 
 static uint64_t rnd_state;
 
@@ -263,8 +287,18 @@ static void report(sim_case *c)
     for (int i = 0; i < NORGS; i++)
         if (ORGS[i].reports) reporters[n++] = i;
     c->reporter = reporters[rnd() % (uint64_t)n];
-    rg_buf *b = begin(ORGS[c->reporter].token, "case.report", NULL, 5);
-    rg_w_kstr(b, "target_group", TARGET_GROUPS[rnd() % 5]);
+    /* One case in five is MDA++ (Veilig Thuis brings it in), one in ten a
+     * Levensloop case (reported by the GGZ). */
+    unsigned r = (unsigned)(rnd() % 10);
+    c->route = r < 2 ? R_MDA : r == 2 ? R_LEVENSLOOP : R_DEFAULT;
+    if (c->route == R_MDA) c->reporter = ORG_VT;
+    if (c->route == R_LEVENSLOOP) c->reporter = ORG_GGZ;
+    rg_buf *b = begin(ORGS[c->reporter].token, "case.report", NULL, c->route == R_DEFAULT ? 5 : 6);
+    const char *group = TARGET_GROUPS[rnd() % 5];
+    if (c->route == R_MDA) group = "huiselijk-geweld";
+    if (c->route == R_LEVENSLOOP) group = "verward-gedrag";
+    rg_w_kstr(b, "target_group", group);
+    if (c->route != R_DEFAULT) rg_w_kstr(b, "route", ROUTE_NAMES[c->route]);
     rg_w_kstr(b, "summary", "concerns on several life domains");
     rg_w_kstr(b, "urgency", rnd() % 4 ? "normal" : "high");
     rg_w_kbool(b, "informed", true);
@@ -275,6 +309,7 @@ static void report(sim_case *c)
     rg_w_kstr(b, "name", name);
     if (!done_ok("case.report", c)) return;
     rg_val_strcpy(rg_map_get(root, "case"), c->id, sizeof c->id);
+    tally.routes[c->route]++;
     c->stage = S_REPORTED;
     c->pr = (int)(rnd() % 3);
     c->drag = rnd() % 100 < 15 ? 3.0 : 1.0;
@@ -290,9 +325,32 @@ static rg_buf *pr_req(const sim_case *c, const char *op, int ndata)
 static void intake(sim_case *c)
 {
     rg_buf *b;
-    b = pr_req(c, "case.assign", 1);
-    rg_w_kstr(b, "procesregisseur", PRS[c->pr].id);
-    if (!done_ok("case.assign", c)) return;
+    /* The procesregisseur takes the case; one at the region's cap of open
+     * cases of its route leaves it to a colleague (guard_failed naming the
+     * cap), and with everyone at the cap it waits a day. */
+    int k = 0;
+    for (; k < 3; k++) {
+        int p = (c->pr + k) % 3;
+        b = begin(PRS[p].token, "case.assign", c->id, 1);
+        rg_w_kstr(b, "procesregisseur", PRS[p].id);
+        const char *e = send_req();
+        char msg[256] = "";
+        rg_val_strcpy(rg_map_get(root, "message"), msg, sizeof msg);
+        if (!e[0]) {
+            c->pr = p;
+            break;
+        }
+        if (strcmp(e, "guard_failed") != 0 || !strstr(msg, "cap")) {
+            tally.refused++;
+            printf("  case.assign %s refused: %s: %s\n", c->id, e, msg);
+            return;
+        }
+    }
+    if (k == 3) {
+        tally.capped++;
+        c->next_at = after_workdays(1.0);
+        return;
+    }
     b = pr_req(c, "intake.start", -1);
     if (!done_ok("intake.start", c)) return;
     c->stage = S_INTAKE;
@@ -319,22 +377,28 @@ static void decide(sim_case *c)
     }
     bool admit = rnd() % 10 != 0;
     if (admit) {
-        /* One or more of the criteria, each at most once. */
+        /* One or more of the criteria, each at most once; the Levensloop
+         * inclusion table names the provider and the municipality. */
         unsigned set = 1u + (unsigned)(rnd() % 15);
-        b = pr_req(c, "intake.decide", 3);
+        bool levensloop = c->route == R_LEVENSLOOP;
+        b = pr_req(c, "intake.decide", levensloop ? 5 : 3);
         rg_w_kbool(b, "admit", true);
         rg_w_kstr(b, "reason", "problems on several life domains");
         rg_w_cstr(b, "criteria");
         rg_w_array(b, (uint32_t)__builtin_popcount(set));
         for (int i = 0; i < 4; i++)
             if (set & (1u << i)) rg_w_cstr(b, CRITERIA[i]);
+        if (levensloop) {
+            rg_w_kstr(b, "provider", ORGS[ORG_PROVIDER].name);
+            rg_w_kstr(b, "casusregisseur", ORGS[ORG_GEMEENTE].name);
+        }
     } else {
         /* Referred to the local team, or the reporter advised, or both. */
         int how = (int)(rnd() % 3);
         b = pr_req(c, "intake.decide", how == 2 ? 4 : 3);
         rg_w_kbool(b, "admit", false);
         rg_w_kstr(b, "reason", "one life domain");
-        if (how != 1) rg_w_kstr(b, "referred_to", "wijkteam");
+        if (how != 1) rg_w_kstr(b, "referred_to", c->route == R_MDA ? "veilig-thuis" : "wijkteam");
         if (how != 0) rg_w_kstr(b, "advice", "the local team can help with the debts");
     }
     if (!done_ok("intake.decide", c)) return;
@@ -342,11 +406,21 @@ static void decide(sim_case *c)
         c->stage = S_DONE;
         return;
     }
-    /* Information from one or two partners, due in five working days. */
+    if (c->route == R_MDA) {
+        /* 1 gezin, 1 plan, 1 regisseur: the local team's casusregisseur. */
+        b = pr_req(c, "partner.join", 1);
+        rg_w_kstr(b, "org", ORGS[ORG_GEMEENTE].name);
+        if (!done_ok("partner.join", c)) return;
+    }
+    /* Information from one or two partners, due in five working days (not
+     * the Levensloopaanbieder, which takes part in its own cases only, nor
+     * for MDA++ the municipality, which joined). */
     c->nreqs = 1 + (int)(rnd() % 2);
     for (int i = 0; i < c->nreqs; i++) {
         int o;
-        do o = (int)(rnd() % NORGS); while (o == c->reporter || (i == 1 && o == c->req[0].org));
+        do o = (int)(rnd() % NORGS);
+        while (o == c->reporter || (i == 1 && o == c->req[0].org) || o == ORG_PROVIDER ||
+               (c->route == R_MDA && o == ORG_GEMEENTE));
         date_str(due, sizeof due, (uint64_t)rg_cal_add_working_days((int64_t)now_ms, 5));
         b = pr_req(c, "info.request", 3);
         rg_w_kstr(b, "org", ORGS[o].name);
@@ -363,18 +437,27 @@ static void decide(sim_case *c)
     c->next_at = after_workdays(4.0 * c->drag);
 }
 
-/* The orgs of the case: the reporter and those asked for information. */
+/* The orgs of the case: the reporter, those asked for information, and
+ * those its route brings in (each once). */
 static int case_orgs(const sim_case *c, const char **names)
 {
-    int n = 0;
-    names[n++] = ORGS[c->reporter].name;
-    for (int i = 0; i < c->nreqs; i++) names[n++] = ORGS[c->req[i].org].name;
-    return n;
+    int n = 0, orgs[3 + MAX_REQS];
+    orgs[n++] = c->reporter;
+    for (int i = 0; i < c->nreqs; i++) orgs[n++] = c->req[i].org;
+    if (c->route != R_DEFAULT) orgs[n++] = ORG_GEMEENTE;
+    if (c->route == R_LEVENSLOOP) orgs[n++] = ORG_PROVIDER;
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        bool seen = false;
+        for (int j = 0; j < i; j++) seen |= orgs[j] == orgs[i];
+        if (!seen) names[k++] = ORGS[orgs[i]].name;
+    }
+    return k;
 }
 
 static void schedule_meeting(sim_case *c)
 {
-    const char *orgs[1 + MAX_REQS];
+    const char *orgs[3 + MAX_REQS];
     int n = case_orgs(c, orgs);
     char at[48];
     uint64_t when = (uint64_t)rg_cal_add_working_days((int64_t)now_ms, 2 + (int)(rnd() % 4));
@@ -390,7 +473,7 @@ static void schedule_meeting(sim_case *c)
 
 static void hold_meeting(sim_case *c)
 {
-    const char *orgs[1 + MAX_REQS];
+    const char *orgs[3 + MAX_REQS];
     int n = case_orgs(c, orgs);
     rg_buf *b;
     b = pr_req(c, "meeting.hold", 2);
@@ -403,12 +486,16 @@ static void hold_meeting(sim_case *c)
 
 static void propose_plan(sim_case *c)
 {
-    const char *orgs[1 + MAX_REQS];
+    const char *orgs[3 + MAX_REQS];
     int norgs = case_orgs(c, orgs);
     c->nact = 1 + (int)(rnd() % MAX_ACTIONS);
     rg_buf *b;
-    b = pr_req(c, "plan.propose", 2);
-    rg_w_kstr(b, "goals", "stability, treatment, a safe home");
+    bool casus = c->route != R_DEFAULT;       /* the municipality directs the content */
+    b = pr_req(c, "plan.propose", casus ? 3 : 2);
+    rg_w_kstr(b, "goals", c->route == R_MDA ? "stop the violence; a safe home for the children"
+                          : c->route == R_LEVENSLOOP ? "a levensloopplan: treatment, housing, daytime activity"
+                                                     : "stability, treatment, a safe home");
+    if (casus) rg_w_kstr(b, "casusregisseur", ORGS[ORG_GEMEENTE].name);
     rg_w_cstr(b, "actions");
     rg_w_array(b, (uint32_t)c->nact);
     for (int i = 0; i < c->nact; i++) {
@@ -459,6 +546,12 @@ static void partner_steps(sim_case *c)
             if (c->act[k].org == c->act[i].org) c->act[k].agreed = true;
     }
     if (!all_agreed) return;
+    if (!c->plan_agreed && c->route == R_MDA) {
+        /* The plan starts directe veiligheid. */
+        c->phase = P_DIRECT_SAFETY;
+        c->phase_at = after_workdays(10.0 * c->drag);
+        c->review_at = now_ms + (20 + rnd() % 8) * DAY_MS;
+    }
     c->plan_agreed = true;
     bool all_done = true;
     for (int i = 0; i < c->nact; i++) {
@@ -471,7 +564,11 @@ static void partner_steps(sim_case *c)
         }
         all_done &= c->act[i].done;
     }
-    if (all_done && c->next_at == UINT64_MAX) c->next_at = after_workdays(2.0);
+    /* Done: closed soon; MDA++ closes from monitoring (phase_steps); a
+     * Levensloop case goes on without a planned end, until its outflow. */
+    if (all_done && c->next_at == UINT64_MAX && c->route == R_DEFAULT) c->next_at = after_workdays(2.0);
+    if (all_done && c->next_at == UINT64_MAX && c->route == R_LEVENSLOOP)
+        c->next_at = now_ms + (150 + rnd() % 150) * DAY_MS;
 }
 
 /* When the aftercare check of a closed case is due, asked of the engine. */
@@ -492,15 +589,69 @@ static uint64_t aftercare_due(const sim_case *c)
     return due ? due : now_ms;
 }
 
+static bool all_done(const sim_case *c)
+{
+    for (int i = 0; i < c->nact; i++)
+        if (!c->act[i].done) return false;
+    return true;
+}
+
+static void close_case(sim_case *c)
+{
+    rg_buf *b = pr_req(c, "case.close", 1);
+    rg_w_kstr(b, "reason", c->route == R_MDA ? "safe; Veilig Thuis monitors"
+                           : c->route == R_LEVENSLOOP ? "outflow to regular care"
+                                                      : "the plan's goals are met");
+    if (!done_ok("case.close", c)) return;
+    c->stage = S_CLOSED;
+    tally.mda_closed += c->route == R_MDA;
+    /* The aftercare check is not taken before it is due (3 months on,
+     * or what the region configured): on the first working day from
+     * then, now and then a few days late. */
+    c->next_at = aftercare_due(c) + (rnd() % 4 == 0 ? (1 + rnd() % 5) * DAY_MS : 0);
+}
+
+/* MDA++ after its plan: the procesregisseur weighs the phase now and then
+ * and moves it on (phase.advance), or back to direct safety after a
+ * relapse (phase.relapse, about one time in twelve after direct safety);
+ * the case closes from monitoring once its actions are done. */
+static void phase_steps(sim_case *c)
+{
+    if (c->route != R_MDA || c->stage != S_EXECUTION || !c->plan_agreed || c->phase_at > now_ms) return;
+    rg_buf *b;
+    if (c->phase != P_DIRECT_SAFETY && rnd() % 12 == 0) {
+        b = pr_req(c, "phase.relapse", 1);
+        rg_w_kstr(b, "reason", "a new incident");
+        if (!done_ok("phase.relapse", c)) return;
+        tally.relapses++;
+        c->phase = P_DIRECT_SAFETY;
+    } else if (c->phase != P_MONITORING) {
+        b = pr_req(c, "phase.advance", 1);
+        rg_w_kstr(b, "reason", c->phase == P_DIRECT_SAFETY ? "the violence has stopped"
+                               : c->phase == P_STABLE_SAFETY ? "safety is stable" : "the causes are addressed");
+        if (!done_ok("phase.advance", c)) return;
+        tally.advances++;
+        c->phase++;
+    } else if (all_done(c)) {
+        close_case(c);
+        return;
+    }
+    c->phase_at = after_workdays(10.0 * c->drag);
+}
+
 static void pr_steps(sim_case *c)
 {
     rg_buf *b;
-    if (c->stage == S_EXECUTION && c->plan_agreed && c->review_at <= now_ms && c->next_at == UINT64_MAX) {
+    bool reviews = c->route == R_DEFAULT ? c->next_at == UINT64_MAX : c->stage == S_EXECUTION;
+    if (c->stage == S_EXECUTION && c->plan_agreed && c->review_at <= now_ms && reviews) {
         b = pr_req(c, "review.hold", 1);
         rg_w_kstr(b, "notes", "progress reviewed with the partners");
         done_ok("review.hold", c);
-        c->review_at = now_ms + (30 + rnd() % 20) * DAY_MS;
+        /* MDA++ every three to four weeks, a Levensloop case every five. */
+        c->review_at = now_ms + (c->route == R_MDA ? 20 + rnd() % 8 : c->route == R_LEVENSLOOP ? 35 : 30 + rnd() % 20) *
+                                    DAY_MS;
     }
+    phase_steps(c);
     if (c->next_at > now_ms) return;
     switch (c->stage) {
     case S_UNREPORTED: report(c); break;
@@ -510,14 +661,7 @@ static void pr_steps(sim_case *c)
     case S_MEETING: hold_meeting(c); break;
     case S_PLANNING: propose_plan(c); break;
     case S_EXECUTION:
-        b = pr_req(c, "case.close", 1);
-        rg_w_kstr(b, "reason", "the plan's goals are met");
-        if (!done_ok("case.close", c)) return;
-        c->stage = S_CLOSED;
-        /* The aftercare check is not taken before it is due (3 months on,
-         * or what the region configured): on the first working day from
-         * then, now and then a few days late. */
-        c->next_at = aftercare_due(c) + (rnd() % 4 == 0 ? (1 + rnd() % 5) * DAY_MS : 0);
+        if (c->route != R_MDA) close_case(c);
         break;
     case S_CLOSED:
         b = pr_req(c, "aftercare.check", 1);
@@ -541,7 +685,9 @@ static void manager_steps(sim_case *c)
         if (!c->req[i].done && c->req[i].at > now_ms) c->req[i].at = after_workdays(1.0);
     for (int i = 0; i < c->nact; i++)
         if (!c->act[i].done && c->act[i].done_at > now_ms) c->act[i].done_at = after_workdays(2.0);
-    if (c->next_at != UINT64_MAX && c->next_at > now_ms) c->next_at = after_workdays(1.0);
+    if (c->next_at != UINT64_MAX && c->next_at > now_ms && (c->stage != S_EXECUTION || c->route == R_DEFAULT))
+        c->next_at = after_workdays(1.0);
+    if (c->route == R_MDA && c->phase_at > now_ms) c->phase_at = after_workdays(2.0);
 }
 
 /* ---- what the engine tells us ---- */
@@ -673,6 +819,17 @@ static void status_line(void)
         uint64_t v = 0;
         rg_val_uint(rg_map_get(per, ORDER[i]), &v);
         printf(" %s %3llu", SHORT[i], (unsigned long long)v);
+        if (i == 5) {
+            /* MDA++'s phases, where the other routes have execution */
+            static const char *const PHASES[] = {"direct_safety", "stable_safety", "recovery", "monitoring"};
+            uint64_t ph = 0;
+            for (int k = 0; k < 4; k++) {
+                v = 0;
+                rg_val_uint(rg_map_get(per, PHASES[k]), &v);
+                ph += v;
+            }
+            printf(" mda %3llu", (unsigned long long)ph);
+        }
     }
     uint64_t st = 0;
     rg_val_uint(rg_map_get(root, "open_stagnations"), &st);
@@ -764,8 +921,9 @@ int main(int argc, char **argv)
 
     printf("a region of %d partner orgs, 3 procesregisseurs, 2 managers; %d cases over %d days\n", NORGS,
            ncases, opt.days);
-    printf("per day: cases per state (rep intake analysis meeting planning execution closed archived\n"
-           "referred), open stagnations, and the alerts raised so far (* = weekend/holiday)\n");
+    printf("per day: cases per state (rep intake analysis meeting planning execution, mda: MDA++ cases in\n"
+           "their phases, closed archived referred), open stagnations, and the alerts raised so far\n"
+           "(* = weekend/holiday)\n");
     for (int day = 0; day < opt.days; day++) {
         advance_day();
         nng_msleep(5);                         /* let the wake-ups of what fired arrive */
@@ -784,7 +942,17 @@ int main(int argc, char **argv)
         if (opt.pace_ms) nng_msleep(opt.pace_ms);
     }
     take_wakeups();
-    printf("\n%llu requests, %llu refused; %llu alerts listed (%llu wake-ups over nng): %llu on stagnations, "
+    uint64_t relapses = 0;
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "stats", MGRS[0].token, NULL, NULL, -1, -1);
+    if (!send_req()[0]) rg_val_uint(rg_map_get(root, "relapses"), &relapses);
+    printf("\nroutes: %llu default, %llu MDA++ (%llu phase steps, %llu relapses; %llu closed from monitoring; "
+           "the engine counts %llu relapses), %llu Levensloop; %llu times every procesregisseur was at the cap\n",
+           (unsigned long long)tally.routes[R_DEFAULT], (unsigned long long)tally.routes[R_MDA],
+           (unsigned long long)tally.advances, (unsigned long long)tally.relapses,
+           (unsigned long long)tally.mda_closed, (unsigned long long)relapses,
+           (unsigned long long)tally.routes[R_LEVENSLOOP], (unsigned long long)tally.capped);
+    printf("%llu requests, %llu refused; %llu alerts listed (%llu wake-ups over nng): %llu on stagnations, "
            "%llu on escalations\n",
            (unsigned long long)tally.ops, (unsigned long long)tally.refused, (unsigned long long)tally.alerts,
            (unsigned long long)tally.wakeups, (unsigned long long)tally.stagnations,
