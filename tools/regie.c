@@ -99,6 +99,7 @@ static const describe describes[] = {
     {"clock.advance", "move a manual clock on (regied --clock manual); deadlines passed fire in order",
      "regie clock advance --ms 86400000"},
     {"stats", "counts: cases per state and route, lead times, open stagnations (no personal data)", "regie stats"},
+    {"whoami", "who your token is: id, role, organisation, region and covenants", "regie whoami"},
     {"notify.topics", "your own notification topics, to subscribe to on the publish socket",
      "regie notify topics"},
     {"alerts.list", "your alerts, oldest first (--open: those not yet handled)", "regie alerts list --open"},
