@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../test.h"
+#include "../../engine/storage/log.h"
 #include "steps.h"
 
 #define DAY 86400000ULL
@@ -324,10 +325,55 @@ static void test_subject_requests(void)
     rg_t_reply_free(&R);
 }
 
+/* A crash or a failed write at any point of an erasure leaves the case
+ * readable or erased, never half: the key, the index entries and
+ * case.erased are one batch; the shredding after it is redone at start. */
+static void test_erasure_is_all_or_nothing(void)
+{
+    REQUIRE(rg_t_local_open(&L, NULL) == 0);
+    char *dir = strdup(L.dir);
+    actors();
+    char a[32], rq[32];
+    working_case("Cornelia Halfwaard", "444555666", a);
+    REQUIRE(a[0]);
+    REQUIRE(request("erasure", "444555666", rq)[0] == 0);
+    REQUIRE(decide(rq, true, "asked")[0] == 0);
+    rg_t_local_settle(&L);
+    /* The write of the erasure fails: nothing of it is there. */
+    rg_log_fail_write(rg_engine_log(L.e), 1);
+    rg_buf *b = req(mgr, "case.erase", a, 2);
+    rg_w_kstr(b, "ground", "GDPR art. 17");
+    rg_w_kstr(b, "request", rq);
+    CHECK(strcmp(send_req(), "storage_error") == 0);
+    REQUIRE(query(mgr, "case.get", a)[0] == 0);
+    bool erased = true;
+    CHECK(rg_val_bool(rg_map_get(rg_t_get(&R, "case"), "erased"), &erased) && !erased);
+    CHECK(rg_val_is_str(rg_map_get(rg_map_get(rg_t_get(&R, "case"), "subject"), "name"), "Cornelia Halfwaard"));
+    /* Again, written: erased, and after a restart still erased, the key's
+     * shredding done (or redone from the marker). */
+    b = req(mgr, "case.erase", a, 2);
+    rg_w_kstr(b, "ground", "GDPR art. 17");
+    rg_w_kstr(b, "request", rq);
+    OK();
+    rg_t_local_close(&L, false);
+    REQUIRE(rg_t_local_open(&L, dir) == 0);
+    REQUIRE(query(mgr, "case.get", a)[0] == 0);
+    CHECK(rg_val_bool(rg_map_get(rg_t_get(&R, "case"), "erased"), &erased) && erased);
+    CHECK(rg_val_type(rg_map_get(rg_t_get(&R, "case"), "subject")) == RG_VNIL);
+    REQUIRE(query(L.admin, "log.verify", NULL)[0] == 0);
+    bool intact = false;
+    CHECK(rg_val_bool(rg_t_get(&R, "intact"), &intact) && intact);
+    rg_t_local_close(&L, true);
+    free(dir);
+    rg_buf_free(&B);
+    rg_t_reply_free(&R);
+}
+
 int main(void)
 {
     RUN(test_erased_names_are_gone);
     RUN(test_key_file_guards);
     RUN(test_subject_requests);
+    RUN(test_erasure_is_all_or_nothing);
     return rg_t_exit();
 }
