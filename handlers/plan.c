@@ -9,6 +9,7 @@
  * Guard (DOMAIN.md): a plan cannot be agreed while an action has no owner or
  * no due date.  Proposing such a draft is allowed; agreeing it is not.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,7 +85,11 @@ int rg_a_plan_proposed(rg_case *cs, const rg_event_view *ev)
         if (x->owner[0]) rg_case_join(cs, x->owner, ev->v);
     }
     free(old);
-    rg_ev_get_str(ev, "casusregisseur", cs->casusregisseur, sizeof cs->casusregisseur);
+    /* A plan that names no casusregisseur keeps the one the case has (the
+     * Levensloop inclusion table names it at admission). */
+    char cr[RG_ID_MAX];
+    rg_ev_get_str(ev, "casusregisseur", cr, sizeof cr);
+    if (cr[0]) snprintf(cs->casusregisseur, sizeof cs->casusregisseur, "%s", cr);
     cs->plan_rev++;
     cs->plan_agreed = false;
     cs->nagreed = 0;

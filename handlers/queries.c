@@ -180,8 +180,9 @@ int rg_h_case_get(rg_ctx *c)
     if (read_report(c, cs, &rp) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the report of %s failed", cs->id);
     bool subject = rg_access_subject(a, cs);
     rg_buf *b = rg_ctx_reply_key(c, "case");
-    rg_w_map(b, 25 + (subject ? 1 : 0));
+    rg_w_map(b, 26 + (subject ? 1 : 0));
     rg_w_kstr(b, "id", cs->id);
+    kstr_or_nil(b, "casusregisseur", cs->casusregisseur);
     rg_w_kuint(b, "relapses", cs->relapses);
     rg_w_kbool(b, "erased", cs->erased);
     rg_w_kstr(b, "state", rg_state_name(cs->state));

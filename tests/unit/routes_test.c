@@ -219,6 +219,8 @@ static void test_levensloop_inclusion(void)
         municipality |= rg_val_is_str(rg_map_get(rg_array_at(parts, i), "org"), "gemeente-tilburg");
     }
     CHECK(provider && municipality);
+    /* The casusregisseur it named is the case's, before and after a plan. */
+    CHECK(rg_val_is_str(rg_map_get(rg_t_get(&R, "case"), "casusregisseur"), "gemeente-tilburg"));
     /* The municipality, as casusregisseur, reads the case. */
     CHECK(query(gem, "case.get", id)[0] == 0);
     teardown();
