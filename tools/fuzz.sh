@@ -23,7 +23,7 @@ case "${1:-}" in
   "") ;;
   *) secs=$1 ;;
 esac
-out=build/fuzz
+out=${FUZZ_OUT:-build/fuzz}
 mkdir -p "$out/obj" "$out/corpus"
 CC=${FUZZ_CC:-clang-14}
 PKGS="libuv msgpack rocksdb libsodium"
