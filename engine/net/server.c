@@ -30,8 +30,9 @@
  *   dialer simply dials again when it next has something to say;
  * - at most PIPES_MAX pipes: one beyond is closed as it arrives;
  * - at most PIPE_INFLIGHT_MAX requests of one pipe in the engine at once
- *   (a REQ socket sends one per context): a peer that pipelines more is
- *   cut off, so no one peer takes the workers of everyone else;
+ *   (a REQ socket sends one per context): a peer that pipelines more has
+ *   the rest dropped and is cut off at the next sweep, so no one peer
+ *   takes the workers of everyone else;
  * - a reply not taken by its peer within SEND_LIMIT_MS is dropped (a client
  *   that never reads its replies), so a worker never waits for ever;
  * - long-polls park at most a quarter of the workers (services/feed.h):
@@ -61,6 +62,7 @@ typedef struct pipe_rec {
     nng_pipe pipe;
     nng_time last;            /* connected, or its last message complete or answered */
     int busy;                 /* its requests in the engine or being sent */
+    bool evict;               /* pipelined past its share: the next sweep closes it */
 } pipe_rec;
 
 struct rg_server {
@@ -124,8 +126,12 @@ static bool pipe_begin(rg_server *s, worker *w, nng_msg *m)
     pipe_rec *r = rg_hmap_get(&s->pipes, &id, sizeof id);
     if (r) {
         r->last = nng_clock();
-        if (r->busy >= PIPE_INFLIGHT_MAX) ok = false;
-        else r->busy++;
+        if (r->busy >= PIPE_INFLIGHT_MAX || r->evict) {
+            ok = false;
+            r->evict = true;
+        } else {
+            r->busy++;
+        }
     }
     uv_mutex_unlock(&s->pipes_lock);
     if (!ok) w->pipe = (nng_pipe)NNG_PIPE_INITIALIZER;
@@ -161,7 +167,7 @@ static void sweep_cb(uv_timer_t *t)
     rg_hmap_slot *slot;
     for (size_t pos = 0; n < s->npipes && (pos = rg_hmap_next(&s->pipes, pos, &slot)) != 0;) {
         pipe_rec *r = slot->val;
-        if (r->busy == 0 && now - r->last > s->idle_ms) idle[n++] = r->pipe;
+        if (r->evict || (r->busy == 0 && now - r->last > s->idle_ms)) idle[n++] = r->pipe;
     }
     uv_mutex_unlock(&s->pipes_lock);
     for (size_t i = 0; i < n; i++) nng_pipe_close(idle[i]);
@@ -195,11 +201,12 @@ static void worker_cb(void *arg)
         }
         w->msg = nng_aio_get_msg(w->aio);
         if (!pipe_begin(s, w, w->msg)) {          /* a peer pipelining past its share */
+            /* Dropped; the pipe is closed by the next sweep, on the loop:
+             * closing it here, inside nng's callback, stalled nng's own
+             * threads (both sockets then failed to close at shutdown). */
             uv_mutex_unlock(&s->lock);
-            nng_pipe p = nng_msg_get_pipe(w->msg);
             nng_msg_free(w->msg);
             w->msg = NULL;
-            nng_pipe_close(p);
             nng_aio_set_timeout(w->aio, NNG_DURATION_DEFAULT);
             nng_ctx_recv(w->ctx, w->aio);
             return;
