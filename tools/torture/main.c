@@ -89,5 +89,10 @@ int main(int argc, char **argv)
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", w->root);
         if (system(cmd) != 0) fprintf(stderr, "regie-torture: could not remove %s\n", w->root);
     }
+    for (size_t i = 0; i < w->acks.n; i++) free(w->acks.a[i].ev);
+    free(w->acks.a);
+    free(w->seen);
+    pthread_mutex_destroy(&w->acks.lock);
+    free(w);
     return v ? 1 : 0;
 }
