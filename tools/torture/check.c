@@ -131,7 +131,6 @@ int t_check(t_world *w)
 
     /* The feed reader first catches up, then stops. */
     for (int i = 0; i < 600 && w->feed_next < head; i++) t_sleep_ms(100);
-    extern void t_stop_reader(void);
     t_stop_reader();
     t_sleep_ms(700);
 
