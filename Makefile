@@ -148,11 +148,12 @@ $(BIN)/regie-torture: $(TORTURE_SRC:%.c=$(B)/%.o) $(CLIENT_OBJ) $(B)/librg.a
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"
 	@$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
-# The fault shim is preloaded into regied: no sanitizer of its own.
+# The fault shim is preloaded into regied: no sanitizer of its own, and no
+# library it does not use (--as-needed drops those of the common line).
 $(BIN)/faultfs.so: tools/torture/faultfs.c
 	@mkdir -p $(dir $@)
 	@echo "  CC $@"
-	@$(CC) -std=gnu11 -O2 -g $(WARN) -shared -fPIC -o $@ $< -ldl
+	@$(CC) -std=gnu11 -O2 -g $(WARN) -shared -fPIC -o $@ $< -Wl,--as-needed $(PKG_LIBS) -ldl
 test-suite: $(BIN)/regie-torture $(BIN)/faultfs.so
 torture: deps
 	@$(MAKE) --no-print-directory all $(BIN)/regie-torture $(BIN)/faultfs.so
