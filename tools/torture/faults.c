@@ -8,6 +8,10 @@
  *     anything else, and the engine either recovers or keeps refusing);
  *   - the engine is SIGKILLed and restarted without the fault: it starts,
  *     log.verify finds the chain intact, every acknowledged event is there;
+ *   - every fifth step the fault is armed from the engine's start instead
+ *     (RocksDB's open and recovery of a directory holding acknowledged
+ *     reports): it starts or refuses to, and a start without the fault
+ *     afterwards finds everything;
  *   - every request answered storage_error is sent again with its `req`:
  *     it is answered ok, and afterwards the log holds exactly the events of
  *     the acknowledged requests, each once (nothing half-written, nothing
@@ -99,7 +103,7 @@ static int make_actor(t_proc *p, rg_client **c, const char *id, const char *role
 }
 
 typedef struct sweep {
-    int steps, fired, refused, recovered, refusing, died, durable_after_error, violations;
+    int steps, fired, refused, recovered, refusing, died, durable_after_error, refused_start, violations;
 } sweep;
 
 #define BAD(...) do { printf("VIOLATION (fault step %d, seed %llu): ", step, (unsigned long long)seed); \
@@ -140,8 +144,33 @@ static void one_step(const char *regied, const char *faultfs, const char *root, 
         rg_client_close(c);
         return;
     }
+    /* Every fifth step the fault meets the engine's start: a few reports
+     * are made durable first, the engine stopped, and started again with
+     * the fault armed from its first call (RocksDB's open and recovery). */
+    bool at_open = step % 5 == 0, up = true;
+    uint64_t prelude = 0;
+    if (at_open) {
+        for (int k = 0; k < 3; k++) {
+            wreq pre;
+            memset(&pre, 0, sizeof pre);
+            build(&pre, 100 * (k + 1), step, pa, pr, "f-pr", "");   /* a report, req f<step>-<100k> */
+            t_reply r;
+            if (t_call(&c, p.url, &pre.b, &r, true, NULL) == 0 && r.ok) prelude += rg_array_size(rg_map_get(r.root, "events"));
+            else BAD("a report before the fault was refused");
+            t_reply_free(&r);
+            rg_buf_free(&pre.b);
+        }
+        rg_client_close(c);
+        c = NULL;
+        if (t_stop(&p) != 0) BAD("regied did not stop cleanly before the fault");
+    }
     FILE *af = fopen(arm, "w");
     if (af) fclose(af);
+    if (at_open && t_start(&p, NULL, true, 20) < 0) {
+        up = false;                         /* refused to start (or hung): refusing to serve */
+        s->refused_start++;
+        t_kill(&p);
+    }
     /* The workload: one reply each (no retry: a transport failure is the
      * engine gone, which is noted). */
     wreq q[WORK];
@@ -149,7 +178,7 @@ static void one_step(const char *regied, const char *faultfs, const char *root, 
     char case_id[24] = "";
     bool seen_error = false;
     bool chain = true;                      /* the case's steps 1..3 follow while each succeeds */
-    for (int i = 0; i < WORK; i++) {
+    for (int i = 0; i < WORK && up; i++) {
         if (i >= 1 && i <= 3 && !chain) continue;           /* sent after the restart, in order */
         build(&q[i], i, step, pa, pr, "f-pr", case_id);
         t_reply r;
@@ -238,7 +267,7 @@ static void one_step(const char *regied, const char *faultfs, const char *root, 
         rg_val_uint(rg_map_get(r.root, "checked"), &checked);
         t_reply_free(&r);
     }
-    uint64_t want = 0;
+    uint64_t want = prelude;
     for (int i = 0; i < WORK; i++) want += q[i].ok ? q[i].nev : 0;
     if (checked != want) BAD("the log holds %llu events, the acknowledged requests %llu", (unsigned long long)checked,
                              (unsigned long long)want);
@@ -288,11 +317,13 @@ int t_fault_sweep(const char *regied, const char *faultfs, const char *root, int
             fflush(stdout);
         }
     }
-    printf("fault sweep: %d steps (faults at call 1..%d, EIO and ENOSPC, every 4th persistent), %d fired, "
+    printf("fault sweep: %d steps (faults at call 1..%d, EIO and ENOSPC, every 4th persistent, every 5th "
+           "from the engine's start: %d of those refused to start), %d fired, "
            "%d requests answered storage_error and sent again (%d of them found durable after the restart, "
            "answered from their record), %d times the engine served again after a fault, %d ended refusing, "
            "%d exited; %d violations, %.1f s\n",
-           steps, (steps + 1) / 2, s.fired, s.refused, s.durable_after_error, s.recovered, s.refusing, s.died,
+           steps, (steps + 1) / 2, s.refused_start, s.fired, s.refused, s.durable_after_error, s.recovered,
+           s.refusing, s.died,
            s.violations,
            (double)(t_now_ms() - t0) / 1000.0);
     return s.violations;
