@@ -221,6 +221,39 @@ int t_check(t_world *w)
            (unsigned long long)n, (unsigned long long)system_events, (unsigned long long)acked_events,
            (unsigned long long)oks, (unsigned long long)refusals, w->nseen, (unsigned long long)checked);
 
+    /* Repeats: a sample of the acknowledged changes sent again, byte for
+     * byte, after all the restarts: each gets its first reply, and the log
+     * does not grow.  (Not for erased cases: their sealed first replies no
+     * longer open.) */
+    size_t repeats = 0;
+    rg_buf again = RG_BUF_INIT;
+    for (size_t i = 0; i < w->acks.n; i++) {
+        t_ack *a = &w->acks.a[i];
+        bool erased = false;
+        for (size_t k = 0; a->reqb && k < w->nerased && a->nev; k++)
+            erased |= strcmp(w->erased[k], a->ev[0].case_id) == 0;
+        if (!a->reqb || erased) continue;
+        rg_buf_reset(&again);
+        rg_buf_append(&again, a->reqb, a->reqn);
+        t_reply rr;
+        if (t_call(&c, w->p.url, &again, &rr, true, NULL) < 0) break;
+        repeats++;
+        if (rr.len != a->repn || memcmp(rr.bytes, a->repb, rr.len) != 0)
+            t_violation(w, "%s sent again: a reply other than its first (%s)", a->req,
+                        rr.ok ? "ok" : rr.err);
+        t_reply_free(&rr);
+    }
+    rg_buf_free(&again);
+    if (query(w, &c, "stats", w->admin, NULL, &r) == 0) {
+        uint64_t after = 0;
+        rg_val_uint(rg_map_get(r.root, "events"), &after);
+        if (after != head)
+            t_violation(w, "repeating %zu acknowledged requests moved the log from %llu to %llu events", repeats,
+                        (unsigned long long)head, (unsigned long long)after);
+        t_reply_free(&r);
+    }
+    printf("repeats: %zu acknowledged changes sent again got their first reply, the log unchanged\n", repeats);
+
     /* Derived state against a rebuild of a copy. */
     size_t nc;
     char (*ids)[24] = case_ids(ev, n, &nc);

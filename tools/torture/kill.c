@@ -181,7 +181,7 @@ static void *client_main(void *arg)
         t_reply r;
         /* Until answered, across kills: the same bytes, the same req. */
         if (t_call(&cl->c, w->p.url, &b, &r, true, NULL) < 0) break;
-        t_acks_add(&w->acks, actor, req, &r);
+        t_acks_add(&w->acks, actor, req, &r, cl->nreq % 25 == 0 ? &b : NULL);
         atomic_fetch_add(&acked_ops, 1);
         if (!r.root) {
             t_violation(w, "%s: a reply that is not msgpack", req);
@@ -271,6 +271,7 @@ typedef struct op {
     rg_buf req;
     char name[40];
     uint64_t advance;         /* clock.advance: ms */
+    char erased[24];          /* case.erase: the case */
     pthread_t thread;
     bool running;
 } op;
@@ -281,7 +282,13 @@ static void *op_main(void *arg)
     rg_client *c = NULL;
     t_reply r;
     if (t_call(&c, o->w->p.url, &o->req, &r, true, NULL) == 0) {
-        t_acks_add(&o->w->acks, "driver", o->name, &r);
+        t_acks_add(&o->w->acks, "driver", o->name, &r, NULL);
+        if (r.ok && o->erased[0]) {
+            pthread_mutex_lock(&o->w->erased_lock);
+            o->w->erased = realloc(o->w->erased, (o->w->nerased + 1) * sizeof *o->w->erased);
+            snprintf(o->w->erased[o->w->nerased++], 24, "%s", o->erased);
+            pthread_mutex_unlock(&o->w->erased_lock);
+        }
         atomic_fetch_add(&acked_ops, 1);
         if (r.ok && o->advance) atomic_fetch_add(&o->w->clock_ms, o->advance);
         if (r.ok && strncmp(o->name, "backup", 6) == 0) atomic_fetch_add(&done_backups, 1);
@@ -414,6 +421,7 @@ int t_kill_loop(t_world *w)
             pthread_mutex_unlock(&referred_lock);
             if (id[0]) {
                 snprintf(o.name, sizeof o.name, "erase-%d", cyc);
+                snprintf(o.erased, sizeof o.erased, "%s", id);
                 rg_req_envelope(&o.req, "case.erase", w->mgr, o.name, id, -1, 1);
                 rg_w_kstr(&o.req, "ground", "retention ended early: referred, no further role");
                 op_start(&o);

@@ -72,6 +72,7 @@ int main(int argc, char **argv)
              w->root, w->root, w->root, w->root);
     if (system(cmd) != 0) return 2;
     pthread_mutex_init(&w->acks.lock, NULL);
+    pthread_mutex_init(&w->erased_lock, NULL);
     printf("regie-torture: seed %llu, %d cycles, %d clients, in %s\n", (unsigned long long)w->seed, w->cycles,
            w->clients, w->root);
     fflush(stdout);
@@ -89,7 +90,13 @@ int main(int argc, char **argv)
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", w->root);
         if (system(cmd) != 0) fprintf(stderr, "regie-torture: could not remove %s\n", w->root);
     }
-    for (size_t i = 0; i < w->acks.n; i++) free(w->acks.a[i].ev);
+    for (size_t i = 0; i < w->acks.n; i++) {
+        free(w->acks.a[i].ev);
+        free(w->acks.a[i].reqb);
+        free(w->acks.a[i].repb);
+    }
+    free(w->erased);
+    pthread_mutex_destroy(&w->erased_lock);
     free(w->acks.a);
     free(w->seen);
     pthread_mutex_destroy(&w->acks.lock);

@@ -206,7 +206,7 @@ int t_call(rg_client **c, const char *url, const rg_buf *req, t_reply *out, bool
     }
 }
 
-void t_acks_add(t_acks *l, const char *actor, const char *req, const t_reply *r)
+void t_acks_add(t_acks *l, const char *actor, const char *req, const t_reply *r, const rg_buf *keep)
 {
     t_ack a;
     memset(&a, 0, sizeof a);
@@ -223,6 +223,14 @@ void t_acks_add(t_acks *l, const char *actor, const char *req, const t_reply *r)
         rg_val_uint(rg_map_get(e, "v"), &a.ev[i].v);
         rg_val_strcpy(rg_map_get(e, "case"), a.ev[i].case_id, sizeof a.ev[i].case_id);
         rg_val_strcpy(rg_map_get(e, "type"), a.ev[i].type, sizeof a.ev[i].type);
+    }
+    if (keep && r->ok) {
+        a.reqb = malloc(keep->len);
+        memcpy(a.reqb, keep->data, keep->len);
+        a.reqn = keep->len;
+        a.repb = malloc(r->len ? r->len : 1);
+        memcpy(a.repb, r->bytes, r->len);
+        a.repn = r->len;
     }
     pthread_mutex_lock(&l->lock);
     if (l->n == l->cap) {

@@ -78,6 +78,10 @@ typedef struct t_ack {        /* a request answered */
     char err[32];
     uint32_t nev;
     t_ev *ev;
+    /* for a sample: the request's bytes and the reply's, sent again at the
+     * end, when the repeat must get the first reply and change nothing */
+    uint8_t *reqb, *repb;
+    size_t reqn, repn;
 } t_ack;
 
 typedef struct t_acks {
@@ -86,7 +90,8 @@ typedef struct t_acks {
     size_t n, cap;
 } t_acks;
 
-void t_acks_add(t_acks *l, const char *actor, const char *req, const t_reply *r);
+/* keep: the request's bytes, to keep it and its reply for the repeat check */
+void t_acks_add(t_acks *l, const char *actor, const char *req, const t_reply *r, const rg_buf *keep);
 
 typedef struct t_world {
     const char *regied;
@@ -104,6 +109,9 @@ typedef struct t_world {
     atomic_ullong clock_ms;   /* the engine's manual clock, as acknowledged */
     atomic_int violations;
     uint64_t cycles_done;
+    pthread_mutex_t erased_lock;
+    char (*erased)[24];       /* cases erased (their sealed replies no longer open) */
+    size_t nerased;
 } t_world;
 
 void t_violation(t_world *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
