@@ -108,11 +108,11 @@ static int scan_value(scan_state *s, int depth)
 
 int rg_doc_reparse(rg_doc **dp, const uint8_t *p, size_t n, const char **why)
 {
-    scan_state s = {p, p + n, 0, NULL};
-    if (n == 0) {
+    if (n == 0) {                    /* p may be NULL: no p + 0 on it */
         *why = "empty message";
         return RG_EBADREQ;
     }
+    scan_state s = {p, p + n, 0, NULL};
     if (scan_value(&s, 0) < 0) {
         *why = s.why;
         return RG_EBADREQ;
@@ -384,6 +384,7 @@ void rg_w_kbool(rg_buf *b, const char *key, bool val)
 
 bool rg_utf8_ok(const char *s, uint32_t n)
 {
+    if (n == 0) return true;         /* s may be NULL: no s + 0 on it */
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
     while (p < end) {
         unsigned c = *p;
