@@ -310,7 +310,10 @@ int t_fault_sweep(const char *regied, const char *faultfs, const char *root, int
     snprintf(cmd, sizeof cmd, "mkdir -p '%s/faults'", root);
     if (system(cmd) != 0) return -1;
     uint64_t t0 = t_now_ms();
+    /* REGIE_FAULT_STEP=K runs step K alone (to look at one again). */
+    const char *only = getenv("REGIE_FAULT_STEP");
     for (int step = 1; step <= steps; step++) {
+        if (only && atoi(only) != step) continue;
         one_step(regied, faultfs, root, step, seed, quiet, &s);
         if (!quiet && step % 10 == 0) {
             printf("  fault step %d/%d: %d faults fired, %d violations\n", step, steps, s.fired, s.violations);
