@@ -177,7 +177,12 @@ static void fail_and_reload(rg_engine *e, rg_commit *t)
     e->open = rg_commit_new(e);
 
     rg_buf err = RG_BUF_INIT;
-    rg_error_reply(&err, RG_ESTORAGE, "the change could not be written to disk; nothing was stored");
+    /* Not "nothing was stored": a sync that failed after the batch reached
+     * the write-ahead log leaves it there, and a restart finds it durable
+     * (RELIABILITY.md, the fault sweep).  The same req tells which. */
+    rg_error_reply(&err, RG_ESTORAGE,
+                   "the change could not be made durable; send it again with the same req "
+                   "once storage works to learn whether it was kept");
     if (t) fail_waiters(t, err.data, err.len);
     fail_waiters(open, err.data, err.len);
     for (int i = 0; i < e->nlisteners; i++)
