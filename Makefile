@@ -55,9 +55,10 @@ UNIT_SRC := $(wildcard tests/unit/*_test.c)
 INTEG_SRC := $(wildcard tests/integration/*_test.c)
 TEST_BINS := $(UNIT_SRC:%.c=$(B)/%) $(INTEG_SRC:%.c=$(B)/%)
 # Shell tests print PASS:/FAIL: lines like the binaries and run the same
-# way; the install test installs the release build, so it runs in that mode.
+# way; the install test installs the release build and the demo runs bin/,
+# so they run in that mode.
 ifeq ($(MODE),release)
-  TEST_BINS += tests/integration/install_test.sh
+  TEST_BINS += tests/integration/install_test.sh tests/integration/demo_test.sh
 endif
 TEST_HELP_OBJ := $(B)/tests/harness.o
 

@@ -81,8 +81,8 @@ check() {
     elif [ "$bad_cc" -ne 0 ] || [ "$bad_ld" -ne 0 ]; then
         echo "FAIL: make $*: pkg-config was asked before the install:" \
              "$bad_cc of $n_cc compiles without its --cflags, $bad_ld of $n_ld links without its --libs, e.g.:"
-        { grep -- ' -c ' "$state/cc.log" | grep -v -- '-DREGIE_FRESH_CFLAGS' | head -1
-          grep -v -- ' -c ' "$state/cc.log" | grep -v -- '-lregie_fresh_libs' | head -1; } | cut -c1-300 | sed 's/^/    cc /'
+        { grep -- ' -c ' "$state/cc.log" | grep -v -- '-DREGIE_FRESH_CFLAGS' | sed -n 1p
+          grep -v -- ' -c ' "$state/cc.log" | grep -v -- '-lregie_fresh_libs' | sed -n 1p; } | cut -c1-300 | sed 's/^/    cc /'
         fails=$((fails + 1))
     else
         echo "ok: make $*: $n_cc compiles and $n_ld links, all with the flags pkg-config gives after the install"

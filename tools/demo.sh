@@ -4,17 +4,63 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${DEMO_DATA:-demo-data}
+case $DATA in /*) ;; *) DATA=$PWD/$DATA ;; esac
 rm -rf "$DATA"
 mkdir -p "$DATA"
-URL="ipc://$PWD/$DATA/rep.ipc"
-PUB="ipc://$PWD/$DATA/pub.ipc"
+URL="ipc://$DATA/rep.ipc"
+PUB="ipc://$DATA/pub.ipc"
+
+# Whatever ends the demo -- its end, a failed step (set -e), ^C or a
+# SIGTERM -- stops the engines it started, so a second run can begin at
+# once.  A TERM first (a clean stop), a KILL for one still running after
+# 10 s (nng 1.5.2 can hang in nng_close under traffic).
+ENGINES=""
+stop_engines() {
+    local pid
+    [ -n "$ENGINES" ] || return 0
+    kill -TERM $ENGINES 2>/dev/null || true
+    for _ in $(seq 100); do
+        kill -0 $ENGINES 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL $ENGINES 2>/dev/null || true
+    for pid in $ENGINES; do wait "$pid" 2>/dev/null || true; done
+    ENGINES=""
+}
+on_exit() {
+    local rc=$?
+    trap - EXIT INT TERM
+    stop_engines
+    [ $rc -eq 0 ] || echo "regie demo: failed (exit $rc); the engines it started are stopped" >&2
+    exit $rc
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # A manual clock at a fixed instant: the dates below stay in the future.
 bin/regied --data "$DATA" --listen "$URL" --publish "$PUB" --clock manual=2026-11-23T08:00:00Z \
     2>"$DATA/regied.log" &
-ENGINE=$!
-trap 'kill -TERM $ENGINE 2>/dev/null; wait $ENGINE 2>/dev/null || true' EXIT
-for _ in $(seq 100); do [ -s "$DATA/admin.token" ] && break; sleep 0.05; done
+ENGINES="$ENGINES $!"
+# wait_for FILE...: until each exists (a socket or a written token), at most
+# 60 s: a loaded machine starts an engine slowly; an engine that died is
+# said at once, with its log.
+wait_for() {
+    local f ok
+    for _ in $(seq 600); do
+        ok=1
+        for f in "$@"; do [ -s "$f" ] || [ -S "$f" ] || ok=0; done
+        [ $ok -eq 1 ] && return 0
+        for pid in $ENGINES; do
+            kill -0 "$pid" 2>/dev/null || { echo "regie demo: an engine stopped; its log:" >&2
+                                             tail -5 "$DATA"/regied.log "$DATA"/region/regied.log >&2 2>/dev/null; return 1; }
+        done
+        sleep 0.1
+    done
+    echo "regie demo: gave up waiting for $*" >&2
+    return 1
+}
+wait_for "$DATA/admin.token"
 export REGIE_URL=$URL
 ADMIN=$(cat "$DATA/admin.token")
 
@@ -26,19 +72,32 @@ as() {
     echo "\$ regie $*" | cut -c1-118
     case "$1 ${2:-}" in
     "case get"|"stats "|"log verify") REGIE_TOKEN=$tok bin/regie "$@" | sed 's/^/    /' ;;
-    *) if REGIE_TOKEN=$tok bin/regie "$@" >"$DATA/last.out"; then
-           grep -E '^(case|version):|^    type:' "$DATA/last.out" | tr -s ' ' | paste -sd' ' | sed 's/^/    -> /'
-       else
-           echo "    -> refused, as it should be"
-       fi ;;
+    *) if ! REGIE_TOKEN=$tok bin/regie "$@" >"$DATA/last.out"; then
+           echo "regie demo: this step was refused; the demo expects it to succeed" >&2
+           return 1
+       fi
+       grep -E '^(case|version):|^    type:' "$DATA/last.out" | tr -s ' ' | paste -sd' ' | sed 's/^/    -> /' ;;
     esac
+}
+# A step the engine must refuse: the demo fails if it is accepted.
+refused() {
+    local tok=$1; shift
+    echo "\$ regie $*" | cut -c1-118
+    if REGIE_TOKEN=$tok bin/regie "$@" >"$DATA/last.out"; then
+        echo "regie demo: this step was accepted; the engine should have refused it" >&2
+        return 1
+    fi
+    echo "    -> refused, as it should be"
 }
 token() { REGIE_TOKEN=$ADMIN bin/regie --json actor create --id "$1" --role "$2" --org "$3" ${4:+--zvh "$4"} \
           | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'; }
-# The info.provided event of a case's history as tok reads it.
+# The info.provided event of a case's history as tok reads it.  The filter
+# reads the history to its end (no early exit): under pipefail a producer
+# still writing when its reader exits would die of SIGPIPE and end the demo.
 answer_as() {
     REGIE_TOKEN=$1 bin/regie case history --case "$2" \
-        | awk '/type: info.provided/ {p = 1} p && /^  -/ {exit} p && /^    data:/ {d = 1} p && d' | sed 's/^/    /'
+        | awk 'done {next} /type: info.provided/ {p = 1} p && /^  -/ {done = 1; next} p && /^    data:/ {d = 1} p && d' \
+        | sed 's/^/    /'
 }
 
 step "the admin creates the actors (each token is shown once)"
@@ -84,7 +143,7 @@ as "$GEM" action complete --case $C1 --action a2 --result "apartment found"
 as "$ANNA" review hold --case $C1 --notes "both actions done"
 as "$ANNA" case close --case $C1 --reason "goals met"
 step "the aftercare check is the look back three months after closing, not before"
-as "$ANNA" aftercare check --case $C1 --outcome "stable"
+refused "$ANNA" aftercare check --case $C1 --outcome "stable"
 step "what the police may see of case 1 now"
 as "$POL" case get --case $C1
 
@@ -113,8 +172,8 @@ as "$RECL" case report --target-group ex-gedetineerde --urgency high --summary "
 as "$ANNA" case assign --case ZVH-00000003 --procesregisseur anna
 as "$ANNA" intake start --case ZVH-00000003
 as "$ANNA" intake decide --case ZVH-00000003 --admit --reason "high safety risk on return" --criteria local_safety
-as "$ANNA" meeting schedule --case ZVH-00000003 --at 2026-11-20T10:00:00+01:00 --orgs reclassering
-as "$ANNA" meeting schedule --case ZVH-00000003 --at 2027-03-05T10:00:00+01:00 --orgs reclassering
+refused "$ANNA" meeting schedule --case ZVH-00000003 --at 2026-11-20T10:00:00+01:00 --orgs reclassering
+refused "$ANNA" meeting schedule --case ZVH-00000003 --at 2027-03-05T10:00:00+01:00 --orgs reclassering
 as "$ANNA" meeting schedule --case ZVH-00000003 --at 2027-02-20T10:00:00+01:00 --orgs reclassering
 as "$ANNA" case get --case ZVH-00000003
 
@@ -136,7 +195,7 @@ as "$ANNA" phase advance --case ZVH-00000004 --reason "safety is stable"
 as "$ANNA" phase advance --case ZVH-00000004 --reason "the causes are addressed"
 echo "in monitoring a new incident: a relapse sends the case back to direct safety, and counts"
 as "$ANNA" phase relapse --case ZVH-00000004 --reason "a new incident reported by the police"
-as "$ANNA" case close --case ZVH-00000004 --reason "only from monitoring"
+refused "$ANNA" case close --case ZVH-00000004 --reason "only from monitoring"
 REGIE_TOKEN=$ANNA bin/regie case get --case ZVH-00000004 | grep -E '^  (state|route|relapses):' | sed 's/^/    /'
 
 step "case 5: the Levensloopaanpak: the inclusion table names the provider and the municipal casusregisseur"
@@ -176,14 +235,13 @@ triage.cutoff = monday 12:00    # are due for triage that Tuesday
 mda.cap = 12                    # open MDA++ cases per procesregisseur
 CONF
 sed 's/^/    /' "$DATA/region.conf"
-bin/regied --data "$SIM" --listen "ipc://$PWD/$SIM/rep.ipc" --publish "ipc://$PWD/$SIM/pub.ipc" \
+bin/regied --data "$SIM" --listen "ipc://$SIM/rep.ipc" --publish "ipc://$SIM/pub.ipc" \
     --clock manual=2026-01-05T08:00:00Z --config "$DATA/region.conf" 2>"$SIM/regied.log" &
-REGION=$!
-trap 'kill -TERM $ENGINE $REGION 2>/dev/null; wait 2>/dev/null || true' EXIT
-for _ in $(seq 100); do [ -s "$SIM/admin.token" ] && [ -S "$SIM/pub.ipc" ] && break; sleep 0.05; done
-bin/regie-sim --connect "ipc://$PWD/$SIM/rep.ipc" --publish "ipc://$PWD/$SIM/pub.ipc" \
+ENGINES="$ENGINES $!"
+wait_for "$SIM/admin.token" "$SIM/pub.ipc"
+bin/regie-sim --connect "ipc://$SIM/rep.ipc" --publish "ipc://$SIM/pub.ipc" \
     --admin "$(cat "$SIM/admin.token")" --cases "${DEMO_CASES:-300}" --days "${DEMO_DAYS:-180}" \
     --pace "${DEMO_PACE:-250}"
-REGIE_URL="ipc://$PWD/$SIM/rep.ipc" REGIE_TOKEN=$(cat "$SIM/admin.token") bin/regie log verify | sed 's/^/    /'
+REGIE_URL="ipc://$SIM/rep.ipc" REGIE_TOKEN=$(cat "$SIM/admin.token") bin/regie log verify | sed 's/^/    /'
 echo
 echo "The engines' data is in $DATA/ and $SIM/ (RocksDB); their logs in regied.log there."

@@ -34,7 +34,7 @@ SAN=address,undefined
 # The engine, once: an object is rebuilt when its source or any header is
 # newer than it.
 srcs="$(ls engine/*/*.c | grep -v engine/net/main.c) $(ls handlers/*.c schemas/*.c)"
-newest_h=$(ls -t engine/*/*.h handlers/*.h schemas/*.def 2>/dev/null | head -1)
+newest_h=$(ls -t engine/*/*.h handlers/*.h schemas/*.def 2>/dev/null | sed -n 1p)
 build_obj() {
   src=$1; obj=$out/obj/${src//\//_}.o
   if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ "$newest_h" -nt "$obj" ]; then
@@ -48,7 +48,7 @@ echo "$srcs" | tr ' ' '\n' | grep . | xargs -P "$(nproc)" -I{} bash -c 'build_ob
 # Objects of files that went away must not stay in the library.
 for o in "$out"/obj/*.o; do
   s=${o#"$out"/obj/}; s=${s%.o}
-  echo "$srcs" | tr ' ' '\n' | sed 's#/#_#g' | grep -qx "$s" || rm -f "$o"
+  echo "$srcs" | tr ' ' '\n' | sed 's#/#_#g' | grep -x "$s" >/dev/null || rm -f "$o"
 done
 rm -f "$out/libengine.a"
 ar rcs "$out/libengine.a" "$out"/obj/*.o

@@ -7,7 +7,7 @@ set -u
 PKGS="make gcc libc6-dev pkg-config libuv1-dev libnng-dev libmsgpack-dev librocksdb-dev libsodium-dev libjemalloc-dev clang-14 libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep "install ok installed" >/dev/null || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
 

@@ -11,7 +11,7 @@ set -u
 PKGS="postgresql libpq-dev redis-server libhiredis-dev pkg-config"
 missing=""
 for p in $PKGS; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep "install ok installed" >/dev/null || missing="$missing $p"
 done
 # Also by what is on disk, should the packages come from elsewhere.
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || case "$missing" in *" postgresql"*) ;; *) missing="$missing postgresql";; esac

@@ -1,0 +1,62 @@
+#!/bin/sh
+# demo_test.sh - the README's first command, `make demo`, as CI sees it:
+# tools/demo.sh with a shortened simulation (DEMO_CASES, DEMO_DAYS, no
+# pause per day) beside a CPU-bound process, as a loaded machine runs it.
+# First a run stopped halfway by SIGTERM must leave no engine running;
+# then a run started at once must pass to its end with the log intact.
+# A failure shows the demo's last lines.  Prints PASS:/FAIL: lines for
+# tests/run.sh; needs the release binaries in bin/ (make all).
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/regie-demo-XXXXXX") || exit 1
+busy=""
+cleanup() {
+    [ -n "$busy" ] && kill "$busy" 2>/dev/null
+    pkill -KILL -f "regied --data $tmp/" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+failed=0
+result() {   # result NAME STATUS [why]
+    if [ "$2" -eq 0 ]; then echo "PASS: $1"; else echo "FAIL: $1${3:+: $3}"; failed=1; fi
+}
+engines_left() { pgrep -f "regied --data $tmp/" >/dev/null; }
+
+# The load beside the demo: one core kept busy for as long as the test runs.
+sh -c 'while :; do :; done' &
+busy=$!
+
+# ---- stopped halfway: nothing left running ----
+DEMO_DATA=$tmp/demo DEMO_CASES=20 DEMO_DAYS=10 DEMO_PACE=0 tools/demo.sh >"$tmp/half.out" 2>&1 &
+demo=$!
+i=0
+while [ $i -lt 600 ] && ! grep -q 'case 1:' "$tmp/half.out"; do sleep 0.1; i=$((i + 1)); done
+engines_left
+result demo_started_an_engine $? "no engine of the demo was running (its output: $(tail -3 "$tmp/half.out"))"
+kill -TERM $demo
+wait $demo
+rc=$?
+[ $rc -ne 0 ]
+result demo_stopped_says_failure $? "a demo stopped by SIGTERM exited 0"
+i=0
+while [ $i -lt 150 ] && engines_left; do sleep 0.1; i=$((i + 1)); done
+! engines_left
+result demo_stopped_leaves_nothing_running $? "$(pgrep -fa "regied --data $tmp/")"
+
+# ---- run again at once, to its end ----
+DEMO_DATA=$tmp/demo DEMO_CASES=${DEMO_TEST_CASES:-40} DEMO_DAYS=${DEMO_TEST_DAYS:-30} DEMO_PACE=0 \
+    tools/demo.sh >"$tmp/full.out" 2>&1
+rc=$?
+if [ $rc -ne 0 ]; then
+    echo "---- the demo failed (exit $rc); its last lines:"
+    tail -25 "$tmp/full.out"
+fi
+result demo_runs_to_its_end $rc "exit $rc"
+n=$(grep -c 'intact: true' "$tmp/full.out")
+[ "$n" -eq 2 ]
+result demo_logs_intact $? "$n of 2 engines reported their log intact"
+grep -q ' 0 refused' "$tmp/full.out"
+result demo_simulation_refuses_nothing $? "$(grep 'refused' "$tmp/full.out")"
+! engines_left
+result demo_leaves_nothing_running $? "$(pgrep -fa "regied --data $tmp/")"
+exit $failed
