@@ -19,6 +19,7 @@ rg_case *rg_case_new(const char *id)
     rg_case *c = rg_calloc(1, sizeof *c);
     snprintf(c->id, sizeof c->id, "%s", id);
     c->state = -1;
+    c->ladder_norm = -1;
     return c;
 }
 
@@ -163,7 +164,7 @@ int rg_case_apply(rg_case *c, const rg_event_view *ev)
 
 void rg_case_encode(const rg_case *c, rg_buf *out)
 {
-    rg_w_map(out, 34);
+    rg_w_map(out, 35);
     rg_w_kstr(out, "id", c->id);
     rg_w_kuint(out, "relapses", c->relapses);
     rg_w_kuint(out, "subject_seq", c->subject_seq);
@@ -228,6 +229,11 @@ void rg_case_encode(const rg_case *c, rg_buf *out)
     rg_w_kuint(out, "last_review_at", c->last_review_at);
     rg_w_kuint(out, "esc", (uint64_t)c->esc_level << 8 | (uint64_t)c->esc_max);
     rg_w_kuint(out, "closed_at", c->closed_at);
+    rg_w_cstr(out, "ladder");
+    rg_w_array(out, 3);
+    rg_w_uint(out, (uint64_t)c->ladder);
+    rg_w_cstr(out, c->ladder_norm >= 0 ? rg_norms[c->ladder_norm].name : "");
+    rg_w_cstr(out, c->ladder_item);
     rg_w_cstr(out, "dl");
     rg_w_array(out, c->ndl);
     for (uint32_t i = 0; i < c->ndl; i++) {
@@ -398,6 +404,17 @@ int rg_case_decode(rg_case **out, const uint8_t *p, size_t n)
     c->esc_level = (int)(esc >> 8);
     c->esc_max = (int)(esc & 0xff);
     u64(&d, "closed_at", &c->closed_at);
+    /* Projections from before the ladder remembered have none. */
+    const rg_val *lad = rg_map_get(d.m, "ladder");
+    if (lad) {
+        uint64_t lv = 0;
+        char ln[64] = "";
+        if (!ruint(lad, 0, &lv) || lv > RG_ESC_TOP || !rstr(lad, 1, ln, sizeof ln) ||
+            !rstr(lad, 2, c->ladder_item, sizeof c->ladder_item) ||
+            (ln[0] && (c->ladder_norm = rg_norm_find(ln)) < 0))
+            d.ok = false;
+        c->ladder = (int)lv;
+    }
     records(&d, c);
     if (!c->subject_seq) c->subject_seq = c->report_seq;   /* projections from before corrections */
     /* Projections from before plan_v was kept: a plan of unknown version is

@@ -107,6 +107,12 @@ typedef struct rg_case {
     uint64_t last_review_at;
     int esc_level;                    /* open escalation's level, 0 = none */
     int esc_max;                      /* highest level ever opened */
+    /* The ladder's memory (deadlines.c): the level it reached on the stuck
+     * step, and that step (ladder_norm -1: not known, a manual escalation),
+     * kept until the step is done; 0 = the ladder starts afresh. */
+    int ladder;
+    int ladder_norm;
+    char ladder_item[RG_ID_MAX];
     uint64_t closed_at;
     /* deadlines and stagnations (deadlines.c) */
     uint32_t ndl, capdl;
@@ -177,6 +183,10 @@ uint32_t rg_deadlines_plan(int route, const struct rg_evdef *def, uint64_t at,
 void rg_case_end_work(rg_case *c);
 int rg_norm_find(const char *name);                 /* index in rg_norms, or -1 */
 int rg_norm_decision(void);                         /* index of escalation.decision */
+/* The level the case's next escalation opens at, a region starting its
+ * ladder at `start`: one above the level its ladder last reached on a step
+ * still stuck (at most the top), else `start`. */
+int rg_ladder_next_level(const rg_case *c, int start);
 uint32_t rg_case_stagnations(const rg_case *c);     /* open (fired) deadlines */
 /* Record org as taking part from version `since`, if it does not already. */
 void rg_case_join(rg_case *c, const char *org, uint32_t since);

@@ -234,13 +234,63 @@ static void set_norm(rg_case *c, int n, const rg_event_view *ev, int amount)
     }
 }
 
+static void ladder_forget(rg_case *c)
+{
+    c->ladder = 0;
+    c->ladder_norm = -1;
+    c->ladder_item[0] = '\0';
+}
+
 static void met_norm(rg_case *c, int n, const rg_event_view *ev)
 {
     const rg_norm *norm = &rg_norms[n];
     char item[RG_ID_MAX] = "";
     bool one = norm->item && rg_val_strcpy(rg_map_get(ev->data, norm->item), item, sizeof item);
     for (uint32_t i = c->ndl; i-- > 0;)
-        if (c->dl[i].norm == n && (!one || strcmp(c->dl[i].item, item) == 0)) drop(c, i);
+        if (c->dl[i].norm == n && (!one || strcmp(c->dl[i].item, item) == 0)) {
+            /* The stuck step is done (ladder_settle forgets the level once
+             * no other stagnation keeps the case stuck). */
+            if (n == c->ladder_norm && strcmp(c->dl[i].item, c->ladder_item) == 0) {
+                c->ladder_norm = -1;
+                c->ladder_item[0] = '\0';
+            }
+            drop(c, i);
+        }
+}
+
+int rg_ladder_next_level(const rg_case *c, int start)
+{
+    if (!c->ladder) return start;
+    int level = c->ladder + 1 > start ? c->ladder + 1 : start;
+    return level > RG_ESC_TOP ? RG_ESC_TOP : level;
+}
+
+/* A case.escalated: the ladder remembers its level, and the stuck step
+ * that opened it (an automatic escalation names it; a later one, climbing
+ * or by hand, keeps the step already remembered). */
+static void ladder_escalated(rg_case *c, const rg_event_view *ev)
+{
+    c->ladder = c->esc_level;
+    if (c->ladder_norm >= 0) return;
+    char name[64] = "";
+    rg_val_strcpy(rg_map_get(ev->data, "norm"), name, sizeof name);
+    int n = name[0] ? rg_norm_find(name) : -1;
+    if (n < 0 || n == norm_decision) return;
+    c->ladder_norm = n;
+    rg_val_strcpy(rg_map_get(ev->data, "item"), c->ladder_item, sizeof c->ladder_item);
+}
+
+/* The ladder remembers while its stuck step is not done (also when a
+ * decision gave it a new due date: it is no stagnation then), and while
+ * any stagnation of the work is open (several steps stuck at once are one
+ * ladder; an escalation by hand names no step); with neither it starts
+ * afresh at the region's start level. */
+static void ladder_settle(rg_case *c)
+{
+    if (!c->ladder || c->esc_level || c->ladder_norm >= 0) return;
+    for (uint32_t i = 0; i < c->ndl; i++)
+        if (c->dl[i].fired && c->dl[i].norm != norm_decision) return;
+    ladder_forget(c);
 }
 
 /* The ladder is the case's: at most one escalation is open, and while it is
@@ -282,6 +332,7 @@ void rg_case_end_work(rg_case *c)
      * event that ended it sets what follows (aftercare, retention) after. */
     c->ndl = 0;
     c->esc_level = 0;
+    ladder_forget(c);
 }
 
 void rg_deadlines_fold(rg_case *c, const rg_event_view *ev, const rg_evdef *def)
@@ -297,4 +348,6 @@ void rg_deadlines_fold(rg_case *c, const rg_event_view *ev, const rg_evdef *def)
             set_norm(c, n, ev, ev->norm_amounts ? ev->norm_amounts[n] : rg_norms[n].amount);
     if (t == ev_detected) stagnation_detected(c, ev);
     else if (t == ev_escalated || t == ev_resolved) rearm_ladder(c, ev->at);
+    if (t == ev_escalated) ladder_escalated(c, ev);
+    ladder_settle(c);
 }

@@ -134,9 +134,17 @@ static bool fire(rg_due *du, const due_key *k)
          * gives no escalation time to a stagnation while one is). */
         assert(cs->esc_level == 0);
         ev = rg_ctx_emit(&c, "case.escalated");
-        rg_ev_uint(ev, "level", (uint64_t)rg_config_region(&e->cfg, cs->zvh)->esc_start_level);
-        snprintf(reason, sizeof reason, "stagnation of %s open for %d working days", k->norm,
-                 rg_stagnation_escalate_workdays);
+        /* The ladder remembers: a step still stuck after a decision goes
+         * one level up, not back to the start (deadlines.c). */
+        int start = rg_config_region(&e->cfg, cs->zvh)->esc_start_level;
+        int level = rg_ladder_next_level(cs, start);
+        rg_ev_uint(ev, "level", (uint64_t)level);
+        if (level > start && cs->ladder)
+            snprintf(reason, sizeof reason, "stagnation of %s open for %d working days after "
+                     "level %d decided", k->norm, rg_stagnation_escalate_workdays, cs->ladder);
+        else
+            snprintf(reason, sizeof reason, "stagnation of %s open for %d working days", k->norm,
+                     rg_stagnation_escalate_workdays);
         rg_ev_str(ev, "reason", reason);
         rg_ev_str(ev, "norm", k->norm);
         rg_ev_str(ev, "item", k->item);

@@ -239,10 +239,19 @@ static void m_apply_norms(m_case *c, const m_rule *r, int64_t at, const m_args *
 }
 
 /* What an event does to the ladder, after its norms. */
+static void m_settle_ladder(m_case *c)
+{
+    if (!c->ladder || c->level) return;
+    for (int i = 0; i < c->ndl; i++)
+        if (c->dl[i].fired && c->dl[i].norm != MN_ESC_DECISION) return;
+    c->ladder = 0;
+}
+
 static void m_apply_ladder(m_case *c, const char *type, int64_t at, int level)
 {
     if (strcmp(type, "case.escalated") == 0) {
         c->level = level;
+        c->ladder = level;
         /* While an escalation is open, stagnations wait for its decision. */
         for (int i = 0; i < c->ndl; i++) c->dl[i].escalates_at = 0;
     } else if (strcmp(type, "escalation.resolved") == 0) {
@@ -251,6 +260,7 @@ static void m_apply_ladder(m_case *c, const char *type, int64_t at, int level)
         for (int i = 0; i < c->ndl; i++)
             if (c->dl[i].fired) c->dl[i].escalates_at = again;
     }
+    m_settle_ladder(c);
 }
 
 static void m_apply_event(m_case *c, const char *type, int64_t at, const m_args *a, bool system, bool autoesc)
@@ -271,6 +281,7 @@ static void m_apply_event(m_case *c, const char *type, int64_t at, const m_args 
     if (ended) {
         for (int n = 0; n < MN_NNORMS; n++) m_meet(c, n, NULL, at);
         c->level = 0;
+        c->ladder = 0;
     }
     m_apply_norms(c, r, at, a);
     m_apply_ladder(c, type, at, a ? a->level : 0);
@@ -319,7 +330,8 @@ static void m_fire_at(m_case *c, int64_t t)
         e->due = d->due;
     }
     if (c->level != 0) return;
-    /* Stagnations maturing now escalate the case once, to level 1. */
+    /* Stagnations maturing now escalate the case once: to level 1, or one
+     * above the level the ladder last reached while the case stays stuck. */
     int matured = 0, which = -1;
     for (int i = 0; i < c->ndl; i++)
         if (c->dl[i].fired && c->dl[i].escalates_at && c->dl[i].escalates_at <= t) {
@@ -330,7 +342,7 @@ static void m_fire_at(m_case *c, int64_t t)
     int norm = c->dl[which].norm;
     char item[M_ITEM];
     snprintf(item, sizeof item, "%s", c->dl[which].item);
-    m_args a = {.level = 1};
+    m_args a = {.level = c->ladder ? (c->ladder < 3 ? c->ladder + 1 : 3) : 1};
     m_apply_event(c, "case.escalated", t, &a, true, true);
     for (int i = c->nev - 1; i >= 0 && c->ev[i].at == t; i--)
         if (strcmp(c->ev[i].type, "stagnation.detected") == 0 && c->ev[i].alerts_managers == M_NO)

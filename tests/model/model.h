@@ -37,7 +37,11 @@
  *   the stagnations maturing together.  At level L the decision deadline
  *   (5 working days after case.escalated) passing climbs to L+1; at level 3
  *   it becomes a stagnation instead.  escalation.resolved closes the
- *   escalation.
+ *   escalation.  The ladder remembers (issue 21): while a stagnation of the
+ *   work stays open after a decision, the next escalation opens one level
+ *   above the last (at most 3), never at the same level again; once no
+ *   stagnation of the work is open (and none is waiting, re-dated by a
+ *   decision) it starts again at 1.
  * - Alerts (CONTRACT.md, "Notifications"; issue 11): a stagnation alerts
  *   the case's procesregisseur, or every manager while none is assigned or
  *   while an escalation is open (the level handling it hears of it); an
@@ -105,6 +109,7 @@ typedef struct m_case {
     int state;
     int relapses;             /* phase.relapsed so far (MDA++) */
     int level;                /* the open escalation's level, 0: none */
+    int ladder;               /* the level the ladder last reached while the case is stuck, 0: none */
     bool assigned;            /* has a procesregisseur */
     m_deadline *dl;
     int ndl, capdl;

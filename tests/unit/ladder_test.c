@@ -218,8 +218,8 @@ static void test_one_ladder_per_case(void)
     CHECK(open_level(id) == 3);
 
     /* Resolving closes the escalation and clears the decision stagnation;
-     * the stagnations still open start the ladder again, at level 1, five
-     * working days later (Friday 17 April 09:00). */
+     * the stagnations still open escalate again five working days later
+     * (Friday 17 April 09:00), at the top: the ladder remembers (issue 21). */
     rg_w_kstr(req(mgr, "escalation.resolve", id, 1), "decision", "the partners deliver this week");
     OK();
     CHECK(open_level(id) == 0);
@@ -227,7 +227,59 @@ static void test_one_ladder_per_case(void)
     CHECK(count_events(id, "stagnation.cleared", NULL, NULL) == 1);
     clock_to(iso("2026-04-17T12:00:00+02:00"));
     CHECK(count_events(id, "case.escalated", &at, &level) == 4);
-    CHECK(level == 1 && at == iso("2026-04-17T09:00:00+02:00"));
+    CHECK(level == 3 && at == iso("2026-04-17T09:00:00+02:00"));
+    teardown();
+}
+
+/* Issue 21, finding 1: a decision that does not get the case moving is
+ * followed by the next level, not by the same level again; once the stuck
+ * step is done the ladder starts afresh.  Action a1 due Friday 6 March
+ * lapses at its end; level 1 opens Friday 13 March 00:00 and decides at
+ * noon; a1 still open, level 2 follows five working days after the
+ * decision, then level 3, and at the top it stays at 3. */
+static void resolve(const char *id)
+{
+    rg_w_kstr(req(mgr, "escalation.resolve", id, 1), "decision", "the owner delivers next week");
+    OK();
+}
+
+static void test_ladder_climbs_after_a_decision(void)
+{
+    setup();
+    char id[32];
+    admitted_case(id);
+    REQUIRE(id[0]);
+    to_execution(id, 2, "2026-03-06");
+    uint64_t at = 0, level = 0;
+    clock_to(iso("2026-03-13T12:00:00+01:00"));
+    REQUIRE(count_events(id, "case.escalated", &at, &level) == 1);
+    CHECK(level == 1 && at == iso("2026-03-13T00:00:00+01:00"));
+    resolve(id);
+    clock_to(iso("2026-03-20T12:30:00+01:00"));
+    CHECK(count_events(id, "case.escalated", &at, &level) == 2);
+    CHECK(level == 2 && at == iso("2026-03-20T12:00:00+01:00"));
+    resolve(id);
+    clock_to(iso("2026-03-27T13:00:00+01:00"));
+    CHECK(count_events(id, "case.escalated", &at, &level) == 3);
+    CHECK(level == 3);
+    resolve(id);
+    clock_to(iso("2026-04-03T13:00:00+02:00"));
+    CHECK(count_events(id, "case.escalated", &at, &level) == 4);
+    CHECK(level == 3);
+    resolve(id);
+    /* Both actions done: nothing is stuck, the ladder forgets.  A later
+     * stagnation (the review, six weeks after the plan: 13 April 09:00)
+     * starts again at level 1, five working days on. */
+    for (int i = 1; i <= 2; i++) {
+        rg_buf *b = req(ggz, "action.complete", id, 2);
+        rg_w_kstr(b, "action", i == 1 ? "a1" : "a2");
+        rg_w_kstr(b, "result", "done");
+        OK();
+    }
+    CHECK(open_stagnations(id, NULL) == 0);
+    clock_to(iso("2026-04-22T12:00:00+02:00"));
+    CHECK(count_events(id, "case.escalated", &at, &level) == 5);
+    CHECK(level == 1);
     teardown();
 }
 
@@ -437,6 +489,7 @@ int main(void)
 {
     RUN(test_one_ladder_per_case);
     RUN(test_manual_escalation_joins_the_ladder);
+    RUN(test_ladder_climbs_after_a_decision);
     RUN(test_met_norm_clears_when_set_again);
     RUN(test_revision_with_eleven_stagnations);
     RUN(test_read_errors_are_storage_errors);
