@@ -29,6 +29,7 @@
 
 #include <nng/nng.h>
 #include <nng/protocol/pubsub0/sub.h>
+#include <nng/protocol/reqrep0/req.h>
 
 #include "../test.h"
 
@@ -119,39 +120,132 @@ static void setup(void)
     }
 }
 
+/* ---- many requests in flight, without a thread each ---- */
+
+/* One request on its own nng context: sent, then its reply read. */
+typedef struct slot {
+    nng_ctx ctx;
+    nng_aio *aio;
+    int phase;                /* 1 sending, 2 receiving */
+    bool ok;
+    char err[40];             /* the reply's error, or nng's */
+    uint32_t nevents;         /* feed.read: the events it got */
+    atomic_int *left;
+} slot;
+
+static void slot_cb(void *arg)
+{
+    slot *s = arg;
+    int rv = nng_aio_result(s->aio);
+    if (rv != 0) {
+        if (s->phase == 1) nng_msg_free(nng_aio_get_msg(s->aio));
+        snprintf(s->err, sizeof s->err, "nng: %s", nng_strerror(rv));
+        atomic_fetch_sub(s->left, 1);
+        return;
+    }
+    if (s->phase == 1) {
+        s->phase = 2;
+        nng_ctx_recv(s->ctx, s->aio);
+        return;
+    }
+    nng_msg *m = nng_aio_get_msg(s->aio);
+    rg_t_reply r = {0};
+    r.bytes = rg_malloc(nng_msg_len(m));
+    memcpy(r.bytes, nng_msg_body(m), nng_msg_len(m));
+    r.len = nng_msg_len(m);
+    const char *why;
+    if (rg_doc_parse(&r.doc, r.bytes, r.len, &why) == 0) r.root = rg_doc_root(r.doc);
+    nng_msg_free(m);
+    s->ok = rg_t_ok(&r);
+    s->err[0] = 0;                            /* (rg_t_err's buffer is shared) */
+    if (!s->ok && !rg_val_strcpy(rg_t_get(&r, "error"), s->err, sizeof s->err))
+        snprintf(s->err, sizeof s->err, "malformed reply");
+    s->nevents = rg_array_size(rg_t_get(&r, "events"));
+    rg_t_reply_free(&r);
+    atomic_fetch_sub(s->left, 1);
+}
+
+/* Pipes the engine closed under a socket of ours (nng tells the dialer). */
+static atomic_int pipes_lost;
+static void lost_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+    (void)p, (void)ev, (void)arg;
+    atomic_fetch_add(&pipes_lost, 1);
+}
+
+static int req_socket(nng_socket *s)
+{
+    if (nng_req0_open(s) != 0) return -1;
+    /* No resend: a request the engine dropped stays unanswered. */
+    nng_socket_set_ms(*s, NNG_OPT_REQ_RESENDTIME, 600000);
+    nng_socket_set_ms(*s, NNG_OPT_RECONNMINT, 10);
+    nng_pipe_notify(*s, NNG_PIPE_EV_REM_POST, lost_cb, NULL);
+    return nng_dial(*s, P.url, NULL, 0);
+}
+
+/* Send n requests at once, slot i on socket i % nsocks, each built by
+ * build(i, b); wait for every reply (up to the aios' 120 s, which no
+ * figure depends on: it only ends a hang). */
+static void run_all(slot *sl, int n, nng_socket *socks, int nsocks, void (*build)(int, rg_buf *))
+{
+    atomic_int left = n;
+    rg_buf b = RG_BUF_INIT;
+    for (int i = 0; i < n; i++) {
+        slot *s = &sl[i];
+        memset(s, 0, sizeof *s);
+        s->left = &left;
+        if (nng_ctx_open(&s->ctx, socks[i % nsocks]) != 0 || nng_aio_alloc(&s->aio, slot_cb, s) != 0) {
+            snprintf(s->err, sizeof s->err, "no context");
+            atomic_fetch_sub(&left, 1);
+            continue;
+        }
+        nng_aio_set_timeout(s->aio, 120000);
+        rg_buf_reset(&b);
+        build(i, &b);
+        nng_msg *m;
+        nng_msg_alloc(&m, 0);
+        nng_msg_append(m, b.data, b.len);
+        s->phase = 1;
+        nng_aio_set_msg(s->aio, m);
+        nng_ctx_send(s->ctx, s->aio);
+    }
+    rg_buf_free(&b);
+    while (atomic_load(&left) > 0) sleep_ms(20);
+    for (int i = 0; i < n; i++) {
+        if (sl[i].aio) nng_aio_free(sl[i].aio);
+        nng_ctx_close(sl[i].ctx);
+    }
+}
+
 /* ---- long-polls ---- */
 
-#define POLLERS 300
-static atomic_int polled_ok, polled_overloaded, polled_other;
+#define READERS 1000
+#define READER_SOCKS 50
 static uint64_t head;
 
-static void *poller(void *arg)
+static void feed_req(int i, rg_buf *b)
 {
-    (void)arg;
-    rg_client *c;
-    if (rg_client_open(&c, P.url, 120000, NULL) < 0) {
-        atomic_fetch_add(&polled_other, 1);
-        return NULL;
-    }
-    rg_buf b = RG_BUF_INIT;
-    rg_req_envelope(&b, "feed.read", MGR, NULL, NULL, -1, 2);
-    rg_w_kuint(&b, "after", head);
-    rg_w_kuint(&b, "wait_ms", 60000);
-    rg_t_reply r = {0};
-    const char *e = rg_t_proc_send(&P, c, &b, &r);
-    if (!e[0]) atomic_fetch_add(&polled_ok, 1);
-    else if (strcmp(e, "overloaded") == 0) atomic_fetch_add(&polled_overloaded, 1);
-    else {
-        printf("  a long-poll was answered %s\n", e);
-        atomic_fetch_add(&polled_other, 1);
-    }
-    rg_t_reply_free(&r);
-    rg_buf_free(&b);
-    rg_client_close(c);
+    rg_req_envelope(b, "feed.read", i % 2 ? PARTNER : MGR, NULL, NULL, -1, 2);
+    rg_w_kuint(b, "after", head);
+    rg_w_kuint(b, "wait_ms", 60000);
+}
+
+typedef struct readers_arg {
+    slot *sl;
+    nng_socket *socks;
+} readers_arg;
+
+static void *readers_thread(void *arg)
+{
+    readers_arg *a = arg;
+    run_all(a->sl, READERS, a->socks, READER_SOCKS, feed_req);
     return NULL;
 }
 
-static void test_long_polls_leave_the_workers(void)
+/* 1,000 readers wait for new events at once (a manager's and a partner's,
+ * 20 on each of 50 connections): every one is parked, none refused, while
+ * another client is served; the report wakes them all. */
+static void test_long_polls_are_parked_not_refused(void)
 {
     rg_buf b = RG_BUF_INIT;
     rg_t_reply r = {0};
@@ -160,25 +254,66 @@ static void test_long_polls_leave_the_workers(void)
     head = rg_t_uint(&r, "events");
     rg_t_reply_free(&r);
     rg_buf_free(&b);
-    pthread_t t[POLLERS];
-    int started = 0;
-    for (int i = 0; i < POLLERS; i++)
-        if (pthread_create(&t[i], NULL, poller, NULL) == 0) started++;
-    /* Those past the limit are answered at once; wait until they are (up
-     * to the clients' own 120 s: 300 connections under ASan on a loaded
-     * 2-core machine took over 20 s to open). */
-    for (int i = 0; i < 2400 && atomic_load(&polled_overloaded) + atomic_load(&polled_other) <
-                                     started - 256 / 4; i++)
-        sleep_ms(50);
-    printf("  %d long-polls: %d answered overloaded at once\n", started, atomic_load(&polled_overloaded));
-    CHECK(atomic_load(&polled_overloaded) >= started - 256 / 4);
-    CHECK(atomic_load(&polled_other) == 0);
-    /* The parked ones hold no one up: a report and stats are answered,
-     * and the report's event wakes every parked reader. */
+    static nng_socket socks[READER_SOCKS];
+    for (int i = 0; i < READER_SOCKS; i++) REQUIRE(req_socket(&socks[i]) == 0);
+    static slot sl[READERS];
+    readers_arg a = {sl, socks};
+    pthread_t t;
+    REQUIRE(pthread_create(&t, NULL, readers_thread, &a) == 0);
+    /* Let them arrive (no figure depends on it: a reader that comes after
+     * the report finds its event at once). */
+    sleep_ms(2000);
+    /* The waiting readers hold no one up: a report and stats are answered,
+     * and the partner's report is an event both readers may see. */
     CHECK(others_served());
-    for (int i = 0; i < started; i++) pthread_join(t[i], NULL);
-    CHECK(atomic_load(&polled_ok) + atomic_load(&polled_overloaded) == started);
-    CHECK(atomic_load(&polled_ok) > 0);
+    pthread_join(t, NULL);
+    int ok = 0, with_event = 0;
+    for (int i = 0; i < READERS; i++) {
+        ok += sl[i].ok;
+        with_event += sl[i].ok && sl[i].nevents > 0;
+        if (!sl[i].ok && (i < 5 || i % 100 == 0)) printf("  reader %d answered %s\n", i, sl[i].err);
+    }
+    printf("  %d long-poll readers: %d answered ok, %d with the new event\n", READERS, ok, with_event);
+    CHECK(ok == READERS);
+    CHECK(with_event == READERS);
+    for (int i = 0; i < READER_SOCKS; i++) rg_net_close(socks[i], RG_NET_CLOSE_MS);
+}
+
+/* ---- a client that pipelines ---- */
+
+static int round_no;
+static void report_req(int i, rg_buf *b)
+{
+    char req[48];
+    snprintf(req, sizeof req, "pipelined-%d-%d", round_no, i);
+    rg_t_report_req(b, PARTNER, req, "Kim de Vries");
+}
+
+/* The benchmark's own shape: one REQ socket with 64, then 256, contexts,
+ * all sending at once.  Every request is answered ok, and the engine never
+ * closes the connection: a client that pipelines is served, not cut off. */
+static void test_pipelining_client_is_served(void)
+{
+    nng_socket s;
+    REQUIRE(req_socket(&s) == 0);
+    atomic_store(&pipes_lost, 0);
+    static const int inflight[] = {64, 256};
+    static slot sl[256];
+    for (int k = 0; k < 2; k++) {
+        round_no = k;
+        run_all(sl, inflight[k], &s, 1, report_req);
+        int ok = 0;
+        for (int i = 0; i < inflight[k]; i++) {
+            ok += sl[i].ok;
+            if (!sl[i].ok && i < 5) printf("  request %d answered %s\n", i, sl[i].err);
+        }
+        printf("  %d in flight on one socket: %d answered ok\n", inflight[k], ok);
+        CHECK(ok == inflight[k]);
+    }
+    printf("  connections the engine closed: %d\n", atomic_load(&pipes_lost));
+    CHECK(atomic_load(&pipes_lost) == 0);
+    rg_net_close(s, RG_NET_CLOSE_MS);
+    CHECK(others_served());
 }
 
 /* ---- raw peers over IPC ---- */
@@ -303,6 +438,103 @@ static void test_peer_that_never_reads_replies(void)
     CHECK(others_served());
 }
 
+/* Reads a raw peer's replies: each frame a u64 length, the 4-byte request
+ * id, then the msgpack reply. */
+typedef struct greedy {
+    int fd;
+    int expect;
+    int ok, overloaded, other;
+    bool eof;
+} greedy;
+
+static bool read_full(int fd, uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t r = read(fd, p, n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return false;
+        p += r;
+        n -= (size_t)r;
+    }
+    return true;
+}
+
+static void *greedy_reader(void *arg)
+{
+    greedy *g = arg;
+    uint8_t hdr[8], *body = NULL;
+    if (!read_full(g->fd, hdr, 8)) {          /* the engine's SP header */
+        g->eof = true;
+        return NULL;
+    }
+    while (g->ok + g->overloaded + g->other < g->expect) {
+        if (!read_full(g->fd, hdr, 8)) {
+            g->eof = true;
+            break;
+        }
+        uint64_t n = 0;
+        for (int i = 0; i < 8; i++) n = n << 8 | hdr[i];
+        if (n < 4 || n > (1u << 20)) {
+            g->other++;
+            g->eof = true;
+            break;
+        }
+        body = realloc(body, n);
+        if (!read_full(g->fd, body, n)) {
+            g->eof = true;
+            break;
+        }
+        rg_t_reply r = {0};
+        r.bytes = rg_malloc(n - 4);
+        memcpy(r.bytes, body + 4, n - 4);
+        r.len = n - 4;
+        const char *why;
+        if (rg_doc_parse(&r.doc, r.bytes, r.len, &why) == 0) r.root = rg_doc_root(r.doc);
+        char err[32] = "";
+        if (rg_t_ok(&r)) g->ok++;
+        else if (rg_val_strcpy(rg_t_get(&r, "error"), err, sizeof err) && strcmp(err, "overloaded") == 0)
+            g->overloaded++;
+        else g->other++;
+        rg_t_reply_free(&r);
+    }
+    free(body);
+    return NULL;
+}
+
+/* A peer that pipelines far past its share (3,000 requests at once on one
+ * connection, reading its replies): the excess is answered `overloaded` at
+ * once, the rest ok, the connection stays open, and another client is
+ * served meanwhile. */
+static void test_greedy_peer_slows_only_itself(void)
+{
+    greedy g = {raw_connect(), 3000, 0, 0, 0, false};
+    REQUIRE(g.fd >= 0);
+    pthread_t t;
+    REQUIRE(pthread_create(&t, NULL, greedy_reader, &g) == 0);
+    rg_buf b = RG_BUF_INIT;
+    int sent = 0;
+    for (int i = 0; i < g.expect; i++) {
+        rg_buf_reset(&b);
+        uint8_t id[4] = {0x80, 0, (uint8_t)(i >> 8), (uint8_t)i};
+        rg_buf_append(&b, id, 4);
+        rg_req_envelope(&b, "stats", MGR, NULL, NULL, -1, -1);
+        uint8_t hdr[8];
+        size_t h = frame(hdr, b.len);
+        if (write(g.fd, hdr, h) != (ssize_t)h || write(g.fd, b.data, b.len) != (ssize_t)b.len) break;
+        sent++;
+    }
+    rg_buf_free(&b);
+    CHECK(others_served());
+    pthread_join(t, NULL);
+    printf("  %d pipelined: %d ok, %d overloaded, %d other%s\n", sent, g.ok, g.overloaded, g.other,
+           g.eof ? ", then closed by the engine" : "");
+    CHECK(sent == g.expect);
+    CHECK(g.ok + g.overloaded == g.expect);
+    CHECK(g.ok >= 1024 && g.other == 0 && !g.eof);
+    close(g.fd);
+    CHECK(others_served());
+}
+
 static void test_subscriber_that_never_reads(void)
 {
     nng_socket sub;
@@ -341,10 +573,12 @@ int main(void)
     /* OVERLOAD_ONLY=name runs one test (and the clean stop). */
     const char *only = getenv("OVERLOAD_ONLY");
 #define RUN_ONE(fn) do { if (!only || strcmp(only, #fn) == 0) RUN(fn); } while (0)
-    RUN_ONE(test_long_polls_leave_the_workers);
+    RUN_ONE(test_long_polls_are_parked_not_refused);
+    RUN_ONE(test_pipelining_client_is_served);
     RUN_ONE(test_half_sent_and_idle_connections_are_closed);
     RUN_ONE(test_huge_message_is_refused);
     RUN_ONE(test_peer_that_never_reads_replies);
+    RUN_ONE(test_greedy_peer_slows_only_itself);
     RUN_ONE(test_subscriber_that_never_reads);
     rg_client_close(C);
     RUN(stops_cleanly);
