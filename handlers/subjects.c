@@ -82,21 +82,9 @@ static int collect(void *ud, const char *zvh, const char *case_id)
     return 0;
 }
 
-/* A case's history as a manager of its region reads it, subject included. */
-typedef struct export {
-    rg_buf out;
-    uint32_t n;
-    const rg_case *cs;
-} export;
-
-static int export_event(void *ud, const rg_record *r)
-{
-    export *x = ud;
-    rg_render_event(&x->out, r, true, rg_system_actor(), x->cs);
-    x->n++;
-    return 0;
-}
-
+/* Each case's history as a manager of its region reads it, subject
+ * included; the stored copy of the reply keeps references, so an erasure
+ * takes the export's personal data with it (ctx.h rg_ctx_reply_events). */
 static int write_access(rg_ctx *c, const matches *m)
 {
     rg_engine *e = rg_ctx_engine(c);
@@ -105,20 +93,16 @@ static int write_access(rg_ctx *c, const matches *m)
     for (uint32_t i = 0; i < m->n; i++) {
         rg_case *cs;
         if (rg_engine_load_case(e, m->ids[i], &cs) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading %s failed", m->ids[i]);
-        export x = {RG_BUF_INIT, 0, cs};
-        int rc = rg_engine_case_events(e, cs, export_event, &x);
-        if (rc < 0) {
-            rg_buf_free(&x.out);
-            return rg_ctx_fail(c, RG_ESTORAGE, "reading the events of %s failed", cs->id);
-        }
         rg_w_map(b, 4);
         rg_w_kstr(b, "case", cs->id);
         rg_w_kstr(b, "state", rg_state_name(cs->state));
         rg_w_cstr(b, "events");
-        rg_w_array(b, x.n);
-        rg_buf_append(b, x.out.data, x.out.len);
+        if (cs->version == 0) {
+            rg_w_array(b, 0);
+        } else if (rg_ctx_reply_events(c, b, cs, 1, cs->version, true, true) < 0) {
+            return rg_ctx_fail(c, RG_ESTORAGE, "reading the events of %s failed", cs->id);
+        }
         rg_w_kbool(b, "erased", cs->erased);
-        rg_buf_free(&x.out);
         rg_ctx_audit_case(c, cs->id);
     }
     return 0;

@@ -234,30 +234,64 @@ void rg_commit_system(rg_ctx *c)
     rg_engine_want_commit(c->e);
 }
 
+/* The extra pairs as the stored copy keeps them: each span of events a
+ * handler wrote (rg_ctx_reply_events) replaced by its reference. */
+static void stored_extra(const rg_ctx *c, rg_buf *out)
+{
+    size_t at = 0;
+    for (size_t i = 0; i < c->nspans; i++) {
+        const rg_ref_span *sp = &c->spans[i];
+        assert(sp->off >= at && sp->end <= c->extra.len);
+        rg_buf_append(out, c->extra.data + at, sp->off - at);
+        rg_buf_append(out, sp->ref.data, sp->ref.len);
+        at = sp->end;
+    }
+    rg_buf_append(out, c->extra.data + at, c->extra.len - at);
+}
+
 void rg_commit_request(rg_ctx *c, rg_buf *reply)
 {
     rg_commit *t = c->e->open;
     rg_buf events = RG_BUF_INIT;
     uint64_t seq;
     stage_changes(c, &seq, &events);
+    const rg_case *cs = c->nevs ? c->cs : NULL;
+    rg_write_reply(reply, cs, seq, c->nevs, &events, &c->extra, c->nextra);
 
-    /* The reply, and the copy kept for idempotent retries: the same bytes,
-     * except that an RG_OP_SECRET op's secret is left out of the copy. */
-    rg_write_reply(reply, c->nevs ? c->cs : NULL, seq, c->nevs, &events, &c->extra, c->nextra);
-    rg_buf stored = RG_BUF_INIT;
-    const rg_buf *keep = reply;
+    /* The copy kept for idempotent retries holds no personal data: the
+     * events it shows are references to their log positions, rendered again
+     * on a repeat (idem.h), so an erased case's data is not kept here.  An
+     * RG_OP_SECRET op's copy (and a repeat before it is durable) leaves its
+     * secret out. */
+    rg_buf extra = RG_BUF_INIT, ref = RG_BUF_INIT, copy = RG_BUF_INIT, stored = RG_BUF_INIT,
+           nosecret = RG_BUF_INIT;
+    const rg_buf *pending = reply;
+    uint32_t nextra = c->nextra;
     if (c->op->flags & RG_OP_SECRET) {
-        rg_write_reply(&stored, c->nevs ? c->cs : NULL, seq, c->nevs, &events, &c->stored, c->nstored);
-        keep = &stored;
+        rg_buf_append(&extra, c->stored.data, c->stored.len);
+        nextra = c->nstored;
+        rg_write_reply(&nosecret, cs, seq, c->nevs, &events, &extra, nextra);
+        pending = &nosecret;
+    } else {
+        stored_extra(c, &extra);
     }
-    /* The copy on disk holds no readable personal data: a reply about a
-     * case is sealed under that case's key, and goes with it (idem.c). */
-    rg_buf sealed = RG_BUF_INIT;
-    if (c->nevs && c->cs && rg_idem_seal(&sealed, c->cs, c->ikey, c->ikn, keep->data, keep->len))
-        rg_commit_keep_idem_as(t, c->ikey, c->ikn, keep->data, keep->len, sealed.data, sealed.len);
-    else
-        rg_commit_keep_idem(t, c->ikey, c->ikn, keep->data, keep->len);
-    rg_buf_free(&sealed);
+    if (cs || c->nspans) {
+        if (cs) {
+            rg_idem_ref(&ref, cs->id, cs->version - (uint32_t)c->nevs + 1, cs->version,
+                        rg_access_subject(c->actor, cs), false);
+            rg_write_reply_ref(&copy, cs, seq, &ref, &extra, nextra);
+        } else {
+            rg_write_reply(&copy, NULL, seq, 0, &events, &extra, nextra);
+        }
+        rg_idem_store(&stored, copy.data, copy.len);
+        rg_commit_keep_idem_as(t, c->ikey, c->ikn, pending->data, pending->len, stored.data, stored.len);
+    } else {
+        rg_commit_keep_idem(t, c->ikey, c->ikn, pending->data, pending->len);
+    }
+    rg_buf_free(&nosecret);
     rg_buf_free(&stored);
+    rg_buf_free(&copy);
+    rg_buf_free(&ref);
+    rg_buf_free(&extra);
     rg_buf_free(&events);
 }

@@ -54,6 +54,14 @@ int rg_engine_load_case(rg_engine *e, const char *id, rg_case **out /* OUT */);
  * is written the same way through rg_ctx_stored_key. */
 rg_buf *rg_ctx_reply_key(rg_ctx *c, const char *key);
 rg_buf *rg_ctx_stored_key(rg_ctx *c, const char *key);
+/* The events first..last of cs as an array, into b (the buffer
+ * rg_ctx_reply_key returned), rendered for the caller or, as_system, for the
+ * engine itself, with the subject or not.  A reply may show personal data of
+ * any case this way: its stored copy keeps only a reference and renders the
+ * events again on a repeat, so what an erasure destroys is not kept there
+ * (core/idem.h).  RG_ESTORAGE when they cannot be read. */
+int rg_ctx_reply_events(rg_ctx *c, rg_buf *b, const rg_case *cs, uint32_t first, uint32_t last,
+                        bool with_subject, bool as_system);
 
 /* Audit: note a case whose content the reply shows (audit.c). */
 void rg_ctx_audit_case(rg_ctx *c, const char *case_id);

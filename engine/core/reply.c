@@ -14,9 +14,11 @@ void rg_error_reply(rg_buf *out, int err, const char *msg)
     rg_w_kstr(out, "message", msg);
 }
 
-/* {ok: true, [case, version, seq, events,] extra...} */
-void rg_write_reply(rg_buf *out, const rg_case *cs, uint64_t seq, int nevs,
-                        const rg_buf *events, const rg_buf *extra, uint32_t nextra)
+/* {ok: true, [case, version, seq, events,] extra...}; events is the array's
+ * items (nevs >= 0) or, for the stored copy, one whole value (nevs < 0: a
+ * reference, idem.h). */
+static void write_reply(rg_buf *out, const rg_case *cs, uint64_t seq, int nevs, const rg_buf *events,
+                        const rg_buf *extra, uint32_t nextra)
 {
     rg_w_map(out, 1 + (cs ? 4 : 0) + nextra);
     rg_w_kbool(out, "ok", true);
@@ -25,8 +27,20 @@ void rg_write_reply(rg_buf *out, const rg_case *cs, uint64_t seq, int nevs,
         rg_w_kuint(out, "version", cs->version);
         rg_w_kuint(out, "seq", seq);
         rg_w_cstr(out, "events");
-        rg_w_array(out, (uint32_t)nevs);
+        if (nevs >= 0) rg_w_array(out, (uint32_t)nevs);
         rg_buf_append(out, events->data, events->len);
     }
     rg_buf_append(out, extra->data, extra->len);
+}
+
+void rg_write_reply(rg_buf *out, const rg_case *cs, uint64_t seq, int nevs,
+                        const rg_buf *events, const rg_buf *extra, uint32_t nextra)
+{
+    write_reply(out, cs, seq, nevs, events, extra, nextra);
+}
+
+void rg_write_reply_ref(rg_buf *out, const rg_case *cs, uint64_t seq, const rg_buf *ref, const rg_buf *extra,
+                        uint32_t nextra)
+{
+    write_reply(out, cs, seq, -1, ref, extra, nextra);
 }

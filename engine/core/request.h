@@ -15,6 +15,13 @@
 
 
 
+/* Events written into the reply's extra pairs (rg_ctx_reply_events): the
+ * stored copy holds the reference instead of the bytes [off, end). */
+typedef struct rg_ref_span {
+    size_t off, end;
+    rg_buf ref;
+} rg_ref_span;
+
 typedef struct rg_staged {
     rg_cf cf;
     uint8_t *k;
@@ -46,6 +53,8 @@ struct rg_ctx {
     uint32_t nextra;
     rg_buf stored;            /* RG_OP_SECRET: the stored copy's extra pairs */
     uint32_t nstored;
+    rg_ref_span *spans;       /* in extra, in order */
+    size_t nspans, capspans;
     rg_staged *staged;
     size_t nstaged, capstaged;
     uint64_t now;
