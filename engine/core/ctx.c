@@ -1,13 +1,11 @@
 /* ctx.c - the handlers' face of a request; rules in ctx.h. */
 #include "ctx.h"
 
-#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "idem.h"
 #include "request.h"
 #include "../storage/errors.h"
 
@@ -126,25 +124,6 @@ rg_buf *rg_ctx_stored_key(rg_ctx *c, const char *key)
     rg_w_cstr(&c->stored, key);
     c->nstored++;
     return &c->stored;
-}
-
-int rg_ctx_reply_events(rg_ctx *c, rg_buf *b, const rg_case *cs, uint32_t first, uint32_t last,
-                        bool with_subject, bool as_system)
-{
-    assert(b == &c->extra);
-    size_t off = b->len;
-    int rc = rg_idem_render(c->e, b, cs, first, last, with_subject, as_system ? rg_system_actor() : c->actor);
-    if (rc < 0) return rc;
-    if (c->nspans == c->capspans) {
-        c->capspans = c->capspans ? c->capspans * 2 : 4;
-        c->spans = rg_realloc(c->spans, c->capspans * sizeof *c->spans);
-    }
-    rg_ref_span *sp = &c->spans[c->nspans++];
-    sp->off = off;
-    sp->end = b->len;
-    sp->ref = (rg_buf)RG_BUF_INIT;
-    rg_idem_ref(&sp->ref, cs->id, first, last, with_subject, as_system);
-    return 0;
 }
 
 bool rg_ctx_final(rg_ctx *c) { return c->final; }

@@ -1,11 +1,14 @@
 /* idem.c - stored copies of first replies; see idem.h. */
 #include "idem.h"
 
+#include <assert.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../domain/upcast.h"
 #include "../storage/errors.h"
 #include "ctx.h"
+#include "request.h"
 #include "state.h"
 
 #define SEALED 0xc1
@@ -55,6 +58,26 @@ int rg_idem_render(rg_engine *e, rg_buf *out, const rg_case *cs, uint32_t first,
     }
     rg_buf_free(&g.events);
     return rc < 0 ? RG_ESTORAGE : 0;
+}
+
+/* ctx.h; here beside the references it records. */
+int rg_ctx_reply_events(rg_ctx *c, rg_buf *b, const rg_case *cs, uint32_t first, uint32_t last,
+                        bool with_subject, bool as_system)
+{
+    assert(b == &c->extra);
+    size_t off = b->len;
+    int rc = rg_idem_render(c->e, b, cs, first, last, with_subject, as_system ? rg_system_actor() : c->actor);
+    if (rc < 0) return rc;
+    if (c->nspans == c->capspans) {
+        c->capspans = c->capspans ? c->capspans * 2 : 4;
+        c->spans = rg_realloc(c->spans, c->capspans * sizeof *c->spans);
+    }
+    rg_ref_span *sp = &c->spans[c->nspans++];
+    sp->off = off;
+    sp->end = b->len;
+    sp->ref = (rg_buf)RG_BUF_INIT;
+    rg_idem_ref(&sp->ref, cs->id, first, last, with_subject, as_system);
+    return 0;
 }
 
 void rg_idem_store(rg_buf *out, const uint8_t *reply, size_t n)
