@@ -62,6 +62,7 @@ RG_HANDLER(feed_read)
 RG_HANDLER(audit_read) RG_HANDLER(clock_advance)
 /* backup.c: online backups (admin) */
 RG_HANDLER(backup_create)
+RG_HANDLER(norms_whatif)   /* whatif.c: the history under other norms (manager) */
 
 #undef RG_HANDLER
 #undef RG_APPLY

@@ -43,6 +43,7 @@ const rg_binding rg_bindings[] = {
     {"alerts.list",           rg_h_alerts_list},
     {"alert.ack",             rg_h_alert_ack},
     {"backup.create",         rg_h_backup_create},
+    {"norms.whatif",          rg_h_norms_whatif},
     {"case.erase",            rg_h_case_erase},
     {"subject.request",       rg_h_subject_request},
     {"subject.decide",        rg_h_subject_decide},

@@ -138,6 +138,7 @@ static const rg_field phase_step[] = {TEXT("reason", 4096), END};
 static const rg_field clock_advance[] = {UINT("ms", RG_REQ, 0, 100ULL * 365 * 86400000ULL), END};
 /* A directory on the engine's host; the newest `keep` backups stay there. */
 static const rg_field backup_create[] = {STR("dir", 4096), UINT("keep", RG_OPT, 1, 1000), END};
+static const rg_field norms_whatif[] = {TEXT("config", 65536), {"from", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0}, {"to", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0}, STR_OPT("region", 64), END};
 
 /* Purposes and the legal basis of reading case content (audit trail).  The
  * ZVH has no legal task of its own: it processes on behalf of the partners,
@@ -201,6 +202,7 @@ const rg_opdef rg_ops[] = {
     /* Changes nothing in the log: a retry takes another backup, which is
      * incremental and cheap. */
     {"backup.create",         AD,            0,      backup_create, NULL, NULL},
+    {"norms.whatif",          MA,            0,      norms_whatif, NULL, NULL},
     {"case.erase",            MA,            M|C|E,  case_erase, NULL, NULL},
     {"subject.request",       PR | MA,       M,      subject_request, NULL, NULL},
     {"subject.decide",        MA,            M,      subject_decide,

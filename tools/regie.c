@@ -14,6 +14,7 @@
  * line, 3 when the engine cannot be reached).  A change's request id is
  * derived from the command (cli.h), so a command run again is not done twice.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +107,8 @@ static const describe describes[] = {
     {"alert.ack", "mark one of your alerts handled", "regie alert ack --alert 3"},
     {"backup.create", "back the running engine up into a directory on its host (incremental)",
      "regie backup create --dir /var/lib/regie-backup --keep 7"},
+    {"norms.whatif", "the region's real history replayed under other norms, side by side with reality (also: regie whatif)",
+     "regie whatif --config /etc/regie/proposal.conf --from 2026-01-01 --to 2026-12-31"},
     {"case.erase", "erase a case's personal data for good (archived or referred, or on a granted request)",
      "regie case erase --case ZVH-00000001 --ground \"retention period ended\""},
     {"subject.request", "register a data subject's request (GDPR): access, rectification, erasure, ...",
@@ -163,6 +166,10 @@ static const struct {
     {"case.erase.request", "a granted erasure request's case id"},
     {"backup.create.dir", "a directory on the engine's host"},
     {"backup.create.keep", "how many backups to keep there (default 7)"},
+    {"norms.whatif.config", "a config file (regie.conf(5)) on this machine: its text is sent"},
+    {"norms.whatif.from", "count from the start of this day (default: the log's first event)"},
+    {"norms.whatif.to", "count up to the end of this day (default: the log's last event)"},
+    {"norms.whatif.region", "your own region (a manager replays no other)"},
     {NULL, NULL},
 };
 
@@ -781,6 +788,29 @@ static int whoami(rg_cli *cli)
     return 0;
 }
 
+/* A config file's text for norms.whatif (at most 64 KiB, as the engine
+ * takes); NULL, said on stderr, when it cannot be read. */
+static char *read_text_file(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "regie: cannot read %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 65536 + 1;
+    char *text = malloc(cap);
+    size_t n = text ? fread(text, 1, cap, f) : 0;
+    bool err = ferror(f);
+    fclose(f);
+    if (!text || err || n == cap) {
+        fprintf(stderr, "regie: %s: %s\n", path, !text || err ? "cannot be read" : "larger than 64 KiB");
+        free(text);
+        return NULL;
+    }
+    text[n] = 0;
+    return text;
+}
+
 /* ================= main ================= */
 
 int main(int argc, char **argv)
@@ -802,6 +832,7 @@ int main(int argc, char **argv)
     bool tail = !strcmp(words[0], "tail"), alerts = !strcmp(words[0], "alerts") && nwords == 1;
     bool who = !strcmp(words[0], "whoami") && whoami_builtin();
     const rg_opdef *op = tail || alerts || who ? NULL : find_op(words[0], NULL);
+    if (!op && nwords == 1 && !strcmp(words[0], "whatif")) op = find_op("norms", "whatif");
     if ((tail || who || op) && nwords == 2) {        /* a one-word command */
         fprintf(stderr, "regie: unexpected argument '%s' after '%s'\n", words[1], words[0]);
         return 2;
@@ -898,6 +929,13 @@ int main(int argc, char **argv)
         }
     }
     if (!strcmp(op->name, "cases.list")) return cases_list(&cli, op, flags, nflags, mine);
+    char *config_text = NULL;
+    for (int i = 0; i < nflags && !strcmp(op->name, "norms.whatif"); i++)
+        if (!strcmp(flags[i].field->name, "config")) {
+            free(config_text);
+            if (!(config_text = read_text_file(flags[i].value))) return 2;
+            flags[i].value = config_text;
+        }
 
     /* The data first: a change's request id is derived from it. */
     int nfields = 0;
@@ -936,6 +974,7 @@ int main(int argc, char **argv)
                     mutates ? r.req : NULL, cli.case_id, cli.expect, op->fields || nfields ? nfields : -1);
     rg_buf_append(&b, data.data, data.len);
     rg_buf_free(&data);
+    free(config_text);
     if (cli.dry_run) {
         int rc = print_msgpack(&b, true);
         rg_buf_free(&b);

@@ -5,6 +5,7 @@
  * the engine does not start.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -125,13 +126,24 @@ static void set_key(rg_region_cfg *r, const char *key, const char *val, char *er
         if (route < 0 || rt == route) r->amounts[rt][n] = (int)v;
 }
 
-int rg_config_load(const char *path, rg_config *cfg)
+/* Say what is wrong with the file: into why when the caller asked for it
+ * (a request's reply), else on stderr (the engine's start). */
+static void complain(char *why, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void complain(char *why, size_t cap, const char *fmt, ...)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "regie: cannot read config %s: %s\n", path, strerror(errno));
-        return RG_EBADREQ;
+    va_list ap;
+    va_start(ap, fmt);
+    if (why) vsnprintf(why, cap, fmt, ap);
+    else {
+        fputs("regie: ", stderr);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
     }
+    va_end(ap);
+}
+
+static int load(FILE *f, const char *path, rg_config *cfg, char *why, size_t whycap)
+{
     char line[512], err[256];
     int lineno = 0, rc = 0;
     rg_region_cfg *cur = &cfg->base;
@@ -166,22 +178,48 @@ int rg_config_load(const char *path, rg_config *cfg)
             }
         }
         if (err[0]) {
-            fprintf(stderr, "regie: %s:%d: %s\n", path, lineno, err);
+            complain(why, whycap, "%s:%d: %s", path, lineno, err);
             rc = RG_EBADREQ;
         }
     }
-    fclose(f);
     for (int i = 0; rc == 0 && i < cfg->nregions; i++) {
         const rg_region_cfg *r = &cfg->regions[i];
         if (!r->triage_day != !r->cutoff_day) {
-            fprintf(stderr, "regie: %s: region %s: triage.day and triage.cutoff go together\n", path, r->zvh);
+            complain(why, whycap, "%s: region %s: triage.day and triage.cutoff go together", path, r->zvh);
             rc = RG_EBADREQ;
         }
     }
     if (rc == 0 && !cfg->base.triage_day != !cfg->base.cutoff_day) {
-        fprintf(stderr, "regie: %s: triage.day and triage.cutoff go together\n", path);
+        complain(why, whycap, "%s: triage.day and triage.cutoff go together", path);
         rc = RG_EBADREQ;
     }
     sync_compat(cfg);
+    return rc;
+}
+
+int rg_config_load(const char *path, rg_config *cfg)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "regie: cannot read config %s: %s\n", path, strerror(errno));
+        return RG_EBADREQ;
+    }
+    int rc = load(f, path, cfg, NULL, 0);
+    fclose(f);
+    return rc;
+}
+
+int rg_config_parse(const char *text, size_t n, const char *name, rg_config *cfg, char *why, size_t cap)
+{
+    snprintf(why, cap, "%s: cannot be read", name);
+    if (memchr(text, 0, n)) {
+        snprintf(why, cap, "%s: holds a NUL byte", name);
+        return RG_EBADREQ;
+    }
+    if (n == 0) return 0;                      /* nothing changed: cfg as it was */
+    FILE *f = fmemopen((void *)text, n, "r");
+    if (!f) return RG_EBADREQ;
+    int rc = load(f, name, cfg, why, cap);
+    fclose(f);
     return rc;
 }

@@ -51,6 +51,9 @@ void rg_config_defaults(rg_config *cfg);
 /* Read FILE over cfg; RG_EBADREQ (naming the line on stderr) on any error,
  * in which case the engine does not start. */
 int rg_config_load(const char *path, rg_config *cfg);
+/* The same from text in memory (a request's `config`), name standing for
+ * the file in messages; what is wrong goes into why, not stderr. */
+int rg_config_parse(const char *text, size_t n, const char *name, rg_config *cfg, char *why, size_t cap);
 /* Region zvh's configuration (the defaults when it has no section). */
 const rg_region_cfg *rg_config_region(const rg_config *cfg, const char *zvh);
 /* A norm amount that applies to every route of every region (--retention-days). */
