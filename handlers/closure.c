@@ -80,6 +80,42 @@ int rg_h_aftercare_check(rg_ctx *c)
     return 0;
 }
 
+/* An early ending: the person died, moved out of the region, was detained
+ * for a long time, withdrew from voluntary help, or another reason that the
+ * procesregisseur explains.  From any open state (machine.c); the case goes
+ * to archived with every deadline and escalation ended (its work ended:
+ * rg_case_end_work), no aftercare check follows, retention starts, and
+ * every org taking part is alerted (events.c). */
+int rg_h_case_end(rg_ctx *c)
+{
+    int rc = rg_require_director(c);
+    if (rc < 0) return rc;
+    const rg_val *reason = rg_ctx_field(c, "reason");
+    bool other = rg_val_is_str(reason, "other"), moved = rg_val_is_str(reason, "moved");
+    const char *p;
+    uint32_t pn = 0;
+    if (other && (!rg_val_str(rg_ctx_field(c, "explanation"), &p, &pn) || pn == 0))
+        return rg_ctx_fail(c, RG_EBADREQ, "data.explanation: required when the reason is other");
+    if (!other && rg_ctx_field(c, "explanation"))
+        return rg_ctx_fail(c, RG_EBADREQ, "data.explanation: only with the reason other");
+    if (rg_val_str(rg_ctx_field(c, "to_region"), &p, &pn)) {
+        if (!moved) return rg_ctx_fail(c, RG_EBADREQ, "data.to_region: only with the reason moved");
+        if (!rg_is_name(p, pn))
+            return rg_ctx_fail(c, RG_EBADREQ, "data.to_region: use 1..64 of A-Z a-z 0-9 . _ -");
+    }
+    rg_evb *ev = rg_ctx_emit(c, "case.ended");
+    rg_ev_str(ev, "from", rg_state_name(rg_ctx_case(c)->state));
+    static const char *const fields[] = {"reason", "to_region", "explanation", NULL};
+    rg_copy_fields(c, ev, fields);
+    return 0;
+}
+
+int rg_a_case_ended(rg_case *cs, const rg_event_view *ev)
+{
+    cs->closed_at = ev->at;
+    return 0;
+}
+
 int rg_h_case_reopen(rg_ctx *c)
 {
     int rc = rg_require_director(c);

@@ -52,8 +52,8 @@ RG_HANDLER(item_release) RG_APPLY(item_released)
 RG_HANDLER(case_escalate) RG_HANDLER(escalation_resolve)
 RG_APPLY(case_escalated) RG_APPLY(escalation_resolved)
 /* closure.c: closing, aftercare, reopening */
-RG_HANDLER(case_close) RG_HANDLER(aftercare_check) RG_HANDLER(case_reopen)
-RG_APPLY(case_closed) RG_APPLY(case_reopened)
+RG_HANDLER(case_close) RG_HANDLER(aftercare_check) RG_HANDLER(case_reopen) RG_HANDLER(case_end)
+RG_APPLY(case_closed) RG_APPLY(case_reopened) RG_APPLY(case_ended)
 /* queries.c */
 RG_HANDLER(case_get) RG_HANDLER(case_history) RG_HANDLER(cases_list) RG_HANDLER(stats)
 /* feed.c: the feed, through the feed service */

@@ -28,6 +28,7 @@ const rg_binding rg_bindings[] = {
     {"case.escalate",         rg_h_case_escalate},
     {"escalation.resolve",    rg_h_escalation_resolve},
     {"case.close",            rg_h_case_close},
+    {"case.end",              rg_h_case_end},
     {"aftercare.check",       rg_h_aftercare_check},
     {"case.reopen",           rg_h_case_reopen},
     {"case.get",              rg_h_case_get},

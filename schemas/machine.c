@@ -15,6 +15,7 @@
 #define WORKING (S(ANALYSIS) | S(MEETING) | S(PLANNING) | S(EXECUTION) | PHASES)
 #define ALL_ROUTES ((1u << RG_NROUTES) - 1)
 #define MDA (1u << RG_RT_MDA)
+#define CASE_ROUTES (ALL_ROUTES & ~(1u << RG_RT_SUBJECT_REQUEST))
 
 const rg_transition rg_machine[] = {
     /* routes      operation              allowed in states */
@@ -48,6 +49,9 @@ const rg_transition rg_machine[] = {
     {MDA,        "case.close",            S(MONITORING)},
     {ALL_ROUTES, "case.close",            S(EXECUTION)},
     {ALL_ROUTES, "aftercare.check",       S(CLOSED)},
+    /* An early ending, from every open state of a case's route (a
+     * data-subject request is decided, not ended). */
+    {CASE_ROUTES, "case.end",             OPEN},
     {ALL_ROUTES, "case.erase",            ~0u},
     {ALL_ROUTES, "subject.correct",       ~0u & ~S(DECIDED) & ~S(REQUEST)},
     {ALL_ROUTES, "case.unrestrict",       ~0u},

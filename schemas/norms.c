@@ -52,7 +52,7 @@ const rg_norm rg_norms[] = {
     /* Retention (GDPR art. 5(1)(e)): an archived or referred case is erased
      * when it ends; no national figure exists, the covenant's default is 5
      * years (regied --retention-days, or norm.retention in --config). */
-    {"retention",              ALL,     "aftercare.checked intake.rejected",     "case.erased case.reopened",                       NULL,       RG_DUE_DAYS,     1826, ERASE},
+    {"retention",              ALL,     "aftercare.checked intake.rejected case.ended",   "case.erased case.reopened",                       NULL,       RG_DUE_DAYS,     1826, ERASE},
     /* A data-subject request is answered within one month (GDPR art. 12(3)). */
     {"subject.answer",         SUBJ,    "subject.requested",                     "subject.decided",                                 NULL,       RG_DUE_MONTHS,   1, STAG},
     {NULL, 0, NULL, NULL, NULL, 0, 0, 0},

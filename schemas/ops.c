@@ -96,6 +96,13 @@ static const rg_field escalation_resolve[] = {TEXT("decision", 4096), END};
 static const rg_field case_close[] = {
     TEXT("reason", 4096), {"handover", RG_F_STR_ARRAY, RG_OPT, 100, NULL, NULL, 0}, END,
 };
+/* An early ending (DOMAIN.md, "Early endings"): the person died, moved out
+ * of the region (to_region, when known), was detained for a long time,
+ * withdrew from voluntary help, or another reason, explained. */
+#define END_REASONS "deceased moved detained withdrawn other"
+static const rg_field case_end[] = {
+    ENUM("reason", RG_REQ, END_REASONS), STR_OPT("to_region", 64), TEXT_OPT("explanation", 4096), END,
+};
 static const rg_field aftercare_check[] = {TEXT("outcome", 4096), END};
 static const rg_field case_reopen[] = {TEXT("reason", 4096), END};
 static const rg_field cases_list[] = {
@@ -181,6 +188,7 @@ const rg_opdef rg_ops[] = {
     {"case.escalate",         PR,            M | C,  case_escalate, NULL, NULL},
     {"escalation.resolve",    MA,            M | C,  escalation_resolve, NULL, NULL},
     {"case.close",            PR,            M | C,  case_close, NULL, NULL},
+    {"case.end",              PR,            M | C,  case_end, NULL, NULL},
     {"aftercare.check",       PR,            M | C,  aftercare_check, NULL, NULL},
     {"case.reopen",           PR,            M | C,  case_reopen, NULL, NULL},
     {"case.get",              PR | PA | MA,  C | T,  NULL,

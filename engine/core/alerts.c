@@ -20,6 +20,13 @@ size_t rg_alerts_key(uint8_t *k, const char *actor_id, uint64_t n)
 /* Is actor a alerted by this event of cs? */
 static bool alerted(const rg_actor *a, const rg_case *cs, int alert, const char *norm, const char *item)
 {
+    if (alert == RG_ALERT_PARTIES) {
+        /* The case ended early: every org taking part hears of it (also
+         * once it reads the case no more), and the procesregisseur. */
+        if (a->revoked || strcmp(a->zvh, cs->zvh) != 0 || (cs->covenants & ~a->covenants) != 0) return false;
+        if (a->role == RG_ROLE_PROCESREGISSEUR) return strcmp(cs->procesregisseur, a->id) == 0;
+        return a->role == RG_ROLE_PARTNER && rg_case_part(cs, a->org) != NULL;
+    }
     if (a->revoked || rg_access_view(a, cs) == RG_VIEW_NONE) {
         /* Managers of the region see every case; a procesregisseur only
          * their own; a partner only while its org takes part. */
@@ -68,7 +75,7 @@ char *rg_alerts_raise(rg_engine *e, rg_batch *b, const rg_case *cs, uint64_t seq
     char norm[64] = "", item[RG_ID_MAX] = "";
     rg_val_strcpy(rg_map_get(data, "norm"), norm, sizeof norm);
     rg_val_strcpy(rg_map_get(data, "item"), item, sizeof item);
-    const char *kind = alert == RG_ALERT_MANAGERS ? "escalation" : "stagnation";
+    const char *kind = alert == RG_ALERT_MANAGERS ? "escalation" : alert == RG_ALERT_PARTIES ? "ended" : "stagnation";
     rg_buf topics = RG_BUF_INIT;
     rg_hmap_slot *s;
     for (size_t i = 0; (i = rg_hmap_next(&e->actors, i, &s)) != 0;) {

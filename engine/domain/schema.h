@@ -98,6 +98,7 @@ enum {
     RG_ALERT_NONE = 0,
     RG_ALERT_MANAGERS,            /* every manager */
     RG_ALERT_DIRECTOR,            /* the case's procesregisseur, or every manager while none */
+    RG_ALERT_PARTIES,             /* every partner of an org taking part, and the procesregisseur */
 };
 
 /* A deadline rule (schemas/norms.c). */

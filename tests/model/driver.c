@@ -23,7 +23,7 @@ const char *const md_kind_names[MD_K_N] = {
     "advance", "report", "assign", "intake.start", "more_info", "admit", "reject", "info.request",
     "info.provide", "meeting.schedule", "meeting.hold", "plan.propose", "plan.agree", "action.complete",
     "review.hold", "escalate", "resolve", "close", "aftercare", "reopen", "phase.advance", "phase.relapse",
-    "probe",
+    "probe", "end",
 };
 
 /* splitmix64: the same sequence on every machine. */
@@ -104,6 +104,8 @@ static int choices(const md_case *c, choice *out)
             if (st == MS_MONITORING && !c->proposed) ADD(MD_K_CLOSE, 4);
         }
         if (md_open_state(st) && c->m.level < 3) ADD(MD_K_ESCALATE, 3);
+        /* Rarely: the person dies, moves, is detained or withdraws. */
+        if (md_open_state(st) && md_rnd(3) == 0) ADD(MD_K_END, 1);
         if (st == MS_CLOSED && ac && md.now >= md_aftercare_from(ac->due)) ADD(MD_K_AFTERCARE, 10);
         /* Rarely: a closed case waits three months for its aftercare check,
          * and is picked many times meanwhile. */

@@ -93,6 +93,10 @@ static const m_rule m_rules[] = {
      * check's stagnation) is resolved there. */
     {"case.closed", MS_CLOSED, ALL_BUT_AFTERCARE, BIT(MN_AFTERCARE)},
     {"aftercare.checked", MS_ARCHIVED, BIT(MN_AFTERCARE), 0},
+    /* An early ending (DOMAIN.md, "Early endings"; issue 21): from any open
+     * state straight to archived, every deadline and the escalation ended,
+     * no aftercare. */
+    {"case.ended", MS_ARCHIVED, 0, 0},
     {"case.reopened", MS_ANALYSIS, BIT(MN_PLAN_AGREED) | BIT(MN_AFTERCARE), BIT(MN_MEETING_HELD)},
     /* MDA++: a phase change is neither a completion nor a review; where
      * the case goes is m_enters's */

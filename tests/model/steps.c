@@ -419,6 +419,18 @@ static void do_close(md_case *c)
     apply(c, "case.closed", NULL);
 }
 
+static void do_end(md_case *c)
+{
+    static const char *const reasons[] = {"deceased", "moved", "detained", "withdrawn", "other"};
+    int r = md_rnd(5);
+    rg_buf *b = req(dir_tok(c), "case.end", c, r == 1 || r == 4 ? 2 : 1);
+    rg_w_kstr(b, "reason", reasons[r]);
+    if (r == 1) rg_w_kstr(b, "to_region", "zvh-elders");
+    if (r == 4) rg_w_kstr(b, "explanation", "placed in a closed facility abroad");
+    md_describe("c%d %s: case.end (%s) in %s", c->n, c->id, reasons[r], m_state_names[c->m.state]);
+    if (expect_ok()) apply(c, "case.ended", NULL);
+}
+
 static void do_aftercare(md_case *c)
 {
     rg_w_kstr(req(dir_tok(c), "aftercare.check", c, 1), "outcome", "stable");
@@ -695,6 +707,7 @@ bool md_take(md_case *c, int kind)
     case MD_K_PHASE_ADVANCE: do_phase(c, false); break;
     case MD_K_RELAPSE: do_phase(c, true); break;
     case MD_K_PROBE: return do_probe(c);
+    case MD_K_END: do_end(c); break;
     }
     return true;
 }

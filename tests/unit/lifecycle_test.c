@@ -405,6 +405,120 @@ static void propose(const char *case_id, int n, const char *const *ids, const ch
     }
 }
 
+/* A case of prA's, reported by the police, admitted: state analysis. */
+static void admitted(char *id)
+{
+    report(pol, NULL, NULL, id);
+    if (!id[0]) return;
+    rg_w_kstr(req(prA, "case.assign", id, 1), "procesregisseur", "prA");
+    OK();
+    req(prA, "intake.start", id, -1);
+    OK();
+    rg_buf *b = req(prA, "intake.decide", id, 3);
+    rg_w_kbool(b, "admit", true);
+    rg_w_kstr(b, "reason", "several domains");
+    rg_t_w_criteria(b, "multi_domain,system");
+    OK();
+}
+
+static bool has_event(const char *type)
+{
+    const rg_val *evs = rg_t_get(&R, "events");
+    for (uint32_t i = 0; i < rg_array_size(evs); i++)
+        if (rg_val_is_str(rg_map_get(rg_array_at(evs, i), "type"), type)) return true;
+    return false;
+}
+
+/* How many of the actor's alerts are of kind about case id. */
+static int alerts_of(const char *token, const char *id, const char *kind)
+{
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "alerts.list", token, NULL, NULL, -1, 0);
+    if (send_req()[0]) return -1;
+    const rg_val *al = rg_t_get(&R, "alerts");
+    int n = 0;
+    for (uint32_t i = 0; i < rg_array_size(al); i++)
+        n += rg_val_is_str(rg_map_get(rg_array_at(al, i), "case"), id) &&
+             rg_val_is_str(rg_map_get(rg_array_at(al, i), "kind"), kind);
+    return n;
+}
+
+/* Issue 21, finding 2: a case ends early in any open state (case.close in
+ * analysis answered invalid_transition): the reason from a fixed list,
+ * every deadline and escalation ended, every org taking part alerted, the
+ * case archived with no aftercare check. */
+static void test_early_ending(void)
+{
+    char c5[32], c6[32];
+    admitted(c5);
+    REQUIRE(c5[0]);
+    rg_buf *b = req(prA, "info.request", c5, 3);
+    rg_w_kstr(b, "org", "ggz");
+    rg_w_kstr(b, "question", "is the person known to you?");
+    rg_w_kstr(b, "due", "2026-03-01");
+    OK();
+    b = req(prA, "case.escalate", c5, 2);
+    rg_w_kuint(b, "level", 1);
+    rg_w_kstr(b, "reason", "the housing corporation does not answer");
+    OK();
+    rg_w_kstr(req(prA, "case.end", c5, 1), "reason", "other");
+    FAILS("bad_request", "data.explanation");
+    b = req(prA, "case.end", c5, 2);
+    rg_w_kstr(b, "reason", "deceased");
+    rg_w_kstr(b, "to_region", "zvh-utrecht");
+    FAILS("bad_request", "data.to_region");
+    rg_w_kstr(req(prA, "case.end", c5, 1), "reason", "asleep");
+    FAILS("bad_request", "data.reason");
+    rg_w_kstr(req(prB, "case.end", c5, 1), "reason", "deceased");
+    CHECK(send_req()[0] != 0);
+    rg_w_kstr(req(prA, "case.end", c5, 1), "reason", "deceased");
+    OK();
+    CHECK(has_event("case.ended"));
+    CHECK(state_is(prA, c5, "archived"));
+    const rg_val *cs = case_field(prA, c5, "deadlines");
+    CHECK(rg_array_size(cs) == 1 &&
+          rg_val_is_str(rg_map_get(rg_array_at(cs, 0), "norm"), "retention"));
+    CHECK(rg_map_get(case_field(prA, c5, "escalation"), "level") == NULL);
+    CHECK(alerts_of(ggz, c5, "ended") == 1);
+    CHECK(alerts_of(pol, c5, "ended") == 1);      /* the reporter takes part too */
+    CHECK(alerts_of(gem, c5, "ended") == 0);      /* gemeente took no part */
+    rg_w_kstr(req(prA, "case.end", c5, 1), "reason", "deceased");
+    FAILS("invalid_transition", "archived");
+    rg_w_kstr(req(prA, "aftercare.check", c5, 1), "outcome", "none");
+    FAILS("invalid_transition", "archived");
+
+    /* In execution, moved to another region, with its stagnations. */
+    admitted(c6);
+    REQUIRE(c6[0]);
+    b = req(prA, "meeting.schedule", c6, 2);
+    rg_w_kstr(b, "at", "2026-12-02T10:00:00+01:00");
+    rg_w_cstr(b, "orgs");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "ggz");
+    OK();
+    b = req(prA, "meeting.hold", c6, 2);
+    rg_w_cstr(b, "attendees");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "ggz");
+    rg_w_kstr(b, "conclusions", "go");
+    OK();
+    const char *ids[] = {"a1"}, *dues[] = {"2026-12-10"};
+    propose(c6, 1, ids, dues);
+    OK();
+    req(ggz, "plan.agree", c6, -1);
+    OK();
+    CHECK(state_is(prA, c6, "execution"));
+    b = req(prA, "case.end", c6, 2);
+    rg_w_kstr(b, "reason", "moved");
+    rg_w_kstr(b, "to_region", "zvh-utrecht");
+    OK();
+    CHECK(state_is(prA, c6, "archived"));
+    b = req(prA, "case.end", c6, 2);
+    rg_w_kstr(b, "reason", "other");
+    rg_w_kstr(b, "explanation", "x");
+    FAILS("invalid_transition", "archived");
+}
+
 /* Dates that plan the future are refused once past; an action carried over
  * unchanged in a plan revision keeps its date, past or not.  Last: it moves
  * the clock for every case. */
@@ -475,6 +589,7 @@ int main(void)
     RUN(test_close_and_archive);
     RUN(test_reentry_route);
     RUN(test_stats_and_list);
+    RUN(test_early_ending);
     RUN(test_past_dates_and_revisions);
     rg_t_reply_free(&R);
     rg_buf_free(&B);

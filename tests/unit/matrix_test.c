@@ -187,6 +187,11 @@ static const opd ops[] = {
      "YHNNNNN", S(CLOSED), RT_DEFAULT},
     {"case.reopen",        true,  PR,  S(CLOSED),               ST_ANALYSIS,  ST_CLOSED,    PREP_NONE,
      "YHNNNNN", S(CLOSED), RT_DEFAULT},
+    /* An early ending (DOMAIN.md, "Early endings"; issue 21): "in any open
+     * state" of every route, by the case's procesregisseur; the case goes to
+     * archived */
+    {"case.end",           true,  PR,  OPEN,                    ST_ARCHIVED,  ST_ANALYSIS,  PREP_NONE,
+     "YHNNNNN", M_OPEN, RT_DEFAULT},
     /* MDA++ (CONTRACT.md, "Routes"): phase.advance moves on to the next
      * phase, phase.relapse returns to direct_safety "from any later phase";
      * neither exists on the other routes.  Every step of the case is its
@@ -387,6 +392,10 @@ static void build(const opd *o, int role, const char *case_id)
         rg_w_kstr(req(t, n, case_id, 1), "outcome", "stable");
     } else if (!strcmp(n, "case.reopen")) {
         rg_w_kstr(req(t, n, case_id, 1), "reason", "relapse");
+    } else if (!strcmp(n, "case.end")) {
+        b = req(t, n, case_id, 2);
+        rg_w_kstr(b, "reason", "moved");
+        rg_w_kstr(b, "to_region", "zvh-utrecht");
     } else if (!strcmp(n, "phase.advance") || !strcmp(n, "phase.relapse")) {
         rg_w_kstr(req(t, n, case_id, 1), "reason", "assessed with the family and the local team");
     } else if (!strcmp(n, "case.get") || !strcmp(n, "case.history") || !strcmp(n, "stats") ||
