@@ -55,6 +55,11 @@ static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW 
 void rg_t_rmrf(const char *dir)
 {
     nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    /* What an engine keeps beside its data directory (its key, by
+     * default DIR.kek). */
+    char beside[4200];
+    snprintf(beside, sizeof beside, "%s.kek", dir);
+    remove(beside);
 }
 
 void rg_t_reply_free(rg_t_reply *r)

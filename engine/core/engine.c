@@ -51,7 +51,7 @@ int rg_core_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
     if (o->retention_days > 0 && retention >= 0) rg_config_set_all(&e->cfg, retention, o->retention_days);
     /* The key first: a wrong or missing one stops the start before the
      * data directory is touched. */
-    if (rc == 0) rc = rg_kek_load(o->dir, o->key_file, e->kek);
+    if (rc == 0) rc = rg_kek_load(o->dir, o->key_file, o->key_inside_ok, e->kek);
     if (rc == 0) rc = rg_log_open(&e->log, o->dir);
     if (rc < 0) {
         free(e);

@@ -42,7 +42,8 @@ typedef struct rg_engine_opts {
     const char *config;       /* the region's norms file, or NULL (config.c) */
     size_t cache_cases;       /* cases kept in memory; 0: RG_CACHE_CASES_DEFAULT */
     const char *zvh;          /* the region of actors created without one; NULL: "zvh" */
-    const char *key_file;     /* the key-encryption key (storage/keyfile.h); NULL: DIR/kek */
+    const char *key_file;     /* the key-encryption key (storage/keyfile.h); NULL: DIR.kek */
+    bool key_inside_ok;       /* --key-file-inside-data: a key file in DIR is accepted */
     int retention_days;       /* > 0: overrides the retention norm's amount */
 } rg_engine_opts;
 

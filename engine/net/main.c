@@ -36,8 +36,11 @@ static const char usage[] =
     "  --config FILE        the region's norms (see README: 'norm.NAME = N' lines)\n"
     "  --cache-cases N      cases kept in memory once durable, default 100000\n"
     "  --zvh NAME           the region of actors created without one (default zvh)\n"
-    "  --key-file FILE      the key-encryption key (default DIR/kek, created 0600 for a new\n"
-    "                       data directory; losing it loses every case's personal data)\n"
+    "  --key-file FILE      the key-encryption key (default DIR.kek, beside the data directory,\n"
+    "                       created 0600 for a new one; losing it loses every case's personal\n"
+    "                       data; refused if others may read it)\n"
+    "  --key-file-inside-data  accept a --key-file inside the data directory (refused otherwise:\n"
+    "                       every copy of the directory would take the key along)\n"
     "  --retention-days N   archived and referred cases are erased N days on (default 1826)\n"
     "  --log-format FORMAT  text (default) or json: one {ts, level, msg} object per line\n"
     "  --verify             check the hash chain before serving (always done after --restore)\n"
@@ -83,7 +86,7 @@ int main(int argc, char **argv)
     const char *clock = "real", *tls = NULL;
     int workers = 256;
     long cache_cases = RG_CACHE_CASES_DEFAULT;
-    bool rebuild = false, verify = false, check_config = false;
+    bool rebuild = false, verify = false, check_config = false, key_inside_ok = false;
     const char *config = NULL, *zvh = RG_ZVH_DEFAULT, *restore = NULL, *log_format = "text";
     const char *key_file = NULL;
     long retention_days = 0;
@@ -96,6 +99,7 @@ int main(int argc, char **argv)
         {"key-file", required_argument, 0, 'k'}, {"retention-days", required_argument, 0, 'D'},
         {"verify", no_argument, 0, 'V'},         {"check-config", no_argument, 0, 'Q'},
         {"restore", required_argument, 0, 'R'},  {"log-format", required_argument, 0, 'L'},
+        {"key-file-inside-data", no_argument, 0, 'I'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
     };
     int ch;
@@ -112,6 +116,7 @@ int main(int argc, char **argv)
         case 'K': cache_cases = atol(optarg); break;
         case 'z': zvh = optarg; break;
         case 'k': key_file = optarg; break;
+        case 'I': key_inside_ok = true; break;
         case 'D': retention_days = atol(optarg); break;
         case 'V': verify = true; break;
         case 'Q': check_config = true; break;
@@ -153,6 +158,7 @@ int main(int argc, char **argv)
     eo.config = config;
     eo.zvh = zvh;
     eo.key_file = key_file;
+    eo.key_inside_ok = key_inside_ok;
     eo.retention_days = (int)retention_days;
     if (rg_engine_open(&a.engine, &a.loop, &eo) < 0) {
         fprintf(stderr, "regied: cannot open the data directory %s\n", dir);

@@ -5,7 +5,6 @@
 
 #include "../core/ledger.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,25 +13,8 @@
 
 #include "../core/ctx.h"
 #include "../domain/config.h"
+#include "../storage/keyfile.h"
 #include "../storage/log.h"
-
-/* A key file is 64 hex digits (storage/keyfile.c), a newline allowed. */
-static bool key_file_ok(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "regied: --key-file %s: %s\n", path, strerror(errno));
-        return false;
-    }
-    char buf[256];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ')) n--;
-    bool ok = n == 64;
-    for (size_t i = 0; ok && i < n; i++) ok = isxdigit((unsigned char)buf[i]);
-    if (!ok) fprintf(stderr, "regied: --key-file %s is not a key file (64 hex digits)\n", path);
-    return ok;
-}
 
 int rg_check_config(const char *config, const char *clock, const char *tls, const char *key_file)
 {
@@ -60,7 +42,7 @@ int rg_check_config(const char *config, const char *clock, const char *tls, cons
         fprintf(stderr, "regied: --tls-cert-key %s: %s\n", tls, strerror(errno));
         bad = 1;
     }
-    if (key_file && !key_file_ok(key_file)) bad = 1;
+    if (key_file && !rg_kek_file_ok(key_file)) bad = 1;
     if (bad) return 1;
     printf("regied: configuration OK\n");
     return 0;

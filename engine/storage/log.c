@@ -82,6 +82,23 @@ static void remove_leftover_loads(const char *dir)
     closedir(d);
 }
 
+int rg_log_has_family(const char *dir, const char *name)
+{
+    char current[4096];
+    snprintf(current, sizeof current, "%s/CURRENT", dir);
+    if (access(current, F_OK) < 0) return errno == ENOENT ? 0 : RG_ESTORAGE;
+    rocksdb_options_t *opts = rocksdb_options_create();
+    size_t n = 0;
+    char *err = NULL;
+    char **names = rocksdb_list_column_families(opts, dir, &n, &err);
+    rocksdb_options_destroy(opts);
+    if (check(err, "list column families") < 0) return RG_ESTORAGE;
+    int found = 0;
+    for (size_t i = 0; i < n; i++) found |= strcmp(names[i], name) == 0;
+    rocksdb_list_column_families_destroy(names, n);
+    return found;
+}
+
 int rg_log_open(rg_log **out, const char *dir)
 {
     *out = NULL;

@@ -134,7 +134,7 @@ static void test_backup_under_load_and_restore(void)
     char restored[600], logpath[700], kek[600];
     snprintf(restored, sizeof restored, "%s/restored", base);
     snprintf(logpath, sizeof logpath, "%s/regied-restore.log", base);
-    snprintf(kek, sizeof kek, "%s/kek", dir);
+    snprintf(kek, sizeof kek, "%s.kek", dir);
     REQUIRE(rg_t_proc_start(&P, dir, NULL) == 0);
     rg_client *c;
     REQUIRE(rg_client_open(&c, P.url, 120000, NULL) == 0);
@@ -208,7 +208,7 @@ static void test_backup_under_load_and_restore(void)
     /* The key never goes into a backup; without it the data directory is
      * refused, not started with a new key. */
     char kek_in[700];
-    snprintf(kek_in, sizeof kek_in, "%s/kek", restored);
+    snprintf(kek_in, sizeof kek_in, "%s.kek", restored);
     CHECK(access(kek_in, F_OK) != 0);
     const char *keyless[] = {"--data", restored, "--listen", "ipc:///nonexistent/x", NULL};
     CHECK(run_regied(keyless, logpath) == 1);

@@ -234,7 +234,7 @@ static void test_key_file_guards(void)
     report(pol, "Some One", "123", a);
     rg_t_local_close(&L, false);
     char kek[4200], saved[4200];
-    snprintf(kek, sizeof kek, "%s/kek", dir);
+    snprintf(kek, sizeof kek, "%s.kek", dir);
     snprintf(saved, sizeof saved, "%s.saved", dir);
     REQUIRE(rename(kek, saved) == 0);
     CHECK(rg_t_local_open(&L, dir) < 0);           /* missing: refused */
@@ -242,6 +242,7 @@ static void test_key_file_guards(void)
     FILE *f = fopen(kek, "w");
     fputs("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n", f);
     fclose(f);
+    REQUIRE(chmod(kek, 0600) == 0);                /* refused for its key, not its mode */
     CHECK(rg_t_local_open(&L, dir) < 0);           /* another key: refused */
     rg_t_local_close(&L, false);
     REQUIRE(rename(saved, kek) == 0);

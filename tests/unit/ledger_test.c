@@ -58,7 +58,7 @@ static void test_restore_erases_again(void)
 
     /* "The backup": the directory as it was before the erasure. */
     char *copy = rg_t_tmpdir(), *backups = rg_t_tmpdir(), cmd[9000];
-    snprintf(cmd, sizeof cmd, "cp -a '%s/.' '%s/'", dir, copy);
+    snprintf(cmd, sizeof cmd, "cp -a '%s/.' '%s/' && cp -a '%s.kek' '%s.kek'", dir, copy, dir, copy);
     REQUIRE(system(cmd) == 0);
 
     REQUIRE(rg_t_local_open(&L, dir) == 0);
