@@ -55,10 +55,12 @@ static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW 
 void rg_t_rmrf(const char *dir)
 {
     nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-    /* What an engine keeps beside its data directory (its key, by
-     * default DIR.kek). */
+    /* What an engine keeps beside its data directory (by default its key,
+     * DIR.kek, and its erasure ledger, DIR.ledger). */
     char beside[4200];
     snprintf(beside, sizeof beside, "%s.kek", dir);
+    remove(beside);
+    snprintf(beside, sizeof beside, "%s.ledger", dir);
     remove(beside);
 }
 

@@ -32,7 +32,7 @@ void rg_t_run(const char *name, void (*fn)(void));
 int rg_t_exit(void);                  /* exit status for main: 1 if any failed */
 
 char *rg_t_tmpdir(void);              /* a fresh directory; free() the name */
-void rg_t_rmrf(const char *dir);      /* and DIR.kek beside it */
+void rg_t_rmrf(const char *dir);      /* and DIR.kek, DIR.ledger beside it */
 
 /* A parsed reply. */
 typedef struct rg_t_reply {

@@ -24,6 +24,7 @@
 
 #include "../storage/codec.h"
 #include "request.h"
+#include "../storage/ledgerfile.h"
 #include "../storage/errors.h"
 
 rg_commit *rg_commit_new(rg_engine *e)
@@ -121,6 +122,14 @@ static void shred(rg_engine *e, rg_commit *t)
         if (rg_log_shred(e->log, RG_CF_KEYS, id, n, to, n + 1) < 0)
             fprintf(stderr, "regie: compacting an erased key failed; it is retried at the next start\n");
         o += n + 1;
+    }
+    /* A restore of any older backup must erase them again: into the
+     * engine's ledger.  If that fails, the marker stays, and the next start
+     * rewrites the ledger whole (state.c, ledger.c). */
+    if (e->ledger && rg_ledgerfile_append(e->ledger, e->key_check, (const char *)t->shred.data, t->shred.len) < 0) {
+        fprintf(stderr, "regie: cannot append to the erasure ledger %s; it is rewritten at the next start\n",
+                e->ledger);
+        return;
     }
     rg_batch *b = rg_batch_new(e->log);
     rg_batch_del(b, RG_CF_META, "shred_pending", 13);

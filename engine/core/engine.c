@@ -22,6 +22,7 @@
 
 #include "../storage/crypto.h"
 #include "../storage/keyfile.h"
+#include "../storage/ledgerfile.h"
 #include "../storage/errors.h"
 #include "request.h"
 
@@ -52,8 +53,10 @@ int rg_core_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
     /* The key first: a wrong or missing one stops the start before the
      * data directory is touched. */
     if (rc == 0) rc = rg_kek_load(o->dir, o->key_file, o->key_inside_ok, e->kek);
+    if (rc == 0) rc = rg_ledgerfile_open(o->dir, o->ledger, &e->ledger, e->key_check, &e->ledger_stale);
     if (rc == 0) rc = rg_log_open(&e->log, o->dir);
     if (rc < 0) {
+        free(e->ledger);
         free(e);
         return rc;
     }
@@ -61,6 +64,7 @@ int rg_core_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
     if (rc < 0) {
         rg_store_unload(e);
         rg_log_close(e->log);
+        free(e->ledger);
         free(e);
         return rc;
     }
@@ -91,6 +95,7 @@ static void closed_cb(uv_handle_t *h)
     rg_commit_free(e->open);
     rg_store_unload(e);
     rg_log_close(e->log);
+    free(e->ledger);
     free(e);
 }
 

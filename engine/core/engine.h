@@ -44,6 +44,7 @@ typedef struct rg_engine_opts {
     const char *zvh;          /* the region of actors created without one; NULL: "zvh" */
     const char *key_file;     /* the key-encryption key (storage/keyfile.h); NULL: DIR.kek */
     bool key_inside_ok;       /* --key-file-inside-data: a key file in DIR is accepted */
+    const char *ledger;       /* the erasure ledger (core/ledger.h); NULL: DIR.ledger */
     int retention_days;       /* > 0: overrides the retention norm's amount */
 } rg_engine_opts;
 

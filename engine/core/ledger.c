@@ -2,13 +2,19 @@
 #include "ledger.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../storage/errors.h"
+#include "../storage/ledgerfile.h"
 #include "persons.h"
 #include "request.h"
+
+#define PATH_CAP 4096
 
 int rg_engine_erase(rg_engine *e, rg_case *cs, const char *ground)
 {
@@ -40,14 +46,19 @@ static int write_erased(void *ud, const rg_case *cs)
     return l->rc;
 }
 
-int rg_ledger_write(rg_engine *e, const char *dir)
+/* path, atomically: the header and every erased case of e. */
+static int write_whole(rg_engine *e, const char *path)
 {
-    char path[4096], tmp[4200];
-    snprintf(path, sizeof path, "%s/%s", dir, RG_LEDGER_FILE);
+    char tmp[PATH_CAP + 8];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    list l = {fopen(tmp, "w"), 0};
-    if (!l.f) return RG_ESTORAGE;
-    int rc = rg_engine_each_case(e, NULL, write_erased, &l);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    list l = {fd >= 0 ? fdopen(fd, "w") : NULL, 0};
+    if (!l.f) {
+        if (fd >= 0) close(fd);
+        return RG_ESTORAGE;
+    }
+    int rc = rg_ledgerfile_header(l.f, e->key_check);
+    if (rc == 0) rc = rg_engine_each_case(e, NULL, write_erased, &l);
     if (fflush(l.f) != 0 || fsync(fileno(l.f)) != 0) rc = RG_ESTORAGE;
     if (fclose(l.f) != 0) rc = RG_ESTORAGE;
     if (rc == 0 && l.rc == 0 && rename(tmp, path) == 0) return 0;
@@ -55,26 +66,47 @@ int rg_ledger_write(rg_engine *e, const char *dir)
     return RG_ESTORAGE;
 }
 
-int rg_ledger_carry(const char *backup_dir, const char *data_dir)
+int rg_ledger_write(rg_engine *e, const char *dir)
 {
-    char from[4096], to[4096];
-    snprintf(from, sizeof from, "%s/%s", backup_dir, RG_LEDGER_FILE);
-    snprintf(to, sizeof to, "%s/%s", data_dir, RG_PENDING_FILE);
-    FILE *in = fopen(from, "r");
+    char path[PATH_CAP];
+    snprintf(path, sizeof path, "%s/%s", dir, RG_LEDGER_FILE);
+    return write_whole(e, path);
+}
+
+/* Every id of the file at path (comment lines skipped) onto out. */
+static int copy_ids(const char *path, FILE *out)
+{
+    FILE *in = fopen(path, "r");
     if (!in) return errno == ENOENT ? 0 : RG_ESTORAGE;
-    FILE *out = fopen(to, "w");
-    int rc = out ? 0 : RG_ESTORAGE;
     char line[RG_ID_MAX + 8];
+    int rc = 0;
     while (rc == 0 && fgets(line, sizeof line, in))
-        if (fputs(line, out) < 0) rc = RG_ESTORAGE;
+        if (line[0] != '#' && fputs(line, out) < 0) rc = RG_ESTORAGE;
     fclose(in);
-    if (out && (fflush(out) != 0 || fsync(fileno(out)) != 0 || fclose(out) != 0)) rc = RG_ESTORAGE;
     return rc;
 }
 
-int rg_ledger_apply(rg_engine *e, const char *data_dir)
+int rg_ledger_carry(const char *backup_dir, const char *data_dir, const char *engine_ledger)
 {
-    char path[4096];
+    char from[PATH_CAP], to[PATH_CAP];
+    snprintf(from, sizeof from, "%s/%s", backup_dir, RG_LEDGER_FILE);
+    snprintf(to, sizeof to, "%s/%s", data_dir, RG_PENDING_FILE);
+    int fd = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!out) {
+        if (fd >= 0) close(fd);
+        return RG_ESTORAGE;
+    }
+    int rc = copy_ids(from, out);
+    if (rc == 0 && engine_ledger) rc = copy_ids(engine_ledger, out);
+    if (fflush(out) != 0 || fsync(fileno(out)) != 0) rc = RG_ESTORAGE;
+    if (fclose(out) != 0) rc = RG_ESTORAGE;
+    return rc;
+}
+
+static int apply_pending(rg_engine *e, const char *data_dir)
+{
+    char path[PATH_CAP];
     snprintf(path, sizeof path, "%s/%s", data_dir, RG_PENDING_FILE);
     FILE *f = fopen(path, "r");
     if (!f) return errno == ENOENT ? 0 : RG_ESTORAGE;
@@ -83,7 +115,7 @@ int rg_ledger_apply(rg_engine *e, const char *data_dir)
     while (rc == 0 && fgets(line, sizeof line, f)) {
         line[strcspn(line, "\r\n")] = '\0';
         rg_case *cs;
-        if (!line[0] || rg_store_case(e, line, &cs) != 0 || cs->erased) continue;
+        if (!line[0] || line[0] == '#' || rg_store_case(e, line, &cs) != 0 || cs->erased) continue;
         rc = rg_engine_erase(e, cs, "erased before the backup it was restored from was taken");
         n += rc == 0;
     }
@@ -94,6 +126,17 @@ int rg_ledger_apply(rg_engine *e, const char *data_dir)
     if (rc == 0) {
         fprintf(stderr, "regied: %d case(s) erased again after the restore\n", n);
         unlink(path);
+    }
+    return rc;
+}
+
+int rg_ledger_apply(rg_engine *e, const char *data_dir)
+{
+    int rc = apply_pending(e, data_dir);
+    if (rc == 0 && e->ledger && e->ledger_stale) {
+        rc = write_whole(e, e->ledger);
+        if (rc < 0) fprintf(stderr, "regied: cannot write the erasure ledger %s: %s\n", e->ledger, strerror(errno));
+        else e->ledger_stale = false;
     }
     return rc;
 }

@@ -97,6 +97,8 @@ static int load_meta(rg_engine *e)
     /* An erasure whose key a crash left in the files: shred them now. */
     rc = rg_log_get(e->log, RG_CF_META, "shred_pending", 13, &v);
     if (rc == 0) {
+        /* ... and its id may be missing from the erasure ledger. */
+        e->ledger_stale = true;
         if (rg_log_shred(e->log, RG_CF_KEYS, "", 0, NULL, 0) < 0) goto bad;
         rg_batch *b = rg_batch_new(e->log);
         rg_batch_del(b, RG_CF_META, "shred_pending", 13);

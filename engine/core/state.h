@@ -56,6 +56,9 @@ struct rg_engine {
     uint64_t alert_seq;       /* last alert number (kept in meta) */
     uint8_t notify_secret[RG_KEY_LEN];   /* topics are derived from it (meta) */
     uint8_t kek[RG_KEY_LEN];  /* wraps every case's data key (storage/keyfile.h) */
+    char key_check[65];       /* DIR/kek.check (RG_KEY_CHECK_HEX): the erasure ledger names it */
+    char *ledger;             /* the engine's erasure ledger (core/ledger.h; owns) */
+    bool ledger_stale;        /* it may lack an erasure: rewritten whole at start */
     uint64_t stagnations;     /* open stagnations over all cases */
     /* No deadline key is earlier than this, durable or pending: the write
      * path lowers it whenever it puts a key, the firing service raises it

@@ -46,8 +46,13 @@ static const char usage[] =
     "  --verify             check the hash chain before serving (always done after --restore)\n"
     "  --check-config       check --config (and --clock, --tls-cert-key, --key-file), exit 0 or 1;\n"
     "                       opens no data directory\n"
+    "  --ledger FILE        the erasure ledger: every erased case's id, appended as erasures\n"
+    "                       become durable (default DIR.ledger, beside the data directory)\n"
     "  --restore BACKUP     restore the newest backup in BACKUP into --data DIR (new or empty),\n"
-    "                       then exit; backups are made by the admin operation backup.create\n"
+    "                       then exit; backups are made by the admin operation backup.create;\n"
+    "                       the cases --ledger names are erased again at the first start\n"
+    "  --no-ledger          restore without the engine's erasure ledger (refused otherwise): the\n"
+    "                       cases erased since the backup's last run come back\n"
     "  --help               this text\n"
     "\n"
     "Any nng URL works for either endpoint: tcp://, ipc://, tls+tcp://.\n"
@@ -88,7 +93,8 @@ int main(int argc, char **argv)
     long cache_cases = RG_CACHE_CASES_DEFAULT;
     bool rebuild = false, verify = false, check_config = false, key_inside_ok = false;
     const char *config = NULL, *zvh = RG_ZVH_DEFAULT, *restore = NULL, *log_format = "text";
-    const char *key_file = NULL;
+    const char *key_file = NULL, *ledger = NULL;
+    bool no_ledger = false;
     long retention_days = 0;
     static const struct option longopts[] = {
         {"data", required_argument, 0, 'd'},     {"listen", required_argument, 0, 'l'},
@@ -100,6 +106,7 @@ int main(int argc, char **argv)
         {"verify", no_argument, 0, 'V'},         {"check-config", no_argument, 0, 'Q'},
         {"restore", required_argument, 0, 'R'},  {"log-format", required_argument, 0, 'L'},
         {"key-file-inside-data", no_argument, 0, 'I'},
+        {"ledger", required_argument, 0, 'G'},   {"no-ledger", no_argument, 0, 'N'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
     };
     int ch;
@@ -117,6 +124,8 @@ int main(int argc, char **argv)
         case 'z': zvh = optarg; break;
         case 'k': key_file = optarg; break;
         case 'I': key_inside_ok = true; break;
+        case 'G': ledger = optarg; break;
+        case 'N': no_ledger = true; break;
         case 'D': retention_days = atol(optarg); break;
         case 'V': verify = true; break;
         case 'Q': check_config = true; break;
@@ -139,7 +148,11 @@ int main(int argc, char **argv)
         fputs(usage, stderr);
         return 2;
     }
-    if (restore) return rg_restore(restore, dir);
+    if (no_ledger && (!restore || ledger)) {
+        fprintf(stderr, "regied: --no-ledger goes with --restore, without --ledger\n");
+        return 2;
+    }
+    if (restore) return rg_restore(restore, dir, ledger, no_ledger);
     signal(SIGPIPE, SIG_IGN);
     /* Every file and directory the engine (and RocksDB) creates is its
      * owner's alone: 0600 and 0700. */
@@ -159,6 +172,7 @@ int main(int argc, char **argv)
     eo.zvh = zvh;
     eo.key_file = key_file;
     eo.key_inside_ok = key_inside_ok;
+    eo.ledger = ledger;
     eo.retention_days = (int)retention_days;
     if (rg_engine_open(&a.engine, &a.loop, &eo) < 0) {
         fprintf(stderr, "regied: cannot open the data directory %s\n", dir);

@@ -48,15 +48,34 @@ int rg_check_config(const char *config, const char *clock, const char *tls, cons
     return 0;
 }
 
-int rg_restore(const char *backup_dir, const char *dir)
+int rg_restore(const char *backup_dir, const char *dir, const char *ledger, bool no_ledger)
 {
     rg_backup_info info;
-    char why[512];
+    char why[1024], beside[4096];
+    if (!ledger && !no_ledger) {
+        if (rg_beside(beside, sizeof beside, dir, RG_LEDGER_SUFFIX) < 0) {
+            fprintf(stderr, "regied: restore refused: name the engine's erasure ledger with --ledger\n");
+            return 1;
+        }
+        ledger = beside;
+    }
+    /* Without the engine's ledger a restore silently brings back what was
+     * erased since the backup: the operator must say so. */
+    if (no_ledger) {
+        ledger = NULL;
+    } else if (rg_ledgerfile_check(ledger, backup_dir, why, sizeof why) < 0) {
+        fprintf(stderr, "regied: restore refused: %s; nothing was restored\n", why);
+        return 1;
+    }
     if (rg_log_restore(backup_dir, dir, &info, why, sizeof why) < 0) {
         fprintf(stderr, "regied: restore failed: %s\n", why);
         return 1;
     }
-    if (rg_ledger_carry(backup_dir, dir) < 0) {
+    if (no_ledger)
+        fprintf(stderr, "regied: restoring without the engine's erasure ledger (--no-ledger): only the "
+                        "erasures the backup directory's own ledger names are repeated; repeat by hand "
+                        "every erasure made after the last backup run\n");
+    if (rg_ledger_carry(backup_dir, dir, ledger) < 0) {
         fprintf(stderr, "regied: restored, but cannot carry the erasure ledger of %s\n", backup_dir);
         return 1;
     }

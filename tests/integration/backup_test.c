@@ -8,6 +8,11 @@
  * second backup into the same directory copies only what is new.  A
  * restore refuses a directory that holds data, and the restored engine
  * refuses to start without the key its data was sealed under.
+ *
+ * A backup taken before an erasure, restored after it with no backup run
+ * in between, keeps the person erased (issue 20, finding 8): the engine's
+ * erasure ledger, beside its key, names the case, and the restore refuses
+ * to go without that ledger unless told --no-ledger.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -196,11 +201,13 @@ static void test_backup_under_load_and_restore(void)
     const char *into_used[] = {"--restore", bk, "--data", dir, NULL};
     CHECK(run_regied(into_used, logpath) == 1);
     CHECK(file_has(logpath, "not empty"));
-    const char *from_nothing[] = {"--restore", base, "--data", restored, NULL};
+    char ledger[600];
+    snprintf(ledger, sizeof ledger, "%s.ledger", dir);
+    const char *from_nothing[] = {"--restore", base, "--data", restored, "--ledger", ledger, NULL};
     CHECK(run_regied(from_nothing, logpath) == 1);
     CHECK(file_has(logpath, "holds no backup") && access(restored, F_OK) != 0);
 
-    const char *restore[] = {"--restore", bk, "--data", restored, NULL};
+    const char *restore[] = {"--restore", bk, "--data", restored, "--ledger", ledger, NULL};
     REQUIRE(run_regied(restore, logpath) == 0);
     char mark[700];
     snprintf(mark, sizeof mark, "%s/restored", restored);
@@ -262,9 +269,124 @@ static void test_backup_under_load_and_restore(void)
     free(base);
 }
 
+static const char *call(rg_client *c, rg_buf *b, rg_t_reply *r)
+{
+    rg_t_reply_free(r);
+    const char *e = rg_t_proc_send(&P, c, b, r);
+    rg_buf_free(b);
+    return e;
+}
+
+/* The manager's view of case id in the engine at P: erased or not; the
+ * subject's name into name ("" when none). */
+static bool view(const char *mgr, const char *id, char *name, size_t cap)
+{
+    rg_client *c;
+    name[0] = '\0';
+    if (rg_client_open(&c, P.url, 10000, NULL) < 0) return false;
+    rg_buf b = RG_BUF_INIT;
+    rg_t_reply r = {0};
+    rg_req_envelope(&b, "case.get", mgr, NULL, id, -1, -1);
+    bool erased = false;
+    if (call(c, &b, &r)[0] == 0) {
+        const rg_val *cs = rg_t_get(&r, "case");
+        rg_val_bool(rg_map_get(cs, "erased"), &erased);
+        rg_val_strcpy(rg_map_get(rg_map_get(cs, "subject"), "name"), name, cap);
+    }
+    rg_t_reply_free(&r);
+    rg_client_close(c);
+    return erased;
+}
+
+static void test_restore_keeps_erasures(void)
+{
+    char *dir = rg_t_tmpdir(), *bk = rg_t_tmpdir(), *base = rg_t_tmpdir();
+    char kek[600], ledger[600], r1[600], r2[600], r3[600], log1[700], log2[700], log3[700];
+    snprintf(kek, sizeof kek, "%s.kek", dir);
+    snprintf(ledger, sizeof ledger, "%s.ledger", dir);
+    snprintf(r1, sizeof r1, "%s/r1", base);
+    snprintf(r2, sizeof r2, "%s/r2", base);
+    snprintf(r3, sizeof r3, "%s/r3", base);
+    snprintf(log1, sizeof log1, "%s/1.log", base);
+    snprintf(log2, sizeof log2, "%s/2.log", base);
+    snprintf(log3, sizeof log3, "%s/3.log", base);
+    REQUIRE(rg_t_proc_start(&P, dir, NULL) == 0);
+    rg_client *c;
+    REQUIRE(rg_client_open(&c, P.url, 120000, NULL) == 0);
+    rg_buf b = RG_BUF_INIT;
+    rg_t_reply r = {0};
+    char pol[128], pr[128], mgr[128];
+    const char *who[3][3] = {{"pol", "partner", "police"}, {"pr", "procesregisseur", "zvh"},
+                             {"mgr", "manager", "zvh"}};
+    char *tok[3] = {pol, pr, mgr};
+    for (int i = 0; i < 3; i++) {
+        rg_t_actor_req(&b, P.admin, who[i][0], who[i][0], who[i][1], who[i][2]);
+        REQUIRE(call(c, &b, &r)[0] == 0);
+        snprintf(tok[i], 128, "%s", rg_t_str(&r, "token"));
+    }
+    /* A referred case (erasable), and a backup before its erasure. */
+    rg_t_report_req(&b, pol, "rep-1", "Erased Before The Restore");
+    REQUIRE(call(c, &b, &r)[0] == 0);
+    char id[32];
+    snprintf(id, sizeof id, "%s", rg_t_str(&r, "case"));
+    rg_w_kstr(rg_t_req(&b, pr, "case.assign", id, 1), "procesregisseur", "pr");
+    REQUIRE(call(c, &b, &r)[0] == 0);
+    rg_t_req(&b, pr, "intake.start", id, 0);
+    REQUIRE(call(c, &b, &r)[0] == 0);
+    rg_buf *d = rg_t_req(&b, pr, "intake.decide", id, 3);
+    rg_w_kbool(d, "admit", false);
+    rg_w_kstr(d, "reason", "not for the ZVH");
+    rg_w_kstr(d, "referred_to", "wijkteam");
+    REQUIRE(call(c, &b, &r)[0] == 0);
+    REQUIRE(backup(c, bk, &r) == 0 && rg_t_ok(&r));
+    rg_w_kstr(rg_t_req(&b, mgr, "case.erase", id, 1), "ground", "GDPR art. 17");
+    REQUIRE(call(c, &b, &r)[0] == 0);
+    rg_t_reply_free(&r);
+    rg_client_close(c);
+    CHECK(rg_t_proc_stop(&P, SIGTERM) == 0);
+
+    /* Without the engine's ledger: refused, nothing restored. */
+    const char *bare[] = {"--restore", bk, "--data", r1, NULL};
+    CHECK(run_regied(bare, log1) == 1);
+    CHECK(file_has(log1, "no erasure ledger") && file_has(log1, "--no-ledger") && access(r1, F_OK) != 0);
+
+    /* With it: the first start erases the case again before serving. */
+    const char *with[] = {"--restore", bk, "--data", r2, "--ledger", ledger, NULL};
+    REQUIRE(run_regied(with, log2) == 0);
+    const char *extra[] = {"--key-file", kek, NULL};
+    REQUIRE(rg_t_proc_start(&P, r2, extra) == 0);
+    char name[128];
+    CHECK(view(mgr, id, name, sizeof name));
+    CHECK(name[0] == '\0');
+    CHECK(rg_t_proc_stop(&P, SIGTERM) == 0);
+    char plog[700];
+    snprintf(plog, sizeof plog, "%s/regied.log", r2);
+    CHECK(file_has(plog, "1 case(s) erased again"));
+
+    /* --no-ledger is the operator's explicit choice, and it shows why the
+     * ledger matters: the person is back. */
+    const char *without[] = {"--restore", bk, "--data", r3, "--no-ledger", NULL};
+    REQUIRE(run_regied(without, log3) == 0);
+    CHECK(file_has(log3, "without the engine's erasure ledger"));
+    REQUIRE(rg_t_proc_start(&P, r3, extra) == 0);
+    CHECK(!view(mgr, id, name, sizeof name));
+    CHECK(strcmp(name, "Erased Before The Restore") == 0);
+    CHECK(rg_t_proc_stop(&P, SIGTERM) == 0);
+
+    rg_t_rmrf(dir);
+    rg_t_rmrf(bk);
+    rg_t_rmrf(r2);
+    rg_t_rmrf(r3);
+    rg_t_rmrf(base);
+    free(dir);
+    free(bk);
+    free(base);
+}
+
 int main(void)
 {
     acks = calloc(MAX_ACKED, sizeof *acks);
+    RUN(test_restore_keeps_erasures);
     RUN(test_backup_under_load_and_restore);
     free(acks);
     return rg_t_exit();

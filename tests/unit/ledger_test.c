@@ -70,7 +70,7 @@ static void test_restore_erases_again(void)
     free(dir);
 
     /* The restore, and its first start. */
-    REQUIRE(rg_ledger_carry(backups, copy) == 0);
+    REQUIRE(rg_ledger_carry(backups, copy, NULL) == 0);
     REQUIRE(rg_t_local_open(&L, copy) == 0);
     CHECK(!erased(gone));                                /* as the backup had it */
     REQUIRE(rg_ledger_apply(L.e, copy) == 0);
@@ -90,8 +90,91 @@ static void test_restore_erases_again(void)
     rg_t_reply_free(&R);
 }
 
+static int count_lines(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    char line[256];
+    int n = 0;
+    while (fgets(line, sizeof line, f)) n += strstr(line, text) != NULL;
+    fclose(f);
+    return n;
+}
+
+/* Issue 20, finding 8: no backup run after the erasure, so no backup's
+ * ledger names it; the engine's own ledger, beside its key, does. */
+static void test_engine_ledger_outlives_every_backup(void)
+{
+    REQUIRE(rg_t_local_open(&L, NULL) == 0);
+    char *dir = strdup(L.dir), ledger[4200];
+    snprintf(ledger, sizeof ledger, "%s.ledger", dir);
+    rg_t_local_actor(&L, "pol", "partner", "police", pol);
+    rg_t_local_actor(&L, "pr", "procesregisseur", "zvh", pr);
+    rg_t_local_actor(&L, "mgr", "manager", "zvh", mgr);
+    char gone[32], kept[32];
+    make_case("Erased After The Last Backup", gone, true);
+    make_case("Kept Everywhere", kept, false);
+    REQUIRE(gone[0] && kept[0]);
+    rg_t_local_close(&L, false);
+
+    /* "The backup", its own ledger written before the erasure. */
+    char *copy = rg_t_tmpdir(), *backups = rg_t_tmpdir(), cmd[9000];
+    snprintf(cmd, sizeof cmd, "cp -a '%s/.' '%s/' && cp -a '%s.kek' '%s.kek'", dir, copy, dir, copy);
+    REQUIRE(system(cmd) == 0);
+    REQUIRE(rg_t_local_open(&L, dir) == 0);
+    REQUIRE(rg_ledger_write(L.e, backups) == 0);
+    rg_w_kstr(req(mgr, "case.erase", gone, 1), "ground", "GDPR art. 17");
+    OK();
+    rg_t_local_settle(&L);
+    rg_t_local_close(&L, false);
+    /* Appended once durable, beside the key, not in the directory. */
+    CHECK(count_lines(ledger, gone) == 1);
+    CHECK(count_lines(ledger, kept) == 0);
+    char bl[4200];
+    snprintf(bl, sizeof bl, "%s/%s", backups, RG_LEDGER_FILE);
+    CHECK(count_lines(bl, gone) == 0);
+
+    /* The restore with the engine's ledger; the first start erases again. */
+    char why[1024];
+    CHECK(rg_ledgerfile_check(ledger, copy, why, sizeof why) == 0);
+    REQUIRE(rg_ledger_carry(backups, copy, ledger) == 0);
+    REQUIRE(rg_t_local_open(&L, copy) == 0);
+    REQUIRE(rg_ledger_apply(L.e, copy) == 0);
+    CHECK(erased(gone));
+    CHECK(!erased(kept));
+    rg_t_local_close(&L, false);
+
+    /* A missing ledger is named; another directory's (another key) is
+     * refused, by the restore and at open. */
+    char missing[4200];
+    snprintf(missing, sizeof missing, "%s.nothing", copy);
+    CHECK(rg_ledgerfile_check(missing, copy, why, sizeof why) < 0 && strstr(why, "--no-ledger"));
+    rg_t_local l2;
+    REQUIRE(rg_t_local_open(&l2, NULL) == 0);
+    char other[4200], *d2 = strdup(l2.dir);
+    snprintf(other, sizeof other, "%s.ledger", d2);
+    rg_t_local_close(&l2, false);
+    snprintf(cmd, sizeof cmd, "printf '# regie erasure ledger; key check %%064d\\nZVH-00000001\\n' 0 > '%s'", other);
+    REQUIRE(system(cmd) == 0);
+    CHECK(rg_ledgerfile_check(other, copy, why, sizeof why) < 0 && strstr(why, "another data directory"));
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s.ledger'", other, copy);
+    REQUIRE(system(cmd) == 0);
+    CHECK(rg_t_local_open(&L, copy) < 0);
+    rg_t_local_close(&L, false);
+    rg_t_rmrf(d2);
+    free(d2);
+
+    rg_t_rmrf(dir);
+    rg_t_rmrf(copy);
+    rg_t_rmrf(backups);
+    free(dir);
+    free(copy);
+    free(backups);
+}
+
 int main(void)
 {
     RUN(test_restore_erases_again);
+    RUN(test_engine_ledger_outlives_every_backup);
     return rg_t_exit();
 }

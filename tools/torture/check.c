@@ -265,9 +265,9 @@ int t_check(t_world *w)
     if (st != 0) t_violation(w, "regied did not stop cleanly on SIGTERM (status %d)", st);
     char cmd[4096];
     /* The key goes along: it is kept beside the data directory (DIR.kek). */
-    snprintf(cmd, sizeof cmd, "rm -rf '%s/copy' '%s/copy.kek' && cp -a '%s' '%s/copy' 2>/dev/null; "
+    snprintf(cmd, sizeof cmd, "rm -rf '%s/copy' '%s/copy.kek' '%s/copy.ledger' && cp -a '%s' '%s/copy' 2>/dev/null; "
              "cp -a '%s.kek' '%s/copy.kek' && rm -f '%s/copy/rep.ipc' '%s/copy/pub.ipc'",
-             w->root, w->root, w->p.dir, w->root, w->p.dir, w->root, w->root, w->root);
+             w->root, w->root, w->root, w->p.dir, w->root, w->p.dir, w->root, w->root, w->root);
     if (system(cmd) != 0) t_violation(w, "cannot copy the data directory");
     t_proc copy = w->p;
     snprintf(copy.dir, sizeof copy.dir, "%s/copy", w->root);

@@ -119,7 +119,8 @@ static void one_step(const char *regied, const char *faultfs, const char *root, 
     snprintf(p.log, sizeof p.log, "%s/faults/%d.log", root, step);
     snprintf(arm, sizeof arm, "%s/faults/%d.arm", root, step);
     snprintf(flog, sizeof flog, "%s/faults/%d.faults", root, step);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s.kek' '%s' '%s' && mkdir -p '%s'", p.dir, p.dir, arm, flog, p.dir);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s.kek' '%s.ledger' '%s' '%s' && mkdir -p '%s'", p.dir, p.dir, p.dir,
+             arm, flog, p.dir);
     if (system(cmd) != 0) return;
     p.regied = regied;
     p.preload = faultfs;

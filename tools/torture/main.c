@@ -68,8 +68,8 @@ int main(int argc, char **argv)
         }
     }
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && rm -rf '%s/data' '%s/copy' '%s/backups' '%s/faults' '%s/data.kek' '%s/copy.kek'",
-             w->root, w->root, w->root, w->root, w->root, w->root, w->root);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && rm -rf '%s/data' '%s/copy' '%s/backups' '%s/faults' '%s/data.kek' '%s/copy.kek' '%s/data.ledger' '%s/copy.ledger'",
+             w->root, w->root, w->root, w->root, w->root, w->root, w->root, w->root, w->root);
     if (system(cmd) != 0) return 2;
     pthread_mutex_init(&w->acks.lock, NULL);
     pthread_mutex_init(&w->erased_lock, NULL);
