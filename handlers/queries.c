@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../engine/core/persons.h"
+#include "../engine/core/tally.h"
 #include "../engine/domain/access.h"
 #include "../engine/domain/seal.h"
 #include "../engine/storage/errors.h"
@@ -364,37 +365,15 @@ int rg_h_cases_list(rg_ctx *c)
     return 0;
 }
 
-/* Cases per route (open ones) and MDA++ relapses, over the caller's region. */
-typedef struct route_tally {
-    const rg_actor *reader;
-    uint64_t open[RG_NROUTES], all[RG_NROUTES], relapses;
-    uint64_t states[RG_NSTATES], stagnations;
-} route_tally;
-
-/* The figures are the caller's region's (without the covenant cases it
- * may not see): a region sees nothing of another, aggregates included. */
-static int tally_route(void *ud, const rg_case *cs)
-{
-    route_tally *t = ud;
-    if (strcmp(t->reader->zvh, cs->zvh) != 0 || (cs->covenants & ~t->reader->covenants)) return 0;
-    if (cs->route < 0 || cs->route >= RG_NROUTES || cs->state < 0 || cs->state >= RG_NSTATES) return 0;
-    t->all[cs->route]++;
-    t->open[cs->route] += rg_state_open(cs->state);
-    t->relapses += cs->relapses;
-    t->states[cs->state]++;
-    t->stagnations += rg_case_stagnations(cs);
-    return 0;
-}
-
 int rg_h_stats(rg_ctx *c)
 {
     rg_engine *e = rg_ctx_engine(c);
-    /* Per route: a walk of the cases (stats is a management query; its cost
-     * grows with the number of cases, see ARCHITECTURE.md Known limits). */
-    route_tally rt;
-    memset(&rt, 0, sizeof rt);
-    rt.reader = rg_ctx_actor(c);
-    if (rg_engine_each_case(e, NULL, tally_route, &rt) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the cases failed");
+    /* The caller's region's figures, kept as cases change (core/tally.h),
+     * without the covenant cases it may not see: a region sees nothing of
+     * another, aggregates included. */
+    const rg_actor *reader = rg_ctx_actor(c);
+    rg_tally rt;
+    rg_tallies_region(rg_engine_tallies(e), reader->zvh, reader->covenants, &rt);
     rg_buf *r = rg_ctx_reply_key(c, "routes");
     rg_w_map(r, RG_NROUTES);
     for (int i = 0; i < RG_NROUTES; i++) {
@@ -412,7 +391,7 @@ int rg_h_stats(rg_ctx *c)
         total += rt.states[st];
     }
     rg_w_uint(rg_ctx_reply_key(c, "total"), total);
-    rg_w_cstr(rg_ctx_reply_key(c, "zvh"), rt.reader->zvh);
+    rg_w_cstr(rg_ctx_reply_key(c, "zvh"), reader->zvh);
     /* The engine's own figures (all regions together, no case in them). */
     rg_w_uint(rg_ctx_reply_key(c, "events"), rg_engine_head(e));
     /* How well group commit batches: commits and the commands they carried
@@ -436,7 +415,7 @@ int rg_h_stats(rg_ctx *c)
     uint64_t med[RG_NSTATES], cnt[RG_NSTATES];
     bool has[RG_NSTATES];
     for (int st = 0; st < RG_NSTATES; st++) {
-        int rc = rg_engine_median_lead(e, st, rt.reader->zvh, &med[st], &cnt[st]);
+        int rc = rg_engine_median_lead(e, st, reader->zvh, &med[st], &cnt[st]);
         if (rc < 0 && rc != RG_ENOTFOUND) return rg_ctx_fail(c, RG_ESTORAGE, "reading lead times failed");
         has[st] = rc == 0;
         n += has[st];

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../engine/core/persons.h"
+#include "../engine/core/tally.h"
 #include "../engine/domain/access.h"
 #include "../engine/domain/config.h"
 #include "../engine/storage/errors.h"
@@ -89,20 +90,6 @@ int rg_a_case_reported(rg_case *cs, const rg_event_view *ev)
     return 0;
 }
 
-/* The open cases of a route one procesregisseur directs. */
-typedef struct load {
-    const char *who;
-    int route;
-    uint32_t count;
-} load;
-
-static int count_load(void *ud, const rg_case *cs)
-{
-    load *l = ud;
-    l->count += cs->route == l->route && rg_state_open(cs->state) && strcmp(cs->procesregisseur, l->who) == 0;
-    return 0;
-}
-
 int rg_h_case_assign(rg_ctx *c)
 {
     const rg_case *cs = rg_ctx_case(c);
@@ -129,12 +116,11 @@ int rg_h_case_assign(rg_ctx *c)
      * (regions publish 8-15 for MDA++). */
     int cap = rg_engine_region(rg_ctx_engine(c), cs->zvh)->cap[cs->route];
     if (cap > 0) {
-        load l = {who, cs->route, 0};
-        if (rg_engine_each_case(rg_ctx_engine(c), NULL, count_load, &l) < 0)
-            return rg_ctx_fail(c, RG_ESTORAGE, "reading the cases failed");
-        if ((int)l.count >= cap)
-            return rg_ctx_fail(c, RG_EGUARD, "%s directs %u open %s cases: the region's cap is %d", who,
-                               l.count, rg_route_name(cs->route), cap);
+        /* Kept as cases change (core/tally.h), not counted by a walk. */
+        uint64_t n = rg_tally_load(rg_engine_tallies(rg_ctx_engine(c)), who, cs->route);
+        if (n >= (uint64_t)cap)
+            return rg_ctx_fail(c, RG_EGUARD, "%s directs %llu open %s cases: the region's cap is %d", who,
+                               (unsigned long long)n, rg_route_name(cs->route), cap);
     }
     rg_evb *ev = rg_ctx_emit(c, "case.assigned");
     rg_ev_str(ev, "procesregisseur", who);

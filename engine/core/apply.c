@@ -179,6 +179,9 @@ static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
     rg_commit *t = e->open;
     rg_buf rec = RG_BUF_INIT;
     uint32_t old_stagnations = c->cs ? rg_case_stagnations(c->cs) : 0;
+    /* The case's share of the figures comes out before its events are
+     * folded and goes back after (a new case has none yet). */
+    if (c->cs) rg_tally_case(&e->tallies, c->cs, -1);
     bool was_erased = c->cs && c->cs->erased;
     rg_dl_snap snap = {0, NULL};
     if (c->cs) rg_dl_snapshot(c->cs, &snap);
@@ -205,6 +208,7 @@ static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
         }
         e->stagnations += rg_case_stagnations(c->cs);
         e->stagnations -= old_stagnations;
+        rg_tally_case(&e->tallies, c->cs, +1);
         uint64_t earliest = rg_dl_index(t->batch, c->cs, &snap);
         if (earliest < e->dl_low) e->dl_low = earliest;
         if (earliest < t->dl_min) t->dl_min = earliest;

@@ -102,6 +102,8 @@ int rg_engine_median_lead(rg_engine *e, int state, const char *zvh, uint64_t *ms
 uint64_t rg_engine_lead_count(rg_engine *e, int state);
 uint64_t rg_engine_commits(rg_engine *e);              /* group commits since start */
 uint64_t rg_engine_stagnations(rg_engine *e);          /* open stagnations, all cases */
+/* The figures kept per region and per procesregisseur (core/tally.h). */
+const struct rg_tallies *rg_engine_tallies(rg_engine *e);
 uint64_t rg_engine_committed_commands(rg_engine *e);   /* commands they carried */
 uint64_t rg_engine_written_keys(rg_engine *e);         /* keys they wrote */
 uint64_t rg_engine_written_bytes(rg_engine *e);        /* bytes of those keys and values */

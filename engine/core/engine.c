@@ -118,6 +118,7 @@ void rg_engine_set_notify(rg_engine *e, rg_notify_fn fn, void *ud)
 
 rg_log *rg_engine_log(rg_engine *e) { return e->log; }
 uint64_t rg_engine_count(rg_engine *e, int state) { return e->counts[state]; }
+const rg_tallies *rg_engine_tallies(rg_engine *e) { return &e->tallies; }
 uint64_t rg_engine_lead_count(rg_engine *e, int state) { return e->lead_counts[state]; }
 uint64_t rg_engine_commits(rg_engine *e) { return e->stat_commits; }
 uint64_t rg_engine_stagnations(rg_engine *e) { return e->stagnations; }

@@ -9,6 +9,7 @@
  *             "clock"        be64                    the manual clock, when it is one
  *             "counts"       msgpack [u64 ...]       cases per state, in states.def order
  *             "leadcounts"   msgpack [u64 ...]       ended stays per state (leadtimes CF)
+ *             "tally/...", "load/...", "tally_v1"   figures per region (tally.h)
  * actors:     actor id -> msgpack {id, role, org, revoked, token_hash}
  */
 #include <stdio.h>
@@ -221,6 +222,29 @@ static int load_actors(rg_engine *e)
     return rc;
 }
 
+static int tally_one(void *ud, const rg_case *cs)
+{
+    rg_tally_case(ud, cs, +1);
+    return 0;
+}
+
+/* The figures kept per region (tally.h); a data directory from before
+ * them is tallied once here, by the one walk of its cases it will need. */
+static int load_tallies(rg_engine *e)
+{
+    int rc = rg_tallies_read(&e->tallies, e->log);
+    if (rc != RG_ENOTFOUND) return rc;
+    rg_tallies_free(&e->tallies);
+    rg_tallies_init(&e->tallies);
+    rc = rg_engine_each_case(e, NULL, tally_one, &e->tallies);
+    if (rc < 0) return RG_ESTORAGE;
+    rg_batch *b = rg_batch_new(e->log);
+    rg_tallies_put(&e->tallies, b, true);
+    rc = rg_log_write(e->log, b, true);
+    rg_batch_free(b);
+    return rc < 0 ? RG_ESTORAGE : 0;
+}
+
 int rg_store_load(rg_engine *e)
 {
     rg_hmap_init(&e->cases);
@@ -228,8 +252,10 @@ int rg_store_load(rg_engine *e)
     rg_hmap_init(&e->actors);
     rg_hmap_init(&e->tokens);
     rg_hmap_init(&e->idem_pending);
+    rg_tallies_init(&e->tallies);
     int rc = load_meta(e);
     if (rc == 0) rc = load_actors(e);
+    if (rc == 0) rc = load_tallies(e);
     return rc;
 }
 
@@ -248,6 +274,7 @@ void rg_store_unload(rg_engine *e)
     rg_hmap_free(&e->actors);
     rg_hmap_free(&e->tokens);
     rg_hmap_free(&e->idem_pending);
+    rg_tallies_free(&e->tallies);
 }
 
 /* ---- the case cache: a hash map plus an LRU list ----
@@ -389,6 +416,7 @@ void rg_store_put_meta(rg_engine *e, rg_batch *b)
     }
     put_counts(b, "counts", e->counts);
     put_counts(b, "leadcounts", e->lead_counts);
+    rg_tallies_put(&e->tallies, b, false);
 }
 
 void rg_notify_topic(rg_engine *e, const rg_actor *a, const char *audience, char out[RG_TOPIC_LEN + 1])

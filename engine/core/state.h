@@ -28,6 +28,7 @@
 #include "../storage/log.h"
 #include "commit.h"
 #include "engine.h"
+#include "tally.h"
 
 #define RG_MAX_REQUEST (1u << 20)     /* larger requests are bad_request */
 #define RG_REQ_ID_MAX 128
@@ -60,6 +61,7 @@ struct rg_engine {
     char *ledger;             /* the engine's erasure ledger (core/ledger.h; owns) */
     bool ledger_stale;        /* it may lack an erasure: rewritten whole at start */
     uint64_t stagnations;     /* open stagnations over all cases */
+    rg_tallies tallies;       /* stats and caps per region, kept as cases change (tally.h) */
     /* No deadline key is earlier than this, durable or pending: the write
      * path lowers it whenever it puts a key, the firing service raises it
      * past what it has read (services/due.c). */

@@ -118,6 +118,7 @@ typedef struct part {
     rg_table *table;
     rg_sorted cases, deadlines;
     uint64_t stagnations;
+    rg_tallies tallies;       /* its cases' figures (core/tally.h) */
 } part;
 
 static void *gather(void *arg)
@@ -137,6 +138,7 @@ static void *gather(void *arg)
             if (kn) rg_sorted_add(&p->deadlines, rg_deadline_index_time(&c->dl[j]), k, kn, "", 0);
         }
         p->stagnations += rg_case_stagnations(c);
+        rg_tally_case(&p->tallies, c, +1);
     }
     rg_buf_free(&v);
     rg_sorted_sort(&p->cases);
@@ -194,12 +196,14 @@ static bool spawn(pthread_t *t, void *(*fn)(void *), void *arg)
  * thread, half the projections on another, the other half here.  Cases in
  * key order are written as two tables of adjoining key ranges, moved in
  * together; otherwise the two sorted halves are merged as they load. */
-static int write_derived(fold *f, uint64_t *stagnations)
+static int write_derived(fold *f, uint64_t *stagnations, rg_tallies *tallies)
 {
     rg_log *log = f->e->log;
     lead_job leads = {log, &f->leadtimes, 0};
-    part half[2] = {{f, 0, f->ncases / 2, NULL, RG_SORTED_INIT, RG_SORTED_INIT, 0},
-                    {f, f->ncases / 2, f->ncases, NULL, RG_SORTED_INIT, RG_SORTED_INIT, 0}};
+    part half[2] = {{f, 0, f->ncases / 2, NULL, RG_SORTED_INIT, RG_SORTED_INIT, 0, {{0}, {0}}},
+                    {f, f->ncases / 2, f->ncases, NULL, RG_SORTED_INIT, RG_SORTED_INIT, 0, {{0}, {0}}}};
+    rg_tallies_init(&half[0].tallies);
+    rg_tallies_init(&half[1].tallies);
     bool streamed = in_key_order(f);
     for (int i = 0; streamed && i < 2; i++) half[i].table = rg_table_open(log, RG_CF_CASES, i);
     pthread_t lt, gt;
@@ -214,6 +218,8 @@ static int write_derived(fold *f, uint64_t *stagnations)
     if (lead_thread) pthread_join(lt, NULL);
     for (int i = 0; i < 2; i++) {
         *stagnations += half[i].stagnations;
+        rg_tallies_merge(tallies, &half[i].tallies);
+        rg_tallies_free(&half[i].tallies);
         rg_sorted_free(&half[i].cases);
         rg_sorted_free(&half[i].deadlines);
     }
@@ -242,9 +248,11 @@ int rg_engine_rebuild(rg_engine *e, uint64_t *events_out)
     fold f = {.e = e, .leadtimes = RG_SORTED_INIT};
     rg_hmap_init(&f.cases);
     uint64_t stagnations = 0;
+    rg_tallies tallies;
+    rg_tallies_init(&tallies);
     int rc = begin(e);
     if (rc == 0) rc = fold_log(&f);
-    if (rc == 0) rc = write_derived(&f, &stagnations);
+    if (rc == 0) rc = write_derived(&f, &stagnations, &tallies);
     uint64_t minted = last_minted(&f);
     rg_sorted_free(&f.leadtimes);
     for (size_t i = 0; i < f.ncases; i++) rg_case_free(f.order[i]);
@@ -259,10 +267,16 @@ int rg_engine_rebuild(rg_engine *e, uint64_t *events_out)
         memcpy(e->head_link, f.link, RG_HASH_LEN);
         rg_batch *b = rg_batch_new(e->log);
         rg_store_put_meta(e, b);
+        /* The figures per region, whole: every old key goes (in memory
+         * they are the old ones until the reload below), the new ones are
+         * put after them in the same batch. */
+        rg_tallies_clear_keys(b);
+        rg_tallies_put(&tallies, b, true);
         rg_batch_del(b, RG_CF_META, MARKER, strlen(MARKER));
         rc = rg_log_write(e->log, b, true);
         rg_batch_free(b);
     }
+    rg_tallies_free(&tallies);
     /* Reload what the engine holds in memory from what is now on disk. */
     rg_store_unload(e);
     int lrc = rg_store_load(e);

@@ -1,0 +1,257 @@
+/*
+ * tally.c - figures kept as cases change (tally.h).
+ */
+#include "tally.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../storage/codec.h"
+#include "../storage/errors.h"
+
+#define MARKER "tally_v1"
+#define KEY_MAX (8 + 2 * RG_ID_MAX)
+
+typedef struct rg_load {
+    uint64_t open[RG_NROUTES];
+    bool dirty;
+} rg_load;
+
+void rg_tallies_init(rg_tallies *t)
+{
+    rg_hmap_init(&t->regions);
+    rg_hmap_init(&t->loads);
+}
+
+void rg_tallies_free(rg_tallies *t)
+{
+    rg_hmap_slot *s;
+    for (size_t i = 0; (i = rg_hmap_next(&t->regions, i, &s)) != 0;) free(s->val);
+    for (size_t i = 0; (i = rg_hmap_next(&t->loads, i, &s)) != 0;) free(s->val);
+    rg_hmap_free(&t->regions);
+    rg_hmap_free(&t->loads);
+}
+
+static size_t region_key(char k[KEY_MAX], const char *zvh, uint32_t covenants)
+{
+    return (size_t)snprintf(k, KEY_MAX, "tally/%s/%08x", zvh, (unsigned)covenants);
+}
+
+static rg_tally *region(rg_tallies *t, const char *zvh, uint32_t covenants)
+{
+    char k[KEY_MAX];
+    size_t kn = region_key(k, zvh, covenants);
+    rg_tally *r = rg_hmap_get(&t->regions, k, kn);
+    if (!r) {
+        r = rg_calloc(1, sizeof *r);
+        snprintf(r->zvh, sizeof r->zvh, "%s", zvh);
+        r->covenants = covenants;
+        rg_hmap_put(&t->regions, k, kn, r);
+    }
+    return r;
+}
+
+static rg_load *load(rg_tallies *t, const char *who)
+{
+    size_t n = strlen(who);
+    rg_load *l = rg_hmap_get(&t->loads, who, n);
+    if (!l) {
+        l = rg_calloc(1, sizeof *l);
+        rg_hmap_put(&t->loads, who, n, l);
+    }
+    return l;
+}
+
+void rg_tally_case(rg_tallies *t, const rg_case *cs, int sign)
+{
+    /* As `stats` counted when it walked: a case without a route or state
+     * of the tables counts nowhere. */
+    if (cs->route < 0 || cs->route >= RG_NROUTES || cs->state < 0 || cs->state >= RG_NSTATES) return;
+    uint64_t d = (uint64_t)(int64_t)sign;     /* wraps: -1 takes one away */
+    bool open = rg_state_open(cs->state);
+    rg_tally *r = region(t, cs->zvh, cs->covenants);
+    r->all[cs->route] += d;
+    if (open) r->open[cs->route] += d;
+    r->states[cs->state] += d;
+    r->relapses += d * cs->relapses;
+    r->stagnations += d * rg_case_stagnations(cs);
+    r->dirty = true;
+    if (open && cs->procesregisseur[0]) {
+        rg_load *l = load(t, cs->procesregisseur);
+        l->open[cs->route] += d;
+        l->dirty = true;
+    }
+}
+
+void rg_tallies_merge(rg_tallies *into, const rg_tallies *from)
+{
+    rg_hmap_slot *s;
+    for (size_t i = 0; (i = rg_hmap_next(&from->regions, i, &s)) != 0;) {
+        const rg_tally *f = s->val;
+        rg_tally *r = region(into, f->zvh, f->covenants);
+        for (int k = 0; k < RG_NROUTES; k++) {
+            r->all[k] += f->all[k];
+            r->open[k] += f->open[k];
+        }
+        for (int k = 0; k < RG_NSTATES; k++) r->states[k] += f->states[k];
+        r->relapses += f->relapses;
+        r->stagnations += f->stagnations;
+        r->dirty = true;
+    }
+    for (size_t i = 0; (i = rg_hmap_next(&from->loads, i, &s)) != 0;) {
+        char who[RG_ID_MAX];
+        snprintf(who, sizeof who, "%.*s", (int)s->klen, s->key);
+        const rg_load *f = s->val;
+        rg_load *l = load(into, who);
+        for (int k = 0; k < RG_NROUTES; k++) l->open[k] += f->open[k];
+        l->dirty = true;
+    }
+}
+
+void rg_tallies_region(const rg_tallies *t, const char *zvh, uint32_t covenants, rg_tally *out)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->zvh, sizeof out->zvh, "%s", zvh);
+    out->covenants = covenants;
+    /* A handful of sets per region: the covenants in use. */
+    rg_hmap_slot *s;
+    for (size_t i = 0; (i = rg_hmap_next(&t->regions, i, &s)) != 0;) {
+        const rg_tally *r = s->val;
+        if (strcmp(r->zvh, zvh) != 0 || (r->covenants & ~covenants)) continue;
+        for (int k = 0; k < RG_NROUTES; k++) {
+            out->all[k] += r->all[k];
+            out->open[k] += r->open[k];
+        }
+        for (int k = 0; k < RG_NSTATES; k++) out->states[k] += r->states[k];
+        out->relapses += r->relapses;
+        out->stagnations += r->stagnations;
+    }
+}
+
+uint64_t rg_tally_load(const rg_tallies *t, const char *who, int route)
+{
+    const rg_load *l = rg_hmap_get(&t->loads, who, strlen(who));
+    return l && route >= 0 && route < RG_NROUTES ? l->open[route] : 0;
+}
+
+static void put_region(rg_batch *b, const char *k, size_t kn, const rg_tally *r)
+{
+    rg_buf v = RG_BUF_INIT;
+    rg_w_array(&v, 2 * RG_NROUTES + RG_NSTATES + 2);
+    for (int i = 0; i < RG_NROUTES; i++) rg_w_uint(&v, r->all[i]);
+    for (int i = 0; i < RG_NROUTES; i++) rg_w_uint(&v, r->open[i]);
+    for (int i = 0; i < RG_NSTATES; i++) rg_w_uint(&v, r->states[i]);
+    rg_w_uint(&v, r->relapses);
+    rg_w_uint(&v, r->stagnations);
+    rg_batch_put(b, RG_CF_META, k, kn, v.data, v.len);
+    rg_buf_free(&v);
+}
+
+static void put_load(rg_batch *b, const char *who, size_t wn, const rg_load *l)
+{
+    char k[KEY_MAX];
+    int kn = snprintf(k, sizeof k, "load/%.*s", (int)wn, who);
+    rg_buf v = RG_BUF_INIT;
+    rg_w_array(&v, RG_NROUTES);
+    for (int i = 0; i < RG_NROUTES; i++) rg_w_uint(&v, l->open[i]);
+    rg_batch_put(b, RG_CF_META, k, (size_t)kn, v.data, v.len);
+    rg_buf_free(&v);
+}
+
+void rg_tallies_put(rg_tallies *t, rg_batch *b, bool all)
+{
+    rg_hmap_slot *s;
+    for (size_t i = 0; (i = rg_hmap_next(&t->regions, i, &s)) != 0;) {
+        rg_tally *r = s->val;
+        if (all || r->dirty) put_region(b, s->key, s->klen, r);
+        r->dirty = false;
+    }
+    for (size_t i = 0; (i = rg_hmap_next(&t->loads, i, &s)) != 0;) {
+        rg_load *l = s->val;
+        if (all || l->dirty) put_load(b, s->key, s->klen, l);
+        l->dirty = false;
+    }
+    if (all) rg_batch_put(b, RG_CF_META, MARKER, strlen(MARKER), "", 0);
+}
+
+void rg_tallies_clear_keys(rg_batch *b)
+{
+    rg_batch_del_range(b, RG_CF_META, "tally/", 6, "tally0", 6);   /* '0' follows '/' */
+    rg_batch_del_range(b, RG_CF_META, "load/", 5, "load0", 5);
+}
+
+/* Fill n numbers from the array a, starting at *at. */
+static void take(const rg_val *a, uint32_t *at, uint64_t *out, int n)
+{
+    for (int i = 0; i < n; i++, (*at)++) {
+        out[i] = 0;
+        if (*at < rg_array_size(a)) rg_val_uint(rg_array_at(a, *at), &out[i]);
+    }
+}
+
+static int read_prefix(rg_tallies *t, rg_log *log, const char *prefix)
+{
+    size_t pn = strlen(prefix);
+    rg_iter *it = rg_iter_new(log, RG_CF_META);
+    int rc = 0;
+    for (rg_iter_seek(it, prefix, pn); rg_iter_valid(it); rg_iter_next(it)) {
+        size_t kn, vn;
+        const char *k = (const char *)rg_iter_key(it, &kn);
+        if (kn <= pn || memcmp(k, prefix, pn) != 0) break;
+        const uint8_t *v = rg_iter_value(it, &vn);
+        rg_doc *d;
+        const char *why;
+        if (rg_doc_parse(&d, v, vn, &why) < 0) {
+            rc = RG_ESTORAGE;
+            break;
+        }
+        const rg_val *a = rg_doc_root(d);
+        uint32_t at = 0;
+        if (prefix[0] == 't') {
+            /* "tally/" zvh "/" hex8 */
+            const char *slash = kn > pn + 9 ? k + kn - 9 : NULL;
+            if (!slash || *slash != '/' || (size_t)(slash - k) - pn >= RG_ID_MAX) {
+                rg_doc_free(d);
+                rc = RG_ESTORAGE;
+                break;
+            }
+            char zvh[RG_ID_MAX], hex[9];
+            snprintf(zvh, sizeof zvh, "%.*s", (int)(slash - k - (ptrdiff_t)pn), k + pn);
+            snprintf(hex, sizeof hex, "%.8s", slash + 1);
+            rg_tally *r = region(t, zvh, (uint32_t)strtoul(hex, NULL, 16));
+            take(a, &at, r->all, RG_NROUTES);
+            take(a, &at, r->open, RG_NROUTES);
+            take(a, &at, r->states, RG_NSTATES);
+            take(a, &at, &r->relapses, 1);
+            take(a, &at, &r->stagnations, 1);
+            r->dirty = false;
+        } else {
+            char who[RG_ID_MAX];
+            if (kn - pn >= RG_ID_MAX) {
+                rg_doc_free(d);
+                rc = RG_ESTORAGE;
+                break;
+            }
+            snprintf(who, sizeof who, "%.*s", (int)(kn - pn), k + pn);
+            rg_load *l = load(t, who);
+            take(a, &at, l->open, RG_NROUTES);
+            l->dirty = false;
+        }
+        rg_doc_free(d);
+    }
+    if (rg_iter_end(it) < 0) rc = RG_ESTORAGE;
+    return rc;
+}
+
+int rg_tallies_read(rg_tallies *t, rg_log *log)
+{
+    rg_buf v = RG_BUF_INIT;
+    int rc = rg_log_get(log, RG_CF_META, MARKER, strlen(MARKER), &v);
+    rg_buf_free(&v);
+    if (rc == RG_ENOTFOUND) return rc;
+    if (rc < 0) return RG_ESTORAGE;
+    rc = read_prefix(t, log, "tally/");
+    if (rc == 0) rc = read_prefix(t, log, "load/");
+    return rc;
+}

@@ -1,0 +1,63 @@
+/*
+ * tally.h - the figures a request needs, kept up to date as cases change
+ * (issue 23, item 2): never computed by walking the cases.
+ *
+ * Per region and covenant set (the covenants a case runs under): cases per
+ * route (open and all), per state, MDA++ relapses, open stagnations; `stats`
+ * adds the sets its reader may see.  Per procesregisseur: open cases per
+ * route (the region's cap of case.assign).  The live path takes a case's
+ * share out before a command's events are folded and puts it back after
+ * (core/apply.c); replay tallies every case it folded (replay/replay.c).
+ *
+ * On disk: META keys written in the same batch as the change, only those
+ * that changed (rg_store_put_meta):
+ *   "tally/" zvh "/" hex8(covenants)  msgpack [all[routes] open[routes] states[...] relapses stagnations]
+ *   "load/" procesregisseur           msgpack [open[routes]]
+ *   "tally_v1"                        present once the keys above are whole
+ * A data directory from before them is tallied once, by a walk, at open.
+ *
+ * Threads: the loop's (the engine's tallies); replay's halves are its own.
+ */
+#ifndef RG_TALLY_H
+#define RG_TALLY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../domain/case.h"
+#include "../domain/contract.h"
+#include "../storage/hmap.h"
+#include "../storage/log.h"
+
+typedef struct rg_tally {
+    char zvh[RG_ID_MAX];
+    uint32_t covenants;
+    uint64_t all[RG_NROUTES], open[RG_NROUTES], states[RG_NSTATES];
+    uint64_t relapses, stagnations;
+    bool dirty;               /* changed since last written */
+} rg_tally;
+
+typedef struct rg_tallies {
+    rg_hmap regions;          /* zvh "/" hex8(covenants) -> rg_tally* (owns) */
+    rg_hmap loads;            /* procesregisseur -> rg_load* (owns) */
+} rg_tallies;
+
+void rg_tallies_init(rg_tallies *t);
+void rg_tallies_free(rg_tallies *t);
+/* Add (sign +1) or take out (-1) a case's share. */
+void rg_tally_case(rg_tallies *t, const rg_case *cs, int sign);
+/* Add every figure of `from` into `into` (replay's two halves). */
+void rg_tallies_merge(rg_tallies *into, const rg_tallies *from);
+/* The sum over the region's sets a reader admitted to `covenants` may see. */
+void rg_tallies_region(const rg_tallies *t, const char *zvh, uint32_t covenants, rg_tally *out /* OUT */);
+/* Open cases of a route directed by `who`. */
+uint64_t rg_tally_load(const rg_tallies *t, const char *who, int route);
+/* Put the changed figures (every figure, and the marker, when `all`) into b. */
+void rg_tallies_put(rg_tallies *t, rg_batch *b, bool all);
+/* Delete every tally key but the marker (a rebuild writes them anew). */
+void rg_tallies_clear_keys(rg_batch *b);
+/* Read the figures from META: RG_ENOTFOUND when the marker is absent (a data
+ * directory from before them), RG_ESTORAGE on a read or decode failure. */
+int rg_tallies_read(rg_tallies *t, rg_log *log);
+
+#endif
