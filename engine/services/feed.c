@@ -19,6 +19,8 @@
  */
 #include "feed.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +37,7 @@ typedef struct parked {
     rg_reply_fn fn;
     void *ud;
     uint64_t deadline;        /* uv_now() ms */
+    char actor[RG_ID_MAX], zvh[RG_ID_MAX];   /* whose, for the caps */
     struct parked *next;
 } parked;
 
@@ -43,8 +46,21 @@ struct rg_feed {
     parked *head;
     size_t count;
     size_t limit;             /* parked at most; beyond, overloaded at once */
+    size_t per_actor, per_region;
+    rg_hmap by_actor, by_region;   /* id -> parked count (a size_t cast to a pointer) */
     uv_timer_t timer;         /* the earliest deadline */
 };
+
+/* The parked count of one actor or region, moved by d. */
+static size_t held(rg_hmap *m, const char *id, int d)
+{
+    size_t n = strlen(id);
+    size_t v = (size_t)(uintptr_t)rg_hmap_get(m, id, n) + (size_t)(intptr_t)d;
+    if (d == 0) return v;
+    if (v == 0) rg_hmap_del(m, id, n);
+    else rg_hmap_put(m, id, n, (void *)(uintptr_t)v);
+    return v;
+}
 
 /* ---- reading a page ---- */
 
@@ -170,6 +186,8 @@ static parked *take(rg_feed *f, uint64_t now, bool every)
         if (every || p->deadline <= now) {
             *pp = p->next;
             f->count--;
+            held(&f->by_actor, p->actor, -1);
+            held(&f->by_region, p->zvh, -1);
             p->next = NULL;
             *tail = p;
             tail = &p->next;
@@ -202,19 +220,34 @@ static void arm(rg_feed *f)
 
 void rg_feed_set_limit(rg_feed *f, size_t max_parked) { f->limit = max_parked ? max_parked : 1; }
 
+void rg_feed_set_caps(rg_feed *f, size_t per_actor, size_t per_region)
+{
+    f->per_actor = per_actor ? per_actor : 1;
+    f->per_region = per_region ? per_region : 1;
+}
+
 void rg_feed_park(rg_feed *f, rg_ctx *c, uint32_t wait_ms)
 {
-    /* A parked long-poll holds its connection's worker (net/server.c) for
-     * as long as it waits: past the limit, the reader is told at once to
-     * come back later, so waiting readers never take the workers that
-     * serve everyone else.  Nothing was read, so the answer waits for no
-     * commit. */
-    if (f->count >= f->limit) {
+    /* A parked long-poll costs memory (and a context of the server), not
+     * a thread: the caps bound that memory, per actor and per region so
+     * that one partner's readers never refuse another's, nor one region's
+     * another region's (issue 20, finding 10).  Past a cap the reader is
+     * told at once to come back later; nothing was read, so the answer
+     * waits for no commit. */
+    const rg_actor *a = rg_ctx_actor(c);
+    const char *why = NULL;
+    if (held(&f->by_actor, a->id, 0) >= f->per_actor) why = "too many of your readers waiting for new events";
+    else if (held(&f->by_region, a->zvh, 0) >= f->per_region)
+        why = "too many readers of your region waiting for new events";
+    else if (f->count >= f->limit) why = "too many readers waiting for new events";
+    if (why) {
         rg_reply_fn fn;
         void *ud;
         rg_ctx_take_reply(c, &fn, &ud);
         rg_buf b = RG_BUF_INIT;
-        rg_error_reply(&b, RG_EOVERLOAD, "too many readers waiting for new events; ask again later");
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s; ask again later", why);
+        rg_error_reply(&b, RG_EOVERLOAD, msg);
         fn(ud, b.data, b.len);
         rg_buf_free(&b);
         return;
@@ -228,6 +261,10 @@ void rg_feed_park(rg_feed *f, rg_ctx *c, uint32_t wait_ms)
     w->len = n;
     rg_ctx_take_reply(c, &w->fn, &w->ud);
     w->deadline = rg_ctx_deadline(c) ? rg_ctx_deadline(c) : uv_now(rg_engine_loop(f->e)) + wait_ms;
+    snprintf(w->actor, sizeof w->actor, "%s", a->id);
+    snprintf(w->zvh, sizeof w->zvh, "%s", a->zvh);
+    held(&f->by_actor, w->actor, +1);
+    held(&f->by_region, w->zvh, +1);
     w->next = f->head;
     f->head = w;
     f->count++;
@@ -251,7 +288,13 @@ void rg_feed_answer_all(rg_feed *f)
     uv_timer_stop(&f->timer);
 }
 
-static void closed_cb(uv_handle_t *h) { free(h->data); }
+static void closed_cb(uv_handle_t *h)
+{
+    rg_feed *f = h->data;
+    rg_hmap_free(&f->by_actor);
+    rg_hmap_free(&f->by_region);
+    free(f);
+}
 
 static void on_close(void *ud, rg_engine *e)
 {
@@ -268,6 +311,10 @@ int rg_feed_attach(rg_engine *e, rg_feed **out)
     rg_feed *f = rg_calloc(1, sizeof *f);
     f->e = e;
     f->limit = RG_FEED_PARK_DEFAULT;
+    f->per_actor = RG_FEED_PARK_ACTOR;
+    f->per_region = RG_FEED_PARK_REGION;
+    rg_hmap_init(&f->by_actor);
+    rg_hmap_init(&f->by_region);
     uv_timer_init(rg_engine_loop(e), &f->timer);
     f->timer.data = f;
     int rc = rg_engine_listen(e, &feed_ops, f);

@@ -34,12 +34,16 @@ int rg_feed_page(rg_ctx *c, const char *name, char kind, uint64_t after, uint32_
  * is run again): it is run again when new events are durable. */
 void rg_feed_park(rg_feed *f, rg_ctx *c, uint32_t wait_ms);
 size_t rg_feed_parked(const rg_feed *f);
-/* At most this many requests are parked at once (default
- * RG_FEED_PARK_DEFAULT, a quarter of the server's default workers; the
- * server sets a quarter of its own); a long-poll beyond is answered
- * `overloaded` at once instead of holding a worker. */
-#define RG_FEED_PARK_DEFAULT 64
+/* At most this many requests are parked at once (the server sets what it
+ * can hold), at most RG_FEED_PARK_ACTOR of one actor and
+ * RG_FEED_PARK_REGION of one region's actors; a long-poll beyond any is
+ * answered `overloaded` at once.  A parked request costs memory, not a
+ * thread nor a turn of the engine. */
+#define RG_FEED_PARK_DEFAULT 16384
+#define RG_FEED_PARK_ACTOR 1024
+#define RG_FEED_PARK_REGION 4096
 void rg_feed_set_limit(rg_feed *f, size_t max_parked);
+void rg_feed_set_caps(rg_feed *f, size_t per_actor, size_t per_region);
 /* Answer every parked request now, with whatever there is (shutdown). */
 void rg_feed_answer_all(rg_feed *f);
 

@@ -286,6 +286,70 @@ static void test_read_fault(void)
     CHECK(rg_t_local_send(&L, &B, &R)[0] == 0 && rg_array_size(rg_t_get(&R, "events")) > 0);
 }
 
+/* Another region's manager, by actor.create with a zvh. */
+static void actor_in_region(const char *id, const char *zvh, char *tok)
+{
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "actor.create", L.admin, id, NULL, -1, 4);
+    rg_w_kstr(&B, "id", id);
+    rg_w_kstr(&B, "role", "manager");
+    rg_w_kstr(&B, "org", "zvh");
+    rg_w_kstr(&B, "zvh", zvh);
+    tok[0] = 0;
+    if (rg_t_local_send(&L, &B, &R)[0] == 0) snprintf(tok, 128, "%s", rg_t_str(&R, "token"));
+}
+
+#define MANY 100
+static rg_t_reply many[MANY + 8];
+static int many_done;
+
+static void park(const char *token, int i)
+{
+    feed_req(token, s[8] + 100, 0, 60000);
+    rg_t_local_submit(&L, &B, &many[i], &many_done);
+}
+
+/* One region's readers never refuse another's (issue 20, finding 10): a
+ * hundred long-polls of one partner (more than the engine-wide cap of 64
+ * there was) and a manager of another region all park; past the caps per
+ * actor and per region a reader is answered overloaded at once, and the
+ * other region's reader still parks. */
+static void test_caps_per_actor_and_region(void)
+{
+    static char mgrB[128];
+    actor_in_region("mgrB", "breda", mgrB);
+    REQUIRE(mgrB[0]);
+    rg_t_local_settle(&L);
+    many_done = 0;
+    for (int i = 0; i < MANY; i++) park(pol, i);
+    park(mgrB, MANY);
+    CHECK(many_done == 0);
+    CHECK(rg_feed_parked(feed()) == MANY + 1);
+    rg_feed_answer_all(feed());
+    CHECK(run_until(&many_done, MANY + 1));
+    for (int i = 0; i <= MANY; i++) {
+        CHECK(rg_t_ok(&many[i]));
+        rg_t_reply_free(&many[i]);
+    }
+    /* Small caps: 2 per actor, 3 per region. */
+    rg_feed_set_caps(feed(), 2, 3);
+    many_done = 0;
+    park(pol, 0);
+    park(pol, 1);
+    park(pol, 2);                                   /* past pol's own */
+    CHECK(many_done == 1 && strcmp(rg_t_err(&many[2]), "overloaded") == 0);
+    park(ggz, 3);
+    park(prA, 4);                                   /* past the region's */
+    CHECK(many_done == 2 && strcmp(rg_t_err(&many[4]), "overloaded") == 0);
+    CHECK(strstr(rg_t_str(&many[4], "message"), "region") != NULL);
+    park(mgrB, 5);                                  /* another region: parked */
+    CHECK(many_done == 2 && rg_feed_parked(feed()) == 4);
+    rg_feed_answer_all(feed());
+    CHECK(run_until(&many_done, 6));
+    for (int i = 0; i < 6; i++) rg_t_reply_free(&many[i]);
+    rg_feed_set_caps(feed(), RG_FEED_PARK_ACTOR, RG_FEED_PARK_REGION);
+}
+
 static void test_parked_answered_at_close(void)
 {
     static rg_t_reply pr;
@@ -308,6 +372,7 @@ int main(void)
     RUN(test_pages_by_role);
     RUN(test_long_poll);
     RUN(test_read_fault);
+    RUN(test_caps_per_actor_and_region);
     RUN(test_parked_answered_at_close);
     rg_t_reply_free(&R);
     rg_buf_free(&B);
