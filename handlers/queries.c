@@ -45,7 +45,7 @@ static int read_report(rg_ctx *c, const rg_case *cs, report *rp)
     if (rc == 0) rc = rg_record_parse(rp->rec.data, rp->rec.len, &sealed);
     /* Opened with the case's key; an erased case's person and summary stay out. */
     if (rc == 0)
-        rc = rg_record_open(&sealed, cs->id, "summary", cs->dk_state == RG_DK_PRESENT ? cs->dk : NULL,
+        rc = rg_record_open(&sealed, cs->id, cs->dk_state == RG_DK_PRESENT ? cs->dk : NULL,
                             &rp->opened, &rp->r);
     if (rc == 0) rc = rg_doc_parse(&rp->pub, rp->r.pub, rp->r.pub_len, &why);
     if (rc < 0) return RG_ESTORAGE;

@@ -145,11 +145,12 @@ static void append_events(rg_ctx *c, int from, rg_buf *rec, rg_buf *events, uint
         uint32_t v = c->cs->version + 1;
         const rg_evdef *def = rg_event_find(ev->type);
         stamp_norms(c, ev, def);
-        /* Personal data (the subject, a free-text item) is sealed under the
-         * case's own key before it is stored (domain/seal.h). */
+        /* Personal data (the subject, free text) is sealed under the case's
+         * own key before it is stored (domain/seal.h). */
         const char *item = def ? def->item : NULL;
-        if ((ev->subject.len || item) && rg_store_case_key(e, c->cs, t->batch))
-            rg_seal_event(ev, c->cs->dk, c->cs->id, *seq, item);
+        const rg_field *text = c->op ? c->op->fields : NULL;
+        if (rg_seal_wanted(ev, text, item) && rg_store_case_key(e, c->cs, t->batch))
+            rg_seal_event(ev, c->cs->dk, c->cs->id, *seq, text, item);
         rg_record_build(rec, e->head_link, *seq, c->cs->id, v, c->now, actor, ev);
         memcpy(e->head_link, rec->data, RG_HASH_LEN);
         uint8_t sk[8];

@@ -113,7 +113,7 @@ int rg_case_subject(rg_engine *e, const rg_case *cs, rg_buf *out)
     int rc = rg_engine_event(e, cs->subject_seq, &rec);
     if (rc == 0) rc = rg_record_parse(rec.data, rec.len, &r);
     if (rc == 0)
-        rc = rg_record_open(&r, cs->id, NULL, cs->dk_state == RG_DK_PRESENT ? cs->dk : NULL, &opened, &plain);
+        rc = rg_record_open(&r, cs->id, cs->dk_state == RG_DK_PRESENT ? cs->dk : NULL, &opened, &plain);
     if (rc == 0 && plain.subj_len) rg_buf_append(out, plain.subj, plain.subj_len);
     else if (rc == 0) rc = RG_ENOTFOUND;
     rg_buf_free(&opened);

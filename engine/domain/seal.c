@@ -6,62 +6,173 @@
 
 #include "../storage/errors.h"
 
-/* case_id 0x00 be64(seq) 0x00 field */
-static size_t make_ad(uint8_t *ad, const char *case_id, uint64_t seq, const char *field)
+/* case_id 0x00 be64(seq) 0x00 path */
+#define PATH_MAX_LEN 96
+#define AD_MAX (RG_ID_MAX + 10 + PATH_MAX_LEN)
+
+static size_t make_ad(uint8_t *ad, const char *case_id, uint64_t seq, const char *path)
 {
-    size_t cn = strlen(case_id), fn = strlen(field);
-    memcpy(ad, case_id, cn + 1);
+    size_t cn = strnlen(case_id, RG_ID_MAX - 1), pn = strnlen(path, PATH_MAX_LEN);
+    memcpy(ad, case_id, cn);
+    ad[cn] = 0;
     rg_be64_put(ad + cn + 1, seq);
     ad[cn + 9] = 0;
-    memcpy(ad + cn + 10, field, fn);
-    return cn + 10 + fn;
+    memcpy(ad + cn + 10, path, pn);
+    return cn + 10 + pn;
 }
 
-#define AD_MAX (2 * RG_ID_MAX + 16)
-
-void rg_seal_event(rg_evb *ev, const uint8_t dk[RG_DK_LEN], const char *case_id, uint64_t seq,
-                   const char *item)
+/* The path of a field inside the i-th map of array `outer` ("actions.2.description"). */
+static void inner_path(char *p, const rg_val *outer, uint32_t i, const rg_val *key)
 {
+    const char *o = "", *k = "";
+    uint32_t on = 0, kn = 0;
+    rg_val_str(outer, &o, &on);
+    rg_val_str(key, &k, &kn);
+    snprintf(p, PATH_MAX_LEN + 1, "%.*s.%u.%.*s", (int)on, o, i, (int)kn, k);
+}
+
+static void key_path(char *p, const rg_val *key)
+{
+    const char *k = "";
+    uint32_t kn = 0;
+    rg_val_str(key, &k, &kn);
+    snprintf(p, PATH_MAX_LEN + 1, "%.*s", (int)kn, k);
+}
+
+static bool is_text(const rg_field *f, const rg_val *k)
+{
+    for (; f && f->name; f++)
+        if (f->type == RG_F_TEXT && rg_val_is_str(k, f->name)) return true;
+    return false;
+}
+
+static const rg_field *sub_fields(const rg_field *f, const rg_val *k)
+{
+    for (; f && f->name; f++)
+        if (f->type == RG_F_MAP_ARRAY && rg_val_is_str(k, f->name)) return f->sub;
+    return NULL;
+}
+
+bool rg_seal_wanted(const rg_evb *ev, const rg_field *text, const char *item)
+{
+    if (ev->subject.len || item) return true;
+    for (const rg_field *f = text; f && f->name; f++)
+        if (f->type == RG_F_TEXT || (f->type == RG_F_MAP_ARRAY && rg_seal_wanted(ev, f->sub, NULL))) return true;
+    return false;
+}
+
+/* v as a box when it is text, else as it is. */
+static void seal_value(rg_buf *out, const rg_val *v, bool text, const uint8_t *dk, const char *case_id,
+                       uint64_t seq, const char *path)
+{
+    const char *s;
+    uint32_t n;
+    if (!text || !rg_val_str(v, &s, &n)) {
+        rg_w_val(out, v);
+        return;
+    }
     uint8_t ad[AD_MAX];
     rg_buf box = RG_BUF_INIT;
+    rg_aead_seal(&box, dk, ad, make_ad(ad, case_id, seq, path), s, n);
+    rg_w_bin(out, box.data, box.len);
+    rg_buf_free(&box);
+}
+
+void rg_seal_event(rg_evb *ev, const uint8_t dk[RG_DK_LEN], const char *case_id, uint64_t seq,
+                   const rg_field *text, const char *item)
+{
+    uint8_t ad[AD_MAX];
+    char path[PATH_MAX_LEN + 1];
     if (ev->subject.len) {
+        rg_buf box = RG_BUF_INIT;
         rg_aead_seal(&box, dk, ad, make_ad(ad, case_id, seq, "subject"), ev->subject.data, ev->subject.len);
         rg_buf_reset(&ev->subject);
         rg_w_bin(&ev->subject, box.data, box.len);
+        rg_buf_free(&box);
     }
-    if (item) {
-        /* The data pairs again, the item's text as a box. */
-        rg_buf map = RG_BUF_INIT, pairs = RG_BUF_INIT;
-        rg_evb_data(ev, &map);
-        rg_doc *d;
-        const char *why;
-        if (rg_doc_parse(&d, map.data, map.len, &why) == 0) {
-            const rg_val *m = rg_doc_root(d);
-            for (uint32_t i = 0; i < rg_map_size(m); i++) {
-                const char *s;
-                uint32_t n;
-                rg_w_val(&pairs, rg_map_key(m, i));
-                if (rg_val_is_str(rg_map_key(m, i), item) && rg_val_str(rg_map_value(m, i), &s, &n)) {
-                    rg_buf_reset(&box);
-                    rg_aead_seal(&box, dk, ad, make_ad(ad, case_id, seq, item), s, n);
-                    rg_w_bin(&pairs, box.data, box.len);
-                } else {
-                    rg_w_val(&pairs, rg_map_value(m, i));
+    /* The data pairs again, each free text as a box. */
+    rg_buf map = RG_BUF_INIT, pairs = RG_BUF_INIT;
+    rg_evb_data(ev, &map);
+    rg_doc *d;
+    const char *why;
+    if (rg_doc_parse(&d, map.data, map.len, &why) == 0) {
+        const rg_val *m = rg_doc_root(d);
+        for (uint32_t i = 0; i < rg_map_size(m); i++) {
+            const rg_val *k = rg_map_key(m, i), *v = rg_map_value(m, i);
+            const rg_field *sub = sub_fields(text, k);
+            rg_w_val(&pairs, k);
+            if (sub && rg_val_type(v) == RG_VARRAY) {
+                rg_w_array(&pairs, rg_array_size(v));
+                for (uint32_t j = 0; j < rg_array_size(v); j++) {
+                    const rg_val *el = rg_array_at(v, j);
+                    if (rg_val_type(el) != RG_VMAP) {
+                        rg_w_val(&pairs, el);
+                        continue;
+                    }
+                    rg_w_map(&pairs, rg_map_size(el));
+                    for (uint32_t x = 0; x < rg_map_size(el); x++) {
+                        rg_w_val(&pairs, rg_map_key(el, x));
+                        inner_path(path, k, j, rg_map_key(el, x));
+                        seal_value(&pairs, rg_map_value(el, x), is_text(sub, rg_map_key(el, x)), dk, case_id,
+                                   seq, path);
+                    }
                 }
+                continue;
             }
-            rg_doc_free(d);
-            rg_buf_reset(&ev->data);
-            rg_buf_append(&ev->data, pairs.data, pairs.len);
+            key_path(path, k);
+            seal_value(&pairs, v, is_text(text, k) || (item && rg_val_is_str(k, item)), dk, case_id, seq, path);
         }
-        rg_buf_free(&pairs);
-        rg_buf_free(&map);
+        rg_doc_free(d);
+        rg_buf_reset(&ev->data);
+        rg_buf_append(&ev->data, pairs.data, pairs.len);
     }
-    rg_buf_free(&box);
+    rg_buf_free(&pairs);
+    rg_buf_free(&map);
     ev->sealed = true;
 }
 
-int rg_record_open(const rg_record *in, const char *case_id, const char *item, const uint8_t *dk,
-                   rg_buf *buf, rg_record *out)
+/* A box opened into its text, written as a string. */
+static int open_value(rg_buf *out, const uint8_t *b, uint32_t bn, const uint8_t *dk, const char *case_id,
+                      uint64_t seq, const char *path)
+{
+    uint8_t ad[AD_MAX];
+    rg_buf text = RG_BUF_INIT;
+    int rc = rg_aead_open(&text, dk, ad, make_ad(ad, case_id, seq, path), b, bn);
+    if (rc == 0) rg_w_str(out, (const char *)text.data, (uint32_t)text.len);
+    rg_buf_free(&text);
+    return rc;
+}
+
+/* The map el (an element of the array under key outer) with its boxes
+ * opened, or without them (dk NULL).  *dropped counts those left out. */
+static int open_inner(rg_buf *out, const rg_val *outer, uint32_t j, const rg_val *el, const uint8_t *dk,
+                      const char *case_id, uint64_t seq, uint32_t *dropped)
+{
+    char path[PATH_MAX_LEN + 1];
+    uint32_t n = rg_map_size(el);
+    for (uint32_t x = 0; !dk && x < rg_map_size(el); x++)
+        if (rg_val_type(rg_map_value(el, x)) == RG_VBIN) n--;
+    rg_w_map(out, n);
+    for (uint32_t x = 0; x < rg_map_size(el); x++) {
+        const uint8_t *b;
+        uint32_t bn;
+        if (!rg_val_bin(rg_map_value(el, x), &b, &bn)) {
+            rg_w_val(out, rg_map_key(el, x));
+            rg_w_val(out, rg_map_value(el, x));
+            continue;
+        }
+        if (!dk) {
+            (*dropped)++;
+            continue;
+        }
+        rg_w_val(out, rg_map_key(el, x));
+        inner_path(path, outer, j, rg_map_key(el, x));
+        if (open_value(out, b, bn, dk, case_id, seq, path) < 0) return RG_ESTORAGE;
+    }
+    return 0;
+}
+
+int rg_record_open(const rg_record *in, const char *case_id, const uint8_t *dk, rg_buf *buf, rg_record *out)
 {
     *out = *in;
     if (in->format != 2) return 0;
@@ -72,10 +183,11 @@ int rg_record_open(const rg_record *in, const char *case_id, const char *item, c
     uint64_t seq = 0;
     rg_val_uint(rg_map_get(ev, "seq"), &seq);
     uint8_t ad[AD_MAX];
+    char path[PATH_MAX_LEN + 1];
     int rc = 0;
     rg_buf_reset(buf);
     /* The public part again, data last with a map32 header (rg_record_render
-     * patches its count), the item opened or withheld. */
+     * patches its count), each box opened, or left out and withheld. */
     rg_w_map(buf, rg_map_size(ev));
     size_t data_off = 0;
     for (uint32_t i = 0; i < rg_map_size(ev) && rc == 0; i++) {
@@ -87,25 +199,40 @@ int rg_record_open(const rg_record *in, const char *case_id, const char *item, c
         }
         data_off = buf->len;
         rg_w_map32(buf, rg_map_size(v));
-        for (uint32_t j = 0; j < rg_map_size(v); j++) {
+        uint32_t count = 0, dropped = 0;
+        for (uint32_t j = 0; j < rg_map_size(v) && rc == 0; j++) {
             const uint8_t *b;
             uint32_t bn;
-            const rg_val *dv = rg_map_value(v, j);
-            if (item && rg_val_is_str(rg_map_key(v, j), item) && rg_val_bin(dv, &b, &bn)) {
-                if (dk) {
-                    rg_w_val(buf, rg_map_key(v, j));
-                    rg_buf text = RG_BUF_INIT;
-                    rc = rg_aead_open(&text, dk, ad, make_ad(ad, case_id, seq, item), b, bn);
-                    rg_w_str(buf, (const char *)text.data, (uint32_t)text.len);
-                    rg_buf_free(&text);
-                } else {
-                    rg_w_kbool(buf, "withheld", true);     /* erased for good */
+            const rg_val *dk_ = rg_map_key(v, j), *dv = rg_map_value(v, j);
+            if (rg_val_bin(dv, &b, &bn)) {
+                if (!dk) {
+                    dropped++;                      /* erased for good */
+                    continue;
                 }
+                rg_w_val(buf, dk_);
+                key_path(path, dk_);
+                rc = open_value(buf, b, bn, dk, case_id, seq, path);
+                count++;
                 continue;
             }
-            rg_w_val(buf, rg_map_key(v, j));
-            rg_w_val(buf, dv);
+            rg_w_val(buf, dk_);
+            count++;
+            if (rg_val_type(dv) != RG_VARRAY) {
+                rg_w_val(buf, dv);
+                continue;
+            }
+            rg_w_array(buf, rg_array_size(dv));
+            for (uint32_t x = 0; x < rg_array_size(dv) && rc == 0; x++) {
+                const rg_val *el = rg_array_at(dv, x);
+                if (rg_val_type(el) == RG_VMAP) rc = open_inner(buf, dk_, x, el, dk, case_id, seq, &dropped);
+                else rg_w_val(buf, el);
+            }
         }
+        if (dropped) {
+            rg_w_kbool(buf, "withheld", true);
+            count++;
+        }
+        rg_w_patch_map32(buf->data, data_off, count);
     }
     size_t pub_len = buf->len;
     if (rc == 0 && dk && in->subj_len) {

@@ -1,9 +1,16 @@
 /*
  * seal.h - personal data encrypted at rest, per case (CONTRACT.md, "Privacy
- * operations"): the subject part of an event and its free-text item (the
- * field the event table names, events.c column `item`) are sealed under the
- * case's own data key, each box bound to the case, the event's position and
- * the field (associated data), so a box cannot be moved to another event.
+ * operations"): the subject part of an event and every free-text field of
+ * its data are sealed under the case's own data key, each box bound to the
+ * case, the event's position and the field's path (associated data), so a
+ * box cannot be moved to another event or field.  Which fields are free
+ * text is the contract's table: a field of type RG_F_TEXT of the operation
+ * that emitted the event (schemas/ops.c; also inside the maps of an array of
+ * maps, such as a plan's actions), and the event's classified item
+ * (schemas/events.c column `item`).  A new free-text field is sealed by being
+ * declared TEXT.  A box is a msgpack bin in place of the text (event data
+ * holds no other bin), so a reader opens every bin it finds, and records
+ * written before a field was sealed (its text a string) read as they are.
  * The hash chain covers the boxes: erasing a case destroys its key and
  * leaves every record, and log.verify, intact.
  *
@@ -17,20 +24,25 @@
 #include <stdint.h>
 
 #include "../storage/crypto.h"
+#include "contract.h"
 #include "event.h"
 
 #define RG_DK_LEN RG_KEY_LEN
 
-/* Seal ev's subject and its item field (NULL: none) under dk, for the event
- * at seq of case_id. */
+/* Seal ev's subject and its free text (the RG_F_TEXT fields among text,
+ * the fields of the operation that emitted it, or NULL; and its classified
+ * item, or NULL) under dk, for the event at seq of case_id. */
 void rg_seal_event(rg_evb *ev, const uint8_t dk[RG_DK_LEN], const char *case_id, uint64_t seq,
-                   const char *item);
+                   const rg_field *text, const char *item);
+/* Has ev anything to seal: a subject, a classified item, or free-text
+ * fields among text? */
+bool rg_seal_wanted(const rg_evb *ev, const rg_field *text, const char *item);
 /* A record as if it had been stored plain: a sealed one opened with its
  * case's key dk, or, when dk is NULL (the case was erased), with the subject
- * left out and the item replaced by `withheld: true`.  A plain record is
- * returned as it is.  RG_ESTORAGE when a box does not open. */
-int rg_record_open(const rg_record *in, const char *case_id, const char *item,
-                   const uint8_t *dk, rg_buf *buf, rg_record *out /* OUT */);
+ * and every sealed field left out and `withheld: true` in the data.  A plain
+ * record is returned as it is.  RG_ESTORAGE when a box does not open. */
+int rg_record_open(const rg_record *in, const char *case_id, const uint8_t *dk, rg_buf *buf,
+                   rg_record *out /* OUT */);
 
 /* Wrap and unwrap a case's data key under the key-encryption key. */
 void rg_dk_wrap(rg_buf *out, const uint8_t kek[RG_KEY_LEN], const char *case_id,

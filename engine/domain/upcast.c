@@ -87,15 +87,9 @@ void rg_render_event(rg_buf *out, const rg_record *sealed, bool with_subject, co
     rg_record plain;
     const rg_record *r = sealed;
     if (sealed->format == 2) {
-        rg_doc *d = NULL;
-        char t[64] = "";
-        if (rg_doc_parse(&d, sealed->pub, sealed->pub_len, &why) == 0)
-            rg_val_strcpy(rg_map_get(rg_doc_root(d), "type"), t, sizeof t);
-        rg_doc_free(d);
-        const rg_evdef *def = rg_event_find(t);
         const uint8_t *dk = cs && cs->dk_state == RG_DK_PRESENT ? cs->dk : NULL;
-        if (rg_record_open(sealed, cs ? cs->id : "", def ? def->item : NULL, dk, &opened, &plain) < 0)
-            rg_record_open(sealed, "", def ? def->item : NULL, NULL, &opened, &plain);   /* unreadable: as erased */
+        if (rg_record_open(sealed, cs ? cs->id : "", dk, &opened, &plain) < 0)
+            rg_record_open(sealed, "", NULL, &opened, &plain);   /* unreadable: as erased */
         r = &plain;
     }
     rg_buf scratch = RG_BUF_INIT;

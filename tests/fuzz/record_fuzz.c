@@ -54,12 +54,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)rg_record_verify(zero, data, size);
     rg_buf out = RG_BUF_INIT, opened = RG_BUF_INIT;
     rg_record plain;
-    if (rg_record_open(&r, cs->id, "summary", cs->dk, &opened, &plain) == 0) {
+    if (rg_record_open(&r, cs->id, cs->dk, &opened, &plain) == 0) {
         rg_record_render(&out, &plain, true);
         bounded(&out, size);
     }
     rg_buf_reset(&opened);
-    if (rg_record_open(&r, cs->id, "answer", NULL, &opened, &plain) == 0) {
+    if (rg_record_open(&r, cs->id, NULL, &opened, &plain) == 0) {
         rg_buf_reset(&out);
         rg_record_render(&out, &plain, false);
         bounded(&out, size);
