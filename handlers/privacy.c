@@ -3,9 +3,9 @@
  * "Privacy operations"): case.erase destroys the case's data key
  * (crypto-shredding, domain/seal.h) and appends case.erased; the rest of the
  * log stays as it was and verifies.  A manager erases an archived or
- * referred case, or any case a granted erasure request names; the engine
- * itself erases a case when its retention ends (the retention norm,
- * schemas/norms.c).  Erasing twice changes nothing the second time.
+ * referred case, a decided data-subject request, or any case a granted
+ * erasure request names; the engine itself erases a case when its retention
+ * ends (the retention and subject.retention norms, schemas/norms.c).  Erasing twice changes nothing the second time.
  */
 #include <string.h>
 
@@ -26,10 +26,10 @@ int rg_h_case_erase(rg_ctx *c)
     if (request[0]) {
         int rc = rg_subject_request_allows(c, request, "erasure", cs);
         if (rc < 0) return rc;
-    } else if (cs->state != RG_ST_ARCHIVED && cs->state != RG_ST_REFERRED) {
+    } else if (cs->state != RG_ST_ARCHIVED && cs->state != RG_ST_REFERRED && cs->state != RG_ST_DECIDED) {
         return rg_ctx_fail(c, RG_EGUARD,
-                           "case %s is %s: only an archived or referred case is erased, or one that a "
-                           "granted erasure request names (data.request)",
+                           "case %s is %s: only an archived or referred case or a decided data-subject "
+                           "request is erased, or one that a granted erasure request names (data.request)",
                            cs->id, rg_state_name(cs->state));
     }
     /* The person index loses the case with its key. */

@@ -55,6 +55,12 @@ const rg_norm rg_norms[] = {
     {"retention",              ALL,     "aftercare.checked intake.rejected case.ended",   "case.erased case.reopened",                       NULL,       RG_DUE_DAYS,     1826, ERASE},
     /* A data-subject request is answered within one month (GDPR art. 12(3)). */
     {"subject.answer",         SUBJ,    "subject.requested",                     "subject.decided",                                 NULL,       RG_DUE_MONTHS,   1, STAG},
+    /* A decided request holds the person (its BSN or name) as long as it is
+     * kept to account for the answer: a year by default after the decision
+     * (which the one-month norm above brings about a month after the
+     * request), norm.subject.retention months in --config; then the engine
+     * erases it as it erases a case whose retention ended. */
+    {"subject.retention",      SUBJ,    "subject.decided",                       "case.erased",                                     NULL,       RG_DUE_MONTHS,   12, ERASE},
     {NULL, 0, NULL, NULL, NULL, 0, 0, 0},
 };
 

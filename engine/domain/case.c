@@ -145,12 +145,13 @@ int rg_case_apply(rg_case *c, const rg_event_view *ev)
 #ifndef NDEBUG
     /* The state and its deadlines in step: a case whose work ended keeps no
      * deadline but a closed case's aftercare check (and the decision on an
-     * escalation its stagnation opened) or an ended case's retention. */
+     * escalation its stagnation opened) or an ended case's retention (also a
+     * decided data-subject request's). */
     if (!rg_state_open(c->state)) {
         assert(c->state == RG_ST_CLOSED || c->esc_level == 0);
         for (uint32_t i = 0; i < c->ndl; i++)
             assert(c->dl[i].norm == rg_norm_find("aftercare") || c->dl[i].norm == rg_norm_decision() ||
-                   c->dl[i].norm == rg_norm_find("retention"));
+                   rg_norms[c->dl[i].norm].fires == RG_FIRE_ERASE);
     }
 #endif
     c->version = ev->v;
