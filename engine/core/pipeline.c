@@ -19,6 +19,7 @@
 #include "../storage/errors.h"
 #include "apply.h"
 #include "idem.h"
+#include "../domain/seal.h"
 #include "persons.h"
 #include "request.h"
 
@@ -228,7 +229,17 @@ static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn 
     }
     rg_handler_fn handler = rg_op_handler(c->op);
     if (!handler) return rg_ctx_fail(c, RG_EUNKNOWNOP, "operation %s has no handler", c->op->name);
-    return handler(c);
+    rc = handler(c);
+    /* An erased case has no key to seal personal data under any more: a step
+     * allowed on it (RG_OP_ERASED) that would record some (a correction of
+     * the subject) is refused rather than stored readable. */
+    for (int i = 0; rc == 0 && c->cs && c->cs->erased && i < c->nevs; i++) {
+        const rg_evdef *def = rg_event_find(c->evs[i]->type);
+        if (rg_seal_wanted(c->evs[i], c->op->fields, def ? def->item : NULL))
+            return rg_ctx_fail(c, RG_EGUARD, "case %s was erased: no personal data is recorded on it any more",
+                               c->cs->id);
+    }
+    return rc;
 }
 
 /* A read showed case content: the listeners (the audit trail) may write a

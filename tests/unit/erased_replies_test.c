@@ -215,8 +215,56 @@ static void test_no_reply_keeps_erased_data(void)
     rg_t_reply_free(&R);
 }
 
+/* A correction after the erasure would record the person again, and with
+ * no key to seal it under: refused, and the name is in no file. */
+static void test_no_personal_data_after_erasure(void)
+{
+    REQUIRE(rg_t_local_open(&L, NULL) == 0);
+    char *dir = strdup(L.dir);
+    actor_in("pol", "partner", "police", "tilburg", NULL, pol);
+    actor_in("mgr", "manager", "zvh-tilburg", "tilburg", NULL, mgr);
+    rg_buf *b = req(pol, "case.report", NULL, 5);
+    rg_w_kstr(b, "target_group", "verward-gedrag");
+    rg_w_kstr(b, "summary", "incidents at home");
+    rg_w_kstr(b, "urgency", "normal");
+    rg_w_kbool(b, "informed", true);
+    rg_w_cstr(b, "subject");
+    rg_w_map(b, 2);
+    rg_w_kstr(b, "name", "Old Name");
+    rg_w_kstr(b, "bsn", BSN);
+    OK();
+    char a[32], rq[32];
+    snprintf(a, sizeof a, "%s", rg_t_str(&R, "case"));
+    const char *kinds[] = {"rectification", "erasure"};
+    for (int i = 0; i < 2; i++) {
+        request(kinds[i], rq);
+        REQUIRE(rq[0]);
+        b = req(mgr, "subject.decide", NULL, 2);
+        rg_w_kstr(b, "request", rq);
+        rg_w_kbool(b, "granted", true);
+        OK();
+    }
+    b = req(mgr, "case.erase", a, 2);
+    rg_w_kstr(b, "ground", "GDPR art. 17");
+    rg_w_kstr(b, "request", rq);
+    OK();
+    b = req(mgr, "subject.correct", a, 1);
+    rg_w_cstr(b, "subject");
+    rg_w_map(b, 1);
+    rg_w_kstr(b, "name", NAME);
+    FAILS("guard_failed", "erased");
+    for (int cf = 0; cf < RG_CF_COUNT; cf++) CHECK(rg_log_shred(rg_engine_log(L.e), cf, "", 0, NULL, 0) == 0);
+    rg_t_local_close(&L, false);
+    CHECK(!found_in(dir, NAME));
+    rg_t_rmrf(dir);
+    free(dir);
+    rg_buf_free(&B);
+    rg_t_reply_free(&R);
+}
+
 int main(void)
 {
     RUN(test_no_reply_keeps_erased_data);
+    RUN(test_no_personal_data_after_erasure);
     return rg_t_exit();
 }
