@@ -11,7 +11,7 @@
 
 const rg_evdef rg_events[] = {
     /* type                  version  apply                      enters        alerts              classified item */
-    {"case.reported",        2,       rg_a_case_reported,        ST(REPORTED), RG_ALERT_NONE, "summary"},
+    {"case.reported",        3,       rg_a_case_reported,        ST(REPORTED), RG_ALERT_NONE, "summary"},
     {"case.assigned",        1,       rg_a_case_assigned,        RG_KEEP, RG_ALERT_NONE, NULL},
     {"intake.started",       1,       rg_a_nothing,              ST(INTAKE), RG_ALERT_NONE, NULL},
     {"intake.admitted",      1,       rg_a_intake_admitted,      ST(ANALYSIS), RG_ALERT_NONE, NULL},

@@ -28,10 +28,10 @@ static const rg_field actor_create[] = {
 static const rg_field actor_revoke[] = {STR("id", 64), END};
 
 static const rg_field case_report[] = {
-    STR("target_group", 64),
+    ENUM("target_group", RG_REQ, RG_TARGET_GROUPS),
     TEXT("summary", 4096),
     CLASS,
-    STR("urgency", 64),
+    ENUM("urgency", RG_REQ, RG_URGENCIES),
     {"informed", RG_F_BOOL, RG_OPT, 0, NULL, NULL, 0},
     TEXT_OPT("exemption", 1024),
     ENUM("route", RG_OPT, rg_route_words),

@@ -8,6 +8,8 @@
  */
 #include <string.h>
 
+#include "../engine/domain/contract.h"
+
 #include "../engine/domain/upcast.h"
 
 /* case.reported 1 -> 2: version 1 named the reporting org `reporter` and had
@@ -29,8 +31,75 @@ static uint32_t case_reported_1(const rg_val *in, rg_buf *out)
     return n;
 }
 
+/* The target groups (DOMAIN.md), each with the spellings logs used before
+ * the list was fixed.  Compared without case and separators, so
+ * "Verward-Gedrag", "verward gedrag" and "jeugdcriminaliteit" need no row.
+ * A misspelt radicalisation case must land under its covenant: a spelling
+ * that means it is listed rather than left to "overig". */
+const rg_spelling rg_old_target_groups[] = {
+    {"verward_gedrag", "verward_gedrag"},
+    {"e33", "verward_gedrag"},
+    {"radicalisering", "radicalisering"},
+    {"radicalisatie", "radicalisering"},
+    {"radicalisation", "radicalisering"},
+    {"radicalization", "radicalisering"},
+    {"nazorg_ex_gedetineerden", "nazorg_ex_gedetineerden"},
+    {"ex-gedetineerde", "nazorg_ex_gedetineerden"},
+    {"ex-gedetineerden", "nazorg_ex_gedetineerden"},
+    {"nazorg", "nazorg_ex_gedetineerden"},
+    {"ex-detainee", "nazorg_ex_gedetineerden"},
+    {"huiselijk_geweld", "huiselijk_geweld"},
+    {"multi_probleem_gezin", "multi_probleem_gezin"},
+    {"jeugd_criminaliteit", "jeugd_criminaliteit"},
+    {"ondermijning", "ondermijning"},
+    {"zorgmijding", "zorgmijding"},
+    {"zorgmijder", "zorgmijding"},
+    {"zorgmijders", "zorgmijding"},
+    {"overig", "overig"},
+    {NULL, NULL},
+};
+
+const rg_spelling rg_old_urgencies[] = {
+    {"low", "low"}, {"normal", "normal"}, {"high", "high"}, {"acute", "acute"},
+    {"laag", "low"}, {"normaal", "normal"}, {"hoog", "high"}, {"acuut", "acute"},
+    {NULL, NULL},
+};
+
+/* case.reported 2 -> 3: target_group and urgency became fixed lists.  A text
+ * that was not a word of the list becomes the word it means (anything
+ * unknown: overig, normal) and stays beside it as target_group_text
+ * (urgency_text), so nothing the reporter wrote is lost. */
+static uint32_t case_reported_2(const rg_val *in, rg_buf *out)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < rg_map_size(in); i++) {
+        const rg_val *k = rg_map_key(in, i), *v = rg_map_value(in, i);
+        const char *s;
+        uint32_t len;
+        bool tg = rg_val_is_str(k, "target_group"), urg = rg_val_is_str(k, "urgency");
+        if ((tg || urg) && rg_val_str(v, &s, &len)) {
+            bool exact;
+            const char *word = tg ? rg_target_group_of(s, len, &exact) : rg_urgency_of(s, len, &exact);
+            rg_w_val(out, k);
+            rg_w_cstr(out, word);
+            n++;
+            if (!exact) {
+                rg_w_cstr(out, tg ? "target_group_text" : "urgency_text");
+                rg_w_val(out, v);
+                n++;
+            }
+            continue;
+        }
+        rg_w_val(out, k);
+        rg_w_val(out, v);
+        n++;
+    }
+    return n;
+}
+
 const rg_upcaster rg_upcasters[] = {
     /* type             from  function */
     {"case.reported",   1,    case_reported_1},
+    {"case.reported",   2,    case_reported_2},
     {NULL, 0, NULL},
 };

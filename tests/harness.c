@@ -370,7 +370,7 @@ rg_buf *rg_t_req(rg_buf *b, const char *token, const char *op, const char *case_
 void rg_t_report_req(rg_buf *b, const char *token, const char *req, const char *name)
 {
     rg_req_envelope(b, "case.report", token, req, NULL, -1, 5);
-    rg_w_kstr(b, "target_group", "verward-gedrag");
+    rg_w_kstr(b, "target_group", "verward_gedrag");
     rg_w_kstr(b, "summary", "repeated incidents in the neighbourhood");
     rg_w_kstr(b, "urgency", "normal");
     rg_w_kbool(b, "informed", true);

@@ -46,7 +46,7 @@ static const describe describes[] = {
      "regie actor create --id anna --role procesregisseur --org zvh"},
     {"actor.revoke", "revoke an actor: its token stops working at once", "regie actor revoke --id anna"},
     {"case.report", "report a person to the ZVH: opens a case",
-     "regie case report --target-group verward-gedrag --urgency high --summary \"repeated incidents\" "
+     "regie case report --target-group verward_gedrag --urgency high --summary \"repeated incidents\" "
      "--informed --subject name=\"J. Jansen\" --subject birth_date=1990-01-01"},
     {"case.assign", "give the case to a procesregisseur (to take it: your own id)",
      "regie case assign --case ZVH-00000001 --procesregisseur anna"},
@@ -480,6 +480,33 @@ static int write_scalar(rg_buf *b, rg_ftype t, const char *v, const char *what)
     return 0;
 }
 
+/* The word of an enumerated field a typed value means: the word itself, or
+ * the word written with '-' where it has '_' (or the other way round) and in
+ * any case, so `--target-group verward-gedrag` sends verward_gedrag and
+ * `--route re_entry` sends re-entry.  Anything else goes as typed, for the
+ * engine to refuse naming the words.  regie(1), "Enumerated values". */
+static const char *enum_word(const rg_field *f, const char *v, char *buf, size_t cap)
+{
+    size_t n = strlen(v);
+    for (const char *p = f->values; p && *p;) {
+        size_t len = strcspn(p, " ");
+        bool same = len == n && len < cap;
+        for (size_t i = 0; same && i < len; i++) {
+            char a = v[i], w = p[i];
+            if (a >= 'A' && a <= 'Z') a = (char)(a - 'A' + 'a');
+            if (a == '-' || a == '_') a = w == '-' || w == '_' ? w : a;
+            same = a == w;
+        }
+        if (same) {
+            memcpy(buf, p, len);
+            buf[len] = 0;
+            return buf;
+        }
+        p += len + (p[len] == ' ');
+    }
+    return v;
+}
+
 /* "id=a1,owner_org=ggz,description=x, y" -> a map; a comma starts a new pair
  * only when a known field name and '=' follow it (and never `\,`). */
 static int write_item(rg_buf *b, const rg_field *f, const char *v)
@@ -549,9 +576,10 @@ static int write_field(rg_buf *b, const rg_field *f, const flag *flags, int nfla
             for (;;) {
                 const char *c = next_comma(p);
                 size_t len = c ? (size_t)(c - p) : strlen(p);
-                char *item = malloc(len + 1);
+                char *item = malloc(len + 1), word[64];
                 size_t k = unescape(p, len, item, len + 1);
-                rg_w_str(b, item, k);
+                if (f->type == RG_F_ENUM_ARRAY) rg_w_cstr(b, enum_word(f, item, word, sizeof word));
+                else rg_w_str(b, item, k);
                 free(item);
                 if (!c) break;
                 p = c + 1;
@@ -569,7 +597,9 @@ static int write_field(rg_buf *b, const rg_field *f, const flag *flags, int nfla
             fprintf(stderr, "regie: --%s given more than once\n", f->name);
             return -1;
         }
-        return write_scalar(b, f->type, vals[0], f->name);
+        char word[64];
+        return write_scalar(b, f->type, f->type == RG_F_ENUM ? enum_word(f, vals[0], word, sizeof word) : vals[0],
+                            f->name);
     }
 }
 

@@ -276,8 +276,8 @@ static void create_region(void)
     for (int i = 0; i < 2; i++) subscribe_alerts(&MGRS[i]);
 }
 
-static const char *const TARGET_GROUPS[] = {"verward-gedrag", "huiselijk-geweld", "ex-gedetineerde",
-                                             "jeugdcriminaliteit", "radicalisering"};
+static const char *const TARGET_GROUPS[] = {"verward_gedrag", "huiselijk_geweld", "nazorg_ex_gedetineerden",
+                                             "jeugd_criminaliteit", "radicalisering"};
 static const char *const FIRST[] = {"Sanne", "Daan", "Fatima", "Mohammed", "Lotte", "Ruben", "Aylin", "Kees"};
 static const char *const LAST[] = {"de Jong", "Jansen", "Yilmaz", "Bakker", "Visser", "El Amrani", "Smit"};
 
@@ -295,8 +295,8 @@ static void report(sim_case *c)
     if (c->route == R_LEVENSLOOP) c->reporter = ORG_GGZ;
     rg_buf *b = begin(ORGS[c->reporter].token, "case.report", NULL, c->route == R_DEFAULT ? 5 : 6);
     const char *group = TARGET_GROUPS[rnd() % 5];
-    if (c->route == R_MDA) group = "huiselijk-geweld";
-    if (c->route == R_LEVENSLOOP) group = "verward-gedrag";
+    if (c->route == R_MDA) group = "huiselijk_geweld";
+    if (c->route == R_LEVENSLOOP) group = "verward_gedrag";
     rg_w_kstr(b, "target_group", group);
     if (c->route != R_DEFAULT) rg_w_kstr(b, "route", ROUTE_NAMES[c->route]);
     rg_w_kstr(b, "summary", "concerns on several life domains");

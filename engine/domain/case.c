@@ -8,6 +8,7 @@
 
 #include "../storage/errors.h"
 #include "schema.h"
+#include "upcast.h"
 
 /* Arrays start at one element: most cases hold one or two of each, and a
  * rebuild keeps every case in memory at once. */
@@ -390,8 +391,17 @@ int rg_case_decode(rg_case **out, const uint8_t *p, size_t n)
     str(&d, "reporter_org", c->reporter_org, sizeof c->reporter_org);
     str(&d, "procesregisseur", c->procesregisseur, sizeof c->procesregisseur);
     str(&d, "target_group", c->target_group, sizeof c->target_group);
-    c->covenants = rg_covenant_bit(c->target_group, (uint32_t)strlen(c->target_group));
     str(&d, "urgency", c->urgency, sizeof c->urgency);
+    /* Projections from before the fixed lists hold the text as reported:
+     * the word it means, as the upcast report gives a rebuild (a data-subject
+     * request keeps its kind there). */
+    if (c->route != RG_RT_SUBJECT_REQUEST) {
+        bool exact;
+        snprintf(c->target_group, sizeof c->target_group, "%s",
+                 rg_target_group_of(c->target_group, (uint32_t)strlen(c->target_group), &exact));
+        snprintf(c->urgency, sizeof c->urgency, "%s", rg_urgency_of(c->urgency, (uint32_t)strlen(c->urgency), &exact));
+    }
+    c->covenants = rg_covenant_bit(c->target_group, (uint32_t)strlen(c->target_group));
     str(&d, "referred_to", c->referred_to, sizeof c->referred_to);
     str(&d, "release_date", c->release_date, sizeof c->release_date);
     str(&d, "meeting_at", c->meeting_at, sizeof c->meeting_at);

@@ -61,6 +61,12 @@ uint32_t rg_covenant_bit(const char *w, uint32_t n);
 /* The word of a covenant bit (a static string), or NULL. */
 const char *rg_covenant_name(uint32_t bit);
 
+/* The target groups (DOMAIN.md: a fixed list, so that a rule such as the
+ * covenant cannot hang on spelling) and the urgencies a report takes. */
+#define RG_TARGET_GROUPS                                                                              \
+    "verward_gedrag radicalisering nazorg_ex_gedetineerden huiselijk_geweld multi_probleem_gezin " \
+    "jeugd_criminaliteit ondermijning zorgmijding overig"
+#define RG_URGENCIES "low normal high acute"
 /* The wire names of routes and states as the words of an RG_F_ENUM field. */
 extern const char rg_route_words[], rg_state_words[];
 

@@ -109,7 +109,7 @@ int main(int argc, char **argv)
         char req[32], id[32];
         snprintf(req, sizeof req, "s%d-report", i);
         env(&b, "case.report", pa, req, NULL, 6);
-        rg_w_kstr(&b, "target_group", "verward-gedrag");
+        rg_w_kstr(&b, "target_group", "verward_gedrag");
         rg_w_kstr(&b, "summary", "repeated incidents");
         rg_w_kstr(&b, "class", i == 1 ? "special" : "ordinary");
         rg_w_kstr(&b, "urgency", "high");

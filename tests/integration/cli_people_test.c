@@ -214,7 +214,7 @@ static char CASE_L[32];    /* anna's case with an information request due 30 Apr
 
 static void test_local_time(void)
 {
-    OK(pol, "--json", "case", "report", "--target-group", "verward-gedrag", "--urgency", "high", "--summary",
+    OK(pol, "--json", "case", "report", "--target-group", "verward_gedrag", "--urgency", "high", "--summary",
        "local time", "--informed", "--subject", "name=L. Tijd");
     snprintf(CASE_L, sizeof CASE_L, "%s", json_str(OUT, "case"));
     REQUIRE(CASE_L[0]);
@@ -302,7 +302,7 @@ static int cases_with(const char *summary)
 static void test_retry_is_idempotent(void)
 {
     const char *report[] = {"--connect", P.url, "--token", pol, "--json", "-v", "case", "report", "--target-group",
-                            "overlast", "--urgency", "normal", "--summary", "retried", "--informed", "--subject",
+                            "overig", "--urgency", "normal", "--summary", "retried", "--informed", "--subject",
                             "name=R. Retry", NULL};
     REQUIRE(run_env(NULL, report) == 0);
     char first[32], req1[64];
@@ -327,7 +327,7 @@ static void test_retry_is_idempotent(void)
 
     /* --new: a second case; retried without --new, still that second one. */
     const char *again[] = {"--connect", P.url, "--token", pol, "--json", "--new", "case", "report", "--target-group",
-                           "overlast", "--urgency", "normal", "--summary", "retried", "--informed", "--subject",
+                           "overig", "--urgency", "normal", "--summary", "retried", "--informed", "--subject",
                            "name=R. Retry", NULL};
     REQUIRE(run_env(NULL, again) == 0);
     char second[32];
@@ -341,7 +341,7 @@ static void test_retry_is_idempotent(void)
     char pol2[128];
     token_of("pol2", "partner", "police", pol2);
     const char *other[] = {"--connect", P.url, "--token", pol2, "--json", "case", "report", "--target-group",
-                           "overlast", "--urgency", "normal", "--summary", "retried", "--informed", "--subject",
+                           "overig", "--urgency", "normal", "--summary", "retried", "--informed", "--subject",
                            "name=R. Retry", NULL};
     REQUIRE(run_env(NULL, other) == 0);
     CHECK(strcmp(json_str(OUT, "case"), first) && strcmp(json_str(OUT, "case"), second));
@@ -358,7 +358,7 @@ static void test_retry_is_idempotent(void)
     char url[64];
     snprintf(url, sizeof url, "tcp://127.0.0.1:%d", ntohs(sa.sin_port));
     const char *slow[] = {"--connect", url, "--token", pol, "--timeout", "1000", "case", "report",
-                          "--target-group", "overlast", "--urgency", "low", "--summary", "stalled", "--informed",
+                          "--target-group", "overig", "--urgency", "low", "--summary", "stalled", "--informed",
                           "--subject", "name=S. Stall", NULL};
     time_t t0 = time(NULL);
     CHECK(run_env(NULL, slow) == 3);
@@ -385,13 +385,13 @@ static void test_mine(void)
 {
     /* A: anna's; B: bert's; C: nobody's yet (anna sees it for triage). */
     char a[32], b[32], c[32];
-    OK(pol, "--json", "case", "report", "--target-group", "huiselijk-geweld", "--urgency", "high", "--summary", "mine A",
+    OK(pol, "--json", "case", "report", "--target-group", "huiselijk_geweld", "--urgency", "high", "--summary", "mine A",
        "--informed", "--subject", "name=A");
     snprintf(a, sizeof a, "%s", json_str(OUT, "case"));
-    OK(pol, "--json", "case", "report", "--target-group", "overlast", "--urgency", "low", "--summary", "mine B",
+    OK(pol, "--json", "case", "report", "--target-group", "overig", "--urgency", "low", "--summary", "mine B",
        "--informed", "--subject", "name=B");
     snprintf(b, sizeof b, "%s", json_str(OUT, "case"));
-    OK(pol, "--json", "case", "report", "--target-group", "jeugd", "--urgency", "normal", "--summary", "mine C",
+    OK(pol, "--json", "case", "report", "--target-group", "jeugd_criminaliteit", "--urgency", "normal", "--summary", "mine C",
        "--informed", "--subject", "name=C");
     snprintf(c, sizeof c, "%s", json_str(OUT, "case"));
     REQUIRE(a[0] && b[0] && c[0]);
@@ -405,7 +405,7 @@ static void test_mine(void)
     REQUIRE(regie(anna, "cases", "list", "--mine") == 0);
     CHECK(strstr(OUT, a) && !strstr(OUT, b) && !strstr(OUT, c) && strstr(OUT, CASE_L));
     CHECK(strstr(OUT, "URGENCY") && strstr(OUT, "TARGET GROUP") && strstr(OUT, "AGE") && strstr(OUT, "STATE"));
-    CHECK(lines_with(OUT, a) == 1 && strstr(OUT, "huiselijk-geweld") && strstr(OUT, "high"));
+    CHECK(lines_with(OUT, a) == 1 && strstr(OUT, "huiselijk_geweld") && strstr(OUT, "high"));
     CHECK(!raw_ms_in(OUT));
     if (!strstr(OUT, a) || strstr(OUT, c)) show("cases list --mine", __LINE__);
     REQUIRE(regie(bert, "cases", "list", "--mine") == 0);

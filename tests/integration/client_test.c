@@ -601,7 +601,7 @@ static void test_default_route(void)
 {
     char c[32], rq[64];
     /* The report, exactly as the README writes it. */
-    OK(pol, "case", "report", "--target-group", "verward-gedrag", "--urgency", "high", "--summary",
+    OK(pol, "case", "report", "--target-group", "verward_gedrag", "--urgency", "high", "--summary",
        "repeated incidents", "--informed", "--subject", "name=J. Jansen", "--subject", "birth_date=1990-01-01");
     snprintf(c, sizeof c, "%s", j_s(J, "case"));
     REQUIRE(strncmp(c, "ZVH-", 4) == 0);
@@ -615,7 +615,7 @@ static void test_default_route(void)
     CHECK(j_true(J, "events.0.data.informed"));
     STATE(pol, c, "reported");
     CHECK(strcmp(cs("route"), "default") == 0 && strcmp(cs("reporter_org"), "police") == 0);
-    CHECK(strcmp(cs("target_group"), "verward-gedrag") == 0 && strcmp(cs("urgency"), "high") == 0);
+    CHECK(strcmp(cs("target_group"), "verward_gedrag") == 0 && strcmp(cs("urgency"), "high") == 0);
     CHECK(j_is_null(CASE, "case.procesregisseur") && cu("version") == 1);
     CHECK(j_has(CASE, "case.deadlines", "norm", "intake.start"));
 
@@ -793,7 +793,7 @@ static char CASE_R[32];
 static void test_reentry_route(void)
 {
     char c[32];
-    OK(recl, "case", "report", "--target-group", "ex-gedetineerde", "--urgency", "high", "--summary",
+    OK(recl, "case", "report", "--target-group", "nazorg_ex_gedetineerden", "--urgency", "high", "--summary",
        "release in March", "--exemption", "ongoing investigation", "--route", "re-entry", "--release-date",
        "2027-03-01", "--subject", "name=M. de Boer", "--subject", "address=Straat 1, Tilburg");
     snprintf(c, sizeof c, "%s", j_s(J, "case"));
@@ -853,7 +853,7 @@ static void test_reentry_route(void)
     CHECK(nev == cu("version") && strstr(types, "case.reported") == types);
 
     /* A re-entry report without a release date is refused. */
-    regie(recl, "case", "report", "--target-group", "ex-gedetineerde", "--urgency", "high", "--summary", "x",
+    regie(recl, "case", "report", "--target-group", "nazorg_ex_gedetineerden", "--urgency", "high", "--summary", "x",
           "--informed", "--route", "re-entry", "--subject", "name=X", (const char *)NULL);
     CHECK(RC == 1 && J && !j_true(J, "ok") && j_s(J, "error")[0]);
     if (RC != 1) show("re-entry without release_date", __LINE__);
@@ -862,7 +862,7 @@ static void test_reentry_route(void)
 static void test_errors(void)
 {
     char c[32];
-    OK(pol, "case", "report", "--target-group", "overlast", "--urgency", "normal", "--summary", "noise",
+    OK(pol, "case", "report", "--target-group", "overig", "--urgency", "normal", "--summary", "noise",
        "--exemption", "ongoing investigation", "--subject", "name=K. Bakker");
     snprintf(c, sizeof c, "%s", j_s(J, "case"));
     REQUIRE(c[0]);
@@ -882,13 +882,13 @@ static void test_errors(void)
     FAILS("not_found", anna, "case", "get", "--case", "ZVH-99999999");
     FAILS("unauthorized", "rgt_not-a-token", "case", "get", "--case", c);
     /* Neither informed nor an exemption. */
-    regie(pol, "case", "report", "--target-group", "overlast", "--urgency", "normal", "--summary", "n",
+    regie(pol, "case", "report", "--target-group", "overig", "--urgency", "normal", "--summary", "n",
           "--subject", "name=Q", (const char *)NULL);
     CHECK(RC == 1 && J && (strcmp(j_s(J, "error"), "guard_failed") == 0 ||
                            strcmp(j_s(J, "error"), "bad_request") == 0));
     if (RC != 1) show("report without informed", __LINE__);
     /* Malformed values the client passes through: the engine's bad_request. */
-    FAILS("bad_request", pol, "case", "report", "--target-group", "overlast", "--urgency", "normal",
+    FAILS("bad_request", pol, "case", "report", "--target-group", "overig", "--urgency", "normal",
           "--summary", "n", "--informed", "--route", "re-entry", "--release-date", "next week", "--subject",
           "name=Q");
     OK(anna, "intake", "start", "--case", c);
@@ -1084,7 +1084,7 @@ static void test_environment(void)
     const char *get[] = {"--json", "case", "get", "--case", CASE_A, NULL};
     CHECK(run_env(env, get) == 0 && J && strcmp(j_s(J, "case.id"), CASE_A) == 0);
     /* A change too, with the token from the environment. */
-    const char *rep[] = {"--json", "case", "report", "--target-group", "overlast", "--urgency", "low",
+    const char *rep[] = {"--json", "case", "report", "--target-group", "overig", "--urgency", "low",
                          "--summary", "env", "--informed", "--subject", "name=E", NULL};
     char vt_env[200];
     snprintf(vt_env, sizeof vt_env, "REGIE_TOKEN=%s", vt);
@@ -1262,7 +1262,7 @@ static void test_tail_stop_and_resume(void)
     int req_no = 0;
 
     /* A fresh case gemeente-tilburg takes part in. */
-    OK(pol, "case", "report", "--target-group", "overlast", "--urgency", "normal", "--summary", "tail",
+    OK(pol, "case", "report", "--target-group", "overig", "--urgency", "normal", "--summary", "tail",
        "--informed", "--subject", "name=T. Tail");
     snprintf(c, sizeof c, "%s", j_s(J, "case"));
     REQUIRE(c[0]);
@@ -1380,7 +1380,7 @@ static void test_tail_sigkill_never_skips(void)
     snprintf(err1, sizeof err1, "%s/tailk.err", dir);
     snprintf(cursor, sizeof cursor, "%s/gemk.cursor", dir);
     int req_no = 100;
-    OK(pol, "case", "report", "--target-group", "overlast", "--urgency", "normal", "--summary", "kill",
+    OK(pol, "case", "report", "--target-group", "overig", "--urgency", "normal", "--summary", "kill",
        "--informed", "--subject", "name=K. Kill");
     snprintf(c, sizeof c, "%s", j_s(J, "case"));
     OK(anna, "case", "assign", "--case", c, "--procesregisseur", "anna");
@@ -1421,7 +1421,7 @@ static void test_tail_sigkill_never_skips(void)
 static void test_json_and_queries(void)
 {
     const char *summary = "he said \"stop\"\\ then\tleft\nnext day: caf\xc3\xa9 \xe2\x82\xac 5";
-    OK(vt, "case", "report", "--target-group", "huiselijk-geweld", "--urgency", "high", "--summary", summary,
+    OK(vt, "case", "report", "--target-group", "huiselijk_geweld", "--urgency", "high", "--summary", summary,
        "--informed", "false", "--exemption", "safety of the children", "--subject",
        "name=Zo\xc3\xab \xc3\x87" "elik", "--subject", "note=a=b,c");
     char c[32];
@@ -1489,7 +1489,7 @@ static void test_tail_cursor_across_an_engine_kill(void)
                           "300", "--exit-when-idle", NULL};
     REQUIRE(run(tail) == 0);
     size_t n = seqs_of(OUT, true, got, 0, 4096);
-    OK(pol, "case", "report", "--target-group", "overlast", "--urgency", "normal", "--summary", "again",
+    OK(pol, "case", "report", "--target-group", "overig", "--urgency", "normal", "--summary", "again",
        "--informed", "--subject", "name=L. Visser");
     snprintf(c, sizeof c, "%s", j_s(J, "case"));
     OK(anna, "case", "assign", "--case", c, "--procesregisseur", "anna");
@@ -1524,7 +1524,7 @@ static void test_tail_follows_an_engine_restart(void)
     REQUIRE(t > 0);
     CHECK(rg_t_proc_stop(&P, SIGTERM) == 0);
     REQUIRE(rg_t_proc_start(&P, dir, CLOCK) == 0);
-    OK(pol, "case", "report", "--target-group", "overlast", "--urgency", "normal", "--summary",
+    OK(pol, "case", "report", "--target-group", "overig", "--urgency", "normal", "--summary",
        "after the restart", "--informed", "--subject", "name=P. Smit");
     snprintf(c, sizeof c, "%s", j_s(J, "case"));
     static char buf[OUT_MAX];
@@ -1581,7 +1581,7 @@ static void test_alerts(void)
     snprintf(o, sizeof o, "%s/alerts.out", dir);
     snprintf(e, sizeof e, "%s/alerts.err", dir);
     /* A fresh case of anna's, whose intake.start lapses in two working days. */
-    OK(pol, "case", "report", "--target-group", "overlast", "--urgency", "normal", "--summary", "alerts",
+    OK(pol, "case", "report", "--target-group", "overig", "--urgency", "normal", "--summary", "alerts",
        "--informed", "--subject", "name=A. Lert");
     snprintf(c, sizeof c, "%s", j_s(J, "case"));
     OK(anna, "case", "assign", "--case", c, "--procesregisseur", "anna");
@@ -1801,7 +1801,7 @@ static char CASE_M[32];   /* the MDA++ case, closed; its aftercare check falls i
 static void test_mda_route(void)
 {
     char c[32], c2[32];
-    OK(vt, "case", "report", "--route", "mda", "--target-group", "huiselijk-geweld", "--urgency", "high",
+    OK(vt, "case", "report", "--route", "mda", "--target-group", "huiselijk_geweld", "--urgency", "high",
        "--summary", "structureel onveilig; de reguliere inzet is maximaal beproefd", "--informed", "--subject",
        "name=Familie de Vries");
     snprintf(c, sizeof c, "%s", j_s(J, "case"));
@@ -1825,7 +1825,7 @@ static void test_mda_route(void)
 
     /* The region caps open MDA++ cases at one per procesregisseur: a second
      * goes to bert, who refers it back to Veilig Thuis. */
-    OK(vt, "case", "report", "--route", "mda", "--target-group", "huiselijk-geweld", "--urgency", "normal",
+    OK(vt, "case", "report", "--route", "mda", "--target-group", "huiselijk_geweld", "--urgency", "normal",
        "--summary", "zorgen over de kinderen", "--informed", "--subject", "name=Familie Bakker");
     snprintf(c2, sizeof c2, "%s", j_s(J, "case"));
     FAILS("guard_failed", mgr, "case", "assign", "--case", c2, "--procesregisseur", "anna");
@@ -1943,7 +1943,7 @@ static void test_mda_route(void)
     CHECK(j_u(J, "relapses") == 1);
     CHECK(j_u(J, "routes.mda.total") == 2 && j_u(J, "routes.mda.open") == 0);
     /* Phases are MDA++'s: the other routes have none. */
-    OK(pol, "case", "report", "--target-group", "overlast", "--urgency", "normal", "--summary", "noise",
+    OK(pol, "case", "report", "--target-group", "overig", "--urgency", "normal", "--summary", "noise",
        "--informed", "--subject", "name=K. Smit");
     snprintf(c2, sizeof c2, "%s", j_s(J, "case"));
     OK(anna, "case", "assign", "--case", c2, "--procesregisseur", "anna");
@@ -1959,7 +1959,7 @@ static void test_mda_route(void)
 static void test_levensloop_route(void)
 {
     char c[32];
-    OK(ggz, "case", "report", "--route", "levensloop", "--target-group", "verward-gedrag", "--urgency", "high",
+    OK(ggz, "case", "report", "--route", "levensloop", "--target-group", "verward_gedrag", "--urgency", "high",
        "--summary", "psychiatric disorder, high safety risk", "--informed", "--subject", "name=P. Verbeek",
        "--subject", "birth_date=1979-05-12");
     snprintf(c, sizeof c, "%s", j_s(J, "case"));

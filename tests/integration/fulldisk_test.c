@@ -29,7 +29,7 @@ static void report(rg_buf *b, const char *tok, int i)
     snprintf(req, sizeof req, "full-%d", i);
     rg_buf_reset(b);
     rg_req_envelope(b, "case.report", tok, req, NULL, -1, 5);
-    rg_w_kstr(b, "target_group", "verward-gedrag");
+    rg_w_kstr(b, "target_group", "verward_gedrag");
     rg_w_kstr(b, "summary", summary);
     rg_w_kstr(b, "urgency", "normal");
     rg_w_kbool(b, "informed", true);

@@ -256,9 +256,9 @@ static void test_setup(void)
 static void test_a_whole_lifecycle(void)
 {
     const char *c = case_a;
-    report(POL, "verward-gedrag", SUMMARY, "criminal", case_a);
+    report(POL, "verward_gedrag", SUMMARY, "criminal", case_a);
     REQUIRE(case_a[0]);
-    report(POLR, "huiselijk-geweld", "threats at home", "ordinary", case_rot);
+    report(POLR, "huiselijk_geweld", "threats at home", "ordinary", case_rot);
     report(POLRAD, "radicalisering", "signs of radicalisation", "ordinary", case_rad);
     rg_w_kstr(req(PR, "case.assign", c, 1), "procesregisseur", actors[PR].id);
     OK();
@@ -363,7 +363,7 @@ static void test_restart(void)
     rg_w_kstr(req(PRRAD, "case.assign", case_rad, 1), "procesregisseur", actors[PRRAD].id);
     OK();
     rg_buf *b = req(POL, "case.report", NULL, 5);
-    rg_w_kstr(b, "target_group", "overlast");
+    rg_w_kstr(b, "target_group", "overig");
     rg_w_kstr(b, "summary", "after the restart");
     rg_w_kstr(b, "urgency", "normal");
     rg_w_kbool(b, "informed", true);
@@ -433,8 +433,8 @@ static void test_an_outsider_learns_nothing(void)
         forbid(actors[i].org);
         forbid(actors[i].zvh);
     }
-    static const char *const more[] = {"ZVH-", "zvh", "tilburg", "rotterdam", "radicalisering", "verward-gedrag",
-                                       "huiselijk-geweld", "Robin", "Geheimhouder", "123456782", SUMMARY, ANSWER,
+    static const char *const more[] = {"ZVH-", "zvh", "tilburg", "rotterdam", "radicalisering", "verward_gedrag",
+                                       "huiselijk_geweld", "Robin", "Geheimhouder", "123456782", SUMMARY, ANSWER,
                                        "psychosis", "treat1", "R1", "case", "type", "org", "actor", "alert",
                                        "stagnation", "escalat", NULL};
     for (const char *const *m = more; *m; m++) forbid(*m);

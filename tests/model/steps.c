@@ -107,7 +107,7 @@ void md_report(void)
     int r = md_rnd(10), route = r < 5 ? MR_DEFAULT : r < 8 ? MR_MDA : MR_LEVENSLOOP;
     int org = route == MR_MDA ? MD_ORG_VT : route == MR_LEVENSLOOP ? MD_ORG_GGZ : MD_ORG_POLICE;
     rg_buf *b = req(md.org_tok[org], "case.report", NULL, route == MR_DEFAULT ? 5 : 6);
-    rg_w_kstr(b, "target_group", route == MR_MDA ? "huiselijk-geweld" : "verward-gedrag");
+    rg_w_kstr(b, "target_group", route == MR_MDA ? "huiselijk_geweld" : "verward_gedrag");
     rg_w_kstr(b, "summary", "repeated incidents");
     rg_w_kstr(b, "urgency", "normal");
     rg_w_kbool(b, "informed", true);
@@ -472,7 +472,7 @@ void md_probe_reentry(void)
     char rel[12];
     date_in(-1 - md_rnd(30), rel);
     rg_buf *b = req(md.org_tok[MD_ORG_POLICE], "case.report", NULL, 7);
-    rg_w_kstr(b, "target_group", "ex-detainee");
+    rg_w_kstr(b, "target_group", "nazorg_ex_gedetineerden");
     rg_w_kstr(b, "summary", "release expected");
     rg_w_kstr(b, "urgency", "high");
     rg_w_kbool(b, "informed", true);

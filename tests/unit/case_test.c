@@ -72,7 +72,7 @@ static void w_report(const char *route, const char *release)
     rg_buf *b = data(4 + (release ? 1 : 0));
     rg_w_kstr(b, "route", route);
     rg_w_kstr(b, "reporter_org", "police");
-    rg_w_kstr(b, "target_group", "verward-gedrag");
+    rg_w_kstr(b, "target_group", "verward_gedrag");
     rg_w_kstr(b, "urgency", "high");
     if (release) rg_w_kstr(b, "release_date", release);
 }
@@ -149,7 +149,7 @@ static void test_fold_report_to_admitted(void)
     CHECK(c->version == 1);
     CHECK(state_is(c, "reported"));
     CHECK(strcmp(c->reporter_org, "police") == 0);
-    CHECK(strcmp(c->target_group, "verward-gedrag") == 0);
+    CHECK(strcmp(c->target_group, "verward_gedrag") == 0);
     CHECK(strcmp(c->urgency, "high") == 0);
     CHECK(c->report_seq == 1 && c->last_seq == 1);
     CHECK(c->created_at == T0 && c->updated_at == T0 && c->state_since == T0);

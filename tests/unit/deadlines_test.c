@@ -114,7 +114,7 @@ static void report(rg_case *c, const char *route, const char *release, uint64_t 
     rg_buf *b = data(4 + (release ? 1 : 0));
     rg_w_kstr(b, "route", route);
     rg_w_kstr(b, "reporter_org", "police");
-    rg_w_kstr(b, "target_group", "verward-gedrag");
+    rg_w_kstr(b, "target_group", "verward_gedrag");
     rg_w_kstr(b, "urgency", "normal");
     if (release) rg_w_kstr(b, "release_date", release);
     CHECK(fold(c, "case.reported", at) == 0);

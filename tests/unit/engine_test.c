@@ -243,7 +243,7 @@ static void test_bad_input(void)
     rg_buf_reset(&b);
     /* neither informed nor exemption: the report guard */
     rg_req_envelope(&b, "case.report", pol, "u5", NULL, -1, 4);
-    rg_w_kstr(&b, "target_group", "e33");
+    rg_w_kstr(&b, "target_group", "verward_gedrag");
     rg_w_kstr(&b, "summary", "s");
     rg_w_kstr(&b, "urgency", "normal");
     rg_w_cstr(&b, "subject");

@@ -46,7 +46,7 @@ static void report(const char *token, const char *name, const char *bsn, char *i
     snprintf(rq, sizeof rq, "r%d", ++n);
     rg_buf_reset(&B);
     rg_req_envelope(&B, "case.report", token, rq, NULL, -1, 5);
-    rg_w_kstr(&B, "target_group", "verward-gedrag");
+    rg_w_kstr(&B, "target_group", "verward_gedrag");
     rg_w_kstr(&B, "summary", "incidents at home");
     rg_w_kstr(&B, "urgency", "normal");
     rg_w_kbool(&B, "informed", true);

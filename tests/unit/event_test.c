@@ -32,7 +32,7 @@ static void build_report(rg_buf *out, const uint8_t prev[RG_HASH_LEN], uint64_t 
 {
     rg_evb ev;
     rg_evb_init(&ev, "case.reported", 2);
-    rg_ev_str(&ev, "target_group", "verward-gedrag");
+    rg_ev_str(&ev, "target_group", "verward_gedrag");
     rg_ev_uint(&ev, "urgency_level", 3);
     rg_ev_bool(&ev, "informed", true);
     rg_w_map(&ev.subject, 2);
@@ -89,7 +89,7 @@ static void test_build_and_parse(void)
     CHECK(rg_val_is_str(rg_map_key(m, 6), "data"));
     const rg_val *data = rg_map_get(m, "data");
     CHECK(rg_map_size(data) == 3);
-    CHECK(rg_val_is_str(rg_map_get(data, "target_group"), "verward-gedrag"));
+    CHECK(rg_val_is_str(rg_map_get(data, "target_group"), "verward_gedrag"));
     CHECK(rg_val_uint(rg_map_get(data, "urgency_level"), &u) && u == 3);
     bool b = false;
     CHECK(rg_val_bool(rg_map_get(data, "informed"), &b) && b);
@@ -139,7 +139,7 @@ static void test_subject_kept_apart(void)
     const rg_val *m = rg_array_at(arr, 0);
     const rg_val *data = rg_map_get(m, "data");
     CHECK(rg_map_size(data) == 4);
-    CHECK(rg_val_is_str(rg_map_get(data, "target_group"), "verward-gedrag"));
+    CHECK(rg_val_is_str(rg_map_get(data, "target_group"), "verward_gedrag"));
     CHECK(rg_val_is_str(rg_map_get(rg_map_get(data, "subject"), "name"), "Sanne de Vries"));
     CHECK(rg_val_is_str(rg_map_get(m, "case"), "ZVH-00000001"));
     rg_doc_free(d);

@@ -52,7 +52,7 @@ static char case1[32];
 static void report(const char *token, const char *route, const char *release, char *out)
 {
     rg_buf *b = req(token, "case.report", NULL, 5 + (route ? 1 : 0) + (release ? 1 : 0));
-    rg_w_kstr(b, "target_group", "high-impact-offender");
+    rg_w_kstr(b, "target_group", "overig");
     rg_w_kstr(b, "summary", "returns to the neighbourhood");
     rg_w_kstr(b, "urgency", "high");
     rg_w_kbool(b, "informed", true);
@@ -317,7 +317,7 @@ static void test_reentry_route(void)
 {
     char c3[32];
     rg_buf *b = req(pol, "case.report", NULL, 6);
-    rg_w_kstr(b, "target_group", "ex-detainee");
+    rg_w_kstr(b, "target_group", "nazorg_ex_gedetineerden");
     rg_w_kstr(b, "summary", "release expected");
     rg_w_kstr(b, "urgency", "high");
     rg_w_kbool(b, "informed", true);

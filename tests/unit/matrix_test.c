@@ -275,7 +275,7 @@ static void w_strs(rg_buf *b, const char *key, const char *one)
 static void build_report(const char *token, int route)
 {
     rg_buf *b = req(token, "case.report", NULL, route == RT_REENTRY ? 7 : route == RT_DEFAULT ? 5 : 6);
-    rg_w_kstr(b, "target_group", route == RT_MDA ? "huiselijk-geweld" : "verward-gedrag");
+    rg_w_kstr(b, "target_group", route == RT_MDA ? "huiselijk_geweld" : "verward_gedrag");
     rg_w_kstr(b, "summary", "repeated incidents in the neighbourhood");
     rg_w_kstr(b, "urgency", "normal");
     rg_w_kbool(b, "informed", true);

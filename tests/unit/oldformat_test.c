@@ -64,6 +64,15 @@ static void test_v1_directory_opens(void)
     CHECK(rg_array_size(rg_t_get(&R, "events")) > 3);
     REQUIRE(query(mgr, "cases.list", NULL)[0] == 0);
     CHECK(rg_array_size(rg_t_get(&R, "cases")) == 12);
+    /* Its target groups were free text: each reads as a word of the list. */
+    for (uint32_t i = 0; i < rg_array_size(rg_t_get(&R, "cases")); i++) {
+        const char *g;
+        uint32_t gn;
+        REQUIRE(rg_val_str(rg_map_get(rg_array_at(rg_t_get(&R, "cases"), i), "target_group"), &g, &gn));
+        char w[80];
+        snprintf(w, sizeof w, " %.*s ", (int)gn, g);
+        CHECK(strstr(" " RG_TARGET_GROUPS " ", w) != NULL);
+    }
 
     /* A new step on an old case: escalate it (any open state). */
     const char *open_id = NULL;

@@ -47,7 +47,7 @@ static const char *query(const char *token, const char *op, const char *case_id)
 static void report(const char *token, const char *route, const char *release, char *out)
 {
     rg_buf *b = req(token, "case.report", NULL, 5 + (route ? 1 : 0) + (release ? 1 : 0));
-    rg_w_kstr(b, "target_group", "high-impact-offender");
+    rg_w_kstr(b, "target_group", "overig");
     rg_w_kstr(b, "summary", "returns to the neighbourhood");
     rg_w_kstr(b, "urgency", "high");
     rg_w_kbool(b, "informed", true);

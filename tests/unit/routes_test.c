@@ -64,7 +64,7 @@ static void report(const char *token, const char *route, char *id)
     snprintf(rq, sizeof rq, "rr%d", ++n);
     rg_buf_reset(&B);
     rg_req_envelope(&B, "case.report", token, rq, NULL, -1, 6);
-    rg_w_kstr(&B, "target_group", "huiselijk-geweld");
+    rg_w_kstr(&B, "target_group", "huiselijk_geweld");
     rg_w_kstr(&B, "summary", "structureel onveilig");
     rg_w_kstr(&B, "urgency", "high");
     rg_w_kbool(&B, "informed", true);

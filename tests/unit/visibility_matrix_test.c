@@ -433,7 +433,7 @@ static void release(int s, const char *by, uint64_t seq, const char *org)
 
 static void build_classified(int s)
 {
-    report(s, "polT", "verward-gedrag", item_text(s, IT_SUMMARY), "criminal");
+    report(s, "polT", "verward_gedrag", item_text(s, IT_SUMMARY), "criminal");
     REQUIRE(!rg_t_failed);
     take_and_admit(s, "prA");
     REQUIRE(!rg_t_failed);
@@ -454,10 +454,10 @@ static void test_setup(void)
     create_actors();
     REQUIRE(!rg_t_failed);
 
-    report(S_UNASSIGNED, "polT", "verward-gedrag", "repeated incidents", "ordinary");
+    report(S_UNASSIGNED, "polT", "verward_gedrag", "repeated incidents", "ordinary");
 
     /* assigned */
-    report(S_ASSIGNED, "polT", "verward-gedrag", "repeated incidents", "ordinary");
+    report(S_ASSIGNED, "polT", "verward_gedrag", "repeated incidents", "ordinary");
     take_and_admit(S_ASSIGNED, "prA");
     ask_ggz(S_ASSIGNED, "prA");
     AT(5);
@@ -484,7 +484,7 @@ static void test_setup(void)
     AT(12);
 
     /* reassigned */
-    report(S_REASSIGNED, "polT", "verward-gedrag", "repeated incidents", "ordinary");
+    report(S_REASSIGNED, "polT", "verward_gedrag", "repeated incidents", "ordinary");
     take_and_admit(S_REASSIGNED, "prA");
     ask_ggz(S_REASSIGNED, "prA");
     AT(5);
@@ -509,7 +509,7 @@ static void test_setup(void)
     AT(12);
 
     /* another region */
-    report(S_OTHER_REGION, "polR", "verward-gedrag", "repeated incidents", "ordinary");
+    report(S_OTHER_REGION, "polR", "verward_gedrag", "repeated incidents", "ordinary");
 }
 
 /* ---- describing what a reader got ---- */

@@ -89,7 +89,7 @@ static void test_regions_are_sealed(void)
 {
     setup();
     char id[32];
-    report(polT, "verward-gedrag", "ordinary", id);
+    report(polT, "verward_gedrag", "ordinary", id);
     REQUIRE(id[0]);
     CHECK(strcmp(query(mgrT, "case.get", id), "") == 0);
     CHECK(rg_map_get(case_of(), "subject") != NULL);
@@ -108,7 +108,7 @@ static void test_triage_view_then_full(void)
 {
     setup();
     char id[32];
-    report(polT, "verward-gedrag", "ordinary", id);
+    report(polT, "verward_gedrag", "ordinary", id);
     REQUIRE(id[0]);
     REQUIRE(query(prT, "case.get", id)[0] == 0);
     const rg_val *cs = case_of();
@@ -130,7 +130,7 @@ static void test_join_version_and_reassignment(void)
 {
     setup();
     char id[32];
-    report(polT, "verward-gedrag", "ordinary", id);
+    report(polT, "verward_gedrag", "ordinary", id);
     REQUIRE(id[0]);
     take_and_admit(prT, "prT", id);
     rg_buf *b = req(prT, "info.request", id, 2);
@@ -169,7 +169,7 @@ static void test_classified_items(void)
 {
     setup();
     char id[32];
-    report(polT, "verward-gedrag", "ordinary", id);
+    report(polT, "verward_gedrag", "ordinary", id);
     REQUIRE(id[0]);
     take_and_admit(prT, "prT", id);
     rg_w_kstr(req(prT, "partner.join", id, 1), "org", "gemeente");
@@ -239,7 +239,7 @@ static void test_probing_ids_gives_not_found(void)
 {
     setup();
     char id[32];
-    for (int i = 0; i < 3; i++) report(polT, "verward-gedrag", "ordinary", id);
+    for (int i = 0; i < 3; i++) report(polT, "verward_gedrag", "ordinary", id);
     int nf = 0;
     for (int i = 1; i <= 1000; i++) {
         char probe[32];
@@ -261,7 +261,7 @@ static void test_topics_and_alerts(void)
     CHECK(strlen(feed) == 32 && strlen(alerts) == 32 && strcmp(feed, alerts) != 0);
     CHECK(strstr(feed, "prT") == NULL && strstr(feed, "tilburg") == NULL);
     char id[32];
-    report(polT, "verward-gedrag", "ordinary", id);
+    report(polT, "verward_gedrag", "ordinary", id);
     REQUIRE(id[0]);
     rg_w_kstr(req(prT, "case.assign", id, 1), "procesregisseur", "prT");
     OK();
@@ -293,7 +293,7 @@ static void test_audit_trail(void)
 {
     setup();
     char id[32];
-    report(polT, "verward-gedrag", "ordinary", id);
+    report(polT, "verward_gedrag", "ordinary", id);
     REQUIRE(id[0]);
     REQUIRE(query(mgrT, "case.get", id)[0] == 0);
     CHECK(strcmp(query(mgrR, "case.get", id), "not_found") == 0);

@@ -145,7 +145,7 @@ static void build(actx *a, rg_buf *b)
     snprintf(req, sizeof req, "g%d-%llu", a->id, (unsigned long long)++a->n);
     if (g->echo || a->step == 0 || !a->case_id[0]) {
         rg_req_envelope(b, "case.report", g->partner, req, NULL, -1, 5);
-        rg_w_kstr(b, "target_group", "verward-gedrag");
+        rg_w_kstr(b, "target_group", "verward_gedrag");
         rg_w_kstr(b, "summary", "Repeated incidents at the address; neighbours report threats.");
         rg_w_kstr(b, "urgency", "high");
         rg_w_kbool(b, "informed", true);
@@ -602,7 +602,7 @@ void bench_feed(const bench_opts *o)
         char req[32];
         snprintf(req, sizeof req, "w%d", i);
         rg_req_envelope(&b, "case.report", partner, req, NULL, -1, 5);
-        rg_w_kstr(&b, "target_group", "e33");
+        rg_w_kstr(&b, "target_group", "verward_gedrag");
         rg_w_kstr(&b, "summary", "fan-out");
         rg_w_kstr(&b, "urgency", "normal");
         rg_w_kbool(&b, "informed", true);

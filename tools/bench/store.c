@@ -226,7 +226,7 @@ static void build_log(const char *dir, uint64_t events)
             rg_evb_init(&ev, def->type, def->version);
             switch (v) {
             case 1:
-                rg_ev_str(&ev, "target_group", "verward-gedrag");
+                rg_ev_str(&ev, "target_group", "verward_gedrag");
                 rg_ev_str(&ev, "summary", "Repeated incidents at the address; neighbours worried.");
                 rg_ev_str(&ev, "urgency", "high");
                 rg_ev_bool(&ev, "informed", true);

@@ -82,7 +82,7 @@ void bench_rmrf(const char *dir) { nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS); 
 
 void bench_report_data(rg_buf *b)
 {
-    rg_w_kstr(b, "target_group", "verward-gedrag");
+    rg_w_kstr(b, "target_group", "verward_gedrag");
     rg_w_kstr(b, "summary", "Repeated incidents at the address; neighbours report threats; "
                             "earlier contact with the outpatient team ended in 2024.");
     rg_w_kstr(b, "urgency", "high");

@@ -76,7 +76,7 @@ static void build(wreq *q, int i, int step, const char *pa, const char *pr, cons
         break;
     default:
         rg_req_envelope(&q->b, "case.report", pa, q->req, NULL, -1, 5);
-        rg_w_kstr(&q->b, "target_group", "verward-gedrag");
+        rg_w_kstr(&q->b, "target_group", "verward_gedrag");
         rg_w_kstr(&q->b, "summary", "repeated incidents");
         rg_w_kstr(&q->b, "urgency", "normal");
         rg_w_kbool(&q->b, "informed", true);

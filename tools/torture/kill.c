@@ -68,7 +68,7 @@ static void next_request(client *cl, tcase *k, rg_buf *b, const char **actor, co
     case 0:
         *actor = cl->pa_id;
         rg_req_envelope(b, "case.report", cl->pa, req, NULL, -1, 5);
-        rg_w_kstr(b, "target_group", "verward-gedrag");
+        rg_w_kstr(b, "target_group", "verward_gedrag");
         rg_w_kstr(b, "summary", "repeated incidents; debts, housing and care at once");
         rg_w_kstr(b, "urgency", t_rand(&cl->rnd) % 4 ? "normal" : "high");
         rg_w_kbool(b, "informed", true);
