@@ -272,7 +272,17 @@ typedef struct history {
 static int add_event(void *ud, const rg_record *r)
 {
     history *h = ud;
-    if (++h->v < h->since) return 0;
+    if (++h->v < h->since) {
+        /* Before the reader's org joined: only an item released to it. */
+        if (!h->cs->nrel || rg_access_view(h->reader, h->cs) != RG_VIEW_PARTNER) return 0;
+        rg_doc *d;
+        const char *why;
+        uint64_t seq = 0;
+        if (rg_doc_parse(&d, r->pub, r->pub_len, &why) < 0) return RG_ESTORAGE;
+        rg_val_uint(rg_map_get(rg_doc_root(d), "seq"), &seq);
+        rg_doc_free(d);
+        if (!rg_access_event(h->reader, h->cs, h->v, seq)) return 0;
+    }
     rg_render_event(&h->events, r, h->subject, h->reader, h->cs);
     h->count++;
     return 0;

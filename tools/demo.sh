@@ -115,7 +115,7 @@ echo "    procesregisseur anna; a manager;"
 echo "    and a manager of another region (rotterdam) served by the same engine"
 
 step "case 1: the police report a person with confused behaviour (E33)"
-as "$POL" case report --target-group verward-gedrag --urgency high \
+as "$POL" case report --target-group verward_gedrag --urgency high \
     --summary "repeated incidents, neighbours worried" --informed \
     --subject name="J. de Vries" --subject birth_date=1988-04-02
 C1=ZVH-00000001
@@ -158,7 +158,7 @@ echo "\$ regie case get --case $C1   (as the manager of rotterdam)"
 { REGIE_TOKEN=$MGR_R bin/regie case get --case $C1 2>&1 || true; } | sed 's/^/    /'
 
 step "case 2: not for the ZVH; referred to the local team, with advice for the reporter"
-as "$POL" case report --target-group overlast --urgency normal --summary "noise complaints" \
+as "$POL" case report --target-group overig --urgency normal --summary "noise complaints" \
     --exemption "ongoing criminal investigation" --subject name="K. Bakker"
 as "$MGR" case assign --case ZVH-00000002 --procesregisseur anna
 as "$ANNA" intake start --case ZVH-00000002
@@ -167,7 +167,7 @@ as "$ANNA" intake decide --case ZVH-00000002 --admit=false --reason "one life do
     --advice "mediation between the neighbours"
 
 step "case 3: re-entry after detention; the meeting must come before release (and not in the past)"
-as "$RECL" case report --target-group ex-gedetineerde --urgency high --summary "release in March" \
+as "$RECL" case report --target-group nazorg_ex_gedetineerden --urgency high --summary "release in March" \
     --informed --route re-entry --release-date 2027-03-01 --subject name="M. Jansen"
 as "$ANNA" case assign --case ZVH-00000003 --procesregisseur anna
 as "$ANNA" intake start --case ZVH-00000003
@@ -178,7 +178,7 @@ as "$ANNA" meeting schedule --case ZVH-00000003 --at 2027-02-20T10:00:00+01:00 -
 as "$ANNA" case get --case ZVH-00000003
 
 step "case 4: MDA++ (route mda): Veilig Thuis brings in a family where violence persists"
-as "$VT" case report --route mda --target-group huiselijk-geweld --urgency high \
+as "$VT" case report --route mda --target-group huiselijk_geweld --urgency high \
     --summary "structurally unsafe; regular help has been tried to the full" --informed --subject name="Familie Smit"
 as "$ANNA" case assign --case ZVH-00000004 --procesregisseur anna
 as "$ANNA" intake start --case ZVH-00000004
@@ -199,7 +199,7 @@ refused "$ANNA" case close --case ZVH-00000004 --reason "only from monitoring"
 REGIE_TOKEN=$ANNA bin/regie case get --case ZVH-00000004 | grep -E '^  (state|route|relapses):' | sed 's/^/    /'
 
 step "case 5: the Levensloopaanpak: the inclusion table names the provider and the municipal casusregisseur"
-as "$GGZ" case report --route levensloop --target-group verward-gedrag --urgency high \
+as "$GGZ" case report --route levensloop --target-group verward_gedrag --urgency high \
     --summary "psychiatric disorder, high safety risk" --informed --subject name="P. Verbeek"
 as "$ANNA" case assign --case ZVH-00000005 --procesregisseur anna
 as "$ANNA" intake start --case ZVH-00000005

@@ -81,7 +81,7 @@ char *rg_alerts_raise(rg_engine *e, rg_batch *b, const rg_case *cs, uint64_t seq
     for (size_t i = 0; (i = rg_hmap_next(&e->actors, i, &s)) != 0;) {
         const rg_actor *a = s->val;
         if (a->revoked) continue;
-        if (rg_access_event(a, cs, v)) rg_buf_append(&topics, a->feed_topic, RG_TOPIC_LEN + 1);
+        if (rg_access_event(a, cs, v, seq)) rg_buf_append(&topics, a->feed_topic, RG_TOPIC_LEN + 1);
         if (alert != RG_ALERT_NONE && alerted(a, cs, alert, norm, item)) {
             put_alert(e, b, a, cs, seq, at, kind, norm, item);
             rg_buf_append(&topics, a->alerts_topic, RG_TOPIC_LEN + 1);

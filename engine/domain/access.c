@@ -36,9 +36,10 @@ uint32_t rg_access_since(const rg_actor *a, const rg_case *c)
     }
 }
 
-bool rg_access_event(const rg_actor *a, const rg_case *c, uint32_t v)
+bool rg_access_event(const rg_actor *a, const rg_case *c, uint32_t v, uint64_t seq)
 {
-    return v >= rg_access_since(a, c);
+    if (v >= rg_access_since(a, c)) return true;
+    return rg_access_view(a, c) == RG_VIEW_PARTNER && rg_case_released(c, seq, a->org);
 }
 
 bool rg_access_subject(const rg_actor *a, const rg_case *c)

@@ -40,8 +40,12 @@ typedef enum {
 rg_view rg_access_view(const rg_actor *a, const rg_case *c);
 /* The first case version a may see (UINT32_MAX when none). */
 uint32_t rg_access_since(const rg_actor *a, const rg_case *c);
-/* May a read the event of version v of c (in a history or a feed)? */
-bool rg_access_event(const rg_actor *a, const rg_case *c, uint32_t v);
+/* May a read the event of version v, at position seq, of c (in a history or
+ * a feed)?  A partner reads what happened from the version its org joined,
+ * and an item released to its org whenever it was written (CONTRACT.md:
+ * "each named org reads it for as long as it takes part, whenever it
+ * joined"). */
+bool rg_access_event(const rg_actor *a, const rg_case *c, uint32_t v, uint64_t seq);
 bool rg_access_subject(const rg_actor *a, const rg_case *c);
 /* May procesregisseur a be given case c (its region, its covenant)? */
 bool rg_access_may_direct(const rg_actor *a, const rg_case *c);

@@ -101,6 +101,49 @@ static void test_sensitive_answer_withheld_from_other_partners(void)
     }
 }
 
+/* Issue 21, finding 5: a release names orgs, and each reads the item for
+ * as long as it takes part, whenever it joined: before or after the release,
+ * the item written before its org joined is in its history all the same. */
+static void test_release_reaches_orgs_that_join_later(void)
+{
+    rg_buf *b = rg_t_req(&B, pr, "info.request", cid, 2);
+    rg_w_kstr(b, "org", "ggz");
+    rg_w_kstr(b, "question", "who is the contact?");
+    REQUIRE(call()[0] == 0);
+    b = rg_t_req(&B, ggz, "info.provide", cid, 3);
+    rg_w_kstr(b, "request", "R3");
+    rg_w_kstr(b, "answer", "contact through the FACT team");
+    rg_w_kstr(b, "class", "special");
+    REQUIRE(call()[0] == 0);
+    uint64_t item = rg_t_uint(&R, "seq");
+    char om[128], recl[128];
+    actor("om1", "partner", "om", om);
+    actor("recl1", "partner", "reclassering", recl);
+    /* om joins first, then the release names om and reclassering, which
+     * joins only afterwards. */
+    rg_w_kstr(rg_t_req(&B, pr, "partner.join", cid, 1), "org", "om");
+    REQUIRE(call()[0] == 0);
+    b = rg_t_req(&B, ggz, "item.release", cid, 2);
+    rg_w_kuint(b, "seq", item);
+    rg_w_cstr(b, "orgs");
+    rg_w_array(b, 2);
+    rg_w_cstr(b, "om");
+    rg_w_cstr(b, "reclassering");
+    REQUIRE(call()[0] == 0);
+    rg_w_kstr(rg_t_req(&B, pr, "partner.join", cid, 1), "org", "reclassering");
+    REQUIRE(call()[0] == 0);
+    const char *readers[] = {om, recl};
+    for (int k = 0; k < 2; k++) {
+        const rg_val *d = provided(readers[k], "R3", false);
+        CHECK(d && rg_val_is_str(rg_map_get(d, "answer"), "contact through the FACT team"));
+        /* ... and only the released item of the time before it joined. */
+        CHECK(provided(readers[k], "R1", false) == NULL);
+    }
+    /* police, not named, still sees it withheld. */
+    const rg_val *d = provided(pol, "R3", false);
+    CHECK(d && !rg_map_get(d, "answer"));
+}
+
 static void test_ordinary_by_default_and_bad_class(void)
 {
     rg_buf *b = rg_t_req(&B, ggz, "info.provide", cid, 3);
@@ -122,6 +165,7 @@ int main(void)
 {
     RUN(setup);
     RUN(test_sensitive_answer_withheld_from_other_partners);
+    RUN(test_release_reaches_orgs_that_join_later);
     RUN(test_ordinary_by_default_and_bad_class);
     rg_t_local_close(&L, true);
     rg_t_reply_free(&R);
