@@ -21,6 +21,9 @@ rg_view rg_access_view(const rg_actor *a, const rg_case *c)
         if (!c->procesregisseur[0]) return RG_VIEW_TRIAGE;
         return strcmp(c->procesregisseur, a->id) == 0 ? RG_VIEW_FULL : RG_VIEW_NONE;
     case RG_ROLE_PARTNER:
+        /* Need-to-know ends with the work: after the aftercare check, or an
+         * early ending, only the ZVH keeps the case (until retention). */
+        if (c->state == RG_ST_ARCHIVED) return RG_VIEW_NONE;
         return rg_case_part(c, a->org) ? RG_VIEW_PARTNER : RG_VIEW_NONE;
     default:
         return RG_VIEW_NONE;

@@ -891,12 +891,30 @@ static void test_errors(void)
     FAILS("bad_request", pol, "case", "report", "--target-group", "overig", "--urgency", "normal",
           "--summary", "n", "--informed", "--route", "re-entry", "--release-date", "next week", "--subject",
           "name=Q");
+    /* Target group and urgency are the contract's words (issue 21, finding
+     * 4); the client sends Verward-Gedrag as verward_gedrag. */
+    FAILS("bad_request", pol, "case", "report", "--target-group", "verward_gedrag", "--urgency", "whatever",
+          "--summary", "n", "--informed", "--subject", "name=Q");
+    CHECK(J && strstr(j_s(J, "message"), "data.urgency"));
+    FAILS("bad_request", pol, "case", "report", "--target-group", "radicalisatie", "--urgency", "high",
+          "--summary", "n", "--informed", "--subject", "name=Q");
+    CHECK(J && strstr(j_s(J, "message"), "data.target_group"));
+    OK(pol, "case", "report", "--target-group", "Verward-Gedrag", "--urgency", "HIGH", "--summary", "n",
+       "--informed", "--subject", "name=Q");
+    {
+        char q[32];
+        snprintf(q, sizeof q, "%s", j_s(J, "case"));
+        OK(pol, "case", "get", "--case", q);
+        CHECK(J && strstr(OUT, "\"target_group\":\"verward_gedrag\"") && strstr(OUT, "\"urgency\":\"high\""));
+    }
     OK(anna, "intake", "start", "--case", c);
-    /* The criteria are the national ones, words as the contract spells them. */
+    /* The criteria are the national ones, words as the contract spells them
+     * (the client sends multi-domain as multi_domain; a word that is none of
+     * them goes as typed, for the engine to refuse naming them). */
     FAILS("bad_request", anna, "intake", "decide", "--case", c, "--admit", "--reason", "ok");
     CHECK(J && strstr(j_s(J, "message"), "criteria"));
     FAILS("bad_request", anna, "intake", "decide", "--case", c, "--admit", "--reason", "ok", "--criteria",
-          "multi-domain");
+          "several-domains");
     CHECK(J && strstr(j_s(J, "message"), "multi_domain"));
     FAILS("bad_request", anna, "intake", "decide", "--case", c, "--admit=false", "--reason", "not ours");
     CHECK(J && strstr(j_s(J, "message"), "referred_to") && strstr(j_s(J, "message"), "advice"));

@@ -19,6 +19,9 @@
  *   released     the same, then each item released: the answer to
  *                gemeente, the summary to ggz, the conclusions to the ZVH
  *                org (the managers)
+ *   archived     prA's; ggz asked (v5) and answers, meeting, a plan whose one
+ *                action ggz owns, agreed and done, closed and its aftercare
+ *                checked: the work has ended
  *   other-region reported by police of rotterdam
  *
  * Roles, relative to the case: the procesregisseur it is assigned to, a
@@ -66,9 +69,10 @@
 
 /* ---- situations, roles, actors ---- */
 
-enum { S_UNASSIGNED, S_ASSIGNED, S_REASSIGNED, S_COVENANT, S_CLASSIFIED, S_RELEASED, S_OTHER_REGION, NSIT };
+enum { S_UNASSIGNED, S_ASSIGNED, S_REASSIGNED, S_COVENANT, S_CLASSIFIED, S_RELEASED, S_ARCHIVED, S_OTHER_REGION,
+       NSIT };
 static const char *const sit_name[NSIT] = {"unassigned", "assigned", "reassigned", "covenant",
-                                           "classified", "released", "other-region"};
+                                           "classified", "released", "archived", "other-region"};
 
 enum {
     R_PR_ASSIGNED, R_PR_TRIAGE, R_PR_PREVIOUS, R_MGR_REGION, R_MGR_COVENANT, R_MGR_OTHER,
@@ -114,6 +118,7 @@ static const char *const who[NSIT][NROLE] = {
     [S_COVENANT]     = {"prRad", "prB", NULL,   "mgrT", "mgrRad", "mgrR", "polRad", "ggzRad", NULL,   "vtT", "ggzT",  "polR", "admin"},
     [S_CLASSIFIED]   = {"prA",  "prB",  NULL,   "mgrT", "mgrRad", "mgrR", "polT",   "ggzT",   "gemT", "vtT", NULL,    "polR", "admin"},
     [S_RELEASED]     = {"prA",  "prB",  NULL,   "mgrT", "mgrRad", "mgrR", "polT",   "ggzT",   "gemT", "vtT", NULL,    "polR", "admin"},
+    [S_ARCHIVED]     = {"prA",  "prB",  NULL,   "mgrT", "mgrRad", "mgrR", "polT",   "ggzT",   NULL,   "vtT", NULL,    "polR", "admin"},
     [S_OTHER_REGION] = {NULL,   "prB",  NULL,   "mgrR", NULL,     "mgrT", "polR",   NULL,     NULL,   NULL,  NULL,    "polT", "admin"},
 };
 
@@ -135,6 +140,7 @@ typedef struct row {
 #define REASSIGNED_FULL "case subj parts=gemeente,ggz,police reqs=R1 noplan summary"
 #define COVENANT_FULL "case subj parts=ggz,police reqs=R1 noplan summary"
 #define CLASSIFIED_FULL "case subj parts=gemeente,ggz,police reqs=R1 noplan summary"
+#define ARCHIVED_FULL "case subj parts=ggz,police reqs=R1 plan summary"
 #define CLASSIFIED_WITHHELD "case subj parts=gemeente,ggz,police reqs=R1 noplan summary:withheld"
 
 static const row table[] = {
@@ -233,13 +239,31 @@ static const row table[] = {
     {S_RELEASED, R_MGR_OTHER, HIDDEN},
     {S_RELEASED, R_PARTNER_REPORTER, CLASSIFIED_FULL, "v1.. subj withheld:info.provided,meeting.held", "listed",
      "v1.. subj withheld:info.provided,meeting.held", "none"},
-    {S_RELEASED, R_PARTNER_ASKED, "case subj parts=ggz reqs=R1 noplan summary", "v6.. withheld:meeting.held",
+    /* The summary of v1, released to ggz (which joined at v6), is in its
+     * history: a released item is read whenever the org joined; nothing
+     * else of before.  A feed carries only what came after joining. */
+    {S_RELEASED, R_PARTNER_ASKED, "case subj parts=ggz reqs=R1 noplan summary", "v1+v6.. subj withheld:meeting.held",
      "listed", "v6.. withheld:meeting.held", "none"},
     {S_RELEASED, R_PARTNER_JOINED, "case subj parts=gemeente,ggz reqs=R1 noplan summary:withheld",
      "v5.. withheld:meeting.held", "listed", "v5.. withheld:meeting.held", "none"},
     {S_RELEASED, R_PARTNER_NONE, HIDDEN},
     {S_RELEASED, R_PARTNER_OTHER_REGION, HIDDEN},
     {S_RELEASED, R_ADMIN, ADMIN_ROW},
+
+    /* archived: need-to-know ends with the work (CONTRACT.md): after the
+     * aftercare check the partners that took part get not_found, as for a
+     * case that does not exist; the ZVH keeps it until retention. */
+    /* (the aftercare check came after its norm: it had alerted the ZVH) */
+    {S_ARCHIVED, R_PR_ASSIGNED, ARCHIVED_FULL, "v1.. subj", "listed", "v2..", "alerts"},
+    {S_ARCHIVED, R_PR_TRIAGE, HIDDEN},
+    {S_ARCHIVED, R_MGR_REGION, ARCHIVED_FULL, "v1.. subj", "listed", "v1.. subj", "alerts"},
+    {S_ARCHIVED, R_MGR_COVENANT, ARCHIVED_FULL, "v1.. subj", "listed", "v1.. subj", "alerts"},
+    {S_ARCHIVED, R_MGR_OTHER, HIDDEN},
+    {S_ARCHIVED, R_PARTNER_REPORTER, HIDDEN},
+    {S_ARCHIVED, R_PARTNER_ASKED, HIDDEN},
+    {S_ARCHIVED, R_PARTNER_NONE, HIDDEN},
+    {S_ARCHIVED, R_PARTNER_OTHER_REGION, HIDDEN},
+    {S_ARCHIVED, R_ADMIN, ADMIN_ROW},
 
     /* another region: sealed off from tilburg, same org names included. */
     {S_OTHER_REGION, R_PR_TRIAGE, HIDDEN},
@@ -252,7 +276,7 @@ static const row table[] = {
 #define NROWS (int)(sizeof table / sizeof table[0])
 
 /* stats, per reader: counts only, over the reader's own region and the
- * covenants it is admitted to (tilburg has the six cases above, one of them
+ * covenants it is admitted to (tilburg has the seven cases above, one of them
  * under the radicalisation covenant; rotterdam one).  Partners:
  * the contract gives stats to no one in particular; the engine refuses them
  * (forbidden), written down here.  The admin: counts, no region. */
@@ -261,8 +285,8 @@ typedef struct stats_row {
 } stats_row;
 
 static const stats_row stats_table[] = {
-    {"prA", "total=5"},  {"prB", "total=5"},  {"prRad", "total=6"}, {"mgrT", "total=5"},
-    {"mgrRad", "total=6"}, {"mgrR", "total=1"}, {"polT", FB},        {"polR", FB},
+    {"prA", "total=6"},  {"prB", "total=6"},  {"prRad", "total=7"}, {"mgrT", "total=6"},
+    {"mgrRad", "total=7"}, {"mgrR", "total=1"}, {"polT", FB},        {"polR", FB},
     {"ggzT", FB},         {"admin", "ok"},
 };
 #define NSTATS (int)(sizeof stats_table / sizeof stats_table[0])
@@ -508,8 +532,39 @@ static void test_setup(void)
     release(S_RELEASED, "prA", item_seq[S_RELEASED][2], "zvh-tilburg");
     AT(12);
 
+    /* archived: the whole default route, to the aftercare check */
+    report(S_ARCHIVED, "polT", "verward_gedrag", "repeated incidents", "ordinary");
+    take_and_admit(S_ARCHIVED, "prA");
+    ask_ggz(S_ARCHIVED, "prA");
+    answer(S_ARCHIVED, "ggzT", "known to the outpatient team", "ordinary");
+    meeting(S_ARCHIVED, "prA", 2, pg, "a joint approach", "ordinary");
+    b = req(tokens[0], "plan.propose", case_of[S_ARCHIVED], 2);
+    rg_w_kstr(b, "goals", "treatment");
+    rg_w_cstr(b, "actions");
+    rg_w_array(b, 1);
+    rg_w_map(b, 4);
+    rg_w_kstr(b, "id", "a1");
+    rg_w_kstr(b, "owner_org", "ggz");
+    rg_w_kstr(b, "description", "start treatment");
+    rg_w_kstr(b, "due", "2025-12-15");
+    OK();
+    req(token_of("ggzT"), "plan.agree", case_of[S_ARCHIVED], -1);
+    OK();
+    b = req(token_of("ggzT"), "action.complete", case_of[S_ARCHIVED], 2);
+    rg_w_kstr(b, "action", "a1");
+    rg_w_kstr(b, "result", "in treatment");
+    OK();
+    rg_w_kstr(req(tokens[0], "case.close", case_of[S_ARCHIVED], 1), "reason", "goals met");
+    OK();
+
     /* another region */
     report(S_OTHER_REGION, "polR", "verward_gedrag", "repeated incidents", "ordinary");
+
+    /* The aftercare check of the archived case follows its closing by some
+     * months (every case here has its norms lapse meanwhile). */
+    clock_to(clock_now() + 100ULL * 86400000ULL);
+    rg_w_kstr(req(tokens[0], "aftercare.check", case_of[S_ARCHIVED], 1), "outcome", "stable");
+    OK();
 }
 
 /* ---- describing what a reader got ---- */
@@ -541,11 +596,16 @@ static bool has_text(const char *text) { return R.bytes && memmem(R.bytes, R.len
 /* A withheld item's text is nowhere in the reply; a readable one the reply
  * shows is there.  first_v: the first version of the case the reply shows
  * events of (0: none, a case.get, which shows only the summary). */
+/* Lone events shown before the run that first_v starts (describe_events). */
+static uint64_t lone_v[8];
+static int nlone_v;
+
 static void check_texts(int s, const char *what, uint64_t first_v, bool summary_withheld, const char *withheld)
 {
     if (s != S_CLASSIFIED && s != S_RELEASED) return;
     for (int i = 0; i < NITEMS; i++) {
         bool shown = first_v ? first_v <= item_v[i] : i == IT_SUMMARY;
+        for (int k = 0; first_v && k < nlone_v; k++) shown |= lone_v[k] == item_v[i];
         if (!shown) {
             if (has_text(item_text(s, i))) {
                 printf("  FAIL %s: the text of %s is in the reply, which does not show that event\n", what,
@@ -630,11 +690,14 @@ static void describe_get(int s, const char *what, char *out, size_t cap)
 }
 
 /* The events of case_id among evs, described: "vN.. [subj] [withheld:T,..]"
- * or "none"; their versions must run gapless to the case's last. */
+ * or "none"; their versions must run gapless to the case's last, but for
+ * single events before (an item released to the reader's org before it
+ * joined), written first as "vK+". */
 static void describe_events(int s, const char *what, const rg_val *evs, const char *case_id, uint64_t last_v,
                             char *out, size_t cap)
 {
-    uint64_t first = 0, prev = 0;
+    uint64_t first = 0, prev = 0, lone[8] = {0};
+    int nlone = 0;
     bool subj = false, gapless = true;
     char types[8][48];
     char *ptr[8];
@@ -644,8 +707,14 @@ static void describe_events(int s, const char *what, const rg_val *evs, const ch
         if (!rg_val_is_str(rg_map_get(ev, "case"), case_id)) continue;
         uint64_t v = 0;
         rg_val_uint(rg_map_get(ev, "v"), &v);
-        if (!first) first = v;
-        else if (v != prev + 1) gapless = false;
+        if (!first) {
+            first = v;
+        } else if (v != prev + 1) {
+            if (nlone < 8 && gapless) lone[nlone++] = first;      /* a lone event, then a run */
+            else gapless = false;
+            if (first != prev) gapless = false;
+            first = v;
+        }
         prev = v;
         const rg_val *data = rg_map_get(ev, "data");
         if (rg_val_type(rg_map_get(data, "subject")) == RG_VMAP) subj = true;
@@ -684,7 +753,9 @@ static void describe_events(int s, const char *what, const rg_val *evs, const ch
         rg_t_failed = 1;
     }
     qsort(ptr, (size_t)nt, sizeof *ptr, cmp_str);
-    int n = snprintf(out, cap, "v%llu..%s", (unsigned long long)first, subj ? " subj" : "");
+    int n = 0;
+    for (int k = 0; k < nlone; k++) n += snprintf(out + n, cap - (size_t)n, "v%llu+", (unsigned long long)lone[k]);
+    n += snprintf(out + n, cap - (size_t)n, "v%llu..%s", (unsigned long long)first, subj ? " subj" : "");
     for (int k = 0; k < nt && n > 0 && (size_t)n < cap; k++)
         n += snprintf(out + n, cap - (size_t)n, "%s%s", k ? "," : " withheld:", ptr[k]);
     if (!subj && has_text(PERSON)) {
@@ -703,7 +774,10 @@ static void describe_events(int s, const char *what, const rg_val *evs, const ch
         size_t l = strlen(withheld);
         snprintf(withheld + l, sizeof withheld - l, "%s,", ptr[k]);
     }
+    nlone_v = nlone;
+    memcpy(lone_v, lone, sizeof lone);
     check_texts(s, what, first, false, withheld);
+    nlone_v = 0;
 }
 
 /* ---- the reads ---- */
@@ -824,6 +898,7 @@ static void test_reassigned(void) { test_rows_of(S_REASSIGNED); }
 static void test_covenant(void) { test_rows_of(S_COVENANT); }
 static void test_classified(void) { test_rows_of(S_CLASSIFIED); }
 static void test_released(void) { test_rows_of(S_RELEASED); }
+static void test_archived(void) { test_rows_of(S_ARCHIVED); }
 static void test_other_region(void) { test_rows_of(S_OTHER_REGION); }
 
 /* Every (situation, role) somebody plays has exactly one row. */
@@ -1084,6 +1159,7 @@ int main(void)
     RUN(test_covenant);
     RUN(test_classified);
     RUN(test_released);
+    RUN(test_archived);
     RUN(test_other_region);
     RUN(test_stats);
     RUN(test_audit);
