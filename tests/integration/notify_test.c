@@ -480,8 +480,28 @@ static void test_an_outsider_learns_nothing(void)
     CHECK(found == polfeed.n);
 }
 
+/* Is the event at seq one of case_a, archived since?  The police's need to
+ * know ended with the work: it was woken for the event while the case was
+ * open, and no longer reads it (CONTRACT.md, visibility). */
+static bool archived_case_at(uint64_t seq)
+{
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "feed.read", actors[MGR].token, NULL, NULL, -1, 2);
+    rg_w_kuint(&B, "after", seq - 1);
+    rg_w_kuint(&B, "limit", 1);
+    if (send_req()[0]) return false;
+    const rg_val *ev = rg_array_at(rg_t_get(&R, "events"), 0);
+    uint64_t got = 0;
+    rg_val_uint(rg_map_get(ev, "seq"), &got);
+    if (got != seq || !rg_val_is_str(rg_map_get(ev, "case"), case_a)) return false;
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "case.get", actors[MGR].token, NULL, case_a, -1, -1);
+    return send_req()[0] == 0 && rg_val_is_str(rg_map_get(rg_t_get(&R, "case"), "state"), "archived");
+}
+
 /* Every wake-up on the police's feed topic is the position of an event of
- * its feed, read there; every event of its feed came with one. */
+ * its feed, read there (but for a case archived since); every event of its
+ * feed came with one. */
 static void test_feed_wakeups_lead_to_the_record(void)
 {
     REQUIRE(polfeed.n > 0);
@@ -503,6 +523,7 @@ static void test_feed_wakeups_lead_to_the_record(void)
         REQUIRE(send_req()[0] == 0);
         uint64_t got = 0;
         rg_val_uint(rg_map_get(rg_array_at(rg_t_get(&R, "events"), 0), "seq"), &got);
+        if (got != seq && archived_case_at(seq)) continue;
         if (got != seq) {
             printf("  a wake-up at %llu on the police's feed topic: its feed.read gives %llu there\n",
                    (unsigned long long)seq, (unsigned long long)got);
@@ -532,7 +553,7 @@ static void test_feed_wakeups_lead_to_the_record(void)
         after = next;
     }
     printf("  the police's feed: %zu events, %zu wake-ups on its topic, %zu events without one\n", nev, nw, missing);
-    CHECK(nev > 10 && missing == 0);
+    CHECK(nev > 0 && missing == 0);
 }
 
 /* Every wake-up on the procesregisseur's alerts topic is the position of
