@@ -33,6 +33,7 @@ int rg_a_case_escalated(rg_case *cs, const rg_event_view *ev)
     if (!rg_val_uint(rg_map_get(ev->data, "level"), &level) || level < 1 || level > RG_ESC_TOP)
         return RG_ESTORAGE;
     cs->esc_level = (int)level;
+    cs->esc_at = ev->at;
     if (cs->esc_level > cs->esc_max) cs->esc_max = cs->esc_level;
     return 0;
 }

@@ -122,7 +122,8 @@ static const rg_field audit_read[] = {
 
 /* At most a century. */
 static const rg_field alerts_list[] = {
-    {"open", RG_F_BOOL, RG_OPT, 0, NULL, NULL, 0}, UINT("after", RG_OPT, 0, 0),
+    {"open", RG_F_BOOL, RG_OPT, 0, NULL, NULL, 0}, {"all", RG_F_BOOL, RG_OPT, 0, NULL, NULL, 0},
+    UINT("after", RG_OPT, 0, 0),
     UINT("limit", RG_OPT, 1, 1000), END,
 };
 static const rg_field alert_ack[] = {UINT("alert", RG_REQ, 1, 0), END};

@@ -436,8 +436,14 @@ static void print_alert(const rg_cli *cli, const rg_val *al)
     rg_val_strcpy(rg_map_get(al, "norm"), norm, sizeof norm);
     rg_val_strcpy(rg_map_get(al, "item"), item, sizeof item);
     rg_render_local(iso, sizeof iso, since, false);
-    printf("ALERT %-5" PRIu64 " %s  %-14s %-10s %s%s%s  seq %" PRIu64 "%s\n", n, iso, cs, kind,
-           norm[0] ? norm : "-", item[0] ? " " : "", item, seq, acked ? "  (acked)" : "");
+    bool open = true;
+    rg_val_bool(rg_map_get(al, "open"), &open);
+    printf("ALERT %-5" PRIu64 " %s  %-14s %-10s %s%s%s  seq %" PRIu64 "%s%s\n", n, iso, cs, kind,
+           norm[0] ? norm : "-", item[0] ? " " : "", item, seq, acked ? "  (acked)" : "",
+           open ? "" : "  (resolved)");
+    char text[2048];
+    if (rg_val_strcpy(rg_map_get(al, "text"), text, sizeof text)) printf("      %s\n", text);
+    if (rg_val_strcpy(rg_map_get(rg_map_get(al, "resolved"), "text"), text, sizeof text)) printf("      %s\n", text);
 }
 
 int rg_cli_alerts(const rg_cli *cli, const char **rest, int nrest)
@@ -476,8 +482,9 @@ int rg_cli_alerts(const rg_cli *cli, const char **rest, int nrest)
                "  Follow your alerts as they are raised (stagnations, overdue deadlines, escalations).\n"
                "  Who may: procesregisseur, partner, manager.\n\n"
                "  prints your alerts (alerts.list), each once, oldest first, and then each new one\n"
-               "  as it is raised; --after N starts after alert number N (to resume); --open only\n"
-               "  those not acknowledged (regie alert ack --alert N); --count N stops after N;\n"
+               "  as it is raised, with its line in words and, once resolved, why; --after N starts\n"
+               "  after alert number N (to resume); --open only those still open: not resolved by\n"
+               "  themselves and not acknowledged (regie alert ack --alert N); --count N stops after N;\n"
                "  wakes up on your alerts topic (notify.topics) on the notification socket\n"
                "  --publish (default $REGIE_PUB or tcp://127.0.0.1:7451), listing anyway every\n"
                "  --wait ms (default 25000); --exit-when-idle prints what there is and stops\n\n"
@@ -503,10 +510,12 @@ int rg_cli_alerts(const rg_cli *cli, const char **rest, int nrest)
     if (rc == 0 && waker_open(&w, pub, topic, cli->tls_ca) < 0) status = 3;
     while (!stopping && status == 0 && !(counted && count == 0)) {
         rg_buf b = RG_BUF_INIT;
-        rg_req_envelope(&b, "alerts.list", cli->token, NULL, NULL, -1, 2 + open_only);
+        rg_req_envelope(&b, "alerts.list", cli->token, NULL, NULL, -1, 3);
         rg_w_kuint(&b, "after", after);
         rg_w_kuint(&b, "limit", limit);
-        if (open_only) rg_w_kbool(&b, "open", true);
+        /* A follower prints every alert as it is raised; --open only those
+         * still open (neither resolved nor acknowledged). */
+        rg_w_kbool(&b, open_only ? "open" : "all", true);
         rg_doc *d = NULL;
         uint8_t *reply = NULL;
         rc = call_retrying(c, cli, &b, &d, &reply);

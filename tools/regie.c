@@ -105,7 +105,8 @@ static const describe describes[] = {
     {"whoami", "who your token is: id, role, organisation, region and covenants", "regie whoami"},
     {"notify.topics", "your own notification topics, to subscribe to on the publish socket",
      "regie notify topics"},
-    {"alerts.list", "your alerts, oldest first (--open: those not yet handled)", "regie alerts list --open"},
+    {"alerts.list", "your open alerts, oldest first, each with a line in words (--all: resolved ones too, "
+                    "and why each closed)", "regie alerts list --all"},
     {"alert.ack", "mark one of your alerts handled", "regie alert ack --alert 3"},
     {"backup.create", "back the running engine up into a directory on its host (incremental)",
      "regie backup create --dir /var/lib/regie-backup --keep 7"},

@@ -34,7 +34,11 @@ static bool alerted(const rg_actor *a, const rg_case *cs, int alert, const char 
                             (cs->covenants & ~a->covenants) == 0))
             return false;
     }
-    if (alert == RG_ALERT_MANAGERS) return a->role == RG_ROLE_MANAGER;
+    /* An escalation: the region's managers, and the case's procesregisseur,
+     * who is told at every level (issue 21). */
+    if (alert == RG_ALERT_MANAGERS)
+        return a->role == RG_ROLE_MANAGER ||
+               (a->role == RG_ROLE_PROCESREGISSEUR && strcmp(cs->procesregisseur, a->id) == 0);
     if (alert != RG_ALERT_DIRECTOR) return false;
     if (a->role == RG_ROLE_PROCESREGISSEUR) return strcmp(cs->procesregisseur, a->id) == 0;
     if (a->role == RG_ROLE_MANAGER) return !cs->procesregisseur[0] || cs->esc_level > 0;
@@ -47,11 +51,12 @@ static bool alerted(const rg_actor *a, const rg_case *cs, int alert, const char 
 }
 
 static void put_alert(rg_engine *e, rg_batch *b, const rg_actor *a, const rg_case *cs, uint64_t seq,
-                      uint64_t at, const char *kind, const char *norm, const char *item)
+                      uint64_t at, const char *kind, const char *norm, const char *item, uint64_t level)
 {
     uint64_t n = ++e->alert_seq;
     rg_buf v = RG_BUF_INIT;
-    rg_w_map(&v, 8);
+    rg_w_map(&v, level ? 9 : 8);
+    if (level) rg_w_kuint(&v, "level", level);
     rg_w_kuint(&v, "alert", n);
     rg_w_kuint(&v, "seq", seq);
     rg_w_kstr(&v, "case", cs->id);
@@ -76,6 +81,8 @@ char *rg_alerts_raise(rg_engine *e, rg_batch *b, const rg_case *cs, uint64_t seq
     rg_val_strcpy(rg_map_get(data, "norm"), norm, sizeof norm);
     rg_val_strcpy(rg_map_get(data, "item"), item, sizeof item);
     const char *kind = alert == RG_ALERT_MANAGERS ? "escalation" : alert == RG_ALERT_PARTIES ? "ended" : "stagnation";
+    uint64_t level = 0;
+    if (alert == RG_ALERT_MANAGERS) rg_val_uint(rg_map_get(data, "level"), &level);
     rg_buf topics = RG_BUF_INIT;
     rg_hmap_slot *s;
     for (size_t i = 0; (i = rg_hmap_next(&e->actors, i, &s)) != 0;) {
@@ -83,7 +90,7 @@ char *rg_alerts_raise(rg_engine *e, rg_batch *b, const rg_case *cs, uint64_t seq
         if (a->revoked) continue;
         if (rg_access_event(a, cs, v, seq)) rg_buf_append(&topics, a->feed_topic, RG_TOPIC_LEN + 1);
         if (alert != RG_ALERT_NONE && alerted(a, cs, alert, norm, item)) {
-            put_alert(e, b, a, cs, seq, at, kind, norm, item);
+            put_alert(e, b, a, cs, seq, at, kind, norm, item, level);
             rg_buf_append(&topics, a->alerts_topic, RG_TOPIC_LEN + 1);
         }
     }
@@ -98,36 +105,19 @@ int rg_alerts_get(rg_engine *e, const char *actor_id, uint64_t n, rg_buf *rec)
     return rg_log_get(e->log, RG_CF_ALERTS, k, rg_alerts_key(k, actor_id, n), rec);
 }
 
-int rg_alerts_page(rg_engine *e, const char *actor_id, uint64_t after, uint32_t limit, bool open,
-                   rg_buf *out, uint32_t *count, uint64_t *next)
+int rg_alerts_each(rg_engine *e, const char *actor_id, uint64_t after, rg_alert_fn fn, void *ud)
 {
     uint8_t start[RG_ID_MAX + 9];
     size_t sn = rg_alerts_key(start, actor_id, after + 1);
     rg_iter *it = rg_iter_new(e->log, RG_CF_ALERTS);
-    *count = 0;
-    *next = after;
     int rc = 0;
-    for (rg_iter_seek(it, start, sn); rg_iter_valid(it) && *count < limit; rg_iter_next(it)) {
+    for (rg_iter_seek(it, start, sn); rg_iter_valid(it); rg_iter_next(it)) {
         size_t kn, vn;
         const uint8_t *k = rg_iter_key(it, &kn);
         if (kn != sn || memcmp(k, start, sn - 8) != 0) break;
         const uint8_t *val = rg_iter_value(it, &vn);
-        *next = rg_be64_get(k + sn - 8);
-        if (open) {
-            rg_doc *d;
-            const char *why;
-            bool acked = false;
-            if (rg_doc_parse(&d, val, vn, &why) < 0) {
-                rc = RG_ESTORAGE;
-                break;
-            }
-            rg_val_bool(rg_map_get(rg_doc_root(d), "acked"), &acked);
-            rg_doc_free(d);
-            if (acked) continue;
-        }
-        rg_buf_append(out, val, vn);
-        (*count)++;
+        if ((rc = fn(ud, rg_be64_get(k + sn - 8), val, vn)) != 0) break;
     }
     if (rg_iter_end(it) < 0) rc = RG_ESTORAGE;
-    return rc;
+    return rc < 0 ? rc : 0;
 }

@@ -2,6 +2,7 @@
 #include "calendar.h"
 
 #include <pthread.h>
+#include <stdio.h>
 
 #define DAY_MS 86400000LL
 
@@ -178,4 +179,22 @@ int64_t rg_cal_end_of_day(int y, int m, int d)
 void rg_cal_civil(int64_t days, int *y, int *m, int *d)
 {
     civil_from_days(days, y, m, d);
+}
+
+int rg_cal_words(int64_t utc_ms, char *buf, size_t cap)
+{
+    static const char *const month[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static const char *const wday[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};   /* 1970-01-01: Thu */
+    int y, m, d, hh, mm, ss, ms;
+    bool end = false;
+    rg_cal_to_local(utc_ms, &y, &m, &d, &hh, &mm, &ss, &ms);
+    if (hh == 0 && mm == 0 && ss == 0 && ms == 0) {
+        rg_cal_to_local(utc_ms - 1, &y, &m, &d, &hh, &mm, &ss, &ms);     /* the day it ends */
+        end = true;
+    }
+    int64_t days = rg_cal_days_from_civil(y, m, d);
+    const char *wd = wday[((days % 7) + 7) % 7];
+    if (end) return snprintf(buf, cap, "%s %d %s %d, end of day", wd, d, month[m - 1], y);
+    return snprintf(buf, cap, "%s %d %s %d %02d:%02d", wd, d, month[m - 1], y, hh, mm);
 }

@@ -13,6 +13,7 @@
 #define RG_CALENDAR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Days since 1970-01-01 of a date in the proleptic Gregorian calendar. */
@@ -40,5 +41,9 @@ int64_t rg_cal_add_months(int64_t utc_ms, int n);
 /* The end of a date given by a user: local midnight that starts the next
  * day.  A deadline is met by anything strictly before it. */
 int64_t rg_cal_end_of_day(int y, int m, int d);
+/* An instant as a person reads it, in Amsterdam time: "Wed 6 May 2026
+ * 09:00"; local midnight, which ends a day (a date's deadline), as the day
+ * it ends: "Wed 6 May 2026, end of day".  Returns what snprintf does. */
+int rg_cal_words(int64_t utc_ms, char *buf, size_t cap);
 
 #endif

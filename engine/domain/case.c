@@ -166,7 +166,7 @@ int rg_case_apply(rg_case *c, const rg_event_view *ev)
 
 void rg_case_encode(const rg_case *c, rg_buf *out)
 {
-    rg_w_map(out, 35);
+    rg_w_map(out, 36);
     rg_w_kstr(out, "id", c->id);
     rg_w_kuint(out, "relapses", c->relapses);
     rg_w_kuint(out, "subject_seq", c->subject_seq);
@@ -236,6 +236,7 @@ void rg_case_encode(const rg_case *c, rg_buf *out)
     rg_w_uint(out, (uint64_t)c->ladder);
     rg_w_cstr(out, c->ladder_norm >= 0 ? rg_norms[c->ladder_norm].name : "");
     rg_w_cstr(out, c->ladder_item);
+    rg_w_kuint(out, "esc_at", c->esc_at);
     rg_w_cstr(out, "dl");
     rg_w_array(out, c->ndl);
     for (uint32_t i = 0; i < c->ndl; i++) {
@@ -414,6 +415,7 @@ int rg_case_decode(rg_case **out, const uint8_t *p, size_t n)
     u64(&d, "esc", &esc);
     c->esc_level = (int)(esc >> 8);
     c->esc_max = (int)(esc & 0xff);
+    rg_val_uint(rg_map_get(d.m, "esc_at"), &c->esc_at);
     u64(&d, "closed_at", &c->closed_at);
     /* Projections from before the ladder remembered have none. */
     const rg_val *lad = rg_map_get(d.m, "ladder");

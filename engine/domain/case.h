@@ -113,6 +113,8 @@ typedef struct rg_case {
     int ladder;
     int ladder_norm;
     char ladder_item[RG_ID_MAX];
+    uint64_t esc_at;                  /* when the open escalation was opened (its alerts' since);
+                                         0 in projections from before it was kept */
     uint64_t closed_at;
     /* deadlines and stagnations (deadlines.c) */
     uint32_t ndl, capdl;

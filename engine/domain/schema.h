@@ -128,6 +128,16 @@ enum {
 };
 
 extern const rg_norm rg_norms[];
+
+/* A norm in words, for the line an alert carries (schemas/norm_words.c):
+ * what was to happen ("the intake to start"), and what the case's
+ * procesregisseur is expected to do about it when it did not.  A norm
+ * without a row reads as its name. */
+typedef struct rg_norm_words {
+    const char *norm, *what, *todo;
+} rg_norm_words;
+extern const rg_norm_words rg_norm_words_table[];
+const rg_norm_words *rg_norm_words_of(const char *norm);
 /* The norm a region's weekly triage day replaces (config.h triage.day). */
 #define RG_TRIAGE_NORM "intake.start"
 extern const int rg_stagnation_escalate_workdays;

@@ -1584,7 +1584,7 @@ static size_t alert_numbers(const char *text, uint64_t *out, size_t cap)
 /* The whole inbox of token (regie alerts list), oldest first. */
 static size_t inbox(const char *token, uint64_t *out, size_t cap)
 {
-    if (regie(token, "alerts", "list", "--limit", "1000", (const char *)NULL) != 0 || !J) {
+    if (regie(token, "alerts", "list", "--all", "--limit", "1000", (const char *)NULL) != 0 || !J) {
         show("alerts list", __LINE__);
         rg_t_failed = 1;
         return 0;
@@ -1667,7 +1667,9 @@ static void test_alerts(void)
     CHECK(same_seqs(got, alert_numbers(OUT, got, 1024), want + n0 + 1, nwant - n0 - 1, "regie alerts --open"));
     /* --count, and the human form. */
     const char *one[] = {"--connect", P.url, "--token", anna, "alerts", "--count", "1", NULL};
-    CHECK(run(one) == 0 && strncmp(OUT, "ALERT ", 6) == 0 && strchr(OUT, '\n') == OUT + strlen(OUT) - 1);
+    /* One alert: its line, and under it the alert in words. */
+    CHECK(run(one) == 0 && strncmp(OUT, "ALERT ", 6) == 0 && !strstr(OUT + 1, "ALERT ") &&
+          strstr(OUT, "\n      ") && strstr(OUT, "Expected of you: "));
     /* Someone else's alerts are not anna's: bert has none of them. */
     size_t nb = inbox(bert, got, 1024);
     for (size_t i = 0; i < nb; i++)

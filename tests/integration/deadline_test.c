@@ -188,8 +188,9 @@ static int alerts_of(const char *token, const char *case_id, const char *kind, c
                      int cap)
 {
     rg_buf_reset(&B);
-    rg_req_envelope(&B, "alerts.list", token, NULL, NULL, -1, 1);
+    rg_req_envelope(&B, "alerts.list", token, NULL, NULL, -1, 2);
     rg_w_kuint(&B, "limit", 1000);
+    rg_w_kbool(&B, "all", true);                    /* resolved ones too */
     if (send_req()[0]) {
         printf("  alerts.list: %s: %s\n", rg_t_err(&R), rg_t_str(&R, "message"));
         return -1;

@@ -332,10 +332,10 @@ static void test_a_whole_lifecycle(void)
     advance(95 * DAY);
     rg_w_kstr(req(PR, "aftercare.check", c, 1), "outcome", "stable");
     OK();
-    /* Alerts handled. */
+    /* Alerts handled (resolved by now, the case ended: all of them). */
     rg_buf_reset(&B);
     rg_req_envelope(&B, "alerts.list", actors[PR].token, NULL, NULL, -1, 1);
-    rg_w_kbool(&B, "open", true);
+    rg_w_kbool(&B, "all", true);
     REQUIRE(send_req()[0] == 0);
     const rg_val *al = rg_t_get(&R, "alerts");
     uint64_t first = 0;
@@ -561,8 +561,9 @@ static void test_feed_wakeups_lead_to_the_record(void)
 static void test_alert_wakeups_lead_to_the_inbox(void)
 {
     rg_buf_reset(&B);
-    rg_req_envelope(&B, "alerts.list", actors[PR].token, NULL, NULL, -1, 1);
+    rg_req_envelope(&B, "alerts.list", actors[PR].token, NULL, NULL, -1, 2);
     rg_w_kuint(&B, "limit", 1000);
+    rg_w_kbool(&B, "all", true);
     REQUIRE(send_req()[0] == 0);
     const rg_val *al = rg_t_get(&R, "alerts");
     REQUIRE(rg_array_size(al) > 0);

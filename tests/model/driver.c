@@ -276,7 +276,8 @@ static void check_alerts(void)
 {
     for (;;) {
         rg_buf_reset(&md.b);
-        rg_req_envelope(&md.b, "alerts.list", md.mgr_tok, NULL, NULL, -1, 2);
+        rg_req_envelope(&md.b, "alerts.list", md.mgr_tok, NULL, NULL, -1, 3);
+        rg_w_kbool(&md.b, "all", true);                 /* resolved ones too: every one raised */
         rg_w_kuint(&md.b, "after", md.alerts_after);
         rg_w_kuint(&md.b, "limit", 1000);
         const char *e = rg_t_local_send(&md.engine, &md.b, &md.r);

@@ -52,8 +52,8 @@
  *   cases.list    an error code, "listed", "listed triage" or "absent"
  *   feed.read     an error code, "none" (no event of the case), or as
  *                 case.history
- *   alerts.list   an error code, "alerts" (some of the reader's alerts are
- *                 about the case) or "none"; read after the clock has moved
+ *   alerts.list   an error code, "alerts" (some of the reader's open alerts
+ *                 are about the case) or "none"; read after the clock has moved
  *                 30 days, so that norms lapse and stagnations escalate
  * A withheld text must not appear anywhere in the reply; a readable one
  * must.  A mismatch prints a FAIL line naming the cell; the table printed
@@ -253,11 +253,12 @@ static const row table[] = {
     /* archived: need-to-know ends with the work (CONTRACT.md): after the
      * aftercare check the partners that took part get not_found, as for a
      * case that does not exist; the ZVH keeps it until retention. */
-    /* (the aftercare check came after its norm: it had alerted the ZVH) */
-    {S_ARCHIVED, R_PR_ASSIGNED, ARCHIVED_FULL, "v1.. subj", "listed", "v2..", "alerts"},
+    /* (the aftercare check came after its norm: it had alerted the ZVH,
+     * and those alerts closed with the case: alerts.list shows open ones) */
+    {S_ARCHIVED, R_PR_ASSIGNED, ARCHIVED_FULL, "v1.. subj", "listed", "v2..", "none"},
     {S_ARCHIVED, R_PR_TRIAGE, HIDDEN},
-    {S_ARCHIVED, R_MGR_REGION, ARCHIVED_FULL, "v1.. subj", "listed", "v1.. subj", "alerts"},
-    {S_ARCHIVED, R_MGR_COVENANT, ARCHIVED_FULL, "v1.. subj", "listed", "v1.. subj", "alerts"},
+    {S_ARCHIVED, R_MGR_REGION, ARCHIVED_FULL, "v1.. subj", "listed", "v1.. subj", "none"},
+    {S_ARCHIVED, R_MGR_COVENANT, ARCHIVED_FULL, "v1.. subj", "listed", "v1.. subj", "none"},
     {S_ARCHIVED, R_MGR_OTHER, HIDDEN},
     {S_ARCHIVED, R_PARTNER_REPORTER, HIDDEN},
     {S_ARCHIVED, R_PARTNER_ASKED, HIDDEN},
