@@ -157,8 +157,8 @@ static void setup(void)
 static void test_stats_reads_no_case(void)
 {
     char id[32];
-    report(vt, "default", "huiselijk-geweld", id);
-    report(vtB, "mda", "huiselijk-geweld", id);
+    report(vt, "default", "huiselijk_geweld", id);
+    report(vtB, "mda", "huiselijk_geweld", id);
     rg_t_local_settle(&L);
     rg_log_fail_reads(rg_engine_log(L.e), true);
     const char *e = query(mgr, "stats", NULL);
@@ -170,11 +170,11 @@ static void test_stats_reads_no_case(void)
 static void test_figures_follow_the_cases(void)
 {
     char a[32], b[32], c[32], rad[32], d[32];
-    report(vt, "mda", "huiselijk-geweld", a);
-    report(vt, "mda", "huiselijk-geweld", b);
-    report(vt, "mda", "huiselijk-geweld", spare);
+    report(vt, "mda", "huiselijk_geweld", a);
+    report(vt, "mda", "huiselijk_geweld", b);
+    report(vt, "mda", "huiselijk_geweld", spare);
     report(pol, "default", "radicalisering", rad);
-    report(vtB, "default", "huiselijk-geweld", d);
+    report(vtB, "default", "huiselijk_geweld", d);
     REQUIRE(a[0] && b[0] && spare[0] && rad[0] && d[0]);
     /* Which covenant bit the radicalisation case runs under. */
     rg_case *cs;
