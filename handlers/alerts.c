@@ -14,6 +14,7 @@
 #include "../engine/core/state.h"
 #include "../engine/domain/access.h"
 #include "../engine/domain/calendar.h"
+#include "../engine/domain/seal.h"
 #include "../engine/storage/errors.h"
 #include "handlers.h"
 
@@ -73,22 +74,31 @@ typedef struct listing {
     rg_doc *plan;
 } listing;
 
-/* plan.proposed's actions, the last proposal of the case's events. */
+/* plan.proposed's actions, the last proposal of the case's events, opened
+ * with the case's key (descriptions are sealed free text). */
 typedef struct plan_find {
     rg_buf *bytes;
+    const rg_case *cs;
 } plan_find;
 
-static int find_plan(void *ud, const rg_record *r)
+static int find_plan(void *ud, const rg_record *sealed)
 {
     plan_find *f = ud;
     rg_doc *d;
     const char *why;
-    if (rg_doc_parse(&d, r->pub, r->pub_len, &why) < 0) return 0;
+    rg_buf opened = RG_BUF_INIT;
+    rg_record rec, *r = &rec;
+    if (rg_record_open(sealed, f->cs->id, f->cs->dk_state == RG_DK_PRESENT ? f->cs->dk : NULL, &opened, &rec) < 0 ||
+        rg_doc_parse(&d, r->pub, r->pub_len, &why) < 0) {
+        rg_buf_free(&opened);
+        return 0;
+    }
     if (rg_val_is_str(rg_map_get(rg_doc_root(d), "type"), "plan.proposed")) {
         rg_buf_reset(f->bytes);
         rg_w_val(f->bytes, rg_map_get(rg_map_get(rg_doc_root(d), "data"), "actions"));
     }
     rg_doc_free(d);
+    rg_buf_free(&opened);
     return 0;
 }
 
@@ -105,7 +115,7 @@ static void action_description(listing *l, const rg_case *cs, const char *id, ch
         rg_doc_free(l->plan);
         l->plan = NULL;
         rg_buf_reset(&l->plan_bytes);
-        plan_find f = {&l->plan_bytes};
+        plan_find f = {&l->plan_bytes, cs};
         const char *why;
         if (rg_engine_case_events(rg_ctx_engine(l->c), cs, find_plan, &f) < 0 || !l->plan_bytes.len ||
             rg_doc_parse(&l->plan, l->plan_bytes.data, l->plan_bytes.len, &why) < 0) {

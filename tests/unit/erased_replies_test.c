@@ -224,7 +224,7 @@ static void test_no_personal_data_after_erasure(void)
     actor_in("pol", "partner", "police", "tilburg", NULL, pol);
     actor_in("mgr", "manager", "zvh-tilburg", "tilburg", NULL, mgr);
     rg_buf *b = req(pol, "case.report", NULL, 5);
-    rg_w_kstr(b, "target_group", "verward-gedrag");
+    rg_w_kstr(b, "target_group", "verward_gedrag");
     rg_w_kstr(b, "summary", "incidents at home");
     rg_w_kstr(b, "urgency", "normal");
     rg_w_kbool(b, "informed", true);

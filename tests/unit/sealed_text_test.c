@@ -108,7 +108,7 @@ static int found_in(const char *dir, const char *s)
 static void report(const char *route, bool informed, char *id)
 {
     rg_buf *b = req(vt, "case.report", NULL, 6);
-    rg_w_kstr(b, "target_group", "huiselijk-geweld");
+    rg_w_kstr(b, "target_group", "huiselijk_geweld");
     text(b, "case.report", "summary", MARK);
     rg_w_kstr(b, "urgency", "high");
     if (informed) rg_w_kbool(b, "informed", true);
