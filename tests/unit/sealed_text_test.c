@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "../test.h"
+#include "../../engine/domain/seal.h"
 #include "../../engine/storage/log.h"
 #include "steps.h"
 
@@ -378,8 +379,49 @@ static void test_free_text_is_sealed(void)
     rg_t_reply_free(&R);
 }
 
+/* A record sealed before every free-text field was (only its classified
+ * item boxed, the rest plain) reads as it did: opened, its item in full;
+ * erased, its item withheld and its plain text as stored. */
+static void test_records_sealed_before_still_read(void)
+{
+    uint8_t dk[RG_DK_LEN];
+    memset(dk, 5, sizeof dk);
+    rg_evb ev;
+    rg_evb_init(&ev, "info.provided", 1);
+    rg_ev_str(&ev, "request", "R1");
+    rg_ev_str(&ev, "answer", "in treatment");
+    rg_ev_str(&ev, "class", "special");
+    rg_ev_str(&ev, "note", "plain as before");
+    rg_seal_event(&ev, dk, "ZVH-00000001", 7, NULL, "answer");   /* as events.c's item alone was */
+    static const uint8_t prev[RG_HASH_LEN];
+    rg_actor actor = {.id = "ggz1", .role = RG_ROLE_PARTNER, .org = "ggz", .zvh = "tilburg"};
+    rg_buf rec = RG_BUF_INIT, opened = RG_BUF_INIT;
+    rg_record_build(&rec, prev, 7, "ZVH-00000001", 3, 1, &actor, &ev);
+    rg_record r, plain;
+    REQUIRE(rg_record_parse(rec.data, rec.len, &r) == 0 && r.format == 2);
+    CHECK(!holds(rec.data, rec.len, "in treatment") && holds(rec.data, rec.len, "plain as before"));
+    REQUIRE(rg_record_open(&r, "ZVH-00000001", dk, &opened, &plain) == 0);
+    CHECK(holds(plain.pub, plain.pub_len, "in treatment") && holds(plain.pub, plain.pub_len, "plain as before"));
+    REQUIRE(rg_record_open(&r, "ZVH-00000001", NULL, &opened, &plain) == 0);
+    rg_doc *d;
+    const char *why;
+    REQUIRE(rg_doc_parse(&d, plain.pub, plain.pub_len, &why) == 0);
+    const rg_val *data = rg_map_get(rg_doc_root(d), "data");
+    bool withheld = false;
+    CHECK(!rg_map_get(data, "answer") && rg_val_bool(rg_map_get(data, "withheld"), &withheld) && withheld);
+    CHECK(rg_val_is_str(rg_map_get(data, "note"), "plain as before"));
+    CHECK(rg_val_is_str(rg_map_get(data, "request"), "R1"));
+    rg_doc_free(d);
+    /* A box moved to another event does not open. */
+    REQUIRE(rg_record_open(&r, "ZVH-00000002", dk, &opened, &plain) < 0);
+    rg_evb_free(&ev);
+    rg_buf_free(&rec);
+    rg_buf_free(&opened);
+}
+
 int main(void)
 {
+    RUN(test_records_sealed_before_still_read);
     RUN(test_free_text_is_sealed);
     return rg_t_exit();
 }
