@@ -118,6 +118,10 @@ int rg_h_audit_read(rg_ctx *c)
         rg_buf_free(&recs);
         return rg_ctx_fail(c, RG_ESTORAGE, "reading the audit trail failed");
     }
+    /* Reading the trail is a processing too: audited, as one record of
+     * its own (not filed under the case asked about, whose trail stays the
+     * record of who processed the case itself). */
+    rg_ctx_audit_query(c);
     rg_buf *b = rg_ctx_reply_key(c, "records");
     rg_w_array(b, count);
     rg_buf_append(b, recs.data, recs.len);

@@ -285,6 +285,21 @@ static int list_one(void *ud, uint64_t n, const uint8_t *rec, size_t len)
     return l->count >= l->limit ? 1 : 0;
 }
 
+/* Alerts name cases and what is stuck in them: every case listed is
+ * audited as any read of case content (issue 20, finding 3). */
+static void audit_alerts(rg_ctx *c, const uint8_t *p, size_t n)
+{
+    rg_doc *d = NULL;
+    const char *why;
+    char id[RG_ID_MAX];
+    if (rg_doc_parse(&d, p, n, &why) < 0) return;
+    const rg_val *list = rg_doc_root(d);
+    for (uint32_t i = 0; i < rg_array_size(list); i++)
+        if (rg_val_strcpy(rg_map_get(rg_array_at(list, i), "case"), id, sizeof id) && id[0])
+            rg_ctx_audit_case(c, id);
+    rg_doc_free(d);
+}
+
 int rg_h_alerts_list(rg_ctx *c)
 {
     uint64_t after = 0, limit = ALERTS_DEFAULT;
@@ -305,6 +320,11 @@ int rg_h_alerts_list(rg_ctx *c)
     rg_buf *b = rg_ctx_reply_key(c, "alerts");
     rg_w_array(b, l.count);
     rg_buf_append(b, l.out.data, l.out.len);
+    rg_buf arr = RG_BUF_INIT;
+    rg_w_array(&arr, l.count);
+    rg_buf_append(&arr, l.out.data, l.out.len);
+    audit_alerts(c, arr.data, arr.len);
+    rg_buf_free(&arr);
     rg_buf_free(&l.out);
     rg_w_uint(rg_ctx_reply_key(c, "next"), l.next);
     return 0;

@@ -43,6 +43,10 @@ RG_HANDLER(case_erase) RG_APPLY(case_erased)
 RG_HANDLER(subject_request) RG_HANDLER(subject_decide) RG_HANDLER(subject_correct)
 RG_HANDLER(case_unrestrict) RG_HANDLER(subject_known)
 RG_APPLY(subject_requested) RG_APPLY(subject_corrected)
+/* subject_export.c: a granted access request's export of the cases ids
+ * (at most RG_SUBJECT_CASES), as the caller may compile it */
+#define RG_SUBJECT_CASES 64
+int rg_subject_export(rg_ctx *c, const char (*ids)[RG_ID_MAX], uint32_t n);
 /* phases.c: a route's phases after its plan (MDA++) */
 RG_HANDLER(phase_advance) RG_HANDLER(phase_relapse) RG_APPLY(phase_advanced) RG_APPLY(phase_relapsed)
 RG_APPLY(intake_admitted)

@@ -48,8 +48,12 @@ int rg_h_item_release(rg_ctx *c)
         return rg_ctx_fail(c, RG_EFORBIDDEN, "only its source (%s) releases the item at %llu",
                            zvh_item ? "the case's procesregisseur" : org, (unsigned long long)seq);
     if ((rc = rg_check_names(c, "orgs")) < 0) return rc;
+    bool subject = false;
+    rg_val_bool(rg_ctx_field(c, "subject"), &subject);
+    if (!rg_array_size(rg_ctx_field(c, "orgs")) && !subject)
+        return rg_ctx_fail(c, RG_EBADREQ, "data.orgs: name at least one org, or release to the subject");
     rg_evb *out = rg_ctx_emit(c, "item.released");
-    static const char *const fields[] = {"seq", "orgs", NULL};
+    static const char *const fields[] = {"seq", "orgs", "subject", NULL};
     rg_copy_fields(c, out, fields);
     return 0;
 }
@@ -58,10 +62,13 @@ int rg_a_item_released(rg_case *cs, const rg_event_view *ev)
 {
     uint64_t seq = 0;
     const rg_val *orgs = rg_map_get(ev->data, "orgs");
-    if (!rg_val_uint(rg_map_get(ev->data, "seq"), &seq) || !rg_array_size(orgs)) return RG_ESTORAGE;
+    bool subject = false;
+    rg_val_bool(rg_map_get(ev->data, "subject"), &subject);
+    if (!rg_val_uint(rg_map_get(ev->data, "seq"), &seq) || (!rg_array_size(orgs) && !subject)) return RG_ESTORAGE;
     for (uint32_t i = 0; i < rg_array_size(orgs); i++) {
         char org[RG_ID_MAX];
         if (rg_val_strcpy(rg_array_at(orgs, i), org, sizeof org)) rg_case_add_release(cs, seq, org);
     }
+    if (subject) rg_case_add_release(cs, seq, RG_RELEASE_SUBJECT);
     return 0;
 }

@@ -65,45 +65,59 @@ int rg_a_subject_requested(rg_case *cs, const rg_event_view *ev)
 
 /* The cases of one region matched by the person index, collected. */
 typedef struct matches {
-    rg_engine *e;
-    const char *zvh;          /* NULL: every region */
-    char ids[64][RG_ID_MAX];
+    const char *zvh;
+    char ids[RG_SUBJECT_CASES][RG_ID_MAX];
     uint32_t n;
 } matches;
 
 static int collect(void *ud, const char *zvh, const char *case_id)
 {
     matches *m = ud;
-    if (m->zvh && strcmp(m->zvh, zvh) != 0) return 0;
+    if (strcmp(m->zvh, zvh) != 0) return 0;
     for (uint32_t i = 0; i < m->n; i++)
         if (strcmp(m->ids[i], case_id) == 0) return 0;
-    if (m->n == 64) return 1;
+    if (m->n == RG_SUBJECT_CASES) return 1;
     snprintf(m->ids[m->n++], RG_ID_MAX, "%s", case_id);
     return 0;
 }
 
-/* Each case's history as a manager of its region reads it, subject
- * included; the stored copy of the reply keeps references, so an erasure
- * takes the export's personal data with it (ctx.h rg_ctx_reply_events). */
-static int write_access(rg_ctx *c, const matches *m)
+/* Who decides a case of a request (CONTRACT.md: whoever handles a request
+ * sees and touches only what they may see): a manager every case they see
+ * in full; a procesregisseur only a covenant case assigned to them, the
+ * part a manager without that covenant has to leave. */
+static bool may_decide(const rg_actor *a, const rg_case *cs)
+{
+    rg_view v = rg_access_view(a, cs);
+    if (a->role == RG_ROLE_MANAGER) return v == RG_VIEW_FULL;
+    return a->role == RG_ROLE_PROCESREGISSEUR && v == RG_VIEW_FULL && cs->covenants != 0;
+}
+
+/* The request's cases split into those the caller decides now and the
+ * number left for someone who may see them; those decided before (by
+ * someone else, for a part of the request) are neither. */
+typedef struct split {
+    char mine[RG_SUBJECT_CASES][RG_ID_MAX];
+    bool cov[RG_SUBJECT_CASES];   /* mine[i] runs under a covenant */
+    uint32_t nmine, covenant, awaiting;
+} split;
+
+static int split_cases(rg_ctx *c, const char *request, const matches *m, split *s)
 {
     rg_engine *e = rg_ctx_engine(c);
-    rg_buf *b = rg_ctx_reply_key(c, "cases");
-    rg_w_array(b, m->n);
     for (uint32_t i = 0; i < m->n; i++) {
         rg_case *cs;
-        if (rg_engine_load_case(e, m->ids[i], &cs) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading %s failed", m->ids[i]);
-        rg_w_map(b, 4);
-        rg_w_kstr(b, "case", cs->id);
-        rg_w_kstr(b, "state", rg_state_name(cs->state));
-        rg_w_cstr(b, "events");
-        if (cs->version == 0) {
-            rg_w_array(b, 0);
-        } else if (rg_ctx_reply_events(c, b, cs, 1, cs->version, true, true) < 0) {
-            return rg_ctx_fail(c, RG_ESTORAGE, "reading the events of %s failed", cs->id);
+        int rc = rg_engine_load_case(e, m->ids[i], &cs);
+        if (rc == RG_ENOTFOUND) continue;
+        if (rc < 0) return rc;
+        if ((rc = rg_handled_get(e, request, cs->id)) == 0) continue;
+        if (rc != RG_ENOTFOUND) return rc;
+        if (!may_decide(rg_ctx_actor(c), cs)) {
+            s->awaiting++;
+            continue;
         }
-        rg_w_kbool(b, "erased", cs->erased);
-        rg_ctx_audit_case(c, cs->id);
+        s->cov[s->nmine] = cs->covenants != 0;
+        snprintf(s->mine[s->nmine++], RG_ID_MAX, "%s", cs->id);
+        if (cs->covenants) s->covenant++;
     }
     return 0;
 }
@@ -117,7 +131,10 @@ int rg_h_subject_decide(rg_ctx *c)
     rg_case *req = NULL;
     int rc = rg_engine_load_case(e, id, &req);
     if (rc < 0 && rc != RG_ENOTFOUND) return rg_ctx_fail(c, RG_ESTORAGE, "reading %s failed", id);
-    if (rc == RG_ENOTFOUND || req->route != RG_RT_SUBJECT_REQUEST || rg_access_view(a, req) == RG_VIEW_NONE)
+    /* A procesregisseur need not have taken the request: its region is
+     * enough, and what they may decide is checked per case below. */
+    if (rc == RG_ENOTFOUND || req->route != RG_RT_SUBJECT_REQUEST || strcmp(req->zvh, a->zvh) != 0 ||
+        (a->role == RG_ROLE_MANAGER && rg_access_view(a, req) == RG_VIEW_NONE))
         return rg_ctx_fail(c, RG_ENOTFOUND, "no data-subject request %s", id);
     if (req->state != RG_ST_REQUEST)
         return rg_ctx_fail(c, RG_EGUARD, "request %s was decided already", id);
@@ -129,29 +146,62 @@ int rg_h_subject_decide(rg_ctx *c)
     rg_buf subj = RG_BUF_INIT;
     rg_doc *pd = NULL;
     const char *why;
-    matches m = {e, req->zvh, {{0}}, 0};
+    matches m = {req->zvh, {{0}}, 0};
     rc = rg_case_subject(e, req, &subj);
     if (rc == 0 && rg_doc_parse(&pd, subj.data, subj.len, &why) == 0)
         rc = rg_persons_find(e, rg_doc_root(pd), collect, &m);
     rg_doc_free(pd);
     rg_buf_free(&subj);
     if (rc < 0 && rc != RG_ENOTFOUND) return rg_ctx_fail(c, RG_ESTORAGE, "reading the person index failed");
+    split s;
+    memset(&s, 0, sizeof s);
+    if (split_cases(c, id, &m, &s) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the cases of %s failed", id);
+    /* Nothing of it is the caller's: say how many cases wait, never which. */
+    if (a->role != RG_ROLE_MANAGER && !s.nmine)
+        return rg_ctx_fail(c, RG_ENOTFOUND, "no data-subject request %s awaits a decision of yours", id);
+    if (!s.nmine && s.awaiting)
+        return rg_ctx_fail(c, RG_EGUARD,
+                           "request %s: %u case%s on this person await%s a decision by a manager or "
+                           "procesregisseur who may see %s; none is yours to decide",
+                           id, s.awaiting, s.awaiting == 1 ? "" : "s", s.awaiting == 1 ? "s" : "",
+                           s.awaiting == 1 ? "it" : "them");
     const char *kind = req->target_group;
     rg_ctx_set_case(c, req);
-    rg_evb *ev = rg_ctx_emit(c, "subject.decided");
+    /* The request is decided when no case waits; until then it stays open
+     * (its one-month norm running) and says how many cases wait.  Covenant
+     * cases are counted, never named, in the request's events: every
+     * manager of the region and its procesregisseur read those. */
+    rg_evb *ev = rg_ctx_emit(c, s.awaiting ? "subject.partly_decided" : "subject.decided");
     static const char *const fields[] = {"granted", "ground", NULL};
     rg_copy_fields(c, ev, fields);
     rg_ev_str(ev, "kind", kind);
     rg_w_cstr(&ev->data, "cases");
-    rg_w_array(&ev->data, m.n);
-    for (uint32_t i = 0; i < m.n; i++) rg_w_cstr(&ev->data, m.ids[i]);
+    rg_w_array(&ev->data, s.nmine - s.covenant);
+    for (uint32_t i = 0; i < s.nmine; i++)
+        if (!s.cov[i]) rg_w_cstr(&ev->data, s.mine[i]);
     ev->nkeys++;
-    if (!granted) return 0;
-    if (strcmp(kind, "access") == 0) return write_access(c, &m);
-    /* Rectification, erasure, restriction, objection: granted per case. */
-    for (uint32_t i = 0; i < m.n; i++) {
+    rg_ev_uint(ev, "covenant_cases", s.covenant);
+    rg_ev_uint(ev, "awaiting", s.awaiting);
+    rg_w_uint(rg_ctx_reply_key(c, "awaiting"), s.awaiting);
+    /* What the decision processed: the request (the person's identifiers)
+     * and each case it covers. */
+    rg_ctx_audit_case(c, id);
+    for (uint32_t i = 0; i < s.nmine; i++) {
         uint8_t k[2 * RG_ID_MAX + 4];
-        rg_ctx_put(c, RG_CF_PERSONS, k, rg_grant_key(k, m.ids[i], kind), id, strlen(id));
+        rg_ctx_put(c, RG_CF_PERSONS, k, rg_handled_key(k, id, s.mine[i]), granted ? "1" : "0", 1);
+    }
+    if (granted && strcmp(kind, "access") == 0) return rg_subject_export(c, (const char (*)[RG_ID_MAX])s.mine, s.nmine);
+    rg_buf *b = rg_ctx_reply_key(c, "cases");
+    rg_w_array(b, s.nmine);
+    for (uint32_t i = 0; i < s.nmine; i++) {
+        rg_w_cstr(b, s.mine[i]);
+        rg_ctx_audit_case(c, s.mine[i]);
+    }
+    if (!granted || strcmp(kind, "access") == 0) return 0;
+    /* Rectification, erasure, restriction, objection: granted per case. */
+    for (uint32_t i = 0; i < s.nmine; i++) {
+        uint8_t k[2 * RG_ID_MAX + 4];
+        rg_ctx_put(c, RG_CF_PERSONS, k, rg_grant_key(k, s.mine[i], kind), id, strlen(id));
     }
     return 0;
 }
@@ -213,10 +263,12 @@ int rg_h_case_unrestrict(rg_ctx *c)
     return 0;
 }
 
-/* subject.known: the other regions with an open case on the person. */
+/* subject.known: the other regions with an open case on the person that
+ * the caller could see there (a covenant case only to a holder of its
+ * covenant), and nothing else. */
 typedef struct known {
-    rg_engine *e;
-    const char *own;
+    rg_ctx *c;
+    const rg_actor *a;
     char zvh[16][RG_ID_MAX];
     uint32_t n;
 } known;
@@ -224,14 +276,17 @@ typedef struct known {
 static int note_region(void *ud, const char *zvh, const char *case_id)
 {
     known *k = ud;
-    if (strcmp(zvh, k->own) == 0) return 0;
+    if (strcmp(zvh, k->a->zvh) == 0) return 0;
     for (uint32_t i = 0; i < k->n; i++)
         if (strcmp(k->zvh[i], zvh) == 0) return 0;
     rg_case *cs;
-    if (rg_engine_load_case(k->e, case_id, &cs) < 0 || cs->erased || !rg_state_open(cs->state) ||
-        cs->route == RG_RT_SUBJECT_REQUEST)
+    if (rg_engine_load_case(rg_ctx_engine(k->c), case_id, &cs) < 0 || cs->erased || !rg_state_open(cs->state) ||
+        cs->route == RG_RT_SUBJECT_REQUEST || (cs->covenants & ~k->a->covenants))
         return 0;
-    if (k->n < 16) snprintf(k->zvh[k->n++], RG_ID_MAX, "%s", zvh);
+    if (k->n < 16) {
+        snprintf(k->zvh[k->n++], RG_ID_MAX, "%s", zvh);
+        rg_ctx_audit_case(k->c, cs->id);
+    }
     return 0;
 }
 
@@ -240,9 +295,17 @@ int rg_h_subject_known(rg_ctx *c)
     const rg_val *person = rg_ctx_field(c, "person");
     int rc = check_person(c, person);
     if (rc < 0) return rc;
-    known k = {rg_ctx_engine(c), rg_ctx_actor(c)->zvh, {{0}}, 0};
-    if (rg_persons_find(k.e, person, note_region, &k) < 0)
+    known k = {c, rg_ctx_actor(c), {{0}}, 0};
+    /* A bounded number of lookups per caller and hour: the index answers
+     * for every region, so it must not be walked name by name. */
+    uint32_t limit;
+    if (!rg_engine_quota_take(rg_ctx_engine(c), k.a->id, rg_ctx_now(c), &limit))
+        return rg_ctx_fail(c, RG_EOVERLOAD, "at most %u subject.known queries per hour per caller; try later",
+                           limit);
+    if (rg_persons_find(rg_ctx_engine(c), person, note_region, &k) < 0)
         return rg_ctx_fail(c, RG_ESTORAGE, "reading the person index failed");
+    /* Every lookup is audited, also one that found nothing. */
+    rg_ctx_audit_query(c);
     rg_buf *b = rg_ctx_reply_key(c, "regions");
     rg_w_array(b, k.n);
     for (uint32_t i = 0; i < k.n; i++) rg_w_cstr(b, k.zvh[i]);

@@ -39,6 +39,9 @@ const rg_evdef rg_events[] = {
     {"case.erased",          1,       rg_a_case_erased,          RG_KEEP,      RG_ALERT_NONE, NULL},
     {"subject.requested",    1,       rg_a_subject_requested,    ST(REQUEST),  RG_ALERT_NONE, NULL},
     {"subject.decided",      1,       rg_a_nothing,              ST(DECIDED),  RG_ALERT_NONE, NULL},
+    /* A decision on the cases the decider may see, others left to someone
+     * who may (a covenant): the request stays open, its norm running. */
+    {"subject.partly_decided", 1,     rg_a_nothing,              RG_KEEP,      RG_ALERT_NONE, NULL},
     {"subject.corrected",    1,       rg_a_subject_corrected,    RG_KEEP,      RG_ALERT_NONE, NULL},
     {"case.restricted",      1,       rg_a_nothing,              RG_KEEP,      RG_ALERT_NONE, NULL},
     {"case.unrestricted",    1,       rg_a_nothing,              RG_KEEP,      RG_ALERT_NONE, NULL},

@@ -87,7 +87,8 @@ static const rg_field plan_propose[] = {
 static const rg_field action_complete[] = {STR("action", 64), TEXT("result", 8192), CLASS, END};
 static const rg_field review_hold[] = {TEXT("notes", 16384), CLASS, END};
 static const rg_field item_release[] = {
-    UINT("seq", RG_REQ, 1, 0), {"orgs", RG_F_STR_ARRAY, RG_REQ, 32, NULL, NULL, 0}, END,
+    UINT("seq", RG_REQ, 1, 0), {"orgs", RG_F_STR_ARRAY, RG_OPT, 32, NULL, NULL, 0},
+    {"subject", RG_F_BOOL, RG_OPT, 0, NULL, NULL, 0}, END,
 };
 static const rg_field case_escalate[] = {
     UINT("level", RG_REQ, 1, RG_ESC_TOP), TEXT("reason", 4096), END,
@@ -155,6 +156,10 @@ static const rg_field norms_whatif[] = {TEXT("config", 65536), {"from", RG_F_DAT
 #define FOLLOWING "following the cases the reader's organisation takes part in"
 #define LISTING "an overview of the cases the reader may see"
 #define BASIS "ZVH privacy covenant; GDPR art. 6(1)(e), 9(2)(g) and 10"
+#define ALERTING "the alerts on the cases the reader must act on"
+#define KNOWN "whether a person is known in another region (coordination across ZVHs)"
+#define SUPERVISING "supervising the processing log"
+#define SUPERVISION "GDPR art. 5(2), 30 and 32; ZVH privacy covenant"
 
 #define PR RG_R(PROCESREGISSEUR)
 #define PA RG_R(PARTNER)
@@ -200,13 +205,15 @@ const rg_opdef rg_ops[] = {
      LISTING, BASIS},
     {"feed.read",             PR | PA | MA,  0,      feed_read,
      FOLLOWING, BASIS},
-    {"audit.read",            AD,            0,      audit_read, NULL, NULL},
+    {"audit.read",            AD,            0,      audit_read,
+     SUPERVISING, SUPERVISION},
     {"log.verify",            AD,            0,      NULL, NULL, NULL},
     {"clock.advance",         AD,            M,      clock_advance, NULL, NULL},
     {"stats",                 PR | MA | AD,  0,      NULL, NULL, NULL},
     {"whoami",                PR|PA|MA|AD,   0,      NULL, NULL, NULL},
     {"notify.topics",         PR|PA|MA|AD,   0,      NULL, NULL, NULL},
-    {"alerts.list",           PR | PA | MA,  0,      alerts_list, NULL, NULL},
+    {"alerts.list",           PR | PA | MA,  0,      alerts_list,
+     ALERTING, BASIS},
     {"alert.ack",             PR | PA | MA,  M,      alert_ack, NULL, NULL},
     /* Changes nothing in the log: a retry takes another backup, which is
      * incremental and cheap. */
@@ -214,11 +221,14 @@ const rg_opdef rg_ops[] = {
     {"norms.whatif",          MA,            0,      norms_whatif, NULL, NULL},
     {"case.erase",            MA,            M|C|E,  case_erase, NULL, NULL},
     {"subject.request",       PR | MA,       M,      subject_request, NULL, NULL},
-    {"subject.decide",        MA,            M,      subject_decide,
+    /* A procesregisseur decides only the covenant cases assigned to them
+     * that a manager of the request could not see (subjects.c). */
+    {"subject.decide",        PR | MA,       M,      subject_decide,
      "answering a data-subject request (GDPR art. 15-18, 21)", "GDPR art. 12 and 15-21"},
     {"subject.correct",       PR | MA,       M|C|E,  subject_correct, NULL, NULL},
     {"case.unrestrict",       MA,            M|C|U,  case_unrestrict, NULL, NULL},
-    {"subject.known",         PR | MA,       0,      subject_known, NULL, NULL},
+    {"subject.known",         PR | MA,       0,      subject_known,
+     KNOWN, BASIS},
     {"phase.advance",         PR,            M | C,  phase_step, NULL, NULL},
     {"phase.relapse",         PR,            M | C,  phase_step, NULL, NULL},
     {NULL, 0, 0, NULL, NULL, NULL},

@@ -109,6 +109,12 @@ void rg_ctx_del(rg_ctx *c, rg_cf cf, const void *k, size_t kn)
 }
 
 void rg_ctx_set_case(rg_ctx *c, rg_case *cs) { c->cs = cs; }
+bool rg_engine_quota_take(rg_engine *e, const char *actor, uint64_t now, uint32_t *limit)
+{
+    *limit = e->known_quota.per_hour;
+    return rg_quota_take(&e->known_quota, actor, now);
+}
+
 const rg_region_cfg *rg_engine_region(rg_engine *e, const char *zvh) { return rg_config_region(&e->cfg, zvh); }
 int rg_engine_load_case(rg_engine *e, const char *id, rg_case **out) { return rg_store_case(e, id, out); }
 
@@ -154,6 +160,8 @@ void rg_ctx_audit_case(rg_ctx *c, const char *case_id)
     rg_w_cstr(&c->audit_cases, case_id);
     c->naudit_cases++;
 }
+
+void rg_ctx_audit_query(rg_ctx *c) { c->audit_query = true; }
 
 void rg_ctx_audit_case_of(rg_ctx *c, const rg_record *r)
 {

@@ -46,6 +46,9 @@ void rg_ctx_del(rg_ctx *c, rg_cf cf, const void *k, size_t kn);
 void rg_ctx_set_case(rg_ctx *c, rg_case *cs);
 /* A region's configuration (domain/config.h): its defaults if it has none. */
 const struct rg_region_cfg *rg_engine_region(rg_engine *e, const char *zvh);
+/* subject.known's quota (--subject-known-per-hour): count one lookup by
+ * actor; false when its hour is spent.  *limit: the number per hour. */
+bool rg_engine_quota_take(rg_engine *e, const char *actor, uint64_t now, uint32_t *limit /* OUT */);
 /* Another case, borrowed from the cache for the request (with its key). */
 int rg_engine_load_case(rg_engine *e, const char *id, rg_case **out /* OUT */);
 
@@ -66,6 +69,10 @@ int rg_ctx_reply_events(rg_ctx *c, rg_buf *b, const rg_case *cs, uint32_t first,
 /* Audit: note a case whose content the reply shows (audit.c). */
 void rg_ctx_audit_case(rg_ctx *c, const char *case_id);
 void rg_ctx_audit_case_of(rg_ctx *c, const rg_record *r);
+/* Audit: the request returns personal data whatever cases it names (a
+ * lookup by person, the audit trail itself): a record is written even when
+ * no case was noted.  Any kind of operation, changing ones included. */
+void rg_ctx_audit_query(rg_ctx *c);
 /* Answering later (a long-poll, clock.advance): the handler takes the reply
  * callback and the engine answers nothing now; whoever holds it must call
  * it exactly once.  The request's bytes (to run it again), its long-poll

@@ -68,6 +68,7 @@ int rg_core_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
         free(e);
         return rc;
     }
+    rg_quota_init(&e->known_quota, o->subject_known_per_hour);
     e->open = rg_commit_new(e);
     rg_commit_init_kick(e);
     *out = e;
@@ -93,6 +94,7 @@ static void closed_cb(uv_handle_t *h)
     rg_engine *e = h->data;
     rg_wipe(e->kek, sizeof e->kek);
     rg_commit_free(e->open);
+    rg_quota_free(&e->known_quota);
     rg_store_unload(e);
     rg_log_close(e->log);
     free(e->ledger);

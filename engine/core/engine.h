@@ -46,6 +46,7 @@ typedef struct rg_engine_opts {
     bool key_inside_ok;       /* --key-file-inside-data: a key file in DIR is accepted */
     const char *ledger;       /* the erasure ledger (core/ledger.h); NULL: DIR.ledger */
     int retention_days;       /* > 0: overrides the retention norm's amount */
+    uint32_t subject_known_per_hour;   /* per caller; 0: RG_SUBJECT_KNOWN_PER_HOUR (core/quota.h) */
 } rg_engine_opts;
 
 #define RG_CACHE_CASES_DEFAULT 100000

@@ -165,3 +165,21 @@ int rg_grant_get(rg_engine *e, const char *case_id, const char *kind, char req[R
     rg_buf_free(&v);
     return rc;
 }
+
+size_t rg_handled_key(uint8_t *k, const char *request, const char *case_id)
+{
+    size_t rn = strlen(request), cn = strlen(case_id);
+    k[0] = 0x02;
+    memcpy(k + 1, request, rn + 1);
+    memcpy(k + 2 + rn, case_id, cn);
+    return 2 + rn + cn;
+}
+
+int rg_handled_get(rg_engine *e, const char *request, const char *case_id)
+{
+    uint8_t k[2 * RG_ID_MAX + 4];
+    rg_buf v = RG_BUF_INIT;
+    int rc = rg_log_get(e->log, RG_CF_PERSONS, k, rg_handled_key(k, request, case_id), &v);
+    rg_buf_free(&v);
+    return rc;
+}

@@ -10,8 +10,8 @@
  *
  *   0x01 case_id 0x00 kind  ->  the request's id
  *
- * (kind: rectification, erasure, restriction, objection).  Entries of a case
- * go when it is erased.
+ * (kind: rectification, erasure, restriction, objection), and the cases a
+ * request decided (below).  Entries of a case go when it is erased.
  */
 #ifndef RG_PERSONS_H
 #define RG_PERSONS_H
@@ -40,5 +40,12 @@ int rg_persons_stage(rg_ctx *c, const rg_case *cs, bool del);
 size_t rg_grant_key(uint8_t *k, const char *case_id, const char *kind);
 /* The request that granted kind on case_id into req (RG_ENOTFOUND: none). */
 int rg_grant_get(rg_engine *e, const char *case_id, const char *kind, char req[RG_ID_MAX]);
+
+/* The cases a data-subject request has decided so far (each by someone who
+ * may see it; a part can wait for another decider):
+ *   0x02 request_id 0x00 case_id  ->  "1" granted, "0" refused */
+size_t rg_handled_key(uint8_t *k, const char *request, const char *case_id);
+/* 0 when request decided case_id, RG_ENOTFOUND when not (yet). */
+int rg_handled_get(rg_engine *e, const char *request, const char *case_id);
 
 #endif

@@ -91,13 +91,58 @@ static size_t idem_key(char *dst, const rg_actor *a, const char *req, uint32_t r
     return an + 1 + rn;
 }
 
+static void notify_read(rg_engine *e, rg_ctx *c);
+
+/* The cases a stored reply shows (its `case`, and each of its `cases`: an
+ * id or a map with one), noted for the audit trail. */
+static void audit_reply_cases(rg_ctx *c, const uint8_t *p, size_t n)
+{
+    rg_doc *d = NULL;
+    const char *why;
+    char id[RG_ID_MAX];
+    if (rg_doc_parse(&d, p, n, &why) < 0) return;
+    const rg_val *root = rg_doc_root(d);
+    if (rg_val_strcpy(rg_map_get(root, "case"), id, sizeof id) && id[0]) rg_ctx_audit_case(c, id);
+    const rg_val *cases = rg_map_get(root, "cases");
+    for (uint32_t i = 0; i < rg_array_size(cases); i++) {
+        const rg_val *v = rg_array_at(cases, i);
+        if (rg_val_type(v) == RG_VMAP) v = rg_map_get(v, "case");
+        if (rg_val_strcpy(v, id, sizeof id) && id[0]) rg_ctx_audit_case(c, id);
+    }
+    rg_doc_free(d);
+}
+
+/* A repeat answered with its first reply.  When the operation returns
+ * personal data (it has a purpose), showing it again is a processing of
+ * its own: its audit record goes into the open commit and the reply waits
+ * for that commit (commits become durable in order, so also after the
+ * first one's). */
+static void replay_answer(rg_ctx *c, rg_commit *first, const uint8_t *p, size_t n, rg_reply_fn fn, void *ud)
+{
+    rg_engine *e = c->e;
+    size_t records = e->open->naudit;
+    if (c->op->purpose) {
+        audit_reply_cases(c, p, n);
+        rg_ctx_audit_query(c);
+        notify_read(e, c);
+    }
+    if (e->open->naudit > records) {
+        rg_commit_add_waiter(e->open, fn, ud, p, n);
+        rg_engine_want_commit(e);
+    } else if (first) {
+        rg_commit_add_waiter(first, fn, ud, p, n);
+    } else {
+        respond(e, fn, ud, p, n);
+    }
+}
+
 /* 1 when the request repeats an earlier one and was answered; 0 to go on. */
 static int idempotent_replay(rg_ctx *c, const char *key, size_t kn, rg_reply_fn fn, void *ud)
 {
     rg_engine *e = c->e;
     rg_idem_pending *ip = rg_hmap_get(&e->idem_pending, key, kn);
     if (ip) {
-        rg_commit_add_waiter(ip->commit, fn, ud, ip->reply, ip->len);
+        replay_answer(c, ip->commit, ip->reply, ip->len, fn, ud);
         return 1;
     }
     rg_buf v = RG_BUF_INIT;
@@ -114,7 +159,7 @@ static int idempotent_replay(rg_ctx *c, const char *key, size_t kn, rg_reply_fn 
         rg_buf_free(&reply);
         return rg_ctx_fail(c, RG_ESTORAGE, "reading the idempotency record failed");
     }
-    respond(e, fn, ud, reply.data, reply.len);
+    replay_answer(c, NULL, reply.data, reply.len, fn, ud);
     rg_buf_free(&reply);
     return 1;
 }
@@ -246,7 +291,7 @@ static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn 
  * record into the open commit, which the reply then waits for. */
 static void notify_read(rg_engine *e, rg_ctx *c)
 {
-    if (!c->naudit_cases) return;
+    if (!c->naudit_cases && !c->audit_query) return;
     for (int i = 0; i < e->nlisteners; i++)
         if (e->listeners[i].ops->on_read) e->listeners[i].ops->on_read(e->listeners[i].ud, c);
 }
@@ -291,6 +336,9 @@ void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, voi
         respond(e, fn, ud, reply.data, reply.len);
     } else if (c.op->flags & RG_OP_MUTATES) {
         rg_commit_request(&c, &reply);
+        /* A change whose reply shows personal data (an access export) is
+         * audited like a read, in the same commit as the change. */
+        notify_read(e, &c);
         rg_commit_add_waiter(e->open, fn, ud, reply.data, reply.len);
         rg_engine_want_commit(e);
     } else {

@@ -40,6 +40,7 @@ struct rg_ctx {
     rg_buf audit_cases;       /* cases this read showed, for the audit trail */
     uint32_t naudit_cases;
     char audit_last[RG_ID_MAX];
+    bool audit_query;         /* rg_ctx_audit_query: a record even without cases */
     const rg_opdef *op;
     const rg_actor *actor;
     const rg_val *req;

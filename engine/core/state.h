@@ -28,6 +28,7 @@
 #include "../storage/log.h"
 #include "commit.h"
 #include "engine.h"
+#include "quota.h"
 #include "tally.h"
 
 #define RG_MAX_REQUEST (1u << 20)     /* larger requests are bad_request */
@@ -67,6 +68,7 @@ struct rg_engine {
      * past what it has read (services/due.c). */
     uint64_t dl_low;
     rg_config cfg;            /* the region's norms and ladder (config.c) */
+    rg_quota known_quota;     /* subject.known per caller and hour (quota.h) */
     char zvh[RG_ID_MAX];      /* the region of actors created without one (--zvh) */
 
     rg_commit *open;          /* being filled; never NULL */

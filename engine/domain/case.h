@@ -56,6 +56,10 @@ typedef struct rg_deadline {
                                  escalation is open (deadlines.c, the ladder) */
 } rg_deadline;
 
+/* A release to the data subject (item.release `subject`): their access
+ * export holds the item's text.  No org can bear this name (rg_is_name). */
+#define RG_RELEASE_SUBJECT "#subject"
+
 /* A classified item (the event at seq) released to one more org. */
 typedef struct rg_release {
     uint64_t seq;

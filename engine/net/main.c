@@ -17,6 +17,7 @@
 #include "../replay/replay.h"
 #include "../services/services.h"
 #include "../core/ledger.h"
+#include "../core/quota.h"
 #include "jsonlog.h"
 #include "offline.h"
 #include "publish.h"
@@ -42,6 +43,8 @@ static const char usage[] =
     "  --key-file-inside-data  accept a --key-file inside the data directory (refused otherwise:\n"
     "                       every copy of the directory would take the key along)\n"
     "  --retention-days N   archived and referred cases are erased N days on (default 1826)\n"
+    "  --subject-known-per-hour N\n"
+    "                       subject.known lookups per caller and hour, then overloaded (default 60)\n"
     "  --log-format FORMAT  text (default) or json: one {ts, level, msg} object per line\n"
     "  --verify             check the hash chain before serving (always done after --restore)\n"
     "  --check-config       check --config (and --clock, --tls-cert-key, --key-file), exit 0 or 1;\n"
@@ -95,7 +98,7 @@ int main(int argc, char **argv)
     const char *config = NULL, *zvh = RG_ZVH_DEFAULT, *restore = NULL, *log_format = "text";
     const char *key_file = NULL, *ledger = NULL;
     bool no_ledger = false;
-    long retention_days = 0;
+    long retention_days = 0, known_per_hour = RG_SUBJECT_KNOWN_PER_HOUR;
     static const struct option longopts[] = {
         {"data", required_argument, 0, 'd'},     {"listen", required_argument, 0, 'l'},
         {"publish", required_argument, 0, 'p'},  {"clock", required_argument, 0, 'c'},
@@ -107,6 +110,7 @@ int main(int argc, char **argv)
         {"restore", required_argument, 0, 'R'},  {"log-format", required_argument, 0, 'L'},
         {"key-file-inside-data", no_argument, 0, 'I'},
         {"ledger", required_argument, 0, 'G'},   {"no-ledger", no_argument, 0, 'N'},
+        {"subject-known-per-hour", required_argument, 0, 'S'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
     };
     int ch;
@@ -127,6 +131,7 @@ int main(int argc, char **argv)
         case 'G': ledger = optarg; break;
         case 'N': no_ledger = true; break;
         case 'D': retention_days = atol(optarg); break;
+        case 'S': known_per_hour = atol(optarg); break;
         case 'V': verify = true; break;
         case 'Q': check_config = true; break;
         case 'R': restore = optarg; break;
@@ -144,7 +149,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "regied: cannot set up JSON logging; logging as text\n");
     if (check_config && optind == argc) return rg_check_config(config, clock, tls, key_file);
     if (!dir || optind != argc || workers < 1 || workers > 65536 || cache_cases < 1 || retention_days < 0 ||
-        retention_days > 100000) {
+        retention_days > 100000 || known_per_hour < 1 || known_per_hour > 1000000) {
         fputs(usage, stderr);
         return 2;
     }
@@ -174,6 +179,7 @@ int main(int argc, char **argv)
     eo.key_inside_ok = key_inside_ok;
     eo.ledger = ledger;
     eo.retention_days = (int)retention_days;
+    eo.subject_known_per_hour = (uint32_t)known_per_hour;
     if (rg_engine_open(&a.engine, &a.loop, &eo) < 0) {
         fprintf(stderr, "regied: cannot open the data directory %s\n", dir);
         return 1;

@@ -1,6 +1,8 @@
 /*
- * audit.c - the audit service: a record of every read that shows case
- * content (case.get, case.history, feed.read pages with events): who read
+ * audit.c - the audit service: a record of every operation that returns
+ * personal data (case.get, case.history, feed.read pages with events,
+ * cases.list, alerts.list, subject.known, audit.read, and the access export
+ * of subject.decide, also when a repeat gives it again): who read
  * which cases, when, on whose behalf and for what purpose (the fields of
  * Logius' Logboek Dataverwerkingen: the ZVH processes on behalf of the
  * partner org the reader belongs to), and reading the trail back.
@@ -117,6 +119,9 @@ static void on_read(void *ud, rg_ctx *c)
             }
         put_record(e, c, orgs[i], group, g);
     }
+    /* A lookup by person or a read of the trail itself: one record even
+     * when it showed no case. */
+    if (n == 0 && c->audit_query) put_record(e, c, c->actor->org, NULL, 0);
     free(group);
     free(done);
     free(orgs);

@@ -133,32 +133,41 @@ static void test_reads_are_recorded_in_order(void)
     CHECK(records_after(0) == 0);
     CHECK(audit_read(0, 0)[0] == 0);
     CHECK(rg_array_size(rg_t_get(&R, "records")) == 0 && rg_t_uint(&R, "next") == 0);
+    /* Reading the trail is a processing of its own (issue 20, finding 3):
+     * record 1, the admin's, filed under no case. */
+    CHECK(records_after(0) == 1);
+    CHECK(audit_read(0, 0)[0] == 0);
+    CHECK(rg_array_size(rg_t_get(&R, "records")) == 1 &&
+          rg_val_is_str(rg_map_get(rg_array_at(rg_t_get(&R, "records"), 0), "actor"), "admin") &&
+          rg_array_size(rg_map_get(rg_array_at(rg_t_get(&R, "records"), 0), "cases")) == 0 &&
+          strcmp(purpose_of(rg_array_at(rg_t_get(&R, "records"), 0)), "supervising the processing log") == 0);
+    CHECK(records_after(0) == 2);
 
     CHECK(query(pol, "case.get", caseA)[0] == 0);
     /* On disk before the reply came. */
-    CHECK(records_after(0) == 1);
-    CHECK(query(mgr, "case.history", caseA)[0] == 0);
-    CHECK(records_after(0) == 2);
-    CHECK(query(prA, "case.get", caseA)[0] == 0);     /* unassigned: the triage view */
     CHECK(records_after(0) == 3);
-    CHECK(query(ggz, "case.get", caseB)[0] == 0);
+    CHECK(query(mgr, "case.history", caseA)[0] == 0);
     CHECK(records_after(0) == 4);
+    CHECK(query(prA, "case.get", caseA)[0] == 0);     /* unassigned: the triage view */
+    CHECK(records_after(0) == 5);
+    CHECK(query(ggz, "case.get", caseB)[0] == 0);
+    CHECK(records_after(0) == 6);
 
-    CHECK(audit_read(0, 0)[0] == 0);
+    CHECK(audit_read(2, 0)[0] == 0);
     const rg_val *recs = rg_t_get(&R, "records");
     REQUIRE(rg_array_size(recs) == 4);
-    CHECK(rg_t_uint(&R, "next") == 4);
+    CHECK(rg_t_uint(&R, "next") == 6);
     /* A partner reads for its own org; ZVH staff on behalf of the org that
      * brought the case. */
-    CHECK(record_is(rg_array_at(recs, 0), 1, "pol1", "partner", "police", "police", caseA, false));
-    CHECK(record_is(rg_array_at(recs, 1), 2, "mgr1", "manager", "zvh", "police", caseA, false));
-    CHECK(record_is(rg_array_at(recs, 2), 3, "prA", "procesregisseur", "zvh", "police", caseA, false));
-    CHECK(record_is(rg_array_at(recs, 3), 4, "ggz1", "partner", "ggz", "ggz", caseB, false));
+    CHECK(record_is(rg_array_at(recs, 0), 3, "pol1", "partner", "police", "police", caseA, false));
+    CHECK(record_is(rg_array_at(recs, 1), 4, "mgr1", "manager", "zvh", "police", caseA, false));
+    CHECK(record_is(rg_array_at(recs, 2), 5, "prA", "procesregisseur", "zvh", "police", caseA, false));
+    CHECK(record_is(rg_array_at(recs, 3), 6, "ggz1", "partner", "ggz", "ggz", caseB, false));
     CHECK(strcmp(purpose_of(rg_array_at(recs, 0)), purpose_of(rg_array_at(recs, 1))) == 0);
 
-    /* Pages of one, chained by next. */
+    /* Pages of one, chained by next (each read adds its own record). */
     uint64_t after = 0;
-    for (uint64_t want = 1; want <= 4; want++) {
+    for (uint64_t want = 1; want <= 6; want++) {
         CHECK(audit_read(after, 1)[0] == 0);
         recs = rg_t_get(&R, "records");
         uint64_t n = 0;
@@ -166,32 +175,33 @@ static void test_reads_are_recorded_in_order(void)
         CHECK(rg_t_uint(&R, "next") == want);
         after = rg_t_uint(&R, "next");
     }
+    /* Record 7 is the admin's read of the whole trail above. */
     CHECK(audit_read(after, 1)[0] == 0);
-    CHECK(rg_array_size(rg_t_get(&R, "records")) == 0 && rg_t_uint(&R, "next") == after);
-    /* Reading the trail is not itself a read of case content. */
-    CHECK(records_after(0) == 4);
+    CHECK(rg_array_size(rg_t_get(&R, "records")) == 1 && rg_t_uint(&R, "next") == 7 &&
+          rg_val_is_str(rg_map_get(rg_array_at(rg_t_get(&R, "records"), 0), "actor"), "admin"));
 
     /* rg_audit_page appends the records to what the buffer holds. */
     rg_buf out = RG_BUF_INIT;
     rg_w_array(&out, 2);
     uint32_t count = 0;
     uint64_t next = 0;
-    CHECK(rg_audit_page(audit(), NULL, 1, 2, &out, &count, &next) == 0);
-    CHECK(count == 2 && next == 3);
+    CHECK(rg_audit_page(audit(), NULL, 3, 2, &out, &count, &next) == 0);
+    CHECK(count == 2 && next == 5);
     rg_doc *d;
     const char *why;
     REQUIRE(rg_doc_parse(&d, out.data, out.len, &why) == 0);
-    CHECK(record_is(rg_array_at(rg_doc_root(d), 0), 2, "mgr1", "manager", "zvh", "police", caseA, false));
-    CHECK(record_is(rg_array_at(rg_doc_root(d), 1), 3, "prA", "procesregisseur", "zvh", "police", caseA, false));
+    CHECK(record_is(rg_array_at(rg_doc_root(d), 0), 4, "mgr1", "manager", "zvh", "police", caseA, false));
+    CHECK(record_is(rg_array_at(rg_doc_root(d), 1), 5, "prA", "procesregisseur", "zvh", "police", caseA, false));
     rg_doc_free(d);
     rg_buf_free(&out);
 
-    /* The records of one case: A's three, B's one, in order. */
+    /* The records of one case: A's three, B's one, in order (the trail's
+     * own reads are filed under no case). */
     uint64_t last = 0;
-    CHECK(records_of(caseA, 0, &last) == 3 && last == 3);
-    CHECK(records_of(caseA, 1, &last) == 2 && last == 3);
-    CHECK(records_of(caseA, 3, &last) == 0 && last == 3);
-    CHECK(records_of(caseB, 0, &last) == 1 && last == 4);
+    CHECK(records_of(caseA, 0, &last) == 3 && last == 5);
+    CHECK(records_of(caseA, 3, &last) == 2 && last == 5);
+    CHECK(records_of(caseA, 5, &last) == 0 && last == 5);
+    CHECK(records_of(caseB, 0, &last) == 1 && last == 6);
     CHECK(records_of("ZVH-99999999", 0, &last) == 0 && last == 0);
 }
 
@@ -202,20 +212,20 @@ static void test_refused_reads_are_recorded(void)
     uint64_t n0 = last_n();
     CHECK(strcmp(query(woco, "case.get", caseA), "not_found") == 0);
     CHECK(last_n() == n0 + 1);
-    CHECK(audit_read(n0, 0)[0] == 0);
+    CHECK(audit_read(n0, 0)[0] == 0);                 /* (recorded as n0 + 2) */
     CHECK(record_is(rg_array_at(rg_t_get(&R, "records"), 0), n0 + 1, "woco1", "partner", "woco", "woco", caseA,
                     true));
     /* So is one of a case that does not exist (ids cannot be probed). */
     CHECK(strcmp(query(mgr, "case.get", "ZVH-99999999"), "not_found") == 0);
-    CHECK(last_n() == n0 + 2);
-    CHECK(audit_read(n0 + 1, 0)[0] == 0);
-    CHECK(record_is(rg_array_at(rg_t_get(&R, "records"), 0), n0 + 2, "mgr1", "manager", "zvh", "zvh",
+    CHECK(last_n() == n0 + 3);
+    CHECK(audit_read(n0 + 2, 0)[0] == 0);             /* (n0 + 4) */
+    CHECK(record_is(rg_array_at(rg_t_get(&R, "records"), 0), n0 + 3, "mgr1", "manager", "zvh", "zvh",
                     "ZVH-99999999", true));
     /* And the history of a case the reader sees only in triage. */
     CHECK(strcmp(query(prB, "case.history", caseA), "forbidden") == 0);
-    CHECK(last_n() == n0 + 3);
+    CHECK(last_n() == n0 + 5);
     uint64_t last = 0;
-    CHECK(records_of(caseA, 0, &last) == 5 && last == n0 + 3);
+    CHECK(records_of(caseA, 0, &last) == 5 && last == n0 + 5);
 }
 
 static void test_failed_reads_leave_no_record(void)
@@ -251,16 +261,16 @@ static void test_feed_page_is_recorded(void)
 {
     uint64_t n0 = last_n();
     char case_get_purpose[256];
-    CHECK(audit_read(0, 1)[0] == 0);
+    CHECK(audit_read(2, 1)[0] == 0);                  /* record 3: pol's case.get (above) */
     snprintf(case_get_purpose, sizeof case_get_purpose, "%s", purpose_of(rg_array_at(rg_t_get(&R, "records"), 0)));
     rg_buf_reset(&B);
     rg_req_envelope(&B, "feed.read", pol, NULL, NULL, -1, -1);
     CHECK(rg_t_local_send(&L, &B, &R)[0] == 0);
     CHECK(rg_array_size(rg_t_get(&R, "events")) > 0);
-    CHECK(last_n() == n0 + 1);
-    CHECK(audit_read(n0, 0)[0] == 0);
+    CHECK(last_n() == n0 + 2);
+    CHECK(audit_read(n0 + 1, 0)[0] == 0);
     const rg_val *rec = rg_array_at(rg_t_get(&R, "records"), 0);
-    CHECK(record_is(rec, n0 + 1, "pol1", "partner", "police", "police", caseA, false));
+    CHECK(record_is(rec, n0 + 2, "pol1", "partner", "police", "police", caseA, false));
     /* Following one's cases is another purpose than coordinating one. */
     CHECK(strcmp(purpose_of(rec), case_get_purpose) != 0);
 }
@@ -297,7 +307,7 @@ static void test_numbering_survives_restart(void)
     CHECK(audit_read(n0, 0)[0] == 0);
     CHECK(record_is(rg_array_at(rg_t_get(&R, "records"), 0), n0 + 1, "mgr1", "manager", "zvh", "police",
                     caseA, false));
-    CHECK(audit_read(0, 0)[0] == 0 && rg_array_size(rg_t_get(&R, "records")) == n0 + 1);
+    CHECK(audit_read(0, 0)[0] == 0 && rg_array_size(rg_t_get(&R, "records")) == n0 + 2);
 }
 
 int main(void)
