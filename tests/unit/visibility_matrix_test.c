@@ -33,6 +33,10 @@
  * took part, a partner whose org takes part but who is outside the
  * covenant, a partner of the same org in another region; the admin.
  *
+ * Privacy operations (issue 20): subject.correct and case.unrestrict per
+ * row, and per actor subject.request, subject.decide (access,
+ * rectification) and subject.known: a table of their own at the end.
+ *
  * Reads: case.get, case.history, cases.list, feed.read and alerts.list per
  * case (the table below, one row per situation and role, a column per
  * read); stats per reader (its own table); audit.read: forbidden to all but
@@ -1143,6 +1147,188 @@ static void test_print_table(void)
     printf("  %d cells differ\n", mismatches);
 }
 
+/* ---- the privacy operations (issue 20) ----
+ *
+ * Every case of this test is about the same person, so one data-subject
+ * request covers them all.  Per actor: subject.request (access), a
+ * decision of an access request and of a rectification request (each on a
+ * request of the actor's own region; which cases it decides and how many
+ * it leaves waiting for someone who may see them), subject.known (which
+ * other regions answer); and per row of the table above, subject.correct
+ * and case.unrestrict on the row's case.  Expected: the data-subject path
+ * sees exactly what the reads see - a covenant case only under the
+ * covenant, another region's never; a procesregisseur decides only the
+ * covenant case assigned to them; partners and the admin nothing. */
+typedef struct privacy_row {
+    const char *actor, *request, *access, *rectification, *known;
+} privacy_row;
+
+#define TILBURG_NO_COVENANT "cases=unassigned,assigned,reassigned,classified,released"
+static const privacy_row privacy_table[] = {
+    {"prA", "ok", NF, NF, "regions=rotterdam"},
+    {"prB", "ok", NF, NF, "regions=rotterdam"},
+    {"prC", "ok", NF, NF, "regions=rotterdam"},
+    {"prRad", "ok", "ok cases=covenant awaiting=5", "ok cases=covenant awaiting=5", "regions=rotterdam"},
+    {"mgrT", "ok", "ok " TILBURG_NO_COVENANT " awaiting=1", "ok " TILBURG_NO_COVENANT " awaiting=1",
+     "regions=rotterdam"},
+    {"mgrRad", "ok", "ok cases=unassigned,assigned,reassigned,covenant,classified,released awaiting=0",
+     "ok cases=unassigned,assigned,reassigned,covenant,classified,released awaiting=0", "regions=rotterdam"},
+    {"mgrR", "ok", "ok cases=other-region awaiting=0", "ok cases=other-region awaiting=0", "regions=tilburg"},
+    {"polT", FB, FB, FB, FB},
+    {"polRad", FB, FB, FB, FB},
+    {"polR", FB, FB, FB, FB},
+    {"ggzT", FB, FB, FB, FB},
+    {"ggzRad", FB, FB, FB, FB},
+    {"gemT", FB, FB, FB, FB},
+    {"vtT", FB, FB, FB, FB},
+    {"admin", FB, FB, FB, FB},
+};
+#define NPRIV (int)(sizeof privacy_table / sizeof privacy_table[0])
+static char privacy_observed[NPRIV][4][160];
+
+/* A data-subject request of kind about the person, opened by token; its id
+ * into id, the reply's code returned. */
+static const char *open_request(const char *token, const char *kind, char *id)
+{
+    rg_buf *b = req(token, "subject.request", NULL, 2);
+    rg_w_kstr(b, "kind", kind);
+    rg_w_cstr(b, "person");
+    rg_w_map(b, 1);
+    rg_w_kstr(b, "bsn", "123456782");
+    const char *e = send_req();
+    id[0] = '\0';
+    if (!e[0]) snprintf(id, 32, "%s", rg_t_str(&R, "request"));
+    return e;
+}
+
+/* "ok cases=SITUATIONS awaiting=N" of a decision's reply, in situation
+ * order; checks that no text the subject may not get, and for an actor
+ * without the covenant nothing of the covenant case, is in it. */
+static void describe_decision(const char *actor, char *out, size_t cap)
+{
+    const char *e = rg_t_err(&R);
+    if (e[0]) {
+        snprintf(out, cap, "%s", e);
+        return;
+    }
+    const rg_val *cases = rg_t_get(&R, "cases");
+    char list[128] = "";
+    for (int s = 0; s < NSIT; s++)
+        for (uint32_t i = 0; i < rg_array_size(cases); i++) {
+            const rg_val *v = rg_array_at(cases, i);
+            if (rg_val_type(v) == RG_VMAP) v = rg_map_get(v, "case");
+            if (rg_val_is_str(v, case_of[s]))
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", list[0] ? "," : "", sit_name[s]);
+        }
+    snprintf(out, cap, "ok cases=%s awaiting=%llu", list[0] ? list : "-",
+             (unsigned long long)rg_t_uint(&R, "awaiting"));
+    /* In an export: no classified text the subject may not get (no item
+     * of the classified and released cases is released to the subject). */
+    for (int s = S_CLASSIFIED; s <= S_RELEASED; s++)
+        for (int it = 0; it < NITEMS; it++)
+            if (has_text(item_text(s, it))) {
+                printf("  FAIL %s's decision holds the %s of the %s case\n", actor, item_type[it], sit_name[s]);
+                rg_t_failed = 1;
+            }
+    if (!actors[actor_index(actor)].covenant && has_text(case_of[S_COVENANT])) {
+        printf("  FAIL %s's decision names the covenant case\n", actor);
+        rg_t_failed = 1;
+    }
+}
+
+static void test_privacy_rows(void)
+{
+    /* subject.correct and case.unrestrict on each row's case see what the
+     * row's reads see: an invisible case is not_found, a triage view
+     * forbidden, a visible one the guard (nothing granted, nothing
+     * restricted); roles that may never take the step forbidden. */
+    for (int r = 0; r < NROWS; r++) {
+        const char *actor = who[table[r].sit][table[r].role];
+        if (!actor) continue;
+        const char *role = actor_index(actor) == NACTORS ? "admin" : actors[actor_index(actor)].role;
+        bool pr = strcmp(role, "procesregisseur") == 0, mgr = strcmp(role, "manager") == 0;
+        const char *get = table[r].get;
+        const char *seen = !strcmp(get, NF) ? NF : !strncmp(get, "triage", 6) ? FB : "guard_failed";
+        rg_buf *b = req(token_of(actor), "subject.correct", case_of[table[r].sit], 1);
+        rg_w_cstr(b, "subject");
+        rg_w_map(b, 1);
+        rg_w_kstr(b, "name", "x");
+        const char *got = send_req(), *want = pr || mgr ? seen : FB;
+        if (strcmp(got, want) != 0) {
+            printf("  FAIL subject.correct on %s by %s: %s, not %s\n", sit_name[table[r].sit], actor, got, want);
+            rg_t_failed = 1;
+        }
+        rg_w_kstr(req(token_of(actor), "case.unrestrict", case_of[table[r].sit], 1), "reason", "r");
+        got = send_req();
+        want = mgr ? seen : FB;
+        if (strcmp(got, want) != 0) {
+            printf("  FAIL case.unrestrict on %s by %s: %s, not %s\n", sit_name[table[r].sit], actor, got, want);
+            rg_t_failed = 1;
+        }
+    }
+}
+
+static void test_privacy_ops(void)
+{
+    static const char *const kinds[] = {"access", "rectification"};
+    for (int i = 0; i < NPRIV; i++) {
+        const privacy_row *p = &privacy_table[i];
+        const char *t = token_of(p->actor);
+        char rq[32];
+        const char *e = open_request(t, "access", rq);
+        snprintf(privacy_observed[i][0], sizeof privacy_observed[i][0], "%s", e[0] ? e : "ok");
+        for (int k = 0; k < 2; k++) {
+            /* On a request of the actor's own region (opened by its manager
+             * when the actor may not open one). */
+            const char *zvh = actor_index(p->actor) == NACTORS ? "tilburg" : actors[actor_index(p->actor)].zvh;
+            if (open_request(t, kinds[k], rq)[0])
+                open_request(token_of(strcmp(zvh, "rotterdam") == 0 ? "mgrR" : "mgrT"), kinds[k], rq);
+            rg_buf *b = req(t, "subject.decide", NULL, 2);
+            rg_w_kstr(b, "request", rq);
+            rg_w_kbool(b, "granted", true);
+            send_req();
+            describe_decision(p->actor, privacy_observed[i][1 + k], sizeof privacy_observed[i][1 + k]);
+        }
+        rg_buf *b = req(t, "subject.known", NULL, 1);
+        rg_w_cstr(b, "person");
+        rg_w_map(b, 1);
+        rg_w_kstr(b, "bsn", "123456782");
+        e = send_req();
+        if (e[0]) snprintf(privacy_observed[i][3], sizeof privacy_observed[i][3], "%s", e);
+        else {
+            char list[128] = "";
+            const rg_val *regions = rg_t_get(&R, "regions");
+            for (uint32_t j = 0; j < rg_array_size(regions); j++) {
+                char z[64] = "";
+                rg_val_strcpy(rg_array_at(regions, j), z, sizeof z);
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", j ? "," : "", z);
+            }
+            snprintf(privacy_observed[i][3], sizeof privacy_observed[i][3], "regions=%s", list[0] ? list : "-");
+        }
+        const char *exp[4] = {p->request, p->access, p->rectification, p->known};
+        for (int c = 0; c < 4; c++)
+            if (strcmp(exp[c], privacy_observed[i][c]) != 0) {
+                printf("  FAIL privacy %s column %d: expected %s, got %s\n", p->actor, c, exp[c],
+                       privacy_observed[i][c]);
+                mismatches++;
+                rg_t_failed = 1;
+            }
+    }
+    printf("  -- privacy operations (every case is about one person)\n");
+    printf("    %-8s | subject.request | subject.decide access | subject.decide rectification | subject.known\n",
+           "actor");
+    for (int i = 0; i < NPRIV; i++) {
+        const privacy_row *p = &privacy_table[i];
+        const char *exp[4] = {p->request, p->access, p->rectification, p->known};
+        printf("    %-8s", p->actor);
+        for (int c = 0; c < 4; c++) {
+            bool same = !strcmp(exp[c], privacy_observed[i][c]);
+            printf(" | %s%s%s", exp[c], same ? "" : " ! ", same ? "" : privacy_observed[i][c]);
+        }
+        printf("\n");
+    }
+}
+
 static void test_teardown(void)
 {
     rg_t_local_close(&L, true);
@@ -1167,6 +1353,8 @@ int main(void)
     RUN(test_alerts);
     RUN(test_print_table);
     RUN(test_assignment_stays_within_who_may_see);
+    RUN(test_privacy_rows);
+    RUN(test_privacy_ops);
     RUN(test_teardown);
     return rg_t_exit();
 }
