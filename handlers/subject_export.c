@@ -41,75 +41,42 @@ static void org_add(orgs *o, const char *name)
 /* The classes of item an export met (bits: special, criminal, secret). */
 enum { CLS_SPECIAL = 1, CLS_CRIMINAL = 2, CLS_SECRET = 4 };
 
+/* What an export of a case withholds, counted beforehand (the events
+ * themselves go into the reply through rg_ctx_reply_export, which applies
+ * the same rules, also when a repeat renders them again). */
 typedef struct export {
-    rg_buf out;
-    uint32_t n;
     uint32_t withheld;        /* items the person does not get */
     uint32_t classes;
     const rg_case *cs;
     const rg_actor *reader;   /* the one who decides */
     bool subject;
+    rg_buf one;
 } export;
 
-/* The rendered event again, its item's text replaced by withheld: true. */
-static void withhold(rg_buf *out, const rg_val *ev, const char *item)
-{
-    rg_w_map(out, rg_map_size(ev));
-    for (uint32_t i = 0; i < rg_map_size(ev); i++) {
-        rg_w_val(out, rg_map_key(ev, i));
-        const rg_val *v = rg_map_value(ev, i);
-        if (!rg_val_is_str(rg_map_key(ev, i), "data")) {
-            rg_w_val(out, v);
-            continue;
-        }
-        bool had = rg_map_get(v, "withheld") != NULL;
-        rg_w_map(out, rg_map_size(v) - 1 + !had);
-        for (uint32_t j = 0; j < rg_map_size(v); j++) {
-            if (rg_val_is_str(rg_map_key(v, j), item)) continue;
-            rg_w_val(out, rg_map_key(v, j));
-            rg_w_val(out, rg_map_value(v, j));
-        }
-        if (!had) rg_w_kbool(out, "withheld", true);
-    }
-}
-
-static int export_event(void *ud, const rg_record *r)
+static int count_event(void *ud, const rg_record *r)
 {
     export *x = ud;
-    rg_buf one = RG_BUF_INIT;
-    rg_render_event(&one, r, x->subject, x->reader, x->cs);
+    rg_buf_reset(&x->one);
+    rg_render_event(&x->one, r, x->subject, x->reader, x->cs);
     rg_doc *d = NULL;
     const char *why;
-    if (rg_doc_parse(&d, one.data, one.len, &why) < 0) {
-        rg_buf_free(&one);
-        return RG_ESTORAGE;
-    }
+    if (rg_doc_parse(&d, x->one.data, x->one.len, &why) < 0) return RG_ESTORAGE;
     const rg_val *ev = rg_doc_root(d);
     const rg_val *data = rg_map_get(ev, "data");
     char type[64] = "", cls[32] = "";
-    uint64_t seq = 0, v = 0;
+    uint64_t seq = 0;
     rg_val_strcpy(rg_map_get(ev, "type"), type, sizeof type);
     rg_val_strcpy(rg_map_get(data, "class"), cls, sizeof cls);
     rg_val_uint(rg_map_get(ev, "seq"), &seq);
-    rg_val_uint(rg_map_get(ev, "v"), &v);
-    if (!rg_access_event(x->reader, x->cs, (uint32_t)v)) goto done;
     const rg_evdef *def = rg_event_find(type);
-    const char *item = def ? def->item : NULL;
-    bool police = strcmp(cls, "criminal") == 0 || strcmp(cls, "secret") == 0;
-    bool classified = item && cls[0] && strcmp(cls, "ordinary") != 0;
-    if (strcmp(cls, "special") == 0) x->classes |= CLS_SPECIAL;
-    if (strcmp(cls, "criminal") == 0) x->classes |= CLS_CRIMINAL;
-    if (strcmp(cls, "secret") == 0) x->classes |= CLS_SECRET;
-    /* The decider's rendering already withheld what they may not read. */
-    bool readable = item && rg_map_get(data, item);
-    bool held_back = readable && police && !rg_case_released(x->cs, seq, RG_RELEASE_SUBJECT);
-    if (held_back) withhold(&x->out, ev, item);
-    else rg_buf_append(&x->out, one.data, one.len);
-    if (classified && (!readable || held_back)) x->withheld++;
-    x->n++;
-done:
+    if (def && def->item && cls[0] && strcmp(cls, "ordinary") != 0) {
+        if (strcmp(cls, "special") == 0) x->classes |= CLS_SPECIAL;
+        if (strcmp(cls, "criminal") == 0) x->classes |= CLS_CRIMINAL;
+        if (strcmp(cls, "secret") == 0) x->classes |= CLS_SECRET;
+        /* The decider's rendering already withheld what they may not read. */
+        if (!rg_map_get(data, def->item) || !rg_access_subject_item(x->cs, cls, seq)) x->withheld++;
+    }
     rg_doc_free(d);
-    rg_buf_free(&one);
     return 0;
 }
 
@@ -182,12 +149,12 @@ static int export_case(rg_ctx *c, rg_buf *b, const char *id)
     const rg_actor *a = rg_ctx_actor(c);
     rg_case *cs;
     if (rg_engine_load_case(e, id, &cs) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading %s failed", id);
-    export x = {RG_BUF_INIT, 0, 0, 0, cs, a, rg_access_subject(a, cs)};
+    export x = {0, 0, cs, a, rg_access_subject(a, cs), RG_BUF_INIT};
     orgs o = {.n = 0};
-    if (rg_engine_case_events(e, cs, export_event, &x) < 0 || recipients(e, cs, &o) < 0) {
-        rg_buf_free(&x.out);
+    int rc = rg_engine_case_events(e, cs, count_event, &x);
+    rg_buf_free(&x.one);
+    if (rc < 0 || recipients(e, cs, &o) < 0)
         return rg_ctx_fail(c, RG_ESTORAGE, "reading the events of %s failed", cs->id);
-    }
     int retention = rg_norm_find("retention");
     const rg_region_cfg *cfg = rg_engine_region(e, cs->zvh);
     rg_w_map(b, 10);
@@ -209,9 +176,9 @@ static int export_case(rg_ctx *c, rg_buf *b, const char *id)
               "an item the decider may not read, or police, judicial or secret data its source has not "
               "released to you (GDPR art. 23); ask the source named in the item");
     rg_w_cstr(b, "events");
-    rg_w_array(b, x.n);
-    rg_buf_append(b, x.out.data, x.out.len);
-    rg_buf_free(&x.out);
+    if (cs->version == 0) rg_w_array(b, 0);
+    else if (rg_ctx_reply_export(c, b, cs, x.subject) < 0)
+        return rg_ctx_fail(c, RG_ESTORAGE, "reading the events of %s failed", cs->id);
     rg_ctx_audit_case(c, cs->id);
     return 0;
 }

@@ -65,6 +65,13 @@ rg_buf *rg_ctx_stored_key(rg_ctx *c, const char *key);
  * (core/idem.h).  RG_ESTORAGE when they cannot be read. */
 int rg_ctx_reply_events(rg_ctx *c, rg_buf *b, const rg_case *cs, uint32_t first, uint32_t last,
                         bool with_subject, bool as_system);
+/* A data subject's access export of cs (every version), into b as
+ * rg_ctx_reply_events: rendered for the caller (who decides the request, so
+ * what they may not read stays withheld), then the text of every police,
+ * judicial or secret item its source did not release to the subject
+ * withheld (domain/access.h rg_access_subject_item); a repeat renders it
+ * the same way. */
+int rg_ctx_reply_export(rg_ctx *c, rg_buf *b, const rg_case *cs, bool with_subject);
 
 /* Audit: note a case whose content the reply shows (audit.c). */
 void rg_ctx_audit_case(rg_ctx *c, const char *case_id);

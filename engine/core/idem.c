@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../domain/access.h"
 #include "../domain/upcast.h"
 #include "../storage/errors.h"
 #include "ctx.h"
@@ -15,16 +16,24 @@
 #define BYREF 0xc2
 #define REF_KEY "$events"
 
-void rg_idem_ref(rg_buf *out, const char *case_id, uint32_t first, uint32_t last, bool subject, bool system)
+/* A reference; an access export's (for_subject) has a sixth element. */
+static void write_ref(rg_buf *out, const char *case_id, uint32_t first, uint32_t last, bool subject, bool system,
+                      bool for_subject)
 {
     rg_w_map(out, 1);
     rg_w_cstr(out, REF_KEY);
-    rg_w_array(out, 5);
+    rg_w_array(out, 5 + for_subject);
     rg_w_cstr(out, case_id);
     rg_w_uint(out, first);
     rg_w_uint(out, last);
     rg_w_bool(out, subject);
     rg_w_bool(out, system);
+    if (for_subject) rg_w_bool(out, true);
+}
+
+void rg_idem_ref(rg_buf *out, const char *case_id, uint32_t first, uint32_t last, bool subject, bool system)
+{
+    write_ref(out, case_id, first, last, subject, system, false);
 }
 
 typedef struct range {
@@ -33,23 +42,75 @@ typedef struct range {
     bool subject;
     const rg_actor *reader;
     const rg_case *cs;
+    bool for_subject;         /* an access export: art. 23 (access.h rg_access_subject_item) */
+    rg_buf one;
 } range;
+
+/* The rendered event ev again, the text of its item replaced by withheld. */
+static void withhold(rg_buf *out, const rg_val *ev, const char *item)
+{
+    rg_w_map(out, rg_map_size(ev));
+    for (uint32_t i = 0; i < rg_map_size(ev); i++) {
+        rg_w_val(out, rg_map_key(ev, i));
+        const rg_val *v = rg_map_value(ev, i);
+        if (!rg_val_is_str(rg_map_key(ev, i), "data")) {
+            rg_w_val(out, v);
+            continue;
+        }
+        bool had = rg_map_get(v, "withheld") != NULL;
+        rg_w_map(out, rg_map_size(v) - 1 + !had);
+        for (uint32_t j = 0; j < rg_map_size(v); j++) {
+            if (rg_val_is_str(rg_map_key(v, j), item)) continue;
+            rg_w_val(out, rg_map_key(v, j));
+            rg_w_val(out, rg_map_value(v, j));
+        }
+        if (!had) rg_w_kbool(out, "withheld", true);
+    }
+}
+
+/* An event as the data subject may get it: rendered for the one who
+ * decides, then the text of a police, judicial or secret item its source
+ * did not release to the subject withheld. */
+static void render_for_subject(range *g, const rg_record *r)
+{
+    rg_buf_reset(&g->one);
+    rg_render_event(&g->one, r, g->subject, g->reader, g->cs);
+    rg_doc *d = NULL;
+    const char *why;
+    char type[64] = "", cls[32] = "";
+    uint64_t seq = 0;
+    const rg_val *ev = NULL;
+    if (rg_doc_parse(&d, g->one.data, g->one.len, &why) == 0) {
+        ev = rg_doc_root(d);
+        rg_val_strcpy(rg_map_get(ev, "type"), type, sizeof type);
+        rg_val_strcpy(rg_map_get(rg_map_get(ev, "data"), "class"), cls, sizeof cls);
+        rg_val_uint(rg_map_get(ev, "seq"), &seq);
+    }
+    const rg_evdef *def = rg_event_find(type);
+    if (ev && def && def->item && rg_map_get(rg_map_get(ev, "data"), def->item) &&
+        !rg_access_subject_item(g->cs, cls, seq))
+        withhold(&g->events, ev, def->item);
+    else
+        rg_buf_append(&g->events, g->one.data, g->one.len);
+    rg_doc_free(d);
+}
 
 static int render_one(void *ud, const rg_record *r)
 {
     range *g = ud;
     g->v++;                         /* the walk is in version order, from 1 */
     if (g->v < g->first || g->v > g->last) return 0;
-    rg_render_event(&g->events, r, g->subject, g->reader, g->cs);
+    if (g->for_subject) render_for_subject(g, r);
+    else rg_render_event(&g->events, r, g->subject, g->reader, g->cs);
     g->n++;
     return 0;
 }
 
-int rg_idem_render(rg_engine *e, rg_buf *out, const rg_case *cs, uint32_t first, uint32_t last,
-                   bool subject, const rg_actor *reader)
+static int render(rg_engine *e, rg_buf *out, const rg_case *cs, uint32_t first, uint32_t last, bool subject,
+                  const rg_actor *reader, bool for_subject)
 {
     if (first < 1 || last < first || last > cs->version) return RG_ESTORAGE;
-    range g = {RG_BUF_INIT, 0, first, last, 0, subject, reader, cs};
+    range g = {RG_BUF_INIT, 0, first, last, 0, subject, reader, cs, for_subject, RG_BUF_INIT};
     int rc = rg_engine_case_events(e, cs, render_one, &g);
     if (rc == 0 && g.n != last - first + 1) rc = RG_ESTORAGE;
     if (rc == 0) {
@@ -57,16 +118,23 @@ int rg_idem_render(rg_engine *e, rg_buf *out, const rg_case *cs, uint32_t first,
         rg_buf_append(out, g.events.data, g.events.len);
     }
     rg_buf_free(&g.events);
+    rg_buf_free(&g.one);
     return rc < 0 ? RG_ESTORAGE : 0;
 }
 
+int rg_idem_render(rg_engine *e, rg_buf *out, const rg_case *cs, uint32_t first, uint32_t last,
+                   bool subject, const rg_actor *reader)
+{
+    return render(e, out, cs, first, last, subject, reader, false);
+}
+
 /* ctx.h; here beside the references it records. */
-int rg_ctx_reply_events(rg_ctx *c, rg_buf *b, const rg_case *cs, uint32_t first, uint32_t last,
-                        bool with_subject, bool as_system)
+static int reply_events(rg_ctx *c, rg_buf *b, const rg_case *cs, uint32_t first, uint32_t last,
+                        bool with_subject, bool as_system, bool for_subject)
 {
     assert(b == &c->extra);
     size_t off = b->len;
-    int rc = rg_idem_render(c->e, b, cs, first, last, with_subject, as_system ? rg_system_actor() : c->actor);
+    int rc = render(c->e, b, cs, first, last, with_subject, as_system ? rg_system_actor() : c->actor, for_subject);
     if (rc < 0) return rc;
     if (c->nspans == c->capspans) {
         c->capspans = c->capspans ? c->capspans * 2 : 4;
@@ -76,8 +144,19 @@ int rg_ctx_reply_events(rg_ctx *c, rg_buf *b, const rg_case *cs, uint32_t first,
     sp->off = off;
     sp->end = b->len;
     sp->ref = (rg_buf)RG_BUF_INIT;
-    rg_idem_ref(&sp->ref, cs->id, first, last, with_subject, as_system);
+    write_ref(&sp->ref, cs->id, first, last, with_subject, as_system, for_subject);
     return 0;
+}
+
+int rg_ctx_reply_events(rg_ctx *c, rg_buf *b, const rg_case *cs, uint32_t first, uint32_t last,
+                        bool with_subject, bool as_system)
+{
+    return reply_events(c, b, cs, first, last, with_subject, as_system, false);
+}
+
+int rg_ctx_reply_export(rg_ctx *c, rg_buf *b, const rg_case *cs, bool with_subject)
+{
+    return reply_events(c, b, cs, 1, cs->version, with_subject, false, true);
 }
 
 void rg_idem_store(rg_buf *out, const uint8_t *reply, size_t n)
@@ -91,16 +170,16 @@ static int expand(rg_engine *e, const rg_val *ref, const rg_actor *reader, rg_bu
 {
     char id[RG_ID_MAX];
     uint64_t first, last;
-    bool subject, system;
-    if (rg_array_size(ref) != 5 || !rg_val_strcpy(rg_array_at(ref, 0), id, sizeof id) ||
+    bool subject, system, for_subject = rg_array_size(ref) == 6;
+    if ((rg_array_size(ref) != 5 && !for_subject) || !rg_val_strcpy(rg_array_at(ref, 0), id, sizeof id) ||
         !rg_val_uint(rg_array_at(ref, 1), &first) || !rg_val_uint(rg_array_at(ref, 2), &last) ||
         !rg_val_bool(rg_array_at(ref, 3), &subject) || !rg_val_bool(rg_array_at(ref, 4), &system) ||
         first > UINT32_MAX || last > UINT32_MAX)
         return RG_ESTORAGE;
     rg_case *cs;
     if (rg_store_case(e, id, &cs) < 0) return RG_ESTORAGE;
-    return rg_idem_render(e, out, cs, (uint32_t)first, (uint32_t)last, subject,
-                          system ? rg_system_actor() : reader);
+    return render(e, out, cs, (uint32_t)first, (uint32_t)last, subject, system ? rg_system_actor() : reader,
+                  for_subject);
 }
 
 /* The stored reply written out again, each reference replaced by its events. */

@@ -7,6 +7,8 @@
  * it is stored as a reference to log positions,
  *
  *   0xc2 reply    where each events array is {"$events": [case, first, last, subject, system]}
+ *                 (an access export's has a sixth element, true: rendered as
+ *                 the data subject may get it, ctx.h rg_ctx_reply_export)
  *
  * (0xc2, msgpack false, is never the first byte of a reply, which is a map)
  * and a repeat renders those events again from the log (the versions first

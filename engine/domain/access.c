@@ -56,6 +56,12 @@ bool rg_access_may_direct(const rg_actor *a, const rg_case *c)
     return a->role == RG_ROLE_PROCESREGISSEUR && !a->revoked && same_region(a, c);
 }
 
+bool rg_access_subject_item(const rg_case *c, const char *cls, uint64_t seq)
+{
+    if (!cls || (strcmp(cls, "criminal") != 0 && strcmp(cls, "secret") != 0)) return true;
+    return rg_case_released(c, seq, RG_RELEASE_SUBJECT);
+}
+
 bool rg_access_item(const rg_actor *a, const rg_case *c, const char *cls, const char *source,
                     uint64_t seq)
 {

@@ -54,4 +54,10 @@ bool rg_access_may_direct(const rg_actor *a, const rg_case *c);
 bool rg_access_item(const rg_actor *a, const rg_case *c, const char *cls, const char *source,
                     uint64_t seq);
 
+/* May the data subject's access export hold the text of a classified item
+ * of class cls at position seq of c (GDPR art. 23: police, judicial and
+ * secret data only when their source released it to the subject with
+ * item.release `subject`; other classes as the one who decides reads them)? */
+bool rg_access_subject_item(const rg_case *c, const char *cls, uint64_t seq);
+
 #endif

@@ -154,6 +154,16 @@ static void test_no_reply_keeps_erased_data(void)
     rg_w_kstr(b, "class", "special");
     JOK();
     CHECK(holds(R.bytes, R.len, SECRET));
+    /* The export holds what its decider may read (issue 20, finding 1): ggz
+     * releases the answer to the ZVH's managers (not journalled: its reply
+     * shows nothing of the person). */
+    uint64_t answer_seq = rg_t_uint(&R, "seq");
+    b = req(ggz, "item.release", a, 2);
+    rg_w_kuint(b, "seq", answer_seq);
+    rg_w_cstr(b, "orgs");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "zvh-tilburg");
+    OK();
 
     /* Access granted: the decision's reply exports the case, person and all. */
     char rq[32];
