@@ -116,7 +116,7 @@ static const describe describes[] = {
      "regie case erase --case ZVH-00000001 --ground \"retention period ended\""},
     {"subject.request", "register a data subject's request (GDPR): access, rectification, erasure, ...",
      "regie subject request --kind access --person name=\"J. Jansen\" --person birth_date=1990-01-01"},
-    {"subject.decide", "grant or refuse a data subject's request",
+    {"subject.decide", "grant or refuse a data subject's request, for the cases you may see (the rest waits)",
      "regie subject decide --request ZVH-00000009 --granted"},
     {"subject.correct", "record the corrected subject of a case (after a granted rectification)",
      "regie subject correct --case ZVH-00000001 --subject name=\"J. Janssen\""},
@@ -157,6 +157,8 @@ static const struct {
     {"plan.propose.casusregisseur", "the org that directs the content"},
     {"info.provide.request", "the request's id (R1, ...: case get shows them)"},
     {"item.release.seq", "the item's position in the log (case history shows it as seq)"},
+    {"item.release.subject", "release it to the data subject: their access export shows its text (a criminal or "
+                             "secret item only so; GDPR art. 23)"},
     {"case.escalate.level", "1 manager, 2 actie-overleg, 3 administrative"},
     {"case.end.reason", "other needs --explanation; moved may name --to-region"},
     {"case.end.to_region", "with --reason moved: the region the person moved to, when known"},
