@@ -1163,16 +1163,16 @@ typedef struct privacy_row {
     const char *actor, *request, *access, *rectification, *known;
 } privacy_row;
 
-#define TILBURG_NO_COVENANT "cases=unassigned,assigned,reassigned,classified,released"
+#define TILBURG_NO_COVENANT "cases=unassigned,assigned,reassigned,classified,released,archived"
 static const privacy_row privacy_table[] = {
     {"prA", "ok", NF, NF, "regions=rotterdam"},
     {"prB", "ok", NF, NF, "regions=rotterdam"},
     {"prC", "ok", NF, NF, "regions=rotterdam"},
-    {"prRad", "ok", "ok cases=covenant awaiting=5", "ok cases=covenant awaiting=5", "regions=rotterdam"},
+    {"prRad", "ok", "ok cases=covenant awaiting=6", "ok cases=covenant awaiting=6", "regions=rotterdam"},
     {"mgrT", "ok", "ok " TILBURG_NO_COVENANT " awaiting=1", "ok " TILBURG_NO_COVENANT " awaiting=1",
      "regions=rotterdam"},
-    {"mgrRad", "ok", "ok cases=unassigned,assigned,reassigned,covenant,classified,released awaiting=0",
-     "ok cases=unassigned,assigned,reassigned,covenant,classified,released awaiting=0", "regions=rotterdam"},
+    {"mgrRad", "ok", "ok cases=unassigned,assigned,reassigned,covenant,classified,released,archived awaiting=0",
+     "ok cases=unassigned,assigned,reassigned,covenant,classified,released,archived awaiting=0", "regions=rotterdam"},
     {"mgrR", "ok", "ok cases=other-region awaiting=0", "ok cases=other-region awaiting=0", "regions=tilburg"},
     {"polT", FB, FB, FB, FB},
     {"polRad", FB, FB, FB, FB},
