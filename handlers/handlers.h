@@ -32,7 +32,7 @@ RG_HANDLER(meeting_schedule) RG_HANDLER(meeting_hold)
 RG_APPLY(meeting_scheduled) RG_APPLY(meeting_held)
 /* plan.c: the plan of action and its agreement */
 RG_HANDLER(plan_propose) RG_HANDLER(plan_agree)
-RG_APPLY(plan_proposed) RG_APPLY(plan_agreement) RG_APPLY(plan_agreed)
+RG_APPLY(plan_proposed) RG_APPLY(plan_agreement) RG_APPLY(plan_agreed) RG_APPLY(plan_revision_proposed)
 /* execution.c: actions and reviews */
 RG_HANDLER(action_complete) RG_HANDLER(review_hold)
 RG_APPLY(action_completed) RG_APPLY(review_held)

@@ -2,9 +2,14 @@
  * plan.c - the plan of action (plan van aanpak): the procesregisseur proposes
  * goals and actions, each action owned by an org with a due date; every org
  * that owns an action agrees for itself, and the last agreement appends
- * plan.agreed, which moves the case into execution.  A plan proposed during
- * execution is a revision: the case goes back to planning until it is agreed
- * again; actions already done under the same id stay done.
+ * plan.agreed, which moves the case into execution.  A plan proposed while
+ * one is in force (execution, or an MDA++ phase) is a revision
+ * (plan.revision_proposed, issue 21): the case keeps its state and the
+ * agreed plan stays in force (its actions are completed, its norms run, its
+ * stagnations stay until met) until the revision's last agreement, whose
+ * plan.agreed replaces it; actions done under the same id stay done.  Logs
+ * from before keep plan.proposed in execution, which replaced the plan at
+ * once and went back to planning: replayed, they still do.
  *
  * Guard (DOMAIN.md): a plan cannot be agreed while an action has no owner or
  * no due date.  Proposing such a draft is allowed; agreeing it is not.
@@ -56,8 +61,9 @@ int rg_h_plan_propose(rg_ctx *c)
     uint32_t crn;
     if (rg_val_str(rg_ctx_field(c, "casusregisseur"), &cr, &crn) && !rg_is_name(cr, crn))
         return rg_ctx_fail(c, RG_EBADREQ, "data.casusregisseur: an org, 1..64 of A-Z a-z 0-9 . _ -");
-    rg_evb *ev = rg_ctx_emit(c, "plan.proposed");
-    rg_ev_uint(ev, "rev", rg_ctx_case(c)->plan_rev + 1);
+    const rg_case *cs = rg_ctx_case(c);
+    rg_evb *ev = rg_ctx_emit(c, cs->plan_agreed ? "plan.revision_proposed" : "plan.proposed");
+    rg_ev_uint(ev, "rev", (cs->revising ? cs->rev_no : cs->plan_rev) + 1);
     static const char *const fields[] = {"goals", "casusregisseur", "actions", NULL};
     rg_copy_fields(c, ev, fields);
     return 0;
@@ -65,6 +71,8 @@ int rg_h_plan_propose(rg_ctx *c)
 
 int rg_a_plan_proposed(rg_case *cs, const rg_event_view *ev)
 {
+    /* A draft (planning), or, in logs from before revisions kept the plan, a
+     * revision that replaced it at once. */
     cs->plan_v = ev->v;
     const rg_val *actions = rg_map_get(ev->data, "actions");
     uint32_t n = rg_array_size(actions);
@@ -96,33 +104,69 @@ int rg_a_plan_proposed(rg_case *cs, const rg_event_view *ev)
     return 0;
 }
 
+/* A revision's actions: each carries the status of the plan's action of the
+ * same id (done stays done). */
+static void fill_actions(rg_case *cs, const rg_val *actions, bool revision, uint32_t v)
+{
+    for (uint32_t i = 0; i < rg_array_size(actions); i++) {
+        const rg_val *a = rg_array_at(actions, i);
+        rg_action *x = revision ? rg_case_add_rev_action(cs) : rg_case_add_action(cs);
+        rg_val_strcpy(rg_map_get(a, "id"), x->id, sizeof x->id);
+        rg_val_strcpy(rg_map_get(a, "owner_org"), x->owner, sizeof x->owner);
+        rg_val_strcpy(rg_map_get(a, "due"), x->due, sizeof x->due);
+        x->status = RG_ACT_OPEN;
+        if (x->owner[0]) rg_case_join(cs, x->owner, v);
+    }
+}
+
+int rg_a_plan_revision_proposed(rg_case *cs, const rg_event_view *ev)
+{
+    if (!cs->plan_agreed) return RG_ESTORAGE;
+    uint64_t no = 0;
+    if (!rg_val_uint(rg_map_get(ev->data, "rev"), &no) || no <= cs->plan_rev) return RG_ESTORAGE;
+    cs->nrev = 0;
+    fill_actions(cs, rg_map_get(ev->data, "actions"), true, ev->v);
+    for (uint32_t i = 0; i < cs->nrev; i++) {
+        const rg_action *old = rg_case_action(cs, cs->rev[i].id);
+        if (old) cs->rev[i].status = old->status;
+    }
+    rg_ev_get_str(ev, "casusregisseur", cs->rev_casus, sizeof cs->rev_casus);
+    cs->revising = true;
+    cs->rev_no = (uint32_t)no;
+    cs->rev_v = ev->v;
+    cs->nagreed = 0;
+    return 0;
+}
+
 int rg_h_plan_agree(rg_ctx *c)
 {
     rg_case *cs = rg_ctx_case(c);
     const char *org = rg_ctx_actor(c)->org;
     if (!cs->plan_rev) return rg_ctx_fail(c, RG_EGUARD, "no plan has been proposed for %s", cs->id);
-    for (uint32_t i = 0; i < cs->nactions; i++) {
-        if (!cs->actions[i].owner[0])
-            return rg_ctx_fail(c, RG_EGUARD, "action %s has no owning org", cs->actions[i].id);
-        if (!cs->actions[i].due[0])
-            return rg_ctx_fail(c, RG_EGUARD, "action %s has no due date", cs->actions[i].id);
+    if (cs->plan_agreed && !cs->revising)
+        return rg_ctx_fail(c, RG_EGUARD, "plan revision %u of %s is agreed; no revision waits for agreement",
+                           cs->plan_rev, cs->id);
+    uint32_t rev = cs->revising ? cs->rev_no : cs->plan_rev, n;
+    const rg_action *acts = rg_case_agreeing(cs, &n);
+    for (uint32_t i = 0; i < n; i++) {
+        if (!acts[i].owner[0]) return rg_ctx_fail(c, RG_EGUARD, "action %s has no owning org", acts[i].id);
+        if (!acts[i].due[0]) return rg_ctx_fail(c, RG_EGUARD, "action %s has no due date", acts[i].id);
     }
     bool owns = false, others_agreed = true;
-    for (uint32_t i = 0; i < cs->nactions; i++) {
-        if (strcmp(cs->actions[i].owner, org) == 0) owns = true;
-        else if (!rg_case_agreed(cs, cs->actions[i].owner)) others_agreed = false;
+    for (uint32_t i = 0; i < n; i++) {
+        if (strcmp(acts[i].owner, org) == 0) owns = true;
+        else if (!rg_case_agreed(cs, acts[i].owner)) others_agreed = false;
     }
     if (!owns)
-        return rg_ctx_fail(c, RG_EFORBIDDEN, "%s owns no action in plan revision %u of %s", org,
-                           cs->plan_rev, cs->id);
+        return rg_ctx_fail(c, RG_EFORBIDDEN, "%s owns no action in plan revision %u of %s", org, rev, cs->id);
     if (rg_case_agreed(cs, org))
-        return rg_ctx_fail(c, RG_EGUARD, "%s has already agreed to plan revision %u", org, cs->plan_rev);
+        return rg_ctx_fail(c, RG_EGUARD, "%s has already agreed to plan revision %u", org, rev);
     rg_evb *ev = rg_ctx_emit(c, "plan.agreement");
     rg_ev_str(ev, "org", org);
-    rg_ev_uint(ev, "rev", cs->plan_rev);
+    rg_ev_uint(ev, "rev", rev);
     if (others_agreed) {
         ev = rg_ctx_emit(c, "plan.agreed");
-        rg_ev_uint(ev, "rev", cs->plan_rev);
+        rg_ev_uint(ev, "rev", rev);
     }
     return 0;
 }
@@ -139,6 +183,29 @@ int rg_a_plan_agreement(rg_case *cs, const rg_event_view *ev)
 int rg_a_plan_agreed(rg_case *cs, const rg_event_view *ev)
 {
     (void)ev;
+    if (cs->revising) {
+        /* The revision replaces the plan in force: an action done meanwhile
+         * stays done; the deadlines of actions it dropped or re-dated go
+         * (the fold sets those of its open actions after this). */
+        for (uint32_t i = 0; i < cs->nrev; i++) {
+            const rg_action *old = rg_case_action(cs, cs->rev[i].id);
+            if (old && old->status != RG_ACT_OPEN) cs->rev[i].status = old->status;
+        }
+        rg_action *t = cs->actions;
+        uint32_t tc = cs->capactions;
+        cs->actions = cs->rev;
+        cs->nactions = cs->nrev;
+        cs->capactions = cs->caprev;
+        cs->rev = t;
+        cs->caprev = tc;
+        cs->nrev = 0;
+        cs->plan_rev = cs->rev_no;
+        cs->plan_v = cs->rev_v;
+        if (cs->rev_casus[0]) snprintf(cs->casusregisseur, sizeof cs->casusregisseur, "%s", cs->rev_casus);
+        cs->revising = false;
+        cs->rev_casus[0] = '\0';
+        rg_deadlines_replan(cs);
+    }
     cs->plan_agreed = true;
     return 0;
 }

@@ -76,6 +76,37 @@ static void write_summary(rg_buf *b, const report *rp)
     rg_w_kbool(b, "withheld", !rp->summary_readable);
 }
 
+static void write_actions(rg_buf *b, const rg_action *acts, uint32_t n)
+{
+    rg_w_cstr(b, "actions");
+    rg_w_array(b, n);
+    for (uint32_t i = 0; i < n; i++) {
+        const rg_action *a = &acts[i];
+        rg_w_map(b, 4);
+        rg_w_kstr(b, "id", a->id);
+        kstr_or_nil(b, "owner_org", a->owner);
+        kstr_or_nil(b, "due", a->due);
+        rg_w_kstr(b, "status", action_status[a->status]);
+    }
+}
+
+/* The orgs owning an action of the plan in force: every one agreed it. */
+static void write_owners(rg_buf *b, const rg_case *cs)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < cs->nactions; i++) {
+        uint32_t j = 0;
+        while (j < i && strcmp(cs->actions[j].owner, cs->actions[i].owner) != 0) j++;
+        n += j == i && cs->actions[i].owner[0];
+    }
+    rg_w_array(b, n);
+    for (uint32_t i = 0; i < cs->nactions; i++) {
+        uint32_t j = 0;
+        while (j < i && strcmp(cs->actions[j].owner, cs->actions[i].owner) != 0) j++;
+        if (j == i && cs->actions[i].owner[0]) rg_w_cstr(b, cs->actions[i].owner);
+    }
+}
+
 static void write_plan(rg_buf *b, const rg_case *cs, uint32_t since)
 {
     /* A plan version proposed before the reader's org joined stays hidden. */
@@ -83,20 +114,28 @@ static void write_plan(rg_buf *b, const rg_case *cs, uint32_t since)
         rg_w_nil(b);
         return;
     }
-    rg_w_map(b, 5);
+    rg_w_map(b, 6);
     rg_w_kuint(b, "rev", cs->plan_rev);
     rg_w_kbool(b, "agreed", cs->plan_agreed);
     kstr_or_nil(b, "casusregisseur", cs->casusregisseur);
-    rg_w_cstr(b, "actions");
-    rg_w_array(b, cs->nactions);
-    for (uint32_t i = 0; i < cs->nactions; i++) {
-        const rg_action *a = &cs->actions[i];
-        rg_w_map(b, 4);
-        rg_w_kstr(b, "id", a->id);
-        kstr_or_nil(b, "owner_org", a->owner);
-        kstr_or_nil(b, "due", a->due);
-        rg_w_kstr(b, "status", action_status[a->status]);
+    write_actions(b, cs->actions, cs->nactions);
+    rg_w_cstr(b, "agreed_by");
+    if (cs->revising) {
+        write_owners(b, cs);
+    } else {
+        rg_w_array(b, cs->nagreed);
+        for (uint32_t i = 0; i < cs->nagreed; i++) rg_w_cstr(b, cs->agreed[i]);
     }
+    /* A revision waiting for agreement while this plan stays in force. */
+    rg_w_cstr(b, "revision");
+    if (!cs->revising || cs->rev_v < since) {
+        rg_w_nil(b);
+        return;
+    }
+    rg_w_map(b, 4);
+    rg_w_kuint(b, "rev", cs->rev_no);
+    kstr_or_nil(b, "casusregisseur", cs->rev_casus);
+    write_actions(b, cs->rev, cs->nrev);
     rg_w_cstr(b, "agreed_by");
     rg_w_array(b, cs->nagreed);
     for (uint32_t i = 0; i < cs->nagreed; i++) rg_w_cstr(b, cs->agreed[i]);

@@ -23,6 +23,7 @@ const rg_evdef rg_events[] = {
     {"meeting.scheduled",    1,       rg_a_meeting_scheduled,    ST(MEETING), RG_ALERT_NONE, NULL},
     {"meeting.held",         1,       rg_a_meeting_held,         ST(PLANNING), RG_ALERT_NONE, "conclusions"},
     {"plan.proposed",        1,       rg_a_plan_proposed,        ST(PLANNING), RG_ALERT_NONE, NULL},
+    {"plan.revision_proposed", 1,     rg_a_plan_revision_proposed, RG_KEEP,    RG_ALERT_NONE, NULL},
     {"plan.agreement",       1,       rg_a_plan_agreement,       RG_KEEP, RG_ALERT_NONE, NULL},
     {"plan.agreed",          1,       rg_a_plan_agreed,          ST(EXECUTION), RG_ALERT_NONE, NULL},
     {"action.completed",     1,       rg_a_action_completed,     RG_KEEP, RG_ALERT_NONE, "result"},

@@ -35,7 +35,8 @@ const rg_transition rg_machine[] = {
     {ALL_ROUTES, "plan.propose",          S(PLANNING) | S(EXECUTION) | PHASES},
     /* MDA++: a plan revised in a phase is agreed in that phase. */
     {MDA,        "plan.agree",            S(PLANNING) | PHASES},
-    {ALL_ROUTES, "plan.agree",            S(PLANNING)},
+    /* A revision proposed in execution is agreed there (plan.c). */
+    {ALL_ROUTES, "plan.agree",            S(PLANNING) | S(EXECUTION)},
     {ALL_ROUTES, "action.complete",       S(EXECUTION) | PHASES},
     {MDA,        "phase.advance",         S(DIRECT_SAFETY) | S(STABLE_SAFETY) | S(RECOVERY)},
     {MDA,        "phase.relapse",         S(STABLE_SAFETY) | S(RECOVERY) | S(MONITORING)},

@@ -42,7 +42,7 @@ const rg_norm rg_norms[] = {
     {"info.answer",            ALL,     "info.requested",                        "info.provided case.closed",                       "request",  RG_DUE_ITEM_DATE, 0, STAG},
     {"meeting.held",           ALL,     "intake.admitted case.reopened",         "meeting.held",                                    NULL,       RG_DUE_WORKDAYS, 10, STAG},
     {"meeting.before_release", REENTRY, "case.reported",                         "meeting.held",                                    NULL,       RG_DUE_RELEASE,  0, STAG},
-    {"plan.agreed",            ALL,     "meeting.held plan.proposed",            "plan.agreed case.reopened",                       NULL,       RG_DUE_WORKDAYS, 10, STAG},
+    {"plan.agreed",            ALL,     "meeting.held plan.proposed plan.revision_proposed", "plan.agreed case.reopened",           NULL,       RG_DUE_WORKDAYS, 10, STAG},
     {"plan.before_release",    REENTRY, "case.reported",                         "plan.agreed",                                     NULL,       RG_DUE_RELEASE,  0, STAG},
     {"action.done",            ALL,     "plan.agreed",                           "action.completed plan.proposed case.closed",      "action",   RG_DUE_ACTIONS,  0, STAG},
     {"review",                 ALL,     "plan.agreed review.held",               "review.held case.closed",                         NULL,       RG_DUE_DAYS,     42, STAG},   /* 6 weeks */

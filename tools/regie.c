@@ -66,7 +66,8 @@ static const describe describes[] = {
      "regie meeting schedule --case ZVH-00000001 --at \"2026-12-08 10:00\" --orgs police,ggz"},
     {"meeting.hold", "record the case meeting: who attended and what was concluded",
      "regie meeting hold --case ZVH-00000001 --attendees police,ggz --conclusions \"joint approach\""},
-    {"plan.propose", "propose the plan: goals, and actions each owned by an organisation",
+    {"plan.propose", "propose the plan: goals, and actions each owned by an organisation (in execution: a "
+                     "revision; the agreed plan stays in force until the revision is agreed)",
      "regie plan propose --case ZVH-00000001 --goals \"treatment\" "
      "--action id=a1,owner_org=ggz,description=\"start treatment\",due=2027-01-15"},
     {"plan.agree", "agree to the proposed plan for your organisation (the last owner makes it the plan)",

@@ -30,6 +30,7 @@ void rg_case_free(rg_case *c)
     free(c->parts);
     free(c->reqs);
     free(c->actions);
+    free(c->rev);
     free(c->agreed);
     free(c->dl);
     free(c->rel);
@@ -93,8 +94,10 @@ void rg_case_add_release(rg_case *c, uint64_t seq, const char *org)
 bool rg_case_plan_fully_agreed(const rg_case *c)
 {
     if (!c->plan_rev) return false;
-    for (uint32_t i = 0; i < c->nactions; i++)
-        if (!rg_case_agreed(c, c->actions[i].owner)) return false;
+    uint32_t n;
+    const rg_action *a = rg_case_agreeing(c, &n);
+    for (uint32_t i = 0; i < n; i++)
+        if (!rg_case_agreed(c, a[i].owner)) return false;
     return true;
 }
 
@@ -118,6 +121,20 @@ rg_action *rg_case_add_action(rg_case *c)
     rg_action *a = &c->actions[c->nactions++];
     memset(a, 0, sizeof *a);
     return a;
+}
+
+rg_action *rg_case_add_rev_action(rg_case *c)
+{
+    GROW(c->rev, c->nrev, c->caprev);
+    rg_action *a = &c->rev[c->nrev++];
+    memset(a, 0, sizeof *a);
+    return a;
+}
+
+const rg_action *rg_case_agreeing(const rg_case *c, uint32_t *n)
+{
+    *n = c->revising ? c->nrev : c->nactions;
+    return c->revising ? c->rev : c->actions;
 }
 
 rg_request *rg_case_add_request(rg_case *c)
@@ -225,6 +242,24 @@ void rg_case_encode(const rg_case *c, rg_buf *out)
         rg_w_cstr(out, c->actions[i].due);
         rg_w_uint(out, (uint64_t)c->actions[i].status);
     }
+    /* A pending revision: [no, v, casusregisseur, [actions]], or nil. */
+    rg_w_cstr(out, "revision");
+    if (c->revising) {
+        rg_w_array(out, 4);
+        rg_w_uint(out, c->rev_no);
+        rg_w_uint(out, c->rev_v);
+        rg_w_cstr(out, c->rev_casus);
+        rg_w_array(out, c->nrev);
+        for (uint32_t i = 0; i < c->nrev; i++) {
+            rg_w_array(out, 4);
+            rg_w_cstr(out, c->rev[i].id);
+            rg_w_cstr(out, c->rev[i].owner);
+            rg_w_cstr(out, c->rev[i].due);
+            rg_w_uint(out, (uint64_t)c->rev[i].status);
+        }
+    } else {
+        rg_w_nil(out);
+    }
     rg_w_cstr(out, "agreed");
     rg_w_array(out, c->nagreed);
     for (uint32_t i = 0; i < c->nagreed; i++) rg_w_cstr(out, c->agreed[i]);
@@ -322,6 +357,26 @@ static void records(dec *d, rg_case *c)
             !rstr(r, 2, x->due, sizeof x->due) || !ruint(r, 3, &st) || st > RG_ACT_HANDED_OVER)
             d->ok = false;
         x->status = (int)st;
+    }
+    /* Projections from before revisions kept the plan have no revision. */
+    const rg_val *rv = rg_map_get(d->m, "revision");
+    if (rv && rg_array_size(rv) == 4) {
+        uint64_t no = 0, v = 0;
+        if (!ruint(rv, 0, &no) || !ruint(rv, 1, &v) || !rstr(rv, 2, c->rev_casus, sizeof c->rev_casus))
+            d->ok = false;
+        c->revising = true;
+        c->rev_no = (uint32_t)no;
+        c->rev_v = (uint32_t)v;
+        a = rg_array_at(rv, 3);
+        for (uint32_t i = 0; i < rg_array_size(a); i++) {
+            const rg_val *r = rg_array_at(a, i);
+            rg_action *x = rg_case_add_rev_action(c);
+            uint64_t st = 0;
+            if (!rstr(r, 0, x->id, sizeof x->id) || !rstr(r, 1, x->owner, sizeof x->owner) ||
+                !rstr(r, 2, x->due, sizeof x->due) || !ruint(r, 3, &st) || st > RG_ACT_HANDED_OVER)
+                d->ok = false;
+            x->status = (int)st;
+        }
     }
     a = rg_map_get(d->m, "dl");
     for (uint32_t i = 0; i < rg_array_size(a); i++) {

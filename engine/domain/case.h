@@ -106,7 +106,16 @@ typedef struct rg_case {
     uint32_t nactions, capactions;
     rg_action *actions;
     uint32_t nagreed, capagreed;
-    char (*agreed)[RG_ID_MAX];
+    char (*agreed)[RG_ID_MAX];        /* the orgs that agreed the plan being agreed */
+    /* A revision proposed while a plan is in force (plan.revision_proposed):
+     * the agreed plan above stays in force until the revision is agreed
+     * (plan.agreed), which replaces it; `agreed` then counts the revision's. */
+    bool revising;
+    uint32_t rev_no;                  /* the revision's number (plan_rev + 1 or more) */
+    uint32_t rev_v;                   /* the case version that proposed it */
+    char rev_casus[RG_ID_MAX];        /* the casusregisseur it names, or "" */
+    uint32_t nrev, caprev;
+    rg_action *rev;
     /* execution, escalation, closure */
     uint64_t last_review_at;
     int esc_level;                    /* open escalation's level, 0 = none */
@@ -171,6 +180,12 @@ uint32_t rg_case_open_actions(const rg_case *c);
 /* Growing the records (for apply functions). */
 void rg_case_add_agreement(rg_case *c, const char *org);
 rg_action *rg_case_add_action(rg_case *c);
+rg_action *rg_case_add_rev_action(rg_case *c);
+/* The actions of the plan being agreed: a pending revision's, else the plan's. */
+const rg_action *rg_case_agreeing(const rg_case *c, uint32_t *n);
+/* action.done deadlines of actions a revision's agreement dropped, closed
+ * or re-dated go (deadlines.c): the fold then sets those of its open ones. */
+void rg_deadlines_replan(rg_case *c);
 rg_request *rg_case_add_request(rg_case *c);
 rg_deadline *rg_case_add_deadline(rg_case *c);
 

@@ -325,6 +325,24 @@ static void stagnation_detected(rg_case *c, const rg_event_view *ev)
     d->escalate_at = next_escalation(c, ev->at);
 }
 
+void rg_deadlines_replan(rg_case *c)
+{
+    pthread_once(&tables_once, build_tables);
+    int n = rg_norm_find("action.done");
+    for (uint32_t i = c->ndl; i-- > 0;) {
+        if (c->dl[i].norm != n) continue;
+        const rg_action *a = rg_case_action(c, c->dl[i].item);
+        uint64_t due;
+        if (!a || a->status != RG_ACT_OPEN || !due_of_date(a->due, &due) || due != c->dl[i].due) {
+            if (n == c->ladder_norm && strcmp(c->dl[i].item, c->ladder_item) == 0) {
+                c->ladder_norm = -1;
+                c->ladder_item[0] = '\0';
+            }
+            drop(c, i);
+        }
+    }
+}
+
 void rg_case_end_work(rg_case *c)
 {
     /* The work on the case has ended (closed, referred, archived): no norm
@@ -333,6 +351,8 @@ void rg_case_end_work(rg_case *c)
     c->ndl = 0;
     c->esc_level = 0;
     ladder_forget(c);
+    c->revising = false;              /* a revision waiting for agreement goes too */
+    c->nrev = 0;
 }
 
 void rg_deadlines_fold(rg_case *c, const rg_event_view *ev, const rg_evdef *def)

@@ -113,10 +113,11 @@ static int choices(const md_case *c, choice *out)
         ADD(MD_K_PROBE, 2);
     }
     if (md_working(st) && openreq) ADD(MD_K_INFO_PROVIDE, 5);
-    if ((st == MS_PLANNING || M_IS_PHASE(st)) && c->proposed && md_dues_ahead(c)) ADD(MD_K_AGREE, 10);
-    /* In a phase the agreed plan's actions, not those of a revision still
-     * waiting for agreement (which the rules do not say can be done). */
-    if ((st == MS_EXECUTION || (M_IS_PHASE(st) && !c->proposed)) && openact) ADD(MD_K_COMPLETE, 6);
+    if ((st == MS_PLANNING || st == MS_EXECUTION || M_IS_PHASE(st)) && c->proposed && md_dues_ahead(c))
+        ADD(MD_K_AGREE, 10);
+    /* The plan in force's actions, also while a revision waits for
+     * agreement (issue 21: the agreed plan stays in force until then). */
+    if ((st == MS_EXECUTION || M_IS_PHASE(st)) && openact) ADD(MD_K_COMPLETE, 6);
     if ((md_open_state(st) || st == MS_CLOSED) && c->m.level > 0) ADD(MD_K_RESOLVE, 4);
 #undef ADD
     int kept = 0;

@@ -68,6 +68,12 @@ typedef struct md_case {
     md_action act[MD_MAXACT];
     int nact;
     bool proposed;            /* a proposal waits for agreement */
+    /* A revision proposed while the plan above is in force (execution, a
+     * phase): it waits in ract; the plan in act stays in force until the
+     * revision's last agreement replaces it (issue 21). */
+    bool revising;
+    md_action ract[MD_MAXACT];
+    int nract;
     unsigned agreed;          /* orgs (bits) that agreed to it */
     int next_action;
     int checked;              /* events compared so far */

@@ -79,6 +79,10 @@ static const m_rule m_rules[] = {
     {"meeting.scheduled", MS_MEETING, 0, 0},
     {"meeting.held", MS_PLANNING, BIT(MN_MEETING_HELD), BIT(MN_PLAN_AGREED)},
     {"plan.proposed", MS_PLANNING, BIT(MN_ACTION_DONE), BIT(MN_PLAN_AGREED)},
+    /* A revision proposed while a plan is in force (issue 21): the plan
+     * stays in force, its stagnations stay until met; only the agreement
+     * replaces it (m_apply_norms: plan.agreed). */
+    {"plan.revision_proposed", -1, 0, BIT(MN_PLAN_AGREED)},
     {"plan.agreement", -1, 0, 0},
     {"plan.agreed", MS_EXECUTION, BIT(MN_PLAN_AGREED),
      BIT(MN_ACTION_DONE) | BIT(MN_REVIEW) | BIT(MN_PROGRESS)},
@@ -224,6 +228,24 @@ static int m_enters(const m_case *c, const m_rule *r)
 static void m_apply_norms(m_case *c, const m_rule *r, int64_t at, const m_args *a)
 {
     const char *item = a && a->item && a->item[0] ? a->item : NULL;
+    if (strcmp(r->type, "plan.agreed") == 0) {
+        /* The plan agreed replaces the one in force: an action it no longer
+         * has open, or has with another date, is met (a stagnation of it
+         * cleared); the others keep their deadlines. */
+        for (int i = 0; i < c->ndl;) {
+            const m_deadline *d = &c->dl[i];
+            bool keep = d->norm != MN_ACTION_DONE;
+            for (int j = 0; !keep && a && j < a->nactions; j++)
+                keep = !strcmp(a->action_ids[j], d->item) && a->action_dues[j] == d->due;
+            if (keep) {
+                i++;
+                continue;
+            }
+            char it[M_ITEM];
+            snprintf(it, sizeof it, "%s", d->item);
+            m_meet(c, MN_ACTION_DONE, it, at);
+        }
+    }
     for (int n = 0; n < MN_NNORMS; n++) {
         if (!(r->meets & BIT(n))) continue;
         bool per_item = n == MN_INFO_ANSWER || n == MN_ACTION_DONE;

@@ -307,19 +307,40 @@ static void do_propose(md_case *c)
         len += (size_t)snprintf(list + len, sizeof list - len, " %s:%s:%s%s", next[i].id,
                                 md_org_names[next[i].owner], next[i].due,
                                 next[i].status == MD_ACT_DONE ? "(done)" : "");
-    md_describe("c%d %s: plan.propose%s", c->n, c->id, list);
+    /* With a plan in force (execution, an MDA++ phase) it is a revision:
+     * the plan stays in force until the revision is agreed. */
+    bool revision = c->m.state == MS_EXECUTION || M_IS_PHASE(c->m.state);
+    md_describe("c%d %s: plan.propose%s%s", c->n, c->id, list, revision ? " (a revision)" : "");
     if (!expect_ok()) return;
-    memcpy(c->act, next, sizeof next);
-    c->nact = n;
+    memcpy(revision ? c->ract : c->act, next, sizeof next);
+    if (revision) c->nract = n; else c->nact = n;
+    c->revising = revision;
     c->proposed = true;
     c->agreed = 0;
-    apply(c, "plan.proposed", NULL);
+    apply(c, revision ? "plan.revision_proposed" : "plan.proposed", NULL);
+}
+
+/* The actions of the plan being agreed: a revision's, each done if the plan
+ * in force has it done meanwhile; else the draft's.  Returns how many. */
+static int agreeing(const md_case *c, md_action *out)
+{
+    if (!c->revising) {
+        memcpy(out, c->act, sizeof c->act);
+        return c->nact;
+    }
+    memcpy(out, c->ract, sizeof c->ract);
+    for (int i = 0; i < c->nract; i++)
+        for (int j = 0; j < c->nact; j++)
+            if (!strcmp(c->act[j].id, out[i].id) && c->act[j].status != MD_ACT_OPEN) out[i].status = c->act[j].status;
+    return c->nract;
 }
 
 static unsigned owners(const md_case *c)
 {
+    md_action a[MD_MAXACT];
+    int n = agreeing(c, a);
     unsigned o = 0;
-    for (int i = 0; i < c->nact; i++) o |= 1u << c->act[i].owner;
+    for (int i = 0; i < n; i++) o |= 1u << a[i].owner;
     return o;
 }
 
@@ -327,8 +348,10 @@ static unsigned owners(const md_case *c)
  * rules say nothing of deadlines born overdue, so the test avoids them. */
 bool md_dues_ahead(const md_case *c)
 {
-    for (int i = 0; i < c->nact; i++)
-        if (c->act[i].status == MD_ACT_OPEN && end_of(c->act[i].due) <= md.now) return false;
+    md_action a[MD_MAXACT];
+    int n = agreeing(c, a);
+    for (int i = 0; i < n; i++)
+        if (a[i].status == MD_ACT_OPEN && end_of(a[i].due) <= md.now) return false;
     return true;
 }
 
@@ -346,6 +369,10 @@ static void do_agree(md_case *c)
     c->agreed |= 1u << org;
     apply(c, "plan.agreement", NULL);
     if (!last) return;
+    md_action merged[MD_MAXACT];
+    c->nact = agreeing(c, merged);
+    memcpy(c->act, merged, sizeof merged);
+    c->revising = false;
     c->proposed = false;
     const char *ids[MD_MAXACT];
     int64_t dues[MD_MAXACT];
@@ -415,6 +442,7 @@ static void do_close(md_case *c)
     if (!expect_ok()) return;
     for (int i = 0; i < c->nact; i++)
         if (c->act[i].status == MD_ACT_OPEN) c->act[i].status = MD_ACT_HANDED_OVER;
+    c->proposed = c->revising = false;           /* a revision waiting goes with the work */
     md.closed_mda += c->m.route == MR_MDA;
     apply(c, "case.closed", NULL);
 }
@@ -428,7 +456,9 @@ static void do_end(md_case *c)
     if (r == 1) rg_w_kstr(b, "to_region", "zvh-elders");
     if (r == 4) rg_w_kstr(b, "explanation", "placed in a closed facility abroad");
     md_describe("c%d %s: case.end (%s) in %s", c->n, c->id, reasons[r], m_state_names[c->m.state]);
-    if (expect_ok()) apply(c, "case.ended", NULL);
+    if (!expect_ok()) return;
+    c->proposed = c->revising = false;
+    apply(c, "case.ended", NULL);
 }
 
 static void do_aftercare(md_case *c)
@@ -445,7 +475,7 @@ static void do_reopen(md_case *c)
     if (!expect_ok()) return;
     /* A new plan after a reopening starts from new action ids. */
     c->nact = 0;
-    c->proposed = false;
+    c->proposed = c->revising = false;
     apply(c, "case.reopened", NULL);
 }
 

@@ -343,9 +343,11 @@ static void test_met_norm_clears_when_set_again(void)
     teardown();
 }
 
-/* Finding 3: a plan revision on a case with eleven open stagnations clears
- * each (twelve events in one command); retried with the same req, the same
- * reply. */
+/* Finding 3: a plan revision on a case with eleven open stagnations
+ * (which aborted the engine); since issue 21 the revision keeps the plan in
+ * force, so its agreement, which drops the eleven overdue actions, clears
+ * each (thirteen events in one command); retried with the same req, the
+ * same reply. */
 static void test_revision_with_eleven_stagnations(void)
 {
     setup();
@@ -365,10 +367,99 @@ static void test_revision_with_eleven_stagnations(void)
     rg_w_kstr(b, "description", "start over");
     rg_w_kstr(b, "due", "2026-06-01");
     OK();
-    CHECK(rg_array_size(rg_t_get(&R, "events")) == 12);
+    CHECK(rg_array_size(rg_t_get(&R, "events")) == 1);
+    CHECK(open_stagnations(id, "action.done") == 11);
+    req(ggz, "plan.agree", id, 0);
+    OK();
+    CHECK(rg_array_size(rg_t_get(&R, "events")) == 13);
     uint64_t version = rg_t_uint(&R, "version");
     CHECK(send_req()[0] == 0 && rg_t_uint(&R, "version") == version);   /* the same req */
     CHECK(open_stagnations(id, NULL) == 0);
+    teardown();
+}
+
+static int events_of(const char *type)
+{
+    const rg_val *evs = rg_t_get(&R, "events");
+    int n = 0;
+    for (uint32_t i = 0; i < rg_array_size(evs); i++)
+        n += rg_val_is_str(rg_map_get(rg_array_at(evs, i), "type"), type);
+    return n;
+}
+
+static const rg_val *plan_action(const rg_val *plan, const char *aid)
+{
+    const rg_val *acts = rg_map_get(plan, "actions");
+    for (uint32_t i = 0; i < rg_array_size(acts); i++)
+        if (rg_val_is_str(rg_map_get(rg_array_at(acts, i), "id"), aid)) return rg_array_at(acts, i);
+    return NULL;
+}
+
+/* Issue 21, finding 3: a revision proposed in execution froze the case (back
+ * to planning, every action.done stagnation cleared at once, actions and
+ * reviews refused while their norms ran on).  Now the agreed plan stays in
+ * force until the revision is agreed, which alone replaces it. */
+static void test_revision_keeps_the_plan_in_force(void)
+{
+    setup();
+    char id[32];
+    admitted_case(id);
+    REQUIRE(id[0]);
+    to_execution(id, 2, "2026-03-06");
+    clock_to(iso("2026-03-09T12:00:00+01:00"));
+    REQUIRE(open_stagnations(id, "action.done") == 2);
+    /* a1 re-dated, a2 carried over as it is (still overdue), a3 new. */
+    rg_buf *b = req(prA, "plan.propose", id, 2);
+    rg_w_kstr(b, "goals", "a revised plan");
+    rg_w_cstr(b, "actions");
+    rg_w_array(b, 3);
+    const char *ids[] = {"a1", "a2", "a3"}, *dues[] = {"2026-04-01", "2026-03-06", "2026-05-01"};
+    for (int i = 0; i < 3; i++) {
+        rg_w_map(b, 4);
+        rg_w_kstr(b, "id", ids[i]);
+        rg_w_kstr(b, "owner_org", i == 2 ? "gemeente" : "ggz");
+        rg_w_kstr(b, "description", "do it");
+        rg_w_kstr(b, "due", dues[i]);
+    }
+    OK();
+    CHECK(events_of("plan.revision_proposed") == 1 && events_of("stagnation.cleared") == 0);
+    REQUIRE(query(prA, "case.get", id)[0] == 0);
+    const rg_val *cs = rg_t_get(&R, "case");
+    CHECK(rg_val_is_str(rg_map_get(cs, "state"), "execution"));
+    const rg_val *plan = rg_map_get(cs, "plan");
+    CHECK(rg_array_size(rg_map_get(plan, "actions")) == 2);
+    CHECK(rg_array_size(rg_map_get(rg_map_get(plan, "revision"), "actions")) == 3);
+    CHECK(open_stagnations(id, "action.done") == 2);
+    /* The plan in force goes on: a2 done, a review held. */
+    b = req(ggz, "action.complete", id, 2);
+    rg_w_kstr(b, "action", "a2");
+    rg_w_kstr(b, "result", "done after all");
+    OK();
+    CHECK(events_of("stagnation.cleared") == 1);
+    rg_w_kstr(req(prA, "review.hold", id, 1), "notes", "a2 done, a1 re-planned");
+    OK();
+    /* The revision's actions are not the plan yet. */
+    b = req(gem, "action.complete", id, 2);
+    rg_w_kstr(b, "action", "a3");
+    rg_w_kstr(b, "result", "early");
+    FAILS("not_found", "no action a3");
+    /* Agreed by both owners: it replaces the plan; a1's stagnation goes with
+     * its old date, a2 stays done, a3 gets its deadline. */
+    req(ggz, "plan.agree", id, 0);
+    OK();
+    CHECK(events_of("plan.agreed") == 0);
+    req(gem, "plan.agree", id, 0);
+    OK();
+    CHECK(events_of("plan.agreed") == 1 && events_of("stagnation.cleared") == 1);
+    CHECK(open_stagnations(id, NULL) == 0);
+    REQUIRE(query(prA, "case.get", id)[0] == 0);
+    plan = rg_map_get(rg_t_get(&R, "case"), "plan");
+    CHECK(rg_array_size(rg_map_get(plan, "actions")) == 3);
+    CHECK(rg_val_is_str(rg_map_get(plan_action(plan, "a2"), "status"), "done"));
+    CHECK(rg_map_get(plan, "revision") == NULL || rg_map_get(rg_map_get(plan, "revision"), "rev") == NULL);
+    CHECK(deadline_due(id, "action.done") != 0);
+    req(gem, "plan.agree", id, 0);
+    FAILS("guard_failed", "no revision waits");
     teardown();
 }
 
@@ -492,6 +583,7 @@ int main(void)
     RUN(test_ladder_climbs_after_a_decision);
     RUN(test_met_norm_clears_when_set_again);
     RUN(test_revision_with_eleven_stagnations);
+    RUN(test_revision_keeps_the_plan_in_force);
     RUN(test_read_errors_are_storage_errors);
     RUN(test_calendar_and_guards);
     RUN(test_intake_decision);

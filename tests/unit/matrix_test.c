@@ -155,15 +155,16 @@ static const opd ops[] = {
     {"meeting.hold",       true,  PR,  S(MEETING),              ST_PLANNING,  ST_MEETING,   PREP_NONE,
      "YHNNNNN", S(MEETING), RT_DEFAULT},
     /* planning: actions are proposed; execution: "the plan may be revised
-     * (back to agreement)" */
+     * -- the agreed plan stays in force until the revision is agreed"
+     * (DOMAIN.md; issue 21): the case stays in execution (target()) */
     {"plan.propose",       true,  PR,  S(PLANNING) | S(EXECUTION), ST_PLANNING, ST_PLANNING, PREP_NONE,
      "YHNNNNN", S(PLANNING) | PHASES, RT_DEFAULT},
     /* partner: "agree the plan"; "every org that owns an action must agree";
      * the last agreement -> execution (police owns the only action).  MDA++:
      * the first agreed plan -> direct_safety; a revision proposed in a phase
      * is agreed in it and the case stays there (target(); the state matrix
-     * proposes one first in each phase) */
-    {"plan.agree",         true,  PIN, S(PLANNING),             ST_EXECUTION, ST_PLANNING,  PREP_NONE,
+     * proposes one first in each phase); likewise a revision in execution */
+    {"plan.agree",         true,  PIN, S(PLANNING) | S(EXECUTION),             ST_EXECUTION, ST_PLANNING,  PREP_NONE,
      "NNYNHNN", S(PLANNING) | PHASES, RT_DEFAULT},
     /* partner: "complete the actions their org owns"; execution only */
     {"action.complete",    true,  PIN, S(EXECUTION),            KEEP,         ST_EXECUTION, PREP_NONE,
@@ -246,6 +247,9 @@ static unsigned allowed_in(const opd *o, int route) { return route == RT_MDA ? o
 /* The state a step that succeeded in st leaves a case of route in. */
 static int target(const opd *o, int route, int st)
 {
+    /* A revision in execution keeps the case there (issue 21). */
+    if (st == ST_EXECUTION && (!strcmp(o->name, "plan.propose") || !strcmp(o->name, "plan.agree")))
+        return st;
     if (route != RT_MDA || !o->on_case) return o->to == KEEP ? st : o->to;
     bool phase = (PHASES >> st) & 1;
     /* "plan revisions work in every phase": proposed and agreed in a phase,
@@ -579,8 +583,8 @@ static void state_matrix(int route)
                 build(op_named("case.escalate"), PR, id);
                 if (send_req()[0] == 0) used(route, st);
             }
-            if (route == RT_MDA && !strcmp(o->name, "plan.agree") && ((PHASES >> st) & 1)) {
-                /* a revision to agree to, proposed in the phase */
+            if (!strcmp(o->name, "plan.agree") && (((PHASES | S(EXECUTION)) >> st) & 1)) {
+                /* a revision to agree to, proposed in the phase or in execution */
                 build(op_named("plan.propose"), PR, id);
                 if (send_req()[0] == 0) used(route, st);
             }

@@ -159,13 +159,13 @@ static void test_model_ladder(void)
     d = m_find(&m, MN_MEETING_HELD, NULL);
     CHECK(d && d->fired && d->escalates_at == 0);
     /* Resolving clears the decision stagnation; the rest escalate again
-     * 5 working days later, at level 1. */
+     * 5 working days later, at the top: the ladder remembers (issue 21). */
     int64_t r = local(2026, 6, 1, 10, 0);
     m_apply(&m, "escalation.resolved", r, NULL);
     CHECK(m.level == 0 && !m_find(&m, MN_ESC_DECISION, NULL));
     CHECK(count_type(&m, "stagnation.cleared", -1) == 1);
     m_advance(&m, mc_add_working_days(r, 5));
-    CHECK(m.level == 1 && count_type(&m, "case.escalated", 1) == 2);
+    CHECK(m.level == 3 && count_type(&m, "case.escalated", 3) == 2);
     /* A met norm clears its stagnation although the same event sets it again. */
     m_apply(&m, "meeting.held", mc_add_working_days(r, 5), NULL);
     d = m_find(&m, MN_MEETING_HELD, NULL);
