@@ -136,6 +136,18 @@ static void replay_answer(rg_ctx *c, rg_commit *first, const uint8_t *p, size_t 
     }
 }
 
+/* A refused read of the case the caller named: the audit trail keeps the
+ * id only when it is one the engine mints ("ZVH-" and digits, ctx.c), else
+ * "malformed" -- a caller-chosen id may be a name or a BSN typed into it,
+ * which must not land in the trail (issue 20, finding 10). */
+static void note_refused(rg_ctx *c, const char *id)
+{
+    size_t n = strlen(id);
+    bool minted = n > 4 && n <= 4 + 18 && strncmp(id, "ZVH-", 4) == 0 && strspn(id + 4, "0123456789") == n - 4;
+    c->refused_case = true;
+    snprintf(c->refused_id, sizeof c->refused_id, "%s", minted ? id : "malformed");
+}
+
 /* 1 when the request repeats an earlier one and was answered; 0 to go on. */
 static int idempotent_replay(rg_ctx *c, const char *key, size_t kn, rg_reply_fn fn, void *ud)
 {
@@ -197,7 +209,7 @@ static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn 
         char id[RG_ID_MAX];
         if (c->op->purpose && rg_val_strcpy(rg_map_get(root, "case"), id, sizeof id) && id[0]) {
             c->refused_case = true;
-            snprintf(c->refused_id, sizeof c->refused_id, "%s", id);
+            note_refused(c, id);
         }
         return rg_ctx_fail(c, RG_EFORBIDDEN, "%s %s may not %s", strchr("aeiou", rg_role_name(c->actor->role)[0]) ? "an" : "a",
                            rg_role_name(c->actor->role), c->op->name);
@@ -245,12 +257,12 @@ static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn 
         if (view == RG_VIEW_NONE) {
             c->cs = NULL;
             c->refused_case = true;
-            snprintf(c->refused_id, sizeof c->refused_id, "%s", id);
+            note_refused(c, id);
             return rg_ctx_fail(c, RG_ENOTFOUND, "no case %s", id);
         }
         if (view == RG_VIEW_TRIAGE && !(c->op->flags & RG_OP_TRIAGE)) {
             c->refused_case = true;
-            snprintf(c->refused_id, sizeof c->refused_id, "%s", id);
+            note_refused(c, id);
             return rg_ctx_fail(c, RG_EFORBIDDEN,
                                "case %s is not assigned to you: take it first with case.assign", id);
         }

@@ -17,7 +17,14 @@
  *                     subject's access request needs exactly those)
  *
  * Refused reads (a case the reader may not see, or only its triage view)
- * are recorded too, with refused: true.
+ * are recorded too, with refused: true.  A case id that is not one the
+ * engine mints is recorded as "malformed", never as given (it may be a
+ * name typed into the id; core/pipeline.c).  One actor's refused reads are
+ * recorded one by one up to REFUSED_FREE in a window of REFUSED_WINDOW_MS;
+ * beyond, they are counted, not written (a partner probing ids wrote 1,124
+ * durable records a second, issue 20 finding 10), and when the window has
+ * passed one record says how many: refused: true, cases [], and
+ * `repeats`, the count.
  */
 #include "audit.h"
 
@@ -31,8 +38,24 @@
 /* Index keys sort after every be64(n) record key (n < 2^56). */
 #define RG_AUDIT_CASE_PREFIX 0xff
 
+#define REFUSED_FREE 20
+#define REFUSED_WINDOW_MS 1000
+
+/* One actor's refused reads in the current window. */
+typedef struct burst {
+    uint64_t start;           /* now_ms() */
+    uint32_t n;               /* recorded one by one */
+    uint32_t over;            /* counted only */
+    char actor[RG_ID_MAX], org[RG_ID_MAX], zvh[RG_ID_MAX];
+    int role;
+    const char *purpose, *basis;
+} burst;
+
 struct rg_audit {
     rg_engine *e;
+    rg_hmap bursts;           /* actor id -> burst */
+    uv_timer_t timer;         /* writes the counts of windows that passed */
+    bool timer_on;
 };
 
 /* The org a read serves (CONTRACT.md, audit.read): a partner reads for its
@@ -85,9 +108,126 @@ static void put_record(rg_engine *e, rg_ctx *c, const char *org, const char *con
     t->naudit++;
 }
 
+/* The record of a window's refused reads that were counted, not written,
+ * into batch b. */
+static void put_count(rg_engine *e, rg_batch *batch, const burst *b)
+{
+    uint64_t rn = ++e->audit_seq;
+    rg_buf v = RG_BUF_INIT;
+    rg_w_map(&v, 12);
+    rg_w_kuint(&v, "n", rn);
+    rg_w_kuint(&v, "at", rg_clock_now(&e->clock));
+    rg_w_kstr(&v, "actor", b->actor);
+    rg_w_kstr(&v, "role", rg_role_name(b->role));
+    rg_w_kstr(&v, "org", b->org);
+    rg_w_kstr(&v, "zvh", b->zvh);
+    rg_w_kstr(&v, "on_behalf_of", b->org);
+    rg_w_kstr(&v, "purpose", b->purpose);
+    rg_w_cstr(&v, "basis");
+    if (b->basis) rg_w_cstr(&v, b->basis); else rg_w_nil(&v);
+    rg_w_cstr(&v, "cases");
+    rg_w_array(&v, 0);
+    rg_w_kbool(&v, "refused", true);
+    rg_w_kuint(&v, "repeats", b->over);
+    uint8_t k[8];
+    rg_be64_put(k, rn);
+    rg_batch_put(batch, RG_CF_AUDIT, k, 8, v.data, v.len);
+    rg_buf_free(&v);
+}
+
+/* Into the open commit, which is then sealed like any other. */
+static void put_count_open(rg_engine *e, const burst *b)
+{
+    rg_commit *t = rg_engine_open_commit(e);
+    put_count(e, t->batch, b);
+    t->naudit++;
+    rg_engine_want_commit(e);
+}
+
+/* Real time, not the loop's cached time (a window is about how fast an
+ * actor asks, whatever the engine's clock says). */
+static uint64_t now_ms(void) { return uv_hrtime() / 1000000; }
+
+static void free_bursts(rg_audit *a)
+{
+    rg_hmap_slot *s;
+    for (size_t i = 0; (i = rg_hmap_next(&a->bursts, i, &s)) != 0;) free(s->val);
+    rg_hmap_free(&a->bursts);
+    rg_hmap_init(&a->bursts);
+}
+
+static void arm(rg_audit *a);
+
+/* Write the counts of the windows that passed; once no window is open,
+ * forget every actor. */
+static void timer_cb(uv_timer_t *t)
+{
+    rg_audit *a = t->data;
+    a->timer_on = false;
+    uint64_t now = now_ms();
+    bool pending = false;
+    rg_hmap_slot *s;
+    for (size_t i = 0; (i = rg_hmap_next(&a->bursts, i, &s)) != 0;) {
+        burst *b = s->val;
+        if (now - b->start < REFUSED_WINDOW_MS) {
+            pending = true;
+            continue;
+        }
+        if (b->over) put_count_open(a->e, b);
+        b->over = 0;
+    }
+    if (pending) arm(a);
+    else free_bursts(a);
+}
+
+static void arm(rg_audit *a)
+{
+    if (a->timer_on) return;
+    a->timer_on = true;
+    uv_timer_start(&a->timer, timer_cb, REFUSED_WINDOW_MS, 0);
+}
+
+/* A refused read: true when it is to be written one by one, false when
+ * only counted (its actor is past REFUSED_FREE in this window). */
+static bool refused_free(rg_audit *a, const rg_ctx *c)
+{
+    uint64_t now = now_ms();
+    const char *id = c->actor->id;
+    size_t idn = strlen(id);
+    burst *b = rg_hmap_get(&a->bursts, id, idn);
+    if (b && now - b->start >= REFUSED_WINDOW_MS) {
+        if (b->over) put_count_open(a->e, b);
+        b->over = 0;
+        b->n = 0;
+        b->start = now;
+    }
+    if (!b) {
+        b = rg_calloc(1, sizeof *b);
+        b->start = now;
+        snprintf(b->actor, sizeof b->actor, "%s", id);
+        snprintf(b->org, sizeof b->org, "%s", c->actor->org);
+        snprintf(b->zvh, sizeof b->zvh, "%s", c->actor->zvh);
+        b->role = c->actor->role;
+        rg_hmap_put(&a->bursts, id, idn, b);
+    }
+    arm(a);
+    if (b->n < REFUSED_FREE) {
+        b->n++;
+        return true;
+    }
+    if (!b->over) {
+        b->purpose = c->op->purpose ? c->op->purpose : c->op->name;
+        b->basis = c->op->basis;
+    }
+    b->over++;
+    return false;
+}
+
 static void on_read(void *ud, rg_ctx *c)
 {
-    rg_engine *e = ((rg_audit *)ud)->e;
+    rg_audit *au = ud;
+    rg_engine *e = au->e;
+    if (c->refused_case && !refused_free(au, c)) return;
     rg_doc *d;
     const char *why;
     /* The cases shown, as the context gathered them (a msgpack string each). */
@@ -182,10 +322,35 @@ int rg_audit_page(rg_audit *a, const char *case_id, uint64_t after, uint32_t lim
     return rg_iter_end(it);
 }
 
+static void closed_cb(uv_handle_t *h)
+{
+    rg_audit *a = h->data;
+    free_bursts(a);
+    rg_hmap_free(&a->bursts);
+    free(a);
+}
+
 static void on_close(void *ud, rg_engine *e)
 {
-    (void)e;
-    free(ud);
+    rg_audit *a = ud;
+    /* Counts of a window still open: written now, with the counter, in a
+     * batch of their own (nothing else is pending at close). */
+    rg_batch *batch = NULL;
+    rg_hmap_slot *s;
+    for (size_t i = 0; (i = rg_hmap_next(&a->bursts, i, &s)) != 0;) {
+        burst *b = s->val;
+        if (!b->over || e->failed) continue;
+        if (!batch) batch = rg_batch_new(e->log);
+        put_count(e, batch, b);
+    }
+    if (batch) {
+        rg_store_put_meta(e, batch);
+        if (rg_log_write(e->log, batch, true) < 0)
+            fprintf(stderr, "regie: the count of refused reads of the last second could not be written\n");
+        rg_batch_free(batch);
+    }
+    uv_timer_stop(&a->timer);
+    uv_close((uv_handle_t *)&a->timer, closed_cb);
 }
 
 static const rg_listener_ops audit_ops = {"audit", NULL, NULL, NULL, on_read, on_close};
@@ -194,9 +359,12 @@ int rg_audit_attach(rg_engine *e, rg_audit **out)
 {
     rg_audit *a = rg_calloc(1, sizeof *a);
     a->e = e;
+    rg_hmap_init(&a->bursts);
+    uv_timer_init(rg_engine_loop(e), &a->timer);
+    a->timer.data = a;
     int rc = rg_engine_listen(e, &audit_ops, a);
     if (rc < 0) {
-        free(a);
+        uv_close((uv_handle_t *)&a->timer, closed_cb);
         return rc;
     }
     *out = a;

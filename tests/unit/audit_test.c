@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include "../test.h"
 #include "../../engine/services/audit.h"
 
@@ -228,6 +230,64 @@ static void test_refused_reads_are_recorded(void)
     CHECK(records_of(caseA, 0, &last) == 5 && last == n0 + 5);
 }
 
+/* Every record after `after` through rg_audit_page: how many, how many
+ * refused reads they account for (one each, or their `repeats`), and
+ * whether any holds `needle`. */
+static uint32_t refusals_after(uint64_t after, uint64_t *accounted, const char *needle, bool *found)
+{
+    rg_buf recs = RG_BUF_INIT;
+    uint32_t count = 0;
+    uint64_t next = 0;
+    *accounted = 0;
+    CHECK(rg_audit_page(audit(), NULL, after, 1000000, &recs, &count, &next) == 0);
+    if (needle && memmem(recs.data, recs.len, needle, strlen(needle))) *found = true;
+    /* back to back msgpack maps: parse them as one array */
+    rg_buf arr = RG_BUF_INIT;
+    rg_w_array(&arr, count);
+    rg_buf_append(&arr, recs.data, recs.len);
+    rg_doc *d;
+    const char *why;
+    if (rg_doc_parse(&d, arr.data, arr.len, &why) == 0) {
+        for (uint32_t i = 0; i < count; i++) {
+            const rg_val *rec = rg_array_at(rg_doc_root(d), i);
+            uint64_t rep = 0;
+            *accounted += rg_val_uint(rg_map_get(rec, "repeats"), &rep) ? rep : 1;
+        }
+        rg_doc_free(d);
+    }
+    rg_buf_free(&arr);
+    rg_buf_free(&recs);
+    return count;
+}
+
+/* Issue 20, finding 10: an id that is not one the engine mints is recorded
+ * as "malformed", never as given; and one actor probing ids at speed writes
+ * a record per refused read only for the first ones of each second: the
+ * rest are counted, and one record says how many. */
+static void test_refused_reads_counted_and_ids_not_kept(void)
+{
+    rg_t_local_settle(&L);
+    uint64_t n0 = last_n(), accounted = 0;
+    bool found = false;
+    CHECK(strcmp(query(woco, "case.get", "Jan Jansen BSN 918273645"), "not_found") == 0);
+    CHECK(refusals_after(n0, &accounted, "918273645", &found) == 1 && !found);
+    uint64_t last = 0;
+    CHECK(records_of("malformed", n0, &last) == 1 && last == n0 + 1);
+    /* 1,000 refused reads by one partner, as fast as it can. */
+    n0 = last_n();
+    for (int i = 0; i < 1000; i++) CHECK(strcmp(query(ggz, "case.get", caseA), "not_found") == 0);
+    /* The window passes (1 s); the next refused read writes its count. */
+    struct timespec ts = {1, 200000000};
+    nanosleep(&ts, NULL);
+    CHECK(strcmp(query(ggz, "case.get", caseA), "not_found") == 0);
+    rg_t_local_settle(&L);
+    uint32_t records = refusals_after(n0, &accounted, NULL, &found);
+    printf("  1,001 refused reads of one partner: %u records, accounting for %llu\n", records,
+           (unsigned long long)accounted);
+    CHECK(accounted == 1001);
+    CHECK(records * 2 < 1001);
+}
+
 static void test_failed_reads_leave_no_record(void)
 {
     /* A read of case content the role may never make is a refused read,
@@ -315,6 +375,7 @@ int main(void)
     RUN(setup);
     RUN(test_reads_are_recorded_in_order);
     RUN(test_refused_reads_are_recorded);
+    RUN(test_refused_reads_counted_and_ids_not_kept);
     RUN(test_failed_reads_leave_no_record);
     RUN(test_feed_page_is_recorded);
     RUN(test_trail_read_fault);
