@@ -400,7 +400,8 @@ int rg_h_cases_list(rg_ctx *c)
     if (rg_val_uint(rg_ctx_field(c, "limit"), &limit)) l.limit = (uint32_t)limit;
     char after[RG_ID_MAX];
     rg_field_str(c, "after", after, sizeof after);
-    int rc = rg_engine_each_case(rg_ctx_engine(c), after[0] ? after : NULL, list_case, &l);
+    /* Only the caller's region can hold a case it may see (access.c). */
+    int rc = rg_engine_each_case_in(rg_ctx_engine(c), l.actor->zvh, after[0] ? after : NULL, list_case, &l);
     if (rc < 0) {
         rg_buf_free(&l.out);
         return rg_ctx_fail(c, RG_ESTORAGE, "reading the cases failed");

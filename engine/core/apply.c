@@ -203,6 +203,8 @@ static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
     }
     if (c->cs) {
         if (c->created) {
+            char rk[RG_RX_KEY_MAX];
+            rg_batch_put(t->batch, RG_CF_META, rk, rg_region_key(rk, c->cs->zvh, c->cs->id), "", 0);
             rg_store_cache_put(e, c->cs);
             c->created = false;                  /* the cache owns it now */
             e->case_counter++;

@@ -110,6 +110,9 @@ uint64_t rg_engine_count(rg_engine *e, int state);
  * returns 0 to go on, 1 to stop.  The case is borrowed for the call. */
 typedef int (*rg_case_fn)(void *ud, const rg_case *cs);
 int rg_engine_each_case(rg_engine *e, const char *after, rg_case_fn fn, void *ud);
+/* The same over one region's cases only, through its index (core/tally.h):
+ * one region's list never reads another's cases. */
+int rg_engine_each_case_in(rg_engine *e, const char *zvh, const char *after, rg_case_fn fn, void *ud);
 /* Median time cases spent in a state they have left; RG_ENOTFOUND if none. */
 int rg_engine_median_lead(rg_engine *e, int state, const char *zvh, uint64_t *ms /* OUT */,
                           uint64_t *count /* OUT: stays that ended in the region */);

@@ -171,6 +171,43 @@ int rg_engine_each_case(rg_engine *e, const char *after, rg_case_fn fn, void *ud
     return rc < 0 ? rc : 0;
 }
 
+int rg_engine_each_case_in(rg_engine *e, const char *zvh, const char *after, rg_case_fn fn, void *ud)
+{
+    char start[RG_RX_KEY_MAX], prefix[RG_RX_KEY_MAX];
+    size_t pn = rg_region_key(prefix, zvh, "");
+    size_t sn = rg_region_key(start, zvh, after ? after : "");
+    rg_iter *it = rg_iter_new(e->log, RG_CF_META);
+    rg_buf v = RG_BUF_INIT;
+    int rc = 0;
+    for (rg_iter_seek(it, start, sn); rg_iter_valid(it); rg_iter_next(it)) {
+        size_t kn;
+        const uint8_t *k = rg_iter_key(it, &kn);
+        if (kn <= pn || memcmp(k, prefix, pn) != 0) break;
+        if (after && kn == sn && memcmp(k, start, sn) == 0) continue;   /* exclusive */
+        const char *id = (const char *)k + pn;
+        size_t idn = kn - pn;
+        /* The cache holds changes not yet durable; prefer it. */
+        rg_case *cs = rg_hmap_get(&e->cases, id, idn);
+        rg_case *tmp = NULL;
+        if (!cs) {
+            rg_buf_reset(&v);
+            int grc = rg_log_get(e->log, RG_CF_CASES, id, idn, &v);
+            if (grc == RG_ENOTFOUND) continue;          /* indexed, never projected */
+            if (grc < 0 || rg_case_decode(&tmp, v.data, v.len) < 0) {
+                rc = RG_ESTORAGE;
+                break;
+            }
+            cs = tmp;
+        }
+        rc = fn(ud, cs);
+        rg_case_free(tmp);
+        if (rc != 0) break;
+    }
+    rg_buf_free(&v);
+    if (rg_iter_end(it) < 0 && rc == 0) rc = RG_ESTORAGE;
+    return rc < 0 ? rc : 0;
+}
+
 int rg_engine_median_lead(rg_engine *e, int state, const char *zvh, uint64_t *ms, uint64_t *count)
 {
     *ms = 0;

@@ -222,9 +222,23 @@ static int load_actors(rg_engine *e)
     return rc;
 }
 
+typedef struct migrate {
+    rg_engine *e;
+    rg_batch *b;
+    int rc;
+} migrate;
+
 static int tally_one(void *ud, const rg_case *cs)
 {
-    rg_tally_case(ud, cs, +1);
+    migrate *m = ud;
+    rg_tally_case(&m->e->tallies, cs, +1);
+    char k[RG_RX_KEY_MAX];
+    rg_batch_put(m->b, RG_CF_META, k, rg_region_key(k, cs->zvh, cs->id), "", 0);
+    if (rg_batch_count(m->b) >= 10000) {          /* in chunks: a big log has millions */
+        if ((m->rc = rg_log_write(m->e->log, m->b, false)) < 0) return 1;
+        rg_batch_free(m->b);
+        m->b = rg_batch_new(m->e->log);
+    }
     return 0;
 }
 
@@ -236,13 +250,16 @@ static int load_tallies(rg_engine *e)
     if (rc != RG_ENOTFOUND) return rc;
     rg_tallies_free(&e->tallies);
     rg_tallies_init(&e->tallies);
-    rc = rg_engine_each_case(e, NULL, tally_one, &e->tallies);
-    if (rc < 0) return RG_ESTORAGE;
-    rg_batch *b = rg_batch_new(e->log);
-    rg_tallies_put(&e->tallies, b, true);
-    rc = rg_log_write(e->log, b, true);
-    rg_batch_free(b);
-    return rc < 0 ? RG_ESTORAGE : 0;
+    migrate m = {e, rg_batch_new(e->log), 0};
+    rg_tallies_clear_keys(m.b);
+    rg_region_clear_keys(m.b);
+    rc = rg_engine_each_case(e, NULL, tally_one, &m);
+    if (rc == 0 && m.rc == 0) {
+        rg_tallies_put(&e->tallies, m.b, true);     /* the marker last */
+        rc = rg_log_write(e->log, m.b, true);
+    }
+    rg_batch_free(m.b);
+    return rc < 0 || m.rc < 0 ? RG_ESTORAGE : 0;
 }
 
 int rg_store_load(rg_engine *e)

@@ -10,7 +10,7 @@
 #include "../storage/codec.h"
 #include "../storage/errors.h"
 
-#define MARKER "tally_v1"
+#define MARKER "tally_v2"
 #define KEY_MAX (8 + 2 * RG_ID_MAX)
 
 typedef struct rg_load {
@@ -174,6 +174,14 @@ void rg_tallies_put(rg_tallies *t, rg_batch *b, bool all)
     }
     if (all) rg_batch_put(b, RG_CF_META, MARKER, strlen(MARKER), "", 0);
 }
+
+size_t rg_region_key(char k[RG_RX_KEY_MAX], const char *zvh, const char *id)
+{
+    int n = snprintf(k, RG_RX_KEY_MAX, "rx/%s/%s", zvh, id);
+    return n < 0 ? 0 : (size_t)n < RG_RX_KEY_MAX ? (size_t)n : RG_RX_KEY_MAX - 1;
+}
+
+void rg_region_clear_keys(rg_batch *b) { rg_batch_del_range(b, RG_CF_META, "rx/", 3, "rx0", 3); }
 
 void rg_tallies_clear_keys(rg_batch *b)
 {

@@ -13,7 +13,9 @@
  * that changed (rg_store_put_meta):
  *   "tally/" zvh "/" hex8(covenants)  msgpack [all[routes] open[routes] states[...] relapses stagnations]
  *   "load/" procesregisseur           msgpack [open[routes]]
- *   "tally_v1"                        present once the keys above are whole
+ *   "rx/" zvh "/" case_id             empty: the region's cases in id order
+ *                                     (cases.list of a region seeks here)
+ *   "tally_v2"                        present once the keys above are whole
  * A data directory from before them is tallied once, by a walk, at open.
  *
  * Threads: the loop's (the engine's tallies); replay's halves are its own.
@@ -56,6 +58,11 @@ uint64_t rg_tally_load(const rg_tallies *t, const char *who, int route);
 void rg_tallies_put(rg_tallies *t, rg_batch *b, bool all);
 /* Delete every tally key but the marker (a rebuild writes them anew). */
 void rg_tallies_clear_keys(rg_batch *b);
+/* The region index key of a case: "rx/" zvh "/" id; returns its length. */
+#define RG_RX_KEY_MAX (4 + 2 * RG_ID_MAX)
+size_t rg_region_key(char k[RG_RX_KEY_MAX], const char *zvh, const char *id);
+/* Delete every region index key (a rebuild writes them anew). */
+void rg_region_clear_keys(rg_batch *b);
 /* Read the figures from META: RG_ENOTFOUND when the marker is absent (a data
  * directory from before them), RG_ESTORAGE on a read or decode failure. */
 int rg_tallies_read(rg_tallies *t, rg_log *log);

@@ -226,6 +226,26 @@ static int write_derived(fold *f, uint64_t *stagnations, rg_tallies *tallies)
     return rc < 0 ? rc : leads.rc;
 }
 
+/* Every case's region index key (core/tally.h), in chunks; made durable
+ * with the batch that ends the rebuild. */
+static int write_region_index(fold *f)
+{
+    rg_batch *b = rg_batch_new(f->e->log);
+    int rc = 0;
+    char k[RG_RX_KEY_MAX];
+    for (size_t i = 0; i < f->ncases && rc == 0; i++) {
+        const rg_case *c = f->order[i];
+        rg_batch_put(b, RG_CF_META, k, rg_region_key(k, c->zvh, c->id), "", 0);
+        if (rg_batch_count(b) >= 10000 || i + 1 == f->ncases) {
+            rc = rg_log_write(f->e->log, b, false);
+            rg_batch_free(b);
+            b = rg_batch_new(f->e->log);
+        }
+    }
+    rg_batch_free(b);
+    return rc;
+}
+
 /* Mark the rebuild as under way and empty the derived column families. */
 static int begin(rg_engine *e)
 {
@@ -237,6 +257,7 @@ static int begin(rg_engine *e)
     uint8_t dlo[8] = {0}, dhi[9];
     memset(dhi, 0xff, sizeof dhi);
     rg_batch_del_range(b, RG_CF_DEADLINES, dlo, sizeof dlo, dhi, sizeof dhi);
+    rg_region_clear_keys(b);
     int rc = rg_log_write(e->log, b, true);
     rg_batch_free(b);
     return rc;
@@ -253,6 +274,7 @@ int rg_engine_rebuild(rg_engine *e, uint64_t *events_out)
     int rc = begin(e);
     if (rc == 0) rc = fold_log(&f);
     if (rc == 0) rc = write_derived(&f, &stagnations, &tallies);
+    if (rc == 0) rc = write_region_index(&f);
     uint64_t minted = last_minted(&f);
     rg_sorted_free(&f.leadtimes);
     for (size_t i = 0; i < f.ncases; i++) rg_case_free(f.order[i]);

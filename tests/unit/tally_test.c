@@ -9,7 +9,9 @@
  *     regions;
  *   - and still after a restart, a rebuild, and an open of a data
  *     directory from before the figures (tallied once, by a walk);
- *   - the MDA++ cap per procesregisseur holds after each of them too.
+ *   - the MDA++ cap per procesregisseur holds after each of them too;
+ *   - cases.list reads only the caller's region's cases (issue 20,
+ *     finding 10): another region's unreadable case does not touch it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -210,13 +212,38 @@ static void test_restart_rebuild_and_old_directory(void)
     rg_batch *b = rg_batch_new(rg_engine_log(L.e));
     rg_batch_del_range(b, RG_CF_META, "load/", 5, "load0", 5);
     rg_batch_del_range(b, RG_CF_META, "tally/", 6, "tally0", 6);
-    rg_batch_del(b, RG_CF_META, "tally_v1", 8);
+    rg_batch_del_range(b, RG_CF_META, "rx/", 3, "rx0", 3);
+    rg_batch_del(b, RG_CF_META, "tally_v2", 8);
     REQUIRE(rg_log_write(rg_engine_log(L.e), b, true) == 0);
     rg_batch_free(b);
     rg_t_local_close(&L, false);
     open_dir(dir);
     all_match("from a directory without them");
     cap_holds();
+}
+
+static uint32_t listed(const char *token)
+{
+    if (query(token, "cases.list", NULL)[0]) return UINT32_MAX;
+    return rg_array_size(rg_t_get(&R, "cases"));
+}
+
+/* cases.list reads only the caller's region's cases (its index): with a
+ * tilburg projection unreadable, breda's list is whole, tilburg's fails. */
+static void test_list_reads_only_its_region(void)
+{
+    CHECK(listed(mgrB) == 2 && listed(mgr) == 4 && listed(mgrRad) == 5);
+    char a[32];
+    snprintf(a, sizeof a, "%s", spare);
+    rg_batch *b = rg_batch_new(rg_engine_log(L.e));
+    rg_batch_put(b, RG_CF_CASES, a, strlen(a), "junk", 4);
+    REQUIRE(rg_log_write(rg_engine_log(L.e), b, true) == 0);
+    rg_batch_free(b);
+    rg_t_local_close(&L, false);                    /* the cache goes */
+    open_dir(dir);
+    CHECK(listed(mgrB) == 2);
+    CHECK(strcmp(rg_t_err(&R), "") == 0);
+    CHECK(listed(mgr) == UINT32_MAX && strcmp(rg_t_err(&R), "storage_error") == 0);
     rg_t_local_close(&L, true);
 }
 
@@ -226,6 +253,7 @@ int main(void)
     RUN(test_stats_reads_no_case);
     RUN(test_figures_follow_the_cases);
     RUN(test_restart_rebuild_and_old_directory);
+    RUN(test_list_reads_only_its_region);
     rg_buf_free(&B);
     rg_t_reply_free(&R);
     return rg_t_exit();
