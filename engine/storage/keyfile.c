@@ -183,9 +183,9 @@ int rg_kek_load(const char *dir, const char *key_file, bool inside_ok, uint8_t k
         /* Without its check, any key would be taken and a new check
          * written: every case sealed under the real key would then answer
          * storage_error.  Only a directory that never held sealed data (no
-         * database, or one from before encryption: no `keys` family) may
-         * get a check now. */
-        int sealed = rg_log_has_family(dir, "keys");
+         * database, one from before encryption, or one whose `keys` family
+         * is empty) may get a check now. */
+        int sealed = rg_log_family_holds_data(dir, "keys");
         if (sealed < 0) {
             fprintf(stderr, "regie: cannot read the database in %s to see whether it holds encrypted data\n", dir);
             return RG_EBADREQ;

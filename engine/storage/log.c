@@ -82,7 +82,7 @@ static void remove_leftover_loads(const char *dir)
     closedir(d);
 }
 
-int rg_log_has_family(const char *dir, const char *name)
+int rg_log_family_holds_data(const char *dir, const char *name)
 {
     char current[4096];
     snprintf(current, sizeof current, "%s/CURRENT", dir);
@@ -91,11 +91,40 @@ int rg_log_has_family(const char *dir, const char *name)
     size_t n = 0;
     char *err = NULL;
     char **names = rocksdb_list_column_families(opts, dir, &n, &err);
-    rocksdb_options_destroy(opts);
-    if (check(err, "list column families") < 0) return RG_ESTORAGE;
+    if (check(err, "list column families") < 0) {
+        rocksdb_options_destroy(opts);
+        return RG_ESTORAGE;
+    }
+    size_t at = n;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0) at = i;
     int found = 0;
-    for (size_t i = 0; i < n; i++) found |= strcmp(names[i], name) == 0;
+    if (at < n) {
+        /* A family can exist and be empty (every open creates them all):
+         * only a key in it counts.  Read-only, so a directory that turns
+         * out to be refused is left exactly as it was. */
+        const rocksdb_options_t **cf_opts = rg_calloc(n, sizeof *cf_opts);
+        rocksdb_column_family_handle_t **cfs = rg_calloc(n, sizeof *cfs);
+        for (size_t i = 0; i < n; i++) cf_opts[i] = opts;
+        rocksdb_t *db = rocksdb_open_for_read_only_column_families(opts, dir, (int)n, (const char *const *)names,
+                                                                    cf_opts, cfs, 0, &err);
+        if (check(err, "open read-only") < 0) {
+            found = RG_ESTORAGE;
+        } else {
+            rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
+            rocksdb_iterator_t *it = rocksdb_create_iterator_cf(db, ro, cfs[at]);
+            rocksdb_iter_seek_to_first(it);
+            found = rocksdb_iter_valid(it) ? 1 : 0;
+            rocksdb_iter_destroy(it);
+            rocksdb_readoptions_destroy(ro);
+            for (size_t i = 0; i < n; i++) rocksdb_column_family_handle_destroy(cfs[i]);
+            rocksdb_close(db);
+        }
+        free(cfs);
+        free(cf_opts);
+    }
     rocksdb_list_column_families_destroy(names, n);
+    rocksdb_options_destroy(opts);
     return found;
 }
 

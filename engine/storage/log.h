@@ -59,10 +59,11 @@ typedef struct rg_iter rg_iter;
 
 int rg_log_open(rg_log **out /* OUT */, const char *dir);
 void rg_log_close(rg_log *log);
-/* Whether the database in dir has a column family of that name: 1 yes, 0 no
- * (or no database there), RG_ESTORAGE when it cannot be read.  Reads the
- * MANIFEST only: the directory is left as it was. */
-int rg_log_has_family(const char *dir, const char *name);
+/* Whether the database in dir holds a key in the column family of that
+ * name: 1 yes, 0 no (no such family, an empty one, or no database there),
+ * RG_ESTORAGE when it cannot be read.  Opens the database read-only: the
+ * directory is left as it was. */
+int rg_log_family_holds_data(const char *dir, const char *name);
 
 /* Read one key.  RG_ENOTFOUND when absent; the value is appended to *out. */
 int rg_log_get(rg_log *log, rg_cf cf, const void *k, size_t kn, rg_buf *out);
