@@ -59,7 +59,9 @@ int rg_cli_parse(rg_cli *cli, int argc, char **argv, const char **words, int *nw
             cli->url_from = "--connect";
         } else if ((v = value_of(argc, argv, &i, "--case"))) cli->case_id = v;
         else if ((v = value_of(argc, argv, &i, "--req"))) cli->req = v;
-        else if ((v = value_of(argc, argv, &i, "--tls-ca"))) cli->tls_ca = v;
+        else if ((v = value_of(argc, argv, &i, "--tls-ca"))) cli->tls.ca_file = v;
+        else if ((v = value_of(argc, argv, &i, "--tls-server-name"))) cli->tls.server_name = v;
+        else if ((v = value_of(argc, argv, &i, "--tls-cert-key"))) cli->tls.cert_key_file = v;
         else if ((v = value_of(argc, argv, &i, "--expect"))) {
             char *end;
             cli->expect = strtoll(v, &end, 10);
@@ -408,19 +410,14 @@ static void on_pipe(nng_pipe p, nng_pipe_ev ev, void *arg)
 
 /* Whether anything accepts a connection at url within wait_ms: told apart
  * from an engine that is there but does not answer in time. */
-static bool something_listens(const char *url, const char *ca, int wait_ms)
+static bool something_listens(const char *url, const rg_tls_opts *tls, int wait_ms)
 {
     nng_socket s;
     if (nng_req0_open(&s) != 0) return false;
     atomic_bool up = false;
     nng_pipe_notify(s, NNG_PIPE_EV_ADD_POST, on_pipe, &up);
-    nng_dialer d;
-    int rv = nng_dialer_create(&d, s, url);
-    if (rv == 0 && strncmp(url, "tls+", 4) == 0 && ca) {
-        rv = nng_dialer_set_string(d, NNG_OPT_TLS_CA_FILE, ca);
-        if (rv == 0) rv = nng_dialer_set_string(d, NNG_OPT_TLS_SERVER_NAME, "localhost");
-    }
-    if (rv == 0) rv = nng_dialer_start(d, NNG_FLAG_NONBLOCK);
+    const char *why;
+    int rv = -rg_client_dial((uint32_t)nng_socket_id(s), url, tls, &why);
     for (int waited = 0; rv == 0 && !atomic_load(&up) && waited < wait_ms; waited += 20) nng_msleep(20);
     bool ok = atomic_load(&up);
     rg_net_close(s, RG_NET_CLOSE_MS);
@@ -429,6 +426,13 @@ static bool something_listens(const char *url, const char *ca, int wait_ms)
 
 static void say_unreachable(const rg_cli *cli, int rc, bool opened)
 {
+    const char *why = NULL;
+    char name[256];
+    if (!opened && strncmp(cli->url, "tls+", 4) == 0 &&
+        rg_tls_server_name(cli->url, cli->tls.server_name, name, sizeof name, &why) < 0) {
+        fprintf(stderr, "regie: cannot reach %s (from %s): %s\n", cli->url, cli->url_from, why);
+        return;
+    }
     if (!opened) {
         fprintf(stderr,
                 "regie: cannot reach %s (from %s): %s\n"
@@ -437,12 +441,16 @@ static void say_unreachable(const rg_cli *cli, int rc, bool opened)
                 cli->url, cli->url_from, rg_client_strerror(rc));
         return;
     }
-    if (!something_listens(cli->url, cli->tls_ca, 1500)) {
+    if (!something_listens(cli->url, &cli->tls, 1500)) {
         fprintf(stderr,
                 "regie: cannot reach %s (from %s): nothing answers there\n"
                 "hint: is regied running? Is the address right (regied's --listen; set REGIE_URL or --connect)?%s\n",
                 cli->url, cli->url_from,
-                strncmp(cli->url, "tls+", 4) == 0 ? " For tls+tcp:// give the CA with --tls-ca FILE." : "");
+                strncmp(cli->url, "tls+", 4) == 0
+                    ? " For tls+tcp:// give the CA with --tls-ca FILE; the engine's certificate must name the URL's "
+                      "host (or --tls-server-name NAME); an engine that asks for a client certificate needs "
+                      "--tls-cert-key FILE."
+                    : "");
         return;
     }
     fprintf(stderr,
@@ -460,7 +468,7 @@ int rg_cli_call(const rg_cli *cli, const rg_buf *b, rg_cli_reply *out)
         return 2;
     }
     rg_client *c;
-    int rc = rg_client_open(&c, cli->url, cli->timeout_ms, cli->tls_ca);
+    int rc = rg_client_open(&c, cli->url, cli->timeout_ms, &cli->tls);
     if (rc < 0) {
         say_unreachable(cli, rc, false);
         return 3;

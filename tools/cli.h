@@ -11,6 +11,7 @@
 
 #include "../engine/storage/buf.h"
 #include "../engine/storage/codec.h"
+#include "client.h"
 
 typedef struct rg_cli {
     const char *token;
@@ -18,7 +19,7 @@ typedef struct rg_cli {
     const char *url_from;     /* where url came from: "--connect", "REGIE_URL" or "the default" */
     const char *case_id;
     const char *req;
-    const char *tls_ca;
+    rg_tls_opts tls;          /* --tls-ca, --tls-server-name, --tls-cert-key */
     const char *cmd;          /* the command as typed ("case report"), for the hints; may be NULL */
     int64_t expect;           /* -1: none */
     int timeout_ms;

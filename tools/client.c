@@ -4,8 +4,10 @@
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/req.h>
 #include <nng/supplemental/util/platform.h>
+#include <arpa/inet.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +19,64 @@ struct rg_client {
     int timeout_ms;
 };
 
-int rg_client_open(rg_client **out, const char *url, int timeout_ms, const char *ca_file)
+int rg_tls_server_name(const char *url, const char *override, char *out, size_t cap, const char **why)
+{
+    *why = NULL;
+    if (override && *override) {
+        snprintf(out, cap, "%s", override);
+        return 0;
+    }
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    char host[256];
+    size_t n;
+    if (*p == '[') {                            /* [v6]:port */
+        const char *end = strchr(p, ']');
+        n = end ? (size_t)(end - p - 1) : 0;
+        p++;
+    } else {
+        n = strcspn(p, ":/");
+    }
+    if (n == 0 || n >= sizeof host) {
+        *why = "the URL names no host to check the engine's certificate against; give --tls-server-name";
+        return -1;
+    }
+    memcpy(host, p, n);
+    host[n] = '\0';
+    unsigned char addr[16];
+    if (inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1) {
+        *why = "the URL's host is an IP address, which the TLS library cannot check against a "
+               "certificate; give --tls-server-name NAME, the DNS name in the engine's certificate";
+        return -1;
+    }
+    snprintf(out, cap, "%s", host);
+    return 0;
+}
+
+int rg_client_dial(uint32_t sock, const char *url, const rg_tls_opts *tls, const char **why)
+{
+    nng_socket s = {sock};
+    nng_dialer d;
+    *why = NULL;
+    bool tls_url = strncmp(url, "tls+", 4) == 0;
+    char name[256];
+    if (tls_url && rg_tls_server_name(url, tls ? tls->server_name : NULL, name, sizeof name, why) < 0)
+        return -NNG_EADDRINVAL;
+    int rv = nng_dialer_create(&d, s, url);
+    if (rv == 0 && tls_url) {
+        /* Every engine is checked against the name it is reached by, never
+         * one name for all (issue 20, finding 9). */
+        if (tls && tls->ca_file) rv = nng_dialer_set_string(d, NNG_OPT_TLS_CA_FILE, tls->ca_file);
+        if (rv == 0) rv = nng_dialer_set_string(d, NNG_OPT_TLS_SERVER_NAME, name);
+        if (rv == 0 && tls && tls->cert_key_file)
+            rv = nng_dialer_set_string(d, NNG_OPT_TLS_CERT_KEY_FILE, tls->cert_key_file);
+        if (rv != 0) *why = "cannot use the TLS files (--tls-ca, --tls-cert-key)";
+    }
+    if (rv == 0) rv = nng_dialer_start(d, NNG_FLAG_NONBLOCK);
+    return -rv;
+}
+
+int rg_client_open(rg_client **out, const char *url, int timeout_ms, const rg_tls_opts *tls)
 {
     *out = NULL;
     rg_client *c = rg_calloc(1, sizeof *c);
@@ -33,14 +92,9 @@ int rg_client_open(rg_client **out, const char *url, int timeout_ms, const char 
     nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME, timeout_ms * 2 + 1000);
     nng_socket_set_ms(c->sock, NNG_OPT_RECONNMINT, 20);
     nng_socket_set_ms(c->sock, NNG_OPT_RECONNMAXT, 500);
-    nng_dialer d;
-    rv = nng_dialer_create(&d, c->sock, url);
-    if (rv == 0 && strncmp(url, "tls+", 4) == 0 && ca_file) {
-        rv = nng_dialer_set_string(d, NNG_OPT_TLS_CA_FILE, ca_file);
-        if (rv == 0) rv = nng_dialer_set_string(d, NNG_OPT_TLS_SERVER_NAME, "localhost");
-    }
     /* Non-blocking start: the engine may come up after us; nng redials. */
-    if (rv == 0) rv = nng_dialer_start(d, NNG_FLAG_NONBLOCK);
+    const char *why;
+    rv = -rg_client_dial(nng_socket_id(c->sock), url, tls, &why);
     if (rv != 0) {
         rg_net_close(c->sock, RG_NET_CLOSE_MS);
         free(c);

@@ -15,9 +15,30 @@
 
 typedef struct rg_client rg_client;
 
-/* Dial url (tcp://, ipc://, tls+tcp:// with ca_file for the server's CA;
- * ca_file may be NULL).  Replies are awaited up to timeout_ms. */
-int rg_client_open(rg_client **out /* OUT */, const char *url, int timeout_ms, const char *ca_file);
+/* How a tls+tcp:// dial proves who the engine is, and who we are. */
+typedef struct rg_tls_opts {
+    const char *ca_file;        /* the CA the engine's certificate must chain to */
+    const char *server_name;    /* the name it must carry; NULL: the URL's host */
+    const char *cert_key_file;  /* our certificate and key (PEM), for an engine that asks
+                                   for one (regied --tls-ca); NULL: none */
+} rg_tls_opts;
+
+/* The name a tls+ dial of url checks the engine's certificate against:
+ * override, else the URL's host.  -1 (why says so) when the host is an IP
+ * address and there is no override: nng 1.5.2's TLS (mbedTLS) checks DNS
+ * names only, so an IP would never match a certificate honestly, and
+ * checking against anything else would accept any server. */
+int rg_tls_server_name(const char *url, const char *override, char *out, size_t cap, const char **why);
+
+/* Create, configure (for tls+ URLs: CA, server name, our certificate) and
+ * start (non-blocking: nng redials) a dialer of socket sock (an
+ * nng_socket's id, so this header needs no nng) to url.  0, or a negative
+ * nng error with *why saying what was wrong when it is ours. */
+int rg_client_dial(uint32_t sock, const char *url, const rg_tls_opts *tls, const char **why);
+
+/* Dial url (tcp://, ipc://, tls+tcp:// with tls; tls may be NULL).  Replies
+ * are awaited up to timeout_ms. */
+int rg_client_open(rg_client **out /* OUT */, const char *url, int timeout_ms, const rg_tls_opts *tls);
 void rg_client_close(rg_client *c);
 /* Send one request, wait for its reply.  0, or a negative nng error code
  * (as -NNG_E*) with rg_client_strerror giving its text. */

@@ -91,9 +91,18 @@ static void on_pipe(nng_pipe p, nng_pipe_ev ev, void *arg)
     else if (ev == NNG_PIPE_EV_REM_POST) atomic_fetch_sub(&w->pipes, 1);
 }
 
+/* Why the engine's URL cannot be dialled, as far as it is ours to say. */
+static void say_cannot_dial(const rg_cli *cli)
+{
+    const char *why = NULL;
+    char name[256];
+    if (strncmp(cli->url, "tls+", 4) == 0) rg_tls_server_name(cli->url, cli->tls.server_name, name, sizeof name, &why);
+    fprintf(stderr, "regie: cannot dial %s%s%s\n", cli->url, why ? ": " : "", why ? why : "");
+}
+
 /* Subscribe to exactly `topic` (the topic and its 0x00) on url; the dial
  * goes on in the background, and nng redials after an engine restart. */
-static int waker_open(waker *w, const char *url, const char *topic, const char *tls_ca)
+static int waker_open(waker *w, const char *url, const char *topic, const rg_tls_opts *tls)
 {
     memset(w, 0, sizeof *w);
     atomic_init(&w->pipes, 0);
@@ -104,15 +113,10 @@ static int waker_open(waker *w, const char *url, const char *topic, const char *
     nng_socket_set(w->sock, NNG_OPT_SUB_SUBSCRIBE, topic, strlen(topic) + 1);
     nng_socket_set_ms(w->sock, NNG_OPT_RECONNMINT, 50);
     nng_socket_set_ms(w->sock, NNG_OPT_RECONNMAXT, 1000);
-    nng_dialer d;
-    int rv = nng_dialer_create(&d, w->sock, url);
-    if (rv == 0 && strncmp(url, "tls+", 4) == 0 && tls_ca) {
-        rv = nng_dialer_set_string(d, NNG_OPT_TLS_CA_FILE, tls_ca);
-        if (rv == 0) rv = nng_dialer_set_string(d, NNG_OPT_TLS_SERVER_NAME, "localhost");
-    }
-    if (rv == 0) rv = nng_dialer_start(d, NNG_FLAG_NONBLOCK);
+    const char *why;
+    int rv = -rg_client_dial((uint32_t)nng_socket_id(w->sock), url, tls, &why);
     if (rv != 0) {
-        fprintf(stderr, "regie: cannot subscribe on %s: %s\n", url, nng_strerror(rv));
+        fprintf(stderr, "regie: cannot subscribe on %s: %s\n", url, why ? why : nng_strerror(rv));
         return -1;
     }
     return 0;
@@ -348,8 +352,8 @@ int rg_cli_tail(const rg_cli *cli, const char **rest, int nrest)
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     rg_client *c;
-    if (rg_client_open(&c, cli->url, (int)wait + 10000, cli->tls_ca) < 0) {
-        fprintf(stderr, "regie: cannot dial %s\n", cli->url);
+    if (rg_client_open(&c, cli->url, (int)wait + 10000, &cli->tls) < 0) {
+        say_cannot_dial(cli);
         return 3;
     }
     int status = 0;
@@ -357,7 +361,7 @@ int rg_cli_tail(const rg_cli *cli, const char **rest, int nrest)
     char topic[128];
     int rc = my_topic(c, cli, "feed", topic, sizeof topic);
     if (rc > 0) status = 1;
-    if (rc == 0 && waker_open(&w, pub, topic, cli->tls_ca) < 0) status = 3;
+    if (rc == 0 && waker_open(&w, pub, topic, &cli->tls) < 0) status = 3;
     bool timed_out = false;
     while (!stopping && status == 0) {
         /* Subscribed: a plain read, then wait for a wake-up.  Not (yet)
@@ -498,8 +502,8 @@ int rg_cli_alerts(const rg_cli *cli, const char **rest, int nrest)
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     rg_client *c;
-    if (rg_client_open(&c, cli->url, cli->timeout_ms, cli->tls_ca) < 0) {
-        fprintf(stderr, "regie: cannot dial %s\n", cli->url);
+    if (rg_client_open(&c, cli->url, cli->timeout_ms, &cli->tls) < 0) {
+        say_cannot_dial(cli);
         return 3;
     }
     int status = 0;
@@ -507,7 +511,7 @@ int rg_cli_alerts(const rg_cli *cli, const char **rest, int nrest)
     char topic[128];
     int rc = my_topic(c, cli, "alerts", topic, sizeof topic);
     if (rc > 0) status = 1;
-    if (rc == 0 && waker_open(&w, pub, topic, cli->tls_ca) < 0) status = 3;
+    if (rc == 0 && waker_open(&w, pub, topic, &cli->tls) < 0) status = 3;
     while (!stopping && status == 0 && !(counted && count == 0)) {
         rg_buf b = RG_BUF_INIT;
         rg_req_envelope(&b, "alerts.list", cli->token, NULL, NULL, -1, 3);

@@ -3,8 +3,9 @@
 # Non-interactive; runs `apt-get update` once before installing anything.
 set -u
 # make, gcc (cc) and libc6-dev: not on a minimal Debian install (gcc only
-# recommends libc6-dev, and recommends are not installed).
-PKGS="make gcc libc6-dev pkg-config libuv1-dev libnng-dev libmsgpack-dev librocksdb-dev libsodium-dev libjemalloc-dev clang-14 libclang-rt-14-dev"
+# recommends libc6-dev, and recommends are not installed); openssl: the TLS test
+# (tests/integration/tls_test.c) makes its certificates with it.
+PKGS="make gcc libc6-dev pkg-config libuv1-dev libnng-dev libmsgpack-dev librocksdb-dev libsodium-dev libjemalloc-dev clang-14 libclang-rt-14-dev openssl"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep "install ok installed" >/dev/null || missing="$missing $p"

@@ -32,6 +32,8 @@ static const char usage[] =
     "  --publish URL        notifications, nng PUB (default tcp://127.0.0.1:7451)\n"
     "  --clock MODE         real (default), manual, or manual=ISO8601 (start instant)\n"
     "  --tls-cert-key FILE  PEM file with certificate and key, for tls+tcp:// URLs\n"
+    "  --tls-ca FILE        require a client certificate signed by a CA in FILE (PEM) of every\n"
+    "                       tls+tcp:// peer, on both endpoints (partner systems)\n"
     "  --workers N          concurrent requests (nng contexts), default 256\n"
     "  --rebuild            recompute every projection from the log before serving\n"
     "  --config FILE        the region's norms (see README: 'norm.NAME = N' lines)\n"
@@ -47,7 +49,8 @@ static const char usage[] =
     "                       subject.known lookups per caller and hour, then overloaded (default 60)\n"
     "  --log-format FORMAT  text (default) or json: one {ts, level, msg} object per line\n"
     "  --verify             check the hash chain before serving (always done after --restore)\n"
-    "  --check-config       check --config (and --clock, --tls-cert-key, --key-file), exit 0 or 1;\n"
+    "  --check-config       check --config (and --clock, --tls-cert-key, --tls-ca, --key-file),\n"
+    "                       exit 0 or 1;\n"
     "                       opens no data directory\n"
     "  --ledger FILE        the erasure ledger: every erased case's id, appended as erasures\n"
     "                       become durable (default DIR.ledger, beside the data directory)\n"
@@ -91,7 +94,7 @@ static void on_signal(uv_signal_t *h, int signum)
 int main(int argc, char **argv)
 {
     const char *dir = NULL, *listen = "tcp://127.0.0.1:7450", *publish = "tcp://127.0.0.1:7451";
-    const char *clock = "real", *tls = NULL;
+    const char *clock = "real", *tls = NULL, *tls_ca = NULL;
     int workers = 256;
     long cache_cases = RG_CACHE_CASES_DEFAULT;
     bool rebuild = false, verify = false, check_config = false, key_inside_ok = false;
@@ -111,6 +114,7 @@ int main(int argc, char **argv)
         {"key-file-inside-data", no_argument, 0, 'I'},
         {"ledger", required_argument, 0, 'G'},   {"no-ledger", no_argument, 0, 'N'},
         {"subject-known-per-hour", required_argument, 0, 'S'},
+        {"tls-ca", required_argument, 0, 'A'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
     };
     int ch;
@@ -129,6 +133,7 @@ int main(int argc, char **argv)
         case 'k': key_file = optarg; break;
         case 'I': key_inside_ok = true; break;
         case 'G': ledger = optarg; break;
+        case 'A': tls_ca = optarg; break;
         case 'N': no_ledger = true; break;
         case 'D': retention_days = atol(optarg); break;
         case 'S': known_per_hour = atol(optarg); break;
@@ -147,7 +152,7 @@ int main(int argc, char **argv)
     /* From here on every line on stderr is the chosen format. */
     if (strcmp(log_format, "json") == 0 && rg_jsonlog_start() < 0)
         fprintf(stderr, "regied: cannot set up JSON logging; logging as text\n");
-    if (check_config && optind == argc) return rg_check_config(config, clock, tls, key_file);
+    if (check_config && optind == argc) return rg_check_config(config, clock, tls, tls_ca, key_file);
     if (!dir || optind != argc || workers < 1 || workers > 65536 || cache_cases < 1 || retention_days < 0 ||
         retention_days > 100000 || known_per_hour < 1 || known_per_hour > 1000000) {
         fputs(usage, stderr);
@@ -158,6 +163,13 @@ int main(int argc, char **argv)
         return 2;
     }
     if (restore) return rg_restore(restore, dir, ledger, no_ledger);
+    /* Client certificates are asked for by TLS alone: --tls-ca on plain
+     * endpoints would leave them unauthenticated while seeming not to. */
+    if (tls_ca && strncmp(listen, "tls+", 4) != 0 && strncmp(publish, "tls+", 4) != 0) {
+        fprintf(stderr, "regied: --tls-ca requires client certificates over TLS only: give tls+tcp:// "
+                        "URLs to --listen and --publish\n");
+        return 2;
+    }
     signal(SIGPIPE, SIG_IGN);
     /* Every file and directory the engine (and RocksDB) creates is its
      * owner's alone: 0600 and 0700. */
@@ -200,10 +212,10 @@ int main(int argc, char **argv)
         return 1;
     }
     if (rg_engine_ensure_admin(a.engine, dir) < 0) return 1;
-    if (rg_publisher_open(&a.pub, publish, tls) < 0) return 1;
+    if (rg_publisher_open(&a.pub, publish, tls, tls_ca) < 0) return 1;
     rg_engine_start(a.engine);
     rg_engine_set_notify(a.engine, rg_publisher_notify, a.pub);
-    rg_server_opts so = {listen, tls, workers};
+    rg_server_opts so = {.listen_url = listen, .tls_cert_key = tls, .tls_ca = tls_ca, .workers = workers};
     if (rg_server_open(&a.server, &a.loop, a.engine, &so) < 0) return 1;
 
     uv_signal_init(&a.loop, &a.sigterm);

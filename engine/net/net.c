@@ -8,11 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <nng/supplemental/tls/tls.h>
 
 #include "../storage/buf.h"
 #include "../storage/errors.h"
 
-int rg_net_listen(nng_socket s, const char *url, const char *tls_cert_key)
+int rg_net_listen(nng_socket s, const char *url, const char *tls_cert_key, const char *tls_ca)
 {
     nng_listener l;
     int rv = nng_listener_create(&l, s, url);
@@ -23,6 +24,10 @@ int rg_net_listen(nng_socket s, const char *url, const char *tls_cert_key)
             return RG_EBADREQ;
         }
         rv = nng_listener_set_string(l, NNG_OPT_TLS_CERT_KEY_FILE, tls_cert_key);
+        if (rv == 0 && tls_ca) {
+            rv = nng_listener_set_string(l, NNG_OPT_TLS_CA_FILE, tls_ca);
+            if (rv == 0) rv = nng_listener_set_int(l, NNG_OPT_TLS_AUTH_MODE, NNG_TLS_AUTH_MODE_REQUIRED);
+        }
     }
     if (rv == 0) rv = nng_listener_start(l, 0);
     if (rv != 0) {

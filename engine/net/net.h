@@ -8,8 +8,11 @@
 
 #include <nng/nng.h>
 
-/* 0 or a negative RG_E* code; the reason is logged. */
-int rg_net_listen(nng_socket s, const char *url, const char *tls_cert_key);
+/* 0 or a negative RG_E* code; the reason is logged.  With tls_ca (a PEM
+ * file of CA certificates, or NULL) a tls+ listener requires every peer to
+ * present a certificate that chains to one of them (partner systems,
+ * subscribers of the PUB socket included). */
+int rg_net_listen(nng_socket s, const char *url, const char *tls_cert_key, const char *tls_ca);
 
 /* How long rg_net_close waits; closing takes well under a millisecond. */
 #define RG_NET_CLOSE_MS 2000

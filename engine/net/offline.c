@@ -16,7 +16,8 @@
 #include "../storage/keyfile.h"
 #include "../storage/log.h"
 
-int rg_check_config(const char *config, const char *clock, const char *tls, const char *key_file)
+int rg_check_config(const char *config, const char *clock, const char *tls, const char *tls_ca,
+                    const char *key_file)
 {
     int bad = 0;
     rg_config cfg;
@@ -40,6 +41,10 @@ int rg_check_config(const char *config, const char *clock, const char *tls, cons
     }
     if (tls && access(tls, R_OK) < 0) {
         fprintf(stderr, "regied: --tls-cert-key %s: %s\n", tls, strerror(errno));
+        bad = 1;
+    }
+    if (tls_ca && access(tls_ca, R_OK) < 0) {
+        fprintf(stderr, "regied: --tls-ca %s: %s\n", tls_ca, strerror(errno));
         bad = 1;
     }
     if (key_file && !rg_kek_file_ok(key_file)) bad = 1;

@@ -18,7 +18,8 @@
 /* Check the config file (NULL: none given), the --clock value, the TLS file
  * and the key file (NULL: none given; whether it is the data directory's
  * own is checked at start), printing what is wrong; the exit status: 0 or 1. */
-int rg_check_config(const char *config, const char *clock, const char *tls, const char *key_file);
+int rg_check_config(const char *config, const char *clock, const char *tls, const char *tls_ca,
+                    const char *key_file);
 /* Restore the newest backup of backup_dir into dir (new or empty) and leave
  * the mark, with the erasures of the engine's ledger (NULL: DIR.ledger) and
  * the backup's own pending for the first start; refused, touching nothing,

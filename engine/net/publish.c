@@ -21,7 +21,7 @@ struct rg_publisher {
     rg_buf scratch;
 };
 
-int rg_publisher_open(rg_publisher **out, const char *url, const char *tls_cert_key)
+int rg_publisher_open(rg_publisher **out, const char *url, const char *tls_cert_key, const char *tls_ca)
 {
     *out = NULL;
     rg_publisher *p = rg_calloc(1, sizeof *p);
@@ -32,7 +32,7 @@ int rg_publisher_open(rg_publisher **out, const char *url, const char *tls_cert_
         return RG_ESTORAGE;
     }
     if ((rv = nng_aio_alloc(&p->aio, NULL, NULL)) != 0 ||
-        rg_net_listen(p->sock, url, tls_cert_key) < 0) {
+        rg_net_listen(p->sock, url, tls_cert_key, tls_ca) < 0) {
         if (rv != 0) fprintf(stderr, "regie: pub aio: %s\n", nng_strerror(rv));
         rg_net_close(p->sock, RG_NET_CLOSE_MS);
         nng_aio_free(p->aio);

@@ -14,7 +14,8 @@
 
 typedef struct rg_publisher rg_publisher;
 
-int rg_publisher_open(rg_publisher **out /* OUT */, const char *url, const char *tls_cert_key);
+int rg_publisher_open(rg_publisher **out /* OUT */, const char *url, const char *tls_cert_key,
+                      const char *tls_ca);
 void rg_publisher_close(rg_publisher *p);
 /* An rg_notify_fn: publishes {seq} on each of n's topics. */
 void rg_publisher_notify(void *publisher, const rg_notice *n);

@@ -535,7 +535,7 @@ int rg_server_open(rg_server **out, uv_loop_t *loop, rg_engine *e, const rg_serv
     s->idle_ms = idle && atoll(idle) > 0 ? (uint64_t)atoll(idle) : PIPE_IDLE_MS;
     nng_pipe_notify(s->sock, NNG_PIPE_EV_ADD_PRE, pipe_cb, s);
     nng_pipe_notify(s->sock, NNG_PIPE_EV_REM_POST, pipe_cb, s);
-    if (rg_net_listen(s->sock, o->listen_url, o->tls_cert_key) < 0) {
+    if (rg_net_listen(s->sock, o->listen_url, o->tls_cert_key, o->tls_ca) < 0) {
         rg_net_close(s->sock, RG_NET_CLOSE_MS);
         free_pipes(s);
         uv_mutex_destroy(&s->lock);

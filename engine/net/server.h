@@ -24,6 +24,7 @@ typedef struct rg_server rg_server;
 typedef struct rg_server_opts {
     const char *listen_url;
     const char *tls_cert_key;
+    const char *tls_ca;       /* clients must present a certificate of this CA; NULL: none */
     int workers;              /* nng contexts */
 } rg_server_opts;
 
