@@ -16,6 +16,8 @@
  * backup thread (rg_log_hold), which cannot be cut short.  The backup is
  * then finished and left complete; only its reply is dropped.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +131,34 @@ static void after_cb(uv_work_t *w, int status)
     free(j);
 }
 
+/* What a backup directory may hold: RocksDB's BackupEngine's own names,
+ * the key check and the erasure ledger that travel with the backups (and
+ * the ledger's temporary name while it is written). */
+static const char *const backup_names[] = {"meta", "private", "shared", "shared_checksum", "LOCK",
+                                           "kek.check", RG_LEDGER_FILE, RG_LEDGER_FILE ".tmp", NULL};
+
+/* A directory that holds anything else is someone's: a backup written into
+ * it would mix the engine's files (and, purging, delete among them) with
+ * theirs.  NULL when dir is missing or holds only backups; else the first
+ * name that does not belong, in name (cap bytes). */
+static const char *stranger_in(const char *dir, char *name, size_t cap)
+{
+    DIR *d = opendir(dir);
+    if (!d) return errno == ENOENT ? NULL : (snprintf(name, cap, "(unreadable: %s)", strerror(errno)), name);
+    const char *found = NULL;
+    for (struct dirent *ent; !found && (ent = readdir(d));) {
+        if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0) continue;
+        bool ours = false;
+        for (const char *const *n = backup_names; *n && !ours; n++) ours = strcmp(ent->d_name, *n) == 0;
+        if (!ours) {
+            snprintf(name, cap, "%s", ent->d_name);
+            found = name;
+        }
+    }
+    closedir(d);
+    return found;
+}
+
 int rg_h_backup_create(rg_ctx *c)
 {
     rg_engine *e = rg_ctx_engine(c);
@@ -137,6 +167,14 @@ int rg_h_backup_create(rg_ctx *c)
     /* The engine's working directory is nobody's business: a path that
      * means the same to the operator and to the engine. */
     if (dir[0] != '/') return rg_ctx_fail(c, RG_EBADREQ, "data.dir: an absolute path on the engine's host");
+    if (!rg_admin_is_operator(rg_ctx_actor(c)))
+        return rg_ctx_fail(c, RG_EFORBIDDEN, "a backup is of the whole engine: only its operator makes one");
+    char stranger[256];
+    if (stranger_in(dir, stranger, sizeof stranger))
+        return rg_ctx_fail(c, RG_EBADREQ,
+                           "data.dir: %s holds %s, which is no backup; give a new or empty directory, or "
+                           "one holding only this engine's backups",
+                           dir, stranger);
     uint64_t keep = KEEP_DEFAULT;
     rg_val_uint(rg_ctx_field(c, "keep"), &keep);        /* 1..1000, by the schema */
     backups *b = backups_of(e);

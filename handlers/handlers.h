@@ -18,8 +18,9 @@
 #define RG_HANDLER(name) int rg_h_##name(rg_ctx *c);
 #define RG_APPLY(name) int rg_a_##name(rg_case *cs, const rg_event_view *ev);
 
-/* admin.c */
-RG_HANDLER(actor_create) RG_HANDLER(actor_revoke) RG_HANDLER(log_verify)
+/* admin.c; whether an actor is the engine's operator (an engine-wide admin) */
+bool rg_admin_is_operator(const rg_actor *a);
+RG_HANDLER(actor_create) RG_HANDLER(actor_revoke) RG_HANDLER(actor_rotate) RG_HANDLER(log_verify)
 /* report.c: report, assignment and intake */
 RG_HANDLER(case_report) RG_HANDLER(case_assign) RG_HANDLER(intake_start) RG_HANDLER(intake_decide)
 RG_HANDLER(intake_more_info)

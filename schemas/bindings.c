@@ -10,6 +10,7 @@
 const rg_binding rg_bindings[] = {
     {"actor.create",          rg_h_actor_create},
     {"actor.revoke",          rg_h_actor_revoke},
+    {"actor.rotate",          rg_h_actor_rotate},
     {"case.report",           rg_h_case_report},
     {"case.assign",           rg_h_case_assign},
     {"intake.start",          rg_h_intake_start},

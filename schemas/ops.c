@@ -23,9 +23,11 @@
 
 static const rg_field actor_create[] = {
     STR("id", 64), ENUM("role", RG_REQ, "procesregisseur partner manager admin"), STR("org", 64),
-    STR_OPT("zvh", 64), {"covenants", RG_F_ENUM_ARRAY, RG_OPT, 8, NULL, RG_COVENANTS, 0}, END,
+    STR_OPT("zvh", 64), {"covenants", RG_F_ENUM_ARRAY, RG_OPT, 8, NULL, RG_COVENANTS, 0},
+    {"expires", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0}, ENUM("scope", RG_OPT, "region engine"), END,
 };
 static const rg_field actor_revoke[] = {STR("id", 64), END};
+static const rg_field actor_rotate[] = {STR("id", 64), {"expires", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0}, END};
 
 static const rg_field case_report[] = {
     ENUM("target_group", RG_REQ, RG_TARGET_GROUPS),
@@ -176,6 +178,7 @@ const rg_opdef rg_ops[] = {
     /* name                   roles          flags   fields */
     {"actor.create",          AD,            M | S,  actor_create, NULL, NULL},
     {"actor.revoke",          AD,            M,      actor_revoke, NULL, NULL},
+    {"actor.rotate",          AD,            M | S,  actor_rotate, NULL, NULL},
     {"case.report",           PA,            M,      case_report, NULL, NULL},
     {"case.assign",           PR | MA,       M|C|T,  case_assign, NULL, NULL},
     {"intake.start",          PR,            M | C,  NULL, NULL, NULL},

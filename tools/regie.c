@@ -45,6 +45,8 @@ static const describe describes[] = {
     {"actor.create", "create an actor (a person's account) and print its token, once",
      "regie actor create --id anna --role procesregisseur --org zvh"},
     {"actor.revoke", "revoke an actor: its token stops working at once", "regie actor revoke --id anna"},
+    {"actor.rotate", "give an actor a new token, printed once; the old one stops working at once",
+     "regie actor rotate --id anna --expires 2027-06-30"},
     {"case.report", "report a person to the ZVH: opens a case",
      "regie case report --target-group verward_gedrag --urgency high --summary \"repeated incidents\" "
      "--informed --subject name=\"J. Jansen\" --subject birth_date=1990-01-01"},

@@ -5,7 +5,8 @@
  * Order matters for crashes: the admin actor (holding only the token's hash)
  * is made durable first, then the file is written to a temporary name,
  * fsynced and renamed.  A crash before the rename leaves no file, and the
- * next start simply makes a new token and replaces the hash.
+ * next start simply makes a new token and replaces the hash.  A revoked
+ * admin is never made again.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -50,6 +51,15 @@ int rg_engine_ensure_admin(rg_engine *e, const char *dir)
     char path[4096];
     snprintf(path, sizeof path, "%s/admin.token", dir);
     if (access(path, F_OK) == 0) return 0;
+    /* A revoked admin stays revoked: deleting the file must not bring its
+     * powers back to whoever can restart the engine (issue 20, finding
+     * 13).  Another admin rotates or creates one (actor.rotate). */
+    const rg_actor *cur = rg_engine_actor(e, "admin");
+    if (cur && cur->revoked) {
+        fprintf(stderr, "regied: the admin was revoked, so %s is not made again; another admin can make "
+                        "one (actor.create, actor.rotate)\n", path);
+        return 0;
+    }
     char token[RG_TOKEN_LEN + 2];
     rg_token_new(token);
     rg_actor a;
@@ -58,6 +68,7 @@ int rg_engine_ensure_admin(rg_engine *e, const char *dir)
     snprintf(a.org, sizeof a.org, "zvh");
     snprintf(a.zvh, sizeof a.zvh, "%s", e->zvh);
     a.role = RG_ROLE_ADMIN;
+    a.engine_wide = true;                  /* the engine's operator */
     rg_sha256(a.token_hash, token, strlen(token));
     rg_batch *b = rg_batch_new(e->log);
     rg_store_put_actor(b, &a);

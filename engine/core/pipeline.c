@@ -78,6 +78,12 @@ static int authenticate(rg_ctx *c, const rg_val *root)
     rg_sha256(h, p, n);
     c->actor = rg_hmap_get(&c->e->tokens, h, RG_HASH_LEN);
     if (!c->actor) return rg_ctx_fail(c, RG_EUNAUTH, "unknown or revoked token");
+    /* An expired token is refused like an unknown one: its holder gets a
+     * new one from an admin (actor.rotate). */
+    if (c->actor->expires && rg_clock_now(&c->e->clock) >= c->actor->expires) {
+        c->actor = NULL;
+        return rg_ctx_fail(c, RG_EUNAUTH, "the token has expired; an admin gives a new one (actor.rotate)");
+    }
     return 0;
 }
 

@@ -10,7 +10,8 @@
  *             "counts"       msgpack [u64 ...]       cases per state, in states.def order
  *             "leadcounts"   msgpack [u64 ...]       ended stays per state (leadtimes CF)
  *             "tally/...", "load/...", "tally_v1"   figures per region (tally.h)
- * actors:     actor id -> msgpack {id, role, org, revoked, token_hash}
+ * actors:     actor id -> msgpack {id, role, org, zvh, covenants, revoked, expires, scope,
+ *             token_hash}
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,6 +159,12 @@ static int decode_actor(rg_actor *a, const uint8_t *p, size_t n)
         uint64_t cov = 0;
         rg_val_uint(rg_map_get(m, "covenants"), &cov);
         a->covenants = (uint32_t)cov;
+        a->expires = 0;
+        rg_val_uint(rg_map_get(m, "expires"), &a->expires);
+        /* Admins from before region admins kept every power: the engine's. */
+        char scope[16] = "engine";
+        rg_val_strcpy(rg_map_get(m, "scope"), scope, sizeof scope);
+        a->engine_wide = strcmp(scope, "engine") == 0;
         memcpy(a->token_hash, h, RG_HASH_LEN);
         rc = a->role < 0 ? RG_ESTORAGE : 0;
     }
@@ -167,13 +174,15 @@ static int decode_actor(rg_actor *a, const uint8_t *p, size_t n)
 
 void rg_store_actor_record(const rg_actor *a, rg_buf *v)
 {
-    rg_w_map(v, 7);
+    rg_w_map(v, 9);
     rg_w_kstr(v, "id", a->id);
     rg_w_kstr(v, "role", rg_role_name(a->role));
     rg_w_kstr(v, "org", a->org);
     rg_w_kstr(v, "zvh", a->zvh);
     rg_w_kuint(v, "covenants", a->covenants);
     rg_w_kbool(v, "revoked", a->revoked);
+    rg_w_kuint(v, "expires", a->expires);
+    rg_w_kstr(v, "scope", a->engine_wide ? "engine" : "region");
     rg_w_cstr(v, "token_hash");
     rg_w_bin(v, a->token_hash, RG_HASH_LEN);
 }

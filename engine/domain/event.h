@@ -45,6 +45,9 @@ typedef struct rg_actor {
     char zvh[RG_ID_MAX];      /* the region (ZVH) it belongs to */
     uint32_t covenants;       /* bits of RG_COVENANTS it is admitted to */
     bool revoked;
+    uint64_t expires;         /* ms since the epoch from which its token is refused; 0: never */
+    bool engine_wide;         /* an admin of the whole engine (the operator, the first admin);
+                                 other admins are their region's */
     uint8_t token_hash[RG_HASH_LEN];
     /* its notification topics (derived when loaded or created; not stored) */
     char feed_topic[RG_TOPIC_LEN + 1], alerts_topic[RG_TOPIC_LEN + 1];

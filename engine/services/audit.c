@@ -272,8 +272,21 @@ static void on_read(void *ud, rg_ctx *c)
 }
 
 /* The records of one case, through the index keys 0xff case 0x00 be64(n). */
-static int page_case(rg_audit *a, const char *case_id, uint64_t after, uint32_t limit, rg_buf *records,
-                     uint32_t *count, uint64_t *next)
+/* Whether the record (msgpack) was made in region zvh (NULL: any). */
+static bool of_region(const uint8_t *p, size_t n, const char *zvh)
+{
+    if (!zvh) return true;
+    rg_doc *d;
+    const char *why;
+    if (rg_doc_parse(&d, p, n, &why) < 0) return false;
+    char z[RG_ID_MAX] = "";
+    rg_val_strcpy(rg_map_get(rg_doc_root(d), "zvh"), z, sizeof z);
+    rg_doc_free(d);
+    return strcmp(z, zvh) == 0;
+}
+
+static int page_case(rg_audit *a, const char *case_id, const char *zvh, uint64_t after, uint32_t limit,
+                     rg_buf *records, uint32_t *count, uint64_t *next)
 {
     rg_log *log = rg_engine_log(a->e);
     uint8_t start[RG_ID_MAX + 10];
@@ -292,8 +305,9 @@ static int page_case(rg_audit *a, const char *case_id, uint64_t after, uint32_t 
         if (kn != sn || memcmp(key, start, sn - 8) != 0) break;
         rg_buf_reset(&rec);
         if ((rc = rg_log_get(log, RG_CF_AUDIT, key + sn - 8, 8, &rec)) < 0) break;
-        rg_buf_append(records, rec.data, rec.len);
         *next = rg_be64_get(key + sn - 8);
+        if (!of_region(rec.data, rec.len, zvh)) continue;
+        rg_buf_append(records, rec.data, rec.len);
         (*count)++;
     }
     if (rg_iter_end(it) < 0) rc = RG_ESTORAGE;
@@ -304,7 +318,13 @@ static int page_case(rg_audit *a, const char *case_id, uint64_t after, uint32_t 
 int rg_audit_page(rg_audit *a, const char *case_id, uint64_t after, uint32_t limit, rg_buf *records,
                   uint32_t *count, uint64_t *next)
 {
-    if (case_id) return page_case(a, case_id, after, limit, records, count, next);
+    return rg_audit_page_region(a, case_id, NULL, after, limit, records, count, next);
+}
+
+int rg_audit_page_region(rg_audit *a, const char *case_id, const char *zvh, uint64_t after, uint32_t limit,
+                         rg_buf *records, uint32_t *count, uint64_t *next)
+{
+    if (case_id) return page_case(a, case_id, zvh, after, limit, records, count, next);
     uint8_t k[8];
     rg_be64_put(k, after + 1);
     rg_iter *it = rg_iter_new(rg_engine_log(a->e), RG_CF_AUDIT);
@@ -315,8 +335,9 @@ int rg_audit_page(rg_audit *a, const char *case_id, uint64_t after, uint32_t lim
         const uint8_t *key = rg_iter_key(it, &kn);
         const uint8_t *val = rg_iter_value(it, &vn);
         if (kn != 8) break;
-        rg_buf_append(records, val, vn);
         *next = rg_be64_get(key);
+        if (!of_region(val, vn, zvh)) continue;
+        rg_buf_append(records, val, vn);
         (*count)++;
     }
     return rg_iter_end(it);

@@ -19,5 +19,9 @@ int rg_audit_attach(rg_engine *e, rg_audit **out /* OUT */);
  * the trail cannot be read. */
 int rg_audit_page(rg_audit *a, const char *case_id, uint64_t after, uint32_t limit, rg_buf *records,
                   uint32_t *count /* OUT */, uint64_t *next /* OUT */);
+/* The same, only the records made in region zvh (NULL: every region): what
+ * a region's admin may read (handlers/admin.c). */
+int rg_audit_page_region(rg_audit *a, const char *case_id, const char *zvh, uint64_t after, uint32_t limit,
+                         rg_buf *records, uint32_t *count, uint64_t *next);
 
 #endif
