@@ -1,6 +1,7 @@
 /*
- * audit.h - the audit service (audit.c): records every read of case
- * content, durable before the reply, and reads the trail back.
+ * audit.h - the audit service (audit.c): records every operation that
+ * returns personal data (and every refused read), durable before the
+ * reply, and reads the trail back.
  *
  * Ownership: the service belongs to its engine (freed when it closes).
  */
