@@ -267,15 +267,21 @@ static void build_log(const char *dir, uint64_t events)
 void bench_replay(const bench_opts *o)
 {
     char *dir = bench_mkdir(o, "replay");
-    double t0 = bench_now();
-    build_log(dir, o->replay_events);
-    printf("  (built a log of %llu events in %.1f s)\n", (unsigned long long)o->replay_events,
-           bench_now() - t0);
     uv_loop_t loop;
     uv_loop_init(&loop);
     rg_engine *e;
     rg_engine_opts eo = {.dir = dir};
     eo.clock.manual = true;
+    /* The engine makes the key and its check first (a directory holding
+     * sealed data without its check is refused at open), then the log is
+     * written under it. */
+    if (rg_engine_open(&e, &loop, &eo) < 0) abort();
+    rg_engine_close(e);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    double t0 = bench_now();
+    build_log(dir, o->replay_events);
+    printf("  (built a log of %llu events in %.1f s)\n", (unsigned long long)o->replay_events,
+           bench_now() - t0);
     if (rg_engine_open(&e, &loop, &eo) < 0) abort();
     uint64_t n = 0;
     t0 = bench_now();
