@@ -1962,7 +1962,7 @@ static void test_mda_route(void)
 
     static const char *const order[] = {
         "case.reported", "intake.admitted", "plan.agreed", "review.held", "phase.advanced", "action.completed",
-        "plan.proposed", "plan.agreed", "phase.advanced", "case.escalated", "escalation.resolved", "phase.advanced",
+        "plan.revision_proposed", "plan.agreed", "phase.advanced", "case.escalated", "escalation.resolved", "phase.advanced",
         "phase.relapsed", "phase.advanced", "phase.advanced", "phase.advanced", "case.closed", NULL};
     CHECK(history_in_order(anna, c, order));
     OK(mgr, "stats");
@@ -2124,7 +2124,7 @@ static void test_levensloop_route(void)
     OK(anna, "aftercare", "check", "--case", c, "--outcome", "stable in regular care");
     STATE(anna, c, "archived");
     static const char *const order[] = {"case.reported", "intake.admitted", "meeting.held", "plan.agreed",
-                                        "review.held", "action.completed", "plan.proposed", "plan.agreed",
+                                        "review.held", "action.completed", "plan.revision_proposed", "plan.agreed",
                                         "review.held", "stagnation.detected", "stagnation.cleared", "case.closed",
                                         "aftercare.checked", NULL};
     CHECK(history_in_order(anna, c, order));
