@@ -22,7 +22,7 @@
 #define CLASS ENUM("class", RG_OPT, "ordinary special criminal secret")
 
 static const rg_field actor_create[] = {
-    STR("id", 64), ENUM("role", RG_REQ, "procesregisseur partner manager admin"), STR("org", 64),
+    STR("id", 64), ENUM("role", RG_REQ, "procesregisseur partner manager admin auditor"), STR("org", 64),
     STR_OPT("zvh", 64), {"covenants", RG_F_ENUM_ARRAY, RG_OPT, 8, NULL, RG_COVENANTS, 0},
     {"expires", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0}, ENUM("scope", RG_OPT, "region engine"), END,
 };
@@ -149,6 +149,8 @@ static const rg_field phase_step[] = {TEXT("reason", 4096), END};
 static const rg_field clock_advance[] = {UINT("ms", RG_REQ, 0, 100ULL * 365 * 86400000ULL), END};
 /* A directory on the engine's host; the newest `keep` backups stay there. */
 static const rg_field backup_create[] = {STR("dir", 4096), UINT("keep", RG_OPT, 1, 1000), END};
+static const rg_field log_prove[] = {UINT("seq", RG_REQ, 1, 0), UINT("size", RG_OPT, 1, 0), END};
+static const rg_field log_consistency[] = {UINT("from", RG_REQ, 1, 0), UINT("to", RG_REQ, 1, 0), END};
 static const rg_field norms_whatif[] = {TEXT("config", 65536), {"from", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0}, {"to", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0}, STR_OPT("region", 64), END};
 
 /* Purposes and the legal basis of reading case content (audit trail).  The
@@ -167,6 +169,7 @@ static const rg_field norms_whatif[] = {TEXT("config", 65536), {"from", RG_F_DAT
 #define PA RG_R(PARTNER)
 #define MA RG_R(MANAGER)
 #define AD RG_R(ADMIN)
+#define AU RG_R(AUDITOR)
 #define M RG_OP_MUTATES
 #define C RG_OP_CASE
 #define S RG_OP_SECRET
@@ -208,7 +211,7 @@ const rg_opdef rg_ops[] = {
      LISTING, BASIS},
     {"feed.read",             PR | PA | MA,  0,      feed_read,
      FOLLOWING, BASIS},
-    {"audit.read",            AD,            0,      audit_read,
+    {"audit.read",            AD | AU,       0,      audit_read,
      SUPERVISING, SUPERVISION},
     {"log.verify",            AD,            0,      NULL, NULL, NULL},
     {"clock.advance",         AD,            M,      clock_advance, NULL, NULL},
@@ -221,6 +224,9 @@ const rg_opdef rg_ops[] = {
     /* Changes nothing in the log: a retry takes another backup, which is
      * incremental and cheap. */
     {"backup.create",         AD,            0,      backup_create, NULL, NULL},
+    {"log.head",              AD | AU,       0,      NULL, NULL, NULL},
+    {"log.prove",             AD | AU,       0,      log_prove, NULL, NULL},
+    {"log.consistency",       AD | AU,       0,      log_consistency, NULL, NULL},
     {"norms.whatif",          MA,            0,      norms_whatif, NULL, NULL},
     {"case.erase",            MA,            M|C|E,  case_erase, NULL, NULL},
     {"subject.request",       PR | MA,       M,      subject_request, NULL, NULL},

@@ -62,6 +62,8 @@ void rg_t_rmrf(const char *dir)
     remove(beside);
     snprintf(beside, sizeof beside, "%s.ledger", dir);
     remove(beside);
+    snprintf(beside, sizeof beside, "%s.sign", dir);        /* the log's signing key */
+    remove(beside);
 }
 
 void rg_t_reply_free(rg_t_reply *r)

@@ -86,5 +86,8 @@ void rg_cli_token_hash(const char *token, char *hex);
 /* follow.c */
 int rg_cli_tail(const rg_cli *cli, const char **rest, int nrest);
 int rg_cli_alerts(const rg_cli *cli, const char **rest, int nrest);
+/* verify.c: regie verify-head, verify-proof (argv[from..] their arguments). */
+int rg_cli_verify_head(int argc, char **argv, int from);
+int rg_cli_verify_proof(int argc, char **argv, int from);
 
 #endif

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${DEMO_DATA:-demo-data}
 case $DATA in /*) ;; *) DATA=$PWD/$DATA ;; esac
-rm -rf "$DATA" "$DATA.kek" "$DATA.ledger"     # key and erasure ledger live beside the data
+rm -rf "$DATA" "$DATA.kek" "$DATA.ledger" "$DATA.sign"     # keys and erasure ledger live beside the data
 mkdir -p "$DATA"
 URL="ipc://$DATA/rep.ipc"
 PUB="ipc://$DATA/pub.ipc"

@@ -113,6 +113,12 @@ static const describe describes[] = {
     {"alert.ack", "mark one of your alerts handled", "regie alert ack --alert 3"},
     {"backup.create", "back the running engine up into a directory on its host (incremental)",
      "regie backup create --dir /var/lib/regie-backup --keep 7"},
+    {"log.head", "the latest signed head of the log's Merkle tree: size, root, time, signature, key id",
+     "regie log head --json"},
+    {"log.prove", "an inclusion proof of the record at a position, with the signed head it leads to",
+     "regie log prove --seq 42 --json"},
+    {"log.consistency", "a consistency proof: the log at one size is the start of the log at another",
+     "regie log consistency --from 100 --to 250 --json"},
     {"norms.whatif", "the region's real history replayed under other norms, side by side with reality (also: regie whatif)",
      "regie whatif --config /dev/null --from 2026-01-01 --to 2026-12-31"},
     {"case.erase", "erase a case's personal data for good (archived or referred, or on a granted request)",
@@ -177,6 +183,10 @@ static const struct {
     {"case.erase.request", "a granted erasure request's case id"},
     {"backup.create.dir", "a directory on the engine's host"},
     {"backup.create.keep", "how many backups to keep there (default 7)"},
+    {"log.prove.seq", "the record's position in the log (case history shows it as seq)"},
+    {"log.prove.size", "prove in the tree of this many records, an older head's size (default: the latest head's)"},
+    {"log.consistency.from", "the size of the older head"},
+    {"log.consistency.to", "the size of the newer head (at most the latest head's)"},
     {"norms.whatif.config", "a config file (regie.conf(5)) on this machine: its text is sent (/dev/null: the built-in norms)"},
     {"norms.whatif.from", "count from the start of this day (default: the log's first event)"},
     {"norms.whatif.to", "count up to the end of this day (default: the log's last event)"},
@@ -290,6 +300,10 @@ static void usage(FILE *out)
             "tail");
     fprintf(out, "  %-19s (procesregisseur, partner, manager) follow your alerts as they come (regie alerts --help)\n",
             "alerts");
+    fprintf(out, "  %-19s (anyone, offline) check a signed log head with the engine's public key (regie verify-head --help)\n",
+            "verify-head");
+    fprintf(out, "  %-19s (anyone, offline) check an inclusion or consistency proof (regie verify-proof --help)\n",
+            "verify-proof");
 }
 
 /* The allowed words of an enumerated field, joined by sep. */
@@ -870,6 +884,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "regie: too many arguments\n");
         return 2;
     }
+    /* The verifier takes files, not the engine's flags. */
+    if (argc > 1 && !strcmp(argv[1], "verify-head")) return rg_cli_verify_head(argc, argv, 2);
+    if (argc > 1 && !strcmp(argv[1], "verify-proof")) return rg_cli_verify_proof(argc, argv, 2);
     if (rg_cli_parse(&cli, argc, argv, words, &nwords, rest, &nrest) < 0) return 2;
     if (nwords == 0) {
         usage(cli.help ? stdout : stderr);

@@ -45,6 +45,7 @@ typedef struct rg_engine_opts {
     const char *key_file;     /* the key-encryption key (storage/keyfile.h); NULL: DIR.kek */
     bool key_inside_ok;       /* --key-file-inside-data: a key file in DIR is accepted */
     const char *ledger;       /* the erasure ledger (core/ledger.h); NULL: DIR.ledger */
+    const char *sign_key;     /* the log's Ed25519 signing key (services/transparency.h); NULL: DIR.sign */
     int retention_days;       /* > 0: overrides the retention norm's amount */
     uint32_t subject_known_per_hour;   /* per caller; 0: RG_SUBJECT_KNOWN_PER_HOUR (core/quota.h) */
 } rg_engine_opts;

@@ -44,6 +44,9 @@ static const char usage[] =
     "                       data; refused if others may read it)\n"
     "  --key-file-inside-data  accept a --key-file inside the data directory (refused otherwise:\n"
     "                       every copy of the directory would take the key along)\n"
+    "  --sign-key FILE      the Ed25519 key that signs the log's tree heads (64 hex digits; default\n"
+    "                       DIR.sign beside the data directory, created 0600; its public key is\n"
+    "                       written to DIR/sign.pub for whoever checks the log)\n"
     "  --retention-days N   archived and referred cases are erased N days on (default 1826)\n"
     "  --subject-known-per-hour N\n"
     "                       subject.known lookups per caller and hour, then overloaded (default 60)\n"
@@ -99,7 +102,7 @@ int main(int argc, char **argv)
     long cache_cases = RG_CACHE_CASES_DEFAULT;
     bool rebuild = false, verify = false, check_config = false, key_inside_ok = false;
     const char *config = NULL, *zvh = RG_ZVH_DEFAULT, *restore = NULL, *log_format = "text";
-    const char *key_file = NULL, *ledger = NULL;
+    const char *key_file = NULL, *ledger = NULL, *sign_key = NULL;
     bool no_ledger = false;
     long retention_days = 0, known_per_hour = RG_SUBJECT_KNOWN_PER_HOUR;
     static const struct option longopts[] = {
@@ -115,6 +118,7 @@ int main(int argc, char **argv)
         {"ledger", required_argument, 0, 'G'},   {"no-ledger", no_argument, 0, 'N'},
         {"subject-known-per-hour", required_argument, 0, 'S'},
         {"tls-ca", required_argument, 0, 'A'},
+        {"sign-key", required_argument, 0, 'Y'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
     };
     int ch;
@@ -135,6 +139,7 @@ int main(int argc, char **argv)
         case 'G': ledger = optarg; break;
         case 'A': tls_ca = optarg; break;
         case 'N': no_ledger = true; break;
+        case 'Y': sign_key = optarg; break;
         case 'D': retention_days = atol(optarg); break;
         case 'S': known_per_hour = atol(optarg); break;
         case 'V': verify = true; break;
@@ -190,6 +195,7 @@ int main(int argc, char **argv)
     eo.key_file = key_file;
     eo.key_inside_ok = key_inside_ok;
     eo.ledger = ledger;
+    eo.sign_key = sign_key;
     eo.retention_days = (int)retention_days;
     eo.subject_known_per_hour = (uint32_t)known_per_hour;
     if (rg_engine_open(&a.engine, &a.loop, &eo) < 0) {

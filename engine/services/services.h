@@ -18,11 +18,13 @@
 #include "audit.h"
 #include "due.h"
 #include "feed.h"
+#include "transparency.h"
 
 typedef struct rg_services {
     rg_due *due;
     rg_feed *feed;
     rg_audit *audit;
+    rg_tlog *tlog;            /* the Merkle tree and signed heads (transparency.h) */
 } rg_services;
 
 /* Open the engine on o->dir: the core, an interrupted rebuild finished, the
