@@ -13,6 +13,7 @@
 #include "../../engine/core/ctx.h"
 #include "../../engine/core/engine.h"
 #include "../../engine/replay/replay.h"
+#include "../../engine/replay/whatif.h"
 #include "../../engine/services/services.h"
 #include "../../engine/domain/event.h"
 #include "../../engine/storage/log.h"
@@ -264,6 +265,45 @@ static void build_log(const char *dir, uint64_t events)
     rg_log_close(log);
 }
 
+/* On the same log: the what-if replay under the defaults (issue 26 A), and
+ * the Merkle tree (issue 26 B): building it from the log (the cost per
+ * event; the write path does not keep it), then an inclusion proof for
+ * every hundredth record, each checked. */
+static void bench_whatif_and_tree(rg_engine *e, uint64_t n)
+{
+    rg_config *cfg = malloc(sizeof *cfg);
+    if (!cfg) abort();
+    rg_config_defaults(cfg);
+    rg_whatif_opts wo = {.cfg = cfg, .zvh = RG_ZVH_DEFAULT};
+    rg_buf out = RG_BUF_INIT;
+    double t0 = bench_now();
+    if (rg_whatif_run(rg_engine_log(e), &wo, &out) < 0) abort();
+    bench_result("whatif_events_per_s", (double)n / (bench_now() - t0), "events/s");
+    rg_buf_free(&out);
+    free(cfg);
+
+    rg_tlog *t = rg_services_of(e)->tlog;
+    const char *why;
+    t0 = bench_now();
+    if (rg_tlog_sync(t, &why) < 0) abort();
+    double secs = bench_now() - t0;
+    bench_result("merkle_build_events_per_s", (double)n / secs, "events/s");
+    bench_result("merkle_ns_per_event", secs * 1e9 / (double)n, "ns");
+    const rg_sth *h = rg_tlog_head(t);
+    const rg_merkle *tree = rg_tlog_tree(t);
+    uint8_t path[RG_MERKLE_MAX_PATH][RG_MERKLE_HASH];
+    uint64_t proofs = 0;
+    t0 = bench_now();
+    for (uint64_t i = 0; i < h->size; i += 100, proofs++) {
+        int k;
+        rg_merkle_prove(tree, i, h->size, path, &k);
+        if (!rg_merkle_verify_inclusion(i, h->size, rg_merkle_leaf(tree, i), (const uint8_t(*)[RG_MERKLE_HASH])path,
+                                        k, h->root))
+            abort();
+    }
+    bench_result("merkle_proofs_checked_per_s", (double)proofs / (bench_now() - t0), "proofs/s");
+}
+
 void bench_replay(const bench_opts *o)
 {
     char *dir = bench_mkdir(o, "replay");
@@ -288,6 +328,7 @@ void bench_replay(const bench_opts *o)
     if (rg_engine_rebuild(e, &n) < 0) abort();
     double secs = bench_now() - t0;
     bench_result("replay_events_per_s", (double)n / secs, "events/s");
+    bench_whatif_and_tree(e, n);
     rg_engine_close(e);
     uv_run(&loop, UV_RUN_DEFAULT);
 
