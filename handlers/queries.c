@@ -442,23 +442,29 @@ int rg_h_stats(rg_ctx *c)
     }
     rg_w_uint(rg_ctx_reply_key(c, "total"), total);
     rg_w_cstr(rg_ctx_reply_key(c, "zvh"), reader->zvh);
-    /* The engine's own figures (all regions together, no case in them). */
-    rg_w_uint(rg_ctx_reply_key(c, "events"), rg_engine_head(e));
-    /* How well group commit batches: commits and the commands they carried
-     * since the engine started. */
-    b = rg_ctx_reply_key(c, "group_commit");
-    rg_w_map(b, 2);
-    rg_w_kuint(b, "commits", rg_engine_commits(e));
-    rg_w_kuint(b, "commands", rg_engine_committed_commands(e));
+    /* The events of the region's cases the caller may see (issue 20,
+     * finding 14: the log's head grew with every region's work, so a
+     * manager watched another region's volume). */
+    rg_w_uint(rg_ctx_reply_key(c, "events"), rt.events);
     rg_w_uint(rg_ctx_reply_key(c, "open_stagnations"), rt.stagnations);
-    uint64_t fired;
-    const rg_due *du = rg_services_of(e)->due;
-    uint64_t p50 = rg_due_lateness_pct(du, 50, &fired), p99 = rg_due_lateness_pct(du, 99, &fired);
-    b = rg_ctx_reply_key(c, "deadline_lateness_ms");
-    rg_w_map(b, 3);
-    rg_w_kuint(b, "fired", fired);
-    rg_w_kuint(b, "p50_at_most", p50);
-    rg_w_kuint(b, "p99_at_most", p99);
+    /* The engine's own figures, of all regions together, for its operator
+     * only: the log's head, how well group commit batches (commits and the
+     * commands they carried since the start), how late deadlines fire. */
+    if (rg_admin_is_operator(reader)) {
+        rg_w_uint(rg_ctx_reply_key(c, "log_head"), rg_engine_head(e));
+        b = rg_ctx_reply_key(c, "group_commit");
+        rg_w_map(b, 2);
+        rg_w_kuint(b, "commits", rg_engine_commits(e));
+        rg_w_kuint(b, "commands", rg_engine_committed_commands(e));
+        uint64_t fired;
+        const rg_due *du = rg_services_of(e)->due;
+        uint64_t p50 = rg_due_lateness_pct(du, 50, &fired), p99 = rg_due_lateness_pct(du, 99, &fired);
+        b = rg_ctx_reply_key(c, "deadline_lateness_ms");
+        rg_w_map(b, 3);
+        rg_w_kuint(b, "fired", fired);
+        rg_w_kuint(b, "p50_at_most", p50);
+        rg_w_kuint(b, "p99_at_most", p99);
+    }
     /* Median time spent in each step, over the region's cases that left it. */
     b = rg_ctx_reply_key(c, "lead_time_ms");
     uint32_t n = 0;

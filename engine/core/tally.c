@@ -10,7 +10,8 @@
 #include "../storage/codec.h"
 #include "../storage/errors.h"
 
-#define MARKER "tally_v2"
+/* v3: with the events per region (a directory with v2 is tallied again). */
+#define MARKER "tally_v3"
 #define KEY_MAX (8 + 2 * RG_ID_MAX)
 
 typedef struct rg_load {
@@ -76,6 +77,7 @@ void rg_tally_case(rg_tallies *t, const rg_case *cs, int sign)
     r->states[cs->state] += d;
     r->relapses += d * cs->relapses;
     r->stagnations += d * rg_case_stagnations(cs);
+    r->events += d * cs->version;
     r->dirty = true;
     if (open && cs->procesregisseur[0]) {
         rg_load *l = load(t, cs->procesregisseur);
@@ -97,6 +99,7 @@ void rg_tallies_merge(rg_tallies *into, const rg_tallies *from)
         for (int k = 0; k < RG_NSTATES; k++) r->states[k] += f->states[k];
         r->relapses += f->relapses;
         r->stagnations += f->stagnations;
+        r->events += f->events;
         r->dirty = true;
     }
     for (size_t i = 0; (i = rg_hmap_next(&from->loads, i, &s)) != 0;) {
@@ -126,6 +129,7 @@ void rg_tallies_region(const rg_tallies *t, const char *zvh, uint32_t covenants,
         for (int k = 0; k < RG_NSTATES; k++) out->states[k] += r->states[k];
         out->relapses += r->relapses;
         out->stagnations += r->stagnations;
+        out->events += r->events;
     }
 }
 
@@ -138,12 +142,13 @@ uint64_t rg_tally_load(const rg_tallies *t, const char *who, int route)
 static void put_region(rg_batch *b, const char *k, size_t kn, const rg_tally *r)
 {
     rg_buf v = RG_BUF_INIT;
-    rg_w_array(&v, 2 * RG_NROUTES + RG_NSTATES + 2);
+    rg_w_array(&v, 2 * RG_NROUTES + RG_NSTATES + 3);
     for (int i = 0; i < RG_NROUTES; i++) rg_w_uint(&v, r->all[i]);
     for (int i = 0; i < RG_NROUTES; i++) rg_w_uint(&v, r->open[i]);
     for (int i = 0; i < RG_NSTATES; i++) rg_w_uint(&v, r->states[i]);
     rg_w_uint(&v, r->relapses);
     rg_w_uint(&v, r->stagnations);
+    rg_w_uint(&v, r->events);
     rg_batch_put(b, RG_CF_META, k, kn, v.data, v.len);
     rg_buf_free(&v);
 }
@@ -233,6 +238,7 @@ static int read_prefix(rg_tallies *t, rg_log *log, const char *prefix)
             take(a, &at, r->states, RG_NSTATES);
             take(a, &at, &r->relapses, 1);
             take(a, &at, &r->stagnations, 1);
+            take(a, &at, &r->events, 1);
             r->dirty = false;
         } else {
             char who[RG_ID_MAX];

@@ -36,6 +36,7 @@ typedef struct rg_tally {
     uint32_t covenants;
     uint64_t all[RG_NROUTES], open[RG_NROUTES], states[RG_NSTATES];
     uint64_t relapses, stagnations;
+    uint64_t events;          /* appended to its cases: the sum of their versions */
     bool dirty;               /* changed since last written */
 } rg_tally;
 

@@ -126,7 +126,7 @@ int t_check(t_world *w)
     int before = atomic_load(&w->violations);
     if (query(w, &c, "stats", w->admin, NULL, &r) < 0) return -1;
     uint64_t head = 0;
-    rg_val_uint(rg_map_get(r.root, "events"), &head);
+    rg_val_uint(rg_map_get(r.root, "log_head"), &head);
     t_reply_free(&r);
 
     /* The feed reader first catches up, then stops. */
@@ -246,7 +246,7 @@ int t_check(t_world *w)
     rg_buf_free(&again);
     if (query(w, &c, "stats", w->admin, NULL, &r) == 0) {
         uint64_t after = 0;
-        rg_val_uint(rg_map_get(r.root, "events"), &after);
+        rg_val_uint(rg_map_get(r.root, "log_head"), &after);
         if (after != head)
             t_violation(w, "repeating %zu acknowledged requests moved the log from %llu to %llu events", repeats,
                         (unsigned long long)head, (unsigned long long)after);

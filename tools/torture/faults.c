@@ -238,7 +238,7 @@ static void one_step(const char *regied, const char *faultfs, const char *root, 
         t_reply hr;
         rg_req_envelope(&hb, "stats", p.admin, NULL, NULL, -1, -1);
         if (t_call(&c, p.url, &hb, &hr, true, NULL) == 0) {
-            rg_val_uint(rg_map_get(hr.root, "events"), &head0);
+            rg_val_uint(rg_map_get(hr.root, "log_head"), &head0);
             t_reply_free(&hr);
         }
         rg_buf_free(&hb);
