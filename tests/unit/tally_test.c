@@ -214,6 +214,7 @@ static void test_restart_rebuild_and_old_directory(void)
     rg_batch_del_range(b, RG_CF_META, "tally/", 6, "tally0", 6);
     rg_batch_del_range(b, RG_CF_META, "rx/", 3, "rx0", 3);
     rg_batch_del(b, RG_CF_META, "tally_v2", 8);
+    rg_batch_del(b, RG_CF_META, "tally_v3", 8);
     REQUIRE(rg_log_write(rg_engine_log(L.e), b, true) == 0);
     rg_batch_free(b);
     rg_t_local_close(&L, false);
