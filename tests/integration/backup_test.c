@@ -93,6 +93,7 @@ static void sleep_ms(long ms)
 
 static int backup(rg_client *c, const char *dir, rg_t_reply *r)
 {
+    rg_t_reply_free(r);       /* the caller's previous reply, if any */
     rg_buf b = RG_BUF_INIT;
     rg_req_envelope(&b, "backup.create", P.admin, NULL, NULL, -1, 1);
     rg_w_kstr(&b, "dir", dir);
