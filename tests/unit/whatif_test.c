@@ -13,6 +13,8 @@
  *     writes nothing (the log's head is where it was);
  *   - a procesregisseur and a partner are refused, and so is a manager
  *     asking about another region; another region's cases are never counted;
+ *   - one replay at a time, beside the loop: a second is overloaded while
+ *     queries are answered;
  *   - a config with a mistake is refused, naming the line.
  */
 #include <stdlib.h>
@@ -285,6 +287,40 @@ static void test_who_and_which_region(void)
     teardown();
 }
 
+/* The replay runs beside the loop, one at a time: a second one asked
+ * before the first is answered is overloaded; a query between them is
+ * answered; the first then answers in full. */
+static void test_one_at_a_time(void)
+{
+    setup();
+    char ids[3][32];
+    busy_history(ids);
+    rg_buf b1 = RG_BUF_INIT, b2 = RG_BUF_INIT, b3 = RG_BUF_INIT;
+    rg_req_envelope(&b1, "norms.whatif", mgr, NULL, NULL, -1, 1);
+    rg_w_kstr(&b1, "config", "norm.intake.start = 1\n");
+    rg_req_envelope(&b2, "norms.whatif", mgr, NULL, NULL, -1, 1);
+    rg_w_kstr(&b2, "config", "");
+    rg_req_envelope(&b3, "stats", mgr, NULL, NULL, -1, -1);
+    rg_t_reply r1, r2, r3;
+    int done = 0;
+    rg_t_local_submit(&L, &b1, &r1, &done);
+    rg_t_local_submit(&L, &b2, &r2, &done);
+    rg_t_local_submit(&L, &b3, &r3, &done);
+    rg_t_local_run_until(&L, &done, 3);
+    CHECK(rg_t_ok(&r1) && rg_t_uint(&r1, "cases") == 3);
+    CHECK(strcmp(rg_t_err(&r2), "overloaded") == 0);
+    CHECK(rg_t_ok(&r3));
+    rg_t_reply_free(&r1);
+    rg_t_reply_free(&r2);
+    rg_t_reply_free(&r3);
+    rg_buf_free(&b1);
+    rg_buf_free(&b2);
+    rg_buf_free(&b3);
+    /* Done: the next one runs. */
+    CHECK(whatif(mgr, "", NULL, NULL, NULL)[0] == 0);
+    teardown();
+}
+
 static void test_bad_input(void)
 {
     setup();
@@ -301,6 +337,7 @@ int main(void)
     RUN(test_shorter_norm_hand_computed);
     RUN(test_deterministic_and_read_only);
     RUN(test_who_and_which_region);
+    RUN(test_one_at_a_time);
     RUN(test_bad_input);
     return rg_t_exit();
 }
