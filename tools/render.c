@@ -198,7 +198,8 @@ static kind kind_named(const char *k, uint32_t n, context ctx)
     if (ctx == C_DURATIONS)
         return key_is(k, n, "cases") || key_is(k, n, "fired") || key_is(k, n, "count") ? K_PLAIN : K_DURATION;
     if (key_ends(k, n, "_ms")) return K_DURATION;
-    if (key_is(k, n, "due") || key_is(k, n, "escalates_at") || key_is(k, n, "deadline")) return K_DEADLINE;
+    if (key_is(k, n, "due") || key_is(k, n, "escalates_at") || key_is(k, n, "deadline") || key_is(k, n, "expires"))
+        return K_DEADLINE;
     if (key_is(k, n, "at") || key_is(k, n, "since") || key_is(k, n, "now") || key_is(k, n, "state_since") ||
         key_ends(k, n, "_at"))
         return K_INSTANT;
