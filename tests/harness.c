@@ -237,6 +237,14 @@ int rg_t_proc_start(rg_t_proc *p, const char *dir, const char *const *extra)
     snprintf(p->pub, sizeof p->pub, "ipc://%s/pub.ipc", dir);
     const char *argv[32] = {bin, "--data", p->dir, "--listen", p->url, "--publish", p->pub};
     int argc = 7;
+    /* No HTTP unless the test asks for it: tests run side by side, and
+     * the default port is one. */
+    bool http = false;
+    for (int i = 0; extra && extra[i]; i++) http |= strcmp(extra[i], "--http") == 0;
+    if (!http) {
+        argv[argc++] = "--http";
+        argv[argc++] = "off";
+    }
     for (int i = 0; extra && extra[i] && argc < 30; i++) argv[argc++] = extra[i];
     argv[argc] = NULL;
     char logpath[700];

@@ -18,6 +18,7 @@
 #include "../services/services.h"
 #include "../core/ledger.h"
 #include "../core/quota.h"
+#include "http.h"
 #include "jsonlog.h"
 #include "offline.h"
 #include "publish.h"
@@ -31,7 +32,10 @@ static const char usage[] =
     "  --listen URL         commands and queries, nng REQ/REP (default tcp://127.0.0.1:7450)\n"
     "  --publish URL        notifications, nng PUB (default tcp://127.0.0.1:7451)\n"
     "  --clock MODE         real (default), manual, or manual=ISO8601 (start instant)\n"
-    "  --tls-cert-key FILE  PEM file with certificate and key, for tls+tcp:// URLs\n"
+    "  --http ADDR:PORT     the HTTP face: JSON API, live feeds, browser app, /metrics\n"
+    "                       (default 127.0.0.1:7480; off: none)\n"
+    "  --web-root DIR       the browser app's files (default: found beside the binary)\n"
+    "  --tls-cert-key FILE  PEM file with certificate and key, for tls+tcp:// URLs and HTTPS\n"
     "  --tls-ca FILE        require a client certificate signed by a CA in FILE (PEM) of every\n"
     "                       tls+tcp:// peer, on both endpoints (partner systems)\n"
     "  --workers N          concurrent requests (nng contexts), default 256\n"
@@ -73,6 +77,7 @@ typedef struct app {
     rg_engine *engine;
     rg_server *server;
     rg_publisher *pub;
+    rg_http *http;
     int exit_code;
 } app;
 
@@ -84,6 +89,23 @@ static void server_done(void *ud)
     rg_engine_close(a->engine);
 }
 
+/* Every durable event wakes both the nng subscribers and the SSE streams. */
+static void notify_all(void *ud, const rg_notice *n)
+{
+    app *a = ud;
+    rg_publisher_notify(a->pub, n);
+    if (a->http) rg_http_notify(a->http, n);
+}
+
+/* The HTTP face is drained first (its requests are the engine's too), then
+ * the nng server. */
+static void http_done(void *ud)
+{
+    app *a = ud;
+    a->http = NULL;
+    rg_server_shutdown(a->server, server_done, a);
+}
+
 static void on_signal(uv_signal_t *h, int signum)
 {
     app *a = h->data;
@@ -91,7 +113,8 @@ static void on_signal(uv_signal_t *h, int signum)
     uv_signal_stop(&a->sigterm);
     uv_signal_stop(&a->sigint);
     rg_sd_notify("STOPPING=1");
-    rg_server_shutdown(a->server, server_done, a);
+    if (a->http) rg_http_shutdown(a->http, http_done, a);
+    else rg_server_shutdown(a->server, server_done, a);
 }
 
 int main(int argc, char **argv)
@@ -103,6 +126,7 @@ int main(int argc, char **argv)
     bool rebuild = false, verify = false, check_config = false, key_inside_ok = false;
     const char *config = NULL, *zvh = RG_ZVH_DEFAULT, *restore = NULL, *log_format = "text";
     const char *key_file = NULL, *ledger = NULL, *sign_key = NULL;
+    const char *http = "127.0.0.1:7480", *web_root = NULL;
     bool no_ledger = false;
     long retention_days = 0, known_per_hour = RG_SUBJECT_KNOWN_PER_HOUR;
     static const struct option longopts[] = {
@@ -119,6 +143,7 @@ int main(int argc, char **argv)
         {"subject-known-per-hour", required_argument, 0, 'S'},
         {"tls-ca", required_argument, 0, 'A'},
         {"sign-key", required_argument, 0, 'Y'},
+        {"http", required_argument, 0, 'H'},    {"web-root", required_argument, 0, 'W'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
     };
     int ch;
@@ -146,6 +171,8 @@ int main(int argc, char **argv)
         case 'Q': check_config = true; break;
         case 'R': restore = optarg; break;
         case 'L': log_format = optarg; break;
+        case 'H': http = optarg; break;
+        case 'W': web_root = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         default: fputs(usage, stderr); return 2;
         }
@@ -220,17 +247,21 @@ int main(int argc, char **argv)
     if (rg_engine_ensure_admin(a.engine, dir) < 0) return 1;
     if (rg_publisher_open(&a.pub, publish, tls, tls_ca) < 0) return 1;
     rg_engine_start(a.engine);
-    rg_engine_set_notify(a.engine, rg_publisher_notify, a.pub);
+    rg_engine_set_notify(a.engine, notify_all, &a);
     rg_server_opts so = {.listen_url = listen, .tls_cert_key = tls, .tls_ca = tls_ca, .workers = workers};
     if (rg_server_open(&a.server, &a.loop, a.engine, &so) < 0) return 1;
+    if (strcmp(http, "off") != 0) {
+        rg_http_opts ho = {http, tls, web_root};
+        if (rg_http_open(&a.http, &a.loop, a.engine, &ho) < 0) return 1;
+    }
 
     uv_signal_init(&a.loop, &a.sigterm);
     uv_signal_init(&a.loop, &a.sigint);
     a.sigterm.data = a.sigint.data = &a;
     uv_signal_start(&a.sigterm, on_signal, SIGTERM);
     uv_signal_start(&a.sigint, on_signal, SIGINT);
-    fprintf(stderr, "regied: data %s, listening on %s, publishing on %s, clock %s\n", dir, listen,
-            publish, clock);
+    fprintf(stderr, "regied: data %s, listening on %s, publishing on %s, HTTP %s%s, clock %s\n", dir,
+            listen, publish, a.http && tls ? "https://" : "", http, clock);
     /* systemd (Type=notify): serving from now on. */
     rg_sd_notify("READY=1\nSTATUS=serving");
 

@@ -218,7 +218,7 @@ static void test_backup_under_load_and_restore(void)
     char kek_in[700];
     snprintf(kek_in, sizeof kek_in, "%s.kek", restored);
     CHECK(access(kek_in, F_OK) != 0);
-    const char *keyless[] = {"--data", restored, "--listen", "ipc:///nonexistent/x", NULL};
+    const char *keyless[] = {"--data", restored, "--listen", "ipc:///nonexistent/x", "--http", "off", NULL};
     CHECK(run_regied(keyless, logpath) == 1);
     CHECK(file_has(logpath, "is missing") && access(kek_in, F_OK) != 0);
 

@@ -93,7 +93,7 @@ static void setup(void)
     char log[700];
     snprintf(log, sizeof log, "%s/regied.log", P.dir);
     setenv("REGIE_PIPE_IDLE_MS", "2000", 1);
-    const char *argv[] = {bin, "--data", P.dir, "--listen", P.url, "--publish", P.pub, NULL};
+    const char *argv[] = {bin, "--data", P.dir, "--listen", P.url, "--publish", P.pub, "--http", "off", NULL};
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0600);

@@ -45,7 +45,7 @@ static void start_engine(const bench_opts *o, engine_proc *p, const char *name, 
     snprintf(p->url, sizeof p->url, "tcp://127.0.0.1:%d", port);
     char pub[64];
     snprintf(pub, sizeof pub, "tcp://127.0.0.1:%d", port + 1);
-    const char *argv[] = {o->regied, "--data", p->dir, "--listen", p->url, "--publish", pub, NULL};
+    const char *argv[] = {o->regied, "--data", p->dir, "--listen", p->url, "--publish", pub, "--http", "off", NULL};
     char log[1100];
     snprintf(log, sizeof log, "%s.log", p->dir);
     posix_spawn_file_actions_t fa;

@@ -71,8 +71,8 @@ int t_start(t_proc *p, const char *const *extra, bool wait_ready, int limit_s)
     char pub[600];
     snprintf(pub, sizeof pub, "ipc://%s/pub.ipc", p->dir);
     const char *argv[24] = {p->regied, "--data", p->dir, "--listen", p->url, "--publish", pub,
-                            "--clock", START_CLOCK};
-    int argc = 9;
+                            "--clock", START_CLOCK, "--http", "off"};
+    int argc = 11;
     for (int i = 0; extra && extra[i] && argc < 22; i++) argv[argc++] = extra[i];
     argv[argc] = NULL;
     /* The child's environment: ours, LD_PRELOAD and the fault settings. */

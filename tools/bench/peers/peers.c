@@ -712,7 +712,7 @@ static void regie_start(const popts *o, regie_server *s)
     s->workers = (int)(want < 256 ? 256 : want > 65536 ? 65536 : want);
     snprintf(workers, sizeof workers, "%d", s->workers);
     char *argv[] = {(char *)o->regied, "--data", dir, "--listen", s->url, "--publish", pub,
-                    "--workers", workers, NULL};
+                    "--workers", workers, "--http", "off", NULL};
     double t = bench_now();
     s->proc = spawn("regied", argv, log, false, 0, 0, SIGTERM, false);
     char path[1200];

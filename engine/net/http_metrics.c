@@ -1,0 +1,156 @@
+/* http_metrics.c - counters and the Prometheus text (http_metrics.h). */
+#include "http_metrics.h"
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../domain/contract.h"
+#include "../storage/errors.h"
+
+/* The results: "ok" then the contract's codes in RG_ERRNO_MAP order. */
+#define RG_RESULT_NAME(name, val, code) code,
+static const char *const results[] = {"ok", RG_ERRNO_MAP(RG_RESULT_NAME)};
+#undef RG_RESULT_NAME
+#define NRESULTS (sizeof results / sizeof *results)
+#define MAX_OPS 128
+/* Latency buckets, seconds (upper bounds; +Inf implied). */
+static const double buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+#define NBUCKETS (sizeof buckets / sizeof *buckets)
+static const char *const refuse_names[RG_NREFUSE] = {
+    "too_many_connections", "body_too_large", "timeout", "too_many_sessions", "too_many_streams",
+};
+static const unsigned statuses[] = {200, 400, 401, 403, 404, 405, 409, 413, 503};
+#define NSTATUS (sizeof statuses / sizeof *statuses)
+
+struct rg_metrics {
+    size_t nops;
+    atomic_uint_fast64_t req[MAX_OPS + 1][NRESULTS];   /* the last row: unknown op */
+    atomic_uint_fast64_t lat[NBUCKETS + 1];
+    atomic_uint_fast64_t lat_sum_us;
+    atomic_uint_fast64_t refused[RG_NREFUSE];
+    atomic_uint_fast64_t status[NSTATUS + 1];          /* the last: any other */
+    atomic_int_fast64_t conns, streams[2];
+    atomic_uint_fast64_t sse_events;
+};
+
+rg_metrics *rg_metrics_new(void)
+{
+    rg_metrics *m = rg_calloc(1, sizeof *m);
+    while (rg_ops[m->nops].name && m->nops < MAX_OPS) m->nops++;
+    return m;
+}
+
+void rg_metrics_free(rg_metrics *m) { free(m); }
+
+void rg_metrics_request(rg_metrics *m, const char *op, const char *result, uint64_t ns)
+{
+    const rg_opdef *d = op ? rg_op_find(op, (uint32_t)strlen(op)) : NULL;
+    size_t row = d ? (size_t)(d - rg_ops) : MAX_OPS;
+    if (row >= m->nops) row = MAX_OPS;
+    size_t col = NRESULTS - 1;                        /* storage_error for anything odd */
+    for (size_t i = 0; i < NRESULTS; i++)
+        if (strcmp(results[i], result) == 0) col = i;
+    atomic_fetch_add(&m->req[row][col], 1);
+    double s = (double)ns / 1e9;
+    size_t b = 0;
+    while (b < NBUCKETS && s > buckets[b]) b++;
+    atomic_fetch_add(&m->lat[b], 1);
+    atomic_fetch_add(&m->lat_sum_us, ns / 1000);
+}
+
+void rg_metrics_refused(rg_metrics *m, rg_refuse why) { atomic_fetch_add(&m->refused[why], 1); }
+
+void rg_metrics_status(rg_metrics *m, unsigned status)
+{
+    size_t i = 0;
+    while (i < NSTATUS && statuses[i] != status) i++;
+    atomic_fetch_add(&m->status[i], 1);
+}
+
+void rg_metrics_connections(rg_metrics *m, int delta) { atomic_fetch_add(&m->conns, delta); }
+void rg_metrics_streams(rg_metrics *m, int kind, int delta) { atomic_fetch_add(&m->streams[kind & 1], delta); }
+void rg_metrics_sse_events(rg_metrics *m, uint64_t n) { atomic_fetch_add(&m->sse_events, n); }
+
+static void say(rg_buf *out, const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n > 0) rg_buf_append(out, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+static void head(rg_buf *out, const char *name, const char *type, const char *help)
+{
+    say(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+void rg_metrics_render(rg_metrics *m, const rg_metrics_snap *s, rg_buf *out)
+{
+    head(out, "regie_requests_total", "counter", "Requests answered, by operation, result and transport.");
+    for (size_t r = 0; r <= MAX_OPS; r++) {
+        if (r >= m->nops && r != MAX_OPS) continue;
+        const char *op = r == MAX_OPS ? "unknown" : rg_ops[r].name;
+        for (size_t c = 0; c < NRESULTS; c++) {
+            uint64_t v = atomic_load(&m->req[r][c]);
+            /* Every op with ok, so a dashboard sees the whole table; the
+             * errors only once they happened. */
+            if (v == 0 && (c != 0 || r == MAX_OPS)) continue;
+            say(out, "regie_requests_total{op=\"%s\",result=\"%s\",transport=\"http\"} %llu\n", op,
+                results[c], (unsigned long long)v);
+        }
+    }
+    head(out, "regie_request_duration_seconds", "histogram",
+         "Time from a request's last byte to its reply being ready (durable), by transport.");
+    uint64_t cum = 0;
+    for (size_t b = 0; b <= NBUCKETS; b++) {
+        cum += atomic_load(&m->lat[b]);
+        if (b < NBUCKETS)
+            say(out, "regie_request_duration_seconds_bucket{transport=\"http\",le=\"%g\"} %llu\n", buckets[b],
+                (unsigned long long)cum);
+        else
+            say(out, "regie_request_duration_seconds_bucket{transport=\"http\",le=\"+Inf\"} %llu\n",
+                (unsigned long long)cum);
+    }
+    say(out, "regie_request_duration_seconds_sum{transport=\"http\"} %.6f\n",
+        (double)atomic_load(&m->lat_sum_us) / 1e6);
+    say(out, "regie_request_duration_seconds_count{transport=\"http\"} %llu\n", (unsigned long long)cum);
+
+    head(out, "regie_http_refused_total", "counter",
+         "Connections or requests refused or cut off by a limit, by reason.");
+    for (int i = 0; i < RG_NREFUSE; i++)
+        say(out, "regie_http_refused_total{reason=\"%s\"} %llu\n", refuse_names[i],
+            (unsigned long long)atomic_load(&m->refused[i]));
+    head(out, "regie_http_responses_total", "counter", "HTTP responses by status code.");
+    for (size_t i = 0; i <= NSTATUS; i++) {
+        uint64_t v = atomic_load(&m->status[i]);
+        if (i < NSTATUS) say(out, "regie_http_responses_total{code=\"%u\"} %llu\n", statuses[i], (unsigned long long)v);
+        else say(out, "regie_http_responses_total{code=\"other\"} %llu\n", (unsigned long long)v);
+    }
+    head(out, "regie_http_connections", "gauge", "Open HTTP connections.");
+    say(out, "regie_http_connections %lld\n", (long long)atomic_load(&m->conns));
+    head(out, "regie_sse_readers", "gauge", "Server-Sent Event streams open, by feed.");
+    say(out, "regie_sse_readers{stream=\"feed\"} %lld\n", (long long)atomic_load(&m->streams[0]));
+    say(out, "regie_sse_readers{stream=\"alerts\"} %lld\n", (long long)atomic_load(&m->streams[1]));
+    head(out, "regie_sse_events_total", "counter", "Events and alerts sent on SSE streams.");
+    say(out, "regie_sse_events_total %llu\n", (unsigned long long)atomic_load(&m->sse_events));
+    head(out, "regie_http_sessions", "gauge", "Browser sessions open.");
+    say(out, "regie_http_sessions %llu\n", (unsigned long long)s->sessions);
+    head(out, "regie_http_engine_inflight", "gauge", "HTTP requests handed to the engine and not yet answered.");
+    say(out, "regie_http_engine_inflight %llu\n", (unsigned long long)s->engine_inflight);
+    head(out, "regie_log_head", "gauge", "Position of the last event in the log.");
+    say(out, "regie_log_head %llu\n", (unsigned long long)s->log_head);
+    head(out, "regie_feed_longpolls", "gauge", "feed.read long-polls parked in the engine.");
+    say(out, "regie_feed_longpolls %llu\n", (unsigned long long)s->parked);
+    head(out, "regie_deadline_lateness_seconds", "gauge",
+         "How late deadlines fired after falling due, at quantiles over those fired since start.");
+    say(out, "regie_deadline_lateness_seconds{quantile=\"0.5\"} %.3f\n", (double)s->lateness_p50 / 1000);
+    say(out, "regie_deadline_lateness_seconds{quantile=\"0.99\"} %.3f\n", (double)s->lateness_p99 / 1000);
+    say(out, "regie_deadline_lateness_seconds{quantile=\"1\"} %.3f\n", (double)s->lateness_max / 1000);
+    head(out, "regie_deadlines_fired_total", "counter", "Deadlines fired since start.");
+    say(out, "regie_deadlines_fired_total %llu\n", (unsigned long long)s->lateness_count);
+}
