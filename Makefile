@@ -60,6 +60,9 @@ TEST_BINS := $(UNIT_SRC:%.c=$(B)/%) $(INTEG_SRC:%.c=$(B)/%)
 ifeq ($(MODE),release)
   TEST_BINS += tests/integration/install_test.sh tests/integration/demo_test.sh
 endif
+# The HTTP face over real HTTP (python3), in every mode: the engine under
+# ASan serves it too.
+TEST_BINS += tests/integration/http_test.sh
 TEST_HELP_OBJ := $(B)/tests/harness.o
 
 ifeq ($(MODE),release)
@@ -69,12 +72,16 @@ else
 endif
 
 .SECONDARY:
-.PHONY: all deps deps-check test test-suite asan fuzz fuzz-long torture demo bench install clean check-layers
+.PHONY: all deps deps-test deps-check test test-suite asan fuzz fuzz-long torture demo bench install clean check-layers
 
 all: deps-check $(BIN)/regied $(BIN)/regie $(BIN)/regie-sim
 
 deps:
 	@tools/install-deps.sh
+
+# make test also installs what the tests use (a browser, a Prometheus parser).
+deps-test:
+	@tools/install-deps.sh --test
 
 deps-check:
 	@pkg-config --exists $(PKGS) jemalloc && test -f /usr/include/nng/nng.h || \
@@ -161,7 +168,7 @@ torture: deps
 	@$(BIN)/regie-torture --regied $(BIN)/regied --cycles $(or $(CYCLES),100) --clients $(or $(CLIENTS),8) \
 	  --faultfs $(abspath $(BIN)/faultfs.so) --fault-steps $(or $(FAULT_STEPS),120) $(if $(SEED),--seed $(SEED))
 
-test: deps
+test: deps-test
 	@rm -f build/results-*.txt
 	@$(MAKE) --no-print-directory MODE=release test-suite; r1=$$?; \
 	 $(MAKE) --no-print-directory MODE=asan test-suite; r2=$$?; \

@@ -26,7 +26,7 @@ esac
 out=${FUZZ_OUT:-build/fuzz}
 mkdir -p "$out/obj" "$out/corpus"
 CC=${FUZZ_CC:-clang-14}
-PKGS="libuv msgpack rocksdb libsodium"
+PKGS="libuv msgpack rocksdb libsodium libmicrohttpd jansson"
 CFLAGS="-std=gnu11 -D_GNU_SOURCE -g -O1 -I. $(pkg-config --cflags $PKGS)"
 LIBS="$(pkg-config --libs $PKGS) -lnng -lpthread"
 SAN=address,undefined
@@ -62,7 +62,7 @@ fi
 
 rc=0
 summary=""
-for t in request record case idem config person; do
+for t in request record case idem config person http; do
   src=tests/fuzz/${t}_fuzz.c
   bin=$out/${t}_fuzz
   # shellcheck disable=SC2086

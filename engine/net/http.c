@@ -133,6 +133,19 @@ enum MHD_Result rg_http_answer(hreq *r, unsigned status, const char *json, size_
     return queue(r, status, resp);
 }
 
+/* The contract's error body with a status of HTTP's own (413). */
+static enum MHD_Result error_as(hreq *r, unsigned status, int err, const char *msg)
+{
+    rg_buf m = RG_BUF_INIT, j = RG_BUF_INIT;
+    rg_error_reply(&m, err, msg);
+    rg_json_from_msgpack(&j, m.data, m.len);
+    rg_metrics_request(r->h->metrics, r->op[0] ? r->op : NULL, rg_strerror(err), 0);
+    enum MHD_Result rc = rg_http_answer(r, status, (const char *)j.data, j.len);
+    rg_buf_free(&m);
+    rg_buf_free(&j);
+    return rc;
+}
+
 enum MHD_Result rg_http_error(hreq *r, int err, const char *msg)
 {
     rg_buf m = RG_BUF_INIT, j = RG_BUF_INIT;
@@ -430,7 +443,7 @@ static enum MHD_Result body_done(hreq *r)
     r->t0 = uv_hrtime();
     if (r->too_big) {
         rg_metrics_refused(h->metrics, RG_REFUSE_BODY);
-        return rg_http_error(r, RG_EBADREQ, "the body is larger than 1 MiB");
+        return error_as(r, 413, RG_EBADREQ, "the body is larger than 1 MiB");
     }
     switch (r->route) {
     case RT_API: return api_body_done(r);
@@ -498,7 +511,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > RG_HTTP_BODY_MAX) {
             rg_metrics_refused(h->metrics, RG_REFUSE_BODY);
-            return rg_http_error(r, RG_EBADREQ, "the body is larger than 1 MiB");
+            return error_as(r, 413, RG_EBADREQ, "the body is larger than 1 MiB");
         }
         return MHD_YES;
     }
