@@ -1,6 +1,6 @@
 /*
  * http_int.h - what the files of the HTTP face share (http.c, http_sse.c,
- * http_static.c); not for anyone else.
+ * http_static.c, http_conn.c); not for anyone else.
  *
  * Threads: `hreq` and `rg_stream` are touched by the HTTP thread
  * (libmicrohttpd's) and the loop; what each field belongs to is said beside
@@ -109,8 +109,12 @@ struct hreq {
 unsigned rg_http_status_of(const char *code);
 /* Answer r with a JSON body of status (content copied); returns MHD's result. */
 enum MHD_Result rg_http_answer(hreq *r, unsigned status, const char *json, size_t n);
-/* The contract's error body {ok:false,error,message}. */
+/* The contract's error body {ok:false,error,message}, with the contract's
+ * status of err, or (_as) with a status of HTTP's own (413). */
 enum MHD_Result rg_http_error(hreq *r, int err, const char *msg);
+enum MHD_Result rg_http_error_as(hreq *r, unsigned status, int err, const char *msg);
+/* Queue resp (the common headers added; counted) and release it. */
+enum MHD_Result rg_http_queue(hreq *r, unsigned status, struct MHD_Response *resp);
 
 /* ---- static files, OpenAPI (http_static.c, http_openapi.c) ---- */
 enum MHD_Result rg_http_static(rg_http *h, hreq *r, const char *url);
