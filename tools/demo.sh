@@ -40,7 +40,7 @@ trap 'exit 143' TERM
 
 # A manual clock at a fixed instant: the dates below stay in the future.
 bin/regied --data "$DATA" --listen "$URL" --publish "$PUB" --clock manual=2026-11-23T08:00:00Z \
-    2>"$DATA/regied.log" &
+    --http off 2>"$DATA/regied.log" &
 ENGINES="$ENGINES $!"
 # wait_for FILE...: until each exists (a socket or a written token), at most
 # 60 s: a loaded machine starts an engine slowly; an engine that died is
