@@ -216,6 +216,8 @@ install: all
 	install -m 0644 dist/man/regie.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 dist/man/regie.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 dist/man/regied.8 $(DESTDIR)$(MANDIR)/man8/
+	install -d $(DESTDIR)$(PREFIX)/share/regie/web
+	install -m 0644 web/*.html web/*.css web/*.js $(DESTDIR)$(PREFIX)/share/regie/web/
 	for u in $(UNITS); do \
 	  sed -e 's|@SBINDIR@|$(PREFIX)/sbin|g' -e 's|@BINDIR@|$(PREFIX)/bin|g' $$u > $(DESTDIR)$(UNITDIR)/$${u##*/} && \
 	  chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; \

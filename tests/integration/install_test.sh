@@ -32,6 +32,7 @@ for f in sbin/regied bin/regie bin/regie-sim; do
     [ -x "$root$p/$f" ] || bad="$bad $f"
 done
 for f in share/man/man8/regied.8 share/man/man1/regie.1 share/man/man5/regie.conf.5 \
+         share/regie/web/index.html share/regie/web/app.js \
          lib/systemd/system/regied.service lib/systemd/system/regie-backup.service \
          lib/systemd/system/regie-backup.timer; do
     [ -f "$root$p/$f" ] || bad="$bad $f"

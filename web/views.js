@@ -1,0 +1,259 @@
+// views.js - the pages, each built from the public API only.
+import { call, follow, me, newReq } from './api.js';
+import { t, name, opName, when, workdaysUntil } from './i18n.js';
+import { h, svg, show, kv, errorBox, toast } from './dom.js';
+import { allowedSteps, stepForm, opSchema } from './forms.js';
+
+export const live = { feed: null, alerts: null, onEvent: new Set(), onAlert: new Set() };
+
+function page(main, title, ...kids) {
+  main.replaceChildren(h('h2', { id: 'title', tabindex: '-1' }, title), ...kids);
+}
+
+function caseLink(id) { return h('a', { href: '#/zaak/' + encodeURIComponent(id) }, id); }
+
+function nextDeadline(c) {
+  const ds = (c.deadlines || []).filter((d) => d.due).sort((a, b) => a.due - b.due);
+  if (!ds.length) return h('span', { class: 'none' }, t('none'));
+  const d = ds[0], wd = workdaysUntil(d.due);
+  return h('span', { class: wd < 0 ? 'tag warn' : '' }, `${name(d.norm)}: ${when(d.due)} (${wd < 0 ? t('overdue') + ', ' : ''}${wd} ${t('wd')})`);
+}
+
+// Cases with their details (case.get each; the list holds no deadlines).
+async function casesWithDetail(filter = {}) {
+  const list = await call('cases.list', { data: { limit: 100, ...filter } });
+  if (!list.ok) return list;
+  const details = await Promise.all(list.cases.map((c) => (c.triage ? Promise.resolve(null)
+    : call('case.get', { case: c.id }).then((r) => (r.ok ? r.case : null)))));
+  list.cases.forEach((c, i) => { c.detail = details[i]; });
+  return list;
+}
+
+function casesTable(cases, extra) {
+  if (!cases.length) return h('p', {}, t('no.cases'));
+  cases.sort((a, b) => (b.stagnations - a.stagnations) || ((a.detail && a.detail.deadlines && a.detail.deadlines[0] ? a.detail.deadlines[0].due : 9e15) - (b.detail && b.detail.deadlines && b.detail.deadlines[0] ? b.detail.deadlines[0].due : 9e15)));
+  return h('table', {},
+    h('thead', {}, h('tr', {}, [t('case'), t('state'), t('route'), t('deadline'), t('stagnations'), t('urgency'), t('updated'), extra ? '' : null]
+      .filter((x) => x !== null).map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, cases.map((c) => h('tr', { class: c.stagnations ? 'warnrow' : '' },
+      h('td', {}, caseLink(c.id)), h('td', {}, name(c.state)), h('td', {}, name(c.route)),
+      h('td', {}, c.detail ? nextDeadline(c.detail) : h('span', { class: 'muted' }, 'triage')),
+      h('td', {}, c.stagnations ? h('span', { class: 'tag warn' }, String(c.stagnations)) : '0'),
+      h('td', {}, name(c.urgency)), h('td', {}, when(c.updated_at)),
+      extra ? h('td', {}, extra(c)) : null))));
+}
+
+async function mijnzaken(main) {
+  page(main, t('view.mijnzaken'), h('p', {}, t('loading')));
+  const r = await casesWithDetail();
+  if (!r.ok) return page(main, t('view.mijnzaken'), errorBox(r));
+  const mine = r.cases.filter((c) => c.procesregisseur === me().id);
+  page(main, t('view.mijnzaken'), casesTable(mine));
+}
+
+async function triage(main) {
+  const r = await call('cases.list', { data: { limit: 100 } });
+  if (!r.ok) return page(main, t('view.triage'), errorBox(r));
+  const open = r.cases.filter((c) => !c.procesregisseur);
+  page(main, t('view.triage'), casesTable(open, (c) => h('button', { type: 'button', class: 'secondary',
+    onclick: async () => {
+      const j = await call('case.assign', { case: c.id, req: newReq(), data: { procesregisseur: me().id } });
+      if (j.ok) { toast(t('take') + ': ' + c.id); location.hash = '#/zaak/' + c.id; } else main.prepend(errorBox(j));
+    } }, t('take'))));
+}
+
+async function zaken(main) {
+  const r = await casesWithDetail();
+  page(main, r.ok ? t('view.zaken') : t('view.zaken'), r.ok ? casesTable(r.cases) : errorBox(r));
+}
+
+async function onzezaken(main) {
+  const r = await casesWithDetail();
+  page(main, t('view.onzezaken'), r.ok ? casesTable(r.cases) : errorBox(r));
+}
+
+// The partner's open actions and information requests, overdue first, each
+// answered from the list.
+async function taken(main) {
+  const r = await casesWithDetail();
+  if (!r.ok) return page(main, t('view.taken'), errorBox(r));
+  const org = me().org, items = [];
+  for (const c of r.cases) {
+    const d = c.detail;
+    if (!d) continue;
+    for (const q of d.requests || []) if (q.org === org && !q.answered && !q.answer)
+      items.push({ c, kind: 'info.provide', due: q.due, what: q.question, data: { request: q.id } });
+    for (const a of (d.plan && d.plan.actions) || []) if (a.owner_org === org && !a.done && !a.completed)
+      items.push({ c, kind: 'action.complete', due: a.due, what: a.description, data: { action: a.id } });
+  }
+  items.sort((a, b) => (a.due || 9e15) - (b.due || 9e15));
+  const rows = await Promise.all(items.map(async (it) => {
+    const schema = await opSchema(it.kind);
+    const rest = { ...schema, properties: { ...schema.properties } };
+    for (const k of Object.keys(it.data)) delete rest.properties[k];
+    rest.required = (schema.required || []).filter((k) => !(k in it.data));
+    const form = stepForm(it.kind, rest, () => ({ case: it.c.id }), () => taken(main), it.data);
+    return h('tr', { class: it.due && it.due < Date.now() ? 'warnrow' : '' },
+      h('td', {}, caseLink(it.c.id)), h('td', {}, opName(it.kind)), h('td', {}, show(it.what)),
+      h('td', {}, it.due ? when(it.due) : h('span', { class: 'none' }, t('none'))),
+      h('td', {}, h('details', {}, h('summary', {}, opName(it.kind)), form)));
+  }));
+  page(main, t('view.taken'), h('p', {}, t('my.open')), rows.length ? h('table', {},
+    h('thead', {}, h('tr', {}, [t('case'), t('kind'), t('question'), t('due'), ''].map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, rows)) : h('p', {}, t('no.cases')));
+}
+
+function alertRow(a, onAck) {
+  return h('tr', { class: a.acked ? 'acked' : '', 'data-alert': a.alert },
+    h('td', {}, a.case ? caseLink(a.case) : ''), h('td', {}, name(a.kind)), h('td', {}, name(a.norm)),
+    h('td', {}, when(a.since)),
+    h('td', {}, a.acked ? t('acked') : h('button', { type: 'button', class: 'secondary', onclick: () => onAck(a) }, t('ack'))));
+}
+
+async function signalen(main) {
+  const r = await call('alerts.list', { data: { limit: 1000 } });
+  if (!r.ok) return page(main, t('view.signalen'), errorBox(r));
+  const body = h('tbody', { id: 'alerts' });
+  const ack = async (a) => {
+    const j = await call('alert.ack', { req: newReq(), data: { alert: a.alert } });
+    if (!j.ok) { main.prepend(errorBox(j)); return; }
+    a.acked = true;
+    body.querySelector(`[data-alert="${a.alert}"]`).replaceWith(alertRow(a, ack));
+    refreshBadge();
+  };
+  const list = r.alerts.slice().sort((a, b) => (a.acked - b.acked) || (b.alert - a.alert));
+  list.forEach((a) => body.append(alertRow(a, ack)));
+  page(main, t('view.signalen'), h('table', {},
+    h('thead', {}, h('tr', {}, [t('case'), t('kind'), t('norm'), t('since'), ''].map((x) => h('th', { scope: 'col' }, x)))), body),
+    list.length ? null : h('p', { id: 'noalerts' }, t('no.alerts')));
+  const onAlert = (a) => { if (!body.isConnected) { live.onAlert.delete(onAlert); return; }
+    if (!body.querySelector(`[data-alert="${a.alert}"]`)) body.prepend(alertRow(a, ack));
+    const none = document.getElementById('noalerts');
+    if (none) none.remove(); };
+  live.onAlert.add(onAlert);
+}
+
+async function feed(main) {
+  const ol = h('ol', { class: 'timeline', id: 'feedlist', 'aria-live': 'polite' });
+  page(main, t('live.feed'), ol);
+  const shown = new Set();
+  const add = (ev) => {
+    if (!ol.isConnected) { live.onEvent.delete(add); return; }
+    if (shown.has(ev.seq)) return;
+    shown.add(ev.seq);
+    ol.prepend(h('li', { 'data-seq': ev.seq }, h('strong', {}, ev.type), ' — ', caseLink(ev.case), ' — ',
+      when(ev.at), ' — ', ev.actor ? `${ev.actor.id} (${ev.actor.org})` : ''));
+  };
+  const r = await call('feed.read', { data: { after: 0, limit: 1000 } });
+  if (r.ok) { let evs = r.events; let next = r.next;
+    while (r.ok && evs.length === 1000) { const m = await call('feed.read', { data: { after: next, limit: 1000 } });
+      if (!m.ok) break; evs = m.events; next = m.next; m.events.forEach(add); }
+    r.events.forEach(add); }
+  live.onEvent.add(add);
+}
+
+function bars(title, entries, fmtv = (v) => String(v)) {
+  const w = 460, rowh = 26, left = 170, max = Math.max(1, ...entries.map(([, v]) => v));
+  const s = svg('svg', { viewBox: `0 0 ${w} ${entries.length * rowh + 10}`, role: 'img', 'aria-label': title });
+  entries.forEach(([k, v], i) => {
+    const y = i * rowh + 5, bw = Math.round((w - left - 60) * v / max);
+    s.append(svg('text', { x: 0, y: y + 14 }, k), svg('rect', { x: left, y, width: Math.max(bw, 1), height: rowh - 6 }),
+      svg('text', { x: left + bw + 6, y: y + 14 }, fmtv(v)));
+  });
+  const table = h('details', {}, h('summary', {}, 'tabel'), h('table', {}, h('tbody', {},
+    entries.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, fmtv(v)))))));
+  return h('figure', { class: 'chart' }, h('figcaption', {}, h('strong', {}, title)), s, table);
+}
+
+async function cijfers(main) {
+  const st = await call('stats');
+  if (!st.ok) return page(main, t('view.cijfers'), errorBox(st));
+  const r = await casesWithDetail();
+  const esc = { 1: 0, 2: 0, 3: 0 };
+  if (r.ok) for (const c of r.cases) if (c.detail && c.detail.escalation && c.detail.escalation.level) esc[c.detail.escalation.level]++;
+  const states = Object.entries(st.cases).filter(([, v]) => v > 0).map(([k, v]) => [name(k), v]);
+  const routes = Object.entries(st.routes).map(([k, v]) => [name(k), v.open]);
+  const lead = Object.entries(st.lead_time_ms || {}).map(([k, v]) =>
+    [name(k), Math.round((typeof v === 'object' ? v.median : v) / 864e5 * 10) / 10]);
+  page(main, t('view.cijfers'), h('div', { class: 'grid2', id: 'charts' },
+    bars(t('chart.states'), states.length ? states : [[t('none'), 0]]),
+    bars(t('chart.routes'), routes),
+    lead.length ? bars(t('chart.lead'), lead) : h('figure', { class: 'chart' }, h('figcaption', {}, h('strong', {}, t('chart.lead'))), h('p', { class: 'none' }, t('none'))),
+    bars(t('chart.stag'), [[t('stagnations'), st.open_stagnations], ['escalatie 1', esc[1]], ['escalatie 2', esc[2]], ['escalatie 3', esc[3]]])));
+}
+
+async function escalaties(main) {
+  const r = await casesWithDetail();
+  if (!r.ok) return page(main, t('view.escalaties'), errorBox(r));
+  const open = r.cases.filter((c) => c.detail && c.detail.escalation);
+  page(main, t('esc.open'), open.length ? h('table', {}, h('tbody', {}, open.map((c) => h('tr', {},
+    h('td', {}, caseLink(c.id)), h('td', {}, name(c.state)), h('td', {}, show(c.detail.escalation)),
+    h('td', {}, h('a', { href: '#/zaak/' + c.id }, t('dossier'))))))) : h('p', {}, t('no.cases')));
+}
+
+async function beheer(main) {
+  const forms = await Promise.all(['actor.create', 'actor.revoke'].map(async (op) =>
+    h('section', {}, h('h3', {}, opName(op)), stepForm(op, await opSchema(op), () => ({}), (j) => {
+      const out = h('div', { class: 'okmsg', role: 'status' }, opName(op), ': ', j.id || '', j.token ? [' — token: ', h('code', {}, j.token)] : '');
+      main.append(out);
+    }))));
+  page(main, t('view.beheer'), ...forms);
+}
+
+async function audit(main) {
+  const r = await call('audit.read', { data: { limit: 200 } });
+  if (!r.ok) return page(main, t('view.audit'), errorBox(r));
+  page(main, t('audit.trail'), h('table', {}, h('thead', {}, h('tr', {},
+    ['n', 'tijd', 'actor', 'rol', 'org', 'doel', 'zaken', 'geweigerd'].map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, r.records.map((x) => h('tr', {}, h('td', {}, String(x.n)), h('td', {}, when(x.at)), h('td', {}, x.actor),
+      h('td', {}, name(x.role)), h('td', {}, x.org), h('td', {}, show(x.purpose)), h('td', {}, show(x.cases)), h('td', {}, show(x.refused)))))));
+}
+
+// A case: its details, deadlines, participants, plan, timeline, and a form
+// for each step the engine allows now; kept live from the feed.
+export async function casePage(main, id) {
+  const g = await call('case.get', { case: id });
+  if (!g.ok) return page(main, t('case') + ' ' + id, errorBox(g));
+  const c = g.case;
+  const hist = await call('case.history', { case: id });
+  const steps = await allowedSteps(me().role, c);
+  const reload = () => casePage(main, id);
+  const timeline = h('ol', { class: 'timeline', id: 'timeline' }, hist.ok ? hist.events.slice().reverse().map((e) =>
+    h('li', { 'data-seq': e.seq }, h('strong', {}, e.type), ' — ', when(e.at), ' — ', e.actor ? e.actor.id : '',
+      h('details', {}, h('summary', {}, t('details')), show(e.data)))) : errorBox(hist));
+  page(main, `${t('case')} ${c.id}`,
+    h('p', {}, h('span', { class: 'tag', id: 'state' }, name(c.state)), ' ', name(c.route), ' — v', String(c.version),
+      c.erased ? h('span', { class: 'tag warn' }, ' ' + t('erased')) : null),
+    h('div', { class: 'grid2' },
+      h('section', {}, h('h3', {}, t('details')), kv(c, ['deadlines', 'participants', 'plan', 'requests', 'subject', 'stagnations', 'escalation', 'meeting'])),
+      h('section', {}, h('h3', {}, t('deadlines')), show(c.deadlines),
+        h('h3', {}, t('stagnations')), show(c.stagnations), h('h3', {}, t('escalation')), show(c.escalation),
+        h('h3', {}, t('subject')), c.erased ? h('span', { class: 'erased' }, t('erased')) : show(c.subject),
+        h('h3', {}, t('participants')), show(c.participants))),
+    h('section', {}, h('h3', {}, t('requests')), show(c.requests), h('h3', {}, t('plan')), show(c.plan), h('h3', {}, 'Casusoverleg'), show(c.meeting)),
+    h('section', { id: 'steps' }, h('h3', {}, t('steps')), steps.length ? steps.map((s) =>
+      h('details', { 'data-op': s.op }, h('summary', {}, opName(s.op)),
+        stepForm(s.op, s.schema, () => ({ case: c.id, expect: c.version }), reload))) : h('p', {}, t('no.steps'))),
+    h('section', {}, h('h3', {}, t('timeline')), timeline));
+  const onEv = (ev) => {
+    if (!timeline.isConnected) { live.onEvent.delete(onEv); return; }
+    if (ev.case === id && ev.seq && !timeline.querySelector(`[data-seq="${ev.seq}"]`)) {
+      const open = main.querySelector('form.step :focus');
+      if (!open) reload(); else timeline.prepend(h('li', { 'data-seq': ev.seq }, h('strong', {}, ev.type), ' — ', when(ev.at)));
+    }
+  };
+  live.onEvent.add(onEv);
+}
+
+export function refreshBadge() {
+  call('alerts.list', { data: { open: true, limit: 1000 } }).then((r) => {
+    const b = document.getElementById('badge');
+    if (!r.ok) { b.hidden = true; return; }
+    const n = r.alerts.filter((a) => !a.acked).length;
+    b.hidden = n === 0;
+    b.textContent = `${n} ${t('view.signalen').toLowerCase()}`;
+    b.setAttribute('aria-label', `${n} open ${t('view.signalen').toLowerCase()}`);
+  });
+}
+
+export const VIEWS = { mijnzaken, triage, signalen, feed, onzezaken, taken, cijfers, escalaties, zaken, beheer, audit };
