@@ -235,13 +235,32 @@ triage.cutoff = monday 12:00    # are due for triage that Tuesday
 mda.cap = 12                    # open MDA++ cases per procesregisseur
 CONF
 sed 's/^/    /' "$DATA/region.conf"
+HTTP=${DEMO_HTTP:-127.0.0.1:7480}
 bin/regied --data "$SIM" --listen "ipc://$SIM/rep.ipc" --publish "ipc://$SIM/pub.ipc" \
-    --clock manual=2026-01-05T08:00:00Z --config "$DATA/region.conf" 2>"$SIM/regied.log" &
+    --clock manual=2026-01-05T08:00:00Z --config "$DATA/region.conf" --http "$HTTP" 2>"$SIM/regied.log" &
 ENGINES="$ENGINES $!"
 wait_for "$SIM/admin.token" "$SIM/pub.ipc"
+# The browser app on the simulated region: a login for each role.
+SIM_ADMIN=$(cat "$SIM/admin.token")
+web_actor() { REGIE_URL="ipc://$SIM/rep.ipc" REGIE_TOKEN=$SIM_ADMIN bin/regie --json actor create --id "$1" \
+              --role "$2" --org "$3" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'; }
+W_PR=$(web_actor regisseur-demo procesregisseur zvh)
+W_PA=$(web_actor politie-demo partner police)
+W_MA=$(web_actor manager-demo manager zvh)
+step "the browser app: open http://$HTTP/ and log in with one of these tokens"
+echo "    procesregisseur (regisseur-demo): $W_PR"
+echo "    partner, police (politie-demo):   $W_PA"
+echo "    manager (manager-demo):           $W_MA"
+echo "    admin:                            $SIM_ADMIN"
+echo "    (a partner system follows its feed with:"
+echo "     curl -N -H 'Authorization: Bearer $W_PA' http://$HTTP/api/v1/feed)"
 bin/regie-sim --connect "ipc://$SIM/rep.ipc" --publish "ipc://$SIM/pub.ipc" \
     --admin "$(cat "$SIM/admin.token")" --cases "${DEMO_CASES:-300}" --days "${DEMO_DAYS:-180}" \
     --pace "${DEMO_PACE:-250}"
 REGIE_URL="ipc://$SIM/rep.ipc" REGIE_TOKEN=$(cat "$SIM/admin.token") bin/regie log verify | sed 's/^/    /'
 echo
 echo "The engines' data is in $DATA/ and $SIM/ (RocksDB); their logs in regied.log there."
+if [ -t 0 ]; then
+    echo "The browser app stays up at http://$HTTP/ until you press Enter."
+    read -r _
+fi
