@@ -52,20 +52,25 @@ function nav(role, current) {
     h('a', { href: '#/' + v, 'aria-current': v === current ? 'page' : null }, t('view.' + v))));
 }
 
+// Each route draws into a container of its own: a slower page that
+// resolves after the reader moved on draws into a detached one, unseen.
 async function route() {
   const m = me();
   if (!m) return loginPage();
   const views = ROLE_VIEWS[m.role] || [];
   const [, first, second] = (location.hash || '#/').split('/');
+  const view = h('div', { class: 'view' });
+  main.replaceChildren(view);
   if (first === 'zaak' && second) {
     nav(m.role, null);
-    await casePage(main, decodeURIComponent(second));
+    await casePage(view, decodeURIComponent(second));
   } else {
     const v = views.includes(first) ? first : views[0];
     nav(m.role, v);
-    if (v) await VIEWS[v](main);
+    if (v) await VIEWS[v](view);
   }
-  const title = document.getElementById('title');
+  if (!view.isConnected) return;
+  const title = view.querySelector('#title');
   if (title) { document.title = `${title.textContent} — Regie`; title.focus(); }
 }
 

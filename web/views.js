@@ -104,14 +104,17 @@ async function taken(main) {
 }
 
 function alertRow(a, onAck) {
-  return h('tr', { class: a.acked ? 'acked' : '', 'data-alert': a.alert },
-    h('td', {}, a.case ? caseLink(a.case) : ''), h('td', {}, name(a.kind)), h('td', {}, name(a.norm)),
+  const closed = a.acked || a.open === false;
+  const what = a.resolved && a.resolved.text ? `${a.text || ''} (${a.resolved.text})` : (a.text || name(a.norm));
+  return h('tr', { class: closed ? 'acked' : '', 'data-alert': a.alert },
+    h('td', {}, a.case ? caseLink(a.case) : ''), h('td', {}, name(a.kind)), h('td', {}, what),
     h('td', {}, when(a.since)),
-    h('td', {}, a.acked ? t('acked') : h('button', { type: 'button', class: 'secondary', onclick: () => onAck(a) }, t('ack'))));
+    h('td', {}, a.acked ? t('acked') : a.open === false ? t('resolved')
+      : h('button', { type: 'button', class: 'secondary', onclick: () => onAck(a) }, t('ack'))));
 }
 
 async function signalen(main) {
-  const r = await call('alerts.list', { data: { limit: 1000 } });
+  const r = await call('alerts.list', { data: { all: true, limit: 1000 } });
   if (!r.ok) return page(main, t('view.signalen'), errorBox(r));
   const body = h('tbody', { id: 'alerts' });
   const ack = async (a) => {
@@ -121,13 +124,15 @@ async function signalen(main) {
     body.querySelector(`[data-alert="${a.alert}"]`).replaceWith(alertRow(a, ack));
     refreshBadge();
   };
-  const list = r.alerts.slice().sort((a, b) => (a.acked - b.acked) || (b.alert - a.alert));
+  const closed = (a) => (a.acked || a.open === false ? 1 : 0);
+  const list = r.alerts.slice().sort((a, b) => (closed(a) - closed(b)) || (b.alert - a.alert));
   list.forEach((a) => body.append(alertRow(a, ack)));
   page(main, t('view.signalen'), h('table', {},
-    h('thead', {}, h('tr', {}, [t('case'), t('kind'), t('norm'), t('since'), ''].map((x) => h('th', { scope: 'col' }, x)))), body),
+    h('thead', {}, h('tr', {}, [t('case'), t('kind'), t('alert'), t('since'), ''].map((x) => h('th', { scope: 'col' }, x)))), body),
     list.length ? null : h('p', { id: 'noalerts' }, t('no.alerts')));
   const onAlert = (a) => { if (!body.isConnected) { live.onAlert.delete(onAlert); return; }
-    if (!body.querySelector(`[data-alert="${a.alert}"]`)) body.prepend(alertRow(a, ack));
+    const old = body.querySelector(`[data-alert="${a.alert}"]`);
+    if (old) old.replaceWith(alertRow(a, ack)); else body.prepend(alertRow(a, ack));
     const none = document.getElementById('noalerts');
     if (none) none.remove(); };
   live.onAlert.add(onAlert);
@@ -246,7 +251,7 @@ export async function casePage(main, id) {
 }
 
 export function refreshBadge() {
-  call('alerts.list', { data: { open: true, limit: 1000 } }).then((r) => {
+  call('alerts.list', { data: { limit: 1000 } }).then((r) => {
     const b = document.getElementById('badge');
     if (!r.ok) { b.hidden = true; return; }
     const n = r.alerts.filter((a) => !a.acked).length;

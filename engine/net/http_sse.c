@@ -291,9 +291,12 @@ static void submit(rg_stream *s, int q)
         rg_w_kstr(&s->msg, "op", s->kind ? "alerts.list" : "feed.read");
         rg_w_kstr(&s->msg, "token", s->token);
         rg_w_cstr(&s->msg, "data");
-        rg_w_map(&s->msg, 2);
+        /* Every alert once, in number order (resolved and acknowledged ones
+         * too, saying so): the stream is the record, without gaps. */
+        rg_w_map(&s->msg, s->kind ? 3 : 2);
         rg_w_kuint(&s->msg, "after", s->after);
         rg_w_kuint(&s->msg, "limit", PAGE);
+        if (s->kind) rg_w_kbool(&s->msg, "all", true);
     }
     s->query = q;
     h->in_engine++;

@@ -131,7 +131,7 @@ class Engine:
 
 def report(e, tok, req, informed=True):
     return e.call("case.report", tok, {"req": req, "data": {
-        "target_group": "verward-gedrag", "summary": "zorgen over de buurman", "urgency": "high",
+        "target_group": "verward_gedrag", "summary": "zorgen over de buurman", "urgency": "high",
         "informed": informed, "subject": {"name": "J. de Vries", "birth_date": "1988-04-02"}}})
 
 
@@ -394,8 +394,7 @@ def run(root, engines):
     result("engine_stops_cleanly_with_http", rc == 0, str(rc))
     e.start()
     for i in range(3):
-        st, j, _ = e.call("info.request", anna, {"case": case, "req": "q%d" % i,
-                                                 "data": {"org": "police", "question": "vraag %d" % i}})
+        st, j, _ = report(e, pol, "after-restart-%d" % i)
         assert st == 200, j
     st, j, _ = e.call("feed.read", pol, {"data": {"after": last, "limit": 100}})
     want = [ev["seq"] for ev in j["events"]]
