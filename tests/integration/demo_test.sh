@@ -20,6 +20,9 @@ failed=0
 result() {   # result NAME STATUS [why]
     if [ "$2" -eq 0 ]; then echo "PASS: $1"; else echo "FAIL: $1${3:+: $3}"; failed=1; fi
 }
+# The demo's browser app on a port of this run's own (tests run side by side).
+DEMO_HTTP=127.0.0.1:$((20000 + $$ % 20000))
+export DEMO_HTTP
 engines_left() { pgrep -f "regied --data $tmp/" >/dev/null; }
 
 # The load beside the demo: one core kept busy for as long as the test runs.

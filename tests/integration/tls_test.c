@@ -91,9 +91,9 @@ static int start(rg_t_proc *p, const char *cert, const char *ca, const rg_tls_op
     snprintf(cap, sizeof cap, "%s/%s.pem", tmp, ca ? ca : "");
     const char *bin = getenv("REGIED");
     if (!bin) bin = "bin/regied";
-    const char *argv[16] = {bin, "--data", p->dir, "--listen", p->url, "--publish", p->pub,
-                            "--tls-cert-key", certp};
-    int argc = 9;
+    const char *argv[18] = {bin, "--data", p->dir, "--listen", p->url, "--publish", p->pub,
+                            "--tls-cert-key", certp, "--http", "off"};
+    int argc = 11;
     if (ca) {
         argv[argc++] = "--tls-ca";
         argv[argc++] = cap;
