@@ -10,10 +10,14 @@
  *   - client certificates: an engine started with --tls-ca refuses a client
  *     without a certificate, or with one of another CA, and serves a
  *     partner system presenting one of its CA, through the `regie` CLI and
- *     the library client alike.
+ *     the library client alike; a subscriber of the PUB socket too.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <nng/nng.h>
+#include <nng/protocol/pubsub0/sub.h>
+#include <nng/supplemental/util/platform.h>
+#include <stdatomic.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
@@ -232,6 +236,29 @@ static void test_localhost_certificate_is_not_every_host(void)
     stop(&p);
 }
 
+static void on_pipe(nng_pipe pp, nng_pipe_ev ev, void *arg)
+{
+    (void)pp;
+    (void)ev;
+    atomic_store((atomic_bool *)arg, true);
+}
+
+/* Whether a subscriber with these TLS options gets a connection to url
+ * within a few seconds (a handshake refused never makes one). */
+static bool subscriber_connects(const char *url, const rg_tls_opts *tls)
+{
+    nng_socket s;
+    if (nng_sub0_open(&s) != 0) return false;
+    atomic_bool up = false;
+    nng_pipe_notify(s, NNG_PIPE_EV_ADD_POST, on_pipe, &up);
+    const char *why;
+    bool ok = rg_client_dial((uint32_t)nng_socket_id(s), url, tls, &why) == 0;
+    for (int waited = 0; ok && !atomic_load(&up) && waited < 3000; waited += 20) nng_msleep(20);
+    ok = ok && atomic_load(&up);
+    rg_net_close(s, RG_NET_CLOSE_MS);
+    return ok;
+}
+
 /* regied --tls-ca partner-ca.pem: partner systems prove who they are. */
 static void test_client_certificates(void)
 {
@@ -266,6 +293,9 @@ static void test_client_certificates(void)
     rg_t_reply_free(&r);
     rg_client_close(c);
     rg_buf_free(&b);
+    /* The PUB socket asks the same of its subscribers. */
+    CHECK(subscriber_connects(p.pub, &tls));
+    CHECK(!subscriber_connects(p.pub, &none));
     stop(&p);
 
     /* --tls-ca without a TLS endpoint would authenticate nobody: refused. */
