@@ -85,6 +85,16 @@ static int load_key(rg_tlog *t, const char *sign_key)
                 missing ? "missing" : "unreadable or malformed");
         return RG_EBADREQ;
     }
+    /* A key others may read is a key others have (as keyfile.c says of the
+     * key-encryption key): refused, so the operator learns of it. */
+    struct stat st;
+    if (stat(path, &st) == 0 && (st.st_mode & 077)) {
+        fprintf(stderr, "regie: the log signing key %s has mode %04o: whoever read it can sign heads in the "
+                        "engine's name.  Make it its owner's alone (chmod 600 %s), consider it leaked, and "
+                        "start with a new key\n", path, (unsigned)(st.st_mode & 07777), path);
+        memset(seed, 0, sizeof seed);
+        return RG_EBADREQ;
+    }
     rg_sth_keypair(seed, t->pub, t->secret);
     memset(seed, 0, sizeof seed);
     /* The public key, for the supervisor. */

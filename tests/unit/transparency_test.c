@@ -18,6 +18,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../test.h"
 #include "../../engine/storage/log.h"
@@ -319,11 +320,54 @@ static void test_who_reads_what(void)
     teardown();
 }
 
+/* --sign-key: a given key is used (its public key in DIR/sign.pub); a
+ * missing, malformed or world-readable one refuses the start. */
+static void test_sign_key_file(void)
+{
+    char *dir = rg_t_tmpdir(), key[4200], pubpath[4200];
+    snprintf(key, sizeof key, "%s.given-sign", dir);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    rg_engine_opts o = {.dir = dir, .sign_key = key};
+    o.clock.manual = true;
+    rg_engine *e = NULL;
+    CHECK(rg_engine_open(&e, &loop, &o) < 0);                      /* missing: not made */
+    FILE *f = fopen(key, "w");
+    REQUIRE(f);
+    fputs("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n", f);
+    fclose(f);
+    chmod(key, 0644);
+    CHECK(rg_engine_open(&e, &loop, &o) < 0);                      /* others may read it */
+    chmod(key, 0600);
+    REQUIRE(rg_engine_open(&e, &loop, &o) == 0);
+    rg_engine_close(e);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uint8_t seed[32], pub[RG_STH_PUB], sec[RG_STH_SECRET], got[RG_STH_PUB];
+    rg_mk_unhex(seed, 32, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", 64);
+    rg_sth_keypair(seed, pub, sec);
+    snprintf(pubpath, sizeof pubpath, "%s/sign.pub", dir);
+    char hex[80] = "";
+    f = fopen(pubpath, "r");
+    size_t n = f ? fread(hex, 1, sizeof hex - 1, f) : 0;
+    if (f) fclose(f);
+    CHECK(n == 65 && rg_mk_unhex(got, RG_STH_PUB, hex, 64) && memcmp(got, pub, RG_STH_PUB) == 0);
+    f = fopen(key, "w");
+    REQUIRE(f);
+    fputs("not a key\n", f);
+    fclose(f);
+    CHECK(rg_engine_open(&e, &loop, &o) < 0);                      /* malformed */
+    CHECK(uv_loop_close(&loop) == 0);
+    remove(key);
+    rg_t_rmrf(dir);
+    free(dir);
+}
+
 int main(void)
 {
     RUN(test_every_position_and_appends);
     RUN(test_heads_survive_restart_and_erasure);
     RUN(test_altered_record_detected);
     RUN(test_who_reads_what);
+    RUN(test_sign_key_file);
     return rg_t_exit();
 }
