@@ -6,8 +6,9 @@
  * The signing key: `--sign-key FILE` (64 hex digits, an Ed25519 seed), kept
  * apart from the key-encryption key and from the data (a systemd
  * credential); without the option, DIR.sign beside the data directory,
- * created 0600 on first start (as DIR.kek is).  A given --sign-key that is missing or malformed
- * refuses the start.  The public key is written to DIR/sign.pub at every
+ * created 0600 on first start (as DIR.kek is).  A given --sign-key that
+ * is missing or malformed, or any key file others may read, refuses the
+ * start.  The public key is written to DIR/sign.pub at every
  * start (64 hex digits): the operator hands it to the supervisor once; the
  * verifier (`regie verify-head`, `verify-proof`) needs nothing else.
  *
