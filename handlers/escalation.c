@@ -24,6 +24,7 @@ int rg_h_case_escalate(rg_ctx *c)
     rg_evb *ev = rg_ctx_emit(c, "case.escalated");
     static const char *const fields[] = {"level", "reason", NULL};
     rg_copy_fields(c, ev, fields);
+    if (level >= 2) rg_ladder_orgs(cs, ev);
     return 0;
 }
 
@@ -35,17 +36,49 @@ int rg_a_case_escalated(rg_case *cs, const rg_event_view *ev)
     cs->esc_level = (int)level;
     cs->esc_at = ev->at;
     if (cs->esc_level > cs->esc_max) cs->esc_max = cs->esc_level;
+    /* The orgs owing the stuck steps at level 2 or 3: their partner
+     * managers take part (alerts.c) and read the dossier (access.c). */
+    const rg_val *orgs = rg_map_get(ev->data, "orgs");
+    for (uint32_t i = 0; i < rg_array_size(orgs); i++) {
+        char org[RG_ID_MAX];
+        if (!rg_val_strcpy(rg_array_at(orgs, i), org, sizeof org)) return RG_ESTORAGE;
+        rg_case_add_esc_org(cs, org);
+    }
     return 0;
 }
 
+/* Who decides (CONTRACT.md): at levels 1 and 2 a manager of the region (at
+ * level 2 recording the decision of the actie-overleg of the partners'
+ * managers), at level 3 a bestuur actor.  A decision may set a new due date
+ * for the stuck step (an action or information request), from today on. */
 int rg_h_escalation_resolve(rg_ctx *c)
 {
     const rg_case *cs = rg_ctx_case(c);
+    const rg_actor *a = rg_ctx_actor(c);
     if (!cs->esc_level) return rg_ctx_fail(c, RG_EGUARD, "case %s has no open escalation", cs->id);
+    if (cs->esc_level >= RG_ESC_TOP && a->role != RG_ROLE_BESTUUR)
+        return rg_ctx_fail(c, RG_EFORBIDDEN, "the escalation of %s is at level %d: the administrative level "
+                           "(a bestuur actor) decides", cs->id, cs->esc_level);
+    if (cs->esc_level < RG_ESC_TOP && a->role == RG_ROLE_BESTUUR)
+        return rg_ctx_fail(c, RG_EFORBIDDEN, "the escalation of %s is at level %d: a manager of the region "
+                           "records the decision", cs->id, cs->esc_level);
+    const rg_val *nd = rg_ctx_field(c, "new_due");
+    const rg_deadline *step = rg_ladder_step(cs);
+    if (nd) {
+        if (!step)
+            return rg_ctx_fail(c, RG_EGUARD, "data.new_due: the stuck step of %s is no action or information "
+                               "request with a date of its own", cs->id);
+        int rc = rg_require_future(c, nd, "data.new_due");
+        if (rc < 0) return rc;
+    }
     rg_evb *ev = rg_ctx_emit(c, "escalation.resolved");
     rg_ev_uint(ev, "level", (uint64_t)cs->esc_level);
-    static const char *const fields[] = {"decision", NULL};
+    static const char *const fields[] = {"decision", "new_due", NULL};
     rg_copy_fields(c, ev, fields);
+    if (nd) {
+        rg_ev_str(ev, "norm", rg_norms[step->norm].name);
+        rg_ev_str(ev, "item", step->item);
+    }
     return 0;
 }
 

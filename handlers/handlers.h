@@ -54,7 +54,7 @@ RG_APPLY(intake_admitted)
 /* items.c: releasing classified items */
 RG_HANDLER(item_release) RG_APPLY(item_released)
 /* escalation.c: the escalation overlay */
-RG_HANDLER(case_escalate) RG_HANDLER(escalation_resolve)
+RG_HANDLER(case_escalate) RG_HANDLER(escalation_resolve) RG_HANDLER(escalation_dossier)
 RG_APPLY(case_escalated) RG_APPLY(escalation_resolved)
 /* closure.c: closing, aftercare, reopening */
 RG_HANDLER(case_close) RG_HANDLER(aftercare_check) RG_HANDLER(case_reopen) RG_HANDLER(case_end)

@@ -28,6 +28,7 @@ const rg_binding rg_bindings[] = {
     {"review.hold",           rg_h_review_hold},
     {"case.escalate",         rg_h_case_escalate},
     {"escalation.resolve",    rg_h_escalation_resolve},
+    {"escalation.dossier",    rg_h_escalation_dossier},
     {"case.close",            rg_h_case_close},
     {"case.end",              rg_h_case_end},
     {"aftercare.check",       rg_h_aftercare_check},

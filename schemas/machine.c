@@ -21,6 +21,7 @@ const rg_transition rg_machine[] = {
     /* routes      operation              allowed in states */
     {ALL_ROUTES, "case.get",              ~0u},
     {ALL_ROUTES, "case.history",          ~0u},
+    {ALL_ROUTES, "escalation.dossier",    ~0u},
     /* Closed too: its aftercare check needs a procesregisseur, also when the
      * one it had is gone. */
     {ALL_ROUTES, "case.assign",           OPEN | S(CLOSED)},

@@ -22,8 +22,8 @@
 #define CLASS ENUM("class", RG_OPT, "ordinary special criminal secret")
 
 static const rg_field actor_create[] = {
-    STR("id", 64), ENUM("role", RG_REQ, "procesregisseur partner manager admin auditor"), STR("org", 64),
-    STR_OPT("zvh", 64), {"covenants", RG_F_ENUM_ARRAY, RG_OPT, 8, NULL, RG_COVENANTS, 0},
+    STR("id", 64), ENUM("role", RG_REQ, "procesregisseur partner manager admin auditor partner_manager bestuur"),
+    STR("org", 64), STR_OPT("zvh", 64), {"covenants", RG_F_ENUM_ARRAY, RG_OPT, 8, NULL, RG_COVENANTS, 0},
     {"expires", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0}, ENUM("scope", RG_OPT, "region engine"), END,
 };
 static const rg_field actor_revoke[] = {STR("id", 64), END};
@@ -95,7 +95,11 @@ static const rg_field item_release[] = {
 static const rg_field case_escalate[] = {
     UINT("level", RG_REQ, 1, RG_ESC_TOP), TEXT("reason", 4096), END,
 };
-static const rg_field escalation_resolve[] = {TEXT("decision", 4096), END};
+/* new_due: a new due date for the stuck step (an action or an information
+ * request) that the decision sets; missing it climbs on. */
+static const rg_field escalation_resolve[] = {
+    TEXT("decision", 4096), {"new_due", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0}, END,
+};
 static const rg_field case_close[] = {
     TEXT("reason", 4096), {"handover", RG_F_STR_ARRAY, RG_OPT, 100, NULL, NULL, 0}, END,
 };
@@ -170,12 +174,15 @@ static const rg_field norms_whatif[] = {TEXT("config", 65536), {"from", RG_F_DAT
 #define MA RG_R(MANAGER)
 #define AD RG_R(ADMIN)
 #define AU RG_R(AUDITOR)
+#define PM RG_R(PARTNER_MANAGER)
+#define BE RG_R(BESTUUR)
 #define M RG_OP_MUTATES
 #define C RG_OP_CASE
 #define S RG_OP_SECRET
 #define T RG_OP_TRIAGE
 #define E RG_OP_ERASED
 #define U RG_OP_UNRESTRICT
+#define D RG_OP_DOSSIER
 
 const rg_opdef rg_ops[] = {
     /* name                   roles          flags   fields */
@@ -198,7 +205,9 @@ const rg_opdef rg_ops[] = {
     {"item.release",          PR | PA,       M | C,  item_release, NULL, NULL},
     {"review.hold",           PR,            M | C,  review_hold, NULL, NULL},
     {"case.escalate",         PR,            M | C,  case_escalate, NULL, NULL},
-    {"escalation.resolve",    MA,            M | C,  escalation_resolve, NULL, NULL},
+    {"escalation.resolve",    MA | BE,       M|C|D,  escalation_resolve, NULL, NULL},
+    {"escalation.dossier",    PR|MA|PM|BE,   C | D,  NULL,
+     "deciding on the escalation of a case", BASIS},
     {"case.close",            PR,            M | C,  case_close, NULL, NULL},
     {"case.end",              PR,            M | C,  case_end, NULL, NULL},
     {"aftercare.check",       PR,            M | C,  aftercare_check, NULL, NULL},
@@ -216,11 +225,11 @@ const rg_opdef rg_ops[] = {
     {"log.verify",            AD,            0,      NULL, NULL, NULL},
     {"clock.advance",         AD,            M,      clock_advance, NULL, NULL},
     {"stats",                 PR | MA | AD,  0,      NULL, NULL, NULL},
-    {"whoami",                PR|PA|MA|AD,   0,      NULL, NULL, NULL},
-    {"notify.topics",         PR|PA|MA|AD,   0,      NULL, NULL, NULL},
-    {"alerts.list",           PR | PA | MA,  0,      alerts_list,
+    {"whoami",                PR|PA|MA|AD|PM|BE, 0,  NULL, NULL, NULL},
+    {"notify.topics",         PR|PA|MA|AD|PM|BE, 0,  NULL, NULL, NULL},
+    {"alerts.list",           PR|PA|MA|PM|BE, 0,     alerts_list,
      ALERTING, BASIS},
-    {"alert.ack",             PR | PA | MA,  M,      alert_ack, NULL, NULL},
+    {"alert.ack",             PR|PA|MA|PM|BE, M,     alert_ack, NULL, NULL},
     /* Changes nothing in the log: a retry takes another backup, which is
      * incremental and cheap. */
     {"backup.create",         AD,            0,      backup_create, NULL, NULL},

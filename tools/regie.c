@@ -82,8 +82,12 @@ static const describe describes[] = {
      "regie review hold --case ZVH-00000001 --notes \"both actions on track\""},
     {"case.escalate", "escalate the case: 1 manager, 2 actie-overleg, 3 administrative level",
      "regie case escalate --case ZVH-00000001 --level 1 --reason \"no housing offer yet\""},
-    {"escalation.resolve", "decide on an escalation, which ends it",
+    {"escalation.resolve", "decide on an escalation, which ends it (levels 1-2 a manager, 3 a bestuur actor); "
+                           "--new-due gives the stuck action or request a new date",
      "regie escalation resolve --case ZVH-00000001 --decision \"priority housing granted\""},
+    {"escalation.dossier", "the escalation's dossier: what is stuck since when, the ladder so far, who owes "
+                           "what (no personal data)",
+     "regie escalation dossier --case ZVH-00000001"},
     {"case.close", "close the case, handing it over to organisations if any",
      "regie case close --case ZVH-00000001 --reason \"goals met\" --handover ggz"},
     {"case.end", "end the case early, in any open state: the person died, moved, was detained or withdrew",
@@ -168,6 +172,7 @@ static const struct {
     {"item.release.seq", "the item's position in the log (case history shows it as seq)"},
     {"item.release.subject", "release it to the data subject: their access export shows its text (a criminal or "
                              "secret item only so; GDPR art. 23)"},
+    {"escalation.resolve.new_due", "a new due date for the stuck action or request; missing it climbs on"},
     {"case.escalate.level", "1 manager, 2 actie-overleg, 3 administrative"},
     {"case.end.reason", "other needs --explanation; moved may name --to-region"},
     {"case.end.to_region", "with --reason moved: the region the person moved to, when known"},

@@ -85,7 +85,7 @@ typedef struct person {
     uint64_t alerts_after;    /* alerts.list position */
 } person;
 
-static person PRS[3], MGRS[2];
+static person PRS[3], MGRS[2], BESTUUR;
 
 /* ---- one case, as the simulator knows it ---- */
 
@@ -272,6 +272,9 @@ static void create_region(void)
         snprintf(MGRS[i].id, sizeof MGRS[i].id, "sim-mgr%d", i + 1);
         create_actor(MGRS[i].id, "manager", "zvh", MGRS[i].token);
     }
+    /* The administrative level: it decides an escalation at level 3. */
+    snprintf(BESTUUR.id, sizeof BESTUUR.id, "sim-burgemeester");
+    create_actor(BESTUUR.id, "bestuur", "gemeente", BESTUUR.token);
     for (int i = 0; i < 3; i++) subscribe_alerts(&PRS[i]);
     for (int i = 0; i < 2; i++) subscribe_alerts(&MGRS[i]);
 }
@@ -678,7 +681,14 @@ static void manager_steps(sim_case *c)
     c->resolve_at = 0;
     rg_buf *b = begin(MGRS[rnd() % 2].token, "escalation.resolve", c->id, 1);
     rg_w_kstr(b, "decision", "extra capacity granted; partners to act this week");
-    if (strcmp(send_req(), "guard_failed") == 0) return;   /* resolved by a colleague meanwhile */
+    const char *err = send_req();
+    if (strcmp(err, "forbidden") == 0) {
+        /* At level 3 the administrative level decides, not a manager. */
+        b = begin(BESTUUR.token, "escalation.resolve", c->id, 1);
+        rg_w_kstr(b, "decision", "the partners' boards act this week");
+        err = send_req();
+    }
+    if (strcmp(err, "guard_failed") == 0) return;   /* resolved by a colleague meanwhile */
     /* The decision speeds the case up. */
     c->drag = 1.0;
     for (int i = 0; i < c->nreqs; i++)

@@ -18,6 +18,20 @@ size_t rg_alerts_key(uint8_t *k, const char *actor_id, uint64_t n)
 }
 
 /* Is actor a alerted by this event of cs? */
+/* The upper levels of the ladder (issue 21): at level 2 and up the
+ * partner managers of the orgs owing a stuck step (the event's `orgs`), at
+ * level 3 the region's bestuur actors. */
+static bool upper_level(const rg_actor *a, const rg_case *cs, uint64_t level, const rg_val *data)
+{
+    if (strcmp(a->zvh, cs->zvh) != 0 || (cs->covenants & ~a->covenants) != 0) return false;
+    if (a->role == RG_ROLE_BESTUUR) return level >= RG_ESC_TOP;
+    if (a->role != RG_ROLE_PARTNER_MANAGER || level < 2) return false;
+    const rg_val *orgs = rg_map_get(data, "orgs");
+    for (uint32_t i = 0; i < rg_array_size(orgs); i++)
+        if (rg_val_is_str(rg_array_at(orgs, i), a->org)) return true;
+    return false;
+}
+
 static bool alerted(const rg_actor *a, const rg_case *cs, int alert, const char *norm, const char *item)
 {
     if (alert == RG_ALERT_PARTIES) {
@@ -89,7 +103,9 @@ char *rg_alerts_raise(rg_engine *e, rg_batch *b, const rg_case *cs, uint64_t seq
         const rg_actor *a = s->val;
         if (a->revoked) continue;
         if (rg_access_event(a, cs, v, seq)) rg_buf_append(&topics, a->feed_topic, RG_TOPIC_LEN + 1);
-        if (alert != RG_ALERT_NONE && alerted(a, cs, alert, norm, item)) {
+        bool upper = a->role == RG_ROLE_PARTNER_MANAGER || a->role == RG_ROLE_BESTUUR;
+        if (alert != RG_ALERT_NONE &&
+            (upper ? alert == RG_ALERT_MANAGERS && upper_level(a, cs, level, data) : alerted(a, cs, alert, norm, item))) {
             put_alert(e, b, a, cs, seq, at, kind, norm, item, level);
             rg_buf_append(&topics, a->alerts_topic, RG_TOPIC_LEN + 1);
         }

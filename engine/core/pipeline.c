@@ -260,6 +260,8 @@ static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn 
         /* A case the caller may not see is answered exactly as one that does
          * not exist: ids cannot be probed. */
         rg_view view = rc == 0 ? rg_access_view(c->actor, c->cs) : RG_VIEW_NONE;
+        /* The upper levels of the ladder read the dossier, nothing else. */
+        if (view == RG_VIEW_DOSSIER && !(c->op->flags & RG_OP_DOSSIER)) view = RG_VIEW_NONE;
         if (view == RG_VIEW_NONE) {
             c->cs = NULL;
             c->refused_case = true;

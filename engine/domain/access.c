@@ -25,6 +25,13 @@ rg_view rg_access_view(const rg_actor *a, const rg_case *c)
          * early ending, only the ZVH keeps the case (until retention). */
         if (c->state == RG_ST_ARCHIVED) return RG_VIEW_NONE;
         return rg_case_part(c, a->org) ? RG_VIEW_PARTNER : RG_VIEW_NONE;
+    case RG_ROLE_PARTNER_MANAGER:
+        /* The managers of the orgs the ladder alerted at level 2 or 3. */
+        for (uint32_t i = 0; i < c->nesc_orgs; i++)
+            if (strcmp(c->esc_orgs[i], a->org) == 0) return RG_VIEW_DOSSIER;
+        return RG_VIEW_NONE;
+    case RG_ROLE_BESTUUR:
+        return c->esc_max >= RG_ESC_TOP ? RG_VIEW_DOSSIER : RG_VIEW_NONE;
     default:
         return RG_VIEW_NONE;
     }

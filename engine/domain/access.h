@@ -35,6 +35,8 @@ typedef enum {
     RG_VIEW_TRIAGE,   /* a procesregisseur's view of an unassigned case */
     RG_VIEW_PARTNER,  /* from the version its org joined */
     RG_VIEW_FULL,     /* everything (classified items still by their rules) */
+    RG_VIEW_DOSSIER,  /* an upper level of the ladder the case reached: its escalation
+                       * dossier only (RG_OP_DOSSIER operations), never the case file */
 } rg_view;
 
 rg_view rg_access_view(const rg_actor *a, const rg_case *c);

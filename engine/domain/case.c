@@ -31,6 +31,7 @@ void rg_case_free(rg_case *c)
     free(c->reqs);
     free(c->actions);
     free(c->rev);
+    free(c->esc_orgs);
     free(c->agreed);
     free(c->dl);
     free(c->rel);
@@ -123,6 +124,14 @@ rg_action *rg_case_add_action(rg_case *c)
     return a;
 }
 
+void rg_case_add_esc_org(rg_case *c, const char *org)
+{
+    for (uint32_t i = 0; i < c->nesc_orgs; i++)
+        if (strcmp(c->esc_orgs[i], org) == 0) return;
+    GROW(c->esc_orgs, c->nesc_orgs, c->capesc_orgs);
+    snprintf(c->esc_orgs[c->nesc_orgs++], RG_ID_MAX, "%s", org);
+}
+
 rg_action *rg_case_add_rev_action(rg_case *c)
 {
     GROW(c->rev, c->nrev, c->caprev);
@@ -183,7 +192,7 @@ int rg_case_apply(rg_case *c, const rg_event_view *ev)
 
 void rg_case_encode(const rg_case *c, rg_buf *out)
 {
-    rg_w_map(out, 37);
+    rg_w_map(out, 38);
     rg_w_kstr(out, "id", c->id);
     rg_w_kuint(out, "relapses", c->relapses);
     rg_w_kuint(out, "subject_seq", c->subject_seq);
@@ -272,6 +281,9 @@ void rg_case_encode(const rg_case *c, rg_buf *out)
     rg_w_cstr(out, c->ladder_norm >= 0 ? rg_norms[c->ladder_norm].name : "");
     rg_w_cstr(out, c->ladder_item);
     rg_w_kuint(out, "esc_at", c->esc_at);
+    rg_w_cstr(out, "esc_orgs");
+    rg_w_array(out, c->nesc_orgs);
+    for (uint32_t i = 0; i < c->nesc_orgs; i++) rg_w_cstr(out, c->esc_orgs[i]);
     rg_w_cstr(out, "dl");
     rg_w_array(out, c->ndl);
     for (uint32_t i = 0; i < c->ndl; i++) {
@@ -404,6 +416,12 @@ static void records(dec *d, rg_case *c)
             d->ok = false;
         else
             rg_case_add_release(c, seq, org);
+    }
+    a = rg_map_get(d->m, "esc_orgs");             /* none in projections from before */
+    for (uint32_t i = 0; i < rg_array_size(a); i++) {
+        char org[RG_ID_MAX];
+        if (!rg_val_strcpy(rg_array_at(a, i), org, sizeof org)) d->ok = false;
+        else rg_case_add_esc_org(c, org);
     }
     a = rg_map_get(d->m, "agreed");
     for (uint32_t i = 0; i < rg_array_size(a); i++) {

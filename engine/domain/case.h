@@ -126,6 +126,10 @@ typedef struct rg_case {
     int ladder;
     int ladder_norm;
     char ladder_item[RG_ID_MAX];
+    /* The orgs the ladder reached at level 2 or 3 (case.escalated's `orgs`):
+     * their partner managers read the escalation dossier (access.c). */
+    uint32_t nesc_orgs, capesc_orgs;
+    char (*esc_orgs)[RG_ID_MAX];
     uint64_t esc_at;                  /* when the open escalation was opened (its alerts' since);
                                          0 in projections from before it was kept */
     uint64_t closed_at;
@@ -181,6 +185,15 @@ uint32_t rg_case_open_actions(const rg_case *c);
 void rg_case_add_agreement(rg_case *c, const char *org);
 rg_action *rg_case_add_action(rg_case *c);
 rg_action *rg_case_add_rev_action(rg_case *c);
+void rg_case_add_esc_org(rg_case *c, const char *org);
+/* deadlines.c: `orgs` into a case.escalated of level 2 or 3: every org that
+ * owns an overdue action or an overdue information request of the case
+ * (their partner managers are alerted and read the dossier). */
+void rg_ladder_orgs(const rg_case *c, rg_evb *ev);
+/* deadlines.c: the stuck step a decision's new_due re-dates: its deadline,
+ * or NULL when the ladder knows none or it has no date of its own (only an
+ * action or an information request has). */
+const rg_deadline *rg_ladder_step(const rg_case *c);
 /* The actions of the plan being agreed: a pending revision's, else the plan's. */
 const rg_action *rg_case_agreeing(const rg_case *c, uint32_t *n);
 /* action.done deadlines of actions a revision's agreement dropped, closed

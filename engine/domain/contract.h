@@ -102,6 +102,7 @@ enum {
     RG_OP_TRIAGE = 8,    /* may be taken on the triage view of an unassigned case */
     RG_OP_ERASED = 16,   /* may be taken on an erased case (erasing again changes nothing) */
     RG_OP_UNRESTRICT = 32, /* may be taken on a restricted case (lifting it) */
+    RG_OP_DOSSIER = 64,  /* may be taken on the escalation dossier's view (access.h) */
     RG_OP_SECRET = 4,    /* the reply holds a secret (a token): the stored
                             idempotency copy leaves it out */
 };

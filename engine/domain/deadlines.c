@@ -280,6 +280,74 @@ static void ladder_escalated(rg_case *c, const rg_event_view *ev)
     rg_val_strcpy(rg_map_get(ev->data, "item"), c->ladder_item, sizeof c->ladder_item);
 }
 
+static bool owes(const rg_case *c, const rg_deadline *d, char *org, size_t cap)
+{
+    const char *name = rg_norms[d->norm].name;
+    if (!d->fired || !d->item[0]) return false;
+    if (strcmp(name, "action.done") == 0) {
+        const rg_action *a = rg_case_action((rg_case *)c, d->item);
+        if (!a || !a->owner[0]) return false;
+        snprintf(org, cap, "%s", a->owner);
+        return true;
+    }
+    if (strcmp(name, "info.answer") == 0) {
+        const rg_request *q = rg_case_request((rg_case *)c, d->item);
+        if (!q) return false;
+        snprintf(org, cap, "%s", q->org);
+        return true;
+    }
+    return false;
+}
+
+void rg_ladder_orgs(const rg_case *c, rg_evb *ev)
+{
+    char orgs[64][RG_ID_MAX];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < c->ndl && n < 64; i++) {
+        char org[RG_ID_MAX];
+        if (!owes(c, &c->dl[i], org, sizeof org)) continue;
+        uint32_t j = 0;
+        while (j < n && strcmp(orgs[j], org) != 0) j++;
+        if (j == n) memcpy(orgs[n++], org, sizeof org);
+    }
+    rg_w_cstr(&ev->data, "orgs");
+    rg_w_array(&ev->data, n);
+    for (uint32_t i = 0; i < n; i++) rg_w_cstr(&ev->data, orgs[i]);
+    ev->nkeys++;
+}
+
+const rg_deadline *rg_ladder_step(const rg_case *c)
+{
+    if (c->ladder_norm < 0) return NULL;
+    const char *name = rg_norms[c->ladder_norm].name;
+    if (strcmp(name, "action.done") != 0 && strcmp(name, "info.answer") != 0) return NULL;
+    for (uint32_t i = 0; i < c->ndl; i++)
+        if (c->dl[i].norm == c->ladder_norm && strcmp(c->dl[i].item, c->ladder_item) == 0) return &c->dl[i];
+    return NULL;
+}
+
+/* A decision that set a new due date for the stuck step (escalation.resolve
+ * new_due): the step's deadline starts again at the end of that day, its
+ * stagnation met by the decision (cleared); the ladder still remembers the
+ * step, so missing the date climbs on. */
+static void ladder_redate(rg_case *c, const rg_event_view *ev)
+{
+    char date[RG_DATE_MAX] = "";
+    uint64_t due;
+    if (!rg_val_strcpy(rg_map_get(ev->data, "new_due"), date, sizeof date) || !due_of_date(date, &due)) return;
+    rg_deadline *d = (rg_deadline *)rg_ladder_step(c);
+    if (!d) return;
+    d->due = due;
+    d->set_at = ev->at;
+    d->fired = false;
+    d->fired_at = 0;
+    d->escalate_at = 0;
+    rg_action *a = rg_case_action(c, d->item);
+    rg_request *q = rg_case_request(c, d->item);
+    if (c->ladder_norm == rg_norm_find("action.done") && a) snprintf(a->due, sizeof a->due, "%s", date);
+    else if (q) snprintf(q->due, sizeof q->due, "%s", date);
+}
+
 /* The ladder remembers while its stuck step is not done (also when a
  * decision gave it a new due date: it is no stagnation then), and while
  * any stagnation of the work is open (several steps stuck at once are one
@@ -369,5 +437,6 @@ void rg_deadlines_fold(rg_case *c, const rg_event_view *ev, const rg_evdef *def)
     if (t == ev_detected) stagnation_detected(c, ev);
     else if (t == ev_escalated || t == ev_resolved) rearm_ladder(c, ev->at);
     if (t == ev_escalated) ladder_escalated(c, ev);
+    if (t == ev_resolved) ladder_redate(c, ev);
     ladder_settle(c);
 }

@@ -123,6 +123,7 @@ static bool fire(rg_due *du, const due_key *k)
                  cs->esc_level, e->cfg.norm_amounts[n]);
         rg_ev_str(ev, "reason", reason);
         rg_ev_bool(ev, "auto", true);
+        rg_ladder_orgs(cs, ev);                   /* level 2 or 3: the orgs owing */
     } else if (!d->fired) {
         ev = rg_ctx_emit(&c, "stagnation.detected");
         rg_ev_str(ev, "norm", k->norm);
@@ -148,6 +149,7 @@ static bool fire(rg_due *du, const due_key *k)
         rg_ev_str(ev, "reason", reason);
         rg_ev_str(ev, "norm", k->norm);
         rg_ev_str(ev, "item", k->item);
+        if (level >= 2) rg_ladder_orgs(cs, ev);
         rg_ev_bool(ev, "auto", true);
     }
     /* Lateness measures the engine, so only deadlines that were still ahead

@@ -399,7 +399,8 @@ int md_begin(uint64_t seed, unsigned skip, bool verbose)
     rg_t_local_actor(&md.engine, "prA", "procesregisseur", "zvh", md.pr_tok[1]);
     rg_t_local_actor(&md.engine, "prB", "procesregisseur", "zvh", md.pr_tok[2]);
     rg_t_local_actor(&md.engine, "mgr1", "manager", "zvh", md.mgr_tok);
-    bool actors = md.mgr_tok[0] && md.pr_tok[1][0] && md.pr_tok[2][0];
+    rg_t_local_actor(&md.engine, "burg1", "bestuur", "gemeente", md.bestuur_tok);
+    bool actors = md.mgr_tok[0] && md.bestuur_tok[0] && md.pr_tok[1][0] && md.pr_tok[2][0];
     for (int i = 0; i < MD_NORGS; i++) actors = actors && md.org_tok[i][0];
     if (!actors) {
         printf("  could not create the actors\n");

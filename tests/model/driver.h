@@ -89,7 +89,7 @@ typedef struct md_run {
     rg_t_local engine;
     rg_buf b;                 /* the request being built */
     rg_t_reply r;             /* the last reply */
-    char org_tok[MD_NORGS][128], pr_tok[3][128], mgr_tok[128];
+    char org_tok[MD_NORGS][128], pr_tok[3][128], mgr_tok[128], bestuur_tok[128];
     uint64_t seed, rng;
     int64_t now;              /* the engine's clock */
     int step;

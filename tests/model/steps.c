@@ -421,7 +421,10 @@ static void do_escalate(md_case *c)
 
 static void do_resolve(md_case *c)
 {
-    rg_w_kstr(req(md.mgr_tok, "escalation.resolve", c, 1), "decision", "priority granted");
+    /* Levels 1 and 2: a manager records the decision; level 3: the
+     * administrative level decides (issue 21). */
+    rg_w_kstr(req(c->m.level == 3 ? md.bestuur_tok : md.mgr_tok, "escalation.resolve", c, 1), "decision",
+              "priority granted");
     md_describe("c%d %s: escalation.resolve (level %d)", c->n, c->id, c->m.level);
     if (expect_ok()) apply(c, "escalation.resolved", NULL);
 }

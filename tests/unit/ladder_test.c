@@ -30,7 +30,7 @@
 #define HOUR 3600000ULL
 #define DAY (24 * HOUR)
 
-static char pol[128], ggz[128], gem[128], vt[128], prA[128], mgr[128];
+static char pol[128], ggz[128], gem[128], vt[128], prA[128], mgr[128], burg[128], pmggz[128], pmgem[128];
 
 /* Move the manual clock to t (which must be ahead). */
 static void setup(void)
@@ -42,6 +42,9 @@ static void setup(void)
     rg_t_local_actor(&L, "vt1", "partner", "veilig-thuis", vt);
     rg_t_local_actor(&L, "prA", "procesregisseur", "zvh", prA);
     rg_t_local_actor(&L, "mgr1", "manager", "zvh", mgr);
+    rg_t_local_actor(&L, "burg1", "bestuur", "gemeente", burg);
+    rg_t_local_actor(&L, "pm-ggz", "partner_manager", "ggz", pmggz);
+    rg_t_local_actor(&L, "pm-gem", "partner_manager", "gemeente", pmgem);
     clock_to(iso("2026-03-02T09:00:00+01:00"));
 }
 
@@ -221,6 +224,8 @@ static void test_one_ladder_per_case(void)
      * the stagnations still open escalate again five working days later
      * (Friday 17 April 09:00), at the top: the ladder remembers (issue 21). */
     rg_w_kstr(req(mgr, "escalation.resolve", id, 1), "decision", "the partners deliver this week");
+    FAILS("forbidden", "bestuur");             /* level 3: the administrative level decides */
+    rg_w_kstr(req(burg, "escalation.resolve", id, 1), "decision", "the partners deliver this week");
     OK();
     CHECK(open_level(id) == 0);
     CHECK(open_stagnations(id, "escalation.decision") == 0);
@@ -239,7 +244,8 @@ static void test_one_ladder_per_case(void)
  * decision, then level 3, and at the top it stays at 3. */
 static void resolve(const char *id)
 {
-    rg_w_kstr(req(mgr, "escalation.resolve", id, 1), "decision", "the owner delivers next week");
+    rg_w_kstr(req(open_level(id) == 3 ? burg : mgr, "escalation.resolve", id, 1), "decision",
+              "the owner delivers next week");
     OK();
 }
 
@@ -307,6 +313,121 @@ static void test_manual_escalation_joins_the_ladder(void)
     CHECK(count_events(id, "case.escalated", NULL, &level) == 2);
     CHECK(level == 3);
     CHECK(open_level(id) == 3);
+    teardown();
+}
+
+/* How many of the actor's alerts are escalations of the case at level. */
+static int escalation_alerts(const char *token, const char *id, uint64_t level)
+{
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "alerts.list", token, NULL, NULL, -1, 0);
+    if (send_req()[0]) return -1;
+    const rg_val *al = rg_t_get(&R, "alerts");
+    int n = 0;
+    for (uint32_t i = 0; i < rg_array_size(al); i++) {
+        const rg_val *a = rg_array_at(al, i);
+        uint64_t lv = 0;
+        rg_val_uint(rg_map_get(a, "level"), &lv);
+        n += rg_val_is_str(rg_map_get(a, "case"), id) && rg_val_is_str(rg_map_get(a, "kind"), "escalation") &&
+             lv == level;
+    }
+    return n;
+}
+
+/* Does the last reply's msgpack hold the bytes of s anywhere? */
+static bool reply_holds(const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i + n <= R.len; i++)
+        if (memcmp(R.bytes + i, s, n) == 0) return true;
+    return false;
+}
+
+/* Issue 21, the people at levels 2 and 3: the partner managers of the orgs
+ * owing a stuck step are alerted at level 2, the region's bestuur at level
+ * 3; they read the escalation dossier (no personal data, no free text) and
+ * never the case file; a decision may set a new due date for the stuck
+ * action, and missing it climbs on. */
+static void test_upper_levels_and_the_dossier(void)
+{
+    setup();
+    char id[32];
+    admitted_case(id);
+    REQUIRE(id[0]);
+    to_execution(id, 1, "2026-03-06");              /* a1, owned by ggz */
+    info_request(id, "gemeente", "2026-03-06");      /* R1 */
+    /* Nobody above the ZVH reads anything yet. */
+    CHECK(strcmp(query(pmggz, "escalation.dossier", id), "not_found") == 0);
+    CHECK(strcmp(query(burg, "escalation.dossier", id), "not_found") == 0);
+    CHECK(strcmp(query(pol, "escalation.dossier", id), "forbidden") == 0);
+    clock_to(iso("2026-03-13T12:00:00+01:00"));
+    REQUIRE(open_level(id) == 1);
+    CHECK(escalation_alerts(pmggz, id, 1) == 0);
+    resolve(id);
+    /* Still stuck five working days after the decision: level 2, and the
+     * managers of ggz (a1) and gemeente (R1) hear of it. */
+    clock_to(iso("2026-03-20T12:30:00+01:00"));
+    REQUIRE(open_level(id) == 2);
+    CHECK(escalation_alerts(pmggz, id, 2) == 1);
+    CHECK(escalation_alerts(pmgem, id, 2) == 1);
+    CHECK(escalation_alerts(burg, id, 2) == 0);
+    /* The dossier, not the case file. */
+    REQUIRE(query(pmggz, "escalation.dossier", id)[0] == 0);
+    const rg_val *d = rg_t_get(&R, "dossier");
+    CHECK(rg_map_get(d, "target_group") != NULL && rg_map_get(d, "urgency") != NULL);
+    CHECK(rg_array_size(rg_map_get(d, "owes")) == 2);
+    CHECK(rg_array_size(rg_map_get(d, "ladder")) == 3);          /* escalated, decided, escalated */
+    CHECK(rg_map_get(d, "stuck") && rg_map_get(rg_map_get(d, "stuck"), "what"));
+    CHECK(!reply_holds("A. Person") && !reply_holds("what do you know?") && !reply_holds("do something") &&
+          !reply_holds("problems on several") && !reply_holds("the owner delivers"));
+    CHECK(strcmp(query(pmggz, "case.get", id), "forbidden") == 0);
+    CHECK(strcmp(query(pmggz, "case.history", id), "forbidden") == 0);
+    rg_w_kstr(req(pmggz, "escalation.resolve", id, 1), "decision", "we deliver");
+    FAILS("forbidden", "");
+    rg_w_kstr(req(burg, "escalation.resolve", id, 1), "decision", "not ours yet");
+    FAILS("not_found", "");                                     /* level 3 not reached */
+    /* The read is audited. */
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "audit.read", L.admin, NULL, NULL, -1, 1);
+    rg_w_kstr(&B, "case", id);
+    REQUIRE(send_req()[0] == 0);
+    CHECK(reply_holds("pm-ggz"));
+    /* The action meeting decides: ggz delivers a1 by 31 March.  The
+     * stagnation of a1 is cleared; gemeente answers R1. */
+    rg_buf *b = req(mgr, "escalation.resolve", id, 2);
+    rg_w_kstr(b, "decision", "the actie-overleg agreed a new date");
+    rg_w_kstr(b, "new_due", "2026-03-19");
+    FAILS("guard_failed", "data.new_due");                     /* in the past */
+    b = req(mgr, "escalation.resolve", id, 2);
+    rg_w_kstr(b, "decision", "the actie-overleg agreed a new date");
+    rg_w_kstr(b, "new_due", "2026-03-31");
+    OK();
+    CHECK(open_stagnations(id, "action.done") == 0);
+    CHECK(deadline_due(id, "action.done") == iso("2026-04-01T00:00:00+02:00"));
+    b = req(gem, "info.provide", id, 2);
+    rg_w_kstr(b, "request", "R1");
+    rg_w_kstr(b, "answer", "known to the social team");
+    OK();
+    CHECK(open_stagnations(id, NULL) == 0);
+    CHECK(strcmp(query(burg, "escalation.dossier", id), "not_found") == 0);
+    /* a1 misses its new date: the ladder climbs on, to level 3, and the
+     * administrative level hears of it, reads the dossier and decides. */
+    clock_to(iso("2026-04-10T12:00:00+02:00"));
+    REQUIRE(open_level(id) == 3);
+    CHECK(escalation_alerts(burg, id, 3) == 1);
+    CHECK(escalation_alerts(pmggz, id, 3) == 1);
+    CHECK(escalation_alerts(pmgem, id, 3) == 0);                /* gemeente owes nothing now */
+    REQUIRE(query(burg, "escalation.dossier", id)[0] == 0);
+    d = rg_t_get(&R, "dossier");
+    CHECK(rg_array_size(rg_map_get(d, "owes")) == 1);
+    CHECK(rg_val_is_str(rg_map_get(rg_map_get(d, "stuck"), "item"), "a1"));
+    CHECK(strcmp(query(burg, "case.get", id), "forbidden") == 0);
+    b = req(burg, "escalation.resolve", id, 2);
+    rg_w_kstr(b, "decision", "the director of ggz delivers");
+    rg_w_kstr(b, "new_due", "2026-04-17");
+    OK();
+    CHECK(open_level(id) == 0 && open_stagnations(id, "action.done") == 0);
+    CHECK(deadline_due(id, "action.done") == iso("2026-04-18T00:00:00+02:00"));
     teardown();
 }
 
@@ -581,6 +702,7 @@ int main(void)
     RUN(test_one_ladder_per_case);
     RUN(test_manual_escalation_joins_the_ladder);
     RUN(test_ladder_climbs_after_a_decision);
+    RUN(test_upper_levels_and_the_dossier);
     RUN(test_met_norm_clears_when_set_again);
     RUN(test_revision_with_eleven_stagnations);
     RUN(test_revision_keeps_the_plan_in_force);

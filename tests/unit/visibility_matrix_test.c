@@ -81,12 +81,12 @@ static const char *const sit_name[NSIT] = {"unassigned", "assigned", "reassigned
 enum {
     R_PR_ASSIGNED, R_PR_TRIAGE, R_PR_PREVIOUS, R_MGR_REGION, R_MGR_COVENANT, R_MGR_OTHER,
     R_PARTNER_REPORTER, R_PARTNER_ASKED, R_PARTNER_JOINED, R_PARTNER_NONE, R_PARTNER_OUTSIDE_COVENANT,
-    R_PARTNER_OTHER_REGION, R_ADMIN, NROLE
+    R_PARTNER_OTHER_REGION, R_ADMIN, R_PARTNER_MANAGER, R_BESTUUR, NROLE
 };
 static const char *const role_name[NROLE] = {
     "pr.assigned", "pr.triage", "pr.previous", "mgr.region", "mgr.covenant", "mgr.other",
     "partner.reporter", "partner.asked", "partner.joined", "partner.none", "partner.outside-covenant",
-    "partner.other-region", "admin",
+    "partner.other-region", "admin", "partner_manager", "bestuur",
 };
 
 typedef struct actor_def {
@@ -109,6 +109,9 @@ static const actor_def actors[] = {
     {"ggzRad", "partner", "ggz", "tilburg", true},
     {"gemT", "partner", "gemeente", "tilburg", false},
     {"vtT", "partner", "veilig-thuis", "tilburg", false},
+    /* the upper levels of the ladder (issue 21): ggz's manager, tilburg's mayor */
+    {"pmGgzT", "partner_manager", "ggz", "tilburg", false},
+    {"burgT", "bestuur", "gemeente", "tilburg", false},
 };
 #define NACTORS (int)(sizeof actors / sizeof actors[0])
 static char tokens[NACTORS + 1][128];            /* the last one: the admin */
@@ -116,14 +119,14 @@ static char tokens[NACTORS + 1][128];            /* the last one: the admin */
 /* Who plays each role in each situation (NULL: nobody does). */
 static const char *const who[NSIT][NROLE] = {
     /*                 pr.as    pr.tr   pr.prev mgr.reg mgr.cov   mgr.oth rep       asked     joined  none   outside  other-reg admin */
-    [S_UNASSIGNED]   = {NULL,   "prB",  NULL,   "mgrT", "mgrRad", "mgrR", "polT",   NULL,     NULL,   "vtT", NULL,    "polR", "admin"},
-    [S_ASSIGNED]     = {"prA",  "prB",  NULL,   "mgrT", "mgrRad", "mgrR", "polT",   "ggzT",   "gemT", "vtT", NULL,    "polR", "admin"},
-    [S_REASSIGNED]   = {"prC",  "prB",  "prA",  "mgrT", "mgrRad", "mgrR", "polT",   "ggzT",   "gemT", "vtT", NULL,    "polR", "admin"},
-    [S_COVENANT]     = {"prRad", "prB", NULL,   "mgrT", "mgrRad", "mgrR", "polRad", "ggzRad", NULL,   "vtT", "ggzT",  "polR", "admin"},
-    [S_CLASSIFIED]   = {"prA",  "prB",  NULL,   "mgrT", "mgrRad", "mgrR", "polT",   "ggzT",   "gemT", "vtT", NULL,    "polR", "admin"},
-    [S_RELEASED]     = {"prA",  "prB",  NULL,   "mgrT", "mgrRad", "mgrR", "polT",   "ggzT",   "gemT", "vtT", NULL,    "polR", "admin"},
-    [S_ARCHIVED]     = {"prA",  "prB",  NULL,   "mgrT", "mgrRad", "mgrR", "polT",   "ggzT",   NULL,   "vtT", NULL,    "polR", "admin"},
-    [S_OTHER_REGION] = {NULL,   "prB",  NULL,   "mgrR", NULL,     "mgrT", "polR",   NULL,     NULL,   NULL,  NULL,    "polT", "admin"},
+    [S_UNASSIGNED]   = {NULL,   "prB",  NULL,   "mgrT", "mgrRad", "mgrR", "polT",   NULL,     NULL,   "vtT", NULL,    "polR", "admin", "pmGgzT", "burgT"},
+    [S_ASSIGNED]     = {"prA",  "prB",  NULL,   "mgrT", "mgrRad", "mgrR", "polT",   "ggzT",   "gemT", "vtT", NULL,    "polR", "admin", "pmGgzT", "burgT"},
+    [S_REASSIGNED]   = {"prC",  "prB",  "prA",  "mgrT", "mgrRad", "mgrR", "polT",   "ggzT",   "gemT", "vtT", NULL,    "polR", "admin", "pmGgzT", "burgT"},
+    [S_COVENANT]     = {"prRad", "prB", NULL,   "mgrT", "mgrRad", "mgrR", "polRad", "ggzRad", NULL,   "vtT", "ggzT",  "polR", "admin", "pmGgzT", "burgT"},
+    [S_CLASSIFIED]   = {"prA",  "prB",  NULL,   "mgrT", "mgrRad", "mgrR", "polT",   "ggzT",   "gemT", "vtT", NULL,    "polR", "admin", "pmGgzT", "burgT"},
+    [S_RELEASED]     = {"prA",  "prB",  NULL,   "mgrT", "mgrRad", "mgrR", "polT",   "ggzT",   "gemT", "vtT", NULL,    "polR", "admin", "pmGgzT", "burgT"},
+    [S_ARCHIVED]     = {"prA",  "prB",  NULL,   "mgrT", "mgrRad", "mgrR", "polT",   "ggzT",   NULL,   "vtT", NULL,    "polR", "admin", "pmGgzT", "burgT"},
+    [S_OTHER_REGION] = {NULL,   "prB",  NULL,   "mgrR", NULL,     "mgrT", "polR",   NULL,     NULL,   NULL,  NULL,    "polT", "admin", "pmGgzT", "burgT"},
 };
 
 /* ---- the expected table ---- */
@@ -137,6 +140,7 @@ typedef struct row {
 #define FB "forbidden"
 #define HIDDEN NF, NF, "absent", "none", "none"
 #define ADMIN_ROW FB, FB, FB, FB, FB     /* admins: no case content, by role */
+#define UPPER FB, FB, FB, FB              /* the ladder's upper levels: never the case file */
 
 /* Full views of the situations' cases, as those who see all of it see them. */
 #define UNASSIGNED_FULL "case subj parts=police reqs=- noplan summary"
@@ -277,6 +281,31 @@ static const row table[] = {
     {S_OTHER_REGION, R_PARTNER_REPORTER, UNASSIGNED_FULL, "v1.. subj", "listed", "v1.. subj", "none"},
     {S_OTHER_REGION, R_PARTNER_OTHER_REGION, HIDDEN},
     {S_OTHER_REGION, R_ADMIN, ADMIN_ROW},
+
+    /* The upper levels of the ladder (issue 21): a partner manager and a
+     * bestuur actor never read the case file, whatever the ladder did
+     * (forbidden by role); they are alerted when it reaches them: ggz's
+     * manager at level 2 and up of a case where ggz owes an overdue action
+     * or request, the mayor at level 3 of the region's cases (its own
+     * covenant rules apply as for everyone).  In 30 days every open case
+     * here climbs to level 3; only on `assigned` does ggz owe something
+     * (its lapsed action): elsewhere it answered, or was asked by no date. */
+    {S_UNASSIGNED, R_PARTNER_MANAGER, UPPER, "none"},
+    {S_UNASSIGNED, R_BESTUUR, UPPER, "alerts"},
+    {S_ASSIGNED, R_PARTNER_MANAGER, UPPER, "alerts"},
+    {S_ASSIGNED, R_BESTUUR, UPPER, "alerts"},
+    {S_REASSIGNED, R_PARTNER_MANAGER, UPPER, "none"},
+    {S_REASSIGNED, R_BESTUUR, UPPER, "alerts"},
+    {S_COVENANT, R_PARTNER_MANAGER, UPPER, "none"},
+    {S_COVENANT, R_BESTUUR, UPPER, "none"},
+    {S_CLASSIFIED, R_PARTNER_MANAGER, UPPER, "none"},
+    {S_CLASSIFIED, R_BESTUUR, UPPER, "alerts"},
+    {S_RELEASED, R_PARTNER_MANAGER, UPPER, "none"},
+    {S_RELEASED, R_BESTUUR, UPPER, "alerts"},
+    {S_ARCHIVED, R_PARTNER_MANAGER, UPPER, "none"},
+    {S_ARCHIVED, R_BESTUUR, UPPER, "none"},
+    {S_OTHER_REGION, R_PARTNER_MANAGER, UPPER, "none"},
+    {S_OTHER_REGION, R_BESTUUR, UPPER, "none"},
 };
 #define NROWS (int)(sizeof table / sizeof table[0])
 
