@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../domain/contract.h"
+#include "../core/ctx.h"
 #include "../services/services.h"
 #include "../storage/codec.h"
 #include "../storage/errors.h"
@@ -128,6 +129,8 @@ static void run_metrics(hjob *j)
     s.lateness_max = rg_due_lateness_pct(sv->due, 100, &s.lateness_count);
     s.sessions = rg_sessions_count(h->sessions);
     s.engine_inflight = h->in_engine;
+    s.commits = rg_engine_commits(h->e);
+    s.committed = rg_engine_committed_commands(h->e);
     rg_buf_reset(&r->reply);
     rg_metrics_render(h->metrics, &s, &r->reply);
     atomic_store(&r->state, R_DONE);

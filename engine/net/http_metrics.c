@@ -144,6 +144,10 @@ void rg_metrics_render(rg_metrics *m, const rg_metrics_snap *s, rg_buf *out)
     say(out, "regie_http_engine_inflight %llu\n", (unsigned long long)s->engine_inflight);
     head(out, "regie_log_head", "gauge", "Position of the last event in the log.");
     say(out, "regie_log_head %llu\n", (unsigned long long)s->log_head);
+    head(out, "regie_commits_total", "counter", "Group commits made durable since start (every transport).");
+    say(out, "regie_commits_total %llu\n", (unsigned long long)s->commits);
+    head(out, "regie_committed_commands_total", "counter", "Commands those commits carried.");
+    say(out, "regie_committed_commands_total %llu\n", (unsigned long long)s->committed);
     head(out, "regie_feed_longpolls", "gauge", "feed.read long-polls parked in the engine.");
     say(out, "regie_feed_longpolls %llu\n", (unsigned long long)s->parked);
     head(out, "regie_deadline_lateness_seconds", "gauge",

@@ -46,6 +46,7 @@ typedef struct rg_metrics_snap {
     uint64_t lateness_count;
     uint64_t lateness_p50, lateness_p99, lateness_max;   /* ms */
     uint64_t engine_inflight;   /* HTTP requests in the engine */
+    uint64_t commits, committed;   /* group commits since start, the commands they carried */
 } rg_metrics_snap;
 
 void rg_metrics_render(rg_metrics *m, const rg_metrics_snap *s, rg_buf *out);

@@ -454,6 +454,7 @@ def run(root, engines):
     st, fams, text = metrics(e)
     ok = st == 200 and sample(fams, "regie_requests_total", op="whoami", result="ok", transport="http") >= 1
     ok = ok and sample(fams, "regie_log_head") >= 1
+    ok = ok and sample(fams, "regie_commits_total") >= 1 and sample(fams, "regie_committed_commands_total") >= 1
     ok = ok and sample(fams, "regie_request_duration_seconds_count", transport="http") >= 10
     values = [v for f in fams.values() for smp in f.samples for v in smp.labels.values()]
     bad = [v for v in values if re.search(r"ZVH-|rgt_|anna|pol|ggz|vic|admin", v)]
