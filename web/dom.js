@@ -36,7 +36,7 @@ export function show(v, key) {
     if (v.withheld === true) return h('span', { class: 'withheld' }, t('withheld'));
     return kv(v);
   }
-  if (key === 'state' || key === 'route' || key === 'role' || key === 'kind') return name(v);
+  if (['state', 'route', 'role', 'kind', 'class', 'urgency', 'target_group'].includes(key)) return name(v);
   return String(v);
 }
 

@@ -61,7 +61,11 @@ const names = {
     monitoring: 'monitoring', request: 'verzoek', decided: 'besloten', default: 'standaard', 're-entry': 're-entry',
     'subject-request': 'AVG-verzoek', mda: 'MDA++', levensloop: 'Levensloop', procesregisseur: 'procesregisseur',
     partner: 'partner', manager: 'manager', admin: 'beheerder', stagnation: 'stagnatie', escalation: 'escalatie',
-    overdue: 'termijn verlopen', high: 'hoog', normal: 'normaal', low: 'laag',
+    overdue: 'termijn verlopen', high: 'hoog', normal: 'normaal', low: 'laag', ordinary: 'gewoon',
+    special: 'bijzonder (gezondheid)', criminal: 'strafrechtelijk', secret: 'beroepsgeheim',
+    verward_gedrag: 'verward gedrag', radicalisering: 'radicalisering', huiselijk_geweld: 'huiselijk geweld',
+    nazorg_ex_gedetineerden: 'nazorg ex-gedetineerden', multi_probleem_gezin: 'multiprobleemgezin',
+    jeugd_criminaliteit: 'jeugdcriminaliteit', ondermijning: 'ondermijning', zorgmijding: 'zorgmijding', overig: 'overig',
   },
   en: {},
 };

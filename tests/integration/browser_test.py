@@ -145,10 +145,24 @@ def run(e, root, drivers):
     live = wait(b, lambda d: any("intake.started" in li.text for li in d.find_elements(By.CSS_SELECTOR, "#feedlist li")),
                 "intake.started in the partner's open feed")
     shot(a, "05-procesregisseur-na-stap")
+    dec = wait(a, lambda d: d.find_elements(By.CSS_SELECTOR, 'details[data-op="intake.decide"]'), "the next step's form")
+    if dec:
+        dec[0].find_element(By.TAG_NAME, "summary").click()
+        a.execute_script("arguments[0].scrollIntoView()", dec[0])
+    shot(a, "05b-procesregisseur-formulier-intakebesluit")
     shot(b, "06-partner-ziet-stap-live")
     H.result("step_through_generated_form", form is not None and moved is not None)
     H.result("step_appears_live_in_other_role_page", live is not None and
              len(b.find_elements(By.CSS_SELECTOR, "#feedlist li")) > n_before)
+
+    a.get(base + "/#/triage")
+    wait(a, lambda d: "Nieuwe meldingen" in text(d), "the triage view")
+    shot(a, "05c-procesregisseur-nieuwe-meldingen")
+    b.get(base + "/#/taken")
+    wait(b, lambda d: "Openstaand" in text(d), "the partner's open items")
+    shot(b, "06b-partner-openstaand")
+    b.get(base + "/#/feed")
+    wait(b, lambda d: d.find_elements(By.CSS_SELECTOR, "#feedlist li"), "the partner's feed again")
 
     # ---- an alert arrives live, and is acknowledged ----
     a.get(base + "/#/signalen")
