@@ -471,7 +471,8 @@ int rg_h_stats(rg_ctx *c)
     uint64_t med[RG_NSTATES], cnt[RG_NSTATES];
     bool has[RG_NSTATES];
     for (int st = 0; st < RG_NSTATES; st++) {
-        int rc = rg_engine_median_lead(e, st, reader->zvh, &med[st], &cnt[st]);
+        /* Counted as stays end (core/tally.h), not read from the rows. */
+        int rc = rg_tally_median(rg_engine_tallies(e), reader->zvh, st, &med[st], &cnt[st]);
         if (rc < 0 && rc != RG_ENOTFOUND) return rg_ctx_fail(c, RG_ESTORAGE, "reading lead times failed");
         has[st] = rc == 0;
         n += has[st];

@@ -251,6 +251,23 @@ static int tally_one(void *ud, const rg_case *cs)
     return 0;
 }
 
+/* The lead-time rows counted per region (once, for a directory from
+ * before the counts): a row without a region is the first region's. */
+static int count_leads(rg_engine *e)
+{
+    rg_iter *it = rg_iter_new_scan(e->log, RG_CF_LEADTIMES);
+    for (rg_iter_seek_first(it); rg_iter_valid(it); rg_iter_next(it)) {
+        size_t kn;
+        const uint8_t *k = rg_iter_key(it, &kn);
+        if (kn < 17) continue;
+        char zvh[RG_ID_MAX];
+        if (kn == 17) snprintf(zvh, sizeof zvh, "%s", RG_ZVH_DEFAULT);
+        else snprintf(zvh, sizeof zvh, "%.*s", (int)(kn - 17 < RG_ID_MAX - 1 ? kn - 17 : RG_ID_MAX - 1), k + 17);
+        rg_tally_lead(&e->tallies, zvh, k[0], rg_be64_get(k + 1));
+    }
+    return rg_iter_end(it) < 0 ? RG_ESTORAGE : 0;
+}
+
 /* The figures kept per region (tally.h); a data directory from before
  * them is tallied once here, by the one walk of its cases it will need. */
 static int load_tallies(rg_engine *e)
@@ -263,6 +280,7 @@ static int load_tallies(rg_engine *e)
     rg_tallies_clear_keys(m.b);
     rg_region_clear_keys(m.b);
     rc = rg_engine_each_case(e, NULL, tally_one, &m);
+    if (rc == 0 && m.rc == 0) rc = count_leads(e);
     if (rc == 0 && m.rc == 0) {
         rg_tallies_put(&e->tallies, m.b, true);     /* the marker last */
         rc = rg_log_write(e->log, m.b, true);

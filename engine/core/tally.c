@@ -10,8 +10,9 @@
 #include "../storage/codec.h"
 #include "../storage/errors.h"
 
-/* v3: with the events per region (a directory with v2 is tallied again). */
-#define MARKER "tally_v3"
+/* v3: with the events per region; v4: with the lead times (a directory
+ * with an earlier version is tallied again, once). */
+#define MARKER "tally_v4"
 #define KEY_MAX (8 + 2 * RG_ID_MAX)
 
 typedef struct rg_load {
@@ -19,10 +20,37 @@ typedef struct rg_load {
     bool dirty;
 } rg_load;
 
+/* Lead-time buckets: v < 128 exact; above, 64 per power of two. */
+#define SUB 64
+#define LEAD_BUCKETS (2 * SUB + (64 - 7) * SUB)
+
+typedef struct rg_leads {
+    uint32_t *n[RG_NSTATES];  /* LEAD_BUCKETS counts, allocated when first used */
+    uint64_t total[RG_NSTATES];
+    bool dirty[RG_NSTATES];
+} rg_leads;
+
+static uint32_t bucket_of(uint64_t v)
+{
+    if (v < 2 * SUB) return (uint32_t)v;
+    int p = 63 - __builtin_clzll(v);            /* 2^p <= v, p >= 7 */
+    return (uint32_t)(2 * SUB + (p - 7) * SUB + (int)((v >> (p - 6)) - SUB));
+}
+
+/* The value a bucket stands for: itself when exact, else its middle. */
+static uint64_t bucket_value(uint32_t b)
+{
+    if (b < 2 * SUB) return b;
+    int p = 7 + (int)((b - 2 * SUB) / SUB);
+    uint64_t m = SUB + (b - 2 * SUB) % SUB, width = 1ULL << (p - 6);
+    return (m << (p - 6)) + width / 2;
+}
+
 void rg_tallies_init(rg_tallies *t)
 {
     rg_hmap_init(&t->regions);
     rg_hmap_init(&t->loads);
+    rg_hmap_init(&t->leads);
 }
 
 void rg_tallies_free(rg_tallies *t)
@@ -30,8 +58,57 @@ void rg_tallies_free(rg_tallies *t)
     rg_hmap_slot *s;
     for (size_t i = 0; (i = rg_hmap_next(&t->regions, i, &s)) != 0;) free(s->val);
     for (size_t i = 0; (i = rg_hmap_next(&t->loads, i, &s)) != 0;) free(s->val);
+    for (size_t i = 0; (i = rg_hmap_next(&t->leads, i, &s)) != 0;) {
+        rg_leads *l = s->val;
+        for (int st = 0; st < RG_NSTATES; st++) free(l->n[st]);
+        free(l);
+    }
     rg_hmap_free(&t->regions);
     rg_hmap_free(&t->loads);
+    rg_hmap_free(&t->leads);
+}
+
+static rg_leads *leads_of(rg_tallies *t, const char *zvh)
+{
+    size_t n = strlen(zvh);
+    rg_leads *l = rg_hmap_get(&t->leads, zvh, n);
+    if (!l) {
+        l = rg_calloc(1, sizeof *l);
+        rg_hmap_put(&t->leads, zvh, n, l);
+    }
+    return l;
+}
+
+static void lead_add(rg_leads *l, int state, uint32_t b, uint64_t count)
+{
+    if (!l->n[state]) l->n[state] = rg_calloc(LEAD_BUCKETS, sizeof *l->n[state]);
+    l->n[state][b] += (uint32_t)count;
+    l->total[state] += count;
+    l->dirty[state] = true;
+}
+
+void rg_tally_lead(rg_tallies *t, const char *zvh, int state, uint64_t ms)
+{
+    if (state < 0 || state >= RG_NSTATES) return;
+    lead_add(leads_of(t, zvh), state, bucket_of(ms), 1);
+}
+
+int rg_tally_median(const rg_tallies *t, const char *zvh, int state, uint64_t *ms, uint64_t *count)
+{
+    *ms = 0;
+    *count = 0;
+    const rg_leads *l = rg_hmap_get(&t->leads, zvh, strlen(zvh));
+    if (!l || state < 0 || state >= RG_NSTATES || !l->total[state]) return RG_ENOTFOUND;
+    uint64_t rank = (l->total[state] - 1) / 2, seen = 0;
+    for (uint32_t b = 0; b < LEAD_BUCKETS; b++) {
+        seen += l->n[state][b];
+        if (seen > rank) {
+            *ms = bucket_value(b);
+            break;
+        }
+    }
+    *count = l->total[state];
+    return 0;
 }
 
 static size_t region_key(char k[KEY_MAX], const char *zvh, uint32_t covenants)
@@ -177,6 +254,26 @@ void rg_tallies_put(rg_tallies *t, rg_batch *b, bool all)
         if (all || l->dirty) put_load(b, s->key, s->klen, l);
         l->dirty = false;
     }
+    for (size_t i = 0; (i = rg_hmap_next(&t->leads, i, &s)) != 0;) {
+        rg_leads *l = s->val;
+        for (int st = 0; st < RG_NSTATES; st++) {
+            if (!(all || l->dirty[st]) || !l->n[st]) continue;
+            l->dirty[st] = false;
+            uint32_t used = 0;
+            for (uint32_t k = 0; k < LEAD_BUCKETS; k++) used += l->n[st][k] != 0;
+            rg_buf v = RG_BUF_INIT;
+            rg_w_array(&v, 2 * used);
+            for (uint32_t k = 0; k < LEAD_BUCKETS; k++)
+                if (l->n[st][k]) {
+                    rg_w_uint(&v, k);
+                    rg_w_uint(&v, l->n[st][k]);
+                }
+            char key[KEY_MAX];
+            int kn = snprintf(key, sizeof key, "lead/%.*s/%02x", (int)s->klen, s->key, (unsigned)st);
+            rg_batch_put(b, RG_CF_META, key, (size_t)kn, v.data, v.len);
+            rg_buf_free(&v);
+        }
+    }
     if (all) rg_batch_put(b, RG_CF_META, MARKER, strlen(MARKER), "", 0);
 }
 
@@ -192,6 +289,7 @@ void rg_tallies_clear_keys(rg_batch *b)
 {
     rg_batch_del_range(b, RG_CF_META, "tally/", 6, "tally0", 6);   /* '0' follows '/' */
     rg_batch_del_range(b, RG_CF_META, "load/", 5, "load0", 5);
+    rg_batch_del_range(b, RG_CF_META, "lead/", 5, "lead0", 5);
 }
 
 /* Fill n numbers from the array a, starting at *at. */
@@ -221,7 +319,27 @@ static int read_prefix(rg_tallies *t, rg_log *log, const char *prefix)
         }
         const rg_val *a = rg_doc_root(d);
         uint32_t at = 0;
-        if (prefix[0] == 't') {
+        if (prefix[1] == 'e') {
+            /* "lead/" zvh "/" hex2 */
+            const char *slash = kn > pn + 3 ? k + kn - 3 : NULL;
+            if (!slash || *slash != '/' || (size_t)(slash - k) - pn >= RG_ID_MAX) {
+                rg_doc_free(d);
+                rc = RG_ESTORAGE;
+                break;
+            }
+            char zvh[RG_ID_MAX], hex[3];
+            snprintf(zvh, sizeof zvh, "%.*s", (int)(slash - k - (ptrdiff_t)pn), k + pn);
+            snprintf(hex, sizeof hex, "%.2s", slash + 1);
+            int st = (int)strtoul(hex, NULL, 16);
+            rg_leads *l = leads_of(t, zvh);
+            for (uint32_t i = 0; st < RG_NSTATES && i + 1 < rg_array_size(a); i += 2) {
+                uint64_t b = 0, n = 0;
+                rg_val_uint(rg_array_at(a, i), &b);
+                rg_val_uint(rg_array_at(a, i + 1), &n);
+                if (b < LEAD_BUCKETS) lead_add(l, st, (uint32_t)b, n);
+            }
+            if (st < RG_NSTATES) l->dirty[st] = false;
+        } else if (prefix[0] == 't') {
             /* "tally/" zvh "/" hex8 */
             const char *slash = kn > pn + 9 ? k + kn - 9 : NULL;
             if (!slash || *slash != '/' || (size_t)(slash - k) - pn >= RG_ID_MAX) {
@@ -267,5 +385,6 @@ int rg_tallies_read(rg_tallies *t, rg_log *log)
     if (rc < 0) return RG_ESTORAGE;
     rc = read_prefix(t, log, "tally/");
     if (rc == 0) rc = read_prefix(t, log, "load/");
+    if (rc == 0) rc = read_prefix(t, log, "lead/");
     return rc;
 }

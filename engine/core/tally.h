@@ -15,7 +15,14 @@
  *   "load/" procesregisseur           msgpack [open[routes]]
  *   "rx/" zvh "/" case_id             empty: the region's cases in id order
  *                                     (cases.list of a region seeks here)
- *   "tally_v2"                        present once the keys above are whole
+ *   "lead/" zvh "/" hex2(state)       msgpack [bucket, count, ...]: how long the
+ *                                     region's cases stayed in a state they
+ *                                     left (the leadtimes rows, counted)
+ *   "tally_v4"                        present once the keys above are whole
+ *
+ * Lead times are counted in buckets exact to the millisecond below 128 ms
+ * and 1/64 of a power of two wide above (within 0.8 %): the median of
+ * `stats` is found in O(buckets), not by reading the rows.
  * A data directory from before them is tallied once, by a walk, at open.
  *
  * Threads: the loop's (the engine's tallies); replay's halves are its own.
@@ -43,6 +50,7 @@ typedef struct rg_tally {
 typedef struct rg_tallies {
     rg_hmap regions;          /* zvh "/" hex8(covenants) -> rg_tally* (owns) */
     rg_hmap loads;            /* procesregisseur -> rg_load* (owns) */
+    rg_hmap leads;            /* zvh -> rg_leads* (owns) */
 } rg_tallies;
 
 void rg_tallies_init(rg_tallies *t);
@@ -55,6 +63,13 @@ void rg_tallies_merge(rg_tallies *into, const rg_tallies *from);
 void rg_tallies_region(const rg_tallies *t, const char *zvh, uint32_t covenants, rg_tally *out /* OUT */);
 /* Open cases of a route directed by `who`. */
 uint64_t rg_tally_load(const rg_tallies *t, const char *who, int route);
+/* A stay of `ms` in `state` ended in region zvh (a leadtimes row). */
+void rg_tally_lead(rg_tallies *t, const char *zvh, int state, uint64_t ms);
+/* The median stay in `state` of the region (the lower middle for an even
+ * count; within 0.8 %, exact below 128 ms) and how many there are;
+ * RG_ENOTFOUND when none. */
+int rg_tally_median(const rg_tallies *t, const char *zvh, int state, uint64_t *ms /* OUT */,
+                    uint64_t *count /* OUT */);
 /* Put the changed figures (every figure, and the marker, when `all`) into b. */
 void rg_tallies_put(rg_tallies *t, rg_batch *b, bool all);
 /* Delete every tally key but the marker (a rebuild writes them anew). */

@@ -46,6 +46,7 @@ typedef struct fold {
     uint64_t counts[RG_NSTATES], leads[RG_NSTATES], events;
     uint8_t link[RG_HASH_LEN];
     rg_sorted leadtimes;
+    rg_tallies *tallies;            /* the lead times counted (core/tally.h) */
 } fold;
 
 static rg_case *case_for(fold *f, const char *id)
@@ -72,6 +73,7 @@ static void add_lead(fold *f, int state, uint64_t ms, uint64_t seq, const char *
     size_t kn = rg_lead_key(k, state, ms, seq, zvh);
     uint64_t capped = ms < (1ULL << 56) ? ms : (1ULL << 56) - 1;
     rg_sorted_add(&f->leadtimes, (uint64_t)state << 56 | capped, k, kn, "", 0);
+    rg_tally_lead(f->tallies, zvh, state, ms);
 }
 
 /* Fold one event into its case. */
@@ -200,8 +202,8 @@ static int write_derived(fold *f, uint64_t *stagnations, rg_tallies *tallies)
 {
     rg_log *log = f->e->log;
     lead_job leads = {log, &f->leadtimes, 0};
-    part half[2] = {{f, 0, f->ncases / 2, NULL, RG_SORTED_INIT, RG_SORTED_INIT, 0, {{0}, {0}}},
-                    {f, f->ncases / 2, f->ncases, NULL, RG_SORTED_INIT, RG_SORTED_INIT, 0, {{0}, {0}}}};
+    part half[2] = {{f, 0, f->ncases / 2, NULL, RG_SORTED_INIT, RG_SORTED_INIT, 0, {{0}, {0}, {0}}},
+                    {f, f->ncases / 2, f->ncases, NULL, RG_SORTED_INIT, RG_SORTED_INIT, 0, {{0}, {0}, {0}}}};
     rg_tallies_init(&half[0].tallies);
     rg_tallies_init(&half[1].tallies);
     bool streamed = in_key_order(f);
@@ -266,11 +268,11 @@ static int begin(rg_engine *e)
 int rg_engine_rebuild(rg_engine *e, uint64_t *events_out)
 {
     if (rg_engine_busy(e)) return RG_EOVERLOAD;
-    fold f = {.e = e, .leadtimes = RG_SORTED_INIT};
-    rg_hmap_init(&f.cases);
-    uint64_t stagnations = 0;
     rg_tallies tallies;
     rg_tallies_init(&tallies);
+    fold f = {.e = e, .leadtimes = RG_SORTED_INIT, .tallies = &tallies};
+    rg_hmap_init(&f.cases);
+    uint64_t stagnations = 0;
     int rc = begin(e);
     if (rc == 0) rc = fold_log(&f);
     if (rc == 0) rc = write_derived(&f, &stagnations, &tallies);

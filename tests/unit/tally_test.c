@@ -19,6 +19,8 @@
 #include "../test.h"
 #include "../../engine/core/ctx.h"
 #include "../../engine/core/state.h"
+#include "../../engine/core/tally.h"
+#include "../../engine/storage/errors.h"
 #include "../../engine/replay/replay.h"
 #include "steps.h"
 
@@ -109,6 +111,34 @@ static uint64_t stats_match_walk(const char *token, const char *zvh, uint32_t co
         total += w.states[st];
     }
     same &= rg_t_uint(&R, "total") == total;
+    /* Lead times: the median of the region's rows, within 1 % (exact
+     * below 128 ms), and their count. */
+    const rg_val *lead = rg_t_get(&R, "lead_time_ms");
+    for (int st = 0; st < RG_NSTATES; st++) {
+        uint64_t rows[64], nr = 0;
+        rg_iter *it = rg_iter_new(rg_engine_log(L.e), RG_CF_LEADTIMES);
+        uint8_t k0 = (uint8_t)st;
+        for (rg_iter_seek(it, &k0, 1); rg_iter_valid(it); rg_iter_next(it)) {
+            size_t kn;
+            const uint8_t *k = rg_iter_key(it, &kn);
+            if (kn < 17 || k[0] != k0) break;
+            if (kn - 17 == strlen(zvh) && memcmp(k + 17, zvh, kn - 17) == 0 && nr < 64) rows[nr++] = rg_be64_get(k + 1);
+        }
+        rg_iter_end(it);
+        const rg_val *m = rg_map_get(lead, rg_state_name(st));
+        if (!nr) {
+            same &= m == NULL;
+            continue;
+        }
+        uint64_t med = 0, cnt = 0;
+        same &= rg_val_uint(rg_map_get(m, "median"), &med) && rg_val_uint(rg_map_get(m, "cases"), &cnt);
+        uint64_t want = rows[(nr - 1) / 2];       /* rows sorted by duration in the key */
+        same &= cnt == nr && (med > want ? med - want : want - med) <= want / 100;
+        if (cnt != nr || (med > want ? med - want : want - med) > want / 100)
+            printf("  %s %s: median %llu of %llu, the rows say %llu of %llu\n", zvh, rg_state_name(st),
+                   (unsigned long long)med, (unsigned long long)cnt, (unsigned long long)want,
+                   (unsigned long long)nr);
+    }
     same &= rg_t_uint(&R, "relapses") == w.relapses;
     same &= rg_t_uint(&R, "open_stagnations") == w.stagnations;
     if (!same) {
@@ -213,7 +243,9 @@ static void test_restart_rebuild_and_old_directory(void)
     rg_batch_del_range(b, RG_CF_META, "load/", 5, "load0", 5);
     rg_batch_del_range(b, RG_CF_META, "tally/", 6, "tally0", 6);
     rg_batch_del_range(b, RG_CF_META, "rx/", 3, "rx0", 3);
+    rg_batch_del_range(b, RG_CF_META, "lead/", 5, "lead0", 5);
     rg_batch_del(b, RG_CF_META, "tally_v2", 8);
+    rg_batch_del(b, RG_CF_META, "tally_v4", 8);
     rg_batch_del(b, RG_CF_META, "tally_v3", 8);
     REQUIRE(rg_log_write(rg_engine_log(L.e), b, true) == 0);
     rg_batch_free(b);
@@ -248,6 +280,39 @@ static void test_list_reads_only_its_region(void)
     rg_t_local_close(&L, true);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The counted median against the exact one, for stays from milliseconds to
+ * months: exact below 128 ms, within 0.8 % above. */
+static void test_median_of_counted_stays(void)
+{
+    static uint64_t v[2001];
+    uint64_t seed = 88172645463325252ULL;
+    for (int round = 0; round < 40; round++) {
+        rg_tallies t;
+        rg_tallies_init(&t);
+        int n = 1 + round * 50;
+        for (int i = 0; i < n; i++) {
+            seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+            v[i] = round < 10 ? seed % 128 : seed % (1ULL << (7 + round % 30));
+            rg_tally_lead(&t, "tilburg", 2, v[i]);
+        }
+        rg_tally_lead(&t, "breda", 2, 1ULL << 40);    /* another region's: not counted */
+        qsort(v, (size_t)n, sizeof *v, cmp_u64);
+        uint64_t want = v[(n - 1) / 2], med = 0, cnt = 0;
+        CHECK(rg_tally_median(&t, "tilburg", 2, &med, &cnt) == 0 && cnt == (uint64_t)n);
+        uint64_t err = med > want ? med - want : want - med;
+        if (want < 128) CHECK(err == 0);
+        else CHECK(err * 1000 <= want * 8);
+        CHECK(rg_tally_median(&t, "tilburg", 3, &med, &cnt) == RG_ENOTFOUND);
+        rg_tallies_free(&t);
+    }
+}
+
 int main(void)
 {
     setup();
@@ -255,6 +320,7 @@ int main(void)
     RUN(test_figures_follow_the_cases);
     RUN(test_restart_rebuild_and_old_directory);
     RUN(test_list_reads_only_its_region);
+    RUN(test_median_of_counted_stays);
     rg_buf_free(&B);
     rg_t_reply_free(&R);
     return rg_t_exit();
