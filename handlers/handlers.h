@@ -44,6 +44,18 @@ RG_HANDLER(case_erase) RG_APPLY(case_erased)
 RG_HANDLER(subject_request) RG_HANDLER(subject_decide) RG_HANDLER(subject_correct)
 RG_HANDLER(case_unrestrict) RG_HANDLER(subject_known)
 RG_APPLY(subject_requested) RG_APPLY(subject_corrected)
+/* persons.c: the persons of a household case */
+RG_HANDLER(person_add) RG_HANDLER(person_remove)
+RG_APPLY(person_added) RG_APPLY(person_removed)
+/* case.report's `subject` or `persons` checked (fails, nothing emitted, on
+ * a bad one); *subject: the single subject, or the first `subject` person. */
+int rg_report_subject(rg_ctx *c, const rg_val **subject);
+/* After the report ev is emitted: subject into its subject part (P1), every
+ * other person a person.added of its own. */
+void rg_report_persons(rg_ctx *c, rg_evb *report, const rg_val *subject);
+/* Is person i of cs a minor today (Europe/Amsterdam, the engine's clock)?
+ * RG_ENOTFOUND when not known (no birth date, or erased). */
+int rg_person_minor(rg_engine *e, const rg_case *cs, uint32_t i, uint64_t now, bool *minor);
 /* subject_export.c: a granted access request's export of the cases ids
  * (at most RG_SUBJECT_CASES), as the caller may compile it */
 #define RG_SUBJECT_CASES 64

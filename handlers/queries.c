@@ -24,6 +24,31 @@ static void kstr_or_nil(rg_buf *b, const char *key, const char *val)
     if (val[0]) rg_w_cstr(b, val); else rg_w_nil(b);
 }
 
+/* persons: [{person, role, minor}] of the persons not removed; minor (from
+ * the birth date) only to a reader of the persons' data, else nil. */
+static int write_persons(rg_ctx *c, rg_buf *b, const rg_case *cs, bool readable)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < cs->npersons; i++) n += !cs->persons[i].removed;
+    rg_w_cstr(b, "persons");
+    rg_w_array(b, n);
+    for (uint32_t i = 0; i < cs->npersons; i++) {
+        if (cs->persons[i].removed) continue;
+        char id[16];
+        snprintf(id, sizeof id, "P%u", i + 1);
+        rg_w_map(b, 3);
+        rg_w_kstr(b, "person", id);
+        rg_w_kstr(b, "role", cs->persons[i].role);
+        rg_w_cstr(b, "minor");
+        bool minor = false;
+        int rc = readable ? rg_person_minor(rg_ctx_engine(c), cs, i, rg_ctx_now(c), &minor) : RG_ENOTFOUND;
+        if (rc == 0) rg_w_bool(b, minor);
+        else if (rc == RG_ENOTFOUND) rg_w_nil(b);
+        else return rc;
+    }
+    return 0;
+}
+
 static const char *const action_status[] = {"open", "done", "handed_over"};
 
 /* The report as this reader may see it: the person (subject) and the
@@ -220,8 +245,12 @@ int rg_h_case_get(rg_ctx *c)
     if (read_report(c, cs, &rp) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the report of %s failed", cs->id);
     bool subject = rg_access_subject(a, cs);
     rg_buf *b = rg_ctx_reply_key(c, "case");
-    rg_w_map(b, 26 + (subject ? 1 : 0));
+    rg_w_map(b, 27 + (subject ? 1 : 0));
     rg_w_kstr(b, "id", cs->id);
+    if (write_persons(c, b, cs, subject) < 0) {
+        report_free(&rp);
+        return rg_ctx_fail(c, RG_ESTORAGE, "reading the persons of %s failed", cs->id);
+    }
     kstr_or_nil(b, "casusregisseur", cs->casusregisseur);
     rg_w_kuint(b, "relapses", cs->relapses);
     rg_w_kbool(b, "erased", cs->erased);

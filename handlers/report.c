@@ -46,9 +46,8 @@ int rg_h_case_report(rg_ctx *c)
     int rc = rg_require_future(c, release, "data.release_date");
     if (rc < 0) return rc;
 
-    const rg_val *subject = rg_ctx_field(c, "subject");
-    if (!rg_val_str(rg_map_get(subject, "name"), &s, &n) || n == 0)
-        return rg_ctx_fail(c, RG_EBADREQ, "data.subject.name: required, a non-empty string");
+    const rg_val *subject;
+    if ((rc = rg_report_subject(c, &subject)) < 0) return rc;
 
     if (rt == RG_RT_SUBJECT_REQUEST)
         return rg_ctx_fail(c, RG_EBADREQ, "data.route: a data-subject request is opened with subject.request");
@@ -66,7 +65,7 @@ int rg_h_case_report(rg_ctx *c)
     rg_ev_str(ev, "route", rg_route_name(rt));
     rg_ev_str(ev, "reporter_org", a->org);
     rg_ev_str(ev, "zvh", a->zvh);                  /* the case is of the reporter's region */
-    rg_w_val(&ev->subject, subject);
+    rg_report_persons(c, ev, subject);
     return 0;
 }
 
@@ -86,6 +85,8 @@ int rg_a_case_reported(rg_case *cs, const rg_event_view *ev)
     if (cs->route < 0 || !cs->reporter_org[0]) return RG_ESTORAGE;
     cs->report_seq = cs->subject_seq = ev->seq;
     cs->created_at = ev->at;
+    /* The reported subject is the case's first person (P1). */
+    if (cs->route != RG_RT_SUBJECT_REQUEST && rg_case_add_person(cs, "subject", ev->seq) < 0) return RG_ESTORAGE;
     rg_case_join(cs, cs->reporter_org, ev->v);
     return 0;
 }

@@ -244,6 +244,7 @@ int rg_h_subject_correct(rg_ctx *c)
 int rg_a_subject_corrected(rg_case *cs, const rg_event_view *ev)
 {
     cs->subject_seq = ev->seq;
+    if (cs->npersons) cs->persons[0].seq = ev->seq;   /* the subject is P1 */
     return 0;
 }
 

@@ -57,6 +57,8 @@ const rg_binding rg_bindings[] = {
     {"case.unrestrict",       rg_h_case_unrestrict},
     {"subject.known",         rg_h_subject_known},
     {"phase.advance",         rg_h_phase_advance},
+    {"person.add",            rg_h_person_add},
+    {"person.remove",         rg_h_person_remove},
     {"phase.relapse",         rg_h_phase_relapse},
     {NULL, NULL},
 };

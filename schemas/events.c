@@ -47,6 +47,8 @@ const rg_evdef rg_events[] = {
     {"case.restricted",      1,       rg_a_nothing,              RG_KEEP,      RG_ALERT_NONE, NULL},
     {"case.unrestricted",    1,       rg_a_nothing,              RG_KEEP,      RG_ALERT_NONE, NULL},
     {"stagnation.cleared",   1,       rg_a_nothing,              RG_KEEP,      RG_ALERT_NONE, NULL},
+    {"person.added",         1,       rg_a_person_added,         RG_KEEP,      RG_ALERT_NONE, NULL},
+    {"person.removed",       1,       rg_a_person_removed,       RG_KEEP,      RG_ALERT_NONE, NULL},
     {"case.ended",           1,       rg_a_case_ended,           ST(ARCHIVED), RG_ALERT_PARTIES, NULL},
     {NULL, 0, NULL, 0, 0, NULL},
 };

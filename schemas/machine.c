@@ -54,6 +54,9 @@ const rg_transition rg_machine[] = {
     /* An early ending, from every open state of a case's route (a
      * data-subject request is decided, not ended). */
     {CASE_ROUTES, "case.end",             OPEN},
+    /* The persons of a household, while the case is open. */
+    {CASE_ROUTES, "person.add",           OPEN},
+    {CASE_ROUTES, "person.remove",        OPEN},
     {ALL_ROUTES, "case.erase",            ~0u},
     {ALL_ROUTES, "subject.correct",       ~0u & ~S(DECIDED) & ~S(REQUEST)},
     {ALL_ROUTES, "case.unrestrict",       ~0u},

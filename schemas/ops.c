@@ -29,6 +29,17 @@ static const rg_field actor_create[] = {
 static const rg_field actor_revoke[] = {STR("id", 64), END};
 static const rg_field actor_rotate[] = {STR("id", 64), {"expires", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0}, END};
 
+/* A person of a household case: their role and the fields of a subject
+ * (all personal data: stored only in the sealed subject part of the event
+ * that adds them). */
+#define RG_PERSON_FIELDS                                                                          \
+    ENUM("role", RG_REQ, RG_PERSON_ROLES), STR("name", 512), {"birth_date", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0}, \
+    STR_OPT("bsn", 16), STR_OPT("address", 512), STR_OPT("postcode", 16), STR_OPT("city", 128),   \
+    STR_OPT("phone", 64), STR_OPT("email", 256), STR_OPT("gender", 32)
+static const rg_field person_fields[] = {RG_PERSON_FIELDS, END};
+static const rg_field person_add[] = {RG_PERSON_FIELDS, END};
+static const rg_field person_remove[] = {STR("person", 16), TEXT("reason", 4096), END};
+
 static const rg_field case_report[] = {
     ENUM("target_group", RG_REQ, RG_TARGET_GROUPS),
     TEXT("summary", 4096),
@@ -38,7 +49,10 @@ static const rg_field case_report[] = {
     TEXT_OPT("exemption", 1024),
     ENUM("route", RG_OPT, rg_route_words),
     {"release_date", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0},
-    {"subject", RG_F_OPEN_MAP, RG_REQ, 32, NULL, NULL, 0},
+    /* One of: the single subject (one `subject` person), or the persons of
+     * a household (handlers/persons.c). */
+    {"subject", RG_F_OPEN_MAP, RG_OPT, 32, NULL, NULL, 0},
+    {"persons", RG_F_MAP_ARRAY, RG_OPT, RG_PERSONS_MAX, person_fields, NULL, 0},
     END,
 };
 
@@ -248,6 +262,8 @@ const rg_opdef rg_ops[] = {
     {"subject.known",         PR | MA,       0,      subject_known,
      KNOWN, BASIS},
     {"phase.advance",         PR,            M | C,  phase_step, NULL, NULL},
+    {"person.add",            PR,            M | C,  person_add, NULL, NULL},
+    {"person.remove",         PR,            M | C,  person_remove, NULL, NULL},
     {"phase.relapse",         PR,            M | C,  phase_step, NULL, NULL},
     {NULL, 0, 0, NULL, NULL, NULL},
 };

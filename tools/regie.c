@@ -138,6 +138,11 @@ static const describe describes[] = {
      "regie subject known --person bsn=123456782"},
     {"phase.advance", "MDA++: move the case on to its next phase",
      "regie phase advance --case ZVH-00000001 --reason \"safety restored\""},
+    {"person.add", "add a person to a household case (a partner, parent, child, sibling, someone of the network, "
+                   "or another subject); the reply names their id",
+     "regie person add --case ZVH-00000001 --role child --name \"P. Jansen\" --birth-date 2015-07-08"},
+    {"person.remove", "take a person out of a household case (a case keeps at least one subject)",
+     "regie person remove --case ZVH-00000001 --person P3 --reason \"moved out\""},
     {"phase.relapse", "MDA++: back to direct safety after a relapse",
      "regie phase relapse --case ZVH-00000001 --reason \"new incident\""},
     {NULL, NULL, NULL},
@@ -159,6 +164,12 @@ static const struct {
               "source, the procesregisseur and whom it is released to"},
     {"subject", "the person, as key=value, repeated: name=..., birth_date=YYYY-MM-DD, bsn=..."},
     {"person", "the person, as key=value, repeated: bsn=..., or name=... and birth_date=YYYY-MM-DD"},
+    {"case.report.persons", "instead of --subject: the persons of a household, one flag each, at least one with "
+                            "role=subject (the first of those is the case's subject, P1)"},
+    {"case.report.subject", "the person, as key=value, repeated: name=..., birth_date=YYYY-MM-DD, bsn=...; or give "
+                            "--person for each person of a household"},
+    {"person.add.bsn", "nine digits that pass the eleven-test"},
+    {"person.remove.person", "the person's id (P1, ...: case get shows them)"},
     {"case.report.informed", "the person was told of the report (else give --exemption)"},
     {"case.report.exemption", "why the person was not told"},
     {"case.report.release_date", "the re-entry route's date of release"},

@@ -106,11 +106,16 @@ int rg_persons_find(rg_engine *e, const rg_val *person, rg_person_fn fn, void *u
 
 int rg_case_subject(rg_engine *e, const rg_case *cs, rg_buf *out)
 {
+    return rg_event_subject(e, cs, cs->subject_seq, out);
+}
+
+int rg_event_subject(rg_engine *e, const rg_case *cs, uint64_t seq, rg_buf *out)
+{
     /* (A case from before encryption has no key and its subject plain.) */
-    if (cs->erased || !cs->subject_seq) return RG_ENOTFOUND;
+    if (cs->erased || !seq) return RG_ENOTFOUND;
     rg_buf rec = RG_BUF_INIT, opened = RG_BUF_INIT;
     rg_record r, plain;
-    int rc = rg_engine_event(e, cs->subject_seq, &rec);
+    int rc = rg_engine_event(e, seq, &rec);
     if (rc == 0) rc = rg_record_parse(rec.data, rec.len, &r);
     if (rc == 0)
         rc = rg_record_open(&r, cs->id, cs->dk_state == RG_DK_PRESENT ? cs->dk : NULL, &opened, &plain);

@@ -33,6 +33,8 @@ int rg_persons_find(rg_engine *e, const rg_val *person, rg_person_fn fn, void *u
 /* The current subject of cs (a msgpack map, opened with its key) into out;
  * RG_ENOTFOUND when there is none to read (erased, or never given). */
 int rg_case_subject(rg_engine *e, const rg_case *cs, rg_buf *out);
+/* The same of the subject part of cs's event at seq (a person's data). */
+int rg_event_subject(rg_engine *e, const rg_case *cs, uint64_t seq, rg_buf *out);
 /* Stage the index keys of cs's current subject: put or delete. */
 int rg_persons_stage(rg_ctx *c, const rg_case *cs, bool del);
 

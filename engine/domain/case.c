@@ -35,6 +35,7 @@ void rg_case_free(rg_case *c)
     free(c->agreed);
     free(c->dl);
     free(c->rel);
+    free(c->persons);
     rg_wipe(c->dk, sizeof c->dk);
     free(c);
 }
@@ -90,6 +91,26 @@ void rg_case_add_release(rg_case *c, uint64_t seq, const char *org)
     c->rel[c->nrel].seq = seq;
     snprintf(c->rel[c->nrel].org, RG_ID_MAX, "%s", org);
     c->nrel++;
+}
+
+int rg_case_add_person(rg_case *c, const char *role, uint64_t seq)
+{
+    if (c->npersons >= RG_PERSONS_MAX || strlen(role) >= sizeof c->persons[0].role) return RG_ESTORAGE;
+    GROW(c->persons, c->npersons, c->cappersons);
+    rg_person *p = &c->persons[c->npersons++];
+    memset(p, 0, sizeof *p);
+    snprintf(p->role, sizeof p->role, "%s", role);
+    p->seq = seq;
+    return 0;
+}
+
+int rg_case_person(const rg_case *c, const char *id)
+{
+    char *end;
+    if (id[0] != 'P' || id[1] < '1' || id[1] > '9') return -1;
+    unsigned long n = strtoul(id + 1, &end, 10);
+    if (*end || n < 1 || n > c->npersons) return -1;
+    return (int)n - 1;
 }
 
 bool rg_case_plan_fully_agreed(const rg_case *c)
@@ -192,8 +213,16 @@ int rg_case_apply(rg_case *c, const rg_event_view *ev)
 
 void rg_case_encode(const rg_case *c, rg_buf *out)
 {
-    rg_w_map(out, 38);
+    rg_w_map(out, 39);
     rg_w_kstr(out, "id", c->id);
+    rg_w_cstr(out, "persons");
+    rg_w_array(out, c->npersons);
+    for (uint32_t i = 0; i < c->npersons; i++) {
+        rg_w_array(out, 3);
+        rg_w_cstr(out, c->persons[i].role);
+        rg_w_uint(out, c->persons[i].seq);
+        rg_w_bool(out, c->persons[i].removed);
+    }
     rg_w_kuint(out, "relapses", c->relapses);
     rg_w_kuint(out, "subject_seq", c->subject_seq);
     rg_w_kbool(out, "erased", c->erased);
@@ -423,6 +452,18 @@ static void records(dec *d, rg_case *c)
         if (!rg_val_strcpy(rg_array_at(a, i), org, sizeof org)) d->ok = false;
         else rg_case_add_esc_org(c, org);
     }
+    a = rg_map_get(d->m, "persons");
+    for (uint32_t i = 0; i < rg_array_size(a); i++) {
+        const rg_val *r = rg_array_at(a, i);
+        char role[16];
+        uint64_t seq;
+        bool removed = false;
+        if (!rstr(r, 0, role, sizeof role) || !ruint(r, 1, &seq) || !rg_val_bool(rg_array_at(r, 2), &removed) ||
+            rg_case_add_person(c, role, seq) < 0)
+            d->ok = false;
+        else
+            c->persons[c->npersons - 1].removed = removed;
+    }
     a = rg_map_get(d->m, "agreed");
     for (uint32_t i = 0; i < rg_array_size(a); i++) {
         char org[RG_ID_MAX];
@@ -503,6 +544,9 @@ int rg_case_decode(rg_case **out, const uint8_t *p, size_t n)
     }
     records(&d, c);
     if (!c->subject_seq) c->subject_seq = c->report_seq;   /* projections from before corrections */
+    /* Projections from before households: the subject is the one person. */
+    if (!rg_map_get(d.m, "persons") && c->report_seq && c->route != RG_RT_SUBJECT_REQUEST)
+        rg_case_add_person(c, "subject", c->subject_seq);
     /* Projections from before plan_v was kept: a plan of unknown version is
      * taken as shown from the start. */
     if (c->plan_rev && !c->plan_v) c->plan_v = 1;

@@ -19,6 +19,7 @@
 
 #include "../storage/buf.h"
 #include "../storage/codec.h"
+#include "contract.h"
 #include "event.h"
 
 typedef struct rg_part {
@@ -65,6 +66,14 @@ typedef struct rg_release {
     uint64_t seq;
     char org[RG_ID_MAX];
 } rg_release;
+
+/* A person of a household case: id P<n> (n = its place, from 1), role, and
+ * the event whose sealed subject part holds their data (never the data). */
+typedef struct rg_person {
+    char role[16];            /* a word of RG_PERSON_ROLES */
+    uint64_t seq;
+    bool removed;
+} rg_person;
 
 typedef struct rg_case {
     struct rg_case *lru_prev, *lru_next;   /* the engine's cache order (store.c); not stored */
@@ -140,6 +149,9 @@ typedef struct rg_case {
     uint32_t nrel, caprel;
     rg_release *rel;
     uint32_t relapses;                /* phase.relapse (MDA++) */
+    /* the persons of the case (P1 the reported subject; old cases: just P1) */
+    uint32_t npersons, cappersons;
+    rg_person *persons;
     /* erasure: the case's data key was destroyed (case.erased) */
     bool erased;
     /* the case's data key (seal.h): in memory only, loaded by the core with
@@ -149,6 +161,11 @@ typedef struct rg_case {
 } rg_case;
 
 enum { RG_DK_UNKNOWN = 0, RG_DK_PRESENT, RG_DK_ABSENT };
+
+/* Add a person (RG_ESTORAGE when the case is full: a log no handler writes). */
+int rg_case_add_person(rg_case *c, const char *role, uint64_t seq);
+/* The index of person id ("P3") in c, or -1. */
+int rg_case_person(const rg_case *c, const char *id);
 
 /* What an apply function sees of one event. */
 typedef struct rg_event_view {

@@ -67,6 +67,10 @@ const char *rg_covenant_name(uint32_t bit);
     "verward_gedrag radicalisering nazorg_ex_gedetineerden huiselijk_geweld multi_probleem_gezin " \
     "jeugd_criminaliteit ondermijning zorgmijding overig"
 #define RG_URGENCIES "low normal high acute"
+/* The roles of a person in a household case, and how many persons a case
+ * holds at most (removed ones counted: their ids are never reused). */
+#define RG_PERSON_ROLES "subject partner parent child sibling network"
+#define RG_PERSONS_MAX 32
 /* The wire names of routes and states as the words of an RG_F_ENUM field. */
 extern const char rg_route_words[], rg_state_words[];
 

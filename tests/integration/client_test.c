@@ -2150,6 +2150,35 @@ static void test_stop(void)
     }
 }
 
+/* A household (issue 25) through the CLI: --person per person, person add
+ * and remove, and case get's persons with their roles and minors. */
+static void test_household(void)
+{
+    char c[32];
+    OK(vt, "case", "report", "--target-group", "multi_probleem_gezin", "--urgency", "normal", "--summary",
+       "zorgen over het gezin", "--informed", "--person", "role=parent,name=H. de Wit,birth_date=1979-04-05",
+       "--person", "role=subject,name=M. de Wit,birth_date=1982-06-07,bsn=739201840", "--person",
+       "role=child,name=K. de Wit,birth_date=2016-08-09");
+    snprintf(c, sizeof c, "%s", j_s(J, "case"));
+    REQUIRE(c[0]);
+    FAILS("bad_request", vt, "case", "report", "--target-group", "overig", "--urgency", "normal", "--summary", "x",
+          "--informed", "--person", "role=child,name=K. de Wit");
+    CHECK(J && strstr(j_s(J, "message"), "role subject"));
+    OK(anna, "case", "assign", "--case", c, "--procesregisseur", "anna");
+    OK(anna, "person", "add", "--case", c, "--role", "sibling", "--name", "L. de Wit", "--birth-date", "2012-01-02");
+    CHECK(strcmp(j_s(J, "person"), "P4") == 0);
+    FAILS("bad_request", anna, "person", "add", "--case", c, "--role", "network", "--name", "buurvrouw", "--bsn",
+          "123456789");
+    OK(anna, "person", "remove", "--case", c, "--person", "P2", "--reason", "woont elders");
+    REQUIRE(get_case(anna, c));
+    CHECK(strcmp(cs("persons.0.person"), "P1") == 0 && strcmp(cs("persons.0.role"), "subject") == 0);
+    CHECK(strcmp(cs("persons.1.person"), "P3") == 0 && strcmp(cs("persons.1.role"), "child") == 0);
+    CHECK(strcmp(cs("persons.2.person"), "P4") == 0 && strcmp(cs("persons.2.role"), "sibling") == 0);
+    CHECK(j_len(CASE, "case.persons") == 3);
+    CHECK(strstr(OUT, "\"minor\":true") && strstr(OUT, "\"minor\":false"));
+    CHECK(strcmp(cs("subject.name"), "M. de Wit") == 0);
+}
+
 int main(void)
 {
     RUN(test_setup);
@@ -2171,6 +2200,7 @@ int main(void)
     RUN(test_routes_engine);
     RUN(test_mda_route);
     RUN(test_levensloop_route);
+    RUN(test_household);
     RUN(test_stop);
     return rg_t_exit();
 }

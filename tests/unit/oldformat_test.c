@@ -60,6 +60,10 @@ static void test_v1_directory_opens(void)
     const rg_val *cs = rg_t_get(&R, "case");
     const rg_val *subject = rg_map_get(cs, "subject");
     CHECK(rg_val_type(rg_map_get(subject, "name")) == RG_VSTR);
+    /* An old case is a one-person household: its subject is P1. */
+    const rg_val *persons = rg_map_get(cs, "persons");
+    CHECK(rg_array_size(persons) == 1 && rg_val_is_str(rg_map_get(rg_array_at(persons, 0), "person"), "P1") &&
+          rg_val_is_str(rg_map_get(rg_array_at(persons, 0), "role"), "subject"));
     REQUIRE(query(mgr, "case.history", "ZVH-00000001")[0] == 0);
     CHECK(rg_array_size(rg_t_get(&R, "events")) > 3);
     REQUIRE(query(mgr, "cases.list", NULL)[0] == 0);
@@ -91,6 +95,12 @@ static void test_v1_directory_opens(void)
     rg_buf *b = req(pr, "partner.join", open_id, 1);
     rg_w_kstr(b, "org", "reclassering");
     OK();
+    /* A person added to an old case is its P2, sealed under its new key. */
+    b = req(pr, "person.add", open_id, 2);
+    rg_w_kstr(b, "role", "child");
+    rg_w_kstr(b, "name", "Zeer persoonlijk kind");
+    OK();
+    CHECK(rg_val_is_str(rg_t_get(&R, "person"), "P2"));
     /* A new free-text item on an old case: sealed under the key it gets now. */
     b = req(pr, "review.hold", open_id, 2);
     rg_w_kstr(b, "notes", "Zeer persoonlijke notitie");
@@ -111,9 +121,14 @@ static void test_v1_directory_opens(void)
     }
     rg_t_local_settle(&L);
     CHECK(!found_plain(dir, "Zeer persoonlijke"));
+    CHECK(!found_plain(dir, "Zeer persoonlijk kind"));
 
     /* A rebuild gives back what the live engine holds. */
     rg_t_local_settle(&L);
+    REQUIRE(query(mgr, "case.get", open_id)[0] == 0);
+    size_t n0 = R.len;
+    uint8_t *before0 = malloc(n0);
+    memcpy(before0, R.bytes, n0);
     REQUIRE(query(mgr, "case.get", "ZVH-00000002")[0] == 0);
     size_t n1 = R.len;
     uint8_t *before = malloc(n1);
@@ -124,6 +139,9 @@ static void test_v1_directory_opens(void)
     REQUIRE(query(mgr, "case.get", "ZVH-00000002")[0] == 0);
     CHECK(R.len == n1 && memcmp(R.bytes, before, n1) == 0);
     free(before);
+    REQUIRE(query(mgr, "case.get", open_id)[0] == 0);
+    CHECK(R.len == n0 && memcmp(R.bytes, before0, n0) == 0);   /* P2 too */
+    free(before0);
     REQUIRE(query(L.admin, "log.verify", NULL)[0] == 0);
     CHECK(rg_val_bool(rg_t_get(&R, "intact"), &intact) && intact);
     rg_t_local_close(&L, true);

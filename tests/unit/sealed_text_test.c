@@ -239,6 +239,15 @@ static void test_free_text_is_sealed(void)
     JOK();
     text(req(pr, "case.reopen", a, 1), "case.reopen", "reason", MARK);
     JOK();
+    /* A person of the household added and removed (issue 25). */
+    b = req(pr, "person.add", a, 2);
+    rg_w_kstr(b, "role", "child");
+    rg_w_kstr(b, "name", "a child");
+    JOK();
+    b = req(pr, "person.remove", a, 2);
+    rg_w_kstr(b, "person", "P2");
+    text(b, "person.remove", "reason", MARK);
+    JOK();
     /* b: the default route to its aftercare check. */
     report("default", true, b2);
     REQUIRE(b2[0]);

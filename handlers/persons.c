@@ -1,0 +1,198 @@
+/*
+ * persons.c - the persons of a household case (issue 25): a case is about
+ * one or more persons, each with a role (`subject` -- at least one --,
+ * `partner`, `parent`, `child`, `sibling`, `network`).  A person's data goes
+ * only into the sealed subject part of the event that adds them (the
+ * case.reported event for P1, the first subject; a person.added for every
+ * other), so the projection keeps ids, roles and event positions, never
+ * personal data.  Ids are P1, P2, ... in the order persons were added and
+ * are never reused; a removed person keeps their place.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../engine/core/persons.h"
+#include "../engine/domain/calendar.h"
+#include "../engine/storage/errors.h"
+#include "handlers.h"
+
+/* The Dutch BSN's eleven-test: nine digits d1..d9 with
+ * 9*d1 + 8*d2 + ... + 2*d8 - d9 a multiple of 11 (and not all zero). */
+static bool bsn_ok(const char *s, uint32_t n)
+{
+    if (n != 9) return false;
+    int sum = 0;
+    bool nonzero = false;
+    for (uint32_t i = 0; i < 9; i++) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        int d = s[i] - '0';
+        nonzero |= d != 0;
+        sum += i < 8 ? (int)(9 - i) * d : -d;
+    }
+    return nonzero && sum % 11 == 0;
+}
+
+/* A person's fields as checked beyond the schema; path names them. */
+static int check_person(rg_ctx *c, const rg_val *p, const char *path)
+{
+    const char *s;
+    uint32_t n;
+    if (rg_val_str(rg_map_get(p, "bsn"), &s, &n) && !bsn_ok(s, n))
+        return rg_ctx_fail(c, RG_EBADREQ, "%sbsn: must be nine digits that pass the eleven-test", path);
+    return 0;
+}
+
+/* The person's fields without their role: what is sealed. */
+static void write_fields(rg_buf *out, const rg_val *p)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < rg_map_size(p); i++) n += !rg_val_is_str(rg_map_key(p, i), "role");
+    rg_w_map(out, n);
+    for (uint32_t i = 0; i < rg_map_size(p); i++) {
+        if (rg_val_is_str(rg_map_key(p, i), "role")) continue;
+        rg_w_val(out, rg_map_key(p, i));
+        rg_w_val(out, rg_map_value(p, i));
+    }
+}
+
+static bool is_subject(const rg_val *p) { return rg_val_is_str(rg_map_get(p, "role"), "subject"); }
+
+int rg_report_subject(rg_ctx *c, const rg_val **subject)
+{
+    const rg_val *single = rg_ctx_field(c, "subject"), *persons = rg_ctx_field(c, "persons");
+    const char *s;
+    uint32_t n;
+    *subject = NULL;
+    if (single && persons) return rg_ctx_fail(c, RG_EBADREQ, "data.persons: give either subject or persons");
+    if (single) {
+        if (!rg_val_str(rg_map_get(single, "name"), &s, &n) || n == 0)
+            return rg_ctx_fail(c, RG_EBADREQ, "data.subject.name: required, a non-empty string");
+        *subject = single;
+        return 0;
+    }
+    if (!persons) return rg_ctx_fail(c, RG_EBADREQ, "data.subject: required field missing (or data.persons)");
+    for (uint32_t i = 0; i < rg_array_size(persons); i++) {
+        const rg_val *p = rg_array_at(persons, i);
+        char path[48];
+        snprintf(path, sizeof path, "data.persons[%u].", i);
+        int rc = check_person(c, p, path);
+        if (rc < 0) return rc;
+        if (!*subject && is_subject(p)) *subject = p;
+    }
+    if (!*subject) return rg_ctx_fail(c, RG_EBADREQ, "data.persons: at least one person with role subject");
+    return 0;
+}
+
+void rg_report_persons(rg_ctx *c, rg_evb *report, const rg_val *subject)
+{
+    const rg_val *persons = rg_ctx_field(c, "persons");
+    if (!persons) {
+        rg_w_val(&report->subject, subject);     /* the single subject, as always */
+        return;
+    }
+    write_fields(&report->subject, subject);
+    rg_ev_str(report, "person", "P1");
+    rg_ev_str(report, "role", "subject");
+    uint32_t next = 2;
+    for (uint32_t i = 0; i < rg_array_size(persons); i++) {
+        const rg_val *p = rg_array_at(persons, i);
+        if (p == subject) continue;
+        char id[16], role[16] = "";
+        snprintf(id, sizeof id, "P%u", next++);
+        rg_val_strcpy(rg_map_get(p, "role"), role, sizeof role);
+        rg_evb *ev = rg_ctx_emit(c, "person.added");
+        rg_ev_str(ev, "person", id);
+        rg_ev_str(ev, "role", role);
+        write_fields(&ev->subject, p);
+    }
+}
+
+int rg_h_person_add(rg_ctx *c)
+{
+    const rg_case *cs = rg_ctx_case(c);
+    int rc = rg_require_director(c);
+    if (rc < 0) return rc;
+    if (cs->npersons >= RG_PERSONS_MAX)
+        return rg_ctx_fail(c, RG_EGUARD, "case %s holds %d persons, the most a case may", cs->id, RG_PERSONS_MAX);
+    const rg_val *data = rg_ctx_data(c);
+    rc = check_person(c, data, "data.");
+    if (rc < 0) return rc;
+    char id[16], role[16] = "";
+    snprintf(id, sizeof id, "P%u", cs->npersons + 1);
+    rg_val_strcpy(rg_map_get(data, "role"), role, sizeof role);
+    rg_evb *ev = rg_ctx_emit(c, "person.added");
+    rg_ev_str(ev, "person", id);
+    rg_ev_str(ev, "role", role);
+    write_fields(&ev->subject, data);
+    rg_w_cstr(rg_ctx_reply_key(c, "person"), id);
+    return 0;
+}
+
+int rg_h_person_remove(rg_ctx *c)
+{
+    const rg_case *cs = rg_ctx_case(c);
+    int rc = rg_require_director(c);
+    if (rc < 0) return rc;
+    char id[16];
+    rg_field_str(c, "person", id, sizeof id);
+    int i = rg_case_person(cs, id);
+    if (i < 0) return rg_ctx_fail(c, RG_ENOTFOUND, "case %s has no person %s", cs->id, id);
+    if (cs->persons[i].removed) return rg_ctx_fail(c, RG_EGUARD, "person %s was removed already", id);
+    if (strcmp(cs->persons[i].role, "subject") == 0) {
+        uint32_t subjects = 0;
+        for (uint32_t j = 0; j < cs->npersons; j++)
+            subjects += !cs->persons[j].removed && strcmp(cs->persons[j].role, "subject") == 0;
+        if (subjects < 2)
+            return rg_ctx_fail(c, RG_EGUARD, "person %s is the last subject of case %s; a case keeps one", id,
+                               cs->id);
+    }
+    rg_evb *ev = rg_ctx_emit(c, "person.removed");
+    static const char *const fields[] = {"person", "reason", NULL};
+    rg_copy_fields(c, ev, fields);
+    return 0;
+}
+
+int rg_a_person_added(rg_case *cs, const rg_event_view *ev)
+{
+    char id[16], role[16];
+    rg_ev_get_str(ev, "person", id, sizeof id);
+    rg_ev_get_str(ev, "role", role, sizeof role);
+    char want[16];
+    snprintf(want, sizeof want, "P%u", cs->npersons + 1);
+    if (strcmp(id, want) != 0 || !role[0]) return RG_ESTORAGE;   /* ids are places, in order */
+    return rg_case_add_person(cs, role, ev->seq);
+}
+
+int rg_a_person_removed(rg_case *cs, const rg_event_view *ev)
+{
+    char id[16];
+    rg_ev_get_str(ev, "person", id, sizeof id);
+    int i = rg_case_person(cs, id);
+    if (i < 0) return RG_ESTORAGE;
+    cs->persons[i].removed = true;
+    return 0;
+}
+
+int rg_person_minor(rg_engine *e, const rg_case *cs, uint32_t i, uint64_t now, bool *minor)
+{
+    rg_buf fields = RG_BUF_INIT;
+    int rc = rg_event_subject(e, cs, cs->persons[i].seq, &fields);
+    rg_doc *d = NULL;
+    const char *why, *s;
+    uint32_t n;
+    int by, bm, bd;
+    if (rc == 0 && rg_doc_parse(&d, fields.data, fields.len, &why) < 0) rc = RG_ESTORAGE;
+    if (rc == 0 && !(rg_val_str(rg_map_get(rg_doc_root(d), "birth_date"), &s, &n) && n >= 10 &&
+                     sscanf(s, "%4d-%2d-%2d", &by, &bm, &bd) == 3))
+        rc = RG_ENOTFOUND;                       /* no birth date: not known */
+    if (rc == 0) {
+        /* Their age today in Amsterdam, on the engine's clock. */
+        int y, m, dd, hh, mm, ss, ms;
+        rg_cal_to_local((int64_t)now, &y, &m, &dd, &hh, &mm, &ss, &ms);
+        int age = y - by - ((m < bm || (m == bm && dd < bd)) ? 1 : 0);
+        *minor = age < 18;
+    }
+    rg_doc_free(d);
+    rg_buf_free(&fields);
+    return rc;
+}

@@ -1,0 +1,354 @@
+/*
+ * household_test.c - a case about a household (issue 25), in process on a
+ * real RocksDB: case.report with persons (roles, the eleven-test, at least
+ * one subject), the single subject as one `subject` person, person.add and
+ * person.remove while the case is open, case.get listing the persons with
+ * their role and whether they are minors (from the birth date, in
+ * Europe/Amsterdam, on the engine's clock), across a restart; no person's
+ * name or BSN in plain text in any file.
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../test.h"
+#include "../../engine/domain/calendar.h"
+#include "../../engine/storage/log.h"
+#include "steps.h"
+
+#define MOTHER "Wilhelmina Oosterbroek"
+#define CHILD "Pieternella Oosterbroek"
+#define FATHER "Hendrikus Vlasblom"
+#define BSN_MOTHER "739201840"
+#define BSN_CHILD "528173649"
+#define BSN_FATHER "619382703"
+
+static char pol[128], pr[128], mgr[128];
+
+static bool holds(const uint8_t *p, size_t n, const char *s) { return memmem(p, n, s, strlen(s)) != NULL; }
+
+/* Does any file under dir hold the bytes s? */
+static bool found_in(const char *dir, const char *s)
+{
+    DIR *d = opendir(dir);
+    if (!d) return false;
+    struct dirent *de;
+    bool found = false;
+    while (!found && (de = readdir(d))) {
+        if (de->d_name[0] == '.') continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        struct stat st;
+        if (stat(path, &st) < 0) continue;
+        if (S_ISDIR(st.st_mode)) {
+            found = found_in(path, s);
+            continue;
+        }
+        FILE *f = fopen(path, "rb");
+        if (!f) continue;
+        uint8_t *buf = malloc((size_t)st.st_size + 1);
+        size_t n = fread(buf, 1, (size_t)st.st_size, f);
+        fclose(f);
+        found = holds(buf, n, s);
+        free(buf);
+    }
+    closedir(d);
+    return found;
+}
+
+static void open_region(void)
+{
+    REQUIRE(rg_t_local_open(&L, NULL) == 0);
+    actor_in("pol", "partner", "police", "tilburg", NULL, pol);
+    actor_in("pr", "procesregisseur", "zvh-tilburg", "tilburg", NULL, pr);
+    actor_in("mgr", "manager", "zvh-tilburg", "tilburg", NULL, mgr);
+}
+
+static void close_region(bool remove)
+{
+    rg_t_local_close(&L, remove);
+}
+
+/* A person: role, name, birth date, bsn (NULL: left out). */
+typedef struct { const char *role, *name, *birth, *bsn; } person;
+
+static void w_person(rg_buf *b, const person *p)
+{
+    rg_w_map(b, 2 + (p->birth ? 1 : 0) + (p->bsn ? 1 : 0));
+    rg_w_kstr(b, "role", p->role);
+    rg_w_kstr(b, "name", p->name);
+    if (p->birth) rg_w_kstr(b, "birth_date", p->birth);
+    if (p->bsn) rg_w_kstr(b, "bsn", p->bsn);
+}
+
+/* case.report of the persons; the new case id into id ("" on failure). */
+static const char *report(const person *ps, int n, char *id)
+{
+    rg_buf *b = req(pol, "case.report", NULL, 5);
+    rg_w_kstr(b, "target_group", "multi_probleem_gezin");
+    rg_w_kstr(b, "summary", "a family in trouble");
+    rg_w_kstr(b, "urgency", "normal");
+    rg_w_kbool(b, "informed", true);
+    rg_w_cstr(b, "persons");
+    rg_w_array(b, (uint32_t)n);
+    for (int i = 0; i < n; i++) w_person(b, &ps[i]);
+    const char *e = send_req();
+    id[0] = '\0';
+    if (!e[0]) snprintf(id, 32, "%s", rg_t_str(&R, "case"));
+    return e;
+}
+
+/* Take the case and admit it: the procesregisseur directs it. */
+static void direct(const char *a)
+{
+    rg_w_kstr(req(pr, "case.assign", a, 1), "procesregisseur", "pr");
+    OK();
+}
+
+/* case.get's persons: "P1:subject:adult,P2:child:minor" (minor "?" when nil). */
+static const char *persons_of(const char *token, const char *a)
+{
+    static char out[512];
+    out[0] = '\0';
+    if (query(token, "case.get", a)[0]) return "error";
+    const rg_val *ps = rg_map_get(rg_t_get(&R, "case"), "persons");
+    if (!ps) return "none";
+    for (uint32_t i = 0; i < rg_array_size(ps); i++) {
+        const rg_val *p = rg_array_at(ps, i);
+        char id[16] = "", role[16] = "";
+        bool minor = false;
+        rg_val_strcpy(rg_map_get(p, "person"), id, sizeof id);
+        rg_val_strcpy(rg_map_get(p, "role"), role, sizeof role);
+        const char *m = rg_val_bool(rg_map_get(p, "minor"), &minor) ? (minor ? "minor" : "adult") : "?";
+        size_t o = strlen(out);
+        snprintf(out + o, sizeof out - o, "%s%s:%s:%s", o ? "," : "", id, role, m);
+    }
+    return out;
+}
+
+#define PERSONS(tok, a, want) do { const char *got_ = persons_of(tok, a); \
+    if (strcmp(got_, want) != 0) { printf("  %s:%d: persons %s, want %s\n", __FILE__, __LINE__, got_, want); \
+        rg_t_failed = 1; } } while (0)
+
+/* The local date `years` years and `days` days before the engine's now. */
+static void date_before(int years, int days, char out[48])
+{
+    uint64_t now = clock_now();
+    int y, m, d, hh, mm, ss, ms;
+    rg_cal_to_local((int64_t)now - (int64_t)days * 86400000, &y, &m, &d, &hh, &mm, &ss, &ms);
+    snprintf(out, 48, "%04d-%02d-%02d", y - years, m, d == 29 && m == 2 ? 28 : d);
+}
+
+static void test_report_household(void)
+{
+    open_region();
+    char *dir = strdup(L.dir);
+    char a[32];
+    person ps[] = {
+        {"parent", FATHER, "1978-03-04", BSN_FATHER},
+        {"subject", MOTHER, "1981-05-06", BSN_MOTHER},
+        {"child", CHILD, "2015-07-08", BSN_CHILD},
+    };
+    CHECK(report(ps, 3, a)[0] == 0);
+    /* The reporter's reply shows the events: the report and two persons added. */
+    CHECK(holds(R.bytes, R.len, MOTHER) && holds(R.bytes, R.len, CHILD));
+    direct(a);
+    /* P1 is the (first) subject; the others in the order given. */
+    PERSONS(pr, a, "P1:subject:adult,P2:parent:adult,P3:child:minor");
+    CHECK(!holds(R.bytes, R.len, CHILD));            /* case.get lists, it does not show names */
+    /* The single subject of today is still the case's subject. */
+    const rg_val *subject = rg_map_get(rg_t_get(&R, "case"), "subject");
+    char name[64] = "";
+    rg_val_strcpy(rg_map_get(subject, "name"), name, sizeof name);
+    CHECK(strcmp(name, MOTHER) == 0);
+    CHECK(!rg_map_get(subject, "role"));
+    /* The history shows each person's data in their own event. */
+    REQUIRE(query(pr, "case.history", a)[0] == 0);
+    CHECK(holds(R.bytes, R.len, "person.added") && holds(R.bytes, R.len, FATHER) && holds(R.bytes, R.len, CHILD));
+
+    /* A restart (the projection read back) and a case dropped from memory. */
+    close_region(false);
+    REQUIRE(rg_t_local_open(&L, dir) == 0);
+    PERSONS(pr, a, "P1:subject:adult,P2:parent:adult,P3:child:minor");
+
+    /* No name and no BSN in plain text in any file. */
+    for (int cf = 0; cf < RG_CF_COUNT; cf++) CHECK(rg_log_shred(rg_engine_log(L.e), cf, "", 0, NULL, 0) == 0);
+    close_region(false);
+    const char *secrets[] = {MOTHER, CHILD, FATHER, BSN_MOTHER, BSN_CHILD, BSN_FATHER};
+    for (int i = 0; i < 6; i++) {
+        if (found_in(dir, secrets[i])) {
+            printf("  %s found in plain text\n", secrets[i]);
+            rg_t_failed = 1;
+        }
+    }
+    rg_t_rmrf(dir);
+    free(dir);
+}
+
+static void test_bad_reports(void)
+{
+    open_region();
+    char a[32];
+    person none[] = {{"child", CHILD, "2015-07-08", NULL}, {"parent", FATHER, NULL, NULL}};
+    CHECK(strcmp(report(none, 2, a), "bad_request") == 0 && strstr(rg_t_str(&R, "message"), "role subject"));
+    person badbsn[] = {{"subject", MOTHER, NULL, "739201841"}};
+    CHECK(strcmp(report(badbsn, 1, a), "bad_request") == 0 &&
+          strstr(rg_t_str(&R, "message"), "data.persons[0].bsn") && strstr(rg_t_str(&R, "message"), "eleven"));
+    person badrole[] = {{"subject", MOTHER, NULL, NULL}, {"cousin", CHILD, NULL, NULL}};
+    CHECK(strcmp(report(badrole, 2, a), "bad_request") == 0 && strstr(rg_t_str(&R, "message"), "data.persons[1].role"));
+    person noname[] = {{"subject", "", NULL, NULL}};
+    CHECK(strcmp(report(noname, 1, a), "bad_request") == 0 && strstr(rg_t_str(&R, "message"), "name"));
+    /* Both forms at once, and neither. */
+    rg_buf *b = req(pol, "case.report", NULL, 6);
+    rg_w_kstr(b, "target_group", "overig");
+    rg_w_kstr(b, "summary", "s");
+    rg_w_kstr(b, "urgency", "normal");
+    rg_w_kbool(b, "informed", true);
+    rg_w_cstr(b, "subject");
+    rg_w_map(b, 1);
+    rg_w_kstr(b, "name", MOTHER);
+    rg_w_cstr(b, "persons");
+    rg_w_array(b, 1);
+    w_person(b, &(person){"subject", MOTHER, NULL, NULL});
+    FAILS("bad_request", "either subject or persons");
+    b = req(pol, "case.report", NULL, 4);
+    rg_w_kstr(b, "target_group", "overig");
+    rg_w_kstr(b, "summary", "s");
+    rg_w_kstr(b, "urgency", "normal");
+    rg_w_kbool(b, "informed", true);
+    FAILS("bad_request", "data.subject");
+    /* Nothing was written by any of them. */
+    REQUIRE(query(mgr, "cases.list", NULL)[0] == 0);
+    CHECK(rg_array_size(rg_t_get(&R, "cases")) == 0);
+    close_region(true);
+}
+
+static void test_single_subject_is_one_person(void)
+{
+    open_region();
+    rg_buf_reset(&B);
+    rg_t_report_req(&B, pol, "r1", MOTHER);
+    OK();
+    char a[32];
+    snprintf(a, sizeof a, "%s", rg_t_str(&R, "case"));
+    direct(a);
+    PERSONS(pr, a, "P1:subject:adult");
+    close_region(true);
+}
+
+static void test_add_and_remove(void)
+{
+    open_region();
+    char a[32];
+    person ps[] = {{"subject", MOTHER, "1981-05-06", BSN_MOTHER}};
+    REQUIRE(report(ps, 1, a)[0] == 0);
+    direct(a);
+    /* Added by the procesregisseur: the reply names the new person. */
+    rg_buf *b = req(pr, "person.add", a, 3);
+    rg_w_kstr(b, "role", "child");
+    rg_w_kstr(b, "name", CHILD);
+    rg_w_kstr(b, "birth_date", "2016-01-02");
+    OK();
+    CHECK(strcmp(rg_t_str(&R, "person"), "P2") == 0);
+    /* Not by a partner; not with a BSN that fails the eleven-test; not with
+     * a role that is none. */
+    b = req(pol, "person.add", a, 2);
+    rg_w_kstr(b, "role", "child");
+    rg_w_kstr(b, "name", "X");
+    FAILS("forbidden", "");
+    /* Nor by a procesregisseur who does not direct the case (who does not
+     * even see it). */
+    char pr2[128];
+    actor_in("pr2", "procesregisseur", "zvh-tilburg", "tilburg", NULL, pr2);
+    b = req(pr2, "person.add", a, 2);
+    rg_w_kstr(b, "role", "child");
+    rg_w_kstr(b, "name", "X");
+    FAILS("not_found", "no case");
+    b = req(pr2, "person.remove", a, 2);
+    rg_w_kstr(b, "person", "P2");
+    rg_w_kstr(b, "reason", "r");
+    FAILS("not_found", "no case");
+    b = req(pr, "person.add", a, 3);
+    rg_w_kstr(b, "role", "sibling");
+    rg_w_kstr(b, "name", "Y");
+    rg_w_kstr(b, "bsn", "123456789");
+    FAILS("bad_request", "data.bsn");
+    b = req(pr, "person.add", a, 2);
+    rg_w_kstr(b, "role", "uncle");
+    rg_w_kstr(b, "name", "Y");
+    FAILS("bad_request", "data.role");
+    b = req(pr, "person.add", a, 2);
+    rg_w_kstr(b, "role", "partner");
+    rg_w_kstr(b, "name", FATHER);
+    OK();
+    CHECK(strcmp(rg_t_str(&R, "person"), "P3") == 0);
+    PERSONS(pr, a, "P1:subject:adult,P2:child:minor,P3:partner:?");
+
+    /* Removed with a reason; the last subject stays. */
+    b = req(pr, "person.remove", a, 2);
+    rg_w_kstr(b, "person", "P3");
+    rg_w_kstr(b, "reason", "moved out of the household");
+    OK();
+    PERSONS(pr, a, "P1:subject:adult,P2:child:minor");
+    b = req(pr, "person.remove", a, 2);
+    rg_w_kstr(b, "person", "P3");
+    rg_w_kstr(b, "reason", "again");
+    FAILS("guard_failed", "removed already");
+    b = req(pr, "person.remove", a, 2);
+    rg_w_kstr(b, "person", "P9");
+    rg_w_kstr(b, "reason", "r");
+    FAILS("not_found", "no person P9");
+    b = req(pr, "person.remove", a, 2);
+    rg_w_kstr(b, "person", "P1");
+    rg_w_kstr(b, "reason", "r");
+    FAILS("guard_failed", "last subject");
+    /* A second subject added: then the first may go; ids are never reused. */
+    b = req(pr, "person.add", a, 2);
+    rg_w_kstr(b, "role", "subject");
+    rg_w_kstr(b, "name", FATHER);
+    OK();
+    CHECK(strcmp(rg_t_str(&R, "person"), "P4") == 0);
+    b = req(pr, "person.remove", a, 2);
+    rg_w_kstr(b, "person", "P1");
+    rg_w_kstr(b, "reason", "r");
+    OK();
+    PERSONS(pr, a, "P2:child:minor,P4:subject:?");
+
+    /* Not once the case is no longer open. */
+    rg_w_kstr(req(pr, "case.end", a, 1), "reason", "withdrawn");
+    OK();
+    b = req(pr, "person.add", a, 2);
+    rg_w_kstr(b, "role", "child");
+    rg_w_kstr(b, "name", "Z");
+    FAILS("invalid_transition", "archived");
+    close_region(true);
+}
+
+/* A minor is one under 18 on the engine's clock, in Amsterdam: a child who
+ * turns 18 in two days is a minor now and an adult three days on. */
+static void test_minor_on_engine_clock(void)
+{
+    open_region();
+    char birth[48], a[32];
+    date_before(18, -2, birth);
+    person ps[] = {{"subject", MOTHER, "1981-05-06", NULL}, {"child", CHILD, birth, NULL}};
+    REQUIRE(report(ps, 2, a)[0] == 0);
+    direct(a);
+    PERSONS(pr, a, "P1:subject:adult,P2:child:minor");
+    clock_to(clock_now() + 3 * 86400000ULL);
+    PERSONS(pr, a, "P1:subject:adult,P2:child:adult");
+    close_region(true);
+}
+
+int main(void)
+{
+    rg_t_run("report_household", test_report_household);
+    rg_t_run("bad_reports", test_bad_reports);
+    rg_t_run("single_subject_is_one_person", test_single_subject_is_one_person);
+    rg_t_run("add_and_remove", test_add_and_remove);
+    rg_t_run("minor_on_engine_clock", test_minor_on_engine_clock);
+    rg_buf_free(&B);
+    rg_t_reply_free(&R);
+    return rg_t_exit();
+}
