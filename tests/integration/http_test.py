@@ -416,6 +416,37 @@ def run(root, engines):
     result("sse_unknown_token_401", s.status == 401, str(s.status))
     s.close()
 
+    # ---- a reader that never reads stalls neither the engine nor other readers ----
+    stuck = socket.create_connection(("127.0.0.1", e.port))
+    stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    stuck.sendall(("GET /api/v1/feed?after=0 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n"
+                   % pol).encode())
+    s = Sse(e, "/api/v1/feed?after=%d" % want[-1], {"Authorization": "Bearer " + pol})
+    big = "x" * 4000
+    last_seq = 0
+    t0 = time.time()
+    for i in range(150):
+        st, j, _ = e.call("case.report", pol, {"req": "slow-%d" % i, "data": {
+            "target_group": "overig", "summary": big, "urgency": "normal", "informed": True,
+            "subject": {"name": "N. N."}}})
+        if st != 200:
+            break
+        last_seq = j["seq"]
+    got = 0
+    while last_seq:
+        m = s.next(30)
+        if m is None:
+            break
+        got += 1
+        if int(m["id"]) >= last_seq:
+            break
+    s.close()
+    st_m, fams, _ = metrics(e)
+    readers = sample(fams, "regie_sse_readers", stream="feed")
+    stuck.close()
+    result("slow_reader_stalls_nobody", last_seq and got >= 150 and readers >= 1,
+           "last %s got %d readers %s in %.1fs" % (last_seq, got, readers, time.time() - t0))
+
     # ---- revocation ends sessions and streams ----
     vic = e.actor("vic", "partner", "police")
     st, data, r = e.request("POST", "/api/v1/session", {"token": vic})
