@@ -80,6 +80,8 @@ RG_HANDLER(audit_read) RG_HANDLER(clock_advance)
 /* backup.c: online backups (admin) */
 RG_HANDLER(backup_create)
 RG_HANDLER(log_head) RG_HANDLER(log_prove) RG_HANDLER(log_consistency)   /* transparency.c (auditor, admin) */
+/* processing.c: the register of processing activities, the auditor's query */
+RG_HANDLER(processing_activities) RG_HANDLER(processing_read)
 RG_HANDLER(norms_whatif)   /* whatif.c: the history under other norms (manager) */
 
 #undef RG_HANDLER

@@ -60,5 +60,7 @@ const rg_binding rg_bindings[] = {
     {"person.add",            rg_h_person_add},
     {"person.remove",         rg_h_person_remove},
     {"phase.relapse",         rg_h_phase_relapse},
+    {"processing.activities", rg_h_processing_activities},
+    {"processing.read",       rg_h_processing_read},
     {NULL, NULL},
 };

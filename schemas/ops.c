@@ -169,6 +169,12 @@ static const rg_field clock_advance[] = {UINT("ms", RG_REQ, 0, 100ULL * 365 * 86
 static const rg_field backup_create[] = {STR("dir", 4096), UINT("keep", RG_OPT, 1, 1000), END};
 static const rg_field log_prove[] = {UINT("seq", RG_REQ, 1, 0), UINT("size", RG_OPT, 1, 0), END};
 static const rg_field log_consistency[] = {UINT("from", RG_REQ, 1, 0), UINT("to", RG_REQ, 1, 0), END};
+/* The auditor's query of the processing log: by trace, by activity or by
+ * data subject (at least one: never the whole log); `after` is the `next`
+ * of the page before. */
+static const rg_field processing_read[] = {STR_OPT("trace_id", 32), STR_OPT("activity", 128),
+                                           STR_OPT("data_subject_id", 32), STR_OPT("after", 128),
+                                           UINT("limit", RG_OPT, 1, 1000), END};
 static const rg_field norms_whatif[] = {TEXT("config", 65536), {"from", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0}, {"to", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0}, STR_OPT("region", 64), END};
 
 /* Purposes and the legal basis of reading case content (audit trail).  The
@@ -265,5 +271,10 @@ const rg_opdef rg_ops[] = {
     {"person.add",            PR,            M | C,  person_add, NULL, NULL},
     {"person.remove",         PR,            M | C,  person_remove, NULL, NULL},
     {"phase.relapse",         PR,            M | C,  phase_step, NULL, NULL},
+    /* The register of processing activities (schemas/activities.c): no
+     * personal data. */
+    {"processing.activities", PR|PA|MA|AD|AU|PM|BE, 0, NULL, NULL, NULL},
+    {"processing.read",       AU,            0,      processing_read,
+     SUPERVISING, SUPERVISION},
     {NULL, 0, 0, NULL, NULL, NULL},
 };

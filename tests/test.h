@@ -35,11 +35,15 @@ char *rg_t_tmpdir(void);              /* a fresh directory; free() the name */
 void rg_t_rmrf(const char *dir);      /* and DIR.kek, DIR.ledger beside it */
 
 /* A parsed reply. */
+/* A reply's `trace` (the request's own span, new with every request) is
+ * taken out of bytes and root into trace, so that tests comparing the
+ * answers of two requests byte for byte compare what they answered. */
 typedef struct rg_t_reply {
     uint8_t *bytes;
     size_t len;
     rg_doc *doc;
     const rg_val *root;
+    char trace[64];
 } rg_t_reply;
 
 void rg_t_reply_free(rg_t_reply *r);

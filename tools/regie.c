@@ -136,6 +136,10 @@ static const describe describes[] = {
     {"case.unrestrict", "lift the restriction of a case", "regie case unrestrict --case ZVH-00000001 --reason \"objection withdrawn\""},
     {"subject.known", "which other regions have an open case on the same person",
      "regie subject known --person bsn=123456782"},
+    {"processing.activities", "the register of processing activities: operation, purpose, legal basis, version",
+     "regie processing activities"},
+    {"processing.read", "the processing log by trace, activity or data subject (auditor; never the whole log)",
+     "regie processing read --trace-id 4bf92f3577b34da6a3ce929d0e0e4736"},
     {"phase.advance", "MDA++: move the case on to its next phase",
      "regie phase advance --case ZVH-00000001 --reason \"safety restored\""},
     {"person.add", "add a person to a household case (a partner, parent, child, sibling, someone of the network, "

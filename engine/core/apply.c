@@ -198,6 +198,8 @@ static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
         /* Erased: the key goes in this batch, and from the files for good
          * once the batch is durable (commit.c, rg_log_shred). */
         rg_batch_del(t->batch, RG_CF_KEYS, c->cs->id, strlen(c->cs->id));
+        /* Its processing log goes with it (the subject id is the key's). */
+        rg_processing_erase(e, t->batch, c->cs);
         rg_wipe(c->cs->dk, sizeof c->cs->dk);
         c->cs->dk_state = RG_DK_ABSENT;
         rg_commit_shred(t, c->cs->id);

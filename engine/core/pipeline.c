@@ -32,7 +32,7 @@ static void respond(rg_engine *e, rg_reply_fn fn, void *ud, const uint8_t *p, si
 
 /* ---- the envelope ---- */
 
-static const char *const envelope_keys[] = {"op", "token", "req", "case", "expect", "data", NULL};
+static const char *const envelope_keys[] = {"op", "token", "req", "case", "expect", "data", "trace", NULL};
 
 static int check_envelope(rg_ctx *c, const rg_val *root)
 {
@@ -131,6 +131,7 @@ static void replay_answer(rg_ctx *c, rg_commit *first, const uint8_t *p, size_t 
         audit_reply_cases(c, p, n);
         rg_ctx_audit_query(c);
         notify_read(e, c);
+        rg_processing_request(c);
     }
     if (e->open->naudit > records) {
         rg_commit_add_waiter(e->open, fn, ud, p, n);
@@ -199,6 +200,19 @@ static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn 
     int rc = check_envelope(c, root);
     if (rc < 0) return rc;
     c->req = root;
+    /* The request's span: in the caller's trace (a traceparent in `trace`)
+     * or a new one; the processing log and the audit record carry it, the
+     * reply returns it. */
+    const rg_val *tv = rg_map_get(root, "trace");
+    const char *tp = NULL;
+    uint32_t tpn = 0;
+    if (tv && !rg_val_str(tv, &tp, &tpn))
+        return rg_ctx_fail(c, RG_EBADREQ, "trace must be a string (a W3C traceparent)");
+    if (rg_trace_start(&c->trace, tp, tpn) < 0)
+        return rg_ctx_fail(c, RG_EBADREQ, "trace: not a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>)");
+    char tps[RG_TRACEPARENT_LEN + 1];
+    rg_trace_format(&c->trace, tps);
+    rg_w_cstr(rg_ctx_reply_key(c, "trace"), tps);
 
     const char *opn;
     uint32_t opl;
@@ -357,8 +371,10 @@ void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, voi
     } else if (c.op->flags & RG_OP_MUTATES) {
         rg_commit_request(&c, &reply);
         /* A change whose reply shows personal data (an access export) is
-         * audited like a read, in the same commit as the change. */
+         * audited like a read, in the same commit as the change; the
+         * processing log records the change and what it showed. */
         notify_read(e, &c);
+        rg_processing_request(&c);
         rg_commit_add_waiter(e->open, fn, ud, reply.data, reply.len);
         rg_engine_want_commit(e);
     } else {
@@ -366,6 +382,7 @@ void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, voi
          * content: the reply waits in the commit that holds the record. */
         size_t records = e->open->naudit;
         notify_read(e, &c);
+        rg_processing_request(&c);
         rg_write_reply(&reply, NULL, 0, 0, NULL, &c.extra, c.nextra);
         if (e->open->naudit > records) {
             rg_commit_add_waiter(e->open, fn, ud, reply.data, reply.len);

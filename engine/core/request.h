@@ -11,6 +11,7 @@
 #define RG_REQUEST_H
 
 #include "ctx.h"
+#include "processing.h"
 #include "state.h"
 
 
@@ -65,6 +66,7 @@ struct rg_ctx {
     size_t ikn;
     bool refused_case;        /* a case was refused (not visible, or triage only) */
     char refused_id[RG_ID_MAX];
+    rg_trace trace;           /* its span (W3C Trace Context; processing.h) */
     char msg[512];
 };
 

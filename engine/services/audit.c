@@ -11,8 +11,8 @@
  * open commit's batch, and the read's reply waits for that commit, so a
  * record is durable before the content it records leaves the engine.
  *
- * audit   be64(n) -> {n, at, actor, role, org, zvh, on_behalf_of, purpose, basis,
- *                     cases, refused}
+ * audit   be64(n) -> {n, at, trace_id, span_id, actor, role, org, zvh, on_behalf_of,
+ *                     purpose, basis, cases, refused}
  *         0xff case_id 0x00 be64(n) -> nothing: the records of a case (a data
  *                     subject's access request needs exactly those)
  *
@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "../core/request.h"
+#include "../storage/crypto.h"
 #include "../storage/errors.h"
 
 /* Index keys sort after every be64(n) record key (n < 2^56). */
@@ -78,9 +79,16 @@ static void put_record(rg_engine *e, rg_ctx *c, const char *org, const char *con
     rg_commit *t = rg_engine_open_commit(e);
     uint64_t rn = ++e->audit_seq;
     rg_buf v = RG_BUF_INIT;
-    rg_w_map(&v, 11);
+    rg_w_map(&v, 13);
     rg_w_kuint(&v, "n", rn);
     rg_w_kuint(&v, "at", c->now);
+    /* The span of the request: its processing log records (core/
+     * processing.h) carry the same, so the acting user is found from them. */
+    char h[33];
+    rg_hex(h, c->trace.trace_id, 16);
+    rg_w_kstr(&v, "trace_id", h);
+    rg_hex(h, c->trace.span_id, 8);
+    rg_w_kstr(&v, "span_id", h);
     rg_w_kstr(&v, "actor", c->actor->id);
     rg_w_kstr(&v, "role", rg_role_name(c->actor->role));
     rg_w_kstr(&v, "org", c->actor->org);

@@ -1016,8 +1016,8 @@ static void test_audit(void)
             rg_w_kuint(&B, "limit", 1000);
             REQUIRE(send_req()[0] == 0);
             const rg_val *recs = rg_t_get(&R, "records");
-            static const char *const fields[] = {"n", "at", "actor", "role", "org", "zvh", "on_behalf_of", "purpose",
-                                                 "basis", "cases", "refused", NULL};
+            static const char *const fields[] = {"n", "at", "trace_id", "span_id", "actor", "role", "org", "zvh",
+                                                 "on_behalf_of", "purpose", "basis", "cases", "refused", NULL};
             for (uint32_t i = 0; i < rg_array_size(recs); i++) {
                 const rg_val *rec = rg_array_at(recs, i);
                 for (const char *const *f = fields; *f; f++)
@@ -1025,8 +1025,8 @@ static void test_audit(void)
                         printf("  FAIL an audit record of %s lacks %s\n", case_of[s], *f);
                         rg_t_failed = 1;
                     }
-                if (rg_map_size(rec) != 11) {
-                    printf("  FAIL an audit record of %s has %u fields, not 11\n", case_of[s], rg_map_size(rec));
+                if (rg_map_size(rec) != 13) {
+                    printf("  FAIL an audit record of %s has %u fields, not 13\n", case_of[s], rg_map_size(rec));
                     rg_t_failed = 1;
                 }
                 char id[64] = "";

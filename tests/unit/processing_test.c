@@ -1,0 +1,306 @@
+/*
+ * processing_test.c - the processing log after Logius' Logboek
+ * Dataverwerkingen (issue 20; core/processing.h), in process on a real
+ * RocksDB:
+ *
+ *   - processing.activities: the register (one entry per operation that
+ *     processes a case's personal data, with purpose, basis and version),
+ *     for any actor, agreeing with the purposes of schemas/ops.c;
+ *   - a request's `trace` (a W3C traceparent) is continued, or a trace is
+ *     started, and the reply returns the request's own span; a malformed
+ *     one is bad_request;
+ *   - every processing of a case's personal data, reads and changes, is one
+ *     record with trace, span, parent span, status, start and end, activity
+ *     and a pseudonymised data subject id (no BSN, no name); the audit
+ *     record of the same request carries the same span;
+ *   - the auditor reads by trace, activity or data subject, in pages, only
+ *     its own region's, never the whole log; other roles may not;
+ *   - erasing the case erases its records.
+ */
+#include <string.h>
+
+#include "../test.h"
+#include "../../engine/domain/activity.h"
+#include "steps.h"
+
+#define T1 "4bf92f3577b34da6a3ce929d0e0e4736"
+#define T2 "0af7651916cd43dd8448eb211c80319c"
+#define P1 "00f067aa0ba902b7"
+#define P2 "b7ad6b7169203331"
+
+static char pol[128], pr[128], mgr[128], aud[128], audB[128];
+static char caseA[32];
+
+/* Send op with a `trace` in the envelope, and data pairs written after. */
+static rg_buf *traced(const char *token, const char *op, const char *rq, const char *case_id, const char *tp,
+                      int ndata)
+{
+    rg_buf_reset(&B);
+    rg_w_map(&B, 3 + (rq != NULL) + (case_id != NULL) + (ndata >= 0));
+    rg_w_kstr(&B, "op", op);
+    rg_w_kstr(&B, "token", token);
+    rg_w_kstr(&B, "trace", tp);
+    if (rq) rg_w_kstr(&B, "req", rq);
+    if (case_id) rg_w_kstr(&B, "case", case_id);
+    if (ndata >= 0) {
+        rg_w_cstr(&B, "data");
+        rg_w_map(&B, (uint32_t)ndata);
+    }
+    return &B;
+}
+
+static void report(const char *tp, char *id)
+{
+    rg_buf *b = traced(pol, "case.report", "r1", NULL, tp, 5);
+    rg_w_kstr(b, "target_group", "verward_gedrag");
+    rg_w_kstr(b, "summary", "incidents at home");
+    rg_w_kstr(b, "urgency", "normal");
+    rg_w_kbool(b, "informed", true);
+    rg_w_cstr(b, "subject");
+    rg_w_map(b, 3);
+    rg_w_kstr(b, "name", "Quirinus Zwartkoppe");
+    rg_w_kstr(b, "bsn", "111222333");
+    rg_w_kstr(b, "birth_date", "1980-02-02");
+    id[0] = 0;
+    if (send_req()[0] == 0) snprintf(id, 32, "%s", rg_t_str(&R, "case"));
+}
+
+/* processing.read by one filter ("trace_id", "activity", "data_subject_id"). */
+static const char *plog(const char *token, const char *by, const char *id, const char *after, uint64_t limit)
+{
+    rg_buf *b = req(token, "processing.read", NULL, (by ? 1 : 0) + (after ? 1 : 0) + (limit ? 1 : 0));
+    if (by) rg_w_kstr(b, by, id);
+    if (after) rg_w_kstr(b, "after", after);
+    if (limit) rg_w_kuint(b, "limit", limit);
+    return send_req();
+}
+
+static uint32_t nrecords(void) { return rg_array_size(rg_t_get(&R, "records")); }
+static const rg_val *record(uint32_t i) { return rg_array_at(rg_t_get(&R, "records"), i); }
+
+static bool has(const rg_t_reply *r, const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i + n <= r->len; i++)
+        if (memcmp(r->bytes + i, s, n) == 0) return true;
+    return false;
+}
+
+static void setup(void)
+{
+    REQUIRE(rg_t_local_open(&L, NULL) == 0);
+    actor_in("pol", "partner", "police", "tilburg", NULL, pol);
+    actor_in("pr", "procesregisseur", "zvh-tilburg", "tilburg", NULL, pr);
+    actor_in("mgr", "manager", "zvh-tilburg", "tilburg", NULL, mgr);
+    actor_in("aud", "auditor", "zvh-tilburg", "tilburg", NULL, aud);
+    actor_in("audB", "auditor", "zvh-breda", "breda", NULL, audB);
+    REQUIRE(pol[0] && pr[0] && mgr[0] && aud[0] && audB[0]);
+}
+
+static void test_register(void)
+{
+    CHECK(query(pol, "processing.activities", NULL)[0] == 0);
+    const rg_val *acts = rg_t_get(&R, "activities");
+    CHECK(rg_array_size(acts) > 20);
+    /* Unique ids; each names an operation of the contract. */
+    for (uint32_t i = 0; i < rg_array_size(acts); i++) {
+        const rg_val *a = rg_array_at(acts, i);
+        char id[160] = "", op[64] = "";
+        rg_val_strcpy(rg_map_get(a, "id"), id, sizeof id);
+        rg_val_strcpy(rg_map_get(a, "operation"), op, sizeof op);
+        CHECK(strncmp(id, "urn:regie:processing-activity:", 30) == 0);
+        CHECK(rg_op_find(op, (uint32_t)strlen(op)) != NULL);
+        CHECK(rg_val_type(rg_map_get(a, "basis")) == RG_VSTR && rg_val_type(rg_map_get(a, "purpose")) == RG_VSTR);
+        uint64_t v = 0;
+        CHECK(rg_val_uint(rg_map_get(a, "version"), &v) && v >= 1);
+        for (uint32_t j = 0; j < i; j++) CHECK(!rg_val_is_str(rg_map_get(rg_array_at(acts, j), "id"), id));
+    }
+    /* Every change of a case and every read of case content has an entry;
+     * a read's purpose is the one its audit record gives. */
+    for (const rg_opdef *op = rg_ops; op->name; op++) {
+        const rg_activity *a = rg_activity_of(op->name);
+        bool case_data = (op->flags & RG_OP_CASE) || (op->purpose && strcmp(op->name, "audit.read") != 0 &&
+                                                     strcmp(op->name, "processing.read") != 0);
+        if (case_data && !a) printf("  %s: not in the register\n", op->name);
+        CHECK(!case_data || a);
+        if (a && op->purpose && strcmp(a->purpose, op->purpose) != 0)
+            printf("  %s: purpose '%s' in the register, '%s' in ops.c\n", op->name, a->purpose, op->purpose);
+        CHECK(!a || !op->purpose || strcmp(a->purpose, op->purpose) == 0);
+    }
+    /* Every role may read it; without a token nobody. */
+    CHECK(query(aud, "processing.activities", NULL)[0] == 0);
+    CHECK(query(L.admin, "processing.activities", NULL)[0] == 0);
+    CHECK(strcmp(query("nope", "processing.activities", NULL), "unauthorized") == 0);
+}
+
+static void test_trace_context(void)
+{
+    /* Continued: the caller's trace, a span of the engine's own. */
+    traced(pol, "whoami", NULL, NULL, "00-" T1 "-" P1 "-01", -1);
+    CHECK(send_req()[0] == 0);
+    const char *t = R.trace;
+    CHECK(strlen(t) == 55 && strncmp(t, "00-" T1 "-", 36) == 0 && strncmp(t + 36, P1, 16) != 0);
+    /* Started: a new trace each time. */
+    CHECK(query(pol, "whoami", NULL)[0] == 0);
+    char first[64];
+    snprintf(first, sizeof first, "%s", R.trace);
+    CHECK(strlen(first) == 55 && strncmp(first, "00-", 3) == 0 && strncmp(first + 3, T1, 32) != 0);
+    CHECK(query(pol, "whoami", NULL)[0] == 0);
+    CHECK(strncmp(R.trace, first, 35) != 0);
+    /* Malformed: refused, naming the field. */
+    const char *bad[] = {"00-" T1 "-" P1, "01-" T1 "-" P1 "-01", "00-00000000000000000000000000000000-" P1 "-01",
+                         "00-" T1 "-0000000000000000-01", "00-4BF92F3577B34DA6A3CE929D0E0E4736-" P1 "-01", "x"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        traced(pol, "whoami", NULL, NULL, bad[i], -1);
+        FAILS("bad_request", "trace");
+    }
+    rg_buf_reset(&B);
+    rg_w_map(&B, 3);
+    rg_w_kstr(&B, "op", "whoami");
+    rg_w_kstr(&B, "token", pol);
+    rg_w_kuint(&B, "trace", 7);
+    FAILS("bad_request", "trace");
+}
+
+static void test_records(void)
+{
+    char a[32], span_get[17], subj[33];
+    report("00-" T1 "-" P1 "-01", a);
+    REQUIRE(a[0]);
+    snprintf(caseA, sizeof caseA, "%s", a);
+    traced(pol, "case.get", NULL, a, "00-" T2 "-" P2 "-01", -1);
+    REQUIRE(send_req()[0] == 0);
+    snprintf(span_get, sizeof span_get, "%s", R.trace + 36);
+
+    /* The read: one record, of the request's span, in the caller's trace. */
+    CHECK(plog(aud, "trace_id", T2, NULL, 0)[0] == 0);
+    REQUIRE(nrecords() == 1);
+    const rg_val *r = record(0);
+    uint64_t st = 0, en = 0;
+    CHECK(rg_val_is_str(rg_map_get(r, "trace_id"), T2));
+    CHECK(rg_val_is_str(rg_map_get(r, "span_id"), span_get));
+    CHECK(rg_val_is_str(rg_map_get(r, "parent_span_id"), P2));
+    CHECK(rg_val_is_str(rg_map_get(r, "status"), "OK"));
+    CHECK(rg_val_uint(rg_map_get(r, "start_time"), &st) && rg_val_uint(rg_map_get(r, "end_time"), &en) && st &&
+          en >= st);
+    CHECK(rg_val_is_str(rg_map_get(r, "processing_activity_id"), "urn:regie:processing-activity:case.get:v1"));
+    CHECK(rg_val_is_str(rg_map_get(r, "org"), "police"));
+    subj[0] = 0;
+    rg_val_strcpy(rg_map_get(r, "data_subject_id"), subj, sizeof subj);
+    CHECK(strlen(subj) == 32);
+    /* Pseudonymised: no BSN, no name, no case id, no acting user. */
+    CHECK(!has(&R, "111222333") && !has(&R, "Zwartkoppe") && !has(&R, a) && !has(&R, "\xa3pol"));
+
+    /* The change: the report, in its own trace, without a parent from us. */
+    CHECK(plog(aud, "trace_id", T1, NULL, 0)[0] == 0);
+    REQUIRE(nrecords() == 1);
+    CHECK(rg_val_is_str(rg_map_get(record(0), "processing_activity_id"),
+                        "urn:regie:processing-activity:case.report:v1"));
+    CHECK(rg_val_is_str(rg_map_get(record(0), "data_subject_id"), subj));
+    CHECK(rg_val_is_str(rg_map_get(record(0), "parent_span_id"), P1));
+
+    /* A change started by the engine: a trace of its own, no parent. */
+    rg_w_kstr(req(mgr, "case.assign", a, 1), "procesregisseur", "pr");
+    REQUIRE(send_req()[0] == 0);
+    char t3[33];
+    snprintf(t3, sizeof t3, "%s", R.trace + 3);
+    CHECK(plog(aud, "trace_id", t3, NULL, 0)[0] == 0);
+    CHECK(nrecords() == 1 && rg_val_type(rg_map_get(record(0), "parent_span_id")) == RG_VNIL &&
+          rg_val_is_str(rg_map_get(record(0), "org"), "zvh-tilburg"));
+
+    /* By data subject: all three, in time order, in pages. */
+    CHECK(plog(aud, "data_subject_id", subj, NULL, 0)[0] == 0);
+    CHECK(nrecords() == 3);
+    CHECK(plog(aud, "data_subject_id", subj, NULL, 2)[0] == 0);
+    CHECK(nrecords() == 2 && rg_val_type(rg_t_get(&R, "next")) == RG_VSTR);
+    char next[600];
+    snprintf(next, sizeof next, "%s", rg_t_str(&R, "next"));
+    CHECK(plog(aud, "data_subject_id", subj, next, 2)[0] == 0);
+    CHECK(nrecords() == 1 && rg_val_type(rg_t_get(&R, "next")) == RG_VNIL);
+    /* By activity. */
+    CHECK(plog(aud, "activity", "urn:regie:processing-activity:case.get:v1", NULL, 0)[0] == 0);
+    CHECK(nrecords() == 1 && rg_val_is_str(rg_map_get(record(0), "span_id"), span_get));
+    plog(aud, "activity", "urn:regie:processing-activity:nothing:v1", NULL, 0);
+    FAILS("bad_request", "register");
+
+    /* Another region's auditor sees none of them. */
+    CHECK(plog(audB, "trace_id", T2, NULL, 0)[0] == 0 && nrecords() == 0);
+    CHECK(plog(audB, "data_subject_id", subj, NULL, 0)[0] == 0 && nrecords() == 0);
+    /* Never the whole log, never two filters at once, nobody but the auditor. */
+    plog(aud, NULL, NULL, NULL, 0);
+    FAILS("bad_request", "never read whole");
+    rg_buf *b = req(aud, "processing.read", NULL, 2);
+    rg_w_kstr(b, "trace_id", T1);
+    rg_w_kstr(b, "data_subject_id", subj);
+    FAILS("bad_request", "exactly one");
+    plog(aud, "trace_id", "not hex", NULL, 0);
+    FAILS("bad_request", "trace_id");
+    plog(mgr, "trace_id", T2, NULL, 0);
+    FAILS("forbidden", "processing.read");
+    plog(L.admin, "trace_id", T2, NULL, 0);
+    FAILS("forbidden", "processing.read");
+
+    /* The acting user is in the audit record of the same span. */
+    CHECK(query(L.admin, "audit.read", NULL)[0] == 0);
+    bool linked = false;
+    for (uint32_t i = 0; i < nrecords(); i++)
+        if (rg_val_is_str(rg_map_get(record(i), "span_id"), span_get) &&
+            rg_val_is_str(rg_map_get(record(i), "trace_id"), T2) &&
+            rg_val_is_str(rg_map_get(record(i), "actor"), "pol"))
+            linked = true;
+    CHECK(linked);
+}
+
+/* Records follow their case: an erasure (here on a granted request) takes
+ * them with the key; another case's stay. */
+static void test_erased_with_the_case(void)
+{
+    char subj[33];
+    const char *a = caseA;      /* the case of test_records */
+    REQUIRE(a[0]);
+    CHECK(plog(aud, "trace_id", T2, NULL, 0)[0] == 0);
+    REQUIRE(nrecords() == 1);
+    rg_val_strcpy(rg_map_get(record(0), "data_subject_id"), subj, sizeof subj);
+
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "subject.request", mgr, "s1", NULL, -1, 2);
+    rg_w_kstr(&B, "kind", "erasure");
+    rg_w_cstr(&B, "person");
+    rg_w_map(&B, 1);
+    rg_w_kstr(&B, "bsn", "111222333");
+    OK();
+    char rq[32];
+    snprintf(rq, sizeof rq, "%s", rg_t_str(&R, "request"));
+    rg_buf *b = req(mgr, "subject.decide", NULL, 2);
+    rg_w_kstr(b, "request", rq);
+    rg_w_kbool(b, "granted", true);
+    OK();
+    b = req(mgr, "case.erase", a, 2);
+    rg_w_kstr(b, "ground", "GDPR art. 17");
+    rg_w_kstr(b, "request", rq);
+    OK();
+    CHECK(plog(aud, "data_subject_id", subj, NULL, 0)[0] == 0);
+    CHECK(nrecords() == 0);
+    CHECK(plog(aud, "trace_id", T2, NULL, 0)[0] == 0);
+    CHECK(nrecords() == 0);
+    CHECK(plog(aud, "activity", "urn:regie:processing-activity:case.report:v1", NULL, 0)[0] == 0);
+    CHECK(nrecords() == 0);
+    /* A read of the erased case processes no personal data: no record. */
+    CHECK(query(mgr, "case.get", a)[0] == 0);
+    CHECK(plog(aud, "activity", "urn:regie:processing-activity:case.get:v1", NULL, 0)[0] == 0);
+    CHECK(nrecords() == 0);
+}
+
+int main(void)
+{
+    rg_crypto_init();
+    setup();
+    RUN(test_register);
+    RUN(test_trace_context);
+    RUN(test_records);
+    RUN(test_erased_with_the_case);
+    rg_t_local_close(&L, true);
+    rg_buf_free(&B);
+    rg_t_reply_free(&R);
+    return rg_t_exit();
+}
