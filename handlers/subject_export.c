@@ -8,13 +8,16 @@
  * withheld unless its source released it to the subject (item.release
  * `subject`).  Beside the events, what art. 15(1) lists: the purposes and
  * legal bases, the categories of data, the organisations that received or
- * read it (the case's participants and the processing log), how long it is
- * kept, where it came from, and the person's rights.
+ * read it (the case's participants and the audit trail) and the processings
+ * of the processing log (which organisation, when, for which activity), how
+ * long it is kept, where it came from, and the person's rights.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "../engine/core/persons.h"
+#include "../engine/core/processing.h"
+#include "../engine/domain/activity.h"
 #include "../engine/domain/access.h"
 #include "../engine/domain/config.h"
 #include "../engine/services/audit.h"
@@ -143,6 +146,59 @@ static void categories(rg_engine *e, const rg_case *cs, uint32_t classes, rg_buf
     rg_buf_free(&subj);
 }
 
+/* Art. 15(1)(c): the processings of the person's case, from the processing
+ * log -- which organisation, when, for which activity -- oldest first. */
+static int processings(rg_engine *e, const rg_case *cs, rg_buf *b)
+{
+    char subj[33];
+    rg_buf recs = RG_BUF_INIT, out = RG_BUF_INIT;
+    uint32_t total = 0;
+    int rc = 0;
+    if (rg_processing_subject(cs, subj)) {
+        char after[600] = "", next[600];
+        for (;;) {
+            uint32_t count = 0;
+            rg_buf_reset(&recs);
+            if ((rc = rg_processing_query(e, 's', subj, NULL, after, PAGE, &recs, &count, next, sizeof next)) < 0)
+                break;
+            rg_buf arr = RG_BUF_INIT;
+            rg_w_array(&arr, count);
+            rg_buf_append(&arr, recs.data, recs.len);
+            rg_doc *d = NULL;
+            const char *why;
+            if (rg_doc_parse(&d, arr.data, arr.len, &why) == 0) {
+                const rg_val *list = rg_doc_root(d);
+                for (uint32_t i = 0; i < rg_array_size(list); i++) {
+                    const rg_val *r = rg_array_at(list, i);
+                    char act[160] = "";
+                    rg_val_strcpy(rg_map_get(r, "processing_activity_id"), act, sizeof act);
+                    const rg_activity *a = rg_activity_find(act, (uint32_t)strlen(act));
+                    rg_w_map(&out, 5);
+                    rg_w_cstr(&out, "org");
+                    rg_w_val(&out, rg_map_get(r, "org"));
+                    rg_w_cstr(&out, "at");
+                    rg_w_val(&out, rg_map_get(r, "start_time"));
+                    rg_w_kstr(&out, "activity", act);
+                    rg_w_kstr(&out, "what", a ? a->name : "");
+                    rg_w_kstr(&out, "purpose", a ? a->purpose : "");
+                    total++;
+                }
+            }
+            rg_doc_free(d);
+            rg_buf_free(&arr);
+            if (!next[0] || count < PAGE) break;
+            snprintf(after, sizeof after, "%s", next);
+        }
+    }
+    if (rc == 0) {
+        rg_w_array(b, total);
+        rg_buf_append(b, out.data, out.len);
+    }
+    rg_buf_free(&recs);
+    rg_buf_free(&out);
+    return rc;
+}
+
 static int export_case(rg_ctx *c, rg_buf *b, const char *id)
 {
     rg_engine *e = rg_ctx_engine(c);
@@ -157,7 +213,7 @@ static int export_case(rg_ctx *c, rg_buf *b, const char *id)
         return rg_ctx_fail(c, RG_ESTORAGE, "reading the events of %s failed", cs->id);
     int retention = rg_norm_find("retention");
     const rg_region_cfg *cfg = rg_engine_region(e, cs->zvh);
-    rg_w_map(b, 10);
+    rg_w_map(b, 11);
     rg_w_kstr(b, "case", cs->id);
     rg_w_kstr(b, "state", rg_state_name(cs->state));
     rg_w_kbool(b, "erased", cs->erased);
@@ -167,6 +223,8 @@ static int export_case(rg_ctx *c, rg_buf *b, const char *id)
     rg_w_cstr(b, "recipients");
     rg_w_array(b, o.n);
     for (uint32_t i = 0; i < o.n; i++) rg_w_cstr(b, o.name[i]);
+    rg_w_cstr(b, "processings");
+    if (processings(e, cs, b) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the processing log of %s failed", cs->id);
     rg_w_cstr(b, "retention");
     rg_w_map(b, 2);
     rg_w_kuint(b, "days", retention >= 0 ? (uint64_t)cfg->amounts[cs->route][retention] : 0);

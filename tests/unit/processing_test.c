@@ -170,7 +170,7 @@ static void test_records(void)
     snprintf(caseA, sizeof caseA, "%s", a);
     traced(pol, "case.get", NULL, a, "00-" T2 "-" P2 "-01", -1);
     REQUIRE(send_req()[0] == 0);
-    snprintf(span_get, sizeof span_get, "%s", R.trace + 36);
+    snprintf(span_get, sizeof span_get, "%.16s", R.trace + 36);
 
     /* The read: one record, of the request's span, in the caller's trace. */
     CHECK(plog(aud, "trace_id", T2, NULL, 0)[0] == 0);
@@ -203,7 +203,7 @@ static void test_records(void)
     rg_w_kstr(req(mgr, "case.assign", a, 1), "procesregisseur", "pr");
     REQUIRE(send_req()[0] == 0);
     char t3[33];
-    snprintf(t3, sizeof t3, "%s", R.trace + 3);
+    snprintf(t3, sizeof t3, "%.32s", R.trace + 3);
     CHECK(plog(aud, "trace_id", t3, NULL, 0)[0] == 0);
     CHECK(nrecords() == 1 && rg_val_type(rg_map_get(record(0), "parent_span_id")) == RG_VNIL &&
           rg_val_is_str(rg_map_get(record(0), "org"), "zvh-tilburg"));
@@ -251,6 +251,14 @@ static void test_records(void)
     CHECK(linked);
 }
 
+/* No record of the page in R is of data subject subj. */
+static bool none_of(const char *subj)
+{
+    for (uint32_t i = 0; i < nrecords(); i++)
+        if (rg_val_is_str(rg_map_get(record(i), "data_subject_id"), subj)) return false;
+    return true;
+}
+
 /* Records follow their case: an erasure (here on a granted request) takes
  * them with the key; another case's stay. */
 static void test_erased_with_the_case(void)
@@ -261,6 +269,11 @@ static void test_erased_with_the_case(void)
     CHECK(plog(aud, "trace_id", T2, NULL, 0)[0] == 0);
     REQUIRE(nrecords() == 1);
     rg_val_strcpy(rg_map_get(record(0), "data_subject_id"), subj, sizeof subj);
+    CHECK(plog(aud, "activity", "urn:regie:processing-activity:case.report:v1", NULL, 0)[0] == 0);
+    uint32_t reports = nrecords();
+    CHECK(plog(aud, "activity", "urn:regie:processing-activity:case.get:v1", NULL, 0)[0] == 0);
+    uint32_t gets = nrecords();
+    CHECK(reports >= 1 && gets >= 1);
 
     rg_buf_reset(&B);
     rg_req_envelope(&B, "subject.request", mgr, "s1", NULL, -1, 2);
@@ -283,12 +296,77 @@ static void test_erased_with_the_case(void)
     CHECK(nrecords() == 0);
     CHECK(plog(aud, "trace_id", T2, NULL, 0)[0] == 0);
     CHECK(nrecords() == 0);
+    /* The other case's records stay. */
     CHECK(plog(aud, "activity", "urn:regie:processing-activity:case.report:v1", NULL, 0)[0] == 0);
-    CHECK(nrecords() == 0);
+    CHECK(nrecords() == reports - 1 && none_of(subj));
     /* A read of the erased case processes no personal data: no record. */
     CHECK(query(mgr, "case.get", a)[0] == 0);
     CHECK(plog(aud, "activity", "urn:regie:processing-activity:case.get:v1", NULL, 0)[0] == 0);
-    CHECK(nrecords() == 0);
+    CHECK(nrecords() == gets - 1 && none_of(subj));
+}
+
+/* A person's access export lists the processings of their case: which
+ * organisation, when, for which activity. */
+static void test_export_lists_processings(void)
+{
+    char b_id[32];
+    rg_buf *b = traced(pol, "case.report", "r2", NULL, "00-" T1 "-" P2 "-01", 5);
+    rg_w_kstr(b, "target_group", "verward_gedrag");
+    rg_w_kstr(b, "summary", "noise");
+    rg_w_kstr(b, "urgency", "normal");
+    rg_w_kbool(b, "informed", true);
+    rg_w_cstr(b, "subject");
+    rg_w_map(b, 2);
+    rg_w_kstr(b, "name", "Hendrika Blaauwbroek");
+    rg_w_kstr(b, "bsn", "999888777");
+    OK();
+    snprintf(b_id, sizeof b_id, "%s", rg_t_str(&R, "case"));
+    CHECK(query(pol, "case.get", b_id)[0] == 0);
+    CHECK(query(mgr, "case.history", b_id)[0] == 0);
+
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "subject.request", mgr, "s2", NULL, -1, 2);
+    rg_w_kstr(&B, "kind", "access");
+    rg_w_cstr(&B, "person");
+    rg_w_map(&B, 1);
+    rg_w_kstr(&B, "bsn", "999888777");
+    OK();
+    char rq[32];
+    snprintf(rq, sizeof rq, "%s", rg_t_str(&R, "request"));
+    b = req(mgr, "subject.decide", NULL, 2);
+    rg_w_kstr(b, "request", rq);
+    rg_w_kbool(b, "granted", true);
+    OK();
+    const rg_val *cases = rg_t_get(&R, "cases");
+    REQUIRE(rg_array_size(cases) == 1);
+    const rg_val *ps = rg_map_get(rg_array_at(cases, 0), "processings");
+    REQUIRE(rg_array_size(ps) == 3);
+    static const char *const want[][3] = {
+        {"police", "urn:regie:processing-activity:case.report:v1", "reporting a case"},
+        {"police", "urn:regie:processing-activity:case.get:v1", "reading a case"},
+        {"zvh-tilburg", "urn:regie:processing-activity:case.history:v1", "reading a case's events"},
+    };
+    /* Oldest first by start_time (the manual clock stands still here, so
+     * the three share one millisecond: matched as a set). */
+    for (uint32_t w = 0; w < 3; w++) {
+        bool found = false;
+        for (uint32_t i = 0; i < 3; i++) {
+            const rg_val *p = rg_array_at(ps, i);
+            uint64_t at = 0;
+            if (rg_val_is_str(rg_map_get(p, "org"), want[w][0]) &&
+                rg_val_is_str(rg_map_get(p, "activity"), want[w][1]) &&
+                rg_val_is_str(rg_map_get(p, "what"), want[w][2]) &&
+                rg_val_type(rg_map_get(p, "purpose")) == RG_VSTR && rg_val_uint(rg_map_get(p, "at"), &at) && at)
+                found = true;
+        }
+        if (!found) printf("  not in the export: %s by %s\n", want[w][1], want[w][0]);
+        CHECK(found);
+    }
+    /* The export itself is a processing too (the next export lists it): of
+     * the case exported and of the request's own case, which names the
+     * person as well. */
+    CHECK(plog(aud, "activity", "urn:regie:processing-activity:subject.decide:v1", NULL, 0)[0] == 0);
+    CHECK(nrecords() == 2);
 }
 
 int main(void)
@@ -298,6 +376,7 @@ int main(void)
     RUN(test_register);
     RUN(test_trace_context);
     RUN(test_records);
+    RUN(test_export_lists_processings);
     RUN(test_erased_with_the_case);
     rg_t_local_close(&L, true);
     rg_buf_free(&B);
