@@ -31,6 +31,8 @@
 
 const rg_activity rg_activities[] = {
     A("case.report", 1, "reporting a case", REPORT, COVENANT, CASE),
+    A("person.add", 1, "adding a person to a household case", COORDINATION, COVENANT, ID),
+    A("person.remove", 1, "removing a person from a household case", COORDINATION, COVENANT, ID),
     A("case.assign", 1, "assigning a procesregisseur", COORDINATION, COVENANT, CASE),
     A("intake.start", 1, "starting the intake", COORDINATION, COVENANT, CASE),
     A("intake.decide", 1, "deciding the intake", COORDINATION, COVENANT, CASE),
