@@ -247,6 +247,31 @@ static int route_of(const char *method, const char *url, hreq *r, bool *method_o
     return RT_STATIC;
 }
 
+/* W3C Trace Context over HTTP: a `traceparent` header becomes the
+ * envelope's `trace` (core/processing.h checks it), unless the body gives
+ * one itself.  The reply's `trace` is the request's own span. */
+static void traceparent(hreq *r)
+{
+    const char *tp = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "traceparent");
+    rg_doc *d = NULL;
+    const char *why;
+    if (!tp || rg_doc_parse(&d, r->msg.data, r->msg.len, &why) < 0) return;
+    const rg_val *m = rg_doc_root(d);
+    if (rg_val_type(m) == RG_VMAP && !rg_map_get(m, "trace")) {
+        rg_buf w = RG_BUF_INIT;
+        rg_w_map(&w, rg_map_size(m) + 1);
+        for (uint32_t i = 0; i < rg_map_size(m); i++) {
+            rg_w_val(&w, rg_map_key(m, i));
+            rg_w_val(&w, rg_map_value(m, i));
+        }
+        rg_w_kstr(&w, "trace", tp);
+        rg_buf_reset(&r->msg);
+        rg_buf_append(&r->msg, w.data, w.len);
+        rg_buf_free(&w);
+    }
+    rg_doc_free(d);
+}
+
 static enum MHD_Result api_body_done(hreq *r)
 {
     rg_http *h = r->h;
@@ -262,6 +287,7 @@ static enum MHD_Result api_body_done(hreq *r)
     if (rg_json_to_request(&r->msg, r->op, r->token[0] ? r->token : NULL, (const char *)r->body.data,
                            r->body.len, why, sizeof why) < 0)
         return rg_http_error(r, RG_EBADREQ, why);
+    traceparent(r);
     (void)h;
     return to_loop(r, run_submit);
 }

@@ -277,6 +277,14 @@ def run(root, engines):
     st, data, _ = e.request("POST", "/api/v1/whoami", b'{"x":', {"Authorization": "Bearer " + A})
     j = json.loads(data)
     result("status_400_not_json", st == 400 and j["ok"] is False and j["error"] == "bad_request", data)
+    # W3C Trace Context: a traceparent header is continued, the reply names the request's own span.
+    tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    st, j, _ = e.call("whoami", A, None, {"traceparent": tp})
+    result("traceparent_header_continued", st == 200 and j.get("trace", "").startswith(tp[:36])
+           and len(j["trace"]) == 55 and j["trace"][36:52] != tp[36:52], str(j))
+    st, j, _ = e.call("whoami", A, None, {"traceparent": "00-nothex-01"})
+    result("traceparent_header_malformed_400", st == 400 and j["error"] == "bad_request"
+           and "trace" in j["message"], str(j))
     st, j, _ = e.call("nope.nothing", A)
     result("status_400_unknown_op", st == 400 and j["error"] == "unknown_op", str(j))
     st, j, _ = e.call("whoami", None, {"token": A})
