@@ -235,6 +235,15 @@ static int list_one(void *ud, uint64_t n, const uint8_t *rec, size_t len)
         snprintf(line, sizeof line, "Case %s ended early: its work, deadlines and escalation are over. "
                  "Expected of you: nothing more%s.", case_id,
                  l->a->role == RG_ROLE_PARTNER ? "; your organisation no longer reads the case" : "");
+    } else if (cs && strcmp(kind, "asked") == 0) {
+        /* Asked for information (issue 21): open until answered, or until
+         * the work on the case ends. */
+        const rg_request *q = rg_case_request(cs, item);
+        open = q && !q->answered && rg_state_open(cs->state);
+        if (!open) reason = q && q->answered ? "met" : "case_ended";
+        snprintf(line, sizeof line, "Your organisation is asked for information on case %s (request %s%s%s). "
+                 "Expected of you: answer request %s (regie info provide).", case_id, item,
+                 q && q->due[0] ? ", due " : ", within the norm", q && q->due[0] ? q->due : "", item);
     } else if (cs && strcmp(kind, "escalation") == 0) {
         if (!level) level = (uint64_t)cs->esc_level;            /* alerts from before levels were kept */
         open = cs->esc_level > 0 && (cs->esc_at == since || !cs->esc_at) && (uint64_t)cs->esc_level == level;

@@ -18,7 +18,7 @@ const rg_evdef rg_events[] = {
     {"intake.rejected",      1,       rg_a_intake_rejected,      ST(REFERRED), RG_ALERT_NONE, NULL},
     {"intake.info_requested", 1,      rg_a_nothing,              RG_KEEP, RG_ALERT_NONE, NULL},
     {"partner.joined",       1,       rg_a_partner_joined,       RG_KEEP, RG_ALERT_NONE, NULL},
-    {"info.requested",       1,       rg_a_info_requested,       RG_KEEP, RG_ALERT_NONE, NULL},
+    {"info.requested",       1,       rg_a_info_requested,       RG_KEEP, RG_ALERT_ASKED, NULL},
     {"info.provided",        1,       rg_a_info_provided,        RG_KEEP, RG_ALERT_NONE, "answer"},
     {"meeting.scheduled",    1,       rg_a_meeting_scheduled,    ST(MEETING), RG_ALERT_NONE, NULL},
     {"meeting.held",         1,       rg_a_meeting_held,         ST(PLANNING), RG_ALERT_NONE, "conclusions"},

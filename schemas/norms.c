@@ -39,7 +39,9 @@ const rg_norm rg_norms[] = {
     {"intake.start",           ALL,     "case.reported",                         "intake.started",                                  NULL,       RG_DUE_WORKDAYS, 2, STAG},
     {"intake.decision",        ALL,     "case.reported",                         "intake.admitted intake.rejected intake.info_requested", NULL, RG_DUE_WORKDAYS, 5, STAG},
     {"intake.more_info",       ALL,     "intake.info_requested",                 "intake.admitted intake.rejected intake.info_requested", NULL, RG_DUE_ITEM_DATE, 0, STAG},
-    {"info.answer",            ALL,     "info.requested",                        "info.provided case.closed",                       "request",  RG_DUE_ITEM_DATE, 0, STAG},
+    /* An information request is answered by its date, or without one
+     * within 5 working days (issue 21; norm.info_request in --config). */
+    {"info.answer",            ALL,     "info.requested",                        "info.provided case.closed",                       "request",  RG_DUE_ITEM_DATE, 5, STAG},
     {"meeting.held",           ALL,     "intake.admitted case.reopened",         "meeting.held",                                    NULL,       RG_DUE_WORKDAYS, 10, STAG},
     {"meeting.before_release", REENTRY, "case.reported",                         "meeting.held",                                    NULL,       RG_DUE_RELEASE,  0, STAG},
     {"plan.agreed",            ALL,     "meeting.held plan.proposed plan.revision_proposed", "plan.agreed case.reopened",           NULL,       RG_DUE_WORKDAYS, 10, STAG},

@@ -60,7 +60,8 @@ static const describe describes[] = {
      "regie intake more-info --case ZVH-00000001 --question \"other problems than the noise?\" --due 2026-12-10"},
     {"partner.join", "let an organisation take part in the case; it sees what happens from now on",
      "regie partner join --case ZVH-00000001 --org ggz"},
-    {"info.request", "ask a partner organisation for information, by a date if given",
+    {"info.request", "ask a partner organisation for information, by a date if given (else within the region's "
+                     "norm, 5 working days); the organisation is alerted",
      "regie info request --case ZVH-00000001 --org ggz --question \"treatment history?\" --due 2026-12-10"},
     {"info.provide", "answer an information request for your organisation",
      "regie info provide --case ZVH-00000001 --request R1 --answer \"known since 2021\" --class special"},

@@ -56,6 +56,11 @@ static bool alerted(const rg_actor *a, const rg_case *cs, int alert, const char 
     if (alert != RG_ALERT_DIRECTOR) return false;
     if (a->role == RG_ROLE_PROCESREGISSEUR) return strcmp(cs->procesregisseur, a->id) == 0;
     if (a->role == RG_ROLE_MANAGER) return !cs->procesregisseur[0] || cs->esc_level > 0;
+    if (a->role == RG_ROLE_PARTNER && norm && strcmp(norm, "info.answer") == 0) {
+        /* An overdue information request alerts the org asked (issue 21). */
+        const rg_request *q = item ? rg_case_request((rg_case *)cs, item) : NULL;
+        return q && strcmp(q->org, a->org) == 0;
+    }
     if (a->role == RG_ROLE_PARTNER && norm && strcmp(norm, "action.done") == 0) {
         /* An overdue action alerts the org that owns it. */
         const rg_action *x = item ? rg_case_action((rg_case *)cs, item) : NULL;
@@ -95,6 +100,7 @@ char *rg_alerts_raise(rg_engine *e, rg_batch *b, const rg_case *cs, uint64_t seq
     rg_val_strcpy(rg_map_get(data, "norm"), norm, sizeof norm);
     rg_val_strcpy(rg_map_get(data, "item"), item, sizeof item);
     const char *kind = alert == RG_ALERT_MANAGERS ? "escalation" : alert == RG_ALERT_PARTIES ? "ended" : "stagnation";
+    if (alert == RG_ALERT_ASKED) rg_val_strcpy(rg_map_get(data, "request"), item, sizeof item);
     uint64_t level = 0;
     if (alert == RG_ALERT_MANAGERS) rg_val_uint(rg_map_get(data, "level"), &level);
     rg_buf topics = RG_BUF_INIT;
@@ -104,6 +110,15 @@ char *rg_alerts_raise(rg_engine *e, rg_batch *b, const rg_case *cs, uint64_t seq
         if (a->revoked) continue;
         if (rg_access_event(a, cs, v, seq)) rg_buf_append(&topics, a->feed_topic, RG_TOPIC_LEN + 1);
         bool upper = a->role == RG_ROLE_PARTNER_MANAGER || a->role == RG_ROLE_BESTUUR;
+        if (alert == RG_ALERT_ASKED) {
+            /* Asked for information: the org's partners hear of it at once. */
+            if (a->role == RG_ROLE_PARTNER && rg_val_is_str(rg_map_get(data, "org"), a->org) &&
+                rg_access_view(a, cs) != RG_VIEW_NONE) {
+                put_alert(e, b, a, cs, seq, at, "asked", "info.answer", item, 0);
+                rg_buf_append(&topics, a->alerts_topic, RG_TOPIC_LEN + 1);
+            }
+            continue;
+        }
         if (alert != RG_ALERT_NONE &&
             (upper ? alert == RG_ALERT_MANAGERS && upper_level(a, cs, level, data) : alerted(a, cs, alert, norm, item))) {
             put_alert(e, b, a, cs, seq, at, kind, norm, item, level);

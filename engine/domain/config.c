@@ -116,7 +116,11 @@ static void set_key(rg_region_cfg *r, const char *key, const char *val, char *er
         else r->cap[route] = (int)v;
         return;
     }
-    int n = strncmp(rest, "norm.", 5) == 0 ? rg_norm_find(rest + 5) : -1;
+    /* norm.info_request: the information request's norm when it names no
+     * date of its own (CONTRACT.md), the amount of norm info.answer. */
+    int n = strcmp(rest, "norm.info_request") == 0 ? rg_norm_find("info.answer")
+            : strncmp(rest, "norm.", 5) == 0      ? rg_norm_find(rest + 5)
+                                                  : -1;
     if (n < 0 || !number || v < 0 || v > 100000) {
         snprintf(err, cap, "expected [ROUTE.]norm.NAME = N with a known norm, ROUTE.cap = N, "
                            "escalation.start_level, triage.day or triage.cutoff");

@@ -185,6 +185,10 @@ uint32_t rg_deadlines_plan(int route, const rg_evdef *def, uint64_t at, const rg
         uint64_t due;
         if (rc->triage_day && strcmp(rg_norms[i].name, RG_TRIAGE_NORM) == 0)
             due = triage_due(at, rc);
+        else if (rg_norms[i].due == RG_DUE_ITEM_DATE && rg_norms[i].item && rc->amounts[route][i] > 0)
+            /* For an item given no date of its own (an information request
+             * without `due`): its working days, recorded like any norm. */
+            due = (uint64_t)rg_cal_add_working_days((int64_t)at, rc->amounts[route][i]);
         else if (!due_by_amount(rg_norms[i].due, at, rc->amounts[route][i], &due))
             continue;
         rg_w_kuint(out, rg_norms[i].name, due);
@@ -199,8 +203,18 @@ static void set_norm(rg_case *c, int n, const rg_event_view *ev, int amount)
     uint64_t due;
     char item[RG_ID_MAX] = "", date[RG_DATE_MAX] = "";
     /* The due time the event recorded (its region's norms when it was
-     * appended: rg_deadlines_plan), else the amount given. */
-    if (rg_val_uint(rg_map_get(rg_map_get(ev->data, "norms"), norm->name), &due)) {
+     * appended: rg_deadlines_plan), else the amount given.  A norm kept
+     * per item that takes the item's own date uses the recorded time only
+     * for an item given none (events from before recorded none: no norm). */
+    bool recorded = rg_val_uint(rg_map_get(rg_map_get(ev->data, "norms"), norm->name), &due);
+    if (recorded && norm->due == RG_DUE_ITEM_DATE && norm->item) {
+        rg_val_strcpy(rg_map_get(ev->data, norm->item), item, sizeof item);
+        rg_val_strcpy(rg_map_get(ev->data, "due"), date, sizeof date);
+        if (!date[0] && item[0]) add(c, n, item, due, ev->at);
+        else if (item[0] && due_of_date(date, &due)) add(c, n, item, due, ev->at);
+        return;
+    }
+    if (recorded) {
         add(c, n, "", due, ev->at);
         return;
     }

@@ -99,6 +99,7 @@ enum {
     RG_ALERT_MANAGERS,            /* every manager */
     RG_ALERT_DIRECTOR,            /* the case's procesregisseur, or every manager while none */
     RG_ALERT_PARTIES,             /* every partner of an org taking part, and the procesregisseur */
+    RG_ALERT_ASKED,               /* the partners of the org asked for information (data.org) */
 };
 
 /* A deadline rule (schemas/norms.c). */

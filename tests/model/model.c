@@ -258,6 +258,8 @@ static void m_apply_norms(m_case *c, const m_rule *r, int64_t at, const m_args *
                 if (a->action_dues[i]) m_set(c, n, a->action_ids[i], a->action_dues[i]);
         } else if (n == MN_INFO_ANSWER || n == MN_INTAKE_MORE_INFO) {
             if (a && a->due) m_set(c, n, n == MN_INFO_ANSWER ? item : NULL, a->due);
+            /* A request given no date: 5 working days (issue 21). */
+            else if (n == MN_INFO_ANSWER && item) m_set(c, n, item, mc_add_working_days(at, 5));
         } else {
             m_set(c, n, NULL, m_due_of(c->route, n, at, 0));
         }

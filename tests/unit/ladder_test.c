@@ -431,6 +431,84 @@ static void test_upper_levels_and_the_dossier(void)
     teardown();
 }
 
+/* How many of the actor's open alerts are of kind about item of case id. */
+static int alerts_of(const char *token, const char *id, const char *kind, const char *item)
+{
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "alerts.list", token, NULL, NULL, -1, 0);
+    if (send_req()[0]) return -1;
+    const rg_val *al = rg_t_get(&R, "alerts");
+    int n = 0;
+    for (uint32_t i = 0; i < rg_array_size(al); i++) {
+        const rg_val *a = rg_array_at(al, i);
+        n += rg_val_is_str(rg_map_get(a, "case"), id) && rg_val_is_str(rg_map_get(a, "kind"), kind) &&
+             rg_val_is_str(rg_map_get(a, "item"), item);
+    }
+    return n;
+}
+
+/* Issue 21, finding 6: an information request without a date never
+ * stagnated, and an overdue one alerted only the procesregisseur.  Now it
+ * has a norm (5 working days, norm.info_request per region), and the org
+ * asked is alerted when asked and when it is overdue. */
+static void test_info_request_norm(void)
+{
+    setup();
+    char id[32];
+    admitted_case(id);
+    REQUIRE(id[0]);
+    rg_buf *b = req(prA, "info.request", id, 2);
+    rg_w_kstr(b, "org", "ggz");
+    rg_w_kstr(b, "question", "is the person known to you?");
+    OK();
+    /* Monday 2 March 09:00 + 5 working days. */
+    CHECK(deadline_due(id, "info.answer") == iso("2026-03-09T09:00:00+01:00"));
+    CHECK(alerts_of(ggz, id, "asked", "R1") == 1);
+    CHECK(alerts_of(gem, id, "asked", "R1") == 0);
+    clock_to(iso("2026-03-09T10:00:00+01:00"));
+    CHECK(open_stagnations(id, "info.answer") == 1);
+    CHECK(alerts_of(ggz, id, "stagnation", "R1") == 1);
+    CHECK(alerts_of(gem, id, "stagnation", "R1") == 0);
+    b = req(ggz, "info.provide", id, 2);
+    rg_w_kstr(b, "request", "R1");
+    rg_w_kstr(b, "answer", "known since 2021");
+    OK();
+    CHECK(open_stagnations(id, NULL) == 0);
+    CHECK(alerts_of(ggz, id, "asked", "R1") == 0);              /* answered: no longer open */
+    teardown();
+
+    /* A region's own norm. */
+    char *tmp = rg_t_tmpdir(), path[4096];
+    snprintf(path, sizeof path, "%s/region.conf", tmp);
+    FILE *f = fopen(path, "w");
+    REQUIRE(f);
+    fputs("norm.info_request = 3\n", f);
+    fclose(f);
+    rg_t_config = path;
+    setup();
+    rg_t_config = NULL;
+    admitted_case(id);
+    REQUIRE(id[0]);
+    b = req(prA, "info.request", id, 2);
+    rg_w_kstr(b, "org", "ggz");
+    rg_w_kstr(b, "question", "is the person known to you?");
+    OK();
+    CHECK(deadline_due(id, "info.answer") == iso("2026-03-05T09:00:00+01:00"));
+    /* A request with a date of its own keeps it. */
+    info_request(id, "gemeente", "2026-03-20");
+    REQUIRE(query(prA, "case.get", id)[0] == 0);
+    const rg_val *dl = rg_map_get(rg_t_get(&R, "case"), "deadlines");
+    bool dated = false;
+    for (uint32_t i = 0; i < rg_array_size(dl); i++) {
+        uint64_t due = 0;
+        rg_val_uint(rg_map_get(rg_array_at(dl, i), "due"), &due);
+        dated |= rg_val_is_str(rg_map_get(rg_array_at(dl, i), "item"), "R2") && due == iso("2026-03-21T00:00:00+01:00");
+    }
+    CHECK(dated);
+    teardown();
+    free(tmp);
+}
+
 /* Finding 2: progress lapses, then action.complete meets it and sets it
  * again in the same event: the stagnation is cleared all the same. */
 static void test_met_norm_clears_when_set_again(void)
@@ -703,6 +781,7 @@ int main(void)
     RUN(test_manual_escalation_joins_the_ladder);
     RUN(test_ladder_climbs_after_a_decision);
     RUN(test_upper_levels_and_the_dossier);
+    RUN(test_info_request_norm);
     RUN(test_met_norm_clears_when_set_again);
     RUN(test_revision_with_eleven_stagnations);
     RUN(test_revision_keeps_the_plan_in_force);

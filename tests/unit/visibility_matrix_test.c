@@ -194,8 +194,10 @@ static const row table[] = {
     {S_REASSIGNED, R_MGR_COVENANT, REASSIGNED_FULL, "v1.. subj", "listed", "v1.. subj", "alerts"},
     {S_REASSIGNED, R_MGR_OTHER, HIDDEN},
     {S_REASSIGNED, R_PARTNER_REPORTER, REASSIGNED_FULL, "v1.. subj", "listed", "v1.. subj", "none"},
+    /* ggz, asked with no date, is alerted when asked and when the norm of
+     * 5 working days passes unanswered (issue 21) */
     {S_REASSIGNED, R_PARTNER_ASKED, "case subj parts=gemeente,ggz reqs=R1 noplan summary", "v5..", "listed",
-     "v5..", "none"},
+     "v5..", "alerts"},
     {S_REASSIGNED, R_PARTNER_JOINED, "case subj parts=gemeente reqs=- noplan summary", "v7..", "listed", "v7..",
      "none"},
     {S_REASSIGNED, R_PARTNER_NONE, HIDDEN},
@@ -210,7 +212,7 @@ static const row table[] = {
     {S_COVENANT, R_MGR_COVENANT, COVENANT_FULL, "v1.. subj", "listed", "v1.. subj", "alerts"},
     {S_COVENANT, R_MGR_OTHER, HIDDEN},
     {S_COVENANT, R_PARTNER_REPORTER, COVENANT_FULL, "v1.. subj", "listed", "v1.. subj", "none"},
-    {S_COVENANT, R_PARTNER_ASKED, "case subj parts=ggz reqs=R1 noplan summary", "v5..", "listed", "v5..", "none"},
+    {S_COVENANT, R_PARTNER_ASKED, "case subj parts=ggz reqs=R1 noplan summary", "v5..", "listed", "v5..", "alerts"},
     {S_COVENANT, R_PARTNER_NONE, HIDDEN},
     {S_COVENANT, R_PARTNER_OUTSIDE_COVENANT, HIDDEN},
     {S_COVENANT, R_PARTNER_OTHER_REGION, HIDDEN},
@@ -288,13 +290,14 @@ static const row table[] = {
      * manager at level 2 and up of a case where ggz owes an overdue action
      * or request, the mayor at level 3 of the region's cases (its own
      * covenant rules apply as for everyone).  In 30 days every open case
-     * here climbs to level 3; only on `assigned` does ggz owe something
-     * (its lapsed action): elsewhere it answered, or was asked by no date. */
+     * here climbs to level 3; ggz owes something on `assigned` (its lapsed
+     * action) and `reassigned` (R1, unanswered past its norm); elsewhere it
+     * answered, or the covenant keeps its manager out. */
     {S_UNASSIGNED, R_PARTNER_MANAGER, UPPER, "none"},
     {S_UNASSIGNED, R_BESTUUR, UPPER, "alerts"},
     {S_ASSIGNED, R_PARTNER_MANAGER, UPPER, "alerts"},
     {S_ASSIGNED, R_BESTUUR, UPPER, "alerts"},
-    {S_REASSIGNED, R_PARTNER_MANAGER, UPPER, "none"},
+    {S_REASSIGNED, R_PARTNER_MANAGER, UPPER, "alerts"},
     {S_REASSIGNED, R_BESTUUR, UPPER, "alerts"},
     {S_COVENANT, R_PARTNER_MANAGER, UPPER, "none"},
     {S_COVENANT, R_BESTUUR, UPPER, "none"},
