@@ -8,7 +8,7 @@
 
 #include "../storage/errors.h"
 #include "schema.h"
-#include "upcast.h"
+#include "spelling.h"
 
 /* Arrays start at one element: most cases hold one or two of each, and a
  * rebuild keeps every case in memory at once. */
@@ -54,20 +54,6 @@ void rg_case_join(rg_case *c, const char *org, uint32_t since)
     rg_part *p = &c->parts[c->nparts++];
     snprintf(p->org, sizeof p->org, "%s", org);
     p->since = since;
-}
-
-rg_action *rg_case_action(rg_case *c, const char *id)
-{
-    for (uint32_t i = 0; i < c->nactions; i++)
-        if (strcmp(c->actions[i].id, id) == 0) return &c->actions[i];
-    return NULL;
-}
-
-rg_request *rg_case_request(rg_case *c, const char *id)
-{
-    for (uint32_t i = 0; i < c->nreqs; i++)
-        if (strcmp(c->reqs[i].id, id) == 0) return &c->reqs[i];
-    return NULL;
 }
 
 bool rg_case_agreed(const rg_case *c, const char *org)

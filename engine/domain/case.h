@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "../storage/buf.h"
 #include "../storage/codec.h"
@@ -189,8 +190,21 @@ void rg_case_encode(const rg_case *c, rg_buf *out);
 int rg_case_decode(rg_case **out /* OUT */, const uint8_t *p, size_t n);
 
 const rg_part *rg_case_part(const rg_case *c, const char *org);
-rg_action *rg_case_action(rg_case *c, const char *id);
-rg_request *rg_case_request(rg_case *c, const char *id);
+/* Lookups inline: deadlines.c reads them, and case.c folds through
+ * deadlines.c, so a call either way would tie the two files in a circle. */
+static inline rg_action *rg_case_action(rg_case *c, const char *id)
+{
+    for (uint32_t i = 0; i < c->nactions; i++)
+        if (strcmp(c->actions[i].id, id) == 0) return &c->actions[i];
+    return NULL;
+}
+
+static inline rg_request *rg_case_request(rg_case *c, const char *id)
+{
+    for (uint32_t i = 0; i < c->nreqs; i++)
+        if (strcmp(c->reqs[i].id, id) == 0) return &c->reqs[i];
+    return NULL;
+}
 bool rg_case_agreed(const rg_case *c, const char *org);
 /* Was the item at seq released to org? */
 bool rg_case_released(const rg_case *c, uint64_t seq, const char *org);

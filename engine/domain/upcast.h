@@ -13,6 +13,7 @@
 #include "../storage/buf.h"
 #include "../storage/codec.h"
 #include "event.h"
+#include "spelling.h"
 
 struct rg_case;
 
@@ -25,22 +26,6 @@ typedef struct rg_upcaster {
 } rg_upcaster;
 
 extern const rg_upcaster rg_upcasters[];
-
-/* A spelling the logs used before a field became a fixed list, and the word
- * of the list it means (schemas/upcasters.c; every word of the list has a
- * row of its own). */
-typedef struct rg_spelling {
-    const char *old, *word;
-} rg_spelling;
-extern const rg_spelling rg_old_target_groups[], rg_old_urgencies[];
-
-/* The word of RG_TARGET_GROUPS (RG_URGENCIES) a text of n bytes means: a word
- * of the list in any case and with '-', '_', ' ' or nothing between its
- * parts, or an old spelling of the table (compared the same way); anything else is "overig"
- * ("normal").  *exact tells whether the text was the word itself (else the
- * caller keeps the text beside it). */
-const char *rg_target_group_of(const char *text, uint32_t n, bool *exact);
-const char *rg_urgency_of(const char *text, uint32_t n, bool *exact);
 
 /* Upcast data of (type, version) to the current version.  *out is NULL when
  * nothing had to change (use data as it is); otherwise a doc to free.
