@@ -69,21 +69,25 @@ void rg_trace_format(const rg_trace *t, char out[RG_TRACEPARENT_LEN + 1])
 
 /* ---- records ---- */
 
-/* The subject id of cs; false without its key.  The erasure asks while
- * the case is folded erased but still holds the key (any: true). */
-static bool subject_key(const rg_case *cs, bool any, uint8_t out[SUBJ])
+/* The subject id of person pi (P<pi+1>) of cs; false without its key.  The
+ * erasure asks while the case is folded erased but still holds the key
+ * (any: true). */
+static bool subject_key(const rg_case *cs, bool any, uint32_t pi, uint8_t out[SUBJ])
 {
     if ((cs->erased && !any) || cs->dk_state != RG_DK_PRESENT) return false;
-    char in[RG_ID_MAX + 32];
-    int n = snprintf(in, sizeof in, "regie processing log subject:%s", cs->id);
+    char in[RG_ID_MAX + 48];
+    int n = snprintf(in, sizeof in, "regie processing log subject:%s:P%u", cs->id, pi + 1);
     rg_keyed_hash(out, SUBJ, cs->dk, in, (size_t)n);
     return true;
 }
 
+/* The persons of cs (a case from before households has P1 only). */
+static uint32_t persons(const rg_case *cs) { return cs->npersons ? cs->npersons : 1; }
+
 bool rg_processing_subject(const rg_case *cs, char out[33])
 {
     uint8_t s[SUBJ];
-    if (!subject_key(cs, false, s)) return false;
+    if (!subject_key(cs, false, 0, s)) return false;
     rg_hex(out, s, SUBJ);
     return true;
 }
@@ -127,10 +131,11 @@ static size_t activity_key(uint8_t *k, const char *act, const uint8_t subj[SUBJ]
     return 3 + an + tail(k + 3 + an, subj, start, span);
 }
 
-static void put_one(rg_ctx *c, const rg_case *cs, const rg_activity *act)
+/* The record of one processing of person pi of cs. */
+static void put_person(rg_ctx *c, const rg_case *cs, uint32_t pi, const rg_activity *act)
 {
     uint8_t subj[SUBJ];
-    if (!subject_key(cs, false, subj)) return;
+    if (!subject_key(cs, false, pi, subj)) return;
     rg_engine *e = c->e;
     rg_commit *t = rg_engine_open_commit(e);
     char h[65];
@@ -167,6 +172,13 @@ static void put_one(rg_ctx *c, const rg_case *cs, const rg_activity *act)
     rg_batch_put(t->batch, RG_CF_AUDIT, k, activity_key(k, act->id, subj, c->now, c->trace.span_id), "", 0);
     rg_buf_free(&v);
     t->naudit++;
+}
+
+/* One record per data subject: each person of the case not removed. */
+static void put_one(rg_ctx *c, const rg_case *cs, const rg_activity *act)
+{
+    for (uint32_t pi = 0; pi < persons(cs); pi++)
+        if (!cs->npersons || !cs->persons[pi].removed) put_person(c, cs, pi, act);
 }
 
 void rg_processing_request(rg_ctx *c)
@@ -209,10 +221,10 @@ void rg_processing_request(rg_ctx *c)
     if (e->open->naudit > before) rg_engine_want_commit(e);
 }
 
-void rg_processing_erase(rg_engine *e, rg_batch *b, const rg_case *cs)
+static void erase_person(rg_engine *e, rg_batch *b, const rg_case *cs, uint32_t pi)
 {
     uint8_t subj[SUBJ];
-    if (!subject_key(cs, true, subj)) return;
+    if (!subject_key(cs, true, pi, subj)) return;
     uint8_t from[1 + SUBJ], to[1 + SUBJ + 17];
     from[0] = REC;
     memcpy(from + 1, subj, SUBJ);
@@ -244,6 +256,11 @@ void rg_processing_erase(rg_engine *e, rg_batch *b, const rg_case *cs)
     rg_iter_end(it);
     /* The records themselves, pending ones of this batch included. */
     rg_batch_del_range(b, RG_CF_AUDIT, from, sizeof from, to, sizeof to);
+}
+
+void rg_processing_erase(rg_engine *e, rg_batch *b, const rg_case *cs)
+{
+    for (uint32_t pi = 0; pi < persons(cs); pi++) erase_person(e, b, cs, pi);
 }
 
 /* ---- the auditor's query ---- */

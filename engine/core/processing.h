@@ -8,9 +8,11 @@
  * user is not in it: they stay in the audit record (services/audit.c),
  * which carries the same trace and span.
  *
- * The data subject id is a keyed hash of the case id under the case's own
- * data key: the same for every processing of the person's case, and
- * meaningless once the key is destroyed.  The records live in the `audit`
+ * The data subject id is a keyed hash of the case id and the person's id
+ * (P1, P2, ... of a household case) under the case's own data key: the
+ * same for every processing of that person's case, and meaningless once
+ * the key is destroyed.  A processing of a household case is one record
+ * for each of its persons (not those removed).  The records live in the `audit`
  * column family beside the audit trail (whose keys are be64(n), n < 2^56,
  * and 0xff case_id ...), so they go into backups and restores with it:
  *
@@ -53,8 +55,9 @@ int rg_trace_start(rg_trace *t, const char *tp, uint32_t n);
 /* The traceparent of the request's own span (for the reply). */
 void rg_trace_format(const rg_trace *t, char out[RG_TRACEPARENT_LEN + 1]);
 
-/* The pseudonymised data subject id of cs (32 hex digits); false when cs
- * has no data key (erased, or no personal data was ever sealed). */
+/* The pseudonymised data subject id of cs's first person, P1, the reported
+ * subject (32 hex digits); false when cs has no data key (erased, or no
+ * personal data was ever sealed). */
 bool rg_processing_subject(const rg_case *cs, char out[33]);
 
 /* Write the processing records of a request that was served: one for each

@@ -15,6 +15,7 @@
  *     record of the same request carries the same span;
  *   - the auditor reads by trace, activity or data subject, in pages, only
  *     its own region's, never the whole log; other roles may not;
+ *   - a household case: one record per person, each its own subject id;
  *   - erasing the case erases its records.
  */
 #include <string.h>
@@ -27,6 +28,7 @@
 #define T2 "0af7651916cd43dd8448eb211c80319c"
 #define P1 "00f067aa0ba902b7"
 #define P2 "b7ad6b7169203331"
+#define T3 "5a1e2b3c4d5e6f708192a3b4c5d6e7f8"
 
 static char pol[128], pr[128], mgr[128], aud[128], audB[128];
 static char caseA[32];
@@ -251,6 +253,48 @@ static void test_records(void)
     CHECK(linked);
 }
 
+/* A household case: every processing is one record per person (each its
+ * own data subject id), and a removed person is processed no more. */
+static void test_one_record_per_person(void)
+{
+    rg_buf *b = traced(pol, "case.report", "r3", NULL, "00-" T3 "-" P1 "-01", 5);
+    rg_w_kstr(b, "target_group", "multi_probleem_gezin");
+    rg_w_kstr(b, "summary", "a family in trouble");
+    rg_w_kstr(b, "urgency", "normal");
+    rg_w_kbool(b, "informed", true);
+    rg_w_cstr(b, "persons");
+    rg_w_array(b, 3);
+    static const char *const who[][4] = {{"subject", "Wilhelmina Oosterbroek", "1981-05-06", "739201840"},
+                                         {"parent", "Hendrikus Vlasblom", "1978-03-04", "619382703"},
+                                         {"child", "Kees Vlasblom", "2015-01-02", "528173649"}};
+    for (int i = 0; i < 3; i++) {
+        rg_w_map(b, 4);
+        rg_w_kstr(b, "role", who[i][0]);
+        rg_w_kstr(b, "name", who[i][1]);
+        rg_w_kstr(b, "birth_date", who[i][2]);
+        rg_w_kstr(b, "bsn", who[i][3]);
+    }
+    OK();
+    char h[32];
+    snprintf(h, sizeof h, "%s", rg_t_str(&R, "case"));
+    CHECK(plog(aud, "trace_id", T3, NULL, 0)[0] == 0);
+    REQUIRE(nrecords() == 3);
+    char ids[3][33];
+    for (uint32_t i = 0; i < 3; i++) {
+        ids[i][0] = 0;
+        rg_val_strcpy(rg_map_get(record(i), "data_subject_id"), ids[i], sizeof ids[i]);
+        CHECK(strlen(ids[i]) == 32);
+    }
+    CHECK(strcmp(ids[0], ids[1]) != 0 && strcmp(ids[0], ids[2]) != 0 && strcmp(ids[1], ids[2]) != 0);
+    CHECK(!has(&R, "739201840") && !has(&R, "Vlasblom"));
+    /* Each person's own processings: the report, then a read. */
+    CHECK(query(pol, "case.get", h)[0] == 0);
+    for (uint32_t i = 0; i < 3; i++) {
+        CHECK(plog(aud, "data_subject_id", ids[i], NULL, 0)[0] == 0);
+        CHECK(nrecords() == 2);
+    }
+}
+
 /* No record of the page in R is of data subject subj. */
 static bool none_of(const char *subj)
 {
@@ -377,6 +421,7 @@ int main(void)
     RUN(test_trace_context);
     RUN(test_records);
     RUN(test_export_lists_processings);
+    RUN(test_one_record_per_person);
     RUN(test_erased_with_the_case);
     rg_t_local_close(&L, true);
     rg_buf_free(&B);
