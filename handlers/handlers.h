@@ -29,8 +29,8 @@ RG_APPLY(case_reported) RG_APPLY(case_assigned) RG_APPLY(nothing) RG_APPLY(intak
 RG_HANDLER(partner_join) RG_HANDLER(info_request) RG_HANDLER(info_provide)
 RG_APPLY(partner_joined) RG_APPLY(info_requested) RG_APPLY(info_provided)
 /* meeting.c: the case meeting */
-RG_HANDLER(meeting_schedule) RG_HANDLER(meeting_hold)
-RG_APPLY(meeting_scheduled) RG_APPLY(meeting_held)
+RG_HANDLER(meeting_schedule) RG_HANDLER(meeting_hold) RG_HANDLER(meeting_reschedule)
+RG_APPLY(meeting_scheduled) RG_APPLY(meeting_held) RG_APPLY(meeting_rescheduled)
 /* plan.c: the plan of action and its agreement */
 RG_HANDLER(plan_propose) RG_HANDLER(plan_agree)
 RG_APPLY(plan_proposed) RG_APPLY(plan_agreement) RG_APPLY(plan_agreed) RG_APPLY(plan_revision_proposed)

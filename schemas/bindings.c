@@ -21,6 +21,7 @@ const rg_binding rg_bindings[] = {
     {"info.provide",          rg_h_info_provide},
     {"meeting.schedule",      rg_h_meeting_schedule},
     {"meeting.hold",          rg_h_meeting_hold},
+    {"meeting.reschedule",    rg_h_meeting_reschedule},
     {"plan.propose",          rg_h_plan_propose},
     {"plan.agree",            rg_h_plan_agree},
     {"action.complete",       rg_h_action_complete},

@@ -22,6 +22,7 @@ const rg_evdef rg_events[] = {
     {"info.provided",        1,       rg_a_info_provided,        RG_KEEP, RG_ALERT_NONE, "answer"},
     {"meeting.scheduled",    1,       rg_a_meeting_scheduled,    ST(MEETING), RG_ALERT_NONE, NULL},
     {"meeting.held",         1,       rg_a_meeting_held,         ST(PLANNING), RG_ALERT_NONE, "conclusions"},
+    {"meeting.rescheduled",  1,       rg_a_meeting_rescheduled,  RG_KEEP, RG_ALERT_NONE, NULL},
     {"plan.proposed",        1,       rg_a_plan_proposed,        ST(PLANNING), RG_ALERT_NONE, NULL},
     {"plan.revision_proposed", 1,     rg_a_plan_revision_proposed, RG_KEEP,    RG_ALERT_NONE, NULL},
     {"plan.agreement",       1,       rg_a_plan_agreement,       RG_KEEP, RG_ALERT_NONE, NULL},

@@ -33,6 +33,7 @@ const rg_transition rg_machine[] = {
     {ALL_ROUTES, "info.provide",          WORKING},
     {ALL_ROUTES, "meeting.schedule",      S(ANALYSIS)},
     {ALL_ROUTES, "meeting.hold",          S(MEETING)},
+    {ALL_ROUTES, "meeting.reschedule",    S(MEETING)},
     {ALL_ROUTES, "plan.propose",          S(PLANNING) | S(EXECUTION) | PHASES},
     /* MDA++: a plan revised in a phase is agreed in that phase. */
     {MDA,        "plan.agree",            S(PLANNING) | PHASES},

@@ -84,8 +84,10 @@ static const rg_field info_provide[] = {
 static const rg_field meeting_schedule[] = {
     {"at", RG_F_DATE, RG_REQ, 0, NULL, NULL, 0}, {"orgs", RG_F_STR_ARRAY, RG_REQ, 32, NULL, NULL, 0}, END,
 };
+static const rg_field meeting_reschedule[] = {{"at", RG_F_DATE, RG_REQ, 0, NULL, NULL, 0}, END};
 static const rg_field meeting_hold[] = {
-    {"attendees", RG_F_STR_ARRAY, RG_REQ, 64, NULL, NULL, 0}, TEXT("conclusions", 16384), CLASS, END,
+    {"attendees", RG_F_STR_ARRAY, RG_REQ, 64, NULL, NULL, 0}, TEXT("conclusions", 16384), CLASS,
+    {"held_at", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0}, END,
 };
 static const rg_field plan_action[] = {
     STR("id", 64),
@@ -219,6 +221,7 @@ const rg_opdef rg_ops[] = {
     {"info.provide",          PA,            M | C,  info_provide, NULL, NULL},
     {"meeting.schedule",      PR,            M | C,  meeting_schedule, NULL, NULL},
     {"meeting.hold",          PR,            M | C,  meeting_hold, NULL, NULL},
+    {"meeting.reschedule",    PR,            M | C,  meeting_reschedule, NULL, NULL},
     {"plan.propose",          PR,            M | C,  plan_propose, NULL, NULL},
     {"plan.agree",            PA,            M | C,  NULL, NULL, NULL},
     {"action.complete",       PA,            M | C,  action_complete, NULL, NULL},

@@ -67,7 +67,9 @@ static const describe describes[] = {
      "regie info provide --case ZVH-00000001 --request R1 --answer \"known since 2021\" --class special"},
     {"meeting.schedule", "schedule the case meeting and invite the organisations",
      "regie meeting schedule --case ZVH-00000001 --at \"2026-12-08 10:00\" --orgs police,ggz"},
-    {"meeting.hold", "record the case meeting: who attended and what was concluded",
+    {"meeting.reschedule", "move the scheduled case meeting to another time (the reply says when it misses the norm)",
+     "regie meeting reschedule --case ZVH-00000001 --at \"2026-12-09 14:00\""},
+    {"meeting.hold", "record the case meeting: who attended and what was concluded (--held-at when it was earlier)",
      "regie meeting hold --case ZVH-00000001 --attendees police,ggz --conclusions \"joint approach\""},
     {"plan.propose", "propose the plan: goals, and actions each owned by an organisation (in execution: a "
                      "revision; the agreed plan stays in force until the revision is agreed)",
@@ -189,6 +191,7 @@ static const struct {
     {"item.release.subject", "release it to the data subject: their access export shows its text (a criminal or "
                              "secret item only so; GDPR art. 23)"},
     {"escalation.resolve.new_due", "a new due date for the stuck action or request; missing it climbs on"},
+    {"meeting.hold.held_at", "when it really took place, if not now; another day than scheduled is recorded as moved"},
     {"case.escalate.level", "1 manager, 2 actie-overleg, 3 administrative"},
     {"case.end.reason", "other needs --explanation; moved may name --to-region"},
     {"case.end.to_region", "with --reason moved: the region the person moved to, when known"},

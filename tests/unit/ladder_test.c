@@ -509,6 +509,61 @@ static void test_info_request_norm(void)
     free(tmp);
 }
 
+/* Issue 21, finding 12: a meeting could be set after its norm without a
+ * word, and recorded as held days before its time as if on time.  Now the
+ * reply says when the date misses the norm, meeting.reschedule moves it, and
+ * meeting.hold records when it really took place and that it was moved. */
+static void test_meetings(void)
+{
+    setup();
+    char id[32];
+    admitted_case(id);                   /* Monday 2 March 09:00: held by 16 March 09:00 */
+    REQUIRE(id[0]);
+    rg_buf *b = req(prA, "meeting.reschedule", id, 1);
+    rg_w_kstr(b, "at", "2026-03-12T10:00:00+01:00");
+    FAILS("invalid_transition", "analysis");
+    b = req(prA, "meeting.schedule", id, 2);
+    rg_w_kstr(b, "at", "2026-03-20T10:00:00+01:00");
+    rg_w_cstr(b, "orgs");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "ggz");
+    OK();
+    const rg_val *late = rg_t_get(&R, "late");
+    uint64_t due = 0;
+    CHECK(rg_val_is_str(rg_map_get(late, "norm"), "meeting.held"));
+    CHECK(rg_val_uint(rg_map_get(late, "due"), &due) && due == iso("2026-03-16T09:00:00+01:00"));
+    b = req(prA, "meeting.reschedule", id, 1);
+    rg_w_kstr(b, "at", "2026-03-01T10:00:00+01:00");
+    FAILS("guard_failed", "data.at");
+    b = req(prA, "meeting.reschedule", id, 1);
+    rg_w_kstr(b, "at", "2026-03-12T10:00:00+01:00");
+    OK();
+    CHECK(rg_t_get(&R, "late") == NULL);
+    REQUIRE(query(prA, "case.get", id)[0] == 0);
+    CHECK(rg_val_is_str(rg_map_get(rg_map_get(rg_t_get(&R, "case"), "meeting"), "at"), "2026-03-12T10:00:00+01:00"));
+    clock_to(iso("2026-03-09T12:00:00+01:00"));
+    b = req(prA, "meeting.hold", id, 3);
+    rg_w_cstr(b, "attendees");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "ggz");
+    rg_w_kstr(b, "conclusions", "a plan is needed");
+    rg_w_kstr(b, "held_at", "2026-03-09T13:00:00+01:00");
+    FAILS("guard_failed", "held_at");
+    b = req(prA, "meeting.hold", id, 3);
+    rg_w_cstr(b, "attendees");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "ggz");
+    rg_w_kstr(b, "conclusions", "a plan is needed");
+    rg_w_kstr(b, "held_at", "2026-03-09T10:30:00+01:00");
+    OK();
+    const rg_val *data = rg_map_get(rg_array_at(rg_t_get(&R, "events"), 0), "data");
+    uint64_t held = 0;
+    bool moved = false;
+    CHECK(rg_val_uint(rg_map_get(data, "held_at"), &held) && held == iso("2026-03-09T10:30:00+01:00"));
+    CHECK(rg_val_bool(rg_map_get(data, "moved"), &moved) && moved);
+    teardown();
+}
+
 /* Finding 2: progress lapses, then action.complete meets it and sets it
  * again in the same event: the stagnation is cleared all the same. */
 static void test_met_norm_clears_when_set_again(void)
@@ -782,6 +837,7 @@ int main(void)
     RUN(test_ladder_climbs_after_a_decision);
     RUN(test_upper_levels_and_the_dossier);
     RUN(test_info_request_norm);
+    RUN(test_meetings);
     RUN(test_met_norm_clears_when_set_again);
     RUN(test_revision_with_eleven_stagnations);
     RUN(test_revision_keeps_the_plan_in_force);

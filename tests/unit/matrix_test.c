@@ -154,6 +154,10 @@ static const opd ops[] = {
      "YHNNNNN", S(ANALYSIS), RT_DEFAULT},
     {"meeting.hold",       true,  PR,  S(MEETING),              ST_PLANNING,  ST_MEETING,   PREP_NONE,
      "YHNNNNN", S(MEETING), RT_DEFAULT},
+    /* CONTRACT.md (issue 21): meeting.reschedule moves the scheduled case
+     * meeting, by the procesregisseur; the case stays in meeting */
+    {"meeting.reschedule", true,  PR,  S(MEETING),              KEEP,         ST_MEETING,   PREP_NONE,
+     "YHNNNNN", S(MEETING), RT_DEFAULT},
     /* planning: actions are proposed; execution: "the plan may be revised
      * -- the agreed plan stays in force until the revision is agreed"
      * (DOMAIN.md; issue 21): the case stays in execution (target()) */
@@ -362,6 +366,8 @@ static void build(const opd *o, int role, const char *case_id)
         b = req(t, n, case_id, 2);
         rg_w_kstr(b, "at", MEETING_AT);
         w_strs(b, "orgs", "reclassering");
+    } else if (!strcmp(n, "meeting.reschedule")) {
+        rg_w_kstr(req(t, n, case_id, 1), "at", "2026-01-12T10:00:00+01:00");
     } else if (!strcmp(n, "meeting.hold")) {
         b = req(t, n, case_id, 2);
         w_strs(b, "attendees", "police");
