@@ -107,7 +107,8 @@ $(BIN)/regied: $(B)/engine/net/main.o $(B)/librg.a
 # the codec and the socket helper: not RocksDB, not the engine.
 REGIE_SRC := tools/regie.c tools/cli.c tools/follow.c tools/render.c tools/verify.c
 CONTRACT_SRC := schemas/ops.c engine/domain/contract.c engine/storage/buf.c engine/storage/codec.c \
-                engine/storage/errors.c engine/net/net.c engine/domain/calendar.c engine/storage/merkle.c
+                engine/storage/errors.c engine/net/net.c engine/domain/calendar.c schemas/holidays.c \
+                engine/storage/merkle.c
 CLIENT_LIBS = $(shell pkg-config --libs msgpack 2>/dev/null) -lnng -lpthread -lsodium
 $(BIN)/regie: $(REGIE_SRC:%.c=$(B)/%.o) $(CLIENT_OBJ) $(CONTRACT_SRC:%.c=$(B)/%.o)
 	@mkdir -p $(dir $@)

@@ -97,9 +97,29 @@ static uint32_t case_reported_2(const rg_val *in, rg_buf *out)
     return n;
 }
 
+/* stagnation.detected, case.escalated, escalation.resolved 1 -> 2: the
+ * ladder's 5 working days from such an event were counted by the engine's
+ * old list of days (no Good Friday, no decreed bridge days); the mark keeps
+ * them so through a rebuild (domain/deadlines.c), while events written
+ * since count the law's days (Algemene termijnenwet). */
+static uint32_t old_calendar_1(const rg_val *in, rg_buf *out)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < rg_map_size(in); i++) {
+        rg_w_val(out, rg_map_key(in, i));
+        rg_w_val(out, rg_map_value(in, i));
+        n++;
+    }
+    rg_w_kstr(out, "calendar", "legacy");
+    return n + 1;
+}
+
 const rg_upcaster rg_upcasters[] = {
     /* type             from  function */
     {"case.reported",   1,    case_reported_1},
     {"case.reported",   2,    case_reported_2},
+    {"stagnation.detected", 1, old_calendar_1},
+    {"case.escalated",  1,    old_calendar_1},
+    {"escalation.resolved", 1, old_calendar_1},
     {NULL, 0, NULL},
 };

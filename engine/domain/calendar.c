@@ -54,19 +54,36 @@ void rg_cal_easter(int year, int *month, int *day)
     *day = (h + l - 7 * m + 114) % 31 + 1;
 }
 
-bool rg_cal_is_holiday(int y, int m, int d)
+const char *rg_cal_holiday_name(int y, int m, int d)
 {
-    if ((m == 1 && d == 1) || (m == 5 && d == 5) || (m == 12 && (d == 25 || d == 26))) return true;
-    if (m == 4 && (d == 26 || d == 27)) {
-        /* King's Day: the 27th, or the 26th when the 27th is a Sunday. */
-        bool sunday27 = weekday(rg_cal_days_from_civil(y, 4, 27)) == 6;
-        if ((d == 27 && !sunday27) || (d == 26 && sunday27)) return true;
-    }
+    int64_t day = rg_cal_days_from_civil(y, m, d);
     int em, ed;
     rg_cal_easter(y, &em, &ed);
-    int64_t off = rg_cal_days_from_civil(y, m, d) - rg_cal_days_from_civil(y, em, ed);
-    return off == 1 || off == 39 || off == 50;    /* Easter Monday, Ascension, Whit Monday */
+    int64_t easter = rg_cal_days_from_civil(y, em, ed);
+    for (const rg_holiday_rule *r = rg_holiday_rules; r->kind; r++) {
+        switch (r->kind) {
+        case RG_HOLIDAY_DATE:
+            if (m == r->month && d == r->day) return r->name;
+            break;
+        case RG_HOLIDAY_EASTER:
+            if (day == easter + r->day) return r->name;
+            break;
+        case RG_HOLIDAY_KING: {
+            int64_t king = rg_cal_days_from_civil(y, r->month, r->day);
+            if (weekday(king) == 6) king--;                /* a Sunday: the day before */
+            if (day == king) return r->name;
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    for (const rg_decreed_day *x = rg_decreed_days; x->y; x++)
+        if (x->y == y && x->m == m && x->d == d) return x->decree;
+    return NULL;
 }
+
+bool rg_cal_is_holiday(int y, int m, int d) { return rg_cal_holiday_name(y, m, d) != NULL; }
 
 bool rg_cal_is_working_day(int y, int m, int d)
 {
@@ -146,6 +163,44 @@ int64_t rg_cal_add_working_days(int64_t utc_ms, int n)
     int64_t day = rg_cal_days_from_civil(y, m, d);
     while (n > 0)
         if (working_day(++day)) n--;
+    civil_from_days(day, &y, &m, &d);
+    return rg_cal_from_local(y, m, d, hh, mm, ss, ms);
+}
+
+int64_t rg_cal_add_working_days_legacy(int64_t utc_ms, int n)
+{
+    if (n <= 0) return utc_ms;
+    int y, m, d, hh, mm, ss, ms;
+    rg_cal_to_local(utc_ms, &y, &m, &d, &hh, &mm, &ss, &ms);
+    int64_t day = rg_cal_days_from_civil(y, m, d);
+    while (n > 0) {
+        civil_from_days(++day, &y, &m, &d);
+        if (weekday(day) >= 5) continue;
+        const char *why = rg_cal_holiday_name(y, m, d);
+        int em, ed;
+        rg_cal_easter(y, &em, &ed);
+        bool good_friday = day == rg_cal_days_from_civil(y, em, ed) - 2;
+        bool decreed = false;
+        for (const rg_decreed_day *x = rg_decreed_days; x->y && !decreed; x++)
+            decreed = x->y == y && x->m == m && x->d == d;
+        if (!why || good_friday || decreed) n--;
+    }
+    civil_from_days(day, &y, &m, &d);
+    return rg_cal_from_local(y, m, d, hh, mm, ss, ms);
+}
+
+int64_t rg_cal_add_working_days_closed(int64_t utc_ms, int n, const int64_t *closed, int nclosed)
+{
+    if (n <= 0) return utc_ms;
+    if (nclosed <= 0) return rg_cal_add_working_days(utc_ms, n);
+    int y, m, d, hh, mm, ss, ms;
+    rg_cal_to_local(utc_ms, &y, &m, &d, &hh, &mm, &ss, &ms);
+    int64_t day = rg_cal_days_from_civil(y, m, d);
+    while (n > 0) {
+        bool shut = !working_day(++day);
+        for (int i = 0; i < nclosed && !shut; i++) shut = closed[i] == day;
+        if (!shut) n--;
+    }
     civil_from_days(day, &y, &m, &d);
     return rg_cal_from_local(y, m, d, hh, mm, ss, ms);
 }

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "case.h"
+#include "calendar.h"
 #include "config.h"
 #include "../storage/errors.h"
 
@@ -87,6 +88,28 @@ static void set_key(rg_region_cfg *r, const char *key, const char *val, char *er
         if (!(r->triage_day = weekday(val))) snprintf(err, cap, "triage.day is a weekday (monday .. sunday)");
         return;
     }
+    if (strcmp(key, "closed") == 0) {
+        /* closed = 2027-02-08, 2027-02-09: dates, comma-separated */
+        for (const char *p = val; *p;) {
+            while (*p == ' ' || *p == ',') p++;
+            if (!*p) break;
+            size_t len = strcspn(p, ", ");
+            int64_t ms;
+            bool date_only = false;
+            if (len != 10 || !rg_parse_iso(p, 10, &ms, &date_only) || !date_only) {
+                snprintf(err, cap, "closed is a list of dates, e.g. closed = 2027-02-08, 2027-02-09");
+                return;
+            }
+            if (r->nclosed == RG_MAX_CLOSED) {
+                snprintf(err, cap, "closed: at most %d days", RG_MAX_CLOSED);
+                return;
+            }
+            int y = atoi(p), m = atoi(p + 5), d = atoi(p + 8);
+            r->closed[r->nclosed++] = rg_cal_days_from_civil(y, m, d);
+            p += len;
+        }
+        return;
+    }
     if (strcmp(key, "triage.cutoff") == 0) {
         char day[16];
         int hh, mm;
@@ -123,7 +146,7 @@ static void set_key(rg_region_cfg *r, const char *key, const char *val, char *er
                                                   : -1;
     if (n < 0 || !number || v < 0 || v > 100000) {
         snprintf(err, cap, "expected [ROUTE.]norm.NAME = N with a known norm, ROUTE.cap = N, "
-                           "escalation.start_level, triage.day or triage.cutoff");
+                           "escalation.start_level, triage.day, triage.cutoff or closed");
         return;
     }
     for (int rt = 0; rt < RG_NROUTES; rt++)

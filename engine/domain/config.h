@@ -13,6 +13,7 @@
  *     triage.day = tuesday             # the intake norm is the next triage day
  *     triage.cutoff = monday 12:00     # reported before this: this week's
  *     mda.cap = 12                     # open MDA++ cases per procesregisseur
+ *     closed = 2027-02-08, 2027-02-09  # the region's own closed days (carnival)
  *
  * Parsed once at start; read-only afterwards.  A change applies to deadlines
  * set after the engine starts with it: every event that sets a deadline
@@ -25,6 +26,8 @@
 #include "event.h"
 #include "schema.h"
 
+#define RG_MAX_CLOSED 64
+
 typedef struct rg_region_cfg {
     char zvh[RG_ID_MAX];                       /* "" for the defaults */
     int amounts[RG_NROUTES][RG_MAX_NORMS];     /* per route, per rg_norms row */
@@ -32,6 +35,10 @@ typedef struct rg_region_cfg {
     int triage_day;                            /* 0: none; 1 Monday .. 7 Sunday */
     int cutoff_day, cutoff_min;                /* the weekly cutoff: weekday, minutes into it */
     int cap[RG_NROUTES];                       /* open cases per procesregisseur; 0: none */
+    /* closed days besides the law's and the decrees' (days since 1970-01-01):
+     * the defaults' and then the section's own; its working-day norms skip them */
+    int64_t closed[RG_MAX_CLOSED];
+    int nclosed;
 } rg_region_cfg;
 
 #define RG_MAX_REGIONS 64

@@ -136,11 +136,14 @@ static void add(rg_case *c, int norm, const char *item, uint64_t due, uint64_t a
     d->set_at = at;
 }
 
-/* The due time an amount gives, from `at` (the kinds counted from the event). */
-static bool due_by_amount(int kind, uint64_t at, int amount, uint64_t *due)
+/* The due time an amount gives, from `at` (the kinds counted from the event);
+ * working days skip the region's closed days too. */
+static bool due_by_amount(int kind, uint64_t at, int amount, const rg_region_cfg *rc, uint64_t *due)
 {
     switch (kind) {
-    case RG_DUE_WORKDAYS: *due = (uint64_t)rg_cal_add_working_days((int64_t)at, amount); return true;
+    case RG_DUE_WORKDAYS:
+        *due = (uint64_t)rg_cal_add_working_days_closed((int64_t)at, amount, rc->closed, rc->nclosed);
+        return true;
     case RG_DUE_DAYS: *due = (uint64_t)rg_cal_add_days((int64_t)at, amount); return true;
     case RG_DUE_MONTHS: *due = (uint64_t)rg_cal_add_months((int64_t)at, amount); return true;
     default: return false;
@@ -167,7 +170,9 @@ static uint64_t triage_due(uint64_t at, const rg_region_cfg *rc)
         for (;;) {
             int ty, tm, td;
             rg_cal_civil(tday, &ty, &tm, &td);
-            if (rg_cal_is_working_day(ty, tm, td)) return (uint64_t)rg_cal_end_of_day(ty, tm, td);
+            bool shut = !rg_cal_is_working_day(ty, tm, td);
+            for (int i = 0; i < rc->nclosed && !shut; i++) shut = rc->closed[i] == tday;
+            if (!shut) return (uint64_t)rg_cal_end_of_day(ty, tm, td);
             tday++;
         }
     }
@@ -188,8 +193,9 @@ uint32_t rg_deadlines_plan(int route, const rg_evdef *def, uint64_t at, const rg
         else if (rg_norms[i].due == RG_DUE_ITEM_DATE && rg_norms[i].item && rc->amounts[route][i] > 0)
             /* For an item given no date of its own (an information request
              * without `due`): its working days, recorded like any norm. */
-            due = (uint64_t)rg_cal_add_working_days((int64_t)at, rc->amounts[route][i]);
-        else if (!due_by_amount(rg_norms[i].due, at, rc->amounts[route][i], &due))
+            due = (uint64_t)rg_cal_add_working_days_closed((int64_t)at, rc->amounts[route][i], rc->closed,
+                                                           rc->nclosed);
+        else if (!due_by_amount(rg_norms[i].due, at, rc->amounts[route][i], rc, &due))
             continue;
         rg_w_kuint(out, rg_norms[i].name, due);
         n++;
@@ -220,7 +226,9 @@ static void set_norm(rg_case *c, int n, const rg_event_view *ev, int amount)
     }
     switch (norm->due) {
     case RG_DUE_WORKDAYS:
-        add(c, n, "", (uint64_t)rg_cal_add_working_days((int64_t)ev->at, amount), ev->at);
+        /* An event without recorded due times is from before they were
+         * recorded, and so before the law's calendar: its old days. */
+        add(c, n, "", (uint64_t)rg_cal_add_working_days_legacy((int64_t)ev->at, amount), ev->at);
         return;
     case RG_DUE_DAYS:
         add(c, n, "", (uint64_t)rg_cal_add_days((int64_t)ev->at, amount), ev->at);
@@ -381,17 +389,25 @@ static void ladder_settle(rg_case *c)
  * escalation.decision norm, passes undecided: due.c).  With none open, an
  * open stagnation escalates the case 5 working days after `from`: after it
  * was detected, or after the escalation that last handled it was resolved. */
-static uint64_t next_escalation(const rg_case *c, uint64_t from)
+/* An event from before the law's calendar (upcasters.c marks it): its
+ * ladder counts the engine's old list of days. */
+static bool old_calendar(const rg_event_view *ev)
+{
+    return rg_val_is_str(rg_map_get(ev->data, "calendar"), "legacy");
+}
+
+static uint64_t next_escalation(const rg_case *c, uint64_t from, bool legacy)
 {
     if (c->esc_level > 0) return 0;
-    return (uint64_t)rg_cal_add_working_days((int64_t)from, rg_stagnation_escalate_workdays);
+    return (uint64_t)(legacy ? rg_cal_add_working_days_legacy((int64_t)from, rg_stagnation_escalate_workdays)
+                             : rg_cal_add_working_days((int64_t)from, rg_stagnation_escalate_workdays));
 }
 
 /* Every open stagnation's next escalation, after the case's ladder moved. */
-static void rearm_ladder(rg_case *c, uint64_t at)
+static void rearm_ladder(rg_case *c, uint64_t at, bool legacy)
 {
     for (uint32_t i = 0; i < c->ndl; i++)
-        if (c->dl[i].fired) c->dl[i].escalate_at = next_escalation(c, at);
+        if (c->dl[i].fired) c->dl[i].escalate_at = next_escalation(c, at, legacy);
 }
 
 static void stagnation_detected(rg_case *c, const rg_event_view *ev)
@@ -404,7 +420,7 @@ static void stagnation_detected(rg_case *c, const rg_event_view *ev)
     if (!d) return;
     d->fired = true;
     d->fired_at = ev->at;
-    d->escalate_at = next_escalation(c, ev->at);
+    d->escalate_at = next_escalation(c, ev->at, old_calendar(ev));
 }
 
 void rg_deadlines_replan(rg_case *c)
@@ -449,7 +465,7 @@ void rg_deadlines_fold(rg_case *c, const rg_event_view *ev, const rg_evdef *def)
         if ((set >> n & 1) && (rg_norms[n].routes & (1u << c->route)))
             set_norm(c, n, ev, ev->norm_amounts ? ev->norm_amounts[n] : rg_norms[n].amount);
     if (t == ev_detected) stagnation_detected(c, ev);
-    else if (t == ev_escalated || t == ev_resolved) rearm_ladder(c, ev->at);
+    else if (t == ev_escalated || t == ev_resolved) rearm_ladder(c, ev->at, old_calendar(ev));
     if (t == ev_escalated) ladder_escalated(c, ev);
     if (t == ev_resolved) ladder_redate(c, ev);
     ladder_settle(c);

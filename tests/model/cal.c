@@ -62,8 +62,15 @@ bool mc_is_holiday(int y, int m, int d)
     /* King's Day moves to Saturday the 26th when the 27th is a Sunday. */
     bool kings27_sunday = mc_weekday(mc_days(y, 4, 27)) == 6;
     if (m == 4 && d == (kings27_sunday ? 26 : 27)) return true;
+    /* The bridge days the decree for 2026-2028 equates with holidays
+     * (Algemene termijnenwet art. 3(3)), written out here, not read from
+     * the engine's table. */
+    static const int bridge[][3] = {{2026, 1, 2}, {2026, 5, 15}, {2027, 5, 7}, {2028, 4, 28}, {2028, 5, 26}};
+    for (size_t i = 0; i < sizeof bridge / sizeof bridge[0]; i++)
+        if (bridge[i][0] == y && bridge[i][1] == m && bridge[i][2] == d) return true;
     int64_t day = mc_days(y, m, d), easter = mc_easter(y);
-    return day == easter + 1      /* Easter Monday */
+    return day == easter - 2      /* Good Friday (art. 3(2)) */
+        || day == easter + 1      /* Easter Monday */
         || day == easter + 39     /* Ascension Day */
         || day == easter + 50;    /* Whit Monday */
 }

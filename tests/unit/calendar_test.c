@@ -60,8 +60,10 @@ static void test_easter_2024_2030(void)
         CHECK(rg_cal_is_holiday(EASTER[i].year, EASTER[i].asc_m, EASTER[i].asc_d));
         CHECK(rg_cal_is_holiday(EASTER[i].year, EASTER[i].whit_m, EASTER[i].whit_d));
     }
-    /* Good Friday is not in the list of Dutch public holidays. */
-    CHECK(!rg_cal_is_holiday(2024, 3, 29) && !rg_cal_is_holiday(2026, 4, 3) && !rg_cal_is_holiday(2030, 4, 19));
+    /* Good Friday counts (Algemene termijnenwet art. 3(2); issue 21,
+     * finding 14), Holy Thursday and Holy Saturday's weekdays do not. */
+    CHECK(rg_cal_is_holiday(2024, 3, 29) && rg_cal_is_holiday(2026, 4, 3) && rg_cal_is_holiday(2030, 4, 19));
+    CHECK(!rg_cal_is_holiday(2026, 4, 2));
 }
 
 /* King's Day: 2024 Sat 27, 2025 Sat 26 (27th a Sunday), 2026 Mon 27, 2027 Tue 27,
@@ -92,10 +94,12 @@ static void test_fixed_holidays_and_weekends(void)
         CHECK(rg_cal_is_holiday(y, 12, 26));
         CHECK(!rg_cal_is_holiday(y, 12, 24));
         CHECK(!rg_cal_is_holiday(y, 12, 31));
-        CHECK(!rg_cal_is_holiday(y, 1, 2));
+        CHECK(!rg_cal_is_holiday(y, 1, 2) || y == 2026);      /* 2026: a decreed bridge day */
     }
-    /* Count the holidays of 2026: New Year, Easter Monday, King's Day,
-     * Liberation Day, Ascension, Whit Monday, Christmas, Boxing Day. */
+    /* Count the days of 2026 the law and the decree take out: New Year,
+     * Good Friday, Easter Monday, King's Day, Liberation Day, Ascension,
+     * Whit Monday, Christmas, Boxing Day, and the bridge days 2 January and
+     * 15 May. */
     int n = 0, working = 0;
     for (int m = 1; m <= 12; m++)
         for (int d = 1; d <= 31; d++) {
@@ -104,11 +108,12 @@ static void test_fixed_holidays_and_weekends(void)
             n += rg_cal_is_holiday(2026, m, d);
             working += rg_cal_is_working_day(2026, m, d);
         }
-    CHECK(n == 8);
-    /* 2026 has 261 weekdays; New Year (Thu), Easter Monday, King's Day (Mon),
-     * Liberation Day (Tue), Ascension (Thu), Whit Monday, Christmas (Fri)
-     * fall on weekdays, Boxing Day on a Saturday: 261 - 7 = 254. */
-    CHECK(working == 254);
+    CHECK(n == 11);
+    /* 2026 has 261 weekdays; New Year (Thu), Good Friday, Easter Monday,
+     * King's Day (Mon), Liberation Day (Tue), Ascension (Thu), Whit Monday,
+     * Christmas (Fri) and both bridge days (Fri) fall on weekdays, Boxing
+     * Day on a Saturday: 261 - 10 = 251. */
+    CHECK(working == 251);
     CHECK(!rg_cal_is_working_day(2026, 11, 21));    /* Saturday */
     CHECK(!rg_cal_is_working_day(2026, 11, 22));    /* Sunday */
     CHECK(rg_cal_is_working_day(2026, 11, 23));     /* Monday */
@@ -154,21 +159,23 @@ static void test_working_days_after(void)
     /* Christmas: Friday 19 Dec 2025 + 5 = Mon 22, Tue 23, Wed 24, Mon 29, Tue 30. */
     CHECK(local_is(rg_cal_add_working_days(rg_cal_from_local(2025, 12, 19, 10, 0, 0, 0), 5),
                    2025, 12, 30, 10, 0));
-    /* New Year 2026 (Thursday): Wed 31 Dec 2025 + 1 = Friday 2 Jan. */
+    /* New Year 2026 (Thursday), and Friday 2 Jan a decreed bridge day:
+     * Wed 31 Dec 2025 + 1 = Monday 5 Jan. */
     CHECK(local_is(rg_cal_add_working_days(rg_cal_from_local(2025, 12, 31, 14, 0, 0, 0), 1),
-                   2026, 1, 2, 14, 0));
-    /* Easter 2026: Thu 2 Apr + 2 = Fri 3 (Good Friday works), Tue 7 (Monday 6 off). */
+                   2026, 1, 5, 14, 0));
+    /* Easter 2026: Good Friday 3 Apr and Easter Monday 6 Apr off:
+     * Thu 2 Apr + 2 = Tue 7, Wed 8. */
     CHECK(local_is(rg_cal_add_working_days(rg_cal_from_local(2026, 4, 2, 11, 0, 0, 0), 2),
-                   2026, 4, 7, 11, 0));
+                   2026, 4, 8, 11, 0));
     /* King's Day 2026: Fri 24 Apr + 1 = Tue 28. */
     CHECK(local_is(rg_cal_add_working_days(rg_cal_from_local(2026, 4, 24, 9, 0, 0, 0), 1),
                    2026, 4, 28, 9, 0));
     /* Liberation Day 2026 (Tue 5 May): Mon 4 May + 3 = Wed 6, Thu 7, Fri 8.
-     * Ascension (Thu 14 May): Wed 13 + 1 = Fri 15. */
+     * Ascension (Thu 14 May) and the bridge day Fri 15: Wed 13 + 1 = Mon 18. */
     CHECK(local_is(rg_cal_add_working_days(rg_cal_from_local(2026, 5, 4, 9, 0, 0, 0), 3),
                    2026, 5, 8, 9, 0));
     CHECK(local_is(rg_cal_add_working_days(rg_cal_from_local(2026, 5, 13, 9, 0, 0, 0), 1),
-                   2026, 5, 15, 9, 0));
+                   2026, 5, 18, 9, 0));
     /* Whit Monday 2026 (25 May): Fri 22 + 1 = Tue 26. */
     CHECK(local_is(rg_cal_add_working_days(rg_cal_from_local(2026, 5, 22, 9, 0, 0, 0), 1),
                    2026, 5, 26, 9, 0));
@@ -184,6 +191,30 @@ static void test_working_days_after(void)
      * 2026: 22, 23, 24, 28, 29, 30, 31 Dec, 4, 5, 6 Jan (Fri 1 Jan off). */
     CHECK(local_is(rg_cal_add_working_days(rg_cal_from_local(2026, 12, 21, 9, 0, 0, 0), 10),
                    2027, 1, 6, 9, 0));
+}
+
+/* The law's calendar (issue 21, finding 14): the bridge days the decree
+ * for 2026-2028 equates with holidays are data with the decree's name, and a
+ * region's own closed days count only for that region's norms. */
+static void test_decreed_and_closed_days(void)
+{
+    static const int bridge[][3] = {{2026, 1, 2}, {2026, 5, 15}, {2027, 5, 7}, {2028, 4, 28}, {2028, 5, 26}};
+    for (size_t i = 0; i < 5; i++) {
+        const char *why = rg_cal_holiday_name(bridge[i][0], bridge[i][1], bridge[i][2]);
+        CHECK(why && strstr(why, "Algemene termijnenwet 2026-2028"));
+        CHECK(!rg_cal_is_working_day(bridge[i][0], bridge[i][1], bridge[i][2]));
+    }
+    CHECK(rg_cal_is_working_day(2029, 5, 11));               /* no decree for 2029 yet */
+    const char *gf = rg_cal_holiday_name(2027, 3, 26);       /* Good Friday 2027 */
+    CHECK(gf && strstr(gf, "Goede Vrijdag"));
+    /* Ascension 2027 (Thu 6 May) and its bridge day: Wed 5 May + 1 = Mon 10. */
+    CHECK(local_is(rg_cal_add_working_days(rg_cal_from_local(2027, 5, 5, 9, 0, 0, 0), 1), 2027, 5, 10, 9, 0));
+    /* A region closed on carnival Monday and Tuesday 2027 (8 and 9 Feb):
+     * Fri 5 Feb + 2 = Wed 10, Thu 11; without them Mon 8, Tue 9. */
+    int64_t closed[2] = {rg_cal_days_from_civil(2027, 2, 8), rg_cal_days_from_civil(2027, 2, 9)};
+    int64_t fri = rg_cal_from_local(2027, 2, 5, 9, 0, 0, 0);
+    CHECK(local_is(rg_cal_add_working_days_closed(fri, 2, closed, 2), 2027, 2, 11, 9, 0));
+    CHECK(local_is(rg_cal_add_working_days_closed(fri, 2, NULL, 0), 2027, 2, 9, 9, 0));
 }
 
 static void test_end_of_day_and_months(void)
@@ -207,6 +238,7 @@ int main(void)
     RUN(test_fixed_holidays_and_weekends);
     RUN(test_dst_switches);
     RUN(test_working_days_after);
+    RUN(test_decreed_and_closed_days);
     RUN(test_end_of_day_and_months);
     return rg_t_exit();
 }

@@ -269,7 +269,9 @@ static void test_ladder_climbs_after_a_decision(void)
     CHECK(count_events(id, "case.escalated", &at, &level) == 3);
     CHECK(level == 3);
     resolve(id);
-    clock_to(iso("2026-04-03T13:00:00+02:00"));
+    /* Five working days after that decision, with Good Friday (3 April) and
+     * Easter Monday not counted (Algemene termijnenwet): 7 April. */
+    clock_to(iso("2026-04-07T14:00:00+02:00"));
     CHECK(count_events(id, "case.escalated", &at, &level) == 4);
     CHECK(level == 3);
     resolve(id);
@@ -590,8 +592,9 @@ static void test_met_norm_clears_when_set_again(void)
     }
     CHECK(cleared);
     CHECK(open_stagnations(id, "progress") == 0);
-    /* 20 working days on, with Easter Monday and King's Day not counted. */
-    CHECK(deadline_due(id, "progress") == iso("2026-04-30T12:00:00+02:00"));
+    /* 20 working days on, with Good Friday, Easter Monday and King's Day
+     * not counted. */
+    CHECK(deadline_due(id, "progress") == iso("2026-05-01T12:00:00+02:00"));
     query(mgr, "stats", NULL);
     CHECK(rg_t_uint(&R, "open_stagnations") == 0);
     teardown();

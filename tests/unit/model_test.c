@@ -86,8 +86,9 @@ static void test_model_calendar(void)
     CHECK(mc_offset_min(1792890000000LL) == 60);
     /* Friday before King's Day: Monday 27 April does not count. */
     CHECK(mc_add_working_days(local(2026, 4, 24, 10, 0), 2) == local(2026, 4, 29, 10, 0));
-    /* Ascension (Thursday 14 May 2026) and Liberation Day (Tuesday 5 May). */
-    CHECK(mc_add_working_days(local(2026, 5, 13, 9, 0), 1) == local(2026, 5, 15, 9, 0));
+    /* Ascension (Thursday 14 May 2026) and its decreed bridge day (Friday
+     * 15 May), and Liberation Day (Tuesday 5 May). */
+    CHECK(mc_add_working_days(local(2026, 5, 13, 9, 0), 1) == local(2026, 5, 18, 9, 0));
     CHECK(mc_add_working_days(local(2026, 5, 4, 9, 0), 1) == local(2026, 5, 6, 9, 0));
     /* Christmas Eve 2026 (Thursday): Friday 25th, the weekend, then Monday 28th. */
     CHECK(mc_add_working_days(local(2026, 12, 24, 9, 0), 1) == local(2026, 12, 28, 9, 0));
@@ -107,7 +108,9 @@ static void test_model_calendar(void)
     /* Easter Monday, Whit Monday; King's Day on the 26th when the 27th is a Sunday. */
     CHECK(mc_is_holiday(2027, 3, 29) && mc_is_holiday(2027, 5, 17) && mc_is_holiday(2026, 5, 25));
     CHECK(mc_is_holiday(2025, 4, 26) && !mc_is_holiday(2025, 4, 27) && mc_is_holiday(2026, 4, 27));
-    CHECK(!mc_is_working_day(2026, 1, 1) && mc_is_working_day(2026, 1, 2) && !mc_is_working_day(2026, 4, 6));
+    CHECK(!mc_is_working_day(2026, 1, 1) && !mc_is_working_day(2026, 1, 2) && !mc_is_working_day(2026, 4, 6));
+    /* Good Friday (Algemene termijnenwet art. 3(2)); the day before works. */
+    CHECK(!mc_is_working_day(2026, 4, 3) && mc_is_working_day(2026, 4, 2) && mc_is_working_day(2029, 5, 11));
     /* The gap: 02:30 on 29 March 2026 does not exist and reads as 03:30 CEST. */
     CHECK(local(2026, 3, 29, 2, 30) == local(2026, 3, 29, 3, 30));
     /* The overlap: 02:30 on 25 October 2026 is the earlier, CEST instant. */
@@ -149,8 +152,9 @@ static void test_model_ladder(void)
     CHECK(m.level == 2 && count_type(&m, "case.escalated", 2) == 1);
     m_advance(&m, local(2026, 3, 27, 0, 0));
     CHECK(m.level == 3);
-    /* At the top the missed decision is a stagnation, and nothing climbs. */
-    m_advance(&m, local(2026, 4, 3, 0, 0));
+    /* At the top the missed decision is a stagnation, and nothing climbs
+     * (due 5 working days on: Good Friday and Easter Monday not counted). */
+    m_advance(&m, local(2026, 4, 7, 0, 0));
     const m_deadline *d = m_find(&m, MN_ESC_DECISION, NULL);
     CHECK(d && d->fired && d->escalates_at == 0);
     m_advance(&m, local(2026, 6, 1, 0, 0));
@@ -183,8 +187,9 @@ static void test_model_progress_cleared_and_reset(void)
     m_args plan = {.nactions = 1, .action_ids = ids, .action_dues = dues};
     m_apply(&m, "plan.agreed", t0, &plan);
     int64_t progress = m_find(&m, MN_PROGRESS, NULL)->due;
-    /* 20 working days from 1 April 2026: Easter Monday and King's Day skipped. */
-    CHECK(progress == local(2026, 5, 1, 9, 0));
+    /* 20 working days from 1 April 2026: Good Friday, Easter Monday and
+     * King's Day skipped. */
+    CHECK(progress == local(2026, 5, 4, 9, 0));
     CHECK(m_find(&m, MN_REVIEW, NULL)->due == local(2026, 5, 13, 9, 0));
     m_advance(&m, progress);
     CHECK(m_find(&m, MN_PROGRESS, NULL)->fired);
