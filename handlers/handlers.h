@@ -108,6 +108,12 @@ bool rg_date_end(const char *p, uint32_t n, uint64_t *ms /* OUT */);
 /* Steps that plan the future refuse a date already past (guard_failed naming
  * `path`): it would set a deadline born overdue.  0 when v is absent. */
 int rg_require_future(rg_ctx *c, const rg_val *v, const char *path);
+/* A person's identifying fields as the law and the calendar have them
+ * (issue 21, finding 13): a `bsn` is nine digits that pass the eleven-test
+ * (elfproef), a `birth_date` a real calendar date (YYYY-MM-DD) before
+ * today.  path names the map in the message ("data.subject").  Absent
+ * fields are not required here. */
+int rg_check_person(rg_ctx *c, const rg_val *p, const char *path);
 /* A string from an event's data into dst ("" when absent). */
 void rg_ev_get_str(const rg_event_view *ev, const char *key, char *dst, size_t cap);
 

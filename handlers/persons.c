@@ -16,30 +16,14 @@
 #include "../engine/storage/errors.h"
 #include "handlers.h"
 
-/* The Dutch BSN's eleven-test: nine digits d1..d9 with
- * 9*d1 + 8*d2 + ... + 2*d8 - d9 a multiple of 11 (and not all zero). */
-static bool bsn_ok(const char *s, uint32_t n)
-{
-    if (n != 9) return false;
-    int sum = 0;
-    bool nonzero = false;
-    for (uint32_t i = 0; i < 9; i++) {
-        if (s[i] < '0' || s[i] > '9') return false;
-        int d = s[i] - '0';
-        nonzero |= d != 0;
-        sum += i < 8 ? (int)(9 - i) * d : -d;
-    }
-    return nonzero && sum % 11 == 0;
-}
-
-/* A person's fields as checked beyond the schema; path names them. */
+/* A person's fields as checked beyond the schema (the eleven-test of a bsn,
+ * a birth date in the past: rg_check_person); path is "data.persons[0].",
+ * the map named without the dot. */
 static int check_person(rg_ctx *c, const rg_val *p, const char *path)
 {
-    const char *s;
-    uint32_t n;
-    if (rg_val_str(rg_map_get(p, "bsn"), &s, &n) && !bsn_ok(s, n))
-        return rg_ctx_fail(c, RG_EBADREQ, "%sbsn: must be nine digits that pass the eleven-test", path);
-    return 0;
+    char map[48];
+    snprintf(map, sizeof map, "%.*s", (int)strlen(path) - 1, path);
+    return rg_check_person(c, p, map);
 }
 
 /* The person's fields without their role: what is sealed. */
@@ -67,6 +51,8 @@ int rg_report_subject(rg_ctx *c, const rg_val **subject)
     if (single) {
         if (!rg_val_str(rg_map_get(single, "name"), &s, &n) || n == 0)
             return rg_ctx_fail(c, RG_EBADREQ, "data.subject.name: required, a non-empty string");
+        int rc = rg_check_person(c, single, "data.subject");
+        if (rc < 0) return rc;
         *subject = single;
         return 0;
     }

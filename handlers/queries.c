@@ -214,8 +214,9 @@ static int write_triage(rg_ctx *c, const rg_case *cs)
     report rp;
     if (read_report(c, cs, &rp) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the report of %s failed", cs->id);
     rg_buf *b = rg_ctx_reply_key(c, "case");
-    rg_w_map(b, 14);
+    rg_w_map(b, 15);
     rg_w_kstr(b, "id", cs->id);
+    rg_w_kuint(b, "number", cs->number);
     rg_w_kbool(b, "triage", true);
     rg_w_kstr(b, "state", rg_state_name(cs->state));
     rg_w_kstr(b, "route", rg_route_name(cs->route));
@@ -247,6 +248,7 @@ int rg_h_case_get(rg_ctx *c)
     rg_buf *b = rg_ctx_reply_key(c, "case");
     rg_w_map(b, 27 + (subject ? 1 : 0));
     rg_w_kstr(b, "id", cs->id);
+    rg_w_kuint(b, "number", cs->number);
     if (write_persons(c, b, cs, subject) < 0) {
         report_free(&rp);
         return rg_ctx_fail(c, RG_ESTORAGE, "reading the persons of %s failed", cs->id);
@@ -399,8 +401,9 @@ static int list_case(void *ud, const rg_case *cs)
         l->more = true;
         return 1;
     }
-    rg_w_map(&l->out, 11);
+    rg_w_map(&l->out, 12);
     rg_w_kstr(&l->out, "id", cs->id);
+    rg_w_kuint(&l->out, "number", cs->number);
     rg_w_kbool(&l->out, "triage", view == RG_VIEW_TRIAGE);
     rg_w_kstr(&l->out, "target_group", cs->target_group);
     rg_w_kstr(&l->out, "urgency", cs->urgency);
@@ -441,6 +444,9 @@ int rg_h_cases_list(rg_ctx *c)
     rg_buf_free(&l.out);
     b = rg_ctx_reply_key(c, "next");
     if (l.more) rg_w_cstr(b, l.last); else rg_w_nil(b);
+    /* The engine's now, so a client counts ages by the engine's clock (a
+     * manual one included), not its own. */
+    rg_w_uint(rg_ctx_reply_key(c, "now"), rg_ctx_now(c));
     return 0;
 }
 

@@ -9,6 +9,7 @@
  * part; the projection keeps labels, never personal data.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../engine/core/persons.h"
@@ -49,8 +50,6 @@ int rg_h_case_report(rg_ctx *c)
     const rg_val *subject;
     if ((rc = rg_report_subject(c, &subject)) < 0) return rc;
 
-    if (rt == RG_RT_SUBJECT_REQUEST)
-        return rg_ctx_fail(c, RG_EBADREQ, "data.route: a data-subject request is opened with subject.request");
     const rg_actor *a = rg_ctx_actor(c);
     rg_ctx_create_case(c);
     /* The person index: keyed hashes only (core/persons.h). */
@@ -65,6 +64,9 @@ int rg_h_case_report(rg_ctx *c)
     rg_ev_str(ev, "route", rg_route_name(rt));
     rg_ev_str(ev, "reporter_org", a->org);
     rg_ev_str(ev, "zvh", a->zvh);                  /* the case is of the reporter's region */
+    uint64_t number = rg_ctx_case_number(c, a->zvh);
+    rg_ev_uint(ev, "number", number);
+    rg_w_uint(rg_ctx_reply_key(c, "number"), number);
     rg_report_persons(c, ev, subject);
     return 0;
 }
@@ -81,6 +83,12 @@ int rg_a_case_reported(rg_case *cs, const rg_event_view *ev)
     /* Reports from before regions existed belong to the first region. */
     rg_ev_get_str(ev, "zvh", cs->zvh, sizeof cs->zvh);
     if (!cs->zvh[0]) snprintf(cs->zvh, sizeof cs->zvh, "%s", RG_ZVH_DEFAULT);
+    /* The region's number of the case; reports from before numbers were
+     * given carry it in their id, minted from the old global counter. */
+    cs->number = 0;
+    if (!rg_val_uint(rg_map_get(ev->data, "number"), &cs->number) && strncmp(cs->id, "ZVH-", 4) == 0 &&
+        strlen(cs->id) == 12 && strspn(cs->id + 4, "0123456789") == 8)
+        cs->number = strtoull(cs->id + 4, NULL, 10);
     cs->covenants = rg_covenant_bit(cs->target_group, (uint32_t)strlen(cs->target_group));
     if (cs->route < 0 || !cs->reporter_org[0]) return RG_ESTORAGE;
     cs->report_seq = cs->subject_seq = ev->seq;

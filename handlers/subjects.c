@@ -29,7 +29,7 @@ static int check_person(rg_ctx *c, const rg_val *p)
                 rg_val_str(rg_map_get(p, "birth_date"), &s, &n) && n;
     if (!bsn && !name)
         return rg_ctx_fail(c, RG_EBADREQ, "data.person: a bsn, or a name with a birth_date");
-    return 0;
+    return rg_check_person(c, p, "data.person");
 }
 
 int rg_h_subject_request(rg_ctx *c)
@@ -227,6 +227,7 @@ int rg_h_subject_correct(rg_ctx *c)
     uint32_t n;
     if (!rg_val_str(rg_map_get(subject, "name"), &s, &n) || n == 0)
         return rg_ctx_fail(c, RG_EBADREQ, "data.subject.name: required, a non-empty string");
+    if ((rc = rg_check_person(c, subject, "data.subject")) < 0) return rc;
     /* The index follows the person: the old entries out, the new in. */
     if ((rc = rg_persons_stage(c, cs, true)) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the subject failed");
     uint8_t keys[2][RG_PKEY_MAX];

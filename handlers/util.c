@@ -95,3 +95,40 @@ int rg_check_names(rg_ctx *c, const char *field)
     }
     return 0;
 }
+
+/* The eleven-test of a citizen service number (BSN): nine digits d1..d9 with
+ * 9*d1 + 8*d2 + ... + 2*d8 - d9 a multiple of 11 (and not all zero). */
+static bool elfproef(const char *p, uint32_t n)
+{
+    if (n != 9) return false;
+    int sum = 0, nonzero = 0;
+    for (uint32_t i = 0; i < 9; i++) {
+        if (p[i] < '0' || p[i] > '9') return false;
+        int d = p[i] - '0';
+        nonzero |= d;
+        sum += i < 8 ? (int)(9 - i) * d : -d;
+    }
+    return nonzero && sum % 11 == 0;
+}
+
+int rg_check_person(rg_ctx *c, const rg_val *p, const char *path)
+{
+    const char *s;
+    uint32_t n;
+    const rg_val *bsn = rg_map_get(p, "bsn");
+    if (bsn && rg_val_type(bsn) != RG_VNIL) {
+        if (!rg_val_str(bsn, &s, &n) || !elfproef(s, n))
+            return rg_ctx_fail(c, RG_EBADREQ, "%s.bsn: not a citizen service number (nine digits that pass the "
+                               "eleven-test)", path);
+    }
+    const rg_val *birth = rg_map_get(p, "birth_date");
+    if (birth && rg_val_type(birth) != RG_VNIL) {
+        int64_t ms;
+        bool date_only = false;
+        if (!rg_val_str(birth, &s, &n) || !rg_parse_iso(s, n, &ms, &date_only) || !date_only)
+            return rg_ctx_fail(c, RG_EBADREQ, "%s.birth_date: a real calendar date, YYYY-MM-DD", path);
+        if (ms >= (int64_t)rg_ctx_now(c))
+            return rg_ctx_fail(c, RG_EBADREQ, "%s.birth_date: %.*s is not in the past", path, (int)n, s);
+    }
+    return 0;
+}

@@ -47,7 +47,7 @@ static const rg_field case_report[] = {
     ENUM("urgency", RG_REQ, RG_URGENCIES),
     {"informed", RG_F_BOOL, RG_OPT, 0, NULL, NULL, 0},
     TEXT_OPT("exemption", 1024),
-    ENUM("route", RG_OPT, rg_route_words),
+    ENUM("route", RG_OPT, RG_REPORT_ROUTES),
     {"release_date", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0},
     /* One of: the single subject (one `subject` person), or the persons of
      * a household (handlers/persons.c). */

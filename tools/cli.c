@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -202,6 +203,7 @@ void rg_cli_token_hash(const char *token, char *out)
 typedef struct state_entry {
     char key[65];
     uint64_t gen, seq;
+    uint64_t at;              /* when it was last sent (s since the epoch; 0: not known) */
 } state_entry;
 
 typedef struct state {
@@ -255,11 +257,13 @@ static bool state_open(state *st, bool verbose)
     while (st->e && fgets(line, sizeof line, f)) {
         state_entry en;
         char key[80];
-        unsigned long long g, s;
-        if (line[0] == '#' || sscanf(line, "%79s %llu %llu", key, &g, &s) != 3 || strlen(key) != 64) continue;
+        unsigned long long g, s, at = 0;
+        /* key generation seq [sent-at]: files from before have no sent-at */
+        if (line[0] == '#' || sscanf(line, "%79s %llu %llu %llu", key, &g, &s, &at) < 3 || strlen(key) != 64) continue;
         memcpy(en.key, key, 65);
         en.gen = g;
         en.seq = s;
+        en.at = at;
         if (st->n == STATE_MAX) {
             memmove(st->e, st->e + 1, (STATE_MAX - 1) * sizeof *st->e);
             st->n--;
@@ -296,9 +300,10 @@ static bool state_put(state *st, const state_entry *en)
     FILE *f = fopen(tmp, "w");
     if (!f) return false;
     fchmod(fileno(f), 0600);
-    fprintf(f, "# regie: request ids per command (key generation seq); see regie --help\n");
+    fprintf(f, "# regie: request ids per command (key generation seq sent-at); see regie --help\n");
     for (size_t i = 0; i < st->n; i++)
-        fprintf(f, "%s %" PRIu64 " %" PRIu64 "\n", st->e[i].key, st->e[i].gen, st->e[i].seq);
+        fprintf(f, "%s %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", st->e[i].key, st->e[i].gen, st->e[i].seq,
+                st->e[i].at);
     bool ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
     ok = fclose(f) == 0 && ok;
     return ok && rename(tmp, st->path) == 0;
@@ -346,12 +351,24 @@ void rg_cli_req_derive(const rg_cli *cli, const char *op, const uint8_t *data, s
     /* --dry-run reads the state, to show the id a run would use, and
      * writes nothing. */
     state st;
-    state_entry en = {.gen = 0, .seq = 0};
+    state_entry en = {.gen = 0, .seq = 0, .at = 0};
     memcpy(en.key, r->key, sizeof en.key);
     bool have_state = state_open(&st, cli->verbose && !cli->dry_run);
     state_entry *old = have_state ? state_find(&st, r->key) : NULL;
     if (old) en = *old;
     r->seq_before = en.seq;
+    uint64_t now = (uint64_t)time(NULL);
+    if (old && !cli->new_req) {
+        if (!old->seq && old->at && now - old->at < RG_CLI_RETRY_S) {
+            r->retry = true;                /* no reply came, and lately: the same request */
+        } else {
+            /* Answered (or sent long ago): typed again, it is done again. */
+            r->again = true;
+            en.gen++;
+            en.seq = 0;
+            r->seq_before = 0;
+        }
+    }
     if (cli->new_req) {
         /* A generation no earlier run of this command used; without a
          * state file to keep it in, a random one. */
@@ -371,9 +388,10 @@ void rg_cli_req_derive(const rg_cli *cli, const char *op, const uint8_t *data, s
     }
     r->gen = en.gen;
     req_of(r->key, en.gen, r->req, sizeof r->req);
-    /* A new generation is saved before the request is sent, so that a retry
-     * after a timeout (without --new) finds it. */
-    r->saved = have_state && (!cli->new_req || cli->dry_run || state_put(&st, &en));
+    /* Saved, with when it is sent, before it is: a retry after a timeout
+     * finds it (and --dry-run writes nothing). */
+    en.at = now;
+    r->saved = have_state && (cli->dry_run || state_put(&st, &en));
     if (have_state) state_close(&st);
     if (cli->new_req && !r->saved)
         fprintf(stderr, "regie: --new: no state file to keep the new request id in; to retry this command "
@@ -393,7 +411,7 @@ void rg_cli_req_done(const rg_cli *cli, rg_cli_req *r, const rg_val *root)
     }
     state st;
     if (!state_open(&st, cli->verbose)) return;
-    state_entry en = {.gen = r->gen, .seq = seq};
+    state_entry en = {.gen = r->gen, .seq = seq, .at = (uint64_t)time(NULL)};
     memcpy(en.key, r->key, sizeof en.key);
     state_put(&st, &en);
     state_close(&st);

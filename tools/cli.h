@@ -57,20 +57,29 @@ int rg_cli_call_print(const rg_cli *cli, const rg_buf *b);
 /*
  * Request ids.  A change is sent with req = "cli-" and 24 hex digits of
  * SHA-256 over (a hash of the token, the op, the case, --expect, the data
- * as sent, a generation), so that running the same command again -- after a
- * timeout, or by mistake -- is the same request, which the engine answers
- * with its first reply and does not do twice.  The generation is kept per
- * command in a state file ($XDG_STATE_HOME/regie/requests, by default
- * ~/.local/state/regie/requests; mode 0600, hashes only): 0 at first,
- * raised by --new, so a command run with --new and then retried without it
- * is still one request.  Without a state file the generation is 0.
+ * as sent, a generation).  The generation is kept per command in a state
+ * file ($XDG_STATE_HOME/regie/requests, by default
+ * ~/.local/state/regie/requests; mode 0600, hashes only) with when it was
+ * last sent and the position its reply gave (0: no reply came), written
+ * before the request is sent.  The same command again is
+ *   - a retry, with the same id, when its last run got no reply (a timeout,
+ *     a lost connection, ^C) and was sent less than RG_CLI_RETRY_S ago: the
+ *     engine answers with its first reply and does nothing twice;
+ *   - a new request (the next generation) when its last run was answered,
+ *     or got no reply long ago: typed again, it is done again (a review with
+ *     the same notes two weeks on, a clock advanced twice).
+ * --new always takes the next generation; --req gives the id.  Without a
+ * state file the generation is 0: every run of a command is one request.
  */
+#define RG_CLI_RETRY_S 600
 typedef struct rg_cli_req {
     char req[40];
     char key[65];             /* the command's key, hex */
     uint64_t gen;
     uint64_t seq_before;      /* the seq the last run of this command got (0: none) */
     bool saved;               /* the state file holds the generation */
+    bool retry;               /* the last run of this command got no reply: this is it again */
+    bool again;               /* the command was done before: this is a new request */
 } rg_cli_req;
 
 /* Derive the request id of a change; data is the data map as sent. */

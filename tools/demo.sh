@@ -79,6 +79,9 @@ as() {
        grep -E '^(case|version):|^    type:' "$DATA/last.out" | tr -s ' ' | paste -sd' ' | sed 's/^/    -> /' ;;
     esac
 }
+# The case the last `as ... case report` made: its id comes from the reply
+# (ids are opaque, not counted).  awk reads a file here, not a pipe.
+last_case() { awk '/^case:/ {print $2; exit}' "$DATA/last.out"; }
 # A step the engine must refuse: the demo fails if it is accepted.
 refused() {
     local tok=$1; shift
@@ -118,7 +121,7 @@ step "case 1: the police report a person with confused behaviour (E33)"
 as "$POL" case report --target-group verward_gedrag --urgency high \
     --summary "repeated incidents, neighbours worried" --informed \
     --subject name="J. de Vries" --subject birth_date=1988-04-02
-C1=ZVH-00000001
+C1=$(last_case)
 step "anna takes the case and starts the intake"
 as "$ANNA" case assign --case $C1 --procesregisseur anna
 as "$ANNA" intake start --case $C1
@@ -160,53 +163,57 @@ echo "\$ regie case get --case $C1   (as the manager of rotterdam)"
 step "case 2: not for the ZVH; referred to the local team, with advice for the reporter"
 as "$POL" case report --target-group overig --urgency normal --summary "noise complaints" \
     --exemption "ongoing criminal investigation" --subject name="K. Bakker"
-as "$MGR" case assign --case ZVH-00000002 --procesregisseur anna
-as "$ANNA" intake start --case ZVH-00000002
-as "$ANNA" intake more-info --case ZVH-00000002 --question "other problems than the noise?" --due 2026-11-27
-as "$ANNA" intake decide --case ZVH-00000002 --admit=false --reason "one life domain" --referred-to wijkteam \
+C2=$(last_case)
+as "$MGR" case assign --case $C2 --procesregisseur anna
+as "$ANNA" intake start --case $C2
+as "$ANNA" intake more-info --case $C2 --question "other problems than the noise?" --due 2026-11-27
+as "$ANNA" intake decide --case $C2 --admit=false --reason "one life domain" --referred-to wijkteam \
     --advice "mediation between the neighbours"
 
 step "case 3: re-entry after detention; the meeting must come before release (and not in the past)"
 as "$RECL" case report --target-group nazorg_ex_gedetineerden --urgency high --summary "release in March" \
     --informed --route re-entry --release-date 2027-03-01 --subject name="M. Jansen"
-as "$ANNA" case assign --case ZVH-00000003 --procesregisseur anna
-as "$ANNA" intake start --case ZVH-00000003
-as "$ANNA" intake decide --case ZVH-00000003 --admit --reason "high safety risk on return" --criteria local_safety
-refused "$ANNA" meeting schedule --case ZVH-00000003 --at 2026-11-20T10:00:00+01:00 --orgs reclassering
-refused "$ANNA" meeting schedule --case ZVH-00000003 --at 2027-03-05T10:00:00+01:00 --orgs reclassering
-as "$ANNA" meeting schedule --case ZVH-00000003 --at 2027-02-20T10:00:00+01:00 --orgs reclassering
-as "$ANNA" case get --case ZVH-00000003
+C3=$(last_case)
+as "$ANNA" case assign --case $C3 --procesregisseur anna
+as "$ANNA" intake start --case $C3
+as "$ANNA" intake decide --case $C3 --admit --reason "high safety risk on return" --criteria local_safety
+refused "$ANNA" meeting schedule --case $C3 --at 2026-11-20T10:00:00+01:00 --orgs reclassering
+refused "$ANNA" meeting schedule --case $C3 --at 2027-03-05T10:00:00+01:00 --orgs reclassering
+as "$ANNA" meeting schedule --case $C3 --at 2027-02-20T10:00:00+01:00 --orgs reclassering
+as "$ANNA" case get --case $C3
 
 step "case 4: MDA++ (route mda): Veilig Thuis brings in a family where violence persists"
 as "$VT" case report --route mda --target-group huiselijk_geweld --urgency high \
     --summary "structurally unsafe; regular help has been tried to the full" --informed --subject name="Familie Smit"
-as "$ANNA" case assign --case ZVH-00000004 --procesregisseur anna
-as "$ANNA" intake start --case ZVH-00000004
-as "$ANNA" intake decide --case ZVH-00000004 --admit --reason "structurally unsafe" --criteria system,multi_chain
-as "$ANNA" partner join --case ZVH-00000004 --org gemeente-tilburg
-as "$ANNA" meeting schedule --case ZVH-00000004 --at "2026-11-26 10:00" --orgs veilig-thuis,gemeente-tilburg
-as "$ANNA" meeting hold --case ZVH-00000004 --attendees veilig-thuis,gemeente-tilburg --conclusions "one family, one plan"
-as "$ANNA" plan propose --case ZVH-00000004 --goals "stop the violence" --casusregisseur gemeente-tilburg \
+C4=$(last_case)
+as "$ANNA" case assign --case $C4 --procesregisseur anna
+as "$ANNA" intake start --case $C4
+as "$ANNA" intake decide --case $C4 --admit --reason "structurally unsafe" --criteria system,multi_chain
+as "$ANNA" partner join --case $C4 --org gemeente-tilburg
+as "$ANNA" meeting schedule --case $C4 --at "2026-11-26 10:00" --orgs veilig-thuis,gemeente-tilburg
+as "$ANNA" meeting hold --case $C4 --attendees veilig-thuis,gemeente-tilburg --conclusions "one family, one plan"
+as "$ANNA" plan propose --case $C4 --goals "stop the violence" --casusregisseur gemeente-tilburg \
     --action id=s1,owner_org=veilig-thuis,description="safety plan with the family",due=2027-01-31
-as "$VT" plan agree --case ZVH-00000004
+as "$VT" plan agree --case $C4
 echo "the agreed plan starts direct safety; anna moves the family on phase by phase:"
-as "$ANNA" phase advance --case ZVH-00000004 --reason "the violence has stopped"
-as "$ANNA" phase advance --case ZVH-00000004 --reason "safety is stable"
-as "$ANNA" phase advance --case ZVH-00000004 --reason "the causes are addressed"
+as "$ANNA" phase advance --case $C4 --reason "the violence has stopped"
+as "$ANNA" phase advance --case $C4 --reason "safety is stable"
+as "$ANNA" phase advance --case $C4 --reason "the causes are addressed"
 echo "in monitoring a new incident: a relapse sends the case back to direct safety, and counts"
-as "$ANNA" phase relapse --case ZVH-00000004 --reason "a new incident reported by the police"
-refused "$ANNA" case close --case ZVH-00000004 --reason "only from monitoring"
-REGIE_TOKEN=$ANNA bin/regie case get --case ZVH-00000004 | grep -E '^  (state|route|relapses):' | sed 's/^/    /'
+as "$ANNA" phase relapse --case $C4 --reason "a new incident reported by the police"
+refused "$ANNA" case close --case $C4 --reason "only from monitoring"
+REGIE_TOKEN=$ANNA bin/regie case get --case $C4 | grep -E '^  (state|route|relapses):' | sed 's/^/    /'
 
 step "case 5: the Levensloopaanpak: the inclusion table names the provider and the municipal casusregisseur"
 as "$GGZ" case report --route levensloop --target-group verward_gedrag --urgency high \
     --summary "psychiatric disorder, high safety risk" --informed --subject name="P. Verbeek"
-as "$ANNA" case assign --case ZVH-00000005 --procesregisseur anna
-as "$ANNA" intake start --case ZVH-00000005
-as "$ANNA" intake decide --case ZVH-00000005 --admit --reason "inclusietafel: included" \
+C5=$(last_case)
+as "$ANNA" case assign --case $C5 --procesregisseur anna
+as "$ANNA" intake start --case $C5
+as "$ANNA" intake decide --case $C5 --admit --reason "inclusietafel: included" \
     --criteria multi_domain,local_safety --provider levensloopaanbieder --casusregisseur gemeente-tilburg
 echo "the provider takes part from the inclusion on:"
-REGIE_TOKEN=$LLA bin/regie case get --case ZVH-00000005 | grep -E '^  (state|route):|org:' | sed 's/^/    /'
+REGIE_TOKEN=$LLA bin/regie case get --case $C5 | grep -E '^  (state|route):|org:' | sed 's/^/    /'
 
 step "three weeks pass: the norms that passed unmet are anna's alerts, kept until she looks"
 echo "\$ regie clock advance --ms 1814400000"

@@ -51,62 +51,62 @@ static const describe describes[] = {
      "regie case report --target-group verward_gedrag --urgency high --summary \"repeated incidents\" "
      "--informed --subject name=\"J. Jansen\" --subject birth_date=1990-01-01"},
     {"case.assign", "give the case to a procesregisseur (to take it: your own id)",
-     "regie case assign --case ZVH-00000001 --procesregisseur anna"},
-    {"intake.start", "start the intake of a reported case", "regie intake start --case ZVH-00000001"},
+     "regie case assign --case ZVH-7K2QF9XMT --procesregisseur anna"},
+    {"intake.start", "start the intake of a reported case", "regie intake start --case ZVH-7K2QF9XMT"},
     {"intake.decide", "decide the intake: admit (with the criteria met) or reject (with a referral or advice)",
-     "regie intake decide --case ZVH-00000001 --admit --reason \"several life domains\" "
+     "regie intake decide --case ZVH-7K2QF9XMT --admit --reason \"several life domains\" "
      "--criteria multi_domain,system"},
     {"intake.more_info", "ask the reporter for more information first; the case stays in intake",
-     "regie intake more-info --case ZVH-00000001 --question \"other problems than the noise?\" --due 2026-12-10"},
+     "regie intake more-info --case ZVH-7K2QF9XMT --question \"other problems than the noise?\" --due 2026-12-10"},
     {"partner.join", "let an organisation take part in the case; it sees what happens from now on",
-     "regie partner join --case ZVH-00000001 --org ggz"},
+     "regie partner join --case ZVH-7K2QF9XMT --org ggz"},
     {"info.request", "ask a partner organisation for information, by a date if given (else within the region's "
                      "norm, 5 working days); the organisation is alerted",
-     "regie info request --case ZVH-00000001 --org ggz --question \"treatment history?\" --due 2026-12-10"},
+     "regie info request --case ZVH-7K2QF9XMT --org ggz --question \"treatment history?\" --due 2026-12-10"},
     {"info.provide", "answer an information request for your organisation",
-     "regie info provide --case ZVH-00000001 --request R1 --answer \"known since 2021\" --class special"},
+     "regie info provide --case ZVH-7K2QF9XMT --request R1 --answer \"known since 2021\" --class special"},
     {"meeting.schedule", "schedule the case meeting and invite the organisations",
-     "regie meeting schedule --case ZVH-00000001 --at \"2026-12-08 10:00\" --orgs police,ggz"},
+     "regie meeting schedule --case ZVH-7K2QF9XMT --at \"2026-12-08 10:00\" --orgs police,ggz"},
     {"meeting.reschedule", "move the scheduled case meeting to another time (the reply says when it misses the norm)",
-     "regie meeting reschedule --case ZVH-00000001 --at \"2026-12-09 14:00\""},
+     "regie meeting reschedule --case ZVH-7K2QF9XMT --at \"2026-12-09 14:00\""},
     {"meeting.hold", "record the case meeting: who attended and what was concluded (--held-at when it was earlier)",
-     "regie meeting hold --case ZVH-00000001 --attendees police,ggz --conclusions \"joint approach\""},
+     "regie meeting hold --case ZVH-7K2QF9XMT --attendees police,ggz --conclusions \"joint approach\""},
     {"plan.propose", "propose the plan: goals, and actions each owned by an organisation (in execution: a "
                      "revision; the agreed plan stays in force until the revision is agreed)",
-     "regie plan propose --case ZVH-00000001 --goals \"treatment\" "
+     "regie plan propose --case ZVH-7K2QF9XMT --goals \"treatment\" "
      "--action id=a1,owner_org=ggz,description=\"start treatment\",due=2027-01-15"},
     {"plan.agree", "agree to the proposed plan for your organisation (the last owner makes it the plan)",
-     "regie plan agree --case ZVH-00000001"},
+     "regie plan agree --case ZVH-7K2QF9XMT"},
     {"action.complete", "report an action of the plan done, for the organisation that owns it",
-     "regie action complete --case ZVH-00000001 --action a1 --result \"treatment started\""},
+     "regie action complete --case ZVH-7K2QF9XMT --action a1 --result \"treatment started\""},
     {"item.release", "release a classified item to more organisations (its source, or the procesregisseur)",
-     "regie item release --case ZVH-00000001 --seq 12 --orgs police"},
+     "regie item release --case ZVH-7K2QF9XMT --seq 12 --orgs police"},
     {"review.hold", "record a review of the plan's progress",
-     "regie review hold --case ZVH-00000001 --notes \"both actions on track\""},
+     "regie review hold --case ZVH-7K2QF9XMT --notes \"both actions on track\""},
     {"case.escalate", "escalate the case: 1 manager, 2 actie-overleg, 3 administrative level",
-     "regie case escalate --case ZVH-00000001 --level 1 --reason \"no housing offer yet\""},
+     "regie case escalate --case ZVH-7K2QF9XMT --level 1 --reason \"no housing offer yet\""},
     {"escalation.resolve", "decide on an escalation, which ends it (levels 1-2 a manager, 3 a bestuur actor); "
                            "--new-due gives the stuck action or request a new date",
-     "regie escalation resolve --case ZVH-00000001 --decision \"priority housing granted\""},
+     "regie escalation resolve --case ZVH-7K2QF9XMT --decision \"priority housing granted\""},
     {"escalation.dossier", "the escalation's dossier: what is stuck since when, the ladder so far, who owes "
                            "what (no personal data)",
-     "regie escalation dossier --case ZVH-00000001"},
+     "regie escalation dossier --case ZVH-7K2QF9XMT"},
     {"case.close", "close the case, handing it over to organisations if any",
-     "regie case close --case ZVH-00000001 --reason \"goals met\" --handover ggz"},
+     "regie case close --case ZVH-7K2QF9XMT --reason \"goals met\" --handover ggz"},
     {"case.end", "end the case early, in any open state: the person died, moved, was detained or withdrew",
-     "regie case end --case ZVH-00000001 --reason moved --to-region zvh-utrecht"},
+     "regie case end --case ZVH-7K2QF9XMT --reason moved --to-region zvh-utrecht"},
     {"aftercare.check", "record the aftercare check after closing (allowed from the week before it is due)",
-     "regie aftercare check --case ZVH-00000001 --outcome stable"},
-    {"case.reopen", "reopen a closed case", "regie case reopen --case ZVH-00000001 --reason \"new incidents\""},
+     "regie aftercare check --case ZVH-7K2QF9XMT --outcome stable"},
+    {"case.reopen", "reopen a closed case", "regie case reopen --case ZVH-7K2QF9XMT --reason \"new incidents\""},
     {"case.get", "show a case as you may see it: state, partners, plan, deadlines, stagnations",
-     "regie case get --case ZVH-00000001"},
-    {"case.history", "show the events of a case that you may see", "regie case history --case ZVH-00000001"},
+     "regie case get --case ZVH-7K2QF9XMT"},
+    {"case.history", "show the events of a case that you may see", "regie case history --case ZVH-7K2QF9XMT"},
     {"cases.list", "list the cases you may see: urgency, target group, age (--mine: your own)",
      "regie cases list --mine --state analysis"},
     {"feed.read", "read the events you may see after a position, once (regie tail follows them)",
      "regie feed read --after 0 --limit 50"},
     {"audit.read", "read the audit trail: every read of case content, by whom, for what",
-     "regie audit read --case ZVH-00000001"},
+     "regie audit read --case ZVH-7K2QF9XMT"},
     {"log.verify", "walk the hash chain of the log; reports the first broken position, if any",
      "regie log verify"},
     {"clock.advance", "move a manual clock on (regied --clock manual); deadlines passed fire in order",
@@ -129,14 +129,14 @@ static const describe describes[] = {
     {"norms.whatif", "the region's real history replayed under other norms, side by side with reality (also: regie whatif)",
      "regie whatif --config /dev/null --from 2026-01-01 --to 2026-12-31"},
     {"case.erase", "erase a case's personal data for good (archived or referred, or on a granted request)",
-     "regie case erase --case ZVH-00000001 --ground \"retention period ended\""},
+     "regie case erase --case ZVH-7K2QF9XMT --ground \"retention period ended\""},
     {"subject.request", "register a data subject's request (GDPR): access, rectification, erasure, ...",
      "regie subject request --kind access --person name=\"J. Jansen\" --person birth_date=1990-01-01"},
     {"subject.decide", "grant or refuse a data subject's request, for the cases you may see (the rest waits)",
      "regie subject decide --request ZVH-00000009 --granted"},
     {"subject.correct", "record the corrected subject of a case (after a granted rectification)",
-     "regie subject correct --case ZVH-00000001 --subject name=\"J. Janssen\""},
-    {"case.unrestrict", "lift the restriction of a case", "regie case unrestrict --case ZVH-00000001 --reason \"objection withdrawn\""},
+     "regie subject correct --case ZVH-7K2QF9XMT --subject name=\"J. Janssen\""},
+    {"case.unrestrict", "lift the restriction of a case", "regie case unrestrict --case ZVH-7K2QF9XMT --reason \"objection withdrawn\""},
     {"subject.known", "which other regions have an open case on the same person",
      "regie subject known --person bsn=123456782"},
     {"processing.activities", "the register of processing activities: operation, purpose, legal basis, version",
@@ -144,14 +144,14 @@ static const describe describes[] = {
     {"processing.read", "the processing log by trace, activity or data subject (auditor; never the whole log)",
      "regie processing read --trace-id 4bf92f3577b34da6a3ce929d0e0e4736"},
     {"phase.advance", "MDA++: move the case on to its next phase",
-     "regie phase advance --case ZVH-00000001 --reason \"safety restored\""},
+     "regie phase advance --case ZVH-7K2QF9XMT --reason \"safety restored\""},
     {"person.add", "add a person to a household case (a partner, parent, child, sibling, someone of the network, "
                    "or another subject); the reply names their id",
-     "regie person add --case ZVH-00000001 --role child --name \"P. Jansen\" --birth-date 2015-07-08"},
+     "regie person add --case ZVH-7K2QF9XMT --role child --name \"P. Jansen\" --birth-date 2015-07-08"},
     {"person.remove", "take a person out of a household case (a case keeps at least one subject)",
-     "regie person remove --case ZVH-00000001 --person P3 --reason \"moved out\""},
+     "regie person remove --case ZVH-7K2QF9XMT --person P3 --reason \"moved out\""},
     {"phase.relapse", "MDA++: back to direct safety after a relapse",
-     "regie phase relapse --case ZVH-00000001 --reason \"new incident\""},
+     "regie phase relapse --case ZVH-7K2QF9XMT --reason \"new incident\""},
     {NULL, NULL, NULL},
 };
 
@@ -304,13 +304,15 @@ static void usage(FILE *out)
             "  -v             say the request id used and where the request goes\n"
             "  --help         this text, or a command's description, flags and example after the command\n\n"
             "Request ids.  A change is sent with a request id derived from the command: a hash of your\n"
-            "token, the operation, the case and the flags.  Running the same command again -- after a\n"
-            "timeout, or by mistake -- sends the same id, and the engine answers with its first reply and\n"
-            "does not do it twice (regie says so).  --new gives the command a new id, to do it again;\n"
-            "a command run with --new and then retried without it keeps that new id.  The ids are kept in\n"
-            "$XDG_STATE_HOME/regie/requests (default ~/.local/state/regie/requests; hashes only).\n\n"
-            "Times are shown in Europe/Amsterdam, or in TZ when set; a deadline at midnight reads as\n"
-            "24:00 of the day before.  Dates and times are given as 2026-12-01 (a date: due at the end of\n"
+            "token, the operation, the case and the flags, and a generation.  The same command run again\n"
+            "when its last run got no reply (a timeout, a lost connection) within 10 minutes is a retry:\n"
+            "the same id, which the engine answers with its first reply, doing nothing twice.  Run again\n"
+            "after its reply came (or long after), it is done again: a new id.  --new always gives a new\n"
+            "id; --req ID gives one.  The ids are kept in $XDG_STATE_HOME/regie/requests (default\n"
+            "~/.local/state/regie/requests; hashes only).\n\n"
+            "Times are shown in Europe/Amsterdam, or in TZ when set, by the engine's clock; a deadline at\n"
+            "midnight reads as the day it ends: \"2026-05-06, end of day\".  Dates and times are given as\n"
+            "2026-12-01 (a date: due at the end of\n"
             "that day), \"2026-12-01 10:00\" (local time) or 2026-12-01T10:00:00+01:00.\n\n"
             "commands: (in parentheses: who may use them)\n");
     for (const rg_opdef *op = rg_ops; op->name; op++) {
@@ -667,11 +669,15 @@ static int print_msgpack(const rg_buf *b, bool newline)
 }
 
 
-static void age_of(uint64_t created, char *buf, size_t cap)
+/* A case's age by the engine's clock (the reply's `now`; an engine that
+ * does not give it: this machine's). */
+static void age_of(uint64_t created, uint64_t now, char *buf, size_t cap)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    uint64_t now = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+    if (!now) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        now = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+    }
     if (!created || created > now) {
         snprintf(buf, cap, "-");
         return;
@@ -686,7 +692,7 @@ typedef struct row {
     char id[40], state[32], urgency[40], group[72], age[16], regisseur[72], stagnations[12];
 } row;
 
-static void row_of(const rg_val *c, row *r)
+static void row_of(const rg_val *c, uint64_t now, row *r)
 {
     uint64_t created = 0, st = 0;
     bool triage = false;
@@ -696,7 +702,7 @@ static void row_of(const rg_val *c, row *r)
     if (!rg_val_strcpy(rg_map_get(c, "urgency"), r->urgency, sizeof r->urgency)) snprintf(r->urgency, 2, "-");
     if (!rg_val_strcpy(rg_map_get(c, "target_group"), r->group, sizeof r->group)) snprintf(r->group, 2, "-");
     rg_val_uint(rg_map_get(c, "created_at"), &created);
-    age_of(created, r->age, sizeof r->age);
+    age_of(created, now, r->age, sizeof r->age);
     rg_val_bool(rg_map_get(c, "triage"), &triage);
     if (!rg_val_strcpy(rg_map_get(c, "procesregisseur"), r->regisseur, sizeof r->regisseur))
         snprintf(r->regisseur, sizeof r->regisseur, "%s", triage ? "(unassigned)" : "-");
@@ -704,7 +710,7 @@ static void row_of(const rg_val *c, row *r)
     snprintf(r->stagnations, sizeof r->stagnations, "%" PRIu64, st);
 }
 
-static void print_table(const rg_val *const *cases, size_t n, const char *next)
+static void print_table(const rg_val *const *cases, size_t n, const char *next, uint64_t now)
 {
     if (!n) {
         printf("no cases\n");
@@ -712,7 +718,7 @@ static void print_table(const rg_val *const *cases, size_t n, const char *next)
         row *rows = calloc(n, sizeof *rows);
         int w[6] = {4, 5, 7, 12, 3, 15};
         for (size_t i = 0; i < n; i++) {
-            row_of(cases[i], &rows[i]);
+            row_of(cases[i], now, &rows[i]);
             const char *cols[6] = {rows[i].id, rows[i].state, rows[i].urgency, rows[i].group, rows[i].age,
                                    rows[i].regisseur};
             for (int k = 0; k < 6; k++)
@@ -735,7 +741,7 @@ static int cases_list(rg_cli *cli, const rg_opdef *op, const flag *flags, int nf
 {
     const rg_field *f_after = find_field(op->fields, "after", 5), *f_limit = find_field(op->fields, "limit", 5);
     char after[80] = "", next[80] = "";
-    uint64_t want = UINT64_MAX;
+    uint64_t want = UINT64_MAX, now = 0;
     for (int i = 0; i < nflags; i++) {
         if (flags[i].field == f_after) snprintf(after, sizeof after, "%s", flags[i].value);
         if (flags[i].field == f_limit && mine) want = strtoull(flags[i].value, NULL, 10);
@@ -782,6 +788,7 @@ static int cases_list(rg_cli *cli, const rg_opdef *op, const flag *flags, int nf
             goto out;
         }
         const rg_val *cs = rg_map_get(r->root, "cases");
+        rg_val_uint(rg_map_get(r->root, "now"), &now);
         next[0] = 0;
         rg_val_strcpy(rg_map_get(r->root, "next"), next, sizeof next);
         for (uint32_t i = 0; i < rg_array_size(cs); i++) {
@@ -816,7 +823,7 @@ static int cases_list(rg_cli *cli, const rg_opdef *op, const flag *flags, int nf
         rg_buf_free(&nb);
         printf("}\n");
     } else {
-        print_table(rows, nrows, next);
+        print_table(rows, nrows, next, now);
     }
 out:
     for (size_t i = 0; i < npages; i++) rg_cli_reply_free(&pages[i]);
@@ -1052,7 +1059,11 @@ int main(int argc, char **argv)
         }
         if (cli.verbose)
             fprintf(stderr, "regie: %s to %s, request id %s%s\n", op->name, cli.url, r.req,
-                    cli.req ? " (--req)" : cli.new_req ? " (new: --new)" : " (derived from the command)");
+                    cli.req      ? " (--req)"
+                    : cli.new_req ? " (new: --new)"
+                    : r.retry    ? " (a retry: the last run of this command got no reply)"
+                    : r.again    ? " (new: the last run of this command was answered; this one is done again)"
+                                 : " (derived from the command)");
     } else if (cli.verbose) {
         fprintf(stderr, "regie: %s to %s\n", op->name, cli.url);
     }

@@ -96,9 +96,10 @@ void rg_render_local(char *buf, size_t cap, uint64_t ms, bool deadline)
 {
     local_time t = local_of((int64_t)ms);
     if (deadline && !t.hh && !t.mm && !t.ss && !t.msec) {
-        /* The end of a day: 24:00 of the day before, as a deadline reads. */
+        /* The end of a day: a date's deadline reads as the day itself (the
+         * instant is the next day's 00:00, which an alert of it shows). */
         local_time e = local_of((int64_t)ms - 1);
-        snprintf(buf, cap, "%04d-%02d-%02d 24:00", e.y, e.m, e.d);
+        snprintf(buf, cap, "%04d-%02d-%02d, end of day", e.y, e.m, e.d);
         return;
     }
     snprintf(buf, cap, "%04d-%02d-%02d %02d:%02d", t.y, t.m, t.d, t.hh, t.mm);
@@ -198,8 +199,8 @@ static kind kind_named(const char *k, uint32_t n, context ctx)
     if (ctx == C_DURATIONS)
         return key_is(k, n, "cases") || key_is(k, n, "fired") || key_is(k, n, "count") ? K_PLAIN : K_DURATION;
     if (key_ends(k, n, "_ms")) return K_DURATION;
-    if (key_is(k, n, "due") || key_is(k, n, "escalates_at") || key_is(k, n, "deadline") || key_is(k, n, "expires"))
-        return K_DEADLINE;
+    /* A due time may be a date's end; when the ladder moves is an instant. */
+    if (key_is(k, n, "due") || key_is(k, n, "deadline") || key_is(k, n, "expires")) return K_DEADLINE;
     if (key_is(k, n, "at") || key_is(k, n, "since") || key_is(k, n, "now") || key_is(k, n, "state_since") ||
         key_ends(k, n, "_at"))
         return K_INSTANT;

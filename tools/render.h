@@ -5,7 +5,9 @@
  * Times.  The engine sends instants as milliseconds since the epoch (UTC).
  * People see them in local time, Europe/Amsterdam unless TZ is set (and not
  * empty): "2026-04-30 10:00"; a deadline that falls at local midnight is the
- * end of the day before, "2026-04-30 24:00".  Durations (keys ending in
+ * end of the day before, "2026-04-30, end of day" (an instant at midnight
+ * that is no deadline, such as when an alert was raised, reads "2026-05-01
+ * 00:00").  Durations (keys ending in
  * _ms) read "3d 4h".  JSON carries instants as ISO 8601 with the local
  * offset, "2026-05-01T00:00:00+02:00" (milliseconds added when not zero),
  * and durations as numbers.  Which values are times is told by their key
@@ -28,7 +30,7 @@ void rg_render_human_field(FILE *out, const char *key, const rg_val *v, int inde
 /* An ISO 8601 UTC form of ms since the epoch ("2026-12-01T09:00:00Z"). */
 void rg_render_iso(char *buf, size_t cap, uint64_t ms);
 /* Local time for people: "2026-04-30 10:00"; with deadline, a local
- * midnight shows as "2026-04-29 24:00" (the end of that day). */
+ * midnight shows as "2026-04-29, end of day". */
 void rg_render_local(char *buf, size_t cap, uint64_t ms, bool deadline);
 /* ISO 8601 with the local offset: "2026-04-30T10:00:00+02:00". */
 void rg_render_iso_local(char *buf, size_t cap, uint64_t ms);

@@ -210,7 +210,7 @@ static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
             rg_batch_put(t->batch, RG_CF_META, rk, rg_region_key(rk, c->cs->zvh, c->cs->id), "", 0);
             rg_store_cache_put(e, c->cs);
             c->created = false;                  /* the cache owns it now */
-            e->case_counter++;
+            if (c->cs->number) rg_store_note_number(e, c->cs->zvh, c->cs->number);
         }
         e->stagnations += rg_case_stagnations(c->cs);
         e->stagnations -= old_stagnations;

@@ -38,6 +38,12 @@ int rg_ctx_fail(rg_ctx *c, int err, const char *fmt, ...) __attribute__((format(
 rg_evb *rg_ctx_emit(rg_ctx *c, const char *type);
 /* Create the case a case.report opens; its id is minted by the engine. */
 rg_case *rg_ctx_create_case(rg_ctx *c);
+/* The next case number of region zvh: what people say on the phone, counted
+ * per region (the apply of the case's first event notes it as taken). */
+uint64_t rg_ctx_case_number(rg_ctx *c, const char *zvh);
+/* Is id an opaque case id whose check character holds ("ZVH-" and nine
+ * base32 symbols)?  (Ids of older logs, "ZVH-00000001", are not.) */
+bool rg_case_id_checks(const char *id);
 /* Stage a write into the request's batch (applied only on success). */
 void rg_ctx_put(rg_ctx *c, rg_cf cf, const void *k, size_t kn, const void *v, size_t vn);
 void rg_ctx_del(rg_ctx *c, rg_cf cf, const void *k, size_t kn);

@@ -3,7 +3,8 @@
  * after a failed commit), the case cache, and the meta and actor records.
  *
  * meta keys:  "head"         be64(seq) || link[32]   position and hash of the last event
- *             "case_counter" be64                    last minted case number
+ *             "case_counter" be64                    last number of the old global ids
+ *             "numbers"      msgpack {zvh: last}     each region's last case number
  *             "audit_seq"    be64                    last audit record number
  *             "stagnations"  be64                    open stagnations over all cases
  *             "clock"        be64                    the manual clock, when it is one
@@ -124,6 +125,24 @@ static int load_meta(rg_engine *e)
         rg_batch_free(b);
         if (rc < 0) goto bad;
     } else {
+        goto bad;
+    }
+    rg_buf_reset(&v);
+    e->nnumbers = 0;
+    rc = rg_log_get(e->log, RG_CF_META, "numbers", 7, &v);
+    if (rc == 0) {
+        rg_doc *d;
+        const char *why;
+        if (rg_doc_parse(&d, v.data, v.len, &why) < 0) goto bad;
+        const rg_val *m = rg_doc_root(d);
+        for (uint32_t i = 0; i < rg_map_size(m); i++) {
+            char zvh[RG_ID_MAX];
+            uint64_t n = 0;
+            if (rg_val_strcpy(rg_map_key(m, i), zvh, sizeof zvh) && rg_val_uint(rg_map_value(m, i), &n))
+                rg_store_note_number(e, zvh, n);
+        }
+        rg_doc_free(d);
+    } else if (rc != RG_ENOTFOUND) {
         goto bad;
     }
     rg_buf_free(&v);
@@ -319,6 +338,9 @@ void rg_store_unload(rg_engine *e)
     rg_hmap_free(&e->tokens);
     rg_hmap_free(&e->idem_pending);
     rg_tallies_free(&e->tallies);
+    free(e->numbers);
+    e->numbers = NULL;
+    e->nnumbers = e->capnumbers = 0;
 }
 
 /* ---- the case cache: a hash map plus an LRU list ----
@@ -439,6 +461,28 @@ size_t rg_lead_key(uint8_t k[RG_LEAD_KEY], int state, uint64_t ms, uint64_t seq,
     return 17 + zn;
 }
 
+uint64_t rg_store_next_number(const rg_engine *e, const char *zvh)
+{
+    for (size_t i = 0; i < e->nnumbers; i++)
+        if (strcmp(e->numbers[i].zvh, zvh) == 0) return e->numbers[i].last + 1;
+    return e->case_counter + 1;
+}
+
+void rg_store_note_number(rg_engine *e, const char *zvh, uint64_t n)
+{
+    for (size_t i = 0; i < e->nnumbers; i++)
+        if (strcmp(e->numbers[i].zvh, zvh) == 0) {
+            if (n > e->numbers[i].last) e->numbers[i].last = n;
+            return;
+        }
+    if (e->nnumbers == e->capnumbers) {
+        e->capnumbers = e->capnumbers ? 2 * e->capnumbers : 8;
+        e->numbers = rg_realloc(e->numbers, e->capnumbers * sizeof *e->numbers);
+    }
+    snprintf(e->numbers[e->nnumbers].zvh, RG_ID_MAX, "%s", zvh);
+    e->numbers[e->nnumbers++].last = n;
+}
+
 void rg_store_put_meta(rg_engine *e, rg_batch *b)
 {
     uint8_t head[8 + RG_HASH_LEN];
@@ -450,6 +494,13 @@ void rg_store_put_meta(rg_engine *e, rg_batch *b)
     rg_batch_put(b, RG_CF_META, "case_counter", 12, ctr, sizeof ctr);
     rg_be64_put(ctr, e->audit_seq);
     rg_batch_put(b, RG_CF_META, "audit_seq", 9, ctr, sizeof ctr);
+    if (e->nnumbers) {
+        rg_buf nb = RG_BUF_INIT;
+        rg_w_map(&nb, (uint32_t)e->nnumbers);
+        for (size_t i = 0; i < e->nnumbers; i++) rg_w_kuint(&nb, e->numbers[i].zvh, e->numbers[i].last);
+        rg_batch_put(b, RG_CF_META, "numbers", 7, nb.data, nb.len);
+        rg_buf_free(&nb);
+    }
     rg_be64_put(ctr, e->alert_seq);
     rg_batch_put(b, RG_CF_META, "alert_seq", 9, ctr, sizeof ctr);
     rg_be64_put(ctr, e->stagnations);

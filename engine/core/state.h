@@ -45,7 +45,16 @@ struct rg_engine {
     /* State, including what is not yet durable (see commit.c for reset). */
     uint64_t head_seq;
     uint8_t head_link[RG_HASH_LEN];
-    uint64_t case_counter;
+    uint64_t case_counter;    /* the last number of the global counter ids were minted from
+                                 before they were opaque ("ZVH-%08u"; kept in meta, no
+                                 longer counted on): a region numbers on after it */
+    /* each region's last case number (meta `numbers`): what people say on
+     * the phone, counted per region so no region learns another's volume */
+    struct rg_region_number {
+        char zvh[RG_ID_MAX];
+        uint64_t last;
+    } *numbers;
+    size_t nnumbers, capnumbers;
     uint64_t counts[RG_NSTATES];       /* cases in each state */
     uint64_t lead_counts[RG_NSTATES];  /* stays that ended, per state */
     rg_hmap cases;            /* case id -> rg_case* (cache, owns) */
@@ -118,6 +127,10 @@ void rg_store_cache_put(rg_engine *e, rg_case *cs);     /* a new case; the cache
  * or before durable_seq (the others are the only copy of pending state). */
 void rg_store_trim(rg_engine *e, uint64_t durable_seq);
 void rg_store_put_meta(rg_engine *e, rg_batch *b);
+/* A region's next case number (its last, or the old global counter, + 1),
+ * and noting one given (the last only grows). */
+uint64_t rg_store_next_number(const rg_engine *e, const char *zvh);
+void rg_store_note_number(rg_engine *e, const char *zvh, uint64_t n);
 /* An actor's notification topic for an audience ("feed", "alerts"): a keyed
  * hash of the engine's secret, the actor's region and the audience, in hex. */
 void rg_notify_topic(rg_engine *e, const rg_actor *a, const char *audience, char out[RG_TOPIC_LEN + 1]);

@@ -229,6 +229,7 @@ void rg_case_encode(const rg_case *c, rg_buf *out)
     rg_w_kuint(out, "created_at", c->created_at);
     rg_w_kuint(out, "updated_at", c->updated_at);
     rg_w_kuint(out, "state_since", c->state_since);
+    rg_w_kuint(out, "number", c->number);
     rg_w_kstr(out, "reporter_org", c->reporter_org);
     rg_w_kstr(out, "procesregisseur", c->procesregisseur);
     rg_w_kstr(out, "target_group", c->target_group);
@@ -489,6 +490,10 @@ int rg_case_decode(rg_case **out, const uint8_t *p, size_t n)
     u64(&d, "created_at", &c->created_at);
     u64(&d, "updated_at", &c->updated_at);
     u64(&d, "state_since", &c->state_since);
+    rg_val_uint(rg_map_get(d.m, "number"), &c->number);
+    /* Projections from before numbers: the number the old id carries. */
+    if (!c->number && strncmp(c->id, "ZVH-", 4) == 0 && strlen(c->id) == 12 && strspn(c->id + 4, "0123456789") == 8)
+        c->number = strtoull(c->id + 4, NULL, 10);
     str(&d, "reporter_org", c->reporter_org, sizeof c->reporter_org);
     str(&d, "procesregisseur", c->procesregisseur, sizeof c->procesregisseur);
     str(&d, "target_group", c->target_group, sizeof c->target_group);

@@ -91,6 +91,7 @@ typedef struct rg_case {
     uint64_t created_at;
     uint64_t updated_at;
     uint64_t state_since;
+    uint64_t number;          /* the region's number of the case (0: none, a data-subject request) */
     char reporter_org[RG_ID_MAX];
     char procesregisseur[RG_ID_MAX];
     char target_group[RG_ID_MAX];

@@ -71,6 +71,12 @@ const char *rg_covenant_name(uint32_t bit);
  * holds at most (removed ones counted: their ids are never reused). */
 #define RG_PERSON_ROLES "subject partner parent child sibling network"
 #define RG_PERSONS_MAX 32
+
+/* The routes a reporter may start with case.report: every route but
+ * subject-request, which subject.request opens (schema_test holds the two
+ * lists together). */
+#define RG_REPORT_ROUTES "default re-entry mda levensloop"
+
 /* The wire names of routes and states as the words of an RG_F_ENUM field. */
 extern const char rg_route_words[], rg_state_words[];
 

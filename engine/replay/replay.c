@@ -278,6 +278,11 @@ int rg_engine_rebuild(rg_engine *e, uint64_t *events_out)
     if (rc == 0) rc = write_derived(&f, &stagnations, &tallies);
     if (rc == 0) rc = write_region_index(&f);
     uint64_t minted = last_minted(&f);
+    if (rc == 0) {
+        e->nnumbers = 0;                          /* each region's last number, as folded */
+        for (size_t i = 0; i < f.ncases; i++)
+            if (f.order[i]->number) rg_store_note_number(e, f.order[i]->zvh, f.order[i]->number);
+    }
     rg_sorted_free(&f.leadtimes);
     for (size_t i = 0; i < f.ncases; i++) rg_case_free(f.order[i]);
     free(f.order);

@@ -231,11 +231,7 @@ static void test_write_failure_answers_every_command(void)
     /* The state was reloaded from the log: nothing of them is seen. */
     CHECK(rg_engine_head(L.e) == head0);
     CHECK(total_cases() == total0);
-    char next[32];
-    snprintf(next, sizeof next, "ZVH-%08llu", (unsigned long long)total0 + 1);
     rg_t_reply q = {0};
-    query(mgr, "case.get", next, &q);
-    CHECK(strcmp(rg_t_err(&q), "not_found") == 0);
     /* The engine goes on: the same request again is written, at the
      * position and with the case number the failed one did not keep. */
     rg_t_local_settle(&L);                           /* the refused read's audit record */
@@ -246,7 +242,7 @@ static void test_write_failure_answers_every_command(void)
     rg_t_report_req(&b, pol, req, "again");
     rg_t_local_send(&L, &b, &q);
     CHECK(rg_t_ok(&q) && rg_t_uint(&q, "seq") == head0 + 1);
-    CHECK(strcmp(rg_t_str(&q, "case"), next) == 0);
+    CHECK(rg_t_uint(&q, "number") == total0 + 1);
     rg_t_reply_free(&q);
     CHECK(rg_engine_commits(L.e) == commits1 + 1);
     rg_buf_free(&b);

@@ -18,7 +18,7 @@
 #include "steps.h"
 
 #define NAME "Zebulon Quaxwerth"
-#define BSN "739201846"
+#define BSN "739201840"
 #define SECRET "clozapine-regimen"
 
 static char pol[128], ggz[128], pr[128], mgr[128];

@@ -24,7 +24,7 @@
 /* The marker of case content, and of a data-subject request's own text. */
 #define MARK "Qzx9"
 #define MARK_REQ "Rqy8"
-#define BSN "620481357"
+#define BSN "620481353"
 
 static char vt[128], ggz[128], pr[128], mgr[128];
 

@@ -15,7 +15,7 @@
 #include "../../engine/storage/log.h"
 #include "steps.h"
 
-#define BSN "581736294"
+#define BSN "581736291"
 #define DAY 86400000ULL
 
 static char mgr[128];

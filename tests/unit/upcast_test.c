@@ -147,7 +147,7 @@ static void test_old_event_is_upcast(void)
     rg_buf_free(&b);
     rg_t_report_req(&b, pol, "new", "New Person");
     rg_t_local_call(&L, &b, &r);
-    CHECK(rg_t_ok(&r) && strcmp(rg_t_str(&r, "case"), "ZVH-00000002") == 0);
+    CHECK(rg_t_ok(&r) && rg_t_uint(&r, "number") == 2);
     /* (the old case's long-passed intake deadlines fired meanwhile, so the
      * new report is not at position 2) */
     CHECK(rg_t_uint(&r, "seq") > 1);
@@ -173,17 +173,18 @@ static void test_rebuild_matches_live_projection(void)
     snprintf(mgr, sizeof mgr, "%s", rg_t_str(&r, "token"));
     rg_t_reply_free(&r);
     rg_buf_free(&b);
+    char ids[3][32];
     for (int i = 0; i < 3; i++) {
         char req[16];
         snprintf(req, sizeof req, "r%d", i);
         rg_t_report_req(&b, pol, req, "P");
         rg_t_local_call(&L, &b, &r);
+        snprintf(ids[i], sizeof ids[i], "%s", rg_t_str(&r, "case"));
         rg_t_reply_free(&r);
         rg_buf_free(&b);
     }
     for (int i = 0; i < 3; i++) {
-        char id[32];
-        snprintf(id, sizeof id, "ZVH-%08d", i + 1);
+        const char *id = ids[i];
         rg_req_envelope(&b, "case.get", mgr, NULL, id, -1, -1);
         rg_t_local_call(&L, &b, &before[i]);
         rg_buf_free(&b);
@@ -191,8 +192,7 @@ static void test_rebuild_matches_live_projection(void)
     rg_t_local_settle(&L);
     REQUIRE(rg_engine_rebuild(L.e, NULL) == 0);
     for (int i = 0; i < 3; i++) {
-        char id[32];
-        snprintf(id, sizeof id, "ZVH-%08d", i + 1);
+        const char *id = ids[i];
         rg_req_envelope(&b, "case.get", mgr, NULL, id, -1, -1);
         rg_t_local_call(&L, &b, &r);
         CHECK(r.len == before[i].len && memcmp(r.bytes, before[i].bytes, r.len) == 0);
@@ -239,12 +239,12 @@ static void test_rebuild_of_cases_out_of_key_order(void)
         rg_t_reply_free(&r);
         rg_buf_free(&b);
     }
-    /* Numbering goes on after the highest id, not after the count. */
+    /* Numbering goes on after the highest old id, not after the count. */
     char pol[128];
     rg_t_local_actor(&L, "pol1", "partner", "police", pol);
     rg_t_report_req(&b, pol, "new", "New Person");
     rg_t_local_call(&L, &b, &r);
-    CHECK(rg_t_ok(&r) && strcmp(rg_t_str(&r, "case"), "ZVH-00000008") == 0);
+    CHECK(rg_t_ok(&r) && rg_t_uint(&r, "number") == 8);
     rg_t_reply_free(&r);
     rg_buf_free(&b);
     rg_t_local_close(&L, true);

@@ -666,7 +666,7 @@ static void describe_error(char *out, size_t cap) { snprintf(out, cap, "%s", rg_
 
 /* Only these in the triage view (CONTRACT.md: state, target group,
  * urgency, summary, reporting org, dates; no subject). */
-static const char *const triage_fields[] = {"id", "triage", "state", "route", "target_group", "urgency", "summary",
+static const char *const triage_fields[] = {"id", "number", "triage", "state", "route", "target_group", "urgency", "summary",
                                             "class", "withheld", "reporter_org", "procesregisseur", "created_at",
                                             "updated_at", "state_since", NULL};
 

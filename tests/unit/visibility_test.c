@@ -242,8 +242,14 @@ static void test_probing_ids_gives_not_found(void)
     for (int i = 0; i < 3; i++) report(polT, "verward_gedrag", "ordinary", id);
     int nf = 0;
     for (int i = 1; i <= 1000; i++) {
+        /* the ids of older logs, and the real id with each last symbol */
         char probe[32];
-        snprintf(probe, sizeof probe, "ZVH-%08d", i);
+        if (i <= 968) snprintf(probe, sizeof probe, "ZVH-%08d", i);
+        else snprintf(probe, sizeof probe, "%.12s%c", id, "0123456789ABCDEFGHJKMNPQRSTVWXYZ"[i - 969]);
+        if (strcmp(probe, id) == 0) {
+            nf++;
+            continue;
+        }
         const char *e = query(polR, "case.get", probe);
         nf += strcmp(e, "not_found") == 0 && strcmp(rg_t_str(&R, "message"), "no case ") > 0;
     }

@@ -23,12 +23,14 @@
  *    deadlines fire.
   */
 #include <malloc.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uv.h>
 
 #include "../../engine/storage/codec.h"
+#include "../../engine/storage/hmap.h"
 #include "../../engine/core/engine.h"
 #include "../../engine/replay/replay.h"
 #include "../../engine/services/services.h"
@@ -77,10 +79,36 @@ typedef struct reply {
     rg_buf last;
 } reply;
 
+/* Case id -> the region's number of the case, from the reports' replies:
+ * ids are opaque, and the number is the order in which it was reported. */
+static rg_hmap case_numbers;
+static bool case_numbers_init;
+static char first_case[RG_ID_MAX];      /* number 1 */
+
+static void note_number(const uint8_t *p, size_t n)
+{
+    rg_doc *d;
+    const char *why;
+    if (rg_doc_parse(&d, p, n, &why) < 0) return;
+    char id[RG_ID_MAX];
+    uint64_t k = 0;
+    if (rg_val_strcpy(rg_map_get(rg_doc_root(d), "case"), id, sizeof id) &&
+        rg_val_uint(rg_map_get(rg_doc_root(d), "number"), &k) && k) {
+        if (!case_numbers_init) {
+            rg_hmap_init(&case_numbers);
+            case_numbers_init = true;
+        }
+        rg_hmap_put(&case_numbers, id, strlen(id), (void *)(uintptr_t)k);
+        if (k == 1) snprintf(first_case, sizeof first_case, "%s", id);
+    }
+    rg_doc_free(d);
+}
+
 static void on_reply(void *ud, const uint8_t *p, size_t n)
 {
     reply *r = ud;
     r->failed += !bench_reply_ok(p, n);
+    note_number(p, n);
     r->done++;
     rg_buf_reset(&r->last);
     rg_buf_append(&r->last, p, n);
@@ -139,9 +167,8 @@ static uint64_t lateness(dl_run *d, const char *token)
             rg_val_strcpy(rg_map_get(ev, "case"), cid, sizeof cid);
             while (at < d->ndurable && d->durable[at].seq < seq) at++;
             if (at == d->ndurable || d->durable[at].seq != seq) continue;
-            if (!rg_val_is_str(rg_map_get(ev, "type"), "stagnation.detected") ||
-                sscanf(cid, "ZVH-%llu", &k) != 1 || !k)
-                continue;
+            if (case_numbers_init) k = (uintptr_t)rg_hmap_get(&case_numbers, cid, strlen(cid));
+            if (!rg_val_is_str(rg_map_get(ev, "type"), "stagnation.detected") || !k) continue;
             uint64_t due = d->due0 + (k - 1) / d->wround * d->step_ms;
             double late = d->durable[at].at - (d->wall0 + (double)(due - d->due0) / 1000.0);
             lat_add(&d->late, late > 0 ? late : 0);
@@ -296,7 +323,7 @@ void bench_deadlines(const bench_opts *o)
     uv_timer_start(&pace, pace_cb, 1, 1);
     lat cmd = {0};
     rg_buf get = RG_BUF_INIT;
-    rg_req_envelope(&get, "case.get", token, NULL, "ZVH-00000001", -1, -1);
+    rg_req_envelope(&get, "case.get", token, NULL, first_case, -1, -1);
     double start = bench_now();
     uint64_t commits0 = rg_engine_commits(d.e);
     d.pacing = true;
