@@ -133,7 +133,7 @@ static const describe describes[] = {
     {"subject.request", "register a data subject's request (GDPR): access, rectification, erasure, ...",
      "regie subject request --kind access --person name=\"J. Jansen\" --person birth_date=1990-01-01"},
     {"subject.decide", "grant or refuse a data subject's request, for the cases you may see (the rest waits)",
-     "regie subject decide --request ZVH-00000009 --granted"},
+     "regie subject decide --request ZVH-3M8QD2WK9 --granted"},
     {"subject.correct", "record the corrected subject of a case (after a granted rectification)",
      "regie subject correct --case ZVH-7K2QF9XMT --subject name=\"J. Janssen\""},
     {"case.unrestrict", "lift the restriction of a case", "regie case unrestrict --case ZVH-7K2QF9XMT --reason \"objection withdrawn\""},
