@@ -91,8 +91,8 @@ static const describe describes[] = {
     {"escalation.dossier", "the escalation's dossier: what is stuck since when, the ladder so far, who owes "
                            "what (no personal data)",
      "regie escalation dossier --case ZVH-7K2QF9XMT"},
-    {"case.close", "close the case, handing it over to organisations if any",
-     "regie case close --case ZVH-7K2QF9XMT --reason \"goals met\" --handover ggz"},
+    {"case.close", "close the case; open actions of the plan must be named as handed over (--handover)",
+     "regie case close --case ZVH-7K2QF9XMT --reason \"goals met\" --handover a2"},
     {"case.end", "end the case early, in any open state: the person died, moved, was detained or withdrew",
      "regie case end --case ZVH-7K2QF9XMT --reason moved --to-region zvh-utrecht"},
     {"aftercare.check", "record the aftercare check after closing (allowed from the week before it is due)",
@@ -196,7 +196,7 @@ static const struct {
     {"case.end.reason", "other needs --explanation; moved may name --to-region"},
     {"case.end.to_region", "with --reason moved: the region the person moved to, when known"},
     {"case.end.explanation", "required with --reason other"},
-    {"case.close.handover", "the organisations the case is handed over to"},
+    {"case.close.handover", "the ids of the plan's open actions handed over to the regular network (a1,a2)"},
     {"cases.list.after", "continue after this case id (a previous list's `next`)"},
     {"feed.read.after", "the position to read after (a previous read's `next`; 0: from the start)"},
     {"feed.read.wait_ms", "wait up to this many ms for a new event when there is none"},
@@ -1006,6 +1006,15 @@ int main(int argc, char **argv)
         flags[nflags++] = (flag){f, value};
     }
 
+    /* An operation on no case that takes a `case` field (audit read --case):
+     * --case is that field. */
+    if (!(op->flags & RG_OP_CASE) && cli.case_id) {
+        const rg_field *fc = find_field(op->fields, "case", 4);
+        if (fc && nflags < MAX_FLAGS) {
+            flags[nflags++] = (flag){fc, cli.case_id};
+            cli.case_id = NULL;
+        }
+    }
     /* A required flag left out is said here, before anything is sent: the
      * engine would first judge the state, which is not the mistake made. */
     if ((op->flags & RG_OP_CASE) && !cli.case_id) {

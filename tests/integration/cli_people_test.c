@@ -634,6 +634,92 @@ static void test_errors_say_what_to_do(void)
     CHECK(strstr(OUT, "\"police, unit north\"") && !strstr(OUT, "\\\\,"));
 }
 
+/* The example of `regie WORDS --help`, with the placeholder case id of the
+ * help (ZVH-7K2QF9XMT) replaced by case_id, split into words as a shell
+ * would (double quotes group); NULL-terminated in argv from argv[4] on, after
+ * --connect URL --token TOKEN.  Returns the count, 0 when there is none. */
+static int example_of(const char *w1, const char *w2, const char *case_id, const char *token, char store[2048],
+                      const char *argv[64])
+{
+    const char *help[] = {w1, w2, "--help", NULL};
+    if (run_env(NULL, help) != 0) return 0;
+    const char *e = strstr(OUT, "example:\n  regie ");
+    if (!e) return 0;
+    e += strlen("example:\n  regie ");
+    size_t len = strcspn(e, "\n");
+    char line[1024];
+    snprintf(line, sizeof line, "%.*s", (int)len, e);
+    /* the placeholder id */
+    char *ph = strstr(line, "ZVH-7K2QF9XMT");
+    if (ph) {
+        char rest[1024];
+        snprintf(rest, sizeof rest, "%s", ph + 13);
+        snprintf(ph, sizeof line - (size_t)(ph - line), "%s%s", case_id, rest);
+    }
+    int n = 0;
+    argv[n++] = "--connect";
+    argv[n++] = P.url;
+    argv[n++] = "--token";
+    argv[n++] = token;
+    char *o = store;
+    for (const char *p = line; *p && n < 63;) {
+        while (*p == ' ') p++;
+        if (!*p) break;
+        argv[n++] = o;
+        while (*p && *p != ' ') {
+            if (*p == '"') {
+                for (p++; *p && *p != '"'; p++) *o++ = *p;
+                if (*p) p++;
+            } else {
+                *o++ = *p++;
+            }
+        }
+        *o++ = 0;
+    }
+    argv[n] = NULL;
+    return n;
+}
+
+/* Issue 21, finding 9: the help's own examples run as typed.  `case close
+ * --help` named organisations for --handover and its example failed ("not an
+ * action of the plan"); `audit read --case` was refused ("audit.read takes no
+ * case") though its help showed it.  Both run against the engine here, on a
+ * case in the state they need. */
+static void test_help_examples_run(void)
+{
+    char c[32], store[2048];
+    const char *argv[64];
+    OK(pol, "--json", "case", "report", "--target-group", "overig", "--urgency", "normal", "--summary",
+       "examples", "--informed", "--subject", "name=E. Xample");
+    snprintf(c, sizeof c, "%s", json_str(OUT, "case"));
+    REQUIRE(c[0]);
+    OK(anna, "case", "assign", "--case", c, "--procesregisseur", "anna");
+    OK(anna, "intake", "start", "--case", c);
+    OK(anna, "intake", "decide", "--case", c, "--admit", "--reason", "domains", "--criteria", "multi_domain");
+    OK(anna, "meeting", "schedule", "--case", c, "--at", "2026-05-20 10:00", "--orgs", "police");
+    OK(anna, "meeting", "hold", "--case", c, "--attendees", "police", "--conclusions", "a plan");
+    OK(anna, "plan", "propose", "--case", c, "--goals", "g", "--action",
+       "id=a1,owner_org=police,description=one,due=2026-12-01", "--action",
+       "id=a2,owner_org=police,description=two,due=2026-12-01");
+    OK(pol, "plan", "agree", "--case", c);
+    OK(pol, "action", "complete", "--case", c, "--action", "a1", "--result", "done");
+    /* a2 is open: the example hands it over. */
+    REQUIRE(example_of("case", "close", c, anna, store, argv) > 4);
+    CHECK(run_env(NULL, argv) == 0);
+    if (RC) show("the example of case close --help", __LINE__);
+    REQUIRE(regie(anna, "--json", "case", "get", "--case", c) == 0);
+    CHECK(strstr(OUT, "\"state\":\"closed\""));
+    /* audit read --case: that case's records, for the admin. */
+    REQUIRE(example_of("audit", "read", c, P.admin, store, argv) > 4);
+    const char *json[66];
+    int k = 0;
+    for (; argv[k]; k++) json[k] = argv[k];
+    json[k++] = "--json";
+    json[k] = NULL;
+    CHECK(run_env(NULL, json) == 0 && strstr(OUT, "\"records\":[{") && strstr(OUT, c));
+    if (RC) show("the example of audit read --help", __LINE__);
+}
+
 static void test_stop(void)
 {
     CHECK(rg_t_proc_stop(&P, SIGTERM) == 0);
@@ -650,6 +736,7 @@ int main(void)
     RUN(test_mine);
     RUN(test_help_texts);
     RUN(test_errors_say_what_to_do);
+    RUN(test_help_examples_run);
     RUN(test_stop);
     return rg_t_exit();
 }
