@@ -144,13 +144,15 @@ static void replay_answer(rg_ctx *c, rg_commit *first, const uint8_t *p, size_t 
 }
 
 /* A refused read of the case the caller named: the audit trail keeps the
- * id only when it is one the engine mints ("ZVH-" and digits, ctx.c), else
+ * id only when it is one the engine mints (an opaque id whose check
+ * character holds, or an older log's "ZVH-" and digits; ctx.c), else
  * "malformed" -- a caller-chosen id may be a name or a BSN typed into it,
  * which must not land in the trail (issue 20, finding 10). */
 static void note_refused(rg_ctx *c, const char *id)
 {
     size_t n = strlen(id);
-    bool minted = n > 4 && n <= 4 + 18 && strncmp(id, "ZVH-", 4) == 0 && strspn(id + 4, "0123456789") == n - 4;
+    bool minted = rg_case_id_checks(id) ||
+                  (n > 4 && n <= 4 + 18 && strncmp(id, "ZVH-", 4) == 0 && strspn(id + 4, "0123456789") == n - 4);
     c->refused_case = true;
     snprintf(c->refused_id, sizeof c->refused_id, "%s", minted ? id : "malformed");
 }
