@@ -246,7 +246,7 @@ int rg_h_case_get(rg_ctx *c)
     if (read_report(c, cs, &rp) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the report of %s failed", cs->id);
     bool subject = rg_access_subject(a, cs);
     rg_buf *b = rg_ctx_reply_key(c, "case");
-    rg_w_map(b, 27 + (subject ? 1 : 0));
+    rg_w_map(b, 28 + (subject ? 1 : 0));
     rg_w_kstr(b, "id", cs->id);
     rg_w_kuint(b, "number", cs->number);
     if (write_persons(c, b, cs, subject) < 0) {

@@ -199,7 +199,7 @@ int rg_case_apply(rg_case *c, const rg_event_view *ev)
 
 void rg_case_encode(const rg_case *c, rg_buf *out)
 {
-    rg_w_map(out, 39);
+    rg_w_map(out, 40);
     rg_w_kstr(out, "id", c->id);
     rg_w_cstr(out, "persons");
     rg_w_array(out, c->npersons);
