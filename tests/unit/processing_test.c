@@ -362,7 +362,7 @@ static void test_export_lists_processings(void)
     rg_w_cstr(b, "subject");
     rg_w_map(b, 2);
     rg_w_kstr(b, "name", "Hendrika Blaauwbroek");
-    rg_w_kstr(b, "bsn", "999888777");
+    rg_w_kstr(b, "bsn", "999888778");
     OK();
     snprintf(b_id, sizeof b_id, "%s", rg_t_str(&R, "case"));
     CHECK(query(pol, "case.get", b_id)[0] == 0);
@@ -373,7 +373,7 @@ static void test_export_lists_processings(void)
     rg_w_kstr(&B, "kind", "access");
     rg_w_cstr(&B, "person");
     rg_w_map(&B, 1);
-    rg_w_kstr(&B, "bsn", "999888777");
+    rg_w_kstr(&B, "bsn", "999888778");
     OK();
     char rq[32];
     snprintf(rq, sizeof rq, "%s", rg_t_str(&R, "request"));
