@@ -42,6 +42,7 @@ const rg_activity rg_activities[] = {
     A("info.provide", 1, "providing information to the case", APPROACH, COVENANT, SPECIAL),
     A("meeting.schedule", 1, "scheduling the case meeting", APPROACH, COVENANT, CASE),
     A("meeting.hold", 1, "recording the case meeting", APPROACH, COVENANT, CASE),
+    A("meeting.reschedule", 1, "moving the case meeting", APPROACH, COVENANT, CASE),
     A("plan.propose", 1, "proposing the plan", APPROACH, COVENANT, CASE),
     A("plan.agree", 1, "agreeing to the plan", APPROACH, COVENANT, CASE),
     A("action.complete", 1, "reporting an action done", APPROACH, COVENANT, CASE),
