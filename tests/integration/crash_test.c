@@ -179,9 +179,13 @@ static void test_sigkill_under_load(void)
     if (n > 0) {
         acked *ak = &acks[rand() % n];
         rg_t_report_req(&b, partner, ak->req, "Kim de Vries");
-        REQUIRE(rg_t_proc_call(&P, c, &b, &r) == 0);
-        CHECK(r.len == ak->len && memcmp(r.bytes, ak->reply, r.len) == 0);
-        rg_t_reply_free(&r);
+        /* Raw bytes on both sides: the harness's reply drops the `trace`
+         * (new per request, test.h), and the first reply kept it. */
+        uint8_t *again = NULL;
+        size_t alen = 0;
+        REQUIRE(rg_client_call(c, b.data, b.len, &again, &alen) == 0);
+        CHECK(alen == ak->len && memcmp(again, ak->reply, alen) == 0);
+        free(again);
         rg_buf_free(&b);
     }
     rg_client_close(c);
