@@ -168,8 +168,12 @@ int rg_person_minor(rg_engine *e, const rg_case *cs, uint32_t i, uint64_t now, b
     uint32_t n;
     int by, bm, bd;
     if (rc == 0 && rg_doc_parse(&d, fields.data, fields.len, &why) < 0) rc = RG_ESTORAGE;
-    if (rc == 0 && !(rg_val_str(rg_map_get(rg_doc_root(d), "birth_date"), &s, &n) && n >= 10 &&
-                     sscanf(s, "%4d-%2d-%2d", &by, &bm, &bd) == 3))
+    /* A stored string is not NUL-terminated: its first ten bytes are
+     * copied into one that is before sscanf reads them. */
+    char date[11] = "";
+    if (rc == 0 && rg_val_str(rg_map_get(rg_doc_root(d), "birth_date"), &s, &n) && n >= 10)
+        memcpy(date, s, 10);
+    if (rc == 0 && sscanf(date, "%4d-%2d-%2d", &by, &bm, &bd) != 3)
         rc = RG_ENOTFOUND;                       /* no birth date: not known */
     if (rc == 0) {
         /* Their age today in Amsterdam, on the engine's clock. */

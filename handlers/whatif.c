@@ -36,7 +36,9 @@ static uint64_t when(rg_ctx *c, const char *field, bool end)
     bool date_only;
     if (!rg_val_str(rg_ctx_field(c, field), &s, &n) || !rg_parse_iso(s, n, &ms, &date_only)) return 0;
     int y, m, d;
-    if (date_only && sscanf(s, "%4d-%2d-%2d", &y, &m, &d) == 3)
+    char date[11] = "";           /* a request's string ends without a NUL */
+    if (date_only && n >= 10) memcpy(date, s, 10);
+    if (date_only && sscanf(date, "%4d-%2d-%2d", &y, &m, &d) == 3)
         ms = end ? rg_cal_end_of_day(y, m, d) : rg_cal_from_local(y, m, d, 0, 0, 0, 0);
     return ms > 0 ? (uint64_t)ms : 0;
 }
