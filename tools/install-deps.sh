@@ -13,6 +13,25 @@ PKGS="make gcc libc6-dev pkg-config libuv1-dev libnng-dev libmsgpack-dev librock
 if [ "${1:-}" = --test ]; then
     PKGS="$PKGS python3 python3-prometheus-client python3-selenium chromium chromium-driver curl"
 fi
+# The browser test's ChromeDriver reaches Chromium (and Selenium reaches
+# ChromeDriver) at the name "localhost". A bare root made by debootstrap or
+# mmdebstrap has no /etc/hosts, so the name does not resolve and every browser
+# session fails with "Can not connect to the Service". Write Debian's own two
+# lines when the file is missing; never edit an operator's existing file.
+localhost_resolves() {
+    getent hosts localhost >/dev/null 2>&1
+}
+if [ "${1:-}" = --test ] && ! localhost_resolves; then
+    if [ ! -e /etc/hosts ] && [ "$(id -u)" = 0 ]; then
+        printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >/etc/hosts
+        echo "regie: wrote /etc/hosts (it was missing): the browser test reaches Chromium at localhost"
+    fi
+    if ! localhost_resolves; then
+        echo "regie: the name localhost does not resolve on this machine; the browser test needs it:" >&2
+        echo "regie: add '127.0.0.1 localhost' to /etc/hosts" >&2
+        exit 1
+    fi
+fi
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep "install ok installed" >/dev/null || missing="$missing $p"

@@ -83,7 +83,7 @@ def main():
         e.start()
         run(e, root, drivers)
     except Exception as ex:  # a crash of the test is a failure, said as such
-        H.result("browser_test_ran", False, repr(ex))
+        H.result("browser_test_ran", False, f"{type(ex).__name__}: {ex}".strip())
     finally:
         for d in drivers:
             try:
