@@ -176,6 +176,7 @@ int t_call(rg_client **c, const char *url, const rg_buf *req, t_reply *out, bool
            atomic_bool *stop)
 {
     memset(out, 0, sizeof *out);
+    uint64_t since = t_now_ms();
     for (int attempt = 0;; attempt++) {
         if (!*c && rg_client_open(c, url, 4000, NULL) < 0) *c = NULL;
         if (*c) {
@@ -202,6 +203,13 @@ int t_call(rg_client **c, const char *url, const rg_buf *req, t_reply *out, bool
             }
         }
         if (!retry || (stop && atomic_load(stop))) return -1;
+        if (t_now_ms() - since > T_GIVE_UP_MS) {
+            /* Without this, every client thread retried forever and the
+             * run hung on a dead engine instead of reporting it. */
+            fprintf(stderr, "regie-torture: no answer (or only `overloaded`) from %s for %d s; giving up on this request\n", url,
+                    T_GIVE_UP_MS / 1000);
+            return -1;
+        }
         t_sleep_ms(attempt < 10 ? 20 : 100);
     }
 }

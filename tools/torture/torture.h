@@ -60,7 +60,13 @@ void t_reply_free(t_reply *r);
 
 /* Send req (bytes) and wait for the reply; with retry, a transport failure
  * (no engine, no reply in time) or `overloaded` sends the same bytes again
- * until answered or *stop.  0, or -1 when not answered. */
+ * until answered, *stop, or T_GIVE_UP_MS without any answer (the engine is
+ * gone for good: crashed outside a kill cycle, or never came back; a restart
+ * is bounded at 120 s, so this is never an engine that is merely slow).
+ * 0, or -1 when not answered. */
+#ifndef T_GIVE_UP_MS
+#define T_GIVE_UP_MS (300 * 1000)
+#endif
 int t_call(rg_client **c, const char *url, const rg_buf *req, t_reply *out, bool retry,
            atomic_bool *stop);
 
