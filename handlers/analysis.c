@@ -37,15 +37,6 @@ int rg_h_partner_join(rg_ctx *c)
     return 0;
 }
 
-int rg_a_partner_joined(rg_case *cs, const rg_event_view *ev)
-{
-    char org[RG_ID_MAX];
-    rg_ev_get_str(ev, "org", org, sizeof org);
-    if (!org[0]) return RG_ESTORAGE;
-    rg_case_join(cs, org, ev->v);
-    return 0;
-}
-
 int rg_h_info_request(rg_ctx *c)
 {
     int rc = rg_require_director(c);
@@ -58,18 +49,6 @@ int rg_h_info_request(rg_ctx *c)
     rg_ev_str(ev, "request", id);
     static const char *const fields[] = {"org", "question", "due", NULL};
     rg_copy_fields(c, ev, fields);
-    return 0;
-}
-
-int rg_a_info_requested(rg_case *cs, const rg_event_view *ev)
-{
-    rg_request *r = rg_case_add_request(cs);
-    rg_ev_get_str(ev, "request", r->id, sizeof r->id);
-    rg_ev_get_str(ev, "org", r->org, sizeof r->org);
-    rg_ev_get_str(ev, "due", r->due, sizeof r->due);
-    r->v = ev->v;
-    if (!r->id[0] || !r->org[0]) return RG_ESTORAGE;
-    rg_case_join(cs, r->org, ev->v);
     return 0;
 }
 
@@ -93,15 +72,5 @@ int rg_h_info_provide(rg_ctx *c)
     rg_copy_fields(c, ev, fields);
     rg_ev_str(ev, "class", cls);
     rg_ev_str(ev, "org", r->org);
-    return 0;
-}
-
-int rg_a_info_provided(rg_case *cs, const rg_event_view *ev)
-{
-    char id[RG_ID_MAX];
-    rg_ev_get_str(ev, "request", id, sizeof id);
-    rg_request *r = rg_case_request(cs, id);
-    if (!r) return RG_ESTORAGE;
-    r->answered = true;
     return 0;
 }

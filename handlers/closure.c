@@ -11,13 +11,6 @@
 #include "../engine/storage/errors.h"
 #include "handlers.h"
 
-static bool listed(const rg_val *list, const char *id)
-{
-    for (uint32_t i = 0; i < rg_array_size(list); i++)
-        if (rg_val_is_str(rg_array_at(list, i), id)) return true;
-    return false;
-}
-
 int rg_h_case_close(rg_ctx *c)
 {
     int rc = rg_require_director(c);
@@ -32,21 +25,11 @@ int rg_h_case_close(rg_ctx *c)
             return rg_ctx_fail(c, RG_EGUARD, "action %s is done; only open actions are handed over", id);
     }
     for (uint32_t i = 0; i < cs->nactions; i++)
-        if (cs->actions[i].status == RG_ACT_OPEN && !listed(handover, cs->actions[i].id))
+        if (cs->actions[i].status == RG_ACT_OPEN && !rg_array_has_str(handover, cs->actions[i].id))
             return rg_ctx_fail(c, RG_EGUARD, "action %s is open and not handed over", cs->actions[i].id);
     rg_evb *ev = rg_ctx_emit(c, "case.closed");
     static const char *const fields[] = {"reason", "handover", NULL};
     rg_copy_fields(c, ev, fields);
-    return 0;
-}
-
-int rg_a_case_closed(rg_case *cs, const rg_event_view *ev)
-{
-    const rg_val *handover = rg_map_get(ev->data, "handover");
-    for (uint32_t i = 0; i < cs->nactions; i++)
-        if (cs->actions[i].status == RG_ACT_OPEN && listed(handover, cs->actions[i].id))
-            cs->actions[i].status = RG_ACT_HANDED_OVER;
-    cs->closed_at = ev->at;
     return 0;
 }
 
@@ -110,12 +93,6 @@ int rg_h_case_end(rg_ctx *c)
     return 0;
 }
 
-int rg_a_case_ended(rg_case *cs, const rg_event_view *ev)
-{
-    cs->closed_at = ev->at;
-    return 0;
-}
-
 int rg_h_case_reopen(rg_ctx *c)
 {
     int rc = rg_require_director(c);
@@ -123,16 +100,5 @@ int rg_h_case_reopen(rg_ctx *c)
     rg_evb *ev = rg_ctx_emit(c, "case.reopened");
     static const char *const fields[] = {"reason", NULL};
     rg_copy_fields(c, ev, fields);
-    return 0;
-}
-
-int rg_a_case_reopened(rg_case *cs, const rg_event_view *ev)
-{
-    (void)ev;
-    /* Back to analysis: a new meeting and a new plan revision will follow. */
-    cs->meeting_held = false;
-    cs->meeting_at[0] = '\0';
-    cs->plan_agreed = false;
-    cs->closed_at = 0;
     return 0;
 }

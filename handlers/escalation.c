@@ -28,25 +28,6 @@ int rg_h_case_escalate(rg_ctx *c)
     return 0;
 }
 
-int rg_a_case_escalated(rg_case *cs, const rg_event_view *ev)
-{
-    uint64_t level = 0;
-    if (!rg_val_uint(rg_map_get(ev->data, "level"), &level) || level < 1 || level > RG_ESC_TOP)
-        return RG_ESTORAGE;
-    cs->esc_level = (int)level;
-    cs->esc_at = ev->at;
-    if (cs->esc_level > cs->esc_max) cs->esc_max = cs->esc_level;
-    /* The orgs owing the stuck steps at level 2 or 3: their partner
-     * managers take part (alerts.c) and read the dossier (access.c). */
-    const rg_val *orgs = rg_map_get(ev->data, "orgs");
-    for (uint32_t i = 0; i < rg_array_size(orgs); i++) {
-        char org[RG_ID_MAX];
-        if (!rg_val_strcpy(rg_array_at(orgs, i), org, sizeof org)) return RG_ESTORAGE;
-        rg_case_add_esc_org(cs, org);
-    }
-    return 0;
-}
-
 /* Who decides (CONTRACT.md): at levels 1 and 2 a manager of the region (at
  * level 2 recording the decision of the actie-overleg of the partners'
  * managers), at level 3 a bestuur actor.  A decision may set a new due date
@@ -79,12 +60,5 @@ int rg_h_escalation_resolve(rg_ctx *c)
         rg_ev_str(ev, "norm", rg_norms[step->norm].name);
         rg_ev_str(ev, "item", step->item);
     }
-    return 0;
-}
-
-int rg_a_escalation_resolved(rg_case *cs, const rg_event_view *ev)
-{
-    (void)ev;
-    cs->esc_level = 0;
     return 0;
 }

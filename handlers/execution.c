@@ -25,16 +25,6 @@ int rg_h_action_complete(rg_ctx *c)
     return 0;
 }
 
-int rg_a_action_completed(rg_case *cs, const rg_event_view *ev)
-{
-    char id[RG_ID_MAX];
-    rg_ev_get_str(ev, "action", id, sizeof id);
-    rg_action *a = rg_case_action(cs, id);
-    if (!a) return RG_ESTORAGE;
-    a->status = RG_ACT_DONE;
-    return 0;
-}
-
 int rg_h_review_hold(rg_ctx *c)
 {
     int rc = rg_require_director(c);
@@ -42,11 +32,5 @@ int rg_h_review_hold(rg_ctx *c)
     rg_evb *ev = rg_ctx_emit(c, "review.held");
     static const char *const fields[] = {"notes", "class", NULL};
     rg_copy_fields(c, ev, fields);
-    return 0;
-}
-
-int rg_a_review_held(rg_case *cs, const rg_event_view *ev)
-{
-    cs->last_review_at = ev->at;
     return 0;
 }

@@ -1,12 +1,13 @@
 /*
- * handlers.h - the domain steps, one file per stage of a case, and the apply
- * functions that fold their events into the projection.  schemas/ops.c and
- * schemas/events.c name these in their tables; schemas/machine.c says in
- * which states each step may be taken.
+ * handlers.h - the domain steps, one file per stage of a case.
+ * schemas/bindings.c binds each to its operation;
+ * schemas/machine.c says in which states each step may be taken.  How
+ * their events change a case (the folds) is the domain's
+ * (engine/domain/fold.c), so replay rebuilds without this folder.
  *
  * A handler follows ctx.h's rule: check everything, fail with rg_ctx_fail
- * before changing anything, then declare its events and reply fields.  An
- * apply function only folds: the handler has already checked.
+ * before changing anything, then declare its events and reply fields.  A
+ * fold only folds: the handler has already checked.
  */
 #ifndef RG_HANDLERS_H
 #define RG_HANDLERS_H
@@ -16,7 +17,6 @@
 #include "../engine/domain/upcast.h"
 
 #define RG_HANDLER(name) int rg_h_##name(rg_ctx *c);
-#define RG_APPLY(name) int rg_a_##name(rg_case *cs, const rg_event_view *ev);
 
 /* admin.c; whether an actor is the engine's operator (an engine-wide admin) */
 bool rg_admin_is_operator(const rg_actor *a);
@@ -24,29 +24,22 @@ RG_HANDLER(actor_create) RG_HANDLER(actor_revoke) RG_HANDLER(actor_rotate) RG_HA
 /* report.c: report, assignment and intake */
 RG_HANDLER(case_report) RG_HANDLER(case_assign) RG_HANDLER(intake_start) RG_HANDLER(intake_decide)
 RG_HANDLER(intake_more_info)
-RG_APPLY(case_reported) RG_APPLY(case_assigned) RG_APPLY(nothing) RG_APPLY(intake_rejected)
 /* analysis.c: partners and information requests */
 RG_HANDLER(partner_join) RG_HANDLER(info_request) RG_HANDLER(info_provide)
-RG_APPLY(partner_joined) RG_APPLY(info_requested) RG_APPLY(info_provided)
 /* meeting.c: the case meeting */
 RG_HANDLER(meeting_schedule) RG_HANDLER(meeting_hold) RG_HANDLER(meeting_reschedule)
-RG_APPLY(meeting_scheduled) RG_APPLY(meeting_held) RG_APPLY(meeting_rescheduled)
 /* plan.c: the plan of action and its agreement */
 RG_HANDLER(plan_propose) RG_HANDLER(plan_agree)
-RG_APPLY(plan_proposed) RG_APPLY(plan_agreement) RG_APPLY(plan_agreed) RG_APPLY(plan_revision_proposed)
 /* execution.c: actions and reviews */
 RG_HANDLER(action_complete) RG_HANDLER(review_hold)
-RG_APPLY(action_completed) RG_APPLY(review_held)
 /* alerts.c: notification topics and durable alerts */
 RG_HANDLER(whoami) RG_HANDLER(notify_topics) RG_HANDLER(alerts_list) RG_HANDLER(alert_ack)
 /* privacy.c, subjects.c: erasure and data-subject rights */
-RG_HANDLER(case_erase) RG_APPLY(case_erased)
+RG_HANDLER(case_erase)
 RG_HANDLER(subject_request) RG_HANDLER(subject_decide) RG_HANDLER(subject_correct)
 RG_HANDLER(case_unrestrict) RG_HANDLER(subject_known)
-RG_APPLY(subject_requested) RG_APPLY(subject_corrected)
 /* persons.c: the persons of a household case */
 RG_HANDLER(person_add) RG_HANDLER(person_remove)
-RG_APPLY(person_added) RG_APPLY(person_removed)
 /* case.report's `subject` or `persons` checked (fails, nothing emitted, on
  * a bad one); *subject: the single subject, or the first `subject` person. */
 int rg_report_subject(rg_ctx *c, const rg_val **subject);
@@ -61,16 +54,13 @@ int rg_person_minor(rg_engine *e, const rg_case *cs, uint32_t i, uint64_t now, b
 #define RG_SUBJECT_CASES 64
 int rg_subject_export(rg_ctx *c, const char (*ids)[RG_ID_MAX], uint32_t n);
 /* phases.c: a route's phases after its plan (MDA++) */
-RG_HANDLER(phase_advance) RG_HANDLER(phase_relapse) RG_APPLY(phase_advanced) RG_APPLY(phase_relapsed)
-RG_APPLY(intake_admitted)
+RG_HANDLER(phase_advance) RG_HANDLER(phase_relapse)
 /* items.c: releasing classified items */
-RG_HANDLER(item_release) RG_APPLY(item_released)
+RG_HANDLER(item_release)
 /* escalation.c: the escalation overlay */
 RG_HANDLER(case_escalate) RG_HANDLER(escalation_resolve) RG_HANDLER(escalation_dossier)
-RG_APPLY(case_escalated) RG_APPLY(escalation_resolved)
 /* closure.c: closing, aftercare, reopening */
 RG_HANDLER(case_close) RG_HANDLER(aftercare_check) RG_HANDLER(case_reopen) RG_HANDLER(case_end)
-RG_APPLY(case_closed) RG_APPLY(case_reopened) RG_APPLY(case_ended)
 /* queries.c */
 RG_HANDLER(case_get) RG_HANDLER(case_history) RG_HANDLER(cases_list) RG_HANDLER(stats)
 /* feed.c: the feed, through the feed service */
@@ -85,7 +75,6 @@ RG_HANDLER(processing_activities) RG_HANDLER(processing_read)
 RG_HANDLER(norms_whatif)   /* whatif.c: the history under other norms (manager) */
 
 #undef RG_HANDLER
-#undef RG_APPLY
 
 /* subjects.c: does a granted request of kind (request NULL: any) cover cs?
  * 0, or guard_failed naming what is missing. */
@@ -114,7 +103,5 @@ int rg_require_future(rg_ctx *c, const rg_val *v, const char *path);
  * today.  path names the map in the message ("data.subject").  Absent
  * fields are not required here. */
 int rg_check_person(rg_ctx *c, const rg_val *p, const char *path);
-/* A string from an event's data into dst ("" when absent). */
-void rg_ev_get_str(const rg_event_view *ev, const char *key, char *dst, size_t cap);
 
 #endif

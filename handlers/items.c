@@ -57,18 +57,3 @@ int rg_h_item_release(rg_ctx *c)
     rg_copy_fields(c, out, fields);
     return 0;
 }
-
-int rg_a_item_released(rg_case *cs, const rg_event_view *ev)
-{
-    uint64_t seq = 0;
-    const rg_val *orgs = rg_map_get(ev->data, "orgs");
-    bool subject = false;
-    rg_val_bool(rg_map_get(ev->data, "subject"), &subject);
-    if (!rg_val_uint(rg_map_get(ev->data, "seq"), &seq) || (!rg_array_size(orgs) && !subject)) return RG_ESTORAGE;
-    for (uint32_t i = 0; i < rg_array_size(orgs); i++) {
-        char org[RG_ID_MAX];
-        if (rg_val_strcpy(rg_array_at(orgs, i), org, sizeof org)) rg_case_add_release(cs, seq, org);
-    }
-    if (subject) rg_case_add_release(cs, seq, RG_RELEASE_SUBJECT);
-    return 0;
-}

@@ -91,25 +91,6 @@ int rg_h_meeting_reschedule(rg_ctx *c)
     return 0;
 }
 
-int rg_a_meeting_rescheduled(rg_case *cs, const rg_event_view *ev)
-{
-    rg_ev_get_str(ev, "at", cs->meeting_at, sizeof cs->meeting_at);
-    return cs->meeting_at[0] ? 0 : RG_ESTORAGE;
-}
-
-int rg_a_meeting_scheduled(rg_case *cs, const rg_event_view *ev)
-{
-    rg_ev_get_str(ev, "at", cs->meeting_at, sizeof cs->meeting_at);
-    const rg_val *orgs = rg_map_get(ev->data, "orgs");
-    for (uint32_t i = 0; i < rg_array_size(orgs); i++) {
-        char org[RG_ID_MAX];
-        if (!rg_val_strcpy(rg_array_at(orgs, i), org, sizeof org)) return RG_ESTORAGE;
-        rg_case_join(cs, org, ev->v);
-    }
-    cs->meeting_held = false;
-    return 0;
-}
-
 int rg_h_meeting_hold(rg_ctx *c)
 {
     int rc = rg_require_director(c);
@@ -146,12 +127,5 @@ int rg_h_meeting_hold(rg_ctx *c)
         rg_ev_bool(ev, "moved", true);
         rg_ev_str(ev, "scheduled", cs->meeting_at);
     }
-    return 0;
-}
-
-int rg_a_meeting_held(rg_case *cs, const rg_event_view *ev)
-{
-    (void)ev;
-    cs->meeting_held = true;
     return 0;
 }

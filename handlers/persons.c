@@ -138,27 +138,6 @@ int rg_h_person_remove(rg_ctx *c)
     return 0;
 }
 
-int rg_a_person_added(rg_case *cs, const rg_event_view *ev)
-{
-    char id[16], role[16];
-    rg_ev_get_str(ev, "person", id, sizeof id);
-    rg_ev_get_str(ev, "role", role, sizeof role);
-    char want[16];
-    snprintf(want, sizeof want, "P%u", cs->npersons + 1);
-    if (strcmp(id, want) != 0 || !role[0]) return RG_ESTORAGE;   /* ids are places, in order */
-    return rg_case_add_person(cs, role, ev->seq);
-}
-
-int rg_a_person_removed(rg_case *cs, const rg_event_view *ev)
-{
-    char id[16];
-    rg_ev_get_str(ev, "person", id, sizeof id);
-    int i = rg_case_person(cs, id);
-    if (i < 0) return RG_ESTORAGE;
-    cs->persons[i].removed = true;
-    return 0;
-}
-
 int rg_person_minor(rg_engine *e, const rg_case *cs, uint32_t i, uint64_t now, bool *minor)
 {
     rg_buf fields = RG_BUF_INIT;

@@ -27,16 +27,6 @@ int rg_h_phase_advance(rg_ctx *c)
     return 0;
 }
 
-int rg_a_phase_advanced(rg_case *cs, const rg_event_view *ev)
-{
-    char to[32];
-    rg_ev_get_str(ev, "to", to, sizeof to);
-    int st = rg_state_parse(to, (uint32_t)strlen(to));
-    if (st < 0) return RG_ESTORAGE;
-    cs->state = st;
-    return 0;
-}
-
 int rg_h_phase_relapse(rg_ctx *c)
 {
     int rc = rg_require_director(c);
@@ -46,12 +36,5 @@ int rg_h_phase_relapse(rg_ctx *c)
     rg_ev_str(ev, "from", rg_state_name(cs->state));
     static const char *const fields[] = {"reason", NULL};
     rg_copy_fields(c, ev, fields);
-    return 0;
-}
-
-int rg_a_phase_relapsed(rg_case *cs, const rg_event_view *ev)
-{
-    (void)ev;
-    cs->relapses++;
     return 0;
 }

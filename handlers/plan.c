@@ -69,75 +69,6 @@ int rg_h_plan_propose(rg_ctx *c)
     return 0;
 }
 
-int rg_a_plan_proposed(rg_case *cs, const rg_event_view *ev)
-{
-    /* A draft (planning), or, in logs from before revisions kept the plan, a
-     * revision that replaced it at once. */
-    cs->plan_v = ev->v;
-    const rg_val *actions = rg_map_get(ev->data, "actions");
-    uint32_t n = rg_array_size(actions);
-    /* Keep the status of actions that carry over by id. */
-    rg_action *old = cs->actions;
-    uint32_t nold = cs->nactions;
-    cs->actions = NULL;
-    cs->nactions = cs->capactions = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        const rg_val *a = rg_array_at(actions, i);
-        rg_action *x = rg_case_add_action(cs);
-        rg_val_strcpy(rg_map_get(a, "id"), x->id, sizeof x->id);
-        rg_val_strcpy(rg_map_get(a, "owner_org"), x->owner, sizeof x->owner);
-        rg_val_strcpy(rg_map_get(a, "due"), x->due, sizeof x->due);
-        x->status = RG_ACT_OPEN;
-        for (uint32_t j = 0; j < nold; j++)
-            if (strcmp(old[j].id, x->id) == 0) x->status = old[j].status;
-        if (x->owner[0]) rg_case_join(cs, x->owner, ev->v);
-    }
-    free(old);
-    /* A plan that names no casusregisseur keeps the one the case has (the
-     * Levensloop inclusion table names it at admission). */
-    char cr[RG_ID_MAX];
-    rg_ev_get_str(ev, "casusregisseur", cr, sizeof cr);
-    if (cr[0]) snprintf(cs->casusregisseur, sizeof cs->casusregisseur, "%s", cr);
-    cs->plan_rev++;
-    cs->plan_agreed = false;
-    cs->nagreed = 0;
-    return 0;
-}
-
-/* A revision's actions: each carries the status of the plan's action of the
- * same id (done stays done). */
-static void fill_actions(rg_case *cs, const rg_val *actions, bool revision, uint32_t v)
-{
-    for (uint32_t i = 0; i < rg_array_size(actions); i++) {
-        const rg_val *a = rg_array_at(actions, i);
-        rg_action *x = revision ? rg_case_add_rev_action(cs) : rg_case_add_action(cs);
-        rg_val_strcpy(rg_map_get(a, "id"), x->id, sizeof x->id);
-        rg_val_strcpy(rg_map_get(a, "owner_org"), x->owner, sizeof x->owner);
-        rg_val_strcpy(rg_map_get(a, "due"), x->due, sizeof x->due);
-        x->status = RG_ACT_OPEN;
-        if (x->owner[0]) rg_case_join(cs, x->owner, v);
-    }
-}
-
-int rg_a_plan_revision_proposed(rg_case *cs, const rg_event_view *ev)
-{
-    if (!cs->plan_agreed) return RG_ESTORAGE;
-    uint64_t no = 0;
-    if (!rg_val_uint(rg_map_get(ev->data, "rev"), &no) || no <= cs->plan_rev) return RG_ESTORAGE;
-    cs->nrev = 0;
-    fill_actions(cs, rg_map_get(ev->data, "actions"), true, ev->v);
-    for (uint32_t i = 0; i < cs->nrev; i++) {
-        const rg_action *old = rg_case_action(cs, cs->rev[i].id);
-        if (old) cs->rev[i].status = old->status;
-    }
-    rg_ev_get_str(ev, "casusregisseur", cs->rev_casus, sizeof cs->rev_casus);
-    cs->revising = true;
-    cs->rev_no = (uint32_t)no;
-    cs->rev_v = ev->v;
-    cs->nagreed = 0;
-    return 0;
-}
-
 int rg_h_plan_agree(rg_ctx *c)
 {
     rg_case *cs = rg_ctx_case(c);
@@ -168,44 +99,5 @@ int rg_h_plan_agree(rg_ctx *c)
         ev = rg_ctx_emit(c, "plan.agreed");
         rg_ev_uint(ev, "rev", rev);
     }
-    return 0;
-}
-
-int rg_a_plan_agreement(rg_case *cs, const rg_event_view *ev)
-{
-    char org[RG_ID_MAX];
-    rg_ev_get_str(ev, "org", org, sizeof org);
-    if (!org[0]) return RG_ESTORAGE;
-    rg_case_add_agreement(cs, org);
-    return 0;
-}
-
-int rg_a_plan_agreed(rg_case *cs, const rg_event_view *ev)
-{
-    (void)ev;
-    if (cs->revising) {
-        /* The revision replaces the plan in force: an action done meanwhile
-         * stays done; the deadlines of actions it dropped or re-dated go
-         * (the fold sets those of its open actions after this). */
-        for (uint32_t i = 0; i < cs->nrev; i++) {
-            const rg_action *old = rg_case_action(cs, cs->rev[i].id);
-            if (old && old->status != RG_ACT_OPEN) cs->rev[i].status = old->status;
-        }
-        rg_action *t = cs->actions;
-        uint32_t tc = cs->capactions;
-        cs->actions = cs->rev;
-        cs->nactions = cs->nrev;
-        cs->capactions = cs->caprev;
-        cs->rev = t;
-        cs->caprev = tc;
-        cs->nrev = 0;
-        cs->plan_rev = cs->rev_no;
-        cs->plan_v = cs->rev_v;
-        if (cs->rev_casus[0]) snprintf(cs->casusregisseur, sizeof cs->casusregisseur, "%s", cs->rev_casus);
-        cs->revising = false;
-        cs->rev_casus[0] = '\0';
-        rg_deadlines_replan(cs);
-    }
-    cs->plan_agreed = true;
     return 0;
 }

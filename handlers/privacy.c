@@ -39,12 +39,3 @@ int rg_h_case_erase(rg_ctx *c)
     rg_copy_fields(c, ev, fields);
     return 0;
 }
-
-int rg_a_case_erased(rg_case *cs, const rg_event_view *ev)
-{
-    (void)ev;
-    /* The key itself goes with the batch that stores this event, once the
-     * command's events are sealed (core/apply.c). */
-    cs->erased = true;
-    return 0;
-}

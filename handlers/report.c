@@ -71,34 +71,6 @@ int rg_h_case_report(rg_ctx *c)
     return 0;
 }
 
-int rg_a_case_reported(rg_case *cs, const rg_event_view *ev)
-{
-    char route[32];
-    rg_ev_get_str(ev, "route", route, sizeof route);
-    cs->route = rg_route_parse(route, (uint32_t)strlen(route));
-    rg_ev_get_str(ev, "reporter_org", cs->reporter_org, sizeof cs->reporter_org);
-    rg_ev_get_str(ev, "target_group", cs->target_group, sizeof cs->target_group);
-    rg_ev_get_str(ev, "urgency", cs->urgency, sizeof cs->urgency);
-    rg_ev_get_str(ev, "release_date", cs->release_date, sizeof cs->release_date);
-    /* Reports from before regions existed belong to the first region. */
-    rg_ev_get_str(ev, "zvh", cs->zvh, sizeof cs->zvh);
-    if (!cs->zvh[0]) snprintf(cs->zvh, sizeof cs->zvh, "%s", RG_ZVH_DEFAULT);
-    /* The region's number of the case; reports from before numbers were
-     * given carry it in their id, minted from the old global counter. */
-    cs->number = 0;
-    if (!rg_val_uint(rg_map_get(ev->data, "number"), &cs->number) && strncmp(cs->id, "ZVH-", 4) == 0 &&
-        strlen(cs->id) == 12 && strspn(cs->id + 4, "0123456789") == 8)
-        cs->number = strtoull(cs->id + 4, NULL, 10);
-    cs->covenants = rg_covenant_bit(cs->target_group, (uint32_t)strlen(cs->target_group));
-    if (cs->route < 0 || !cs->reporter_org[0]) return RG_ESTORAGE;
-    cs->report_seq = cs->subject_seq = ev->seq;
-    cs->created_at = ev->at;
-    /* The reported subject is the case's first person (P1). */
-    if (cs->route != RG_RT_SUBJECT_REQUEST && rg_case_add_person(cs, "subject", ev->seq) < 0) return RG_ESTORAGE;
-    rg_case_join(cs, cs->reporter_org, ev->v);
-    return 0;
-}
-
 int rg_h_case_assign(rg_ctx *c)
 {
     const rg_case *cs = rg_ctx_case(c);
@@ -134,19 +106,6 @@ int rg_h_case_assign(rg_ctx *c)
     rg_evb *ev = rg_ctx_emit(c, "case.assigned");
     rg_ev_str(ev, "procesregisseur", who);
     if (cs->procesregisseur[0]) rg_ev_str(ev, "previous", cs->procesregisseur);
-    return 0;
-}
-
-int rg_a_case_assigned(rg_case *cs, const rg_event_view *ev)
-{
-    rg_ev_get_str(ev, "procesregisseur", cs->procesregisseur, sizeof cs->procesregisseur);
-    return cs->procesregisseur[0] ? 0 : RG_ESTORAGE;
-}
-
-int rg_a_nothing(rg_case *cs, const rg_event_view *ev)
-{
-    (void)cs;
-    (void)ev;
     return 0;
 }
 
@@ -213,21 +172,5 @@ int rg_h_intake_more_info(rg_ctx *c)
     rg_evb *ev = rg_ctx_emit(c, "intake.info_requested");
     static const char *const fields[] = {"question", "due", NULL};
     rg_copy_fields(c, ev, fields);
-    return 0;
-}
-
-int rg_a_intake_admitted(rg_case *cs, const rg_event_view *ev)
-{
-    char provider[RG_ID_MAX];
-    rg_ev_get_str(ev, "provider", provider, sizeof provider);
-    if (provider[0]) rg_case_join(cs, provider, ev->v);
-    rg_ev_get_str(ev, "casusregisseur", cs->casusregisseur, sizeof cs->casusregisseur);
-    if (cs->casusregisseur[0]) rg_case_join(cs, cs->casusregisseur, ev->v);
-    return 0;
-}
-
-int rg_a_intake_rejected(rg_case *cs, const rg_event_view *ev)
-{
-    rg_ev_get_str(ev, "referred_to", cs->referred_to, sizeof cs->referred_to);
     return 0;
 }

@@ -50,19 +50,6 @@ int rg_h_subject_request(rg_ctx *c)
     return 0;
 }
 
-int rg_a_subject_requested(rg_case *cs, const rg_event_view *ev)
-{
-    cs->route = RG_RT_SUBJECT_REQUEST;
-    rg_ev_get_str(ev, "reporter_org", cs->reporter_org, sizeof cs->reporter_org);
-    rg_ev_get_str(ev, "kind", cs->target_group, sizeof cs->target_group);
-    rg_ev_get_str(ev, "zvh", cs->zvh, sizeof cs->zvh);
-    if (!cs->zvh[0] || !cs->reporter_org[0]) return RG_ESTORAGE;
-    snprintf(cs->urgency, sizeof cs->urgency, "normal");
-    cs->report_seq = cs->subject_seq = ev->seq;
-    cs->created_at = ev->at;
-    return 0;
-}
-
 /* The cases of one region matched by the person index, collected. */
 typedef struct matches {
     const char *zvh;
@@ -239,13 +226,6 @@ int rg_h_subject_correct(rg_ctx *c)
     rg_grant_get(rg_ctx_engine(c), cs->id, "rectification", req);
     rg_ev_str(ev, "request", req);
     rg_w_val(&ev->subject, subject);
-    return 0;
-}
-
-int rg_a_subject_corrected(rg_case *cs, const rg_event_view *ev)
-{
-    cs->subject_seq = ev->seq;
-    if (cs->npersons) cs->persons[0].seq = ev->seq;   /* the subject is P1 */
     return 0;
 }
 

@@ -49,12 +49,6 @@ void rg_copy_fields(rg_ctx *c, rg_evb *ev, const char *const *names)
     }
 }
 
-void rg_ev_get_str(const rg_event_view *ev, const char *key, char *dst, size_t cap)
-{
-    dst[0] = '\0';
-    rg_val_strcpy(rg_map_get(ev->data, key), dst, cap);
-}
-
 bool rg_date_end(const char *p, uint32_t n, uint64_t *ms)
 {
     int64_t t;

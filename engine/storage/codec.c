@@ -245,6 +245,13 @@ bool rg_val_is_str(const rg_val *v, const char *s)
     return strlen(s) == n && memcmp(p, s, n) == 0;
 }
 
+bool rg_array_has_str(const rg_val *a, const char *s)
+{
+    for (uint32_t i = 0; i < rg_array_size(a); i++)
+        if (rg_val_is_str(rg_array_at(a, i), s)) return true;
+    return false;
+}
+
 bool rg_val_strcpy(const rg_val *v, char *dst, size_t cap)
 {
     const char *p;

@@ -67,6 +67,7 @@ const rg_val *rg_map_value(const rg_val *m, uint32_t i);
 const rg_val *rg_map_get(const rg_val *m, const char *key);   /* first match or NULL */
 uint32_t rg_array_size(const rg_val *a);                     /* 0 unless an array */
 const rg_val *rg_array_at(const rg_val *a, uint32_t i);
+bool rg_array_has_str(const rg_val *a, const char *s);      /* an element equal to C string s */
 
 /* Copy a string value into dst (NUL-terminated); false if not a string, if it
  * does not fit in cap-1 bytes, or if it holds a NUL byte. */

@@ -1,0 +1,416 @@
+/*
+ * fold.c - the fold of each event type into the case projection (fold.h),
+ * grouped by the stage of the case whose handler emits the event.
+ */
+#include "fold.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../storage/errors.h"
+#include "contract.h"
+
+/* A string from an event's data into dst ("" when absent). */
+static void get_str(const rg_event_view *ev, const char *key, char *dst, size_t cap)
+{
+    dst[0] = '\0';
+    rg_val_strcpy(rg_map_get(ev->data, key), dst, cap);
+}
+
+/* report, assignment and intake (handlers/report.c) */
+
+int rg_fold_case_reported(rg_case *cs, const rg_event_view *ev)
+{
+    char route[32];
+    get_str(ev, "route", route, sizeof route);
+    cs->route = rg_route_parse(route, (uint32_t)strlen(route));
+    get_str(ev, "reporter_org", cs->reporter_org, sizeof cs->reporter_org);
+    get_str(ev, "target_group", cs->target_group, sizeof cs->target_group);
+    get_str(ev, "urgency", cs->urgency, sizeof cs->urgency);
+    get_str(ev, "release_date", cs->release_date, sizeof cs->release_date);
+    /* Reports from before regions existed belong to the first region. */
+    get_str(ev, "zvh", cs->zvh, sizeof cs->zvh);
+    if (!cs->zvh[0]) snprintf(cs->zvh, sizeof cs->zvh, "%s", RG_ZVH_DEFAULT);
+    /* The region's number of the case; reports from before numbers were
+     * given carry it in their id, minted from the old global counter. */
+    cs->number = 0;
+    if (!rg_val_uint(rg_map_get(ev->data, "number"), &cs->number) && strncmp(cs->id, "ZVH-", 4) == 0 &&
+        strlen(cs->id) == 12 && strspn(cs->id + 4, "0123456789") == 8)
+        cs->number = strtoull(cs->id + 4, NULL, 10);
+    cs->covenants = rg_covenant_bit(cs->target_group, (uint32_t)strlen(cs->target_group));
+    if (cs->route < 0 || !cs->reporter_org[0]) return RG_ESTORAGE;
+    cs->report_seq = cs->subject_seq = ev->seq;
+    cs->created_at = ev->at;
+    /* The reported subject is the case's first person (P1). */
+    if (cs->route != RG_RT_SUBJECT_REQUEST && rg_case_add_person(cs, "subject", ev->seq) < 0) return RG_ESTORAGE;
+    rg_case_join(cs, cs->reporter_org, ev->v);
+    return 0;
+}
+
+int rg_fold_case_assigned(rg_case *cs, const rg_event_view *ev)
+{
+    get_str(ev, "procesregisseur", cs->procesregisseur, sizeof cs->procesregisseur);
+    return cs->procesregisseur[0] ? 0 : RG_ESTORAGE;
+}
+
+int rg_fold_nothing(rg_case *cs, const rg_event_view *ev)
+{
+    (void)cs;
+    (void)ev;
+    return 0;
+}
+
+int rg_fold_intake_admitted(rg_case *cs, const rg_event_view *ev)
+{
+    char provider[RG_ID_MAX];
+    get_str(ev, "provider", provider, sizeof provider);
+    if (provider[0]) rg_case_join(cs, provider, ev->v);
+    get_str(ev, "casusregisseur", cs->casusregisseur, sizeof cs->casusregisseur);
+    if (cs->casusregisseur[0]) rg_case_join(cs, cs->casusregisseur, ev->v);
+    return 0;
+}
+
+int rg_fold_intake_rejected(rg_case *cs, const rg_event_view *ev)
+{
+    get_str(ev, "referred_to", cs->referred_to, sizeof cs->referred_to);
+    return 0;
+}
+
+/* data-subject requests (handlers/subjects.c) */
+
+int rg_fold_subject_requested(rg_case *cs, const rg_event_view *ev)
+{
+    cs->route = RG_RT_SUBJECT_REQUEST;
+    get_str(ev, "reporter_org", cs->reporter_org, sizeof cs->reporter_org);
+    get_str(ev, "kind", cs->target_group, sizeof cs->target_group);
+    get_str(ev, "zvh", cs->zvh, sizeof cs->zvh);
+    if (!cs->zvh[0] || !cs->reporter_org[0]) return RG_ESTORAGE;
+    snprintf(cs->urgency, sizeof cs->urgency, "normal");
+    cs->report_seq = cs->subject_seq = ev->seq;
+    cs->created_at = ev->at;
+    return 0;
+}
+
+int rg_fold_subject_corrected(rg_case *cs, const rg_event_view *ev)
+{
+    cs->subject_seq = ev->seq;
+    if (cs->npersons) cs->persons[0].seq = ev->seq;   /* the subject is P1 */
+    return 0;
+}
+
+/* the persons of a household case (handlers/persons.c) */
+
+int rg_fold_person_added(rg_case *cs, const rg_event_view *ev)
+{
+    char id[16], role[16];
+    get_str(ev, "person", id, sizeof id);
+    get_str(ev, "role", role, sizeof role);
+    char want[16];
+    snprintf(want, sizeof want, "P%u", cs->npersons + 1);
+    if (strcmp(id, want) != 0 || !role[0]) return RG_ESTORAGE;   /* ids are places, in order */
+    return rg_case_add_person(cs, role, ev->seq);
+}
+
+int rg_fold_person_removed(rg_case *cs, const rg_event_view *ev)
+{
+    char id[16];
+    get_str(ev, "person", id, sizeof id);
+    int i = rg_case_person(cs, id);
+    if (i < 0) return RG_ESTORAGE;
+    cs->persons[i].removed = true;
+    return 0;
+}
+
+/* partners and information requests (handlers/analysis.c) */
+
+int rg_fold_partner_joined(rg_case *cs, const rg_event_view *ev)
+{
+    char org[RG_ID_MAX];
+    get_str(ev, "org", org, sizeof org);
+    if (!org[0]) return RG_ESTORAGE;
+    rg_case_join(cs, org, ev->v);
+    return 0;
+}
+
+int rg_fold_info_requested(rg_case *cs, const rg_event_view *ev)
+{
+    rg_request *r = rg_case_add_request(cs);
+    get_str(ev, "request", r->id, sizeof r->id);
+    get_str(ev, "org", r->org, sizeof r->org);
+    get_str(ev, "due", r->due, sizeof r->due);
+    r->v = ev->v;
+    if (!r->id[0] || !r->org[0]) return RG_ESTORAGE;
+    rg_case_join(cs, r->org, ev->v);
+    return 0;
+}
+
+int rg_fold_info_provided(rg_case *cs, const rg_event_view *ev)
+{
+    char id[RG_ID_MAX];
+    get_str(ev, "request", id, sizeof id);
+    rg_request *r = rg_case_request(cs, id);
+    if (!r) return RG_ESTORAGE;
+    r->answered = true;
+    return 0;
+}
+
+/* the case meeting (handlers/meeting.c) */
+
+int rg_fold_meeting_rescheduled(rg_case *cs, const rg_event_view *ev)
+{
+    get_str(ev, "at", cs->meeting_at, sizeof cs->meeting_at);
+    return cs->meeting_at[0] ? 0 : RG_ESTORAGE;
+}
+
+int rg_fold_meeting_scheduled(rg_case *cs, const rg_event_view *ev)
+{
+    get_str(ev, "at", cs->meeting_at, sizeof cs->meeting_at);
+    const rg_val *orgs = rg_map_get(ev->data, "orgs");
+    for (uint32_t i = 0; i < rg_array_size(orgs); i++) {
+        char org[RG_ID_MAX];
+        if (!rg_val_strcpy(rg_array_at(orgs, i), org, sizeof org)) return RG_ESTORAGE;
+        rg_case_join(cs, org, ev->v);
+    }
+    cs->meeting_held = false;
+    return 0;
+}
+
+int rg_fold_meeting_held(rg_case *cs, const rg_event_view *ev)
+{
+    (void)ev;
+    cs->meeting_held = true;
+    return 0;
+}
+
+/* the plan of action and its agreement (handlers/plan.c) */
+
+/* A revision's actions: each carries the status of the plan's action of the
+ * same id (done stays done). */
+static void fill_actions(rg_case *cs, const rg_val *actions, bool revision, uint32_t v)
+{
+    for (uint32_t i = 0; i < rg_array_size(actions); i++) {
+        const rg_val *a = rg_array_at(actions, i);
+        rg_action *x = revision ? rg_case_add_rev_action(cs) : rg_case_add_action(cs);
+        rg_val_strcpy(rg_map_get(a, "id"), x->id, sizeof x->id);
+        rg_val_strcpy(rg_map_get(a, "owner_org"), x->owner, sizeof x->owner);
+        rg_val_strcpy(rg_map_get(a, "due"), x->due, sizeof x->due);
+        x->status = RG_ACT_OPEN;
+        if (x->owner[0]) rg_case_join(cs, x->owner, v);
+    }
+}
+
+int rg_fold_plan_proposed(rg_case *cs, const rg_event_view *ev)
+{
+    /* A draft (planning), or, in logs from before revisions kept the plan, a
+     * revision that replaced it at once. */
+    cs->plan_v = ev->v;
+    const rg_val *actions = rg_map_get(ev->data, "actions");
+    uint32_t n = rg_array_size(actions);
+    /* Keep the status of actions that carry over by id. */
+    rg_action *old = cs->actions;
+    uint32_t nold = cs->nactions;
+    cs->actions = NULL;
+    cs->nactions = cs->capactions = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const rg_val *a = rg_array_at(actions, i);
+        rg_action *x = rg_case_add_action(cs);
+        rg_val_strcpy(rg_map_get(a, "id"), x->id, sizeof x->id);
+        rg_val_strcpy(rg_map_get(a, "owner_org"), x->owner, sizeof x->owner);
+        rg_val_strcpy(rg_map_get(a, "due"), x->due, sizeof x->due);
+        x->status = RG_ACT_OPEN;
+        for (uint32_t j = 0; j < nold; j++)
+            if (strcmp(old[j].id, x->id) == 0) x->status = old[j].status;
+        if (x->owner[0]) rg_case_join(cs, x->owner, ev->v);
+    }
+    free(old);
+    /* A plan that names no casusregisseur keeps the one the case has (the
+     * Levensloop inclusion table names it at admission). */
+    char cr[RG_ID_MAX];
+    get_str(ev, "casusregisseur", cr, sizeof cr);
+    if (cr[0]) snprintf(cs->casusregisseur, sizeof cs->casusregisseur, "%s", cr);
+    cs->plan_rev++;
+    cs->plan_agreed = false;
+    cs->nagreed = 0;
+    return 0;
+}
+
+int rg_fold_plan_revision_proposed(rg_case *cs, const rg_event_view *ev)
+{
+    if (!cs->plan_agreed) return RG_ESTORAGE;
+    uint64_t no = 0;
+    if (!rg_val_uint(rg_map_get(ev->data, "rev"), &no) || no <= cs->plan_rev) return RG_ESTORAGE;
+    cs->nrev = 0;
+    fill_actions(cs, rg_map_get(ev->data, "actions"), true, ev->v);
+    for (uint32_t i = 0; i < cs->nrev; i++) {
+        const rg_action *old = rg_case_action(cs, cs->rev[i].id);
+        if (old) cs->rev[i].status = old->status;
+    }
+    get_str(ev, "casusregisseur", cs->rev_casus, sizeof cs->rev_casus);
+    cs->revising = true;
+    cs->rev_no = (uint32_t)no;
+    cs->rev_v = ev->v;
+    cs->nagreed = 0;
+    return 0;
+}
+
+int rg_fold_plan_agreement(rg_case *cs, const rg_event_view *ev)
+{
+    char org[RG_ID_MAX];
+    get_str(ev, "org", org, sizeof org);
+    if (!org[0]) return RG_ESTORAGE;
+    rg_case_add_agreement(cs, org);
+    return 0;
+}
+
+int rg_fold_plan_agreed(rg_case *cs, const rg_event_view *ev)
+{
+    (void)ev;
+    if (cs->revising) {
+        /* The revision replaces the plan in force: an action done meanwhile
+         * stays done; the deadlines of actions it dropped or re-dated go
+         * (the fold sets those of its open actions after this). */
+        for (uint32_t i = 0; i < cs->nrev; i++) {
+            const rg_action *old = rg_case_action(cs, cs->rev[i].id);
+            if (old && old->status != RG_ACT_OPEN) cs->rev[i].status = old->status;
+        }
+        rg_action *t = cs->actions;
+        uint32_t tc = cs->capactions;
+        cs->actions = cs->rev;
+        cs->nactions = cs->nrev;
+        cs->capactions = cs->caprev;
+        cs->rev = t;
+        cs->caprev = tc;
+        cs->nrev = 0;
+        cs->plan_rev = cs->rev_no;
+        cs->plan_v = cs->rev_v;
+        if (cs->rev_casus[0]) snprintf(cs->casusregisseur, sizeof cs->casusregisseur, "%s", cs->rev_casus);
+        cs->revising = false;
+        cs->rev_casus[0] = '\0';
+        rg_deadlines_replan(cs);
+    }
+    cs->plan_agreed = true;
+    return 0;
+}
+
+/* actions and reviews (handlers/execution.c) */
+
+int rg_fold_action_completed(rg_case *cs, const rg_event_view *ev)
+{
+    char id[RG_ID_MAX];
+    get_str(ev, "action", id, sizeof id);
+    rg_action *a = rg_case_action(cs, id);
+    if (!a) return RG_ESTORAGE;
+    a->status = RG_ACT_DONE;
+    return 0;
+}
+
+int rg_fold_review_held(rg_case *cs, const rg_event_view *ev)
+{
+    cs->last_review_at = ev->at;
+    return 0;
+}
+
+/* classified items released (handlers/items.c) */
+
+int rg_fold_item_released(rg_case *cs, const rg_event_view *ev)
+{
+    uint64_t seq = 0;
+    const rg_val *orgs = rg_map_get(ev->data, "orgs");
+    bool subject = false;
+    rg_val_bool(rg_map_get(ev->data, "subject"), &subject);
+    if (!rg_val_uint(rg_map_get(ev->data, "seq"), &seq) || (!rg_array_size(orgs) && !subject)) return RG_ESTORAGE;
+    for (uint32_t i = 0; i < rg_array_size(orgs); i++) {
+        char org[RG_ID_MAX];
+        if (rg_val_strcpy(rg_array_at(orgs, i), org, sizeof org)) rg_case_add_release(cs, seq, org);
+    }
+    if (subject) rg_case_add_release(cs, seq, RG_RELEASE_SUBJECT);
+    return 0;
+}
+
+/* the escalation overlay (handlers/escalation.c) */
+
+int rg_fold_case_escalated(rg_case *cs, const rg_event_view *ev)
+{
+    uint64_t level = 0;
+    if (!rg_val_uint(rg_map_get(ev->data, "level"), &level) || level < 1 || level > RG_ESC_TOP)
+        return RG_ESTORAGE;
+    cs->esc_level = (int)level;
+    cs->esc_at = ev->at;
+    if (cs->esc_level > cs->esc_max) cs->esc_max = cs->esc_level;
+    /* The orgs owing the stuck steps at level 2 or 3: their partner
+     * managers take part (alerts.c) and read the dossier (access.c). */
+    const rg_val *orgs = rg_map_get(ev->data, "orgs");
+    for (uint32_t i = 0; i < rg_array_size(orgs); i++) {
+        char org[RG_ID_MAX];
+        if (!rg_val_strcpy(rg_array_at(orgs, i), org, sizeof org)) return RG_ESTORAGE;
+        rg_case_add_esc_org(cs, org);
+    }
+    return 0;
+}
+
+int rg_fold_escalation_resolved(rg_case *cs, const rg_event_view *ev)
+{
+    (void)ev;
+    cs->esc_level = 0;
+    return 0;
+}
+
+/* a route's phases after its plan (MDA++) (handlers/phases.c) */
+
+int rg_fold_phase_advanced(rg_case *cs, const rg_event_view *ev)
+{
+    char to[32];
+    get_str(ev, "to", to, sizeof to);
+    int st = rg_state_parse(to, (uint32_t)strlen(to));
+    if (st < 0) return RG_ESTORAGE;
+    cs->state = st;
+    return 0;
+}
+
+int rg_fold_phase_relapsed(rg_case *cs, const rg_event_view *ev)
+{
+    (void)ev;
+    cs->relapses++;
+    return 0;
+}
+
+/* closing, ending, reopening (handlers/closure.c) */
+
+int rg_fold_case_closed(rg_case *cs, const rg_event_view *ev)
+{
+    const rg_val *handover = rg_map_get(ev->data, "handover");
+    for (uint32_t i = 0; i < cs->nactions; i++)
+        if (cs->actions[i].status == RG_ACT_OPEN && rg_array_has_str(handover, cs->actions[i].id))
+            cs->actions[i].status = RG_ACT_HANDED_OVER;
+    cs->closed_at = ev->at;
+    return 0;
+}
+
+int rg_fold_case_ended(rg_case *cs, const rg_event_view *ev)
+{
+    cs->closed_at = ev->at;
+    return 0;
+}
+
+int rg_fold_case_reopened(rg_case *cs, const rg_event_view *ev)
+{
+    (void)ev;
+    /* Back to analysis: a new meeting and a new plan revision will follow. */
+    cs->meeting_held = false;
+    cs->meeting_at[0] = '\0';
+    cs->plan_agreed = false;
+    cs->closed_at = 0;
+    return 0;
+}
+
+/* erasure (handlers/privacy.c) */
+
+int rg_fold_case_erased(rg_case *cs, const rg_event_view *ev)
+{
+    (void)ev;
+    /* The key itself goes with the batch that stores this event, once the
+     * command's events are sealed (core/apply.c). */
+    cs->erased = true;
+    return 0;
+}
