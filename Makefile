@@ -59,6 +59,9 @@ TEST_BINS := $(UNIT_SRC:%.c=$(B)/%) $(INTEG_SRC:%.c=$(B)/%)
 # so they run in that mode.
 ifeq ($(MODE),release)
   TEST_BINS += tests/integration/install_test.sh tests/integration/demo_test.sh
+  # The browser app in a real headless Chromium, every page checked with
+  # axe-core (issue 22); the app is the same in every mode, so once.
+  TEST_BINS += tests/integration/browser_test.sh
 endif
 # The HTTP face over real HTTP (python3), in every mode: the engine under
 # ASan serves it too.

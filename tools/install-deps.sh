@@ -10,8 +10,12 @@ PKGS="make gcc libc6-dev pkg-config libuv1-dev libnng-dev libmsgpack-dev librock
 # --test (make test): what the tests drive the HTTP face with as well: a
 # Prometheus text parser, and a real browser (Chromium, its WebDriver and
 # Selenium), and curl.
+# npm: axe-core, the browser test's accessibility checker, comes from npm
+# (tools/install-axe.sh, after the packages); a machine with its own npm
+# (e.g. NodeSource's nodejs) keeps it.
 if [ "${1:-}" = --test ]; then
     PKGS="$PKGS python3 python3-prometheus-client python3-selenium chromium chromium-driver curl"
+    command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 fi
 # The browser test's ChromeDriver reaches Chromium (and Selenium reaches
 # ChromeDriver) at the name "localhost". A bare root made by debootstrap or
@@ -36,7 +40,8 @@ missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep "install ok installed" >/dev/null || missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+axe() { [ "${1:-}" != --test ] || "$(dirname "$0")/install-axe.sh"; }
+[ -z "$missing" ] && { axe "${1:-}"; exit $?; }
 
 echo "regie: installing missing packages:$missing"
 SUDO=""
@@ -58,3 +63,4 @@ if ! $SUDO apt-get install -y -q --no-install-recommends $missing >/tmp/regie-ap
     exit 1
 fi
 echo "regie: installed:$missing"
+axe "${1:-}"

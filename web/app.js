@@ -3,8 +3,8 @@
 import { login, logout, me, follow, call } from './api.js';
 import { t, setLang, getLang, name } from './i18n.js';
 import { h, errorBox } from './dom.js';
-import { ROLE_VIEWS } from './roles.js';
-import { VIEWS, casePage, live, refreshBadge } from './views.js';
+import { ROLE_VIEWS, FEED_ROLES } from './roles.js';
+import { VIEWS, casePage, dossierPage, live, refreshBadge } from './views.js';
 
 const main = document.getElementById('main');
 
@@ -40,7 +40,8 @@ function stopLive() {
 function startLive(role) {
   stopLive();
   if (role === 'admin') return;
-  live.feed = follow('/api/v1/feed', (ev) => live.onEvent.forEach((f) => f(ev)), () => loginPage());
+  if (FEED_ROLES.includes(role))
+    live.feed = follow('/api/v1/feed', (ev) => live.onEvent.forEach((f) => f(ev)), () => loginPage());
   live.alerts = follow('/api/v1/alerts', (a) => { refreshBadge(); live.onAlert.forEach((f) => f(a)); },
     () => loginPage());
   refreshBadge();
@@ -64,6 +65,9 @@ async function route() {
   if (first === 'zaak' && second) {
     nav(m.role, null);
     await casePage(view, decodeURIComponent(second));
+  } else if (first === 'dossier' && second) {
+    nav(m.role, null);
+    await dossierPage(view, decodeURIComponent(second));
   } else {
     const v = views.includes(first) ? first : views[0];
     nav(m.role, v);
@@ -87,15 +91,23 @@ async function start() {
 }
 
 document.getElementById('logout').addEventListener('click', async () => { await logout(); loginPage(); });
+// The switch names the other language in that language (its own lang).
+function chrome() {
+  const b = document.getElementById('lang');
+  b.textContent = t('lang');
+  b.lang = getLang() === 'nl' ? 'en' : 'nl';
+  document.getElementById('logout').textContent = t('logout');
+  document.querySelector('.skip').textContent = t('skip');
+  document.getElementById('nav').setAttribute('aria-label', t('menu'));
+}
+
 document.getElementById('lang').addEventListener('click', () => {
   setLang(getLang() === 'nl' ? 'en' : 'nl');
-  document.getElementById('lang').textContent = t('lang');
-  document.getElementById('logout').textContent = t('logout');
+  chrome();
   me() ? start() : loginPage();
 });
 window.addEventListener('hashchange', () => { if (me()) route(); });
 window.addEventListener('regie:unauthorized', () => { logout().then(() => loginPage()); });
 setLang(getLang());
-document.getElementById('lang').textContent = t('lang');
-document.getElementById('logout').textContent = t('logout');
+chrome();
 start();

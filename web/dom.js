@@ -49,9 +49,13 @@ export function kv(obj, skip = []) {
   return dl;
 }
 
+// The engine's message is English (CONTRACT.md): said as such, under the
+// reader's own words for the error.
 export function errorBox(j) {
+  const own = t('err.' + j.error);
   return h('div', { class: 'error', role: 'alert' },
-    h('strong', {}, t('err.' + j.error) || j.error), ': ', j.message || '');
+    h('strong', {}, own === 'err.' + j.error ? t('err.other') : own),
+    j.message ? [' (', t('server.says'), ': ', h('span', { lang: 'en' }, j.message), ')'] : null);
 }
 
 export function toast(msg) {

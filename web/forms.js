@@ -24,6 +24,14 @@ export async function allowedSteps(role, kase) {
   return out;
 }
 
+// May this role call op at all (the op table's roles)?  The engine decides
+// the rest (the level, the case) and says so when it refuses.
+export async function mayCall(op, role) {
+  const spec = await openapi();
+  const item = spec.paths['/api/v1/' + op];
+  return !!(item && item.post['x-regie-roles'].includes(role));
+}
+
 export async function opSchema(op) {
   const spec = await openapi();
   const p = spec.paths['/api/v1/' + op].post;
@@ -38,7 +46,7 @@ function dataSchema(p) {
 function input(fname, s, required, prefix) {
   const id = 'f' + (++uid);
   const label = fieldName(fname) + (required ? ' *' : '');
-  const hint = s.maxLength ? `max. ${s.maxLength} tekens` : (s['x-regie-date'] ? 'datum en tijd' : null);
+  const hint = s.maxLength ? t('max.chars').replace('N', s.maxLength) : (s['x-regie-date'] ? t('date.time') : null);
   const wrap = (ctl) => h('div', { class: 'field' }, h('label', { for: id }, label), ctl,
     hint ? h('span', { class: 'hint', id: id + 'h' }, hint) : null);
   const common = { id, name: prefix + fname, 'data-field': fname, required: required ? true : null,
@@ -65,9 +73,9 @@ function input(fname, s, required, prefix) {
       h('button', { type: 'button', class: 'secondary', onclick: add }, t('add.row')));
   }
   if (s.type === 'array')
-    return wrap(h('input', { ...common, type: 'text', 'data-kind': 'list', placeholder: 'a, b, c' }));
+    return wrap(h('input', { ...common, type: 'text', 'data-kind': 'list', placeholder: t('list.hint') }));
   if (s.type === 'object')
-    return wrap(h('textarea', { ...common, 'data-kind': 'map', placeholder: 'naam = waarde' }));
+    return wrap(h('textarea', { ...common, 'data-kind': 'map', placeholder: t('map.hint') }));
   if (s['x-regie-text'] || (s.maxLength || 0) > 200)
     return wrap(h('textarea', { ...common, maxlength: s.maxLength }));
   return wrap(h('input', { ...common, type: 'text', maxlength: s.maxLength }));

@@ -1,9 +1,16 @@
 // roles.js - which views each role has, in menu order (a table: a role that
-// appears later, e.g. bestuur or partner_manager, is a row here and views
-// it reuses or adds in views.js).
+// appears later is a row here and views it reuses or adds in views.js).
 export const ROLE_VIEWS = {
   procesregisseur: ['mijnzaken', 'triage', 'signalen', 'feed'],
   partner: ['onzezaken', 'taken', 'feed', 'signalen'],
   manager: ['cijfers', 'escalaties', 'zaken', 'signalen'],
   admin: ['beheer', 'audit'],
+  // The levels above the ZVH (issue 21): the escalations that reach them
+  // and their dossiers, never a case file.
+  partner_manager: ['escalaties', 'signalen'],
+  bestuur: ['escalaties', 'signalen'],
 };
+
+// The roles that follow the live feed of events (feed.read); the others
+// follow their alerts only.
+export const FEED_ROLES = ['procesregisseur', 'partner', 'manager'];

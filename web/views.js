@@ -2,15 +2,22 @@
 import { call, follow, me, newReq } from './api.js';
 import { t, name, opName, when, workdaysUntil } from './i18n.js';
 import { h, svg, show, kv, errorBox, toast } from './dom.js';
-import { allowedSteps, stepForm, opSchema } from './forms.js';
+import { allowedSteps, stepForm, opSchema, mayCall } from './forms.js';
+import { alertText, eventName, normWhat, levelName, alertedName, stepName, byName } from './words.js';
 
 export const live = { feed: null, alerts: null, onEvent: new Set(), onAlert: new Set() };
 
 function page(main, title, ...kids) {
-  main.replaceChildren(h('h2', { id: 'title', tabindex: '-1' }, title), ...kids);
+  main.replaceChildren(h('h2', { id: 'title', tabindex: '-1' }, title), ...kids.filter((k) => k != null));
 }
 
-function caseLink(id) { return h('a', { href: '#/zaak/' + encodeURIComponent(id) }, id); }
+// The levels above the ZVH read a case's escalation dossier, never its file.
+const DOSSIER_ONLY = ['partner_manager', 'bestuur'];
+function caseLink(id) {
+  const m = me();
+  const to = m && DOSSIER_ONLY.includes(m.role) ? '#/dossier/' : '#/zaak/';
+  return h('a', { href: to + encodeURIComponent(id) }, id);
+}
 
 function nextDeadline(c) {
   const ds = (c.deadlines || []).filter((d) => d.due).sort((a, b) => a.due - b.due);
@@ -105,7 +112,7 @@ async function taken(main) {
 
 function alertRow(a, onAck) {
   const closed = a.acked || a.open === false;
-  const what = a.resolved && a.resolved.text ? `${a.text || ''} (${a.resolved.text})` : (a.text || name(a.norm));
+  const what = alertText(a, me().role);
   return h('tr', { class: closed ? 'acked' : '', 'data-alert': a.alert },
     h('td', {}, a.case ? caseLink(a.case) : ''), h('td', {}, name(a.kind)), h('td', {}, what),
     h('td', {}, when(a.since)),
@@ -146,7 +153,7 @@ async function feed(main) {
     if (!ol.isConnected) { live.onEvent.delete(add); return; }
     if (shown.has(ev.seq)) return;
     shown.add(ev.seq);
-    ol.prepend(h('li', { 'data-seq': ev.seq }, h('strong', {}, ev.type), ' — ', caseLink(ev.case), ' — ',
+    ol.prepend(h('li', { 'data-seq': ev.seq }, h('strong', {}, eventName(ev.type)), ' — ', caseLink(ev.case), ' — ',
       when(ev.at), ' — ', ev.actor ? `${ev.actor.id} (${ev.actor.org})` : ''));
   };
   const r = await call('feed.read', { data: { after: 0, limit: 1000 } });
@@ -165,7 +172,7 @@ function bars(title, entries, fmtv = (v) => String(v)) {
     s.append(svg('text', { x: 0, y: y + 14 }, k), svg('rect', { x: left, y, width: Math.max(bw, 1), height: rowh - 6 }),
       svg('text', { x: left + bw + 6, y: y + 14 }, fmtv(v)));
   });
-  const table = h('details', {}, h('summary', {}, 'tabel'), h('table', {}, h('tbody', {},
+  const table = h('details', {}, h('summary', {}, t('table')), h('table', {}, h('tbody', {},
     entries.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, fmtv(v)))))));
   return h('figure', { class: 'chart' }, h('figcaption', {}, h('strong', {}, title)), s, table);
 }
@@ -184,16 +191,74 @@ async function cijfers(main) {
     bars(t('chart.states'), states.length ? states : [[t('none'), 0]]),
     bars(t('chart.routes'), routes),
     lead.length ? bars(t('chart.lead'), lead) : h('figure', { class: 'chart' }, h('figcaption', {}, h('strong', {}, t('chart.lead'))), h('p', { class: 'none' }, t('none'))),
-    bars(t('chart.stag'), [[t('stagnations'), st.open_stagnations], ['escalatie 1', esc[1]], ['escalatie 2', esc[2]], ['escalatie 3', esc[3]]])));
+    bars(t('chart.stag'), [[t('stagnations'), st.open_stagnations], [t('escalation') + ' 1', esc[1]], [t('escalation') + ' 2', esc[2]], [t('escalation') + ' 3', esc[3]]])));
 }
 
 async function escalaties(main) {
+  if (DOSSIER_ONLY.includes(me().role)) return escalatiesAbove(main);
   const r = await casesWithDetail();
   if (!r.ok) return page(main, t('view.escalaties'), errorBox(r));
   const open = r.cases.filter((c) => c.detail && c.detail.escalation);
-  page(main, t('esc.open'), open.length ? h('table', {}, h('tbody', {}, open.map((c) => h('tr', {},
-    h('td', {}, caseLink(c.id)), h('td', {}, name(c.state)), h('td', {}, show(c.detail.escalation)),
-    h('td', {}, h('a', { href: '#/zaak/' + c.id }, t('dossier'))))))) : h('p', {}, t('no.cases')));
+  page(main, t('esc.open'), open.length ? h('table', {},
+    h('thead', {}, h('tr', {}, [t('case'), t('state'), t('escalation'), t('dossier')].map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, open.map((c) => h('tr', {},
+      h('td', {}, caseLink(c.id)), h('td', {}, name(c.state)), h('td', {}, levelName(c.detail.escalation.level)),
+      h('td', {}, h('a', { href: '#/dossier/' + encodeURIComponent(c.id) }, t('dossier') + ' ' + c.id)))))) : h('p', {}, t('no.cases')));
+}
+
+// Partner managers and bestuur: the escalations that reached them (their
+// alerts), each case once at its latest level, open ones first.
+async function escalatiesAbove(main) {
+  const r = await call('alerts.list', { data: { all: true, limit: 1000 } });
+  if (!r.ok) return page(main, t('view.escalaties'), errorBox(r));
+  const latest = new Map();
+  for (const a of r.alerts) if (a.kind === 'escalation' && (!latest.has(a.case) || latest.get(a.case).alert < a.alert)) latest.set(a.case, a);
+  const list = [...latest.values()].sort((a, b) => ((b.open ? 1 : 0) - (a.open ? 1 : 0)) || (b.since - a.since));
+  page(main, t('esc.mine'), list.length ? h('table', {},
+    h('thead', {}, h('tr', {}, [t('case'), t('escalation'), t('since'), t('state'), t('dossier')].map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', { id: 'escalations' }, list.map((a) => h('tr', { class: a.open ? '' : 'acked', 'data-case': a.case },
+      h('td', {}, a.case), h('td', {}, levelName(a.level)), h('td', {}, when(a.since)),
+      h('td', {}, a.open ? t('esc.waiting') : t('resolved')),
+      h('td', {}, h('a', { href: '#/dossier/' + encodeURIComponent(a.case) }, t('dossier') + ' ' + a.case)))))) : h('p', { id: 'noesc' }, t('no.esc')));
+}
+
+// The escalation dossier (escalation.dossier): what the levels of the
+// ladder decide on -- no personal data, no free text -- and the decision
+// form for those who may decide.
+export async function dossierPage(main, id) {
+  const r = await call('escalation.dossier', { case: id });
+  if (!r.ok) return page(main, t('dossier') + ' ' + id, errorBox(r));
+  const d = r.dossier;
+  const stuck = d.stuck;
+  const owes = d.owes || [];
+  const ladder = d.ladder || [];
+  const decide = d.escalation && await mayCall('escalation.resolve', me().role);
+  page(main, `${t('dossier')} ${r.case}`,
+    h('p', { class: 'muted' }, t('dossier.intro')),
+    h('section', {}, h('h3', {}, t('details')), h('dl', { class: 'kv' },
+      h('dt', {}, t('state')), h('dd', {}, name(d.state)),
+      h('dt', {}, t('target_group')), h('dd', {}, name(d.target_group)),
+      h('dt', {}, t('urgency')), h('dd', {}, name(d.urgency)),
+      h('dt', {}, t('escalation')), h('dd', { id: 'esclevel' }, d.escalation
+        ? `${levelName(d.escalation.level)}, ${t('since').toLowerCase()} ${when(d.escalation.since)}` : t('esc.none')))),
+    h('section', {}, h('h3', {}, t('stuck')), stuck ? h('dl', { class: 'kv' },
+      h('dt', {}, t('stuck.what')), h('dd', {}, normWhat(stuck.norm, stuck.item)),
+      h('dt', {}, t('org')), h('dd', {}, show(stuck.org)),
+      h('dt', {}, t('due')), h('dd', {}, when(stuck.due)),
+      h('dt', {}, t('since')), h('dd', {}, when(stuck.since))) : h('p', { class: 'none' }, t('stuck.none'))),
+    h('section', {}, h('h3', {}, t('owes')), owes.length ? h('table', {},
+      h('thead', {}, h('tr', {}, [t('org'), t('kind'), t('item'), t('overdue.since')].map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', {}, owes.map((o) => h('tr', {}, h('td', {}, o.org), h('td', {}, t('owes.' + o.kind)),
+        h('td', {}, o.item), h('td', {}, when(o.overdue_since)))))) : h('p', { class: 'none' }, t('empty'))),
+    h('section', {}, h('h3', {}, t('ladder')), ladder.length ? h('table', {},
+      h('thead', {}, h('tr', {}, [t('step'), t('audit.at'), t('level'), t('by'), t('alerted')].map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', {}, ladder.map((s) => h('tr', {}, h('td', {}, stepName(s.step)), h('td', {}, when(s.at)),
+        h('td', {}, String(s.level)), h('td', {}, byName(s.by)),
+        h('td', {}, s.alerted ? s.alerted.map(alertedName).join(', ') : h('span', { class: 'none' }, t('empty')))))))
+      : h('p', { class: 'none' }, t('empty'))),
+    decide ? h('section', { id: 'decide' }, h('h3', {}, opName('escalation.resolve')),
+      stepForm('escalation.resolve', await opSchema('escalation.resolve'), () => ({ case: r.case }), () => dossierPage(main, id)))
+      : null);
 }
 
 async function beheer(main) {
@@ -209,7 +274,7 @@ async function audit(main) {
   const r = await call('audit.read', { data: { limit: 200 } });
   if (!r.ok) return page(main, t('view.audit'), errorBox(r));
   page(main, t('audit.trail'), h('table', {}, h('thead', {}, h('tr', {},
-    ['n', 'tijd', 'actor', 'rol', 'org', 'doel', 'zaken', 'geweigerd'].map((x) => h('th', { scope: 'col' }, x)))),
+    [t('audit.n'), t('audit.at'), t('audit.actor'), t('audit.role'), t('org'), t('audit.purpose'), t('cases'), t('audit.refused')].map((x) => h('th', { scope: 'col' }, x)))),
     h('tbody', {}, r.records.map((x) => h('tr', {}, h('td', {}, String(x.n)), h('td', {}, when(x.at)), h('td', {}, x.actor),
       h('td', {}, name(x.role)), h('td', {}, x.org), h('td', {}, show(x.purpose)), h('td', {}, show(x.cases)), h('td', {}, show(x.refused)))))));
 }
@@ -224,7 +289,7 @@ export async function casePage(main, id) {
   const steps = await allowedSteps(me().role, c);
   const reload = () => casePage(main, id);
   const timeline = h('ol', { class: 'timeline', id: 'timeline' }, hist.ok ? hist.events.slice().reverse().map((e) =>
-    h('li', { 'data-seq': e.seq }, h('strong', {}, e.type), ' — ', when(e.at), ' — ', e.actor ? e.actor.id : '',
+    h('li', { 'data-seq': e.seq }, h('strong', {}, eventName(e.type)), ' — ', when(e.at), ' — ', e.actor ? e.actor.id : '',
       h('details', {}, h('summary', {}, t('details')), show(e.data)))) : errorBox(hist));
   page(main, `${t('case')} ${c.id}`,
     h('p', {}, h('span', { class: 'tag', id: 'state' }, name(c.state)), ' ', name(c.route), ' — v', String(c.version),
@@ -244,7 +309,7 @@ export async function casePage(main, id) {
     if (!timeline.isConnected) { live.onEvent.delete(onEv); return; }
     if (ev.case === id && ev.seq && !timeline.querySelector(`[data-seq="${ev.seq}"]`)) {
       const open = main.querySelector('form.step :focus');
-      if (!open) reload(); else timeline.prepend(h('li', { 'data-seq': ev.seq }, h('strong', {}, ev.type), ' — ', when(ev.at)));
+      if (!open) reload(); else timeline.prepend(h('li', { 'data-seq': ev.seq }, h('strong', {}, eventName(ev.type)), ' — ', when(ev.at)));
     }
   };
   live.onEvent.add(onEv);
@@ -256,8 +321,7 @@ export function refreshBadge() {
     if (!r.ok) { b.hidden = true; return; }
     const n = r.alerts.filter((a) => !a.acked).length;
     b.hidden = n === 0;
-    b.textContent = `${n} ${t('view.signalen').toLowerCase()}`;
-    b.setAttribute('aria-label', `${n} open ${t('view.signalen').toLowerCase()}`);
+    b.textContent = `${n} ${t('open.alerts')}`;
   });
 }
 

@@ -3,15 +3,22 @@
 chromium-driver through python3-selenium, headless), against the real regied.
 
 Logs in as each role and sees what that role may see and nothing else (a case
-of another region absent from the lists and `not found` by URL), takes a step
-through a form generated from the op table and sees it appear in another
-role's open page without a reload, sees a stagnation alert arrive live and
-acknowledges it, sees the manager's charts drawn.  A screenshot of every page
-goes to build/browser/ for a person to look at.  Prints PASS:/FAIL: lines.
+of another region, a covenant case and an archived case absent from the lists
+and `not found` by URL), takes a step through a form generated from the op
+table and sees it appear in another role's open page without a reload, sees a
+stagnation alert arrive live, in Dutch, and acknowledges it, sees the
+manager's charts drawn; a partner manager and the bestuur see the escalations
+that reached them and their dossiers (no case file), and the bestuur decides
+through the form.  A screenshot of every page goes to build/browser/ for a
+person to look at, and every page is checked with axe-core (npm, installed at
+test time by tools/install-axe.sh) for violations of WCAG 2.1 AA.  Prints
+PASS:/FAIL: lines.
 """
 import json
 import os
+import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +35,9 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "../.."))
 SHOTS = os.path.join(ROOT, "build", "browser")
 WAIT = 30          # the longest any page may take to show what it should (a loaded machine)
+AXE = os.path.join(ROOT, "build", "npm", "node_modules", "axe-core", "axe.min.js")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]     # WCAG 2.1 AA (Besluit digitale toegankelijkheid)
+DAY = 86400000
 
 
 def browser(profile):
@@ -53,8 +63,25 @@ def wait(d, fn, what):
         return None
 
 
+def axe_check(d, name):
+    """axe-core on the page as it is: one PASS/FAIL per page, naming each
+    violation and where."""
+    d.execute_script(open(AXE).read())
+    r = d.execute_async_script("""const done = arguments[arguments.length - 1];
+      axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})
+        .then((r) => done(r.violations.map((v) => v.id + ' (' + v.impact + '): ' +
+                                          v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', '))))
+        .catch((e) => done(['axe failed: ' + e]));""", AXE_TAGS)
+    H.result("wcag21aa_" + name, r == [], "; ".join(r))
+
+
 def shot(d, name):
     d.save_screenshot(os.path.join(SHOTS, name + ".png"))
+    axe_check(d, name)
+    # Nothing shown as a program's word for nothing.
+    body = d.find_element(By.TAG_NAME, "body").text
+    bad = re.findall(r"\bnull\b|\bundefined\b|\bNaN\b|\[object Object\]", body)
+    H.result("no_blank_words_" + name, not bad, str(bad))
 
 
 def text(d):
@@ -76,6 +103,9 @@ def log_in(d, base, token):
 
 def main():
     os.makedirs(SHOTS, exist_ok=True)
+    if subprocess.run([os.path.join(ROOT, "tools", "install-axe.sh")]).returncode != 0 or not os.path.exists(AXE):
+        H.result("axe_core_installed", False, "tools/install-axe.sh failed")
+        sys.exit(1)
     root = tempfile.mkdtemp(prefix="regie-browser-")
     e = H.Engine(root, "a", args=["--clock", "manual=2026-11-23T08:00:00Z", "--web-root", os.path.join(ROOT, "web")])
     drivers = []
@@ -108,6 +138,20 @@ def run(e, root, drivers):
     c2 = j["case"]
     st, j, _ = e.call("case.assign", anna, {"case": c1, "req": "as1", "data": {"procesregisseur": "anna"}})
     assert st == 200, j
+    # A radicalisation case (its own covenant) in the same region, reported
+    # by a police officer under the covenant: nobody here without it sees it.
+    polrad = e.actor("polrad", "partner", "police", covenants=["radicalisering"])
+    st, j, _ = e.call("case.report", polrad, {"req": "crad", "data": {
+        "target_group": "radicalisering", "summary": "zorgen", "urgency": "high", "informed": True,
+        "subject": {"name": "K. Janssen", "birth_date": "1990-01-01"}}})
+    assert st == 200, j
+    crad = j["case"]
+    # A case of the police that ended early: archived, the ZVH's alone.
+    st, j, _ = H.report(e, pol, "c4")
+    c4 = j["case"]
+    for op, data in [("case.assign", {"procesregisseur": "anna"}), ("case.end", {"reason": "withdrawn"})]:
+        st, j, _ = e.call(op, anna, {"case": c4, "req": op + "-c4", "data": data})
+        assert st == 200, j
     base = "http://127.0.0.1:%d" % e.port
 
     a = browser(os.path.join(root, "profile-a"))
@@ -119,7 +163,8 @@ def run(e, root, drivers):
     ok = log_in(a, base, anna)
     seen = wait(a, lambda d: c1 in text(d), "anna's case in Mijn zaken")
     shot(a, "01-procesregisseur-mijn-zaken")
-    H.result("procesregisseur_logs_in_and_sees_her_case", ok and seen is not None and c2 not in text(a))
+    H.result("procesregisseur_logs_in_and_sees_her_case", ok and seen is not None and c2 not in text(a)
+             and crad not in text(a))
     a.get(base + "/#/zaak/" + c2)
     nf = wait(a, lambda d: "Niet gevonden" in text(d), "not found for another region's case")
     shot(a, "02-procesregisseur-andere-regio-niet-gevonden")
@@ -131,6 +176,19 @@ def run(e, root, drivers):
     feed_ok = wait(b, lambda d: d.find_elements(By.CSS_SELECTOR, "#feedlist li"), "the partner's feed")
     shot(b, "03-partner-live")
     H.result("partner_logs_in_and_sees_feed", ok and feed_ok is not None and c2 not in text(b))
+    b.get(base + "/#/onzezaken")
+    ours = wait(b, lambda d: c1 in text(d), "the partner's cases")
+    shot(b, "03a-partner-onze-zaken")
+    H.result("partner_lists_neither_covenant_nor_archived_case",
+             ours is not None and crad not in text(b) and c4 not in text(b) and c2 not in text(b), text(b)[:300])
+    for cid, what in [(crad, "covenant"), (c4, "archived")]:
+        b.get(base + "/#/zaak/" + cid)
+        nf = wait(b, lambda d: "Niet gevonden" in text(d), "not found for the %s case" % what)
+        shot(b, "03b-partner-%s-niet-gevonden" % what)
+        H.result("partner_%s_case_not_found_by_url" % what, nf is not None and "K. Janssen" not in text(b),
+                 text(b)[:200])
+    b.get(base + "/#/feed")
+    wait(b, lambda d: d.find_elements(By.CSS_SELECTOR, "#feedlist li"), "the partner's feed again")
 
     # ---- a step through the generated form, seen live by the partner ----
     a.get(base + "/#/zaak/" + c1)
@@ -142,8 +200,8 @@ def run(e, root, drivers):
         form[0].find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     moved = wait(a, lambda d: d.find_elements(By.ID, "state") and d.find_element(By.ID, "state").text == "intake",
                  "the case in intake")
-    live = wait(b, lambda d: any("intake.started" in li.text for li in d.find_elements(By.CSS_SELECTOR, "#feedlist li")),
-                "intake.started in the partner's open feed")
+    live = wait(b, lambda d: any("intake gestart" in li.text for li in d.find_elements(By.CSS_SELECTOR, "#feedlist li")),
+                "intake.started (intake gestart) in the partner's open feed")
     shot(a, "05-procesregisseur-na-stap")
     dec = wait(a, lambda d: d.find_elements(By.CSS_SELECTOR, 'details[data-op="intake.decide"]'), "the next step's form")
     if dec:
@@ -172,6 +230,9 @@ def run(e, root, drivers):
     badge = wait(a, lambda d: d.find_element(By.ID, "badge").is_displayed(), "the alert badge")
     shot(a, "07-procesregisseur-signaal-live")
     H.result("alert_arrives_live", st == 200 and row is not None and badge is not None)
+    rows = text(a)
+    H.result("alert_text_is_dutch", "Van u verwacht" in rows and "Expected of you" not in rows and
+             "Vastgelopen" in rows, rows[:400])
     acked = None
     if row:
         row[0].find_element(By.TAG_NAME, "button").click()
@@ -191,6 +252,12 @@ def run(e, root, drivers):
     listed = wait(b, lambda d: c1 in text(d), "the region's cases")
     shot(b, "10-manager-zaken")
     H.result("manager_sees_region_not_other", listed is not None and c2 not in text(b))
+    b.get(base + "/#/zaak/" + crad)
+    nf = wait(b, lambda d: "Niet gevonden" in text(d), "not found for the covenant case")
+    shot(b, "10b-manager-convenantzaak-niet-gevonden")
+    b.get(base + "/#/zaken")
+    wait(b, lambda d: c1 in text(d), "the region's cases again")
+    H.result("manager_covenant_case_absent_and_not_found", nf is not None and crad not in text(b))
 
     # ---- admin ----
     ok = log_in(b, base, A)
@@ -208,6 +275,95 @@ def run(e, root, drivers):
     shot(b, "13-english")
     b.find_element(By.ID, "lang").click()
     H.result("language_switch", en is not None)
+
+    ladder(e, base, b, anna, pol, mgr, c1, c2, crad)
+
+
+def ladder(e, base, b, anna, pol, mgr, c1, c2, crad):
+    """Issue 21's upper levels: a case whose action stays undone climbs to
+    level 2 (the partner managers of the org that owes it) and level 3 (the
+    bestuur); each reads the escalations that reached them and their
+    dossiers, never the case file; the bestuur decides through the form."""
+    A = e.admin
+    ggz = e.actor("ggz1", "partner", "ggz")
+    pm = e.actor("pm-ggz", "partner_manager", "ggz")
+    burg = e.actor("burg", "bestuur", "gemeente")
+    n = [0]
+
+    def ok(op, tok, body):
+        n[0] += 1
+        body = dict(body, req="ladder-%d" % n[0])
+        st, j, _ = e.call(op, tok, body)
+        assert st == 200, (op, j)
+        return j
+
+    st, j, _ = H.report(e, pol, "c5")
+    c5 = j["case"]
+    ok("case.assign", anna, {"case": c5, "data": {"procesregisseur": "anna"}})
+    ok("intake.start", anna, {"case": c5})
+    ok("intake.decide", anna, {"case": c5, "data": {"admit": True, "reason": "r", "criteria": ["multi_domain"]}})
+    ok("meeting.schedule", anna, {"case": c5, "data": {"at": "2027-06-01T10:00:00+02:00", "orgs": ["ggz"]}})
+    ok("meeting.hold", anna, {"case": c5, "data": {"attendees": ["ggz"], "conclusions": "een plan"}})
+    due = "2026-12-07"          # the clock is at 3 December (23 November and the alert's 10 days)
+    ok("plan.propose", anna, {"case": c5, "data": {"goals": "rust", "actions": [
+        {"id": "a1", "owner_org": "ggz", "description": "huisbezoek", "due": due}]}})
+    ok("plan.agree", ggz, {"case": c5})
+    level = 0
+    for _ in range(60):
+        ok("clock.advance", A, {"data": {"ms": DAY}})
+        esc = ok("case.get", mgr, {"case": c5})["case"].get("escalation")
+        level = esc["level"] if esc else 0
+        if level == 1:
+            ok("escalation.resolve", mgr, {"case": c5, "data": {"decision": "doorgaan"}})
+        if level == 3:
+            break
+    H.result("ladder_reaches_level_3", level == 3, str(level))
+
+    # ---- the partner manager of ggz: the escalations, the dossier, no case file ----
+    ok_in = log_in(b, base, pm)
+    b.get(base + "/#/escalaties")
+    listed = wait(b, lambda d: c5 in text(d), "the partner manager's escalations")
+    shot(b, "14-partnermanager-escalaties")
+    H.result("partner_manager_sees_the_escalations_that_reached_him",
+             ok_in and listed is not None and c1 not in text(b) and "niveau 3" in text(b), text(b)[:300])
+    b.find_element(By.CSS_SELECTOR, 'a[href="#/dossier/%s"]' % c5).click()
+    dos = wait(b, lambda d: "Waar het vastzit" in text(d) and "actie a1 uit het plan" in text(d), "the dossier")
+    shot(b, "15-partnermanager-dossier")
+    H.result("partner_manager_reads_the_dossier", dos is not None and "J. de Vries" not in text(b) and
+             "huisbezoek" not in text(b) and not b.find_elements(By.CSS_SELECTOR, "#decide form"), text(b)[:400])
+    b.get(base + "/#/zaak/" + c5)
+    refused = wait(b, lambda d: "Dit mag uw rol niet" in text(d), "the case file refused")
+    shot(b, "16-partnermanager-geen-zaakdossier")
+    H.result("partner_manager_never_reads_the_case_file", refused is not None and "J. de Vries" not in text(b))
+    b.get(base + "/#/signalen")
+    sig = wait(b, lambda d: d.find_elements(By.CSS_SELECTOR, "#alerts tr[data-alert]"), "the partner manager's alerts")
+    shot(b, "17-partnermanager-signalen")
+    H.result("partner_manager_alerts_in_dutch", sig is not None and "opgeschaald naar niveau" in text(b) and
+             "Expected of you" not in text(b), text(b)[:300])
+
+    # ---- the bestuur: the escalation at level 3, its dossier, the decision ----
+    ok_in = log_in(b, base, burg)
+    b.get(base + "/#/escalaties")
+    listed = wait(b, lambda d: c5 in text(d), "the bestuur's escalations")
+    shot(b, "18-bestuur-escalaties")
+    H.result("bestuur_sees_the_escalation_at_level_3", ok_in and listed is not None and c2 not in text(b) and
+             crad not in text(b) and "niveau 3" in text(b), text(b)[:300])
+    b.get(base + "/#/dossier/" + c5)
+    form = wait(b, lambda d: d.find_elements(By.CSS_SELECTOR, '#decide form[data-op="escalation.resolve"]'),
+                "the decision form")
+    shot(b, "19-bestuur-dossier-besluit")
+    decided = None
+    if form:
+        form[0].find_element(By.CSS_SELECTOR, '[data-field="decision"]').send_keys("De directeur van ggz levert.")
+        form[0].find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        decided = wait(b, lambda d: d.find_elements(By.ID, "esclevel") and
+                       "geen open escalatie" in d.find_element(By.ID, "esclevel").text, "the escalation decided")
+    shot(b, "20-bestuur-besloten")
+    esc = ok("case.get", mgr, {"case": c5})["case"].get("escalation")
+    H.result("bestuur_decides_through_the_form", decided is not None and not esc, str(esc))
+    b.get(base + "/#/zaak/" + c1)
+    refused = wait(b, lambda d: "Dit mag uw rol niet" in text(d) or "Niet gevonden" in text(d), "the case file refused")
+    H.result("bestuur_never_reads_a_case_file", refused is not None and "J. de Vries" not in text(b))
 
 
 if __name__ == "__main__":
