@@ -77,7 +77,7 @@ endif
 .SECONDARY:
 .PHONY: all deps deps-test deps-check test test-suite asan fuzz fuzz-long torture demo bench install clean check-layers
 
-all: deps-check $(BIN)/regied $(BIN)/regie $(BIN)/regie-sim
+all: deps-check $(BIN)/regied $(BIN)/regie $(BIN)/regie-sim $(BIN)/regie-verify
 
 deps:
 	@tools/install-deps.sh
@@ -118,6 +118,15 @@ $(BIN)/regie: $(REGIE_SRC:%.c=$(B)/%.o) $(CLIENT_OBJ) $(CONTRACT_SRC:%.c=$(B)/%.
 	@echo "  LD $@"
 	@$(CC) $(MODE_LDFLAGS) -o $@ $^ $(CLIENT_LIBS)
 
+# regie-verify, the supervisor's standalone tool: the client's checks of
+# heads and proofs, and a backup directory read through RocksDB (so not in
+# the client).
+VERIFY_SRC := tools/verify_main.c tools/verify.c tools/verify_backup.c
+$(BIN)/regie-verify: $(VERIFY_SRC:%.c=$(B)/%.o) $(B)/librg.a
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"
+	@$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 $(BIN)/regie-sim: $(B)/tools/sim.o $(B)/tools/render.o $(CLIENT_OBJ) $(B)/librg.a
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"
@@ -131,7 +140,7 @@ $(B)/tests/%: tests/%.c $(TEST_HELP_OBJ) $(CLIENT_OBJ) $(B)/librg.a $(wildcard t
 # The suite of one MODE: builds everything, runs every test binary, then a
 # short run of the in-process benchmark code (no figure checked).
 test-suite: all $(TEST_BINS) $(BIN)/regie-bench
-	@REGIED=$(abspath $(BIN)/regied) REGIE=$(abspath $(BIN)/regie) REGIE_SIM=$(abspath $(BIN)/regie-sim) tests/run.sh $(MODE) $(TEST_BINS); r=$$?; \
+	@REGIED=$(abspath $(BIN)/regied) REGIE=$(abspath $(BIN)/regie) REGIE_SIM=$(abspath $(BIN)/regie-sim) REGIE_VERIFY=$(abspath $(BIN)/regie-verify) tests/run.sh $(MODE) $(TEST_BINS); r=$$?; \
 	 if tools/check-layers.sh $(B) >$(B)/check-layers.log 2>&1; then echo "PASS: $(MODE)/check-layers" >> build/results-$(MODE).txt; \
 	 else echo "FAIL: $(MODE)/check-layers" >> build/results-$(MODE).txt; cat $(B)/check-layers.log; r=1; fi; \
 	 tests/bench_smoke.sh $(MODE) $(abspath $(BIN)/regie-bench) || r=1; exit $$r
@@ -216,7 +225,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(UNITDIR) \
 	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 bin/regied $(DESTDIR)$(PREFIX)/sbin/
-	install -m 0755 bin/regie bin/regie-sim $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 bin/regie bin/regie-sim bin/regie-verify $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 dist/man/regie.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 dist/man/regie.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 dist/man/regied.8 $(DESTDIR)$(MANDIR)/man8/

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +20,22 @@
 #include "../engine/domain/calendar.h"
 #include "../engine/storage/merkle.h"
 #include "cli.h"
+#include "verify.h"
 
 #define MAX_INPUT (1 << 20)
+
+/* Who is speaking: `regie` (verify-head, verify-proof) or `regie-verify`. */
+const char *rg_verify_prog = "regie";
+
+void rg_verify_say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", rg_verify_prog);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+}
+#define say rg_verify_say
 #define MAX_NODES 4096
 #define MAX_DEPTH 8
 
@@ -229,14 +244,14 @@ static char *slurp(const char *path, size_t *n)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
     if (!f) {
-        fprintf(stderr, "regie: cannot read %s: %s\n", path, strerror(errno));
+        say("cannot read %s: %s\n", path, strerror(errno));
         return NULL;
     }
     char *buf = malloc(MAX_INPUT + 1);
     size_t got = buf ? fread(buf, 1, MAX_INPUT + 1, f) : 0;
     if (f != stdin) fclose(f);
     if (!buf || got > MAX_INPUT) {
-        fprintf(stderr, "regie: %s: larger than 1 MiB: not a head or a proof\n", path);
+        say("%s: larger than 1 MiB: not a head or a proof\n", path);
         free(buf);
         return NULL;
     }
@@ -260,18 +275,18 @@ static bool load(const char *path, json *j, char **text)
     j->s = s;
     j->end = *text + n;
     if (value(j, -1, 0) < 0 || (ws(j), j->s != j->end && (j->err = "text after the JSON value"))) {
-        fprintf(stderr, "regie: %s: damaged: %s\n", path, j->err ? j->err : "not JSON");
+        say("%s: damaged: %s\n", path, j->err ? j->err : "not JSON");
         free(*text);
         return false;
     }
     if (j->nodes[0].type != J_OBJ) {
-        fprintf(stderr, "regie: %s: not a map\n", path);
+        say("%s: not a map\n", path);
         free(*text);
         return false;
     }
     int ok = get(j, 0, "ok");
     if (ok >= 0 && j->nodes[ok].n == 5 && !memcmp(j->nodes[ok].p, "false", 5)) {
-        fprintf(stderr, "regie: %s: an error reply of the engine, not a head or a proof\n", path);
+        say("%s: an error reply of the engine, not a head or a proof\n", path);
         free(*text);
         return false;
     }
@@ -289,14 +304,14 @@ static bool head_of(const json *j, int obj, rg_sth *h, const char *path)
                        : (id < 0 || j->nodes[id].type != J_STR || j->nodes[id].n != RG_STH_KEY_ID) ? "key_id (16 hex digits)"
                        : NULL;
     if (what) {
-        fprintf(stderr, "regie: %s: no head: missing or malformed %s\n", path, what);
+        say("%s: no head: missing or malformed %s\n", path, what);
         return false;
     }
     memcpy(h->key_id, j->nodes[id].p, RG_STH_KEY_ID);
     return true;
 }
 
-static bool load_pub(const char *arg, uint8_t pub[RG_STH_PUB])
+bool rg_verify_load_pub(const char *arg, uint8_t pub[RG_STH_PUB])
 {
     size_t n = strlen(arg);
     if (rg_mk_unhex(pub, RG_STH_PUB, arg, n)) return true;
@@ -305,7 +320,7 @@ static bool load_pub(const char *arg, uint8_t pub[RG_STH_PUB])
     while (n && (text[n - 1] == '\n' || text[n - 1] == ' ' || text[n - 1] == '\r')) n--;
     bool ok = rg_mk_unhex(pub, RG_STH_PUB, text, n);
     free(text);
-    if (!ok) fprintf(stderr, "regie: %s: not a public key (64 hex digits, as in DIR/sign.pub)\n", arg);
+    if (!ok) say("%s: not a public key (64 hex digits, as in DIR/sign.pub)\n", arg);
     return ok;
 }
 
@@ -315,11 +330,11 @@ static bool check_head(const rg_sth *h, const uint8_t pub[RG_STH_PUB], const cha
     char id[RG_STH_KEY_ID + 1];
     rg_sth_key_id(pub, id);
     if (strcmp(id, h->key_id) != 0) {
-        fprintf(stderr, "regie: %s: signed by key %s, not by the given key %s\n", path, h->key_id, id);
+        say("%s: signed by key %s, not by the given key %s\n", path, h->key_id, id);
         return false;
     }
     if (!rg_sth_verify(h, pub)) {
-        fprintf(stderr, "regie: %s: the signature does not match the size, root and time: the head was "
+        say("%s: the signature does not match the size, root and time: the head was "
                         "altered or not signed by this key\n", path);
         return false;
     }
@@ -338,14 +353,14 @@ static int path_of(const json *j, int obj, uint8_t path[][RG_MERKLE_HASH], int *
 {
     int a = get(j, obj, "path");
     if (a < 0 || j->nodes[a].type != J_ARR) {
-        fprintf(stderr, "regie: %s: no proof: missing path\n", file);
+        say("%s: no proof: missing path\n", file);
         return -1;
     }
     *n = 0;
     for (int k = j->nodes[a].first; k >= 0; k = j->nodes[k].next) {
         if (*n == RG_MERKLE_MAX_PATH || j->nodes[k].type != J_STR ||
             !rg_mk_unhex(path[*n], RG_MERKLE_HASH, j->nodes[k].p, j->nodes[k].n)) {
-            fprintf(stderr, "regie: %s: the proof's path holds something that is not a hash, or too many\n", file);
+            say("%s: the proof's path holds something that is not a hash, or too many\n", file);
             return -1;
         }
         (*n)++;
@@ -400,15 +415,15 @@ static int parse(int argc, char **argv, int from, args *a, bool proof)
         if (!strcmp(s, "--help") || !strcmp(s, "-h")) a->help = true;
         else if (slot) {
             if (i + 1 >= argc) {
-                fprintf(stderr, "regie: %s needs a value\n", s);
+                say("%s needs a value\n", s);
                 return -1;
             }
             *slot = argv[++i];
         } else if (s[0] == '-' && s[1]) {
-            fprintf(stderr, "regie: no flag %s here\n", s);
+            say("no flag %s here\n", s);
             return -1;
         } else if (a->file) {
-            fprintf(stderr, "regie: one file at a time (%s, %s)\n", a->file, s);
+            say("one file at a time (%s, %s)\n", a->file, s);
             return -1;
         } else {
             a->file = s;
@@ -424,7 +439,7 @@ int rg_cli_verify_head(int argc, char **argv, int from)
     if (a.help) return usage_head(stdout);
     if (!a.pub || !a.file) return usage_head(stderr);
     uint8_t pub[RG_STH_PUB];
-    if (!load_pub(a.pub, pub)) return 1;
+    if (!rg_verify_load_pub(a.pub, pub)) return 1;
     json *j = malloc(sizeof *j);
     char *text;
     if (!j || !load(a.file, j, &text)) {
@@ -440,7 +455,7 @@ int rg_cli_verify_head(int argc, char **argv, int from)
 }
 
 /* A head from its own file, checked. */
-static bool head_file(const char *path, const uint8_t pub[RG_STH_PUB], rg_sth *h)
+bool rg_verify_head_file(const char *path, const uint8_t pub[RG_STH_PUB], rg_sth *h)
 {
     json *j = malloc(sizeof *j);
     char *text;
@@ -461,7 +476,7 @@ int rg_cli_verify_proof(int argc, char **argv, int from)
     if (a.help) return usage_proof(stdout);
     if (!a.pub || !a.file) return usage_proof(stderr);
     uint8_t pub[RG_STH_PUB];
-    if (!load_pub(a.pub, pub)) return 1;
+    if (!rg_verify_load_pub(a.pub, pub)) return 1;
     json *j = malloc(sizeof *j);
     char *text;
     if (!j || !load(a.file, j, &text)) {
@@ -479,32 +494,32 @@ int rg_cli_verify_proof(int argc, char **argv, int from)
         /* Consistency. */
         uint64_t f, t;
         if (!get_uint(j, 0, "from", &f) || !get_uint(j, 0, "to", &t) || f < 1 || f > t) {
-            fprintf(stderr, "regie: %s: no consistency proof: from and to must be sizes, from <= to\n", a.file);
+            say("%s: no consistency proof: from and to must be sizes, from <= to\n", a.file);
             goto out;
         }
         if (!a.old_head) {
-            fprintf(stderr, "regie: a consistency proof is checked against the older head: give --old HEAD\n");
+            say("a consistency proof is checked against the older head: give --old HEAD\n");
             rc = 2;
             goto out;
         }
-        if (!head_file(a.old_head, pub, &old)) goto out;
+        if (!rg_verify_head_file(a.old_head, pub, &old)) goto out;
         if (a.new_head) {
-            if (!head_file(a.new_head, pub, &h)) goto out;
+            if (!rg_verify_head_file(a.new_head, pub, &h)) goto out;
         } else if (has_carried) {
             h = carried;
         } else {
-            fprintf(stderr, "regie: give --new HEAD: the proof carries no head\n");
+            say("give --new HEAD: the proof carries no head\n");
             rc = 2;
             goto out;
         }
         if (old.size != f || h.size != t) {
-            fprintf(stderr, "regie: the proof is between sizes %" PRIu64 " and %" PRIu64 ", the heads are of %" PRIu64
+            say("the proof is between sizes %" PRIu64 " and %" PRIu64 ", the heads are of %" PRIu64
                             " and %" PRIu64 " records\n", f, t, old.size, h.size);
             goto out;
         }
         if (path_of(j, 0, path, &n, a.file) < 0) goto out;
         if (!rg_merkle_verify_consistency(f, t, old.root, h.root, (const uint8_t(*)[RG_MERKLE_HASH])path, n)) {
-            fprintf(stderr, "regie: NOT CONSISTENT: the log of %" PRIu64 " records is not the log of %" PRIu64
+            say("NOT CONSISTENT: the log of %" PRIu64 " records is not the log of %" PRIu64
                             " with records appended (a record changed, dropped or reordered), or the proof is damaged\n",
                     t, f);
             goto out;
@@ -518,39 +533,39 @@ int rg_cli_verify_proof(int argc, char **argv, int from)
     uint64_t seq, size;
     uint8_t leaf[RG_MERKLE_HASH];
     if (!get_uint(j, 0, "seq", &seq) || !get_hex(j, 0, "leaf", leaf, RG_MERKLE_HASH)) {
-        fprintf(stderr, "regie: %s: neither an inclusion proof (seq, leaf, path) nor a consistency proof\n", a.file);
+        say("%s: neither an inclusion proof (seq, leaf, path) nor a consistency proof\n", a.file);
         goto out;
     }
     if (!get_uint(j, 0, "size", &size)) size = has_carried ? carried.size : 0;
     if (a.head) {
-        if (!head_file(a.head, pub, &h)) goto out;
+        if (!rg_verify_head_file(a.head, pub, &h)) goto out;
     } else if (has_carried && carried.size == size) {
         h = carried;
     } else {
-        fprintf(stderr, "regie: the proof is for a tree of %" PRIu64 " records: give --head HEAD of that size\n", size);
+        say("the proof is for a tree of %" PRIu64 " records: give --head HEAD of that size\n", size);
         rc = 2;
         goto out;
     }
     if (h.size != size || seq < 1 || seq > size) {
-        fprintf(stderr, "regie: the proof of position %" PRIu64 " is for a tree of %" PRIu64 " records, the head holds %" PRIu64 "\n",
+        say("the proof of position %" PRIu64 " is for a tree of %" PRIu64 " records, the head holds %" PRIu64 "\n",
                 seq, size, h.size);
         goto out;
     }
     if (a.leaf) {
         uint8_t want[RG_MERKLE_HASH];
         if (!rg_mk_unhex(want, RG_MERKLE_HASH, a.leaf, strlen(a.leaf))) {
-            fprintf(stderr, "regie: --leaf takes 64 hex digits\n");
+            say("--leaf takes 64 hex digits\n");
             rc = 2;
             goto out;
         }
         if (memcmp(want, leaf, RG_MERKLE_HASH) != 0) {
-            fprintf(stderr, "regie: the proof is of another record than --leaf\n");
+            say("the proof is of another record than --leaf\n");
             goto out;
         }
     }
     if (path_of(j, 0, path, &n, a.file) < 0) goto out;
     if (!rg_merkle_verify_inclusion(seq - 1, size, leaf, (const uint8_t(*)[RG_MERKLE_HASH])path, n, h.root)) {
-        fprintf(stderr, "regie: NOT INCLUDED: the record at %" PRIu64 " with this leaf is not in the log the head signs, "
+        say("NOT INCLUDED: the record at %" PRIu64 " with this leaf is not in the log the head signs, "
                         "or the proof is damaged\n", seq);
         goto out;
     }

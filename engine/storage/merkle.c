@@ -112,6 +112,40 @@ void rg_merkle_root(const rg_merkle *t, uint64_t size, uint8_t out[H])
     mth(t, 0, size, out);
 }
 
+void rg_merkle_acc_init(rg_merkle_acc *a) { memset(a, 0, sizeof *a); }
+
+void rg_merkle_acc_add(rg_merkle_acc *a, const uint8_t leaf_hash[H])
+{
+    assert(a->size < UINT64_MAX);
+    uint8_t carry[H];
+    memcpy(carry, leaf_hash, H);
+    /* Like a binary counter: each full level merges into the next. */
+    int l = 0;
+    while (a->size >> l & 1) {
+        rg_merkle_node_hash(carry, a->sub[l], carry);
+        l++;
+    }
+    memcpy(a->sub[l], carry, H);
+    a->size++;
+}
+
+void rg_merkle_acc_root(const rg_merkle_acc *a, uint8_t out[H])
+{
+    if (a->size == 0) {
+        crypto_hash_sha256(out, (const uint8_t *)"", 0);
+        return;
+    }
+    /* The tree of n leaves is the largest perfect subtree on the left and
+     * the tree of the rest on the right: fold the subtrees from the
+     * smallest (rightmost) up. */
+    int l = __builtin_ctzll(a->size);
+    uint8_t r[H];
+    memcpy(r, a->sub[l], H);
+    for (l++; l < 64; l++)
+        if (a->size >> l & 1) rg_merkle_node_hash(r, a->sub[l], r);
+    memcpy(out, r, H);
+}
+
 /* PATH(m, D[a : a + n]) (RFC 9162 2.1.3.1), appended at path[*k]. */
 static void path_of(const rg_merkle *t, uint64_t m, uint64_t a, uint64_t n, uint8_t path[][H], int *k)
 {

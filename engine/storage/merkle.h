@@ -53,6 +53,20 @@ void rg_merkle_prove(const rg_merkle *t, uint64_t index, uint64_t size, uint8_t 
 /* The consistency proof between sizes from and to (0 < from <= to <= t->size). */
 void rg_merkle_consistency(const rg_merkle *t, uint64_t from, uint64_t to, uint8_t path[][RG_MERKLE_HASH], int *n);
 
+/* The root of a stream of leaves without keeping them: one hash per set
+ * bit of the count (the perfect subtrees the leaves so far make up), so a
+ * verifier reading a log of any length needs 2 KiB.  Gives what
+ * rg_merkle_root gives for the same leaves. */
+typedef struct rg_merkle_acc {
+    uint8_t sub[64][RG_MERKLE_HASH];     /* sub[l]: the subtree of 2^l leaves, when bit l of size is set */
+    uint64_t size;
+} rg_merkle_acc;
+
+void rg_merkle_acc_init(rg_merkle_acc *a);
+/* Add the next leaf: its hash (rg_merkle_leaf_hash). */
+void rg_merkle_acc_add(rg_merkle_acc *a, const uint8_t leaf_hash[RG_MERKLE_HASH]);
+void rg_merkle_acc_root(const rg_merkle_acc *a, uint8_t out[RG_MERKLE_HASH]);
+
 /* RFC 9162 2.1.3.2: does leaf_hash at index with this path give root for a
  * tree of size leaves? */
 bool rg_merkle_verify_inclusion(uint64_t index, uint64_t size, const uint8_t leaf_hash[RG_MERKLE_HASH],

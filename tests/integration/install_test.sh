@@ -28,7 +28,7 @@ if [ $rc -ne 0 ]; then          # nothing else can be checked
     exit 1
 fi
 bad=""
-for f in sbin/regied bin/regie bin/regie-sim; do
+for f in sbin/regied bin/regie bin/regie-sim bin/regie-verify; do
     [ -x "$root$p/$f" ] || bad="$bad $f"
 done
 for f in share/man/man8/regied.8 share/man/man1/regie.1 share/man/man5/regie.conf.5 \

@@ -1,0 +1,365 @@
+/*
+ * verify_backup.c - `regie-verify backup --pub KEY --head HEAD BACKUP_DIR`:
+ * a supervisor's check of a backup directory against a signed head taken
+ * earlier, trusting nothing of the operator but the engine's public key.
+ *
+ * The newest backup in the directory is restored into a scratch directory
+ * (RocksDB's BackupEngine checks every file against its checksum as it
+ * copies) and read once, in position order:
+ *   - the positions run 1, 2, 3, ... with none missing (a gap is a dropped
+ *     record) and there are at least as many as the head signs (fewer: the
+ *     log was truncated);
+ *   - the first `size` records, hashed as the engine's Merkle tree's leaves
+ *     (the stored record, ciphertext and all), give the root the head signs:
+ *     no record up to the head was altered, dropped, reordered or put in;
+ *     where the hash chain breaks first is said too, to point at the
+ *     record (an intact chain with a wrong root: the links were recomputed);
+ *   - the records after the head are chained to it (the log only grew);
+ *   - the engine's own head (meta `head`) names the last record;
+ *   - erasures: every case with sealed records still has its key, unless the
+ *     log records its erasure (`case.erased`); an erased case's records are
+ *     all there, as ciphertext (the root covers them); a case recorded
+ *     erased whose key is still there was not erased.
+ * Every length read is checked against the bytes present (rg_record_parse,
+ * the bounded msgpack decoder); nothing read is used as a size or offset
+ * unchecked.  Whatever is wrong is said, with the position or the case;
+ * exit status 1.  The scratch copy is removed.
+ *
+ * Links RocksDB through storage/log.c (so it is its own program, not part
+ * of the `regie` client), and nothing of the engine above the domain's
+ * record layout.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../engine/domain/event.h"
+#include "../engine/storage/buf.h"
+#include "../engine/storage/codec.h"
+#include "../engine/storage/errors.h"
+#include "../engine/storage/hmap.h"
+#include "../engine/storage/log.h"
+#include "verify.h"
+
+#define say rg_verify_say
+
+static int usage(FILE *out)
+{
+    fprintf(out,
+            "regie-verify backup --pub KEY --head HEAD [--work DIR] BACKUP_DIR\n\n"
+            "  Checks a backup directory (backup.create, regie-backup.service) against a signed head\n"
+            "  taken earlier, with the engine's public key alone (KEY: 64 hex digits or DIR/sign.pub).\n"
+            "  The newest backup is restored into a scratch directory under DIR (default $TMPDIR or\n"
+            "  /tmp), read, and removed.  It holds when every record up to the head is there, in order,\n"
+            "  giving the root the head signs; the records after it are chained to it (the log only\n"
+            "  grew); and nothing is gone but what the log records as erased: every case with sealed\n"
+            "  records keeps its key unless its erasure is recorded, and an erased case's records are\n"
+            "  still there as ciphertext.  Exit status 0 when it holds; 1, saying what is wrong\n"
+            "  (the position or the case), for anything else; 2 for a wrong command line.\n\n"
+            "example:\n  regie-verify backup --pub sign.pub --head head-monday.json /var/backups/regie\n");
+    return out == stdout ? 0 : 2;
+}
+
+/* What the log says of one case. */
+typedef struct case_seen {
+    uint64_t sealed;         /* its records of format 2 (under its key) */
+    uint64_t records;
+    uint64_t erased_at;      /* the position of its case.erased, 0: none */
+} case_seen;
+
+typedef struct check {
+    const rg_sth *head;
+    uint64_t records;        /* the last position read (they run from 1) */
+    uint64_t chain_break;    /* the first position whose link does not follow, 0: none */
+    uint8_t link[RG_HASH_LEN];
+    rg_merkle_acc acc;
+    rg_hmap cases;
+    int problems;
+} check;
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+/* The case id and type of a record's public part; false when malformed. */
+static bool case_and_type(const rg_record *r, rg_doc **doc, char id[RG_ID_MAX], bool *erased)
+{
+    const char *why;
+    if (rg_doc_reparse(doc, r->pub, r->pub_len, &why) < 0) return false;
+    const rg_val *m = rg_doc_root(*doc);
+    const rg_val *c = rg_map_get(m, "case"), *t = rg_map_get(m, "type");
+    if (!rg_val_strcpy(c, id, RG_ID_MAX) || !id[0] || rg_val_type(t) != RG_VSTR) return false;
+    *erased = rg_val_is_str(t, "case.erased");
+    return true;
+}
+
+static case_seen *seen(check *k, const char *id)
+{
+    size_t n = strlen(id);
+    case_seen *c = rg_hmap_get(&k->cases, id, n);
+    if (!c) {
+        c = calloc(1, sizeof *c);
+        if (!c) {
+            say("out of memory\n");
+            exit(1);
+        }
+        rg_hmap_put(&k->cases, id, n, c);
+    }
+    return c;
+}
+
+/* Read the events in position order; 0 when they could be read through (what
+ * is wrong with them is counted in k->problems and said), -1 when reading
+ * stopped. */
+static int read_events(rg_log *log, check *k)
+{
+    rg_iter *it = rg_iter_new_scan(log, RG_CF_EVENTS);
+    rg_doc *doc = NULL;
+    int rc = 0;
+    for (rg_iter_seek_first(it); rg_iter_valid(it); rg_iter_next(it)) {
+        size_t kn, vn;
+        const uint8_t *key = rg_iter_key(it, &kn), *v = rg_iter_value(it, &vn);
+        if (kn != 8) {
+            say("the log holds a key of %zu bytes after position %" PRIu64 ": not a position (a foreign or "
+                "damaged store)\n", kn, k->records);
+            k->problems++;
+            rc = -1;
+            break;
+        }
+        uint64_t seq = rg_be64_get(key);
+        if (seq != k->records + 1) {
+            /* A gap: the records between are gone (none can come before). */
+            if (seq == k->records + 2)
+                say("DROPPED: position %" PRIu64 " is missing%s\n", k->records + 1,
+                    k->records + 1 <= k->head->size ? "" : " (after the head)");
+            else
+                say("DROPPED: positions %" PRIu64 "..%" PRIu64 " are missing%s\n", k->records + 1, seq - 1,
+                    k->records + 1 <= k->head->size ? "" : " (after the head)");
+            k->problems++;
+            rc = -1;
+            break;
+        }
+        rg_record r;
+        if (rg_record_parse(v, vn, &r) < 0) {
+            say("DAMAGED: the record at position %" PRIu64 " is not a record (%zu bytes)\n", seq, vn);
+            k->problems++;
+            rc = -1;
+            break;
+        }
+        if (!k->chain_break && !rg_record_verify(k->link, v, vn)) k->chain_break = seq;
+        memcpy(k->link, v, RG_HASH_LEN);
+        if (seq <= k->head->size) {
+            uint8_t lh[RG_MERKLE_HASH];
+            rg_merkle_leaf_hash(lh, v, vn);
+            rg_merkle_acc_add(&k->acc, lh);
+        }
+        char id[RG_ID_MAX];
+        bool erased;
+        if (case_and_type(&r, &doc, id, &erased)) {
+            case_seen *c = seen(k, id);
+            c->records++;
+            if (r.format == 2) c->sealed++;
+            if (erased && !c->erased_at) c->erased_at = seq;
+        } else {
+            /* Still a leaf: the root says whether it was signed so. */
+            say("DAMAGED: the record at position %" PRIu64 " names no case or type\n", seq);
+            k->problems++;
+        }
+        k->records = seq;
+    }
+    rg_doc_free(doc);
+    if (rg_iter_end(it) < 0) {
+        say("the restored backup could not be read through (after position %" PRIu64 ")\n", k->records);
+        k->problems++;
+        return -1;
+    }
+    return rc;
+}
+
+/* The records up to the head against its root, and what follows it. */
+static void check_head(check *k)
+{
+    const rg_sth *h = k->head;
+    if (k->records < h->size) {
+        say("TRUNCATED: the backup holds %" PRIu64 " records, the head signs %" PRIu64 ": positions %" PRIu64
+            "..%" PRIu64 " are missing\n", k->records, h->size, k->records + 1, h->size);
+        k->problems++;
+        return;
+    }
+    uint8_t root[RG_MERKLE_HASH];
+    rg_merkle_acc_root(&k->acc, root);
+    if (memcmp(root, h->root, RG_MERKLE_HASH) != 0) {
+        if (k->chain_break && k->chain_break <= h->size)
+            say("ALTERED: the records 1..%" PRIu64 " do not give the root the head signs: a record was changed, "
+                "reordered or put in since it was signed; the hash chain breaks first at position %" PRIu64 "\n",
+                h->size, k->chain_break);
+        else
+            say("ALTERED: the records 1..%" PRIu64 " do not give the root the head signs: records were rewritten "
+                "since it was signed, their hash links recomputed to hide it\n", h->size);
+        k->problems++;
+        return;
+    }
+    if (k->chain_break > h->size) {
+        say("ALTERED: after the head, the hash chain breaks at position %" PRIu64 "\n", k->chain_break);
+        k->problems++;
+    }
+}
+
+/* The engine's own head names the last record (a log cut after the head
+ * leaves it naming a position that is gone). */
+static void check_meta(rg_log *log, check *k)
+{
+    rg_buf v = RG_BUF_INIT;
+    int rc = rg_log_get(log, RG_CF_META, "head", 4, &v);
+    if (rc == RG_ENOTFOUND && k->records == 0) {
+        rg_buf_free(&v);
+        return;
+    }
+    if (rc < 0 || v.len != 8 + RG_HASH_LEN) {
+        say("the engine's head (meta) is %s\n", rc < 0 ? "missing" : "damaged");
+        k->problems++;
+    } else if (rg_be64_get(v.data) != k->records || memcmp(v.data + 8, k->link, RG_HASH_LEN) != 0) {
+        say("TRUNCATED: the engine's head names position %" PRIu64 ", the log ends at %" PRIu64 "%s\n",
+            rg_be64_get(v.data), k->records,
+            rg_be64_get(v.data) == k->records ? " with another record" : "");
+        k->problems++;
+    }
+    rg_buf_free(&v);
+}
+
+/* Nothing gone but recorded erasures: keys of sealed cases. */
+static void check_keys(rg_log *log, check *k, uint64_t *erased, uint64_t *erased_records)
+{
+    rg_hmap keys;
+    rg_hmap_init(&keys);
+    rg_iter *it = rg_iter_new_scan(log, RG_CF_KEYS);
+    for (rg_iter_seek_first(it); rg_iter_valid(it); rg_iter_next(it)) {
+        size_t kn;
+        const uint8_t *key = rg_iter_key(it, &kn);
+        rg_hmap_put(&keys, key, kn, (void *)1);
+    }
+    if (rg_iter_end(it) < 0) {
+        say("the restored backup's keys could not be read\n");
+        k->problems++;
+    }
+    rg_hmap_slot *s;
+    int said = 0;
+    for (size_t i = 0; (i = rg_hmap_next(&k->cases, i, &s)) != 0;) {
+        const case_seen *c = s->val;
+        bool has_key = rg_hmap_get(&keys, s->key, s->klen) != NULL;
+        if (c->erased_at) {
+            (*erased)++;
+            *erased_records += c->records;
+            if (has_key) {
+                if (said++ < 20)
+                    say("NOT ERASED: case %.*s is recorded erased at position %" PRIu64 " but its key is still "
+                        "there\n", (int)s->klen, s->key, c->erased_at);
+                k->problems++;
+            }
+        } else if (c->sealed && !has_key) {
+            if (said++ < 20)
+                say("REMOVED: the key of case %.*s is gone (its %" PRIu64 " sealed records unreadable) but the log "
+                    "records no erasure of it\n", (int)s->klen, s->key, c->sealed);
+            k->problems++;
+        }
+    }
+    if (said > 20) say("... and %d more such cases\n", said - 20);
+    rg_hmap_free(&keys);
+}
+
+static void free_cases(rg_hmap *m)
+{
+    rg_hmap_slot *s;
+    for (size_t i = 0; (i = rg_hmap_next(m, i, &s)) != 0;) free(s->val);
+    rg_hmap_free(m);
+}
+
+int rg_verify_backup(int argc, char **argv, int from)
+{
+    const char *pub_arg = NULL, *head_arg = NULL, *work = NULL, *dir = NULL;
+    for (int i = from; i < argc; i++) {
+        const char *s = argv[i];
+        const char **slot = !strcmp(s, "--pub") ? &pub_arg : !strcmp(s, "--head") ? &head_arg
+                            : !strcmp(s, "--work") ? &work : NULL;
+        if (!strcmp(s, "--help") || !strcmp(s, "-h")) return usage(stdout);
+        if (slot) {
+            if (i + 1 >= argc) {
+                say("%s needs a value\n", s);
+                return usage(stderr);
+            }
+            *slot = argv[++i];
+        } else if (s[0] == '-' && s[1]) {
+            say("no flag %s here\n", s);
+            return usage(stderr);
+        } else if (dir) {
+            say("one backup directory at a time (%s, %s)\n", dir, s);
+            return usage(stderr);
+        } else {
+            dir = s;
+        }
+    }
+    if (!pub_arg || !head_arg || !dir) return usage(stderr);
+    uint8_t pub[RG_STH_PUB];
+    rg_sth head;
+    if (!rg_verify_load_pub(pub_arg, pub) || !rg_verify_head_file(head_arg, pub, &head)) return 1;
+
+    if (!work) work = getenv("TMPDIR");
+    if (!work || !*work) work = "/tmp";
+    char scratch[4096], db[4200];
+    snprintf(scratch, sizeof scratch, "%s/regie-verify.XXXXXX", work);
+    if (!mkdtemp(scratch)) {
+        say("cannot make a scratch directory under %s: %s\n", work, strerror(errno));
+        return 1;
+    }
+    snprintf(db, sizeof db, "%s/db", scratch);
+    char why[512];
+    rg_backup_info info;
+    int rc = rg_log_restore(dir, db, &info, why, sizeof why);
+    if (rc < 0) {
+        if (rc == RG_ENOTFOUND) say("%s\n", why);
+        else say("%s cannot be restored (damaged, or not a backup): %s\n", dir, why);
+        nftw(scratch, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+        return 1;
+    }
+    rg_log *log;
+    if (rg_log_open(&log, db) < 0) {
+        say("%s: the restored backup does not open as a store\n", dir);
+        nftw(scratch, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+        return 1;
+    }
+    check k;
+    memset(&k, 0, sizeof k);
+    k.head = &head;
+    rg_merkle_acc_init(&k.acc);
+    rg_hmap_init(&k.cases);
+    uint64_t erased = 0, erased_records = 0;
+    if (read_events(log, &k) == 0) {
+        check_head(&k);
+        check_meta(log, &k);
+        check_keys(log, &k, &erased, &erased_records);
+    } else if (k.records < head.size) {
+        /* Reading stopped before the head: the root cannot be had. */
+        say("the records up to the head (%" PRIu64 ") cannot be checked against its root\n", head.size);
+    }
+    rg_log_close(log);
+    nftw(scratch, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    free_cases(&k.cases);
+    if (k.problems) {
+        say("%s: NOT GOOD against the head of %" PRIu64 " records signed at %" PRIu64 " ms by key %s (%d problem%s)\n",
+            dir, head.size, head.at, head.key_id, k.problems, k.problems == 1 ? "" : "s");
+        return 1;
+    }
+    printf("backup ok: %s (backup %" PRIu32 ", taken at %" PRIu64 " s) holds the %" PRIu64 " records the head signs "
+           "(signed at %" PRIu64 " ms by key %s), in order, giving its root, and %" PRIu64 " more chained to them; "
+           "%" PRIu64 " erased case%s, whose %" PRIu64 " records are there as ciphertext, each erasure recorded; "
+           "nothing else gone\n",
+           dir, info.id, info.at, head.size, head.at, head.key_id, k.records - head.size, erased,
+           erased == 1 ? "" : "s", erased_records);
+    return 0;
+}
