@@ -10,7 +10,6 @@
  */
 #include "apply.h"
 
-#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +141,10 @@ static void append_events(rg_ctx *c, int from, rg_buf *rec, rg_buf *events, uint
     for (int i = from; i < c->nevs; i++) {
         rg_evb *ev = c->evs[i];
         const rg_actor *actor = ev->actor ? ev->actor : c->actor;
+        /* The open commit's events end at the head, and the head's link is
+         * the last one's: the next event chains on without a gap. */
+        RG_ASSERT(t->nevents == 0 || (t->events[t->nevents - 1].seq == e->head_seq &&
+                                      memcmp(t->events[t->nevents - 1].record, e->head_link, RG_HASH_LEN) == 0));
         *seq = ++e->head_seq;
         uint32_t v = c->cs->version + 1;
         const rg_evdef *def = rg_event_find(ev->type);
@@ -153,6 +156,7 @@ static void append_events(rg_ctx *c, int from, rg_buf *rec, rg_buf *events, uint
         if (rg_seal_wanted(ev, text, item) && rg_store_case_key(e, c->cs, t->batch))
             rg_seal_event(ev, c->cs->dk, c->cs->id, *seq, text, item);
         rg_record_build(rec, e->head_link, *seq, c->cs->id, v, c->now, actor, ev);
+        RG_ASSERT(rec->len >= RG_REC_HDR);
         memcpy(e->head_link, rec->data, RG_HASH_LEN);
         uint8_t sk[8];
         rg_be64_put(sk, *seq);
@@ -162,7 +166,7 @@ static void append_events(rg_ctx *c, int from, rg_buf *rec, rg_buf *events, uint
         stream_key(key, &kn, c->cs->id, v);
         rg_batch_put(t->batch, RG_CF_STREAM, key, kn, sk, 8);
         char *topics = apply_event(c, ev, actor, *seq);
-        assert(c->cs->version == v || c->e->open->poisoned);   /* versions gapless per case */
+        RG_ASSERT(c->cs->version == v || c->e->open->poisoned);   /* versions gapless per case */
         rg_feed_index(t->batch, c->cs, *seq, v);
         add_pending_event(e, t, *seq, c->now, c->cs, ev->type, rec, topics);
         rg_record r;
@@ -179,6 +183,8 @@ static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
 {
     rg_engine *e = c->e;
     rg_commit *t = e->open;
+    /* Changes go only into the open commit, never one sealed or in flight. */
+    RG_ASSERT(t && t != e->inflight && t->batch);
     rg_buf rec = RG_BUF_INIT;
     uint32_t old_stagnations = c->cs ? rg_case_stagnations(c->cs) : 0;
     /* The case's share of the figures comes out before its events are
@@ -251,7 +257,7 @@ static void stored_extra(const rg_ctx *c, rg_buf *out)
     size_t at = 0;
     for (size_t i = 0; i < c->nspans; i++) {
         const rg_ref_span *sp = &c->spans[i];
-        assert(sp->off >= at && sp->end <= c->extra.len);
+        RG_ASSERT(sp->off >= at && sp->end <= c->extra.len);
         rg_buf_append(out, c->extra.data + at, sp->off - at);
         rg_buf_append(out, sp->ref.data, sp->ref.len);
         at = sp->end;

@@ -12,12 +12,15 @@
  * includes a change - waits in the commit holding that change (or the newest
  * one) and leaves only after rg_log_write(sync) of that commit returned 0.
  *
- * On a failed write nothing of that commit reached the disk (WriteBatch is
- * atomic), but the loop has already applied it, and the open commit was built
- * on top of it.  Both are failed with storage_error and the in-memory state
- * is reloaded from the log, so memory never claims what the disk lacks.
+ * On a failed write the loop has already applied that commit, and the open
+ * commit was built on top of it.  Both are failed with storage_error and the
+ * in-memory state is reloaded from the log, so memory never claims what the
+ * disk lacks.  The batch is atomic (all of it or none), but "none" is not
+ * certain: a sync that failed after the batch reached the write-ahead log
+ * leaves it there, and the reload (or a restart) finds it durable.  So the
+ * error tells the client to send the same req again to learn which
+ * (fail_and_reload; RELIABILITY.md, the fault sweep).
  */
-#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +35,7 @@ rg_commit *rg_commit_new(rg_engine *e)
     rg_commit *t = rg_calloc(1, sizeof *t);
     t->e = e;
     t->batch = rg_batch_new(e->log);
+    t->base_seq = e->head_seq;
     t->dl_min = UINT64_MAX;
     return t;
 }
@@ -177,6 +181,7 @@ static void fail_waiters(rg_commit *t, const uint8_t *p, size_t n)
 static void fail_and_reload(rg_engine *e, rg_commit *t)
 {
     rg_commit *open = e->open;
+    RG_ASSERT(t != open && !e->inflight);
     fprintf(stderr, "regie: commit of %zu commands failed; reloading state from the log\n",
             (t ? t->nwrites : 0) + open->nwrites);
     rg_store_unload(e);
@@ -205,6 +210,7 @@ static void write_done(uv_work_t *req, int status)
 {
     rg_commit *t = req->data;
     rg_engine *e = t->e;
+    RG_ASSERT(e->inflight == t);              /* one commit in flight at a time */
     e->inflight = NULL;
     if (status == 0 && t->status == 0) {
         e->stat_commits++;
@@ -254,8 +260,9 @@ void rg_commit_kick(rg_engine *e)
     rg_commit *t = e->open;
     /* Positions are gapless: this commit's events follow the last one
      * written (or in flight) without a hole and end at the head. */
-    assert(t->nevents == 0 || t->events[t->nevents - 1].seq == e->head_seq);
-    for (size_t i = 1; i < t->nevents; i++) assert(t->events[i].seq == t->events[0].seq + i);
+    RG_ASSERT(t->nevents == 0 || t->events[0].seq == t->base_seq + 1);
+    RG_ASSERT(t->nevents == 0 || t->events[t->nevents - 1].seq == e->head_seq);
+    for (size_t i = 1; i < t->nevents; i++) RG_ASSERT(t->events[i].seq == t->events[0].seq + i);
     rg_store_put_meta(e, t->batch);
     t->head_seq = e->head_seq;
     e->open = rg_commit_new(e);

@@ -58,6 +58,7 @@ typedef struct rg_commit {
     size_t nidem, capidem;
     int status;
     bool poisoned;            /* holds an event that did not fold (a bug): never written */
+    uint64_t base_seq;        /* the head when it opened: its first event is base_seq + 1 */
     uint64_t head_seq;        /* the last event position it holds (set when sealed) */
     uint64_t dl_min;          /* the earliest deadline key it puts (UINT64_MAX: none) */
     rg_buf shred;             /* ids of cases it erases ("a\0b\0"): keys to shred once durable */

@@ -1,7 +1,6 @@
 /* ctx.c - the handlers' face of a request; rules in ctx.h. */
 #include "ctx.h"
 
-#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,7 +124,7 @@ rg_case *rg_ctx_create_case(rg_ctx *c)
         /* One in 2^40 is taken already: draw again.  (A read that fails
          * leaves the id as drawn: the same failure refuses the commit.) */
     } while (rg_store_case(c->e, id, &exists) == 0 && exists && ++tries < 16);
-    assert(tries < 16);
+    RG_ASSERT(tries < 16);
     c->cs = rg_case_new(id);
     c->created = true;
     return c->cs;

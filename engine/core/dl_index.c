@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../storage/errors.h"
 #include "request.h"
 
 uint64_t rg_deadline_index_time(const rg_deadline *d)
@@ -26,6 +27,7 @@ uint64_t rg_deadline_index_time(const rg_deadline *d)
 
 size_t rg_deadline_key(uint8_t *k, uint64_t t, const char *case_id, const char *norm, const char *item)
 {
+    RG_ASSERT(8 + strlen(case_id) + 1 + strlen(norm) + 1 + strlen(item) <= RG_DL_KEY_MAX);
     size_t n = 8;
     rg_be64_put(k, t);
     n += (size_t)sprintf((char *)k + n, "%s", case_id) + 1;
@@ -36,6 +38,7 @@ size_t rg_deadline_key(uint8_t *k, uint64_t t, const char *case_id, const char *
 
 size_t rg_dl_key_of(uint8_t *k, const rg_case *c, const rg_deadline *d)
 {
+    RG_ASSERT(d->norm >= 0 && d->norm < RG_MAX_NORMS && rg_norms[d->norm].name);
     uint64_t t = rg_deadline_index_time(d);
     return t ? rg_deadline_key(k, t, c->id, rg_norms[d->norm].name, d->item) : 0;
 }

@@ -78,6 +78,11 @@ int rg_core_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
 int rg_engine_listen(rg_engine *e, const rg_listener_ops *ops, void *ud)
 {
     if (e->nlisteners == RG_MAX_LISTENERS) return RG_EOVERLOAD;
+    /* Listeners are told in the order they attached (services.c attaches
+     * them in the order the services depend on): each once, before any
+     * change is open. */
+    for (int i = 0; i < e->nlisteners; i++) RG_ASSERT(e->listeners[i].ops != ops || e->listeners[i].ud != ud);
+    RG_ASSERT(ops && !e->closing);
     e->listeners[e->nlisteners].ops = ops;
     e->listeners[e->nlisteners].ud = ud;
     e->nlisteners++;

@@ -1,7 +1,6 @@
 /* idem.c - stored copies of first replies; see idem.h. */
 #include "idem.h"
 
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,7 +131,7 @@ int rg_idem_render(rg_engine *e, rg_buf *out, const rg_case *cs, uint32_t first,
 static int reply_events(rg_ctx *c, rg_buf *b, const rg_case *cs, uint32_t first, uint32_t last,
                         bool with_subject, bool as_system, bool for_subject)
 {
-    assert(b == &c->extra);
+    RG_ASSERT(b == &c->extra);
     size_t off = b->len;
     int rc = render(c->e, b, cs, first, last, with_subject, as_system ? rg_system_actor() : c->actor, for_subject);
     if (rc < 0) return rc;

@@ -1,7 +1,6 @@
 /* processing.c - the processing log (Logboek Dataverwerkingen); see processing.h. */
 #include "processing.h"
 
-#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,7 +123,7 @@ static size_t activity_key(uint8_t *k, const char *act, const uint8_t subj[SUBJ]
                            const uint8_t span[8])
 {
     size_t an = strlen(act);
-    assert(an <= 128);
+    RG_ASSERT(an <= 128);
     k[0] = IDX;
     k[1] = 'a';
     memcpy(k + 2, act, an + 1);

@@ -1,5 +1,5 @@
 /*
- * store.c - the engine's in-memory state and the log: loading it at start (and
+ * state.c - the engine's in-memory state and the log: loading it at start (and
  * after a failed commit), the case cache, and the meta and actor records.
  *
  * meta keys:  "head"         be64(seq) || link[32]   position and hash of the last event
@@ -355,6 +355,8 @@ void rg_store_unload(rg_engine *e)
 
 static void lru_unlink(rg_engine *e, rg_case *cs)
 {
+    RG_ASSERT(cs->lru_prev ? cs->lru_prev->lru_next == cs : e->lru_head == cs);
+    RG_ASSERT(cs->lru_next ? cs->lru_next->lru_prev == cs : e->lru_tail == cs);
     if (cs->lru_prev) cs->lru_prev->lru_next = cs->lru_next; else e->lru_head = cs->lru_next;
     if (cs->lru_next) cs->lru_next->lru_prev = cs->lru_prev; else e->lru_tail = cs->lru_prev;
     cs->lru_prev = cs->lru_next = NULL;
@@ -362,6 +364,7 @@ static void lru_unlink(rg_engine *e, rg_case *cs)
 
 static void lru_push(rg_engine *e, rg_case *cs)
 {
+    RG_ASSERT(!cs->lru_prev && !cs->lru_next && e->lru_head != cs);   /* unlinked first */
     cs->lru_prev = NULL;
     cs->lru_next = e->lru_head;
     if (e->lru_head) e->lru_head->lru_prev = cs; else e->lru_tail = cs;

@@ -4,6 +4,8 @@
 #include <pthread.h>
 #include <stdio.h>
 
+#include "../storage/errors.h"
+
 #define DAY_MS 86400000LL
 
 int64_t rg_cal_days_from_civil(int y, int m, int d)
@@ -28,6 +30,7 @@ static void civil_from_days(int64_t z, int *y, int *m, int *d)
     *d = (int)(doy - (153 * mp + 2) / 5 + 1);
     *m = (int)(mp < 10 ? mp + 3 : mp - 9);
     *y = (int)(yoe + era * 400 + (*m <= 2));
+    RG_ASSERT(*m >= 1 && *m <= 12 && *d >= 1 && *d <= 31);
 }
 
 static int weekday(int64_t days)     /* 0 = Monday ... 6 = Sunday */
@@ -40,6 +43,7 @@ int rg_cal_month_days(int y, int m)
 {
     static const int md[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    RG_ASSERT(m >= 1 && m <= 12);            /* every caller checked the month first */
     return m == 2 && leap ? 29 : md[m - 1];
 }
 
@@ -52,6 +56,7 @@ void rg_cal_easter(int year, int *month, int *day)
     int m = (a + 11 * h + 22 * l) / 451;
     *month = (h + l - 7 * m + 114) / 31;
     *day = (h + l - 7 * m + 114) % 31 + 1;
+    RG_ASSERT(*month == 3 || *month == 4);    /* Easter falls from 22 March to 25 April */
 }
 
 const char *rg_cal_holiday_name(int y, int m, int d)

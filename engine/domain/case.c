@@ -171,23 +171,23 @@ int rg_case_apply(rg_case *c, const rg_event_view *ev)
     int rc = def->apply(c, ev);
     if (rc < 0) return rc;
     int to = rg_entry_state(c->route, c->state, def);
+    RG_ASSERT(to == RG_KEEP || (to >= 0 && to < RG_NSTATES));   /* the tables name states */
     if (to != RG_KEEP) c->state = to;
     /* Work that ends takes its norms with it first; then the event sets
      * what follows (a closed case's aftercare check, retention). */
     if (c->state != prev_state && !rg_state_open(c->state)) rg_case_end_work(c);
     rg_deadlines_fold(c, ev, def);
-#ifndef NDEBUG
     /* The state and its deadlines in step: a case whose work ended keeps no
      * deadline but a closed case's aftercare check (and the decision on an
      * escalation its stagnation opened) or an ended case's retention (also a
      * decided data-subject request's). */
     if (!rg_state_open(c->state)) {
-        assert(c->state == RG_ST_CLOSED || c->esc_level == 0);
+        RG_ASSERT(c->state == RG_ST_CLOSED || c->esc_level == 0);
         for (uint32_t i = 0; i < c->ndl; i++)
-            assert(c->dl[i].norm == rg_norm_find("aftercare") || c->dl[i].norm == rg_norm_decision() ||
-                   rg_norms[c->dl[i].norm].fires == RG_FIRE_ERASE);
+            RG_ASSERT(c->dl[i].norm == rg_norm_find("aftercare") || c->dl[i].norm == rg_norm_decision() ||
+                      rg_norms[c->dl[i].norm].fires == RG_FIRE_ERASE);
     }
-#endif
+    RG_ASSERT(c->ndl <= c->capdl && c->esc_level >= 0 && c->esc_level <= RG_ESC_TOP);
     c->version = ev->v;
     c->last_seq = ev->seq;
     c->updated_at = ev->at;

@@ -107,6 +107,7 @@ static rg_deadline *find(rg_case *c, int norm, const char *item)
 
 static void drop(rg_case *c, uint32_t i)
 {
+    RG_ASSERT(i < c->ndl);
     c->dl[i] = c->dl[--c->ndl];
 }
 
@@ -282,6 +283,8 @@ static void met_norm(rg_case *c, int n, const rg_event_view *ev)
 
 int rg_ladder_next_level(const rg_case *c, int start)
 {
+    /* The region's start level was checked when its config was read. */
+    RG_ASSERT(start >= 1 && start <= RG_ESC_TOP);
     if (!c->ladder) return start;
     int level = c->ladder + 1 > start ? c->ladder + 1 : start;
     return level > RG_ESC_TOP ? RG_ESC_TOP : level;
@@ -292,6 +295,8 @@ int rg_ladder_next_level(const rg_case *c, int start)
  * or by hand, keeps the step already remembered). */
 static void ladder_escalated(rg_case *c, const rg_event_view *ev)
 {
+    /* The event's own apply took its level, refusing one off the ladder. */
+    RG_ASSERT(c->esc_level >= 1 && c->esc_level <= RG_ESC_TOP);
     c->ladder = c->esc_level;
     if (c->ladder_norm >= 0) return;
     char name[64] = "";
@@ -457,6 +462,7 @@ void rg_deadlines_fold(rg_case *c, const rg_event_view *ev, const rg_evdef *def)
 {
     pthread_once(&tables_once, build_tables);
     ptrdiff_t t = def - rg_events;
+    RG_ASSERT(c->route >= 0 && c->route < 32);    /* a bit of the norms' route masks */
     uint64_t met = t >= 0 && t < MAX_EVENTS ? met_mask[t] : 0;
     uint64_t set = t >= 0 && t < MAX_EVENTS ? set_mask[t] : 0;
     for (int n = 0; n < RG_MAX_NORMS && met >> n; n++)

@@ -55,6 +55,8 @@ void rg_record_build(rg_buf *out, const uint8_t prev[RG_HASH_LEN], uint64_t seq,
                      const char *case_id, uint32_t v, uint64_t at, const rg_actor *actor,
                      const rg_evb *ev)
 {
+    /* Positions and versions start at 1; 0 means "none" everywhere. */
+    RG_ASSERT(seq > 0 && v > 0 && prev != NULL);
     rg_buf_reset(out);
     rg_buf_reserve(out, RG_REC_HDR + 128 + ev->data.len + ev->subject.len);
     out->len = RG_REC_HDR;                   /* header filled in below */
@@ -76,6 +78,7 @@ void rg_record_build(rg_buf *out, const uint8_t prev[RG_HASH_LEN], uint64_t seq,
     size_t pub_len = out->len - pub0;
     rg_buf_append(out, ev->subject.data, ev->subject.len);
 
+    RG_ASSERT(out->len - pub0 <= UINT32_MAX && data_off < pub_len);   /* the header's be32 fields */
     uint8_t *h = out->data;
     h[32] = ev->sealed ? 2 : 1;
     h[33] = (uint8_t)(ev->tver >> 8);

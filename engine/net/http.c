@@ -2,7 +2,6 @@
 #include "http.h"
 
 #include <arpa/inet.h>
-#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <netdb.h>
@@ -93,7 +92,7 @@ static void reply_cb(void *ud, const uint8_t *p, size_t n)
 {
     hreq *r = ud;
     rg_http *h = r->h;
-    assert(atomic_load(&r->state) == R_ENGINE);
+    RG_ASSERT(atomic_load(&r->state) == R_ENGINE);
     h->in_engine--;
     rg_buf_reset(&r->reply);
     rg_buf_append(&r->reply, p, n);
@@ -486,7 +485,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     if (!r) return;
     /* Never freed while the loop holds it: a suspended connection is not
      * completed, and the loop resumes only after it let go. */
-    assert(atomic_load(&r->state) != R_ENGINE);
+    RG_ASSERT(atomic_load(&r->state) != R_ENGINE);
     rg_buf_free(&r->body);
     rg_buf_free(&r->msg);
     rg_buf_free(&r->reply);

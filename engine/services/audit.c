@@ -77,6 +77,7 @@ static void on_behalf_of(rg_engine *e, const rg_ctx *c, const char *case_id, cha
 static void put_record(rg_engine *e, rg_ctx *c, const char *org, const char *const *ids, uint32_t n)
 {
     rg_commit *t = rg_engine_open_commit(e);
+    RG_ASSERT(t && t != rg_engine_inflight(e));
     uint64_t rn = ++e->audit_seq;
     rg_buf v = RG_BUF_INIT;
     rg_w_map(&v, 13);
@@ -107,6 +108,7 @@ static void put_record(rg_engine *e, rg_ctx *c, const char *org, const char *con
     for (uint32_t i = 0; i < n; i++) {
         uint8_t ik[RG_ID_MAX + 10];
         size_t idn = strlen(ids[i]);
+        RG_ASSERT(idn < RG_ID_MAX);               /* case ids the engine holds */
         ik[0] = RG_AUDIT_CASE_PREFIX;
         memcpy(ik + 1, ids[i], idn + 1);
         rg_be64_put(ik + 2 + idn, rn);

@@ -18,7 +18,6 @@
  * case still holds that deadline with that time: keys of deadlines met in a
  * commit not yet durable are skipped.
  */
-#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +117,7 @@ static bool fire(rg_due *du, const due_key *k)
         /* The open escalation's level did not decide in time: the case
          * climbs one level (which sets the next level's decision deadline). */
         ev = rg_ctx_emit(&c, "case.escalated");
+        RG_ASSERT(cs->esc_level + 1 <= RG_ESC_TOP);
         rg_ev_uint(ev, "level", (uint64_t)(cs->esc_level + 1));
         snprintf(reason, sizeof reason, "level %d did not decide within %d working days",
                  cs->esc_level, e->cfg.norm_amounts[n]);
@@ -133,12 +133,13 @@ static bool fire(rg_due *du, const due_key *k)
     } else {
         /* An open stagnation matured while no escalation was open (the fold
          * gives no escalation time to a stagnation while one is). */
-        assert(cs->esc_level == 0);
+        RG_ASSERT(cs->esc_level == 0);
         ev = rg_ctx_emit(&c, "case.escalated");
         /* The ladder remembers: a step still stuck after a decision goes
          * one level up, not back to the start (deadlines.c). */
         int start = rg_config_region(&e->cfg, cs->zvh)->esc_start_level;
         int level = rg_ladder_next_level(cs, start);
+        RG_ASSERT(level >= start && level <= RG_ESC_TOP);
         rg_ev_uint(ev, "level", (uint64_t)level);
         if (level > start && cs->ladder)
             snprintf(reason, sizeof reason, "stagnation of %s open for %d working days after "
@@ -183,6 +184,8 @@ static int fire_slice(rg_due *du, uint64_t upto, bool *wrote)
         const uint8_t *k = rg_iter_key(it, &kn);
         due_key dk;
         if (!parse_key(k, kn, &dk)) continue;
+        /* The index is in time order (be64(t) leads the key), from dl_low. */
+        RG_ASSERT(dk.t >= e->dl_low && (n == 0 || dk.t >= keys[n - 1].t));
         if (dk.t > upto || n == SLICE) {
             next = dk.t;
             break;

@@ -55,7 +55,9 @@ struct rg_feed {
 static size_t held(rg_hmap *m, const char *id, int d)
 {
     size_t n = strlen(id);
-    size_t v = (size_t)(uintptr_t)rg_hmap_get(m, id, n) + (size_t)(intptr_t)d;
+    size_t had = (size_t)(uintptr_t)rg_hmap_get(m, id, n);
+    RG_ASSERT(d >= 0 || had > 0);             /* a reader unparked was parked */
+    size_t v = had + (size_t)(intptr_t)d;
     if (d == 0) return v;
     if (v == 0) rg_hmap_del(m, id, n);
     else rg_hmap_put(m, id, n, (void *)(uintptr_t)v);
@@ -92,6 +94,8 @@ static int add(page *pg, rg_engine *e, uint64_t seq)
     uint64_t v = 0;
     rg_case *cs = NULL;
     const rg_actor *a = rg_ctx_actor(pg->c);
+    /* A page walks forward: each position after the last one looked at. */
+    RG_ASSERT(seq > pg->next);
     int rc = rg_engine_event(e, seq, &rec);
     if (rc == 0) rc = rg_record_parse(rec.data, rec.len, &r);
     if (rc == 0) rc = rg_doc_parse(&d, r.pub, r.pub_len, &why);
@@ -184,6 +188,7 @@ static parked *take(rg_feed *f, uint64_t now, bool every)
     while (*pp) {
         parked *p = *pp;
         if (every || p->deadline <= now) {
+            RG_ASSERT(f->count > 0);
             *pp = p->next;
             f->count--;
             held(&f->by_actor, p->actor, -1);

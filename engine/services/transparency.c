@@ -221,6 +221,9 @@ int rg_tlog_sync(rg_tlog *t, const char **why)
 const rg_sth *rg_tlog_head(rg_tlog *t)
 {
     if (t->have_last && t->last.size == t->tree.size) return &t->last;
+    /* Called after a sync that found the log to extend the last head: a
+     * signed head never shrinks. */
+    RG_ASSERT(!t->mismatch && (!t->have_last || t->last.size < t->tree.size));
     rg_sth h;
     memset(&h, 0, sizeof h);
     h.size = t->tree.size;

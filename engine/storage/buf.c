@@ -1,6 +1,8 @@
 /* buf.c - growable byte buffer and big-endian helpers. */
 #include "buf.h"
 
+#include "errors.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,11 +44,13 @@ char *rg_strndup(const char *s, size_t n)
 
 void rg_buf_reserve(rg_buf *b, size_t extra)
 {
+    RG_ASSERT(b->len <= b->cap && (b->data || b->cap == 0));
     if (b->cap - b->len >= extra) return;
     size_t cap = b->cap ? b->cap : 256;
     while (cap - b->len < extra) cap *= 2;
     b->data = rg_realloc(b->data, cap);
     b->cap = cap;
+    RG_ASSERT(b->cap - b->len >= extra);
 }
 
 void rg_buf_append(rg_buf *b, const void *p, size_t n)
@@ -55,6 +59,7 @@ void rg_buf_append(rg_buf *b, const void *p, size_t n)
     rg_buf_reserve(b, n);
     memcpy(b->data + b->len, p, n);
     b->len += n;
+    RG_ASSERT(b->len <= b->cap);
 }
 
 void rg_buf_put_u8(rg_buf *b, uint8_t v) { rg_buf_append(b, &v, 1); }

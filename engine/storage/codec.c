@@ -40,6 +40,7 @@ static int need(scan_state *s, size_t n)
 
 static uint64_t take_be(scan_state *s, int n)
 {
+    RG_ASSERT(s->end - s->p >= n);          /* every caller asked need() first */
     uint64_t v = 0;
     for (int i = 0; i < n; i++) v = v << 8 | s->p[i];
     s->p += n;
@@ -80,6 +81,7 @@ static int scan_value(scan_state *s, int depth)
         s->why = "msgpack message has too many values";
         return -1;
     }
+    RG_ASSERT(s->p < s->end);
     uint8_t t = *s->p++;
     if (t <= 0x7f || t >= 0xe0) return 0;                 /* fixint */
     if (t >= 0x80 && t <= 0x8f) return scan_items(s, 2u * (t & 0x0f), depth);
@@ -117,6 +119,7 @@ int rg_doc_reparse(rg_doc **dp, const uint8_t *p, size_t n, const char **why)
         *why = s.why;
         return RG_EBADREQ;
     }
+    RG_ASSERT(s.p <= s.end);                  /* the scan never reads past the bytes */
     if (s.p != s.end) {
         *why = "trailing bytes after the msgpack value";
         return RG_EBADREQ;
@@ -267,8 +270,17 @@ uint32_t rg_map_size(const rg_val *m)
     return m && m->type == MSGPACK_OBJECT_MAP ? m->via.map.size : 0;
 }
 
-const rg_val *rg_map_key(const rg_val *m, uint32_t i) { return &m->via.map.ptr[i].key; }
-const rg_val *rg_map_value(const rg_val *m, uint32_t i) { return &m->via.map.ptr[i].val; }
+const rg_val *rg_map_key(const rg_val *m, uint32_t i)
+{
+    RG_ASSERT(i < rg_map_size(m));
+    return &m->via.map.ptr[i].key;
+}
+
+const rg_val *rg_map_value(const rg_val *m, uint32_t i)
+{
+    RG_ASSERT(i < rg_map_size(m));
+    return &m->via.map.ptr[i].val;
+}
 
 const rg_val *rg_map_get(const rg_val *m, const char *key)
 {
@@ -288,7 +300,11 @@ uint32_t rg_array_size(const rg_val *a)
     return a && a->type == MSGPACK_OBJECT_ARRAY ? a->via.array.size : 0;
 }
 
-const rg_val *rg_array_at(const rg_val *a, uint32_t i) { return &a->via.array.ptr[i]; }
+const rg_val *rg_array_at(const rg_val *a, uint32_t i)
+{
+    RG_ASSERT(i < rg_array_size(a));
+    return &a->via.array.ptr[i];
+}
 
 /* ---- writers ---- */
 
@@ -309,6 +325,7 @@ static int buf_write(void *data, const char *p, size_t n)
 /* A header: `tag` followed by the n-byte big-endian length or value. */
 static void head(rg_buf *b, uint8_t tag, uint64_t v, int n)
 {
+    RG_ASSERT(n >= 0 && n <= 8);
     rg_buf_reserve(b, 1 + (size_t)n);
     uint8_t *p = b->data + b->len;
     p[0] = tag;
@@ -368,6 +385,7 @@ void rg_w_map32(rg_buf *b, uint32_t n)
 
 void rg_w_patch_map32(uint8_t *base, size_t off, uint32_t n)
 {
+    RG_ASSERT(base[off] == 0xdf);            /* what rg_w_map32 wrote there */
     rg_be32_put(base + off + 1, n);
 }
 

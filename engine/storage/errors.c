@@ -1,5 +1,9 @@
-/* errors.c - RG_E* codes to the contract's error strings. */
+/* errors.c - RG_E* codes to the contract's error strings; the one way a
+ * broken invariant stops the process (RG_ASSERT). */
 #include "errors.h"
+
+#include <stdio.h>
+#include <stdlib.h>
 
 const char *rg_strerror(int err)
 {
@@ -9,4 +13,11 @@ const char *rg_strerror(int err)
 #undef RG_ERR_CASE
     default: return "storage_error";
     }
+}
+
+void rg_assert_fail(const char *cond, const char *file, int line, const char *func)
+{
+    fprintf(stderr, "regie: %s:%d: %s: invariant RG_ASSERT(%s) broken\n", file, line, func, cond);
+    fflush(stderr);
+    abort();
 }

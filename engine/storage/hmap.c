@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "errors.h"
 
 uint64_t rg_hash_bytes(const void *p, size_t n)
 {
@@ -39,6 +40,8 @@ void rg_hmap_free(rg_hmap *m)
 
 static size_t find(const rg_hmap *m, uint64_t h, const void *key, size_t klen)
 {
+    /* A power of two, never full: the probe ends at an empty slot. */
+    RG_ASSERT(m->cap && (m->cap & (m->cap - 1)) == 0 && m->count < m->cap);
     size_t mask = m->cap - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         const rg_hmap_slot *s = &m->slots[i];
@@ -94,6 +97,7 @@ void *rg_hmap_del(rg_hmap *m, const void *key, size_t klen)
     size_t mask = m->cap - 1;
     size_t i = find(m, rg_hash_bytes(key, klen), key, klen);
     if (!m->slots[i].hash) return NULL;
+    RG_ASSERT(m->count > 0);
     void *val = m->slots[i].val;
     free(m->slots[i].key);
     m->slots[i].hash = 0;

@@ -278,18 +278,22 @@ void rg_batch_free(rg_batch *b)
 
 void rg_batch_put(rg_batch *b, rg_cf cf, const void *k, size_t kn, const void *v, size_t vn)
 {
+    RG_ASSERT((unsigned)cf < RG_CF_COUNT && b->log->cf[cf]);
+    RG_ASSERT(cf != RG_CF_EVENTS || kn == 8);          /* be64(seq), log.h */
     rocksdb_writebatch_put_cf(b->wb, b->log->cf[cf], k, kn, v, vn);
     b->bytes += kn + vn;
 }
 
 void rg_batch_del(rg_batch *b, rg_cf cf, const void *k, size_t kn)
 {
+    RG_ASSERT((unsigned)cf < RG_CF_COUNT);
     rocksdb_writebatch_delete_cf(b->wb, b->log->cf[cf], k, kn);
     b->bytes += kn;
 }
 
 void rg_batch_del_range(rg_batch *b, rg_cf cf, const void *from, size_t fn, const void *to, size_t tn)
 {
+    RG_ASSERT((unsigned)cf < RG_CF_COUNT);
     rocksdb_writebatch_delete_range_cf(b->wb, b->log->cf[cf], from, fn, to, tn);
     b->bytes += fn + tn;
 }
@@ -322,10 +326,18 @@ rg_table *rg_table_open(rg_log *log, rg_cf cf, int part)
     return t;
 }
 
+static bool key_before(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+    int c = memcmp(a, b, an < bn ? an : bn);
+    return c < 0 || (c == 0 && an < bn);
+}
+
 void rg_table_put(rg_table *t, const void *k, size_t kn, const void *v, size_t vn)
 {
     if (t->err) return;
     if (t->count && kn == t->last.len && memcmp(k, t->last.data, kn) == 0) return;
+    /* A table file is written in key order (the callers sort first). */
+    RG_ASSERT(!t->count || key_before(t->last.data, t->last.len, k, kn));
     rocksdb_sstfilewriter_put(t->w, k, kn, v, vn, &t->err);
     rg_buf_reset(&t->last);
     rg_buf_append(&t->last, k, kn);
@@ -475,6 +487,7 @@ void rg_log_hold(rg_log *log)
 void rg_log_release(rg_log *log)
 {
     pthread_mutex_lock(&log->hold_lock);
+    RG_ASSERT(log->holds > 0);                /* a release without its hold */
     if (--log->holds == 0) pthread_cond_broadcast(&log->hold_cv);
     pthread_mutex_unlock(&log->hold_lock);
 }

@@ -10,12 +10,12 @@
  */
 #include "merkle.h"
 
-#include <assert.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "errors.h"
 
 #define H RG_MERKLE_HASH
 
@@ -73,7 +73,7 @@ void rg_merkle_append(rg_merkle *t, const void *leaf, size_t n)
 
 const uint8_t *rg_merkle_leaf(const rg_merkle *t, uint64_t index)
 {
-    assert(index < t->size);
+    RG_ASSERT(index < t->size);
     return t->levels[0] + index * H;
 }
 
@@ -89,10 +89,10 @@ static uint64_t split(uint64_t n)
  * the recursion calls it, so a perfect part is always kept. */
 static void mth(const rg_merkle *t, uint64_t a, uint64_t n, uint8_t out[H])
 {
-    assert(n >= 1 && a + n <= t->size);
+    RG_ASSERT(n >= 1 && a + n <= t->size);
     if ((n & (n - 1)) == 0) {
         int l = __builtin_ctzll(n);
-        assert((a & (n - 1)) == 0);
+        RG_ASSERT((a & (n - 1)) == 0);
         memcpy(out, t->levels[l] + (a >> l) * H, H);
         return;
     }
@@ -162,10 +162,10 @@ static void path_of(const rg_merkle *t, uint64_t m, uint64_t a, uint64_t n, uint
 
 void rg_merkle_prove(const rg_merkle *t, uint64_t index, uint64_t size, uint8_t path[][H], int *n)
 {
-    assert(index < size && size <= t->size);
+    RG_ASSERT(index < size && size <= t->size);
     *n = 0;
     path_of(t, index, 0, size, path, n);
-    assert(*n <= RG_MERKLE_MAX_PATH);
+    RG_ASSERT(*n <= RG_MERKLE_MAX_PATH);
 }
 
 /* SUBPROOF(m, D[a : a + n], b) (RFC 9162 2.1.4.1). */
@@ -187,10 +187,10 @@ static void subproof(const rg_merkle *t, uint64_t m, uint64_t a, uint64_t n, boo
 
 void rg_merkle_consistency(const rg_merkle *t, uint64_t from, uint64_t to, uint8_t path[][H], int *n)
 {
-    assert(from > 0 && from <= to && to <= t->size);
+    RG_ASSERT(from > 0 && from <= to && to <= t->size);
     *n = 0;
     subproof(t, from, 0, to, true, path, n);
-    assert(*n <= RG_MERKLE_MAX_PATH);
+    RG_ASSERT(*n <= RG_MERKLE_MAX_PATH);
 }
 
 bool rg_merkle_verify_inclusion(uint64_t index, uint64_t size, const uint8_t leaf_hash[H],

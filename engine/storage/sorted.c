@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errors.h"
+
 uint64_t rg_sorted_key_order(const void *k, size_t kn)
 {
     uint8_t b[8] = {0};
@@ -118,6 +120,8 @@ void rg_sorted_sort(rg_sorted *s)
         for (; j < s->n && s->v[j].order == s->v[i].order; j++)
             if (in_order && key_cmp(&s->v[j - 1], &s->v[j]) > 0) in_order = false;
         if (!in_order) qsort(s->v + i, j - i, sizeof *s->v, key_cmp);
+        /* The caller's order agrees with key order: runs follow each other. */
+        RG_ASSERT(j == s->n || key_cmp(&s->v[j - 1], &s->v[j]) <= 0);
         i = j;
     }
 }

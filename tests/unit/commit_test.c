@@ -335,8 +335,9 @@ static void test_listener_table_is_bounded(void)
     /* The services and this test take some places; the rest can be taken
      * and the next one is refused. */
     static const rg_listener_ops noop = {"noop", NULL, NULL, NULL, NULL, NULL};
+    static int slot[101];                 /* each its own listener: one ud apiece */
     int added = 0, rc;
-    while ((rc = rg_engine_listen(L.e, &noop, NULL)) == 0 && added < 100) added++;
+    while ((rc = rg_engine_listen(L.e, &noop, &slot[added])) == 0 && added < 100) added++;
     CHECK(rc < 0 && added < RG_MAX_LISTENERS);
 }
 
