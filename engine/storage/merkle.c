@@ -116,7 +116,7 @@ void rg_merkle_acc_init(rg_merkle_acc *a) { memset(a, 0, sizeof *a); }
 
 void rg_merkle_acc_add(rg_merkle_acc *a, const uint8_t leaf_hash[H])
 {
-    assert(a->size < UINT64_MAX);
+    RG_ASSERT(a->size < UINT64_MAX);
     uint8_t carry[H];
     memcpy(carry, leaf_hash, H);
     /* Like a binary counter: each full level merges into the next. */
