@@ -263,7 +263,7 @@ void rg_commit_kick(rg_engine *e)
     RG_ASSERT(t->nevents == 0 || t->events[0].seq == t->base_seq + 1);
     RG_ASSERT(t->nevents == 0 || t->events[t->nevents - 1].seq == e->head_seq);
     for (size_t i = 1; i < t->nevents; i++) RG_ASSERT(t->events[i].seq == t->events[0].seq + i);
-    rg_store_put_meta(e, t->batch);
+    rg_store_put_meta(e, t->batch, false);
     t->head_seq = e->head_seq;
     e->open = rg_commit_new(e);
     e->inflight = t;

@@ -316,6 +316,8 @@ int rg_store_load(rg_engine *e)
     rg_hmap_init(&e->tokens);
     rg_hmap_init(&e->idem_pending);
     rg_tallies_init(&e->tallies);
+    e->meta_put.known = false;        /* the next commit writes every counter */
+    rg_buf_reset(&e->meta_put.numbers);
     int rc = load_meta(e);
     if (rc == 0) rc = load_actors(e);
     if (rc == 0) rc = load_tallies(e);
@@ -341,6 +343,8 @@ void rg_store_unload(rg_engine *e)
     free(e->numbers);
     e->numbers = NULL;
     e->nnumbers = e->capnumbers = 0;
+    e->meta_put.known = false;
+    rg_buf_free(&e->meta_put.numbers);
 }
 
 /* ---- the case cache: a hash map plus an LRU list ----
@@ -486,35 +490,62 @@ void rg_store_note_number(rg_engine *e, const char *zvh, uint64_t n)
     e->numbers[e->nnumbers++].last = n;
 }
 
-void rg_store_put_meta(rg_engine *e, rg_batch *b)
+void rg_store_put_meta(rg_engine *e, rg_batch *b, bool all)
 {
-    uint8_t head[8 + RG_HASH_LEN];
-    rg_be64_put(head, e->head_seq);
-    memcpy(head + 8, e->head_link, RG_HASH_LEN);
-    rg_batch_put(b, RG_CF_META, "head", 4, head, sizeof head);
+    all = all || !e->meta_put.known;
+    if (all || e->head_seq != e->meta_put.head_seq) {
+        uint8_t head[8 + RG_HASH_LEN];
+        rg_be64_put(head, e->head_seq);
+        memcpy(head + 8, e->head_link, RG_HASH_LEN);
+        rg_batch_put(b, RG_CF_META, "head", 4, head, sizeof head);
+    }
     uint8_t ctr[8];
-    rg_be64_put(ctr, e->case_counter);
-    rg_batch_put(b, RG_CF_META, "case_counter", 12, ctr, sizeof ctr);
-    rg_be64_put(ctr, e->audit_seq);
-    rg_batch_put(b, RG_CF_META, "audit_seq", 9, ctr, sizeof ctr);
+    if (all || e->case_counter != e->meta_put.case_counter) {
+        rg_be64_put(ctr, e->case_counter);
+        rg_batch_put(b, RG_CF_META, "case_counter", 12, ctr, sizeof ctr);
+    }
+    if (all || e->audit_seq != e->meta_put.audit_seq) {
+        rg_be64_put(ctr, e->audit_seq);
+        rg_batch_put(b, RG_CF_META, "audit_seq", 9, ctr, sizeof ctr);
+    }
     if (e->nnumbers) {
         rg_buf nb = RG_BUF_INIT;
         rg_w_map(&nb, (uint32_t)e->nnumbers);
         for (size_t i = 0; i < e->nnumbers; i++) rg_w_kuint(&nb, e->numbers[i].zvh, e->numbers[i].last);
-        rg_batch_put(b, RG_CF_META, "numbers", 7, nb.data, nb.len);
+        if (all || nb.len != e->meta_put.numbers.len ||
+            memcmp(nb.data, e->meta_put.numbers.data, nb.len) != 0) {
+            rg_batch_put(b, RG_CF_META, "numbers", 7, nb.data, nb.len);
+            rg_buf_reset(&e->meta_put.numbers);
+            rg_buf_append(&e->meta_put.numbers, nb.data, nb.len);
+        }
         rg_buf_free(&nb);
     }
-    rg_be64_put(ctr, e->alert_seq);
-    rg_batch_put(b, RG_CF_META, "alert_seq", 9, ctr, sizeof ctr);
-    rg_be64_put(ctr, e->stagnations);
-    rg_batch_put(b, RG_CF_META, "stagnations", 11, ctr, sizeof ctr);
-    if (e->clock.manual) {
+    if (all || e->alert_seq != e->meta_put.alert_seq) {
+        rg_be64_put(ctr, e->alert_seq);
+        rg_batch_put(b, RG_CF_META, "alert_seq", 9, ctr, sizeof ctr);
+    }
+    if (all || e->stagnations != e->meta_put.stagnations) {
+        rg_be64_put(ctr, e->stagnations);
+        rg_batch_put(b, RG_CF_META, "stagnations", 11, ctr, sizeof ctr);
+    }
+    if (e->clock.manual && (all || e->clock.now_ms != e->meta_put.clock)) {
         rg_be64_put(ctr, e->clock.now_ms);
         rg_batch_put(b, RG_CF_META, "clock", 5, ctr, sizeof ctr);
     }
-    put_counts(b, "counts", e->counts);
-    put_counts(b, "leadcounts", e->lead_counts);
+    if (all || memcmp(e->counts, e->meta_put.counts, sizeof e->counts) != 0)
+        put_counts(b, "counts", e->counts);
+    if (all || memcmp(e->lead_counts, e->meta_put.lead_counts, sizeof e->lead_counts) != 0)
+        put_counts(b, "leadcounts", e->lead_counts);
     rg_tallies_put(&e->tallies, b, false);
+    e->meta_put.known = true;
+    e->meta_put.head_seq = e->head_seq;
+    e->meta_put.case_counter = e->case_counter;
+    e->meta_put.audit_seq = e->audit_seq;
+    e->meta_put.alert_seq = e->alert_seq;
+    e->meta_put.stagnations = e->stagnations;
+    e->meta_put.clock = e->clock.now_ms;
+    memcpy(e->meta_put.counts, e->counts, sizeof e->counts);
+    memcpy(e->meta_put.lead_counts, e->lead_counts, sizeof e->lead_counts);
 }
 
 void rg_notify_topic(rg_engine *e, const rg_actor *a, const char *audience, char out[RG_TOPIC_LEN + 1])

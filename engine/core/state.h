@@ -71,6 +71,17 @@ struct rg_engine {
     char *ledger;             /* the engine's erasure ledger (core/ledger.h; owns) */
     bool ledger_stale;        /* it may lack an erasure: rewritten whole at start */
     uint64_t stagnations;     /* open stagnations over all cases */
+    /* The counters as rg_store_put_meta last put them into a batch: one
+     * that did not change since is not written again (issue 23: at one
+     * command per commit they were half its keys).  Batches reach the disk
+     * in order and a failed one reloads the state (commit.c), whose
+     * rg_store_load clears `known`, so the next commit writes them all. */
+    struct {
+        bool known;
+        uint64_t head_seq, case_counter, audit_seq, alert_seq, stagnations, clock;
+        uint64_t counts[RG_NSTATES], lead_counts[RG_NSTATES];
+        rg_buf numbers;
+    } meta_put;
     rg_tallies tallies;       /* stats and caps per region, kept as cases change (tally.h) */
     /* No deadline key is earlier than this, durable or pending: the write
      * path lowers it whenever it puts a key, the firing service raises it
@@ -126,7 +137,9 @@ void rg_store_cache_put(rg_engine *e, rg_case *cs);     /* a new case; the cache
 /* Drop least recently used cases beyond cache_cap whose every event is at
  * or before durable_seq (the others are the only copy of pending state). */
 void rg_store_trim(rg_engine *e, uint64_t durable_seq);
-void rg_store_put_meta(rg_engine *e, rg_batch *b);
+/* The meta head and counters into b: those that changed since the last
+ * batch they went into, or (all) every one. */
+void rg_store_put_meta(rg_engine *e, rg_batch *b, bool all);
 /* A region's next case number (its last, or the old global counter, + 1),
  * and noting one given (the last only grows). */
 uint64_t rg_store_next_number(const rg_engine *e, const char *zvh);

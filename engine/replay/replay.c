@@ -295,7 +295,7 @@ int rg_engine_rebuild(rg_engine *e, uint64_t *events_out)
         e->head_seq = f.events;
         memcpy(e->head_link, f.link, RG_HASH_LEN);
         rg_batch *b = rg_batch_new(e->log);
-        rg_store_put_meta(e, b);
+        rg_store_put_meta(e, b, true);
         /* The figures per region, whole: every old key goes (in memory
          * they are the old ones until the reload below), the new ones are
          * put after them in the same batch. */

@@ -375,7 +375,7 @@ static void on_close(void *ud, rg_engine *e)
         put_count(e, batch, b);
     }
     if (batch) {
-        rg_store_put_meta(e, batch);
+        rg_store_put_meta(e, batch, false);
         if (rg_log_write(e->log, batch, true) < 0)
             fprintf(stderr, "regie: the count of refused reads of the last second could not be written\n");
         rg_batch_free(batch);
