@@ -71,10 +71,10 @@ struct rg_ctx {
 };
 
 void rg_ctx_init(rg_ctx *c, rg_engine *e);
-/* engine.c: commit the engine's own command (a fired deadline): no reply. */
+/* apply.c: commit the engine's own command (a fired deadline): no reply. */
 void rg_commit_system(rg_ctx *c);
 extern const rg_opdef rg_system_op;
-/* engine.c: run a request; deadline/final as in rg_ctx (the feed service
+/* pipeline.c: run a request; deadline/final as in rg_ctx (the feed service
  * runs parked long-polls again through here). */
 void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, void *ud,
                    uint64_t deadline, bool final);

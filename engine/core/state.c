@@ -377,7 +377,8 @@ static void lru_push(rg_engine *e, rg_case *cs)
 
 void rg_store_cache_put(rg_engine *e, rg_case *cs)
 {
-    rg_hmap_put(&e->cases, cs->id, strlen(cs->id), cs);
+    void *old = rg_hmap_put(&e->cases, cs->id, strlen(cs->id), cs);
+    RG_ASSERT(old == NULL);                   /* one projection per case in memory */
     lru_push(e, cs);
 }
 

@@ -110,7 +110,7 @@ struct rg_engine {
     uint64_t stat_written_bytes;
 };
 
-/* store.c: loading and resetting the in-memory state from the log */
+/* state.c: loading and resetting the in-memory state from the log */
 int rg_store_load(rg_engine *e);
 /* An event moved a case from state `before` (-1: a new case) to `after`:
  * the per-state counts follow it.  True when a stay ended, whose lead-time
