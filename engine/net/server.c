@@ -1,7 +1,6 @@
 /* server.c - nng contexts feeding the engine; threads in server.h. */
 #include "server.h"
 
-#include <assert.h>
 
 #include "../services/services.h"
 
@@ -128,10 +127,38 @@ struct rg_server {
 
 static void worker_cb(void *arg);
 
+/* w receives (again): called outside the lock, once w is counted in
+ * s->armed and marked W_RECV, as nng may complete it on this thread. */
+static void arm(worker *w)
+{
+    nng_aio_set_timeout(w->aio, NNG_DURATION_DEFAULT);
+    nng_ctx_recv(w->ctx, w->aio);
+}
+
+/* A new worker, its context and aio opened, added to s->every (loop only:
+ * nng's contexts are opened here, never inside nng's callbacks); else nng's
+ * error, with nothing of it left. */
+static int worker_new(rg_server *s, worker **out)
+{
+    worker *w = rg_calloc(1, sizeof *w);
+    w->srv = s;
+    int rv;
+    if ((rv = nng_ctx_open(&w->ctx, s->sock)) != 0 || (rv = nng_aio_alloc(&w->aio, worker_cb, w)) != 0) {
+        fprintf(stderr, "regie: nng context: %s\n", nng_strerror(rv));
+        if (nng_ctx_id(w->ctx) > 0) nng_ctx_close(w->ctx);
+        free(w);
+        return rv;
+    }
+    w->all = s->every;
+    s->every = w;
+    *out = w;
+    return 0;
+}
+
 static void pipe_free(rg_server *s, pipe_rec *r)
 {
     (void)s;
-    assert(r->gone && r->held == 0 && !r->in_ring && !r->qhead);
+    RG_ASSERT(r->gone && r->held == 0 && !r->in_ring && !r->qhead);
     free(r);
 }
 
@@ -151,7 +178,7 @@ static void pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
         r->id = id;
         r->last = nng_clock();
         pipe_rec *old = rg_hmap_put(&s->pipes, &id, sizeof id, r);
-        assert(!old);                         /* nng never reuses a live id */
+        RG_ASSERT(!old);                         /* nng never reuses a live id */
         (void)old;
         s->npipes++;
     } else if (ev == NNG_PIPE_EV_REM_POST) {
@@ -175,7 +202,7 @@ static worker *rr_take(rg_server *s, bool *gone)
     if (!s->ring) s->ring_tail = NULL;
     r->in_ring = false;
     worker *w = r->qhead;
-    assert(w && atomic_load(&w->state) == W_QUEUED);
+    RG_ASSERT(w && atomic_load(&w->state) == W_QUEUED);
     r->qhead = w->next;
     if (!r->qhead) r->qtail = NULL;
     size_t n = nng_msg_len(w->msg);
@@ -202,7 +229,7 @@ static void worker_done(rg_server *s, worker *w)
     pipe_rec *r = w->pr;
     w->pr = NULL;
     if (r) {
-        assert(r->held > 0);
+        RG_ASSERT(r->held > 0);
         r->held--;
         r->last = nng_clock();
         if (r->gone && r->held == 0) pipe_free(s, r);
@@ -220,10 +247,7 @@ static void worker_done(rg_server *s, worker *w)
         s->free = w;
     }
     uv_mutex_unlock(&s->lock);
-    if (rearm) {
-        nng_aio_set_timeout(w->aio, NNG_DURATION_DEFAULT);
-        nng_ctx_recv(w->ctx, w->aio);
-    }
+    if (rearm) arm(w);
 }
 
 /* Close the pipes that are not taking their replies, and those that hold
@@ -327,14 +351,10 @@ static void received(rg_server *s, worker *w)
         if (v == V_QUEUE || !next) uv_async_send(&s->wake);
     }
     uv_mutex_unlock(&s->lock);
-    if (next) {
-        nng_aio_set_timeout(next->aio, NNG_DURATION_DEFAULT);
-        nng_ctx_recv(next->ctx, next->aio);
-    }
+    if (next) arm(next);
     if (v == V_DROP) {
         nng_msg_free(m);
-        nng_aio_set_timeout(w->aio, NNG_DURATION_DEFAULT);
-        nng_ctx_recv(w->ctx, w->aio);
+        arm(w);
     } else if (v == V_OVERLOAD) {
         nng_msg_clear(m);
         if (nng_msg_append(m, s->over.data, s->over.len) != 0) {
@@ -359,7 +379,7 @@ static void worker_cb(void *arg)
                 atomic_store(&w->state, W_DONE);
                 return;
             }
-            nng_ctx_recv(w->ctx, w->aio);
+            arm(w);
             return;
         }
         received(s, w);
@@ -389,8 +409,8 @@ static void reply_cb(void *ud, const uint8_t *p, size_t n)
     rg_server *s = w->srv;
     /* Each request is answered exactly once, while its worker waits for
      * the engine; the received message was freed by drain() already. */
-    assert(atomic_load(&w->state) == W_ENGINE && w->msg == NULL);
-    assert(s->active > 0);
+    RG_ASSERT(atomic_load(&w->state) == W_ENGINE && w->msg == NULL);
+    RG_ASSERT(s->active > 0);
     s->active--;
     /* A turn freed: the next queued request may go in (not from here: this
      * may run inside the engine's own call). */
@@ -458,8 +478,8 @@ static void drain(rg_server *s)
     s->draining = false;
 }
 
-/* Keep ARMED workers receiving, allocating up to the bound (loop only:
- * nng's contexts are opened here, never inside nng's callbacks). */
+/* Keep ARMED workers receiving, from the free list first, allocating up to
+ * the bound (loop only). */
 static void top_up(rg_server *s)
 {
     for (;;) {
@@ -474,28 +494,16 @@ static void top_up(rg_server *s)
         else s->nworkers++;
         s->armed++;
         uv_mutex_unlock(&s->lock);
-        if (!w) {
-            w = rg_calloc(1, sizeof *w);
-            w->srv = s;
-            int rv;
-            if ((rv = nng_ctx_open(&w->ctx, s->sock)) != 0 ||
-                (rv = nng_aio_alloc(&w->aio, worker_cb, w)) != 0) {
-                /* Out of memory (or closing): receive with those there are. */
-                fprintf(stderr, "regie: nng context: %s\n", nng_strerror(rv));
-                if (nng_ctx_id(w->ctx) > 0) nng_ctx_close(w->ctx);
-                free(w);
-                uv_mutex_lock(&s->lock);
-                s->nworkers--;
-                s->armed--;
-                uv_mutex_unlock(&s->lock);
-                return;
-            }
-            w->all = s->every;
-            s->every = w;
+        if (!w && worker_new(s, &w) != 0) {
+            /* Out of memory (or closing): receive with those there are. */
+            uv_mutex_lock(&s->lock);
+            s->nworkers--;
+            s->armed--;
+            uv_mutex_unlock(&s->lock);
+            return;
         }
         atomic_store(&w->state, W_RECV);
-        nng_aio_set_timeout(w->aio, NNG_DURATION_DEFAULT);
-        nng_ctx_recv(w->ctx, w->aio);
+        arm(w);
     }
 }
 
@@ -511,6 +519,23 @@ static void free_pipes(rg_server *s)
     rg_hmap_slot *slot;
     for (size_t pos = 0; (pos = rg_hmap_next(&s->pipes, pos, &slot)) != 0;) free(slot->val);
     rg_hmap_free(&s->pipes);
+}
+
+/* A start that failed after the socket was opened: the socket closed and
+ * everything of s freed (no libuv handle is initialised yet). */
+static int open_failed(rg_server *s)
+{
+    rg_net_close(s->sock, RG_NET_CLOSE_MS);
+    for (worker *w = s->every, *next; w; w = next) {    /* none receives yet */
+        next = w->all;
+        nng_aio_free(w->aio);
+        free(w);
+    }
+    free_pipes(s);
+    uv_mutex_destroy(&s->lock);
+    rg_buf_free(&s->over);
+    free(s);
+    return RG_ESTORAGE;
 }
 
 int rg_server_open(rg_server **out, uv_loop_t *loop, rg_engine *e, const rg_server_opts *o)
@@ -535,14 +560,16 @@ int rg_server_open(rg_server **out, uv_loop_t *loop, rg_engine *e, const rg_serv
     s->idle_ms = idle && atoll(idle) > 0 ? (uint64_t)atoll(idle) : PIPE_IDLE_MS;
     nng_pipe_notify(s->sock, NNG_PIPE_EV_ADD_PRE, pipe_cb, s);
     nng_pipe_notify(s->sock, NNG_PIPE_EV_REM_POST, pipe_cb, s);
-    if (rg_net_listen(s->sock, o->listen_url, o->tls_cert_key, o->tls_ca) < 0) {
-        rg_net_close(s->sock, RG_NET_CLOSE_MS);
-        free_pipes(s);
-        uv_mutex_destroy(&s->lock);
-        rg_buf_free(&s->over);
-        free(s);
-        return RG_ESTORAGE;
-    }
+    /* The first worker before anything can arrive: without one (out of
+     * memory) the server could never receive, and the start fails here,
+     * before a libuv handle exists.  top_up arms it from the free list. */
+    worker *first;
+    if (rg_net_listen(s->sock, o->listen_url, o->tls_cert_key, o->tls_ca) < 0 || worker_new(s, &first) != 0)
+        return open_failed(s);
+    atomic_store(&first->state, W_IDLE);
+    first->next = NULL;
+    s->free = first;
+    s->nworkers = 1;
     uv_async_init(loop, &s->wake, wake_cb);
     s->wake.data = s;
     uv_timer_init(loop, &s->drain);
@@ -555,7 +582,7 @@ int rg_server_open(rg_server **out, uv_loop_t *loop, rg_engine *e, const rg_serv
      * one is what this server can hold. */
     rg_feed_set_limit(rg_services_of(e)->feed, WORKERS_MAX);
     top_up(s);
-    if (s->armed == 0) abort();               /* only out of memory gets here */
+    RG_ASSERT(s->armed > 0);                  /* the first worker, at least */
     *out = s;
     return 0;
 }
