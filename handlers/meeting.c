@@ -9,6 +9,14 @@
  * says so (`late`); meeting.reschedule moves a scheduled meeting; a meeting
  * held on another day than scheduled records when it really took place
  * (`held_at`, default now, never ahead) and that it was `moved`.
+ *
+ * Evaluation meetings (issue 21; CONTRACT.md: `kind: evaluation`): once the
+ * plan is in force (execution, an MDA++ phase) the procesregisseur may call
+ * the partners together again.  The same three operations take it, with
+ * their own events (evaluation.scheduled, evaluation.held) that leave the
+ * state as it is; one evaluation meeting is scheduled at a time.  Holding
+ * one is a review with the partners at the table: it meets the review and
+ * progress norms as review.held does (schemas/norms.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,14 +28,42 @@
 
 static void late_reply(rg_ctx *c, const rg_case *cs, const rg_val *atv);
 
+/* Whether the plan is in force: the meetings then are evaluation meetings. */
+static bool plan_in_force(const rg_case *cs) { return cs->state != RG_ST_ANALYSIS && cs->state != RG_ST_MEETING; }
+
+/* An evaluation meeting scheduled and not yet held. */
+static bool evaluation_pending(const rg_case *cs)
+{
+    return cs->meeting_eval && cs->meeting_at[0] && !cs->meeting_held;
+}
+
 int rg_h_meeting_schedule(rg_ctx *c)
 {
     int rc = rg_require_director(c);
     if (rc < 0) return rc;
     const rg_case *cs = rg_ctx_case(c);
+    bool evaluation = rg_val_is_str(rg_ctx_field(c, "kind"), "evaluation");
+    if (plan_in_force(cs) && !evaluation)
+        return rg_ctx_fail(c, RG_EGUARD,
+                           "data.kind: case %s has held its case meeting and is in %s; a further meeting is an "
+                           "evaluation meeting (kind evaluation)", cs->id, rg_state_name(cs->state));
+    if (!plan_in_force(cs) && evaluation)
+        return rg_ctx_fail(c, RG_EGUARD,
+                           "data.kind: an evaluation meeting follows the agreed plan; case %s is in %s and needs "
+                           "its case meeting first (kind case)", cs->id, rg_state_name(cs->state));
+    if (evaluation && evaluation_pending(cs))
+        return rg_ctx_fail(c, RG_EGUARD,
+                           "case %s has an evaluation meeting scheduled at %s: move it (meeting.reschedule) or "
+                           "hold it first", cs->id, cs->meeting_at);
     if ((rc = rg_check_names(c, "orgs")) < 0) return rc;
     rc = rg_require_future(c, rg_ctx_field(c, "at"), "data.at");
     if (rc < 0) return rc;
+    if (evaluation) {
+        rg_evb *ev = rg_ctx_emit(c, "evaluation.scheduled");
+        static const char *const fields[] = {"at", "orgs", NULL};
+        rg_copy_fields(c, ev, fields);
+        return 0;
+    }
     if (cs->route == RG_RT_REENTRY) {
         const char *at;
         uint32_t atn;
@@ -80,8 +116,9 @@ int rg_h_meeting_reschedule(rg_ctx *c)
     int rc = rg_require_director(c);
     if (rc < 0) return rc;
     const rg_case *cs = rg_ctx_case(c);
-    if (!cs->meeting_at[0] || cs->meeting_held)
-        return rg_ctx_fail(c, RG_EGUARD, "case %s has no scheduled meeting to move", cs->id);
+    if (plan_in_force(cs) ? !evaluation_pending(cs) : !cs->meeting_at[0] || cs->meeting_held)
+        return rg_ctx_fail(c, RG_EGUARD, "case %s has no scheduled %s meeting to move", cs->id,
+                           plan_in_force(cs) ? "evaluation" : "case");
     if ((rc = rg_require_future(c, rg_ctx_field(c, "at"), "data.at")) < 0) return rc;
     rg_evb *ev = rg_ctx_emit(c, "meeting.rescheduled");
     rg_ev_str(ev, "from", cs->meeting_at);
@@ -98,6 +135,10 @@ int rg_h_meeting_hold(rg_ctx *c)
     /* When it really took place: held_at (not ahead of now), default now;
      * moved when that is another day than the one scheduled. */
     const rg_case *cs = rg_ctx_case(c);
+    if (plan_in_force(cs) && !evaluation_pending(cs))
+        return rg_ctx_fail(c, RG_EGUARD,
+                           "case %s has no evaluation meeting scheduled (meeting.schedule with kind evaluation)",
+                           cs->id);
     uint64_t now = rg_ctx_now(c), held = now;
     const char *p;
     uint32_t pn;
@@ -119,7 +160,7 @@ int rg_h_meeting_hold(rg_ctx *c)
         rg_cal_to_local((int64_t)held, &y2, &m2, &d2, &hh, &mm, &ss, &ms);
         moved = y1 != y2 || m1 != m2 || d1 != d2;
     }
-    rg_evb *ev = rg_ctx_emit(c, "meeting.held");
+    rg_evb *ev = rg_ctx_emit(c, plan_in_force(cs) ? "evaluation.held" : "meeting.held");
     static const char *const fields[] = {"attendees", "conclusions", "class", NULL};
     rg_copy_fields(c, ev, fields);
     rg_ev_uint(ev, "held_at", held);

@@ -294,9 +294,10 @@ int rg_h_case_get(rg_ctx *c)
     }
     rg_w_cstr(b, "meeting");
     if (cs->meeting_at[0]) {
-        rg_w_map(b, 2);
+        rg_w_map(b, 3);
         rg_w_kstr(b, "at", cs->meeting_at);
         rg_w_kbool(b, "held", cs->meeting_held);
+        rg_w_kstr(b, "kind", cs->meeting_eval ? "evaluation" : "case");
     } else {
         rg_w_nil(b);
     }

@@ -23,6 +23,9 @@ const rg_evdef rg_events[] = {
     {"meeting.scheduled",    1,       rg_fold_meeting_scheduled, ST(MEETING), RG_ALERT_NONE, NULL},
     {"meeting.held",         1,       rg_fold_meeting_held,      ST(PLANNING), RG_ALERT_NONE, "conclusions"},
     {"meeting.rescheduled",  1,       rg_fold_meeting_rescheduled,  RG_KEEP, RG_ALERT_NONE, NULL},
+    /* Evaluation meetings once the plan is in force: the state stays. */
+    {"evaluation.scheduled", 1,       rg_fold_evaluation_scheduled, RG_KEEP, RG_ALERT_NONE, NULL},
+    {"evaluation.held",      1,       rg_fold_evaluation_held,   RG_KEEP, RG_ALERT_NONE, "conclusions"},
     {"plan.proposed",        1,       rg_fold_plan_proposed,     ST(PLANNING), RG_ALERT_NONE, NULL},
     {"plan.revision_proposed", 1,     rg_fold_plan_revision_proposed, RG_KEEP,    RG_ALERT_NONE, NULL},
     {"plan.agreement",       1,       rg_fold_plan_agreement,    RG_KEEP, RG_ALERT_NONE, NULL},

@@ -31,9 +31,11 @@ const rg_transition rg_machine[] = {
     {ALL_ROUTES, "partner.join",          WORKING},
     {ALL_ROUTES, "info.request",          WORKING},
     {ALL_ROUTES, "info.provide",          WORKING},
-    {ALL_ROUTES, "meeting.schedule",      S(ANALYSIS)},
-    {ALL_ROUTES, "meeting.hold",          S(MEETING)},
-    {ALL_ROUTES, "meeting.reschedule",    S(MEETING)},
+    /* The case meeting; evaluation meetings once the plan is in force
+     * (handlers/meeting.c). */
+    {ALL_ROUTES, "meeting.schedule",      S(ANALYSIS) | S(EXECUTION) | PHASES},
+    {ALL_ROUTES, "meeting.hold",          S(MEETING) | S(EXECUTION) | PHASES},
+    {ALL_ROUTES, "meeting.reschedule",    S(MEETING) | S(EXECUTION) | PHASES},
     {ALL_ROUTES, "plan.propose",          S(PLANNING) | S(EXECUTION) | PHASES},
     /* MDA++: a plan revised in a phase is agreed in that phase. */
     {MDA,        "plan.agree",            S(PLANNING) | PHASES},

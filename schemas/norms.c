@@ -47,8 +47,8 @@ const rg_norm rg_norms[] = {
     {"plan.agreed",            ALL,     "meeting.held plan.proposed plan.revision_proposed", "plan.agreed case.reopened",           NULL,       RG_DUE_WORKDAYS, 10, STAG},
     {"plan.before_release",    REENTRY, "case.reported",                         "plan.agreed",                                     NULL,       RG_DUE_RELEASE,  0, STAG},
     {"action.done",            ALL,     "plan.agreed",                           "action.completed plan.proposed case.closed",      "action",   RG_DUE_ACTIONS,  0, STAG},
-    {"review",                 ALL,     "plan.agreed review.held",               "review.held case.closed",                         NULL,       RG_DUE_DAYS,     42, STAG},   /* 6 weeks */
-    {"progress",               ALL,     "plan.agreed action.completed review.held", "action.completed review.held case.closed",     NULL,       RG_DUE_WORKDAYS, 20, STAG},
+    {"review",                 ALL,     "plan.agreed review.held evaluation.held", "review.held evaluation.held case.closed",                         NULL,       RG_DUE_DAYS,     42, STAG},   /* 6 weeks */
+    {"progress",               ALL,     "plan.agreed action.completed review.held evaluation.held", "action.completed review.held evaluation.held case.closed",     NULL,       RG_DUE_WORKDAYS, 20, STAG},
     {"aftercare",              ALL,     "case.closed",                           "aftercare.checked case.reopened",                 NULL,       RG_DUE_MONTHS,   3, STAG},
     {"escalation.decision",    ALL,     "case.escalated",                        "case.escalated escalation.resolved case.closed",  NULL,       RG_DUE_WORKDAYS, 5, STAG},
     /* Retention (GDPR art. 5(1)(e)): an archived or referred case is erased

@@ -82,7 +82,8 @@ static const rg_field info_provide[] = {
     CLASS, END,
 };
 static const rg_field meeting_schedule[] = {
-    {"at", RG_F_DATE, RG_REQ, 0, NULL, NULL, 0}, {"orgs", RG_F_STR_ARRAY, RG_REQ, 32, NULL, NULL, 0}, END,
+    {"at", RG_F_DATE, RG_REQ, 0, NULL, NULL, 0}, {"orgs", RG_F_STR_ARRAY, RG_REQ, 32, NULL, NULL, 0},
+    ENUM("kind", RG_OPT, "case evaluation"), END,
 };
 static const rg_field meeting_reschedule[] = {{"at", RG_F_DATE, RG_REQ, 0, NULL, NULL, 0}, END};
 static const rg_field meeting_hold[] = {

@@ -65,11 +65,12 @@ static const describe describes[] = {
      "regie info request --case ZVH-7K2QF9XMT --org ggz --question \"treatment history?\" --due 2026-12-10"},
     {"info.provide", "answer an information request for your organisation",
      "regie info provide --case ZVH-7K2QF9XMT --request R1 --answer \"known since 2021\" --class special"},
-    {"meeting.schedule", "schedule the case meeting and invite the organisations",
+    {"meeting.schedule", "schedule the case meeting and invite the organisations (in execution: an evaluation "
+                         "meeting, --kind evaluation)",
      "regie meeting schedule --case ZVH-7K2QF9XMT --at \"2026-12-08 10:00\" --orgs police,ggz"},
-    {"meeting.reschedule", "move the scheduled case meeting to another time (the reply says when it misses the norm)",
+    {"meeting.reschedule", "move the scheduled case or evaluation meeting to another time (the reply says when it misses the norm)",
      "regie meeting reschedule --case ZVH-7K2QF9XMT --at \"2026-12-09 14:00\""},
-    {"meeting.hold", "record the case meeting: who attended and what was concluded (--held-at when it was earlier)",
+    {"meeting.hold", "record the case or evaluation meeting: who attended and what was concluded (--held-at when it was earlier)",
      "regie meeting hold --case ZVH-7K2QF9XMT --attendees police,ggz --conclusions \"joint approach\""},
     {"plan.propose", "propose the plan: goals, and actions each owned by an organisation (in execution: a "
                      "revision; the agreed plan stays in force until the revision is agreed)",
@@ -191,6 +192,8 @@ static const struct {
     {"item.release.subject", "release it to the data subject: their access export shows its text (a criminal or "
                              "secret item only so; GDPR art. 23)"},
     {"escalation.resolve.new_due", "a new due date for the stuck action or request; missing it climbs on"},
+    {"meeting.schedule.kind", "case: the case meeting (analysis); evaluation: a further meeting once the plan is "
+                              "in force, which counts as a review"},
     {"meeting.hold.held_at", "when it really took place, if not now; another day than scheduled is recorded as moved"},
     {"case.escalate.level", "1 manager, 2 actie-overleg, 3 administrative"},
     {"case.end.reason", "other needs --explanation; moved may name --to-region"},

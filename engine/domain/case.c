@@ -199,7 +199,7 @@ int rg_case_apply(rg_case *c, const rg_event_view *ev)
 
 void rg_case_encode(const rg_case *c, rg_buf *out)
 {
-    rg_w_map(out, 40);
+    rg_w_map(out, 41);
     rg_w_kstr(out, "id", c->id);
     rg_w_cstr(out, "persons");
     rg_w_array(out, c->npersons);
@@ -255,6 +255,7 @@ void rg_case_encode(const rg_case *c, rg_buf *out)
     }
     rg_w_kstr(out, "meeting_at", c->meeting_at);
     rg_w_kbool(out, "meeting_held", c->meeting_held);
+    rg_w_kbool(out, "meeting_eval", c->meeting_eval);
     rg_w_kuint(out, "plan_rev", c->plan_rev);
     rg_w_kbool(out, "plan_agreed", c->plan_agreed);
     rg_w_kstr(out, "casusregisseur", c->casusregisseur);
@@ -512,6 +513,8 @@ int rg_case_decode(rg_case **out, const uint8_t *p, size_t n)
     str(&d, "release_date", c->release_date, sizeof c->release_date);
     str(&d, "meeting_at", c->meeting_at, sizeof c->meeting_at);
     boolean(&d, "meeting_held", &c->meeting_held);
+    c->meeting_eval = false;                       /* none in projections from before */
+    rg_val_bool(rg_map_get(d.m, "meeting_eval"), &c->meeting_eval);
     u32(&d, "plan_rev", &c->plan_rev);
     boolean(&d, "plan_agreed", &c->plan_agreed);
     str(&d, "casusregisseur", c->casusregisseur, sizeof c->casusregisseur);

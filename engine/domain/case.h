@@ -109,6 +109,7 @@ typedef struct rg_case {
     /* case meeting */
     char meeting_at[RG_DATE_MAX];
     bool meeting_held;
+    bool meeting_eval;                /* the meeting above is an evaluation meeting (execution) */
     /* plan: the current revision, its actions and the orgs that agreed it */
     uint32_t plan_rev;
     uint32_t plan_v;                  /* the case version that proposed it */

@@ -173,13 +173,32 @@ int rg_fold_meeting_scheduled(rg_case *cs, const rg_event_view *ev)
         rg_case_join(cs, org, ev->v);
     }
     cs->meeting_held = false;
+    cs->meeting_eval = false;
     return 0;
+}
+
+/* An evaluation meeting (once the plan is in force): the orgs it invites
+ * take part from then on, as for the case meeting; the meeting shown is
+ * this one. */
+int rg_fold_evaluation_scheduled(rg_case *cs, const rg_event_view *ev)
+{
+    int rc = rg_fold_meeting_scheduled(cs, ev);
+    cs->meeting_eval = true;
+    return rc;
 }
 
 int rg_fold_meeting_held(rg_case *cs, const rg_event_view *ev)
 {
     (void)ev;
     cs->meeting_held = true;
+    return 0;
+}
+
+/* Held with the partners: a review of the case as well. */
+int rg_fold_evaluation_held(rg_case *cs, const rg_event_view *ev)
+{
+    cs->meeting_held = true;
+    cs->last_review_at = ev->at;
     return 0;
 }
 
@@ -398,6 +417,7 @@ int rg_fold_case_reopened(rg_case *cs, const rg_event_view *ev)
     (void)ev;
     /* Back to analysis: a new meeting and a new plan revision will follow. */
     cs->meeting_held = false;
+    cs->meeting_eval = false;
     cs->meeting_at[0] = '\0';
     cs->plan_agreed = false;
     cs->closed_at = 0;

@@ -25,6 +25,7 @@ RG_FOLD(person_added) RG_FOLD(person_removed)
 RG_FOLD(partner_joined) RG_FOLD(info_requested) RG_FOLD(info_provided)
 /* the case meeting */
 RG_FOLD(meeting_rescheduled) RG_FOLD(meeting_scheduled) RG_FOLD(meeting_held)
+RG_FOLD(evaluation_scheduled) RG_FOLD(evaluation_held)
 /* the plan and its agreement */
 RG_FOLD(plan_proposed) RG_FOLD(plan_revision_proposed) RG_FOLD(plan_agreement) RG_FOLD(plan_agreed)
 /* actions and reviews */

@@ -400,6 +400,7 @@ static bool same_fields(const rg_case *a, const rg_case *b)
               strcmp(a->referred_to, b->referred_to) == 0 &&
               strcmp(a->release_date, b->release_date) == 0 &&
               strcmp(a->meeting_at, b->meeting_at) == 0 && a->meeting_held == b->meeting_held &&
+              a->meeting_eval == b->meeting_eval &&
               a->plan_rev == b->plan_rev && a->plan_agreed == b->plan_agreed &&
               strcmp(a->casusregisseur, b->casusregisseur) == 0 &&
               a->last_review_at == b->last_review_at && a->esc_level == b->esc_level &&

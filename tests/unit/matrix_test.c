@@ -149,15 +149,19 @@ static const opd ops[] = {
     /* partner: "provide information" - the org that was asked (R1 to police) */
     {"info.provide",       true,  PIN, WORKING,                 KEEP,         ST_ANALYSIS,  PREP_NONE,
      "NNYNHNN", M_WORKING, RT_DEFAULT},
-    /* analysis leaves by meeting.schedule; meeting by meeting.hold -> planning */
-    {"meeting.schedule",   true,  PR,  S(ANALYSIS),             ST_MEETING,   ST_ANALYSIS,  PREP_NONE,
-     "YHNNNNN", S(ANALYSIS), RT_DEFAULT},
-    {"meeting.hold",       true,  PR,  S(MEETING),              ST_PLANNING,  ST_MEETING,   PREP_NONE,
-     "YHNNNNN", S(MEETING), RT_DEFAULT},
+    /* analysis leaves by meeting.schedule; meeting by meeting.hold -> planning.
+     * CONTRACT.md (issue 21): `kind: evaluation`, further meetings once the
+     * plan is in force (execution, the MDA++ phases); the matrix sends the
+     * case meeting's fields, which a guard refuses there (ladder_test takes
+     * evaluation meetings through) */
+    {"meeting.schedule",   true,  PR,  S(ANALYSIS) | S(EXECUTION), ST_MEETING, ST_ANALYSIS,  PREP_NONE,
+     "YHNNNNN", S(ANALYSIS) | PHASES, RT_DEFAULT},
+    {"meeting.hold",       true,  PR,  S(MEETING) | S(EXECUTION), ST_PLANNING, ST_MEETING,   PREP_NONE,
+     "YHNNNNN", S(MEETING) | PHASES, RT_DEFAULT},
     /* CONTRACT.md (issue 21): meeting.reschedule moves the scheduled case
      * meeting, by the procesregisseur; the case stays in meeting */
-    {"meeting.reschedule", true,  PR,  S(MEETING),              KEEP,         ST_MEETING,   PREP_NONE,
-     "YHNNNNN", S(MEETING), RT_DEFAULT},
+    {"meeting.reschedule", true,  PR,  S(MEETING) | S(EXECUTION), KEEP,       ST_MEETING,   PREP_NONE,
+     "YHNNNNN", S(MEETING) | PHASES, RT_DEFAULT},
     /* planning: actions are proposed; execution: "the plan may be revised
      * -- the agreed plan stays in force until the revision is agreed"
      * (DOMAIN.md; issue 21): the case stays in execution (target()) */
