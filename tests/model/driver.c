@@ -23,7 +23,7 @@ const char *const md_kind_names[MD_K_N] = {
     "advance", "report", "assign", "intake.start", "more_info", "admit", "reject", "info.request",
     "info.provide", "meeting.schedule", "meeting.hold", "plan.propose", "plan.agree", "action.complete",
     "review.hold", "escalate", "resolve", "close", "aftercare", "reopen", "phase.advance", "phase.relapse",
-    "probe", "end",
+    "probe", "end", "item.release", "partner.join",
 };
 
 /* splitmix64: the same sequence on every machine. */
@@ -119,6 +119,10 @@ static int choices(const md_case *c, choice *out)
      * agreement (issue 21: the agreed plan stays in force until then). */
     if ((st == MS_EXECUTION || M_IS_PHASE(st)) && openact) ADD(MD_K_COMPLETE, 6);
     if ((md_open_state(st) || st == MS_CLOSED) && c->m.level > 0) ADD(MD_K_RESOLVE, 4);
+    /* A classified answer released by its source to another org, which is
+     * then made to take part (a later participant reads it). */
+    if ((md_open_state(st) || st == MS_CLOSED) && md_releasable(c) >= 0) ADD(MD_K_RELEASE, 3);
+    if (c->pr && md_working(st) && md_joinable(c) >= 0) ADD(MD_K_JOIN, 4);
 #undef ADD
     int kept = 0;
     for (int i = 0; i < n; i++)
@@ -417,6 +421,8 @@ bool md_step(void)
     step();
     for (int i = 0; i < MD_MAXC && !md.failed; i++)
         if (md.c[i].used) check_case(&md.c[i]);
+    for (int i = 0; i < MD_MAXC && !md.failed; i++)
+        if (md.c[i].used && md.c[i].m.state == MS_ARCHIVED && !md.c[i].archived_checked) md_check_archived(&md.c[i]);
     if (!md.failed) check_alerts();
     if (!md.failed) md.done[md.kind]++;
     retire_finished();
@@ -434,6 +440,9 @@ void md_end(void)
         printf("; by the engine: %d stagnations, %d cleared, %d escalations, %d climbs, %d decisions missed at"
                " level 3 (and %d escalations by hand); %d alerts for the manager\n",
                md.detected, md.cleared, md.escalated, md.climbed, md.decision_missed, md.by_hand, md.alerts);
+        printf("  seed %" PRIu64 ": %d decisions with a new due date, %d reads of a released item by its org "
+               "(%d orgs joined after the release), %d archived cases hidden from every partner\n", md.seed,
+               md.new_dues, md.released_read, md.joined_later, md.archived_hidden);
         printf("  seed %" PRIu64 ": stagnations of action.done/review/progress in the MDA++ phases:", md.seed);
         for (int p = 0; p < 4; p++)
             printf(" %s %d/%d/%d", m_state_names[MS_DIRECT_SAFETY + p], md.phase_norms[p][0], md.phase_norms[p][1],

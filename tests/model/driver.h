@@ -37,7 +37,7 @@ enum {
     MD_K_ADVANCE, MD_K_REPORT, MD_K_ASSIGN, MD_K_START, MD_K_MORE_INFO, MD_K_ADMIT, MD_K_REJECT,
     MD_K_INFO_REQUEST, MD_K_INFO_PROVIDE, MD_K_SCHEDULE, MD_K_HOLD, MD_K_PROPOSE, MD_K_AGREE, MD_K_COMPLETE,
     MD_K_REVIEW, MD_K_ESCALATE, MD_K_RESOLVE, MD_K_CLOSE, MD_K_AFTERCARE, MD_K_REOPEN, MD_K_PHASE_ADVANCE,
-    MD_K_RELAPSE, MD_K_PROBE, MD_K_END, MD_K_N
+    MD_K_RELAPSE, MD_K_PROBE, MD_K_END, MD_K_RELEASE, MD_K_JOIN, MD_K_N
 };
 extern const char *const md_kind_names[MD_K_N];
 
@@ -49,10 +49,16 @@ typedef struct md_action {
     int status;
 } md_action;
 
+/* An information request; its answer may be classified (special), and
+ * released by the org that gave it to another org, which reads it once it
+ * takes part, whenever it joined (issue 21, finding 5). */
 typedef struct md_request {
     char id[M_ITEM];
     int org;
     bool answered;
+    bool classified;
+    uint64_t seq;             /* the answer's log position (classified ones) */
+    int released_to;          /* an org, or -1 */
 } md_request;
 
 /* A case as the driver knows it: what it needs to choose valid steps, and
@@ -72,6 +78,8 @@ typedef struct md_case {
      * phase): it waits in ract; the plan in act stays in force until the
      * revision's last agreement replaces it (issue 21). */
     bool revising;
+    bool archived_checked;
+    unsigned joined;          /* orgs (bits) the driver made take part by partner.join */    /* the partners' not_found after archiving was checked */
     md_action ract[MD_MAXACT];
     int nract;
     unsigned agreed;          /* orgs (bits) that agreed to it */
@@ -107,6 +115,7 @@ typedef struct md_run {
     int phase_norms[4][3];    /* stagnations of action.done, review, progress in each MDA++ phase */
     char *config;             /* the region's config file (M_REGION_CONFIG) */
     int detected, decision_missed, cleared, escalated, climbed, by_hand, alerts;
+    int new_dues, released_read, joined_later, archived_hidden;   /* issue 21: re-dated steps, releases read, archived checks */
 } md_run;
 
 extern md_run md;
@@ -130,6 +139,13 @@ void md_probe_reentry(void);
 /* Take a step of the kind on the case; false if a probe found nothing
  * the case's state refuses. */
 bool md_take(md_case *c, int kind);
+/* An answered classified request of the case not yet released; -1: none. */
+int md_releasable(const md_case *c);
+/* A released request whose org has not yet been made to take part; -1: none. */
+int md_joinable(const md_case *c);
+/* Need-to-know ends with the work (issue 21, finding 7): once the case is
+ * archived every partner reads not_found, its procesregisseur still reads it. */
+void md_check_archived(md_case *c);
 bool md_working(int state);   /* analysis .. execution, and MDA++'s phases */
 bool md_open_state(int state);
 bool md_dues_ahead(const md_case *c);

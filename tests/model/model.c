@@ -106,6 +106,9 @@ static const m_rule m_rules[] = {
      * the case goes is m_enters's */
     {"phase.advanced", -1, 0, 0},
     {"phase.relapsed", MS_DIRECT_SAFETY, 0, 0},
+    /* Who takes part and who reads what: no norm. */
+    {"partner.joined", -1, 0, 0},
+    {"item.released", -1, 0, 0},
     {NULL, 0, 0, 0},
 };
 
@@ -173,6 +176,9 @@ static void m_meet(m_case *c, int norm, const char *item, int64_t at)
             e->norm = norm;
             snprintf(e->item, sizeof e->item, "%s", d->item);
         }
+        /* The stuck step is done: the ladder forgets it (not its level). */
+        if (c->step == M_STEP_KNOWN && c->step_norm == norm && strcmp(c->step_item, d->item) == 0)
+            c->step = M_STEP_NONE;
         m_drop(c, i);
     }
 }
@@ -266,16 +272,44 @@ static void m_apply_norms(m_case *c, const m_rule *r, int64_t at, const m_args *
     }
 }
 
-/* What an event does to the ladder, after its norms. */
+const m_deadline *m_redatable_step(const m_case *c)
+{
+    if (c->step != M_STEP_KNOWN || (c->step_norm != MN_ACTION_DONE && c->step_norm != MN_INFO_ANSWER)) return NULL;
+    return m_find(c, c->step_norm, c->step_item);
+}
+
+/* What an event does to the ladder, after its norms: it remembers while its
+ * known stuck step is open (stuck, or waiting for a new due date), and
+ * while any stagnation of the work is. */
 static void m_settle_ladder(m_case *c)
 {
     if (!c->ladder || c->level) return;
+    if (c->step == M_STEP_KNOWN && m_find(c, c->step_norm, c->step_item)) return;
     for (int i = 0; i < c->ndl; i++)
         if (c->dl[i].fired && c->dl[i].norm != MN_ESC_DECISION) return;
     c->ladder = 0;
+    c->step = M_STEP_NONE;
 }
 
-static void m_apply_ladder(m_case *c, const char *type, int64_t at, int level)
+/* A decision's new_due: the stuck step's stagnation is cleared and its
+ * deadline starts again at the end of that day (the engine's
+ * ladder_redate). */
+static void m_redate(m_case *c, int64_t at, int64_t due)
+{
+    m_deadline *d = (m_deadline *)m_redatable_step(c);
+    if (!d) abort();                        /* the driver sends new_due only for one */
+    if (d->fired) {
+        m_event *e = m_push(c, "stagnation.cleared", at, true);
+        e->norm = d->norm;
+        snprintf(e->item, sizeof e->item, "%s", d->item);
+    }
+    d->due = due;
+    d->fired = false;
+    d->since = 0;
+    d->escalates_at = 0;
+}
+
+static void m_apply_ladder(m_case *c, const char *type, int64_t at, int level, int64_t new_due)
 {
     if (strcmp(type, "case.escalated") == 0) {
         c->level = level;
@@ -287,6 +321,7 @@ static void m_apply_ladder(m_case *c, const char *type, int64_t at, int level)
         int64_t again = mc_add_working_days(at, 5);
         for (int i = 0; i < c->ndl; i++)
             if (c->dl[i].fired) c->dl[i].escalates_at = again;
+        if (new_due) m_redate(c, at, new_due);
     }
     m_settle_ladder(c);
 }
@@ -310,9 +345,10 @@ static void m_apply_event(m_case *c, const char *type, int64_t at, const m_args 
         for (int n = 0; n < MN_NNORMS; n++) m_meet(c, n, NULL, at);
         c->level = 0;
         c->ladder = 0;
+        c->step = M_STEP_NONE;
     }
     m_apply_norms(c, r, at, a);
-    m_apply_ladder(c, type, at, a ? a->level : 0);
+    m_apply_ladder(c, type, at, a ? a->level : 0, a ? a->new_due : 0);
 }
 
 void m_apply(m_case *c, const char *type, int64_t at, const m_args *a)
@@ -371,6 +407,13 @@ static void m_fire_at(m_case *c, int64_t t)
     char item[M_ITEM];
     snprintf(item, sizeof item, "%s", c->dl[which].item);
     m_args a = {.level = c->ladder ? (c->ladder < 3 ? c->ladder + 1 : 3) : 1};
+    /* The escalation of a stagnation names it: the ladder remembers it as
+     * its stuck step, unless it remembers one already. */
+    if (c->step == M_STEP_NONE) {
+        c->step = matured == 1 ? M_STEP_KNOWN : M_STEP_UNKNOWN;
+        c->step_norm = norm;
+        snprintf(c->step_item, sizeof c->step_item, "%s", item);
+    }
     m_apply_event(c, "case.escalated", t, &a, true, true);
     for (int i = c->nev - 1; i >= 0 && c->ev[i].at == t; i--)
         if (strcmp(c->ev[i].type, "stagnation.detected") == 0 && c->ev[i].alerts_managers == M_NO)

@@ -41,7 +41,11 @@
  *   work stays open after a decision, the next escalation opens one level
  *   above the last (at most 3), never at the same level again; once no
  *   stagnation of the work is open (and none is waiting, re-dated by a
- *   decision) it starts again at 1.
+ *   decision) it starts again at 1.  A decision at any level may give the
+ *   stuck step (an action or information request the ladder remembers) a
+ *   new due date (issue 21, `new_due`): its stagnation is cleared, its
+ *   deadline is the end of that day, and the ladder remembers the step, so
+ *   missing the date climbs on.
  * - Alerts (CONTRACT.md, "Notifications"; issue 11): a stagnation alerts
  *   the case's procesregisseur, or every manager while none is assigned or
  *   while an escalation is open (the level handling it hears of it); an
@@ -95,10 +99,13 @@ typedef struct m_event {
     char item[M_ITEM];
     int64_t due;              /* stagnation.detected */
     int level;                /* case.escalated */
+    int64_t new_due;          /* escalation.resolved: the end of its new_due date for the stuck step; 0: none */
     bool autoesc;             /* case.escalated by the engine */
     int alerts_managers;      /* raises an alert for every manager: M_NO, M_YES, M_EITHER */
     int state;                /* the case's state when it was appended (before it moved) */
 } m_event;
+
+enum { M_STEP_NONE, M_STEP_KNOWN, M_STEP_UNKNOWN };
 
 /* M_EITHER: a stagnation detected at the instant its case escalates; the
  * rules do not order the two, so the managers may or may not hear of it. */
@@ -110,6 +117,14 @@ typedef struct m_case {
     int relapses;             /* phase.relapsed so far (MDA++) */
     int level;                /* the open escalation's level, 0: none */
     int ladder;               /* the level the ladder last reached while the case is stuck, 0: none */
+    /* The ladder's stuck step: the stagnation whose escalation the ladder
+     * remembers (the engine's ladder_norm/item), kept until that step is
+     * met: M_STEP_NONE, M_STEP_KNOWN (step_norm, step_item), or
+     * M_STEP_UNKNOWN when several stagnations matured at once (which one
+     * the escalation names is no rule, so no decision re-dates it here). */
+    int step;
+    int step_norm;
+    char step_item[M_ITEM];
     bool assigned;            /* has a procesregisseur */
     m_deadline *dl;
     int ndl, capdl;
@@ -122,6 +137,7 @@ typedef struct m_args {
     const char *item;         /* info.requested/provided: the request; action.completed: the action */
     int64_t due;              /* info.requested, intake.info_requested: end of the given date; 0: none */
     int level;                /* case.escalated */
+    int64_t new_due;          /* escalation.resolved: the end of its new_due date for the stuck step; 0: none */
     int nactions;             /* plan.agreed: the plan's open actions with their due ends */
     const char *const *action_ids;
     const int64_t *action_dues;
@@ -138,6 +154,9 @@ void m_advance(m_case *c, int64_t to);
 /* The next instant something fires by itself; M_NONE if nothing will. */
 int64_t m_next_timer(const m_case *c);
 const m_deadline *m_find(const m_case *c, int norm, const char *item);
+/* The stuck step a decision's new_due may re-date: an action or an
+ * information request the ladder knows, still open; NULL if none. */
+const m_deadline *m_redatable_step(const m_case *c);
 /* The amount of a norm counted from its event (working days, days or
  * months) on a route: the defaults of DOMAIN.md, and the region's own for
  * its MDA++ and Levensloop cases (M_REGION_CONFIG, the file the run gives

@@ -221,6 +221,9 @@ static void do_info_request(md_case *c)
     }
     r->org = org;
     r->answered = false;
+    r->classified = false;
+    r->seq = 0;
+    r->released_to = -1;
     c->nreq++;
     a.item = r->id;
     apply(c, "info.requested", &a);
@@ -232,12 +235,24 @@ static void do_info_provide(md_case *c)
     for (int i = 0; i < c->nreq; i++)
         if (!c->req[i].answered) open[n++] = i;
     md_request *r = &c->req[open[md_rnd(n)]];
-    rg_buf *b = req(md.org_tok[r->org], "info.provide", c, 2);
+    bool classified = md_rnd(3) == 0;
+    rg_buf *b = req(md.org_tok[r->org], "info.provide", c, classified ? 3 : 2);
     rg_w_kstr(b, "request", r->id);
     rg_w_kstr(b, "answer", "known to us");
-    md_describe("c%d %s: info.provide %s (%s)", c->n, c->id, r->id, md_org_names[r->org]);
+    if (classified) rg_w_kstr(b, "class", "special");
+    md_describe("c%d %s: info.provide %s (%s)%s", c->n, c->id, r->id, md_org_names[r->org],
+                classified ? ", class special" : "");
     if (!expect_ok()) return;
     r->answered = true;
+    const rg_val *evs = rg_t_get(&md.r, "events");
+    for (uint32_t i = 0; classified && i < rg_array_size(evs); i++)
+        if (rg_val_is_str(rg_map_get(rg_array_at(evs, i), "type"), "info.provided"))
+            rg_val_uint(rg_map_get(rg_array_at(evs, i), "seq"), &r->seq);
+    if (classified && !r->seq) {
+        md_fail("the reply to info.provide names no seq of its info.provided event");
+        return;
+    }
+    r->classified = classified;
     m_args a = {.item = r->id};
     apply(c, "info.provided", &a);
 }
@@ -422,11 +437,131 @@ static void do_escalate(md_case *c)
 static void do_resolve(md_case *c)
 {
     /* Levels 1 and 2: a manager records the decision; level 3: the
-     * administrative level decides (issue 21). */
-    rg_w_kstr(req(c->m.level == 3 ? md.bestuur_tok : md.mgr_tok, "escalation.resolve", c, 1), "decision",
-              "priority granted");
-    md_describe("c%d %s: escalation.resolve (level %d)", c->n, c->id, c->m.level);
-    if (expect_ok()) apply(c, "escalation.resolved", NULL);
+     * administrative level decides (issue 21).  Half the decisions on a
+     * stuck action or request give it a new due date (from today on);
+     * missing it climbs on. */
+    const m_deadline *step = m_redatable_step(&c->m);
+    char due[12] = "";
+    m_args a = {0};
+    if (step && md_rnd(2)) a.new_due = date_in(md_rnd(10), due);
+    rg_buf *b = req(c->m.level == 3 ? md.bestuur_tok : md.mgr_tok, "escalation.resolve", c, a.new_due ? 2 : 1);
+    rg_w_kstr(b, "decision", "priority granted");
+    if (a.new_due) rg_w_kstr(b, "new_due", due);
+    md_describe("c%d %s: escalation.resolve (level %d)%s%s%s%s", c->n, c->id, c->m.level,
+                a.new_due ? ", new due " : "", due, a.new_due ? " for " : "", a.new_due ? step->item : "");
+    if (!expect_ok()) return;
+    if (a.new_due) {
+        md.new_dues++;
+        for (int i = 0; i < c->nact; i++)
+            if (step->norm == MN_ACTION_DONE && !strcmp(c->act[i].id, step->item))
+                snprintf(c->act[i].due, sizeof c->act[i].due, "%s", due);
+    }
+    apply(c, "escalation.resolved", &a);
+}
+
+/* ---- release to a later participant (issue 21, finding 5) ---- */
+
+int md_releasable(const md_case *c)
+{
+    for (int i = 0; i < c->nreq; i++)
+        if (c->req[i].classified && c->req[i].released_to < 0) return i;
+    return -1;
+}
+
+int md_joinable(const md_case *c)
+{
+    for (int i = 0; i < c->nreq; i++)
+        if (c->req[i].released_to >= 0 && !(c->joined & (1u << c->req[i].released_to))) return i;
+    return -1;
+}
+
+/* The org's partner reads the answer at seq in the case's history: its
+ * text, not withheld. */
+static void check_released(md_case *c, const md_request *r)
+{
+    rg_buf_reset(&md.b);
+    rg_req_envelope(&md.b, "case.history", md.org_tok[r->released_to], NULL, c->id, -1, -1);
+    const char *e = send_req();
+    if (e[0]) {
+        md_fail("case.history by %s, to whom %s's answer was released: %s: %s", md_org_names[r->released_to],
+                r->id, e, rg_t_str(&md.r, "message"));
+        return;
+    }
+    const rg_val *evs = rg_t_get(&md.r, "events");
+    for (uint32_t i = 0; i < rg_array_size(evs); i++) {
+        const rg_val *ev = rg_array_at(evs, i), *data = rg_map_get(ev, "data");
+        uint64_t seq = 0;
+        rg_val_uint(rg_map_get(ev, "seq"), &seq);
+        if (seq != r->seq) continue;
+        if (!rg_val_is_str(rg_map_get(data, "answer"), "known to us") || rg_map_get(data, "withheld"))
+            md_fail("%s reads %s's answer (seq %" PRIu64 ") released to it withheld", md_org_names[r->released_to],
+                    r->id, seq);
+        else
+            md.released_read++;
+        return;
+    }
+    md_fail("%s, to whom %s's answer (seq %" PRIu64 ") was released, does not find it in the history",
+            md_org_names[r->released_to], r->id, r->seq);
+}
+
+/* The source releases a classified answer to another org (often one that
+ * takes no part yet). */
+static void do_release(md_case *c)
+{
+    md_request *r = &c->req[md_releasable(c)];
+    int to = (r->org + 1 + md_rnd(MD_NORGS - 1)) % MD_NORGS;
+    rg_buf *b = req(md.org_tok[r->org], "item.release", c, 2);
+    rg_w_kuint(b, "seq", r->seq);
+    rg_w_cstr(b, "orgs");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, md_org_names[to]);
+    md_describe("c%d %s: item.release seq %" PRIu64 " (%s's answer to %s) to %s", c->n, c->id, r->seq,
+                md_org_names[r->org], r->id, md_org_names[to]);
+    if (!expect_ok()) return;
+    r->released_to = to;
+    apply(c, "item.released", NULL);
+    if (c->joined & (1u << to) && md_open_state(c->m.state)) check_released(c, r);
+}
+
+/* The procesregisseur lets the org a release named take part (refused when
+ * it already does: then it read the item all along); from then on it reads
+ * the released answer, though it was given before it joined. */
+static void do_join(md_case *c)
+{
+    md_request *r = &c->req[md_joinable(c)];
+    int org = r->released_to;
+    rg_w_kstr(req(dir_tok(c), "partner.join", c, 1), "org", md_org_names[org]);
+    md_describe("c%d %s: partner.join %s", c->n, c->id, md_org_names[org]);
+    const char *e = send_req();
+    if (e[0] && !(strcmp(e, "guard_failed") == 0 && strstr(rg_t_str(&md.r, "message"), "already takes part"))) {
+        md_fail("the engine refused it: %s: %s", e, rg_t_str(&md.r, "message"));
+        return;
+    }
+    c->joined |= 1u << org;
+    if (!e[0]) {
+        md.joined_later++;
+        apply(c, "partner.joined", NULL);
+    }
+    for (int i = 0; i < c->nreq && !md.failed; i++)
+        if (c->req[i].released_to == org) check_released(c, &c->req[i]);
+}
+
+void md_check_archived(md_case *c)
+{
+    c->archived_checked = true;
+    for (int o = 0; o < MD_NORGS && !md.failed; o++) {
+        rg_buf_reset(&md.b);
+        rg_req_envelope(&md.b, "case.get", md.org_tok[o], NULL, c->id, -1, -1);
+        const char *e = send_req();
+        if (strcmp(e, "not_found") != 0)
+            md_fail("c%d %s is archived: %s reads case.get as %s, not not_found", c->n, c->id, md_org_names[o],
+                    e[0] ? e : "ok");
+    }
+    rg_buf_reset(&md.b);
+    rg_req_envelope(&md.b, "case.get", dir_tok(c), NULL, c->id, -1, -1);
+    const char *e = send_req();
+    if (e[0]) md_fail("c%d %s is archived: its procesregisseur reads %s: %s", c->n, c->id, e, rg_t_str(&md.r, "message"));
+    if (!md.failed) md.archived_hidden++;
 }
 
 static void do_close(md_case *c)
@@ -741,6 +876,8 @@ bool md_take(md_case *c, int kind)
     case MD_K_RELAPSE: do_phase(c, true); break;
     case MD_K_PROBE: return do_probe(c);
     case MD_K_END: do_end(c); break;
+    case MD_K_RELEASE: do_release(c); break;
+    case MD_K_JOIN: do_join(c); break;
     }
     return true;
 }

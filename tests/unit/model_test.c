@@ -26,7 +26,15 @@
  * without criteria or referral, an escalation not above the current level,
  * a phase step the route's phase order does not have or on another route,
  * closing an MDA++ case before monitoring, a Levensloop inclusion without
- * its provider or casusregisseur).
+ * its provider or casusregisseur).  Issue 21's week: early endings (every
+ * reason, from any open state), revisions proposed in execution and the
+ * phases while the plan stays in force, information requests without a
+ * date (5 working days), the ladder climbing through levels 1-3 with
+ * decisions (level 3 by a bestuur actor) that give the stuck action or
+ * request a new due date, classified answers released by their source to
+ * another org that is made to take part afterwards and must read them, and
+ * every archived case read as not_found by every partner (its
+ * procesregisseur still reads it).
  * After every step each case's case.get (state, version, escalation level,
  * deadlines, stagnations), its new events (case.history) and the manager's
  * alerts (alerts.list, matched to events by seq) must be what the model
