@@ -88,7 +88,9 @@ static int find_plan(void *ud, const rg_record *sealed)
     const char *why;
     rg_buf opened = RG_BUF_INIT;
     rg_record rec, *r = &rec;
-    if (rg_record_open(sealed, f->cs->id, f->cs->dk_state == RG_DK_PRESENT ? f->cs->dk : NULL, &opened, &rec) < 0 ||
+    rg_keyring k;
+    rg_case_keyring(f->cs, &k);
+    if (rg_record_open_keys(sealed, f->cs->id, &k, &opened, &rec) < 0 ||
         rg_doc_parse(&d, r->pub, r->pub_len, &why) < 0) {
         rg_buf_free(&opened);
         return 0;

@@ -72,6 +72,12 @@ int rg_report_subject(rg_ctx *c, const rg_val **subject)
 void rg_report_persons(rg_ctx *c, rg_evb *report, const rg_val *subject)
 {
     const rg_val *persons = rg_ctx_field(c, "persons");
+    const rg_case *cs = rg_ctx_case(c);
+    const char *zvh = rg_ctx_actor(c)->zvh;
+    /* Each person's data sealed under their own key (core/apply.c), and
+     * found by the person index under their id. */
+    snprintf(report->person, sizeof report->person, "P1");
+    rg_person_index_put(c, subject, zvh, cs->id, "P1");
     if (!persons) {
         rg_w_val(&report->subject, subject);     /* the single subject, as always */
         return;
@@ -89,7 +95,9 @@ void rg_report_persons(rg_ctx *c, rg_evb *report, const rg_val *subject)
         rg_evb *ev = rg_ctx_emit(c, "person.added");
         rg_ev_str(ev, "person", id);
         rg_ev_str(ev, "role", role);
+        snprintf(ev->person, sizeof ev->person, "%s", id);
         write_fields(&ev->subject, p);
+        rg_person_index_put(c, p, zvh, cs->id, id);
     }
 }
 
@@ -109,7 +117,9 @@ int rg_h_person_add(rg_ctx *c)
     rg_evb *ev = rg_ctx_emit(c, "person.added");
     rg_ev_str(ev, "person", id);
     rg_ev_str(ev, "role", role);
+    snprintf(ev->person, sizeof ev->person, "%s", id);
     write_fields(&ev->subject, data);
+    rg_person_index_put(c, data, cs->zvh, cs->id, id);
     rg_w_cstr(rg_ctx_reply_key(c, "person"), id);
     return 0;
 }
@@ -138,6 +148,64 @@ int rg_h_person_remove(rg_ctx *c)
     return 0;
 }
 
+/* Is person i's data sealed under their own key alone?  Not for P1 of a
+ * case reported before persons had keys: their data is under the case's. */
+static int own_key(rg_engine *e, const rg_case *cs, uint32_t i, bool *own)
+{
+    rg_buf rec = RG_BUF_INIT;
+    rg_record r;
+    int rc = rg_engine_event(e, cs->persons[i].seq, &rec);
+    if (rc == 0) rc = rg_record_parse(rec.data, rec.len, &r);
+    *own = rc == 0 && (r.format == 3 || r.subj_len == 0);
+    if (i == 0 && *own && cs->report_seq != cs->persons[0].seq) {
+        /* P1 corrected: the report's copy must be theirs alone too. */
+        rg_buf_reset(&rec);
+        if ((rc = rg_engine_event(e, cs->report_seq, &rec)) == 0) rc = rg_record_parse(rec.data, rec.len, &r);
+        *own = rc == 0 && (r.format == 3 || r.subj_len == 0);
+    }
+    rg_buf_free(&rec);
+    return rc;
+}
+
+int rg_h_person_erase(rg_ctx *c)
+{
+    const rg_case *cs = rg_ctx_case(c);
+    char id[16], request[RG_ID_MAX] = "";
+    rg_field_str(c, "person", id, sizeof id);
+    rg_field_str(c, "request", request, sizeof request);
+    int i = rg_case_person(cs, id);
+    if (i < 0) return rg_ctx_fail(c, RG_ENOTFOUND, "case %s has no person %s", cs->id, id);
+    if (cs->erased || cs->persons[i].erased) {
+        /* Erasing twice changes nothing the second time. */
+        rg_w_cstr(rg_ctx_reply_key(c, "person"), id);
+        rg_w_bool(rg_ctx_reply_key(c, "erased"), true);
+        return 0;
+    }
+    bool own = false;
+    if (own_key(rg_ctx_engine(c), cs, (uint32_t)i, &own) < 0)
+        return rg_ctx_fail(c, RG_ESTORAGE, "reading the data of person %s of %s failed", id, cs->id);
+    if (!own)
+        return rg_ctx_fail(c, RG_EGUARD,
+                           "person %s of case %s was recorded before persons had keys of their own: their data "
+                           "is under the case's key, so only case.erase erases it", id, cs->id);
+    int rc;
+    if (request[0]) {
+        if ((rc = rg_subject_request_allows(c, request, "erasure", cs)) < 0) return rc;
+    } else if (cs->state != RG_ST_ARCHIVED && cs->state != RG_ST_REFERRED) {
+        return rg_ctx_fail(c, RG_EGUARD,
+                           "case %s is %s: a person is erased from an archived or referred case, or when a "
+                           "granted erasure request names the case (data.request)",
+                           cs->id, rg_state_name(cs->state));
+    }
+    /* The person index loses them with their key. */
+    if (rg_person_stage(c, cs, (uint32_t)i, true) < 0)
+        return rg_ctx_fail(c, RG_ESTORAGE, "reading the data of person %s of %s failed", id, cs->id);
+    rg_evb *ev = rg_ctx_emit(c, "person.erased");
+    static const char *const fields[] = {"person", "ground", "request", NULL};
+    rg_copy_fields(c, ev, fields);
+    rg_w_cstr(rg_ctx_reply_key(c, "person"), id);
+    return 0;
+}
 int rg_person_minor(rg_engine *e, const rg_case *cs, uint32_t i, uint64_t now, bool *minor)
 {
     rg_buf fields = RG_BUF_INIT;

@@ -25,7 +25,9 @@ static void kstr_or_nil(rg_buf *b, const char *key, const char *val)
 }
 
 /* persons: [{person, role, minor}] of the persons not removed; minor (from
- * the birth date) only to a reader of the persons' data, else nil. */
+ * the birth date) only to a reader of the persons' data, else nil; an
+ * erased person with `erased: true` (and minor nil: nothing of them is
+ * left to read). */
 static int write_persons(rg_ctx *c, rg_buf *b, const rg_case *cs, bool readable)
 {
     uint32_t n = 0;
@@ -36,12 +38,15 @@ static int write_persons(rg_ctx *c, rg_buf *b, const rg_case *cs, bool readable)
         if (cs->persons[i].removed) continue;
         char id[16];
         snprintf(id, sizeof id, "P%u", i + 1);
-        rg_w_map(b, 3);
+        rg_w_map(b, 3 + cs->persons[i].erased);
         rg_w_kstr(b, "person", id);
+        if (cs->persons[i].erased) rg_w_kbool(b, "erased", true);
         rg_w_kstr(b, "role", cs->persons[i].role);
         rg_w_cstr(b, "minor");
         bool minor = false;
-        int rc = readable ? rg_person_minor(rg_ctx_engine(c), cs, i, rg_ctx_now(c), &minor) : RG_ENOTFOUND;
+        int rc = readable && !cs->persons[i].erased
+                     ? rg_person_minor(rg_ctx_engine(c), cs, i, rg_ctx_now(c), &minor)
+                     : RG_ENOTFOUND;
         if (rc == 0) rg_w_bool(b, minor);
         else if (rc == RG_ENOTFOUND) rg_w_nil(b);
         else return rc;
@@ -69,9 +74,9 @@ static int read_report(rg_ctx *c, const rg_case *cs, report *rp)
     int rc = rg_engine_event(rg_ctx_engine(c), cs->report_seq, &rp->rec);
     if (rc == 0) rc = rg_record_parse(rp->rec.data, rp->rec.len, &sealed);
     /* Opened with the case's key; an erased case's person and summary stay out. */
-    if (rc == 0)
-        rc = rg_record_open(&sealed, cs->id, cs->dk_state == RG_DK_PRESENT ? cs->dk : NULL,
-                            &rp->opened, &rp->r);
+    rg_keyring k;
+    rg_case_keyring(cs, &k);
+    if (rc == 0) rc = rg_record_open_keys(&sealed, cs->id, &k, &rp->opened, &rp->r);
     if (rc == 0) rc = rg_doc_parse(&rp->pub, rp->r.pub, rp->r.pub_len, &why);
     if (rc < 0) return RG_ESTORAGE;
     rp->data = rg_map_get(rg_doc_root(rp->pub), "data");

@@ -52,11 +52,6 @@ int rg_h_case_report(rg_ctx *c)
 
     const rg_actor *a = rg_ctx_actor(c);
     rg_ctx_create_case(c);
-    /* The person index: keyed hashes only (core/persons.h). */
-    uint8_t keys[2][RG_PKEY_MAX];
-    size_t lens[2];
-    int nk = rg_person_keys(rg_ctx_engine(c), subject, a->zvh, rg_ctx_case(c)->id, keys, lens);
-    for (int i = 0; i < nk; i++) rg_ctx_put(c, RG_CF_PERSONS, keys[i], lens[i], "", 0);
     rg_evb *ev = rg_ctx_emit(c, "case.reported");
     static const char *const copied[] = {"target_group", "summary", "class", "urgency", "informed",
                                          "exemption", "release_date", NULL};
@@ -67,6 +62,8 @@ int rg_h_case_report(rg_ctx *c)
     uint64_t number = rg_ctx_case_number(c, a->zvh);
     rg_ev_uint(ev, "number", number);
     rg_w_uint(rg_ctx_reply_key(c, "number"), number);
+    /* The persons, each in the person index (keyed hashes only,
+     * core/persons.h). */
     rg_report_persons(c, ev, subject);
     return 0;
 }

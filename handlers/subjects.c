@@ -57,8 +57,9 @@ typedef struct matches {
     uint32_t n;
 } matches;
 
-static int collect(void *ud, const char *zvh, const char *case_id)
+static int collect(void *ud, const char *zvh, const char *case_id, const char *person)
 {
+    (void)person;
     matches *m = ud;
     if (strcmp(m->zvh, zvh) != 0) return 0;
     for (uint32_t i = 0; i < m->n; i++)
@@ -215,16 +216,26 @@ int rg_h_subject_correct(rg_ctx *c)
     if (!rg_val_str(rg_map_get(subject, "name"), &s, &n) || n == 0)
         return rg_ctx_fail(c, RG_EBADREQ, "data.subject.name: required, a non-empty string");
     if ((rc = rg_check_person(c, subject, "data.subject")) < 0) return rc;
+    /* The person corrected: P1 unless the request names another. */
+    char person[16] = "P1";
+    rg_field_str(c, "person", person, sizeof person);
+    if (!person[0]) snprintf(person, sizeof person, "P1");
+    int pi = cs->npersons ? rg_case_person(cs, person) : -1;
+    if (cs->npersons && pi < 0) return rg_ctx_fail(c, RG_ENOTFOUND, "case %s has no person %s", cs->id, person);
+    if (pi >= 0 && cs->persons[pi].erased)
+        return rg_ctx_fail(c, RG_EGUARD, "person %s of case %s was erased: nothing more is recorded on them",
+                           person, cs->id);
     /* The index follows the person: the old entries out, the new in. */
-    if ((rc = rg_persons_stage(c, cs, true)) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the subject failed");
-    uint8_t keys[2][RG_PKEY_MAX];
-    size_t lens[2];
-    int nk = rg_person_keys(rg_ctx_engine(c), subject, cs->zvh, cs->id, keys, lens);
-    for (int i = 0; i < nk; i++) rg_ctx_put(c, RG_CF_PERSONS, keys[i], lens[i], "", 0);
+    rc = pi >= 0 ? rg_person_stage(c, cs, (uint32_t)pi, true) : rg_persons_stage(c, cs, true);
+    if (rc < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the subject failed");
+    rg_person_index_put(c, subject, cs->zvh, cs->id, person);
     rg_evb *ev = rg_ctx_emit(c, "subject.corrected");
     char req[RG_ID_MAX] = "";
     rg_grant_get(rg_ctx_engine(c), cs->id, "rectification", req);
     rg_ev_str(ev, "request", req);
+    if (strcmp(person, "P1") != 0) rg_ev_str(ev, "person", person);
+    /* Under the person's own key, as their data was first. */
+    if (pi >= 0) snprintf(ev->person, sizeof ev->person, "%s", person);
     rg_w_val(&ev->subject, subject);
     return 0;
 }
@@ -255,8 +266,9 @@ typedef struct known {
     uint32_t n;
 } known;
 
-static int note_region(void *ud, const char *zvh, const char *case_id)
+static int note_region(void *ud, const char *zvh, const char *case_id, const char *person)
 {
+    (void)person;
     known *k = ud;
     if (strcmp(zvh, k->a->zvh) == 0) return 0;
     for (uint32_t i = 0; i < k->n; i++)

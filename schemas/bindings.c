@@ -60,6 +60,7 @@ const rg_binding rg_bindings[] = {
     {"phase.advance",         rg_h_phase_advance},
     {"person.add",            rg_h_person_add},
     {"person.remove",         rg_h_person_remove},
+    {"person.erase",          rg_h_person_erase},
     {"phase.relapse",         rg_h_phase_relapse},
     {"processing.activities", rg_h_processing_activities},
     {"processing.read",       rg_h_processing_read},

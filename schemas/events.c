@@ -53,6 +53,7 @@ const rg_evdef rg_events[] = {
     {"stagnation.cleared",   1,       rg_fold_nothing,           RG_KEEP,      RG_ALERT_NONE, NULL},
     {"person.added",         1,       rg_fold_person_added,      RG_KEEP,      RG_ALERT_NONE, NULL},
     {"person.removed",       1,       rg_fold_person_removed,    RG_KEEP,      RG_ALERT_NONE, NULL},
+    {"person.erased",        1,       rg_fold_person_erased,     RG_KEEP,      RG_ALERT_NONE, NULL},
     {"case.ended",           1,       rg_fold_case_ended,        ST(ARCHIVED), RG_ALERT_PARTIES, NULL},
     {NULL, 0, NULL, 0, 0, NULL},
 };

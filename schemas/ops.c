@@ -39,6 +39,8 @@ static const rg_field actor_rotate[] = {STR("id", 64), {"expires", RG_F_DATE, RG
 static const rg_field person_fields[] = {RG_PERSON_FIELDS, END};
 static const rg_field person_add[] = {RG_PERSON_FIELDS, END};
 static const rg_field person_remove[] = {STR("person", 16), TEXT("reason", 4096), END};
+/* As case.erase, for one person (handlers/persons.c). */
+static const rg_field person_erase[] = {STR("person", 16), TEXT("ground", 4096), STR_OPT("request", 64), END};
 
 static const rg_field case_report[] = {
     ENUM("target_group", RG_REQ, RG_TARGET_GROUPS),
@@ -161,7 +163,9 @@ static const rg_field subject_request[] = {
 static const rg_field subject_decide[] = {
     STR("request", 64), {"granted", RG_F_BOOL, RG_REQ, 0, NULL, NULL, 0}, TEXT_OPT("ground", 4096), END,
 };
-static const rg_field subject_correct[] = {{"subject", RG_F_OPEN_MAP, RG_REQ, 32, NULL, NULL, 0}, END};
+static const rg_field subject_correct[] = {
+    {"subject", RG_F_OPEN_MAP, RG_REQ, 32, NULL, NULL, 0}, STR_OPT("person", 16), END,
+};
 static const rg_field case_unrestrict[] = {TEXT("reason", 4096), END};
 static const rg_field subject_known[] = {PERSON(RG_REQ), END};
 
@@ -274,6 +278,7 @@ const rg_opdef rg_ops[] = {
     {"phase.advance",         PR,            M | C,  phase_step, NULL, NULL},
     {"person.add",            PR,            M | C,  person_add, NULL, NULL},
     {"person.remove",         PR,            M | C,  person_remove, NULL, NULL},
+    {"person.erase",          MA,            M|C|E,  person_erase, NULL, NULL},
     {"phase.relapse",         PR,            M | C,  phase_step, NULL, NULL},
     /* The register of processing activities (schemas/activities.c): no
      * personal data. */

@@ -153,8 +153,13 @@ static void append_events(rg_ctx *c, int from, rg_buf *rec, rg_buf *events, uint
          * own key before it is stored (domain/seal.h). */
         const char *item = def ? def->item : NULL;
         const rg_field *text = c->op ? c->op->fields : NULL;
+        /* A person's data under their own key (a new person's is made here
+         * and kept once their event is folded), so that erasing them
+         * destroys theirs alone. */
+        uint8_t pk[32];
+        bool own = ev->person[0] && ev->subject.len && rg_store_person_key(e, c->cs, ev->person, t->batch, pk);
         if (rg_seal_wanted(ev, text, item) && rg_store_case_key(e, c->cs, t->batch))
-            rg_seal_event(ev, c->cs->dk, c->cs->id, *seq, text, item);
+            rg_seal_event(ev, c->cs->dk, own ? pk : NULL, c->cs->id, *seq, text, item);
         rg_record_build(rec, e->head_link, *seq, c->cs->id, v, c->now, actor, ev);
         RG_ASSERT(rec->len >= RG_REC_HDR);
         memcpy(e->head_link, rec->data, RG_HASH_LEN);
@@ -167,12 +172,45 @@ static void append_events(rg_ctx *c, int from, rg_buf *rec, rg_buf *events, uint
         rg_batch_put(t->batch, RG_CF_STREAM, key, kn, sk, 8);
         char *topics = apply_event(c, ev, actor, *seq);
         RG_ASSERT(c->cs->version == v || c->e->open->poisoned);   /* versions gapless per case */
+        if (own) {
+            int pi = rg_case_person(c->cs, ev->person);
+            if (pi >= 0 && c->cs->persons[pi].key_state != RG_DK_PRESENT) {
+                memcpy(c->cs->persons[pi].key, pk, sizeof pk);
+                c->cs->persons[pi].key_state = RG_DK_PRESENT;
+            }
+            rg_wipe(pk, sizeof pk);
+        }
         rg_feed_index(t->batch, c->cs, *seq, v);
         add_pending_event(e, t, *seq, c->now, c->cs, ev->type, rec, topics);
         rg_record r;
         rg_record_parse(rec->data, rec->len, &r);
         rg_render_event(events, &r, rg_access_subject(c->actor, c->cs), c->actor, c->cs);
     }
+}
+
+/* The persons of cs whose data was erased (bit i: P<i+1>). */
+static uint64_t erased_persons(const rg_case *cs)
+{
+    uint64_t m = 0;
+    static_assert(RG_PERSONS_MAX <= 64, "a mask of persons");
+    for (uint32_t i = 0; i < cs->npersons; i++)
+        if (cs->persons[i].erased) m |= 1ULL << i;
+    return m;
+}
+
+/* Person i of cs erased (person.erased): their key out of this batch and,
+ * once it is durable, out of the files (commit.c), with their records of
+ * the processing log. */
+static void drop_person_key(rg_engine *e, rg_commit *t, rg_case *cs, uint32_t i)
+{
+    char kid[RG_ID_MAX + 16], pid[16];
+    snprintf(pid, sizeof pid, "P%u", i + 1);
+    rg_person_key_id(kid, cs->id, pid);
+    rg_batch_del(t->batch, RG_CF_KEYS, kid, strlen(kid));
+    rg_processing_erase_person(e, t->batch, cs, i);
+    rg_wipe(cs->persons[i].key, sizeof cs->persons[i].key);
+    cs->persons[i].key_state = RG_DK_ABSENT;
+    rg_commit_shred(t, kid);
 }
 
 /* Everything a successful command changes, into the open commit's batch:
@@ -191,6 +229,7 @@ static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
      * folded and goes back after (a new case has none yet). */
     if (c->cs) rg_tally_case(&e->tallies, c->cs, -1);
     bool was_erased = c->cs && c->cs->erased;
+    uint64_t persons_erased = c->cs ? erased_persons(c->cs) : 0;
     rg_dl_snap snap = {0, NULL};
     if (c->cs) rg_dl_snapshot(c->cs, &snap);
     *seq = 0;
@@ -200,10 +239,25 @@ static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
         rg_dl_cleared(c, &snap);
         append_events(c, handler_events, &rec, events, seq);
     }
+    if (c->cs && !c->cs->erased && erased_persons(c->cs) != persons_erased) {
+        /* A person erased: their key goes, as a case's below. */
+        uint64_t now_erased = erased_persons(c->cs) & ~persons_erased;
+        for (uint32_t i = 0; i < c->cs->npersons; i++)
+            if (now_erased >> i & 1) drop_person_key(e, t, c->cs, i);
+    }
     if (c->cs && !was_erased && c->cs->erased) {
         /* Erased: the key goes in this batch, and from the files for good
-         * once the batch is durable (commit.c, rg_log_shred). */
+         * once the batch is durable (commit.c, rg_log_shred: the range of
+         * the case's id holds its persons' keys too). */
         rg_batch_del(t->batch, RG_CF_KEYS, c->cs->id, strlen(c->cs->id));
+        for (uint32_t i = 0; i < c->cs->npersons; i++) {
+            char kid[RG_ID_MAX + 16], pid[16];
+            snprintf(pid, sizeof pid, "P%u", i + 1);
+            rg_person_key_id(kid, c->cs->id, pid);
+            rg_batch_del(t->batch, RG_CF_KEYS, kid, strlen(kid));
+            rg_wipe(c->cs->persons[i].key, sizeof c->cs->persons[i].key);
+            c->cs->persons[i].key_state = RG_DK_ABSENT;
+        }
         /* Its processing log goes with it (the subject id is the key's). */
         rg_processing_erase(e, t->batch, c->cs);
         rg_wipe(c->cs->dk, sizeof c->cs->dk);

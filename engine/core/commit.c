@@ -106,6 +106,7 @@ rg_commit *rg_commit_newest(rg_engine *e)
 
 void rg_commit_shred(rg_commit *t, const char *case_id)
 {
+    RG_ASSERT(strlen(case_id) < RG_ID_MAX + 16);
     rg_buf_append(&t->shred, case_id, strlen(case_id) + 1);
     /* Until the key is gone from the files, a marker says so: a crash
      * before that finishes the work at the next start (state.c). */
@@ -120,9 +121,10 @@ static void shred(rg_engine *e, rg_commit *t)
     for (size_t o = 0; o < t->shred.len;) {
         const char *id = (const char *)t->shred.data + o;
         size_t n = strlen(id);
-        char to[RG_ID_MAX + 1];
+        char to[RG_ID_MAX + 17];
+        RG_ASSERT(n < sizeof to);
         memcpy(to, id, n);
-        to[n] = 0;                            /* [id, id 0x00): exactly that key */
+        to[n] = '0';      /* [id, id "0"): that key and its persons' ("id/P2"), '/' < '0' */
         if (rg_log_shred(e->log, RG_CF_KEYS, id, n, to, n + 1) < 0)
             fprintf(stderr, "regie: compacting an erased key failed; it is retried at the next start\n");
         o += n + 1;

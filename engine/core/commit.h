@@ -84,7 +84,9 @@ void rg_commit_keep_idem_as(rg_commit *t, const char *ikey, size_t ikn, const ui
                             const uint8_t *stored, size_t sn);
 /* The idle handle that seals the open commit once per loop turn (at open). */
 void rg_commit_init_kick(rg_engine *e);
-/* Once t is durable, make the erased case's key gone from the files. */
+/* Once t is durable, make the erased key gone from the files: a case's
+ * (its persons' with it), or one person's ("CASE/P2"); the id goes into the
+ * erasure ledger as it is. */
 void rg_commit_shred(rg_commit *t, const char *case_id);
 /* Seal the open commit and hand it to the writer, if none is in flight. */
 void rg_commit_kick(rg_engine *e);

@@ -34,6 +34,27 @@ int rg_engine_erase(rg_engine *e, rg_case *cs, const char *ground)
     return rc;
 }
 
+int rg_engine_erase_person(rg_engine *e, rg_case *cs, uint32_t i, const char *ground)
+{
+    if (cs->erased || i >= cs->npersons || cs->persons[i].erased) return 0;
+    rg_ctx c;
+    rg_ctx_init(&c, e);
+    c.actor = rg_system_actor();
+    c.cs = cs;
+    c.op = &rg_system_op;
+    int rc = rg_person_stage(&c, cs, i, true);
+    if (rc == 0) {
+        char id[16];
+        snprintf(id, sizeof id, "P%u", i + 1);
+        rg_evb *ev = rg_ctx_emit(&c, "person.erased");
+        rg_ev_str(ev, "person", id);
+        rg_ev_str(ev, "ground", ground);
+        rg_commit_system(&c);
+    }
+    rg_ctx_cleanup(&c);
+    return rc;
+}
+
 typedef struct list {
     FILE *f;
     int rc;
@@ -43,6 +64,9 @@ static int write_erased(void *ud, const rg_case *cs)
 {
     list *l = ud;
     if (cs->erased && fprintf(l->f, "%s\n", cs->id) < 0) l->rc = RG_ESTORAGE;
+    /* An erased person of a case that lives on: CASE/Pn. */
+    for (uint32_t i = 0; !cs->erased && i < cs->npersons; i++)
+        if (cs->persons[i].erased && fprintf(l->f, "%s/P%u\n", cs->id, i + 1) < 0) l->rc = RG_ESTORAGE;
     return l->rc;
 }
 
@@ -78,7 +102,7 @@ static int copy_ids(const char *path, FILE *out)
 {
     FILE *in = fopen(path, "r");
     if (!in) return errno == ENOENT ? 0 : RG_ESTORAGE;
-    char line[RG_ID_MAX + 8];
+    char line[RG_ID_MAX + 24];
     int rc = 0;
     while (rc == 0 && fgets(line, sizeof line, in))
         if (line[0] != '#' && fputs(line, out) < 0) rc = RG_ESTORAGE;
@@ -110,13 +134,22 @@ static int apply_pending(rg_engine *e, const char *data_dir)
     snprintf(path, sizeof path, "%s/%s", data_dir, RG_PENDING_FILE);
     FILE *f = fopen(path, "r");
     if (!f) return errno == ENOENT ? 0 : RG_ESTORAGE;
-    char line[RG_ID_MAX + 8];
+    char line[RG_ID_MAX + 24];
     int rc = 0, n = 0;
     while (rc == 0 && fgets(line, sizeof line, f)) {
         line[strcspn(line, "\r\n")] = '\0';
+        /* A case's id, or one person of it: CASE/Pn. */
+        char *slash = strchr(line, '/');
+        if (slash) *slash = '\0';
         rg_case *cs;
         if (!line[0] || line[0] == '#' || rg_store_case(e, line, &cs) != 0 || cs->erased) continue;
-        rc = rg_engine_erase(e, cs, "erased before the backup it was restored from was taken");
+        if (slash) {
+            int i = rg_case_person(cs, slash + 1);
+            if (i < 0 || cs->persons[i].erased) continue;
+            rc = rg_engine_erase_person(e, cs, (uint32_t)i, "erased before the backup it was restored from was taken");
+        } else {
+            rc = rg_engine_erase(e, cs, "erased before the backup it was restored from was taken");
+        }
         n += rc == 0;
     }
     fclose(f);
@@ -124,7 +157,7 @@ static int apply_pending(rg_engine *e, const char *data_dir)
     while (rg_engine_busy(e)) uv_run(e->loop, UV_RUN_ONCE);
     if (rc == 0 && e->failed) rc = RG_ESTORAGE;
     if (rc == 0) {
-        fprintf(stderr, "regied: %d case(s) erased again after the restore\n", n);
+        fprintf(stderr, "regied: %d case(s) or person(s) erased again after the restore\n", n);
         unlink(path);
     }
     return rc;

@@ -2,7 +2,8 @@
  * ledger.h - erasures that a restore must not undo (ARCHITECTURE.md,
  * "Backups and erasure").  A restored backup from before an erasure still
  * holds the erased case's wrapped key; the ledger names every erased case
- * (ids only, no personal data) so that the restore erases it again.
+ * (ids only, no personal data) so that the restore erases it again, and
+ * every erased person of a household case that lives on ("CASE/P2").
  *
  * It is kept in two places:
  *   - the engine's own ledger (`--ledger FILE`, default DIR.ledger beside
@@ -47,5 +48,7 @@ int rg_ledger_apply(rg_engine *e, const char *data_dir);
 /* The engine's own erasure of cs (retention, a ledger): its person index
  * entries and key go with the case.erased it appends into the open commit. */
 int rg_engine_erase(rg_engine *e, rg_case *cs, const char *ground);
+/* The same of person i of cs alone (a ledger's CASE/Pn). */
+int rg_engine_erase_person(rg_engine *e, rg_case *cs, uint32_t i, const char *ground);
 
 #endif

@@ -97,7 +97,16 @@ int rg_persons_find(rg_engine *e, const rg_val *person, rg_person_fn fn, void *u
             zbuf[zn] = 0;
             memcpy(cbuf, z + 1, cn);
             cbuf[cn] = 0;
-            rc = fn(ud, zbuf, cbuf);
+            /* The value names the person of the case (none: P1, an entry
+             * from before households). */
+            size_t vn;
+            const uint8_t *v = rg_iter_value(it, &vn);
+            char pbuf[16] = "P1";
+            if (vn > 0 && vn < sizeof pbuf) {
+                memcpy(pbuf, v, vn);
+                pbuf[vn] = 0;
+            }
+            rc = fn(ud, zbuf, cbuf, pbuf);
         }
         if (rg_iter_end(it) < 0) rc = RG_ESTORAGE;
     }
@@ -117,8 +126,9 @@ int rg_event_subject(rg_engine *e, const rg_case *cs, uint64_t seq, rg_buf *out)
     rg_record r, plain;
     int rc = rg_engine_event(e, seq, &rec);
     if (rc == 0) rc = rg_record_parse(rec.data, rec.len, &r);
-    if (rc == 0)
-        rc = rg_record_open(&r, cs->id, cs->dk_state == RG_DK_PRESENT ? cs->dk : NULL, &opened, &plain);
+    rg_keyring k;
+    rg_case_keyring(cs, &k);
+    if (rc == 0) rc = rg_record_open_keys(&r, cs->id, &k, &opened, &plain);
     if (rc == 0 && plain.subj_len) rg_buf_append(out, plain.subj, plain.subj_len);
     else if (rc == 0) rc = RG_ENOTFOUND;
     rg_buf_free(&opened);
@@ -126,11 +136,21 @@ int rg_event_subject(rg_engine *e, const rg_case *cs, uint64_t seq, rg_buf *out)
     return rc;
 }
 
-int rg_persons_stage(rg_ctx *c, const rg_case *cs, bool del)
+void rg_person_index_put(rg_ctx *c, const rg_val *fields, const char *zvh, const char *case_id,
+                         const char *person)
+{
+    uint8_t keys[2][RG_PKEY_MAX];
+    size_t lens[2];
+    int n = rg_person_keys(rg_ctx_engine(c), fields, zvh, case_id, keys, lens);
+    for (int i = 0; i < n; i++) rg_ctx_put(c, RG_CF_PERSONS, keys[i], lens[i], person, strlen(person));
+}
+
+/* The index keys of the data held at seq (a person's), put or deleted. */
+static int stage_at(rg_ctx *c, const rg_case *cs, uint64_t seq, const char *person, bool del)
 {
     rg_engine *e = rg_ctx_engine(c);
     rg_buf subj = RG_BUF_INIT;
-    int rc = rg_case_subject(e, cs, &subj);
+    int rc = rg_event_subject(e, cs, seq, &subj);
     if (rc == RG_ENOTFOUND) {
         rg_buf_free(&subj);
         return 0;
@@ -138,17 +158,33 @@ int rg_persons_stage(rg_ctx *c, const rg_case *cs, bool del)
     rg_doc *d = NULL;
     const char *why;
     if (rc == 0) rc = rg_doc_parse(&d, subj.data, subj.len, &why) < 0 ? RG_ESTORAGE : 0;
-    if (rc == 0) {
+    if (rc == 0 && del) {
         uint8_t keys[2][RG_PKEY_MAX];
         size_t lens[2];
         int n = rg_person_keys(e, rg_doc_root(d), cs->zvh, cs->id, keys, lens);
-        for (int i = 0; i < n; i++) {
-            if (del) rg_ctx_del(c, RG_CF_PERSONS, keys[i], lens[i]);
-            else rg_ctx_put(c, RG_CF_PERSONS, keys[i], lens[i], "", 0);
-        }
+        for (int i = 0; i < n; i++) rg_ctx_del(c, RG_CF_PERSONS, keys[i], lens[i]);
+    } else if (rc == 0) {
+        rg_person_index_put(c, rg_doc_root(d), cs->zvh, cs->id, person);
     }
     rg_doc_free(d);
     rg_buf_free(&subj);
+    return rc;
+}
+
+int rg_person_stage(rg_ctx *c, const rg_case *cs, uint32_t i, bool del)
+{
+    char id[16];
+    snprintf(id, sizeof id, "P%u", i + 1);
+    if (cs->persons[i].erased) return 0;
+    return stage_at(c, cs, cs->persons[i].seq, id, del);
+}
+
+int rg_persons_stage(rg_ctx *c, const rg_case *cs, bool del)
+{
+    /* A data-subject request holds its person as its subject, no persons. */
+    if (!cs->npersons) return stage_at(c, cs, cs->subject_seq, "P1", del);
+    int rc = 0;
+    for (uint32_t i = 0; i < cs->npersons && rc == 0; i++) rc = rg_person_stage(c, cs, i, del);
     return rc;
 }
 

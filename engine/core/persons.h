@@ -4,7 +4,8 @@
  * BSN; its normalised name with birth date), under a key derived from the
  * key-encryption key, so the index reveals nothing without it:
  *
- *   kind(1: 'b' bsn, 'n' name+birth) hash(16) zvh 0x00 case_id  ->  nothing
+ *   kind(1: 'b' bsn, 'n' name+birth) hash(16) zvh 0x00 case_id  ->  the person ("P2";
+ *                                          empty: P1, an entry from before households)
  *
  * and the grants of data-subject requests per case:
  *
@@ -27,16 +28,23 @@
 /* The index keys of a person (a subject map) for a case: 0, 1 or 2. */
 int rg_person_keys(rg_engine *e, const rg_val *person, const char *zvh, const char *case_id,
                    uint8_t keys[2][RG_PKEY_MAX], size_t lens[2]);
-/* Visit the cases indexed under a person (every region); fn returns 0 to go on. */
-typedef int (*rg_person_fn)(void *ud, const char *zvh, const char *case_id);
+/* Visit the cases indexed under a person (every region), with the person
+ * of the case they are ("P2"); fn returns 0 to go on. */
+typedef int (*rg_person_fn)(void *ud, const char *zvh, const char *case_id, const char *person);
 int rg_persons_find(rg_engine *e, const rg_val *person, rg_person_fn fn, void *ud);
 /* The current subject of cs (a msgpack map, opened with its key) into out;
  * RG_ENOTFOUND when there is none to read (erased, or never given). */
 int rg_case_subject(rg_engine *e, const rg_case *cs, rg_buf *out);
 /* The same of the subject part of cs's event at seq (a person's data). */
 int rg_event_subject(rg_engine *e, const rg_case *cs, uint64_t seq, rg_buf *out);
-/* Stage the index keys of cs's current subject: put or delete. */
+/* Stage the index keys of every person of cs (their current data; an
+ * erased one has none left): put or delete. */
 int rg_persons_stage(rg_ctx *c, const rg_case *cs, bool del);
+/* The same of person i of cs alone. */
+int rg_person_stage(rg_ctx *c, const rg_case *cs, uint32_t i, bool del);
+/* Put the index keys of a person's fields (a new person) for case_id. */
+void rg_person_index_put(rg_ctx *c, const rg_val *fields, const char *zvh, const char *case_id,
+                         const char *person);
 
 /* Grants of data-subject requests on a case. */
 size_t rg_grant_key(uint8_t *k, const char *case_id, const char *kind);

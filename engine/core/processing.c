@@ -173,11 +173,11 @@ static void put_person(rg_ctx *c, const rg_case *cs, uint32_t pi, const rg_activ
     t->naudit++;
 }
 
-/* One record per data subject: each person of the case not removed. */
+/* One record per data subject: each person of the case not removed or erased. */
 static void put_one(rg_ctx *c, const rg_case *cs, const rg_activity *act)
 {
     for (uint32_t pi = 0; pi < persons(cs); pi++)
-        if (!cs->npersons || !cs->persons[pi].removed) put_person(c, cs, pi, act);
+        if (!cs->npersons || (!cs->persons[pi].removed && !cs->persons[pi].erased)) put_person(c, cs, pi, act);
 }
 
 void rg_processing_request(rg_ctx *c)
@@ -220,7 +220,7 @@ void rg_processing_request(rg_ctx *c)
     if (e->open->naudit > before) rg_engine_want_commit(e);
 }
 
-static void erase_person(rg_engine *e, rg_batch *b, const rg_case *cs, uint32_t pi)
+void rg_processing_erase_person(rg_engine *e, rg_batch *b, const rg_case *cs, uint32_t pi)
 {
     uint8_t subj[SUBJ];
     if (!subject_key(cs, true, pi, subj)) return;
@@ -259,7 +259,7 @@ static void erase_person(rg_engine *e, rg_batch *b, const rg_case *cs, uint32_t 
 
 void rg_processing_erase(rg_engine *e, rg_batch *b, const rg_case *cs)
 {
-    for (uint32_t pi = 0; pi < persons(cs); pi++) erase_person(e, b, cs, pi);
+    for (uint32_t pi = 0; pi < persons(cs); pi++) rg_processing_erase_person(e, b, cs, pi);
 }
 
 /* ---- the auditor's query ---- */

@@ -68,6 +68,8 @@ void rg_processing_request(rg_ctx *c);
 /* Stage into b the deletion of cs's records and their index keys; called
  * while cs still has its data key, in the batch that destroys it. */
 void rg_processing_erase(rg_engine *e, rg_batch *b, const rg_case *cs);
+/* The same of person pi (P<pi+1>) alone: person.erase. */
+void rg_processing_erase_person(rg_engine *e, rg_batch *b, const rg_case *cs, uint32_t pi);
 
 /* The auditor's query: records by trace (32 hex), by activity id, or by
  * data subject (32 hex), exactly one as `by` ('t', 'a', 's'), of region zvh;

@@ -410,9 +410,55 @@ int rg_store_case(rg_engine *e, const char *id, rg_case **out)
             rc = RG_ESTORAGE;
         }
     }
+    /* Each person's own key (none for a person from before persons had
+     * keys, whose data is under the case's). */
+    for (uint32_t i = 0; rc == 0 && i < (*out)->npersons; i++) {
+        rg_person *p = &(*out)->persons[i];
+        char kid[RG_ID_MAX + 16], pid[16];
+        snprintf(pid, sizeof pid, "P%u", i + 1);
+        rg_person_key_id(kid, id, pid);
+        rg_buf_reset(&v);
+        int krc = p->erased ? RG_ENOTFOUND : rg_log_get(e->log, RG_CF_KEYS, kid, strlen(kid), &v);
+        if (krc == 0 && rg_dk_unwrap(p->key, e->kek, kid, v.data, v.len) == 0) {
+            p->key_state = RG_DK_PRESENT;
+        } else if (krc == RG_ENOTFOUND) {
+            p->key_state = RG_DK_ABSENT;
+        } else {
+            rg_case_free(*out);
+            *out = NULL;
+            rc = RG_ESTORAGE;
+        }
+    }
     if (rc == 0) rg_store_cache_put(e, *out);
     rg_buf_free(&v);
     return rc;
+}
+
+void rg_person_key_id(char out[RG_ID_MAX + 16], const char *case_id, const char *person)
+{
+    snprintf(out, RG_ID_MAX + 16, "%s/%s", case_id, person);
+}
+
+bool rg_store_person_key(rg_engine *e, rg_case *cs, const char *person, rg_batch *b, uint8_t key[32])
+{
+    int i = rg_case_person(cs, person);
+    if (cs->erased || (i >= 0 && cs->persons[i].erased)) return false;
+    if (i >= 0 && cs->persons[i].key_state == RG_DK_PRESENT) {
+        memcpy(key, cs->persons[i].key, 32);
+        return true;
+    }
+    rg_random(key, 32);
+    char kid[RG_ID_MAX + 16];
+    rg_person_key_id(kid, cs->id, person);
+    rg_buf w = RG_BUF_INIT;
+    rg_dk_wrap(&w, e->kek, kid, key);
+    rg_batch_put(b, RG_CF_KEYS, kid, strlen(kid), w.data, w.len);
+    rg_buf_free(&w);
+    if (i >= 0) {
+        memcpy(cs->persons[i].key, key, 32);
+        cs->persons[i].key_state = RG_DK_PRESENT;
+    }
+    return true;
 }
 
 bool rg_store_case_key(rg_engine *e, rg_case *cs, rg_batch *b)

@@ -133,6 +133,13 @@ int rg_store_case(rg_engine *e, const char *id, rg_case **out /* OUT */);
 /* Give a case without a data key a new one (not an erased case: false),
  * staging the wrapped key into b. */
 bool rg_store_case_key(rg_engine *e, rg_case *cs, rg_batch *b);
+/* The id a person's own data key is kept and wrapped under: "CASE/Pn". */
+void rg_person_key_id(char out[RG_ID_MAX + 16], const char *case_id, const char *person);
+/* Person `person`'s key into key: their key when they have one; a new one
+ * (staged into b, and kept in cs when the person is there already: a new
+ * person's key is put in place once their event is folded) when not; false
+ * for an erased person or case. */
+bool rg_store_person_key(rg_engine *e, rg_case *cs, const char *person, rg_batch *b, uint8_t key[32]);
 void rg_store_cache_put(rg_engine *e, rg_case *cs);     /* a new case; the cache owns it */
 /* Drop least recently used cases beyond cache_cap whose every event is at
  * or before durable_seq (the others are the only copy of pending state). */

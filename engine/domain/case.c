@@ -35,6 +35,7 @@ void rg_case_free(rg_case *c)
     free(c->agreed);
     free(c->dl);
     free(c->rel);
+    if (c->persons) rg_wipe(c->persons, c->cappersons * sizeof *c->persons);
     free(c->persons);
     rg_wipe(c->dk, sizeof c->dk);
     free(c);
@@ -88,6 +89,21 @@ int rg_case_add_person(rg_case *c, const char *role, uint64_t seq)
     snprintf(p->role, sizeof p->role, "%s", role);
     p->seq = seq;
     return 0;
+}
+
+static const uint8_t *person_key(const void *ud, const char *id)
+{
+    const rg_case *c = ud;
+    int i = rg_case_person(c, id);
+    if (i < 0 || c->erased || c->persons[i].erased || c->persons[i].key_state != RG_DK_PRESENT) return NULL;
+    return c->persons[i].key;
+}
+
+void rg_case_keyring(const rg_case *c, rg_keyring *k)
+{
+    k->dk = c->dk_state == RG_DK_PRESENT && !c->erased ? c->dk : NULL;
+    k->person = person_key;
+    k->ud = c;
 }
 
 int rg_case_person(const rg_case *c, const char *id)
@@ -204,10 +220,11 @@ void rg_case_encode(const rg_case *c, rg_buf *out)
     rg_w_cstr(out, "persons");
     rg_w_array(out, c->npersons);
     for (uint32_t i = 0; i < c->npersons; i++) {
-        rg_w_array(out, 3);
+        rg_w_array(out, 4);
         rg_w_cstr(out, c->persons[i].role);
         rg_w_uint(out, c->persons[i].seq);
         rg_w_bool(out, c->persons[i].removed);
+        rg_w_bool(out, c->persons[i].erased);
     }
     rg_w_kuint(out, "relapses", c->relapses);
     rg_w_kuint(out, "subject_seq", c->subject_seq);
@@ -445,12 +462,15 @@ static void records(dec *d, rg_case *c)
         const rg_val *r = rg_array_at(a, i);
         char role[16];
         uint64_t seq;
-        bool removed = false;
+        bool removed = false, erased = false;
+        rg_val_bool(rg_array_at(r, 3), &erased);        /* none before persons had keys */
         if (!rstr(r, 0, role, sizeof role) || !ruint(r, 1, &seq) || !rg_val_bool(rg_array_at(r, 2), &removed) ||
-            rg_case_add_person(c, role, seq) < 0)
+            rg_case_add_person(c, role, seq) < 0) {
             d->ok = false;
-        else
+        } else {
             c->persons[c->npersons - 1].removed = removed;
+            c->persons[c->npersons - 1].erased = erased;
+        }
     }
     a = rg_map_get(d->m, "agreed");
     for (uint32_t i = 0; i < rg_array_size(a); i++) {

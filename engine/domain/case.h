@@ -22,6 +22,7 @@
 #include "../storage/codec.h"
 #include "contract.h"
 #include "event.h"
+#include "seal.h"
 
 typedef struct rg_part {
     char org[RG_ID_MAX];
@@ -74,6 +75,11 @@ typedef struct rg_person {
     char role[16];            /* a word of RG_PERSON_ROLES */
     uint64_t seq;
     bool removed;
+    bool erased;              /* person.erased: their key destroyed */
+    /* their own data key (seal.h, format 3): in memory only, loaded by the
+     * core with the case (keys column family, "CASE/Pn"); RG_DK_* */
+    uint8_t key_state;
+    uint8_t key[32];
 } rg_person;
 
 typedef struct rg_case {
@@ -169,6 +175,9 @@ enum { RG_DK_UNKNOWN = 0, RG_DK_PRESENT, RG_DK_ABSENT };
 int rg_case_add_person(rg_case *c, const char *role, uint64_t seq);
 /* The index of person id ("P3") in c, or -1. */
 int rg_case_person(const rg_case *c, const char *id);
+/* The keys c's records open with (seal.h): the case's, and each person's
+ * own; an erased one's NULL. */
+void rg_case_keyring(const rg_case *c, rg_keyring *k);
 
 /* What an apply function sees of one event. */
 typedef struct rg_event_view {

@@ -80,7 +80,7 @@ void rg_record_build(rg_buf *out, const uint8_t prev[RG_HASH_LEN], uint64_t seq,
 
     RG_ASSERT(out->len - pub0 <= UINT32_MAX && data_off < pub_len);   /* the header's be32 fields */
     uint8_t *h = out->data;
-    h[32] = ev->sealed ? 2 : 1;
+    h[32] = ev->person_sealed ? 3 : ev->sealed ? 2 : 1;
     h[33] = (uint8_t)(ev->tver >> 8);
     h[34] = (uint8_t)ev->tver;
     rg_be32_put(h + 35, (uint32_t)pub_len);
@@ -90,7 +90,7 @@ void rg_record_build(rg_buf *out, const uint8_t prev[RG_HASH_LEN], uint64_t seq,
 
 int rg_record_parse(const uint8_t *p, size_t n, rg_record *r)
 {
-    if (n < RG_REC_HDR || (p[32] != 1 && p[32] != 2)) return RG_ESTORAGE;
+    if (n < RG_REC_HDR || p[32] < 1 || p[32] > 3) return RG_ESTORAGE;
     r->link = p;
     r->format = p[32];
     r->tver = (uint16_t)(p[33] << 8 | p[34]);

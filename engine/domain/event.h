@@ -6,7 +6,9 @@
  *   offset  size  field
  *   0       32    link      SHA-256(previous link || bytes 32..end)
  *   32      1     format    1: plain; 2: sealed (seal.h: the subject part and
- *                           the free-text item are boxes under the case's key)
+ *                           the free-text item are boxes under the case's key);
+ *                           3: as 2, the subject part under the key of the
+ *                           person data.person names (P1 when none)
  *   33      2     tver      the event type's schema version (for upcasting)
  *   35      4     pub_len   length of the public part
  *   39      4     data_off  offset, within pub, of the data map's map32 header
@@ -62,6 +64,9 @@ typedef struct rg_evb {
     uint32_t nkeys;
     rg_buf subject;           /* encoded map of personal data, or empty (sealed: a bin) */
     bool sealed;              /* rg_seal_event encrypted its personal data */
+    char person[16];          /* whose data the subject part is ("P2"), sealed under their own
+                                 key; "" for a subject part under the case's key */
+    bool person_sealed;       /* it was (format 3) */
 } rg_evb;
 
 void rg_evb_init(rg_evb *ev, const char *type, uint16_t tver);
@@ -75,7 +80,7 @@ void rg_evb_data(const rg_evb *ev, rg_buf *out);
 
 typedef struct rg_record {
     const uint8_t *link;
-    uint8_t format;           /* 1 plain, 2 sealed */
+    uint8_t format;           /* 1 plain, 2 sealed, 3 sealed per person */
     uint16_t tver;
     const uint8_t *pub;
     uint32_t pub_len;

@@ -94,8 +94,14 @@ int rg_fold_subject_requested(rg_case *cs, const rg_event_view *ev)
 
 int rg_fold_subject_corrected(rg_case *cs, const rg_event_view *ev)
 {
-    cs->subject_seq = ev->seq;
-    if (cs->npersons) cs->persons[0].seq = ev->seq;   /* the subject is P1 */
+    /* The person corrected: P1 unless the event names another. */
+    char person[16];
+    get_str(ev, "person", person, sizeof person);
+    if (!person[0]) snprintf(person, sizeof person, "P1");
+    int i = rg_case_person(cs, person);
+    if (cs->npersons && i < 0) return RG_ESTORAGE;
+    if (i == 0 || !cs->npersons) cs->subject_seq = ev->seq;
+    if (i >= 0) cs->persons[i].seq = ev->seq;
     return 0;
 }
 
@@ -119,6 +125,18 @@ int rg_fold_person_removed(rg_case *cs, const rg_event_view *ev)
     int i = rg_case_person(cs, id);
     if (i < 0) return RG_ESTORAGE;
     cs->persons[i].removed = true;
+    return 0;
+}
+
+int rg_fold_person_erased(rg_case *cs, const rg_event_view *ev)
+{
+    char id[16];
+    get_str(ev, "person", id, sizeof id);
+    int i = rg_case_person(cs, id);
+    if (i < 0) return RG_ESTORAGE;
+    /* The key itself goes with the batch that stores this event
+     * (core/apply.c), as a case's with case.erased. */
+    cs->persons[i].erased = true;
     return 0;
 }
 

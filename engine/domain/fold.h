@@ -20,7 +20,7 @@ RG_FOLD(case_reported) RG_FOLD(case_assigned) RG_FOLD(nothing) RG_FOLD(intake_ad
 /* data-subject requests */
 RG_FOLD(subject_requested) RG_FOLD(subject_corrected)
 /* the persons of a household case */
-RG_FOLD(person_added) RG_FOLD(person_removed)
+RG_FOLD(person_added) RG_FOLD(person_removed) RG_FOLD(person_erased)
 /* partners and information requests */
 RG_FOLD(partner_joined) RG_FOLD(info_requested) RG_FOLD(info_provided)
 /* the case meeting */

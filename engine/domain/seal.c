@@ -78,14 +78,16 @@ static void seal_value(rg_buf *out, const rg_val *v, bool text, const uint8_t *d
     rg_buf_free(&box);
 }
 
-void rg_seal_event(rg_evb *ev, const uint8_t dk[RG_DK_LEN], const char *case_id, uint64_t seq,
-                   const rg_field *text, const char *item)
+void rg_seal_event(rg_evb *ev, const uint8_t dk[RG_DK_LEN], const uint8_t *pk, const char *case_id,
+                   uint64_t seq, const rg_field *text, const char *item)
 {
     uint8_t ad[AD_MAX];
     char path[PATH_MAX_LEN + 1];
     if (ev->subject.len) {
         rg_buf box = RG_BUF_INIT;
-        rg_aead_seal(&box, dk, ad, make_ad(ad, case_id, seq, "subject"), ev->subject.data, ev->subject.len);
+        rg_aead_seal(&box, pk ? pk : dk, ad, make_ad(ad, case_id, seq, "subject"), ev->subject.data,
+                     ev->subject.len);
+        ev->person_sealed = pk != NULL;
         rg_buf_reset(&ev->subject);
         rg_w_bin(&ev->subject, box.data, box.len);
         rg_buf_free(&box);
@@ -174,14 +176,28 @@ static int open_inner(rg_buf *out, const rg_val *outer, uint32_t j, const rg_val
 
 int rg_record_open(const rg_record *in, const char *case_id, const uint8_t *dk, rg_buf *buf, rg_record *out)
 {
+    rg_keyring k = {dk, NULL, NULL};
+    return rg_record_open_keys(in, case_id, &k, buf, out);
+}
+
+int rg_record_open_keys(const rg_record *in, const char *case_id, const rg_keyring *keys, rg_buf *buf,
+                        rg_record *out)
+{
     *out = *in;
-    if (in->format != 2) return 0;
+    if (in->format != 2 && in->format != 3) return 0;
+    const uint8_t *dk = keys->dk, *sk = dk;
     rg_doc *d;
     const char *why;
     if (rg_doc_parse(&d, in->pub, in->pub_len, &why) < 0) return RG_ESTORAGE;
     const rg_val *ev = rg_doc_root(d);
     uint64_t seq = 0;
     rg_val_uint(rg_map_get(ev, "seq"), &seq);
+    if (in->format == 3) {
+        /* The subject part is the person's, under their own key. */
+        char person[16] = "P1";
+        rg_val_strcpy(rg_map_get(rg_map_get(ev, "data"), "person"), person, sizeof person);
+        sk = keys->person ? keys->person(keys->ud, person) : NULL;
+    }
     uint8_t ad[AD_MAX];
     char path[PATH_MAX_LEN + 1];
     int rc = 0;
@@ -235,14 +251,14 @@ int rg_record_open(const rg_record *in, const char *case_id, const uint8_t *dk, 
         rg_w_patch_map32(buf->data, data_off, count);
     }
     size_t pub_len = buf->len;
-    if (rc == 0 && dk && in->subj_len) {
+    if (rc == 0 && sk && in->subj_len) {
         rg_doc *sd = NULL;
         const uint8_t *b;
         uint32_t bn;
         if (rg_doc_parse(&sd, in->subj, in->subj_len, &why) < 0 || !rg_val_bin(rg_doc_root(sd), &b, &bn)) {
             rc = RG_ESTORAGE;
         } else {
-            rc = rg_aead_open(buf, dk, ad, make_ad(ad, case_id, seq, "subject"), b, bn);
+            rc = rg_aead_open(buf, sk, ad, make_ad(ad, case_id, seq, "subject"), b, bn);
         }
         if (sd) rg_doc_free(sd);
     }
@@ -259,7 +275,7 @@ int rg_record_open(const rg_record *in, const char *case_id, const uint8_t *dk, 
 
 void rg_dk_wrap(rg_buf *out, const uint8_t kek[RG_KEY_LEN], const char *case_id, const uint8_t dk[RG_DK_LEN])
 {
-    char ad[RG_ID_MAX + 16];
+    char ad[RG_ID_MAX + 32];
     int n = snprintf(ad, sizeof ad, "regie-dk:%s", case_id);
     rg_aead_seal(out, kek, ad, (size_t)n, dk, RG_DK_LEN);
 }
@@ -267,7 +283,7 @@ void rg_dk_wrap(rg_buf *out, const uint8_t kek[RG_KEY_LEN], const char *case_id,
 int rg_dk_unwrap(uint8_t dk[RG_DK_LEN], const uint8_t kek[RG_KEY_LEN], const char *case_id,
                  const uint8_t *box, size_t n)
 {
-    char ad[RG_ID_MAX + 16];
+    char ad[RG_ID_MAX + 32];
     int an = snprintf(ad, sizeof ad, "regie-dk:%s", case_id);
     rg_buf out = RG_BUF_INIT;
     int rc = rg_aead_open(&out, kek, ad, (size_t)an, box, n);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "access.h"
+#include "case.h"
 #include "seal.h"
 #include "../storage/errors.h"
 #include "schema.h"
@@ -75,20 +76,52 @@ static const char *withheld(const rg_actor *reader, const rg_case *cs, const cha
     return rg_access_item(reader, cs, cls, source, seq) ? NULL : def->item;
 }
 
+/* A person.added's subject part as the contract shows it, under
+ * data.persons: [{person, role, the person's fields}]. */
+static void write_persons(rg_buf *out, const rg_val *data, const uint8_t *subj, uint32_t n)
+{
+    rg_doc *d = NULL;
+    const char *why;
+    rg_w_array(out, 1);
+    if (rg_doc_parse(&d, subj, n, &why) < 0 || rg_val_type(rg_doc_root(d)) != RG_VMAP) {
+        rg_buf_append(out, subj, n);            /* not a map: as stored */
+        rg_doc_free(d);
+        return;
+    }
+    const rg_val *m = rg_doc_root(d);
+    rg_w_map(out, rg_map_size(m) + 2);
+    rg_w_cstr(out, "person");
+    rg_w_val(out, rg_map_get(data, "person"));
+    rg_w_cstr(out, "role");
+    rg_w_val(out, rg_map_get(data, "role"));
+    for (uint32_t i = 0; i < rg_map_size(m); i++) {
+        rg_w_val(out, rg_map_key(m, i));
+        rg_w_val(out, rg_map_value(m, i));
+    }
+    rg_doc_free(d);
+}
+
 void rg_render_event(rg_buf *out, const rg_record *sealed, bool with_subject, const rg_actor *reader,
                      const rg_case *cs)
+{
+    rg_render_event_for(out, sealed, with_subject, reader, cs, NULL);
+}
+
+void rg_render_event_for(rg_buf *out, const rg_record *sealed, bool with_subject, const rg_actor *reader,
+                         const rg_case *cs, const char *only)
 {
     rg_doc *pub = NULL, *up = NULL;
     const char *why;
     char type[64];
-    /* A sealed record is opened with its case's key first; an erased case's
-     * personal data stays out (seal.h). */
+    /* A sealed record is opened with its case's key first (a person's data
+     * with their own); an erased case's or person's data stays out (seal.h). */
     rg_buf opened = RG_BUF_INIT;
     rg_record plain;
     const rg_record *r = sealed;
-    if (sealed->format == 2) {
-        const uint8_t *dk = cs && cs->dk_state == RG_DK_PRESENT ? cs->dk : NULL;
-        if (rg_record_open(sealed, cs ? cs->id : "", dk, &opened, &plain) < 0)
+    if (sealed->format == 2 || sealed->format == 3) {
+        rg_keyring k = {NULL, NULL, NULL};
+        if (cs) rg_case_keyring(cs, &k);
+        if (rg_record_open_keys(sealed, cs ? cs->id : "", &k, &opened, &plain) < 0)
             rg_record_open(sealed, "", NULL, &opened, &plain);   /* unreadable: as erased */
         r = &plain;
     }
@@ -96,17 +129,26 @@ void rg_render_event(rg_buf *out, const rg_record *sealed, bool with_subject, co
     if (rg_doc_parse(&pub, r->pub, r->pub_len, &why) < 0 ||
         !rg_val_strcpy(rg_map_get(rg_doc_root(pub), "type"), type, sizeof type) ||
         rg_upcast_data(type, r->tver, rg_map_get(rg_doc_root(pub), "data"), &up, &scratch) < 0) {
-        rg_record_render(out, r, with_subject);    /* unknown: shown as stored */
+        rg_record_render(out, r, with_subject && !only);    /* unknown: shown as stored */
         goto done;
     }
     const rg_val *ev = rg_doc_root(pub);
     const rg_val *data = up ? rg_doc_root(up) : rg_map_get(ev, "data");
     const char *hide = withheld(reader, cs, type, ev, data);
-    if (!up && !hide) {
-        rg_record_render(out, r, with_subject);    /* current and whole: no re-encoding */
+    /* Whose data the subject part is (P1 when the event names none), and
+     * whether this rendering shows it: to a reader of persons' data, and
+     * only the one person an export is for (only). */
+    bool subj = with_subject && r->subj_len;
+    if (subj && only) {
+        char person[16] = "P1";
+        rg_val_strcpy(rg_map_get(data, "person"), person, sizeof person);
+        if (strcmp(only, person) != 0) subj = false;
+    }
+    bool persons = strcmp(type, "person.added") == 0;
+    if (!up && !hide && !persons) {
+        rg_record_render(out, r, subj);    /* current and whole: no re-encoding */
         goto done;
     }
-    bool subj = with_subject && r->subj_len;
     rg_w_map(out, rg_map_size(ev));
     for (uint32_t i = 0; i < rg_map_size(ev); i++) {
         rg_w_val(out, rg_map_key(ev, i));
@@ -122,7 +164,10 @@ void rg_render_event(rg_buf *out, const rg_record *sealed, bool with_subject, co
             rg_w_val(out, rg_map_value(data, j));
         }
         if (hide) rg_w_kbool(out, "withheld", true);
-        if (subj) {
+        if (subj && persons) {
+            rg_w_cstr(out, "persons");
+            write_persons(out, data, r->subj, r->subj_len);
+        } else if (subj) {
             rg_w_cstr(out, "subject");
             rg_buf_append(out, r->subj, r->subj_len);
         }

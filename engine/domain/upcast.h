@@ -38,5 +38,10 @@ int rg_upcast_data(const char *type, uint16_t version, const rg_val *data, rg_do
  * of a classified item withheld unless access.c lets the reader read it. */
 void rg_render_event(rg_buf *out, const rg_record *r, bool with_subject, const rg_actor *reader,
                      const struct rg_case *cs);
+/* The same, showing the data of person `only` ("P2") alone (NULL: every
+ * person the reader may see): an access export for one person of a
+ * household. */
+void rg_render_event_for(rg_buf *out, const rg_record *r, bool with_subject, const rg_actor *reader,
+                         const struct rg_case *cs, const char *only);
 
 #endif

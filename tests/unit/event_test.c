@@ -257,7 +257,7 @@ static void test_malformed_refused(void)
     CHECK(rg_record_parse(rec.data, RG_REC_HDR - 1, &r) < 0);      /* shorter than a header */
     rec.data[32] = 0;                                              /* unknown formats */
     CHECK(rg_record_parse(rec.data, rec.len, &r) < 0);
-    rec.data[32] = 3;
+    rec.data[32] = 4;                                              /* 3: sealed per person (seal.h) */
     CHECK(rg_record_parse(rec.data, rec.len, &r) < 0);
     rec.data[32] = 1;
     uint32_t pub_len = rg_be32_get(rec.data + 35), data_off = rg_be32_get(rec.data + 39);

@@ -14,6 +14,7 @@
 
 #include "../test.h"
 #include "../../engine/domain/calendar.h"
+#include "../../engine/storage/errors.h"
 #include "../../engine/storage/log.h"
 #include "steps.h"
 
@@ -341,6 +342,132 @@ static void test_minor_on_engine_clock(void)
     close_region(true);
 }
 
+/* A data-subject request by the person with bsn, granted; its id into rq. */
+static void granted(const char *kind, const char *bsn, char rq[32])
+{
+    rq[0] = '\0';
+    rg_buf *b = req(mgr, "subject.request", NULL, 2);
+    rg_w_kstr(b, "kind", kind);
+    rg_w_cstr(b, "person");
+    rg_w_map(b, 1);
+    rg_w_kstr(b, "bsn", bsn);
+    OK();
+    snprintf(rq, 32, "%s", rg_t_str(&R, "request"));
+    b = req(mgr, "subject.decide", NULL, 2);
+    rg_w_kstr(b, "request", rq);
+    rg_w_kbool(b, "granted", true);
+    OK();
+}
+
+/* One member of a household erased on their own request (issue 25): their
+ * key destroyed, their name and BSN in no file under the data directory
+ * once compacted, and in no reply (a repeat of the report included), while
+ * the others read on, the case goes on, and the chain verifies. */
+static void test_erase_one_member(void)
+{
+    open_region();
+    char *dir = strdup(L.dir);
+    char a[32], rq[32];
+    person ps[] = {
+        {"subject", MOTHER, "1981-05-06", BSN_MOTHER},
+        {"parent", FATHER, "1978-03-04", BSN_FATHER},
+        {"child", CHILD, "2015-07-08", BSN_CHILD},
+    };
+    REQUIRE(report(ps, 3, a)[0] == 0);
+    rg_buf first = RG_BUF_INIT;                     /* the report, to send again */
+    rg_buf_append(&first, B.data, B.len);
+    direct(a);
+    /* Not on an open case without a granted request; not a person who is none. */
+    rg_buf *b = req(mgr, "person.erase", a, 2);
+    rg_w_kstr(b, "person", "P2");
+    rg_w_kstr(b, "ground", "GDPR art. 17");
+    FAILS("guard_failed", "granted erasure request");
+    b = req(pr, "person.erase", a, 2);
+    rg_w_kstr(b, "person", "P2");
+    rg_w_kstr(b, "ground", "GDPR art. 17");
+    FAILS("forbidden", "");
+    b = req(mgr, "person.erase", a, 2);
+    rg_w_kstr(b, "person", "P7");
+    rg_w_kstr(b, "ground", "GDPR art. 17");
+    FAILS("not_found", "no person P7");
+
+    granted("erasure", BSN_FATHER, rq);
+    b = req(mgr, "person.erase", a, 3);
+    rg_w_kstr(b, "person", "P2");
+    rg_w_kstr(b, "ground", "GDPR art. 17");
+    rg_w_kstr(b, "request", rq);
+    OK();
+    CHECK(!holds(R.bytes, R.len, FATHER));
+    /* Twice changes nothing. */
+    b = req(mgr, "person.erase", a, 3);
+    rg_w_kstr(b, "person", "P2");
+    rg_w_kstr(b, "ground", "GDPR art. 17");
+    rg_w_kstr(b, "request", rq);
+    OK();
+    CHECK(rg_t_get(&R, "erased") != NULL);
+
+    /* The others read on; the case goes on. */
+    PERSONS(pr, a, "P1:subject:adult,P2:parent:?,P3:child:minor");
+    const rg_val *p2 = rg_array_at(rg_map_get(rg_t_get(&R, "case"), "persons"), 1);
+    bool er = false;
+    CHECK(rg_val_bool(rg_map_get(p2, "erased"), &er) && er);
+    REQUIRE(query(pr, "case.history", a)[0] == 0);
+    CHECK(holds(R.bytes, R.len, MOTHER) && holds(R.bytes, R.len, CHILD) && holds(R.bytes, R.len, BSN_CHILD));
+    CHECK(holds(R.bytes, R.len, "a family in trouble"));          /* the case's own text */
+    CHECK(!holds(R.bytes, R.len, FATHER) && !holds(R.bytes, R.len, BSN_FATHER));
+    b = req(pr, "person.add", a, 2);
+    rg_w_kstr(b, "role", "sibling");
+    rg_w_kstr(b, "name", "Gerrit Oosterbroek");
+    OK();
+    CHECK(strcmp(rg_t_str(&R, "person"), "P4") == 0);
+    /* The report sent again: its events as the log shows them now. */
+    rg_buf_reset(&B);
+    rg_buf_append(&B, first.data, first.len);
+    REQUIRE(send_req()[0] == 0);
+    CHECK(holds(R.bytes, R.len, MOTHER) && !holds(R.bytes, R.len, FATHER) && !holds(R.bytes, R.len, BSN_FATHER));
+    /* Nor is the father found by the person index any more: an access
+     * request of his finds no case. */
+    granted("access", BSN_FATHER, rq);
+    CHECK(rg_array_size(rg_t_get(&R, "cases")) == 0);
+    granted("access", BSN_CHILD, rq);
+    CHECK(rg_array_size(rg_t_get(&R, "cases")) == 1);
+
+    /* After a restart the same; the chain verifies. */
+    close_region(false);
+    REQUIRE(rg_t_local_open(&L, dir) == 0);
+    REQUIRE(query(pr, "case.history", a)[0] == 0);
+    CHECK(holds(R.bytes, R.len, MOTHER) && !holds(R.bytes, R.len, FATHER));
+    REQUIRE(query(L.admin, "log.verify", NULL)[0] == 0);
+    bool intact = false;
+    CHECK(rg_val_bool(rg_t_get(&R, "intact"), &intact) && intact);
+
+    /* No file holds the father's name or BSN once compacted: the plain
+     * search is the test that his key, the one thing that opened them, is
+     * gone -- the others' boxes remain, under keys that remain.  */
+    for (int cf = 0; cf < RG_CF_COUNT; cf++) CHECK(rg_log_shred(rg_engine_log(L.e), cf, "", 0, NULL, 0) == 0);
+    char kid[128];
+    snprintf(kid, sizeof kid, "%s/P2", a);
+    rg_buf v = RG_BUF_INIT;
+    CHECK(rg_log_get(rg_engine_log(L.e), RG_CF_KEYS, kid, strlen(kid), &v) == RG_ENOTFOUND);
+    snprintf(kid, sizeof kid, "%s/P1", a);
+    CHECK(rg_log_get(rg_engine_log(L.e), RG_CF_KEYS, kid, strlen(kid), &v) == 0);
+    rg_buf_free(&v);
+    close_region(false);
+    CHECK(!found_in(dir, FATHER) && !found_in(dir, BSN_FATHER));
+    /* The erasure ledger beside the key names the person, for a restore. */
+    char ledger[4200], line[256];
+    snprintf(ledger, sizeof ledger, "%s.ledger", dir);
+    snprintf(kid, sizeof kid, "%s/P2", a);
+    FILE *f = fopen(ledger, "r");
+    bool named = false;
+    while (f && fgets(line, sizeof line, f)) named |= strncmp(line, kid, strlen(kid)) == 0;
+    if (f) fclose(f);
+    CHECK(named);
+    rg_buf_free(&first);
+    rg_t_rmrf(dir);
+    free(dir);
+}
+
 int main(void)
 {
     rg_t_run("report_household", test_report_household);
@@ -348,6 +475,7 @@ int main(void)
     rg_t_run("single_subject_is_one_person", test_single_subject_is_one_person);
     rg_t_run("add_and_remove", test_add_and_remove);
     rg_t_run("minor_on_engine_clock", test_minor_on_engine_clock);
+    rg_t_run("erase_one_member", test_erase_one_member);
     rg_buf_free(&B);
     rg_t_reply_free(&R);
     return rg_t_exit();

@@ -37,6 +37,10 @@ static void make_case(const char *name, char *id, bool refer)
     OK();
 }
 
+static bool holds(const uint8_t *p, size_t n, const char *s) { return memmem(p, n, s, strlen(s)) != NULL; }
+
+static int count_lines(const char *path, const char *text);
+
 static bool erased(const char *id)
 {
     bool e = false;
@@ -88,6 +92,72 @@ static void test_restore_erases_again(void)
     free(backups);
     rg_buf_free(&B);
     rg_t_reply_free(&R);
+}
+
+/* Issue 25: one person of a household erased after the backup -- the
+ * ledger names them (CASE/P2) and the restore's first start erases them
+ * again, the rest of the case as it was. */
+static void test_restore_erases_a_person_again(void)
+{
+    REQUIRE(rg_t_local_open(&L, NULL) == 0);
+    char *dir = strdup(L.dir);
+    rg_t_local_actor(&L, "pol", "partner", "police", pol);
+    rg_t_local_actor(&L, "pr", "procesregisseur", "zvh", pr);
+    rg_t_local_actor(&L, "mgr", "manager", "zvh", mgr);
+    char a[32];
+    make_case("Kept Mother", a, false);
+    REQUIRE(a[0]);
+    rg_w_kstr(req(pr, "case.assign", a, 1), "procesregisseur", "pr");
+    OK();
+    rg_buf *b = req(pr, "person.add", a, 2);
+    rg_w_kstr(b, "role", "partner");
+    rg_w_kstr(b, "name", "Erased Partner");
+    OK();
+    rg_t_local_close(&L, false);
+
+    char *copy = rg_t_tmpdir(), *backups = rg_t_tmpdir(), cmd[9000];
+    snprintf(cmd, sizeof cmd, "cp -a '%s/.' '%s/' && cp -a '%s.kek' '%s.kek'", dir, copy, dir, copy);
+    REQUIRE(system(cmd) == 0);
+    REQUIRE(rg_t_local_open(&L, dir) == 0);
+    rg_w_kstr(req(pr, "case.end", a, 1), "reason", "withdrawn");
+    OK();
+    b = req(mgr, "person.erase", a, 2);
+    rg_w_kstr(b, "person", "P2");
+    rg_w_kstr(b, "ground", "GDPR art. 17");
+    OK();
+    rg_t_local_settle(&L);
+    REQUIRE(rg_ledger_write(L.e, backups) == 0);
+    rg_t_local_close(&L, false);
+    char ledger[4200], person[64];
+    snprintf(ledger, sizeof ledger, "%s.ledger", dir);
+    snprintf(person, sizeof person, "%s/P2", a);
+    CHECK(count_lines(ledger, person) == 1);
+
+    /* Restored with the engine's ledger alone, then with the backup's. */
+    for (int with_backup = 0; with_backup < 2; with_backup++) {
+        char *c2 = rg_t_tmpdir();
+        snprintf(cmd, sizeof cmd, "cp -a '%s/.' '%s/' && cp -a '%s.kek' '%s.kek'", copy, c2, copy, c2);
+        REQUIRE(system(cmd) == 0);
+        char *none = rg_t_tmpdir();
+        REQUIRE(rg_ledger_carry(with_backup ? backups : none, c2, with_backup ? NULL : ledger) == 0);
+        REQUIRE(rg_t_local_open(&L, c2) == 0);
+        REQUIRE(query(pr, "case.history", a)[0] == 0);
+        CHECK(holds(R.bytes, R.len, "Erased Partner"));         /* as the backup had it */
+        REQUIRE(rg_ledger_apply(L.e, c2) == 0);
+        REQUIRE(query(pr, "case.history", a)[0] == 0);
+        CHECK(!holds(R.bytes, R.len, "Erased Partner") && holds(R.bytes, R.len, "Kept Mother"));
+        CHECK(!erased(a));
+        rg_t_local_close(&L, true);
+        rg_t_rmrf(none);
+        free(none);
+        free(c2);
+    }
+    rg_t_rmrf(dir);
+    rg_t_rmrf(copy);
+    rg_t_rmrf(backups);
+    free(dir);
+    free(copy);
+    free(backups);
 }
 
 static int count_lines(const char *path, const char *text)
@@ -176,5 +246,6 @@ int main(void)
 {
     RUN(test_restore_erases_again);
     RUN(test_engine_ledger_outlives_every_backup);
+    RUN(test_restore_erases_a_person_again);
     return rg_t_exit();
 }

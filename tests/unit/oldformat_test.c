@@ -101,6 +101,11 @@ static void test_v1_directory_opens(void)
     rg_w_kstr(b, "name", "Zeer persoonlijk kind");
     OK();
     CHECK(rg_val_is_str(rg_t_get(&R, "person"), "P2"));
+    /* Its P1 was sealed under the case's key: erased with the case alone. */
+    b = req(mgr, "person.erase", open_id, 2);
+    rg_w_kstr(b, "person", "P1");
+    rg_w_kstr(b, "ground", "GDPR art. 17");
+    FAILS("guard_failed", "only case.erase");
     /* A new free-text item on an old case: sealed under the key it gets now. */
     b = req(pr, "review.hold", open_id, 2);
     rg_w_kstr(b, "notes", "Zeer persoonlijke notitie");

@@ -285,6 +285,18 @@ static void test_free_text_is_sealed(void)
     rg_w_kstr(b, "reason", "other");
     text(b, "case.end", "explanation", MARK);
     JOK();
+    /* e: ended, then its person erased on their own (issue 25). */
+    char e[32];
+    report("default", true, e);
+    REQUIRE(e[0]);
+    rg_w_kstr(req(pr, "case.assign", e, 1), "procesregisseur", "pr");
+    JOK();
+    rg_w_kstr(req(pr, "case.end", e, 1), "reason", "withdrawn");
+    JOK();
+    b = req(mgr, "person.erase", e, 2);
+    rg_w_kstr(b, "person", "P1");
+    text(b, "person.erase", "ground", MARK);
+    JOK();
 
     /* The person's requests: an objection refused on its ground, a
      * restriction granted and lifted, the erasure of all three. */
@@ -350,6 +362,9 @@ static void test_free_text_is_sealed(void)
         rg_w_kstr(b, "request", rq);
         JOK();
     }
+    b = req(mgr, "case.erase", e, 1);
+    rg_w_kstr(b, "ground", "archived");
+    JOK();
     rg_t_local_close(&L, false);
     REQUIRE(rg_t_local_open(&L, dir) == 0);
     int shown = 0;
@@ -401,7 +416,7 @@ static void test_records_sealed_before_still_read(void)
     rg_ev_str(&ev, "answer", "in treatment");
     rg_ev_str(&ev, "class", "special");
     rg_ev_str(&ev, "note", "plain as before");
-    rg_seal_event(&ev, dk, "ZVH-00000001", 7, NULL, "answer");   /* as events.c's item alone was */
+    rg_seal_event(&ev, dk, NULL, "ZVH-00000001", 7, NULL, "answer");   /* as events.c's item alone was */
     static const uint8_t prev[RG_HASH_LEN];
     rg_actor actor = {.id = "ggz1", .role = RG_ROLE_PARTNER, .org = "ggz", .zvh = "tilburg"};
     rg_buf rec = RG_BUF_INIT, opened = RG_BUF_INIT;
