@@ -192,7 +192,7 @@ static void append_events(rg_ctx *c, int from, rg_buf *rec, rg_buf *events, uint
 static uint64_t erased_persons(const rg_case *cs)
 {
     uint64_t m = 0;
-    static_assert(RG_PERSONS_MAX <= 64, "a mask of persons");
+    _Static_assert(RG_PERSONS_MAX <= 64, "a mask of persons");
     for (uint32_t i = 0; i < cs->npersons; i++)
         if (cs->persons[i].erased) m |= 1ULL << i;
     return m;
