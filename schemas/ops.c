@@ -174,8 +174,11 @@ static const rg_field phase_step[] = {TEXT("reason", 4096), END};
 static const rg_field clock_advance[] = {UINT("ms", RG_REQ, 0, 100ULL * 365 * 86400000ULL), END};
 /* A directory on the engine's host; the newest `keep` backups stay there. */
 static const rg_field backup_create[] = {STR("dir", 4096), UINT("keep", RG_OPT, 1, 1000), END};
-static const rg_field log_prove[] = {UINT("seq", RG_REQ, 1, 0), UINT("size", RG_OPT, 1, 0), END};
-static const rg_field log_consistency[] = {UINT("from", RG_REQ, 1, 0), UINT("to", RG_REQ, 1, 0), END};
+/* seq: a record of the log; audit: a record of the audit trail (one of the two). */
+static const rg_field log_prove[] = {UINT("seq", RG_OPT, 1, 0), UINT("size", RG_OPT, 1, 0),
+                                     UINT("audit", RG_OPT, 1, 0), END};
+static const rg_field log_consistency[] = {UINT("from", RG_REQ, 1, 0), UINT("to", RG_REQ, 1, 0),
+                                           {"audit", RG_F_BOOL, RG_OPT, 0, NULL, NULL, 0}, END};
 /* The auditor's query of the processing log: by trace, by activity or by
  * data subject (at least one: never the whole log); `after` is the `next`
  * of the page before. */

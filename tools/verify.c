@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../engine/domain/calendar.h"
+#include "../engine/storage/codec.h"
 #include "../engine/storage/merkle.h"
 #include "cli.h"
 #include "verify.h"
@@ -308,6 +309,15 @@ static bool head_of(const json *j, int obj, rg_sth *h, const char *path)
         return false;
     }
     memcpy(h->key_id, j->nodes[id].p, RG_STH_KEY_ID);
+    /* An audit trail's head says so (it is signed as one, merkle.h). */
+    int tr = get(j, obj, "trail");
+    if (tr >= 0) {
+        if (j->nodes[tr].type != J_STR || j->nodes[tr].n != 5 || memcmp(j->nodes[tr].p, "audit", 5) != 0) {
+            say("%s: no head: trail is \"audit\" or absent\n", path);
+            return false;
+        }
+        h->audit = true;
+    }
     return true;
 }
 
@@ -345,8 +355,8 @@ static void say_head(const rg_sth *h)
 {
     char root[2 * RG_MERKLE_HASH + 1];
     rg_mk_hex(root, h->root, RG_MERKLE_HASH);
-    printf("head ok: %" PRIu64 " records, root %s, signed at %" PRIu64 " ms by key %s\n", h->size, root, h->at,
-           h->key_id);
+    printf("%s ok: %" PRIu64 " records, root %s, signed at %" PRIu64 " ms by key %s\n",
+           h->audit ? "audit trail head" : "head", h->size, root, h->at, h->key_id);
 }
 
 static int path_of(const json *j, int obj, uint8_t path[][RG_MERKLE_HASH], int *n, const char *file)
@@ -390,7 +400,9 @@ static int usage_proof(FILE *out)
                  "  (regie log consistency --json) between two signed heads, --old of its `from` size and\n"
                  "  --new of its `to` size (default: the head it carries): the newer log is the older one\n"
                  "  with records appended, nothing changed or dropped.  Every head's signature is checked\n"
-                 "  with KEY (hex, or a file such as DIR/sign.pub).  Exit status 0 when it holds; 1,\n"
+                 "  with KEY (hex, or a file such as DIR/sign.pub).  An audit record's inclusion proof\n"
+                 "  (regie log prove --audit N --json) carries the record: it is hashed here, checked\n"
+                 "  against the audit trail's head (DIR/audit.head) and named.  Exit status 0 when it holds; 1,\n"
                  "  saying what is wrong, for anything else.\n\n"
                  "example:\n  regie verify-proof --pub sign.pub --old head-monday.json --new head.json consistency.json\n");
     return out == stdout ? 0 : 2;
@@ -469,6 +481,110 @@ bool rg_verify_head_file(const char *path, const uint8_t pub[RG_STH_PUB], rg_sth
     return ok;
 }
 
+/* What an audit record says, for the line that names it. */
+static void describe_record(const uint8_t *rec, size_t n, uint64_t want_n, char *out, size_t cap, bool *ok)
+{
+    rg_doc *d = NULL;
+    const char *why;
+    *ok = false;
+    if (rg_doc_parse(&d, rec, n, &why) < 0) {
+        snprintf(out, cap, "not an audit record (%s)", why);
+        return;
+    }
+    const rg_val *m = rg_doc_root(d);
+    uint64_t rn = 0, at = 0;
+    char actor[80] = "", role[40] = "", org[80] = "", purpose[80] = "";
+    if (!rg_val_uint(rg_map_get(m, "n"), &rn) || !rg_val_uint(rg_map_get(m, "at"), &at)) {
+        snprintf(out, cap, "not an audit record (no n or at)");
+        rg_doc_free(d);
+        return;
+    }
+    if (rn != want_n) {
+        snprintf(out, cap, "the record is number %" PRIu64 ", not %" PRIu64, rn, want_n);
+        rg_doc_free(d);
+        return;
+    }
+    rg_val_strcpy(rg_map_get(m, "actor"), actor, sizeof actor);
+    rg_val_strcpy(rg_map_get(m, "role"), role, sizeof role);
+    rg_val_strcpy(rg_map_get(m, "org"), org, sizeof org);
+    rg_val_strcpy(rg_map_get(m, "purpose"), purpose, sizeof purpose);
+    const rg_val *cs = rg_map_get(m, "cases");
+    size_t len = (size_t)snprintf(out, cap, "at %" PRIu64 " ms, %s (%s, %s), %s, cases [", at, actor, role, org,
+                                  purpose);
+    for (uint32_t i = 0; i < rg_array_size(cs) && len < cap; i++) {
+        char id[80] = "";
+        rg_val_strcpy(rg_array_at(cs, i), id, sizeof id);
+        len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? " " : "", id);
+    }
+    if (len < cap) snprintf(out + len, cap - len, "]");
+    rg_doc_free(d);
+    *ok = true;
+}
+
+/* An audit record's inclusion proof (log.prove {audit}): the leaf is
+ * hashed from the record the proof carries, never taken from it. */
+static int audit_inclusion(const json *j, const args *a, const uint8_t pub[RG_STH_PUB], const rg_sth *carried)
+{
+    uint64_t n, pos, size;
+    int rk = get(j, 0, "record");
+    if (!get_uint(j, 0, "audit", &n) || !get_uint(j, 0, "position", &pos) || !get_uint(j, 0, "size", &size) ||
+        rk < 0 || j->nodes[rk].type != J_STR || j->nodes[rk].n == 0 || j->nodes[rk].n % 2) {
+        say("%s: no audit record's proof: audit, position, size and record (hex) expected\n", a->file);
+        return 1;
+    }
+    size_t rn = j->nodes[rk].n / 2;
+    uint8_t *rec = malloc(rn);
+    if (!rec || !rg_mk_unhex(rec, rn, j->nodes[rk].p, j->nodes[rk].n)) {
+        say("%s: the record is not hex\n", a->file);
+        free(rec);
+        return 1;
+    }
+    uint8_t leaf[RG_MERKLE_HASH], given[RG_MERKLE_HASH];
+    rg_merkle_leaf_hash(leaf, rec, rn);
+    char what[512];
+    bool ok;
+    describe_record(rec, rn, n, what, sizeof what, &ok);
+    free(rec);
+    if (!ok) {
+        say("%s: %s\n", a->file, what);
+        return 1;
+    }
+    if (get_hex(j, 0, "leaf", given, RG_MERKLE_HASH) && memcmp(given, leaf, RG_MERKLE_HASH) != 0) {
+        say("%s: the proof's leaf is not the hash of the record it carries\n", a->file);
+        return 1;
+    }
+    rg_sth h;
+    if (a->head) {
+        if (!rg_verify_head_file(a->head, pub, &h)) return 1;
+    } else if (carried && carried->size == size) {
+        h = *carried;
+    } else {
+        say("the proof is for a trail of %" PRIu64 " records: give --head HEAD of that size\n", size);
+        return 2;
+    }
+    if (!h.audit) {
+        say("the head is the log's, the proof of an audit record: give the audit trail's head (DIR/audit.head, "
+            "or `audit` of regie log head)\n");
+        return 1;
+    }
+    if (h.size != size || pos < 1 || pos > size) {
+        say("the proof of position %" PRIu64 " is for a trail of %" PRIu64 " records, the head holds %" PRIu64 "\n",
+            pos, size, h.size);
+        return 1;
+    }
+    uint8_t path[RG_MERKLE_MAX_PATH][RG_MERKLE_HASH];
+    int np;
+    if (path_of(j, 0, path, &np, a->file) < 0) return 1;
+    if (!rg_merkle_verify_inclusion(pos - 1, size, leaf, (const uint8_t(*)[RG_MERKLE_HASH])path, np, h.root)) {
+        say("NOT INCLUDED: audit record %" PRIu64 " is not in the audit trail the head signs, or the proof is "
+            "damaged\n", n);
+        return 1;
+    }
+    printf("included: audit record %" PRIu64 " (%s) is record %" PRIu64 " of the audit trail of %" PRIu64
+           " records signed at %" PRIu64 " ms by key %s\n", n, what, pos, size, h.at, h.key_id);
+    return 0;
+}
+
 int rg_cli_verify_proof(int argc, char **argv, int from)
 {
     args a;
@@ -512,6 +628,12 @@ int rg_cli_verify_proof(int argc, char **argv, int from)
             rc = 2;
             goto out;
         }
+        bool audit = get(j, 0, "trail") >= 0;
+        if (old.audit != audit || h.audit != audit) {
+            say("the proof is of the %s, a head is of the %s: they do not go together\n",
+                audit ? "audit trail" : "log", audit ? "log" : "audit trail");
+            goto out;
+        }
         if (old.size != f || h.size != t) {
             say("the proof is between sizes %" PRIu64 " and %" PRIu64 ", the heads are of %" PRIu64
                             " and %" PRIu64 " records\n", f, t, old.size, h.size);
@@ -529,6 +651,10 @@ int rg_cli_verify_proof(int argc, char **argv, int from)
         rc = 0;
         goto out;
     }
+    if (get(j, 0, "audit") >= 0) {
+        rc = audit_inclusion(j, &a, pub, has_carried ? &carried : NULL);
+        goto out;
+    }
     /* Inclusion. */
     uint64_t seq, size;
     uint8_t leaf[RG_MERKLE_HASH];
@@ -544,6 +670,10 @@ int rg_cli_verify_proof(int argc, char **argv, int from)
     } else {
         say("the proof is for a tree of %" PRIu64 " records: give --head HEAD of that size\n", size);
         rc = 2;
+        goto out;
+    }
+    if (h.audit) {
+        say("the head is the audit trail's, the proof of a record of the log\n");
         goto out;
     }
     if (h.size != size || seq < 1 || seq > size) {

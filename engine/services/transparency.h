@@ -1,7 +1,11 @@
 /*
  * transparency.h - the log anyone can check: the engine's Merkle tree over
  * its durable event records (storage/merkle.h), signed tree heads under the
- * engine's Ed25519 key, and their publication for witnesses.
+ * engine's Ed25519 key, and their publication for witnesses.  The audit
+ * trail (the audit family's records, be64(n), never deleted) has a tree
+ * and heads of its own, alike, written to DIR/audit.head and
+ * DIR/audit.heads (with "trail":"audit"), signed as audit heads
+ * (merkle.h): so an auditor can prove an access record is in the trail.
  *
  * The signing key: `--sign-key FILE` (64 hex digits, an Ed25519 seed), kept
  * apart from the key-encryption key and from the data (a systemd
@@ -29,6 +33,7 @@
 #ifndef RG_TRANSPARENCY_H
 #define RG_TRANSPARENCY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../core/engine.h"
@@ -48,6 +53,12 @@ int rg_tlog_sync(rg_tlog *t, const char **why /* OUT */);
  * successful rg_tlog_sync). */
 const rg_sth *rg_tlog_head(rg_tlog *t);
 const rg_merkle *rg_tlog_tree(const rg_tlog *t);
+/* The audit trail's tree (its leaves the audit records, in number order),
+ * its latest head (signed now if the trail grew), and the leaf index of
+ * record n (false: no such record in the tree). */
+const rg_sth *rg_tlog_audit_head(rg_tlog *t);
+const rg_merkle *rg_tlog_audit_tree(const rg_tlog *t);
+bool rg_tlog_audit_index(const rg_tlog *t, uint64_t n, uint64_t *index /* OUT */);
 const uint8_t *rg_tlog_public_key(const rg_tlog *t);
 
 #endif

@@ -253,10 +253,11 @@ bool rg_merkle_verify_consistency(uint64_t from, uint64_t to, const uint8_t root
 /* ---- signed tree heads ---- */
 
 #define STH_TAG "regie-sth-v1"
+#define ATH_TAG "regie-ath-v1"   /* the audit trail's heads */
 
 static void sth_message(const rg_sth *h, uint8_t msg[12 + 8 + H + 8])
 {
-    memcpy(msg, STH_TAG, 12);
+    memcpy(msg, h->audit ? ATH_TAG : STH_TAG, 12);
     for (int i = 0; i < 8; i++) msg[12 + i] = (uint8_t)(h->size >> (56 - 8 * i));
     memcpy(msg + 20, h->root, H);
     for (int i = 0; i < 8; i++) msg[20 + H + i] = (uint8_t)(h->at >> (56 - 8 * i));

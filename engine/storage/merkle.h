@@ -78,8 +78,12 @@ bool rg_merkle_verify_consistency(uint64_t from, uint64_t to, const uint8_t root
 
 /* A signed tree head: the root of the first `size` records at `at` (ms),
  * signed with the engine's Ed25519 key over
- *   "regie-sth-v1" || be64(size) || root || be64(at). */
+ *   "regie-sth-v1" || be64(size) || root || be64(at)
+ * for the log, and with "regie-ath-v1" in front for the audit trail (its
+ * own tree of the audit records, in order): a head of one can never be
+ * passed off as a head of the other. */
 typedef struct rg_sth {
+    bool audit;                          /* a head of the audit trail, not of the log */
     uint64_t size;
     uint8_t root[RG_MERKLE_HASH];
     uint64_t at;

@@ -40,6 +40,18 @@ static bool err_says(const char *part)
     return strstr(buf, part) != NULL;
 }
 
+static bool out_says(const char *name, const char *part)
+{
+    char path[4200], buf[4096] = "";
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f) fclose(f);
+    buf[n] = 0;
+    if (!strstr(buf, part)) printf("  %s: %s\n", name, buf);
+    return strstr(buf, part) != NULL;
+}
+
 static void reports(int n)
 {
     static int k;
@@ -145,6 +157,40 @@ static void test_bad_ones_fail(void)
     CHECK(regie("out", "verify-head --help") == 0);
 }
 
+/* An access record proved: the auditor's own read of the trail is audit
+ * record 1 at least; its proof, with the record in it, checks against the
+ * audit trail's head and names the record; a record changed in the proof,
+ * or the log's head in place of the trail's, fails. */
+static void test_audit_record(void)
+{
+    CHECK(regie("out", "audit read --json") == 0);
+    CHECK(regie("out", "audit read --json") == 0);
+    CHECK(regie("ah.json", "log head --json") == 0);
+    CHECK(regie("a1.json", "log prove --audit 1 --json") == 0);
+    CHECK(regie("out", "verify-proof --pub sign.pub a1.json") == 0 && out_says("out", "included: audit record 1 ("));
+    CHECK(regie("out", "verify-head --pub sign.pub audit.head") == 0 && out_says("out", "audit trail head ok"));
+    CHECK(regie("out", "verify-proof --pub sign.pub --head audit.head a1.json") == 0);
+    /* The record's last byte is its `refused` (false): made true. */
+    sh("sed 's/c2\",\"path\"/c3\",\"path\"/' a1.json > a1r.json && ! cmp -s a1.json a1r.json");
+    CHECK(regie("out", "verify-proof --pub sign.pub a1r.json") == 1 && err_says("not the hash of the record"));
+    flip_after("a1.json", "a1p.json", "\"path\":[\"");
+    CHECK(regie("out", "verify-proof --pub sign.pub a1p.json") == 1 && err_says("NOT INCLUDED"));
+    CHECK(regie("out", "verify-proof --pub sign.pub --head h2.json a1.json") == 1 && err_says("the head is the log's"));
+    /* Consistency of the trail between two of its heads. */
+    sh("cp audit.head ah1.json");
+    CHECK(regie("out", "audit read --json") == 0);
+    CHECK(regie("out", "log head --json") == 0);
+    sh("cp audit.head ah2.json");
+    CHECK(regie("out", "verify-head --pub sign.pub audit.heads") == 0);
+    CHECK(regie("ac.json", "log consistency --audit --from $(sed 's/.*\"size\":\\([0-9]*\\).*/\\1/' ah1.json) "
+                           "--to $(sed 's/.*\"size\":\\([0-9]*\\).*/\\1/' ah2.json) --json") == 0);
+    CHECK(regie("out", "verify-proof --pub sign.pub --old ah1.json --new ah2.json ac.json") == 0 &&
+          out_says("out", "consistent"));
+    /* The log's heads with the trail's proof: refused. */
+    CHECK(regie("out", "verify-proof --pub sign.pub --old h1.json --new h2.json ac.json") == 1 &&
+          err_says("do not go together"));
+}
+
 static void test_stop(void)
 {
     CHECK(rg_t_proc_stop(&P, SIGTERM) == 0);
@@ -157,6 +203,7 @@ int main(void)
     RUN(test_setup);
     RUN(test_good_heads_and_proofs);
     RUN(test_bad_ones_fail);
+    RUN(test_audit_record);
     RUN(test_stop);
     return rg_t_exit();
 }

@@ -302,6 +302,126 @@ static void test_altered_record_detected(void)
     teardown();
 }
 
+/* The audit trail has a tree of its own (issue 26: an auditor proves an
+ * access record is in the log): log.head carries its head, signed as an
+ * audit head; log.prove {audit} proves each record, which comes along and
+ * hashes to the leaf; a later head is consistent with an earlier; a record
+ * altered behind the engine's back is detected at the next start; seq and
+ * audit together, or neither, are refused. */
+static bool audit_head(rg_sth *h)
+{
+    return query(aud, "log.head", NULL)[0] == 0 && head_of(rg_t_get(&R, "audit"), h) &&
+           rg_val_is_str(rg_map_get(rg_t_get(&R, "audit"), "trail"), "audit") && (h->audit = true) &&
+           rg_sth_verify(h, PUB);
+}
+
+static bool audit_proof_ok(uint64_t n, const rg_sth *want)
+{
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "log.prove", aud, NULL, NULL, -1, 2);
+    rg_w_kuint(&B, "audit", n);
+    rg_w_kuint(&B, "size", want->size);
+    if (send_req()[0]) return false;
+    const char *hex;
+    uint32_t hn;
+    if (!rg_val_str(rg_t_get(&R, "record"), &hex, &hn) || hn % 2) return false;
+    uint8_t *rec = malloc(hn / 2 + 1), leaf[H], given[H];
+    bool ok = rec && rg_mk_unhex(rec, hn / 2, hex, hn);
+    if (ok) rg_merkle_leaf_hash(leaf, rec, hn / 2);
+    free(rec);
+    const rg_val *p = rg_t_get(&R, "path");
+    uint8_t path[RG_MERKLE_MAX_PATH][H];
+    uint32_t np = rg_array_size(p);
+    if (!ok || np > RG_MERKLE_MAX_PATH || !hex_of(rg_t_get(&R, "leaf"), given, H) || memcmp(given, leaf, H) != 0)
+        return false;
+    for (uint32_t i = 0; i < np; i++)
+        if (!hex_of(rg_array_at(p, i), path[i], H)) return false;
+    uint64_t pos = rg_t_uint(&R, "position");
+    return rg_t_uint(&R, "audit") == n && pos >= 1 &&
+           rg_merkle_verify_inclusion(pos - 1, want->size, leaf, (const uint8_t(*)[H])path, (int)np, want->root);
+}
+
+static void test_audit_records_proved(void)
+{
+    setup();
+    char a[32];
+    referred_case(a);
+    REQUIRE(a[0]);
+    /* Reads of the case and of the trail: audit records. */
+    CHECK(query(mgr, "case.get", a)[0] == 0);
+    CHECK(query(pol, "case.get", a)[0] == 0);
+    CHECK(query(aud, "audit.read", NULL)[0] == 0);
+    rg_t_local_settle(&L);
+    rg_sth h1;
+    REQUIRE(audit_head(&h1));
+    CHECK(h1.size >= 3);
+    /* A log head is no audit head: the same bytes under the other tag fail. */
+    rg_sth as_log = h1;
+    as_log.audit = false;
+    CHECK(!rg_sth_verify(&as_log, PUB));
+    int bad = 0;
+    for (uint64_t n = 1; n <= h1.size; n++)
+        if (!audit_proof_ok(n, &h1)) bad++;
+    CHECK(bad == 0);
+    CHECK(query(mgr, "case.get", a)[0] == 0);
+    rg_t_local_settle(&L);
+    rg_sth h2;
+    REQUIRE(audit_head(&h2));
+    CHECK(h2.size > h1.size);
+    CHECK(audit_proof_ok(h2.size, &h2) && audit_proof_ok(1, &h2));
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "log.consistency", aud, NULL, NULL, -1, 3);
+    rg_w_kuint(&B, "from", h1.size);
+    rg_w_kuint(&B, "to", h2.size);
+    rg_w_kbool(&B, "audit", true);
+    REQUIRE(send_req()[0] == 0);
+    const rg_val *p = rg_t_get(&R, "path");
+    uint8_t path[RG_MERKLE_MAX_PATH][H];
+    uint32_t np = rg_array_size(p);
+    REQUIRE(np <= RG_MERKLE_MAX_PATH);
+    for (uint32_t i = 0; i < np; i++) hex_of(rg_array_at(p, i), path[i], H);
+    CHECK(rg_merkle_verify_consistency(h1.size, h2.size, h1.root, h2.root, (const uint8_t(*)[H])path, (int)np));
+    CHECK(strcmp(rg_t_str(&R, "trail"), "audit") == 0);
+    /* The heads were written for witnesses. */
+    char path_s[4200];
+    snprintf(path_s, sizeof path_s, "%s/audit.heads", L.dir);
+    FILE *f = fopen(path_s, "r");
+    CHECK(f != NULL);
+    if (f) fclose(f);
+    /* One of seq and audit. */
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "log.prove", aud, NULL, NULL, -1, 2);
+    rg_w_kuint(&B, "seq", 1);
+    rg_w_kuint(&B, "audit", 1);
+    FAILS("bad_request", "one of the two");
+    query(aud, "log.prove", NULL);
+    CHECK(strcmp(rg_t_err(&R), "bad_request") == 0);
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "log.prove", aud, NULL, NULL, -1, 1);
+    rg_w_kuint(&B, "audit", 100000);
+    FAILS("not_found", "no audit record 100000");
+    /* A record of the trail altered behind the engine's back. */
+    char *dir = strdup(L.dir);
+    rg_t_local_close(&L, false);
+    rg_log *log;
+    REQUIRE(rg_log_open(&log, dir) == 0);
+    uint8_t k[8] = {0, 0, 0, 0, 0, 0, 0, 1};
+    rg_buf v = RG_BUF_INIT;
+    REQUIRE(rg_log_get(log, RG_CF_AUDIT, k, 8, &v) == 0);
+    v.data[v.len - 1] ^= 0x01;          /* refused: true <-> false */
+    rg_batch *bt = rg_batch_new(log);
+    rg_batch_put(bt, RG_CF_AUDIT, k, 8, v.data, v.len);
+    REQUIRE(rg_log_write(log, bt, true) == 0);
+    rg_batch_free(bt);
+    rg_buf_free(&v);
+    rg_log_close(log);
+    REQUIRE(rg_t_local_open(&L, dir) == 0);
+    CHECK(strcmp(query(aud, "log.head", NULL), "storage_error") == 0);
+    CHECK(strstr(rg_t_str(&R, "message"), "the audit trail's first") != NULL);
+    free(dir);
+    teardown();
+}
+
 static void test_who_reads_what(void)
 {
     setup();
@@ -367,6 +487,7 @@ int main(void)
     RUN(test_every_position_and_appends);
     RUN(test_heads_survive_restart_and_erasure);
     RUN(test_altered_record_detected);
+    RUN(test_audit_records_proved);
     RUN(test_who_reads_what);
     RUN(test_sign_key_file);
     return rg_t_exit();
