@@ -224,10 +224,7 @@ int rg_h_audit_read(rg_ctx *c)
      * its own (not filed under the case asked about, whose trail stays the
      * record of who processed the case itself). */
     rg_ctx_audit_query(c);
-    rg_buf *b = rg_ctx_reply_key(c, "records");
-    rg_w_array(b, count);
-    rg_buf_append(b, recs.data, recs.len);
-    rg_buf_free(&recs);
+    rg_ctx_reply_array(c, "records", count, &recs);
     rg_w_uint(rg_ctx_reply_key(c, "next"), next);
     return 0;
 }

@@ -328,15 +328,12 @@ int rg_h_alerts_list(rg_ctx *c)
         rg_buf_free(&l.out);
         return rg_ctx_fail(c, RG_ESTORAGE, "reading the alerts failed");
     }
-    rg_buf *b = rg_ctx_reply_key(c, "alerts");
-    rg_w_array(b, l.count);
-    rg_buf_append(b, l.out.data, l.out.len);
     rg_buf arr = RG_BUF_INIT;
     rg_w_array(&arr, l.count);
     rg_buf_append(&arr, l.out.data, l.out.len);
     audit_alerts(c, arr.data, arr.len);
     rg_buf_free(&arr);
-    rg_buf_free(&l.out);
+    rg_ctx_reply_array(c, "alerts", l.count, &l.out);
     rg_w_uint(rg_ctx_reply_key(c, "next"), l.next);
     return 0;
 }

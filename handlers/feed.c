@@ -37,10 +37,7 @@ int rg_h_feed_read(rg_ctx *c)
         rg_feed_park(rg_services_of(rg_ctx_engine(c))->feed, c, (uint32_t)wait);
         return 0;
     }
-    rg_buf *b = rg_ctx_reply_key(c, "events");
-    rg_w_array(b, pg.count);
-    rg_buf_append(b, pg.events.data, pg.events.len);
-    rg_buf_free(&pg.events);
+    rg_ctx_reply_array(c, "events", pg.count, &pg.events);
     rg_w_uint(rg_ctx_reply_key(c, "next"), pg.next);
     return 0;
 }

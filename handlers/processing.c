@@ -69,11 +69,8 @@ int rg_h_processing_read(rg_ctx *c)
     }
     /* Reading the log is audited like reading the audit trail. */
     rg_ctx_audit_query(c);
-    rg_buf *b = rg_ctx_reply_key(c, "records");
-    rg_w_array(b, count);
-    rg_buf_append(b, recs.data, recs.len);
-    rg_buf_free(&recs);
-    b = rg_ctx_reply_key(c, "next");
+    rg_ctx_reply_array(c, "records", count, &recs);
+    rg_buf *b = rg_ctx_reply_key(c, "next");
     if (next[0]) rg_w_cstr(b, next); else rg_w_nil(b);
     return 0;
 }

@@ -444,11 +444,8 @@ int rg_h_cases_list(rg_ctx *c)
         rg_buf_free(&l.out);
         return rg_ctx_fail(c, RG_ESTORAGE, "reading the cases failed");
     }
-    rg_buf *b = rg_ctx_reply_key(c, "cases");
-    rg_w_array(b, l.count);
-    rg_buf_append(b, l.out.data, l.out.len);
-    rg_buf_free(&l.out);
-    b = rg_ctx_reply_key(c, "next");
+    rg_ctx_reply_array(c, "cases", l.count, &l.out);
+    rg_buf *b = rg_ctx_reply_key(c, "next");
     if (l.more) rg_w_cstr(b, l.last); else rg_w_nil(b);
     /* The engine's now, so a client counts ages by the engine's clock (a
      * manual one included), not its own. */

@@ -223,6 +223,31 @@ static bool is_ok(const rg_val *root)
     return rg_val_bool(rg_map_get(root, "ok"), &ok) && ok;
 }
 
+/* One request of a follower, b (freed): ASK_OK with the ok reply in *d
+ * and *reply (the caller frees both), ASK_AGAIN when the engine was
+ * overloaded (after a pause), ASK_REFUSED after an error reply (said),
+ * ASK_BROKEN for a malformed reply, ASK_STOPPED on a signal. */
+enum { ASK_STOPPED = -1, ASK_OK = 0, ASK_REFUSED = 1, ASK_AGAIN = 2, ASK_BROKEN = 3 };
+
+static int ask(rg_client *c, const rg_cli *cli, rg_buf *b, rg_doc **d, uint8_t **reply)
+{
+    *d = NULL;
+    *reply = NULL;
+    int rc = call_retrying(c, cli, b, d, reply);
+    rg_buf_free(b);
+    if (rc == -1) return ASK_STOPPED;
+    if (rc < 0) return ASK_BROKEN;
+    const rg_val *root = rg_doc_root(*d);
+    int out = failed(root) ? ASK_REFUSED : is_ok(root) ? ASK_OK : ASK_AGAIN;
+    if (out != ASK_OK) {
+        rg_doc_free(*d);
+        free(*reply);
+        *d = NULL;
+        *reply = NULL;
+    }
+    return out;
+}
+
 /* notify.topics: the caller's topic `which` ("feed" or "alerts") into topic.
  * 0, 1 after an error reply (said), -1 when stopped. */
 static int my_topic(rg_client *c, const rg_cli *cli, const char *which, char *topic, size_t cap)
@@ -230,22 +255,20 @@ static int my_topic(rg_client *c, const rg_cli *cli, const char *which, char *to
     for (;;) {
         rg_buf b = RG_BUF_INIT;
         rg_req_envelope(&b, "notify.topics", cli->token, NULL, NULL, -1, -1);
-        rg_doc *d = NULL;
-        uint8_t *reply = NULL;
-        int rc = call_retrying(c, cli, &b, &d, &reply);
-        rg_buf_free(&b);
-        if (rc < 0) return rc == -1 ? -1 : 1;
-        const rg_val *root = rg_doc_root(d);
+        rg_doc *d;
+        uint8_t *reply;
+        int rc = ask(c, cli, &b, &d, &reply);
+        if (rc == ASK_STOPPED) return -1;
+        if (rc == ASK_AGAIN) continue;
+        if (rc != ASK_OK) return 1;
         int out = 0;
-        if (failed(root)) out = 1;
-        else if (!is_ok(root)) out = 2;                            /* overloaded: again */
-        else if (!rg_val_strcpy(rg_map_get(root, which), topic, cap) || !topic[0]) {
+        if (!rg_val_strcpy(rg_map_get(rg_doc_root(d), which), topic, cap) || !topic[0]) {
             fprintf(stderr, "regie: notify.topics gave no %s topic\n", which);
             out = 1;
         }
         rg_doc_free(d);
         free(reply);
-        if (out != 2) return out;
+        return out;
     }
 }
 
@@ -372,23 +395,16 @@ int rg_cli_tail(const rg_cli *cli, const char **rest, int nrest)
         rg_w_kuint(&b, "after", after);
         rg_w_kuint(&b, "limit", limit && limit - printed < page ? limit - printed : page);
         rg_w_kuint(&b, "wait_ms", sub ? 0 : wait);
-        rg_doc *d = NULL;
-        uint8_t *reply = NULL;
-        rc = call_retrying(c, cli, &b, &d, &reply);
-        rg_buf_free(&b);
-        if (rc == -1) break;                    /* stopped: the cursor still points before it */
-        if (rc < 0) {
-            status = 3;
+        rg_doc *d;
+        uint8_t *reply;
+        rc = ask(c, cli, &b, &d, &reply);
+        if (rc == ASK_STOPPED) break;           /* the cursor still points before it */
+        if (rc == ASK_AGAIN) continue;
+        if (rc != ASK_OK) {
+            status = rc;
             break;
         }
         const rg_val *root = rg_doc_root(d);
-        if (failed(root)) {
-            status = 1;
-            rg_doc_free(d);
-            free(reply);
-            break;
-        }
-        bool ok = is_ok(root);
         const rg_val *evs = rg_map_get(root, "events");
         for (uint32_t i = 0; i < rg_array_size(evs); i++) print_event(cli, rg_array_at(evs, i));
         fflush(stdout);
@@ -397,7 +413,6 @@ int rg_cli_tail(const rg_cli *cli, const char **rest, int nrest)
         uint32_t count = rg_array_size(evs);
         rg_doc_free(d);
         free(reply);
-        if (!ok) continue;                      /* overloaded: again */
         after = next;
         if (cursor && count && save_cursor(cursor, after) < 0)
             fprintf(stderr, "regie: cannot write the cursor %s\n", cursor);
@@ -520,40 +535,30 @@ int rg_cli_alerts(const rg_cli *cli, const char **rest, int nrest)
         /* A follower prints every alert as it is raised; --open only those
          * still open (neither resolved nor acknowledged). */
         rg_w_kbool(&b, open_only ? "open" : "all", true);
-        rg_doc *d = NULL;
-        uint8_t *reply = NULL;
-        rc = call_retrying(c, cli, &b, &d, &reply);
-        rg_buf_free(&b);
-        if (rc == -1) break;
-        if (rc < 0) {
-            status = 3;
+        rg_doc *d;
+        uint8_t *reply;
+        rc = ask(c, cli, &b, &d, &reply);
+        if (rc == ASK_STOPPED) break;
+        if (rc == ASK_AGAIN) continue;
+        if (rc != ASK_OK) {
+            status = rc;
             break;
         }
         const rg_val *root = rg_doc_root(d);
-        if (failed(root)) {
-            status = 1;
-            rg_doc_free(d);
-            free(reply);
-            break;
-        }
-        bool ok = is_ok(root);
         const rg_val *als = rg_map_get(root, "alerts");
         uint32_t n = rg_array_size(als);
         uint64_t next = after;
-        if (ok) {
-            /* Up to --count; the position moves only past what was printed. */
-            for (uint32_t i = 0; i < n && !(counted && count == 0); i++) {
-                const rg_val *al = rg_array_at(als, i);
-                print_alert(cli, al);
-                rg_val_uint(rg_map_get(al, "alert"), &next);
-                if (counted) count--;
-            }
-            if (!(counted && count == 0)) rg_val_uint(rg_map_get(root, "next"), &next);
-            fflush(stdout);
+        /* Up to --count; the position moves only past what was printed. */
+        for (uint32_t i = 0; i < n && !(counted && count == 0); i++) {
+            const rg_val *al = rg_array_at(als, i);
+            print_alert(cli, al);
+            rg_val_uint(rg_map_get(al, "alert"), &next);
+            if (counted) count--;
         }
+        if (!(counted && count == 0)) rg_val_uint(rg_map_get(root, "next"), &next);
+        fflush(stdout);
         rg_doc_free(d);
         free(reply);
-        if (!ok) continue;
         after = next;
         if (n == limit) continue;               /* more at once */
         if (idle_exit) break;                   /* all there is, printed */

@@ -301,25 +301,10 @@ static bool scalar(const rg_val *v)
  * ("2026-12-08T10:00:00+01:00"), in local time; false for anything else. */
 static bool string_instant(const char *s, uint32_t n, uint64_t *ms)
 {
-    if (n < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':') return false;
-    int y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2), hh = digits(s + 11, 2),
-        mi = digits(s + 14, 2), ss = digits(s + 17, 2), oh = 0, om = 0, sign = 1;
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > rg_cal_month_days(y, mo) || hh < 0 || hh > 23 ||
-        mi < 0 || mi > 59 || ss < 0 || ss > 59)
-        return false;
-    if (n == 20 && s[19] == 'Z') {
-        /* UTC */
-    } else if (n == 25 && (s[19] == '+' || s[19] == '-') && s[22] == ':') {
-        oh = digits(s + 20, 2);
-        om = digits(s + 23, 2);
-        if (oh < 0 || om < 0) return false;
-        sign = s[19] == '-' ? -1 : 1;
-    } else {
-        return false;
-    }
-    int64_t secs = rg_cal_days_from_civil(y, mo, d) * 86400 + hh * 3600 + mi * 60 + ss;
-    secs -= sign * (oh * 3600 + om * 60);
-    *ms = (uint64_t)secs * 1000;
+    int64_t t;
+    bool date_only;
+    if (!rg_parse_iso(s, n, &t, &date_only) || date_only || t < 0) return false;
+    *ms = (uint64_t)t;
     return true;
 }
 

@@ -171,6 +171,14 @@ rg_buf *rg_ctx_reply_key(rg_ctx *c, const char *key)
     return &c->extra;
 }
 
+void rg_ctx_reply_array(rg_ctx *c, const char *key, uint32_t n, rg_buf *items)
+{
+    rg_buf *b = rg_ctx_reply_key(c, key);
+    rg_w_array(b, n);
+    rg_buf_append(b, items->data, items->len);
+    rg_buf_free(items);
+}
+
 rg_buf *rg_ctx_stored_key(rg_ctx *c, const char *key)
 {
     rg_w_cstr(&c->stored, key);

@@ -63,6 +63,10 @@ int rg_engine_load_case(rg_engine *e, const char *id, rg_case **out /* OUT */);
  * is written the same way through rg_ctx_stored_key. */
 rg_buf *rg_ctx_reply_key(rg_ctx *c, const char *key);
 rg_buf *rg_ctx_stored_key(rg_ctx *c, const char *key);
+/* A page of a list: the key, then an array of the n values items holds
+ * (each already msgpack), which it frees.  The page's `next` follows in the
+ * caller's shape (a number, a string or nil). */
+void rg_ctx_reply_array(rg_ctx *c, const char *key, uint32_t n, rg_buf *items);
 /* The events first..last of cs as an array, into b (the buffer
  * rg_ctx_reply_key returned), rendered for the caller or, as_system, for the
  * engine itself, with the subject or not.  A reply may show personal data of

@@ -6,6 +6,7 @@
  *             "case_counter" be64                    last number of the old global ids
  *             "numbers"      msgpack {zvh: last}     each region's last case number
  *             "audit_seq"    be64                    last audit record number
+ *             "alert_seq"    be64                    last alert number
  *             "stagnations"  be64                    open stagnations over all cases
  *             "clock"        be64                    the manual clock, when it is one
  *             "counts"       msgpack [u64 ...]       cases per state, in states.def order
@@ -70,32 +71,26 @@ static int load_meta(rg_engine *e)
         rg_buf_free(&v);
         return RG_ESTORAGE;
     }
-    rg_buf_reset(&v);
-    rc = rg_log_get(e->log, RG_CF_META, "case_counter", 12, &v);
-    if (rc == 0 && v.len == 8) e->case_counter = rg_be64_get(v.data);
-    else if (rc == RG_ENOTFOUND) e->case_counter = 0;
-    else goto bad;
-    rg_buf_reset(&v);
-    rc = rg_log_get(e->log, RG_CF_META, "stagnations", 11, &v);
-    if (rc == 0 && v.len == 8) e->stagnations = rg_be64_get(v.data);
-    else if (rc == RG_ENOTFOUND) e->stagnations = 0;
-    else goto bad;
+    /* The counters kept in meta, each a be64 (none yet: 0). */
+    const struct { const char *key; uint64_t *value; } counters[] = {
+        {"case_counter", &e->case_counter},
+        {"stagnations", &e->stagnations},
+        {"audit_seq", &e->audit_seq},
+        {"alert_seq", &e->alert_seq},
+    };
+    for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {
+        rg_buf_reset(&v);
+        rc = rg_log_get(e->log, RG_CF_META, counters[i].key, strlen(counters[i].key), &v);
+        if (rc == 0 && v.len == 8) *counters[i].value = rg_be64_get(v.data);
+        else if (rc == RG_ENOTFOUND) *counters[i].value = 0;
+        else goto bad;
+    }
     rg_buf_reset(&v);
     rc = rg_log_get(e->log, RG_CF_META, "clock", 5, &v);
     /* A manual clock resumes where it was, unless started at a later instant. */
     if (rc == 0 && v.len == 8 && e->clock.manual && rg_be64_get(v.data) > e->clock.now_ms)
         e->clock.now_ms = rg_be64_get(v.data);
     else if (rc < 0 && rc != RG_ENOTFOUND) goto bad;
-    rg_buf_reset(&v);
-    rc = rg_log_get(e->log, RG_CF_META, "audit_seq", 9, &v);
-    if (rc == 0 && v.len == 8) e->audit_seq = rg_be64_get(v.data);
-    else if (rc == RG_ENOTFOUND) e->audit_seq = 0;
-    else goto bad;
-    rg_buf_reset(&v);
-    rc = rg_log_get(e->log, RG_CF_META, "alert_seq", 9, &v);
-    if (rc == 0 && v.len == 8) e->alert_seq = rg_be64_get(v.data);
-    else if (rc == RG_ENOTFOUND) e->alert_seq = 0;
-    else goto bad;
     rg_buf_reset(&v);
     /* An erasure whose key a crash left in the files: shred them now. */
     rc = rg_log_get(e->log, RG_CF_META, "shred_pending", 13, &v);

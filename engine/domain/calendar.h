@@ -75,4 +75,10 @@ int64_t rg_cal_end_of_day(int y, int m, int d);
  * it ends: "Wed 6 May 2026, end of day".  Returns what snprintf does. */
 int rg_cal_words(int64_t utc_ms, char *buf, size_t cap);
 
+/* Parse an ISO 8601 date ("2026-12-01") or date-time with offset or Z
+ * ("2026-12-01T10:00:00+01:00"); *ms is the UTC instant in ms since the epoch.
+ * A bare date yields midnight UTC of that day and sets *date_only.  Years
+ * 1900..9999, offsets up to 14:59. */
+bool rg_parse_iso(const char *p, uint32_t n, int64_t *ms /* OUT */, bool *date_only /* OUT */);
+
 #endif

@@ -148,45 +148,6 @@ const rg_evdef *rg_event_find(const char *type)
     return NULL;
 }
 
-static int digits(const char *p, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (p[i] < '0' || p[i] > '9') return -1;
-        v = v * 10 + (p[i] - '0');
-    }
-    *out = v;
-    return 0;
-}
-
-bool rg_parse_iso(const char *p, uint32_t n, int64_t *ms, bool *date_only)
-{
-    int y, mo, d, h = 0, mi = 0, s = 0, oh = 0, om = 0, sign = 1;
-    if (n < 10 || p[4] != '-' || p[7] != '-') return false;
-    if (digits(p, 4, &y) || digits(p + 5, 2, &mo) || digits(p + 8, 2, &d)) return false;
-    if (y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > rg_cal_month_days(y, mo)) return false;
-    *date_only = n == 10;
-    if (n > 10) {
-        if (n < 20 || p[10] != 'T' || p[13] != ':' || p[16] != ':') return false;
-        if (digits(p + 11, 2, &h) || digits(p + 14, 2, &mi) || digits(p + 17, 2, &s)) return false;
-        if (h > 23 || mi > 59 || s > 59) return false;
-        const char *z = p + 19;
-        uint32_t zn = n - 19;
-        if (zn == 1 && z[0] == 'Z') {
-            /* UTC */
-        } else if (zn == 6 && (z[0] == '+' || z[0] == '-') && z[3] == ':') {
-            if (digits(z + 1, 2, &oh) || digits(z + 4, 2, &om) || oh > 14 || om > 59) return false;
-            sign = z[0] == '-' ? -1 : 1;
-        } else {
-            return false;
-        }
-    }
-    int64_t secs = rg_cal_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
-    secs -= sign * (oh * 3600 + om * 60);
-    *ms = secs * 1000;
-    return true;
-}
-
 static bool is_scalar(const rg_val *v)
 {
     rg_vtype t = rg_val_type(v);

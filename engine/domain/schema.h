@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "../storage/codec.h"
+#include "calendar.h"          /* rg_parse_iso, for the fields' dates */
 #include "contract.h"
 
 /* A row of the life cycle (schemas/machine.c). */
@@ -158,10 +159,5 @@ bool rg_word_in(const char *list, const char *w, uint32_t n);
 /* Check `data` (may be NULL when absent) against fields.  On failure returns
  * RG_EBADREQ with a message naming the field in msg. */
 int rg_schema_check(const rg_field *fields, const rg_val *data, char *msg, size_t msgcap);
-
-/* Parse an ISO 8601 date ("2026-12-01") or date-time with offset or Z
- * ("2026-12-01T10:00:00+01:00"); *ms is the UTC instant in ms since the epoch.
- * A bare date yields midnight UTC of that day and sets *date_only. */
-bool rg_parse_iso(const char *p, uint32_t n, int64_t *ms /* OUT */, bool *date_only /* OUT */);
 
 #endif
