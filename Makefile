@@ -51,21 +51,17 @@ LIB_SRC := $(filter-out engine/net/main.c,$(ENGINE_SRC)) $(wildcard handlers/*.c
 CLIENT_SRC := tools/client.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 CLIENT_OBJ := $(CLIENT_SRC:%.c=$(B)/%.o)
-UNIT_SRC := $(wildcard tests/unit/*_test.c)
-INTEG_SRC := $(wildcard tests/integration/*_test.c)
+# The one test list (tests/list.mk): make test runs exactly it; a test file
+# not on it fails the suite, named.
+include tests/list.mk
+UNIT_SRC := $(UNIT_TESTS:%=tests/unit/%_test.c)
+INTEG_SRC := $(INTEG_TESTS:%=tests/integration/%_test.c)
+UNLISTED := $(filter-out $(UNIT_SRC) $(INTEG_SRC),$(wildcard tests/unit/*_test.c tests/integration/*_test.c))
 TEST_BINS := $(UNIT_SRC:%.c=$(B)/%) $(INTEG_SRC:%.c=$(B)/%)
-# Shell tests print PASS:/FAIL: lines like the binaries and run the same
-# way; the install test installs the release build and the demo runs bin/,
-# so they run in that mode.
 ifeq ($(MODE),release)
-  TEST_BINS += tests/integration/install_test.sh tests/integration/demo_test.sh
-  # The browser app in a real headless Chromium, every page checked with
-  # axe-core (issue 22); the app is the same in every mode, so once.
-  TEST_BINS += tests/integration/browser_test.sh
+  TEST_BINS += $(SHELL_TESTS_RELEASE)
 endif
-# The HTTP face over real HTTP (python3), in every mode: the engine under
-# ASan serves it too.
-TEST_BINS += tests/integration/http_test.sh
+TEST_BINS += $(SHELL_TESTS)
 TEST_HELP_OBJ := $(B)/tests/harness.o
 
 ifeq ($(MODE),release)
@@ -141,6 +137,7 @@ $(B)/tests/%: tests/%.c $(TEST_HELP_OBJ) $(CLIENT_OBJ) $(B)/librg.a $(wildcard t
 # short run of the in-process benchmark code (no figure checked).
 test-suite: all $(TEST_BINS) $(BIN)/regie-bench
 	@REGIED=$(abspath $(BIN)/regied) REGIE=$(abspath $(BIN)/regie) REGIE_SIM=$(abspath $(BIN)/regie-sim) REGIE_VERIFY=$(abspath $(BIN)/regie-verify) tests/run.sh $(MODE) $(TEST_BINS); r=$$?; \
+	 for t in $(UNLISTED); do echo "FAIL: $(MODE)/$$t is not in tests/list.mk" | tee -a build/results-$(MODE).txt; r=1; done; \
 	 if tools/check-layers.sh $(B) >$(B)/check-layers.log 2>&1; then echo "PASS: $(MODE)/check-layers" >> build/results-$(MODE).txt; \
 	 else echo "FAIL: $(MODE)/check-layers" >> build/results-$(MODE).txt; cat $(B)/check-layers.log; r=1; fi; \
 	 tests/bench_smoke.sh $(MODE) $(abspath $(BIN)/regie-bench) || r=1; exit $$r

@@ -1,0 +1,40 @@
+# tests/list.mk - every test of the suite, in one place (as libuv's
+# test/test-list.h): `make test` builds and runs exactly these, in this
+# order, and fails naming any tests/unit or tests/integration file missing
+# here.  A module's own test is named after it (NAME_test.c for NAME.c, as
+# nng pairs pub.c with pub_test.c); the rest are scenarios across modules.
+# Adding a test: its file, and its name on a line below.
+
+# ---- unit tests beside their module (in-process, real RocksDB) ----
+# storage/
+UNIT_TESTS := errors buf codec hmap sorted crypto log merkle keyfile
+# domain/
+UNIT_TESTS += calendar clock config spelling case event schema upcast deadlines
+# core/ (ledger: core/ledger.c and storage/ledgerfile.c; cache: state.c's
+# case cache; meta_write: state.c's meta records)
+UNIT_TESTS += engine commit tally processing alerts ledger cache meta_write
+# replay/ and services/
+UNIT_TESTS += replay whatif due feed audit transparency
+# handlers/ (admin: admin.c; alerts: handlers/alerts.c too)
+UNIT_TESTS += admin
+# net/ (net: net.c; http_json: http_json.c)
+UNIT_TESTS += net http_json jsonlog sdnotify
+
+# ---- unit scenarios across modules ----
+UNIT_TESTS += lifecycle matrix visibility visibility_matrix routes model ladder lawdays labels \
+              oldformat input sensitive sealed_text erasure erased_replies household \
+              subject_retention subject_rules stats_region backup_close bulk verify_backup
+
+# ---- integration: the real regied over real sockets ----
+INTEG_TESTS := server overload tls notify client cli_people feed deadline backup service \
+               verify sim crash fulldisk torture
+
+# ---- shell and Python tests: PASS:/FAIL: lines like the binaries ----
+# In release only: the install test installs the release build, the demo
+# runs bin/, and the browser app (a real headless Chromium, every page
+# checked with axe-core, issue 22) is the same in every mode.
+SHELL_TESTS_RELEASE := tests/integration/install_test.sh tests/integration/demo_test.sh \
+                       tests/integration/browser_test.sh
+# In every mode: the HTTP face over real HTTP (python3); the engine under
+# ASan serves it too.
+SHELL_TESTS := tests/integration/http_test.sh
