@@ -1,6 +1,7 @@
 /* harness.c - the test harness; see test.h. */
 #include "test.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -439,4 +440,40 @@ const char *rg_t_days_ahead(int days, bool at_ten)
     gmtime_r(&t, &tm);
     strftime(buf, sizeof buf, at_ten ? "%Y-%m-%dT10:00:00Z" : "%Y-%m-%d", &tm);
     return buf;
+}
+
+bool rg_t_holds(const void *p, size_t n, const char *s)
+{
+    return n && memmem(p, n, s, strlen(s)) != NULL;
+}
+
+int rg_t_found_in(const char *dir, const char *s)
+{
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    struct dirent *de;
+    int found = 0;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.') continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        struct stat st;
+        if (stat(path, &st) < 0) continue;
+        if (S_ISDIR(st.st_mode)) {
+            found += rg_t_found_in(path, s);
+            continue;
+        }
+        FILE *f = fopen(path, "rb");
+        if (!f) continue;
+        uint8_t *buf = malloc((size_t)st.st_size + 1);
+        size_t n = fread(buf, 1, (size_t)st.st_size, f);
+        fclose(f);
+        if (rg_t_holds(buf, n, s)) {
+            if (!found) printf("  %s holds %s\n", path, s);
+            found++;
+        }
+        free(buf);
+    }
+    closedir(d);
+    return found;
 }

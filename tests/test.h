@@ -32,6 +32,11 @@ void rg_t_run(const char *name, void (*fn)(void));
 int rg_t_exit(void);                  /* exit status for main: 1 if any failed */
 
 char *rg_t_tmpdir(void);              /* a fresh directory; free() the name */
+/* Do the n bytes at p hold the bytes of s? */
+bool rg_t_holds(const void *p, size_t n, const char *s);
+/* How many files under dir (all the way down) hold the bytes of s; the first
+ * is named on stdout.  For "nothing readable is left on disk" checks. */
+int rg_t_found_in(const char *dir, const char *s);
 void rg_t_rmrf(const char *dir);      /* and DIR.kek, DIR.ledger beside it */
 
 /* A parsed reply. */

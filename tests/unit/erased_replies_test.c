@@ -47,37 +47,6 @@ static const char *send_j(void)
     printf("  %s:%d: %s: %s\n", __FILE__, __LINE__, e_, rg_t_str(&R, "message")); \
     rg_t_failed = 1; return; } } while (0)
 
-static bool holds(const uint8_t *p, size_t n, const char *s) { return memmem(p, n, s, strlen(s)) != NULL; }
-
-/* Does any file under dir hold the bytes s? */
-static bool found_in(const char *dir, const char *s)
-{
-    DIR *d = opendir(dir);
-    if (!d) return false;
-    struct dirent *de;
-    bool found = false;
-    while (!found && (de = readdir(d))) {
-        if (de->d_name[0] == '.') continue;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        struct stat st;
-        if (stat(path, &st) < 0) continue;
-        if (S_ISDIR(st.st_mode)) {
-            found = found_in(path, s);
-            continue;
-        }
-        FILE *f = fopen(path, "rb");
-        if (!f) continue;
-        uint8_t *buf = malloc((size_t)st.st_size + 1);
-        size_t n = fread(buf, 1, (size_t)st.st_size, f);
-        fclose(f);
-        found = holds(buf, n, s);
-        free(buf);
-    }
-    closedir(d);
-    return found;
-}
-
 /* Resend every journalled request; count the replies that are not ok and
  * those that show s1, s2 or s3; with same, those that differ from the first. */
 static void resend_all(int *bad, int *leaks, int *differ)
@@ -87,7 +56,7 @@ static void resend_all(int *bad, int *leaks, int *differ)
         rg_buf_reset(&B);
         rg_buf_append(&B, J[i].req, J[i].rn);
         if (send_req()[0]) (*bad)++;
-        if (holds(R.bytes, R.len, NAME) || holds(R.bytes, R.len, BSN) || holds(R.bytes, R.len, SECRET)) {
+        if (rg_t_holds(R.bytes, R.len, NAME) || rg_t_holds(R.bytes, R.len, BSN) || rg_t_holds(R.bytes, R.len, SECRET)) {
             (*leaks)++;
             printf("  repeat %d shows erased data\n", i);
         }
@@ -132,7 +101,7 @@ static void test_no_reply_keeps_erased_data(void)
     JOK();
     char a[32];
     snprintf(a, sizeof a, "%s", rg_t_str(&R, "case"));
-    CHECK(holds(R.bytes, R.len, NAME));                  /* the reporter sees whom it reported */
+    CHECK(rg_t_holds(R.bytes, R.len, NAME));                  /* the reporter sees whom it reported */
     rg_w_kstr(req(pr, "case.assign", a, 1), "procesregisseur", "pr");
     JOK();
     req(pr, "intake.start", a, 0);
@@ -153,7 +122,7 @@ static void test_no_reply_keeps_erased_data(void)
     rg_w_kstr(b, "answer", NAME " is on a " SECRET);
     rg_w_kstr(b, "class", "special");
     JOK();
-    CHECK(holds(R.bytes, R.len, SECRET));
+    CHECK(rg_t_holds(R.bytes, R.len, SECRET));
     /* The export holds what its decider may read (issue 20, finding 1): ggz
      * releases the answer to the ZVH's managers (not journalled: its reply
      * shows nothing of the person). */
@@ -173,7 +142,7 @@ static void test_no_reply_keeps_erased_data(void)
     rg_w_kstr(b, "request", rq);
     rg_w_kbool(b, "granted", true);
     JOK();
-    CHECK(holds(R.bytes, R.len, NAME) && holds(R.bytes, R.len, BSN) && holds(R.bytes, R.len, SECRET));
+    CHECK(rg_t_holds(R.bytes, R.len, NAME) && rg_t_holds(R.bytes, R.len, BSN) && rg_t_holds(R.bytes, R.len, SECRET));
 
     /* Before the erasure a repeat gets its first reply, byte for byte. */
     int bad, leaks, differ;
@@ -212,9 +181,9 @@ static void test_no_reply_keeps_erased_data(void)
     /* Every file, everything flushed and compacted. */
     for (int cf = 0; cf < RG_CF_COUNT; cf++) CHECK(rg_log_shred(rg_engine_log(L.e), cf, "", 0, NULL, 0) == 0);
     rg_t_local_close(&L, false);
-    CHECK(!found_in(dir, NAME));
-    CHECK(!found_in(dir, BSN));
-    CHECK(!found_in(dir, SECRET));
+    CHECK(!rg_t_found_in(dir, NAME));
+    CHECK(!rg_t_found_in(dir, BSN));
+    CHECK(!rg_t_found_in(dir, SECRET));
     rg_t_rmrf(dir);
     free(dir);
     for (int i = 0; i < nj; i++) {
@@ -265,7 +234,7 @@ static void test_no_personal_data_after_erasure(void)
     FAILS("guard_failed", "erased");
     for (int cf = 0; cf < RG_CF_COUNT; cf++) CHECK(rg_log_shred(rg_engine_log(L.e), cf, "", 0, NULL, 0) == 0);
     rg_t_local_close(&L, false);
-    CHECK(!found_in(dir, NAME));
+    CHECK(!rg_t_found_in(dir, NAME));
     rg_t_rmrf(dir);
     free(dir);
     rg_buf_free(&B);

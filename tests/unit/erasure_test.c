@@ -88,36 +88,6 @@ static void working_case(const char *name, const char *bsn, char *id)
     OK();
 }
 
-/* Does any file under dir hold the bytes s? */
-static bool found_in(const char *dir, const char *s)
-{
-    DIR *d = opendir(dir);
-    if (!d) return false;
-    struct dirent *de;
-    bool found = false;
-    size_t sn = strlen(s);
-    while (!found && (de = readdir(d))) {
-        if (de->d_name[0] == '.') continue;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        struct stat st;
-        if (stat(path, &st) < 0) continue;
-        if (S_ISDIR(st.st_mode)) {
-            found = found_in(path, s);
-            continue;
-        }
-        FILE *f = fopen(path, "rb");
-        if (!f) continue;
-        char *buf = malloc((size_t)st.st_size + 1);
-        size_t n = fread(buf, 1, (size_t)st.st_size, f);
-        fclose(f);
-        for (size_t i = 0; i + sn <= n && !found; i++) found = memcmp(buf + i, s, sn) == 0;
-        free(buf);
-    }
-    closedir(d);
-    return found;
-}
-
 static void advance(uint64_t ms)
 {
     rg_w_kuint(req(L.admin, "clock.advance", NULL, 1), "ms", ms);
@@ -160,7 +130,7 @@ static void test_erased_names_are_gone(void)
     working_case("Quirinus Zwartkoppe", "111222333", b);
     working_case("Hendrika Blaauwbroek", "999888778", keep);
     REQUIRE(a[0] && b[0] && keep[0]);
-    CHECK(!found_in(dir, "Zwartkoppe"));      /* never stored readable, even before erasure */
+    CHECK(!rg_t_found_in(dir, "Zwartkoppe"));      /* never stored readable, even before erasure */
 
     /* a: erased by a granted erasure request. */
     char rq[32];
@@ -217,8 +187,8 @@ static void test_erased_names_are_gone(void)
     bool intact = false;
     CHECK(rg_val_bool(rg_t_get(&R, "intact"), &intact) && intact);
     rg_t_local_close(&L, false);
-    CHECK(!found_in(dir, "Zwartkoppe"));
-    CHECK(!found_in(dir, "Blaauwbroek"));
+    CHECK(!rg_t_found_in(dir, "Zwartkoppe"));
+    CHECK(!rg_t_found_in(dir, "Blaauwbroek"));
     rg_t_rmrf(dir);
     free(dir);
     rg_buf_free(&B);

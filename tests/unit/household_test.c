@@ -27,37 +27,6 @@
 
 static char pol[128], pr[128], mgr[128];
 
-static bool holds(const uint8_t *p, size_t n, const char *s) { return memmem(p, n, s, strlen(s)) != NULL; }
-
-/* Does any file under dir hold the bytes s? */
-static bool found_in(const char *dir, const char *s)
-{
-    DIR *d = opendir(dir);
-    if (!d) return false;
-    struct dirent *de;
-    bool found = false;
-    while (!found && (de = readdir(d))) {
-        if (de->d_name[0] == '.') continue;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        struct stat st;
-        if (stat(path, &st) < 0) continue;
-        if (S_ISDIR(st.st_mode)) {
-            found = found_in(path, s);
-            continue;
-        }
-        FILE *f = fopen(path, "rb");
-        if (!f) continue;
-        uint8_t *buf = malloc((size_t)st.st_size + 1);
-        size_t n = fread(buf, 1, (size_t)st.st_size, f);
-        fclose(f);
-        found = holds(buf, n, s);
-        free(buf);
-    }
-    closedir(d);
-    return found;
-}
-
 static void open_region(void)
 {
     REQUIRE(rg_t_local_open(&L, NULL) == 0);
@@ -153,11 +122,11 @@ static void test_report_household(void)
     };
     CHECK(report(ps, 3, a)[0] == 0);
     /* The reporter's reply shows the events: the report and two persons added. */
-    CHECK(holds(R.bytes, R.len, MOTHER) && holds(R.bytes, R.len, CHILD));
+    CHECK(rg_t_holds(R.bytes, R.len, MOTHER) && rg_t_holds(R.bytes, R.len, CHILD));
     direct(a);
     /* P1 is the (first) subject; the others in the order given. */
     PERSONS(pr, a, "P1:subject:adult,P2:parent:adult,P3:child:minor");
-    CHECK(!holds(R.bytes, R.len, CHILD));            /* case.get lists, it does not show names */
+    CHECK(!rg_t_holds(R.bytes, R.len, CHILD));            /* case.get lists, it does not show names */
     /* The single subject of today is still the case's subject. */
     const rg_val *subject = rg_map_get(rg_t_get(&R, "case"), "subject");
     char name[64] = "";
@@ -166,7 +135,7 @@ static void test_report_household(void)
     CHECK(!rg_map_get(subject, "role"));
     /* The history shows each person's data in their own event. */
     REQUIRE(query(pr, "case.history", a)[0] == 0);
-    CHECK(holds(R.bytes, R.len, "person.added") && holds(R.bytes, R.len, FATHER) && holds(R.bytes, R.len, CHILD));
+    CHECK(rg_t_holds(R.bytes, R.len, "person.added") && rg_t_holds(R.bytes, R.len, FATHER) && rg_t_holds(R.bytes, R.len, CHILD));
 
     /* A restart (the projection read back) and a case dropped from memory. */
     close_region(false);
@@ -178,7 +147,7 @@ static void test_report_household(void)
     close_region(false);
     const char *secrets[] = {MOTHER, CHILD, FATHER, BSN_MOTHER, BSN_CHILD, BSN_FATHER};
     for (int i = 0; i < 6; i++) {
-        if (found_in(dir, secrets[i])) {
+        if (rg_t_found_in(dir, secrets[i])) {
             printf("  %s found in plain text\n", secrets[i]);
             rg_t_failed = 1;
         }
@@ -397,7 +366,7 @@ static void test_erase_one_member(void)
     rg_w_kstr(b, "ground", "GDPR art. 17");
     rg_w_kstr(b, "request", rq);
     OK();
-    CHECK(!holds(R.bytes, R.len, FATHER));
+    CHECK(!rg_t_holds(R.bytes, R.len, FATHER));
     /* Twice changes nothing. */
     b = req(mgr, "person.erase", a, 3);
     rg_w_kstr(b, "person", "P2");
@@ -412,9 +381,9 @@ static void test_erase_one_member(void)
     bool er = false;
     CHECK(rg_val_bool(rg_map_get(p2, "erased"), &er) && er);
     REQUIRE(query(pr, "case.history", a)[0] == 0);
-    CHECK(holds(R.bytes, R.len, MOTHER) && holds(R.bytes, R.len, CHILD) && holds(R.bytes, R.len, BSN_CHILD));
-    CHECK(holds(R.bytes, R.len, "a family in trouble"));          /* the case's own text */
-    CHECK(!holds(R.bytes, R.len, FATHER) && !holds(R.bytes, R.len, BSN_FATHER));
+    CHECK(rg_t_holds(R.bytes, R.len, MOTHER) && rg_t_holds(R.bytes, R.len, CHILD) && rg_t_holds(R.bytes, R.len, BSN_CHILD));
+    CHECK(rg_t_holds(R.bytes, R.len, "a family in trouble"));          /* the case's own text */
+    CHECK(!rg_t_holds(R.bytes, R.len, FATHER) && !rg_t_holds(R.bytes, R.len, BSN_FATHER));
     b = req(pr, "person.add", a, 2);
     rg_w_kstr(b, "role", "sibling");
     rg_w_kstr(b, "name", "Gerrit Oosterbroek");
@@ -424,7 +393,7 @@ static void test_erase_one_member(void)
     rg_buf_reset(&B);
     rg_buf_append(&B, first.data, first.len);
     REQUIRE(send_req()[0] == 0);
-    CHECK(holds(R.bytes, R.len, MOTHER) && !holds(R.bytes, R.len, FATHER) && !holds(R.bytes, R.len, BSN_FATHER));
+    CHECK(rg_t_holds(R.bytes, R.len, MOTHER) && !rg_t_holds(R.bytes, R.len, FATHER) && !rg_t_holds(R.bytes, R.len, BSN_FATHER));
     /* Nor is the father found by the person index any more: an access
      * request of his finds no case. */
     granted("access", BSN_FATHER, rq);
@@ -436,7 +405,7 @@ static void test_erase_one_member(void)
     close_region(false);
     REQUIRE(rg_t_local_open(&L, dir) == 0);
     REQUIRE(query(pr, "case.history", a)[0] == 0);
-    CHECK(holds(R.bytes, R.len, MOTHER) && !holds(R.bytes, R.len, FATHER));
+    CHECK(rg_t_holds(R.bytes, R.len, MOTHER) && !rg_t_holds(R.bytes, R.len, FATHER));
     REQUIRE(query(L.admin, "log.verify", NULL)[0] == 0);
     bool intact = false;
     CHECK(rg_val_bool(rg_t_get(&R, "intact"), &intact) && intact);
@@ -453,7 +422,7 @@ static void test_erase_one_member(void)
     CHECK(rg_log_get(rg_engine_log(L.e), RG_CF_KEYS, kid, strlen(kid), &v) == 0);
     rg_buf_free(&v);
     close_region(false);
-    CHECK(!found_in(dir, FATHER) && !found_in(dir, BSN_FATHER));
+    CHECK(!rg_t_found_in(dir, FATHER) && !rg_t_found_in(dir, BSN_FATHER));
     /* The erasure ledger beside the key names the person, for a restore. */
     char ledger[4200], line[256];
     snprintf(ledger, sizeof ledger, "%s.ledger", dir);

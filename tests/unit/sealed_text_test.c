@@ -72,40 +72,6 @@ static const char *send_j(void)
     printf("  %s:%d: %s: %s\n", __FILE__, __LINE__, e_, rg_t_str(&R, "message")); \
     rg_t_failed = 1; return; } } while (0)
 
-static bool holds(const uint8_t *p, size_t n, const char *s) { return memmem(p, n, s, strlen(s)) != NULL; }
-
-/* The files under dir that hold the bytes s, counted (and the first named). */
-static int found_in(const char *dir, const char *s)
-{
-    DIR *d = opendir(dir);
-    if (!d) return 0;
-    struct dirent *de;
-    int found = 0;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.') continue;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        struct stat st;
-        if (stat(path, &st) < 0) continue;
-        if (S_ISDIR(st.st_mode)) {
-            found += found_in(path, s);
-            continue;
-        }
-        FILE *f = fopen(path, "rb");
-        if (!f) continue;
-        uint8_t *buf = malloc((size_t)st.st_size + 1);
-        size_t n = fread(buf, 1, (size_t)st.st_size, f);
-        fclose(f);
-        if (holds(buf, n, s)) {
-            if (!found) printf("  %s holds %s\n", path, s);
-            found++;
-        }
-        free(buf);
-    }
-    closedir(d);
-    return found;
-}
-
 static void report(const char *route, bool informed, char *id)
 {
     rg_buf *b = req(vt, "case.report", NULL, 6);
@@ -335,19 +301,19 @@ static void test_free_text_is_sealed(void)
     CHECK(missing == 0);
 
     /* Nothing readable on disk: the write-ahead log, a backup, the tables. */
-    CHECK(found_in(dir, MARK) == 0);
-    CHECK(found_in(dir, MARK_REQ) == 0);
+    CHECK(rg_t_found_in(dir, MARK) == 0);
+    CHECK(rg_t_found_in(dir, MARK_REQ) == 0);
     rg_buf_reset(&B);
     rg_req_envelope(&B, "backup.create", L.admin, NULL, NULL, -1, 1);
     rg_w_kstr(&B, "dir", bk);
     CHECK(send_req()[0] == 0);
-    CHECK(found_in(bk, MARK) == 0);
-    CHECK(found_in(bk, MARK_REQ) == 0);
+    CHECK(rg_t_found_in(bk, MARK) == 0);
+    CHECK(rg_t_found_in(bk, MARK_REQ) == 0);
     for (int cf = 0; cf < RG_CF_COUNT; cf++) CHECK(rg_log_shred(rg_engine_log(L.e), cf, "", 0, NULL, 0) == 0);
-    CHECK(found_in(dir, MARK) == 0);
+    CHECK(rg_t_found_in(dir, MARK) == 0);
     /* While the cases live, their readers see the text. */
     REQUIRE(query(mgr, "case.history", a)[0] == 0);
-    CHECK(holds(R.bytes, R.len, MARK " phase.relapse.reason") && holds(R.bytes, R.len, MARK " plan.propose.actions"));
+    CHECK(rg_t_holds(R.bytes, R.len, MARK " phase.relapse.reason") && rg_t_holds(R.bytes, R.len, MARK " plan.propose.actions"));
 
     /* Erased on a granted request. */
     REQUIRE(subject_request("erasure", rq)[0] == 0);
@@ -370,7 +336,7 @@ static void test_free_text_is_sealed(void)
     int shown = 0;
     for (int i = 0; i < 4; i++) {
         REQUIRE(query(mgr, "case.history", ids[i])[0] == 0);
-        shown += holds(R.bytes, R.len, MARK);
+        shown += rg_t_holds(R.bytes, R.len, MARK);
         const rg_val *evs = rg_t_get(&R, "events");
         CHECK(rg_array_size(evs) > 2);
     }
@@ -381,7 +347,7 @@ static void test_free_text_is_sealed(void)
         rg_buf_reset(&B);
         rg_buf_append(&B, J[i].req, J[i].n);
         if (send_req()[0]) bad++;
-        if (holds(R.bytes, R.len, MARK)) {
+        if (rg_t_holds(R.bytes, R.len, MARK)) {
             shown++;
             printf("  repeat %d shows erased text\n", i);
         }
@@ -392,8 +358,8 @@ static void test_free_text_is_sealed(void)
     CHECK(rg_val_bool(rg_t_get(&R, "intact"), &intact) && intact);
     for (int cf = 0; cf < RG_CF_COUNT; cf++) CHECK(rg_log_shred(rg_engine_log(L.e), cf, "", 0, NULL, 0) == 0);
     rg_t_local_close(&L, false);
-    CHECK(found_in(dir, MARK) == 0);
-    CHECK(found_in(dir, MARK_REQ) == 0);
+    CHECK(rg_t_found_in(dir, MARK) == 0);
+    CHECK(rg_t_found_in(dir, MARK_REQ) == 0);
     rg_t_rmrf(dir);
     rg_t_rmrf(bk);
     free(dir);
@@ -423,9 +389,9 @@ static void test_records_sealed_before_still_read(void)
     rg_record_build(&rec, prev, 7, "ZVH-00000001", 3, 1, &actor, &ev);
     rg_record r, plain;
     REQUIRE(rg_record_parse(rec.data, rec.len, &r) == 0 && r.format == 2);
-    CHECK(!holds(rec.data, rec.len, "in treatment") && holds(rec.data, rec.len, "plain as before"));
+    CHECK(!rg_t_holds(rec.data, rec.len, "in treatment") && rg_t_holds(rec.data, rec.len, "plain as before"));
     REQUIRE(rg_record_open(&r, "ZVH-00000001", dk, &opened, &plain) == 0);
-    CHECK(holds(plain.pub, plain.pub_len, "in treatment") && holds(plain.pub, plain.pub_len, "plain as before"));
+    CHECK(rg_t_holds(plain.pub, plain.pub_len, "in treatment") && rg_t_holds(plain.pub, plain.pub_len, "plain as before"));
     REQUIRE(rg_record_open(&r, "ZVH-00000001", NULL, &opened, &plain) == 0);
     rg_doc *d;
     const char *why;

@@ -20,36 +20,6 @@
 
 static char mgr[128];
 
-static bool holds(const uint8_t *p, size_t n, const char *s) { return memmem(p, n, s, strlen(s)) != NULL; }
-
-static bool found_in(const char *dir, const char *s)
-{
-    DIR *d = opendir(dir);
-    if (!d) return false;
-    struct dirent *de;
-    bool found = false;
-    while (!found && (de = readdir(d))) {
-        if (de->d_name[0] == '.') continue;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        struct stat st;
-        if (stat(path, &st) < 0) continue;
-        if (S_ISDIR(st.st_mode)) {
-            found = found_in(path, s);
-            continue;
-        }
-        FILE *f = fopen(path, "rb");
-        if (!f) continue;
-        uint8_t *buf = malloc((size_t)st.st_size + 1);
-        size_t n = fread(buf, 1, (size_t)st.st_size, f);
-        fclose(f);
-        found = holds(buf, n, s);
-        free(buf);
-    }
-    closedir(d);
-    return found;
-}
-
 /* subject.request, its bytes kept in saved (to send again). */
 static void request(const char *kind, char *id, rg_buf *saved)
 {
@@ -87,11 +57,11 @@ static bool erased(const char *id)
 /* The request shows its person nowhere: case.get, case.history, a repeat. */
 static void check_gone(const char *id, const rg_buf *saved)
 {
-    CHECK(query(mgr, "case.get", id)[0] == 0 && !holds(R.bytes, R.len, BSN));
-    CHECK(query(mgr, "case.history", id)[0] == 0 && !holds(R.bytes, R.len, BSN));
+    CHECK(query(mgr, "case.get", id)[0] == 0 && !rg_t_holds(R.bytes, R.len, BSN));
+    CHECK(query(mgr, "case.history", id)[0] == 0 && !rg_t_holds(R.bytes, R.len, BSN));
     rg_buf_reset(&B);
     rg_buf_append(&B, saved->data, saved->len);
-    CHECK(send_req()[0] == 0 && !holds(R.bytes, R.len, BSN));
+    CHECK(send_req()[0] == 0 && !rg_t_holds(R.bytes, R.len, BSN));
 }
 
 static void advance(uint64_t ms)
@@ -109,7 +79,7 @@ static void test_decided_request_is_erasable(void)
     char id[32];
     request("access", id, &saved);
     REQUIRE(id[0]);
-    CHECK(query(mgr, "case.get", id)[0] == 0 && holds(R.bytes, R.len, BSN));
+    CHECK(query(mgr, "case.get", id)[0] == 0 && rg_t_holds(R.bytes, R.len, BSN));
     rg_w_kstr(req(mgr, "case.erase", id, 1), "ground", "no longer needed");
     FAILS("guard_failed", "request");                     /* still to be answered */
     REQUIRE(decide(id)[0] == 0);
@@ -119,7 +89,7 @@ static void test_decided_request_is_erasable(void)
     check_gone(id, &saved);
     for (int cf = 0; cf < RG_CF_COUNT; cf++) CHECK(rg_log_shred(rg_engine_log(L.e), cf, "", 0, NULL, 0) == 0);
     rg_t_local_close(&L, false);
-    CHECK(!found_in(dir, BSN));
+    CHECK(!rg_t_found_in(dir, BSN));
     REQUIRE(rg_t_local_open(&L, dir) == 0);
     check_gone(id, &saved);
     REQUIRE(query(L.admin, "log.verify", NULL)[0] == 0);
