@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "../domain/contract.h"
@@ -25,6 +26,7 @@
 #define SESSION_MAX_S (12 * 3600) /* REGIE_HTTP_SESSION_MAX_S */
 #define SESSIONS_MAX 100000
 #define MEMORY_PER_CONN (64 * 1024)   /* headers must fit: beyond, 431 */
+#define BODY_MIN_RATE 500         /* bytes/s a body must keep up after its first IDLE_S */
 #define TICK_MS 1000
 #define DRAIN_LIMIT_MS 5000
 #define COOKIE "regie_session"
@@ -33,10 +35,17 @@ enum {
     RT_API, RT_SESSION_OPEN, RT_SESSION_END, RT_METRICS, RT_OPENAPI, RT_FEED, RT_ALERTS, RT_STATIC,
 };
 
-/* What the HTTP thread keeps per connection (MHD's socket context). */
+/* What the HTTP thread keeps per connection (MHD's socket context).  The
+ * loop's watchdog (slow_tick) reads it under h->conns_lock, which also
+ * guards the list; libmicrohttpd closes the socket only after telling
+ * on_connection, which unlinks it under the same lock. */
 typedef struct conn_rec {
-    uint64_t last;            /* uv_hrtime: opened, or its last request finished */
-    int active;               /* a request under way */
+    _Atomic uint64_t last;    /* uv_hrtime: opened, or its last request finished */
+    atomic_int active;        /* a request under way: its headers were complete */
+    atomic_bool line_seen;    /* the next request's first line has arrived */
+    bool cut;                 /* the watchdog cut it off (under conns_lock) */
+    int fd;
+    struct conn_rec *prev, *next;
 } conn_rec;
 
 static unsigned env_num(const char *name, unsigned dflt)
@@ -44,6 +53,22 @@ static unsigned env_num(const char *name, unsigned dflt)
     const char *v = getenv(name);
     long n = v ? atol(v) : 0;
     return n > 0 ? (unsigned)n : dflt;
+}
+
+/* A 408 written straight to a plain-HTTP socket, for the two refusals
+ * libmicrohttpd has no way to answer (a trickling body or headers): only
+ * when it has no response of its own under way on that socket.  Under TLS
+ * the bytes would have to be the session's: the close alone tells. */
+static void send_408(int fd, const char *why)
+{
+    char body[200], resp[400];
+    int bn = snprintf(body, sizeof body, "{\"ok\":false,\"error\":\"bad_request\",\"message\":\"%s\"}", why);
+    RG_ASSERT(bn > 0 && (size_t)bn < sizeof body);
+    int rn = snprintf(resp, sizeof resp, "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
+                      "Content-Type: application/json; charset=utf-8\r\nContent-Length: %d\r\n\r\n%s", bn, body);
+    RG_ASSERT(rn > 0 && (size_t)rn < sizeof resp);
+    ssize_t n = send(fd, resp, (size_t)rn, MSG_NOSIGNAL | MSG_DONTWAIT);
+    (void)n;                      /* a peer that reads nothing gets the close alone */
 }
 
 static void wake_cb(uv_async_t *a)
@@ -423,7 +448,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r->conn = c;
         *con_cls = r;
         const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-        if (ci && ci->socket_context) ((conn_rec *)ci->socket_context)->active = 1;
+        if (ci && ci->socket_context) {
+            atomic_store(&((conn_rec *)ci->socket_context)->active, 1);
+            atomic_store(&((conn_rec *)ci->socket_context)->line_seen, false);
+        }
+        r->body_t0 = uv_hrtime();
         if (atomic_load(&h->stopping)) return rg_http_error(r, RG_EOVERLOAD, "the engine is shutting down");
         if (atomic_load(&h->conns) > h->max_conns) {
             rg_metrics_refused(h->metrics, RG_REFUSE_CONNECTIONS);
@@ -450,6 +479,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     int st = atomic_load(&r->state);
     if (st == R_READING && *upload_size) {
+        /* A body that trickles in (slowloris) keeps the idle time-out from
+         * ever firing: after IDLE_S it must keep BODY_MIN_RATE bytes/s. */
+        r->body_got += *upload_size;
+        uint64_t allowed = (uint64_t)h->idle_s * 1000000000ull + r->body_got * (1000000000ull / BODY_MIN_RATE);
+        if (uv_hrtime() - r->body_t0 > allowed) {
+            /* libmicrohttpd takes no response while a body is arriving:
+             * the 408 goes out by hand and the connection is closed. */
+            *upload_size = 0;
+            rg_metrics_refused(h->metrics, RG_REFUSE_SLOW_BODY);
+            const union MHD_ConnectionInfo *fi = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+            if (fi && !h->tls) send_408(fi->connect_fd, "the body came too slowly; send it again at once");
+            rg_metrics_status(h->metrics, 408);
+            atomic_store(&r->state, R_ANSWERED);
+            return MHD_NO;
+        }
         if (r->route == RT_STATIC || r->body.len + *upload_size > RG_HTTP_BODY_MAX) {
             r->too_big = true;
             rg_buf_free(&r->body);
@@ -479,8 +523,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     if (ci && ci->socket_context) {
         conn_rec *cr = ci->socket_context;
-        cr->active = 0;
-        cr->last = uv_hrtime();
+        atomic_store(&cr->last, uv_hrtime());
+        atomic_store(&cr->active, 0);
     }
     if (!r) return;
     /* Never freed while the loop holds it: a suspended connection is not
@@ -500,21 +544,71 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
     rg_http *h = cls;
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         conn_rec *cr = rg_calloc(1, sizeof *cr);
-        cr->last = uv_hrtime();
+        atomic_store(&cr->last, uv_hrtime());
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        cr->fd = ci ? ci->connect_fd : -1;
+        uv_mutex_lock(&h->conns_lock);
+        cr->next = h->conn_list;
+        if (cr->next) cr->next->prev = cr;
+        h->conn_list = cr;
+        uv_mutex_unlock(&h->conns_lock);
         *socket_context = cr;
         atomic_fetch_add(&h->conns, 1);
         rg_metrics_connections(h->metrics, 1);
         return;
     }
     conn_rec *cr = *socket_context;
+    if (!cr) return;
+    uv_mutex_lock(&h->conns_lock);
+    if (cr->prev) cr->prev->next = cr->next;
+    else h->conn_list = cr->next;
+    if (cr->next) cr->next->prev = cr->prev;
+    bool cut = cr->cut;
+    uv_mutex_unlock(&h->conns_lock);
     /* Closed while idle for the whole time-out (headers never finished,
      * or kept open between requests): libmicrohttpd's time-out did it. */
-    if (cr && !cr->active && uv_hrtime() - cr->last + 100000000ull >= (uint64_t)h->idle_s * 1000000000ull)
+    if (!cut && !atomic_load(&cr->active) &&
+        uv_hrtime() - atomic_load(&cr->last) + 100000000ull >= (uint64_t)h->idle_s * 1000000000ull)
         rg_metrics_refused(h->metrics, RG_REFUSE_TIMEOUT);
     free(cr);
     *socket_context = NULL;
     atomic_fetch_sub(&h->conns, 1);
     rg_metrics_connections(h->metrics, -1);
+}
+
+/* The first line of a request has arrived (libmicrohttpd's URI log hook):
+ * from now on the connection is sending a request, not idling. */
+static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls;
+    (void)uri;
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    if (ci && ci->socket_context) atomic_store(&((conn_rec *)ci->socket_context)->line_seen, true);
+    return NULL;
+}
+
+/* The watchdog of slow requests, once a second on the loop.  libmicrohttpd's
+ * time-out is an idle one: headers that trickle in a byte at a time
+ * (slowloris) reset it forever.  A connection with no request under way
+ * whose headers are not complete IDLE_S (and a second's slack, so an idle
+ * keep-alive connection is libmicrohttpd's to close) after it opened or
+ * answered its last request is cut off: with 408 when its request had begun
+ * over plain HTTP (under TLS the bytes would have to be the session's), then
+ * shut down, so libmicrohttpd sees it end and cleans up. */
+static void slow_tick(rg_http *h)
+{
+    uint64_t now = uv_hrtime(), limit = ((uint64_t)h->idle_s + 1) * 1000000000ull;
+    uv_mutex_lock(&h->conns_lock);
+    for (conn_rec *cr = h->conn_list; cr; cr = cr->next) {
+        if (cr->cut || cr->fd < 0 || atomic_load(&cr->active) || now - atomic_load(&cr->last) < limit) continue;
+        cr->cut = true;
+        bool begun = atomic_load(&cr->line_seen);
+        if (begun && !h->tls) send_408(cr->fd, "the headers came too slowly; send them at once");
+        shutdown(cr->fd, SHUT_RDWR);
+        rg_metrics_refused(h->metrics, begun ? RG_REFUSE_SLOW_HEADERS : RG_REFUSE_TIMEOUT);
+        if (begun) rg_metrics_status(h->metrics, 408);
+    }
+    uv_mutex_unlock(&h->conns_lock);
 }
 
 /* libmicrohttpd's own messages: never a token (it logs no headers). */
@@ -534,6 +628,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 static void tick_cb(uv_timer_t *t)
 {
     rg_sse_tick(t->data);
+    slow_tick(t->data);
 }
 
 static int parse_addr(const char *addr, struct sockaddr_storage *ss, bool *v6)
@@ -633,6 +728,7 @@ int rg_http_open(rg_http **out, uv_loop_t *loop, rg_engine *e, const rg_http_opt
         h->tls = true;
     }
     uv_mutex_init(&h->lock);
+    uv_mutex_init(&h->conns_lock);
     uv_async_init(loop, &h->wake, wake_cb);
     h->wake.data = h;
     struct MHD_OptionItem tls_opts[] = {
@@ -649,6 +745,7 @@ int rg_http_open(rg_http **out, uv_loop_t *loop, rg_engine *e, const rg_http_opt
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MEMORY_PER_CONN,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+        MHD_OPTION_URI_LOG_CALLBACK, on_request_line, h,
         MHD_OPTION_ARRAY, pem ? tls_opts : tls_opts + 2,
         MHD_OPTION_END);
     if (pem) {
@@ -664,6 +761,7 @@ int rg_http_open(rg_http **out, uv_loop_t *loop, rg_engine *e, const rg_http_opt
         uv_close((uv_handle_t *)&h->wake, NULL);
         uv_run(loop, UV_RUN_NOWAIT);
         uv_mutex_destroy(&h->lock);
+        uv_mutex_destroy(&h->conns_lock);
         rg_sessions_free(h->sessions);
         rg_metrics_free(h->metrics);
         free(h);
@@ -690,6 +788,7 @@ static void handle_closed(uv_handle_t *hd)
     void (*done)(void *) = h->done_cb;
     void *ud = h->done_ud;
     uv_mutex_destroy(&h->lock);
+    uv_mutex_destroy(&h->conns_lock);
     rg_sessions_free(h->sessions);
     rg_metrics_free(h->metrics);
     free(h);

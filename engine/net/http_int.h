@@ -44,6 +44,9 @@ struct rg_http {
     atomic_long suspended;        /* connections suspended, waiting for the loop */
     atomic_bool stopping;         /* new requests answered 503 */
     atomic_bool kick;             /* a stream's reader wants more: pump them */
+    /* every open connection, for the slow-request watchdog (http.c) */
+    uv_mutex_t conns_lock;
+    struct conn_rec *conn_list;
     /* the inbox, under lock */
     uv_mutex_t lock;
     hjob *inbox, *inbox_tail;
@@ -100,6 +103,8 @@ struct hreq {
     rg_buf msg;                   /* the envelope, for the loop */
     rg_buf reply;                 /* the loop's answer (msgpack), then the HTTP thread's */
     uint64_t t0;                  /* uv_hrtime at the body's end */
+    uint64_t body_t0;             /* uv_hrtime when the headers were complete */
+    uint64_t body_got;            /* body bytes received so far */
     void *stream;                 /* http_sse.c: the stream being opened */
     int stream_kind;
     uint64_t after;

@@ -21,8 +21,9 @@ static const double buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 #define NBUCKETS (sizeof buckets / sizeof *buckets)
 static const char *const refuse_names[RG_NREFUSE] = {
     "too_many_connections", "body_too_large", "timeout", "too_many_sessions", "too_many_streams",
+    "headers_too_slow", "body_too_slow",
 };
-static const unsigned statuses[] = {200, 400, 401, 403, 404, 405, 409, 413, 503};
+static const unsigned statuses[] = {200, 400, 401, 403, 404, 405, 408, 409, 413, 503};
 #define NSTATUS (sizeof statuses / sizeof *statuses)
 
 struct rg_metrics {

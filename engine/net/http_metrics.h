@@ -24,6 +24,8 @@ typedef enum {
     RG_REFUSE_TIMEOUT,       /* idle (headers, body or between requests) past the limit: closed */
     RG_REFUSE_SESSIONS,      /* the session table full: 503 */
     RG_REFUSE_STREAMS,       /* over the SSE reader cap: 503 */
+    RG_REFUSE_SLOW_HEADERS,  /* headers still arriving, a trickle, past the limit: 408, closed */
+    RG_REFUSE_SLOW_BODY,     /* a body arriving slower than the minimum rate: 408, closed */
     RG_NREFUSE
 } rg_refuse;
 

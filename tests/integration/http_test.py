@@ -526,6 +526,34 @@ def run(root, engines):
         closed = False
     slow.close()
     result("slow_body_timed_out", closed)
+    # Slowloris: headers, then a body, trickling in a byte at a time keep the
+    # idle time-out from firing; each is cut off with 408 all the same.
+    def trickle(head, drip, horizon=20):
+        c = socket.create_connection(("127.0.0.1", b.port))
+        c.sendall(head)
+        c.settimeout(0.5)
+        got, t0 = b"", time.time()
+        while time.time() - t0 < horizon:
+            try:
+                c.sendall(drip)
+            except OSError:
+                break
+            try:
+                d = c.recv(1000)
+                got += d
+                if not d:
+                    break
+            except socket.timeout:
+                continue
+            except OSError:
+                break
+        c.close()
+        return got
+    got = trickle(b"GET /api/v1/openapi.json HTTP/1.1\r\nHost: x\r\n", b"X")
+    result("slow_headers_408", got.startswith(b"HTTP/1.1 408") and b"too slowly" in got, repr(got[:120]))
+    got = trickle(b"POST /api/v1/whoami HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: 100000\r\n\r\n{", b" ")
+    result("slow_body_408", got.startswith(b"HTTP/1.1 408") and b"too slowly" in got, repr(got[:120]))
     raw = socket.create_connection(("127.0.0.1", b.port))
     raw.sendall(b"POST /api/v1/whoami HTTP/1.1\r\nHost: x\r\nContent-Length: 9999999\r\n\r\n")
     raw.recv(100)
@@ -534,6 +562,10 @@ def run(root, engines):
     result("body_cap_counted", (sample(fams, "regie_http_refused_total", reason="body_too_large") or 0) >= 1)
     result("timeouts_counted", (sample(fams, "regie_http_refused_total", reason="timeout") or 0) >= 2,
            str(sample(fams, "regie_http_refused_total", reason="timeout")))
+    result("slow_requests_counted", (sample(fams, "regie_http_refused_total", reason="headers_too_slow") or 0) >= 1
+           and (sample(fams, "regie_http_refused_total", reason="body_too_slow") or 0) >= 1
+           and (sample(fams, "regie_http_responses_total", code="408") or 0) >= 2,
+           str([(s.labels, s.value) for s in fams["regie_http_refused"].samples]))
     hold = []
     for _ in range(7):
         c = socket.create_connection(("127.0.0.1", b.port))
