@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <uv.h>
 
 typedef struct bench_opts {
@@ -51,6 +52,7 @@ double bench_engine(const bench_opts *o, int batch, bench_shape *shape /* OUT */
 void bench_replay(const bench_opts *o);
 void bench_e2e(const bench_opts *o, int *formed_batch /* OUT */);
 void bench_feed(const bench_opts *o);
+void bench_http(const bench_opts *o);        /* http.c: the JSON API and SSE fan-out */
 void bench_deadlines(const bench_opts *o);
 
 /* The workload every part sends: a realistic report's data (5 pairs, about
@@ -66,6 +68,30 @@ struct rg_client;
 struct rg_doc;
 int bench_call(struct rg_client *c, const struct rg_buf *b, struct rg_doc **d, uint8_t **bytes);
 void bench_group_commit(struct rg_client *c, const char *admin, double *commits, double *cmds);
+
+/* A regied of its own (net.c): nng on tcp port and port+1, HTTP on
+ * http_port (0: off); the admin's token read once it is written. */
+typedef struct bench_engine_proc {
+    pid_t pid;
+    char dir[1024];
+    char url[64];
+    char admin[128];
+} bench_engine_proc;
+void bench_start_engine(const bench_opts *o, bench_engine_proc *p, const char *name, int port, int http_port);
+void bench_stop_engine(bench_engine_proc *p);      /* and its directory removed */
+void bench_make_actor(struct rg_client *c, const char *admin, const char *id, const char *role,
+                      const char *org, char *tok /* 128 */);
+/* A closed or open loop's figures. */
+typedef struct bench_run {
+    double rate, p50, p99, p999;
+    uint64_t failed;
+    uint64_t late_sends;      /* open loop: requests the generator sent over 1 ms late */
+} bench_run;
+void bench_print_run(const char *name, const bench_run *r);
+/* The case cycle (report, take, start intake, admit, bring in a partner)
+ * over nng, closed loop with `inflight` requests in flight (net.c). */
+bench_run bench_nng_cycle(const char *url, int inflight, double seconds, const char *partner,
+                          const char *director);
 
 /* Shared by the in-process parts (store.c). */
 struct rg_engine;

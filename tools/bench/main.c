@@ -3,7 +3,7 @@
  * each next to its baseline measured in the same run.
  *
  *   regie-bench [--quick] [--regied PATH] [--seconds S] [--replay N] [--readers N]
- *               [--cases N] [--only append|e2e|feed|replay|deadlines]
+ *               [--cases N] [--only append|e2e|feed|http|replay|deadlines]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +31,7 @@ int main(int argc, char **argv)
         else {
             fprintf(stderr, "usage: regie-bench [--quick] [--regied PATH] [--seconds S] "
                             "[--replay EVENTS] [--readers N] [--cases N]\n"
-                            "                   [--only append|e2e|feed|replay|deadlines]\n");
+                            "                   [--only append|e2e|feed|http|replay|deadlines]\n");
             return 2;
         }
     }
@@ -89,6 +89,10 @@ int main(int argc, char **argv)
     if (WANT("feed")) {
         bench_heading("feed fan-out: long-polling readers, delay from durable write to reply");
         bench_feed(&o);
+    }
+    if (WANT("http")) {
+        bench_heading("HTTP: the JSON API beside nng (same engine, same case cycle), SSE fan-out");
+        bench_http(&o);
     }
     if (WANT("replay")) {
         bench_heading("replay: rebuilding every projection from the log");

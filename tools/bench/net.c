@@ -30,14 +30,9 @@ extern char **environ;
 
 /* ---- the engine process ---- */
 
-typedef struct engine_proc {
-    pid_t pid;
-    char dir[1024];
-    char url[64];
-    char admin[128];
-} engine_proc;
+typedef bench_engine_proc engine_proc;
 
-static void start_engine(const bench_opts *o, engine_proc *p, const char *name, int port)
+void bench_start_engine(const bench_opts *o, engine_proc *p, const char *name, int port, int http_port)
 {
     char *dir = bench_mkdir(o, name);
     snprintf(p->dir, sizeof p->dir, "%s", dir);
@@ -45,7 +40,9 @@ static void start_engine(const bench_opts *o, engine_proc *p, const char *name, 
     snprintf(p->url, sizeof p->url, "tcp://127.0.0.1:%d", port);
     char pub[64];
     snprintf(pub, sizeof pub, "tcp://127.0.0.1:%d", port + 1);
-    const char *argv[] = {o->regied, "--data", p->dir, "--listen", p->url, "--publish", pub, "--http", "off", NULL};
+    char http[64] = "off";
+    if (http_port) snprintf(http, sizeof http, "127.0.0.1:%d", http_port);
+    const char *argv[] = {o->regied, "--data", p->dir, "--listen", p->url, "--publish", pub, "--http", http, NULL};
     char log[1100];
     snprintf(log, sizeof log, "%s.log", p->dir);
     posix_spawn_file_actions_t fa;
@@ -71,15 +68,15 @@ static void start_engine(const bench_opts *o, engine_proc *p, const char *name, 
     nng_msleep(100);
 }
 
-static void stop_engine(engine_proc *p)
+void bench_stop_engine(engine_proc *p)
 {
     kill(p->pid, SIGTERM);
     waitpid(p->pid, NULL, 0);
     bench_rmrf(p->dir);
 }
 
-static void make_actor(rg_client *c, const char *admin, const char *id, const char *role,
-                       const char *org, char *tok)
+void bench_make_actor(rg_client *c, const char *admin, const char *id, const char *role,
+                      const char *org, char *tok)
 {
     rg_buf b = RG_BUF_INIT;
     rg_req_envelope(&b, "actor.create", admin, id, NULL, -1, 3);
@@ -316,11 +313,7 @@ static void pacer(void *arg)
     }
 }
 
-typedef struct run_result {
-    double rate, p50, p99, p999;
-    uint64_t failed;
-    uint64_t late_sends;      /* open loop: requests the generator sent over 1 ms late */
-} run_result;
+typedef bench_run run_result;
 
 static run_result run_gen(const char *url, int nctx, double rate, double seconds, bool echo,
                           const char *partner, const char *director)
@@ -428,7 +421,7 @@ static void echo_stop(nng_socket s, echo_ctx *ctxs)
     }
 }
 
-static void print_run(const char *name, const run_result *r)
+void bench_print_run(const char *name, const run_result *r)
 {
     char key[128];
     snprintf(key, sizeof key, "%s_cmds_per_s", name);
@@ -444,15 +437,21 @@ static void print_run(const char *name, const run_result *r)
                               (unsigned long long)r->late_sends);
 }
 
+run_result bench_nng_cycle(const char *url, int inflight, double seconds, const char *partner,
+                           const char *director)
+{
+    return run_gen(url, inflight, 0, seconds, false, partner, director);
+}
+
 void bench_e2e(const bench_opts *o, int *formed_batch)
 {
     engine_proc p;
-    start_engine(o, &p, "e2e", 17460);
+    bench_start_engine(o, &p, "e2e", 17460, 0);
     rg_client *c;
     rg_client_open(&c, p.url, 10000, NULL);
     char partner[128], director[128];
-    make_actor(c, p.admin, "bench-partner", "partner", "police", partner);
-    make_actor(c, p.admin, "bench-pr", "procesregisseur", "zvh", director);
+    bench_make_actor(c, p.admin, "bench-partner", "partner", "police", partner);
+    bench_make_actor(c, p.admin, "bench-pr", "procesregisseur", "zvh", director);
     static echo_ctx ectx[ECHO_CTX];
     nng_socket es = echo_start("tcp://127.0.0.1:17470", ectx);
     static const int inflight[] = {1, 8, 64};
@@ -465,11 +464,11 @@ void bench_e2e(const bench_opts *o, int *formed_batch)
         bench_group_commit(c, p.admin, &c1, &n1);
         if (inflight[i] == 64 && c1 > c0) *formed_batch = (int)((n1 - n0) / (c1 - c0) + 0.5);
         snprintf(name, sizeof name, "e2e_inflight_%d", inflight[i]);
-        print_run(name, &r);
+        bench_print_run(name, &r);
         run_result er = run_gen("tcp://127.0.0.1:17470", inflight[i], 0, o->seconds, true, partner,
                                 director);
         snprintf(name, sizeof name, "nng_echo_inflight_%d", inflight[i]);
-        print_run(name, &er);
+        bench_print_run(name, &er);
         if (inflight[i] == 64) {
             engine64 = r;
             echo64 = er;
@@ -483,11 +482,11 @@ void bench_e2e(const bench_opts *o, int *formed_batch)
         char name[64];
         run_result open = run_gen(p.url, OPEN_CTX, offered[i], o->seconds, false, partner, director);
         snprintf(name, sizeof name, "e2e_offered_%d_per_s", offered[i]);
-        print_run(name, &open);
+        bench_print_run(name, &open);
     }
     bench_result("group_commit_batch_at_64_inflight", *formed_batch, "cmds/commit");
     rg_client_close(c);
-    stop_engine(&p);
+    bench_stop_engine(&p);
 }
 
 /* ---- feed fan-out ---- */
@@ -565,12 +564,12 @@ static void reader_cb(void *arg)
 void bench_feed(const bench_opts *o)
 {
     engine_proc p;
-    start_engine(o, &p, "feed", 17480);
+    bench_start_engine(o, &p, "feed", 17480, 0);
     rg_client *c;
     rg_client_open(&c, p.url, 10000, NULL);
     char partner[128], manager[128];
-    make_actor(c, p.admin, "bench-partner", "partner", "police", partner);
-    make_actor(c, p.admin, "bench-mgr", "manager", "zvh", manager);
+    bench_make_actor(c, p.admin, "bench-partner", "partner", "police", partner);
+    bench_make_actor(c, p.admin, "bench-mgr", "manager", "zvh", manager);
 
     int nreaders = o->readers;
     size_t cap = 1 << 20;
@@ -628,7 +627,7 @@ void bench_feed(const bench_opts *o)
         /* Its aios may still call the readers back (net.h): leave them be. */
         fprintf(stderr, "bench: feed readers' socket did not close; no feed figures\n");
         rg_client_close(c);
-        stop_engine(&p);
+        bench_stop_engine(&p);
         return;
     }
     while (atomic_load(&running) > 0) nng_msleep(5);
@@ -649,5 +648,5 @@ void bench_feed(const bench_opts *o)
     free(readers);
     free(acked);
     rg_client_close(c);
-    stop_engine(&p);
+    bench_stop_engine(&p);
 }
