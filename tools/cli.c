@@ -401,7 +401,11 @@ void rg_cli_req_derive(const rg_cli *cli, const char *op, const uint8_t *data, s
 void rg_cli_req_done(const rg_cli *cli, rg_cli_req *r, const rg_val *root)
 {
     uint64_t seq = 0;
-    if (!rg_val_uint(rg_map_get(root, "seq"), &seq) || seq == 0) return;
+    /* A change with no log position of its own in the reply (clock.advance,
+     * actor.create, ...) was answered all the same: kept as answered, so the
+     * same command typed again is done again, not taken for a retry (issue
+     * 21, finding 10: a clock advanced twice moved once). */
+    if (!rg_val_uint(rg_map_get(root, "seq"), &seq) || seq == 0) seq = RG_CLI_ANSWERED;
     if (r->seq_before && r->seq_before == seq && !cli->req) {
         fprintf(stderr,
                 "regie: this command was done before (request %s): the engine answered with that first\n"

@@ -72,6 +72,8 @@ int rg_cli_call_print(const rg_cli *cli, const rg_buf *b);
  * state file the generation is 0: every run of a command is one request.
  */
 #define RG_CLI_RETRY_S 600
+/* The position kept for a change whose reply names none (clock.advance). */
+#define RG_CLI_ANSWERED UINT64_MAX
 typedef struct rg_cli_req {
     char req[40];
     char key[65];             /* the command's key, hex */

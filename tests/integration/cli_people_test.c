@@ -41,6 +41,7 @@
 
 #include "../test.h"
 #include "../../engine/domain/contract.h"
+#include "../../engine/domain/schema.h"
 
 extern char **environ;
 
@@ -722,6 +723,31 @@ static void test_help_examples_run(void)
     if (RC) show("the example of audit read --help", __LINE__);
 }
 
+/* Issue 21, finding 10: `clock advance --ms 86400000` typed twice printed
+ * a stale "now" and did not move the clock the second time: its reply names
+ * no log position, so the client took the second run for a retry of an
+ * unanswered one.  Each run moves the clock a day. */
+static void test_clock_advanced_twice(void)
+{
+    char first[128];
+    REQUIRE(regie(P.admin, "--json", "clock", "advance", "--ms", "0") == 0);
+    snprintf(first, sizeof first, "%s", json_str(OUT, "now"));
+    REQUIRE(first[0]);
+    char now[3][128];
+    for (int i = 0; i < 3; i++) {
+        OK(P.admin, "--json", "clock", "advance", "--ms", "86400000");
+        snprintf(now[i], sizeof now[i], "%s", json_str(OUT, "now"));
+        CHECK(!strstr(ERR, "done before"));
+    }
+    CHECK(strcmp(first, now[0]) != 0 && strcmp(now[0], now[1]) != 0 && strcmp(now[1], now[2]) != 0);
+    if (!strcmp(now[0], now[1])) printf("  before %s, then %s, %s, %s\n", first, now[0], now[1], now[2]);
+    /* Three days on from the first reading, to the minute. */
+    int64_t a = 0, b = 0;
+    bool d1, d2;
+    CHECK(rg_parse_iso(first, (uint32_t)strlen(first), &a, &d1) && rg_parse_iso(now[2], (uint32_t)strlen(now[2]), &b, &d2) &&
+          b - a == 3 * 86400000LL);
+}
+
 static void test_stop(void)
 {
     CHECK(rg_t_proc_stop(&P, SIGTERM) == 0);
@@ -739,6 +765,7 @@ int main(void)
     RUN(test_help_texts);
     RUN(test_errors_say_what_to_do);
     RUN(test_help_examples_run);
+    RUN(test_clock_advanced_twice);
     RUN(test_stop);
     return rg_t_exit();
 }
