@@ -82,6 +82,32 @@ as() {
 # The case the last `as ... case report` made: its id comes from the reply
 # (ids are opaque, not counted).  awk reads a file here, not a pipe.
 last_case() { awk '/^case:/ {print $2; exit}' "$DATA/last.out"; }
+# The engine's local date (Europe/Amsterdam) n days from its now, from the
+# manual clock (a clock.advance of 0 reads it).
+engine_day() {
+    local now s
+    now=$(REGIE_TOKEN=$ADMIN bin/regie --json clock advance --ms 0 | sed -n 's/.*"now":"\([^"]*\)".*/\1/p')
+    s=$(date -d "$now" +%s)
+    TZ=Europe/Amsterdam date -d "@$((s + $1 * 86400))" +%F
+}
+# Move the clock a day at a time until the case's escalation is at `level`
+# (the engine escalates by itself as its deadlines pass), at most 40 days;
+# then show the escalation.
+until_level() {
+    local c=$1 level=$2 i
+    for i in $(seq 40); do
+        # Read whole, then matched (grep -q would end the pipe early: SIGPIPE).
+        if [[ $(REGIE_TOKEN=$ANNA bin/regie --json case get --case "$c") == *"\"escalation\":{\"level\":$level"[,}]* ]]; then
+            echo "    -> after $((i - 1)) day(s): escalation level $level"
+            REGIE_TOKEN=$ANNA bin/regie case get --case "$c" | awk '/^  escalation:/ {p = 1; print; next}
+                p && /^    / {print; next} {p = 0}' | sed 's/^/    /' | cut -c1-118
+            return 0
+        fi
+        REGIE_TOKEN=$ADMIN bin/regie clock advance --ms 86400000 >/dev/null
+    done
+    echo "regie demo: case $c did not reach escalation level $level in 40 days" >&2
+    return 1
+}
 # A step the engine must refuse: the demo fails if it is accepted.
 refused() {
     local tok=$1; shift
@@ -220,6 +246,44 @@ echo "\$ regie clock advance --ms 1814400000"
 REGIE_TOKEN=$ADMIN bin/regie clock advance --ms 1814400000 | sed 's/^/    /'
 echo "\$ regie alerts --exit-when-idle   (anna's own, from her token; her notification topic is opaque)"
 REGIE_TOKEN=$ANNA bin/regie alerts --exit-when-idle --wait 200 | sed 's/^/    /'
+
+step "case 6: the ladder climbs: an action stays undone through levels 1, 2 and 3"
+PM_GGZ=$(token pm-ggz partner_manager ggz)
+BURG=$(token burg-tilburg bestuur gemeente-tilburg)
+echo "    a manager of ggz (partner_manager) and the mayor (bestuur) get accounts"
+as "$POL" case report --target-group verward_gedrag --urgency high --summary "threats to a neighbour" \
+    --informed --subject name="R. Kok" --subject birth_date=1979-09-14
+C6=$(last_case)
+as "$ANNA" case assign --case $C6 --procesregisseur anna
+as "$ANNA" intake start --case $C6
+as "$ANNA" intake decide --case $C6 --admit --reason "care and safety" --criteria multi_domain,local_safety
+as "$ANNA" meeting schedule --case $C6 --at "$(engine_day 1) 10:00" --orgs police,ggz
+as "$ANNA" meeting hold --case $C6 --attendees police,ggz --conclusions "treatment first"
+as "$ANNA" plan propose --case $C6 --goals "treatment" \
+    --action id=a1,owner_org=ggz,description="offer treatment",due=$(engine_day 2)
+as "$GGZ" plan agree --case $C6
+echo "a1 is not done by its date; five working days later the engine escalates to the manager:"
+until_level $C6 1
+as "$MGR" escalation resolve --case $C6 --decision "ggz is asked to offer treatment this week"
+echo "still undone five working days after that decision: not level 1 again, but level 2,"
+echo "the action meeting of the partners' managers; ggz's manager is alerted:"
+until_level $C6 2
+REGIE_TOKEN=$PM_GGZ bin/regie alerts list | sed 's/^/    /' | cut -c1-118
+NEW_DUE=$(engine_day 3)
+as "$MGR" escalation resolve --case $C6 --decision "actie-overleg: ggz starts treatment" --new-due $NEW_DUE
+echo "a1 misses its new date ($NEW_DUE) too: the ladder climbs on, to the administrative level:"
+until_level $C6 3
+echo "the mayor reads the escalation dossier (what is stuck, since when, who owes what; no name, no BSN):"
+echo "\$ regie escalation dossier --case $C6   (as the mayor)"
+REGIE_TOKEN=$BURG bin/regie escalation dossier --case $C6 >"$DATA/dossier.out"
+sed 's/^/    /' "$DATA/dossier.out" | cut -c1-118
+if grep -q "R. Kok" "$DATA/dossier.out"; then
+    echo "regie demo: the dossier names the person" >&2
+    exit 1
+fi
+echo "the case file itself stays closed to the mayor:"
+refused "$BURG" case get --case $C6
+as "$BURG" escalation resolve --case $C6 --decision "the director of ggz sees to it" --new-due $(engine_day 5)
 
 step "management information and the log's integrity"
 as "$MGR" stats

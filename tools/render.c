@@ -202,7 +202,7 @@ static kind kind_named(const char *k, uint32_t n, context ctx)
     /* A due time may be a date's end; when the ladder moves is an instant. */
     if (key_is(k, n, "due") || key_is(k, n, "deadline") || key_is(k, n, "expires")) return K_DEADLINE;
     if (key_is(k, n, "at") || key_is(k, n, "since") || key_is(k, n, "now") || key_is(k, n, "state_since") ||
-        key_ends(k, n, "_at"))
+        key_ends(k, n, "_at") || key_ends(k, n, "_since"))
         return K_INSTANT;
     return K_PLAIN;
 }

@@ -55,6 +55,13 @@ if [ $rc -ne 0 ]; then
     tail -25 "$tmp/full.out"
 fi
 result demo_runs_to_its_end $rc "exit $rc"
+# Issue 21: the demo shows the ladder reach level 3 and a bestuur actor read
+# the escalation dossier (the dossier's ladder names the bestuur as alerted),
+# with every time in words, no milliseconds.
+grep -q 'escalation level 3' "$tmp/full.out" && grep -q '(as the mayor)' "$tmp/full.out" &&
+    grep -q '^      ladder:' "$tmp/full.out" && grep -q '^            - bestuur' "$tmp/full.out" &&
+    ! sed -n '/(as the mayor)/,/stays closed/p' "$tmp/full.out" | grep -v 'trace:' | grep -Eq '[0-9]{12}'
+result demo_shows_level_3_and_the_dossier $? "no level 3, no dossier read by the mayor, or a raw time in it"
 n=$(grep -c 'intact: true' "$tmp/full.out")
 [ "$n" -eq 2 ]
 result demo_logs_intact $? "$n of 2 engines reported their log intact"
