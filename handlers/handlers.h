@@ -1,6 +1,7 @@
 /*
  * handlers.h - the domain steps, one file per stage of a case.
- * schemas/bindings.c binds each to its operation;
+ * bindings.c binds each to its operation, in the table the engine is opened
+ * with (rg_handlers_module);
  * schemas/machine.c says in which states each step may be taken.  How
  * their events change a case (the folds) is the domain's
  * (engine/domain/fold.c), so replay rebuilds without this folder.
@@ -15,6 +16,10 @@
 #include "../engine/domain/case.h"
 #include "../engine/core/ctx.h"
 #include "../engine/domain/upcast.h"
+
+/* bindings.c: every handler by its operation; hand it to rg_engine_open
+ * (rg_engine_opts.module). */
+extern const rg_module rg_handlers_module;
 
 #define RG_HANDLER(name) int rg_h_##name(rg_ctx *c);
 

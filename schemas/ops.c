@@ -2,7 +2,7 @@
  * ops.c - every operation of the contract the engine serves: who may call it,
  * what it needs, and the fields of its `data`, checked before the handler
  * runs.  In which states a case operation may be taken is in machine.c; which
- * handler serves it, in bindings.c.  An operation missing here answers
+ * handler serves it, in handlers/bindings.c.  An operation missing here answers
  * unknown_op.  The `regie` client reads this table too (its subcommands and
  * flags), so it holds only the contract.
  */

@@ -1,5 +1,6 @@
 /* harness.c - the test harness; see test.h. */
 #include "test.h"
+#include "../handlers/handlers.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -174,7 +175,7 @@ int rg_t_local_open(rg_t_local *l, const char *dir)
     memset(l, 0, sizeof *l);
     l->dir = dir ? strdup(dir) : rg_t_tmpdir();
     uv_loop_init(&l->loop);
-    rg_engine_opts o = {.dir = l->dir, .cache_cases = rg_t_cache_cases, .config = rg_t_config};
+    rg_engine_opts o = {.module = &rg_handlers_module, .dir = l->dir, .cache_cases = rg_t_cache_cases, .config = rg_t_config};
     /* RG_TEST_CACHE_CASES=1 runs any in-process test with a cache of one
      * case, so every other case is read back from RocksDB. */
     const char *cc = getenv("RG_TEST_CACHE_CASES");

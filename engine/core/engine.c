@@ -31,6 +31,8 @@ int rg_core_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
     *out = NULL;
     if (rg_crypto_init() < 0) return RG_ESTORAGE;
     if (rg_schema_validate() < 0) return RG_EBADREQ;
+    rg_handlers handlers;
+    if (rg_module_bind(&handlers, o->module) < 0) return RG_EBADREQ;
     if (mkdir(o->dir, 0700) < 0 && errno != EEXIST) {
         fprintf(stderr, "regie: cannot create %s: %s\n", o->dir, strerror(errno));
         return RG_ESTORAGE;
@@ -42,6 +44,7 @@ int rg_core_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
         return RG_ESTORAGE;
     }
     rg_engine *e = rg_calloc(1, sizeof *e);
+    e->handlers = handlers;
     e->loop = loop;
     e->clock = o->clock;
     e->cache_cap = o->cache_cases ? o->cache_cases : RG_CACHE_CASES_DEFAULT;

@@ -18,6 +18,7 @@
 
 #include "../storage/buf.h"
 #include "../domain/clock.h"
+#include "module.h"
 
 typedef struct rg_engine rg_engine;
 struct rg_log;
@@ -38,6 +39,7 @@ typedef void (*rg_notify_fn)(void *ud, const rg_notice *n);
 
 typedef struct rg_engine_opts {
     const char *dir;          /* data directory (created if missing) */
+    const rg_module *module;  /* the handler of each operation (module.h; required) */
     rg_clock clock;
     const char *config;       /* the region's norms file, or NULL (config.c) */
     size_t cache_cases;       /* cases kept in memory; 0: RG_CACHE_CASES_DEFAULT */

@@ -308,7 +308,7 @@ static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn 
     } else if (rg_map_get(root, "case")) {
         return rg_ctx_fail(c, RG_EBADREQ, "case: %s takes no case", c->op->name);
     }
-    rg_handler_fn handler = rg_op_handler(c->op);
+    rg_handler_fn handler = rg_module_handler(&c->e->handlers, c->op);
     if (!handler) return rg_ctx_fail(c, RG_EUNKNOWNOP, "operation %s has no handler", c->op->name);
     rc = handler(c);
     /* An erased case has no key to seal personal data under any more: a step

@@ -88,6 +88,7 @@ struct rg_engine {
      * past what it has read (services/due.c). */
     uint64_t dl_low;
     rg_config cfg;            /* the region's norms and ladder (config.c) */
+    rg_handlers handlers;     /* the module's, by operation (module.h) */
     rg_quota known_quota;     /* subject.known per caller and hour (quota.h) */
     char zvh[RG_ID_MAX];      /* the region of actors created without one (--zvh) */
 

@@ -3,7 +3,8 @@
  * the engine (CONTRACT.md): the names of states, roles and routes, and the
  * operations with who may call them and their fields.  The `regie` client
  * links this (contract.c, schemas/ops.c) and the codec, not the engine; the
- * binding of operations to handlers is schemas/bindings.c.
+ * binding of operations to handlers is handlers/bindings.c, the table the
+ * engine is opened with (core/module.h).
  */
 #ifndef RG_CONTRACT_H
 #define RG_CONTRACT_H

@@ -65,44 +65,8 @@ static size_t count_norms(void)
     return n;
 }
 
-/* The handler of each operation, by its index in rg_ops. */
-#define MAX_OPS 128
-static rg_handler_fn op_handlers[MAX_OPS];
-static int bind_status;
-static pthread_once_t bind_once = PTHREAD_ONCE_INIT;
-
-static void bind_ops(void)
-{
-    for (const rg_binding *b = rg_bindings; b->op; b++) {
-        const rg_opdef *op = rg_op_find(b->op, (uint32_t)strlen(b->op));
-        if (!op || op - rg_ops >= MAX_OPS) {
-            fprintf(stderr, "regie: schemas/bindings.c binds %s, which is no operation\n", b->op);
-            bind_status = RG_EBADREQ;
-        } else if (op_handlers[op - rg_ops]) {
-            fprintf(stderr, "regie: schemas/bindings.c binds %s twice\n", b->op);
-            bind_status = RG_EBADREQ;
-        } else {
-            op_handlers[op - rg_ops] = b->fn;
-        }
-    }
-    for (const rg_opdef *op = rg_ops; op->name; op++)
-        if (op - rg_ops >= MAX_OPS || !op_handlers[op - rg_ops]) {
-            fprintf(stderr, "regie: operation %s has no handler in schemas/bindings.c\n", op->name);
-            bind_status = RG_EBADREQ;
-        }
-}
-
-rg_handler_fn rg_op_handler(const rg_opdef *op)
-{
-    pthread_once(&bind_once, bind_ops);
-    ptrdiff_t i = op - rg_ops;
-    return i >= 0 && i < MAX_OPS ? op_handlers[i] : NULL;
-}
-
 int rg_schema_validate(void)
 {
-    pthread_once(&bind_once, bind_ops);
-    if (bind_status < 0) return bind_status;
     if (count_events() >= EV_SLOTS / 2) {
         fprintf(stderr, "regie: %zu event types: more than the index holds; raise EV_SLOTS\n",
                 count_events());

@@ -3,9 +3,10 @@
  * request against them.
  *
  * The tables themselves (operations with their fields and roles, event types
- * with their versions, states, roles) are data in schemas/; the engine only
- * interprets them.  Adding an operation means adding a row to schemas/ops.c,
- * its handler to schemas/bindings.c, and the handler in handlers/.
+ * with their versions and folds, states, roles) are data in schemas/; the
+ * engine only interprets them.  Adding an operation means adding a row to
+ * schemas/ops.c, the handler in handlers/ and its row in handlers/bindings.c
+ * (the table the engine is opened with, core/module.h).
  *
  * Layer (engine/domain/): what a case is and how it moves: the contract's
  * tables (contract.h), the case projection and its fold (case.h), norms,
@@ -66,20 +67,6 @@ bool rg_machine_allows(int route, int state, const char *op);
  * amounts per region in arrays of this size; rg_schema_validate refuses a
  * table with more. */
 #define RG_MAX_NORMS 64
-
-typedef struct rg_ctx rg_ctx;
-typedef int (*rg_handler_fn)(rg_ctx *c);
-
-/* schemas/bindings.c: which handler serves each operation of the contract
- * (schemas/ops.c); rg_schema_validate checks that each has exactly one. */
-typedef struct rg_binding {
-    const char *op;
-    rg_handler_fn fn;
-} rg_binding;
-extern const rg_binding rg_bindings[];
-/* The handler of op (found once, by rg_schema_validate); NULL if unbound. */
-rg_handler_fn rg_op_handler(const rg_opdef *op);
-
 
 struct rg_case;
 struct rg_event_view;

@@ -24,6 +24,7 @@
 #include "publish.h"
 #include "sdnotify.h"
 #include "server.h"
+#include "../../handlers/handlers.h"
 
 static const char usage[] =
     "usage: regied --data DIR [options]\n"
@@ -210,7 +211,7 @@ int main(int argc, char **argv)
     app a;
     memset(&a, 0, sizeof a);
     uv_loop_init(&a.loop);
-    rg_engine_opts eo = {.dir = dir, .cache_cases = (size_t)cache_cases};
+    rg_engine_opts eo = {.module = &rg_handlers_module, .dir = dir, .cache_cases = (size_t)cache_cases};
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     if (rg_clock_parse(&eo.clock, clock, (uint64_t)now.tv_sec * 1000) < 0) {

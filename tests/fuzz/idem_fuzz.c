@@ -14,6 +14,7 @@
 #include "../../engine/core/idem.h"
 #include "../../engine/services/services.h"
 #include "../../engine/storage/codec.h"
+#include "../../handlers/handlers.h"
 
 static uv_loop_t loop;
 static rg_engine *engine;
@@ -25,7 +26,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argv;
     if (!mkdtemp(dir)) abort();
     uv_loop_init(&loop);
-    rg_engine_opts o = {.dir = dir};
+    rg_engine_opts o = {.module = &rg_handlers_module, .dir = dir};
     o.clock.manual = true;
     o.clock.now_ms = 1764579600000ULL;
     if (rg_engine_open(&engine, &loop, &o) != 0 || rg_engine_ensure_admin(engine, dir) != 0) abort();

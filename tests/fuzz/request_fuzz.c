@@ -17,6 +17,7 @@
 #include "../../engine/replay/replay.h"
 #include "../../engine/services/services.h"
 #include "../../engine/domain/schema.h"
+#include "../../handlers/handlers.h"
 
 static uv_loop_t loop;
 static rg_engine *engine;
@@ -38,7 +39,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc; (void)argv;
     if (!mkdtemp(dir)) abort();
     uv_loop_init(&loop);
-    rg_engine_opts o = {.dir = dir};
+    rg_engine_opts o = {.module = &rg_handlers_module, .dir = dir};
     o.clock.manual = true;
     o.clock.now_ms = 1764579600000ULL;
     if (rg_engine_open(&engine, &loop, &o) != 0) abort();

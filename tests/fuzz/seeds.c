@@ -15,6 +15,7 @@
 #include "../../engine/storage/codec.h"
 #include "../../engine/storage/log.h"
 #include "../../engine/core/state.h"
+#include "../../handlers/handlers.h"
 
 static uv_loop_t loop;
 static rg_engine *engine;
@@ -90,7 +91,7 @@ int main(int argc, char **argv)
     char dir[] = "/tmp/regie-seeds-XXXXXX";
     if (!mkdtemp(dir)) return 1;
     uv_loop_init(&loop);
-    rg_engine_opts o = {.dir = dir};
+    rg_engine_opts o = {.module = &rg_handlers_module, .dir = dir};
     o.clock.manual = true;
     o.clock.now_ms = 1799049600000ULL;          /* 2027-01-04 */
     if (rg_engine_open(&engine, &loop, &o) != 0 || rg_engine_ensure_admin(engine, dir) != 0) return 1;

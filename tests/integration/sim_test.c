@@ -15,6 +15,7 @@
 
 #include "../../engine/core/request.h"
 #include "../test.h"
+#include "../../handlers/handlers.h"
 
 static rg_t_proc P;
 static char *dir;
@@ -132,7 +133,7 @@ static bool same(const rg_buf *a, const rg_buf *b, const char *what)
 
 static int open_engine(uv_loop_t *loop, rg_engine **e)
 {
-    rg_engine_opts o = {.dir = dir};
+    rg_engine_opts o = {.module = &rg_handlers_module, .dir = dir};
     o.clock.manual = true;                /* resumes where the run left it: nothing falls due */
     return rg_engine_open(e, loop, &o);
 }

@@ -14,6 +14,7 @@
 
 #include "cal.h"
 #include "check.h"
+#include "../../handlers/handlers.h"
 
 md_run md;
 
@@ -358,7 +359,7 @@ static int open_engine(int64_t start)
 {
     md.engine.dir = rg_t_tmpdir();
     uv_loop_init(&md.engine.loop);
-    rg_engine_opts o = {.dir = md.engine.dir};
+    rg_engine_opts o = {.module = &rg_handlers_module, .dir = md.engine.dir};
     o.clock.manual = true;
     o.clock.now_ms = (uint64_t)start;
     o.config = md.config;

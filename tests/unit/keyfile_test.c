@@ -20,6 +20,7 @@
 
 #include "../test.h"
 #include "../../engine/storage/keyfile.h"
+#include "../../handlers/handlers.h"
 
 static bool exists(const char *path) { return access(path, F_OK) == 0; }
 
@@ -39,7 +40,7 @@ static int open_close(const char *dir, const char *key_file, bool inside_ok, con
     }
     uv_loop_t loop;
     uv_loop_init(&loop);
-    rg_engine_opts o = {.dir = dir, .key_file = key_file, .key_inside_ok = inside_ok};
+    rg_engine_opts o = {.module = &rg_handlers_module, .dir = dir, .key_file = key_file, .key_inside_ok = inside_ok};
     o.clock.manual = true;
     o.clock.now_ms = 1764579600000ULL;
     rg_engine *e = NULL;

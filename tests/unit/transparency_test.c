@@ -24,6 +24,7 @@
 #include "../../engine/storage/log.h"
 #include "../../engine/storage/merkle.h"
 #include "steps.h"
+#include "../../handlers/handlers.h"
 
 #define H RG_MERKLE_HASH
 
@@ -448,7 +449,7 @@ static void test_sign_key_file(void)
     snprintf(key, sizeof key, "%s.given-sign", dir);
     uv_loop_t loop;
     uv_loop_init(&loop);
-    rg_engine_opts o = {.dir = dir, .sign_key = key};
+    rg_engine_opts o = {.module = &rg_handlers_module, .dir = dir, .sign_key = key};
     o.clock.manual = true;
     rg_engine *e = NULL;
     CHECK(rg_engine_open(&e, &loop, &o) < 0);                      /* missing: not made */

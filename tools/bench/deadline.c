@@ -38,6 +38,7 @@
 #include "../../engine/core/request.h"
 #include "../client.h"
 #include "bench.h"
+#include "../../handlers/handlers.h"
 
 /* jemalloc's, when the binary is linked with it (release builds). */
 extern int mallctl(const char *name, void *oldp, size_t *oldlenp, void *newp, size_t newlen)
@@ -209,7 +210,7 @@ static long status_kb(const char *key)
 static void open_engine(dl_run *d, const char *dir, uint64_t now)
 {
     uv_loop_init(&d->loop);
-    rg_engine_opts eo = {.dir = dir};
+    rg_engine_opts eo = {.module = &rg_handlers_module, .dir = dir};
     eo.clock.manual = true;
     eo.clock.now_ms = now;
     if (rg_engine_open(&d->e, &d->loop, &eo) < 0 || rg_engine_ensure_admin(d->e, dir) < 0) abort();

@@ -20,6 +20,7 @@
 #include "../../engine/domain/schema.h"
 #include "../client.h"
 #include "bench.h"
+#include "../../handlers/handlers.h"
 
 #define EVENT_BYTES 320
 
@@ -160,7 +161,7 @@ double bench_engine(const bench_opts *o, int batch, bench_shape *shape)
     uv_loop_t loop;
     uv_loop_init(&loop);
     rg_engine *e;
-    rg_engine_opts eo = {.dir = dir};
+    rg_engine_opts eo = {.module = &rg_handlers_module, .dir = dir};
     eo.clock.manual = true;
     eo.clock.now_ms = 1764579600000ULL;
     if (rg_engine_open(&e, &loop, &eo) < 0 || rg_engine_ensure_admin(e, dir) < 0) abort();
@@ -310,7 +311,7 @@ void bench_replay(const bench_opts *o)
     uv_loop_t loop;
     uv_loop_init(&loop);
     rg_engine *e;
-    rg_engine_opts eo = {.dir = dir};
+    rg_engine_opts eo = {.module = &rg_handlers_module, .dir = dir};
     eo.clock.manual = true;
     /* The engine makes the key and its check first (a directory holding
      * sealed data without its check is refused at open), then the log is

@@ -1,13 +1,14 @@
 /*
- * bindings.c - which handler (handlers/) serves each operation of ops.c.
- * Kept apart from ops.c so that the client links the contract without the
- * engine; rg_schema_validate checks, when an engine opens, that every
- * operation has exactly one handler and every handler an operation.
+ * bindings.c - which handler serves each operation of schemas/ops.c: the
+ * module table the engine is opened with (core/module.h), handed in by
+ * whoever opens it (regied's main, the tests).  Kept apart from ops.c so
+ * that the client links the contract without the engine; rg_module_bind
+ * checks, when an engine opens, that every operation has exactly one
+ * handler and every handler an operation.
  */
-#include "../engine/domain/schema.h"
-#include "../handlers/handlers.h"
+#include "handlers.h"
 
-const rg_binding rg_bindings[] = {
+static const rg_binding bindings[] = {
     {"actor.create",          rg_h_actor_create},
     {"actor.revoke",          rg_h_actor_revoke},
     {"actor.rotate",          rg_h_actor_rotate},
@@ -66,3 +67,5 @@ const rg_binding rg_bindings[] = {
     {"processing.read",       rg_h_processing_read},
     {NULL, NULL},
 };
+
+const rg_module rg_handlers_module = {bindings};
