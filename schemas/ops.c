@@ -8,6 +8,21 @@
  */
 #include "../engine/domain/contract.h"
 
+/* The wire names of routes and states as an RG_F_ENUM field's words: the
+ * contract's, here beside the fields that take them, so that the table
+ * uses nothing of the code that reads it. */
+const char rg_route_words[] =
+#define RG_ROUTE(e, s) s " "
+#include "routes.def"
+#undef RG_ROUTE
+    "";
+
+const char rg_state_words[] =
+#define RG_STATE(e, s, open) s " "
+#include "states.def"
+#undef RG_STATE
+    "";
+
 #define END {NULL, 0, 0, 0, NULL, NULL, 0}
 #define STR(name, max) {name, RG_F_STR, RG_REQ, max, NULL, NULL, 0}
 #define STR_OPT(name, max) {name, RG_F_STR, RG_OPT, max, NULL, NULL, 0}

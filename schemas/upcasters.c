@@ -31,40 +31,6 @@ static uint32_t case_reported_1(const rg_val *in, rg_buf *out)
     return n;
 }
 
-/* The target groups (DOMAIN.md), each with the spellings logs used before
- * the list was fixed.  Compared without case and separators, so
- * "Verward-Gedrag", "verward gedrag" and "jeugdcriminaliteit" need no row.
- * A misspelt radicalisation case must land under its covenant: a spelling
- * that means it is listed rather than left to "overig". */
-const rg_spelling rg_old_target_groups[] = {
-    {"verward_gedrag", "verward_gedrag"},
-    {"e33", "verward_gedrag"},
-    {"radicalisering", "radicalisering"},
-    {"radicalisatie", "radicalisering"},
-    {"radicalisation", "radicalisering"},
-    {"radicalization", "radicalisering"},
-    {"nazorg_ex_gedetineerden", "nazorg_ex_gedetineerden"},
-    {"ex-gedetineerde", "nazorg_ex_gedetineerden"},
-    {"ex-gedetineerden", "nazorg_ex_gedetineerden"},
-    {"nazorg", "nazorg_ex_gedetineerden"},
-    {"ex-detainee", "nazorg_ex_gedetineerden"},
-    {"huiselijk_geweld", "huiselijk_geweld"},
-    {"multi_probleem_gezin", "multi_probleem_gezin"},
-    {"jeugd_criminaliteit", "jeugd_criminaliteit"},
-    {"ondermijning", "ondermijning"},
-    {"zorgmijding", "zorgmijding"},
-    {"zorgmijder", "zorgmijding"},
-    {"zorgmijders", "zorgmijding"},
-    {"overig", "overig"},
-    {NULL, NULL},
-};
-
-const rg_spelling rg_old_urgencies[] = {
-    {"low", "low"}, {"normal", "normal"}, {"high", "high"}, {"acute", "acute"},
-    {"laag", "low"}, {"normaal", "normal"}, {"hoog", "high"}, {"acuut", "acute"},
-    {NULL, NULL},
-};
-
 /* case.reported 2 -> 3: target_group and urgency became fixed lists.  A text
  * that was not a word of the list becomes the word it means (anything
  * unknown: overig, normal) and stays beside it as target_group_text

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../domain/access.h"
+#include "../domain/fold.h"
 #include "../domain/seal.h"
 #include "../domain/upcast.h"
 #include "../storage/errors.h"
@@ -67,7 +68,7 @@ static char *apply_event(rg_ctx *c, rg_evb *ev, const rg_actor *actor, uint64_t 
     if (rc == 0) {
         rg_event_view view = {seq, c->cs->version + 1, c->now, ev->type, actor, rg_doc_root(d),
                               c->e->cfg.norm_amounts, NULL};
-        rc = rg_case_apply(c->cs, &view);
+        rc = rg_fold_apply(c->cs, &view);
         if (rc == 0)
             topics = rg_alerts_raise(c->e, c->e->open->batch, c->cs, seq, view.v, c->now, ev->type,
                                      rg_doc_root(d));

@@ -24,13 +24,14 @@
 #include "../storage/keyfile.h"
 #include "../storage/ledgerfile.h"
 #include "../storage/errors.h"
+#include "../domain/fold.h"
 #include "request.h"
 
 int rg_core_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
 {
     *out = NULL;
     if (rg_crypto_init() < 0) return RG_ESTORAGE;
-    if (rg_schema_validate() < 0) return RG_EBADREQ;
+    if (rg_schema_validate() < 0 || rg_fold_check() < 0) return RG_EBADREQ;
     rg_handlers handlers;
     if (rg_module_bind(&handlers, o->module) < 0) return RG_EBADREQ;
     if (mkdir(o->dir, 0700) < 0 && errno != EEXIST) {

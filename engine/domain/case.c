@@ -177,40 +177,6 @@ rg_request *rg_case_add_request(rg_case *c)
     return r;
 }
 
-int rg_case_apply(rg_case *c, const rg_event_view *ev)
-{
-    const rg_evdef *def = ev->def ? ev->def : rg_event_find(ev->type);
-    if (!def || !def->apply) return RG_ESTORAGE;
-    /* Versions are gapless per case: the fold refuses anything else. */
-    if (ev->v != c->version + 1) return RG_ESTORAGE;
-    int prev_state = c->state;
-    int rc = def->apply(c, ev);
-    if (rc < 0) return rc;
-    int to = rg_entry_state(c->route, c->state, def);
-    RG_ASSERT(to == RG_KEEP || (to >= 0 && to < RG_NSTATES));   /* the tables name states */
-    if (to != RG_KEEP) c->state = to;
-    /* Work that ends takes its norms with it first; then the event sets
-     * what follows (a closed case's aftercare check, retention). */
-    if (c->state != prev_state && !rg_state_open(c->state)) rg_case_end_work(c);
-    rg_deadlines_fold(c, ev, def);
-    /* The state and its deadlines in step: a case whose work ended keeps no
-     * deadline but a closed case's aftercare check (and the decision on an
-     * escalation its stagnation opened) or an ended case's retention (also a
-     * decided data-subject request's). */
-    if (!rg_state_open(c->state)) {
-        RG_ASSERT(c->state == RG_ST_CLOSED || c->esc_level == 0);
-        for (uint32_t i = 0; i < c->ndl; i++)
-            RG_ASSERT(c->dl[i].norm == rg_norm_find("aftercare") || c->dl[i].norm == rg_norm_decision() ||
-                      rg_norms[c->dl[i].norm].fires == RG_FIRE_ERASE);
-    }
-    RG_ASSERT(c->ndl <= c->capdl && c->esc_level >= 0 && c->esc_level <= RG_ESC_TOP);
-    c->version = ev->v;
-    c->last_seq = ev->seq;
-    c->updated_at = ev->at;
-    if (c->state != prev_state) c->state_since = ev->at;
-    return 0;
-}
-
 /* ---- encoding: a map; arrays of small records as arrays of arrays ---- */
 
 void rg_case_encode(const rg_case *c, rg_buf *out)

@@ -194,9 +194,6 @@ typedef struct rg_event_view {
 rg_case *rg_case_new(const char *id);
 void rg_case_free(rg_case *c);
 
-/* Fold one event into c through the event table's apply function. */
-int rg_case_apply(rg_case *c, const rg_event_view *ev);
-
 void rg_case_encode(const rg_case *c, rg_buf *out);
 int rg_case_decode(rg_case **out /* OUT */, const uint8_t *p, size_t n);
 

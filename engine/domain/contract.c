@@ -43,18 +43,6 @@ const rg_opdef *rg_op_find(const char *p, uint32_t n)
     return NULL;
 }
 
-const char rg_route_words[] =
-#define RG_ROUTE(e, s) s " "
-#include "../../schemas/routes.def"
-#undef RG_ROUTE
-    "";
-
-const char rg_state_words[] =
-#define RG_STATE(e, s, open) s " "
-#include "../../schemas/states.def"
-#undef RG_STATE
-    "";
-
 uint32_t rg_covenant_bit(const char *w, uint32_t n)
 {
     uint32_t bit = 1;

@@ -78,7 +78,8 @@ const char *rg_covenant_name(uint32_t bit);
  * lists together). */
 #define RG_REPORT_ROUTES "default re-entry mda levensloop"
 
-/* The wire names of routes and states as the words of an RG_F_ENUM field. */
+/* The wire names of routes and states as the words of an RG_F_ENUM field
+ * (schemas/ops.c). */
 extern const char rg_route_words[], rg_state_words[];
 
 typedef enum {

@@ -1,6 +1,6 @@
 /*
  * deadlines.c - the norms of schemas/norms.c applied to a case: which
- * deadlines an event sets and meets (the fold, run by rg_case_apply for live
+ * deadlines an event sets and meets (the fold, run by rg_fold_apply for live
  * commands and replay alike), and what time a deadline falls due, in working
  * days of Europe/Amsterdam (calendar.c).
  *

@@ -1,15 +1,18 @@
 /*
  * fold.c - the fold of each event type into the case projection (fold.h),
- * grouped by the stage of the case whose handler emits the event.
+ * grouped by the stage of the case whose handler emits the event; the table
+ * of them by type; rg_fold_apply, which folds one event.
  */
 #include "fold.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../storage/errors.h"
 #include "contract.h"
+#include "schema.h"
 
 /* A string from an event's data into dst ("" when absent). */
 static void get_str(const rg_event_view *ev, const char *key, char *dst, size_t cap)
@@ -20,7 +23,7 @@ static void get_str(const rg_event_view *ev, const char *key, char *dst, size_t 
 
 /* report, assignment and intake (handlers/report.c) */
 
-int rg_fold_case_reported(rg_case *cs, const rg_event_view *ev)
+static int fold_case_reported(rg_case *cs, const rg_event_view *ev)
 {
     char route[32];
     get_str(ev, "route", route, sizeof route);
@@ -48,20 +51,20 @@ int rg_fold_case_reported(rg_case *cs, const rg_event_view *ev)
     return 0;
 }
 
-int rg_fold_case_assigned(rg_case *cs, const rg_event_view *ev)
+static int fold_case_assigned(rg_case *cs, const rg_event_view *ev)
 {
     get_str(ev, "procesregisseur", cs->procesregisseur, sizeof cs->procesregisseur);
     return cs->procesregisseur[0] ? 0 : RG_ESTORAGE;
 }
 
-int rg_fold_nothing(rg_case *cs, const rg_event_view *ev)
+static int fold_nothing(rg_case *cs, const rg_event_view *ev)
 {
     (void)cs;
     (void)ev;
     return 0;
 }
 
-int rg_fold_intake_admitted(rg_case *cs, const rg_event_view *ev)
+static int fold_intake_admitted(rg_case *cs, const rg_event_view *ev)
 {
     char provider[RG_ID_MAX];
     get_str(ev, "provider", provider, sizeof provider);
@@ -71,7 +74,7 @@ int rg_fold_intake_admitted(rg_case *cs, const rg_event_view *ev)
     return 0;
 }
 
-int rg_fold_intake_rejected(rg_case *cs, const rg_event_view *ev)
+static int fold_intake_rejected(rg_case *cs, const rg_event_view *ev)
 {
     get_str(ev, "referred_to", cs->referred_to, sizeof cs->referred_to);
     return 0;
@@ -79,7 +82,7 @@ int rg_fold_intake_rejected(rg_case *cs, const rg_event_view *ev)
 
 /* data-subject requests (handlers/subjects.c) */
 
-int rg_fold_subject_requested(rg_case *cs, const rg_event_view *ev)
+static int fold_subject_requested(rg_case *cs, const rg_event_view *ev)
 {
     cs->route = RG_RT_SUBJECT_REQUEST;
     get_str(ev, "reporter_org", cs->reporter_org, sizeof cs->reporter_org);
@@ -92,7 +95,7 @@ int rg_fold_subject_requested(rg_case *cs, const rg_event_view *ev)
     return 0;
 }
 
-int rg_fold_subject_corrected(rg_case *cs, const rg_event_view *ev)
+static int fold_subject_corrected(rg_case *cs, const rg_event_view *ev)
 {
     /* The person corrected: P1 unless the event names another. */
     char person[16];
@@ -107,7 +110,7 @@ int rg_fold_subject_corrected(rg_case *cs, const rg_event_view *ev)
 
 /* the persons of a household case (handlers/persons.c) */
 
-int rg_fold_person_added(rg_case *cs, const rg_event_view *ev)
+static int fold_person_added(rg_case *cs, const rg_event_view *ev)
 {
     char id[16], role[16];
     get_str(ev, "person", id, sizeof id);
@@ -118,7 +121,7 @@ int rg_fold_person_added(rg_case *cs, const rg_event_view *ev)
     return rg_case_add_person(cs, role, ev->seq);
 }
 
-int rg_fold_person_removed(rg_case *cs, const rg_event_view *ev)
+static int fold_person_removed(rg_case *cs, const rg_event_view *ev)
 {
     char id[16];
     get_str(ev, "person", id, sizeof id);
@@ -128,7 +131,7 @@ int rg_fold_person_removed(rg_case *cs, const rg_event_view *ev)
     return 0;
 }
 
-int rg_fold_person_erased(rg_case *cs, const rg_event_view *ev)
+static int fold_person_erased(rg_case *cs, const rg_event_view *ev)
 {
     char id[16];
     get_str(ev, "person", id, sizeof id);
@@ -142,7 +145,7 @@ int rg_fold_person_erased(rg_case *cs, const rg_event_view *ev)
 
 /* partners and information requests (handlers/analysis.c) */
 
-int rg_fold_partner_joined(rg_case *cs, const rg_event_view *ev)
+static int fold_partner_joined(rg_case *cs, const rg_event_view *ev)
 {
     char org[RG_ID_MAX];
     get_str(ev, "org", org, sizeof org);
@@ -151,7 +154,7 @@ int rg_fold_partner_joined(rg_case *cs, const rg_event_view *ev)
     return 0;
 }
 
-int rg_fold_info_requested(rg_case *cs, const rg_event_view *ev)
+static int fold_info_requested(rg_case *cs, const rg_event_view *ev)
 {
     rg_request *r = rg_case_add_request(cs);
     get_str(ev, "request", r->id, sizeof r->id);
@@ -163,7 +166,7 @@ int rg_fold_info_requested(rg_case *cs, const rg_event_view *ev)
     return 0;
 }
 
-int rg_fold_info_provided(rg_case *cs, const rg_event_view *ev)
+static int fold_info_provided(rg_case *cs, const rg_event_view *ev)
 {
     char id[RG_ID_MAX];
     get_str(ev, "request", id, sizeof id);
@@ -175,13 +178,13 @@ int rg_fold_info_provided(rg_case *cs, const rg_event_view *ev)
 
 /* the case meeting (handlers/meeting.c) */
 
-int rg_fold_meeting_rescheduled(rg_case *cs, const rg_event_view *ev)
+static int fold_meeting_rescheduled(rg_case *cs, const rg_event_view *ev)
 {
     get_str(ev, "at", cs->meeting_at, sizeof cs->meeting_at);
     return cs->meeting_at[0] ? 0 : RG_ESTORAGE;
 }
 
-int rg_fold_meeting_scheduled(rg_case *cs, const rg_event_view *ev)
+static int fold_meeting_scheduled(rg_case *cs, const rg_event_view *ev)
 {
     get_str(ev, "at", cs->meeting_at, sizeof cs->meeting_at);
     const rg_val *orgs = rg_map_get(ev->data, "orgs");
@@ -198,14 +201,14 @@ int rg_fold_meeting_scheduled(rg_case *cs, const rg_event_view *ev)
 /* An evaluation meeting (once the plan is in force): the orgs it invites
  * take part from then on, as for the case meeting; the meeting shown is
  * this one. */
-int rg_fold_evaluation_scheduled(rg_case *cs, const rg_event_view *ev)
+static int fold_evaluation_scheduled(rg_case *cs, const rg_event_view *ev)
 {
-    int rc = rg_fold_meeting_scheduled(cs, ev);
+    int rc = fold_meeting_scheduled(cs, ev);
     cs->meeting_eval = true;
     return rc;
 }
 
-int rg_fold_meeting_held(rg_case *cs, const rg_event_view *ev)
+static int fold_meeting_held(rg_case *cs, const rg_event_view *ev)
 {
     (void)ev;
     cs->meeting_held = true;
@@ -213,7 +216,7 @@ int rg_fold_meeting_held(rg_case *cs, const rg_event_view *ev)
 }
 
 /* Held with the partners: a review of the case as well. */
-int rg_fold_evaluation_held(rg_case *cs, const rg_event_view *ev)
+static int fold_evaluation_held(rg_case *cs, const rg_event_view *ev)
 {
     cs->meeting_held = true;
     cs->last_review_at = ev->at;
@@ -237,7 +240,7 @@ static void fill_actions(rg_case *cs, const rg_val *actions, bool revision, uint
     }
 }
 
-int rg_fold_plan_proposed(rg_case *cs, const rg_event_view *ev)
+static int fold_plan_proposed(rg_case *cs, const rg_event_view *ev)
 {
     /* A draft (planning), or, in logs from before revisions kept the plan, a
      * revision that replaced it at once. */
@@ -272,7 +275,7 @@ int rg_fold_plan_proposed(rg_case *cs, const rg_event_view *ev)
     return 0;
 }
 
-int rg_fold_plan_revision_proposed(rg_case *cs, const rg_event_view *ev)
+static int fold_plan_revision_proposed(rg_case *cs, const rg_event_view *ev)
 {
     if (!cs->plan_agreed) return RG_ESTORAGE;
     uint64_t no = 0;
@@ -291,7 +294,7 @@ int rg_fold_plan_revision_proposed(rg_case *cs, const rg_event_view *ev)
     return 0;
 }
 
-int rg_fold_plan_agreement(rg_case *cs, const rg_event_view *ev)
+static int fold_plan_agreement(rg_case *cs, const rg_event_view *ev)
 {
     char org[RG_ID_MAX];
     get_str(ev, "org", org, sizeof org);
@@ -300,7 +303,7 @@ int rg_fold_plan_agreement(rg_case *cs, const rg_event_view *ev)
     return 0;
 }
 
-int rg_fold_plan_agreed(rg_case *cs, const rg_event_view *ev)
+static int fold_plan_agreed(rg_case *cs, const rg_event_view *ev)
 {
     (void)ev;
     if (cs->revising) {
@@ -332,7 +335,7 @@ int rg_fold_plan_agreed(rg_case *cs, const rg_event_view *ev)
 
 /* actions and reviews (handlers/execution.c) */
 
-int rg_fold_action_completed(rg_case *cs, const rg_event_view *ev)
+static int fold_action_completed(rg_case *cs, const rg_event_view *ev)
 {
     char id[RG_ID_MAX];
     get_str(ev, "action", id, sizeof id);
@@ -342,7 +345,7 @@ int rg_fold_action_completed(rg_case *cs, const rg_event_view *ev)
     return 0;
 }
 
-int rg_fold_review_held(rg_case *cs, const rg_event_view *ev)
+static int fold_review_held(rg_case *cs, const rg_event_view *ev)
 {
     cs->last_review_at = ev->at;
     return 0;
@@ -350,7 +353,7 @@ int rg_fold_review_held(rg_case *cs, const rg_event_view *ev)
 
 /* classified items released (handlers/items.c) */
 
-int rg_fold_item_released(rg_case *cs, const rg_event_view *ev)
+static int fold_item_released(rg_case *cs, const rg_event_view *ev)
 {
     uint64_t seq = 0;
     const rg_val *orgs = rg_map_get(ev->data, "orgs");
@@ -367,7 +370,7 @@ int rg_fold_item_released(rg_case *cs, const rg_event_view *ev)
 
 /* the escalation overlay (handlers/escalation.c) */
 
-int rg_fold_case_escalated(rg_case *cs, const rg_event_view *ev)
+static int fold_case_escalated(rg_case *cs, const rg_event_view *ev)
 {
     uint64_t level = 0;
     if (!rg_val_uint(rg_map_get(ev->data, "level"), &level) || level < 1 || level > RG_ESC_TOP)
@@ -386,7 +389,7 @@ int rg_fold_case_escalated(rg_case *cs, const rg_event_view *ev)
     return 0;
 }
 
-int rg_fold_escalation_resolved(rg_case *cs, const rg_event_view *ev)
+static int fold_escalation_resolved(rg_case *cs, const rg_event_view *ev)
 {
     (void)ev;
     cs->esc_level = 0;
@@ -395,7 +398,7 @@ int rg_fold_escalation_resolved(rg_case *cs, const rg_event_view *ev)
 
 /* a route's phases after its plan (MDA++) (handlers/phases.c) */
 
-int rg_fold_phase_advanced(rg_case *cs, const rg_event_view *ev)
+static int fold_phase_advanced(rg_case *cs, const rg_event_view *ev)
 {
     char to[32];
     get_str(ev, "to", to, sizeof to);
@@ -405,7 +408,7 @@ int rg_fold_phase_advanced(rg_case *cs, const rg_event_view *ev)
     return 0;
 }
 
-int rg_fold_phase_relapsed(rg_case *cs, const rg_event_view *ev)
+static int fold_phase_relapsed(rg_case *cs, const rg_event_view *ev)
 {
     (void)ev;
     cs->relapses++;
@@ -414,7 +417,7 @@ int rg_fold_phase_relapsed(rg_case *cs, const rg_event_view *ev)
 
 /* closing, ending, reopening (handlers/closure.c) */
 
-int rg_fold_case_closed(rg_case *cs, const rg_event_view *ev)
+static int fold_case_closed(rg_case *cs, const rg_event_view *ev)
 {
     const rg_val *handover = rg_map_get(ev->data, "handover");
     for (uint32_t i = 0; i < cs->nactions; i++)
@@ -424,13 +427,13 @@ int rg_fold_case_closed(rg_case *cs, const rg_event_view *ev)
     return 0;
 }
 
-int rg_fold_case_ended(rg_case *cs, const rg_event_view *ev)
+static int fold_case_ended(rg_case *cs, const rg_event_view *ev)
 {
     cs->closed_at = ev->at;
     return 0;
 }
 
-int rg_fold_case_reopened(rg_case *cs, const rg_event_view *ev)
+static int fold_case_reopened(rg_case *cs, const rg_event_view *ev)
 {
     (void)ev;
     /* Back to analysis: a new meeting and a new plan revision will follow. */
@@ -444,11 +447,136 @@ int rg_fold_case_reopened(rg_case *cs, const rg_event_view *ev)
 
 /* erasure (handlers/privacy.c) */
 
-int rg_fold_case_erased(rg_case *cs, const rg_event_view *ev)
+static int fold_case_erased(rg_case *cs, const rg_event_view *ev)
 {
     (void)ev;
     /* The key itself goes with the batch that stores this event, once the
      * command's events are sealed (core/apply.c). */
     cs->erased = true;
+    return 0;
+}
+
+/* The fold of each event type: every type of schemas/events.c has a row
+ * (fold_nothing when only its state entry counts), checked at open. */
+static const struct {
+    const char *type;
+    rg_fold_fn fn;
+} folds[] = {
+    {"case.reported",          fold_case_reported},
+    {"case.assigned",          fold_case_assigned},
+    {"intake.started",         fold_nothing},
+    {"intake.admitted",        fold_intake_admitted},
+    {"intake.rejected",        fold_intake_rejected},
+    {"intake.info_requested",  fold_nothing},
+    {"partner.joined",         fold_partner_joined},
+    {"info.requested",         fold_info_requested},
+    {"info.provided",          fold_info_provided},
+    {"meeting.scheduled",      fold_meeting_scheduled},
+    {"meeting.held",           fold_meeting_held},
+    {"meeting.rescheduled",    fold_meeting_rescheduled},
+    {"evaluation.scheduled",   fold_evaluation_scheduled},
+    {"evaluation.held",        fold_evaluation_held},
+    {"plan.proposed",          fold_plan_proposed},
+    {"plan.revision_proposed", fold_plan_revision_proposed},
+    {"plan.agreement",         fold_plan_agreement},
+    {"plan.agreed",            fold_plan_agreed},
+    {"action.completed",       fold_action_completed},
+    {"review.held",            fold_review_held},
+    {"case.escalated",         fold_case_escalated},
+    {"escalation.resolved",    fold_escalation_resolved},
+    {"case.closed",            fold_case_closed},
+    {"aftercare.checked",      fold_nothing},
+    {"case.reopened",          fold_case_reopened},
+    {"stagnation.detected",    fold_nothing},
+    {"item.released",          fold_item_released},
+    {"phase.advanced",         fold_phase_advanced},
+    {"phase.relapsed",         fold_phase_relapsed},
+    {"case.erased",            fold_case_erased},
+    {"subject.requested",      fold_subject_requested},
+    {"subject.decided",        fold_nothing},
+    {"subject.partly_decided", fold_nothing},
+    {"subject.corrected",      fold_subject_corrected},
+    {"case.restricted",        fold_nothing},
+    {"case.unrestricted",      fold_nothing},
+    {"stagnation.cleared",     fold_nothing},
+    {"person.added",           fold_person_added},
+    {"person.removed",         fold_person_removed},
+    {"person.erased",          fold_person_erased},
+    {"case.ended",             fold_case_ended},
+    {NULL, NULL},
+};
+
+/* Each row of rg_events to its fold, by its index there; built once. */
+#define MAX_EVENTS 256
+static rg_fold_fn by_event[MAX_EVENTS];
+static int check_status;
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+
+static void index_folds(void)
+{
+    for (size_t i = 0; folds[i].type; i++) {
+        const rg_evdef *def = rg_event_find(folds[i].type);
+        if (!def || def - rg_events >= MAX_EVENTS) {
+            fprintf(stderr, "regie: domain/fold.c folds %s, which is no event type\n", folds[i].type);
+            check_status = RG_EBADREQ;
+        } else if (by_event[def - rg_events]) {
+            fprintf(stderr, "regie: domain/fold.c folds %s twice\n", folds[i].type);
+            check_status = RG_EBADREQ;
+        } else {
+            by_event[def - rg_events] = folds[i].fn;
+        }
+    }
+    for (const rg_evdef *def = rg_events; def->type; def++)
+        if (def - rg_events >= MAX_EVENTS || !by_event[def - rg_events]) {
+            fprintf(stderr, "regie: event type %s has no fold in domain/fold.c\n", def->type);
+            check_status = RG_EBADREQ;
+        }
+}
+
+int rg_fold_check(void)
+{
+    pthread_once(&index_once, index_folds);
+    return check_status;
+}
+
+static rg_fold_fn fold_of(const rg_evdef *def)
+{
+    pthread_once(&index_once, index_folds);
+    ptrdiff_t i = def - rg_events;
+    return i >= 0 && i < MAX_EVENTS ? by_event[i] : NULL;
+}
+
+int rg_fold_apply(rg_case *c, const rg_event_view *ev)
+{
+    const rg_evdef *def = ev->def ? ev->def : rg_event_find(ev->type);
+    rg_fold_fn fold = def ? fold_of(def) : NULL;
+    if (!fold) return RG_ESTORAGE;
+    /* Versions are gapless per case: the fold refuses anything else. */
+    if (ev->v != c->version + 1) return RG_ESTORAGE;
+    int prev_state = c->state;
+    int rc = fold(c, ev);
+    if (rc < 0) return rc;
+    int to = rg_entry_state(c->route, c->state, def);
+    RG_ASSERT(to == RG_KEEP || (to >= 0 && to < RG_NSTATES));   /* the tables name states */
+    if (to != RG_KEEP) c->state = to;
+    /* Work that ends takes its norms with it first; then the event sets
+     * what follows (a closed case's aftercare check, retention). */
+    if (c->state != prev_state && !rg_state_open(c->state)) rg_case_end_work(c);
+    rg_deadlines_fold(c, ev, def);
+    /* The state and its deadlines in step: a case whose work ended keeps no
+     * deadline but a closed case's aftercare check (and the decision on an
+     * escalation its stagnation opened) or an ended case's retention (also a
+     * decided data-subject request's). */
+    if (!rg_state_open(c->state)) {
+        RG_ASSERT(c->state == RG_ST_CLOSED || c->esc_level == 0);
+        for (uint32_t i = 0; i < c->ndl; i++)
+            RG_ASSERT(c->dl[i].norm == rg_norm_find("aftercare") || c->dl[i].norm == rg_norm_decision() ||
+                      rg_norms[c->dl[i].norm].fires == RG_FIRE_ERASE);
+    }
+    RG_ASSERT(c->ndl <= c->capdl && c->esc_level >= 0 && c->esc_level <= RG_ESC_TOP);
+    c->version = ev->v;
+    c->last_seq = ev->seq;
+    c->updated_at = ev->at;
+    if (c->state != prev_state) c->state_since = ev->at;
     return 0;
 }

@@ -68,14 +68,9 @@ bool rg_machine_allows(int route, int state, const char *op);
  * table with more. */
 #define RG_MAX_NORMS 64
 
-struct rg_case;
-struct rg_event_view;
-typedef int (*rg_apply_fn)(struct rg_case *c, const struct rg_event_view *ev);
-
 typedef struct rg_evdef {
     const char *type;
     uint16_t version;             /* current version written by handlers */
-    rg_apply_fn apply;            /* folds the event into the projection */
     int to;                       /* the state the case enters, or RG_KEEP */
     int alert;                    /* who is alerted: RG_ALERT_* */
     const char *item;             /* the data field holding a free-text item that may be

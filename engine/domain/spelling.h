@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 /* A spelling the logs used before a field became a fixed list, and the word
- * of the list it means (schemas/upcasters.c; every word of the list has a
+ * of the list it means (schemas/spellings.c; every word of the list has a
  * row of its own). */
 typedef struct rg_spelling {
     const char *old, *word;

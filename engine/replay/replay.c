@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "../core/ctx.h"
+#include "../domain/fold.h"
 #include "../core/dl_index.h"
 #include "../core/request.h"
 #include "../storage/errors.h"
@@ -83,7 +84,7 @@ static int fold_event(fold *f, const rg_replay_ev *ev)
     rg_case *cs = case_for(f, ev->case_id);
     int before = cs->state;
     uint64_t since = cs->state_since;
-    int rc = rg_case_apply(cs, &ev->view);
+    int rc = rg_fold_apply(cs, &ev->view);
     if (rc == 0 && rg_count_state_change(f->counts, f->leads, before, cs->state))
         add_lead(f, before, ev->view.at - since, ev->view.seq, cs->zvh);
     return rc;

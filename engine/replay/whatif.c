@@ -28,6 +28,7 @@
 #include "../core/dl_index.h"
 #include "../domain/calendar.h"
 #include "../domain/case.h"
+#include "../domain/fold.h"
 #include "../domain/contract.h"
 #include "../domain/schema.h"
 #include "../storage/codec.h"
@@ -177,7 +178,7 @@ static int fold(whatif *w, wcase *wc, const rg_evdef *def, const char *type, con
         .norm_amounts = rc->amounts[route],
         .def = def,
     };
-    return rg_case_apply(cs, &v);
+    return rg_fold_apply(cs, &v);
 }
 
 static const rg_actor *system_actor(void)

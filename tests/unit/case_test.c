@@ -1,6 +1,6 @@
 /*
  * case_test.c - the case projection of domain/case.h through its face:
- * rg_case_apply folds event views (data written with the codec's writers
+ * rg_fold_apply folds event views (data written with the codec's writers
  * and parsed, as replay hands them over) from case.reported through
  * intake.admitted and on into a plan, each step checked in the projection
  * (state, version, positions, times, participants, requests, actions,
@@ -17,6 +17,7 @@
 
 #include "../test.h"
 #include "../../engine/domain/case.h"
+#include "../../engine/domain/fold.h"
 
 /* ---- event views, as replay would build them ---- */
 
@@ -44,7 +45,7 @@ static int fold_v(rg_case *c, const char *type, uint32_t v, uint64_t at)
     }
     rg_event_view ev = {.seq = next_seq++, .v = v, .at = at, .type = type, .actor = &ACTOR,
                         .data = rg_doc_root(doc), .norm_amounts = NULL, .def = NULL};
-    int rc = rg_case_apply(c, &ev);
+    int rc = rg_fold_apply(c, &ev);
     rg_doc_free(doc);
     rg_buf_reset(&D);
     return rc;

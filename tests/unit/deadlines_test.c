@@ -1,6 +1,6 @@
 /*
  * deadlines_test.c - the norms of schemas/norms.c folded into a case's
- * deadlines (rg_deadlines_fold, run by rg_case_apply; domain/case.h), each
+ * deadlines (rg_deadlines_fold, run by rg_fold_apply; domain/case.h), each
  * due time written out by hand from the calendar (Europe/Amsterdam, Dutch
  * public holidays), not computed: the norms each event sets and meets,
  * an open deadline keeping its time when set again, met and set again by
@@ -19,6 +19,7 @@
 
 #include "../test.h"
 #include "../../engine/domain/case.h"
+#include "../../engine/domain/fold.h"
 
 static rg_buf D;
 static uint64_t next_seq = 1;
@@ -44,7 +45,7 @@ static int fold(rg_case *c, const char *type, uint64_t at)
     }
     rg_event_view ev = {.seq = next_seq++, .v = c->version + 1, .at = at, .type = type,
                         .actor = &ACTOR, .data = rg_doc_root(doc), .norm_amounts = amounts};
-    int rc = rg_case_apply(c, &ev);
+    int rc = rg_fold_apply(c, &ev);
     if (rc < 0) printf("  %s refused (%d)\n", type, rc);
     rg_doc_free(doc);
     rg_buf_reset(&D);

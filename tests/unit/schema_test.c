@@ -561,7 +561,7 @@ static void test_tables(void)
     CHECK(rg_event_find("") == NULL);
     CHECK(rg_event_find("case.reported.") == NULL);
     const rg_evdef *rep = rg_event_find("case.reported");
-    CHECK(rep && rep->apply && rep->to == RG_ST_REPORTED);
+    CHECK(rep && rep->to == RG_ST_REPORTED);
     /* Operations. */
     const rg_opdef *op = rg_op_find("case.get", 8);
     CHECK(op && strcmp(op->name, "case.get") == 0 && (op->flags & RG_OP_CASE));
