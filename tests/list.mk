@@ -12,7 +12,7 @@ UNIT_TESTS := errors buf codec hmap sorted crypto log merkle keyfile
 UNIT_TESTS += calendar clock config spelling case event schema upcast deadlines
 # core/ (ledger: core/ledger.c and storage/ledgerfile.c; cache: state.c's
 # case cache; meta_write: state.c's meta records)
-UNIT_TESTS += engine commit tally processing alerts ledger cache meta_write
+UNIT_TESTS += engine module commit tally processing alerts ledger cache meta_write
 # replay/ and services/
 UNIT_TESTS += replay whatif due feed audit transparency
 # handlers/ (admin: admin.c; alerts: handlers/alerts.c too)
@@ -38,3 +38,11 @@ SHELL_TESTS_RELEASE := tests/integration/install_test.sh tests/integration/demo_
 # In every mode: the HTTP face over real HTTP (python3); the engine under
 # ASan serves it too.
 SHELL_TESTS := tests/integration/http_test.sh
+# tools/check-layers.sh failing on deliberate upward uses, in small trees
+# of its own.
+SHELL_TESTS += tests/integration/check_layers_test.sh
+
+# ---- link tests: a program linked from exactly some layers' objects ----
+# below_handlers: every object of storage, domain, schemas, core and replay,
+# and nothing of handlers/, services/ or net/ (the Makefile's rule).
+LINK_TESTS := below_handlers

@@ -1,61 +1,71 @@
 #!/bin/sh
-# check-layers.sh BUILD_DIR - the layers of engine/ depend one way only
+# check-layers.sh [BUILD_DIR [ROOT]] - the layers depend one way only
 # (ARCHITECTURE.md, "Layers"): lowest first
 #
-#   storage < domain < core < replay < services < handlers < net
+#   storage < domain = schemas < core < replay < services < handlers < net
+#
+# Every folder of code the engine is built from has a rank: the six of
+# engine/, schemas/ (the tables the domain interprets: data of the domain's
+# rank, so a table naming a handler is an upward use like any other) and
+# handlers/.  A folder of engine/ with no rank fails the check.
 #
 # Two checks, both from the code itself:
 #   1. includes: no file includes a header of a layer above its own;
-#   2. calls: from the built objects (nm), no file uses a symbol defined in a
-#      layer above its own, and no files of engine/ use each other in a
-#      circle.  The tables in schemas/ are data the layers interpret (each
-#      layer declares the table shape it reads); references to them are
-#      not dependencies, and schemas/ itself binds names to handlers.
-# Prints each crossing and exits 1 if there is any.
+#   2. uses, from the built objects (nm): no file uses a symbol defined in a
+#      layer above its own, whether it calls it or only takes its address
+#      (a function pointer in a table is an undefined symbol of the object
+#      that holds the table, as a call is), and no files use each other in
+#      a circle (which would tie their folders in a knot).
+# Prints each crossing and exits 1 if there is any.  ROOT (default: this
+# repository) is where the sources are; tests/integration/check_layers_test.sh
+# runs the check on small trees of its own with deliberate upward uses.
 set -u
 B=${1:-build/release}
-cd "$(dirname "$0")/.."
+case $B in /*) ;; *) B=$(pwd)/$B ;; esac
+cd "${2:-$(dirname "$0")/..}" || exit 1
 
-rank() {
-    case $1 in
-    engine/storage/*) echo 0 ;; engine/domain/*) echo 1 ;; engine/core/*) echo 2 ;;
-    engine/replay/*) echo 3 ;; engine/services/*) echo 4 ;; handlers/*) echo 5 ;;
-    engine/net/*) echo 6 ;; *) echo 9 ;;
-    esac
-}
+# The one table of ranks (a path's first matching prefix).
+RANKS='engine/storage/=0 engine/domain/=1 schemas/=1 engine/core/=2 engine/replay/=3
+engine/services/=4 handlers/=5 engine/net/=6'
 
-fail=0
-# 1. includes
-for f in engine/*/*.[ch] handlers/*.[ch]; do
-    r=$(rank "$f")
-    d=$(dirname "$f")
-    for inc in $(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$f"); do
-        t=$(realpath -m --relative-to=. "$d/$inc")
-        case $t in engine/*|handlers/*) ;; *) continue ;; esac
-        rt=$(rank "$t")
-        if [ "$rt" -gt "$r" ] && [ "$rt" -ne 9 ]; then
-            echo "check-layers: $f includes $t, a layer above its own"
-            fail=1
-        fi
-    done
-done
-
-# 2. calls, from the objects
-objs=$(ls "$B"/engine/*/*.o "$B"/handlers/*.o 2>/dev/null)
+objs=$(ls "$B"/engine/*/*.o "$B"/handlers/*.o "$B"/schemas/*.o 2>/dev/null)
 if [ -z "$objs" ]; then
     echo "check-layers: no objects under $B; build first" >&2
     exit 1
 fi
-for o in $objs; do
-    src=${o#"$B"/}; src=${src%.o}.c
-    nm --defined-only -g "$o" | awk -v f="$src" 'NF==3 {print "D", $3, f}'
-    nm -u "$o" | awk -v f="$src" '{print "U", $NF, f}'
-done | awk -v fail="$fail" '
-function rank(f) {
-    if (f ~ /^engine\/storage\//) return 0; if (f ~ /^engine\/domain\//) return 1
-    if (f ~ /^engine\/core\//) return 2;    if (f ~ /^engine\/replay\//) return 3
-    if (f ~ /^engine\/services\//) return 4; if (f ~ /^handlers\//) return 5
-    if (f ~ /^engine\/net\//) return 6; return 9
+{
+    # Folders, includes ("I file included-path-as-written"), then symbols.
+    for d in engine/*/; do echo "F $d"; done
+    grep -H '^#include "' engine/*/*.[ch] handlers/*.[ch] schemas/*.c 2>/dev/null |
+        sed -n 's/^\([^:]*\):#include "\([^"]*\)".*/I \1 \2/p'
+    for o in $objs; do
+        src=${o#"$B"/}; src=${src%.o}.c
+        [ -f "$src" ] || continue        # the object of a file since moved or gone
+        nm --defined-only -g "$o" | awk -v f="$src" 'NF==3 {print "D", $3, f}'
+        nm -u "$o" | awk -v f="$src" '{print "U", $NF, f}'
+    done
+} | awk -v ranks="$RANKS" '
+BEGIN { nr = split(ranks, rl, /[ \n]+/); for (i = 1; i <= nr; i++) { split(rl[i], p, "="); rdir[i] = p[1]; rnum[i] = p[2] } }
+function rank(f,   i) { for (i = 1; i <= nr; i++) if (index(f, rdir[i]) == 1) return rnum[i]; return -1 }
+# dir/../x and ./ taken out of a relative path
+function norm(p,   n, a, out, k, i) {
+    n = split(p, a, "/"); k = 0
+    for (i = 1; i <= n; i++) {
+        if (a[i] == "." || a[i] == "") continue
+        if (a[i] == ".." && k > 0 && out[k] != "..") { k--; continue }
+        out[++k] = a[i]
+    }
+    p = ""; for (i = 1; i <= k; i++) p = p (i > 1 ? "/" : "") out[i]
+    return p
+}
+$1 == "F" { if (rank($2) < 0) { printf "check-layers: %s has no rank (tools/check-layers.sh)\n", $2; fail = 1 } next }
+$1 == "I" {
+    f = $2; d = f; sub(/\/[^\/]*$/, "", d); t = norm(d "/" $3)
+    if (rank(f) >= 0 && rank(t) > rank(f)) {
+        printf "check-layers: %s includes %s, a layer above its own\n", f, t
+        fail = 1
+    }
+    next
 }
 $1 == "D" { def[$2] = $3; next }
 $1 == "U" { nu++; us[nu] = $2; uf[nu] = $3 }
@@ -63,12 +73,12 @@ END {
     n = 0
     for (i = 1; i <= nu; i++) {
         t = def[us[i]]; f = uf[i]
-        if (t == "" || t == f) continue
-        if (rank(t) > rank(f) && rank(t) != 9) {
+        if (t == "" || t == f || rank(t) < 0 || rank(f) < 0) continue
+        if (rank(t) > rank(f)) {
             printf "check-layers: %s uses %s from %s, a layer above its own\n", f, us[i], t
             fail = 1
         }
-        if (f ~ /^engine\// && t ~ /^engine\// && !((f, t) in edge)) {
+        if (!((f, t) in edge)) {
             edge[f, t] = 1
             if (!(f in id)) { id[f] = ++n; name[n] = f }
             if (!(t in id)) { id[t] = ++n; name[n] = t }
@@ -81,9 +91,6 @@ END {
         printf "check-layers: %s and %s use each other (a circle)\n", name[i], name[j]
         fail = 1
     }
+    if (!fail) print "check-layers: one way: storage < domain = schemas < core < replay < services < handlers < net"
     exit fail
 }'
-r=$?
-[ $r -ne 0 ] && fail=1
-[ $fail -eq 0 ] && echo "check-layers: engine/ depends one way: storage < domain < core < replay < services < handlers < net"
-exit $fail
