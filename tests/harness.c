@@ -419,11 +419,22 @@ void rg_t_actor_req(rg_buf *b, const char *admin, const char *req, const char *i
     rg_w_kstr(b, "org", org);
 }
 
-void rg_t_w_criteria(rg_buf *b, const char *csv)
+void rg_t_w_criteria(rg_buf *b, const char *csv) { rg_t_w_list(b, "criteria", csv); }
+
+void rg_t_w_action(rg_buf *b, const char *id, const char *owner, const char *description, const char *due)
+{
+    rg_w_map(b, 4);
+    rg_w_kstr(b, "id", id);
+    rg_w_kstr(b, "owner_org", owner);
+    rg_w_kstr(b, "description", description);
+    rg_w_kstr(b, "due", due);
+}
+
+void rg_t_w_list(rg_buf *b, const char *key, const char *csv)
 {
     uint32_t n = 1;
     for (const char *p = csv; *p; p++) n += *p == ',';
-    rg_w_cstr(b, "criteria");
+    rg_w_cstr(b, key);
     rg_w_array(b, n);
     for (const char *p = csv;;) {
         const char *c = strchr(p, ',');

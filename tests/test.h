@@ -129,5 +129,10 @@ const char *rg_t_days_ahead(int days, bool at_ten);
  * comma-separated list of the national admission criteria, e.g.
  * "multi_domain,system" (counts as one of the request's ndata pairs). */
 void rg_t_w_criteria(rg_buf *b, const char *csv);
+/* The pair key: [words], from a comma-separated list ("orgs", "ggz,police"). */
+void rg_t_w_list(rg_buf *b, const char *key, const char *csv);
+/* One action of a plan (plan.propose's actions): {id, owner_org,
+ * description, due}. */
+void rg_t_w_action(rg_buf *b, const char *id, const char *owner, const char *description, const char *due);
 
 #endif

@@ -95,17 +95,13 @@ static int meeting(const char *case_id, const char *at)
 {
     rg_buf *b = req(prA, "meeting.schedule", case_id, 2);
     rg_w_kstr(b, "at", at);
-    rg_w_cstr(b, "orgs");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "police");
+    rg_t_w_list(b, "orgs", "police");
     if (send_req()[0]) {
         printf("  meeting.schedule: %s\n", rg_t_str(&R, "message"));
         return -1;
     }
     b = req(prA, "meeting.hold", case_id, 2);
-    rg_w_cstr(b, "attendees");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "police");
+    rg_t_w_list(b, "attendees", "police");
     rg_w_kstr(b, "conclusions", "a joint approach");
     if (send_req()[0]) {
         printf("  meeting.hold: %s\n", rg_t_str(&R, "message"));

@@ -270,9 +270,7 @@ static void test_resume_after_sigkill(void)
     CHECK(strcmp(send_req(), "invalid_transition") == 0);
     b = req(prA, "meeting.schedule", c1, 2);
     rg_w_kstr(b, "at", rg_t_days_ahead(30, true));     /* the engine runs on the real clock */
-    rg_w_cstr(b, "orgs");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "police");
+    rg_t_w_list(b, "orgs", "police");
     CHECK(send_req()[0] == 0);
     size_t n2 = read_feed(pol, next, 1000, rest, 256, NULL);
     size_t na = read_feed(pol, 0, 1000, all, 256, NULL);

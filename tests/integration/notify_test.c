@@ -302,11 +302,7 @@ static void test_a_whole_lifecycle(void)
     rg_w_kstr(b, "goals", "treatment and a stable home");
     rg_w_cstr(b, "actions");
     rg_w_array(b, 1);
-    rg_w_map(b, 4);
-    rg_w_kstr(b, "id", "treat1");
-    rg_w_kstr(b, "owner_org", "ggz");
-    rg_w_kstr(b, "description", "start the treatment");
-    rg_w_kstr(b, "due", "2026-01-09");
+    rg_t_w_action(b, "treat1", "ggz", "start the treatment", "2026-01-09");
     OK();
     req(GGZ, "plan.agree", c, -1);
     OK();

@@ -263,9 +263,7 @@ static void do_schedule(md_case *c)
     mc_iso(md.now + (1 + md_rnd(120)) * MC_HOUR, at, sizeof at);
     rg_buf *b = req(dir_tok(c), "meeting.schedule", c, 2);
     rg_w_kstr(b, "at", at);
-    rg_w_cstr(b, "orgs");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, md_org_names[md_rnd(MD_NORGS)]);
+    rg_t_w_list(b, "orgs", md_org_names[md_rnd(MD_NORGS)]);
     md_describe("c%d %s: meeting.schedule at %s", c->n, c->id, at);
     if (expect_ok()) apply(c, "meeting.scheduled", NULL);
 }
@@ -273,9 +271,7 @@ static void do_schedule(md_case *c)
 static void do_hold(md_case *c)
 {
     rg_buf *b = req(dir_tok(c), "meeting.hold", c, 2);
-    rg_w_cstr(b, "attendees");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "police");
+    rg_t_w_list(b, "attendees", "police");
     rg_w_kstr(b, "conclusions", "a joint approach");
     md_describe("c%d %s: meeting.hold", c->n, c->id);
     if (expect_ok()) apply(c, "meeting.held", NULL);
@@ -286,11 +282,7 @@ static void write_actions(rg_buf *b, const md_action *act, int n)
     rg_w_cstr(b, "actions");
     rg_w_array(b, (uint32_t)n);
     for (int i = 0; i < n; i++) {
-        rg_w_map(b, 4);
-        rg_w_kstr(b, "id", act[i].id);
-        rg_w_kstr(b, "owner_org", md_org_names[act[i].owner]);
-        rg_w_kstr(b, "description", "do what was agreed");
-        rg_w_kstr(b, "due", act[i].due);
+        rg_t_w_action(b, act[i].id, md_org_names[act[i].owner], "do what was agreed", act[i].due);
     }
 }
 
@@ -512,9 +504,7 @@ static void do_release(md_case *c)
     int to = (r->org + 1 + md_rnd(MD_NORGS - 1)) % MD_NORGS;
     rg_buf *b = req(md.org_tok[r->org], "item.release", c, 2);
     rg_w_kuint(b, "seq", r->seq);
-    rg_w_cstr(b, "orgs");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, md_org_names[to]);
+    rg_t_w_list(b, "orgs", md_org_names[to]);
     md_describe("c%d %s: item.release seq %" PRIu64 " (%s's answer to %s) to %s", c->n, c->id, r->seq,
                 md_org_names[r->org], r->id, md_org_names[to]);
     if (!expect_ok()) return;
@@ -713,9 +703,7 @@ static bool do_probe(md_case *c)
         mc_iso(md.now - (1 + md_rnd(72)) * MC_HOUR, at, sizeof at);
         rg_buf *b = req(dir_tok(c), "meeting.schedule", c, 2);
         rg_w_kstr(b, "at", at);
-        rg_w_cstr(b, "orgs");
-        rg_w_array(b, 1);
-        rg_w_cstr(b, "police");
+        rg_t_w_list(b, "orgs", "police");
         md_describe("probe c%d %s: meeting.schedule at %s (past)", c->n, c->id, at);
         expect_refusal("guard_failed", "at");
         break;
@@ -780,9 +768,7 @@ static bool do_probe(md_case *c)
         rg_buf *b = req(dir_tok(c), "intake.decide", c, how == 0 ? 3 : 4);
         rg_w_kbool(b, "admit", true);
         rg_w_kstr(b, "reason", "the inclusion table decided");
-        rg_w_cstr(b, "criteria");
-        rg_w_array(b, 1);
-        rg_w_cstr(b, "local_safety");
+        rg_t_w_list(b, "criteria", "local_safety");
         if (how == 1) rg_w_kstr(b, "provider", MD_PROVIDER);
         if (how == 2) rg_w_kstr(b, "casusregisseur", MD_CASUSREGISSEUR);
         md_describe("probe c%d %s: intake.decide admit on route levensloop with %s", c->n, c->id,

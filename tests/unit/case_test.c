@@ -177,9 +177,7 @@ static void test_fold_report_to_admitted(void)
 
     rg_buf *b = data(2);
     rg_w_kstr(b, "reason", "several life domains");
-    rg_w_cstr(b, "criteria");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "multi_domain");
+    rg_t_w_list(b, "criteria", "multi_domain");
     REQUIRE(fold(c, "intake.admitted", T0 + 4 * HOUR) == 0);
     CHECK(state_is(c, "analysis"));
     CHECK(c->version == 4 + 1 && c->last_seq == 5 && c->report_seq == 1);

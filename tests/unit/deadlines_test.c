@@ -152,9 +152,7 @@ static rg_case *to_execution(void)
     CHECK(fold(c, "intake.admitted", utc(2025, 12, 3, 9, 0)) == 0);
     rg_buf *b = data(2);
     rg_w_kstr(b, "at", "2025-12-05T10:00:00+01:00");
-    rg_w_cstr(b, "orgs");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "ggz");
+    rg_t_w_list(b, "orgs", "ggz");
     CHECK(fold(c, "meeting.scheduled", utc(2025, 12, 3, 10, 0)) == 0);
     CHECK(fold(c, "meeting.held", utc(2025, 12, 5, 9, 0)) == 0);
     propose(c, utc(2025, 12, 8, 9, 0));

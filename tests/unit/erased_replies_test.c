@@ -109,9 +109,7 @@ static void test_no_reply_keeps_erased_data(void)
     b = req(pr, "intake.decide", a, 3);
     rg_w_kbool(b, "admit", true);
     rg_w_kstr(b, "reason", "r");
-    rg_w_cstr(b, "criteria");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "multi_domain");
+    rg_t_w_list(b, "criteria", "multi_domain");
     JOK();
     b = req(pr, "info.request", a, 2);
     rg_w_kstr(b, "org", "ggz");
@@ -129,9 +127,7 @@ static void test_no_reply_keeps_erased_data(void)
     uint64_t answer_seq = rg_t_uint(&R, "seq");
     b = req(ggz, "item.release", a, 2);
     rg_w_kuint(b, "seq", answer_seq);
-    rg_w_cstr(b, "orgs");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "zvh-tilburg");
+    rg_t_w_list(b, "orgs", "zvh-tilburg");
     OK();
 
     /* Access granted: the decision's reply exports the case, person and all. */

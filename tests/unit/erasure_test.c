@@ -71,9 +71,7 @@ static void working_case(const char *name, const char *bsn, char *id)
     rg_buf *b = req(pr, "intake.decide", id, 3);
     rg_w_kbool(b, "admit", true);
     rg_w_kstr(b, "reason", "r");
-    rg_w_cstr(b, "criteria");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "multi_domain");
+    rg_t_w_list(b, "criteria", "multi_domain");
     OK();
     b = req(pr, "info.request", id, 2);
     rg_w_kstr(b, "org", "ggz");

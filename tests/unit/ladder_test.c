@@ -100,14 +100,10 @@ static void to_execution(const char *id, int nactions, const char *due)
 {
     rg_buf *b = req(prA, "meeting.schedule", id, 2);
     rg_w_kstr(b, "at", "2026-12-31T10:00:00+01:00");
-    rg_w_cstr(b, "orgs");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "ggz");
+    rg_t_w_list(b, "orgs", "ggz");
     OK();
     b = req(prA, "meeting.hold", id, 2);
-    rg_w_cstr(b, "attendees");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "ggz");
+    rg_t_w_list(b, "attendees", "ggz");
     rg_w_kstr(b, "conclusions", "a plan is needed");
     OK();
     b = req(prA, "plan.propose", id, 2);
@@ -117,11 +113,7 @@ static void to_execution(const char *id, int nactions, const char *due)
     for (int i = 0; i < nactions; i++) {
         char aid[16];
         snprintf(aid, sizeof aid, "a%d", i + 1);
-        rg_w_map(b, 4);
-        rg_w_kstr(b, "id", aid);
-        rg_w_kstr(b, "owner_org", "ggz");
-        rg_w_kstr(b, "description", "do something");
-        rg_w_kstr(b, "due", due);
+        rg_t_w_action(b, aid, "ggz", "do something", due);
     }
     OK();
     req(ggz, "plan.agree", id, 0);
@@ -526,9 +518,7 @@ static void test_meetings(void)
     FAILS("invalid_transition", "analysis");
     b = req(prA, "meeting.schedule", id, 2);
     rg_w_kstr(b, "at", "2026-03-20T10:00:00+01:00");
-    rg_w_cstr(b, "orgs");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "ggz");
+    rg_t_w_list(b, "orgs", "ggz");
     OK();
     const rg_val *late = rg_t_get(&R, "late");
     uint64_t due = 0;
@@ -545,16 +535,12 @@ static void test_meetings(void)
     CHECK(rg_val_is_str(rg_map_get(rg_map_get(rg_t_get(&R, "case"), "meeting"), "at"), "2026-03-12T10:00:00+01:00"));
     clock_to(iso("2026-03-09T12:00:00+01:00"));
     b = req(prA, "meeting.hold", id, 3);
-    rg_w_cstr(b, "attendees");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "ggz");
+    rg_t_w_list(b, "attendees", "ggz");
     rg_w_kstr(b, "conclusions", "a plan is needed");
     rg_w_kstr(b, "held_at", "2026-03-09T13:00:00+01:00");
     FAILS("guard_failed", "held_at");
     b = req(prA, "meeting.hold", id, 3);
-    rg_w_cstr(b, "attendees");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "ggz");
+    rg_t_w_list(b, "attendees", "ggz");
     rg_w_kstr(b, "conclusions", "a plan is needed");
     rg_w_kstr(b, "held_at", "2026-03-09T10:30:00+01:00");
     OK();
@@ -572,9 +558,7 @@ static void schedule_evaluation(const char *id, const char *at, const char *kind
 {
     rg_buf *b = req(prA, "meeting.schedule", id, kind ? 3 : 2);
     rg_w_kstr(b, "at", at);
-    rg_w_cstr(b, "orgs");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "gemeente");
+    rg_t_w_list(b, "orgs", "gemeente");
     if (kind) rg_w_kstr(b, "kind", kind);
 }
 
@@ -594,9 +578,7 @@ static void test_evaluation_meetings(void)
     to_execution(id, 2, "2026-12-01");          /* agreed Monday 2 March 09:00 */
     CHECK(deadline_due(id, "review") == iso("2026-04-13T09:00:00+02:00"));
     rg_buf *b = req(prA, "meeting.hold", id, 2);
-    rg_w_cstr(b, "attendees");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "ggz");
+    rg_t_w_list(b, "attendees", "ggz");
     rg_w_kstr(b, "conclusions", "on track");
     FAILS("guard_failed", "no evaluation meeting scheduled");
     schedule_evaluation(id, "2026-03-20T10:00:00+01:00", NULL);
@@ -692,11 +674,7 @@ static void test_revision_with_eleven_stagnations(void)
     rg_w_kstr(b, "goals", "a revised plan");
     rg_w_cstr(b, "actions");
     rg_w_array(b, 1);
-    rg_w_map(b, 4);
-    rg_w_kstr(b, "id", "n1");
-    rg_w_kstr(b, "owner_org", "ggz");
-    rg_w_kstr(b, "description", "start over");
-    rg_w_kstr(b, "due", "2026-06-01");
+    rg_t_w_action(b, "n1", "ggz", "start over", "2026-06-01");
     OK();
     CHECK(rg_array_size(rg_t_get(&R, "events")) == 1);
     CHECK(open_stagnations(id, "action.done") == 11);
@@ -746,11 +724,7 @@ static void test_revision_keeps_the_plan_in_force(void)
     rg_w_array(b, 3);
     const char *ids[] = {"a1", "a2", "a3"}, *dues[] = {"2026-04-01", "2026-03-06", "2026-05-01"};
     for (int i = 0; i < 3; i++) {
-        rg_w_map(b, 4);
-        rg_w_kstr(b, "id", ids[i]);
-        rg_w_kstr(b, "owner_org", i == 2 ? "gemeente" : "ggz");
-        rg_w_kstr(b, "description", "do it");
-        rg_w_kstr(b, "due", dues[i]);
+        rg_t_w_action(b, ids[i], i == 2 ? "gemeente" : "ggz", "do it", dues[i]);
     }
     OK();
     CHECK(events_of("plan.revision_proposed") == 1 && events_of("stagnation.cleared") == 0);
@@ -830,9 +804,7 @@ static void test_calendar_and_guards(void)
     FAILS("guard_failed", "data.due");
     b = req(prA, "meeting.schedule", id, 2);
     rg_w_kstr(b, "at", "2026-03-20T09:00:00+01:00");
-    rg_w_cstr(b, "orgs");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "ggz");
+    rg_t_w_list(b, "orgs", "ggz");
     FAILS("guard_failed", "data.at");
     info_request(id, "ggz", "2026-03-20");        /* today: due at its end */
     to_execution(id, 1, "2026-04-30");
@@ -877,9 +849,7 @@ static void test_intake_decision(void)
     b = req(prA, "intake.decide", id, 3);
     rg_w_kbool(b, "admit", true);
     rg_w_kstr(b, "reason", "r");
-    rg_w_cstr(b, "criteria");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "several domains");
+    rg_t_w_list(b, "criteria", "several domains");
     FAILS("bad_request", "multi_domain multi_chain system local_safety");
     b = req(prA, "intake.decide", id, 2);
     rg_w_kbool(b, "admit", false);

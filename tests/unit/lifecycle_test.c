@@ -162,16 +162,12 @@ static void test_default_route(void)
     FAILS("guard_failed", "already takes part");
 
     b = req(prA, "meeting.hold", case1, 2);            /* not scheduled yet */
-    rg_w_cstr(b, "attendees");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "police");
+    rg_t_w_list(b, "attendees", "police");
     rg_w_kstr(b, "conclusions", "too early");
     FAILS("invalid_transition", "analysis");
     b = req(prA, "meeting.schedule", case1, 2);       /* the engine's clock: 2025-12-01T10:00+01:00 */
     rg_w_kstr(b, "at", "2025-12-01T09:30:00+01:00");
-    rg_w_cstr(b, "orgs");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "police");
+    rg_t_w_list(b, "orgs", "police");
     FAILS("guard_failed", "data.at");
     b = req(prA, "meeting.schedule", case1, 2);
     rg_w_kstr(b, "at", "2025-12-08T10:00:00+01:00");
@@ -210,16 +206,8 @@ static void test_default_route(void)
         rg_w_kstr(b, "casusregisseur", "reclassering");
         rg_w_cstr(b, "actions");
         rg_w_array(b, 2);
-        rg_w_map(b, 4);
-        rg_w_kstr(b, "id", "a1");
-        rg_w_kstr(b, "owner_org", "ggz");
-        rg_w_kstr(b, "description", "start treatment");
-        rg_w_kstr(b, "due", "2026-01-15");
-        rg_w_map(b, 4);
-        rg_w_kstr(b, "id", "a2");
-        rg_w_kstr(b, "owner_org", "gemeente-tilburg");
-        rg_w_kstr(b, "description", "find housing");
-        rg_w_kstr(b, "due", past ? "2025-11-30" : "2026-02-01");
+        rg_t_w_action(b, "a1", "ggz", "start treatment", "2026-01-15");
+        rg_t_w_action(b, "a2", "gemeente-tilburg", "find housing", past ? "2025-11-30" : "2026-02-01");
         if (past) FAILS("guard_failed", "data.actions[1].due");
     }
     OK();
@@ -275,9 +263,7 @@ static void test_default_route(void)
     FAILS("guard_failed", "a2 is open");
     b = req(prA, "case.close", case1, 2);
     rg_w_kstr(b, "reason", "handed over to the local team");
-    rg_w_cstr(b, "handover");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "a2");
+    rg_t_w_list(b, "handover", "a2");
     OK();
     CHECK(state_is(prA, case1, "closed"));
     rg_w_kstr(req(prA, "case.reopen", case1, 1), "reason", "relapse");
@@ -345,15 +331,11 @@ static void test_reentry_route(void)
     /* The meeting must come before release. */
     b = req(prA, "meeting.schedule", c3, 2);
     rg_w_kstr(b, "at", "2026-03-02T10:00:00+01:00");
-    rg_w_cstr(b, "orgs");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "reclassering");
+    rg_t_w_list(b, "orgs", "reclassering");
     FAILS("guard_failed", "before release");
     b = req(prA, "meeting.schedule", c3, 2);
     rg_w_kstr(b, "at", "2026-02-20T10:00:00+01:00");
-    rg_w_cstr(b, "orgs");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "reclassering");
+    rg_t_w_list(b, "orgs", "reclassering");
     OK();
     CHECK(state_is(prA, c3, "meeting"));
 }
@@ -397,11 +379,7 @@ static void propose(const char *case_id, int n, const char *const *ids, const ch
     rg_w_cstr(b, "actions");
     rg_w_array(b, (uint32_t)n);
     for (int i = 0; i < n; i++) {
-        rg_w_map(b, 4);
-        rg_w_kstr(b, "id", ids[i]);
-        rg_w_kstr(b, "owner_org", "ggz");
-        rg_w_kstr(b, "description", "an action");
-        rg_w_kstr(b, "due", dues[i]);
+        rg_t_w_action(b, ids[i], "ggz", "an action", dues[i]);
     }
 }
 
@@ -492,14 +470,10 @@ static void test_early_ending(void)
     REQUIRE(c6[0]);
     b = req(prA, "meeting.schedule", c6, 2);
     rg_w_kstr(b, "at", "2026-12-02T10:00:00+01:00");
-    rg_w_cstr(b, "orgs");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "ggz");
+    rg_t_w_list(b, "orgs", "ggz");
     OK();
     b = req(prA, "meeting.hold", c6, 2);
-    rg_w_cstr(b, "attendees");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "ggz");
+    rg_t_w_list(b, "attendees", "ggz");
     rg_w_kstr(b, "conclusions", "go");
     OK();
     const char *ids[] = {"a1"}, *dues[] = {"2026-12-10"};
@@ -548,14 +522,10 @@ static void test_past_dates_and_revisions(void)
     OK();
     b = req(prA, "meeting.schedule", c4, 2);
     rg_w_kstr(b, "at", "2025-12-02T10:00:00+01:00");
-    rg_w_cstr(b, "orgs");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "ggz");
+    rg_t_w_list(b, "orgs", "ggz");
     OK();
     b = req(prA, "meeting.hold", c4, 2);
-    rg_w_cstr(b, "attendees");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "ggz");
+    rg_t_w_list(b, "attendees", "ggz");
     rg_w_kstr(b, "conclusions", "go");
     OK();
     const char *ids[] = {"a1", "a2", "a3"};

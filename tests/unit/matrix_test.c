@@ -381,11 +381,7 @@ static void build(const opd *o, int role, const char *case_id)
         rg_w_kstr(b, "goals", "stable housing");
         rg_w_cstr(b, "actions");
         rg_w_array(b, 1);
-        rg_w_map(b, 4);
-        rg_w_kstr(b, "id", "a1");
-        rg_w_kstr(b, "owner_org", "police");
-        rg_w_kstr(b, "description", "area officer visits weekly");
-        rg_w_kstr(b, "due", "2026-02-01");
+        rg_t_w_action(b, "a1", "police", "area officer visits weekly", "2026-02-01");
     } else if (!strcmp(n, "action.complete")) {
         b = req(t, n, case_id, 2);
         rg_w_kstr(b, "action", "a1");

@@ -51,9 +51,7 @@ static void test_v1_directory_opens(void)
     rg_w_kstr(a, "id", "mgr-new");
     rg_w_kstr(a, "role", "manager");
     rg_w_kstr(a, "org", "zvh");
-    rg_w_cstr(a, "covenants");
-    rg_w_array(a, 1);
-    rg_w_cstr(a, "radicalisering");
+    rg_t_w_list(a, "covenants", "radicalisering");
     if (send_req()[0] == 0) snprintf(mgr, sizeof mgr, "%s", rg_t_str(&R, "token"));
     REQUIRE(mgr[0]);
     REQUIRE(query(mgr, "case.get", "ZVH-00000001")[0] == 0);

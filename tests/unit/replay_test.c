@@ -161,9 +161,7 @@ static void setup(void)
     OK();
     b = req(prA, "meeting.schedule", c, 2);
     rg_w_kstr(b, "at", "2025-12-08T10:00:00+01:00");
-    rg_w_cstr(b, "orgs");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "gemeente");
+    rg_t_w_list(b, "orgs", "gemeente");
     OK();
     b = req(prA, "meeting.hold", c, 2);
     rg_w_cstr(b, "attendees");
@@ -177,16 +175,8 @@ static void setup(void)
     rg_w_kstr(b, "casusregisseur", "ggz");
     rg_w_cstr(b, "actions");
     rg_w_array(b, 2);
-    rg_w_map(b, 4);
-    rg_w_kstr(b, "id", "a1");
-    rg_w_kstr(b, "owner_org", "ggz");
-    rg_w_kstr(b, "description", "start treatment");
-    rg_w_kstr(b, "due", "2026-01-15");
-    rg_w_map(b, 4);
-    rg_w_kstr(b, "id", "a2");
-    rg_w_kstr(b, "owner_org", "gemeente");
-    rg_w_kstr(b, "description", "find housing");
-    rg_w_kstr(b, "due", "2026-02-01");
+    rg_t_w_action(b, "a1", "ggz", "start treatment", "2026-01-15");
+    rg_t_w_action(b, "a2", "gemeente", "find housing", "2026-02-01");
     OK();
     req(ggz, "plan.agree", c, -1);
     OK();
@@ -200,9 +190,7 @@ static void setup(void)
     OK();
     b = req(prA, "case.close", c, 2);
     rg_w_kstr(b, "reason", "handed over");
-    rg_w_cstr(b, "handover");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "a2");
+    rg_t_w_list(b, "handover", "a2");
     OK();
 
     /* 1: rejected at intake. */

@@ -103,9 +103,7 @@ static void to_plan_agreed(const char *id)
     b = req(pr, "intake.decide", id, 3);
     rg_w_kbool(b, "admit", true);
     text(b, "intake.decide", "reason", MARK);
-    rg_w_cstr(b, "criteria");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "system");
+    rg_t_w_list(b, "criteria", "system");
     JOK();
     b = req(pr, "info.request", id, 2);
     rg_w_kstr(b, "org", "ggz");
@@ -118,14 +116,10 @@ static void to_plan_agreed(const char *id)
     JOK();
     b = req(pr, "meeting.schedule", id, 2);
     rg_w_kstr(b, "at", "2027-06-01T10:00:00+02:00");
-    rg_w_cstr(b, "orgs");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "veilig-thuis");
+    rg_t_w_list(b, "orgs", "veilig-thuis");
     JOK();
     b = req(pr, "meeting.hold", id, 2);
-    rg_w_cstr(b, "attendees");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "veilig-thuis");
+    rg_t_w_list(b, "attendees", "veilig-thuis");
     text(b, "meeting.hold", "conclusions", MARK);
     JOK();
     b = req(pr, "plan.propose", id, 2);

@@ -62,9 +62,7 @@ static void admit(const char *pr, const char *pr_id, const char *id)
     rg_buf *b = req(pr, "intake.decide", id, 3);
     rg_w_kbool(b, "admit", true);
     rg_w_kstr(b, "reason", "r");
-    rg_w_cstr(b, "criteria");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "multi_domain");
+    rg_t_w_list(b, "criteria", "multi_domain");
     OK();
 }
 
@@ -88,9 +86,7 @@ static void release(const char *token, const char *id, uint64_t seq, const char 
 {
     rg_buf *b = req(token, "item.release", id, 2 + subject);
     rg_w_kuint(b, "seq", seq);
-    rg_w_cstr(b, "orgs");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, org);
+    rg_t_w_list(b, "orgs", org);
     if (subject) rg_w_kbool(b, "subject", true);
     OK();
 }

@@ -388,9 +388,7 @@ static void create_actors(void)
         rg_w_kstr(b, "org", a->org);
         rg_w_kstr(b, "zvh", a->zvh);
         if (a->covenant) {
-            rg_w_cstr(b, "covenants");
-            rg_w_array(b, 1);
-            rg_w_cstr(b, "radicalisering");
+            rg_t_w_list(b, "covenants", "radicalisering");
         }
         OK();
         snprintf(tokens[i], sizeof tokens[i], "%s", rg_t_str(&R, "token"));
@@ -486,9 +484,7 @@ static void release(int s, const char *by, uint64_t seq, const char *org)
 {
     rg_buf *b = req(token_of(by), "item.release", case_of[s], 2);
     rg_w_kuint(b, "seq", seq);
-    rg_w_cstr(b, "orgs");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, org);
+    rg_t_w_list(b, "orgs", org);
     OK();
 }
 
@@ -531,11 +527,7 @@ static void test_setup(void)
     rg_w_kstr(b, "goals", "treatment");
     rg_w_cstr(b, "actions");
     rg_w_array(b, 1);
-    rg_w_map(b, 4);
-    rg_w_kstr(b, "id", "a1");
-    rg_w_kstr(b, "owner_org", "ggz");
-    rg_w_kstr(b, "description", "start treatment");
-    rg_w_kstr(b, "due", "2025-12-15");
+    rg_t_w_action(b, "a1", "ggz", "start treatment", "2025-12-15");
     OK();
     AT(9);
     req(token_of("ggzT"), "plan.agree", case_of[S_ASSIGNED], -1);
@@ -579,11 +571,7 @@ static void test_setup(void)
     rg_w_kstr(b, "goals", "treatment");
     rg_w_cstr(b, "actions");
     rg_w_array(b, 1);
-    rg_w_map(b, 4);
-    rg_w_kstr(b, "id", "a1");
-    rg_w_kstr(b, "owner_org", "ggz");
-    rg_w_kstr(b, "description", "start treatment");
-    rg_w_kstr(b, "due", "2025-12-15");
+    rg_t_w_action(b, "a1", "ggz", "start treatment", "2025-12-15");
     OK();
     req(token_of("ggzT"), "plan.agree", case_of[S_ARCHIVED], -1);
     OK();

@@ -79,9 +79,7 @@ static void take_and_admit(const char *pr, const char *prid, const char *id)
     rg_buf *b = req(pr, "intake.decide", id, 3);
     rg_w_kbool(b, "admit", true);
     rg_w_kstr(b, "reason", "several domains");
-    rg_w_cstr(b, "criteria");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "multi_domain");
+    rg_t_w_list(b, "criteria", "multi_domain");
     OK();
 }
 
@@ -202,15 +200,11 @@ static void test_classified_items(void)
     /* Only the source releases it. */
     b = req(gemT, "item.release", id, 2);
     rg_w_kuint(b, "seq", seq);
-    rg_w_cstr(b, "orgs");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "gemeente");
+    rg_t_w_list(b, "orgs", "gemeente");
     FAILS("forbidden", "only its source");
     b = req(ggzT, "item.release", id, 2);
     rg_w_kuint(b, "seq", seq);
-    rg_w_cstr(b, "orgs");
-    rg_w_array(b, 1);
-    rg_w_cstr(b, "gemeente");
+    rg_t_w_list(b, "orgs", "gemeente");
     OK();
     REQUIRE(query(gemT, "case.history", id)[0] == 0);
     const rg_val *evs = rg_t_get(&R, "events");
