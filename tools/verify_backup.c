@@ -17,9 +17,12 @@
  *   - the records after the head are chained to it (the log only grew);
  *   - the engine's own head (meta `head`) names the last record;
  *   - erasures: every case with sealed records still has its key, unless the
- *     log records its erasure (`case.erased`); an erased case's records are
- *     all there, as ciphertext (the root covers them); a case recorded
- *     erased whose key is still there was not erased.
+ *     log records its erasure (`case.erased`), and every person whose data
+ *     is sealed under their own key (format 3, key CASE/Pn) still has it,
+ *     unless the log records the person's erasure (`person.erased`) or the
+ *     case's; an erased case's records are all there, as ciphertext (the
+ *     root covers them); a case or person recorded erased whose key is
+ *     still there was not erased.
  * Every length read is checked against the bytes present (rg_record_parse,
  * the bounded msgpack decoder); nothing read is used as a size or offset
  * unchecked.  Whatever is wrong is said, with the position or the case;
@@ -78,6 +81,7 @@ typedef struct check {
     uint8_t link[RG_HASH_LEN];
     rg_merkle_acc acc;
     rg_hmap cases;
+    rg_hmap persons;         /* CASE/Pn -> case_seen: sealed under a person's key, erased */
     int problems;
 } check;
 
@@ -87,29 +91,42 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
     return remove(path);
 }
 
-/* The case id and type of a record's public part; false when malformed. */
-static bool case_and_type(const rg_record *r, rg_doc **doc, char id[RG_ID_MAX], bool *erased)
+/* What a record's public part says: its case, whether it erases the case
+ * (case.erased) or a person (person.erased), and the person it names
+ * (data.person; "" for none).  False when malformed. */
+typedef struct pubinfo {
+    char id[RG_ID_MAX];
+    char person[RG_ID_MAX];
+    bool case_erased, person_erased;
+} pubinfo;
+
+static bool read_pub(const rg_record *r, rg_doc **doc, pubinfo *out)
 {
     const char *why;
+    memset(out, 0, sizeof *out);
     if (rg_doc_reparse(doc, r->pub, r->pub_len, &why) < 0) return false;
     const rg_val *m = rg_doc_root(*doc);
     const rg_val *c = rg_map_get(m, "case"), *t = rg_map_get(m, "type");
-    if (!rg_val_strcpy(c, id, RG_ID_MAX) || !id[0] || rg_val_type(t) != RG_VSTR) return false;
-    *erased = rg_val_is_str(t, "case.erased");
+    if (!rg_val_strcpy(c, out->id, RG_ID_MAX) || !out->id[0] || rg_val_type(t) != RG_VSTR) return false;
+    out->case_erased = rg_val_is_str(t, "case.erased");
+    out->person_erased = rg_val_is_str(t, "person.erased");
+    const rg_val *p = rg_map_get(rg_map_get(m, "data"), "person");
+    if (p && !rg_val_strcpy(p, out->person, RG_ID_MAX)) return false;
     return true;
 }
 
-static case_seen *seen(check *k, const char *id)
+static case_seen *seen(check *k, rg_hmap *m, const char *id)
 {
+    (void)k;
     size_t n = strlen(id);
-    case_seen *c = rg_hmap_get(&k->cases, id, n);
+    case_seen *c = rg_hmap_get(m, id, n);
     if (!c) {
         c = calloc(1, sizeof *c);
         if (!c) {
             say("out of memory\n");
             exit(1);
         }
-        rg_hmap_put(&k->cases, id, n, c);
+        rg_hmap_put(m, id, n, c);
     }
     return c;
 }
@@ -159,13 +176,19 @@ static int read_events(rg_log *log, check *k)
             rg_merkle_leaf_hash(lh, v, vn);
             rg_merkle_acc_add(&k->acc, lh);
         }
-        char id[RG_ID_MAX];
-        bool erased;
-        if (case_and_type(&r, &doc, id, &erased)) {
-            case_seen *c = seen(k, id);
+        pubinfo sd;
+        if (read_pub(&r, &doc, &sd)) {
+            case_seen *c = seen(k, &k->cases, sd.id);
             c->records++;
-            if (r.format == 2) c->sealed++;
-            if (erased && !c->erased_at) c->erased_at = seq;
+            if (r.format >= 2) c->sealed++;
+            if (sd.case_erased && !c->erased_at) c->erased_at = seq;
+            /* Format 3: the subject part is under its person's key, CASE/Pn
+             * (the person the data names, P1 when none). */
+            char pk[2 * RG_ID_MAX + 2];
+            snprintf(pk, sizeof pk, "%s/%s", sd.id, sd.person[0] ? sd.person : "P1");
+            if (r.format == 3 && r.subj_len) seen(k, &k->persons, pk)->sealed++;
+            if (sd.person_erased && sd.person[0] && !seen(k, &k->persons, pk)->erased_at)
+                seen(k, &k->persons, pk)->erased_at = seq;
         } else {
             /* Still a leaf: the root says whether it was signed so. */
             say("DAMAGED: the record at position %" PRIu64 " names no case or type\n", seq);
@@ -234,7 +257,8 @@ static void check_meta(rg_log *log, check *k)
 }
 
 /* Nothing gone but recorded erasures: keys of sealed cases. */
-static void check_keys(rg_log *log, check *k, uint64_t *erased, uint64_t *erased_records)
+static void check_keys(rg_log *log, check *k, uint64_t *erased, uint64_t *erased_records,
+                       uint64_t *erased_persons)
 {
     rg_hmap keys;
     rg_hmap_init(&keys);
@@ -267,6 +291,27 @@ static void check_keys(rg_log *log, check *k, uint64_t *erased, uint64_t *erased
                 say("REMOVED: the key of case %.*s is gone (its %" PRIu64 " sealed records unreadable) but the log "
                     "records no erasure of it\n", (int)s->klen, s->key, c->sealed);
             k->problems++;
+        }
+    }
+    /* A person's key (format 3) goes with the person's erasure, or the case's. */
+    for (size_t i = 0; (i = rg_hmap_next(&k->persons, i, &s)) != 0;) {
+        const case_seen *p = s->val;
+        const char *slash = memrchr(s->key, '/', s->klen);
+        const case_seen *c = slash ? rg_hmap_get(&k->cases, s->key, (size_t)(slash - s->key)) : NULL;
+        bool has_key = rg_hmap_get(&keys, s->key, s->klen) != NULL;
+        if (c && c->erased_at) continue;
+        if (p->erased_at && has_key) {
+            if (said++ < 20)
+                say("NOT ERASED: person %.*s is recorded erased at position %" PRIu64 " but their key is still "
+                    "there\n", (int)s->klen, s->key, p->erased_at);
+            k->problems++;
+        } else if (!p->erased_at && p->sealed && !has_key) {
+            if (said++ < 20)
+                say("REMOVED: the key of person %.*s is gone (%" PRIu64 " sealed records unreadable) but the log "
+                    "records no erasure of them\n", (int)s->klen, s->key, p->sealed);
+            k->problems++;
+        } else if (p->erased_at) {
+            (*erased_persons)++;
         }
     }
     if (said > 20) say("... and %d more such cases\n", said - 20);
@@ -338,11 +383,12 @@ int rg_verify_backup(int argc, char **argv, int from)
     k.head = &head;
     rg_merkle_acc_init(&k.acc);
     rg_hmap_init(&k.cases);
-    uint64_t erased = 0, erased_records = 0;
+    rg_hmap_init(&k.persons);
+    uint64_t erased = 0, erased_records = 0, erased_persons = 0;
     if (read_events(log, &k) == 0) {
         check_head(&k);
         check_meta(log, &k);
-        check_keys(log, &k, &erased, &erased_records);
+        check_keys(log, &k, &erased, &erased_records, &erased_persons);
     } else if (k.records < head.size) {
         /* Reading stopped before the head: the root cannot be had. */
         say("the records up to the head (%" PRIu64 ") cannot be checked against its root\n", head.size);
@@ -350,6 +396,7 @@ int rg_verify_backup(int argc, char **argv, int from)
     rg_log_close(log);
     nftw(scratch, rm_one, 16, FTW_DEPTH | FTW_PHYS);
     free_cases(&k.cases);
+    free_cases(&k.persons);
     if (k.problems) {
         say("%s: NOT GOOD against the head of %" PRIu64 " records signed at %" PRIu64 " ms by key %s (%d problem%s)\n",
             dir, head.size, head.at, head.key_id, k.problems, k.problems == 1 ? "" : "s");
@@ -357,9 +404,9 @@ int rg_verify_backup(int argc, char **argv, int from)
     }
     printf("backup ok: %s (backup %" PRIu32 ", taken at %" PRIu64 " s) holds the %" PRIu64 " records the head signs "
            "(signed at %" PRIu64 " ms by key %s), in order, giving its root, and %" PRIu64 " more chained to them; "
-           "%" PRIu64 " erased case%s, whose %" PRIu64 " records are there as ciphertext, each erasure recorded; "
-           "nothing else gone\n",
+           "%" PRIu64 " erased case%s, whose %" PRIu64 " records are there as ciphertext, and %" PRIu64
+           " erased person%s, each erasure recorded; nothing else gone\n",
            dir, info.id, info.at, head.size, head.at, head.key_id, k.records - head.size, erased,
-           erased == 1 ? "" : "s", erased_records);
+           erased == 1 ? "" : "s", erased_records, erased_persons, erased_persons == 1 ? "" : "s");
     return 0;
 }

@@ -236,6 +236,16 @@ static void cut_last(rg_log *log)
     write_batch(log, b);
 }
 
+/* The key of a person (format 3: CASE/P1) gone without an erasure. */
+static void remove_person_key(rg_log *log)
+{
+    char k[80];
+    snprintf(k, sizeof k, "%s/P1", keep_case);
+    rg_batch *b = rg_batch_new(log);
+    rg_batch_del(b, RG_CF_KEYS, k, strlen(k));
+    write_batch(log, b);
+}
+
 static void remove_key(rg_log *log)
 {
     rg_batch *b = rg_batch_new(log);
@@ -271,6 +281,11 @@ static void test_good_backup_holds(void)
     OK();
     referred_case(c);
     REQUIRE(c[0]);
+    /* And one person of a third erased alone (their key destroyed). */
+    rg_buf *pe = req(mgr, "person.erase", c, 2);
+    rg_w_kstr(pe, "person", "P1");
+    rg_w_kstr(pe, "ground", "retention ended early by request");
+    OK();
     rg_t_local_settle(&L);
     REQUIRE(take_head("h2.json") > head_size);
     char bk[4200];
@@ -281,7 +296,8 @@ static void test_good_backup_holds(void)
     REQUIRE(send_req()[0] == 0);
     REQUIRE(query(aud, "log.head", NULL)[0] == 0);
     total = rg_t_uint(&R, "size");
-    CHECK(verify("h1.json", "bk") == 0 && file_says("out", "backup ok") && file_says("out", "1 erased case"));
+    CHECK(verify("h1.json", "bk") == 0 && file_says("out", "backup ok") && file_says("out", "1 erased case") &&
+          file_says("out", "1 erased person,"));
     CHECK(verify("h2.json", "bk") == 0 && file_says("out", "backup ok"));
 }
 
@@ -306,6 +322,9 @@ static void test_tampered_backups_fail(void)
     CHECK(verify("h1.json", "cut") == 1 && file_says("err", "TRUNCATED: the engine's head names position"));
     tampered("nokey", remove_key);
     CHECK(verify("h1.json", "nokey") == 1 && file_says("err", "REMOVED: the key of case") &&
+          file_says("err", keep_case));
+    tampered("nopersonkey", remove_person_key);
+    CHECK(verify("h1.json", "nopersonkey") == 1 && file_says("err", "REMOVED: the key of person") &&
           file_says("err", keep_case));
     /* Not a backup, and a head the key did not sign. */
     CHECK(sh("mkdir -p empty") == 0);
