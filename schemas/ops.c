@@ -271,7 +271,7 @@ const rg_opdef rg_ops[] = {
     {"log.verify",            AD,            0,      NULL, NULL, NULL},
     {"clock.advance",         AD,            M,      clock_advance, NULL, NULL},
     {"stats",                 PR | MA | AD,  0,      NULL, NULL, NULL},
-    {"whoami",                PR|PA|MA|AD|PM|BE, 0,  NULL, NULL, NULL},
+    {"whoami",                PR|PA|MA|AD|PM|BE|AU, 0, NULL, NULL, NULL},
     {"notify.topics",         PR|PA|MA|AD|PM|BE, 0,  NULL, NULL, NULL},
     {"alerts.list",           PR|PA|MA|PM|BE, 0,     alerts_list,
      ALERTING, BASIS},

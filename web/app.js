@@ -39,7 +39,7 @@ function stopLive() {
 
 function startLive(role) {
   stopLive();
-  if (role === 'admin') return;
+  if (role === 'admin' || role === 'auditor') return;     // neither has alerts
   if (FEED_ROLES.includes(role))
     live.feed = follow('/api/v1/feed', (ev) => live.onEvent.forEach((f) => f(ev)), () => loginPage());
   live.alerts = follow('/api/v1/alerts', (a) => { refreshBadge(); live.onAlert.forEach((f) => f(a)); },

@@ -135,6 +135,8 @@ const fields = {
 let lang = window.localStorage.getItem('regie.lang') || 'nl';
 export function getLang() { return lang; }
 export function setLang(l) { lang = l; window.localStorage.setItem('regie.lang', l); document.documentElement.lang = l; }
+// Pages that bring their own words (whatif.js) add them here.
+export function addWords(l, words) { Object.assign(dict[l], words); }
 export function t(k) { return (dict[lang] && dict[lang][k]) || dict.nl[k] || k; }
 export function name(w) { return w == null ? '' : ((names[lang] && names[lang][w]) || w.replace(/_/g, ' ')); }
 export function opName(op) { return (ops[lang] && ops[lang][op]) || op; }
