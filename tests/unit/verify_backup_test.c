@@ -10,8 +10,8 @@
  *     wrong: a record altered, one altered with the hash chain recomputed
  *     after it, a record dropped, the log truncated below the head, a pair
  *     of records reordered, the last record cut after the head, a case's
- *     key removed without a recorded erasure; and a directory that is no
- *     backup.
+ *     key removed without a recorded erasure; a backup whose table file was
+ *     damaged on disk; and a directory that is no backup.
  * The engine runs in process; regie-verify is the real program
  * ($REGIE_VERIFY, default bin/regie-verify).
  */
@@ -326,6 +326,10 @@ static void test_tampered_backups_fail(void)
     tampered("nopersonkey", remove_person_key);
     CHECK(verify("h1.json", "nopersonkey") == 1 && file_says("err", "REMOVED: the key of person") &&
           file_says("err", keep_case));
+    /* A backup whose table file was damaged on disk: its checksum says so. */
+    CHECK(sh("cp -r bk damaged && f=$(ls -S damaged/shared*/*.sst | head -1) && test -n \"$f\" && "
+             "printf 'XXXXXXXX' | dd of=\"$f\" bs=1 seek=100 conv=notrunc 2>/dev/null") == 0);
+    CHECK(verify("h1.json", "damaged") == 1 && file_says("err", "cannot be restored (damaged, or not a backup)"));
     /* Not a backup, and a head the key did not sign. */
     CHECK(sh("mkdir -p empty") == 0);
     CHECK(verify("h1.json", "empty") == 1 && file_says("err", "holds no backup"));

@@ -9,8 +9,9 @@
  *   - a hand-computed case: intake started a day and an hour after the
  *     report meets the 2-working-day norm, and misses a 1-day norm by an
  *     hour: one extra stagnation, at the report step, in week 10;
- *   - the same question twice gives byte-identical replies, and the replay
- *     writes nothing (the log's head is where it was);
+ *   - the same question twice gives byte-identical replies holding no
+ *     personal data (no subject, no free text), and the replay writes
+ *     nothing (the log's head is where it was);
  *   - a procesregisseur and a partner are refused, and so is a manager
  *     asking about another region; another region's cases are never counted;
  *   - one replay at a time, beside the loop: a second is overloaded while
@@ -245,6 +246,10 @@ static void test_deterministic_and_read_only(void)
     REQUIRE(first);
     memcpy(first, R.bytes, R.len);
     size_t n = R.len;
+    /* No personal data: neither the subject nor any free text of a case. */
+    const char *personal[] = {"A. Person", "1990-01-01", "repeated incidents", "what do you know",
+                              "the police will not share", "problems on several", "shared now"};
+    for (size_t i = 0; i < sizeof personal / sizeof *personal; i++) CHECK(!rg_t_holds(R.bytes, R.len, personal[i]));
     CHECK(pair_of(rg_map_get(rg_t_get(&R, "totals"), "escalations"), "whatif") > 0);
     CHECK(pair_of(rg_array_at(rg_t_get(&R, "escalations"), 0), "whatif") <=
           pair_of(rg_array_at(rg_t_get(&R, "escalations"), 0), "real"));
