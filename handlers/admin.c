@@ -215,7 +215,7 @@ int rg_h_audit_read(rg_ctx *c)
     /* A region's admin reads its region's records only. */
     const rg_actor *me = rg_ctx_actor(c);
     const char *zvh = rg_admin_is_operator(me) ? NULL : me->zvh;
-    if (rg_audit_page_region(rg_services_of(rg_ctx_engine(c))->audit, case_id[0] ? case_id : NULL, zvh, after,
+    if (rg_audit_page_region(rg_services_audit(rg_ctx_engine(c)), case_id[0] ? case_id : NULL, zvh, after,
                              (uint32_t)limit, &recs, &count, &next) < 0) {
         rg_buf_free(&recs);
         return rg_ctx_fail(c, RG_ESTORAGE, "reading the audit trail failed");
@@ -237,5 +237,5 @@ int rg_h_clock_advance(rg_ctx *c)
         return rg_ctx_fail(c, RG_EFORBIDDEN, "the clock is the whole engine's: only its operator moves it");
     uint64_t ms = 0;
     rg_val_uint(rg_ctx_field(c, "ms"), &ms);            /* at most a century, by the schema */
-    return rg_due_advance(rg_services_of(rg_ctx_engine(c))->due, c, ms);
+    return rg_due_advance(rg_services_due(rg_ctx_engine(c)), c, ms);
 }

@@ -64,13 +64,12 @@ static void on_close(void *ud, rg_engine *e)
 
 static const rg_listener_ops backup_ops = {"backup", NULL, NULL, NULL, NULL, on_close};
 
-/* The engine's backup state, attached on the first backup.  The core keeps
- * no lookup of listeners by kind; its table is searched for ours. */
+/* The engine's backup state, attached as a listener on the first backup. */
 static backups *backups_of(rg_engine *e)
 {
-    for (int i = 0; i < e->nlisteners; i++)
-        if (e->listeners[i].ops == &backup_ops) return e->listeners[i].ud;
-    backups *b = rg_calloc(1, sizeof *b);
+    backups *b = rg_engine_listener(e, &backup_ops);
+    if (b) return b;
+    b = rg_calloc(1, sizeof *b);
     b->e = e;
     if (rg_engine_listen(e, &backup_ops, b) < 0) {
         free(b);

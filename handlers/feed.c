@@ -34,7 +34,7 @@ int rg_h_feed_read(rg_ctx *c)
     /* Nothing to show and nothing passed over: wait for new events. */
     if (pg.count == 0 && pg.next == after && wait > 0 && !rg_ctx_final(c)) {
         rg_buf_free(&pg.events);
-        rg_feed_park(rg_services_of(rg_ctx_engine(c))->feed, c, (uint32_t)wait);
+        rg_feed_park(rg_services_feed(rg_ctx_engine(c)), c, (uint32_t)wait);
         return 0;
     }
     rg_ctx_reply_array(c, "events", pg.count, &pg.events);

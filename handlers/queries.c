@@ -495,7 +495,7 @@ int rg_h_stats(rg_ctx *c)
         rg_w_kuint(b, "commits", rg_engine_commits(e));
         rg_w_kuint(b, "commands", rg_engine_committed_commands(e));
         uint64_t fired;
-        const rg_due *du = rg_services_of(e)->due;
+        const rg_due *du = rg_services_due(e);
         uint64_t p50 = rg_due_lateness_pct(du, 50, &fired), p99 = rg_due_lateness_pct(du, 99, &fired);
         b = rg_ctx_reply_key(c, "deadline_lateness_ms");
         rg_w_map(b, 3);

@@ -89,7 +89,7 @@ static int recipients(rg_engine *e, const rg_case *cs, orgs *o)
 {
     org_add(o, cs->reporter_org);
     for (uint32_t i = 0; i < cs->nparts; i++) org_add(o, cs->parts[i].org);
-    rg_audit *a = rg_services_of(e)->audit;
+    rg_audit *a = rg_services_audit(e);
     uint64_t after = 0;
     for (;;) {
         /* A page of records back to back, read as one array. */

@@ -34,7 +34,7 @@ static void w_hex(rg_buf *b, const uint8_t *p, size_t n)
 /* The tree brought up to the durable log; 0, or the request failed. */
 static int synced(rg_ctx *c, rg_tlog **t)
 {
-    *t = rg_services_of(rg_ctx_engine(c))->tlog;
+    *t = rg_services_tlog(rg_ctx_engine(c));
     const char *why;
     if (rg_tlog_sync(*t, &why) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "%s", why);
     return 0;

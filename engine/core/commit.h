@@ -120,5 +120,8 @@ typedef struct rg_listener_ops {
 #define RG_MAX_LISTENERS 8
 /* Add a listener (at most RG_MAX_LISTENERS; RG_EOVERLOAD beyond). */
 int rg_engine_listen(rg_engine *e, const rg_listener_ops *ops, void *ud);
+/* The ud of the listener added with ops, or NULL: how a layer above finds
+ * the state it attached, without the core keeping a field for it. */
+void *rg_engine_listener(rg_engine *e, const rg_listener_ops *ops);
 
 #endif

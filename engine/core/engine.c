@@ -93,6 +93,13 @@ int rg_engine_listen(rg_engine *e, const rg_listener_ops *ops, void *ud)
     return 0;
 }
 
+void *rg_engine_listener(rg_engine *e, const rg_listener_ops *ops)
+{
+    for (int i = 0; i < e->nlisteners; i++)
+        if (e->listeners[i].ops == ops) return e->listeners[i].ud;
+    return NULL;
+}
+
 bool rg_engine_busy(const rg_engine *e)
 {
     return e->inflight || e->open->nwrites > 0 || e->open->naudit > 0;

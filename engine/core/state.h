@@ -100,7 +100,6 @@ struct rg_engine {
         void *ud;
     } listeners[RG_MAX_LISTENERS];
     int nlisteners;
-    void *services;           /* what services/services.c attached (opaque here) */
 
     rg_notify_fn notify;
     void *notify_ud;

@@ -1,6 +1,6 @@
 /*
  * case.h - the case projection: what the engine knows of a case now, folded
- * from its events (rg_case_apply) and persisted in the `cases` column family
+ * from its events (rg_fold_apply, fold.h) and persisted in the `cases` column family
  * in the same batch as the events that changed it.
  *
  * Invariants: version equals the v of the case's last event and grows by one
@@ -242,7 +242,7 @@ rg_request *rg_case_add_request(rg_case *c);
 rg_deadline *rg_case_add_deadline(rg_case *c);
 
 /* deadlines.c: fold one event into the case's deadlines by the norms table
- * (called by rg_case_apply, so replay rebuilds deadlines too). */
+ * (called by rg_fold_apply, fold.h, so replay rebuilds deadlines too). */
 void rg_deadlines_fold(rg_case *c, const rg_event_view *ev, const struct rg_evdef *def);
 /* The due times of the norms an event of type def, appended at `at` on a
  * case of route, sets by the region's configuration rc (amounts, the weekly

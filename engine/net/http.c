@@ -146,11 +146,11 @@ static void run_metrics(hjob *j)
     rg_http *h = r->h;
     rg_metrics_snap s = {0};
     s.log_head = rg_engine_head(h->e);
-    rg_services *sv = rg_services_of(h->e);
-    s.parked = rg_feed_parked(sv->feed);
-    s.lateness_p50 = rg_due_lateness_pct(sv->due, 50, &s.lateness_count);
-    s.lateness_p99 = rg_due_lateness_pct(sv->due, 99, &s.lateness_count);
-    s.lateness_max = rg_due_lateness_pct(sv->due, 100, &s.lateness_count);
+    s.parked = rg_feed_parked(rg_services_feed(h->e));
+    rg_due *du = rg_services_due(h->e);
+    s.lateness_p50 = rg_due_lateness_pct(du, 50, &s.lateness_count);
+    s.lateness_p99 = rg_due_lateness_pct(du, 99, &s.lateness_count);
+    s.lateness_max = rg_due_lateness_pct(du, 100, &s.lateness_count);
     s.sessions = rg_sessions_count(h->sessions);
     s.engine_inflight = h->in_engine;
     s.commits = rg_engine_commits(h->e);

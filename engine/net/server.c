@@ -442,7 +442,7 @@ static void refuse(worker *w)
 /* Requests in the engine now, not counting parked long-polls. */
 static int in_engine(rg_server *s)
 {
-    int parked = (int)rg_feed_parked(rg_services_of(s->e)->feed);
+    int parked = (int)rg_feed_parked(rg_services_feed(s->e));
     return s->active > parked ? s->active - parked : 0;
 }
 
@@ -580,7 +580,7 @@ int rg_server_open(rg_server **out, uv_loop_t *loop, rg_engine *e, const rg_serv
     /* A parked long-poll holds a context, not a turn of the engine: the
      * feed's own caps (per actor and region) apply, and the engine-wide
      * one is what this server can hold. */
-    rg_feed_set_limit(rg_services_of(e)->feed, WORKERS_MAX);
+    rg_feed_set_limit(rg_services_feed(e), WORKERS_MAX);
     top_up(s);
     RG_ASSERT(s->armed > 0);                  /* the first worker, at least */
     *out = s;

@@ -5,11 +5,21 @@
  */
 #include "services.h"
 
+#include <assert.h>
 #include <stdlib.h>
 
 #include "../core/state.h"
 #include "../replay/replay.h"
 #include "../storage/errors.h"
+
+/* The services of one engine: the ud of services_ops, found through the
+ * core's listener table (rg_engine_listener). */
+typedef struct rg_services {
+    rg_due *due;
+    rg_feed *feed;
+    rg_audit *audit;
+    rg_tlog *tlog;
+} rg_services;
 
 static void on_close(void *ud, rg_engine *e)
 {
@@ -26,7 +36,6 @@ int rg_engine_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
     int rc = rg_core_open(&e, loop, o);
     if (rc < 0) return rc;
     rg_services *s = rg_calloc(1, sizeof *s);
-    e->services = s;
     if ((rc = rg_engine_listen(e, &services_ops, s)) < 0 || (rc = rg_due_attach(e, &s->due)) < 0 ||
         (rc = rg_feed_attach(e, &s->feed)) < 0 || (rc = rg_audit_attach(e, &s->audit)) < 0 ||
         (rc = rg_tlog_attach(e, o->dir, o->sign_key, &s->tlog)) < 0 ||
@@ -39,8 +48,18 @@ int rg_engine_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
     return 0;
 }
 
-rg_services *rg_services_of(rg_engine *e) { return e->services; }
+static rg_services *services_of(rg_engine *e)
+{
+    rg_services *s = rg_engine_listener(e, &services_ops);
+    assert(s);                  /* the engine was opened by rg_engine_open */
+    return s;
+}
 
-void rg_engine_start(rg_engine *e) { rg_due_run(rg_services_of(e)->due); }
+rg_due *rg_services_due(rg_engine *e) { return services_of(e)->due; }
+rg_feed *rg_services_feed(rg_engine *e) { return services_of(e)->feed; }
+rg_audit *rg_services_audit(rg_engine *e) { return services_of(e)->audit; }
+rg_tlog *rg_services_tlog(rg_engine *e) { return services_of(e)->tlog; }
 
-void rg_engine_unpark_all(rg_engine *e) { rg_feed_answer_all(rg_services_of(e)->feed); }
+void rg_engine_start(rg_engine *e) { rg_due_run(rg_services_due(e)); }
+
+void rg_engine_unpark_all(rg_engine *e) { rg_feed_answer_all(rg_services_feed(e)); }

@@ -7,7 +7,7 @@
  * core through the listener table it registers (core/commit.h): durable
  * commits, failures, reads and shutdown.  Services use core/, domain/ and
  * storage/; the core never calls them by name.  Handlers (handlers/) reach
- * them through rg_services_of.
+ * them through rg_services_due and its kin.
  *
  * Threads: the loop thread, as the core.
  */
@@ -20,13 +20,6 @@
 #include "feed.h"
 #include "transparency.h"
 
-typedef struct rg_services {
-    rg_due *due;
-    rg_feed *feed;
-    rg_audit *audit;
-    rg_tlog *tlog;            /* the Merkle tree and signed heads (transparency.h) */
-} rg_services;
-
 /* Open the engine on o->dir: the core, an interrupted rebuild finished, the
  * services attached.  Close it with rg_engine_close (core/engine.h). */
 int rg_engine_open(rg_engine **out /* OUT */, uv_loop_t *loop, const rg_engine_opts *o);
@@ -37,6 +30,9 @@ void rg_engine_start(rg_engine *e);
 /* Answer every parked feed.read now (shutdown). */
 void rg_engine_unpark_all(rg_engine *e);
 /* The services of an engine opened by rg_engine_open. */
-rg_services *rg_services_of(rg_engine *e);
+rg_due *rg_services_due(rg_engine *e);
+rg_feed *rg_services_feed(rg_engine *e);
+rg_audit *rg_services_audit(rg_engine *e);
+rg_tlog *rg_services_tlog(rg_engine *e);      /* the Merkle tree and signed heads */
 
 #endif

@@ -28,7 +28,7 @@ static rg_t_reply R;
 static char pol[128], ggz[128], prA[128], mgr[128];
 static char caseA[32];
 
-static rg_audit *audit(void) { return rg_services_of(L.e)->audit; }
+static rg_audit *audit(void) { return rg_services_audit(L.e); }
 
 static const char *query(const char *token, const char *op, const char *case_id)
 {

@@ -41,7 +41,7 @@ static bool run_until(int *done, int n)
     return !timed_out;
 }
 
-static rg_feed *feed(void) { return rg_services_of(L.e)->feed; }
+static rg_feed *feed(void) { return rg_services_feed(L.e); }
 
 static void feed_req(const char *token, uint64_t after, uint64_t limit, uint64_t wait_ms)
 {

@@ -301,7 +301,7 @@ static rg_doc *trail_after(uint64_t after, uint64_t *last)
     uint64_t next = after;
     rg_doc *d = NULL;
     const char *why;
-    if (rg_audit_page(rg_services_of(L.e)->audit, NULL, after, 100000, &recs, &count, &next) == 0) {
+    if (rg_audit_page(rg_services_audit(L.e), NULL, after, 100000, &recs, &count, &next) == 0) {
         rg_buf arr = RG_BUF_INIT;
         rg_w_array(&arr, count);
         rg_buf_append(&arr, recs.data, recs.len);

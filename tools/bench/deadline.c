@@ -192,7 +192,7 @@ static void pace_cb(uv_timer_t *t)
 {
     dl_run *d = t->data;
     d->e->clock.now_ms = d->due0 + (uint64_t)((bench_now() - d->wall0) * 1000.0);
-    rg_due_run(rg_services_of(d->e)->due);
+    rg_due_run(rg_services_due(d->e));
 }
 
 static long status_kb(const char *key)

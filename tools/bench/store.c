@@ -283,7 +283,7 @@ static void bench_whatif_and_tree(rg_engine *e, uint64_t n)
     rg_buf_free(&out);
     free(cfg);
 
-    rg_tlog *t = rg_services_of(e)->tlog;
+    rg_tlog *t = rg_services_tlog(e);
     const char *why;
     t0 = bench_now();
     if (rg_tlog_sync(t, &why) < 0) abort();
