@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../engine/domain/calendar.h"
 #include "../engine/storage/codec.h"
@@ -509,8 +510,11 @@ static void describe_record(const uint8_t *rec, size_t n, uint64_t want_n, char 
     rg_val_strcpy(rg_map_get(m, "org"), org, sizeof org);
     rg_val_strcpy(rg_map_get(m, "purpose"), purpose, sizeof purpose);
     const rg_val *cs = rg_map_get(m, "cases");
-    size_t len = (size_t)snprintf(out, cap, "at %" PRIu64 " ms, %s (%s, %s), %s, cases [", at, actor, role, org,
-                                  purpose);
+    char iso[40] = "";
+    time_t secs = (time_t)(at / 1000);
+    struct tm tm;
+    if (gmtime_r(&secs, &tm)) strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    size_t len = (size_t)snprintf(out, cap, "at %s, %s (%s, %s), %s, cases [", iso, actor, role, org, purpose);
     for (uint32_t i = 0; i < rg_array_size(cs) && len < cap; i++) {
         char id[80] = "";
         rg_val_strcpy(rg_array_at(cs, i), id, sizeof id);
