@@ -22,7 +22,9 @@
  *     unless the log records the person's erasure (`person.erased`) or the
  *     case's; an erased case's records are all there, as ciphertext (the
  *     root covers them); a case or person recorded erased whose key is
- *     still there was not erased.
+ *     still there was not erased;
+ *   - with --audit-head, the audit trail's first `size` records (access
+ *     records are never deleted) give the root the audit head signs.
  * Every length read is checked against the bytes present (rg_record_parse,
  * the bounded msgpack decoder); nothing read is used as a size or offset
  * unchecked.  Whatever is wrong is said, with the position or the case;
@@ -53,7 +55,7 @@
 static int usage(FILE *out)
 {
     fprintf(out,
-            "regie-verify backup --pub KEY --head HEAD [--work DIR] BACKUP_DIR\n\n"
+            "regie-verify backup --pub KEY --head HEAD [--audit-head HEAD] [--work DIR] BACKUP_DIR\n\n"
             "  Checks a backup directory (backup.create, regie-backup.service) against a signed head\n"
             "  taken earlier, with the engine's public key alone (KEY: 64 hex digits or DIR/sign.pub).\n"
             "  The newest backup is restored into a scratch directory under DIR (default $TMPDIR or\n"
@@ -62,7 +64,9 @@ static int usage(FILE *out)
             "  grew); and nothing is gone but what the log records as erased: every case with sealed\n"
             "  records keeps its key unless its erasure is recorded, and an erased case's records are\n"
             "  still there as ciphertext.  Exit status 0 when it holds; 1, saying what is wrong\n"
-            "  (the position or the case), for anything else; 2 for a wrong command line.\n\n"
+            "  (the position or the case), for anything else; 2 for a wrong command line.  With\n"
+            "  --audit-head (DIR/audit.head, taken earlier), the backup's audit trail must hold the access\n"
+            "  records that head signs, unchanged and in order.\n\n"
             "example:\n  regie-verify backup --pub sign.pub --head head-monday.json /var/backups/regie\n");
     return out == stdout ? 0 : 2;
 }
@@ -318,6 +322,50 @@ static void check_keys(rg_log *log, check *k, uint64_t *erased, uint64_t *erased
     rg_hmap_free(&keys);
 }
 
+/* The audit trail (keys be64(n), in number order; the index keys after
+ * them are longer) against the audit trail's head: its first `size`
+ * records give the signed root.  *records: how many the trail holds. */
+static void check_audit(rg_log *log, check *k, const rg_sth *ah, uint64_t *records)
+{
+    rg_merkle_acc acc;
+    rg_merkle_acc_init(&acc);
+    uint64_t last = 0;
+    *records = 0;
+    rg_iter *it = rg_iter_new_scan(log, RG_CF_AUDIT);
+    for (rg_iter_seek_first(it); rg_iter_valid(it); rg_iter_next(it)) {
+        size_t kn, vn;
+        const uint8_t *key = rg_iter_key(it, &kn), *v = rg_iter_value(it, &vn);
+        if (kn != 8) continue;
+        uint64_t n = rg_be64_get(key);
+        RG_ASSERT(n > last || *records == 0);           /* keys come in order */
+        last = n;
+        if (*records < ah->size) {
+            uint8_t lh[RG_MERKLE_HASH];
+            rg_merkle_leaf_hash(lh, v, vn);
+            rg_merkle_acc_add(&acc, lh);
+        }
+        (*records)++;
+    }
+    if (rg_iter_end(it) < 0) {
+        say("the restored backup's audit trail could not be read\n");
+        k->problems++;
+        return;
+    }
+    if (*records < ah->size) {
+        say("AUDIT DROPPED: the backup's audit trail holds %" PRIu64 " access records, its head signs %" PRIu64
+            ": records were removed or cut off since\n", *records, ah->size);
+        k->problems++;
+        return;
+    }
+    uint8_t root[RG_MERKLE_HASH];
+    rg_merkle_acc_root(&acc, root);
+    if (memcmp(root, ah->root, RG_MERKLE_HASH) != 0) {
+        say("AUDIT ALTERED: the audit trail's first %" PRIu64 " records do not give the root its head signs: an "
+            "access record was changed, dropped or put in since\n", ah->size);
+        k->problems++;
+    }
+}
+
 static void free_cases(rg_hmap *m)
 {
     rg_hmap_slot *s;
@@ -327,11 +375,11 @@ static void free_cases(rg_hmap *m)
 
 int rg_verify_backup(int argc, char **argv, int from)
 {
-    const char *pub_arg = NULL, *head_arg = NULL, *work = NULL, *dir = NULL;
+    const char *pub_arg = NULL, *head_arg = NULL, *audit_arg = NULL, *work = NULL, *dir = NULL;
     for (int i = from; i < argc; i++) {
         const char *s = argv[i];
         const char **slot = !strcmp(s, "--pub") ? &pub_arg : !strcmp(s, "--head") ? &head_arg
-                            : !strcmp(s, "--work") ? &work : NULL;
+                            : !strcmp(s, "--audit-head") ? &audit_arg : !strcmp(s, "--work") ? &work : NULL;
         if (!strcmp(s, "--help") || !strcmp(s, "-h")) return usage(stdout);
         if (slot) {
             if (i + 1 >= argc) {
@@ -353,6 +401,18 @@ int rg_verify_backup(int argc, char **argv, int from)
     uint8_t pub[RG_STH_PUB];
     rg_sth head;
     if (!rg_verify_load_pub(pub_arg, pub) || !rg_verify_head_file(head_arg, pub, &head)) return 1;
+    if (head.audit) {
+        say("%s is a head of the audit trail: give it as --audit-head, and the log's as --head\n", head_arg);
+        return 1;
+    }
+    rg_sth ahead;
+    if (audit_arg) {
+        if (!rg_verify_head_file(audit_arg, pub, &ahead)) return 1;
+        if (!ahead.audit) {
+            say("%s is a head of the log, not of the audit trail (DIR/audit.head)\n", audit_arg);
+            return 1;
+        }
+    }
 
     if (!work) work = getenv("TMPDIR");
     if (!work || !*work) work = "/tmp";
@@ -393,6 +453,8 @@ int rg_verify_backup(int argc, char **argv, int from)
         /* Reading stopped before the head: the root cannot be had. */
         say("the records up to the head (%" PRIu64 ") cannot be checked against its root\n", head.size);
     }
+    uint64_t audit_records = 0;
+    if (audit_arg) check_audit(log, &k, &ahead, &audit_records);
     rg_log_close(log);
     nftw(scratch, rm_one, 16, FTW_DEPTH | FTW_PHYS);
     free_cases(&k.cases);
@@ -408,5 +470,9 @@ int rg_verify_backup(int argc, char **argv, int from)
            " erased person%s, each erasure recorded; nothing else gone\n",
            dir, info.id, info.at, head.size, head.at, head.key_id, k.records - head.size, erased,
            erased == 1 ? "" : "s", erased_records, erased_persons, erased_persons == 1 ? "" : "s");
+    if (audit_arg)
+        printf("audit trail ok: the %" PRIu64 " access records its head signs (signed at %" PRIu64 " ms) are there, "
+               "in order, giving its root, and %" PRIu64 " more after them\n", ahead.size, ahead.at,
+               audit_records - ahead.size);
     return 0;
 }

@@ -10,7 +10,8 @@
  *     wrong: a record altered, one altered with the hash chain recomputed
  *     after it, a record dropped, the log truncated below the head, a pair
  *     of records reordered, the last record cut after the head, a case's
- *     key removed without a recorded erasure; a backup whose table file was
+ *     key removed without a recorded erasure; an access record dropped
+ *     (against the audit trail's head); a backup whose table file was
  *     damaged on disk; and a directory that is no backup.
  * The engine runs in process; regie-verify is the real program
  * ($REGIE_VERIFY, default bin/regie-verify).
@@ -253,6 +254,33 @@ static void remove_key(rg_log *log)
     write_batch(log, b);
 }
 
+/* The first access record gone. */
+static void drop_audit_1(rg_log *log)
+{
+    uint8_t k[8];
+    key_of(1, k);
+    rg_batch *b = rg_batch_new(log);
+    rg_batch_del(b, RG_CF_AUDIT, k, 8);
+    write_batch(log, b);
+}
+
+/* The first access record made to say the read was refused. */
+static void alter_audit_1(rg_log *log)
+{
+    uint8_t k[8];
+    key_of(1, k);
+    rg_buf v = RG_BUF_INIT;
+    if (rg_log_get(log, RG_CF_AUDIT, k, 8, &v) < 0 || v.len < 1) {
+        rg_t_failed = 1;
+        return;
+    }
+    v.data[v.len - 1] ^= 0x01;          /* refused: false -> true */
+    rg_batch *b = rg_batch_new(log);
+    rg_batch_put(b, RG_CF_AUDIT, k, 8, v.data, v.len);
+    write_batch(log, b);
+    rg_buf_free(&v);
+}
+
 static void test_setup(void)
 {
     REQUIRE(rg_t_local_open(&L, NULL) == 0);
@@ -272,8 +300,15 @@ static void test_good_backup_holds(void)
     referred_case(keep_case);
     REQUIRE(a[0] && keep_case[0]);
     rg_t_local_settle(&L);
+    /* Reads: access records in the audit trail. */
+    CHECK(query(mgr, "case.get", keep_case)[0] == 0);
+    CHECK(query(aud, "audit.read", NULL)[0] == 0);
+    rg_t_local_settle(&L);
     head_size = take_head("h1.json");
     REQUIRE(head_size >= 8);
+    char cp[4400];
+    snprintf(cp, sizeof cp, "cp '%s/audit.head' ah1.json", L.dir);
+    REQUIRE(sh(cp) == 0);
     /* After the head: one case erased (its key destroyed, no record
      * changed), another reported. */
     rg_buf *e = req(mgr, "case.erase", a, 1);
@@ -299,6 +334,8 @@ static void test_good_backup_holds(void)
     CHECK(verify("h1.json", "bk") == 0 && file_says("out", "backup ok") && file_says("out", "1 erased case") &&
           file_says("out", "1 erased person,"));
     CHECK(verify("h2.json", "bk") == 0 && file_says("out", "backup ok"));
+    /* The audit trail against its head taken with h1. */
+    CHECK(verify("h1.json --audit-head ah1.json", "bk") == 0 && file_says("out", "audit trail ok"));
 }
 
 static void test_tampered_backups_fail(void)
@@ -326,6 +363,12 @@ static void test_tampered_backups_fail(void)
     tampered("nopersonkey", remove_person_key);
     CHECK(verify("h1.json", "nopersonkey") == 1 && file_says("err", "REMOVED: the key of person") &&
           file_says("err", keep_case));
+    tampered("noaudit", drop_audit_1);
+    CHECK(verify("h1.json --audit-head ah1.json", "noaudit") == 1 && file_says("err", "AUDIT DROPPED"));
+    CHECK(verify("h1.json", "noaudit") == 0);      /* the log alone is whole */
+    tampered("altaudit", alter_audit_1);
+    CHECK(verify("h1.json --audit-head ah1.json", "altaudit") == 1 && file_says("err", "AUDIT ALTERED"));
+    CHECK(verify("ah1.json", "bk") == 1 && file_says("err", "give it as --audit-head"));
     /* A backup whose table file was damaged on disk: its checksum says so. */
     CHECK(sh("cp -r bk damaged && f=$(ls -S damaged/shared*/*.sst | head -1) && test -n \"$f\" && "
              "printf 'XXXXXXXX' | dd of=\"$f\" bs=1 seek=100 conv=notrunc 2>/dev/null") == 0);
