@@ -25,6 +25,11 @@ typedef struct bench_opts {
 } bench_opts;
 
 double bench_now(void);                      /* seconds, monotonic */
+/* CPU seconds (user + system, every thread) of process pid (0: this one);
+ * with faults, its minor page faults so far (fresh pages the kernel
+ * mapped, zeroed, for it) into *faults. */
+double bench_cpu(int pid);
+double bench_cpu_faults(int pid, double *faults /* OUT */);
 void bench_sleep_until(double t);            /* until bench_now() reaches t */
 void bench_result(const char *name, double value, const char *unit);
 void bench_heading(const char *title);
@@ -44,6 +49,8 @@ void bench_rmrf(const char *dir);
 /* What the engine wrote, measured while bench_engine ran. */
 typedef struct bench_shape {
     double cmds_per_commit, keys_per_cmd, bytes_per_cmd;
+    double cpu_us_per_cmd;    /* the process's CPU (all threads, RocksDB's too) per command */
+    double faults_per_cmd;    /* its minor page faults per command */
 } bench_shape;
 double bench_rocksdb(const bench_opts *o, int batch);                 /* events/s */
 /* The same, each command writing keys keys of bytes bytes in all. */
@@ -86,6 +93,7 @@ typedef struct bench_run {
     double rate, p50, p99, p999;
     uint64_t failed;
     uint64_t late_sends;      /* open loop: requests the generator sent over 1 ms late */
+    uint64_t total;           /* answered, the ones after the window included */
 } bench_run;
 void bench_print_run(const char *name, const bench_run *r);
 /* The case cycle (report, take, start intake, admit, bring in a partner)

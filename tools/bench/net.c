@@ -361,7 +361,7 @@ static run_result run_gen(const char *url, int nctx, double rate, double seconds
         nng_ctx_close(g.ctxs[i].ctx);
     }
     run_result r = {done / elapsed, lat_pct(&all, 50), lat_pct(&all, 99), lat_pct(&all, 99.9),
-                    atomic_load(&g.failed), g.late_sends};
+                    atomic_load(&g.failed), g.late_sends, atomic_load(&g.done)};
     lat_free(&all);
     free(g.ctxs);
     free(g.idle);
@@ -460,11 +460,18 @@ void bench_e2e(const bench_opts *o, int *formed_batch)
         char name[64];
         double c0, n0, c1, n1;
         bench_group_commit(c, p.admin, &c0, &n0);
+        double f0, f1, cpu0 = bench_cpu_faults(p.pid, &f0);
         run_result r = run_gen(p.url, inflight[i], 0, o->seconds, false, partner, director);
+        double cpu = bench_cpu_faults(p.pid, &f1) - cpu0;
         bench_group_commit(c, p.admin, &c1, &n1);
         if (inflight[i] == 64 && c1 > c0) *formed_batch = (int)((n1 - n0) / (c1 - c0) + 0.5);
         snprintf(name, sizeof name, "e2e_inflight_%d", inflight[i]);
         bench_print_run(name, &r);
+        /* regied's CPU (every thread) per command answered. */
+        snprintf(name, sizeof name, "e2e_inflight_%d_server_cpu_us_per_cmd", inflight[i]);
+        bench_result(name, r.total ? cpu * 1e6 / (double)r.total : 0, "us");
+        snprintf(name, sizeof name, "e2e_inflight_%d_server_page_faults_per_cmd", inflight[i]);
+        bench_result(name, r.total ? (f1 - f0) / (double)r.total : 0, "faults");
         run_result er = run_gen("tcp://127.0.0.1:17470", inflight[i], 0, o->seconds, true, partner,
                                 director);
         snprintf(name, sizeof name, "nng_echo_inflight_%d", inflight[i]);

@@ -173,7 +173,7 @@ double bench_engine(const bench_opts *o, int batch, bench_shape *shape)
     int failed = 0, cur = 0;
     uint64_t commits0 = rg_engine_commits(e), cmds0 = rg_engine_committed_commands(e);
     uint64_t keys0 = rg_engine_written_keys(e), bytes0 = rg_engine_written_bytes(e);
-    double t0 = bench_now(), limit = o->quick ? 1.0 : 3.0;
+    double t0 = bench_now(), limit = o->quick ? 1.0 : 3.0, faults0, cpu0 = bench_cpu_faults(0, &faults0);
     submit_round(e, reqs[cur], batch, token, &n, &rounds[cur]);
     uv_run(&loop, UV_RUN_NOWAIT);                  /* its commit is on its way */
     while (bench_now() - t0 < limit) {
@@ -187,6 +187,9 @@ double bench_engine(const bench_opts *o, int batch, bench_shape *shape)
     failed += rounds[cur].failed;
     cmds += (uint64_t)batch;
     double rate = (double)cmds / (bench_now() - t0);
+    double faults1, cpu1 = bench_cpu_faults(0, &faults1);
+    shape->cpu_us_per_cmd = cmds ? (cpu1 - cpu0) * 1e6 / (double)cmds : 0;
+    shape->faults_per_cmd = cmds ? (faults1 - faults0) / (double)cmds : 0;
     uint64_t commits = rg_engine_commits(e) - commits0, done = rg_engine_committed_commands(e) - cmds0;
     shape->cmds_per_commit = commits ? (double)done / (double)commits : 0;
     shape->keys_per_cmd = done ? (double)(rg_engine_written_keys(e) - keys0) / (double)done : 0;

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../../engine/storage/codec.h"
 #include "bench.h"
@@ -104,4 +106,38 @@ bool bench_reply_ok(const uint8_t *p, size_t n)
         rg_doc_free(d);
     }
     return ok;
+}
+
+double bench_cpu(int pid)
+{
+    double faults;
+    return bench_cpu_faults(pid, &faults);
+}
+
+double bench_cpu_faults(int pid, double *faults)
+{
+    *faults = 0;
+    if (pid == 0) {
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        *faults = (double)ru.ru_minflt;
+        return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+               (double)ru.ru_stime.tv_usec / 1e6;
+    }
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *p = strrchr(buf, ')');                 /* after the command name */
+    if (!p) return 0;
+    unsigned long long v[13] = {0};
+    char *save = NULL;
+    int i = 0;
+    for (char *t = strtok_r(p + 1, " ", &save); t && i < 13; t = strtok_r(NULL, " ", &save))
+        v[i++] = strtoull(t, NULL, 10);          /* from field 3: minflt is 10, utime 14, stime 15 */
+    *faults = (double)v[7];
+    return (double)(v[11] + v[12]) / (double)sysconf(_SC_CLK_TCK);
 }
