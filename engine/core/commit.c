@@ -30,30 +30,75 @@
 #include "../storage/ledgerfile.h"
 #include "../storage/errors.h"
 
+/* A commit whose batch or replies grew past this is freed, not kept: one
+ * burst (a large import, a rebuild's worth of fired deadlines) does not
+ * pin its memory for good. */
+#define SPARE_MAX ((size_t)16 << 20)
+
 rg_commit *rg_commit_new(rg_engine *e)
 {
-    rg_commit *t = rg_calloc(1, sizeof *t);
-    t->e = e;
-    t->batch = rg_batch_new(e->log);
+    rg_commit *t = e->spare;
+    if (t) {
+        e->spare = NULL;
+    } else {
+        t = rg_calloc(1, sizeof *t);
+        t->e = e;
+        t->batch = rg_batch_new(e->log);
+    }
     t->base_seq = e->head_seq;
     t->dl_min = UINT64_MAX;
     return t;
 }
 
-void rg_commit_free(rg_commit *t)
+/* What t holds apart from the memory it keeps for reuse. */
+static void drop_contents(rg_commit *t)
 {
-    for (size_t i = 0; i < t->nwaiters; i++) free(t->waiters[i].bytes);
-    free(t->waiters);
     for (size_t i = 0; i < t->nevents; i++) {
         free(t->events[i].record);
         free(t->events[i].topics);
     }
-    free(t->events);
     for (size_t i = 0; i < t->nidem; i++) free(t->idem_keys[i]);
+}
+
+void rg_commit_free(rg_commit *t)
+{
+    drop_contents(t);
+    free(t->waiters);
+    rg_buf_free(&t->replies);
+    free(t->events);
     free(t->idem_keys);
     rg_buf_free(&t->shred);
     rg_batch_free(t->batch);
     free(t);
+}
+
+/* A durable commit becomes the engine's spare (issue 23: the batch, the
+ * replies and the arrays grown into fresh memory every commit were pages
+ * the kernel zeroed and took back): everything it held is freed, every
+ * count starts again at zero, the memory stays. */
+static void recycle(rg_engine *e, rg_commit *t)
+{
+    if (e->spare || rg_batch_bytes(t->batch) > SPARE_MAX || t->replies.len > SPARE_MAX) {
+        rg_commit_free(t);
+        return;
+    }
+    drop_contents(t);
+    rg_batch_clear(t->batch);
+    rg_buf_reset(&t->replies);
+    rg_buf_reset(&t->shred);
+    rg_commit keep = *t;
+    memset(t, 0, sizeof *t);
+    t->e = e;
+    t->batch = keep.batch;
+    t->waiters = keep.waiters;
+    t->capwaiters = keep.capwaiters;
+    t->replies = keep.replies;
+    t->events = keep.events;
+    t->capevents = keep.capevents;
+    t->idem_keys = keep.idem_keys;
+    t->capidem = keep.capidem;
+    t->shred = keep.shred;
+    e->spare = t;
 }
 
 void rg_commit_add_waiter(rg_commit *t, rg_reply_fn fn, void *ud, const uint8_t *p, size_t n)
@@ -65,9 +110,9 @@ void rg_commit_add_waiter(rg_commit *t, rg_reply_fn fn, void *ud, const uint8_t 
     rg_reply_wait *w = &t->waiters[t->nwaiters++];
     w->fn = fn;
     w->ud = ud;
-    w->bytes = rg_malloc(n);
-    memcpy(w->bytes, p, n);
+    w->off = t->replies.len;
     w->len = n;
+    rg_buf_append(&t->replies, p, n);
 }
 
 void rg_commit_keep_idem(rg_commit *t, const char *ikey, size_t ikn, const uint8_t *reply, size_t n)
@@ -168,7 +213,8 @@ static void release(rg_commit *t)
         }
     }
     for (size_t i = 0; i < t->nwaiters; i++)
-        t->waiters[i].fn(t->waiters[i].ud, t->waiters[i].bytes, t->waiters[i].len);
+        t->waiters[i].fn(t->waiters[i].ud, t->replies.len ? t->replies.data + t->waiters[i].off : (const uint8_t *)"",
+                         t->waiters[i].len);
 }
 
 static void fail_waiters(rg_commit *t, const uint8_t *p, size_t n)
@@ -227,7 +273,7 @@ static void write_done(uv_work_t *req, int status)
          * deadlines) once what they wait for is durable. */
         for (int i = 0; i < e->nlisteners; i++)
             if (e->listeners[i].ops->on_durable) e->listeners[i].ops->on_durable(e->listeners[i].ud, e, t);
-        rg_commit_free(t);
+        recycle(e, t);
         return;
     }
     fail_and_reload(e, t);

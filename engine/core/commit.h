@@ -6,7 +6,9 @@
  *
  * Ownership: the engine owns its commits; a commit owns its batch, its
  * waiting replies (copied bytes), its pending events and its idempotency
- * keys.  The batch of the commit in flight is read by the writer thread
+ * keys.  A durable commit is emptied and kept as the engine's spare, the
+ * next commit made (commit.c): its batch and arrays keep the memory they
+ * grew into, so a busy engine does not grow fresh memory every commit.  The batch of the commit in flight is read by the writer thread
  * until write_done runs on the loop; everything else is the loop's.
  */
 #ifndef RG_COMMIT_H
@@ -23,11 +25,12 @@
 
 typedef struct rg_ctx rg_ctx;
 
-/* A reply waiting for its commit to be durable. */
+/* A reply waiting for its commit to be durable: its bytes are at off in
+ * the commit's `replies`. */
 typedef struct rg_reply_wait {
     rg_reply_fn fn;
     void *ud;
-    uint8_t *bytes;
+    size_t off;
     size_t len;
 } rg_reply_wait;
 
@@ -52,6 +55,7 @@ typedef struct rg_commit {
     size_t naudit;            /* audit records in batch */
     rg_reply_wait *waiters;
     size_t nwaiters, capwaiters;
+    rg_buf replies;           /* the waiting replies' bytes, one after the other */
     rg_pending_event *events;
     size_t nevents, capevents;
     char **idem_keys;         /* keys in e->idem_pending owned by this commit */

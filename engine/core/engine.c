@@ -110,6 +110,7 @@ static void closed_cb(uv_handle_t *h)
     rg_engine *e = h->data;
     rg_wipe(e->kek, sizeof e->kek);
     rg_commit_free(e->open);
+    if (e->spare) rg_commit_free(e->spare);
     rg_quota_free(&e->known_quota);
     rg_store_unload(e);
     rg_log_close(e->log);

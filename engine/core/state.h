@@ -94,6 +94,7 @@ struct rg_engine {
 
     rg_commit *open;          /* being filled; never NULL */
     rg_commit *inflight;      /* being synced by the writer, or NULL */
+    rg_commit *spare;         /* the last durable one, emptied for reuse (commit.c), or NULL */
 
     struct {
         const rg_listener_ops *ops;

@@ -269,6 +269,12 @@ rg_batch *rg_batch_new(rg_log *log)
     return b;
 }
 
+void rg_batch_clear(rg_batch *b)
+{
+    rocksdb_writebatch_clear(b->wb);     /* its buffer keeps its capacity */
+    b->bytes = 0;
+}
+
 void rg_batch_free(rg_batch *b)
 {
     if (!b) return;

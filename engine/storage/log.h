@@ -110,6 +110,8 @@ void rg_batch_put(rg_batch *b, rg_cf cf, const void *k, size_t kn, const void *v
 void rg_batch_del(rg_batch *b, rg_cf cf, const void *k, size_t kn);
 /* Delete every key in [from, to). */
 void rg_batch_del_range(rg_batch *b, rg_cf cf, const void *from, size_t fn, const void *to, size_t tn);
+/* Empty b for reuse, keeping the memory it grew into. */
+void rg_batch_clear(rg_batch *b);
 size_t rg_batch_count(const rg_batch *b);
 size_t rg_batch_bytes(const rg_batch *b);
 

@@ -16,6 +16,7 @@
 
 #include "../test.h"
 #include "../../engine/core/commit.h"
+#include "../../engine/core/state.h"
 
 static rg_t_local L;
 static char pol[128], mgr[128];
@@ -48,6 +49,7 @@ static struct {
     size_t sealed_writes[MAXC];      /* nwrites of each commit sealed */
     size_t durable_writes[MAXC];
     bool inflight_when_sealed[MAXC]; /* rg_engine_inflight() was that commit */
+    rg_commit *open_after_seal[MAXC]; /* the open commit made when it was sealed */
     int submit_on_seal;              /* submit this many reports at the next seal */
     rg_t_reply *late;                /* their replies */
     int *late_done;
@@ -73,6 +75,7 @@ static void on_sealed(void *ud, rg_engine *e, rg_commit *t)
     if (S.sealed < MAXC) {
         S.sealed_writes[S.sealed] = t->nwrites;
         S.inflight_when_sealed[S.sealed] = rg_engine_inflight(e) == t;
+        S.open_after_seal[S.sealed] = rg_engine_open_commit(e);
     }
     S.sealed++;
     /* Commands that arrive while t is in flight. */
@@ -330,6 +333,49 @@ static void test_waiter_released_when_durable(void)
     rg_buf_free(&b);
 }
 
+/* A durable commit is emptied and kept: the next commit made is that one,
+ * with the memory its batch, replies and arrays grew into (issue 23), and
+ * nothing of what it held. */
+static void test_durable_commit_is_reused(void)
+{
+    reset_counts();
+    rg_buf b = RG_BUF_INIT;
+    static rg_t_reply r[GROUP];
+    static int done;
+    done = 0;
+    for (int i = 0; i < GROUP; i++) submit_report(&b, &r[i], &done);
+    REQUIRE(run_until(&done, GROUP));
+    rg_t_local_settle(&L);
+    rg_commit *sp = L.e->spare;
+    REQUIRE(sp != NULL);
+    CHECK(sp != rg_engine_open_commit(L.e) && sp != rg_engine_inflight(L.e));
+    CHECK(sp->nwaiters == 0 && sp->nevents == 0 && sp->nidem == 0 && sp->nwrites == 0 && sp->naudit == 0);
+    CHECK(rg_batch_count(sp->batch) == 0 && rg_batch_bytes(sp->batch) == 0 && sp->replies.len == 0);
+    CHECK(sp->capwaiters >= GROUP && sp->replies.cap > 0 && sp->capevents >= GROUP);
+    CHECK(!sp->poisoned && sp->shred.len == 0);
+    for (int i = 0; i < GROUP; i++) rg_t_reply_free(&r[i]);
+    /* The next commit sealed makes the spare the open one; every reply
+     * its commands get is their own. */
+    reset_counts();
+    uint64_t head0 = rg_engine_head(L.e);
+    done = 0;
+    for (int i = 0; i < GROUP; i++) submit_report(&b, &r[i], &done);
+    REQUIRE(run_until(&done, GROUP));
+    CHECK(S.sealed >= 1 && S.open_after_seal[0] == sp);
+    bool seen[GROUP] = {false};
+    for (int i = 0; i < GROUP; i++) {
+        CHECK(rg_t_ok(&r[i]));
+        uint64_t seq = rg_t_uint(&r[i], "seq");
+        if (seq > head0 && seq <= head0 + GROUP) {
+            CHECK(!seen[seq - head0 - 1]);
+            seen[seq - head0 - 1] = true;
+        }
+        rg_t_reply_free(&r[i]);
+    }
+    for (int i = 0; i < GROUP; i++) CHECK(seen[i]);
+    rg_buf_free(&b);
+}
+
 static void test_listener_table_is_bounded(void)
 {
     /* The services and this test take some places; the rest can be taken
@@ -349,6 +395,7 @@ int main(void)
     RUN(test_write_failure_answers_every_command);
     RUN(test_failure_takes_the_open_commit_too);
     RUN(test_waiter_released_when_durable);
+    RUN(test_durable_commit_is_reused);
     RUN(test_listener_table_is_bounded);
     if (L.e) uv_close((uv_handle_t *)&watchdog, NULL);
     rg_t_local_close(&L, true);
