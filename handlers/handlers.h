@@ -54,10 +54,14 @@ void rg_report_persons(rg_ctx *c, rg_evb *report, const rg_val *subject);
 /* Is person i of cs a minor today (Europe/Amsterdam, the engine's clock)?
  * RG_ENOTFOUND when not known (no birth date, or erased). */
 int rg_person_minor(rg_engine *e, const rg_case *cs, uint32_t i, uint64_t now, bool *minor);
+/* Their age in whole years (the same; rg_age_on from a date "YYYY-MM-DD",
+ * false when it is none). */
+int rg_person_age(rg_engine *e, const rg_case *cs, uint32_t i, uint64_t now, int *age);
+bool rg_age_on(const char date[11], uint64_t now, int *age);
 /* subject_export.c: a granted access request's export of the cases ids
  * (at most RG_SUBJECT_CASES), as the caller may compile it */
 #define RG_SUBJECT_CASES 64
-int rg_subject_export(rg_ctx *c, const char (*ids)[RG_ID_MAX], uint32_t n);
+int rg_subject_export(rg_ctx *c, const char (*ids)[RG_ID_MAX], const char (*persons)[16], uint32_t n);
 /* phases.c: a route's phases after its plan (MDA++) */
 RG_HANDLER(phase_advance) RG_HANDLER(phase_relapse)
 /* items.c: releasing classified items */
@@ -83,7 +87,8 @@ RG_HANDLER(norms_whatif)   /* whatif.c: the history under other norms (manager) 
 
 /* subjects.c: does a granted request of kind (request NULL: any) cover cs?
  * 0, or guard_failed naming what is missing. */
-int rg_subject_request_allows(rg_ctx *c, const char *request, const char *kind, const rg_case *cs);
+int rg_subject_request_allows(rg_ctx *c, const char *request, const char *kind, const rg_case *cs,
+                              char person[16]);
 
 /* util.c: checks shared by several handlers */
 bool rg_is_name(const char *p, uint32_t n);   /* [A-Za-z0-9._-]{1,64} */

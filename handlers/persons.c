@@ -190,7 +190,10 @@ int rg_h_person_erase(rg_ctx *c)
                            "is under the case's key, so only case.erase erases it", id, cs->id);
     int rc;
     if (request[0]) {
-        if ((rc = rg_subject_request_allows(c, request, "erasure", cs)) < 0) return rc;
+        char granted_for[16];
+        if ((rc = rg_subject_request_allows(c, request, "erasure", cs, granted_for)) < 0) return rc;
+        if (strcmp(granted_for, id) != 0)
+            return rg_ctx_fail(c, RG_EGUARD, "request %s is person %s's, not %s's", request, granted_for, id);
     } else if (cs->state != RG_ST_ARCHIVED && cs->state != RG_ST_REFERRED) {
         return rg_ctx_fail(c, RG_EGUARD,
                            "case %s is %s: a person is erased from an archived or referred case, or when a "
@@ -206,30 +209,40 @@ int rg_h_person_erase(rg_ctx *c)
     rg_w_cstr(rg_ctx_reply_key(c, "person"), id);
     return 0;
 }
-int rg_person_minor(rg_engine *e, const rg_case *cs, uint32_t i, uint64_t now, bool *minor)
+bool rg_age_on(const char date[11], uint64_t now, int *age)
+{
+    int by, bm, bd;
+    if (sscanf(date, "%4d-%2d-%2d", &by, &bm, &bd) != 3) return false;
+    /* Their age on that day in Amsterdam, on the engine's clock. */
+    int y, m, dd, hh, mm, ss, ms;
+    rg_cal_to_local((int64_t)now, &y, &m, &dd, &hh, &mm, &ss, &ms);
+    *age = y - by - ((m < bm || (m == bm && dd < bd)) ? 1 : 0);
+    return true;
+}
+
+int rg_person_age(rg_engine *e, const rg_case *cs, uint32_t i, uint64_t now, int *age)
 {
     rg_buf fields = RG_BUF_INIT;
     int rc = rg_event_subject(e, cs, cs->persons[i].seq, &fields);
     rg_doc *d = NULL;
     const char *why, *s;
     uint32_t n;
-    int by, bm, bd;
     if (rc == 0 && rg_doc_parse(&d, fields.data, fields.len, &why) < 0) rc = RG_ESTORAGE;
     /* A stored string is not NUL-terminated: its first ten bytes are
      * copied into one that is before sscanf reads them. */
     char date[11] = "";
     if (rc == 0 && rg_val_str(rg_map_get(rg_doc_root(d), "birth_date"), &s, &n) && n >= 10)
         memcpy(date, s, 10);
-    if (rc == 0 && sscanf(date, "%4d-%2d-%2d", &by, &bm, &bd) != 3)
-        rc = RG_ENOTFOUND;                       /* no birth date: not known */
-    if (rc == 0) {
-        /* Their age today in Amsterdam, on the engine's clock. */
-        int y, m, dd, hh, mm, ss, ms;
-        rg_cal_to_local((int64_t)now, &y, &m, &dd, &hh, &mm, &ss, &ms);
-        int age = y - by - ((m < bm || (m == bm && dd < bd)) ? 1 : 0);
-        *minor = age < 18;
-    }
+    if (rc == 0 && !rg_age_on(date, now, age)) rc = RG_ENOTFOUND;   /* no birth date: not known */
     rg_doc_free(d);
     rg_buf_free(&fields);
+    return rc;
+}
+
+int rg_person_minor(rg_engine *e, const rg_case *cs, uint32_t i, uint64_t now, bool *minor)
+{
+    int age = 0;
+    int rc = rg_person_age(e, cs, i, now, &age);
+    if (rc == 0) *minor = age < 18;
     return rc;
 }

@@ -7,6 +7,7 @@
  * erasure request names; the engine itself erases a case when its retention
  * ends (the retention and subject.retention norms, schemas/norms.c).  Erasing twice changes nothing the second time.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "../engine/core/persons.h"
@@ -24,8 +25,19 @@ int rg_h_case_erase(rg_ctx *c)
     char request[RG_ID_MAX] = "";
     rg_field_str(c, "request", request, sizeof request);
     if (request[0]) {
-        int rc = rg_subject_request_allows(c, request, "erasure", cs);
+        char person[16];
+        int rc = rg_subject_request_allows(c, request, "erasure", cs, person);
         if (rc < 0) return rc;
+        /* A request is one person's: in a household with others still in
+         * it, it erases that person (person.erase), not everyone. */
+        for (uint32_t i = 0; i < cs->npersons; i++) {
+            char id[16];
+            snprintf(id, sizeof id, "P%u", i + 1);
+            if (!cs->persons[i].erased && !cs->persons[i].removed && strcmp(id, person) != 0)
+                return rg_ctx_fail(c, RG_EGUARD,
+                                   "request %s is person %s's, and case %s holds others: erase %s with "
+                                   "person.erase", request, person, cs->id, person);
+        }
     } else if (cs->state != RG_ST_ARCHIVED && cs->state != RG_ST_REFERRED && cs->state != RG_ST_DECIDED) {
         return rg_ctx_fail(c, RG_EGUARD,
                            "case %s is %s: only an archived or referred case or a decided data-subject "

@@ -125,15 +125,17 @@ static int recipients(rg_engine *e, const rg_case *cs, orgs *o)
     return 0;
 }
 
-/* The categories of personal data: the fields of the person's record, and
- * the classes of items about them. */
-static void categories(rg_engine *e, const rg_case *cs, uint32_t classes, rg_buf *b)
+/* The categories of personal data: the fields of the person's record (pi:
+ * the person of a household, -1: the case's subject), and the classes of
+ * items about them. */
+static void categories(rg_engine *e, const rg_case *cs, int pi, uint32_t classes, rg_buf *b)
 {
     rg_buf subj = RG_BUF_INIT;
     rg_doc *d = NULL;
     const char *why;
     const rg_val *m = NULL;
-    if (rg_case_subject(e, cs, &subj) == 0 && rg_doc_parse(&d, subj.data, subj.len, &why) == 0) m = rg_doc_root(d);
+    int rc = pi >= 0 ? rg_event_subject(e, cs, cs->persons[pi].seq, &subj) : rg_case_subject(e, cs, &subj);
+    if (rc == 0 && rg_doc_parse(&d, subj.data, subj.len, &why) == 0) m = rg_doc_root(d);
     uint32_t n = rg_map_size(m) + 1 + !!(classes & CLS_SPECIAL) + !!(classes & CLS_CRIMINAL) +
                  !!(classes & CLS_SECRET);
     rg_w_array(b, n);
@@ -147,14 +149,15 @@ static void categories(rg_engine *e, const rg_case *cs, uint32_t classes, rg_buf
 }
 
 /* Art. 15(1)(c): the processings of the person's case, from the processing
- * log -- which organisation, when, for which activity -- oldest first. */
-static int processings(rg_engine *e, const rg_case *cs, rg_buf *b)
+ * log -- which organisation, when, for which activity -- oldest first; of
+ * person pi of a household (their own records). */
+static int processings(rg_engine *e, const rg_case *cs, uint32_t pi, rg_buf *b)
 {
     char subj[33];
     rg_buf recs = RG_BUF_INIT, out = RG_BUF_INIT;
     uint32_t total = 0;
     int rc = 0;
-    if (rg_processing_subject(cs, subj)) {
+    if (rg_processing_subject_of(cs, pi, subj)) {
         char after[600] = "", next[600];
         for (;;) {
             uint32_t count = 0;
@@ -199,12 +202,15 @@ static int processings(rg_engine *e, const rg_case *cs, rg_buf *b)
     return rc;
 }
 
-static int export_case(rg_ctx *c, rg_buf *b, const char *id)
+/* The export of case id for the person of it the request is from: their
+ * data and the case's facts, never another member's data. */
+static int export_case(rg_ctx *c, rg_buf *b, const char *id, const char *person)
 {
     rg_engine *e = rg_ctx_engine(c);
     const rg_actor *a = rg_ctx_actor(c);
     rg_case *cs;
     if (rg_engine_load_case(e, id, &cs) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading %s failed", id);
+    int pi = rg_case_person(cs, person);
     export x = {0, 0, cs, a, rg_access_subject(a, cs), RG_BUF_INIT};
     orgs o = {.n = 0};
     int rc = rg_engine_case_events(e, cs, count_event, &x);
@@ -213,18 +219,19 @@ static int export_case(rg_ctx *c, rg_buf *b, const char *id)
         return rg_ctx_fail(c, RG_ESTORAGE, "reading the events of %s failed", cs->id);
     int retention = rg_norm_find("retention");
     const rg_region_cfg *cfg = rg_engine_region(e, cs->zvh);
-    rg_w_map(b, 11);
+    rg_w_map(b, 12);
     rg_w_kstr(b, "case", cs->id);
+    rg_w_kstr(b, "person", person);
     rg_w_kstr(b, "state", rg_state_name(cs->state));
     rg_w_kbool(b, "erased", cs->erased);
     rg_w_kstr(b, "source", cs->reporter_org);
     rg_w_cstr(b, "categories");
-    categories(e, cs, x.classes, b);
+    categories(e, cs, pi, x.classes, b);
     rg_w_cstr(b, "recipients");
     rg_w_array(b, o.n);
     for (uint32_t i = 0; i < o.n; i++) rg_w_cstr(b, o.name[i]);
     rg_w_cstr(b, "processings");
-    if (processings(e, cs, b) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the processing log of %s failed", cs->id);
+    if (processings(e, cs, pi >= 0 ? (uint32_t)pi : 0, b) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the processing log of %s failed", cs->id);
     rg_w_cstr(b, "retention");
     rg_w_map(b, 2);
     rg_w_kuint(b, "days", retention >= 0 ? (uint64_t)cfg->amounts[cs->route][retention] : 0);
@@ -235,18 +242,18 @@ static int export_case(rg_ctx *c, rg_buf *b, const char *id)
               "released to you (GDPR art. 23); ask the source named in the item");
     rg_w_cstr(b, "events");
     if (cs->version == 0) rg_w_array(b, 0);
-    else if (rg_ctx_reply_export(c, b, cs, x.subject) < 0)
+    else if (rg_ctx_reply_export(c, b, cs, x.subject, person) < 0)
         return rg_ctx_fail(c, RG_ESTORAGE, "reading the events of %s failed", cs->id);
     rg_ctx_audit_case(c, cs->id);
     return 0;
 }
 
-int rg_subject_export(rg_ctx *c, const char (*ids)[RG_ID_MAX], uint32_t n)
+int rg_subject_export(rg_ctx *c, const char (*ids)[RG_ID_MAX], const char (*persons)[16], uint32_t n)
 {
     rg_buf *b = rg_ctx_reply_key(c, "cases");
     rg_w_array(b, n);
     for (uint32_t i = 0; i < n; i++) {
-        int rc = export_case(c, b, ids[i]);
+        int rc = export_case(c, b, ids[i], persons[i]);
         if (rc < 0) return rc;
     }
     /* Art. 15(1)(a), (e), (f): why, on what basis, and what the person may do. */

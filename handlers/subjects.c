@@ -32,10 +32,34 @@ static int check_person(rg_ctx *c, const rg_val *p)
     return rg_check_person(c, p, "data.person");
 }
 
+/* A request for a child under 16 is made by someone with parental
+ * authority (GDPR art. 8, UAVG art. 5): `by` names them -- a person of the
+ * case, or someone named in the request --, recorded with the person. */
+static int check_by(rg_ctx *c, const rg_val *person, const rg_val *by)
+{
+    const char *s;
+    uint32_t n;
+    if (by && (!rg_val_str(rg_map_get(by, "name"), &s, &n) || n == 0))
+        return rg_ctx_fail(c, RG_EBADREQ, "data.by.name: required, a non-empty string (who makes the request)");
+    if (by) {
+        int rc = rg_check_person(c, by, "data.by");
+        if (rc < 0) return rc;
+    }
+    char date[11] = "";
+    if (rg_val_str(rg_map_get(person, "birth_date"), &s, &n) && n >= 10) memcpy(date, s, 10);
+    int age;
+    if (!by && date[0] && rg_age_on(date, rg_ctx_now(c), &age) && age < 16)
+        return rg_ctx_fail(c, RG_EBADREQ,
+                           "data.by: the person is under 16; the request is made by someone with parental "
+                           "authority, named as by: {name, bsn?}");
+    return 0;
+}
+
 int rg_h_subject_request(rg_ctx *c)
 {
-    const rg_val *person = rg_ctx_field(c, "person");
+    const rg_val *person = rg_ctx_field(c, "person"), *by = rg_ctx_field(c, "by");
     int rc = check_person(c, person);
+    if (rc == 0) rc = check_by(c, person, by);
     if (rc < 0) return rc;
     const rg_actor *a = rg_ctx_actor(c);
     rg_ctx_create_case(c);
@@ -45,7 +69,16 @@ int rg_h_subject_request(rg_ctx *c)
     rg_ev_str(ev, "route", rg_route_name(RG_RT_SUBJECT_REQUEST));
     rg_ev_str(ev, "reporter_org", a->org);
     rg_ev_str(ev, "zvh", a->zvh);
-    rg_w_val(&ev->subject, person);
+    /* The person, and who asks for them (sealed with them). */
+    rg_w_map(&ev->subject, rg_map_size(person) + (by != NULL));
+    for (uint32_t i = 0; i < rg_map_size(person); i++) {
+        rg_w_val(&ev->subject, rg_map_key(person, i));
+        rg_w_val(&ev->subject, rg_map_value(person, i));
+    }
+    if (by) {
+        rg_w_cstr(&ev->subject, "by");
+        rg_w_val(&ev->subject, by);
+    }
     rg_w_cstr(rg_ctx_reply_key(c, "request"), rg_ctx_case(c)->id);
     return 0;
 }
@@ -54,17 +87,18 @@ int rg_h_subject_request(rg_ctx *c)
 typedef struct matches {
     const char *zvh;
     char ids[RG_SUBJECT_CASES][RG_ID_MAX];
+    char person[RG_SUBJECT_CASES][16];    /* who the requester is in that case */
     uint32_t n;
 } matches;
 
 static int collect(void *ud, const char *zvh, const char *case_id, const char *person)
 {
-    (void)person;
     matches *m = ud;
     if (strcmp(m->zvh, zvh) != 0) return 0;
     for (uint32_t i = 0; i < m->n; i++)
         if (strcmp(m->ids[i], case_id) == 0) return 0;
     if (m->n == RG_SUBJECT_CASES) return 1;
+    snprintf(m->person[m->n], sizeof m->person[0], "%s", person);
     snprintf(m->ids[m->n++], RG_ID_MAX, "%s", case_id);
     return 0;
 }
@@ -85,6 +119,9 @@ static bool may_decide(const rg_actor *a, const rg_case *cs)
  * someone else, for a part of the request) are neither. */
 typedef struct split {
     char mine[RG_SUBJECT_CASES][RG_ID_MAX];
+    char who[RG_SUBJECT_CASES][16];   /* the requester's person in mine[i] */
+    char by[RG_SUBJECT_CASES][16];    /* for one under 16: who asked, a person of the case
+                                         ("P1"), "named" in the request, or "" */
     bool cov[RG_SUBJECT_CASES];   /* mine[i] runs under a covenant */
     uint32_t nmine, covenant, awaiting;
 } split;
@@ -104,8 +141,49 @@ static int split_cases(rg_ctx *c, const char *request, const matches *m, split *
             continue;
         }
         s->cov[s->nmine] = cs->covenants != 0;
+        snprintf(s->who[s->nmine], sizeof s->who[0], "%s", m->person[i]);
         snprintf(s->mine[s->nmine++], RG_ID_MAX, "%s", cs->id);
         if (cs->covenants) s->covenant++;
+    }
+    return 0;
+}
+
+/* The person of case_id that `by` is, found by the person index. */
+typedef struct by_find {
+    const char *case_id;
+    char person[16];
+} by_find;
+
+static int by_person(void *ud, const char *zvh, const char *case_id, const char *person)
+{
+    (void)zvh;
+    by_find *f = ud;
+    if (strcmp(f->case_id, case_id) != 0) return 0;
+    snprintf(f->person, sizeof f->person, "%s", person);
+    return 1;
+}
+
+/* For each case of s whose person is under 16 (by their birth date in that
+ * case, today): who asked for them -- a person of the case, or someone the
+ * request named; refused when the request names no one (parental
+ * authority, GDPR art. 8). */
+static int check_minors(rg_ctx *c, split *s, const rg_val *by)
+{
+    rg_engine *e = rg_ctx_engine(c);
+    for (uint32_t i = 0; i < s->nmine; i++) {
+        rg_case *cs;
+        if (rg_engine_load_case(e, s->mine[i], &cs) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading %s failed", s->mine[i]);
+        int pi = rg_case_person(cs, s->who[i]);
+        int age = 0;
+        if (pi < 0 || rg_person_age(e, cs, (uint32_t)pi, rg_ctx_now(c), &age) < 0 || age >= 16) continue;
+        if (!by)
+            return rg_ctx_fail(c, RG_EGUARD,
+                               "the request is for a person under 16 (person %s of a case it covers): it is made "
+                               "by someone with parental authority, named in the request (subject.request data.by)",
+                               s->who[i]);
+        by_find f = {cs->id, ""};
+        if (rg_persons_find(e, by, by_person, &f) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the person index failed");
+        snprintf(s->by[i], sizeof s->by[0], "%s", f.person[0] ? f.person : "named");
     }
     return 0;
 }
@@ -134,16 +212,23 @@ int rg_h_subject_decide(rg_ctx *c)
     rg_buf subj = RG_BUF_INIT;
     rg_doc *pd = NULL;
     const char *why;
-    matches m = {req->zvh, {{0}}, 0};
+    matches m = {req->zvh, {{0}}, {{0}}, 0};
     rc = rg_case_subject(e, req, &subj);
     if (rc == 0 && rg_doc_parse(&pd, subj.data, subj.len, &why) == 0)
         rc = rg_persons_find(e, rg_doc_root(pd), collect, &m);
-    rg_doc_free(pd);
-    rg_buf_free(&subj);
-    if (rc < 0 && rc != RG_ENOTFOUND) return rg_ctx_fail(c, RG_ESTORAGE, "reading the person index failed");
+    if (rc < 0 && rc != RG_ENOTFOUND) {
+        rg_doc_free(pd);
+        rg_buf_free(&subj);
+        return rg_ctx_fail(c, RG_ESTORAGE, "reading the person index failed");
+    }
     split s;
     memset(&s, 0, sizeof s);
-    if (split_cases(c, id, &m, &s) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the cases of %s failed", id);
+    rc = split_cases(c, id, &m, &s);
+    if (rc < 0) rc = rg_ctx_fail(c, RG_ESTORAGE, "reading the cases of %s failed", id);
+    else rc = check_minors(c, &s, pd ? rg_map_get(rg_doc_root(pd), "by") : NULL);
+    rg_doc_free(pd);
+    rg_buf_free(&subj);
+    if (rc < 0) return rc;
     /* Nothing of it is the caller's: say how many cases wait, never which. */
     if (a->role != RG_ROLE_MANAGER && !s.nmine)
         return rg_ctx_fail(c, RG_ENOTFOUND, "no data-subject request %s awaits a decision of yours", id);
@@ -168,6 +253,18 @@ int rg_h_subject_decide(rg_ctx *c)
     for (uint32_t i = 0; i < s.nmine; i++)
         if (!s.cov[i]) rg_w_cstr(&ev->data, s.mine[i]);
     ev->nkeys++;
+    /* Whom each case's part of the request is from (P2: the person of the
+     * case the request is from), and, for one under 16, who asked. */
+    rg_w_cstr(&ev->data, "persons");
+    rg_w_array(&ev->data, s.nmine - s.covenant);
+    for (uint32_t i = 0; i < s.nmine; i++) {
+        if (s.cov[i]) continue;
+        rg_w_map(&ev->data, 2 + (s.by[i][0] != 0));
+        rg_w_kstr(&ev->data, "case", s.mine[i]);
+        rg_w_kstr(&ev->data, "person", s.who[i]);
+        if (s.by[i][0]) rg_w_kstr(&ev->data, "by", s.by[i]);
+    }
+    ev->nkeys++;
     rg_ev_uint(ev, "covenant_cases", s.covenant);
     rg_ev_uint(ev, "awaiting", s.awaiting);
     rg_w_uint(rg_ctx_reply_key(c, "awaiting"), s.awaiting);
@@ -178,7 +275,8 @@ int rg_h_subject_decide(rg_ctx *c)
         uint8_t k[2 * RG_ID_MAX + 4];
         rg_ctx_put(c, RG_CF_PERSONS, k, rg_handled_key(k, id, s.mine[i]), granted ? "1" : "0", 1);
     }
-    if (granted && strcmp(kind, "access") == 0) return rg_subject_export(c, (const char (*)[RG_ID_MAX])s.mine, s.nmine);
+    if (granted && strcmp(kind, "access") == 0)
+        return rg_subject_export(c, (const char (*)[RG_ID_MAX])s.mine, (const char (*)[16])s.who, s.nmine);
     rg_buf *b = rg_ctx_reply_key(c, "cases");
     rg_w_array(b, s.nmine);
     for (uint32_t i = 0; i < s.nmine; i++) {
@@ -186,18 +284,18 @@ int rg_h_subject_decide(rg_ctx *c)
         rg_ctx_audit_case(c, s.mine[i]);
     }
     if (!granted || strcmp(kind, "access") == 0) return 0;
-    /* Rectification, erasure, restriction, objection: granted per case. */
-    for (uint32_t i = 0; i < s.nmine; i++) {
-        uint8_t k[2 * RG_ID_MAX + 4];
-        rg_ctx_put(c, RG_CF_PERSONS, k, rg_grant_key(k, s.mine[i], kind), id, strlen(id));
-    }
+    /* Rectification, erasure, restriction, objection: granted per case,
+     * for the person of the case the request is from. */
+    for (uint32_t i = 0; i < s.nmine; i++) rg_grant_put(c, s.mine[i], kind, id, s.who[i]);
     return 0;
 }
 
-int rg_subject_request_allows(rg_ctx *c, const char *request, const char *kind, const rg_case *cs)
+int rg_subject_request_allows(rg_ctx *c, const char *request, const char *kind, const rg_case *cs,
+                              char person[16])
 {
-    char granted_by[RG_ID_MAX];
-    int rc = rg_grant_get(rg_ctx_engine(c), cs->id, kind, granted_by);
+    char granted_by[RG_ID_MAX], who[16];
+    int rc = rg_grant_get_person(rg_ctx_engine(c), cs->id, kind, granted_by, who);
+    if (person) snprintf(person, 16, "%s", rc == 0 ? who : "");
     if (rc < 0 && rc != RG_ENOTFOUND) return rg_ctx_fail(c, RG_ESTORAGE, "reading the grants of %s failed", cs->id);
     if (rc == RG_ENOTFOUND || (request && strcmp(granted_by, request) != 0))
         return rg_ctx_fail(c, RG_EGUARD, "no granted %s request%s%s covers case %s", kind, request ? " " : "",
@@ -208,7 +306,8 @@ int rg_subject_request_allows(rg_ctx *c, const char *request, const char *kind, 
 int rg_h_subject_correct(rg_ctx *c)
 {
     const rg_case *cs = rg_ctx_case(c);
-    int rc = rg_subject_request_allows(c, NULL, "rectification", cs);
+    char granted_for[16];
+    int rc = rg_subject_request_allows(c, NULL, "rectification", cs, granted_for);
     if (rc < 0) return rc;
     const rg_val *subject = rg_ctx_field(c, "subject");
     const char *s;
@@ -216,10 +315,13 @@ int rg_h_subject_correct(rg_ctx *c)
     if (!rg_val_str(rg_map_get(subject, "name"), &s, &n) || n == 0)
         return rg_ctx_fail(c, RG_EBADREQ, "data.subject.name: required, a non-empty string");
     if ((rc = rg_check_person(c, subject, "data.subject")) < 0) return rc;
-    /* The person corrected: P1 unless the request names another. */
-    char person[16] = "P1";
+    /* The person corrected: the one the granted request is from. */
+    char person[16] = "";
     rg_field_str(c, "person", person, sizeof person);
-    if (!person[0]) snprintf(person, sizeof person, "P1");
+    if (!person[0]) snprintf(person, sizeof person, "%s", granted_for);
+    if (strcmp(person, granted_for) != 0)
+        return rg_ctx_fail(c, RG_EGUARD, "the granted rectification request on case %s is person %s's, not %s's",
+                           cs->id, granted_for, person);
     int pi = cs->npersons ? rg_case_person(cs, person) : -1;
     if (cs->npersons && pi < 0) return rg_ctx_fail(c, RG_ENOTFOUND, "case %s has no person %s", cs->id, person);
     if (pi >= 0 && cs->persons[pi].erased)

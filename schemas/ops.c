@@ -173,7 +173,9 @@ static const rg_field case_erase[] = {TEXT("ground", 4096), STR_OPT("request", 6
 #define PERSON(req) {"person", RG_F_OPEN_MAP, req, 16, NULL, NULL, 0}
 static const rg_field subject_request[] = {
     ENUM("kind", RG_REQ, "access rectification erasure restriction objection"), PERSON(RG_REQ),
-    {"received", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0}, END,
+    {"received", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0},
+    /* Who makes a request for a child under 16 (parental authority). */
+    {"by", RG_F_OPEN_MAP, RG_OPT, 16, NULL, NULL, 0}, END,
 };
 static const rg_field subject_decide[] = {
     STR("request", 64), {"granted", RG_F_BOOL, RG_REQ, 0, NULL, NULL, 0}, TEXT_OPT("ground", 4096), END,

@@ -183,7 +183,10 @@ static const struct {
     {"person.remove.person", "the person's id (P1, ...: case get shows them)"},
     {"person.erase.person", "the person's id (P1, ...: case get shows them)"},
     {"person.erase.request", "a granted erasure request's case id"},
-    {"subject.correct.person", "the person corrected (P1, ...: case get shows them); P1 when not given"},
+    {"subject.correct.person", "the person corrected (P1, ...: case get shows them); the one the granted request "
+                               "is from when not given"},
+    {"subject.request.by", "for a child under 16: who asks, with parental authority, as key=value, repeated: "
+                           "name=..., bsn=..."},
     {"case.report.informed", "the person was told of the report (else give --exemption)"},
     {"case.report.exemption", "why the person was not told"},
     {"case.report.release_date", "the re-entry route's date of release"},

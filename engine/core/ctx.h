@@ -80,8 +80,9 @@ int rg_ctx_reply_events(rg_ctx *c, rg_buf *b, const rg_case *cs, uint32_t first,
  * what they may not read stays withheld), then the text of every police,
  * judicial or secret item its source did not release to the subject
  * withheld (domain/access.h rg_access_subject_item); a repeat renders it
- * the same way. */
-int rg_ctx_reply_export(rg_ctx *c, rg_buf *b, const rg_case *cs, bool with_subject);
+ * the same way.  With only ("P2"), the data of that person of a household
+ * alone: never another member's. */
+int rg_ctx_reply_export(rg_ctx *c, rg_buf *b, const rg_case *cs, bool with_subject, const char *only);
 
 /* Audit: note a case whose content the reply shows (audit.c). */
 void rg_ctx_audit_case(rg_ctx *c, const char *case_id);

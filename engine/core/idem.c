@@ -15,9 +15,11 @@
 #define BYREF 0xc2
 #define REF_KEY "$events"
 
-/* A reference; an access export's (for_subject) has a sixth element. */
+/* A reference; an access export's (for_subject) has a sixth element: the
+ * person of a household it is for ("P2"), or true (every person: an
+ * export from before households). */
 static void write_ref(rg_buf *out, const char *case_id, uint32_t first, uint32_t last, bool subject, bool system,
-                      bool for_subject)
+                      bool for_subject, const char *only)
 {
     rg_w_map(out, 1);
     rg_w_cstr(out, REF_KEY);
@@ -27,12 +29,13 @@ static void write_ref(rg_buf *out, const char *case_id, uint32_t first, uint32_t
     rg_w_uint(out, last);
     rg_w_bool(out, subject);
     rg_w_bool(out, system);
-    if (for_subject) rg_w_bool(out, true);
+    if (for_subject && only) rg_w_cstr(out, only);
+    else if (for_subject) rg_w_bool(out, true);
 }
 
 void rg_idem_ref(rg_buf *out, const char *case_id, uint32_t first, uint32_t last, bool subject, bool system)
 {
-    write_ref(out, case_id, first, last, subject, system, false);
+    write_ref(out, case_id, first, last, subject, system, false, NULL);
 }
 
 typedef struct range {
@@ -43,6 +46,7 @@ typedef struct range {
     const rg_case *cs;
     bool for_subject;         /* an access export: art. 23 (access.h rg_access_subject_item) */
     rg_buf one;
+    const char *only;         /* the person an export is for, or NULL */
 } range;
 
 /* The rendered event ev again, the text of its item replaced by withheld. */
@@ -73,7 +77,7 @@ static void withhold(rg_buf *out, const rg_val *ev, const char *item)
 static void render_for_subject(range *g, const rg_record *r)
 {
     rg_buf_reset(&g->one);
-    rg_render_event(&g->one, r, g->subject, g->reader, g->cs);
+    rg_render_event_for(&g->one, r, g->subject, g->reader, g->cs, g->only);
     rg_doc *d = NULL;
     const char *why;
     char type[64] = "", cls[32] = "";
@@ -106,10 +110,10 @@ static int render_one(void *ud, const rg_record *r)
 }
 
 static int render(rg_engine *e, rg_buf *out, const rg_case *cs, uint32_t first, uint32_t last, bool subject,
-                  const rg_actor *reader, bool for_subject)
+                  const rg_actor *reader, bool for_subject, const char *only)
 {
     if (first < 1 || last < first || last > cs->version) return RG_ESTORAGE;
-    range g = {RG_BUF_INIT, 0, first, last, 0, subject, reader, cs, for_subject, RG_BUF_INIT};
+    range g = {RG_BUF_INIT, 0, first, last, 0, subject, reader, cs, for_subject, RG_BUF_INIT, only};
     int rc = rg_engine_case_events(e, cs, render_one, &g);
     if (rc == 0 && g.n != last - first + 1) rc = RG_ESTORAGE;
     if (rc == 0) {
@@ -124,16 +128,17 @@ static int render(rg_engine *e, rg_buf *out, const rg_case *cs, uint32_t first, 
 int rg_idem_render(rg_engine *e, rg_buf *out, const rg_case *cs, uint32_t first, uint32_t last,
                    bool subject, const rg_actor *reader)
 {
-    return render(e, out, cs, first, last, subject, reader, false);
+    return render(e, out, cs, first, last, subject, reader, false, NULL);
 }
 
 /* ctx.h; here beside the references it records. */
 static int reply_events(rg_ctx *c, rg_buf *b, const rg_case *cs, uint32_t first, uint32_t last,
-                        bool with_subject, bool as_system, bool for_subject)
+                        bool with_subject, bool as_system, bool for_subject, const char *only)
 {
     RG_ASSERT(b == &c->extra);
     size_t off = b->len;
-    int rc = render(c->e, b, cs, first, last, with_subject, as_system ? rg_system_actor() : c->actor, for_subject);
+    int rc = render(c->e, b, cs, first, last, with_subject, as_system ? rg_system_actor() : c->actor, for_subject,
+                    only);
     if (rc < 0) return rc;
     if (c->nspans == c->capspans) {
         c->capspans = c->capspans ? c->capspans * 2 : 4;
@@ -143,19 +148,19 @@ static int reply_events(rg_ctx *c, rg_buf *b, const rg_case *cs, uint32_t first,
     sp->off = off;
     sp->end = b->len;
     sp->ref = (rg_buf)RG_BUF_INIT;
-    write_ref(&sp->ref, cs->id, first, last, with_subject, as_system, for_subject);
+    write_ref(&sp->ref, cs->id, first, last, with_subject, as_system, for_subject, only);
     return 0;
 }
 
 int rg_ctx_reply_events(rg_ctx *c, rg_buf *b, const rg_case *cs, uint32_t first, uint32_t last,
                         bool with_subject, bool as_system)
 {
-    return reply_events(c, b, cs, first, last, with_subject, as_system, false);
+    return reply_events(c, b, cs, first, last, with_subject, as_system, false, NULL);
 }
 
-int rg_ctx_reply_export(rg_ctx *c, rg_buf *b, const rg_case *cs, bool with_subject)
+int rg_ctx_reply_export(rg_ctx *c, rg_buf *b, const rg_case *cs, bool with_subject, const char *only)
 {
-    return reply_events(c, b, cs, 1, cs->version, with_subject, false, true);
+    return reply_events(c, b, cs, 1, cs->version, with_subject, false, true, only);
 }
 
 void rg_idem_store(rg_buf *out, const uint8_t *reply, size_t n)
@@ -175,10 +180,12 @@ static int expand(rg_engine *e, const rg_val *ref, const rg_actor *reader, rg_bu
         !rg_val_bool(rg_array_at(ref, 3), &subject) || !rg_val_bool(rg_array_at(ref, 4), &system) ||
         first > UINT32_MAX || last > UINT32_MAX)
         return RG_ESTORAGE;
+    char only[16] = "";
+    if (for_subject) rg_val_strcpy(rg_array_at(ref, 5), only, sizeof only);
     rg_case *cs;
     if (rg_store_case(e, id, &cs) < 0) return RG_ESTORAGE;
     return render(e, out, cs, (uint32_t)first, (uint32_t)last, subject, system ? rg_system_actor() : reader,
-                  for_subject);
+                  for_subject, only[0] ? only : NULL);
 }
 
 /* The stored reply written out again, each reference replaced by its events. */

@@ -199,12 +199,36 @@ size_t rg_grant_key(uint8_t *k, const char *case_id, const char *kind)
 
 int rg_grant_get(rg_engine *e, const char *case_id, const char *kind, char req[RG_ID_MAX])
 {
+    return rg_grant_get_person(e, case_id, kind, req, NULL);
+}
+
+int rg_grant_get_person(rg_engine *e, const char *case_id, const char *kind, char req[RG_ID_MAX],
+                        char person[16])
+{
     uint8_t k[2 * RG_ID_MAX + 4];
     rg_buf v = RG_BUF_INIT;
     int rc = rg_log_get(e->log, RG_CF_PERSONS, k, rg_grant_key(k, case_id, kind), &v);
-    if (rc == 0) snprintf(req, RG_ID_MAX, "%.*s", (int)v.len, (const char *)v.data);
+    const uint8_t *z = rc == 0 ? memchr(v.data, 0, v.len) : NULL;
+    if (rc == 0) snprintf(req, RG_ID_MAX, "%.*s", (int)(z ? (size_t)(z - v.data) : v.len), (const char *)v.data);
+    /* The person of the case the request is from (a grant from before
+     * households names none: P1, the one person then indexed). */
+    if (person) snprintf(person, 16, "P1");
+    if (person && z && v.len - (size_t)(z + 1 - v.data) > 0 && v.len - (size_t)(z + 1 - v.data) < 16)
+        snprintf(person, 16, "%.*s", (int)(v.len - (size_t)(z + 1 - v.data)), (const char *)z + 1);
     rg_buf_free(&v);
     return rc;
+}
+
+void rg_grant_put(rg_ctx *c, const char *case_id, const char *kind, const char *request, const char *person)
+{
+    uint8_t k[2 * RG_ID_MAX + 4];
+    char v[RG_ID_MAX + 20];
+    size_t rn = strlen(request), pn = strlen(person);
+    RG_ASSERT(rn < RG_ID_MAX && pn < 16);
+    memcpy(v, request, rn);
+    v[rn] = 0;
+    memcpy(v + rn + 1, person, pn);
+    rg_ctx_put(c, RG_CF_PERSONS, k, rg_grant_key(k, case_id, kind), v, rn + 1 + pn);
 }
 
 size_t rg_handled_key(uint8_t *k, const char *request, const char *case_id)

@@ -9,7 +9,8 @@
  *
  * and the grants of data-subject requests per case:
  *
- *   0x01 case_id 0x00 kind  ->  the request's id
+ *   0x01 case_id 0x00 kind  ->  the request's id, 0x00, the person of the case it
+ *                              is from ("P2"; none in grants from before: P1)
  *
  * (kind: rectification, erasure, restriction, objection), and the cases a
  * request decided (below).  Entries of a case go when it is erased.
@@ -50,6 +51,11 @@ void rg_person_index_put(rg_ctx *c, const rg_val *fields, const char *zvh, const
 size_t rg_grant_key(uint8_t *k, const char *case_id, const char *kind);
 /* The request that granted kind on case_id into req (RG_ENOTFOUND: none). */
 int rg_grant_get(rg_engine *e, const char *case_id, const char *kind, char req[RG_ID_MAX]);
+/* The same, and the person of the case it is from into person ("P2"). */
+int rg_grant_get_person(rg_engine *e, const char *case_id, const char *kind, char req[RG_ID_MAX],
+                        char person[16]);
+/* Stage the grant of kind on case_id by request, for person. */
+void rg_grant_put(rg_ctx *c, const char *case_id, const char *kind, const char *request, const char *person);
 
 /* The cases a data-subject request has decided so far (each by someone who
  * may see it; a part can wait for another decider):

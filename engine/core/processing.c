@@ -85,8 +85,13 @@ static uint32_t persons(const rg_case *cs) { return cs->npersons ? cs->npersons 
 
 bool rg_processing_subject(const rg_case *cs, char out[33])
 {
+    return rg_processing_subject_of(cs, 0, out);
+}
+
+bool rg_processing_subject_of(const rg_case *cs, uint32_t pi, char out[33])
+{
     uint8_t s[SUBJ];
-    if (!subject_key(cs, false, 0, s)) return false;
+    if (!subject_key(cs, false, pi, s)) return false;
     rg_hex(out, s, SUBJ);
     return true;
 }

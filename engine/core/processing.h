@@ -59,6 +59,8 @@ void rg_trace_format(const rg_trace *t, char out[RG_TRACEPARENT_LEN + 1]);
  * subject (32 hex digits); false when cs has no data key (erased, or no
  * personal data was ever sealed). */
 bool rg_processing_subject(const rg_case *cs, char out[33]);
+/* The same of person pi (P<pi+1>) of a household case. */
+bool rg_processing_subject_of(const rg_case *cs, uint32_t pi, char out[33]);
 
 /* Write the processing records of a request that was served: one for each
  * case whose personal data it read or changed, into the open commit (the

@@ -398,7 +398,7 @@ static void test_erase_one_member(void)
      * request of his finds no case. */
     granted("access", BSN_FATHER, rq);
     CHECK(rg_array_size(rg_t_get(&R, "cases")) == 0);
-    granted("access", BSN_CHILD, rq);
+    granted("access", BSN_MOTHER, rq);
     CHECK(rg_array_size(rg_t_get(&R, "cases")) == 1);
 
     /* After a restart the same; the chain verifies. */
@@ -437,6 +437,168 @@ static void test_erase_one_member(void)
     free(dir);
 }
 
+static int count_of(const char *s)
+{
+    int n = 0;
+    for (const uint8_t *p = R.bytes; (p = memmem(p, R.len - (size_t)(p - R.bytes), s, strlen(s))); p++) n++;
+    return n;
+}
+
+/* No other member's name or BSN anywhere in the reply's bytes. */
+static void only_theirs(const char *name, const char *bsn, const char *const others[4], int line)
+{
+    if (!holds(R.bytes, R.len, name) || !holds(R.bytes, R.len, bsn)) {
+        printf("  %s:%d: the export lacks %s's own data\n", __FILE__, line, name);
+        rg_t_failed = 1;
+    }
+    for (int i = 0; i < 4; i++)
+        if (count_of(others[i])) {
+            printf("  %s:%d: %s's export shows %s\n", __FILE__, line, name, others[i]);
+            rg_t_failed = 1;
+        }
+}
+
+/* Rights per person (issue 25): a request is from one person of a
+ * household; access gives them their data and the case's facts, never
+ * another member's (searched byte for byte, a repeat included); a request
+ * for a child under 16 is made by someone with parental authority (named,
+ * recorded as the person of the case they are); rectification corrects the
+ * requester; an erasure request of one member does not erase the case;
+ * subject.known finds any member. */
+static void test_rights_per_person(void)
+{
+    open_region();
+    char a[32], rq[32];
+    person ps[] = {
+        {"subject", MOTHER, "1981-05-06", BSN_MOTHER},
+        {"parent", FATHER, "1978-03-04", BSN_FATHER},
+        {"child", CHILD, "2015-07-08", BSN_CHILD},
+    };
+    REQUIRE(report(ps, 3, a)[0] == 0);
+    direct(a);
+
+    /* The father's access: his data, not his partner's nor his child's. */
+    granted("access", BSN_FATHER, rq);
+    const char *not_father[] = {MOTHER, BSN_MOTHER, CHILD, BSN_CHILD};
+    only_theirs(FATHER, BSN_FATHER, not_father, __LINE__);
+    const rg_val *cases = rg_t_get(&R, "cases");
+    CHECK(rg_array_size(cases) == 1 && rg_val_is_str(rg_map_get(rg_array_at(cases, 0), "person"), "P2"));
+    CHECK(rg_array_size(rg_map_get(rg_array_at(cases, 0), "events")) >= 4);   /* the case's facts */
+    /* The decision sent again: the same bytes, still his alone. */
+    rg_buf again = RG_BUF_INIT;
+    rg_buf_append(&again, B.data, B.len);
+    uint8_t *first = malloc(R.len);
+    size_t n = R.len;
+    memcpy(first, R.bytes, n);
+    rg_buf_reset(&B);
+    rg_buf_append(&B, again.data, again.len);
+    REQUIRE(send_req()[0] == 0);
+    CHECK(R.len == n && memcmp(R.bytes, first, n) == 0);
+    only_theirs(FATHER, BSN_FATHER, not_father, __LINE__);
+    free(first);
+    rg_buf_free(&again);
+
+    /* The child (under 16): not asked for by no one. */
+    rg_buf *b = req(mgr, "subject.request", NULL, 2);
+    rg_w_kstr(b, "kind", "access");
+    rg_w_cstr(b, "person");
+    rg_w_map(b, 2);
+    rg_w_kstr(b, "name", CHILD);
+    rg_w_kstr(b, "birth_date", "2015-07-08");
+    FAILS("bad_request", "under 16");
+    b = req(mgr, "subject.request", NULL, 2);           /* by BSN alone: the case knows the age */
+    rg_w_kstr(b, "kind", "access");
+    rg_w_cstr(b, "person");
+    rg_w_map(b, 1);
+    rg_w_kstr(b, "bsn", BSN_CHILD);
+    OK();
+    snprintf(rq, sizeof rq, "%s", rg_t_str(&R, "request"));
+    b = req(mgr, "subject.decide", NULL, 2);
+    rg_w_kstr(b, "request", rq);
+    rg_w_kbool(b, "granted", true);
+    FAILS("guard_failed", "under 16");
+    b = req(mgr, "subject.request", NULL, 3);
+    rg_w_kstr(b, "kind", "access");
+    rg_w_cstr(b, "person");
+    rg_w_map(b, 1);
+    rg_w_kstr(b, "bsn", BSN_CHILD);
+    rg_w_cstr(b, "by");
+    rg_w_map(b, 2);
+    rg_w_kstr(b, "name", MOTHER);
+    rg_w_kstr(b, "bsn", BSN_MOTHER);
+    OK();
+    snprintf(rq, sizeof rq, "%s", rg_t_str(&R, "request"));
+    b = req(mgr, "subject.decide", NULL, 2);
+    rg_w_kstr(b, "request", rq);
+    rg_w_kbool(b, "granted", true);
+    OK();
+    const char *not_child[] = {MOTHER, BSN_MOTHER, FATHER, BSN_FATHER};
+    only_theirs(CHILD, BSN_CHILD, not_child, __LINE__);
+    /* Who asked is recorded: the mother, P1 of the case. */
+    const rg_val *evs = rg_t_get(&R, "events"), *who = NULL;
+    for (uint32_t i = 0; i < rg_array_size(evs); i++) {
+        const rg_val *ps_ = rg_map_get(rg_map_get(rg_array_at(evs, i), "data"), "persons");
+        if (rg_array_size(ps_)) who = rg_array_at(ps_, 0);
+    }
+    CHECK(rg_val_is_str(rg_map_get(who, "person"), "P3") && rg_val_is_str(rg_map_get(who, "by"), "P1"));
+
+    /* Rectification corrects the one it is from. */
+    granted("rectification", BSN_FATHER, rq);
+    b = req(mgr, "subject.correct", a, 2);
+    rg_w_cstr(b, "subject");
+    rg_w_map(b, 1);
+    rg_w_kstr(b, "name", "Hendrik Vlasblom");
+    rg_w_kstr(b, "person", "P1");
+    FAILS("guard_failed", "person P2's");
+    b = req(mgr, "subject.correct", a, 1);
+    rg_w_cstr(b, "subject");
+    rg_w_map(b, 2);
+    rg_w_kstr(b, "name", "Hendrik Vlasblom");
+    rg_w_kstr(b, "bsn", BSN_FATHER);
+    OK();
+    REQUIRE(query(pr, "case.get", a)[0] == 0);
+    CHECK(rg_val_is_str(rg_map_get(rg_map_get(rg_t_get(&R, "case"), "subject"), "name"), MOTHER));
+    REQUIRE(query(pr, "case.history", a)[0] == 0);
+    CHECK(holds(R.bytes, R.len, "Hendrik Vlasblom"));
+    granted("access", BSN_FATHER, rq);                  /* found by his data as corrected */
+    CHECK(holds(R.bytes, R.len, "Hendrik Vlasblom") && !holds(R.bytes, R.len, MOTHER));
+
+    /* The mother's erasure request erases her, not the household. */
+    granted("erasure", BSN_MOTHER, rq);
+    b = req(mgr, "case.erase", a, 2);
+    rg_w_kstr(b, "ground", "GDPR art. 17");
+    rg_w_kstr(b, "request", rq);
+    FAILS("guard_failed", "person.erase");
+    b = req(mgr, "person.erase", a, 3);
+    rg_w_kstr(b, "person", "P2");
+    rg_w_kstr(b, "ground", "GDPR art. 17");
+    rg_w_kstr(b, "request", rq);
+    FAILS("guard_failed", "person P1's");
+
+    /* subject.known: a child of a household in another region is found. */
+    char polb[128], mgrb[128];
+    actor_in("polb", "partner", "police", "breda", NULL, polb);
+    actor_in("mgrb", "manager", "zvh-breda", "breda", NULL, mgrb);
+    b = req(polb, "case.report", NULL, 5);
+    rg_w_kstr(b, "target_group", "multi_probleem_gezin");
+    rg_w_kstr(b, "summary", "the child at the grandparents'");
+    rg_w_kstr(b, "urgency", "normal");
+    rg_w_kbool(b, "informed", true);
+    rg_w_cstr(b, "persons");
+    rg_w_array(b, 2);
+    w_person(b, &(person){"subject", "Grietje Oosterbroek", "1955-01-01", NULL});
+    w_person(b, &(person){"child", CHILD, "2015-07-08", BSN_CHILD});
+    OK();
+    b = req(mgr, "subject.known", NULL, 1);
+    rg_w_cstr(b, "person");
+    rg_w_map(b, 1);
+    rg_w_kstr(b, "bsn", BSN_CHILD);
+    OK();
+    const rg_val *regions = rg_t_get(&R, "regions");
+    CHECK(rg_array_size(regions) == 1 && rg_val_is_str(rg_array_at(regions, 0), "breda"));
+    close_region(true);
+}
+
 int main(void)
 {
     rg_t_run("report_household", test_report_household);
@@ -445,6 +607,7 @@ int main(void)
     rg_t_run("add_and_remove", test_add_and_remove);
     rg_t_run("minor_on_engine_clock", test_minor_on_engine_clock);
     rg_t_run("erase_one_member", test_erase_one_member);
+    rg_t_run("rights_per_person", test_rights_per_person);
     rg_buf_free(&B);
     rg_t_reply_free(&R);
     return rg_t_exit();
