@@ -51,13 +51,6 @@ int rg_report_subject(rg_ctx *c, const rg_val **subject);
 /* After the report ev is emitted: subject into its subject part (P1), every
  * other person a person.added of its own. */
 void rg_report_persons(rg_ctx *c, rg_evb *report, const rg_val *subject);
-/* Is person i of cs a minor today (Europe/Amsterdam, the engine's clock)?
- * RG_ENOTFOUND when not known (no birth date, or erased). */
-int rg_person_minor(rg_engine *e, const rg_case *cs, uint32_t i, uint64_t now, bool *minor);
-/* Their age in whole years (the same; rg_age_on from a date "YYYY-MM-DD",
- * false when it is none). */
-int rg_person_age(rg_engine *e, const rg_case *cs, uint32_t i, uint64_t now, int *age);
-bool rg_age_on(const char date[11], uint64_t now, int *age);
 /* subject_export.c: a granted access request's export of the cases ids
  * (at most RG_SUBJECT_CASES), as the caller may compile it */
 #define RG_SUBJECT_CASES 64

@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "../engine/core/persons.h"
-#include "../engine/domain/calendar.h"
 #include "../engine/storage/errors.h"
 #include "handlers.h"
 
@@ -208,41 +207,4 @@ int rg_h_person_erase(rg_ctx *c)
     rg_copy_fields(c, ev, fields);
     rg_w_cstr(rg_ctx_reply_key(c, "person"), id);
     return 0;
-}
-bool rg_age_on(const char date[11], uint64_t now, int *age)
-{
-    int by, bm, bd;
-    if (sscanf(date, "%4d-%2d-%2d", &by, &bm, &bd) != 3) return false;
-    /* Their age on that day in Amsterdam, on the engine's clock. */
-    int y, m, dd, hh, mm, ss, ms;
-    rg_cal_to_local((int64_t)now, &y, &m, &dd, &hh, &mm, &ss, &ms);
-    *age = y - by - ((m < bm || (m == bm && dd < bd)) ? 1 : 0);
-    return true;
-}
-
-int rg_person_age(rg_engine *e, const rg_case *cs, uint32_t i, uint64_t now, int *age)
-{
-    rg_buf fields = RG_BUF_INIT;
-    int rc = rg_event_subject(e, cs, cs->persons[i].seq, &fields);
-    rg_doc *d = NULL;
-    const char *why, *s;
-    uint32_t n;
-    if (rc == 0 && rg_doc_parse(&d, fields.data, fields.len, &why) < 0) rc = RG_ESTORAGE;
-    /* A stored string is not NUL-terminated: its first ten bytes are
-     * copied into one that is before sscanf reads them. */
-    char date[11] = "";
-    if (rc == 0 && rg_val_str(rg_map_get(rg_doc_root(d), "birth_date"), &s, &n) && n >= 10)
-        memcpy(date, s, 10);
-    if (rc == 0 && !rg_age_on(date, now, age)) rc = RG_ENOTFOUND;   /* no birth date: not known */
-    rg_doc_free(d);
-    rg_buf_free(&fields);
-    return rc;
-}
-
-int rg_person_minor(rg_engine *e, const rg_case *cs, uint32_t i, uint64_t now, bool *minor)
-{
-    int age = 0;
-    int rc = rg_person_age(e, cs, i, now, &age);
-    if (rc == 0) *minor = age < 18;
-    return rc;
 }

@@ -47,6 +47,14 @@ int rg_person_stage(rg_ctx *c, const rg_case *cs, uint32_t i, bool del);
 void rg_person_index_put(rg_ctx *c, const rg_val *fields, const char *zvh, const char *case_id,
                          const char *person);
 
+/* Is person i of cs a minor today (Europe/Amsterdam, the engine's clock)?
+ * RG_ENOTFOUND when not known (no birth date, or erased). */
+int rg_person_minor(rg_engine *e, const rg_case *cs, uint32_t i, uint64_t now, bool *minor);
+/* Their age in whole years (the same; rg_age_on from a date "YYYY-MM-DD",
+ * false when it is none). */
+int rg_person_age(rg_engine *e, const rg_case *cs, uint32_t i, uint64_t now, int *age);
+bool rg_age_on(const char date[11], uint64_t now, int *age);
+
 /* Grants of data-subject requests on a case. */
 size_t rg_grant_key(uint8_t *k, const char *case_id, const char *kind);
 /* The request that granted kind on case_id into req (RG_ENOTFOUND: none). */

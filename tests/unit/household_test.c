@@ -447,7 +447,7 @@ static int count_of(const char *s)
 /* No other member's name or BSN anywhere in the reply's bytes. */
 static void only_theirs(const char *name, const char *bsn, const char *const others[4], int line)
 {
-    if (!holds(R.bytes, R.len, name) || !holds(R.bytes, R.len, bsn)) {
+    if (!rg_t_holds(R.bytes, R.len, name) || !rg_t_holds(R.bytes, R.len, bsn)) {
         printf("  %s:%d: the export lacks %s's own data\n", __FILE__, line, name);
         rg_t_failed = 1;
     }
@@ -559,9 +559,9 @@ static void test_rights_per_person(void)
     REQUIRE(query(pr, "case.get", a)[0] == 0);
     CHECK(rg_val_is_str(rg_map_get(rg_map_get(rg_t_get(&R, "case"), "subject"), "name"), MOTHER));
     REQUIRE(query(pr, "case.history", a)[0] == 0);
-    CHECK(holds(R.bytes, R.len, "Hendrik Vlasblom"));
+    CHECK(rg_t_holds(R.bytes, R.len, "Hendrik Vlasblom"));
     granted("access", BSN_FATHER, rq);                  /* found by his data as corrected */
-    CHECK(holds(R.bytes, R.len, "Hendrik Vlasblom") && !holds(R.bytes, R.len, MOTHER));
+    CHECK(rg_t_holds(R.bytes, R.len, "Hendrik Vlasblom") && !rg_t_holds(R.bytes, R.len, MOTHER));
 
     /* The mother's erasure request erases her, not the household. */
     granted("erasure", BSN_MOTHER, rq);
