@@ -34,7 +34,8 @@ INTEG_TESTS := server overload tls notify client cli_people feed deadline backup
 # runs bin/, and the browser app (a real headless Chromium, every page
 # checked with axe-core, issue 22) is the same in every mode.
 SHELL_TESTS_RELEASE := tests/integration/install_test.sh tests/integration/demo_test.sh \
-                       tests/integration/browser_test.sh tests/integration/browser_issue26_test.sh
+                       tests/integration/browser_test.sh tests/integration/browser_issue26_test.sh \
+                       tests/integration/examples_test.sh
 # In every mode: the HTTP face over real HTTP (python3); the engine under
 # ASan serves it too.
 SHELL_TESTS := tests/integration/http_test.sh
