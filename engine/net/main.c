@@ -118,18 +118,22 @@ static void on_signal(uv_signal_t *h, int signum)
     else rg_server_shutdown(a->server, server_done, a);
 }
 
-int main(int argc, char **argv)
+/* regied's options, as given (defaults first). */
+typedef struct opts {
+    const char *dir, *listen, *publish, *clock, *tls, *tls_ca, *config, *zvh, *restore, *log_format;
+    const char *key_file, *ledger, *sign_key, *http, *web_root;
+    int workers;
+    long cache_cases, retention_days, known_per_hour;
+    bool rebuild, verify, check_config, key_inside_ok, no_ledger;
+} opts;
+
+/* The command line into o: -1 to go on, else the exit status (--help: 0,
+ * an unknown option: 2). */
+static int parse_options(int argc, char **argv, opts *o)
 {
-    const char *dir = NULL, *listen = "tcp://127.0.0.1:7450", *publish = "tcp://127.0.0.1:7451";
-    const char *clock = "real", *tls = NULL, *tls_ca = NULL;
-    int workers = 256;
-    long cache_cases = RG_CACHE_CASES_DEFAULT;
-    bool rebuild = false, verify = false, check_config = false, key_inside_ok = false;
-    const char *config = NULL, *zvh = RG_ZVH_DEFAULT, *restore = NULL, *log_format = "text";
-    const char *key_file = NULL, *ledger = NULL, *sign_key = NULL;
-    const char *http = "127.0.0.1:7480", *web_root = NULL;
-    bool no_ledger = false;
-    long retention_days = 0, known_per_hour = RG_SUBJECT_KNOWN_PER_HOUR;
+    *o = (opts){.listen = "tcp://127.0.0.1:7450", .publish = "tcp://127.0.0.1:7451", .clock = "real",
+                .zvh = RG_ZVH_DEFAULT, .log_format = "text", .http = "127.0.0.1:7480", .workers = 256,
+                .cache_cases = RG_CACHE_CASES_DEFAULT, .known_per_hour = RG_SUBJECT_KNOWN_PER_HOUR};
     static const struct option longopts[] = {
         {"data", required_argument, 0, 'd'},     {"listen", required_argument, 0, 'l'},
         {"publish", required_argument, 0, 'p'},  {"clock", required_argument, 0, 'c'},
@@ -150,126 +154,163 @@ int main(int argc, char **argv)
     int ch;
     while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (ch) {
-        case 'd': dir = optarg; break;
-        case 'l': listen = optarg; break;
-        case 'p': publish = optarg; break;
-        case 'c': clock = optarg; break;
-        case 't': tls = optarg; break;
-        case 'w': workers = atoi(optarg); break;
-        case 'r': rebuild = true; break;
-        case 'C': config = optarg; break;
-        case 'K': cache_cases = atol(optarg); break;
-        case 'z': zvh = optarg; break;
-        case 'k': key_file = optarg; break;
-        case 'I': key_inside_ok = true; break;
-        case 'G': ledger = optarg; break;
-        case 'A': tls_ca = optarg; break;
-        case 'N': no_ledger = true; break;
-        case 'Y': sign_key = optarg; break;
-        case 'D': retention_days = atol(optarg); break;
-        case 'S': known_per_hour = atol(optarg); break;
-        case 'V': verify = true; break;
-        case 'Q': check_config = true; break;
-        case 'R': restore = optarg; break;
-        case 'L': log_format = optarg; break;
-        case 'H': http = optarg; break;
-        case 'W': web_root = optarg; break;
+        case 'd': o->dir = optarg; break;
+        case 'l': o->listen = optarg; break;
+        case 'p': o->publish = optarg; break;
+        case 'c': o->clock = optarg; break;
+        case 't': o->tls = optarg; break;
+        case 'w': o->workers = atoi(optarg); break;
+        case 'r': o->rebuild = true; break;
+        case 'C': o->config = optarg; break;
+        case 'K': o->cache_cases = atol(optarg); break;
+        case 'z': o->zvh = optarg; break;
+        case 'k': o->key_file = optarg; break;
+        case 'I': o->key_inside_ok = true; break;
+        case 'G': o->ledger = optarg; break;
+        case 'A': o->tls_ca = optarg; break;
+        case 'N': o->no_ledger = true; break;
+        case 'Y': o->sign_key = optarg; break;
+        case 'D': o->retention_days = atol(optarg); break;
+        case 'S': o->known_per_hour = atol(optarg); break;
+        case 'V': o->verify = true; break;
+        case 'Q': o->check_config = true; break;
+        case 'R': o->restore = optarg; break;
+        case 'L': o->log_format = optarg; break;
+        case 'H': o->http = optarg; break;
+        case 'W': o->web_root = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         default: fputs(usage, stderr); return 2;
         }
     }
-    if (strcmp(log_format, "text") != 0 && strcmp(log_format, "json") != 0) {
-        fprintf(stderr, "regied: --log-format takes text or json, not %s\n", log_format);
+    return -1;
+}
+
+/* What regied does without serving, and the options that do not go
+ * together: -1 to go on and serve, else the exit status.  JSON logging
+ * starts here, so every later line on stderr is in the chosen format. */
+static int without_serving(int argc, const opts *o)
+{
+    if (strcmp(o->log_format, "text") != 0 && strcmp(o->log_format, "json") != 0) {
+        fprintf(stderr, "regied: --log-format takes text or json, not %s\n", o->log_format);
         return 2;
     }
-    /* From here on every line on stderr is the chosen format. */
-    if (strcmp(log_format, "json") == 0 && rg_jsonlog_start() < 0)
+    if (strcmp(o->log_format, "json") == 0 && rg_jsonlog_start() < 0)
         fprintf(stderr, "regied: cannot set up JSON logging; logging as text\n");
-    if (check_config && optind == argc) return rg_check_config(config, clock, tls, tls_ca, key_file);
-    if (!dir || optind != argc || workers < 1 || workers > 65536 || cache_cases < 1 || retention_days < 0 ||
-        retention_days > 100000 || known_per_hour < 1 || known_per_hour > 1000000) {
+    if (o->check_config && optind == argc) return rg_check_config(o->config, o->clock, o->tls, o->tls_ca, o->key_file);
+    if (!o->dir || optind != argc || o->workers < 1 || o->workers > 65536 || o->cache_cases < 1 ||
+        o->retention_days < 0 || o->retention_days > 100000 || o->known_per_hour < 1 ||
+        o->known_per_hour > 1000000) {
         fputs(usage, stderr);
         return 2;
     }
-    if (no_ledger && (!restore || ledger)) {
+    if (o->no_ledger && (!o->restore || o->ledger)) {
         fprintf(stderr, "regied: --no-ledger goes with --restore, without --ledger\n");
         return 2;
     }
-    if (restore) return rg_restore(restore, dir, ledger, no_ledger);
+    if (o->restore) return rg_restore(o->restore, o->dir, o->ledger, o->no_ledger);
     /* Client certificates are asked for by TLS alone: --tls-ca on plain
      * endpoints would leave them unauthenticated while seeming not to. */
-    if (tls_ca && strncmp(listen, "tls+", 4) != 0 && strncmp(publish, "tls+", 4) != 0) {
+    if (o->tls_ca && strncmp(o->listen, "tls+", 4) != 0 && strncmp(o->publish, "tls+", 4) != 0) {
         fprintf(stderr, "regied: --tls-ca requires client certificates over TLS only: give tls+tcp:// "
                         "URLs to --listen and --publish\n");
         return 2;
     }
-    signal(SIGPIPE, SIG_IGN);
-    /* Every file and directory the engine (and RocksDB) creates is its
-     * owner's alone: 0600 and 0700. */
-    umask(077);
+    return -1;
+}
 
-    app a;
-    memset(&a, 0, sizeof a);
-    uv_loop_init(&a.loop);
-    rg_engine_opts eo = {.module = &rg_handlers_module, .dir = dir, .cache_cases = (size_t)cache_cases};
+/* The engine opened on the data directory and made ready to serve: rebuilt
+ * if asked, a restored directory's hash chain proved and its erasures done
+ * again, the first admin there.  0, or the exit status. */
+static int open_engine(app *a, const opts *o)
+{
+    rg_engine_opts eo = {.module = &rg_handlers_module, .dir = o->dir, .cache_cases = (size_t)o->cache_cases};
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
-    if (rg_clock_parse(&eo.clock, clock, (uint64_t)now.tv_sec * 1000) < 0) {
-        fprintf(stderr, "regied: --clock takes real, manual or manual=ISO8601, not %s\n", clock);
+    if (rg_clock_parse(&eo.clock, o->clock, (uint64_t)now.tv_sec * 1000) < 0) {
+        fprintf(stderr, "regied: --clock takes real, manual or manual=ISO8601, not %s\n", o->clock);
         return 2;
     }
-    eo.config = config;
-    eo.zvh = zvh;
-    eo.key_file = key_file;
-    eo.key_inside_ok = key_inside_ok;
-    eo.ledger = ledger;
-    eo.sign_key = sign_key;
-    eo.retention_days = (int)retention_days;
-    eo.subject_known_per_hour = (uint32_t)known_per_hour;
-    if (rg_engine_open(&a.engine, &a.loop, &eo) < 0) {
-        fprintf(stderr, "regied: cannot open the data directory %s\n", dir);
+    eo.config = o->config;
+    eo.zvh = o->zvh;
+    eo.key_file = o->key_file;
+    eo.key_inside_ok = o->key_inside_ok;
+    eo.ledger = o->ledger;
+    eo.sign_key = o->sign_key;
+    eo.retention_days = (int)o->retention_days;
+    eo.subject_known_per_hour = (uint32_t)o->known_per_hour;
+    if (rg_engine_open(&a->engine, &a->loop, &eo) < 0) {
+        fprintf(stderr, "regied: cannot open the data directory %s\n", o->dir);
         return 1;
     }
-    if (rebuild) {
+    if (o->rebuild) {
         uint64_t n = 0;
-        if (rg_engine_rebuild(a.engine, &n) < 0) {
+        if (rg_engine_rebuild(a->engine, &n) < 0) {
             fprintf(stderr, "regied: rebuilding the projections failed\n");
             return 1;
         }
         fprintf(stderr, "regied: rebuilt the projections from %llu events\n", (unsigned long long)n);
     }
     /* A restored directory proves its hash chain before anyone is served. */
-    if (rg_verify_at_start(a.engine, dir, verify) < 0) return 1;
+    if (rg_verify_at_start(a->engine, o->dir, o->verify) < 0) return 1;
     /* A restore brings back what was erased after its backup: erase it again. */
-    if (rg_ledger_apply(a.engine, dir) < 0) {
+    if (rg_ledger_apply(a->engine, o->dir) < 0) {
         fprintf(stderr, "regied: cannot erase again the cases erased before the restore; not serving\n");
         return 1;
     }
-    if (rg_engine_ensure_admin(a.engine, dir) < 0) return 1;
-    if (rg_publisher_open(&a.pub, publish, tls, tls_ca) < 0) return 1;
-    rg_engine_start(a.engine);
-    rg_engine_set_notify(a.engine, notify_all, &a);
-    rg_server_opts so = {.listen_url = listen, .tls_cert_key = tls, .tls_ca = tls_ca, .workers = workers};
-    if (rg_server_open(&a.server, &a.loop, a.engine, &so) < 0) return 1;
-    if (strcmp(http, "off") != 0) {
-        rg_http_opts ho = {http, tls, web_root};
-        if (rg_http_open(&a.http, &a.loop, a.engine, &ho) < 0) return 1;
-    }
+    if (rg_engine_ensure_admin(a->engine, o->dir) < 0) return 1;
+    return 0;
+}
 
-    uv_signal_init(&a.loop, &a.sigterm);
-    uv_signal_init(&a.loop, &a.sigint);
-    a.sigterm.data = a.sigint.data = &a;
-    uv_signal_start(&a.sigterm, on_signal, SIGTERM);
-    uv_signal_start(&a.sigint, on_signal, SIGINT);
-    fprintf(stderr, "regied: data %s, listening on %s, publishing on %s, HTTP %s%s, clock %s\n", dir,
-            listen, publish, a.http && tls ? "https://" : "", http, clock);
+/* The faces: notifications, the nng server, the HTTP face (unless off).
+ * 0, or the exit status. */
+static int open_faces(app *a, const opts *o)
+{
+    if (rg_publisher_open(&a->pub, o->publish, o->tls, o->tls_ca) < 0) return 1;
+    rg_engine_start(a->engine);
+    rg_engine_set_notify(a->engine, notify_all, a);
+    rg_server_opts so = {.listen_url = o->listen, .tls_cert_key = o->tls, .tls_ca = o->tls_ca, .workers = o->workers};
+    if (rg_server_open(&a->server, &a->loop, a->engine, &so) < 0) return 1;
+    if (strcmp(o->http, "off") != 0) {
+        rg_http_opts ho = {o->http, o->tls, o->web_root};
+        if (rg_http_open(&a->http, &a->loop, a->engine, &ho) < 0) return 1;
+    }
+    return 0;
+}
+
+/* Serve until SIGTERM or SIGINT has shut everything down (on_signal). */
+static int serve(app *a, const opts *o)
+{
+    uv_signal_init(&a->loop, &a->sigterm);
+    uv_signal_init(&a->loop, &a->sigint);
+    a->sigterm.data = a->sigint.data = a;
+    uv_signal_start(&a->sigterm, on_signal, SIGTERM);
+    uv_signal_start(&a->sigint, on_signal, SIGINT);
+    fprintf(stderr, "regied: data %s, listening on %s, publishing on %s, HTTP %s%s, clock %s\n", o->dir,
+            o->listen, o->publish, a->http && o->tls ? "https://" : "", o->http, o->clock);
     /* systemd (Type=notify): serving from now on. */
     rg_sd_notify("READY=1\nSTATUS=serving");
 
-    uv_run(&a.loop, UV_RUN_DEFAULT);
-    rg_publisher_close(a.pub);
-    int rc = uv_loop_close(&a.loop);
+    uv_run(&a->loop, UV_RUN_DEFAULT);
+    rg_publisher_close(a->pub);
+    int rc = uv_loop_close(&a->loop);
     if (rc != 0) fprintf(stderr, "regied: loop closed with handles open: %s\n", uv_strerror(rc));
     fprintf(stderr, "regied: stopped\n");
     return 0;
+}
+
+int main(int argc, char **argv)
+{
+    opts o;
+    int rc = parse_options(argc, argv, &o);
+    if (rc < 0) rc = without_serving(argc, &o);
+    if (rc >= 0) return rc;
+    signal(SIGPIPE, SIG_IGN);
+    /* Every file and directory the engine (and RocksDB) creates is its
+     * owner's alone: 0600 and 0700. */
+    umask(077);
+    app a;
+    memset(&a, 0, sizeof a);
+    uv_loop_init(&a.loop);
+    if ((rc = open_engine(&a, &o)) != 0 || (rc = open_faces(&a, &o)) != 0) return rc;
+    return serve(&a, &o);
 }
