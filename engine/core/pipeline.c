@@ -187,25 +187,24 @@ static int idempotent_replay(rg_ctx *c, const char *key, size_t kn, rg_reply_fn 
 
 /* ---- the pipeline ---- */
 
-static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn fn, void *ud,
-               int *answered)
+/* One request on its way through the steps. */
+typedef struct req {
+    rg_ctx *c;
+    const rg_val *root;       /* the decoded envelope */
+    const rg_val *expv;       /* `expect`, when given */
+    uint64_t expect;
+    rg_reply_fn fn;
+    void *ud;
+    int *answered;            /* set when a repeat was answered from its first reply */
+} req;
+
+/* The request's span: in the caller's trace (a traceparent in `trace`) or a
+ * new one; the processing log and the audit record carry it, the reply
+ * returns it. */
+static int step_trace(req *r)
 {
-    rg_engine *e = c->e;
-    const char *why;
-    *answered = 0;
-    if (e->failed) return rg_ctx_fail(c, RG_ESTORAGE, "storage is unusable; see the engine log");
-    if (n > RG_MAX_REQUEST)
-        return rg_ctx_fail(c, RG_EBADREQ, "request of %zu bytes is larger than %u", n, RG_MAX_REQUEST);
-    if (rg_doc_parse(doc, p, n, &why) < 0)
-        return rg_ctx_fail(c, RG_EBADREQ, "not a valid msgpack message: %s", why);
-    const rg_val *root = rg_doc_root(*doc);
-    int rc = check_envelope(c, root);
-    if (rc < 0) return rc;
-    c->req = root;
-    /* The request's span: in the caller's trace (a traceparent in `trace`)
-     * or a new one; the processing log and the audit record carry it, the
-     * reply returns it. */
-    const rg_val *tv = rg_map_get(root, "trace");
+    rg_ctx *c = r->c;
+    const rg_val *tv = rg_map_get(r->root, "trace");
     const char *tp = NULL;
     uint32_t tpn = 0;
     if (tv && !rg_val_str(tv, &tp, &tpn))
@@ -215,102 +214,134 @@ static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn 
     char tps[RG_TRACEPARENT_LEN + 1];
     rg_trace_format(&c->trace, tps);
     rg_w_cstr(rg_ctx_reply_key(c, "trace"), tps);
+    return 0;
+}
 
+/* The operation, from the contract's table. */
+static int step_op(req *r)
+{
+    rg_ctx *c = r->c;
     const char *opn;
     uint32_t opl;
-    const rg_val *opv = rg_map_get(root, "op");
+    const rg_val *opv = rg_map_get(r->root, "op");
     if (!opv) return rg_ctx_fail(c, RG_EBADREQ, "op: required field missing");
     if (!rg_val_str(opv, &opn, &opl)) return rg_ctx_fail(c, RG_EBADREQ, "op must be a string");
     c->op = rg_op_find(opn, opl);
     if (!c->op)
         return rg_ctx_fail(c, RG_EUNKNOWNOP, "unknown operation %.*s", (int)(opl > 64 ? 64 : opl), opn);
-    if ((rc = authenticate(c, root)) < 0) return rc;
-    if (!(c->op->roles & (1u << c->actor->role))) {
-        /* A read of case content the role may never make is a refused
-         * read too: recorded with the case it named. */
-        char id[RG_ID_MAX];
-        if (c->op->purpose && rg_val_strcpy(rg_map_get(root, "case"), id, sizeof id) && id[0]) {
-            c->refused_case = true;
-            note_refused(c, id);
-        }
-        return rg_ctx_fail(c, RG_EFORBIDDEN, "%s %s may not %s", strchr("aeiou", rg_role_name(c->actor->role)[0]) ? "an" : "a",
-                           rg_role_name(c->actor->role), c->op->name);
+    return 0;
+}
+
+static int step_token(req *r) { return authenticate(r->c, r->root); }
+
+/* The op's roles hold the actor's. */
+static int step_role(req *r)
+{
+    rg_ctx *c = r->c;
+    if (c->op->roles & (1u << c->actor->role)) return 0;
+    /* A read of case content the role may never make is a refused read
+     * too: recorded with the case it named. */
+    char id[RG_ID_MAX];
+    if (c->op->purpose && rg_val_strcpy(rg_map_get(r->root, "case"), id, sizeof id) && id[0]) {
+        c->refused_case = true;
+        note_refused(c, id);
     }
+    return rg_ctx_fail(c, RG_EFORBIDDEN, "%s %s may not %s", strchr("aeiou", rg_role_name(c->actor->role)[0]) ? "an" : "a",
+                       rg_role_name(c->actor->role), c->op->name);
+}
 
-    if (c->op->flags & RG_OP_MUTATES) {
-        const char *rq;
-        uint32_t rn;
-        const rg_val *reqv = rg_map_get(root, "req");
-        if (!reqv) return rg_ctx_fail(c, RG_EBADREQ, "req: required for %s", c->op->name);
-        if (!rg_val_str(reqv, &rq, &rn) || rn == 0 || rn > RG_REQ_ID_MAX || memchr(rq, 0, rn))
-            return rg_ctx_fail(c, RG_EBADREQ, "req must be a string of 1..%d bytes", RG_REQ_ID_MAX);
-        c->ikn = idem_key(c->ikey, c->actor, rq, rn);
-        rc = idempotent_replay(c, c->ikey, c->ikn, fn, ud);
-        if (rc < 0) return rc;
-        if (rc == 1) {
-            *answered = 1;
-            return 0;
-        }
-    } else if (rg_map_get(root, "req") && rg_val_type(rg_map_get(root, "req")) != RG_VSTR) {
-        return rg_ctx_fail(c, RG_EBADREQ, "req must be a string");
+/* A change names its `req`; a repeat gets the first reply. */
+static int step_repeat(req *r)
+{
+    rg_ctx *c = r->c;
+    if (!(c->op->flags & RG_OP_MUTATES)) {
+        if (rg_map_get(r->root, "req") && rg_val_type(rg_map_get(r->root, "req")) != RG_VSTR)
+            return rg_ctx_fail(c, RG_EBADREQ, "req must be a string");
+        return 0;
     }
+    const char *rq;
+    uint32_t rn;
+    const rg_val *reqv = rg_map_get(r->root, "req");
+    if (!reqv) return rg_ctx_fail(c, RG_EBADREQ, "req: required for %s", c->op->name);
+    if (!rg_val_str(reqv, &rq, &rn) || rn == 0 || rn > RG_REQ_ID_MAX || memchr(rq, 0, rn))
+        return rg_ctx_fail(c, RG_EBADREQ, "req must be a string of 1..%d bytes", RG_REQ_ID_MAX);
+    c->ikn = idem_key(c->ikey, c->actor, rq, rn);
+    int rc = idempotent_replay(c, c->ikey, c->ikn, r->fn, r->ud);
+    if (rc == 1) *r->answered = 1;
+    return rc < 0 ? rc : 0;
+}
 
-    /* The shape of data before anything about the case: a data of the wrong
-     * type is bad_request whatever the case's state. */
-    c->data = rg_map_get(root, "data");
-    if ((rc = rg_schema_check(c->op->fields, c->data, c->msg, sizeof c->msg)) < 0) return rc;
-
-    const rg_val *expv = rg_map_get(root, "expect");
-    uint64_t expect = 0;
-    if (expv && !rg_val_uint(expv, &expect))
+/* The shape of data before anything about the case: a data of the wrong
+ * type is bad_request whatever the case's state. */
+static int step_data(req *r)
+{
+    rg_ctx *c = r->c;
+    c->data = rg_map_get(r->root, "data");
+    int rc = rg_schema_check(c->op->fields, c->data, c->msg, sizeof c->msg);
+    if (rc < 0) return rc;
+    r->expv = rg_map_get(r->root, "expect");
+    if (r->expv && !rg_val_uint(r->expv, &r->expect))
         return rg_ctx_fail(c, RG_EBADREQ, "expect must be a non-negative integer");
+    return 0;
+}
 
-    if (c->op->flags & RG_OP_CASE) {
-        char id[RG_ID_MAX];
-        const rg_val *cv = rg_map_get(root, "case");
-        if (!cv) return rg_ctx_fail(c, RG_EBADREQ, "case: required for %s", c->op->name);
-        if (!rg_val_strcpy(cv, id, sizeof id) || !id[0])
-            return rg_ctx_fail(c, RG_EBADREQ, "case must be a string of 1..%d bytes", RG_ID_MAX - 1);
-        rc = rg_store_case(e, id, &c->cs);
-        if (rc < 0 && rc != RG_ENOTFOUND) return rg_ctx_fail(c, RG_ESTORAGE, "reading case %s failed", id);
-        /* A case the caller may not see is answered exactly as one that does
-         * not exist: ids cannot be probed. */
-        rg_view view = rc == 0 ? rg_access_view(c->actor, c->cs) : RG_VIEW_NONE;
-        /* The upper levels of the ladder read the dossier, nothing else. */
-        if (view == RG_VIEW_DOSSIER && !(c->op->flags & RG_OP_DOSSIER)) view = RG_VIEW_NONE;
-        if (view == RG_VIEW_NONE) {
-            c->cs = NULL;
-            c->refused_case = true;
-            note_refused(c, id);
-            return rg_ctx_fail(c, RG_ENOTFOUND, "no case %s", id);
-        }
-        if (view == RG_VIEW_TRIAGE && !(c->op->flags & RG_OP_TRIAGE)) {
-            c->refused_case = true;
-            note_refused(c, id);
-            return rg_ctx_fail(c, RG_EFORBIDDEN,
-                               "case %s is not assigned to you: take it first with case.assign", id);
-        }
-        if (c->cs->erased && (c->op->flags & RG_OP_MUTATES) && !(c->op->flags & RG_OP_ERASED))
-            return rg_ctx_fail(c, RG_EGUARD, "case %s was erased: nothing more is recorded on it", id);
-        if ((c->op->flags & RG_OP_MUTATES) && !(c->op->flags & (RG_OP_UNRESTRICT | RG_OP_ERASED))) {
-            char by[RG_ID_MAX];
-            if (rg_grant_get(e, id, "restriction", by) == 0 || rg_grant_get(e, id, "objection", by) == 0)
-                return rg_ctx_fail(c, RG_EGUARD,
-                                   "case %s is restricted (data-subject request %s): only reads until a "
-                                   "manager lifts it with case.unrestrict", id, by);
-        }
-        if (!rg_machine_allows(c->cs->route, c->cs->state, c->op->name))
-            return rg_ctx_fail(c, RG_ETRANSITION, "case %s is in state %s: %s is not possible there",
-                               id, rg_state_name(c->cs->state), c->op->name);
-        if (expv && expect != c->cs->version)
-            return rg_ctx_fail(c, RG_ECONFLICT, "case %s is at version %u, not %llu", id,
-                               c->cs->version, (unsigned long long)expect);
-    } else if (rg_map_get(root, "case")) {
-        return rg_ctx_fail(c, RG_EBADREQ, "case: %s takes no case", c->op->name);
+/* The case, as the caller may see it: need-to-know, erased or restricted,
+ * the life cycle's table, `expect`. */
+static int step_case(req *r)
+{
+    rg_ctx *c = r->c;
+    if (!(c->op->flags & RG_OP_CASE)) {
+        if (rg_map_get(r->root, "case")) return rg_ctx_fail(c, RG_EBADREQ, "case: %s takes no case", c->op->name);
+        return 0;
     }
+    char id[RG_ID_MAX];
+    const rg_val *cv = rg_map_get(r->root, "case");
+    if (!cv) return rg_ctx_fail(c, RG_EBADREQ, "case: required for %s", c->op->name);
+    if (!rg_val_strcpy(cv, id, sizeof id) || !id[0])
+        return rg_ctx_fail(c, RG_EBADREQ, "case must be a string of 1..%d bytes", RG_ID_MAX - 1);
+    int rc = rg_store_case(c->e, id, &c->cs);
+    if (rc < 0 && rc != RG_ENOTFOUND) return rg_ctx_fail(c, RG_ESTORAGE, "reading case %s failed", id);
+    /* A case the caller may not see is answered exactly as one that does
+     * not exist: ids cannot be probed. */
+    rg_view view = rc == 0 ? rg_access_view(c->actor, c->cs) : RG_VIEW_NONE;
+    /* The upper levels of the ladder read the dossier, nothing else. */
+    if (view == RG_VIEW_DOSSIER && !(c->op->flags & RG_OP_DOSSIER)) view = RG_VIEW_NONE;
+    if (view == RG_VIEW_NONE) {
+        c->cs = NULL;
+        c->refused_case = true;
+        note_refused(c, id);
+        return rg_ctx_fail(c, RG_ENOTFOUND, "no case %s", id);
+    }
+    if (view == RG_VIEW_TRIAGE && !(c->op->flags & RG_OP_TRIAGE)) {
+        c->refused_case = true;
+        note_refused(c, id);
+        return rg_ctx_fail(c, RG_EFORBIDDEN, "case %s is not assigned to you: take it first with case.assign", id);
+    }
+    if (c->cs->erased && (c->op->flags & RG_OP_MUTATES) && !(c->op->flags & RG_OP_ERASED))
+        return rg_ctx_fail(c, RG_EGUARD, "case %s was erased: nothing more is recorded on it", id);
+    if ((c->op->flags & RG_OP_MUTATES) && !(c->op->flags & (RG_OP_UNRESTRICT | RG_OP_ERASED))) {
+        char by[RG_ID_MAX];
+        if (rg_grant_get(c->e, id, "restriction", by) == 0 || rg_grant_get(c->e, id, "objection", by) == 0)
+            return rg_ctx_fail(c, RG_EGUARD,
+                               "case %s is restricted (data-subject request %s): only reads until a "
+                               "manager lifts it with case.unrestrict", id, by);
+    }
+    if (!rg_machine_allows(c->cs->route, c->cs->state, c->op->name))
+        return rg_ctx_fail(c, RG_ETRANSITION, "case %s is in state %s: %s is not possible there", id,
+                           rg_state_name(c->cs->state), c->op->name);
+    if (r->expv && r->expect != c->cs->version)
+        return rg_ctx_fail(c, RG_ECONFLICT, "case %s is at version %u, not %llu", id, c->cs->version,
+                           (unsigned long long)r->expect);
+    return 0;
+}
+
+/* The handler of the op (the module table handed in at open). */
+static int step_handler(req *r)
+{
+    rg_ctx *c = r->c;
     rg_handler_fn handler = rg_module_handler(&c->e->handlers, c->op);
     if (!handler) return rg_ctx_fail(c, RG_EUNKNOWNOP, "operation %s has no handler", c->op->name);
-    rc = handler(c);
+    int rc = handler(c);
     /* An erased case has no key to seal personal data under any more: a step
      * allowed on it (RG_OP_ERASED) that would record some (a correction of
      * the subject) is refused rather than stored readable. */
@@ -320,6 +351,31 @@ static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn 
             return rg_ctx_fail(c, RG_EGUARD, "case %s was erased: no personal data is recorded on it any more",
                                c->cs->id);
     }
+    return rc;
+}
+
+/* The steps, in order (ARCHITECTURE.md, "How a command flows"): each fails
+ * the request with its error, or goes on. */
+static int (*const steps[])(req *) = {
+    step_trace, step_op, step_token, step_role, step_repeat, step_data, step_case, step_handler,
+};
+
+static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn fn, void *ud,
+               int *answered)
+{
+    const char *why;
+    *answered = 0;
+    if (c->e->failed) return rg_ctx_fail(c, RG_ESTORAGE, "storage is unusable; see the engine log");
+    if (n > RG_MAX_REQUEST)
+        return rg_ctx_fail(c, RG_EBADREQ, "request of %zu bytes is larger than %u", n, RG_MAX_REQUEST);
+    if (rg_doc_parse(doc, p, n, &why) < 0)
+        return rg_ctx_fail(c, RG_EBADREQ, "not a valid msgpack message: %s", why);
+    req r = {c, rg_doc_root(*doc), NULL, 0, fn, ud, answered};
+    int rc = check_envelope(c, r.root);
+    if (rc < 0) return rc;
+    c->req = r.root;
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        if ((rc = steps[i](&r)) < 0 || *answered) return rc;
     return rc;
 }
 
