@@ -127,104 +127,144 @@ static int bad(char *msg, size_t cap, const char *path, const char *name, const 
 static int check_map(const rg_field *fields, const rg_val *data, const char *path,
                      char *msg, size_t cap);
 
-static int check_value(const rg_field *f, const rg_val *v, const char *path, char *msg, size_t cap)
+/* One checker per field type (rg_ftype): the value v of field f, at path;
+ * 0, or RG_EBADREQ with msg naming the field and what it must be. */
+typedef int check_fn(const rg_field *f, const rg_val *v, const char *path, char *msg, size_t cap);
+
+static int check_string(const rg_field *f, const rg_val *v, const char *path, char *msg, size_t cap)
+{
+    const char *s;
+    uint32_t n;
+    if (!rg_val_str(v, &s, &n)) return bad(msg, cap, path, f->name, "must be a string");
+    if (f->type == RG_F_STR && n == 0) return bad(msg, cap, path, f->name, "must not be empty");
+    if (n > f->max) {
+        snprintf(msg, cap, "%s%s: longer than %llu bytes", path, f->name, (unsigned long long)f->max);
+        return RG_EBADREQ;
+    }
+    if (!rg_utf8_ok(s, n)) return bad(msg, cap, path, f->name, "must be valid UTF-8 without NUL bytes");
+    return 0;
+}
+
+static int check_bool(const rg_field *f, const rg_val *v, const char *path, char *msg, size_t cap)
+{
+    return rg_val_type(v) == RG_VBOOL ? 0 : bad(msg, cap, path, f->name, "must be a boolean");
+}
+
+static int check_uint(const rg_field *f, const rg_val *v, const char *path, char *msg, size_t cap)
+{
+    uint64_t u;
+    if (!rg_val_uint(v, &u)) return bad(msg, cap, path, f->name, "must be a non-negative integer");
+    if (u >= f->min && (!f->max || u <= f->max)) return 0;
+    if (f->max)
+        snprintf(msg, cap, "%s%s: %llu..%llu", path, f->name, (unsigned long long)f->min,
+                 (unsigned long long)f->max);
+    else
+        snprintf(msg, cap, "%s%s: at least %llu", path, f->name, (unsigned long long)f->min);
+    return RG_EBADREQ;
+}
+
+static int check_date(const rg_field *f, const rg_val *v, const char *path, char *msg, size_t cap)
+{
+    const char *s;
+    uint32_t n;
+    int64_t ms;
+    bool date_only;
+    if (!rg_val_str(v, &s, &n) || !rg_parse_iso(s, n, &ms, &date_only))
+        return bad(msg, cap, path, f->name, "must be an ISO 8601 date (2026-12-01) or date-time with offset");
+    return 0;
+}
+
+static int check_open_map(const rg_field *f, const rg_val *v, const char *path, char *msg, size_t cap)
+{
+    const char *s;
+    uint32_t n;
+    if (rg_val_type(v) != RG_VMAP) return bad(msg, cap, path, f->name, "must be a map");
+    if (rg_map_size(v) > f->max) return bad(msg, cap, path, f->name, "has too many entries");
+    for (uint32_t i = 0; i < rg_map_size(v); i++) {
+        const rg_val *val = rg_map_value(v, i);
+        if (rg_val_type(rg_map_key(v, i)) != RG_VSTR || !is_scalar(val))
+            return bad(msg, cap, path, f->name, "must map string keys to scalar values");
+        if (rg_val_str(rg_map_key(v, i), &s, &n) && (n == 0 || n > 64 || !rg_utf8_ok(s, n)))
+            return bad(msg, cap, path, f->name, "keys must be valid UTF-8 of 1..64 bytes");
+        if (rg_val_str(val, &s, &n) && n > 4096)
+            return bad(msg, cap, path, f->name, "holds a value longer than 4096 bytes");
+        if (rg_val_str(val, &s, &n) && !rg_utf8_ok(s, n))
+            return bad(msg, cap, path, f->name, "holds a value that is not valid UTF-8 without NUL bytes");
+    }
+    return 0;
+}
+
+static int check_str_array(const rg_field *f, const rg_val *v, const char *path, char *msg, size_t cap)
+{
+    const char *s;
+    uint32_t n;
+    if (rg_val_type(v) != RG_VARRAY) return bad(msg, cap, path, f->name, "must be an array of strings");
+    if (rg_array_size(v) == 0 || rg_array_size(v) > f->max)
+        return bad(msg, cap, path, f->name, "has too few or too many entries");
+    for (uint32_t i = 0; i < rg_array_size(v); i++)
+        if (!rg_val_str(rg_array_at(v, i), &s, &n) || n == 0 || n > 64 || !rg_utf8_ok(s, n))
+            return bad(msg, cap, path, f->name,
+                       "must hold non-empty strings of at most 64 bytes, valid UTF-8 without NUL");
+    return 0;
+}
+
+static int check_map_array(const rg_field *f, const rg_val *v, const char *path, char *msg, size_t cap)
+{
+    char sub[128];
+    if (rg_val_type(v) != RG_VARRAY) return bad(msg, cap, path, f->name, "must be an array of maps");
+    if (rg_array_size(v) == 0 || rg_array_size(v) > f->max)
+        return bad(msg, cap, path, f->name, "has too few or too many entries");
+    for (uint32_t i = 0; i < rg_array_size(v); i++) {
+        snprintf(sub, sizeof sub, "%s%s[%u].", path, f->name, i);
+        int rc = check_map(f->sub, rg_array_at(v, i), sub, msg, cap);
+        if (rc < 0) return rc;
+    }
+    return 0;
+}
+
+static int check_enum(const rg_field *f, const rg_val *v, const char *path, char *msg, size_t cap)
+{
+    const char *s;
+    uint32_t n;
+    if (rg_val_str(v, &s, &n) && rg_word_in(f->values, s, n)) return 0;
+    snprintf(msg, cap, "%s%s: must be one of: %s", path, f->name, f->values);
+    return RG_EBADREQ;
+}
+
+static int check_enum_array(const rg_field *f, const rg_val *v, const char *path, char *msg, size_t cap)
 {
     const char *s, *k2;
     uint32_t n, n2;
-    int64_t ms;
-    bool date_only;
-    char sub[128];
-    switch (f->type) {
-    case RG_F_STR:
-    case RG_F_TEXT:
-        if (!rg_val_str(v, &s, &n)) return bad(msg, cap, path, f->name, "must be a string");
-        if (f->type == RG_F_STR && n == 0) return bad(msg, cap, path, f->name, "must not be empty");
-        if (n > f->max) {
-            snprintf(msg, cap, "%s%s: longer than %llu bytes", path, f->name, (unsigned long long)f->max);
-            return RG_EBADREQ;
-        }
-        if (!rg_utf8_ok(s, n)) return bad(msg, cap, path, f->name, "must be valid UTF-8 without NUL bytes");
-        return 0;
-    case RG_F_BOOL:
-        return rg_val_type(v) == RG_VBOOL ? 0 : bad(msg, cap, path, f->name, "must be a boolean");
-    case RG_F_UINT: {
-        uint64_t u;
-        if (!rg_val_uint(v, &u)) return bad(msg, cap, path, f->name, "must be a non-negative integer");
-        if (u < f->min || (f->max && u > f->max)) {
-            if (f->max)
-                snprintf(msg, cap, "%s%s: %llu..%llu", path, f->name, (unsigned long long)f->min,
-                         (unsigned long long)f->max);
-            else
-                snprintf(msg, cap, "%s%s: at least %llu", path, f->name, (unsigned long long)f->min);
-            return RG_EBADREQ;
-        }
-        return 0;
+    if (rg_val_type(v) != RG_VARRAY || rg_array_size(v) == 0 || rg_array_size(v) > f->max) {
+        snprintf(msg, cap, "%s%s: must be an array of one or more of: %s", path, f->name, f->values);
+        return RG_EBADREQ;
     }
-    case RG_F_DATE:
-        if (!rg_val_str(v, &s, &n) || !rg_parse_iso(s, n, &ms, &date_only))
-            return bad(msg, cap, path, f->name,
-                       "must be an ISO 8601 date (2026-12-01) or date-time with offset");
-        return 0;
-    case RG_F_OPEN_MAP:
-        if (rg_val_type(v) != RG_VMAP) return bad(msg, cap, path, f->name, "must be a map");
-        if (rg_map_size(v) > f->max) return bad(msg, cap, path, f->name, "has too many entries");
-        for (uint32_t i = 0; i < rg_map_size(v); i++) {
-            const rg_val *val = rg_map_value(v, i);
-            if (rg_val_type(rg_map_key(v, i)) != RG_VSTR || !is_scalar(val))
-                return bad(msg, cap, path, f->name, "must map string keys to scalar values");
-            if (rg_val_str(rg_map_key(v, i), &s, &n) && (n == 0 || n > 64 || !rg_utf8_ok(s, n)))
-                return bad(msg, cap, path, f->name, "keys must be valid UTF-8 of 1..64 bytes");
-            if (rg_val_str(val, &s, &n) && n > 4096)
-                return bad(msg, cap, path, f->name, "holds a value longer than 4096 bytes");
-            if (rg_val_str(val, &s, &n) && !rg_utf8_ok(s, n))
-                return bad(msg, cap, path, f->name, "holds a value that is not valid UTF-8 without NUL bytes");
-        }
-        return 0;
-    case RG_F_STR_ARRAY:
-        if (rg_val_type(v) != RG_VARRAY) return bad(msg, cap, path, f->name, "must be an array of strings");
-        if (rg_array_size(v) == 0 || rg_array_size(v) > f->max)
-            return bad(msg, cap, path, f->name, "has too few or too many entries");
-        for (uint32_t i = 0; i < rg_array_size(v); i++) {
-            if (!rg_val_str(rg_array_at(v, i), &s, &n) || n == 0 || n > 64 || !rg_utf8_ok(s, n))
-                return bad(msg, cap, path, f->name,
-                           "must hold non-empty strings of at most 64 bytes, valid UTF-8 without NUL");
-        }
-        return 0;
-    case RG_F_ENUM:
-        if (!rg_val_str(v, &s, &n) || !rg_word_in(f->values, s, n)) {
-            snprintf(msg, cap, "%s%s: must be one of: %s", path, f->name, f->values);
+    for (uint32_t i = 0; i < rg_array_size(v); i++) {
+        if (!rg_val_str(rg_array_at(v, i), &s, &n) || !rg_word_in(f->values, s, n)) {
+            snprintf(msg, cap, "%s%s[%u]: must be one of: %s", path, f->name, i, f->values);
             return RG_EBADREQ;
         }
-        return 0;
-    case RG_F_ENUM_ARRAY:
-        if (rg_val_type(v) != RG_VARRAY || rg_array_size(v) == 0 || rg_array_size(v) > f->max) {
-            snprintf(msg, cap, "%s%s: must be an array of one or more of: %s", path, f->name,
-                     f->values);
-            return RG_EBADREQ;
-        }
-        for (uint32_t i = 0; i < rg_array_size(v); i++) {
-            if (!rg_val_str(rg_array_at(v, i), &s, &n) || !rg_word_in(f->values, s, n)) {
-                snprintf(msg, cap, "%s%s[%u]: must be one of: %s", path, f->name, i, f->values);
-                return RG_EBADREQ;
-            }
-            for (uint32_t j = 0; j < i; j++)
-                if (rg_val_str(rg_array_at(v, j), &k2, &n2) &&
-                    n2 == n && memcmp(k2, s, n) == 0)
-                    return bad(msg, cap, path, f->name, "names a value twice");
-        }
-        return 0;
-    case RG_F_MAP_ARRAY:
-        if (rg_val_type(v) != RG_VARRAY) return bad(msg, cap, path, f->name, "must be an array of maps");
-        if (rg_array_size(v) == 0 || rg_array_size(v) > f->max)
-            return bad(msg, cap, path, f->name, "has too few or too many entries");
-        for (uint32_t i = 0; i < rg_array_size(v); i++) {
-            snprintf(sub, sizeof sub, "%s%s[%u].", path, f->name, i);
-            int rc = check_map(f->sub, rg_array_at(v, i), sub, msg, cap);
-            if (rc < 0) return rc;
-        }
-        return 0;
+        for (uint32_t j = 0; j < i; j++)
+            if (rg_val_str(rg_array_at(v, j), &k2, &n2) && n2 == n && memcmp(k2, s, n) == 0)
+                return bad(msg, cap, path, f->name, "names a value twice");
     }
-    return bad(msg, cap, path, f->name, "has an unknown schema type");
+    return 0;
+}
+
+/* The checker of each field type, in rg_ftype's order. */
+static check_fn *const checkers[] = {
+    [RG_F_STR] = check_string,          [RG_F_TEXT] = check_string,
+    [RG_F_BOOL] = check_bool,           [RG_F_UINT] = check_uint,
+    [RG_F_DATE] = check_date,           [RG_F_OPEN_MAP] = check_open_map,
+    [RG_F_STR_ARRAY] = check_str_array, [RG_F_MAP_ARRAY] = check_map_array,
+    [RG_F_ENUM] = check_enum,           [RG_F_ENUM_ARRAY] = check_enum_array,
+};
+
+static int check_value(const rg_field *f, const rg_val *v, const char *path, char *msg, size_t cap)
+{
+    if ((unsigned)f->type >= sizeof checkers / sizeof checkers[0] || !checkers[f->type])
+        return bad(msg, cap, path, f->name, "has an unknown schema type");
+    return checkers[f->type](f, v, path, msg, cap);
 }
 
 static int check_map(const rg_field *fields, const rg_val *data, const char *path,
