@@ -201,7 +201,8 @@ C6=$(admitted "R. Rust" 1974-06-07) &&
     r "$MGR" subject request --kind restriction --person name="R. Rust" --person birth_date=1974-06-07 &&
     Q=$(field case) && r "$MGR" subject decide --request "$Q" --granted
 ex "$MGR" "case unrestrict" $P "$C6"; check "case unrestrict" $?
-r "$MGR" subject request --kind erasure --person name="P. Jansen" --person birth_date=2015-07-08 &&
+r "$MGR" subject request --kind erasure --person name="P. Jansen" --person birth_date=2015-07-08 \
+    --by name="J. Jansen" &&
     Q=$(field case) && r "$MGR" subject decide --request "$Q" --granted
 ex "$MGR" "person erase" $P "$C" ZVH-3M8QD2WK9 "${Q:-none}"; check "person erase" $?
 
