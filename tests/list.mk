@@ -9,7 +9,7 @@
 # storage/
 UNIT_TESTS := errors buf codec hmap sorted crypto log merkle keyfile ledgerfile
 # domain/
-UNIT_TESTS += contract activity calendar clock config spelling access case event schema upcast deadlines
+UNIT_TESTS += contract activity calendar clock config spelling access seal case event schema upcast deadlines
 # core/ (ledger: core/ledger.c and storage/ledgerfile.c; cache: state.c's
 # case cache; meta_write: state.c's meta records)
 UNIT_TESTS += engine module commit tally processing alerts ledger cache meta_write quota dl_index feed_index bootstrap
