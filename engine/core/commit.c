@@ -101,6 +101,8 @@ static void recycle(rg_engine *e, rg_commit *t)
     e->spare = t;
 }
 
+void rg_commit_count_write(rg_commit *t) { t->nwrites++; }
+
 void rg_commit_add_waiter(rg_commit *t, rg_reply_fn fn, void *ud, const uint8_t *p, size_t n)
 {
     if (t->nwaiters == t->capwaiters) {

@@ -86,6 +86,9 @@ void rg_commit_keep_idem(rg_commit *t, const char *ikey, size_t ikn, const uint8
  * before the commit is durable gets `reply` from memory. */
 void rg_commit_keep_idem_as(rg_commit *t, const char *ikey, size_t ikn, const uint8_t *reply, size_t n,
                             const uint8_t *stored, size_t sn);
+/* A write with nothing of its own in t's batch (or put there by the core
+ * for a service): t is sealed, and every commit stores the meta. */
+void rg_commit_count_write(rg_commit *t);
 /* The idle handle that seals the open commit once per loop turn (at open). */
 void rg_commit_init_kick(rg_engine *e);
 /* Once t is durable, make the erased key gone from the files: a case's

@@ -107,3 +107,22 @@ void rg_dl_cleared(rg_ctx *c, const rg_dl_snap *before)
     }
 }
 
+uint64_t rg_dl_low(const rg_engine *e) { return e->dl_low; }
+
+uint64_t rg_dl_low_raise(rg_engine *e, uint64_t bound)
+{
+    if (e->open->dl_min < bound) bound = e->open->dl_min;
+    if (e->inflight && e->inflight->dl_min < bound) bound = e->inflight->dl_min;
+    e->dl_low = bound;
+    return bound;
+}
+
+void rg_dl_low_reset(rg_engine *e) { e->dl_low = 0; }
+
+void rg_dl_index_drop(rg_engine *e, uint64_t t, const char *case_id, const char *norm, const char *item)
+{
+    uint8_t key[RG_DL_KEY_MAX];
+    rg_batch_del(e->open->batch, RG_CF_DEADLINES, key, rg_deadline_key(key, t, case_id, norm, item));
+    rg_commit_count_write(e->open);
+    rg_engine_want_commit(e);
+}

@@ -38,4 +38,17 @@ uint64_t rg_dl_index(rg_batch *b, const rg_case *c, const rg_dl_snap *before);
  * that the request's events met. */
 void rg_dl_cleared(rg_ctx *c, const rg_dl_snap *before);
 
+/* The index's lower bound: no key, durable or pending, is earlier.  The
+ * write path lowers it whenever it puts a key; the firing service
+ * (services/due.c) reads from it and raises it past what it has read. */
+uint64_t rg_dl_low(const rg_engine *e);
+/* Every durable key before bound was read: raise the lower bound to bound,
+ * kept at or below the keys the pending commits put; returns it. */
+uint64_t rg_dl_low_raise(rg_engine *e, uint64_t bound);
+/* The state was reloaded: any key may be the first again. */
+void rg_dl_low_reset(rg_engine *e);
+/* Delete the key (t, case_id, norm, item) in the open commit and have it
+ * sealed: a key that no open deadline holds (left by a bug or damage). */
+void rg_dl_index_drop(rg_engine *e, uint64_t t, const char *case_id, const char *norm, const char *item);
+
 #endif

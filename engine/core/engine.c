@@ -143,6 +143,11 @@ uint64_t rg_engine_commits(rg_engine *e) { return e->stat_commits; }
 uint64_t rg_engine_stagnations(rg_engine *e) { return e->stagnations; }
 uint64_t rg_engine_committed_commands(rg_engine *e) { return e->stat_committed_cmds; }
 uint64_t rg_engine_head(rg_engine *e) { return e->head_seq; }
+
+void rg_engine_clock_pass(rg_engine *e, uint64_t t)
+{
+    if (e->clock.manual && t > e->clock.now_ms) e->clock.now_ms = t;
+}
 uint64_t rg_engine_written_keys(rg_engine *e) { return e->stat_written_keys; }
 uint64_t rg_engine_written_bytes(rg_engine *e) { return e->stat_written_bytes; }
 uv_loop_t *rg_engine_loop(rg_engine *e) { return e->loop; }

@@ -76,6 +76,9 @@ struct rg_log *rg_engine_log(rg_engine *e);   /* for tests: fault injection */
 uv_loop_t *rg_engine_loop(rg_engine *e);
 const char *rg_engine_zvh(rg_engine *e);      /* the default region (--zvh) */
 uint64_t rg_engine_head(rg_engine *e);          /* position of the last event applied */
+/* The manual clock moves on to t when t is later (deadlines fired in turn,
+ * clock.advance); the real clock is never set. */
+void rg_engine_clock_pass(rg_engine *e, uint64_t t);
 
 /* The contract's error reply {ok: false, error, message} into out (reset
  * first): the one place it is built. */

@@ -91,13 +91,9 @@ static bool fire(rg_due *du, const due_key *k)
          * projections in every batch, holds a key left by a bug or damage:
          * drop it, or firing would find it again and never get past it. */
         if (rg_engine_busy(e)) return false;
-        uint8_t key[RG_DL_KEY_MAX];
         fprintf(stderr, "regie: dropping a deadline key with no open deadline: %s %s %s\n",
                 k->case_id, k->norm, k->item);
-        rg_batch_del(e->open->batch, RG_CF_DEADLINES, key,
-                     rg_deadline_key(key, k->t, k->case_id, k->norm, k->item));
-        e->open->nwrites++;
-        rg_engine_want_commit(e);
+        rg_dl_index_drop(e, k->t, k->case_id, k->norm, k->item);
         return true;
     }
     rg_ctx c;
@@ -170,14 +166,15 @@ static int fire_slice(rg_due *du, uint64_t upto, bool *wrote)
 {
     rg_engine *e = du->e;
     *wrote = false;
-    if (upto < e->dl_low) return 0;          /* nothing can be due: no read at all */
+    uint64_t low = rg_dl_low(e);
+    if (upto < low) return 0;                /* nothing can be due: no read at all */
     rg_iter *it = rg_iter_new(e->log, RG_CF_DEADLINES);
     due_key keys[SLICE];
     int n = 0;
     /* Start at the lower bound rather than the first key: the keys before it
      * are deleted, and RocksDB would step over their tombstones each time. */
     uint8_t from[8];
-    rg_be64_put(from, e->dl_low);
+    rg_be64_put(from, low);
     uint64_t next = UINT64_MAX;
     for (rg_iter_seek(it, from, 8); rg_iter_valid(it); rg_iter_next(it)) {
         size_t kn;
@@ -185,7 +182,7 @@ static int fire_slice(rg_due *du, uint64_t upto, bool *wrote)
         due_key dk;
         if (!parse_key(k, kn, &dk)) continue;
         /* The index is in time order (be64(t) leads the key), from dl_low. */
-        RG_ASSERT(dk.t >= e->dl_low && (n == 0 || dk.t >= keys[n - 1].t));
+        RG_ASSERT(dk.t >= low && (n == 0 || dk.t >= keys[n - 1].t));
         if (dk.t > upto || n == SLICE) {
             next = dk.t;
             break;
@@ -196,17 +193,14 @@ static int fire_slice(rg_due *du, uint64_t upto, bool *wrote)
     /* Every durable key left is at or after `next`; the fired ones go with
      * their commits.  Keys that pending commits put are not in RocksDB yet:
      * the bound must stay at or below them too. */
-    uint64_t bound = n == SLICE ? keys[n - 1].t : next;
-    if (e->open->dl_min < bound) bound = e->open->dl_min;
-    if (e->inflight && e->inflight->dl_min < bound) bound = e->inflight->dl_min;
-    e->dl_low = bound;
+    rg_dl_low_raise(e, n == SLICE ? keys[n - 1].t : next);
     for (int i = 0; i < n; i++) {
         /* In time order: a key put meanwhile (an escalation this slice
          * opened, a deadline a pending command set) that falls before this
          * one fires first, from the next slice, which reads from dl_low. */
-        if (keys[i].t > e->dl_low) break;
+        if (keys[i].t > rg_dl_low(e)) break;
         /* The manual clock passes each deadline in turn. */
-        if (e->clock.manual && keys[i].t > e->clock.now_ms) e->clock.now_ms = keys[i].t;
+        rg_engine_clock_pass(e, keys[i].t);
         *wrote |= fire(du, &keys[i]);
     }
     return n;
@@ -256,13 +250,13 @@ void rg_due_run(rg_due *du)
          * written too (every commit stores it in meta), and the reply waits
          * for that write: a restart never finds the clock behind what a
          * reply reported. */
-        e->clock.now_ms = du->advance.target;
+        rg_engine_clock_pass(e, du->advance.target);
         du->advance.active = false;
         rg_buf reply = RG_BUF_INIT;
         rg_w_map(&reply, 2);
         rg_w_kbool(&reply, "ok", true);
         rg_w_kuint(&reply, "now", e->clock.now_ms);
-        e->open->nwrites++;
+        rg_commit_count_write(e->open);
         rg_commit_keep_idem(e->open, du->advance.ikey, du->advance.ikn, reply.data, reply.len);
         rg_commit_add_waiter(e->open, du->advance.fn, du->advance.ud, reply.data, reply.len);
         rg_engine_want_commit(e);
@@ -270,7 +264,7 @@ void rg_due_run(rg_due *du)
         return;
     }
     if (!e->clock.manual) {
-        uint64_t t = e->dl_low, now = rg_clock_now(&e->clock);
+        uint64_t t = rg_dl_low(e), now = rg_clock_now(&e->clock);
         if (t != UINT64_MAX) uv_timer_start(&du->timer, timer_cb, t > now ? t - now : 0, 0);
         else uv_timer_stop(&du->timer);
     }
@@ -284,7 +278,7 @@ static void failed(rg_due *du, const uint8_t *err, size_t n)
 {
     rg_engine *e = du->e;
     du->wait = NULL;
-    e->dl_low = 0;                             /* the state was reloaded: look again */
+    rg_dl_low_reset(e);                        /* the state was reloaded: look again */
     if (du->advance.active) {
         du->advance.active = false;
         du->advance.fn(du->advance.ud, err, n);
