@@ -532,6 +532,19 @@ void rg_store_note_number(rg_engine *e, const char *zvh, uint64_t n)
     e->numbers[e->nnumbers++].last = n;
 }
 
+void rg_store_take_rebuilt(rg_engine *e, const rg_rebuilt *r)
+{
+    e->head_seq = r->head_seq;
+    memcpy(e->head_link, r->head_link, RG_HASH_LEN);
+    e->case_counter = r->case_counter;
+    e->stagnations = r->stagnations;
+    memcpy(e->counts, r->counts, sizeof e->counts);
+    memcpy(e->lead_counts, r->lead_counts, sizeof e->lead_counts);
+    e->nnumbers = 0;
+}
+
+void rg_store_set_failed(rg_engine *e, bool failed) { e->failed = failed; }
+
 void rg_store_put_meta(rg_engine *e, rg_batch *b, bool all)
 {
     all = all || !e->meta_put.known;

@@ -145,6 +145,23 @@ void rg_store_cache_put(rg_engine *e, rg_case *cs);     /* a new case; the cache
 /* Drop least recently used cases beyond cache_cap whose every event is at
  * or before durable_seq (the others are the only copy of pending state). */
 void rg_store_trim(rg_engine *e, uint64_t durable_seq);
+/* What a rebuild folded from the whole log (replay/): the head and the
+ * counters the meta records keep. */
+typedef struct rg_rebuilt {
+    uint64_t head_seq;
+    uint8_t head_link[RG_HASH_LEN];
+    uint64_t case_counter;
+    uint64_t stagnations;
+    uint64_t counts[RG_NSTATES];
+    uint64_t lead_counts[RG_NSTATES];
+} rg_rebuilt;
+/* Take r as the engine's head and counters, each region's last number
+ * forgotten (the rebuild notes them again, rg_store_note_number), before
+ * the meta records are put whole (rg_store_put_meta). */
+void rg_store_take_rebuilt(rg_engine *e, const rg_rebuilt *r);
+/* Whether the storage is unusable: every request fails until a rebuild or
+ * a reload succeeds. */
+void rg_store_set_failed(rg_engine *e, bool failed);
 /* The meta head and counters into b: those that changed since the last
  * batch they went into, or (all) every one. */
 void rg_store_put_meta(rg_engine *e, rg_batch *b, bool all);

@@ -280,7 +280,12 @@ int rg_engine_rebuild(rg_engine *e, uint64_t *events_out)
     if (rc == 0) rc = write_region_index(&f);
     uint64_t minted = last_minted(&f);
     if (rc == 0) {
-        e->nnumbers = 0;                          /* each region's last number, as folded */
+        rg_rebuilt r = {.head_seq = f.events, .case_counter = minted, .stagnations = stagnations};
+        memcpy(r.head_link, f.link, RG_HASH_LEN);
+        memcpy(r.counts, f.counts, sizeof r.counts);
+        memcpy(r.lead_counts, f.leads, sizeof r.lead_counts);
+        rg_store_take_rebuilt(e, &r);
+        /* each region's last number, as folded */
         for (size_t i = 0; i < f.ncases; i++)
             if (f.order[i]->number) rg_store_note_number(e, f.order[i]->zvh, f.order[i]->number);
     }
@@ -289,12 +294,6 @@ int rg_engine_rebuild(rg_engine *e, uint64_t *events_out)
     free(f.order);
     rg_hmap_free(&f.cases);
     if (rc == 0) {
-        memcpy(e->counts, f.counts, sizeof f.counts);
-        memcpy(e->lead_counts, f.leads, sizeof f.leads);
-        e->case_counter = minted;
-        e->stagnations = stagnations;
-        e->head_seq = f.events;
-        memcpy(e->head_link, f.link, RG_HASH_LEN);
         rg_batch *b = rg_batch_new(e->log);
         rg_store_put_meta(e, b, true);
         /* The figures per region, whole: every old key goes (in memory
@@ -314,7 +313,7 @@ int rg_engine_rebuild(rg_engine *e, uint64_t *events_out)
     /* The derived column families are emptied or partly written: serve
      * nothing from them until a rebuild succeeds (the marker makes the
      * next open try again). */
-    e->failed = rc < 0;         /* serves again once a rebuild succeeds */
+    rg_store_set_failed(e, rc < 0);   /* serves again once a rebuild succeeds */
     if (events_out) *events_out = f.events;
     return rc;
 }
