@@ -153,7 +153,7 @@ int rg_engine_each_case(rg_engine *e, const char *after, rg_case_fn fn, void *ud
         const uint8_t *k = rg_iter_key(it, &kn);
         if (an && kn == an && memcmp(k, after, an) == 0) continue;   /* exclusive */
         /* The cache holds changes not yet durable; prefer it. */
-        rg_case *cs = rg_hmap_get(&e->cases, k, kn);
+        rg_case *cs = rg_store_cached(e, k, kn);
         rg_case *tmp = NULL;
         if (!cs) {
             const uint8_t *v = rg_iter_value(it, &vn);
@@ -187,7 +187,7 @@ int rg_engine_each_case_in(rg_engine *e, const char *zvh, const char *after, rg_
         const char *id = (const char *)k + pn;
         size_t idn = kn - pn;
         /* The cache holds changes not yet durable; prefer it. */
-        rg_case *cs = rg_hmap_get(&e->cases, id, idn);
+        rg_case *cs = rg_store_cached(e, id, idn);
         rg_case *tmp = NULL;
         if (!cs) {
             rg_buf_reset(&v);

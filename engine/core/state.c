@@ -303,6 +303,12 @@ static int load_tallies(rg_engine *e)
     return rc < 0 || m.rc < 0 ? RG_ESTORAGE : 0;
 }
 
+/* An entry of the case cache (below, "the case cache"). */
+struct rg_cached {
+    rg_case *cs;
+    struct rg_cached *prev, *next;    /* towards the most and least recently used */
+};
+
 int rg_store_load(rg_engine *e)
 {
     rg_hmap_init(&e->cases);
@@ -322,7 +328,11 @@ int rg_store_load(rg_engine *e)
 void rg_store_unload(rg_engine *e)
 {
     rg_hmap_slot *s;
-    for (size_t i = 0; (i = rg_hmap_next(&e->cases, i, &s)) != 0;) rg_case_free(s->val);
+    for (size_t i = 0; (i = rg_hmap_next(&e->cases, i, &s)) != 0;) {
+        struct rg_cached *c = s->val;
+        rg_case_free(c->cs);
+        free(c);
+    }
     for (size_t i = 0; (i = rg_hmap_next(&e->actors, i, &s)) != 0;) free(s->val);
     for (size_t i = 0; (i = rg_hmap_next(&e->idem_pending, i, &s)) != 0;) {
         rg_idem_pending *ip = s->val;
@@ -350,42 +360,52 @@ void rg_store_unload(rg_engine *e)
  * least recently used ones are dropped when the cache holds more than
  * cache_cap: memory follows the cases in use, not all cases ever touched.
  * No pointer to a case is kept across loop callbacks (requests run to
- * completion on the loop), and trimming runs only in write_done. */
+ * completion on the loop), and trimming runs only in write_done.  The order
+ * is the cache's own, in an entry beside the case (struct rg_cached,
+ * above): the projection (domain/case.h) knows nothing of being cached. */
 
-static void lru_unlink(rg_engine *e, rg_case *cs)
+static void lru_unlink(rg_engine *e, struct rg_cached *c)
 {
-    RG_ASSERT(cs->lru_prev ? cs->lru_prev->lru_next == cs : e->lru_head == cs);
-    RG_ASSERT(cs->lru_next ? cs->lru_next->lru_prev == cs : e->lru_tail == cs);
-    if (cs->lru_prev) cs->lru_prev->lru_next = cs->lru_next; else e->lru_head = cs->lru_next;
-    if (cs->lru_next) cs->lru_next->lru_prev = cs->lru_prev; else e->lru_tail = cs->lru_prev;
-    cs->lru_prev = cs->lru_next = NULL;
+    RG_ASSERT(c->prev ? c->prev->next == c : e->lru_head == c);
+    RG_ASSERT(c->next ? c->next->prev == c : e->lru_tail == c);
+    if (c->prev) c->prev->next = c->next; else e->lru_head = c->next;
+    if (c->next) c->next->prev = c->prev; else e->lru_tail = c->prev;
+    c->prev = c->next = NULL;
 }
 
-static void lru_push(rg_engine *e, rg_case *cs)
+static void lru_push(rg_engine *e, struct rg_cached *c)
 {
-    RG_ASSERT(!cs->lru_prev && !cs->lru_next && e->lru_head != cs);   /* unlinked first */
-    cs->lru_prev = NULL;
-    cs->lru_next = e->lru_head;
-    if (e->lru_head) e->lru_head->lru_prev = cs; else e->lru_tail = cs;
-    e->lru_head = cs;
+    RG_ASSERT(!c->prev && !c->next && e->lru_head != c);   /* unlinked first */
+    c->next = e->lru_head;
+    if (e->lru_head) e->lru_head->prev = c; else e->lru_tail = c;
+    e->lru_head = c;
 }
 
 void rg_store_cache_put(rg_engine *e, rg_case *cs)
 {
-    void *old = rg_hmap_put(&e->cases, cs->id, strlen(cs->id), cs);
+    struct rg_cached *c = rg_calloc(1, sizeof *c);
+    c->cs = cs;
+    void *old = rg_hmap_put(&e->cases, cs->id, strlen(cs->id), c);
     RG_ASSERT(old == NULL);                   /* one projection per case in memory */
-    lru_push(e, cs);
+    lru_push(e, c);
+}
+
+rg_case *rg_store_cached(rg_engine *e, const void *id, size_t n)
+{
+    struct rg_cached *c = rg_hmap_get(&e->cases, id, n);
+    return c ? c->cs : NULL;
 }
 
 int rg_store_case(rg_engine *e, const char *id, rg_case **out)
 {
     size_t n = strlen(id);
-    *out = rg_hmap_get(&e->cases, id, n);
-    if (*out) {
-        if (e->lru_head != *out) {
-            lru_unlink(e, *out);
-            lru_push(e, *out);
+    struct rg_cached *c = rg_hmap_get(&e->cases, id, n);
+    if (c) {
+        if (e->lru_head != c) {
+            lru_unlink(e, c);
+            lru_push(e, c);
         }
+        *out = c->cs;
         return 0;
     }
     rg_buf v = RG_BUF_INIT;
@@ -474,18 +494,19 @@ void rg_store_trim(rg_engine *e, uint64_t durable_seq)
     /* Pending cases were used last, so they sit at the head; a few can be
      * met on the way (a case read since its change), and the walk gives up
      * after 64 of them rather than cross a long pending run. */
-    rg_case *cs = e->lru_tail;
+    struct rg_cached *c = e->lru_tail;
     int pending = 0;
-    while (e->cases.count > e->cache_cap && cs && pending < 64) {
-        rg_case *prev = cs->lru_prev;
-        if (cs->last_seq <= durable_seq) {
-            lru_unlink(e, cs);
-            rg_hmap_del(&e->cases, cs->id, strlen(cs->id));
-            rg_case_free(cs);
+    while (e->cases.count > e->cache_cap && c && pending < 64) {
+        struct rg_cached *prev = c->prev;
+        if (c->cs->last_seq <= durable_seq) {
+            lru_unlink(e, c);
+            rg_hmap_del(&e->cases, c->cs->id, strlen(c->cs->id));
+            rg_case_free(c->cs);
+            free(c);
         } else {
             pending++;
         }
-        cs = prev;
+        c = prev;
     }
 }
 

@@ -57,8 +57,8 @@ struct rg_engine {
     size_t nnumbers, capnumbers;
     uint64_t counts[RG_NSTATES];       /* cases in each state */
     uint64_t lead_counts[RG_NSTATES];  /* stays that ended, per state */
-    rg_hmap cases;            /* case id -> rg_case* (cache, owns) */
-    rg_case *lru_head, *lru_tail;   /* cases most and least recently used */
+    rg_hmap cases;            /* case id -> struct rg_cached* (cache, owns; state.c) */
+    struct rg_cached *lru_head, *lru_tail;   /* cases most and least recently used */
     size_t cache_cap;         /* cases kept in memory when all are durable */
     rg_hmap actors;           /* actor id -> rg_actor* (owns) */
     rg_hmap tokens;           /* token hash -> rg_actor* (borrows) */
@@ -142,6 +142,9 @@ void rg_person_key_id(char out[RG_ID_MAX + 16], const char *case_id, const char 
  * for an erased person or case. */
 bool rg_store_person_key(rg_engine *e, rg_case *cs, const char *person, rg_batch *b, uint8_t key[32]);
 void rg_store_cache_put(rg_engine *e, rg_case *cs);     /* a new case; the cache owns it */
+/* The case id (n bytes) if the cache holds it (changes not yet durable
+ * included), else NULL; its place in the cache order is left as it is. */
+rg_case *rg_store_cached(rg_engine *e, const void *id, size_t n);
 /* Drop least recently used cases beyond cache_cap whose every event is at
  * or before durable_seq (the others are the only copy of pending state). */
 void rg_store_trim(rg_engine *e, uint64_t durable_seq);

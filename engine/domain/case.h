@@ -83,7 +83,6 @@ typedef struct rg_person {
 } rg_person;
 
 typedef struct rg_case {
-    struct rg_case *lru_prev, *lru_next;   /* the engine's cache order (core/state.c); not stored */
     char id[RG_ID_MAX];
     char zvh[RG_ID_MAX];      /* the region of the actor who reported it */
     uint32_t covenants;       /* RG_COVENANTS bits it runs under (from its target group) */
