@@ -62,6 +62,7 @@ static const rg_binding bindings[] = {
     {"person.add",            rg_h_person_add},
     {"person.remove",         rg_h_person_remove},
     {"person.erase",          rg_h_person_erase},
+    {"person.share",          rg_h_person_share},
     {"phase.relapse",         rg_h_phase_relapse},
     {"processing.activities", rg_h_processing_activities},
     {"processing.read",       rg_h_processing_read},

@@ -45,6 +45,7 @@ RG_HANDLER(subject_request) RG_HANDLER(subject_decide) RG_HANDLER(subject_correc
 RG_HANDLER(case_unrestrict) RG_HANDLER(subject_known)
 /* persons.c: the persons of a household case */
 RG_HANDLER(person_add) RG_HANDLER(person_remove) RG_HANDLER(person_erase)
+RG_HANDLER(person_share)
 /* case.report's `subject` or `persons` checked (fails, nothing emitted, on
  * a bad one); *subject: the single subject, or the first `subject` person. */
 int rg_report_subject(rg_ctx *c, const rg_val **subject);

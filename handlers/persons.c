@@ -208,3 +208,32 @@ int rg_h_person_erase(rg_ctx *c)
     rg_w_cstr(rg_ctx_reply_key(c, "person"), id);
     return 0;
 }
+
+int rg_h_person_share(rg_ctx *c)
+{
+    const rg_case *cs = rg_ctx_case(c);
+    int rc = rg_require_director(c);
+    if (rc < 0) return rc;
+    char id[16];
+    rg_field_str(c, "person", id, sizeof id);
+    int i = rg_case_person(cs, id);
+    if (i < 0) return rg_ctx_fail(c, RG_ENOTFOUND, "case %s has no person %s", cs->id, id);
+    if (cs->persons[i].removed || cs->persons[i].erased)
+        return rg_ctx_fail(c, RG_EGUARD, "person %s of case %s was %s", id, cs->id,
+                           cs->persons[i].erased ? "erased" : "removed");
+    const rg_val *orgs = rg_ctx_field(c, "orgs");
+    if (rg_array_size(orgs) == 0)
+        return rg_ctx_fail(c, RG_EBADREQ, "data.orgs: at least one organisation that sees the person");
+    for (uint32_t j = 0; j < rg_array_size(orgs); j++) {
+        const char *s;
+        uint32_t n;
+        if (!rg_val_str(rg_array_at(orgs, j), &s, &n) || !rg_is_name(s, n))
+            return rg_ctx_fail(c, RG_EBADREQ, "data.orgs[%u]: an organisation's name ([A-Za-z0-9._-], 1 to 64)", j);
+    }
+    /* Only the named orgs see the person's data from now on; the ZVH's
+     * own staff always (domain/access.c rg_access_person). */
+    rg_evb *ev = rg_ctx_emit(c, "person.shared");
+    static const char *const fields[] = {"person", "orgs", NULL};
+    rg_copy_fields(c, ev, fields);
+    return 0;
+}

@@ -44,9 +44,9 @@ static int write_persons(rg_ctx *c, rg_buf *b, const rg_case *cs, bool readable)
         rg_w_kstr(b, "role", cs->persons[i].role);
         rg_w_cstr(b, "minor");
         bool minor = false;
-        int rc = readable && !cs->persons[i].erased
-                     ? rg_person_minor(rg_ctx_engine(c), cs, i, rg_ctx_now(c), &minor)
-                     : RG_ENOTFOUND;
+        /* Nothing of a person the reader may not see, their age included. */
+        bool shown = readable && !cs->persons[i].erased && rg_access_person(rg_ctx_actor(c), cs, id);
+        int rc = shown ? rg_person_minor(rg_ctx_engine(c), cs, i, rg_ctx_now(c), &minor) : RG_ENOTFOUND;
         if (rc == 0) rg_w_bool(b, minor);
         else if (rc == RG_ENOTFOUND) rg_w_nil(b);
         else return rc;
@@ -319,7 +319,9 @@ int rg_h_case_get(rg_ctx *c)
     if (subject) {
         /* The current subject: the report's, or its last correction. */
         rg_w_cstr(b, "subject");
-        if (cs->subject_seq == cs->report_seq) {
+        if (!rg_access_person(rg_ctx_actor(c), cs, "P1")) {
+            rg_w_nil(b);                          /* P1 limited to other orgs (person.share) */
+        } else if (cs->subject_seq == cs->report_seq) {
             if (rp.r.subj_len && !cs->erased) rg_buf_append(b, rp.r.subj, rp.r.subj_len);
             else rg_w_nil(b);
         } else {

@@ -33,6 +33,8 @@ const rg_activity rg_activities[] = {
     A("case.report", 1, "reporting a case", REPORT, COVENANT, CASE),
     A("person.add", 1, "adding a person to a household case", COORDINATION, COVENANT, ID),
     A("person.remove", 1, "removing a person from a household case", COORDINATION, COVENANT, ID),
+    A("person.share", 1, "limiting a person of a household case to the organisations that need them",
+      COORDINATION, COVENANT, ID),
     A("person.erase", 1, "erasing one person's data of a household case", "retention, or a granted erasure request",
       "GDPR art. 5(1)(e) and 17; ZVH privacy covenant", ID),
     A("case.assign", 1, "assigning a procesregisseur", COORDINATION, COVENANT, CASE),

@@ -54,6 +54,7 @@ const rg_evdef rg_events[] = {
     {"person.added",         1,       RG_KEEP,      RG_ALERT_NONE, NULL},
     {"person.removed",       1,       RG_KEEP,      RG_ALERT_NONE, NULL},
     {"person.erased",        1,       RG_KEEP,      RG_ALERT_NONE, NULL},
+    {"person.shared",        1,       RG_KEEP,      RG_ALERT_NONE, NULL},
     {"case.ended",           1,       ST(ARCHIVED), RG_ALERT_PARTIES, NULL},
     {NULL, 0, 0, 0, NULL},
 };

@@ -54,6 +54,8 @@ static const rg_field actor_rotate[] = {STR("id", 64), {"expires", RG_F_DATE, RG
 static const rg_field person_fields[] = {RG_PERSON_FIELDS, END};
 static const rg_field person_add[] = {RG_PERSON_FIELDS, END};
 static const rg_field person_remove[] = {STR("person", 16), TEXT("reason", 4096), END};
+/* The orgs that see a person (the rest of the case's orgs do not). */
+static const rg_field person_share[] = {STR("person", 16), {"orgs", RG_F_STR_ARRAY, RG_REQ, 32, NULL, NULL, 0}, END};
 /* As case.erase, for one person (handlers/persons.c). */
 static const rg_field person_erase[] = {STR("person", 16), TEXT("ground", 4096), STR_OPT("request", 64), END};
 
@@ -299,6 +301,7 @@ const rg_opdef rg_ops[] = {
     {"person.add",            PR,            M | C,  person_add, NULL, NULL},
     {"person.remove",         PR,            M | C,  person_remove, NULL, NULL},
     {"person.erase",          MA,            M|C|E,  person_erase, NULL, NULL},
+    {"person.share",          PR,            M | C,  person_share, NULL, NULL},
     {"phase.relapse",         PR,            M | C,  phase_step, NULL, NULL},
     /* The register of processing activities (schemas/activities.c): no
      * personal data. */

@@ -151,6 +151,9 @@ static const describe describes[] = {
      "regie person add --case ZVH-7K2QF9XMT --role child --name \"P. Jansen\" --birth-date 2015-07-08"},
     {"person.remove", "take a person out of a household case (a case keeps at least one subject)",
      "regie person remove --case ZVH-7K2QF9XMT --person P3 --reason \"moved out\""},
+    {"person.share", "limit a person of a household case to the organisations that need them (the ZVH always "
+                     "sees them)",
+     "regie person share --case ZVH-7K2QF9XMT --person P3 --orgs jeugdbescherming"},
     {"person.erase", "erase one person's data of a household case for good (archived or referred, or on a "
                      "granted request); the others read on",
      "regie person erase --case ZVH-7K2QF9XMT --person P2 --ground \"GDPR art. 17\" --request ZVH-3M8QD2WK9"},
@@ -182,6 +185,9 @@ static const struct {
     {"person.add.bsn", "nine digits that pass the eleven-test"},
     {"person.remove.person", "the person's id (P1, ...: case get shows them)"},
     {"person.erase.person", "the person's id (P1, ...: case get shows them)"},
+    {"person.share.person", "the person's id (P1, ...: case get shows them)"},
+    {"person.share.orgs", "the organisations that see the person from now on (comma-separated); the others of "
+                          "the case no longer do"},
     {"person.erase.request", "a granted erasure request's case id"},
     {"subject.correct.person", "the person corrected (P1, ...: case get shows them); the one the granted request "
                                "is from when not given"},

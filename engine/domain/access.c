@@ -58,6 +58,13 @@ bool rg_access_subject(const rg_actor *a, const rg_case *c)
     return v == RG_VIEW_FULL || v == RG_VIEW_PARTNER;
 }
 
+bool rg_access_person(const rg_actor *a, const rg_case *c, const char *person)
+{
+    int i = rg_case_person(c, person);
+    if (i < 0 || a->role != RG_ROLE_PARTNER) return true;
+    return rg_case_person_shared(c, (uint32_t)i, a->org);
+}
+
 bool rg_access_may_direct(const rg_actor *a, const rg_case *c)
 {
     return a->role == RG_ROLE_PROCESREGISSEUR && !a->revoked && same_region(a, c);

@@ -49,6 +49,10 @@ uint32_t rg_access_since(const rg_actor *a, const rg_case *c);
  * joined"). */
 bool rg_access_event(const rg_actor *a, const rg_case *c, uint32_t v, uint64_t seq);
 bool rg_access_subject(const rg_actor *a, const rg_case *c);
+/* May a, who reads c's persons' data, read that of person ("P2")?  Every
+ * org of the case, unless the procesregisseur limited the person to named
+ * orgs (person.share); the ZVH's own staff always. */
+bool rg_access_person(const rg_actor *a, const rg_case *c, const char *person);
 /* May procesregisseur a be given case c (its region, its covenant)? */
 bool rg_access_may_direct(const rg_actor *a, const rg_case *c);
 /* May a read the text of a classified item of class cls, appended by an

@@ -35,6 +35,7 @@ void rg_case_free(rg_case *c)
     free(c->agreed);
     free(c->dl);
     free(c->rel);
+    free(c->shares);
     if (c->persons) rg_wipe(c->persons, c->cappersons * sizeof *c->persons);
     free(c->persons);
     rg_wipe(c->dk, sizeof c->dk);
@@ -89,6 +90,31 @@ int rg_case_add_person(rg_case *c, const char *role, uint64_t seq)
     snprintf(p->role, sizeof p->role, "%s", role);
     p->seq = seq;
     return 0;
+}
+
+void rg_case_share_person(rg_case *c, uint32_t i, const char (*orgs)[RG_ID_MAX], uint32_t n)
+{
+    uint32_t kept = 0;
+    for (uint32_t j = 0; j < c->nshares; j++)
+        if (c->shares[j].person != i) c->shares[kept++] = c->shares[j];
+    c->nshares = kept;
+    for (uint32_t j = 0; j < n; j++) {
+        GROW(c->shares, c->nshares, c->capshares);
+        c->shares[c->nshares].person = i;
+        snprintf(c->shares[c->nshares].org, RG_ID_MAX, "%s", orgs[j]);
+        c->nshares++;
+    }
+}
+
+bool rg_case_person_shared(const rg_case *c, uint32_t i, const char *org)
+{
+    bool limited = false;
+    for (uint32_t j = 0; j < c->nshares; j++) {
+        if (c->shares[j].person != i) continue;
+        limited = true;
+        if (strcmp(c->shares[j].org, org) == 0) return true;
+    }
+    return !limited;
 }
 
 static const uint8_t *person_key(const void *ud, const char *id)
@@ -186,11 +212,16 @@ void rg_case_encode(const rg_case *c, rg_buf *out)
     rg_w_cstr(out, "persons");
     rg_w_array(out, c->npersons);
     for (uint32_t i = 0; i < c->npersons; i++) {
-        rg_w_array(out, 4);
+        uint32_t ns = 0;
+        for (uint32_t j = 0; j < c->nshares; j++) ns += c->shares[j].person == i;
+        rg_w_array(out, 5);
         rg_w_cstr(out, c->persons[i].role);
         rg_w_uint(out, c->persons[i].seq);
         rg_w_bool(out, c->persons[i].removed);
         rg_w_bool(out, c->persons[i].erased);
+        rg_w_array(out, ns);          /* the orgs it is limited to (person.share) */
+        for (uint32_t j = 0; j < c->nshares; j++)
+            if (c->shares[j].person == i) rg_w_cstr(out, c->shares[j].org);
     }
     rg_w_kuint(out, "relapses", c->relapses);
     rg_w_kuint(out, "subject_seq", c->subject_seq);
@@ -436,6 +467,18 @@ static void records(dec *d, rg_case *c)
         } else {
             c->persons[c->npersons - 1].removed = removed;
             c->persons[c->npersons - 1].erased = erased;
+            const rg_val *orgs = rg_array_at(r, 4);      /* none before person.share */
+            for (uint32_t j = 0; j < rg_array_size(orgs); j++) {
+                char org[RG_ID_MAX];
+                if (!rg_val_strcpy(rg_array_at(orgs, j), org, sizeof org)) {
+                    d->ok = false;
+                    continue;
+                }
+                GROW(c->shares, c->nshares, c->capshares);
+                c->shares[c->nshares].person = c->npersons - 1;
+                snprintf(c->shares[c->nshares].org, RG_ID_MAX, "%s", org);
+                c->nshares++;
+            }
         }
     }
     a = rg_map_get(d->m, "agreed");

@@ -69,6 +69,12 @@ typedef struct rg_release {
     char org[RG_ID_MAX];
 } rg_release;
 
+/* A person limited to named orgs (person.share): one row per org. */
+typedef struct rg_share {
+    uint32_t person;          /* index into persons */
+    char org[RG_ID_MAX];
+} rg_share;
+
 /* A person of a household case: id P<n> (n = its place, from 1), role, and
  * the event whose sealed subject part holds their data (never the data). */
 typedef struct rg_person {
@@ -160,6 +166,10 @@ typedef struct rg_case {
     /* the persons of the case (P1 the reported subject; old cases: just P1) */
     uint32_t npersons, cappersons;
     rg_person *persons;
+    /* persons limited to the orgs that need them (person.share); a person
+     * without a row is seen by every org of the case */
+    uint32_t nshares, capshares;
+    rg_share *shares;
     /* erasure: the case's data key was destroyed (case.erased) */
     bool erased;
     /* the case's data key (seal.h): in memory only, loaded by the core with
@@ -174,6 +184,10 @@ enum { RG_DK_UNKNOWN = 0, RG_DK_PRESENT, RG_DK_ABSENT };
 int rg_case_add_person(rg_case *c, const char *role, uint64_t seq);
 /* The index of person id ("P3") in c, or -1. */
 int rg_case_person(const rg_case *c, const char *id);
+/* Limit person i of c to orgs (n of them, replacing an earlier limit). */
+void rg_case_share_person(rg_case *c, uint32_t i, const char (*orgs)[RG_ID_MAX], uint32_t n);
+/* May org see person i of c: no limit, or it is named? */
+bool rg_case_person_shared(const rg_case *c, uint32_t i, const char *org);
 /* The keys c's records open with (seal.h): the case's, and each person's
  * own; an erased one's NULL. */
 void rg_case_keyring(const rg_case *c, rg_keyring *k);

@@ -131,6 +131,21 @@ static int fold_person_removed(rg_case *cs, const rg_event_view *ev)
     return 0;
 }
 
+static int fold_person_shared(rg_case *cs, const rg_event_view *ev)
+{
+    char id[16];
+    get_str(ev, "person", id, sizeof id);
+    int i = rg_case_person(cs, id);
+    const rg_val *orgs = rg_map_get(ev->data, "orgs");
+    uint32_t n = rg_array_size(orgs);
+    if (i < 0 || n == 0 || n > 32) return RG_ESTORAGE;
+    char list[32][RG_ID_MAX];
+    for (uint32_t j = 0; j < n; j++)
+        if (!rg_val_strcpy(rg_array_at(orgs, j), list[j], RG_ID_MAX)) return RG_ESTORAGE;
+    rg_case_share_person(cs, (uint32_t)i, (const char (*)[RG_ID_MAX])list, n);
+    return 0;
+}
+
 static int fold_person_erased(rg_case *cs, const rg_event_view *ev)
 {
     char id[16];
@@ -502,6 +517,7 @@ static const struct {
     {"person.added",           fold_person_added},
     {"person.removed",         fold_person_removed},
     {"person.erased",          fold_person_erased},
+    {"person.shared",          fold_person_shared},
     {"case.ended",             fold_case_ended},
     {NULL, NULL},
 };

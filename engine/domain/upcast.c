@@ -136,13 +136,15 @@ void rg_render_event_for(rg_buf *out, const rg_record *sealed, bool with_subject
     const rg_val *data = up ? rg_doc_root(up) : rg_map_get(ev, "data");
     const char *hide = withheld(reader, cs, type, ev, data);
     /* Whose data the subject part is (P1 when the event names none), and
-     * whether this rendering shows it: to a reader of persons' data, and
-     * only the one person an export is for (only). */
+     * whether this rendering shows it: to a reader of persons' data who may
+     * see this person (person.share), and only the one person an export is
+     * for (only). */
     bool subj = with_subject && r->subj_len;
-    if (subj && only) {
+    if (subj && (only || (cs && reader))) {
         char person[16] = "P1";
         rg_val_strcpy(rg_map_get(data, "person"), person, sizeof person);
-        if (strcmp(only, person) != 0) subj = false;
+        if (only && strcmp(only, person) != 0) subj = false;
+        if (cs && reader && !rg_access_person(reader, cs, person)) subj = false;
     }
     bool persons = strcmp(type, "person.added") == 0;
     if (!up && !hide && !persons) {

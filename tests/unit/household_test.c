@@ -599,6 +599,147 @@ static void test_rights_per_person(void)
     close_region(true);
 }
 
+/* Need-to-know per person (issue 25): the procesregisseur limits the child
+ * to youth protection and the father to probation; every role reads the
+ * household case through every view, and sees exactly the persons it may --
+ * their names and BSNs searched in the reply's bytes. */
+static void test_share_every_role_and_view(void)
+{
+    open_region();
+    char a[32];
+    person ps[] = {{"subject", MOTHER, "1981-05-06", BSN_MOTHER}};
+    REQUIRE(report(ps, 1, a)[0] == 0);
+    direct(a);
+    char jb[128], rec[128], pm[128], bst[128], aud[128], other[128];
+    actor_in("jb", "partner", "jeugdbescherming", "tilburg", NULL, jb);
+    actor_in("rec", "partner", "reclassering", "tilburg", NULL, rec);
+    actor_in("pm", "partner_manager", "police", "tilburg", NULL, pm);
+    actor_in("bst", "bestuur", "gemeente", "tilburg", NULL, bst);
+    actor_in("aud", "auditor", "toezicht", "tilburg", NULL, aud);
+    actor_in("other", "partner", "ggz", "tilburg", NULL, other);
+    req(pr, "intake.start", a, 0);
+    OK();
+    rg_buf *b = req(pr, "intake.decide", a, 3);
+    rg_w_kbool(b, "admit", true);
+    rg_w_kstr(b, "reason", "a family in several domains");
+    rg_w_cstr(b, "criteria");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "system");
+    OK();
+    const char *orgs[] = {"jeugdbescherming", "reclassering", "ggz"};
+    for (int i = 0; i < 3; i++) {
+        rg_w_kstr(req(pr, "partner.join", a, 1), "org", orgs[i]);
+        OK();
+    }
+    /* The father and the child, added once the partners take part (a
+     * partner reads from the version its org joined). */
+    person more[] = {{"parent", FATHER, "1978-03-04", BSN_FATHER}, {"child", CHILD, "2015-07-08", BSN_CHILD}};
+    for (int i = 0; i < 2; i++) {
+        b = req(pr, "person.add", a, 4);
+        rg_w_kstr(b, "role", more[i].role);
+        rg_w_kstr(b, "name", more[i].name);
+        rg_w_kstr(b, "birth_date", more[i].birth);
+        rg_w_kstr(b, "bsn", more[i].bsn);
+        OK();
+    }
+    /* Not by a partner; not a person who is none; not without an org. */
+    b = req(pol, "person.share", a, 2);
+    rg_w_kstr(b, "person", "P3");
+    rg_w_cstr(b, "orgs");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "police");
+    FAILS("forbidden", "");
+    b = req(pr, "person.share", a, 2);
+    rg_w_kstr(b, "person", "P9");
+    rg_w_cstr(b, "orgs");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "police");
+    FAILS("not_found", "no person P9");
+    b = req(pr, "person.share", a, 2);
+    rg_w_kstr(b, "person", "P3");
+    rg_w_cstr(b, "orgs");
+    rg_w_array(b, 0);
+    FAILS("bad_request", "data.orgs");
+    b = req(pr, "person.share", a, 2);
+    rg_w_kstr(b, "person", "P3");
+    rg_w_cstr(b, "orgs");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "jeugdbescherming");
+    OK();
+    b = req(pr, "person.share", a, 2);
+    rg_w_kstr(b, "person", "P2");
+    rg_w_cstr(b, "orgs");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "reclassering");
+    OK();
+
+    /* Each reader, what each view shows of the persons (M mother, F father,
+     * C child): case.get the subject, the history and the feed each person's
+     * data from the version the reader sees on (the report's mother only to
+     * the reporter and the region's manager: partners read from their
+     * joining, the procesregisseur's feed from the assignment); lists and
+     * alerts no one.  sees: whose age case.get may tell ("" none of it). */
+    struct { const char *name, *tok, *get, *history, *feed, *sees; } readers[] = {
+        {"procesregisseur", pr, "M", "MFC", "FC", "MFC"},
+        {"manager", mgr, "M", "MFC", "MFC", "MFC"},
+        {"partner police (reporter)", pol, "M", "M", "M", "M"},
+        {"partner jeugdbescherming", jb, "M", "C", "C", "MC"},
+        {"partner reclassering", rec, "M", "F", "F", "MF"},
+        {"partner ggz", other, "M", "", "", "M"},
+        {"partner_manager", pm, "", "", "", ""},
+        {"bestuur", bst, "", "", "", ""},
+        {"auditor", aud, "", "", "", ""},
+        {"admin", L.admin, "", "", "", ""},
+    };
+    const char *who[3][2] = {{MOTHER, BSN_MOTHER}, {FATHER, BSN_FATHER}, {CHILD, BSN_CHILD}};
+    const char letters[] = "MFC";
+    const char *views[] = {"case.get", "case.history", "feed.read", "cases.list", "alerts.list"};
+    for (size_t r = 0; r < sizeof readers / sizeof readers[0]; r++) {
+        for (int v = 0; v < 5; v++) {
+            if (strcmp(views[v], "feed.read") == 0) {
+                rg_w_kuint(req(readers[r].tok, "feed.read", NULL, 1), "after", 0);
+                send_req();
+            } else {
+                query(readers[r].tok, views[v], v < 2 ? a : NULL);
+            }
+            char shown[4] = "";
+            size_t ns = 0;
+            for (int p = 0; p < 3; p++) {
+                bool name = rg_t_holds(R.bytes, R.len, who[p][0]), bsn = rg_t_holds(R.bytes, R.len, who[p][1]);
+                if (name || bsn) shown[ns++] = letters[p];
+                if (name != bsn) {
+                    printf("  %s %s: %s's name and BSN apart\n", readers[r].name, views[v], who[p][0]);
+                    rg_t_failed = 1;
+                }
+            }
+            const char *want = v == 0 ? readers[r].get : v == 1 ? readers[r].history : v == 2 ? readers[r].feed : "";
+            if (strcmp(shown, want) != 0) {
+                printf("  %s %s: shows [%s], want [%s]\n", readers[r].name, views[v], shown, want);
+                rg_t_failed = 1;
+            }
+        }
+        /* case.get's persons: every person listed, a minor's age only to
+         * who may see them. */
+        if (readers[r].sees[0]) {
+            char want[64];
+            snprintf(want, sizeof want, "P1:subject:adult,P2:parent:%s,P3:child:%s",
+                     strchr(readers[r].sees, 'F') ? "adult" : "?", strchr(readers[r].sees, 'C') ? "minor" : "?");
+            PERSONS(readers[r].tok, a, want);
+        }
+    }
+    /* The limit survives a restart (the projection read back). */
+    char *dir = strdup(L.dir);
+    close_region(false);
+    REQUIRE(rg_t_local_open(&L, dir) == 0);
+    rg_w_kuint(req(pol, "feed.read", NULL, 1), "after", 0);
+    REQUIRE(send_req()[0] == 0);
+    CHECK(rg_t_holds(R.bytes, R.len, MOTHER) && !rg_t_holds(R.bytes, R.len, CHILD) && !rg_t_holds(R.bytes, R.len, FATHER));
+    REQUIRE(query(jb, "case.history", a)[0] == 0);
+    CHECK(rg_t_holds(R.bytes, R.len, CHILD) && !rg_t_holds(R.bytes, R.len, FATHER));
+    close_region(true);
+    free(dir);
+}
+
 int main(void)
 {
     rg_t_run("report_household", test_report_household);
@@ -608,6 +749,7 @@ int main(void)
     rg_t_run("minor_on_engine_clock", test_minor_on_engine_clock);
     rg_t_run("erase_one_member", test_erase_one_member);
     rg_t_run("rights_per_person", test_rights_per_person);
+    rg_t_run("share_every_role_and_view", test_share_every_role_and_view);
     rg_buf_free(&B);
     rg_t_reply_free(&R);
     return rg_t_exit();
