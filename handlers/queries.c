@@ -520,10 +520,41 @@ int rg_h_stats(rg_ctx *c)
     rg_w_map(b, n);
     for (int st = 0; st < RG_NSTATES; st++) {
         if (!has[st]) continue;
+        uint64_t p90 = 0;
+        rg_tally_percentile(rg_engine_tallies(e), reader->zvh, st, 90, &p90);
         rg_w_cstr(b, rg_state_name(st));
-        rg_w_map(b, 2);
+        rg_w_map(b, 3);
         rg_w_kuint(b, "median", med[st]);
+        rg_w_kuint(b, "p90", p90);
         rg_w_kuint(b, "cases", cnt[st]);
     }
+    /* Issue 21: the stays still running, counted up to now (a case 36 days
+     * in execution reads 36 days, not nothing): per open state, how many
+     * and their mean age, from the start times the tally sums. */
+    uint64_t now = rg_ctx_now(c);
+    n = 0;
+    for (int st = 0; st < RG_NSTATES; st++) n += rg_state_open(st) && rt.states[st] > 0;
+    b = rg_ctx_reply_key(c, "running_ms");
+    rg_w_map(b, n);
+    for (int st = 0; st < RG_NSTATES; st++) {
+        if (!rg_state_open(st) || !rt.states[st]) continue;
+        uint64_t mean_since = rt.since_sum[st] / rt.states[st];
+        rg_w_cstr(b, rg_state_name(st));
+        rg_w_map(b, 2);
+        rg_w_kuint(b, "cases", rt.states[st]);
+        rg_w_kuint(b, "mean", now > mean_since ? now - mean_since : 0);
+    }
+    /* Escalations by level: open now, and how high each case's ladder ever
+     * reached. */
+    b = rg_ctx_reply_key(c, "escalations");
+    rg_w_map(b, 2);
+    _Static_assert(RG_ESC_TOP == 3, "a name for each level");
+    const char *const lv[] = {"", "1", "2", "3"};
+    rg_w_cstr(b, "open");
+    rg_w_map(b, RG_ESC_TOP);
+    for (int l = 1; l <= RG_ESC_TOP; l++) rg_w_kuint(b, lv[l], rt.esc_open[l]);
+    rg_w_cstr(b, "reached");
+    rg_w_map(b, RG_ESC_TOP);
+    for (int l = 1; l <= RG_ESC_TOP; l++) rg_w_kuint(b, lv[l], rt.esc_reached[l]);
     return 0;
 }

@@ -10,9 +10,10 @@
 #include "../storage/codec.h"
 #include "../storage/errors.h"
 
-/* v3: with the events per region; v4: with the lead times (a directory
- * with an earlier version is tallied again, once). */
-#define MARKER "tally_v4"
+/* v3: with the events per region; v4: with the lead times; v5: with the
+ * running stays and the escalations by level (a directory with an earlier
+ * version is tallied again, once). */
+#define MARKER "tally_v5"
 #define KEY_MAX (8 + 2 * RG_ID_MAX)
 
 typedef struct rg_load {
@@ -99,7 +100,19 @@ int rg_tally_median(const rg_tallies *t, const char *zvh, int state, uint64_t *m
     *count = 0;
     const rg_leads *l = rg_hmap_get(&t->leads, zvh, strlen(zvh));
     if (!l || state < 0 || state >= RG_NSTATES || !l->total[state]) return RG_ENOTFOUND;
-    uint64_t rank = (l->total[state] - 1) / 2, seen = 0;
+    *count = l->total[state];
+    return rg_tally_percentile(t, zvh, state, 50, ms);
+}
+
+int rg_tally_percentile(const rg_tallies *t, const char *zvh, int state, int pct, uint64_t *ms)
+{
+    *ms = 0;
+    const rg_leads *l = rg_hmap_get(&t->leads, zvh, strlen(zvh));
+    if (!l || state < 0 || state >= RG_NSTATES || !l->total[state] || pct < 1 || pct > 100) return RG_ENOTFOUND;
+    /* The median is the lower middle (rank (n-1)/2, as before); others the
+     * nearest rank ceil(n * pct / 100). */
+    uint64_t n = l->total[state];
+    uint64_t rank = pct == 50 ? (n - 1) / 2 : (n * (uint64_t)pct + 99) / 100 - 1, seen = 0;
     for (uint32_t b = 0; b < LEAD_BUCKETS; b++) {
         seen += l->n[state][b];
         if (seen > rank) {
@@ -107,7 +120,6 @@ int rg_tally_median(const rg_tallies *t, const char *zvh, int state, uint64_t *m
             break;
         }
     }
-    *count = l->total[state];
     return 0;
 }
 
@@ -155,6 +167,9 @@ void rg_tally_case(rg_tallies *t, const rg_case *cs, int sign)
     r->relapses += d * cs->relapses;
     r->stagnations += d * rg_case_stagnations(cs);
     r->events += d * cs->version;
+    r->since_sum[cs->state] += d * cs->state_since;
+    if (cs->esc_level >= 1 && cs->esc_level <= RG_ESC_TOP) r->esc_open[cs->esc_level] += d;
+    if (cs->esc_max >= 1 && cs->esc_max <= RG_ESC_TOP) r->esc_reached[cs->esc_max] += d;
     r->dirty = true;
     if (open && cs->procesregisseur[0]) {
         rg_load *l = load(t, cs->procesregisseur);
@@ -174,6 +189,9 @@ void rg_tallies_merge(rg_tallies *into, const rg_tallies *from)
             r->open[k] += f->open[k];
         }
         for (int k = 0; k < RG_NSTATES; k++) r->states[k] += f->states[k];
+        for (int k = 0; k < RG_NSTATES; k++) r->since_sum[k] += f->since_sum[k];
+        for (int k = 0; k <= RG_ESC_TOP; k++) r->esc_open[k] += f->esc_open[k];
+        for (int k = 0; k <= RG_ESC_TOP; k++) r->esc_reached[k] += f->esc_reached[k];
         r->relapses += f->relapses;
         r->stagnations += f->stagnations;
         r->events += f->events;
@@ -204,6 +222,9 @@ void rg_tallies_region(const rg_tallies *t, const char *zvh, uint32_t covenants,
             out->open[k] += r->open[k];
         }
         for (int k = 0; k < RG_NSTATES; k++) out->states[k] += r->states[k];
+        for (int k = 0; k < RG_NSTATES; k++) out->since_sum[k] += r->since_sum[k];
+        for (int k = 0; k <= RG_ESC_TOP; k++) out->esc_open[k] += r->esc_open[k];
+        for (int k = 0; k <= RG_ESC_TOP; k++) out->esc_reached[k] += r->esc_reached[k];
         out->relapses += r->relapses;
         out->stagnations += r->stagnations;
         out->events += r->events;
@@ -219,13 +240,16 @@ uint64_t rg_tally_load(const rg_tallies *t, const char *who, int route)
 static void put_region(rg_batch *b, const char *k, size_t kn, const rg_tally *r)
 {
     rg_buf v = RG_BUF_INIT;
-    rg_w_array(&v, 2 * RG_NROUTES + RG_NSTATES + 3);
+    rg_w_array(&v, 2 * RG_NROUTES + 2 * RG_NSTATES + 3 + 2 * RG_ESC_TOP);
     for (int i = 0; i < RG_NROUTES; i++) rg_w_uint(&v, r->all[i]);
     for (int i = 0; i < RG_NROUTES; i++) rg_w_uint(&v, r->open[i]);
     for (int i = 0; i < RG_NSTATES; i++) rg_w_uint(&v, r->states[i]);
     rg_w_uint(&v, r->relapses);
     rg_w_uint(&v, r->stagnations);
     rg_w_uint(&v, r->events);
+    for (int i = 0; i < RG_NSTATES; i++) rg_w_uint(&v, r->since_sum[i]);
+    for (int i = 1; i <= RG_ESC_TOP; i++) rg_w_uint(&v, r->esc_open[i]);
+    for (int i = 1; i <= RG_ESC_TOP; i++) rg_w_uint(&v, r->esc_reached[i]);
     rg_batch_put(b, RG_CF_META, k, kn, v.data, v.len);
     rg_buf_free(&v);
 }
@@ -357,6 +381,9 @@ static int read_prefix(rg_tallies *t, rg_log *log, const char *prefix)
             take(a, &at, &r->relapses, 1);
             take(a, &at, &r->stagnations, 1);
             take(a, &at, &r->events, 1);
+            take(a, &at, r->since_sum, RG_NSTATES);
+            take(a, &at, r->esc_open + 1, RG_ESC_TOP);
+            take(a, &at, r->esc_reached + 1, RG_ESC_TOP);
             r->dirty = false;
         } else {
             char who[RG_ID_MAX];

@@ -11,7 +11,8 @@
  *
  * On disk: META keys written in the same batch as the change, only those
  * that changed (rg_store_put_meta):
- *   "tally/" zvh "/" hex8(covenants)  msgpack [all[routes] open[routes] states[...] relapses stagnations]
+ *   "tally/" zvh "/" hex8(covenants)  msgpack [all[routes] open[routes] states[...] relapses stagnations
+ *                                     events since_sum[states] esc_open[1..3] esc_reached[1..3]]
  *   "load/" procesregisseur           msgpack [open[routes]]
  *   "rx/" zvh "/" case_id             empty: the region's cases in id order
  *                                     (cases.list of a region seeks here)
@@ -44,6 +45,12 @@ typedef struct rg_tally {
     uint64_t all[RG_NROUTES], open[RG_NROUTES], states[RG_NSTATES];
     uint64_t relapses, stagnations;
     uint64_t events;          /* appended to its cases: the sum of their versions */
+    /* Issue 21, management figures: the stays still running, per state
+     * (the sum of their start times: their mean age at any `now` is
+     * now - since_sum / states), and the escalations open now and the
+     * highest level each case's ladder ever reached, per level 1..3. */
+    uint64_t since_sum[RG_NSTATES];
+    uint64_t esc_open[RG_ESC_TOP + 1], esc_reached[RG_ESC_TOP + 1];
     bool dirty;               /* changed since last written */
 } rg_tally;
 
@@ -70,6 +77,9 @@ void rg_tally_lead(rg_tallies *t, const char *zvh, int state, uint64_t ms);
  * RG_ENOTFOUND when none. */
 int rg_tally_median(const rg_tallies *t, const char *zvh, int state, uint64_t *ms /* OUT */,
                     uint64_t *count /* OUT */);
+/* The pct-th percentile (1..100, the nearest rank) of the same stays, as
+ * rg_tally_median finds the 50th; RG_ENOTFOUND when none. */
+int rg_tally_percentile(const rg_tallies *t, const char *zvh, int state, int pct, uint64_t *ms /* OUT */);
 /* Put the changed figures (every figure, and the marker, when `all`) into b. */
 void rg_tallies_put(rg_tallies *t, rg_batch *b, bool all);
 /* Delete every tally key but the marker (a rebuild writes them anew). */

@@ -622,6 +622,61 @@ static void test_evaluation_meetings(void)
     teardown();
 }
 
+static uint64_t stats_at(const char *map, const char *key, const char *field)
+{
+    uint64_t v = UINT64_MAX;
+    rg_val_uint(rg_map_get(rg_map_get(rg_t_get(&R, map), key), field), &v);
+    return v;
+}
+
+/* Issue 21, management figures: a case 36 days in execution read as no
+ * lead time at all (only stays that ended were counted), and escalations
+ * were not counted by level.  stats now gives the stays still running,
+ * counted up to the engine's now, the 90th percentile beside the median,
+ * and escalations open and reached per level (kept as cases change, not
+ * by walking them). */
+static void test_stats_figures(void)
+{
+    setup();
+    char id[32];
+    admitted_case(id);                           /* Monday 2 March 09:00 */
+    REQUIRE(id[0]);
+    to_execution(id, 1, "2026-03-06");           /* in execution from 09:00 */
+    clock_to(iso("2026-03-13T12:00:00+01:00"));  /* a1 stuck: level 1 */
+    REQUIRE(open_level(id) == 1);
+    REQUIRE(query(mgr, "stats", NULL)[0] == 0);
+    CHECK(stats_at("escalations", "open", "1") == 1 && stats_at("escalations", "reached", "1") == 1);
+    CHECK(stats_at("escalations", "open", "2") == 0);
+    resolve(id);
+    clock_to(iso("2026-04-07T10:00:00+02:00"));  /* 36 days after the plan; the ladder climbed on */
+    uint64_t level = open_level(id);
+    CHECK(level >= 2 && level <= 3);
+    const char *l = level == 2 ? "2" : "3";
+    REQUIRE(query(mgr, "stats", NULL)[0] == 0);
+    CHECK(stats_at("running_ms", "execution", "cases") == 1);
+    CHECK(stats_at("running_ms", "execution", "mean") == 36 * DAY);
+    CHECK(stats_at("escalations", "reached", "1") == 0 && stats_at("escalations", "reached", l) == 1);
+    CHECK(stats_at("escalations", "open", "1") == 0 && stats_at("escalations", "open", l) == 1);
+    /* Stays that ended: median and 90th percentile (analysis and meeting
+     * took no time here; intake ended with the admission). */
+    const rg_val *lt = rg_map_get(rg_t_get(&R, "lead_time_ms"), "intake");
+    uint64_t med = 1, p90 = 1;
+    CHECK(rg_val_uint(rg_map_get(lt, "median"), &med) && rg_val_uint(rg_map_get(lt, "p90"), &p90) && p90 >= med);
+    /* Kept across a restart (written with the case, not walked). */
+    uint64_t mean = stats_at("running_ms", "execution", "mean"), before = clock_now();
+    char *dir = strdup(L.dir);
+    rg_t_local_close(&L, false);
+    REQUIRE(rg_t_local_open(&L, dir) == 0);
+    free(dir);
+    uint64_t after = clock_now();
+    REQUIRE(query(mgr, "stats", NULL)[0] == 0);
+    CHECK(stats_at("running_ms", "execution", "cases") == 1);
+    uint64_t m2 = stats_at("running_ms", "execution", "mean");
+    CHECK(m2 + before == mean + after);
+    CHECK(stats_at("escalations", "open", l) == 1 && stats_at("escalations", "reached", l) == 1);
+    teardown();
+}
+
 /* Finding 2: progress lapses, then action.complete meets it and sets it
  * again in the same event: the stagnation is cleared all the same. */
 static void test_met_norm_clears_when_set_again(void)
@@ -886,6 +941,7 @@ int main(void)
     RUN(test_info_request_norm);
     RUN(test_meetings);
     RUN(test_evaluation_meetings);
+    RUN(test_stats_figures);
     RUN(test_met_norm_clears_when_set_again);
     RUN(test_revision_with_eleven_stagnations);
     RUN(test_revision_keeps_the_plan_in_force);
