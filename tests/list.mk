@@ -14,7 +14,7 @@ UNIT_TESTS += contract activity calendar clock config spelling access seal case 
 # case cache; meta_write: state.c's meta records)
 UNIT_TESTS += engine module commit tally processing alerts ledger cache meta_write quota dl_index feed_index bootstrap reply
 # replay/ and services/
-UNIT_TESTS += replay whatif due feed audit transparency
+UNIT_TESTS += replay whatif services due feed audit transparency
 # handlers/ (admin: admin.c; alerts: handlers/alerts.c too)
 UNIT_TESTS += admin escalation
 # net/ (net: net.c; http_json: http_json.c)

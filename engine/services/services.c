@@ -5,7 +5,6 @@
  */
 #include "services.h"
 
-#include <assert.h>
 #include <stdlib.h>
 
 #include "../core/state.h"
@@ -51,7 +50,7 @@ int rg_engine_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
 static rg_services *services_of(rg_engine *e)
 {
     rg_services *s = rg_engine_listener(e, &services_ops);
-    assert(s);                  /* the engine was opened by rg_engine_open */
+    RG_ASSERT(s);               /* the engine was opened by rg_engine_open */
     return s;
 }
 
