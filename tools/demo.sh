@@ -318,11 +318,15 @@ web_actor() { REGIE_URL="ipc://$SIM/rep.ipc" REGIE_TOKEN=$SIM_ADMIN bin/regie --
 W_PR=$(web_actor regisseur-demo procesregisseur zvh)
 W_PA=$(web_actor politie-demo partner police)
 W_MA=$(web_actor manager-demo manager zvh)
+W_PM=$(web_actor ggz-manager-demo partner_manager ggz)
+W_BE=$(web_actor burgemeester-demo bestuur gemeente)
 step "the browser app: open http://$HTTP/ and log in with one of these tokens"
-echo "    procesregisseur (regisseur-demo): $W_PR"
-echo "    partner, police (politie-demo):   $W_PA"
-echo "    manager (manager-demo):           $W_MA"
-echo "    admin:                            $SIM_ADMIN"
+echo "    procesregisseur (regisseur-demo):         $W_PR"
+echo "    partner, police (politie-demo):           $W_PA"
+echo "    manager (manager-demo):                   $W_MA"
+echo "    partner manager, ggz (ggz-manager-demo):  $W_PM"
+echo "    bestuur (burgemeester-demo):              $W_BE"
+echo "    admin:                                    $SIM_ADMIN"
 echo "    (a partner system follows its feed with:"
 echo "     curl -N -H 'Authorization: Bearer $W_PA' http://$HTTP/api/v1/feed)"
 bin/regie-sim --connect "ipc://$SIM/rep.ipc" --publish "ipc://$SIM/pub.ipc" \

@@ -193,7 +193,18 @@ static void shred(rg_engine *e, rg_commit *t)
 static void write_work(uv_work_t *req)
 {
     rg_commit *t = req->data;
+    uint64_t t0 = uv_hrtime();
     t->status = rg_log_write(t->e->log, t->batch, true);
+    t->sync_ns = uv_hrtime() - t0;
+}
+
+static void fig_add(rg_fig_hist *h, uint64_t base, uint64_t v)
+{
+    size_t k = 0;
+    while (k < RG_FIG_BUCKETS && v > base << k) k++;
+    h->n[k]++;
+    h->sum += v;
+    h->count++;
 }
 
 static void release(rg_commit *t)
@@ -267,6 +278,10 @@ static void write_done(uv_work_t *req, int status)
         e->stat_committed_cmds += t->nwrites;
         e->stat_written_keys += rg_batch_count(t->batch);
         e->stat_written_bytes += rg_batch_bytes(t->batch);
+        fig_add(&e->figures.cmds, 1, t->nwrites);
+        fig_add(&e->figures.bytes, 256, rg_batch_bytes(t->batch));
+        fig_add(&e->figures.took_us, 64, (uv_hrtime() - t->sealed_ns) / 1000);
+        fig_add(&e->figures.sync_us, 64, t->sync_ns / 1000);
         release(t);
         shred(e, t);
         rg_store_trim(e, t->head_seq);
@@ -317,6 +332,7 @@ void rg_commit_kick(rg_engine *e)
     t->head_seq = e->head_seq;
     e->open = rg_commit_new(e);
     e->inflight = t;
+    t->sealed_ns = uv_hrtime();
     t->work.data = t;
     int rc = uv_queue_work(e->loop, &t->work, write_work, write_done);
     if (rc < 0) {

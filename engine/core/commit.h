@@ -67,6 +67,8 @@ typedef struct rg_commit {
     uint64_t dl_min;          /* the earliest deadline key it puts (UINT64_MAX: none) */
     rg_buf shred;             /* ids of cases it erases ("a\0b\0"): keys to shred once durable */
     uv_work_t work;
+    uint64_t sealed_ns;       /* uv_hrtime when it was sealed and handed to the writer */
+    uint64_t sync_ns;         /* how long the synced write took (the writer's thread) */
 } rg_commit;
 
 /* An idempotency record not yet durable. */

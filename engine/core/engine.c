@@ -150,6 +150,7 @@ void rg_engine_clock_pass(rg_engine *e, uint64_t t)
 }
 uint64_t rg_engine_written_keys(rg_engine *e) { return e->stat_written_keys; }
 uint64_t rg_engine_written_bytes(rg_engine *e) { return e->stat_written_bytes; }
+const rg_commit_figures *rg_engine_commit_figures(rg_engine *e) { return &e->figures; }
 uv_loop_t *rg_engine_loop(rg_engine *e) { return e->loop; }
 const char *rg_engine_zvh(rg_engine *e) { return e->zvh; }
 rg_commit *rg_engine_open_commit(rg_engine *e) { return e->open; }

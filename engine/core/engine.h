@@ -84,4 +84,20 @@ void rg_engine_clock_pass(rg_engine *e, uint64_t t);
  * first): the one place it is built. */
 void rg_error_reply(rg_buf *out, int err, const char *msg);
 
+/* Each durable commit's size and times, as histograms of power-of-two
+ * buckets (bucket k holds values up to base << k; the last, the rest): for
+ * /metrics.  Loop only. */
+#define RG_FIG_BUCKETS 16
+typedef struct rg_fig_hist {
+    uint64_t n[RG_FIG_BUCKETS + 1];
+    uint64_t sum, count;
+} rg_fig_hist;
+typedef struct rg_commit_figures {
+    rg_fig_hist cmds;         /* commands per commit (base 1) */
+    rg_fig_hist bytes;        /* bytes written per commit (base 256) */
+    rg_fig_hist took_us;      /* sealed to durable, µs (base 64) */
+    rg_fig_hist sync_us;      /* the synced write alone (RocksDB's write and fsync), µs (base 64) */
+} rg_commit_figures;
+const rg_commit_figures *rg_engine_commit_figures(rg_engine *e);
+
 #endif

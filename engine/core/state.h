@@ -109,6 +109,7 @@ struct rg_engine {
     uint64_t stat_committed_cmds;
     uint64_t stat_written_keys;     /* keys and bytes of the committed batches */
     uint64_t stat_written_bytes;
+    rg_commit_figures figures;      /* each durable commit's size and times */
 };
 
 /* state.c: loading and resetting the in-memory state from the log */

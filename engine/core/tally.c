@@ -11,9 +11,9 @@
 #include "../storage/errors.h"
 
 /* v3: with the events per region; v4: with the lead times; v5: with the
- * running stays and the escalations by level (a directory with an earlier
- * version is tallied again, once). */
-#define MARKER "tally_v5"
+ * running stays and the escalations by level; v6: with the deadlines
+ * pending (a directory with an earlier version is tallied again, once). */
+#define MARKER "tally_v6"
 #define KEY_MAX (8 + 2 * RG_ID_MAX)
 
 typedef struct rg_load {
@@ -170,6 +170,7 @@ void rg_tally_case(rg_tallies *t, const rg_case *cs, int sign)
     r->since_sum[cs->state] += d * cs->state_since;
     if (cs->esc_level >= 1 && cs->esc_level <= RG_ESC_TOP) r->esc_open[cs->esc_level] += d;
     if (cs->esc_max >= 1 && cs->esc_max <= RG_ESC_TOP) r->esc_reached[cs->esc_max] += d;
+    r->pending += d * (cs->ndl - rg_case_stagnations(cs));
     r->dirty = true;
     if (open && cs->procesregisseur[0]) {
         rg_load *l = load(t, cs->procesregisseur);
@@ -191,6 +192,7 @@ void rg_tallies_merge(rg_tallies *into, const rg_tallies *from)
         for (int k = 0; k < RG_NSTATES; k++) r->states[k] += f->states[k];
         for (int k = 0; k < RG_NSTATES; k++) r->since_sum[k] += f->since_sum[k];
         for (int k = 0; k <= RG_ESC_TOP; k++) r->esc_open[k] += f->esc_open[k];
+        r->pending += f->pending;
         for (int k = 0; k <= RG_ESC_TOP; k++) r->esc_reached[k] += f->esc_reached[k];
         r->relapses += f->relapses;
         r->stagnations += f->stagnations;
@@ -224,6 +226,7 @@ void rg_tallies_region(const rg_tallies *t, const char *zvh, uint32_t covenants,
         for (int k = 0; k < RG_NSTATES; k++) out->states[k] += r->states[k];
         for (int k = 0; k < RG_NSTATES; k++) out->since_sum[k] += r->since_sum[k];
         for (int k = 0; k <= RG_ESC_TOP; k++) out->esc_open[k] += r->esc_open[k];
+        out->pending += r->pending;
         for (int k = 0; k <= RG_ESC_TOP; k++) out->esc_reached[k] += r->esc_reached[k];
         out->relapses += r->relapses;
         out->stagnations += r->stagnations;
@@ -240,7 +243,7 @@ uint64_t rg_tally_load(const rg_tallies *t, const char *who, int route)
 static void put_region(rg_batch *b, const char *k, size_t kn, const rg_tally *r)
 {
     rg_buf v = RG_BUF_INIT;
-    rg_w_array(&v, 2 * RG_NROUTES + 2 * RG_NSTATES + 3 + 2 * RG_ESC_TOP);
+    rg_w_array(&v, 2 * RG_NROUTES + 2 * RG_NSTATES + 4 + 2 * RG_ESC_TOP);
     for (int i = 0; i < RG_NROUTES; i++) rg_w_uint(&v, r->all[i]);
     for (int i = 0; i < RG_NROUTES; i++) rg_w_uint(&v, r->open[i]);
     for (int i = 0; i < RG_NSTATES; i++) rg_w_uint(&v, r->states[i]);
@@ -250,6 +253,7 @@ static void put_region(rg_batch *b, const char *k, size_t kn, const rg_tally *r)
     for (int i = 0; i < RG_NSTATES; i++) rg_w_uint(&v, r->since_sum[i]);
     for (int i = 1; i <= RG_ESC_TOP; i++) rg_w_uint(&v, r->esc_open[i]);
     for (int i = 1; i <= RG_ESC_TOP; i++) rg_w_uint(&v, r->esc_reached[i]);
+    rg_w_uint(&v, r->pending);
     rg_batch_put(b, RG_CF_META, k, kn, v.data, v.len);
     rg_buf_free(&v);
 }
@@ -384,6 +388,7 @@ static int read_prefix(rg_tallies *t, rg_log *log, const char *prefix)
             take(a, &at, r->since_sum, RG_NSTATES);
             take(a, &at, r->esc_open + 1, RG_ESC_TOP);
             take(a, &at, r->esc_reached + 1, RG_ESC_TOP);
+            take(a, &at, &r->pending, 1);
             r->dirty = false;
         } else {
             char who[RG_ID_MAX];

@@ -12,14 +12,15 @@
  * On disk: META keys written in the same batch as the change, only those
  * that changed (rg_store_put_meta):
  *   "tally/" zvh "/" hex8(covenants)  msgpack [all[routes] open[routes] states[...] relapses stagnations
- *                                     events since_sum[states] esc_open[1..3] esc_reached[1..3]]
+ *                                     events since_sum[states] esc_open[1..3] esc_reached[1..3]
+ *                                     pending]
  *   "load/" procesregisseur           msgpack [open[routes]]
  *   "rx/" zvh "/" case_id             empty: the region's cases in id order
  *                                     (cases.list of a region seeks here)
  *   "lead/" zvh "/" hex2(state)       msgpack [bucket, count, ...]: how long the
  *                                     region's cases stayed in a state they
  *                                     left (the leadtimes rows, counted)
- *   "tally_v4"                        present once the keys above are whole
+ *   "tally_v6"                        present once the keys above are whole
  *
  * Lead times are counted in buckets exact to the millisecond below 128 ms
  * and 1/64 of a power of two wide above (within 0.8 %): the median of
@@ -51,6 +52,7 @@ typedef struct rg_tally {
      * highest level each case's ladder ever reached, per level 1..3. */
     uint64_t since_sum[RG_NSTATES];
     uint64_t esc_open[RG_ESC_TOP + 1], esc_reached[RG_ESC_TOP + 1];
+    uint64_t pending;         /* deadlines set and not yet fired (/metrics) */
     bool dirty;               /* changed since last written */
 } rg_tally;
 

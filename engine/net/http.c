@@ -14,6 +14,7 @@
 
 #include "../domain/contract.h"
 #include "../core/ctx.h"
+#include "../core/tally.h"
 #include "../services/services.h"
 #include "../storage/codec.h"
 #include "../storage/errors.h"
@@ -155,6 +156,26 @@ static void run_metrics(hjob *j)
     s.engine_inflight = h->in_engine;
     s.commits = rg_engine_commits(h->e);
     s.committed = rg_engine_committed_commands(h->e);
+    s.commit = *rg_engine_commit_figures(h->e);
+    /* Per region, the covenant sets summed (a handful of tallies each). */
+    rg_hmap_slot *slot;
+    const rg_tallies *t = rg_engine_tallies(h->e);
+    for (size_t i = 0; (i = rg_hmap_next(&t->regions, i, &slot)) != 0;) {
+        const rg_tally *ty = slot->val;
+        size_t k = 0;
+        while (k < s.nregions && strcmp(s.regions[k].zvh, ty->zvh) != 0) k++;
+        if (k == s.nregions) {
+            if (k == RG_METRICS_REGIONS) {
+                s.regions_cut = true;
+                continue;
+            }
+            memcpy(s.regions[k].zvh, ty->zvh, sizeof s.regions[k].zvh);
+            s.nregions++;
+        }
+        s.regions[k].stagnations += ty->stagnations;
+        s.regions[k].pending += ty->pending;
+        for (int l = 0; l < 3; l++) s.regions[k].esc[l] += ty->esc_open[l + 1];
+    }
     rg_buf_reset(&r->reply);
     rg_metrics_render(h->metrics, &s, &r->reply);
     atomic_store(&r->state, R_DONE);
@@ -711,7 +732,8 @@ int rg_http_open(rg_http **out, uv_loop_t *loop, rg_engine *e, const rg_http_opt
     h->max_conns = env_num("REGIE_HTTP_MAX_CONNS", MAX_CONNS);
     h->sessions = rg_sessions_new(env_num("REGIE_HTTP_SESSION_IDLE_S", SESSION_IDLE_S),
                                   env_num("REGIE_HTTP_SESSION_MAX_S", SESSION_MAX_S), SESSIONS_MAX);
-    h->metrics = rg_metrics_new();
+    RG_ASSERT(o->metrics);
+    h->metrics = o->metrics;
     find_web_root(h, o->web_root);
     char *pem = NULL;
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
@@ -720,7 +742,6 @@ int rg_http_open(rg_http **out, uv_loop_t *loop, rg_engine *e, const rg_http_opt
         if (!(pem = read_file(o->tls_cert_key))) {
             fprintf(stderr, "regied: --tls-cert-key %s: %s\n", o->tls_cert_key, strerror(errno));
             rg_sessions_free(h->sessions);
-            rg_metrics_free(h->metrics);
             free(h);
             return RG_EBADREQ;
         }
@@ -763,7 +784,6 @@ int rg_http_open(rg_http **out, uv_loop_t *loop, rg_engine *e, const rg_http_opt
         uv_mutex_destroy(&h->lock);
         uv_mutex_destroy(&h->conns_lock);
         rg_sessions_free(h->sessions);
-        rg_metrics_free(h->metrics);
         free(h);
         return RG_EBADREQ;
     }
@@ -790,7 +810,6 @@ static void handle_closed(uv_handle_t *hd)
     uv_mutex_destroy(&h->lock);
     uv_mutex_destroy(&h->conns_lock);
     rg_sessions_free(h->sessions);
-    rg_metrics_free(h->metrics);
     free(h);
     if (done) done(ud);
 }

@@ -34,6 +34,7 @@ typedef struct rg_http_opts {
     const char *addr;          /* "ADDR:PORT", "[v6]:PORT" */
     const char *tls_cert_key;  /* PEM with certificate and key, or NULL */
     const char *web_root;      /* the browser app's files, or NULL: found beside the binary */
+    struct rg_metrics *metrics;   /* what /metrics shows (the caller's: nng counts into it too) */
 } rg_http_opts;
 
 /* Start serving; on failure says why on stderr and returns < 0. */

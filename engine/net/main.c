@@ -19,6 +19,7 @@
 #include "../core/ledger.h"
 #include "../core/quota.h"
 #include "http.h"
+#include "http_metrics.h"
 #include "jsonlog.h"
 #include "offline.h"
 #include "publish.h"
@@ -79,6 +80,7 @@ typedef struct app {
     rg_server *server;
     rg_publisher *pub;
     rg_http *http;
+    rg_metrics *metrics;      /* /metrics: both transports count into it; NULL with --http off */
     int exit_code;
 } app;
 
@@ -268,10 +270,13 @@ static int open_faces(app *a, const opts *o)
     if (rg_publisher_open(&a->pub, o->publish, o->tls, o->tls_ca) < 0) return 1;
     rg_engine_start(a->engine);
     rg_engine_set_notify(a->engine, notify_all, a);
-    rg_server_opts so = {.listen_url = o->listen, .tls_cert_key = o->tls, .tls_ca = o->tls_ca, .workers = o->workers};
+    /* /metrics counts both transports' requests; without HTTP nobody reads them. */
+    a->metrics = strcmp(o->http, "off") != 0 ? rg_metrics_new() : NULL;
+    rg_server_opts so = {.listen_url = o->listen, .tls_cert_key = o->tls, .tls_ca = o->tls_ca, .workers = o->workers,
+                         .metrics = a->metrics};
     if (rg_server_open(&a->server, &a->loop, a->engine, &so) < 0) return 1;
-    if (strcmp(o->http, "off") != 0) {
-        rg_http_opts ho = {o->http, o->tls, o->web_root};
+    if (a->metrics) {
+        rg_http_opts ho = {o->http, o->tls, o->web_root, a->metrics};
         if (rg_http_open(&a->http, &a->loop, a->engine, &ho) < 0) return 1;
     }
     return 0;
@@ -293,6 +298,7 @@ static int serve(app *a, const opts *o)
     uv_run(&a->loop, UV_RUN_DEFAULT);
     rg_publisher_close(a->pub);
     int rc = uv_loop_close(&a->loop);
+    if (a->metrics) rg_metrics_free(a->metrics);   /* the server and HTTP face are closed */
     if (rc != 0) fprintf(stderr, "regied: loop closed with handles open: %s\n", uv_strerror(rc));
     fprintf(stderr, "regied: stopped\n");
     return 0;

@@ -16,6 +16,7 @@
 #include "../storage/codec.h"
 #include "../storage/errors.h"
 #include "../storage/hmap.h"
+#include "http_metrics.h"
 #include "net.h"
 
 /* Bounds on what a peer can hold of the engine (issues 16 and 23).  The
@@ -73,6 +74,8 @@ typedef struct worker {
     atomic_int state;
     nng_msg *msg;             /* received, while W_QUEUED */
     pipe_rec *pr;             /* whose request this is, from received to sent */
+    uint64_t t0;              /* uv_hrtime when it entered the engine (metrics) */
+    char op[48];              /* its op (metrics) */
     struct worker *next;      /* its pipe's queue, or the free list */
     struct worker *all;       /* every worker (the loop's, for shutdown) */
 } worker;
@@ -122,6 +125,7 @@ struct rg_server {
     uint64_t idle_ms;
     uint64_t overloaded_logged;
     uint64_t overload_log_at; /* uv_now() of the last line */
+    struct rg_metrics *metrics;
     rg_buf over;              /* the `overloaded` reply, built once */
 };
 
@@ -419,6 +423,11 @@ static void reply_cb(void *ud, const uint8_t *p, size_t n)
         if (s->queued && !s->closing) uv_async_send(&s->wake);
         uv_mutex_unlock(&s->lock);
     }
+    if (s->metrics) {
+        char code[32];
+        rg_metrics_result_of(p, n, code, sizeof code);
+        rg_metrics_request_via(s->metrics, RG_VIA_NNG, w->op, code, uv_hrtime() - w->t0);
+    }
     nng_msg *m = NULL;
     if (nng_msg_alloc(&m, 0) != 0 || nng_msg_append(m, p, n) != 0) {
         /* Out of memory: this reply is lost (the client's retry with the
@@ -469,6 +478,10 @@ static void drain(rg_server *s)
         }
         atomic_store(&w->state, W_ENGINE);
         s->active++;
+        if (s->metrics) {
+            w->t0 = uv_hrtime();
+            rg_metrics_op_of(nng_msg_body(m), nng_msg_len(m), w->op, sizeof w->op);
+        }
         if (stopping)
             refuse(w);
         else
@@ -545,6 +558,7 @@ int rg_server_open(rg_server **out, uv_loop_t *loop, rg_engine *e, const rg_serv
     s->loop = loop;
     s->e = e;
     s->limit = o->workers > 0 ? o->workers : 256;
+    s->metrics = o->metrics;
     int rv = nng_rep0_open(&s->sock);
     if (rv != 0) {
         fprintf(stderr, "regie: rep socket: %s\n", nng_strerror(rv));

@@ -26,6 +26,7 @@ typedef struct rg_server_opts {
     const char *tls_cert_key;
     const char *tls_ca;       /* clients must present a certificate of this CA; NULL: none */
     int workers;              /* nng contexts */
+    struct rg_metrics *metrics;   /* requests counted by op and result (net/http_metrics.h); NULL: none */
 } rg_server_opts;
 
 int rg_server_open(rg_server **out /* OUT */, uv_loop_t *loop, rg_engine *e,

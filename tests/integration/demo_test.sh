@@ -65,6 +65,13 @@ result demo_shows_level_3_and_the_dossier $? "no level 3, no dossier read by the
 n=$(grep -c 'intact: true' "$tmp/full.out")
 [ "$n" -eq 2 ]
 result demo_logs_intact $? "$n of 2 engines reported their log intact"
+# A login for every role of the browser app (issue 22), each with its token.
+missing=""
+for role in "procesregisseur" "partner, police" "manager (" "partner manager" "bestuur" "admin:"; do
+    grep -q "^    $role.*rgt_[0-9a-z]" "$tmp/full.out" || missing="$missing [$role]"
+done
+[ -z "$missing" ]
+result demo_prints_a_login_for_each_role $? "no login printed for$missing"
 grep -q ' 0 refused' "$tmp/full.out"
 result demo_simulation_refuses_nothing $? "$(grep 'refused' "$tmp/full.out")"
 ! engines_left

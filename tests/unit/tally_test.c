@@ -247,6 +247,7 @@ static void test_restart_rebuild_and_old_directory(void)
     rg_batch_del(b, RG_CF_META, "tally_v2", 8);
     rg_batch_del(b, RG_CF_META, "tally_v4", 8);
     rg_batch_del(b, RG_CF_META, "tally_v5", 8);
+    rg_batch_del(b, RG_CF_META, "tally_v6", 8);
     rg_batch_del(b, RG_CF_META, "tally_v3", 8);
     REQUIRE(rg_log_write(rg_engine_log(L.e), b, true) == 0);
     rg_batch_free(b);
