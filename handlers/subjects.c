@@ -202,6 +202,9 @@ int rg_h_subject_decide(rg_ctx *c)
     if (rc == RG_ENOTFOUND || req->route != RG_RT_SUBJECT_REQUEST || strcmp(req->zvh, a->zvh) != 0 ||
         (a->role == RG_ROLE_MANAGER && rg_access_view(a, req) == RG_VIEW_NONE))
         return rg_ctx_fail(c, RG_ENOTFOUND, "no data-subject request %s", id);
+    /* The request's case from here on: a refusal below is recorded as a
+     * processing of it (the person's identifiers are read). */
+    rg_ctx_set_case(c, req);
     if (req->state != RG_ST_REQUEST)
         return rg_ctx_fail(c, RG_EGUARD, "request %s was decided already", id);
     bool granted = false;
@@ -239,7 +242,6 @@ int rg_h_subject_decide(rg_ctx *c)
                            id, s.awaiting, s.awaiting == 1 ? "" : "s", s.awaiting == 1 ? "s" : "",
                            s.awaiting == 1 ? "it" : "them");
     const char *kind = req->target_group;
-    rg_ctx_set_case(c, req);
     /* The request is decided when no case waits; until then it stays open
      * (its one-month norm running) and says how many cases wait.  Covenant
      * cases are counted, never named, in the request's events: every

@@ -10,7 +10,10 @@
  * (activities_test checks that they agree).
  *
  * The ZVH has no legal task of its own: it processes on behalf of the
- * partners, under the regional privacy covenant.
+ * partners, under the regional privacy covenant.  The engine's own steps
+ * (a fired deadline, an erasure at the end of retention or after a
+ * restore) are processings too: entries named engine.<step>, which no
+ * client calls.
  */
 #include "../engine/domain/activity.h"
 
@@ -23,6 +26,8 @@
 #define ENDING "ending the joint approach and checking its result"
 #define RIGHTS "answering a data-subject request (GDPR art. 15-18, 21)"
 #define RIGHTS_BASIS "GDPR art. 12 and 15-21"
+#define RETENTION "keeping personal data no longer than needed (retention)"
+#define ERASURE_BASIS "GDPR art. 5(1)(e) and 17; ZVH privacy covenant"
 #define ID "identifying data (name, birth date, BSN, address)"
 #define CASE ID "; the case's free text"
 #define SPECIAL CASE "; special-category and criminal data where classified items are given"
@@ -69,12 +74,21 @@ const rg_activity rg_activities[] = {
       "following the cases the reader's organisation takes part in", COVENANT, SPECIAL),
     A("alerts.list", 1, "reading alerts", "the alerts on the cases the reader must act on", COVENANT, CASE),
     A("case.erase", 1, "erasing a case's personal data", "retention, or a granted erasure request",
-      "GDPR art. 5(1)(e) and 17; ZVH privacy covenant", CASE),
+      ERASURE_BASIS, CASE),
     A("subject.request", 1, "registering a data-subject request", RIGHTS, RIGHTS_BASIS, ID),
     A("subject.decide", 1, "deciding a data-subject request; the access export", RIGHTS, RIGHTS_BASIS, SPECIAL),
     A("subject.correct", 1, "correcting a case's subject (rectification)", RIGHTS, RIGHTS_BASIS, ID),
     A("case.unrestrict", 1, "lifting a restriction", RIGHTS, RIGHTS_BASIS, ID),
     A("subject.known", 1, "looking a person up in other regions",
       "whether a person is known in another region (coordination across ZVHs)", COVENANT, ID),
+    /* The engine's own steps (actor system): not operations of the
+     * contract, named engine.<step>. */
+    A("engine.stagnation", 1, "flagging a step not taken in time (stagnation)", ESCALATION, COVENANT,
+      "the case's deadlines and state"),
+    A("engine.escalation", 1, "escalating a stuck case up the ladder", ESCALATION, COVENANT,
+      "the case's deadlines and state"),
+    A("engine.retention", 1, "erasing a case when its retention ends", RETENTION, ERASURE_BASIS, CASE),
+    A("engine.restore", 1, "erasing again, after a restore, a case erased before it",
+      RETENTION, ERASURE_BASIS, CASE),
     {0, 0, 0, 0, 0, 0, 0},
 };

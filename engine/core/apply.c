@@ -259,8 +259,10 @@ static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
             rg_wipe(c->cs->persons[i].key, sizeof c->cs->persons[i].key);
             c->cs->persons[i].key_state = RG_DK_ABSENT;
         }
-        /* Its processing log goes with it (the subject id is the key's). */
+        /* Its processing log goes with it (the subject id is the key's),
+         * but for the erasure's own record, written after. */
         rg_processing_erase(e, t->batch, c->cs);
+        rg_processing_erasure(c);
         rg_wipe(c->cs->dk, sizeof c->cs->dk);
         c->cs->dk_state = RG_DK_ABSENT;
         rg_commit_shred(t, c->cs->id);
@@ -296,12 +298,23 @@ static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
 
 const rg_opdef rg_system_op = {"system", 0, RG_OP_MUTATES, NULL, NULL, NULL};
 
+void rg_ctx_system(rg_ctx *c, rg_engine *e, rg_case *cs, const char *step)
+{
+    rg_ctx_init(c, e);
+    c->actor = rg_system_actor();
+    c->op = &rg_system_op;
+    c->cs = cs;
+    c->step = step;
+    rg_trace_start(&c->trace, NULL, 0);
+}
+
 void rg_commit_system(rg_ctx *c)
 {
     uint64_t seq;
     rg_buf events = RG_BUF_INIT;
     stage_changes(c, &seq, &events);
     rg_buf_free(&events);
+    rg_processing_request(c);
     rg_engine_want_commit(c->e);
 }
 

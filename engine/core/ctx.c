@@ -154,7 +154,11 @@ void rg_ctx_del(rg_ctx *c, rg_cf cf, const void *k, size_t kn)
     s->v = NULL;
 }
 
-void rg_ctx_set_case(rg_ctx *c, rg_case *cs) { c->cs = cs; }
+void rg_ctx_set_case(rg_ctx *c, rg_case *cs)
+{
+    c->cs = cs;
+    c->touched = true;     /* a handler's case is one the caller may see */
+}
 bool rg_engine_quota_take(rg_engine *e, const char *actor, uint64_t now, uint32_t *limit)
 {
     *limit = e->known_quota.per_hour;

@@ -81,8 +81,12 @@ uint64_t rg_engine_head(rg_engine *e);          /* position of the last event ap
 void rg_engine_clock_pass(rg_engine *e, uint64_t t);
 
 /* The contract's error reply {ok: false, error, message} into out (reset
- * first): the one place it is built. */
+ * first): the one place it is built.  The engine's answer to a request
+ * carries the request's span as well, `trace` (a W3C traceparent, as a
+ * success's does); a refusal made before a request reaches the engine
+ * (shutting down, a connection's queue full) has none. */
 void rg_error_reply(rg_buf *out, int err, const char *msg);
+void rg_error_reply_traced(rg_buf *out, int err, const char *msg, const char *traceparent);
 
 /* Each durable commit's size and times, as histograms of power-of-two
  * buckets (bucket k holds values up to base << k; the last, the rest): for

@@ -16,14 +16,11 @@
 
 #define PATH_CAP 4096
 
-int rg_engine_erase(rg_engine *e, rg_case *cs, const char *ground)
+int rg_engine_erase(rg_engine *e, rg_case *cs, const char *ground, const char *step)
 {
     if (cs->erased) return 0;
     rg_ctx c;
-    rg_ctx_init(&c, e);
-    c.actor = rg_system_actor();
-    c.cs = cs;
-    c.op = &rg_system_op;
+    rg_ctx_system(&c, e, cs, step);
     int rc = rg_persons_stage(&c, cs, true);
     if (rc == 0) {
         rg_evb *ev = rg_ctx_emit(&c, "case.erased");
@@ -34,14 +31,11 @@ int rg_engine_erase(rg_engine *e, rg_case *cs, const char *ground)
     return rc;
 }
 
-int rg_engine_erase_person(rg_engine *e, rg_case *cs, uint32_t i, const char *ground)
+int rg_engine_erase_person(rg_engine *e, rg_case *cs, uint32_t i, const char *ground, const char *step)
 {
     if (cs->erased || i >= cs->npersons || cs->persons[i].erased) return 0;
     rg_ctx c;
-    rg_ctx_init(&c, e);
-    c.actor = rg_system_actor();
-    c.cs = cs;
-    c.op = &rg_system_op;
+    rg_ctx_system(&c, e, cs, step);
     int rc = rg_person_stage(&c, cs, i, true);
     if (rc == 0) {
         char id[16];
@@ -146,9 +140,10 @@ static int apply_pending(rg_engine *e, const char *data_dir)
         if (slash) {
             int i = rg_case_person(cs, slash + 1);
             if (i < 0 || cs->persons[i].erased) continue;
-            rc = rg_engine_erase_person(e, cs, (uint32_t)i, "erased before the backup it was restored from was taken");
+            rc = rg_engine_erase_person(e, cs, (uint32_t)i, "erased before the backup it was restored from was taken",
+                                        "engine.restore");
         } else {
-            rc = rg_engine_erase(e, cs, "erased before the backup it was restored from was taken");
+            rc = rg_engine_erase(e, cs, "erased before the backup it was restored from was taken", "engine.restore");
         }
         n += rc == 0;
     }

@@ -46,9 +46,11 @@ int rg_ledger_carry(const char *backup_dir, const char *data_dir, const char *en
  * nothing to do. */
 int rg_ledger_apply(rg_engine *e, const char *data_dir);
 /* The engine's own erasure of cs (retention, a ledger): its person index
- * entries and key go with the case.erased it appends into the open commit. */
-int rg_engine_erase(rg_engine *e, rg_case *cs, const char *ground);
+ * entries and key go with the case.erased it appends into the open commit;
+ * step is its entry in the register of processing activities
+ * (engine.retention, engine.restore), which its processing record names. */
+int rg_engine_erase(rg_engine *e, rg_case *cs, const char *ground, const char *step);
 /* The same of person i of cs alone (a ledger's CASE/Pn). */
-int rg_engine_erase_person(rg_engine *e, rg_case *cs, uint32_t i, const char *ground);
+int rg_engine_erase_person(rg_engine *e, rg_case *cs, uint32_t i, const char *ground, const char *step);
 
 #endif

@@ -118,21 +118,39 @@ static void audit_reply_cases(rg_ctx *c, const uint8_t *p, size_t n)
     rg_doc_free(d);
 }
 
-/* A repeat answered with its first reply.  When the operation returns
- * personal data (it has a purpose), showing it again is a processing of
- * its own: its audit record goes into the open commit and the reply waits
- * for that commit (commits become durable in order, so also after the
- * first one's). */
+/* A repeat is answered with the first reply, whose `trace` names the
+ * first request's span; showing that reply again is a processing of its
+ * own, recorded in the same trace as a span of its own whose parent is
+ * the first's (so the trace the reply gives leads to both). */
+static void repeat_span(rg_ctx *c, const uint8_t *p, size_t n)
+{
+    rg_doc *d = NULL;
+    const char *why, *tp;
+    uint32_t tn;
+    rg_trace t;
+    if (rg_doc_parse(&d, p, n, &why) == 0 && rg_val_str(rg_map_get(rg_doc_root(d), "trace"), &tp, &tn) &&
+        rg_trace_start(&t, tp, tn) == 0)
+        c->trace = t;
+    rg_doc_free(d);
+}
+
+/* A repeat answered with its first reply.  Showing it again is a
+ * processing of the cases it shows (a change's reply shows its events):
+ * its processing records, and when the operation returns personal data (it
+ * has a purpose) its audit record, go into the open commit and the reply
+ * waits for that commit (commits become durable in order, so also after
+ * the first one's). */
 static void replay_answer(rg_ctx *c, rg_commit *first, const uint8_t *p, size_t n, rg_reply_fn fn, void *ud)
 {
     rg_engine *e = c->e;
     size_t records = e->open->naudit;
+    repeat_span(c, p, n);
+    audit_reply_cases(c, p, n);
     if (c->op->purpose) {
-        audit_reply_cases(c, p, n);
         rg_ctx_audit_query(c);
         notify_read(e, c);
-        rg_processing_request(c);
     }
+    rg_processing_request(c);
     if (e->open->naudit > records) {
         rg_commit_add_waiter(e->open, fn, ud, p, n);
         rg_engine_want_commit(e);
@@ -317,6 +335,9 @@ static int step_case(req *r)
         note_refused(c, id);
         return rg_ctx_fail(c, RG_EFORBIDDEN, "case %s is not assigned to you: take it first with case.assign", id);
     }
+    /* The request reached a case its caller may see: whatever comes of it
+     * now is a processing of that case, recorded with its outcome. */
+    c->touched = true;
     if (c->cs->erased && (c->op->flags & RG_OP_MUTATES) && !(c->op->flags & RG_OP_ERASED))
         return rg_ctx_fail(c, RG_EGUARD, "case %s was erased: nothing more is recorded on it", id);
     if ((c->op->flags & RG_OP_MUTATES) && !(c->op->flags & (RG_OP_UNRESTRICT | RG_OP_ERASED))) {
@@ -379,6 +400,13 @@ static int run(rg_ctx *c, const uint8_t *p, size_t n, rg_doc **doc, rg_reply_fn 
     return rc;
 }
 
+static bool zero_span(const rg_trace *t)
+{
+    for (size_t i = 0; i < sizeof t->span_id; i++)
+        if (t->span_id[i]) return false;
+    return true;
+}
+
 /* A read showed case content: the listeners (the audit trail) may write a
  * record into the open commit, which the reply then waits for. */
 static void notify_read(rg_engine *e, rg_ctx *c)
@@ -401,15 +429,35 @@ void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, voi
     c.rawn = n;
     rg_doc *doc = NULL;
     rg_buf reply = RG_BUF_INIT;
+    char tps[RG_TRACEPARENT_LEN + 1];
     int answered;
     int rc = run(&c, p, n, &doc, fn, ud, &answered);
-    if (rc < 0 && c.refused_case && c.op && c.op->purpose) {
+    if (rc < 0) {
+        /* An error reply carries the request's span too: started here when
+         * the request failed before its trace was read (or gave a bad one). */
+        if (zero_span(&c.trace)) rg_trace_start(&c.trace, NULL, 0);
+        rg_trace_format(&c.trace, tps);
+    }
+    if (rc < 0 && c.touched) {
+        /* Refused or failed after it reached a case the caller may see: the
+         * processing log records it with its error, durable before the
+         * reply (nothing else of it is written). */
+        size_t records = e->open->naudit;
+        rg_processing_failed(&c, rc);
+        rg_error_reply_traced(&reply, rc, c.msg[0] ? c.msg : rg_strerror(rc), tps);
+        if (e->open->naudit > records) {
+            rg_commit_add_waiter(e->open, fn, ud, reply.data, reply.len);
+            rg_engine_want_commit(e);
+        } else {
+            respond(e, fn, ud, reply.data, reply.len);
+        }
+    } else if (rc < 0 && c.refused_case && c.op && c.op->purpose) {
         /* A refused read of case content is recorded too; its reply waits
          * for the record like any read's. */
         size_t records = e->open->naudit;
         rg_ctx_audit_case(&c, c.refused_id);
         notify_read(e, &c);
-        rg_error_reply(&reply, rc, c.msg);
+        rg_error_reply_traced(&reply, rc, c.msg, tps);
         if (e->open->naudit > records) {
             rg_commit_add_waiter(e->open, fn, ud, reply.data, reply.len);
             rg_engine_want_commit(e);
@@ -417,7 +465,7 @@ void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, voi
             respond(e, fn, ud, reply.data, reply.len);
         }
     } else if (rc < 0) {
-        rg_error_reply(&reply, rc, c.msg[0] ? c.msg : rg_strerror(rc));
+        rg_error_reply_traced(&reply, rc, c.msg[0] ? c.msg : rg_strerror(rc), tps);
         respond(e, fn, ud, reply.data, reply.len);
     } else if (answered || c.reply_taken) {
         /* A repeat answered from its record, or a handler that answers later

@@ -135,17 +135,20 @@ static size_t activity_key(uint8_t *k, const char *act, const uint8_t subj[SUBJ]
     return 3 + an + tail(k + 3 + an, subj, start, span);
 }
 
-/* The record of one processing of person pi of cs. */
-static void put_person(rg_ctx *c, const rg_case *cs, uint32_t pi, const rg_activity *act)
+/* The record of one processing of person pi of cs; err 0 for one that
+ * was done (status OK), else the error code it was refused or failed with
+ * (status ERROR, and the code).  any: the erasure's own record, made while
+ * the case is folded erased but still holds its key. */
+static void put_person(rg_ctx *c, const rg_case *cs, uint32_t pi, const rg_activity *act, int err, bool any)
 {
     uint8_t subj[SUBJ];
-    if (!subject_key(cs, false, pi, subj)) return;
+    if (!subject_key(cs, any, pi, subj)) return;
     rg_engine *e = c->e;
     rg_commit *t = rg_engine_open_commit(e);
     char h[65];
     uint64_t end = rg_clock_now(&e->clock);
     rg_buf v = RG_BUF_INIT;
-    rg_w_map(&v, 11);
+    rg_w_map(&v, err ? 12 : 11);
     rg_hex(h, c->trace.trace_id, 16);
     rg_w_kstr(&v, "trace_id", h);
     rg_hex(h, c->trace.span_id, 8);
@@ -157,9 +160,11 @@ static void put_person(rg_ctx *c, const rg_case *cs, uint32_t pi, const rg_activ
     } else {
         rg_w_nil(&v);
     }
-    /* A record is written only with what it records, in the same batch:
-     * a processing that failed wrote neither. */
-    rg_w_kstr(&v, "status", "OK");
+    /* A change's record is in the batch of what it records; a request
+     * refused or failed after it reached the case wrote nothing else, and
+     * its record says so. */
+    rg_w_kstr(&v, "status", err ? "ERROR" : "OK");
+    if (err) rg_w_kstr(&v, "error", rg_strerror(err));
     rg_w_kuint(&v, "start_time", c->now);
     rg_w_kuint(&v, "end_time", end < c->now ? c->now : end);
     rg_w_kstr(&v, "processing_activity_id", act->id);
@@ -179,16 +184,24 @@ static void put_person(rg_ctx *c, const rg_case *cs, uint32_t pi, const rg_activ
 }
 
 /* One record per data subject: each person of the case not removed or erased. */
-static void put_one(rg_ctx *c, const rg_case *cs, const rg_activity *act)
+static void put_one(rg_ctx *c, const rg_case *cs, const rg_activity *act, int err, bool any)
 {
     for (uint32_t pi = 0; pi < persons(cs); pi++)
-        if (!cs->npersons || (!cs->persons[pi].removed && !cs->persons[pi].erased)) put_person(c, cs, pi, act);
+        if (!cs->npersons || (!cs->persons[pi].removed && !cs->persons[pi].erased))
+            put_person(c, cs, pi, act, err, any);
+}
+
+/* The register's entry of what c does: its operation's, or for the
+ * engine's own command the entry of its step. */
+static const rg_activity *activity(const rg_ctx *c)
+{
+    if (!c->op || !c->actor) return NULL;
+    return rg_activity_of(c->step ? c->step : c->op->name);
 }
 
 void rg_processing_request(rg_ctx *c)
 {
-    if (!c->op || !c->actor) return;
-    const rg_activity *act = rg_activity_of(c->op->name);
+    const rg_activity *act = activity(c);
     if (!act) return;
     rg_engine *e = c->e;
     size_t before = e->open->naudit;
@@ -198,7 +211,7 @@ void rg_processing_request(rg_ctx *c)
      * its key), then every case the reply showed. */
     if (c->cs && c->nevs > 0 && (c->op->flags & RG_OP_MUTATES)) {
         rg_hmap_put(&seen, c->cs->id, strlen(c->cs->id), c->cs);
-        put_one(c, c->cs, act);
+        put_one(c, c->cs, act, 0, false);
     }
     if (c->naudit_cases) {
         rg_buf arr = RG_BUF_INIT;
@@ -215,7 +228,7 @@ void rg_processing_request(rg_ctx *c)
                     continue;
                 if (rg_store_case(e, id, &cs) < 0) continue;
                 rg_hmap_put(&seen, id, strlen(id), cs);
-                put_one(c, cs, act);
+                put_one(c, cs, act, 0, false);
             }
         }
         rg_doc_free(d);
@@ -223,6 +236,23 @@ void rg_processing_request(rg_ctx *c)
     }
     rg_hmap_free(&seen);
     if (e->open->naudit > before) rg_engine_want_commit(e);
+}
+
+void rg_processing_failed(rg_ctx *c, int err)
+{
+    const rg_activity *act = activity(c);
+    RG_ASSERT(err < 0);
+    if (!act || !c->touched || !c->cs || c->created) return;
+    size_t before = c->e->open->naudit;
+    put_one(c, c->cs, act, err, false);
+    if (c->e->open->naudit > before) rg_engine_want_commit(c->e);
+}
+
+void rg_processing_erasure(rg_ctx *c)
+{
+    const rg_activity *act = activity(c);
+    RG_ASSERT(c->cs && c->cs->erased);
+    if (act) put_one(c, c->cs, act, 0, true);
 }
 
 void rg_processing_erase_person(rg_engine *e, rg_batch *b, const rg_case *cs, uint32_t pi)

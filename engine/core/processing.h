@@ -67,6 +67,19 @@ bool rg_processing_subject_of(const rg_case *cs, uint32_t pi, char out[33]);
  * reply then waits for it, like an audit record's). */
 void rg_processing_request(rg_ctx *c);
 
+/* The records of a request refused or failed (err) after it reached a
+ * case it may see (c->touched): what it was about to process, with status
+ * ERROR and the error; into the open commit, which the error reply then
+ * waits for. */
+void rg_processing_failed(rg_ctx *c, int err);
+
+/* The erasure's own records, one per person of c's case: written in the
+ * erasure's batch after its range deletion (so they stay), while the key
+ * is still there to derive their subject ids -- which, once it is
+ * destroyed, nobody can link to anyone again.  They account for the
+ * erasure itself (GDPR art. 5(2)). */
+void rg_processing_erasure(rg_ctx *c);
+
 /* Stage into b the deletion of cs's records and their index keys; called
  * while cs still has its data key, in the batch that destroys it. */
 void rg_processing_erase(rg_engine *e, rg_batch *b, const rg_case *cs);

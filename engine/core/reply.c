@@ -14,6 +14,16 @@ void rg_error_reply(rg_buf *out, int err, const char *msg)
     rg_w_kstr(out, "message", msg);
 }
 
+void rg_error_reply_traced(rg_buf *out, int err, const char *msg, const char *traceparent)
+{
+    rg_buf_reset(out);
+    rg_w_map(out, 4);
+    rg_w_kbool(out, "ok", false);
+    rg_w_kstr(out, "error", rg_strerror(err));
+    rg_w_kstr(out, "message", msg);
+    rg_w_kstr(out, "trace", traceparent);
+}
+
 /* {ok: true, [case, version, seq, events,] extra...}; events is the array's
  * items (nevs >= 0) or, for the stored copy, one whole value (nevs < 0: a
  * reference, idem.h). */

@@ -67,10 +67,19 @@ struct rg_ctx {
     bool refused_case;        /* a case was refused (not visible, or triage only) */
     char refused_id[RG_ID_MAX];
     rg_trace trace;           /* its span (W3C Trace Context; processing.h) */
+    bool touched;             /* it reached a case it may see: refused or failed
+                                 from here on, it is recorded as a processing
+                                 with its error (processing.h) */
+    const char *step;         /* the engine's own command: its entry in the
+                                 register of processing activities */
     char msg[512];
 };
 
 void rg_ctx_init(rg_ctx *c, rg_engine *e);
+/* The context of the engine's own command on cs (a fired deadline, an
+ * erasure at the end of retention): actor system, the register's entry
+ * `step` (schemas/activities.c), a trace of its own (apply.c). */
+void rg_ctx_system(rg_ctx *c, rg_engine *e, rg_case *cs, const char *step);
 /* apply.c: commit the engine's own command (a fired deadline): no reply. */
 void rg_commit_system(rg_ctx *c);
 extern const rg_opdef rg_system_op;

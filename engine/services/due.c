@@ -96,20 +96,21 @@ static bool fire(rg_due *du, const due_key *k)
         rg_dl_index_drop(e, k->t, k->case_id, k->norm, k->item);
         return true;
     }
-    rg_ctx c;
-    rg_ctx_init(&c, e);
-    c.actor = rg_system_actor();
-    c.cs = cs;
-    c.op = &rg_system_op;
-    uint64_t late = c.now > k->t ? c.now - k->t : 0;
-    char reason[160];
-    rg_evb *ev;
     if (!d->fired && rg_norms[n].fires == RG_FIRE_ERASE) {
         /* Retention ended: the engine erases the case (its key and its
          * person index entries go with this command). */
-        rg_ctx_cleanup(&c);
-        return !cs->erased && rg_engine_erase(e, cs, "the retention period ended") == 0;
-    } else if (!d->fired && n == rg_norm_decision() && cs->esc_level > 0 && cs->esc_level < RG_ESC_TOP) {
+        return !cs->erased &&
+               rg_engine_erase(e, cs, "the retention period ended", "engine.retention") == 0;
+    }
+    /* The engine's own step on the case, a processing like any other:
+     * its records name the register's entry of the step. */
+    bool climbs = !d->fired && n == rg_norm_decision() && cs->esc_level > 0 && cs->esc_level < RG_ESC_TOP;
+    rg_ctx c;
+    rg_ctx_system(&c, e, cs, !d->fired && !climbs ? "engine.stagnation" : "engine.escalation");
+    uint64_t late = c.now > k->t ? c.now - k->t : 0;
+    char reason[160];
+    rg_evb *ev;
+    if (climbs) {
         /* The open escalation's level did not decide in time: the case
          * climbs one level (which sets the next level's decision deadline). */
         ev = rg_ctx_emit(&c, "case.escalated");

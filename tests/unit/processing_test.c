@@ -29,6 +29,11 @@
 #define P1 "00f067aa0ba902b7"
 #define P2 "b7ad6b7169203331"
 #define T3 "5a1e2b3c4d5e6f708192a3b4c5d6e7f8"
+#define T4 "6b2f3c4d5e6f708192a3b4c5d6e7f809"
+#define T5 "7c3a4d5e6f708192a3b4c5d6e7f8091a"
+#define T6 "8d4b5e6f708192a3b4c5d6e7f8091a2b"
+#define T7 "9e5c6f708192a3b4c5d6e7f8091a2b3c"
+#define T8 "af6d708192a3b4c5d6e7f8091a2b3c4d"
 
 static char pol[128], pr[128], mgr[128], aud[128], audB[128];
 static char caseA[32];
@@ -51,9 +56,9 @@ static rg_buf *traced(const char *token, const char *op, const char *rq, const c
     return &B;
 }
 
-static void report(const char *tp, char *id)
+static void report_as(const char *rq, const char *tp, char *id)
 {
-    rg_buf *b = traced(pol, "case.report", "r1", NULL, tp, 5);
+    rg_buf *b = traced(pol, "case.report", rq, NULL, tp, 5);
     rg_w_kstr(b, "target_group", "verward_gedrag");
     rg_w_kstr(b, "summary", "incidents at home");
     rg_w_kstr(b, "urgency", "normal");
@@ -111,7 +116,8 @@ static void test_register(void)
         rg_val_strcpy(rg_map_get(a, "id"), id, sizeof id);
         rg_val_strcpy(rg_map_get(a, "operation"), op, sizeof op);
         CHECK(strncmp(id, "urn:regie:processing-activity:", 30) == 0);
-        CHECK(rg_op_find(op, (uint32_t)strlen(op)) != NULL);
+        /* An operation of the contract, or one of the engine's own steps. */
+        CHECK(rg_op_find(op, (uint32_t)strlen(op)) != NULL || strncmp(op, "engine.", 7) == 0);
         CHECK(rg_val_type(rg_map_get(a, "basis")) == RG_VSTR && rg_val_type(rg_map_get(a, "purpose")) == RG_VSTR);
         uint64_t v = 0;
         CHECK(rg_val_uint(rg_map_get(a, "version"), &v) && v >= 1);
@@ -128,6 +134,13 @@ static void test_register(void)
         if (a && op->purpose && strcmp(a->purpose, op->purpose) != 0)
             printf("  %s: purpose '%s' in the register, '%s' in ops.c\n", op->name, a->purpose, op->purpose);
         CHECK(!a || !op->purpose || strcmp(a->purpose, op->purpose) == 0);
+    }
+    /* The engine's own steps are in it, each with its purpose and basis. */
+    static const char *const steps[] = {"engine.stagnation", "engine.escalation", "engine.retention",
+                                        "engine.restore"};
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+        const rg_activity *a = rg_activity_of(steps[i]);
+        CHECK(a && a->purpose[0] && a->basis[0]);
     }
     /* Every role may read it; without a token nobody. */
     CHECK(query(aud, "processing.activities", NULL)[0] == 0);
@@ -167,7 +180,7 @@ static void test_trace_context(void)
 static void test_records(void)
 {
     char a[32], span_get[17], subj[33];
-    report("00-" T1 "-" P1 "-01", a);
+    report_as("r1", "00-" T1 "-" P1 "-01", a);
     REQUIRE(a[0]);
     snprintf(caseA, sizeof caseA, "%s", a);
     traced(pol, "case.get", NULL, a, "00-" T2 "-" P2 "-01", -1);
@@ -336,8 +349,13 @@ static void test_erased_with_the_case(void)
     rg_w_kstr(b, "ground", "GDPR art. 17");
     rg_w_kstr(b, "request", rq);
     OK();
+    /* Of the records by that subject id only the erasure's own is left,
+     * made with the key it destroyed: nobody can link that id to anyone
+     * any more. */
     CHECK(plog(aud, "data_subject_id", subj, NULL, 0)[0] == 0);
-    CHECK(nrecords() == 0);
+    CHECK(nrecords() == 1 &&
+          rg_val_is_str(rg_map_get(record(0), "processing_activity_id"), "urn:regie:processing-activity:case.erase:v1") &&
+          rg_val_is_str(rg_map_get(record(0), "org"), "zvh-tilburg") && rg_val_is_str(rg_map_get(record(0), "status"), "OK"));
     CHECK(plog(aud, "trace_id", T2, NULL, 0)[0] == 0);
     CHECK(nrecords() == 0);
     /* The other case's records stay. */
@@ -413,6 +431,160 @@ static void test_export_lists_processings(void)
     CHECK(nrecords() == 2);
 }
 
+
+/* The subject id of the records of trace tr (the first), into subj. */
+static bool subject_of_trace(const char *tr, char subj[33])
+{
+    subj[0] = 0;
+    if (plog(aud, "trace_id", tr, NULL, 0)[0] || nrecords() < 1) return false;
+    rg_val_strcpy(rg_map_get(record(0), "data_subject_id"), subj, 33);
+    return strlen(subj) == 32;
+}
+
+/* The records of page R of activity act (short name) and subject subj. */
+static uint32_t count_of(const char *act, const char *subj)
+{
+    char urn[160];
+    snprintf(urn, sizeof urn, "urn:regie:processing-activity:%s:v1", act);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < nrecords(); i++)
+        if (rg_val_is_str(rg_map_get(record(i), "data_subject_id"), subj) &&
+            rg_val_is_str(rg_map_get(record(i), "processing_activity_id"), urn))
+            n++;
+    return n;
+}
+
+/* A request refused or failed after it reached a case the caller may see
+ * is a processing with its real outcome: status ERROR and the error, in
+ * the span the error reply names.  A case the caller may not see is not
+ * processed for them (the audit trail keeps the refused read).  Every
+ * error reply carries a trace, even one to bytes that are no request. */
+static void test_failures_recorded(void)
+{
+    char c[32], subj[33], mgrB[128];
+    report_as("r5", "00-" T4 "-" P1 "-01", c);
+    REQUIRE(c[0] && subject_of_trace(T4, subj));
+
+    /* A change refused on the case's version. */
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "case.assign", mgr, "as5", c, 99, 1);
+    rg_w_kstr(&B, "procesregisseur", "pr");
+    FAILS("version_conflict", "version");
+    REQUIRE(strlen(R.trace) == 55);
+    char tr[33], span[17];
+    snprintf(tr, sizeof tr, "%.32s", R.trace + 3);
+    snprintf(span, sizeof span, "%.16s", R.trace + 36);
+    CHECK(plog(aud, "trace_id", tr, NULL, 0)[0] == 0);
+    REQUIRE(nrecords() == 1);
+    const rg_val *r = record(0);
+    CHECK(rg_val_is_str(rg_map_get(r, "status"), "ERROR"));
+    CHECK(rg_val_is_str(rg_map_get(r, "error"), "version_conflict"));
+    CHECK(rg_val_is_str(rg_map_get(r, "span_id"), span));
+    CHECK(rg_val_is_str(rg_map_get(r, "data_subject_id"), subj));
+    CHECK(rg_val_is_str(rg_map_get(r, "processing_activity_id"), "urn:regie:processing-activity:case.assign:v1"));
+    CHECK(rg_val_is_str(rg_map_get(r, "org"), "zvh-tilburg"));
+    /* Nothing else of it was written: the case is still unassigned. */
+    rg_w_kstr(req(mgr, "case.assign", c, 1), "procesregisseur", "pr");
+    OK();
+
+    /* A step the case's state does not allow, by a caller who sees it. */
+    rg_w_kstr(req(pr, "case.close", c, 1), "reason", "done");
+    const char *e = send_req();
+    CHECK(e[0] && strcmp(e, "not_found") != 0 && strlen(R.trace) == 55);
+    snprintf(tr, sizeof tr, "%.32s", R.trace + 3);
+    CHECK(plog(aud, "trace_id", tr, NULL, 0)[0] == 0);
+    CHECK(nrecords() == 1 && rg_val_is_str(rg_map_get(record(0), "status"), "ERROR") &&
+          rg_val_is_str(rg_map_get(record(0), "data_subject_id"), subj));
+
+    /* Another region's manager: not_found, a trace, no processing. */
+    actor_in("mgrB", "manager", "zvh-breda", "breda", NULL, mgrB);
+    REQUIRE(mgrB[0]);
+    CHECK(strcmp(query(mgrB, "case.get", c), "not_found") == 0 && strlen(R.trace) == 55);
+    snprintf(tr, sizeof tr, "%.32s", R.trace + 3);
+    CHECK(plog(aud, "trace_id", tr, NULL, 0)[0] == 0 && nrecords() == 0);
+
+    /* Errors before the request is read: a trace all the same. */
+    rg_buf_reset(&B);
+    rg_buf_append(&B, "\xc1", 1);
+    CHECK(strcmp(send_req(), "bad_request") == 0 && strlen(R.trace) == 55);
+    CHECK(strcmp(query("nope", "case.get", c), "unauthorized") == 0 && strlen(R.trace) == 55);
+    traced(pol, "whoami", NULL, NULL, "00-zz", -1);
+    CHECK(strcmp(send_req(), "bad_request") == 0 && strlen(R.trace) == 55);
+}
+
+/* A repeat gives the first reply, with the first request's trace; showing
+ * it again is recorded in that trace, as a span of its own whose parent is
+ * the first's. */
+static void test_repeat_in_first_trace(void)
+{
+    char c[32], subj[33], first[64];
+    report_as("r6", "00-" T5 "-" P1 "-01", c);
+    REQUIRE(c[0] && subject_of_trace(T5, subj));
+    traced(mgr, "case.assign", "as6", c, "00-" T6 "-" P1 "-01", 1);
+    rg_w_kstr(&B, "procesregisseur", "pr");
+    OK();
+    snprintf(first, sizeof first, "%s", R.trace);
+    /* Again, from another trace: the first reply, its trace included. */
+    traced(mgr, "case.assign", "as6", c, "00-" T7 "-" P2 "-01", 1);
+    rg_w_kstr(&B, "procesregisseur", "pr");
+    OK();
+    CHECK(strcmp(R.trace, first) == 0);
+    CHECK(plog(aud, "trace_id", T7, NULL, 0)[0] == 0 && nrecords() == 0);
+    CHECK(plog(aud, "trace_id", T6, NULL, 0)[0] == 0);
+    REQUIRE(nrecords() == 2);
+    const rg_val *a = record(0), *b = record(1);
+    char s0[17] = "", s1[17] = "";
+    rg_val_strcpy(rg_map_get(a, "span_id"), s0, sizeof s0);
+    rg_val_strcpy(rg_map_get(b, "span_id"), s1, sizeof s1);
+    char fs[17];
+    snprintf(fs, sizeof fs, "%.16s", first + 36);
+    /* One is the first's span (parent: the caller's P1), the other the
+     * repeat's (parent: the first's span). */
+    const rg_val *rep = strcmp(s0, fs) == 0 ? b : strcmp(s1, fs) == 0 ? a : NULL;
+    REQUIRE(rep != NULL);
+    CHECK(strcmp(s0, s1) != 0);
+    CHECK(rg_val_is_str(rg_map_get(rep, "parent_span_id"), fs));
+    CHECK(rg_val_is_str(rg_map_get(rep, "data_subject_id"), subj) && rg_val_is_str(rg_map_get(rep, "status"), "OK"));
+}
+
+/* The engine's own steps are processings too, by the system: a deadline
+ * that passed (stagnation), the ladder it climbs (escalation), the erasure
+ * when retention ends -- each in a trace of its own, with the register's
+ * entry of the step.  Runs last: it moves the clock years on. */
+static void test_engine_steps(void)
+{
+    char c[32], subj[33];
+    report_as("r7", "00-" T8 "-" P1 "-01", c);
+    REQUIRE(c[0] && subject_of_trace(T8, subj));
+    uint64_t now = clock_now();
+    REQUIRE(now);
+    clock_to(now + 40ULL * 86400000);
+    CHECK(plog(aud, "data_subject_id", subj, NULL, 0)[0] == 0);
+    CHECK(count_of("engine.stagnation", subj) >= 1);
+    CHECK(count_of("engine.escalation", subj) >= 1);
+    for (uint32_t i = 0; i < nrecords(); i++) {
+        const rg_val *r = record(i);
+        if (rg_val_is_str(rg_map_get(r, "role"), "system")) {
+            CHECK(rg_val_is_str(rg_map_get(r, "org"), "zvh") && rg_val_is_str(rg_map_get(r, "status"), "OK"));
+            CHECK(rg_val_type(rg_map_get(r, "parent_span_id")) == RG_VNIL);
+            CHECK(!rg_val_is_str(rg_map_get(r, "trace_id"), T8));
+        }
+    }
+    /* Ended early, kept for the retention, then erased by the engine. */
+    rg_w_kstr(req(mgr, "case.assign", c, 1), "procesregisseur", "pr");
+    OK();
+    rg_w_kstr(req(pr, "case.end", c, 1), "reason", "moved");
+    OK();
+    clock_to(clock_now() + 1830ULL * 86400000);
+    CHECK(query(mgr, "case.get", c)[0] == 0);
+    bool erased = false;
+    rg_val_bool(rg_map_get(rg_t_get(&R, "case"), "erased"), &erased);
+    CHECK(erased);
+    CHECK(plog(aud, "data_subject_id", subj, NULL, 0)[0] == 0);
+    CHECK(nrecords() == 1 && count_of("engine.retention", subj) == 1);
+    CHECK(rg_val_is_str(rg_map_get(record(0), "role"), "system"));
+}
+
 int main(void)
 {
     rg_crypto_init();
@@ -423,6 +595,9 @@ int main(void)
     RUN(test_export_lists_processings);
     RUN(test_one_record_per_person);
     RUN(test_erased_with_the_case);
+    RUN(test_failures_recorded);
+    RUN(test_repeat_in_first_trace);
+    RUN(test_engine_steps);
     rg_t_local_close(&L, true);
     rg_buf_free(&B);
     rg_t_reply_free(&R);
