@@ -176,7 +176,7 @@ static int processings(rg_engine *e, const rg_case *cs, uint32_t pi, rg_buf *b)
                     char act[160] = "";
                     rg_val_strcpy(rg_map_get(r, "processing_activity_id"), act, sizeof act);
                     const rg_activity *a = rg_activity_find(act, (uint32_t)strlen(act));
-                    rg_w_map(&out, 5);
+                    rg_w_map(&out, 6);
                     rg_w_cstr(&out, "org");
                     rg_w_val(&out, rg_map_get(r, "org"));
                     rg_w_cstr(&out, "at");
@@ -184,6 +184,8 @@ static int processings(rg_engine *e, const rg_case *cs, uint32_t pi, rg_buf *b)
                     rg_w_kstr(&out, "activity", act);
                     rg_w_kstr(&out, "what", a ? a->name : "");
                     rg_w_kstr(&out, "purpose", a ? a->purpose : "");
+                    rg_w_cstr(&out, "status");          /* OK, or ERROR: refused or failed */
+                    rg_w_val(&out, rg_map_get(r, "status"));
                     total++;
                 }
             }

@@ -432,6 +432,66 @@ static void test_export_lists_processings(void)
 }
 
 
+/* The export lists the processings of the person the request is about:
+ * in a household case, theirs, not another member's.  B (a partner) joins the case
+ * after its report and a read, so B's own processings begin with the
+ * person.add. */
+static void test_export_lists_the_persons_processings(void)
+{
+    char c[32];
+    rg_buf *b = traced(pol, "case.report", "r8", NULL, "00-" T3 "-" P2 "-01", 5);
+    rg_w_kstr(b, "target_group", "multi_probleem_gezin");
+    rg_w_kstr(b, "summary", "a household");
+    rg_w_kstr(b, "urgency", "normal");
+    rg_w_kbool(b, "informed", true);
+    rg_w_cstr(b, "subject");
+    rg_w_map(b, 3);
+    rg_w_kstr(b, "name", "Aaltje Brinkhorst");
+    rg_w_kstr(b, "birth_date", "1975-07-08");
+    rg_w_kstr(b, "bsn", "725763863");
+    OK();
+    snprintf(c, sizeof c, "%s", rg_t_str(&R, "case"));
+    CHECK(query(pol, "case.get", c)[0] == 0);
+    rg_w_kstr(req(mgr, "case.assign", c, 1), "procesregisseur", "pr");
+    OK();
+    b = req(pr, "person.add", c, 4);
+    rg_w_kstr(b, "role", "partner");
+    rg_w_kstr(b, "name", "Bram Brinkhorst");
+    rg_w_kstr(b, "birth_date", "1979-03-04");
+    rg_w_kstr(b, "bsn", "162275869");
+    OK();
+    CHECK(query(pr, "case.get", c)[0] == 0);
+
+    /* B asks for access. */
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "subject.request", mgr, "s8", NULL, -1, 2);
+    rg_w_kstr(&B, "kind", "access");
+    rg_w_cstr(&B, "person");
+    rg_w_map(&B, 1);
+    rg_w_kstr(&B, "bsn", "162275869");
+    OK();
+    char rq[32];
+    snprintf(rq, sizeof rq, "%s", rg_t_str(&R, "request"));
+    b = req(mgr, "subject.decide", NULL, 2);
+    rg_w_kstr(b, "request", rq);
+    rg_w_kbool(b, "granted", true);
+    OK();
+    const rg_val *cases = rg_t_get(&R, "cases");
+    REQUIRE(rg_array_size(cases) == 1);
+    const rg_val *ps = rg_map_get(rg_array_at(cases, 0), "processings");
+    uint32_t adds = 0, reports = 0, gets = 0;
+    for (uint32_t i = 0; i < rg_array_size(ps); i++) {
+        const rg_val *p = rg_array_at(ps, i);
+        adds += rg_val_is_str(rg_map_get(p, "activity"), "urn:regie:processing-activity:person.add:v1");
+        reports += rg_val_is_str(rg_map_get(p, "activity"), "urn:regie:processing-activity:case.report:v1");
+        gets += rg_val_is_str(rg_map_get(p, "activity"), "urn:regie:processing-activity:case.get:v1");
+        CHECK(rg_val_is_str(rg_map_get(p, "status"), "OK"));
+    }
+    /* B's: the person.add and the read after it; not the report, nor the
+     * read before B was in the case. */
+    CHECK(rg_array_size(ps) == 2 && adds == 1 && gets == 1 && reports == 0);
+}
+
 /* The subject id of the records of trace tr (the first), into subj. */
 static bool subject_of_trace(const char *tr, char subj[33])
 {
@@ -581,8 +641,8 @@ static void test_engine_steps(void)
     rg_val_bool(rg_map_get(rg_t_get(&R, "case"), "erased"), &erased);
     CHECK(erased);
     CHECK(plog(aud, "data_subject_id", subj, NULL, 0)[0] == 0);
-    CHECK(nrecords() == 1 && count_of("engine.retention", subj) == 1);
-    CHECK(rg_val_is_str(rg_map_get(record(0), "role"), "system"));
+    CHECK(nrecords() == 1 && count_of("engine.retention", subj) == 1 &&
+          rg_val_is_str(rg_map_get(record(0), "role"), "system"));
 }
 
 int main(void)
@@ -595,6 +655,7 @@ int main(void)
     RUN(test_export_lists_processings);
     RUN(test_one_record_per_person);
     RUN(test_erased_with_the_case);
+    RUN(test_export_lists_the_persons_processings);
     RUN(test_failures_recorded);
     RUN(test_repeat_in_first_trace);
     RUN(test_engine_steps);
