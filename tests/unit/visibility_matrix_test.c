@@ -1201,6 +1201,9 @@ static const privacy_row privacy_table[] = {
     {"ggzRad", FB, FB, FB, FB},
     {"gemT", FB, FB, FB, FB},
     {"vtT", FB, FB, FB, FB},
+    /* the upper levels of the ladder read a dossier, never a person */
+    {"pmGgzT", FB, FB, FB, FB},
+    {"burgT", FB, FB, FB, FB},
     {"admin", FB, FB, FB, FB},
 };
 #define NPRIV (int)(sizeof privacy_table / sizeof privacy_table[0])
