@@ -303,12 +303,6 @@ static int load_tallies(rg_engine *e)
     return rc < 0 || m.rc < 0 ? RG_ESTORAGE : 0;
 }
 
-/* An entry of the case cache (below, "the case cache"). */
-struct rg_cached {
-    rg_case *cs;
-    struct rg_cached *prev, *next;    /* towards the most and least recently used */
-};
-
 int rg_store_load(rg_engine *e)
 {
     rg_hmap_init(&e->cases);
@@ -362,7 +356,7 @@ void rg_store_unload(rg_engine *e)
  * No pointer to a case is kept across loop callbacks (requests run to
  * completion on the loop), and trimming runs only in write_done.  The order
  * is the cache's own, in an entry beside the case (struct rg_cached,
- * above): the projection (domain/case.h) knows nothing of being cached. */
+ * state.h): the projection (domain/case.h) knows nothing of being cached. */
 
 static void lru_unlink(rg_engine *e, struct rg_cached *c)
 {
@@ -388,12 +382,6 @@ void rg_store_cache_put(rg_engine *e, rg_case *cs)
     void *old = rg_hmap_put(&e->cases, cs->id, strlen(cs->id), c);
     RG_ASSERT(old == NULL);                   /* one projection per case in memory */
     lru_push(e, c);
-}
-
-rg_case *rg_store_cached(rg_engine *e, const void *id, size_t n)
-{
-    struct rg_cached *c = rg_hmap_get(&e->cases, id, n);
-    return c ? c->cs : NULL;
 }
 
 int rg_store_case(rg_engine *e, const char *id, rg_case **out)

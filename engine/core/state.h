@@ -34,6 +34,13 @@
 #define RG_MAX_REQUEST (1u << 20)     /* larger requests are bad_request */
 #define RG_REQ_ID_MAX 128
 
+/* An entry of the case cache (state.c): the case and its place in the
+ * order of use, kept beside the projection, which knows nothing of it. */
+struct rg_cached {
+    rg_case *cs;
+    struct rg_cached *prev, *next;    /* towards the most and least recently used */
+};
+
 struct rg_engine {
     uv_loop_t *loop;
     rg_log *log;
@@ -144,8 +151,14 @@ void rg_person_key_id(char out[RG_ID_MAX + 16], const char *case_id, const char 
 bool rg_store_person_key(rg_engine *e, rg_case *cs, const char *person, rg_batch *b, uint8_t key[32]);
 void rg_store_cache_put(rg_engine *e, rg_case *cs);     /* a new case; the cache owns it */
 /* The case id (n bytes) if the cache holds it (changes not yet durable
- * included), else NULL; its place in the cache order is left as it is. */
-rg_case *rg_store_cached(rg_engine *e, const void *id, size_t n);
+ * included), else NULL; its place in the cache order is left as it is.
+ * Inline: reads.c looks cases up, and state.c reads through reads.c, so a
+ * call would tie the two files in a circle. */
+static inline rg_case *rg_store_cached(rg_engine *e, const void *id, size_t n)
+{
+    struct rg_cached *c = rg_hmap_get(&e->cases, id, n);
+    return c ? c->cs : NULL;
+}
 /* Drop least recently used cases beyond cache_cap whose every event is at
  * or before durable_seq (the others are the only copy of pending state). */
 void rg_store_trim(rg_engine *e, uint64_t durable_seq);
