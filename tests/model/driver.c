@@ -24,7 +24,7 @@ const char *const md_kind_names[MD_K_N] = {
     "advance", "report", "assign", "intake.start", "more_info", "admit", "reject", "info.request",
     "info.provide", "meeting.schedule", "meeting.hold", "plan.propose", "plan.agree", "action.complete",
     "review.hold", "escalate", "resolve", "close", "aftercare", "reopen", "phase.advance", "phase.relapse",
-    "probe", "end", "item.release", "partner.join",
+    "probe", "end", "item.release", "partner.join", "household",
 };
 
 /* splitmix64: the same sequence on every machine. */
@@ -124,6 +124,7 @@ static int choices(const md_case *c, choice *out)
      * then made to take part (a later participant reads it). */
     if ((md_open_state(st) || st == MS_CLOSED) && md_releasable(c) >= 0) ADD(MD_K_RELEASE, 3);
     if (c->pr && md_working(st) && md_joinable(c) >= 0) ADD(MD_K_JOIN, 4);
+    if (c->pr && md_open_state(st)) ADD(MD_K_HOUSEHOLD, 3);
 #undef ADD
     int kept = 0;
     for (int i = 0; i < n; i++)
@@ -444,6 +445,9 @@ void md_end(void)
         printf("  seed %" PRIu64 ": %d decisions with a new due date, %d reads of a released item by its org "
                "(%d orgs joined after the release), %d archived cases hidden from every partner\n", md.seed,
                md.new_dues, md.released_read, md.joined_later, md.archived_hidden);
+        printf("  seed %" PRIu64 ": households: %d persons added, %d removed, %d limited to one org, %d erased on "
+               "their own request, %d access exports of one member\n", md.seed, md.persons_added,
+               md.persons_removed, md.persons_shared, md.persons_erased, md.person_exports);
         printf("  seed %" PRIu64 ": stagnations of action.done/review/progress in the MDA++ phases:", md.seed);
         for (int p = 0; p < 4; p++)
             printf(" %s %d/%d/%d", m_state_names[MS_DIRECT_SAFETY + p], md.phase_norms[p][0], md.phase_norms[p][1],

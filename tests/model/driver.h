@@ -37,7 +37,7 @@ enum {
     MD_K_ADVANCE, MD_K_REPORT, MD_K_ASSIGN, MD_K_START, MD_K_MORE_INFO, MD_K_ADMIT, MD_K_REJECT,
     MD_K_INFO_REQUEST, MD_K_INFO_PROVIDE, MD_K_SCHEDULE, MD_K_HOLD, MD_K_PROPOSE, MD_K_AGREE, MD_K_COMPLETE,
     MD_K_REVIEW, MD_K_ESCALATE, MD_K_RESOLVE, MD_K_CLOSE, MD_K_AFTERCARE, MD_K_REOPEN, MD_K_PHASE_ADVANCE,
-    MD_K_RELAPSE, MD_K_PROBE, MD_K_END, MD_K_RELEASE, MD_K_JOIN, MD_K_N
+    MD_K_RELAPSE, MD_K_PROBE, MD_K_END, MD_K_RELEASE, MD_K_JOIN, MD_K_HOUSEHOLD, MD_K_N
 };
 extern const char *const md_kind_names[MD_K_N];
 
@@ -63,8 +63,20 @@ typedef struct md_request {
 
 /* A case as the driver knows it: what it needs to choose valid steps, and
  * the model of its norms. */
+/* A person the driver added to a household case (P2 on; P1 is the
+ * report's subject): their name and BSN are the run's own, so a reply can
+ * be searched for them. */
+#define MD_MAXP 6
+typedef struct md_person {
+    char name[48], bsn[10];
+    bool removed, erased;
+    unsigned share;           /* the orgs (bits) it is limited to; 0: every org */
+} md_person;
+
 typedef struct md_case {
     bool used;
+    md_person person[MD_MAXP];   /* person[i] is P<i+2> */
+    int npersons;
     int n;                    /* c1, c2, ... in the order reported */
     char id[32];
     int pr;                   /* 0: none, 1: prA, 2: prB */
@@ -116,6 +128,7 @@ typedef struct md_run {
     char *config;             /* the region's config file (M_REGION_CONFIG) */
     int detected, decision_missed, cleared, escalated, climbed, by_hand, alerts;
     int new_dues, released_read, joined_later, archived_hidden;   /* issue 21: re-dated steps, releases read, archived checks */
+    int persons_added, persons_removed, persons_shared, persons_erased, person_exports;   /* issue 25 */
 } md_run;
 
 extern md_run md;

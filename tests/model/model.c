@@ -109,6 +109,12 @@ static const m_rule m_rules[] = {
     /* Who takes part and who reads what: no norm. */
     {"partner.joined", -1, 0, 0},
     {"item.released", -1, 0, 0},
+    /* The persons of a household (issue 25): who the case is about, who
+     * sees them, whose data is erased -- no norm. */
+    {"person.added", -1, 0, 0},
+    {"person.removed", -1, 0, 0},
+    {"person.shared", -1, 0, 0},
+    {"person.erased", -1, 0, 0},
     {NULL, 0, 0, 0},
 };
 

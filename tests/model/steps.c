@@ -536,6 +536,148 @@ static void do_join(md_case *c)
         if (c->req[i].released_to == org) check_released(c, &c->req[i]);
 }
 
+/* ---- households (issue 25) ---- */
+
+/* A BSN of nine digits that passes the eleven-test. */
+static void new_bsn(char out[10])
+{
+    for (;;) {
+        int s = 0;
+        for (int i = 0; i < 8; i++) {
+            out[i] = (char)('0' + md_rnd(10));
+            s += (out[i] - '0') * (9 - i);
+        }
+        if (out[0] == '0' || s % 11 == 10) continue;
+        out[8] = (char)('0' + s % 11);
+        out[9] = 0;
+        return;
+    }
+}
+
+static bool shows(const char *s) { return rg_t_holds(md.r.bytes, md.r.len, s); }
+
+/* What the reader tok's case.history shows of every person the driver
+ * added: a person whose data is erased, or limited to orgs without org
+ * (-1: the ZVH's own procesregisseur), never; the procesregisseur every
+ * other.  A partner's other persons depend on when its org joined, so only
+ * what it must not see is checked of it. */
+static void check_persons(md_case *c, const char *tok, int org)
+{
+    rg_buf_reset(&md.b);
+    rg_req_envelope(&md.b, "case.history", tok, NULL, c->id, -1, -1);
+    if (send_req()[0]) return;                  /* a partner without a part: nothing to see */
+    for (int i = 0; i < c->npersons && !md.failed; i++) {
+        const md_person *p = &c->person[i];
+        bool may = !p->erased && (org < 0 || !p->share || (p->share & (1u << org)));
+        bool seen = shows(p->name) || shows(p->bsn);
+        if (seen && !may)
+            md_fail("%s's history shows P%d (%s), whom it may not see", org < 0 ? "the procesregisseur" :
+                    md_org_names[org], i + 2, p->erased ? "erased" : "limited to other orgs");
+        if (org < 0 && may && !seen)
+            md_fail("the procesregisseur's history does not show P%d", i + 2);
+    }
+}
+
+/* A data-subject request of kind by person i, decided granted by the
+ * manager; false (said why) when the engine refused. */
+static bool granted_request(md_case *c, int i, const char *kind, char rq[64])
+{
+    rg_buf *b = req(md.mgr_tok, "subject.request", NULL, 2);
+    rg_w_kstr(b, "kind", kind);
+    rg_w_cstr(b, "person");
+    rg_w_map(b, 1);
+    rg_w_kstr(b, "bsn", c->person[i].bsn);
+    if (!expect_ok()) return false;
+    snprintf(rq, 64, "%s", rg_t_str(&md.r, "request"));
+    b = req(md.mgr_tok, "subject.decide", NULL, 2);
+    rg_w_kstr(b, "request", rq);
+    rg_w_kbool(b, "granted", true);
+    return expect_ok();
+}
+
+/* One step on the household: add a person, remove one, limit one to the
+ * orgs that need them, an access request of one (their export must hold
+ * their data and no other member's), or one erased on their own request;
+ * then what the procesregisseur and every org read of the persons. */
+static void do_household(md_case *c)
+{
+    int live[MD_MAXP], nl = 0;
+    for (int i = 0; i < c->npersons; i++)
+        if (!c->person[i].removed && !c->person[i].erased) live[nl++] = i;
+    int what = c->npersons < MD_MAXP && (nl == 0 || md_rnd(3) == 0) ? 0 : nl ? 1 + md_rnd(4) : -1;
+    if (what < 0) return;
+    if (what == 0) {
+        static const char *const roles[] = {"partner", "parent", "child", "sibling", "network"};
+        md_person *p = &c->person[c->npersons];
+        memset(p, 0, sizeof *p);
+        snprintf(p->name, sizeof p->name, "Lid%" PRIu64 "x%dx%d", md.seed, c->n, c->npersons + 2);
+        new_bsn(p->bsn);
+        const char *role = roles[md_rnd(5)];
+        rg_buf *b = req(dir_tok(c), "person.add", c, 4);
+        rg_w_kstr(b, "role", role);
+        rg_w_kstr(b, "name", p->name);
+        rg_w_kstr(b, "birth_date", strcmp(role, "child") == 0 ? "2004-02-03" : "1979-05-06");
+        rg_w_kstr(b, "bsn", p->bsn);
+        md_describe("c%d %s: person.add %s P%d", c->n, c->id, role, c->npersons + 2);
+        if (!expect_ok()) return;
+        char want[16];
+        snprintf(want, sizeof want, "P%d", c->npersons + 2);
+        if (strcmp(rg_t_str(&md.r, "person"), want) != 0)
+            md_fail("person.add answered %s, want %s", rg_t_str(&md.r, "person"), want);
+        c->npersons++;
+        md.persons_added++;
+        apply(c, "person.added", NULL);
+    } else {
+        int i = live[md_rnd(nl)];
+        md_person *p = &c->person[i];
+        char id[16];
+        snprintf(id, sizeof id, "P%d", i + 2);
+        if (what == 1) {
+            rg_buf *b = req(dir_tok(c), "person.remove", c, 2);
+            rg_w_kstr(b, "person", id);
+            rg_w_kstr(b, "reason", "moved out");
+            md_describe("c%d %s: person.remove %s", c->n, c->id, id);
+            if (!expect_ok()) return;
+            p->removed = true;
+            md.persons_removed++;
+            apply(c, "person.removed", NULL);
+        } else if (what == 2) {
+            int org = md_rnd(MD_NORGS);
+            rg_buf *b = req(dir_tok(c), "person.share", c, 2);
+            rg_w_kstr(b, "person", id);
+            rg_t_w_list(b, "orgs", md_org_names[org]);
+            md_describe("c%d %s: person.share %s with %s", c->n, c->id, id, md_org_names[org]);
+            if (!expect_ok()) return;
+            p->share = 1u << org;
+            md.persons_shared++;
+            apply(c, "person.shared", NULL);
+        } else if (what == 3) {
+            char rq[64];
+            md_describe("c%d %s: access request of %s, granted", c->n, c->id, id);
+            if (!granted_request(c, i, "access", rq)) return;
+            if (!shows(p->name) || !shows(p->bsn)) md_fail("%s's access export lacks their data", id);
+            for (int j = 0; j < c->npersons && !md.failed; j++)
+                if (j != i && (shows(c->person[j].name) || shows(c->person[j].bsn)))
+                    md_fail("%s's access export shows P%d", id, j + 2);
+            md.person_exports++;
+        } else {
+            char rq[64];
+            md_describe("c%d %s: erasure request of %s, granted; person.erase", c->n, c->id, id);
+            if (!granted_request(c, i, "erasure", rq)) return;
+            rg_buf *b = req(md.mgr_tok, "person.erase", c, 3);
+            rg_w_kstr(b, "person", id);
+            rg_w_kstr(b, "ground", "GDPR art. 17");
+            rg_w_kstr(b, "request", rq);
+            if (!expect_ok()) return;
+            p->erased = true;
+            md.persons_erased++;
+            apply(c, "person.erased", NULL);
+        }
+    }
+    check_persons(c, dir_tok(c), -1);
+    for (int o = 0; o < MD_NORGS && !md.failed; o++) check_persons(c, md.org_tok[o], o);
+}
+
 void md_check_archived(md_case *c)
 {
     c->archived_checked = true;
@@ -864,6 +1006,7 @@ bool md_take(md_case *c, int kind)
     case MD_K_END: do_end(c); break;
     case MD_K_RELEASE: do_release(c); break;
     case MD_K_JOIN: do_join(c); break;
+    case MD_K_HOUSEHOLD: do_household(c); break;
     }
     return true;
 }

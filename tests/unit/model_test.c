@@ -34,7 +34,12 @@
  * request a new due date, classified answers released by their source to
  * another org that is made to take part afterwards and must read them, and
  * every archived case read as not_found by every partner (its
- * procesregisseur still reads it).
+ * procesregisseur still reads it).  Issue 25's households: persons added,
+ * removed, limited to one org (person.share), one member erased on their
+ * own granted request (person.erase) and access requests of one member,
+ * whose export must hold their data and no other member's; after each, no
+ * org's history shows a person it may not see (erased, or limited to
+ * others) and the procesregisseur's shows every other.
  * After every step each case's case.get (state, version, escalation level,
  * deadlines, stagnations), its new events (case.history) and the manager's
  * alerts (alerts.list, matched to events by seq) must be what the model
