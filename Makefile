@@ -14,7 +14,7 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= cc
-PKGS := libuv msgpack rocksdb libsodium libmicrohttpd jansson
+PKGS := libuv msgpack rocksdb libsodium libmicrohttpd jansson gnutls
 
 # Without the packages (before `make deps`), pkg-config prints nothing; the
 # targets that need them depend on deps-check, which says what to do.  The

@@ -26,7 +26,7 @@ esac
 out=${FUZZ_OUT:-build/fuzz}
 mkdir -p "$out/obj" "$out/corpus"
 CC=${FUZZ_CC:-clang-14}
-PKGS="libuv msgpack rocksdb libsodium libmicrohttpd jansson"
+PKGS="libuv msgpack rocksdb libsodium libmicrohttpd jansson gnutls"
 CFLAGS="-std=gnu11 -D_GNU_SOURCE -g -O1 -I. $(pkg-config --cflags $PKGS)"
 LIBS="$(pkg-config --libs $PKGS) -lnng -lpthread"
 SAN=address,undefined

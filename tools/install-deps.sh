@@ -5,8 +5,9 @@ set -u
 # make, gcc (cc) and libc6-dev: not on a minimal Debian install (gcc only
 # recommends libc6-dev, and recommends are not installed); openssl: the TLS test
 # (tests/integration/tls_test.c) makes its certificates with it.
-# libmicrohttpd and jansson: the HTTP face (ARCHITECTURE.md, "The HTTP face").
-PKGS="make gcc libc6-dev pkg-config libuv1-dev libnng-dev libmsgpack-dev librocksdb-dev libsodium-dev libjemalloc-dev clang-14 libclang-rt-14-dev openssl libmicrohttpd-dev libjansson-dev"
+# libmicrohttpd and jansson: the HTTP face (ARCHITECTURE.md, "The HTTP face");
+# GnuTLS (libmicrohttpd's TLS): the HTTP face checks client certificates with it.
+PKGS="make gcc libc6-dev pkg-config libuv1-dev libnng-dev libmsgpack-dev librocksdb-dev libsodium-dev libjemalloc-dev clang-14 libclang-rt-14-dev openssl libmicrohttpd-dev libjansson-dev libgnutls28-dev"
 # --test (make test): what the tests drive the HTTP face with as well: a
 # Prometheus text parser, and a real browser (Chromium, its WebDriver and
 # Selenium), and curl.

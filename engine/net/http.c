@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <gnutls/gnutls.h>
 
 #include "../domain/contract.h"
 #include "../core/ctx.h"
@@ -458,6 +459,21 @@ static enum MHD_Result body_done(hreq *r)
     }
 }
 
+/* --tls-ca over HTTPS: the peer gave a certificate (libmicrohttpd asks for
+ * one when it has the CA) and GnuTLS verified it against the CA.  Checked
+ * per request, before anything else is read: a peer without one learns
+ * nothing but that it needs one. */
+static bool client_cert_ok(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+    if (!ci || !ci->tls_session) return false;
+    gnutls_session_t s = (gnutls_session_t)ci->tls_session;
+    unsigned int n = 0, status = 0;
+    if (gnutls_certificate_type_get(s) != GNUTLS_CRT_X509 || !gnutls_certificate_get_peers(s, &n) || n == 0)
+        return false;
+    return gnutls_certificate_verify_peers2(s, &status) == GNUTLS_E_SUCCESS && status == 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -475,6 +491,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         }
         r->body_t0 = uv_hrtime();
         if (atomic_load(&h->stopping)) return rg_http_error(r, RG_EOVERLOAD, "the engine is shutting down");
+        if (h->client_cert && !client_cert_ok(c))
+            return rg_http_error(r, RG_EFORBIDDEN, "a client certificate signed by the engine's --tls-ca CA "
+                                                   "is required");
         if (atomic_load(&h->conns) > h->max_conns) {
             rg_metrics_refused(h->metrics, RG_REFUSE_CONNECTIONS);
             return rg_http_error(r, RG_EOVERLOAD, "too many connections; try again later");
@@ -748,6 +767,18 @@ int rg_http_open(rg_http **out, uv_loop_t *loop, rg_engine *e, const rg_http_opt
         flags |= MHD_USE_TLS;
         h->tls = true;
     }
+    char *ca = NULL;
+    if (pem && o->tls_ca) {
+        if (!(ca = read_file(o->tls_ca))) {
+            fprintf(stderr, "regied: --tls-ca %s: %s\n", o->tls_ca, strerror(errno));
+            rg_wipe(pem, strlen(pem));
+            free(pem);
+            rg_sessions_free(h->sessions);
+            free(h);
+            return RG_EBADREQ;
+        }
+        h->client_cert = true;
+    }
     uv_mutex_init(&h->lock);
     uv_mutex_init(&h->conns_lock);
     uv_async_init(loop, &h->wake, wake_cb);
@@ -755,6 +786,7 @@ int rg_http_open(rg_http **out, uv_loop_t *loop, rg_engine *e, const rg_http_opt
     struct MHD_OptionItem tls_opts[] = {
         {MHD_OPTION_HTTPS_MEM_KEY, 0, pem},
         {MHD_OPTION_HTTPS_MEM_CERT, 0, pem},
+        {ca ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0, ca},
         {MHD_OPTION_END, 0, NULL},
     };
     h->d = MHD_start_daemon(
@@ -767,12 +799,13 @@ int rg_http_open(rg_http **out, uv_loop_t *loop, rg_engine *e, const rg_http_opt
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
         MHD_OPTION_URI_LOG_CALLBACK, on_request_line, h,
-        MHD_OPTION_ARRAY, pem ? tls_opts : tls_opts + 2,
+        MHD_OPTION_ARRAY, pem ? tls_opts : tls_opts + 3,
         MHD_OPTION_END);
     if (pem) {
         rg_wipe(pem, strlen(pem));
         free(pem);
     }
+    free(ca);
     if (!h->d) {
         fprintf(stderr, "regied: cannot serve HTTP on %s (in use, or not an address of this host%s)\n",
                 o->addr, o->tls_cert_key ? ", or the certificate and key are not usable" : "");

@@ -35,6 +35,8 @@ typedef struct rg_http_opts {
     const char *tls_cert_key;  /* PEM with certificate and key, or NULL */
     const char *web_root;      /* the browser app's files, or NULL: found beside the binary */
     struct rg_metrics *metrics;   /* what /metrics shows (the caller's: nng counts into it too) */
+    const char *tls_ca;        /* HTTPS: every request needs a client certificate of a CA in
+                                * this PEM file (regied --tls-ca); NULL: none asked for */
 } rg_http_opts;
 
 /* Start serving; on failure says why on stderr and returns < 0. */

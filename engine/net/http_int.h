@@ -35,6 +35,7 @@ struct rg_http {
     rg_engine *e;
     struct MHD_Daemon *d;
     bool tls;
+    bool client_cert;             /* a client certificate of the --tls-ca CA is required */
     char web_root[4096];
     rg_sessions *sessions;
     rg_metrics *metrics;

@@ -39,7 +39,7 @@ static const char usage[] =
     "  --web-root DIR       the browser app's files (default: found beside the binary)\n"
     "  --tls-cert-key FILE  PEM file with certificate and key, for tls+tcp:// URLs and HTTPS\n"
     "  --tls-ca FILE        require a client certificate signed by a CA in FILE (PEM) of every\n"
-    "                       tls+tcp:// peer, on both endpoints (partner systems)\n"
+    "                       TLS peer: tls+tcp:// on both endpoints, and HTTPS\n"
     "  --workers N          concurrent requests (nng contexts), default 256\n"
     "  --rebuild            recompute every projection from the log before serving\n"
     "  --config FILE        the region's norms (see README: 'norm.NAME = N' lines)\n"
@@ -276,7 +276,7 @@ static int open_faces(app *a, const opts *o)
                          .metrics = a->metrics};
     if (rg_server_open(&a->server, &a->loop, a->engine, &so) < 0) return 1;
     if (a->metrics) {
-        rg_http_opts ho = {o->http, o->tls, o->web_root, a->metrics};
+        rg_http_opts ho = {o->http, o->tls, o->web_root, a->metrics, o->tls_ca};
         if (rg_http_open(&a->http, &a->loop, a->engine, &ho) < 0) return 1;
     }
     return 0;

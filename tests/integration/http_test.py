@@ -47,8 +47,10 @@ def free_port():
 
 
 class Engine:
-    def __init__(self, root, name, env=None, args=(), tls=None):
+    def __init__(self, root, name, env=None, args=(), tls=None, urls=None, client_cert=None):
         self.dir = os.path.join(root, name)
+        self.urls = urls or ("ipc://%s.rep" % self.dir, "ipc://%s.pub" % self.dir)
+        self.client_cert = client_cert     # (cert, key) this test's own calls present
         self.env = dict(os.environ, **(env or {}))
         self.args = list(args)
         self.port = free_port()
@@ -57,8 +59,8 @@ class Engine:
         self.proc = None
 
     def start(self):
-        argv = [REGIED, "--data", self.dir, "--listen", "ipc://%s.rep" % self.dir,
-                "--publish", "ipc://%s.pub" % self.dir, "--http", "127.0.0.1:%d" % self.port] + self.args
+        argv = [REGIED, "--data", self.dir, "--listen", self.urls[0],
+                "--publish", self.urls[1], "--http", "127.0.0.1:%d" % self.port] + self.args
         if self.tls:
             argv += ["--tls-cert-key", self.tls]
         self.proc = subprocess.Popen(argv, env=self.env, stdout=subprocess.DEVNULL,
@@ -92,6 +94,8 @@ class Engine:
             ctx = ssl.create_default_context()
             ctx.check_hostname = False
             ctx.verify_mode = ssl.CERT_NONE
+            if self.client_cert:
+                ctx.load_cert_chain(*self.client_cert)
             return http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout, context=ctx)
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
 
@@ -649,6 +653,51 @@ def run(root, engines):
     except (OSError, http.client.HTTPException):
         plain_ok = False
     result("https_refuses_plain_http", not plain_ok)
+
+    # ---- --tls-ca: HTTPS asks every peer for a certificate of that CA, as nng does ----
+    def sh(*argv):
+        return subprocess.run(list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    ca_key, ca_pem = os.path.join(root, "ca.key"), os.path.join(root, "ca.pem")
+    cl_key, cl_csr, cl_pem = (os.path.join(root, n) for n in ("cl.key", "cl.csr", "cl.pem"))
+    other_key, other_pem = os.path.join(root, "other.key"), os.path.join(root, "other.pem")
+    made = sh("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+              "-keyout", ca_key, "-out", ca_pem, "-days", "2", "-subj", "/CN=partners-ca") == 0
+    made = made and sh("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                       "-keyout", cl_key, "-out", cl_csr, "-subj", "/CN=partner-system") == 0
+    made = made and sh("openssl", "x509", "-req", "-in", cl_csr, "-CA", ca_pem, "-CAkey", ca_key,
+                       "-CAcreateserial", "-out", cl_pem, "-days", "2") == 0
+    made = made and sh("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                       "-keyout", other_key, "-out", other_pem, "-days", "2", "-subj", "/CN=stranger") == 0
+    c = Engine(root, "c", tls=pem, args=["--tls-ca", ca_pem], client_cert=(cl_pem, cl_key),
+               urls=("tls+tcp://127.0.0.1:%d" % free_port(), "tls+tcp://127.0.0.1:%d" % free_port()))
+    engines.append(c)
+
+    def with_cert(cert, key):
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        if cert:
+            ctx.load_cert_chain(cert, key)
+        try:
+            conn = http.client.HTTPSConnection("127.0.0.1", c.port, timeout=10, context=ctx)
+            conn.request("POST", "/api/v1/whoami", body="{}", headers={"Authorization": "Bearer " + c.admin,
+                                                                      "Content-Type": "application/json"})
+            r = conn.getresponse()
+            return r.status, r.read()
+        except (OSError, http.client.HTTPException) as ex:
+            return 0, repr(ex).encode()
+    try:
+        c.start()
+        started = True
+    except RuntimeError as ex:
+        started = False
+        print("  " + str(ex))
+    st_none, body_none = with_cert(None, None) if started else (0, b"")
+    st_other, _ = with_cert(other_pem, other_key) if started else (0, b"")
+    st_ok, body_ok = with_cert(cl_pem, cl_key) if started else (0, b"")
+    result("https_client_certificate_required", made and started and st_none in (0, 403) and st_other in (0, 403)
+           and st_ok == 200 and b'"ok":true' in body_ok,
+           "none %d %r, other CA %d, ours %d %r" % (st_none, body_none[:80], st_other, st_ok, body_ok[:80]))
 
 
 if __name__ == "__main__":
