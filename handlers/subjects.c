@@ -257,7 +257,7 @@ int rg_h_subject_decide(rg_ctx *c)
     ev->nkeys++;
     /* Whom each case's part of the request is from (P2: the person of the
      * case the request is from), and, for one under 16, who asked. */
-    rg_w_cstr(&ev->data, "persons");
+    rg_w_cstr(&ev->data, "from");            /* ids only: data.persons is for personal data */
     rg_w_array(&ev->data, s.nmine - s.covenant);
     for (uint32_t i = 0; i < s.nmine; i++) {
         if (s.cov[i]) continue;

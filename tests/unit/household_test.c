@@ -537,7 +537,7 @@ static void test_rights_per_person(void)
     /* Who asked is recorded: the mother, P1 of the case. */
     const rg_val *evs = rg_t_get(&R, "events"), *who = NULL;
     for (uint32_t i = 0; i < rg_array_size(evs); i++) {
-        const rg_val *ps_ = rg_map_get(rg_map_get(rg_array_at(evs, i), "data"), "persons");
+        const rg_val *ps_ = rg_map_get(rg_map_get(rg_array_at(evs, i), "data"), "from");
         if (rg_array_size(ps_)) who = rg_array_at(ps_, 0);
     }
     CHECK(rg_val_is_str(rg_map_get(who, "person"), "P3") && rg_val_is_str(rg_map_get(who, "by"), "P1"));
