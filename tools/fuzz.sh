@@ -90,6 +90,17 @@ for t in request record case idem config person http; do
     echo "   $execs executions, no crash, leak or timeout${ub:+; UBSan reported:}"
     [ -n "$ub" ] && echo "$ub"
     summary="$summary $t=$execs"
+    # The request target must reach the data-subject operations' handlers
+    # (its seeds name real actors and cases by alias): each answered ok.
+    if [ "$t" = request ]; then
+      oks=$(grep -o 'request_fuzz: answered ok:.*' "$log" | tail -1)
+      echo "   ${oks:-request_fuzz: no count of answers}"
+      if [ -z "$oks" ] || echo "$oks" | grep -q '=0\b'; then
+        echo "   FINDING: a data-subject operation was never answered ok (seeds: tests/fuzz/corpus/request)"
+        rc=1
+        summary="$summary request-subject-ops=FAIL"
+      fi
+    fi
   else
     echo "   FINDING (see $log):"; tail -30 "$log"; rc=1
     summary="$summary $t=FAIL"

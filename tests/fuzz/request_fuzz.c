@@ -4,6 +4,17 @@
  * and the whole request pipeline of an in-process engine (envelope, token,
  * op table, handlers) on a real RocksDB in a temp directory.
  *
+ * Tokens and case ids are random, so an input names them by alias: every
+ * string of an input that is one of the aliases below ("@manager",
+ * "@case", ...) is replaced by the real token or id before the request is
+ * submitted.  The engine is set up with those actors and cases (an
+ * ordinary case with a secret item, a covenant case, an open access
+ * request, granted rectification and restriction), so the seeds of
+ * tests/fuzz/corpus/request reach the handlers of the data-subject
+ * operations, and what the fuzzer makes of them does too.  At exit it
+ * prints how often each data-subject operation was answered ok; fuzz.sh
+ * fails a run in which one never was.
+ *
  * Built and run by tools/fuzz.sh with clang-14 -fsanitize=fuzzer,address,undefined.
  */
 #include <stdint.h>
@@ -22,17 +33,141 @@
 static uv_loop_t loop;
 static rg_engine *engine;
 
+/* The data-subject operations whose ok answers are counted. */
+static const char *const subject_ops[] = {"subject.request", "subject.decide", "subject.correct", "subject.known",
+                                          "case.unrestrict", NULL};
+static unsigned long oks[5];
+
+typedef struct call {
+    int done;
+    int op;                   /* index in subject_ops, or -1 */
+    rg_buf reply;
+} call;
+
 static void reply_cb(void *ud, const uint8_t *p, size_t n)
 {
     /* Every reply must itself be a well-formed msgpack map with "ok". */
+    call *c = ud;
     rg_doc *d;
     const char *why;
     if (rg_doc_parse(&d, p, n, &why) != 0 || !rg_map_get(rg_doc_root(d), "ok")) abort();
+    bool ok = false;
+    rg_val_bool(rg_map_get(rg_doc_root(d), "ok"), &ok);
+    if (ok && c->op >= 0) oks[c->op]++;
     rg_doc_free(d);
-    (*(int *)ud)++;
+    rg_buf_append(&c->reply, p, n);
+    c->done++;
 }
 
 static char dir[] = "/tmp/regie-fuzz-XXXXXX";
+
+static struct {
+    const char *name;
+    char value[128];
+} aliases[] = {
+    {"@admin", ""}, {"@manager", ""}, {"@pr", ""}, {"@partner", ""}, {"@case", ""},
+    {"@covenant", ""}, {"@restricted", ""}, {"@access", ""}, {NULL, ""},
+};
+
+static char *alias(const char *name)
+{
+    for (int i = 0; aliases[i].name; i++)
+        if (strcmp(aliases[i].name, name) == 0) return aliases[i].value;
+    abort();
+}
+
+static void print_oks(void)
+{
+    fprintf(stderr, "request_fuzz: answered ok:");
+    for (int i = 0; subject_ops[i]; i++) fprintf(stderr, " %s=%lu", subject_ops[i], oks[i]);
+    fprintf(stderr, "\n");
+}
+
+/* Submit b and wait; out gets the string field `key` of the reply (if any). */
+static void setup_call(rg_buf *b, const char *key, char *out)
+{
+    call c = {0, -1, RG_BUF_INIT};
+    rg_engine_submit(engine, b->data, b->len, reply_cb, &c);
+    while (!c.done) uv_run(&loop, UV_RUN_ONCE);
+    rg_doc *d;
+    const char *why;
+    if (rg_doc_parse(&d, c.reply.data, c.reply.len, &why) != 0) abort();
+    bool ok = false;
+    rg_val_bool(rg_map_get(rg_doc_root(d), "ok"), &ok);
+    if (!ok) {
+        char msg[256] = "";
+        rg_val_strcpy(rg_map_get(rg_doc_root(d), "message"), msg, sizeof msg);
+        fprintf(stderr, "request_fuzz: setup failed: %s\n", msg);
+        abort();
+    }
+    if (key && !rg_val_strcpy(rg_map_get(rg_doc_root(d), key), out, 128)) abort();
+    rg_doc_free(d);
+    rg_buf_free(&c.reply);
+    rg_buf_reset(b);
+}
+
+/* An envelope in b with ndata data pairs to follow. */
+static rg_buf *env(rg_buf *b, const char *op, const char *tok, const char *rq, const char *case_id, int ndata)
+{
+    rg_buf_reset(b);
+    rg_w_map(b, 2 + (rq != NULL) + (case_id != NULL) + 1);
+    rg_w_kstr(b, "op", op);
+    rg_w_kstr(b, "token", tok);
+    if (rq) rg_w_kstr(b, "req", rq);
+    if (case_id) rg_w_kstr(b, "case", case_id);
+    rg_w_cstr(b, "data");
+    rg_w_map(b, (uint32_t)ndata);
+    return b;
+}
+
+static void actor(rg_buf *b, const char *id, const char *role, const char *org, char *tok)
+{
+    env(b, "actor.create", alias("@admin"), id, NULL, 4);
+    rg_w_kstr(b, "id", id);
+    rg_w_kstr(b, "role", role);
+    rg_w_kstr(b, "org", org);
+    rg_w_cstr(b, "covenants");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "radicalisering");
+    setup_call(b, "token", tok);
+}
+
+static void report(rg_buf *b, const char *rq, const char *group, const char *bsn, char *id)
+{
+    env(b, "case.report", alias("@partner"), rq, NULL, 6);
+    rg_w_kstr(b, "target_group", group);
+    rg_w_kstr(b, "summary", "a secret about the person");
+    rg_w_kstr(b, "class", "secret");
+    rg_w_kstr(b, "urgency", "normal");
+    rg_w_kbool(b, "informed", true);
+    rg_w_cstr(b, "subject");
+    rg_w_map(b, 2);
+    rg_w_kstr(b, "name", "Fenna Fuzzelaar");
+    rg_w_kstr(b, "bsn", bsn);
+    setup_call(b, "case", id);
+    env(b, "case.assign", alias("@manager"), rq, id, 1);
+    rg_w_kstr(b, "procesregisseur", "fz-pr");
+    setup_call(b, NULL, NULL);
+}
+
+/* A request of kind on bsn, by the manager; decided (granted) or not. */
+static void request(rg_buf *b, const char *rq, const char *kind, const char *bsn, bool decide, char *id)
+{
+    char tmp[128];
+    env(b, "subject.request", alias("@manager"), rq, NULL, 2);
+    rg_w_kstr(b, "kind", kind);
+    rg_w_cstr(b, "person");
+    rg_w_map(b, 1);
+    rg_w_kstr(b, "bsn", bsn);
+    setup_call(b, "request", id ? id : tmp);
+    if (!decide) return;
+    char dq[32];
+    snprintf(dq, sizeof dq, "%s-decide", rq);
+    env(b, "subject.decide", alias("@manager"), dq, NULL, 2);
+    rg_w_kstr(b, "request", id ? id : tmp);
+    rg_w_kbool(b, "granted", true);
+    setup_call(b, NULL, NULL);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -43,16 +178,65 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     o.clock.manual = true;
     o.clock.now_ms = 1764579600000ULL;
     if (rg_engine_open(&engine, &loop, &o) != 0) abort();
-    /* An admin exists, so inputs carrying its token can reach the handlers
-     * (the token file is in dir; the fuzzer may also find tokens by luck). */
     if (rg_engine_ensure_admin(engine, dir) != 0) abort();
+    char path[sizeof dir + 16];
+    snprintf(path, sizeof path, "%s/admin.token", dir);
+    FILE *f = fopen(path, "r");
+    if (!f || !fgets(alias("@admin"), 128, f)) abort();
+    fclose(f);
+    alias("@admin")[strcspn(alias("@admin"), "\r\n")] = '\0';
+    rg_buf b = RG_BUF_INIT;
+    actor(&b, "fz-mgr", "manager", "zvh", alias("@manager"));
+    actor(&b, "fz-pr", "procesregisseur", "zvh", alias("@pr"));
+    actor(&b, "fz-pol", "partner", "police", alias("@partner"));
+    report(&b, "f1", "verward_gedrag", "111222333", alias("@case"));
+    report(&b, "f2", "radicalisering", "111222333", alias("@covenant"));
+    report(&b, "f3", "verward_gedrag", "999888778", alias("@restricted"));
+    request(&b, "f4", "access", "111222333", false, alias("@access"));
+    request(&b, "f5", "rectification", "111222333", true, NULL);
+    request(&b, "f6", "restriction", "999888778", true, NULL);
+    rg_buf_free(&b);
+    atexit(print_oks);
     return 0;
+}
+
+/* v into b, each string that is an alias replaced by its value. */
+static void rewrite(rg_buf *b, const rg_val *v)
+{
+    const char *s;
+    uint32_t n;
+    switch (rg_val_type(v)) {
+    case RG_VMAP:
+        rg_w_map(b, rg_map_size(v));
+        for (uint32_t i = 0; i < rg_map_size(v); i++) {
+            rewrite(b, rg_map_key(v, i));
+            rewrite(b, rg_map_value(v, i));
+        }
+        return;
+    case RG_VARRAY:
+        rg_w_array(b, rg_array_size(v));
+        for (uint32_t i = 0; i < rg_array_size(v); i++) rewrite(b, rg_array_at(v, i));
+        return;
+    case RG_VSTR:
+        rg_val_str(v, &s, &n);
+        for (int i = 0; aliases[i].name; i++)
+            if (strlen(aliases[i].name) == n && memcmp(aliases[i].name, s, n) == 0) {
+                rg_w_cstr(b, aliases[i].value);
+                return;
+            }
+        rg_w_val(b, v);
+        return;
+    default:
+        rg_w_val(b, v);
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     rg_doc *d;
     const char *why;
+    rg_buf in = RG_BUF_INIT;
+    call c = {0, -1, RG_BUF_INIT};
     if (rg_doc_parse(&d, data, size, &why) == 0) {
         const rg_val *root = rg_doc_root(d);
         const rg_val *dv = rg_map_get(root, "data");
@@ -66,10 +250,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (rg_doc_parse(&d2, b.data, b.len, &why) != 0) abort();
         rg_doc_free(d2);
         rg_buf_free(&b);
+        rewrite(&in, root);
+        char op[32];
+        if (rg_val_type(root) == RG_VMAP && rg_val_strcpy(rg_map_get(root, "op"), op, sizeof op))
+            for (int i = 0; subject_ops[i]; i++)
+                if (strcmp(subject_ops[i], op) == 0) c.op = i;
         rg_doc_free(d);
+    } else {
+        rg_buf_append(&in, data, size);
     }
-    int done = 0;
-    rg_engine_submit(engine, data, size, reply_cb, &done);
-    while (!done) uv_run(&loop, UV_RUN_ONCE);
+    rg_engine_submit(engine, in.data, in.len, reply_cb, &c);
+    while (!c.done) uv_run(&loop, UV_RUN_ONCE);
+    rg_buf_free(&c.reply);
+    rg_buf_free(&in);
     return 0;
 }
