@@ -308,6 +308,13 @@ void rg_ctx_system(rg_ctx *c, rg_engine *e, rg_case *cs, const char *step)
     rg_trace_start(&c->trace, NULL, 0);
 }
 
+rg_ctx *rg_ctx_new_system(rg_engine *e, rg_case *cs, const char *step)
+{
+    rg_ctx *c = rg_malloc(sizeof *c);
+    rg_ctx_system(c, e, cs, step);
+    return c;
+}
+
 void rg_commit_system(rg_ctx *c)
 {
     uint64_t seq;

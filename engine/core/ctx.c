@@ -38,12 +38,29 @@ void rg_ctx_cleanup(rg_ctx *c)
     if (c->created) rg_case_free(c->cs);   /* not adopted by the cache */
 }
 
+void rg_ctx_free(rg_ctx *c)
+{
+    rg_ctx_cleanup(c);
+    free(c);
+}
+
 const rg_val *rg_ctx_data(rg_ctx *c) { return c->data; }
 const rg_val *rg_ctx_field(rg_ctx *c, const char *name) { return rg_map_get(c->data, name); }
-const rg_actor *rg_ctx_actor(rg_ctx *c) { return c->actor; }
+const rg_actor *rg_ctx_actor(const rg_ctx *c) { return c->actor; }
 rg_case *rg_ctx_case(rg_ctx *c) { return c->cs; }
 rg_engine *rg_ctx_engine(rg_ctx *c) { return c->e; }
-uint64_t rg_ctx_now(rg_ctx *c) { return c->now; }
+uint64_t rg_ctx_now(const rg_ctx *c) { return c->now; }
+const rg_opdef *rg_ctx_op(const rg_ctx *c) { return c->op; }
+const struct rg_trace *rg_ctx_trace(const rg_ctx *c) { return &c->trace; }
+bool rg_ctx_refused(const rg_ctx *c) { return c->refused_case; }
+bool rg_ctx_audit_wanted(const rg_ctx *c) { return c->audit_query; }
+
+void rg_ctx_audited(const rg_ctx *c, const uint8_t **p, size_t *len, uint32_t *n)
+{
+    *p = c->audit_cases.data;
+    *len = c->audit_cases.len;
+    *n = c->naudit_cases;
+}
 
 int rg_ctx_fail(rg_ctx *c, int err, const char *fmt, ...)
 {

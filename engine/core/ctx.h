@@ -26,10 +26,13 @@
 
 const rg_val *rg_ctx_data(rg_ctx *c);
 const rg_val *rg_ctx_field(rg_ctx *c, const char *name);
-const rg_actor *rg_ctx_actor(rg_ctx *c);
+const rg_actor *rg_ctx_actor(const rg_ctx *c);
 rg_case *rg_ctx_case(rg_ctx *c);
 rg_engine *rg_ctx_engine(rg_ctx *c);
-uint64_t rg_ctx_now(rg_ctx *c);
+uint64_t rg_ctx_now(const rg_ctx *c);
+
+/* Free a context made by rg_ctx_new_system (apply.h). */
+void rg_ctx_free(rg_ctx *c);
 
 /* Fail the request with err and a formatted message; returns err. */
 int rg_ctx_fail(rg_ctx *c, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -91,6 +94,16 @@ void rg_ctx_audit_case_of(rg_ctx *c, const rg_record *r);
  * lookup by person, the audit trail itself): a record is written even when
  * no case was noted.  Any kind of operation, changing ones included. */
 void rg_ctx_audit_query(rg_ctx *c);
+/* What the audit trail (services/audit.c) records of a request, from its
+ * on_read hook: the op, the request's span (processing.h), whether a case
+ * was refused (not visible, or triage only), whether rg_ctx_audit_query was
+ * called, and the cases noted (n msgpack strings, one after another, in the
+ * len bytes at p; borrowed for the hook's call). */
+const rg_opdef *rg_ctx_op(const rg_ctx *c);
+const struct rg_trace *rg_ctx_trace(const rg_ctx *c);
+bool rg_ctx_refused(const rg_ctx *c);
+bool rg_ctx_audit_wanted(const rg_ctx *c);
+void rg_ctx_audited(const rg_ctx *c, const uint8_t **p /* OUT */, size_t *len /* OUT */, uint32_t *n /* OUT */);
 /* Answering later (a long-poll, clock.advance): the handler takes the reply
  * callback and the engine answers nothing now; whoever holds it must call
  * it exactly once.  The request's bytes (to run it again), its long-poll

@@ -12,6 +12,7 @@
 #include "../storage/errors.h"
 #include "../storage/ledgerfile.h"
 #include "persons.h"
+#include "apply.h"
 #include "request.h"
 
 #define PATH_CAP 4096

@@ -21,6 +21,7 @@
 #include "idem.h"
 #include "../domain/seal.h"
 #include "persons.h"
+#include "pipeline.h"
 #include "request.h"
 
 static void respond(rg_engine *e, rg_reply_fn fn, void *ud, const uint8_t *p, size_t n)

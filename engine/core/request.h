@@ -1,7 +1,8 @@
 /*
- * request.h - the per-request context behind ctx.h (struct rg_ctx), for the
- * core and for the services that run a request of the engine's own (fired
- * deadlines) or again (parked long-polls).
+ * request.h - the per-request context behind ctx.h (struct rg_ctx): the
+ * core's alone.  The layers above reach a request through ctx.h, make and
+ * commit the engine's own commands through apply.h (rg_ctx_new_system,
+ * rg_commit_system) and run a request again through pipeline.h.
  *
  * Ownership: a context owns what a handler declared (events, staged writes,
  * reply fields) until rg_ctx_cleanup; the case it points to is the cache's,
@@ -11,6 +12,7 @@
 #define RG_REQUEST_H
 
 #include "ctx.h"
+#include "pipeline.h"
 #include "processing.h"
 #include "state.h"
 
@@ -76,17 +78,6 @@ struct rg_ctx {
 };
 
 void rg_ctx_init(rg_ctx *c, rg_engine *e);
-/* The context of the engine's own command on cs (a fired deadline, an
- * erasure at the end of retention): actor system, the register's entry
- * `step` (schemas/activities.c), a trace of its own (apply.c). */
-void rg_ctx_system(rg_ctx *c, rg_engine *e, rg_case *cs, const char *step);
-/* apply.c: commit the engine's own command (a fired deadline): no reply. */
-void rg_commit_system(rg_ctx *c);
-extern const rg_opdef rg_system_op;
-/* pipeline.c: run a request; deadline/final as in rg_ctx (the feed service
- * runs parked long-polls again through here). */
-void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, void *ud,
-                   uint64_t deadline, bool final);
 void rg_ctx_cleanup(rg_ctx *c);
 
 #endif

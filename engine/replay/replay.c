@@ -29,9 +29,9 @@
 #include <string.h>
 
 #include "../core/ctx.h"
+#include "../core/state.h"
 #include "../domain/fold.h"
 #include "../core/dl_index.h"
-#include "../core/request.h"
 #include "../storage/errors.h"
 #include "../storage/sorted.h"
 #include "replay.h"

@@ -32,7 +32,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/request.h"
+#include "../core/ctx.h"
+#include "../core/processing.h"
+#include "../core/state.h"
 #include "../storage/crypto.h"
 #include "../storage/errors.h"
 
@@ -66,10 +68,10 @@ struct rg_audit {
 static void on_behalf_of(rg_engine *e, const rg_ctx *c, const char *case_id, char out[RG_ID_MAX])
 {
     rg_case *cs = NULL;
-    if (c->actor->role != RG_ROLE_PARTNER && !c->refused_case && rg_store_case(e, case_id, &cs) == 0)
+    if (rg_ctx_actor(c)->role != RG_ROLE_PARTNER && !rg_ctx_refused(c) && rg_store_case(e, case_id, &cs) == 0)
         snprintf(out, RG_ID_MAX, "%s", cs->reporter_org);
     else
-        snprintf(out, RG_ID_MAX, "%s", c->actor->org);
+        snprintf(out, RG_ID_MAX, "%s", rg_ctx_actor(c)->org);
 }
 
 /* One record: the cases of c that a read showed (or refused) on behalf of
@@ -82,26 +84,26 @@ static void put_record(rg_engine *e, rg_ctx *c, const char *org, const char *con
     rg_buf v = RG_BUF_INIT;
     rg_w_map(&v, 13);
     rg_w_kuint(&v, "n", rn);
-    rg_w_kuint(&v, "at", c->now);
+    rg_w_kuint(&v, "at", rg_ctx_now(c));
     /* The span of the request: its processing log records (core/
      * processing.h) carry the same, so the acting user is found from them. */
     char h[33];
-    rg_hex(h, c->trace.trace_id, 16);
+    rg_hex(h, rg_ctx_trace(c)->trace_id, 16);
     rg_w_kstr(&v, "trace_id", h);
-    rg_hex(h, c->trace.span_id, 8);
+    rg_hex(h, rg_ctx_trace(c)->span_id, 8);
     rg_w_kstr(&v, "span_id", h);
-    rg_w_kstr(&v, "actor", c->actor->id);
-    rg_w_kstr(&v, "role", rg_role_name(c->actor->role));
-    rg_w_kstr(&v, "org", c->actor->org);
-    rg_w_kstr(&v, "zvh", c->actor->zvh);
+    rg_w_kstr(&v, "actor", rg_ctx_actor(c)->id);
+    rg_w_kstr(&v, "role", rg_role_name(rg_ctx_actor(c)->role));
+    rg_w_kstr(&v, "org", rg_ctx_actor(c)->org);
+    rg_w_kstr(&v, "zvh", rg_ctx_actor(c)->zvh);
     rg_w_kstr(&v, "on_behalf_of", org);
-    rg_w_kstr(&v, "purpose", c->op->purpose ? c->op->purpose : c->op->name);
+    rg_w_kstr(&v, "purpose", rg_ctx_op(c)->purpose ? rg_ctx_op(c)->purpose : rg_ctx_op(c)->name);
     rg_w_cstr(&v, "basis");
-    if (c->op->basis) rg_w_cstr(&v, c->op->basis); else rg_w_nil(&v);
+    if (rg_ctx_op(c)->basis) rg_w_cstr(&v, rg_ctx_op(c)->basis); else rg_w_nil(&v);
     rg_w_cstr(&v, "cases");
     rg_w_array(&v, n);
     for (uint32_t i = 0; i < n; i++) rg_w_cstr(&v, ids[i]);
-    rg_w_kbool(&v, "refused", c->refused_case);
+    rg_w_kbool(&v, "refused", rg_ctx_refused(c));
     uint8_t k[8];
     rg_be64_put(k, rn);
     rg_batch_put(t->batch, RG_CF_AUDIT, k, 8, v.data, v.len);
@@ -202,7 +204,7 @@ static void arm(rg_audit *a)
 static bool refused_free(rg_audit *a, const rg_ctx *c)
 {
     uint64_t now = now_ms();
-    const char *id = c->actor->id;
+    const char *id = rg_ctx_actor(c)->id;
     size_t idn = strlen(id);
     burst *b = rg_hmap_get(&a->bursts, id, idn);
     if (b && now - b->start >= REFUSED_WINDOW_MS) {
@@ -215,9 +217,9 @@ static bool refused_free(rg_audit *a, const rg_ctx *c)
         b = rg_calloc(1, sizeof *b);
         b->start = now;
         snprintf(b->actor, sizeof b->actor, "%s", id);
-        snprintf(b->org, sizeof b->org, "%s", c->actor->org);
-        snprintf(b->zvh, sizeof b->zvh, "%s", c->actor->zvh);
-        b->role = c->actor->role;
+        snprintf(b->org, sizeof b->org, "%s", rg_ctx_actor(c)->org);
+        snprintf(b->zvh, sizeof b->zvh, "%s", rg_ctx_actor(c)->zvh);
+        b->role = rg_ctx_actor(c)->role;
         rg_hmap_put(&a->bursts, id, idn, b);
     }
     arm(a);
@@ -226,8 +228,8 @@ static bool refused_free(rg_audit *a, const rg_ctx *c)
         return true;
     }
     if (!b->over) {
-        b->purpose = c->op->purpose ? c->op->purpose : c->op->name;
-        b->basis = c->op->basis;
+        b->purpose = rg_ctx_op(c)->purpose ? rg_ctx_op(c)->purpose : rg_ctx_op(c)->name;
+        b->basis = rg_ctx_op(c)->basis;
     }
     b->over++;
     return false;
@@ -237,13 +239,17 @@ static void on_read(void *ud, rg_ctx *c)
 {
     rg_audit *au = ud;
     rg_engine *e = au->e;
-    if (c->refused_case && !refused_free(au, c)) return;
+    if (rg_ctx_refused(c) && !refused_free(au, c)) return;
     rg_doc *d;
     const char *why;
     /* The cases shown, as the context gathered them (a msgpack string each). */
     rg_buf arr = RG_BUF_INIT;
-    rg_w_array(&arr, c->naudit_cases);
-    rg_buf_append(&arr, c->audit_cases.data, c->audit_cases.len);
+    const uint8_t *noted;
+    size_t nlen;
+    uint32_t nnoted;
+    rg_ctx_audited(c, &noted, &nlen, &nnoted);
+    rg_w_array(&arr, nnoted);
+    rg_buf_append(&arr, noted, nlen);
     if (rg_doc_parse(&d, arr.data, arr.len, &why) < 0) {
         rg_buf_free(&arr);
         return;
@@ -271,7 +277,7 @@ static void on_read(void *ud, rg_ctx *c)
     }
     /* A lookup by person or a read of the trail itself: one record even
      * when it showed no case. */
-    if (n == 0 && c->audit_query) put_record(e, c, c->actor->org, NULL, 0);
+    if (n == 0 && rg_ctx_audit_wanted(c)) put_record(e, c, rg_ctx_actor(c)->org, NULL, 0);
     free(group);
     free(done);
     free(orgs);

@@ -27,7 +27,8 @@
 #include "../core/dl_index.h"
 #include "../core/ledger.h"
 #include "../core/persons.h"
-#include "../core/request.h"
+#include "../core/apply.h"
+#include "../core/state.h"
 #include "../domain/calendar.h"
 #include "../storage/errors.h"
 
@@ -105,15 +106,15 @@ static bool fire(rg_due *du, const due_key *k)
     /* The engine's own step on the case, a processing like any other:
      * its records name the register's entry of the step. */
     bool climbs = !d->fired && n == rg_norm_decision() && cs->esc_level > 0 && cs->esc_level < RG_ESC_TOP;
-    rg_ctx c;
-    rg_ctx_system(&c, e, cs, !d->fired && !climbs ? "engine.stagnation" : "engine.escalation");
-    uint64_t late = c.now > k->t ? c.now - k->t : 0;
+    rg_ctx *c = rg_ctx_new_system(e, cs, !d->fired && !climbs ? "engine.stagnation" : "engine.escalation");
+    uint64_t now = rg_ctx_now(c);
+    uint64_t late = now > k->t ? now - k->t : 0;
     char reason[160];
     rg_evb *ev;
     if (climbs) {
         /* The open escalation's level did not decide in time: the case
          * climbs one level (which sets the next level's decision deadline). */
-        ev = rg_ctx_emit(&c, "case.escalated");
+        ev = rg_ctx_emit(c, "case.escalated");
         RG_ASSERT(cs->esc_level + 1 <= RG_ESC_TOP);
         rg_ev_uint(ev, "level", (uint64_t)(cs->esc_level + 1));
         snprintf(reason, sizeof reason, "level %d did not decide within %d working days",
@@ -122,7 +123,7 @@ static bool fire(rg_due *du, const due_key *k)
         rg_ev_bool(ev, "auto", true);
         rg_ladder_orgs(cs, ev);                   /* level 2 or 3: the orgs owing */
     } else if (!d->fired) {
-        ev = rg_ctx_emit(&c, "stagnation.detected");
+        ev = rg_ctx_emit(c, "stagnation.detected");
         rg_ev_str(ev, "norm", k->norm);
         rg_ev_str(ev, "item", k->item);
         rg_ev_uint(ev, "due", d->due);
@@ -131,7 +132,7 @@ static bool fire(rg_due *du, const due_key *k)
         /* An open stagnation matured while no escalation was open (the fold
          * gives no escalation time to a stagnation while one is). */
         RG_ASSERT(cs->esc_level == 0);
-        ev = rg_ctx_emit(&c, "case.escalated");
+        ev = rg_ctx_emit(c, "case.escalated");
         /* The ladder remembers: a step still stuck after a decision goes
          * one level up, not back to the start (deadlines.c). */
         int start = rg_config_region(&e->cfg, cs->zvh)->esc_start_level;
@@ -154,8 +155,8 @@ static bool fire(rg_due *du, const due_key *k)
      * when they were set count (a due date given in the past, accepted
      * before such dates were refused, would read as the engine's delay). */
     if (d->fired || d->due > d->set_at) lateness_add(du, late);
-    rg_commit_system(&c);
-    rg_ctx_cleanup(&c);
+    rg_commit_system(c);
+    rg_ctx_free(c);
     return true;
 }
 

@@ -25,7 +25,8 @@
 #include <string.h>
 
 #include "../core/feed_index.h"
-#include "../core/request.h"
+#include "../core/pipeline.h"
+#include "../core/state.h"
 #include "../domain/access.h"
 #include "../domain/upcast.h"
 #include "../storage/errors.h"
