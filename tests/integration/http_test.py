@@ -547,7 +547,7 @@ def run(root, engines):
 
     # ---- limits: a second engine with small ones ----
     b = Engine(root, "b", env={"REGIE_HTTP_IDLE_S": "2", "REGIE_HTTP_MAX_CONNS": "6",
-                                "REGIE_HTTP_SESSION_IDLE_S": "2"})
+                                "REGIE_HTTP_SESSION_IDLE_S": "2", "REGIE_HTTP_SESSION_MAX_S": "5"})
     engines.append(b)
     b.start()
     half = socket.create_connection(("127.0.0.1", b.port))
@@ -630,6 +630,20 @@ def run(root, engines):
     time.sleep(3.5)
     st2, j2, _ = b.call("whoami", None, {}, {"Cookie": bsid})
     result("session_idle_expiry", st1 == 200 and st2 == 401, "%d %d" % (st1, st2))
+    # The absolute expiry: a session used all the time still ends (5 s here).
+    st, data, r = b.request("POST", "/api/v1/session", {"token": b.admin})
+    bsid = (r.getheader("Set-Cookie") or "").split(";")[0]
+    seen, t0, last, gap = [], time.time(), time.time(), 0.0
+    while time.time() - t0 < 20:
+        st, _, _ = b.call("whoami", None, {}, {"Cookie": bsid})
+        now = time.time()
+        gap, last = max(gap, now - last), now
+        seen.append(st)
+        if st == 401:
+            break
+        time.sleep(0.3)
+    result("session_absolute_expiry", seen[0] == 200 and seen[-1] == 401 and gap < 2,
+           "statuses %s, longest gap %.1f s (idle limit 2 s)" % (seen, gap))
 
     # ---- HTTPS ----
     pem = os.path.join(root, "cert.pem")
