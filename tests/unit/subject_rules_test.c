@@ -29,7 +29,7 @@
 #define HOUR 3600000ULL
 
 static char pol[128], polRad[128], ggz[128], prA[128], prRad[128], prB[128], mgr[128], mgrRad[128];
-static char polB[128], prBreda[128];
+static char polB[128], prBreda[128], pmGgz[128], burg[128], aud[128];
 static char caseO[32], caseC[32], caseQ[32];
 static uint64_t heldSeq, releasedSeq;
 
@@ -104,6 +104,10 @@ static void setup(void)
     actor_in("mgrRad", "manager", "zvh-tilburg", "tilburg", "radicalisering", mgrRad);
     actor_in("polB", "partner", "police", "breda", "radicalisering", polB);
     actor_in("prBreda", "procesregisseur", "zvh-breda", "breda", NULL, prBreda);
+    /* the ladder's upper levels and the auditor: no data-subject path */
+    actor_in("pmGgz", "partner_manager", "ggz", "tilburg", NULL, pmGgz);
+    actor_in("burg", "bestuur", "gemeente", "tilburg", NULL, burg);
+    actor_in("aud", "auditor", "zvh-tilburg", "tilburg", NULL, aud);
     REQUIRE(pol[0] && polRad[0] && ggz[0] && prA[0] && prRad[0] && prB[0] && mgr[0] && mgrRad[0] && polB[0]);
 
     report_as(pol, "verward_gedrag", "noise at night", BSN_P, caseO);
@@ -427,7 +431,8 @@ static void test_every_role(void)
         {"pr", prA, true, false, false},       {"pr+covenant", prRad, true, true, false},
         {"manager", mgr, true, false, true},   {"manager+covenant", mgrRad, true, true, true},
         {"partner", pol, false, false, false}, {"partner+covenant", polRad, false, true, false},
-        {"admin", L.admin, false, false, false},
+        {"partner_manager", pmGgz, false, false, false}, {"bestuur", burg, false, false, false},
+        {"auditor", aud, false, false, false},   {"admin", L.admin, false, false, false},
     };
     for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
         const struct who *w = &roles[i];
