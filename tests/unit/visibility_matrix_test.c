@@ -1189,44 +1189,66 @@ static void test_print_table(void)
  *
  * Every case of this test is about the same person, so one data-subject
  * request covers them all.  Per actor: subject.request (access), a
- * decision of an access request and of a rectification request (each on a
- * request of the actor's own region; which cases it decides and how many
- * it leaves waiting for someone who may see them), subject.known (which
- * other regions answer); and per row of the table above, subject.correct
- * and case.unrestrict on the row's case.  Expected: the data-subject path
+ * decision of a request of each kind (access, rectification, erasure,
+ * restriction, objection; each on a request of the actor's own region;
+ * which cases it decides and how many it leaves waiting for someone who
+ * may see them), subject.known (which other regions answer),
+ * processing.activities and processing.read; and per row of the table
+ * above, subject.correct, case.unrestrict, case.erase, person.erase and
+ * person.share on the row's case.  Expected: the data-subject path
  * sees exactly what the reads see - a covenant case only under the
  * covenant, another region's never; a procesregisseur decides only the
  * covenant case assigned to them; partners and the admin nothing. */
 typedef struct privacy_row {
-    const char *actor, *request, *access, *rectification, *known;
+    const char *actor, *request, *access, *rectification, *known, *erasure, *restriction, *objection, *activities,
+        *plog;
 } privacy_row;
 
+/* The erasure, restriction and objection kinds of a decision follow the
+ * access kind's rule: the decider handles what they may see, the rest
+ * waits (CONTRACT.md, "The data-subject path keeps every rule above");
+ * granting one erases nothing by itself (case.erase names the request),
+ * a restriction or objection restricts the cases decided (test order: they
+ * come last).  processing.activities, the register, has no personal data:
+ * every role reads it.  processing.read: the auditor's, by a filter, never
+ * unfiltered ("ok/bad_request": by activity, then with no filter). */
+#define SAME3(x) x, x, x
+#define NO_PLOG "ok", FB "/" FB
+#define AUDITOR_PLOG "ok", "ok/bad_request"
+
 #define TILBURG_NO_COVENANT "cases=unassigned,assigned,reassigned,classified,released,archived"
+#define PR_RAD "ok cases=covenant awaiting=6"
+#define MGR_T "ok " TILBURG_NO_COVENANT " awaiting=1"
+#define MGR_RAD "ok cases=unassigned,assigned,reassigned,covenant,classified,released,archived awaiting=0"
+#define MGR_R "ok cases=other-region awaiting=0"
 static const privacy_row privacy_table[] = {
-    {"prA", "ok", NF, NF, "regions=rotterdam"},
-    {"prB", "ok", NF, NF, "regions=rotterdam"},
-    {"prC", "ok", NF, NF, "regions=rotterdam"},
-    {"prRad", "ok", "ok cases=covenant awaiting=6", "ok cases=covenant awaiting=6", "regions=rotterdam"},
-    {"mgrT", "ok", "ok " TILBURG_NO_COVENANT " awaiting=1", "ok " TILBURG_NO_COVENANT " awaiting=1",
-     "regions=rotterdam"},
-    {"mgrRad", "ok", "ok cases=unassigned,assigned,reassigned,covenant,classified,released,archived awaiting=0",
-     "ok cases=unassigned,assigned,reassigned,covenant,classified,released,archived awaiting=0", "regions=rotterdam"},
-    {"mgrR", "ok", "ok cases=other-region awaiting=0", "ok cases=other-region awaiting=0", "regions=tilburg"},
-    {"polT", FB, FB, FB, FB},
-    {"polRad", FB, FB, FB, FB},
-    {"polR", FB, FB, FB, FB},
-    {"ggzT", FB, FB, FB, FB},
-    {"ggzRad", FB, FB, FB, FB},
-    {"gemT", FB, FB, FB, FB},
-    {"vtT", FB, FB, FB, FB},
+    {"prA", "ok", NF, NF, "regions=rotterdam", SAME3(NF), NO_PLOG},
+    {"prB", "ok", NF, NF, "regions=rotterdam", SAME3(NF), NO_PLOG},
+    {"prC", "ok", NF, NF, "regions=rotterdam", SAME3(NF), NO_PLOG},
+    {"prRad", "ok", PR_RAD, PR_RAD, "regions=rotterdam", SAME3(PR_RAD), NO_PLOG},
+    {"mgrT", "ok", MGR_T, MGR_T, "regions=rotterdam", SAME3(MGR_T), NO_PLOG},
+    {"mgrRad", "ok", MGR_RAD, MGR_RAD, "regions=rotterdam", SAME3(MGR_RAD), NO_PLOG},
+    {"mgrR", "ok", MGR_R, MGR_R, "regions=tilburg", SAME3(MGR_R), NO_PLOG},
+    {"polT", FB, FB, FB, FB, SAME3(FB), NO_PLOG},
+    {"polRad", FB, FB, FB, FB, SAME3(FB), NO_PLOG},
+    {"polR", FB, FB, FB, FB, SAME3(FB), NO_PLOG},
+    {"ggzT", FB, FB, FB, FB, SAME3(FB), NO_PLOG},
+    {"ggzRad", FB, FB, FB, FB, SAME3(FB), NO_PLOG},
+    {"gemT", FB, FB, FB, FB, SAME3(FB), NO_PLOG},
+    {"vtT", FB, FB, FB, FB, SAME3(FB), NO_PLOG},
     /* the upper levels of the ladder read a dossier, never a person */
-    {"pmGgzT", FB, FB, FB, FB},
-    {"burgT", FB, FB, FB, FB},
-    {"audT", FB, FB, FB, FB},
-    {"admin", FB, FB, FB, FB},
+    {"pmGgzT", FB, FB, FB, FB, SAME3(FB), NO_PLOG},
+    {"burgT", FB, FB, FB, FB, SAME3(FB), NO_PLOG},
+    {"audT", FB, FB, FB, FB, SAME3(FB), AUDITOR_PLOG},
+    {"admin", FB, FB, FB, FB, SAME3(FB), NO_PLOG},
 };
 #define NPRIV (int)(sizeof privacy_table / sizeof privacy_table[0])
-static char privacy_observed[NPRIV][4][160];
+enum { PC_REQUEST, PC_ACCESS, PC_RECTIFICATION, PC_KNOWN, PC_ERASURE, PC_RESTRICTION, PC_OBJECTION, PC_ACTIVITIES,
+       PC_PLOG, NPCOL };
+static const char *const privacy_col[NPCOL] = {
+    "subject.request", "decide access", "decide rectification", "subject.known", "decide erasure",
+    "decide restriction", "decide objection", "processing.activities", "processing.read"};
+static char privacy_observed[NPRIV][NPCOL][160];
 
 /* A data-subject request of kind about the person, opened by token; its id
  * into id, the reply's code returned. */
@@ -1353,14 +1375,15 @@ static void test_privacy_rows(void)
 
 static void test_privacy_ops(void)
 {
-    static const char *const kinds[] = {"access", "rectification"};
+    static const char *const kinds[] = {"access", "rectification", "erasure", "restriction", "objection"};
+    static const int kind_col[] = {PC_ACCESS, PC_RECTIFICATION, PC_ERASURE, PC_RESTRICTION, PC_OBJECTION};
     for (int i = 0; i < NPRIV; i++) {
         const privacy_row *p = &privacy_table[i];
         const char *t = token_of(p->actor);
         char rq[32];
         const char *e = open_request(t, "access", rq);
         snprintf(privacy_observed[i][0], sizeof privacy_observed[i][0], "%s", e[0] ? e : "ok");
-        for (int k = 0; k < 2; k++) {
+        for (int k = 0; k < 5; k++) {
             /* On a request of the actor's own region (opened by its manager
              * when the actor may not open one). */
             const char *zvh = actor_index(p->actor) == NACTORS ? "tilburg" : actors[actor_index(p->actor)].zvh;
@@ -1370,7 +1393,7 @@ static void test_privacy_ops(void)
             rg_w_kstr(b, "request", rq);
             rg_w_kbool(b, "granted", true);
             send_req();
-            describe_decision(p->actor, privacy_observed[i][1 + k], sizeof privacy_observed[i][1 + k]);
+            describe_decision(p->actor, privacy_observed[i][kind_col[k]], sizeof privacy_observed[i][kind_col[k]]);
         }
         rg_buf *b = req(t, "subject.known", NULL, 1);
         rg_w_cstr(b, "person");
@@ -1388,23 +1411,57 @@ static void test_privacy_ops(void)
             }
             snprintf(privacy_observed[i][3], sizeof privacy_observed[i][3], "regions=%s", list[0] ? list : "-");
         }
-        const char *exp[4] = {p->request, p->access, p->rectification, p->known};
-        for (int c = 0; c < 4; c++)
+        /* the register, and the processing log by a filter and without */
+        e = query(t, "processing.activities", NULL);
+        snprintf(privacy_observed[i][PC_ACTIVITIES], sizeof privacy_observed[i][0], "%s", e[0] ? e : "ok");
+        if (has_text(PERSON) || has_text("123456782")) {
+            printf("  FAIL processing.activities by %s names the person\n", p->actor);
+            rg_t_failed = 1;
+        }
+        rg_w_kstr(req(t, "processing.read", NULL, 1), "activity", "urn:regie:processing-activity:case.get:v1");
+        e = send_req();
+        char filtered[64];
+        snprintf(filtered, sizeof filtered, "%s", e[0] ? e : "ok");
+        if (has_text(PERSON) || has_text("123456782")) {
+            printf("  FAIL processing.read by %s names the person\n", p->actor);
+            rg_t_failed = 1;
+        }
+        e = query(t, "processing.read", NULL);
+        snprintf(privacy_observed[i][PC_PLOG], sizeof privacy_observed[i][0], "%s/%s", filtered, e[0] ? e : "ok");
+        const char *exp[NPCOL] = {p->request, p->access, p->rectification, p->known, p->erasure,
+                                  p->restriction, p->objection, p->activities, p->plog};
+        for (int c = 0; c < NPCOL; c++)
             if (strcmp(exp[c], privacy_observed[i][c]) != 0) {
-                printf("  FAIL privacy %s column %d: expected %s, got %s\n", p->actor, c, exp[c],
+                printf("  FAIL privacy %s, %s: expected %s, got %s\n", p->actor, privacy_col[c], exp[c],
                        privacy_observed[i][c]);
                 mismatches++;
                 rg_t_failed = 1;
             }
     }
+    /* The granted restrictions hold: a step on a decided case meets the
+     * guard, reads still answer. */
+    for (int s = S_ASSIGNED; s <= S_COVENANT; s += S_COVENANT - S_ASSIGNED) {
+        const char *pr = who[s][R_PR_ASSIGNED];
+        rg_buf *b = req(token_of(pr), "info.request", case_of[s], 2);
+        rg_w_kstr(b, "org", "gemeente");
+        rg_w_kstr(b, "question", "anything new?");
+        const char *e = send_req();
+        if (strcmp(e, "guard_failed") != 0 || !strstr(rg_t_str(&R, "message"), "restricted")) {
+            printf("  FAIL a step on the %s case after the granted restriction: %s\n", sit_name[s], e[0] ? e : "ok");
+            rg_t_failed = 1;
+        }
+        CHECK(query(token_of(pr), "case.get", case_of[s])[0] == 0);
+    }
     printf("  -- privacy operations (every case is about one person)\n");
-    printf("    %-8s | subject.request | subject.decide access | subject.decide rectification | subject.known\n",
-           "actor");
+    printf("    %-8s", "actor");
+    for (int c = 0; c < NPCOL; c++) printf(" | %s", privacy_col[c]);
+    printf("\n");
     for (int i = 0; i < NPRIV; i++) {
         const privacy_row *p = &privacy_table[i];
-        const char *exp[4] = {p->request, p->access, p->rectification, p->known};
+        const char *exp[NPCOL] = {p->request, p->access, p->rectification, p->known, p->erasure,
+                                  p->restriction, p->objection, p->activities, p->plog};
         printf("    %-8s", p->actor);
-        for (int c = 0; c < 4; c++) {
+        for (int c = 0; c < NPCOL; c++) {
             bool same = !strcmp(exp[c], privacy_observed[i][c]);
             printf(" | %s%s%s", exp[c], same ? "" : " ! ", same ? "" : privacy_observed[i][c]);
         }
