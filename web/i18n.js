@@ -4,7 +4,11 @@ const dict = {
     'app.title': 'Regie', login: 'Inloggen', 'login.token': 'Uw toegangssleutel (token)',
     'login.hint': 'De sleutel die de beheerder u gaf. Hij wordt niet op dit apparaat bewaard.',
     'login.failed': 'Inloggen mislukt', logout: 'Uitloggen', lang: 'English', loading: 'Laden…',
-    'view.mijnzaken': 'Mijn zaken', 'view.triage': 'Nieuwe meldingen', 'view.signalen': 'Signalen',
+    'view.mijnzaken': 'Mijn zaken', 'view.mijnweek': 'Mijn week',
+    'week.intro': 'Casusoverleggen, termijnen en evaluaties van de zaken waarvan u procesregisseur bent, van {from} tot en met {to}; verlopen termijnen eerst.',
+    'week.when': 'Wanneer', 'week.what': 'Wat', 'week.meeting': 'Casusoverleg', 'week.evaluation': 'Evaluatieoverleg',
+    'week.review': 'Evaluatie', 'week.deadline': 'Termijn', 'week.meeting.what': 'het overleg met de partners',
+    'no.week': 'Niets gepland deze week.', 'view.triage': 'Nieuwe meldingen', 'view.signalen': 'Signalen',
     'view.feed': 'Live', 'view.onzezaken': 'Onze zaken', 'view.taken': 'Openstaand', 'view.cijfers': 'Cijfers',
     'view.zaken': 'Zaken', 'view.escalaties': 'Escalaties', 'view.beheer': 'Beheer', 'view.audit': 'Verwerkingen',
     case: 'Zaak', cases: 'Zaken', state: 'Status', route: 'Route', deadline: 'Eerstvolgende termijn',
@@ -41,7 +45,11 @@ const dict = {
     'app.title': 'Regie', login: 'Log in', 'login.token': 'Your access token',
     'login.hint': 'The token the administrator gave you. It is not stored on this device.',
     'login.failed': 'Login failed', logout: 'Log out', lang: 'Nederlands', loading: 'Loading…',
-    'view.mijnzaken': 'My cases', 'view.triage': 'New reports', 'view.signalen': 'Alerts', 'view.feed': 'Live',
+    'view.mijnzaken': 'My cases', 'view.mijnweek': 'My week',
+    'week.intro': 'Meetings, deadlines and reviews of the cases you lead, from {from} through {to}; overdue deadlines first.',
+    'week.when': 'When', 'week.what': 'What', 'week.meeting': 'Case meeting', 'week.evaluation': 'Evaluation meeting',
+    'week.review': 'Review', 'week.deadline': 'Deadline', 'week.meeting.what': 'the meeting with the partners',
+    'no.week': 'Nothing planned this week.', 'view.triage': 'New reports', 'view.signalen': 'Alerts', 'view.feed': 'Live',
     'view.onzezaken': 'Our cases', 'view.taken': 'Open items', 'view.cijfers': 'Figures', 'view.zaken': 'Cases',
     'view.escalaties': 'Escalations', 'view.beheer': 'Administration', 'view.audit': 'Processing log',
     case: 'Case', cases: 'Cases', state: 'State', route: 'Route', deadline: 'Next deadline', stagnations: 'Stagnations',
@@ -149,6 +157,28 @@ export function when(ms) {
   fmt[key] = fmt[key] || new Intl.DateTimeFormat(lang === 'nl' ? 'nl-NL' : 'en-GB',
     { timeZone: 'Europe/Amsterdam', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
   return fmt[key].format(new Date(ms));
+}
+
+// A date without its time, in Europe/Amsterdam ("23 november 2026").
+const dayFmt = {};
+export function day(ms) {
+  dayFmt[lang] = dayFmt[lang] || new Intl.DateTimeFormat(lang === 'nl' ? 'nl-NL' : 'en-GB',
+    { timeZone: 'Europe/Amsterdam', day: 'numeric', month: 'long', year: 'numeric' });
+  return dayFmt[lang].format(new Date(ms));
+}
+
+// The start of ms's day in Europe/Amsterdam, whatever the browser's own
+// zone: that day's midnight, corrected by the zone's offset at that time.
+const partsFmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', hourCycle: 'h23',
+  year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+function wall(ms) {
+  const p = Object.fromEntries(partsFmt.formatToParts(new Date(ms)).map((x) => [x.type, Number(x.value)]));
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+}
+export function dayStart(ms) {
+  const w = wall(ms), midnight = w - (w % 864e5);
+  const guess = midnight - (w - ms);            // the offset at ms
+  return guess - (wall(guess) - midnight);      // the offset at midnight (a DST day)
 }
 
 // Working days from now to ms (Monday to Friday; the engine's own calendar

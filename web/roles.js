@@ -3,7 +3,7 @@
 import './whatif.js';   // the what-if and oversight pages (issue 26) join the views
 
 export const ROLE_VIEWS = {
-  procesregisseur: ['mijnzaken', 'triage', 'signalen', 'feed'],
+  procesregisseur: ['mijnzaken', 'mijnweek', 'triage', 'signalen', 'feed'],
   partner: ['onzezaken', 'taken', 'feed', 'signalen'],
   manager: ['cijfers', 'escalaties', 'zaken', 'signalen', 'watals'],
   admin: ['beheer', 'audit'],

@@ -1,6 +1,6 @@
 // views.js - the pages, each built from the public API only.
 import { call, follow, me, newReq } from './api.js';
-import { t, name, opName, when, workdaysUntil } from './i18n.js';
+import { t, name, opName, when, day, dayStart, workdaysUntil } from './i18n.js';
 import { h, svg, show, kv, errorBox, toast } from './dom.js';
 import { allowedSteps, stepForm, opSchema, mayCall } from './forms.js';
 import { alertText, eventName, normWhat, levelName, alertedName, stepName, byName } from './words.js';
@@ -56,6 +56,39 @@ async function mijnzaken(main) {
   if (!r.ok) return page(main, t('view.mijnzaken'), errorBox(r));
   const mine = r.cases.filter((c) => c.procesregisseur === me().id);
   page(main, t('view.mijnzaken'), casesTable(mine));
+}
+
+// The procesregisseur's week: the meetings, deadlines and reviews due of the
+// cases they lead, from today through the next seven days by the engine's
+// clock (cases.list's `now`) in Europe/Amsterdam, open deadlines already
+// past first.
+const DAY = 864e5;
+function weekItems(c, from, to) {
+  const d = c.detail, out = [];
+  if (!d) return out;
+  const m = d.meeting;
+  const at = m && !m.held ? Date.parse(m.at) : NaN;
+  if (!Number.isNaN(at) && at < to)
+    out.push({ c, at, kind: m.kind === 'evaluation' ? 'week.evaluation' : 'week.meeting', what: t('week.meeting.what') });
+  for (const x of d.deadlines || []) if (x.due && x.due < to)
+    out.push({ c, at: x.due, kind: x.norm === 'review' ? 'week.review' : 'week.deadline', what: normWhat(x.norm, x.item) });
+  return out.filter((it) => it.at >= from || it.kind !== 'week.meeting');
+}
+
+async function mijnweek(main) {
+  page(main, t('view.mijnweek'), h('p', {}, t('loading')));
+  const r = await casesWithDetail();
+  if (!r.ok) return page(main, t('view.mijnweek'), errorBox(r));
+  const now = r.now || Date.now(), from = dayStart(now), to = dayStart(from + 8.5 * DAY);   // today and seven days more
+  const items = r.cases.filter((c) => c.procesregisseur === me().id)
+    .flatMap((c) => weekItems(c, from, to)).sort((a, b) => a.at - b.at);
+  page(main, t('view.mijnweek'), h('p', {}, t('week.intro').replace('{from}', day(from)).replace('{to}', day(to - 1))),
+    items.length ? h('table', {},
+      h('thead', {}, h('tr', {}, [t('week.when'), t('case'), t('kind'), t('week.what')].map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', { id: 'week' }, items.map((it) => h('tr', { class: it.at < now ? 'warnrow' : '', 'data-kind': it.kind },
+        h('td', {}, when(it.at), it.at < now ? [' ', h('span', { class: 'tag warn' }, t('overdue'))] : ''),
+        h('td', {}, caseLink(it.c.id)), h('td', {}, t(it.kind)), h('td', {}, it.what)))))
+      : h('p', { id: 'noweek' }, t('no.week')));
 }
 
 async function triage(main) {
@@ -325,4 +358,4 @@ export function refreshBadge() {
   });
 }
 
-export const VIEWS = { mijnzaken, triage, signalen, feed, onzezaken, taken, cijfers, escalaties, zaken, beheer, audit };
+export const VIEWS = { mijnzaken, mijnweek, triage, signalen, feed, onzezaken, taken, cijfers, escalaties, zaken, beheer, audit };

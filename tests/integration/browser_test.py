@@ -213,6 +213,13 @@ def run(e, root, drivers):
     H.result("step_appears_live_in_other_role_page", live is not None and
              len(b.find_elements(By.CSS_SELECTOR, "#feedlist li")) > n_before)
 
+    # ---- procesregisseur: her week (c1's intake decision is due in 5 working days) ----
+    a.get(base + "/#/mijnweek")
+    week = wait(a, lambda d: any(c1 in tr.text and "intakebesluit" in tr.text
+                                 for tr in d.find_elements(By.CSS_SELECTOR, "#week tr")), "c1's intake decision in Mijn week")
+    shot(a, "05a-procesregisseur-mijn-week")
+    H.result("procesregisseur_week_shows_deadlines", week is not None and "Mijn week" in text(a)
+             and c2 not in text(a), text(a)[:300])
     a.get(base + "/#/triage")
     wait(a, lambda d: "Nieuwe meldingen" in text(d), "the triage view")
     shot(a, "05c-procesregisseur-nieuwe-meldingen")
