@@ -197,7 +197,7 @@ async function feed(main) {
   live.onEvent.add(add);
 }
 
-function bars(title, entries, fmtv = (v) => String(v)) {
+function bars(title, entries, fmtv = (v) => String(v), id = null) {
   const w = 460, rowh = 26, left = 170, max = Math.max(1, ...entries.map(([, v]) => v));
   const s = svg('svg', { viewBox: `0 0 ${w} ${entries.length * rowh + 10}`, role: 'img', 'aria-label': title });
   entries.forEach(([k, v], i) => {
@@ -207,7 +207,26 @@ function bars(title, entries, fmtv = (v) => String(v)) {
   });
   const table = h('details', {}, h('summary', {}, t('table')), h('table', {}, h('tbody', {},
     entries.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, fmtv(v)))))));
-  return h('figure', { class: 'chart' }, h('figcaption', {}, h('strong', {}, title)), s, table);
+  return h('figure', { class: 'chart', id }, h('figcaption', {}, h('strong', {}, title)), s, table);
+}
+
+// Overdue items per organisation: the open stagnations of the region's
+// cases (case.get: the engine's own verdict that a norm was missed) on an
+// action (its owner) or an information request (the org asked); stats
+// keeps no per-organisation figures (ARCHITECTURE.md, "Not yet").
+function overdueByOrg(cases) {
+  const n = new Map();
+  for (const c of cases) {
+    const d = c.detail;
+    if (!d) continue;
+    for (const x of d.stagnations || []) {
+      let org = null;
+      if (x.norm === 'action.done') org = (((d.plan && d.plan.actions) || []).find((a) => a.id === x.item) || {}).owner_org;
+      else if (x.norm === 'info.answer') org = ((d.requests || []).find((q) => q.id === x.item) || {}).org;
+      if (org) n.set(org, (n.get(org) || 0) + 1);
+    }
+  }
+  return [...n.entries()].sort((a, b) => (b[1] - a[1]) || a[0].localeCompare(b[0]));
 }
 
 async function cijfers(main) {
@@ -216,6 +235,7 @@ async function cijfers(main) {
   const r = await casesWithDetail();
   const esc = { 1: 0, 2: 0, 3: 0 };
   if (r.ok) for (const c of r.cases) if (c.detail && c.detail.escalation && c.detail.escalation.level) esc[c.detail.escalation.level]++;
+  const late = r.ok ? overdueByOrg(r.cases) : [];
   const states = Object.entries(st.cases).filter(([, v]) => v > 0).map(([k, v]) => [name(k), v]);
   const routes = Object.entries(st.routes).map(([k, v]) => [name(k), v.open]);
   const lead = Object.entries(st.lead_time_ms || {}).map(([k, v]) =>
@@ -224,7 +244,9 @@ async function cijfers(main) {
     bars(t('chart.states'), states.length ? states : [[t('none'), 0]]),
     bars(t('chart.routes'), routes),
     lead.length ? bars(t('chart.lead'), lead) : h('figure', { class: 'chart' }, h('figcaption', {}, h('strong', {}, t('chart.lead'))), h('p', { class: 'none' }, t('none'))),
-    bars(t('chart.stag'), [[t('stagnations'), st.open_stagnations], [t('escalation') + ' 1', esc[1]], [t('escalation') + ' 2', esc[2]], [t('escalation') + ' 3', esc[3]]])));
+    bars(t('chart.stag'), [[t('stagnations'), st.open_stagnations], [t('escalation') + ' 1', esc[1]], [t('escalation') + ' 2', esc[2]], [t('escalation') + ' 3', esc[3]]]),
+    late.length ? bars(t('chart.overdue'), late, undefined, 'overdue-org')
+      : h('figure', { class: 'chart', id: 'overdue-org' }, h('figcaption', {}, h('strong', {}, t('chart.overdue'))), h('p', { class: 'none' }, t('no.overdue')))));
 }
 
 async function escalaties(main) {

@@ -326,6 +326,15 @@ def ladder(e, base, b, anna, pol, mgr, c1, c2, crad):
             break
     H.result("ladder_reaches_level_3", level == 3, str(level))
 
+    # ---- the manager's chart of overdue items per organisation: ggz owes a1 ----
+    ok_in = log_in(b, base, mgr)
+    b.get(base + "/#/cijfers")
+    late = wait(b, lambda d: d.find_elements(By.CSS_SELECTOR, "#overdue-org svg rect") and
+                "ggz" in d.find_element(By.ID, "overdue-org").text, "ggz in the chart te laat per organisatie")
+    shot(b, "13b-manager-te-laat-per-organisatie")
+    H.result("manager_chart_overdue_per_org", ok_in and late is not None and
+             "Te laat per organisatie" in text(b), text(b)[:300])
+
     # ---- the partner manager of ggz: the escalations, the dossier, no case file ----
     ok_in = log_in(b, base, pm)
     b.get(base + "/#/escalaties")
