@@ -123,15 +123,24 @@ int rg_h_person_add(rg_ctx *c)
     return 0;
 }
 
+/* The person the request names (data.person) into id: their index in the
+ * case, or the error already answered when the case has no such person. */
+static int named_person(rg_ctx *c, const rg_case *cs, char *id, size_t cap)
+{
+    rg_field_str(c, "person", id, cap);
+    int i = rg_case_person(cs, id);
+    if (i < 0) return rg_ctx_fail(c, RG_ENOTFOUND, "case %s has no person %s", cs->id, id);
+    return i;
+}
+
 int rg_h_person_remove(rg_ctx *c)
 {
     const rg_case *cs = rg_ctx_case(c);
     int rc = rg_require_director(c);
     if (rc < 0) return rc;
     char id[16];
-    rg_field_str(c, "person", id, sizeof id);
-    int i = rg_case_person(cs, id);
-    if (i < 0) return rg_ctx_fail(c, RG_ENOTFOUND, "case %s has no person %s", cs->id, id);
+    int i = named_person(c, cs, id, sizeof id);
+    if (i < 0) return i;
     if (cs->persons[i].removed) return rg_ctx_fail(c, RG_EGUARD, "person %s was removed already", id);
     if (strcmp(cs->persons[i].role, "subject") == 0) {
         uint32_t subjects = 0;
@@ -170,10 +179,9 @@ int rg_h_person_erase(rg_ctx *c)
 {
     const rg_case *cs = rg_ctx_case(c);
     char id[16], request[RG_ID_MAX] = "";
-    rg_field_str(c, "person", id, sizeof id);
     rg_field_str(c, "request", request, sizeof request);
-    int i = rg_case_person(cs, id);
-    if (i < 0) return rg_ctx_fail(c, RG_ENOTFOUND, "case %s has no person %s", cs->id, id);
+    int i = named_person(c, cs, id, sizeof id);
+    if (i < 0) return i;
     if (cs->erased || cs->persons[i].erased) {
         /* Erasing twice changes nothing the second time. */
         rg_w_cstr(rg_ctx_reply_key(c, "person"), id);
@@ -215,9 +223,8 @@ int rg_h_person_share(rg_ctx *c)
     int rc = rg_require_director(c);
     if (rc < 0) return rc;
     char id[16];
-    rg_field_str(c, "person", id, sizeof id);
-    int i = rg_case_person(cs, id);
-    if (i < 0) return rg_ctx_fail(c, RG_ENOTFOUND, "case %s has no person %s", cs->id, id);
+    int i = named_person(c, cs, id, sizeof id);
+    if (i < 0) return i;
     if (cs->persons[i].removed || cs->persons[i].erased)
         return rg_ctx_fail(c, RG_EGUARD, "person %s of case %s was %s", id, cs->id,
                            cs->persons[i].erased ? "erased" : "removed");
