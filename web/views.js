@@ -325,13 +325,59 @@ async function beheer(main) {
   page(main, t('view.beheer'), ...forms);
 }
 
-async function audit(main) {
-  const r = await call('audit.read', { data: { limit: 200 } });
-  if (!r.ok) return page(main, t('view.audit'), errorBox(r));
-  page(main, t('audit.trail'), h('table', {}, h('thead', {}, h('tr', {},
+// The audit trail with filters: the case goes to audit.read itself (its
+// `case`), actor, purpose (the operation as the trail names it) and the
+// date range filter the records read, page by page through `next`.
+const AUDIT_PAGES = 10;
+async function auditRecords(caseId) {
+  const out = [];
+  let after = 0;
+  for (let i = 0; i < AUDIT_PAGES; i++) {
+    const r = await call('audit.read', { data: { after, limit: 1000, ...(caseId ? { case: caseId } : {}) } });
+    if (!r.ok) return r;
+    out.push(...r.records);
+    if (r.records.length < 1000 || r.next <= after) return { ok: true, records: out, more: false };
+    after = r.next;
+  }
+  return { ok: true, records: out, more: true };
+}
+
+function auditTable(recs) {
+  if (!recs.length) return h('p', { id: 'noaudit' }, t('no.audit'));
+  return h('table', {}, h('thead', {}, h('tr', {},
     [t('audit.n'), t('audit.at'), t('audit.actor'), t('audit.role'), t('org'), t('audit.purpose'), t('cases'), t('audit.refused')].map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', {}, r.records.map((x) => h('tr', {}, h('td', {}, String(x.n)), h('td', {}, when(x.at)), h('td', {}, x.actor),
-      h('td', {}, name(x.role)), h('td', {}, x.org), h('td', {}, show(x.purpose)), h('td', {}, show(x.cases)), h('td', {}, show(x.refused)))))));
+    h('tbody', { id: 'audit' }, recs.map((x) => h('tr', { 'data-actor': x.actor, 'data-purpose': x.purpose }, h('td', {}, String(x.n)), h('td', {}, when(x.at)), h('td', {}, x.actor),
+      h('td', {}, name(x.role)), h('td', {}, x.org), h('td', {}, show(x.purpose)), h('td', {}, show(x.cases)), h('td', {}, show(x.refused))))));
+}
+
+async function audit(main, f = {}) {
+  const r = await auditRecords(f.case);
+  if (!r.ok) return page(main, t('view.audit'), errorBox(r));
+  const from = f.from ? dayStart(Date.parse(f.from + 'T12:00:00Z')) : 0;
+  const to = f.to ? dayStart(Date.parse(f.to + 'T12:00:00Z') + 1.5 * DAY) : Infinity;
+  const recs = r.records.filter((x) => (!f.actor || x.actor === f.actor) && (!f.purpose || x.purpose === f.purpose)
+    && x.at >= from && x.at < to).reverse();
+  const distinct = (k) => [...new Set(r.records.map((x) => x[k]).concat(f[k] ? [f[k]] : []))].sort();
+  const pick = (id, k, label) => h('div', { class: 'field' }, h('label', { for: id }, label),
+    h('select', { id }, h('option', { value: '' }, t('audit.all')),
+      distinct(k).map((v) => h('option', { value: v, selected: v === f[k] }, v))));
+  const input = (id, type, label, v) => h('div', { class: 'field' }, h('label', { for: id }, label),
+    h('input', { id, type, value: v || '' }));
+  const form = h('form', { class: 'plain filters', id: 'auditfilter', role: 'search', 'aria-label': t('audit.filter') },
+    pick('f-actor', 'actor', t('audit.actor')), pick('f-purpose', 'purpose', t('audit.purpose')),
+    input('f-case', 'text', t('case'), f.case), input('f-from', 'date', t('audit.from'), f.from),
+    input('f-to', 'date', t('audit.to'), f.to),
+    h('button', { type: 'submit', class: 'primary' }, t('audit.apply')), ' ',
+    h('button', { type: 'button', class: 'secondary', onclick: () => audit(main) }, t('audit.clear')));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const v = (id) => form.querySelector('#' + id).value.trim();
+    audit(main, { actor: v('f-actor'), purpose: v('f-purpose'), case: v('f-case'), from: v('f-from'), to: v('f-to') });
+  });
+  page(main, t('audit.trail'), form,
+    h('p', { id: 'auditcount', role: 'status' }, t('audit.count').replace('{n}', String(recs.length))
+      + (r.more ? ' ' + t('audit.more') : '')),
+    auditTable(recs));
 }
 
 // A case: its details, deadlines, participants, plan, timeline, and a form

@@ -276,6 +276,45 @@ def run(e, root, drivers):
     shot(b, "12-beheer-verwerkingen")
     H.result("admin_pages", ok and forms is not None and trail is not None)
 
+    # ---- the audit trail's filters: actor, case, date range ----
+    def rows(d):
+        return d.find_elements(By.CSS_SELECTOR, "#audit tr")
+
+    def apply(**vals):
+        for k, v in vals.items():
+            b.execute_script("arguments[0].value = arguments[1]", b.find_element(By.ID, "f-" + k), v)
+        b.find_element(By.CSS_SELECTOR, "#auditfilter button[type=submit]").click()
+
+    n_all = len(rows(b))
+    actors = set(tr.get_attribute("data-actor") for tr in rows(b))
+    apply(actor="pol")
+    by_actor = wait(b, lambda d: rows(d) and b.find_element(By.ID, "f-actor").get_attribute("value") == "pol"
+                    and all(tr.get_attribute("data-actor") == "pol" for tr in rows(d)), "the trail of pol alone")
+    shot(b, "12a-beheer-verwerkingen-filter-actor")
+    H.result("audit_filter_by_actor", by_actor is not None and len(rows(b)) < n_all and
+             len(actors) > 1, "%d of %d, actors %s" % (len(rows(b)), n_all, sorted(actors)))
+    apply(actor="", case=c1)
+    by_case = wait(b, lambda d: b.find_element(By.ID, "f-case").get_attribute("value") == c1 and rows(d)
+                   and all(c1 in tr.text for tr in rows(d)), "the trail of c1 alone")
+    purposes = set(tr.get_attribute("data-purpose") for tr in rows(b))
+    H.result("audit_filter_by_case", by_case is not None and len(rows(b)) < n_all, text(b)[:300])
+    p = sorted(purposes)[0] if purposes else ""
+    apply(purpose=p)
+    by_purpose = wait(b, lambda d: b.find_element(By.ID, "f-purpose").get_attribute("value") == p and rows(d)
+                      and all(tr.get_attribute("data-purpose") == p for tr in rows(d)), "the trail of one purpose")
+    H.result("audit_filter_by_operation", by_purpose is not None and p != "", p)
+    apply(purpose="", case="", **{"from": "2026-11-23", "to": "2026-11-23"})
+    # The clock started on 23 November and the alert's 10 days moved it to 3 December.
+    today = wait(b, lambda d: b.find_element(By.ID, "f-from").get_attribute("value") == "2026-11-23" and rows(d)
+                 and all("23 november 2026" in tr.text for tr in rows(d)), "the trail of 23 November alone")
+    n_today = len(rows(b))
+    apply(**{"from": "2026-12-04", "to": "2026-12-31"})
+    later = wait(b, lambda d: b.find_element(By.ID, "f-from").get_attribute("value") == "2026-12-04"
+                 and d.find_elements(By.ID, "noaudit"), "no processing after 3 December")
+    shot(b, "12b-beheer-verwerkingen-filter-datum")
+    H.result("audit_filter_by_date_range", today is not None and 0 < n_today < n_all and later is not None,
+             "%d of %d" % (n_today, n_all))
+
     # ---- English as a switch ----
     b.find_element(By.ID, "lang").click()
     en = wait(b, lambda d: d.find_element(By.ID, "logout").text == "Log out", "English")
