@@ -8,6 +8,7 @@
  * is durable.  stats carries counts and durations only, no personal data.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../engine/core/persons.h"
@@ -556,5 +557,13 @@ int rg_h_stats(rg_ctx *c)
     rg_w_cstr(b, "reached");
     rg_w_map(b, RG_ESC_TOP);
     for (int l = 1; l <= RG_ESC_TOP; l++) rg_w_kuint(b, lv[l], rt.esc_reached[l]);
+    /* Overdue actions and information requests open now, per organisation
+     * that owes them (issue 21), kept as stagnations fire and are met. */
+    rg_owed_row *rows;
+    size_t no = rg_tallies_owed(rg_engine_tallies(e), reader->zvh, reader->covenants, &rows);
+    b = rg_ctx_reply_key(c, "overdue_by_org");
+    rg_w_map(b, (uint32_t)no);
+    for (size_t i = 0; i < no; i++) rg_w_kuint(b, rows[i].org, rows[i].n);
+    free(rows);
     return 0;
 }

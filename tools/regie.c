@@ -113,7 +113,7 @@ static const describe describes[] = {
     {"clock.advance", "move a manual clock on (regied --clock manual); deadlines passed fire in order",
      "regie clock advance --ms 86400000"},
     {"stats", "counts: cases per state and route, lead times (median, 90th percentile, stays still running), "
-              "escalations by level, open stagnations (no personal data)", "regie stats"},
+              "escalations by level, open stagnations, overdue items per organisation (no personal data)", "regie stats"},
     {"whoami", "who your token is: id, role, organisation, region and covenants", "regie whoami"},
     {"notify.topics", "your own notification topics, to subscribe to on the publish socket",
      "regie notify topics"},

@@ -12,9 +12,10 @@
 
 /* v3: with the events per region; v4: with the lead times; v5: with the
  * running stays and the escalations by level; v6: with the deadlines
- * pending (a directory with an earlier version is tallied again, once). */
-#define MARKER "tally_v6"
-#define KEY_MAX (8 + 2 * RG_ID_MAX)
+ * pending; v7: with the overdue items per organisation (a directory with
+ * an earlier version is tallied again, once). */
+#define MARKER "tally_v7"
+#define KEY_MAX (16 + 3 * RG_ID_MAX)
 
 typedef struct rg_load {
     uint64_t open[RG_NROUTES];
@@ -52,6 +53,7 @@ void rg_tallies_init(rg_tallies *t)
     rg_hmap_init(&t->regions);
     rg_hmap_init(&t->loads);
     rg_hmap_init(&t->leads);
+    rg_hmap_init(&t->owed);
 }
 
 void rg_tallies_free(rg_tallies *t)
@@ -66,7 +68,9 @@ void rg_tallies_free(rg_tallies *t)
     }
     rg_hmap_free(&t->regions);
     rg_hmap_free(&t->loads);
+    for (size_t i = 0; (i = rg_hmap_next(&t->owed, i, &s)) != 0;) free(s->val);
     rg_hmap_free(&t->leads);
+    rg_hmap_free(&t->owed);
 }
 
 static rg_leads *leads_of(rg_tallies *t, const char *zvh)
@@ -153,6 +157,21 @@ static rg_load *load(rg_tallies *t, const char *who)
     return l;
 }
 
+static rg_owed *owed(rg_tallies *t, const char *zvh, uint32_t covenants, const char *org)
+{
+    char k[KEY_MAX];
+    int kn = snprintf(k, sizeof k, "%s/%08x/%s", zvh, (unsigned)covenants, org);
+    rg_owed *o = rg_hmap_get(&t->owed, k, (size_t)kn);
+    if (!o) {
+        o = rg_calloc(1, sizeof *o);
+        snprintf(o->zvh, sizeof o->zvh, "%s", zvh);
+        o->covenants = covenants;
+        snprintf(o->org, sizeof o->org, "%s", org);
+        rg_hmap_put(&t->owed, k, (size_t)kn, o);
+    }
+    return o;
+}
+
 void rg_tally_case(rg_tallies *t, const rg_case *cs, int sign)
 {
     /* As `stats` counted when it walked: a case without a route or state
@@ -172,6 +191,13 @@ void rg_tally_case(rg_tallies *t, const rg_case *cs, int sign)
     if (cs->esc_max >= 1 && cs->esc_max <= RG_ESC_TOP) r->esc_reached[cs->esc_max] += d;
     r->pending += d * (cs->ndl - rg_case_stagnations(cs));
     r->dirty = true;
+    for (uint32_t i = 0; i < cs->ndl; i++) {
+        char org[RG_ID_MAX];
+        if (!rg_deadline_owed(cs, &cs->dl[i], org, sizeof org)) continue;
+        rg_owed *o = owed(t, cs->zvh, cs->covenants, org);
+        o->n += d;
+        o->dirty = true;
+    }
     if (open && cs->procesregisseur[0]) {
         rg_load *l = load(t, cs->procesregisseur);
         l->open[cs->route] += d;
@@ -207,6 +233,43 @@ void rg_tallies_merge(rg_tallies *into, const rg_tallies *from)
         for (int k = 0; k < RG_NROUTES; k++) l->open[k] += f->open[k];
         l->dirty = true;
     }
+    for (size_t i = 0; (i = rg_hmap_next(&from->owed, i, &s)) != 0;) {
+        const rg_owed *f = s->val;
+        rg_owed *o = owed(into, f->zvh, f->covenants, f->org);
+        o->n += f->n;
+        o->dirty = true;
+    }
+}
+
+static int by_org(const void *a, const void *b)
+{
+    return strcmp(((const rg_owed_row *)a)->org, ((const rg_owed_row *)b)->org);
+}
+
+size_t rg_tallies_owed(const rg_tallies *t, const char *zvh, uint32_t covenants, rg_owed_row **rows)
+{
+    /* A row per organisation of the region's visible sets: a few dozen. */
+    size_t n = 0, cap = 0;
+    *rows = NULL;
+    rg_hmap_slot *s;
+    for (size_t i = 0; (i = rg_hmap_next(&t->owed, i, &s)) != 0;) {
+        const rg_owed *o = s->val;
+        if (!o->n || strcmp(o->zvh, zvh) != 0 || (o->covenants & ~covenants)) continue;
+        size_t j = 0;
+        while (j < n && strcmp((*rows)[j].org, o->org) != 0) j++;
+        if (j == n) {
+            if (n == cap) {
+                cap = cap ? 2 * cap : 8;
+                *rows = rg_realloc(*rows, cap * sizeof **rows);
+            }
+            memset(&(*rows)[n], 0, sizeof **rows);
+            snprintf((*rows)[n].org, sizeof (*rows)[n].org, "%s", o->org);
+            n++;
+        }
+        (*rows)[j].n += o->n;
+    }
+    if (n) qsort(*rows, n, sizeof **rows, by_org);
+    return n;
 }
 
 void rg_tallies_region(const rg_tallies *t, const char *zvh, uint32_t covenants, rg_tally *out)
@@ -302,6 +365,18 @@ void rg_tallies_put(rg_tallies *t, rg_batch *b, bool all)
             rg_buf_free(&v);
         }
     }
+    for (size_t i = 0; (i = rg_hmap_next(&t->owed, i, &s)) != 0;) {
+        rg_owed *o = s->val;
+        if (!(all || o->dirty)) continue;
+        o->dirty = false;
+        char key[KEY_MAX];
+        int kn = snprintf(key, sizeof key, "owe/%.*s", (int)s->klen, s->key);
+        rg_buf v = RG_BUF_INIT;
+        rg_w_array(&v, 1);
+        rg_w_uint(&v, o->n);
+        rg_batch_put(b, RG_CF_META, key, (size_t)kn, v.data, v.len);
+        rg_buf_free(&v);
+    }
     if (all) rg_batch_put(b, RG_CF_META, MARKER, strlen(MARKER), "", 0);
 }
 
@@ -318,6 +393,7 @@ void rg_tallies_clear_keys(rg_batch *b)
     rg_batch_del_range(b, RG_CF_META, "tally/", 6, "tally0", 6);   /* '0' follows '/' */
     rg_batch_del_range(b, RG_CF_META, "load/", 5, "load0", 5);
     rg_batch_del_range(b, RG_CF_META, "lead/", 5, "lead0", 5);
+    rg_batch_del_range(b, RG_CF_META, "owe/", 4, "owe0", 4);
 }
 
 /* Fill n numbers from the array a, starting at *at. */
@@ -347,7 +423,24 @@ static int read_prefix(rg_tallies *t, rg_log *log, const char *prefix)
         }
         const rg_val *a = rg_doc_root(d);
         uint32_t at = 0;
-        if (prefix[1] == 'e') {
+        if (prefix[0] == 'o') {
+            /* "owe/" zvh "/" hex8 "/" org */
+            const char *z = k + pn, *end = k + kn;
+            const char *s1 = memchr(z, '/', (size_t)(end - z));
+            const char *s2 = s1 && end - s1 > 10 ? s1 + 9 : NULL;
+            if (!s2 || *s2 != '/' || s1 - z >= RG_ID_MAX || end - s2 - 1 >= RG_ID_MAX || end - s2 - 1 < 1) {
+                rg_doc_free(d);
+                rc = RG_ESTORAGE;
+                break;
+            }
+            char zvh[RG_ID_MAX], hex[9], org[RG_ID_MAX];
+            snprintf(zvh, sizeof zvh, "%.*s", (int)(s1 - z), z);
+            snprintf(hex, sizeof hex, "%.8s", s1 + 1);
+            snprintf(org, sizeof org, "%.*s", (int)(end - s2 - 1), s2 + 1);
+            rg_owed *o = owed(t, zvh, (uint32_t)strtoul(hex, NULL, 16), org);
+            take(a, &at, &o->n, 1);
+            o->dirty = false;
+        } else if (prefix[1] == 'e') {
             /* "lead/" zvh "/" hex2 */
             const char *slash = kn > pn + 3 ? k + kn - 3 : NULL;
             if (!slash || *slash != '/' || (size_t)(slash - k) - pn >= RG_ID_MAX) {
@@ -418,5 +511,6 @@ int rg_tallies_read(rg_tallies *t, rg_log *log)
     rc = read_prefix(t, log, "tally/");
     if (rc == 0) rc = read_prefix(t, log, "load/");
     if (rc == 0) rc = read_prefix(t, log, "lead/");
+    if (rc == 0) rc = read_prefix(t, log, "owe/");
     return rc;
 }

@@ -20,7 +20,9 @@
  *   "lead/" zvh "/" hex2(state)       msgpack [bucket, count, ...]: how long the
  *                                     region's cases stayed in a state they
  *                                     left (the leadtimes rows, counted)
- *   "tally_v6"                        present once the keys above are whole
+ *   "owe/" zvh "/" hex8(covenants) "/" org  msgpack [n]: the overdue actions and
+ *                                     information requests the org owes (rg_owed)
+ *   "tally_v7"                        present once the keys above are whole
  *
  * Lead times are counted in buckets exact to the millisecond below 128 ms
  * and 1/64 of a power of two wide above (within 0.8 %): the median of
@@ -60,7 +62,28 @@ typedef struct rg_tallies {
     rg_hmap regions;          /* zvh "/" hex8(covenants) -> rg_tally* (owns) */
     rg_hmap loads;            /* procesregisseur -> rg_load* (owns) */
     rg_hmap leads;            /* zvh -> rg_leads* (owns) */
+    rg_hmap owed;             /* zvh "/" hex8(covenants) "/" org -> rg_owed* (owns) */
 } rg_tallies;
+
+/* Issue 21: the overdue actions and information requests a region's cases
+ * of one covenant set have open now, owed by one organisation (the owner of
+ * the action, the org asked).  Counted from the cases' fired deadlines, so
+ * it rises when a stagnation fires and falls when it is met, re-dated or
+ * its case ends, as rg_tally_case takes a case's share out and puts it back. */
+typedef struct rg_owed {
+    char zvh[RG_ID_MAX];
+    uint32_t covenants;
+    char org[RG_ID_MAX];
+    uint64_t n;
+    bool dirty;
+} rg_owed;
+
+/* One organisation's overdue items in a region, summed over the sets a
+ * reader may see (rg_tallies_owed). */
+typedef struct rg_owed_row {
+    char org[RG_ID_MAX];
+    uint64_t n;
+} rg_owed_row;
 
 void rg_tallies_init(rg_tallies *t);
 void rg_tallies_free(rg_tallies *t);
@@ -70,6 +93,10 @@ void rg_tally_case(rg_tallies *t, const rg_case *cs, int sign);
 void rg_tallies_merge(rg_tallies *into, const rg_tallies *from);
 /* The sum over the region's sets a reader admitted to `covenants` may see. */
 void rg_tallies_region(const rg_tallies *t, const char *zvh, uint32_t covenants, rg_tally *out /* OUT */);
+/* The organisations with overdue items in the region's sets a reader
+ * admitted to `covenants` may see, by name, those at 0 left out: *rows is
+ * allocated (free it), the count returned. */
+size_t rg_tallies_owed(const rg_tallies *t, const char *zvh, uint32_t covenants, rg_owed_row **rows /* OUT */);
 /* Open cases of a route directed by `who`. */
 uint64_t rg_tally_load(const rg_tallies *t, const char *who, int route);
 /* A stay of `ms` in `state` ended in region zvh (a leadtimes row). */

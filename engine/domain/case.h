@@ -242,6 +242,9 @@ void rg_case_add_esc_org(rg_case *c, const char *org);
  * owns an overdue action or an overdue information request of the case
  * (their partner managers are alerted and read the dossier). */
 void rg_ladder_orgs(const rg_case *c, rg_evb *ev);
+/* deadlines.c: is d an overdue action (its owner) or an overdue information
+ * request (the org asked)?  Then the org that owes it is put in org. */
+bool rg_deadline_owed(const rg_case *c, const rg_deadline *d, char *org, size_t cap);
 /* deadlines.c: the stuck step a decision's new_due re-dates: its deadline,
  * or NULL when the ladder knows none or it has no date of its own (only an
  * action or an information request has). */

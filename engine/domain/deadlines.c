@@ -307,7 +307,7 @@ static void ladder_escalated(rg_case *c, const rg_event_view *ev)
     rg_val_strcpy(rg_map_get(ev->data, "item"), c->ladder_item, sizeof c->ladder_item);
 }
 
-static bool owes(const rg_case *c, const rg_deadline *d, char *org, size_t cap)
+bool rg_deadline_owed(const rg_case *c, const rg_deadline *d, char *org, size_t cap)
 {
     const char *name = rg_norms[d->norm].name;
     if (!d->fired || !d->item[0]) return false;
@@ -332,7 +332,7 @@ void rg_ladder_orgs(const rg_case *c, rg_evb *ev)
     uint32_t n = 0;
     for (uint32_t i = 0; i < c->ndl && n < 64; i++) {
         char org[RG_ID_MAX];
-        if (!owes(c, &c->dl[i], org, sizeof org)) continue;
+        if (!rg_deadline_owed(c, &c->dl[i], org, sizeof org)) continue;
         uint32_t j = 0;
         while (j < n && strcmp(orgs[j], org) != 0) j++;
         if (j == n) memcpy(orgs[n++], org, sizeof org);

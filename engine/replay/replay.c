@@ -203,8 +203,8 @@ static int write_derived(fold *f, uint64_t *stagnations, rg_tallies *tallies)
 {
     rg_log *log = f->e->log;
     lead_job leads = {log, &f->leadtimes, 0};
-    part half[2] = {{f, 0, f->ncases / 2, NULL, RG_SORTED_INIT, RG_SORTED_INIT, 0, {{0}, {0}, {0}}},
-                    {f, f->ncases / 2, f->ncases, NULL, RG_SORTED_INIT, RG_SORTED_INIT, 0, {{0}, {0}, {0}}}};
+    part half[2] = {{f, 0, f->ncases / 2, NULL, RG_SORTED_INIT, RG_SORTED_INIT, 0, {{0}, {0}, {0}, {0}}},
+                    {f, f->ncases / 2, f->ncases, NULL, RG_SORTED_INIT, RG_SORTED_INIT, 0, {{0}, {0}, {0}, {0}}}};
     rg_tallies_init(&half[0].tallies);
     rg_tallies_init(&half[1].tallies);
     bool streamed = in_key_order(f);

@@ -677,6 +677,61 @@ static void test_stats_figures(void)
     teardown();
 }
 
+/* Overdue items the org owes in the manager's last stats (0 when absent),
+ * and how many orgs owe any. */
+static uint64_t owed_by(const char *org, uint32_t *norgs)
+{
+    if (query(mgr, "stats", NULL)[0]) return 99;
+    const rg_val *m = rg_t_get(&R, "overdue_by_org");
+    if (norgs) *norgs = rg_map_size(m);
+    uint64_t n = 0;
+    rg_val_uint(rg_map_get(m, org), &n);
+    return n;
+}
+
+/* Issue 21, management figures: the overdue actions (their owner) and
+ * information requests (the org asked) open now, per organisation, kept
+ * as stagnations fire and are met (not walked), the same after a restart
+ * and a rebuild, and gone when the case ends. */
+static void test_stats_overdue_by_org(void)
+{
+    setup();
+    char id[32];
+    admitted_case(id);
+    REQUIRE(id[0]);
+    info_request(id, "gemeente", "2026-03-04");
+    to_execution(id, 2, "2026-03-06");
+    uint32_t norgs = 99;
+    CHECK(owed_by("ggz", &norgs) == 0 && norgs == 0);
+    clock_to(iso("2026-03-10T12:00:00+01:00"));  /* a1, a2 and R1 overdue */
+    CHECK(owed_by("ggz", &norgs) == 2 && norgs == 2);
+    CHECK(owed_by("gemeente", NULL) == 1 && owed_by("police", NULL) == 0);
+    rg_buf *b = req(ggz, "action.complete", id, 2);
+    rg_w_kstr(b, "action", "a1");
+    rg_w_kstr(b, "result", "done");
+    OK();
+    b = req(gem, "info.provide", id, 2);
+    rg_w_kstr(b, "request", "R1");
+    rg_w_kstr(b, "answer", "known since 2021");
+    OK();
+    CHECK(owed_by("ggz", &norgs) == 1 && norgs == 1);
+    CHECK(owed_by("gemeente", NULL) == 0);
+    /* After a restart and after a rebuild by replay: the same. */
+    char *dir = strdup(L.dir);
+    rg_t_local_close(&L, false);
+    REQUIRE(rg_t_local_open(&L, dir) == 0);
+    free(dir);
+    CHECK(owed_by("ggz", &norgs) == 1 && norgs == 1);
+    uint64_t n;
+    REQUIRE(rg_engine_rebuild(L.e, &n) == 0);
+    CHECK(owed_by("ggz", &norgs) == 1 && norgs == 1);
+    /* The case ends: nothing is owed any more. */
+    rg_w_kstr(req(prA, "case.end", id, 1), "reason", "withdrawn");
+    OK();
+    CHECK(owed_by("ggz", &norgs) == 0 && norgs == 0);
+    teardown();
+}
+
 /* Finding 2: progress lapses, then action.complete meets it and sets it
  * again in the same event: the stagnation is cleared all the same. */
 static void test_met_norm_clears_when_set_again(void)
@@ -942,6 +997,7 @@ int main(void)
     RUN(test_meetings);
     RUN(test_evaluation_meetings);
     RUN(test_stats_figures);
+    RUN(test_stats_overdue_by_org);
     RUN(test_met_norm_clears_when_set_again);
     RUN(test_revision_with_eleven_stagnations);
     RUN(test_revision_keeps_the_plan_in_force);

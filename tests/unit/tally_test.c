@@ -244,10 +244,12 @@ static void test_restart_rebuild_and_old_directory(void)
     rg_batch_del_range(b, RG_CF_META, "tally/", 6, "tally0", 6);
     rg_batch_del_range(b, RG_CF_META, "rx/", 3, "rx0", 3);
     rg_batch_del_range(b, RG_CF_META, "lead/", 5, "lead0", 5);
+    rg_batch_del_range(b, RG_CF_META, "owe/", 4, "owe0", 4);
     rg_batch_del(b, RG_CF_META, "tally_v2", 8);
     rg_batch_del(b, RG_CF_META, "tally_v4", 8);
     rg_batch_del(b, RG_CF_META, "tally_v5", 8);
     rg_batch_del(b, RG_CF_META, "tally_v6", 8);
+    rg_batch_del(b, RG_CF_META, "tally_v7", 8);
     rg_batch_del(b, RG_CF_META, "tally_v3", 8);
     REQUIRE(rg_log_write(rg_engine_log(L.e), b, true) == 0);
     rg_batch_free(b);
