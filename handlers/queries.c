@@ -548,7 +548,7 @@ int rg_h_stats(rg_ctx *c)
     /* Escalations by level: open now, and how high each case's ladder ever
      * reached. */
     b = rg_ctx_reply_key(c, "escalations");
-    rg_w_map(b, 2);
+    rg_w_map(b, 5);
     _Static_assert(RG_ESC_TOP == 3, "a name for each level");
     const char *const lv[] = {"", "1", "2", "3"};
     rg_w_cstr(b, "open");
@@ -557,6 +557,15 @@ int rg_h_stats(rg_ctx *c)
     rg_w_cstr(b, "reached");
     rg_w_map(b, RG_ESC_TOP);
     for (int l = 1; l <= RG_ESC_TOP; l++) rg_w_kuint(b, lv[l], rt.esc_reached[l]);
+    /* How the escalations of each level ended (issue 21): decided at that
+     * level, climbed on to the next, or ended with the case's work. */
+    const struct { const char *name; const uint64_t *n; } outcome[] = {
+        {"decided", rt.esc_decided}, {"climbed", rt.esc_climbed}, {"ended", rt.esc_ended}};
+    for (size_t o = 0; o < sizeof outcome / sizeof *outcome; o++) {
+        rg_w_cstr(b, outcome[o].name);
+        rg_w_map(b, RG_ESC_TOP);
+        for (int l = 1; l <= RG_ESC_TOP; l++) rg_w_kuint(b, lv[l], outcome[o].n[l]);
+    }
     /* Overdue actions and information requests open now, per organisation
      * that owes them (issue 21), kept as stagnations fire and are met. */
     rg_owed_row *rows;

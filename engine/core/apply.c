@@ -63,7 +63,7 @@ static char *apply_event(rg_ctx *c, rg_evb *ev, const rg_actor *actor, uint64_t 
     const char *why;
     char *topics = NULL;
     int rc = rg_doc_parse(&d, data.data, data.len, &why);
-    int before = c->cs->state;
+    int before = c->cs->state, esc_before = c->cs->esc_level;
     uint64_t since = c->cs->state_since;
     if (rc == 0) {
         rg_event_view view = {seq, c->cs->version + 1, c->now, ev->type, actor, rg_doc_root(d),
@@ -93,6 +93,7 @@ static char *apply_event(rg_ctx *c, rg_evb *ev, const rg_actor *actor, uint64_t 
         rg_batch_put(e->open->batch, RG_CF_LEADTIMES, lk, ln, "", 0);
         rg_tally_lead(&e->tallies, c->cs->zvh, before, c->now - since);
     }
+    if (rc == 0) rg_tally_escalation(&e->tallies, c->cs->zvh, c->cs->covenants, esc_before, c->cs->esc_level, ev->type);
     return topics;
 }
 

@@ -220,6 +220,9 @@ void rg_tallies_merge(rg_tallies *into, const rg_tallies *from)
         for (int k = 0; k <= RG_ESC_TOP; k++) r->esc_open[k] += f->esc_open[k];
         r->pending += f->pending;
         for (int k = 0; k <= RG_ESC_TOP; k++) r->esc_reached[k] += f->esc_reached[k];
+        for (int k = 0; k <= RG_ESC_TOP; k++) r->esc_decided[k] += f->esc_decided[k];
+        for (int k = 0; k <= RG_ESC_TOP; k++) r->esc_climbed[k] += f->esc_climbed[k];
+        for (int k = 0; k <= RG_ESC_TOP; k++) r->esc_ended[k] += f->esc_ended[k];
         r->relapses += f->relapses;
         r->stagnations += f->stagnations;
         r->events += f->events;
@@ -239,6 +242,18 @@ void rg_tallies_merge(rg_tallies *into, const rg_tallies *from)
         o->n += f->n;
         o->dirty = true;
     }
+}
+
+void rg_tally_escalation(rg_tallies *t, const char *zvh, uint32_t covenants, int before, int after,
+                         const char *type)
+{
+    if (before < 1 || before > RG_ESC_TOP || after == before) return;
+    rg_tally *r = region(t, zvh, covenants);
+    if (after > before) r->esc_climbed[before]++;
+    else if (after == 0 && strcmp(type, "escalation.resolved") == 0) r->esc_decided[before]++;
+    else if (after == 0) r->esc_ended[before]++;
+    else return;
+    r->dirty = true;
 }
 
 static int by_org(const void *a, const void *b)
@@ -291,6 +306,9 @@ void rg_tallies_region(const rg_tallies *t, const char *zvh, uint32_t covenants,
         for (int k = 0; k <= RG_ESC_TOP; k++) out->esc_open[k] += r->esc_open[k];
         out->pending += r->pending;
         for (int k = 0; k <= RG_ESC_TOP; k++) out->esc_reached[k] += r->esc_reached[k];
+        for (int k = 0; k <= RG_ESC_TOP; k++) out->esc_decided[k] += r->esc_decided[k];
+        for (int k = 0; k <= RG_ESC_TOP; k++) out->esc_climbed[k] += r->esc_climbed[k];
+        for (int k = 0; k <= RG_ESC_TOP; k++) out->esc_ended[k] += r->esc_ended[k];
         out->relapses += r->relapses;
         out->stagnations += r->stagnations;
         out->events += r->events;
@@ -306,7 +324,7 @@ uint64_t rg_tally_load(const rg_tallies *t, const char *who, int route)
 static void put_region(rg_batch *b, const char *k, size_t kn, const rg_tally *r)
 {
     rg_buf v = RG_BUF_INIT;
-    rg_w_array(&v, 2 * RG_NROUTES + 2 * RG_NSTATES + 4 + 2 * RG_ESC_TOP);
+    rg_w_array(&v, 2 * RG_NROUTES + 2 * RG_NSTATES + 4 + 5 * RG_ESC_TOP);
     for (int i = 0; i < RG_NROUTES; i++) rg_w_uint(&v, r->all[i]);
     for (int i = 0; i < RG_NROUTES; i++) rg_w_uint(&v, r->open[i]);
     for (int i = 0; i < RG_NSTATES; i++) rg_w_uint(&v, r->states[i]);
@@ -317,6 +335,9 @@ static void put_region(rg_batch *b, const char *k, size_t kn, const rg_tally *r)
     for (int i = 1; i <= RG_ESC_TOP; i++) rg_w_uint(&v, r->esc_open[i]);
     for (int i = 1; i <= RG_ESC_TOP; i++) rg_w_uint(&v, r->esc_reached[i]);
     rg_w_uint(&v, r->pending);
+    for (int i = 1; i <= RG_ESC_TOP; i++) rg_w_uint(&v, r->esc_decided[i]);
+    for (int i = 1; i <= RG_ESC_TOP; i++) rg_w_uint(&v, r->esc_climbed[i]);
+    for (int i = 1; i <= RG_ESC_TOP; i++) rg_w_uint(&v, r->esc_ended[i]);
     rg_batch_put(b, RG_CF_META, k, kn, v.data, v.len);
     rg_buf_free(&v);
 }
@@ -482,6 +503,9 @@ static int read_prefix(rg_tallies *t, rg_log *log, const char *prefix)
             take(a, &at, r->esc_open + 1, RG_ESC_TOP);
             take(a, &at, r->esc_reached + 1, RG_ESC_TOP);
             take(a, &at, &r->pending, 1);
+            take(a, &at, r->esc_decided + 1, RG_ESC_TOP);
+            take(a, &at, r->esc_climbed + 1, RG_ESC_TOP);
+            take(a, &at, r->esc_ended + 1, RG_ESC_TOP);
             r->dirty = false;
         } else {
             char who[RG_ID_MAX];

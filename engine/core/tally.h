@@ -13,7 +13,7 @@
  * that changed (rg_store_put_meta):
  *   "tally/" zvh "/" hex8(covenants)  msgpack [all[routes] open[routes] states[...] relapses stagnations
  *                                     events since_sum[states] esc_open[1..3] esc_reached[1..3]
- *                                     pending]
+ *                                     pending esc_decided[1..3] esc_climbed[1..3] esc_ended[1..3]]
  *   "load/" procesregisseur           msgpack [open[routes]]
  *   "rx/" zvh "/" case_id             empty: the region's cases in id order
  *                                     (cases.list of a region seeks here)
@@ -54,6 +54,11 @@ typedef struct rg_tally {
      * highest level each case's ladder ever reached, per level 1..3. */
     uint64_t since_sum[RG_NSTATES];
     uint64_t esc_open[RG_ESC_TOP + 1], esc_reached[RG_ESC_TOP + 1];
+    /* How the escalations opened at each level ended: decided there
+     * (escalation.resolved), climbed to a higher level (the next
+     * case.escalated while it was open), or ended with the case's work;
+     * counted per event as it is folded (rg_tally_escalation). */
+    uint64_t esc_decided[RG_ESC_TOP + 1], esc_climbed[RG_ESC_TOP + 1], esc_ended[RG_ESC_TOP + 1];
     uint64_t pending;         /* deadlines set and not yet fired (/metrics) */
     bool dirty;               /* changed since last written */
 } rg_tally;
@@ -93,6 +98,12 @@ void rg_tally_case(rg_tallies *t, const rg_case *cs, int sign);
 void rg_tallies_merge(rg_tallies *into, const rg_tallies *from);
 /* The sum over the region's sets a reader admitted to `covenants` may see. */
 void rg_tallies_region(const rg_tallies *t, const char *zvh, uint32_t covenants, rg_tally *out /* OUT */);
+/* One event folded into a case of the region's set `covenants` moved its
+ * open escalation from level `before` to `after` (0 = none): count how
+ * the one at `before` ended (`type` is the event's).  Called by the live
+ * path and by replay for every event, so a rebuild counts the same. */
+void rg_tally_escalation(rg_tallies *t, const char *zvh, uint32_t covenants, int before, int after,
+                         const char *type);
 /* The organisations with overdue items in the region's sets a reader
  * admitted to `covenants` may see, by name, those at 0 left out: *rows is
  * allocated (free it), the count returned. */

@@ -82,9 +82,10 @@ static int fold_event(fold *f, const rg_replay_ev *ev)
 {
     memcpy(f->link, ev->link, RG_HASH_LEN);
     rg_case *cs = case_for(f, ev->case_id);
-    int before = cs->state;
+    int before = cs->state, esc_before = cs->esc_level;
     uint64_t since = cs->state_since;
     int rc = rg_fold_apply(cs, &ev->view);
+    if (rc == 0) rg_tally_escalation(f->tallies, cs->zvh, cs->covenants, esc_before, cs->esc_level, ev->view.type);
     if (rc == 0 && rg_count_state_change(f->counts, f->leads, before, cs->state))
         add_lead(f, before, ev->view.at - since, ev->view.seq, cs->zvh);
     return rc;

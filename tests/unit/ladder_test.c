@@ -674,6 +674,35 @@ static void test_stats_figures(void)
     uint64_t m2 = stats_at("running_ms", "execution", "mean");
     CHECK(m2 + before == mean + after);
     CHECK(stats_at("escalations", "open", l) == 1 && stats_at("escalations", "reached", l) == 1);
+    /* How each level's escalation ended: level 1 decided; a level 2 below
+     * an open level 3 was decided or climbed on; nothing ended yet. */
+    uint64_t d2 = stats_at("escalations", "decided", "2"), c2 = stats_at("escalations", "climbed", "2");
+    CHECK(stats_at("escalations", "decided", "1") == 1 && stats_at("escalations", "climbed", "1") == 0);
+    CHECK(level == 3 ? d2 + c2 == 1 : d2 + c2 == 0);
+    CHECK(stats_at("escalations", "ended", "1") == 0 && stats_at("escalations", "ended", l) == 0);
+    /* The same after a rebuild by replay (counted per event folded). */
+    uint64_t n;
+    REQUIRE(rg_engine_rebuild(L.e, &n) == 0);
+    REQUIRE(query(mgr, "stats", NULL)[0] == 0);
+    CHECK(stats_at("escalations", "decided", "1") == 1 && stats_at("escalations", "climbed", "1") == 0);
+    CHECK(stats_at("escalations", "decided", "2") == d2 && stats_at("escalations", "climbed", "2") == c2);
+    CHECK(stats_at("escalations", "open", l) == 1 && stats_at("escalations", "reached", l) == 1);
+    /* The case ends with its escalation open: that one ended with it. */
+    rg_w_kstr(req(prA, "case.end", id, 1), "reason", "withdrawn");
+    OK();
+    REQUIRE(query(mgr, "stats", NULL)[0] == 0);
+    CHECK(stats_at("escalations", "ended", l) == 1 && stats_at("escalations", "open", l) == 0);
+    CHECK(stats_at("escalations", "decided", "1") == 1);
+    char *dir2 = strdup(L.dir);
+    rg_t_local_close(&L, false);
+    REQUIRE(rg_t_local_open(&L, dir2) == 0);
+    free(dir2);
+    REQUIRE(query(mgr, "stats", NULL)[0] == 0);
+    CHECK(stats_at("escalations", "ended", l) == 1 && stats_at("escalations", "decided", "1") == 1);
+    REQUIRE(rg_engine_rebuild(L.e, &n) == 0);
+    REQUIRE(query(mgr, "stats", NULL)[0] == 0);
+    CHECK(stats_at("escalations", "ended", l) == 1 && stats_at("escalations", "decided", "1") == 1);
+    CHECK(stats_at("escalations", "decided", "2") == d2 && stats_at("escalations", "climbed", "2") == c2);
     teardown();
 }
 
