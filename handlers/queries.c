@@ -529,6 +529,37 @@ int rg_h_stats(rg_ctx *c)
         rg_w_kuint(b, "p90", p90);
         rg_w_kuint(b, "cases", cnt[st]);
     }
+    /* The same per route (issue 21): a route's steps are of a length of
+     * their own (MDA++'s phases, a re-entry's weeks before release).  Only
+     * the routes and steps with stays that ended. */
+    b = rg_ctx_reply_key(c, "lead_time_by_route");
+    char rk[RG_NROUTES][RG_LEAD_NAME_MAX];
+    uint32_t nr = 0, nst[RG_NROUTES];
+    for (int ro = 0; ro < RG_NROUTES; ro++) {
+        nst[ro] = 0;
+        if (!rg_tally_route_name(rk[ro], reader->zvh, ro)) continue;
+        for (int st = 0; st < RG_NSTATES; st++) {
+            uint64_t m, k;
+            nst[ro] += rg_tally_median(rg_engine_tallies(e), rk[ro], st, &m, &k) == 0;
+        }
+        nr += nst[ro] > 0;
+    }
+    rg_w_map(b, nr);
+    for (int ro = 0; ro < RG_NROUTES; ro++) {
+        if (!nst[ro]) continue;
+        rg_w_cstr(b, rg_route_name(ro));
+        rg_w_map(b, nst[ro]);
+        for (int st = 0; st < RG_NSTATES; st++) {
+            uint64_t m, k, p90 = 0;
+            if (rg_tally_median(rg_engine_tallies(e), rk[ro], st, &m, &k) != 0) continue;
+            rg_tally_percentile(rg_engine_tallies(e), rk[ro], st, 90, &p90);
+            rg_w_cstr(b, rg_state_name(st));
+            rg_w_map(b, 3);
+            rg_w_kuint(b, "median", m);
+            rg_w_kuint(b, "p90", p90);
+            rg_w_kuint(b, "cases", k);
+        }
+    }
     /* Issue 21: the stays still running, counted up to now (a case 36 days
      * in execution reads 36 days, not nothing): per open state, how many
      * and their mean age, from the start times the tally sums. */

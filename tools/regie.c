@@ -112,8 +112,9 @@ static const describe describes[] = {
      "regie log verify"},
     {"clock.advance", "move a manual clock on (regied --clock manual); deadlines passed fire in order",
      "regie clock advance --ms 86400000"},
-    {"stats", "counts: cases per state and route, lead times (median, 90th percentile, stays still running), "
-              "escalations by level, open stagnations, overdue items per organisation (no personal data)", "regie stats"},
+    {"stats", "counts: cases per state and route, lead times per step and route (median, 90th percentile, "
+              "stays still running), escalations by level and outcome, open stagnations, overdue items per "
+              "organisation (no personal data)", "regie stats"},
     {"whoami", "who your token is: id, role, organisation, region and covenants", "regie whoami"},
     {"notify.topics", "your own notification topics, to subscribe to on the publish socket",
      "regie notify topics"},

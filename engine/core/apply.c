@@ -91,7 +91,7 @@ static char *apply_event(rg_ctx *c, rg_evb *ev, const rg_actor *actor, uint64_t 
         uint8_t lk[RG_LEAD_KEY];
         size_t ln = rg_lead_key(lk, before, c->now - since, seq, c->cs->zvh);
         rg_batch_put(e->open->batch, RG_CF_LEADTIMES, lk, ln, "", 0);
-        rg_tally_lead(&e->tallies, c->cs->zvh, before, c->now - since);
+        rg_tally_lead(&e->tallies, c->cs->zvh, c->cs->route, before, c->now - since);
     }
     if (rc == 0) rg_tally_escalation(&e->tallies, c->cs->zvh, c->cs->covenants, esc_before, c->cs->esc_level, ev->type);
     return topics;

@@ -277,7 +277,7 @@ static int count_leads(rg_engine *e)
         char zvh[RG_ID_MAX];
         if (kn == 17) snprintf(zvh, sizeof zvh, "%s", RG_ZVH_DEFAULT);
         else snprintf(zvh, sizeof zvh, "%.*s", (int)(kn - 17 < RG_ID_MAX - 1 ? kn - 17 : RG_ID_MAX - 1), k + 17);
-        rg_tally_lead(&e->tallies, zvh, k[0], rg_be64_get(k + 1));
+        rg_tally_lead(&e->tallies, zvh, -1, k[0], rg_be64_get(k + 1));   /* rows keep no route */
     }
     return rg_iter_end(it) < 0 ? RG_ESTORAGE : 0;
 }

@@ -92,10 +92,22 @@ static void lead_add(rg_leads *l, int state, uint32_t b, uint64_t count)
     l->dirty[state] = true;
 }
 
-void rg_tally_lead(rg_tallies *t, const char *zvh, int state, uint64_t ms)
+size_t rg_tally_route_name(char k[RG_LEAD_NAME_MAX], const char *zvh, int route)
+{
+    k[0] = '\0';
+    if (route < 0 || route >= RG_NROUTES) return 0;
+    int n = snprintf(k, RG_LEAD_NAME_MAX, "%s/%s", zvh, rg_route_name(route));
+    return n < 0 || n >= RG_LEAD_NAME_MAX ? 0 : (size_t)n;
+}
+
+void rg_tally_lead(rg_tallies *t, const char *zvh, int route, int state, uint64_t ms)
 {
     if (state < 0 || state >= RG_NSTATES) return;
     lead_add(leads_of(t, zvh), state, bucket_of(ms), 1);
+    /* Per route too (issue 21), beside the region's: a name of its own
+     * in the same map, so keeping, writing and reading them is the same. */
+    char k[RG_LEAD_NAME_MAX];
+    if (rg_tally_route_name(k, zvh, route)) lead_add(leads_of(t, k), state, bucket_of(ms), 1);
 }
 
 int rg_tally_median(const rg_tallies *t, const char *zvh, int state, uint64_t *ms, uint64_t *count)
@@ -464,12 +476,12 @@ static int read_prefix(rg_tallies *t, rg_log *log, const char *prefix)
         } else if (prefix[1] == 'e') {
             /* "lead/" zvh "/" hex2 */
             const char *slash = kn > pn + 3 ? k + kn - 3 : NULL;
-            if (!slash || *slash != '/' || (size_t)(slash - k) - pn >= RG_ID_MAX) {
+            if (!slash || *slash != '/' || (size_t)(slash - k) - pn >= RG_LEAD_NAME_MAX) {
                 rg_doc_free(d);
                 rc = RG_ESTORAGE;
                 break;
             }
-            char zvh[RG_ID_MAX], hex[3];
+            char zvh[RG_LEAD_NAME_MAX], hex[3];     /* a region, or region "/" route */
             snprintf(zvh, sizeof zvh, "%.*s", (int)(slash - k - (ptrdiff_t)pn), k + pn);
             snprintf(hex, sizeof hex, "%.2s", slash + 1);
             int st = (int)strtoul(hex, NULL, 16);

@@ -20,6 +20,10 @@
  *   "lead/" zvh "/" hex2(state)       msgpack [bucket, count, ...]: how long the
  *                                     region's cases stayed in a state they
  *                                     left (the leadtimes rows, counted)
+ *   "lead/" zvh "/" route "/" hex2(state)  the same for the region's cases of
+ *                                     one route (counted as stays end; the
+ *                                     rows keep no route: a rebuild counts
+ *                                     those of a directory from before)
  *   "owe/" zvh "/" hex8(covenants) "/" org  msgpack [n]: the overdue actions and
  *                                     information requests the org owes (rg_owed)
  *   "tally_v7"                        present once the keys above are whole
@@ -110,8 +114,14 @@ void rg_tally_escalation(rg_tallies *t, const char *zvh, uint32_t covenants, int
 size_t rg_tallies_owed(const rg_tallies *t, const char *zvh, uint32_t covenants, rg_owed_row **rows /* OUT */);
 /* Open cases of a route directed by `who`. */
 uint64_t rg_tally_load(const rg_tallies *t, const char *who, int route);
-/* A stay of `ms` in `state` ended in region zvh (a leadtimes row). */
-void rg_tally_lead(rg_tallies *t, const char *zvh, int state, uint64_t ms);
+/* A stay of `ms` in `state` ended in region zvh (a leadtimes row), on a
+ * case of `route` (-1: not known, counted for the region only). */
+void rg_tally_lead(rg_tallies *t, const char *zvh, int route, int state, uint64_t ms);
+/* The name the lead times of one route of a region are kept under
+ * (zvh "/" route name), to pass as `zvh` to rg_tally_median and
+ * rg_tally_percentile; 0 when the route is not one of the table's. */
+#define RG_LEAD_NAME_MAX (2 * RG_ID_MAX + 2)
+size_t rg_tally_route_name(char k[RG_LEAD_NAME_MAX], const char *zvh, int route);
 /* The median stay in `state` of the region (the lower middle for an even
  * count; within 0.8 %, exact below 128 ms) and how many there are;
  * RG_ENOTFOUND when none. */

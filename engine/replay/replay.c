@@ -68,13 +68,13 @@ static rg_case *case_for(fold *f, const char *id)
 /* A lead-time row: state, be64 duration, be64 seq of the event that ended it.
  * Ordered by state and duration; durations past 2^56 ms share an order and
  * are put right by the key comparison. */
-static void add_lead(fold *f, int state, uint64_t ms, uint64_t seq, const char *zvh)
+static void add_lead(fold *f, int state, uint64_t ms, uint64_t seq, const char *zvh, int route)
 {
     uint8_t k[RG_LEAD_KEY];
     size_t kn = rg_lead_key(k, state, ms, seq, zvh);
     uint64_t capped = ms < (1ULL << 56) ? ms : (1ULL << 56) - 1;
     rg_sorted_add(&f->leadtimes, (uint64_t)state << 56 | capped, k, kn, "", 0);
-    rg_tally_lead(f->tallies, zvh, state, ms);
+    rg_tally_lead(f->tallies, zvh, route, state, ms);
 }
 
 /* Fold one event into its case. */
@@ -87,7 +87,7 @@ static int fold_event(fold *f, const rg_replay_ev *ev)
     int rc = rg_fold_apply(cs, &ev->view);
     if (rc == 0) rg_tally_escalation(f->tallies, cs->zvh, cs->covenants, esc_before, cs->esc_level, ev->view.type);
     if (rc == 0 && rg_count_state_change(f->counts, f->leads, before, cs->state))
-        add_lead(f, before, ev->view.at - since, ev->view.seq, cs->zvh);
+        add_lead(f, before, ev->view.at - since, ev->view.seq, cs->zvh, cs->route);
     return rc;
 }
 

@@ -629,6 +629,16 @@ static uint64_t stats_at(const char *map, const char *key, const char *field)
     return v;
 }
 
+/* A figure of a step on the one route with stays that ended in the last
+ * stats (lead_time_by_route), UINT64_MAX when not so. */
+static uint64_t route_lead(const char *state, const char *field)
+{
+    const rg_val *m = rg_t_get(&R, "lead_time_by_route");
+    uint64_t v = UINT64_MAX;
+    if (rg_map_size(m) == 1) rg_val_uint(rg_map_get(rg_map_get(rg_map_value(m, 0), state), field), &v);
+    return v;
+}
+
 /* Issue 21, management figures: a case 36 days in execution read as no
  * lead time at all (only stays that ended were counted), and escalations
  * were not counted by level.  stats now gives the stays still running,
@@ -662,6 +672,11 @@ static void test_stats_figures(void)
     const rg_val *lt = rg_map_get(rg_t_get(&R, "lead_time_ms"), "intake");
     uint64_t med = 1, p90 = 1;
     CHECK(rg_val_uint(rg_map_get(lt, "median"), &med) && rg_val_uint(rg_map_get(lt, "p90"), &p90) && p90 >= med);
+    /* Per route too: the case's route, its one stay in intake. */
+    uint64_t icases = 0;
+    CHECK(rg_val_uint(rg_map_get(lt, "cases"), &icases) && icases == 1);
+    CHECK(route_lead("intake", "cases") == 1 && route_lead("intake", "median") == med &&
+          route_lead("intake", "p90") == p90);
     /* Kept across a restart (written with the case, not walked). */
     uint64_t mean = stats_at("running_ms", "execution", "mean"), before = clock_now();
     char *dir = strdup(L.dir);
@@ -687,6 +702,7 @@ static void test_stats_figures(void)
     CHECK(stats_at("escalations", "decided", "1") == 1 && stats_at("escalations", "climbed", "1") == 0);
     CHECK(stats_at("escalations", "decided", "2") == d2 && stats_at("escalations", "climbed", "2") == c2);
     CHECK(stats_at("escalations", "open", l) == 1 && stats_at("escalations", "reached", l) == 1);
+    CHECK(route_lead("intake", "cases") == 1 && route_lead("intake", "median") == med);
     /* The case ends with its escalation open: that one ended with it. */
     rg_w_kstr(req(prA, "case.end", id, 1), "reason", "withdrawn");
     OK();
@@ -699,10 +715,13 @@ static void test_stats_figures(void)
     free(dir2);
     REQUIRE(query(mgr, "stats", NULL)[0] == 0);
     CHECK(stats_at("escalations", "ended", l) == 1 && stats_at("escalations", "decided", "1") == 1);
+    uint64_t exec_cases = route_lead("execution", "cases");   /* the ending ended its stay in execution */
+    CHECK(route_lead("intake", "cases") == 1 && exec_cases == 1);
     REQUIRE(rg_engine_rebuild(L.e, &n) == 0);
     REQUIRE(query(mgr, "stats", NULL)[0] == 0);
     CHECK(stats_at("escalations", "ended", l) == 1 && stats_at("escalations", "decided", "1") == 1);
     CHECK(stats_at("escalations", "decided", "2") == d2 && stats_at("escalations", "climbed", "2") == c2);
+    CHECK(route_lead("intake", "cases") == 1 && route_lead("execution", "cases") == exec_cases);
     teardown();
 }
 
