@@ -210,11 +210,15 @@ function bars(title, entries, fmtv = (v) => String(v), id = null) {
   return h('figure', { class: 'chart', id }, h('figcaption', {}, h('strong', {}, title)), s, table);
 }
 
-// Overdue items per organisation: the open stagnations of the region's
-// cases (case.get: the engine's own verdict that a norm was missed) on an
-// action (its owner) or an information request (the org asked); stats
-// keeps no per-organisation figures (ARCHITECTURE.md, "Not yet").
-function overdueByOrg(cases) {
+// Overdue items per organisation: stats.overdue_by_org, the engine's own
+// count of open stagnations on an action (its owner) or an information
+// request (the org asked), kept as they fire and are met.  An engine from
+// before that figure: counted here from each case's open stagnations.
+function overdueByOrg(st, cases) {
+  if (st.overdue_by_org) {
+    return Object.entries(st.overdue_by_org).filter(([, v]) => v > 0)
+      .sort((a, b) => (b[1] - a[1]) || a[0].localeCompare(b[0]));
+  }
   const n = new Map();
   for (const c of cases) {
     const d = c.detail;
@@ -235,7 +239,7 @@ async function cijfers(main) {
   const r = await casesWithDetail();
   const esc = { 1: 0, 2: 0, 3: 0 };
   if (r.ok) for (const c of r.cases) if (c.detail && c.detail.escalation && c.detail.escalation.level) esc[c.detail.escalation.level]++;
-  const late = r.ok ? overdueByOrg(r.cases) : [];
+  const late = overdueByOrg(st, r.ok ? r.cases : []);
   const states = Object.entries(st.cases).filter(([, v]) => v > 0).map(([k, v]) => [name(k), v]);
   const routes = Object.entries(st.routes).map(([k, v]) => [name(k), v.open]);
   const lead = Object.entries(st.lead_time_ms || {}).map(([k, v]) =>
