@@ -303,9 +303,9 @@ static void test_median_of_counted_stays(void)
         for (int i = 0; i < n; i++) {
             seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
             v[i] = round < 10 ? seed % 128 : seed % (1ULL << (7 + round % 30));
-            rg_tally_lead(&t, "tilburg", 2, v[i]);
+            rg_tally_lead(&t, "tilburg", -1, 2, v[i]);
         }
-        rg_tally_lead(&t, "breda", 2, 1ULL << 40);    /* another region's: not counted */
+        rg_tally_lead(&t, "breda", -1, 2, 1ULL << 40);    /* another region's: not counted */
         qsort(v, (size_t)n, sizeof *v, cmp_u64);
         uint64_t want = v[(n - 1) / 2], med = 0, cnt = 0;
         CHECK(rg_tally_median(&t, "tilburg", 2, &med, &cnt) == 0 && cnt == (uint64_t)n);
