@@ -404,6 +404,12 @@ void rg_tallies_put(rg_tallies *t, rg_batch *b, bool all)
         o->dirty = false;
         char key[KEY_MAX];
         int kn = snprintf(key, sizeof key, "owe/%.*s", (int)s->klen, s->key);
+        if (o->n == 0) {
+            /* Owing nothing is no row: a rebuild, which counts only what
+             * is owed at the end, must find the same keys on disk. */
+            rg_batch_del(b, RG_CF_META, key, (size_t)kn);
+            continue;
+        }
         rg_buf v = RG_BUF_INIT;
         rg_w_array(&v, 1);
         rg_w_uint(&v, o->n);
