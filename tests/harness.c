@@ -3,6 +3,7 @@
 #include "../handlers/handlers.h"
 
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -488,4 +489,184 @@ int rg_t_found_in(const char *dir, const char *s)
     }
     closedir(d);
     return found;
+}
+
+/* ---- a case driven through its steps ---- */
+
+int rg_t_local_cast(rg_t_local *l, rg_t_cast *c)
+{
+    static const struct { const char *id, *role, *org; size_t off; } who[] = {
+        {"pol", "partner", "police", offsetof(rg_t_cast, pol)},
+        {"ggz", "partner", "ggz", offsetof(rg_t_cast, ggz)},
+        {"pr", "procesregisseur", "zvh", offsetof(rg_t_cast, pr)},
+        {"mgr", "manager", "zvh", offsetof(rg_t_cast, mgr)},
+    };
+    int rc = 0;
+    for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
+        char *tok = (char *)c + who[i].off;
+        rg_t_local_actor(l, who[i].id, who[i].role, who[i].org, tok);
+        if (!tok[0]) {
+            printf("  actor %s (%s of %s) was not made\n", who[i].id, who[i].role, who[i].org);
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+/* One request by itself (its own buffer and reply): the reply's uint key,
+ * or fallback on any error. */
+static uint64_t ask_uint(rg_t_local *l, rg_buf *b, const char *key, uint64_t fallback)
+{
+    rg_t_reply r = {0};
+    uint64_t v = fallback;
+    if (!rg_t_local_send(l, b, &r)[0] && rg_t_get(&r, key)) v = rg_t_uint(&r, key);
+    rg_t_reply_free(&r);
+    rg_buf_free(b);
+    return v;
+}
+
+uint64_t rg_t_local_now(rg_t_local *l)
+{
+    rg_buf b = RG_BUF_INIT;
+    rg_w_kuint(rg_t_req(&b, l->admin, "clock.advance", NULL, 1), "ms", 0);
+    return ask_uint(l, &b, "now", 0);
+}
+
+uint64_t rg_t_local_head(rg_t_local *l)
+{
+    rg_buf b = RG_BUF_INIT;
+    rg_req_envelope(&b, "stats", l->admin, NULL, NULL, -1, -1);
+    return ask_uint(l, &b, "log_head", UINT64_MAX);
+}
+
+uint64_t rg_t_local_version(rg_t_local *l, const char *token, const char *case_id)
+{
+    rg_buf b = RG_BUF_INIT;
+    rg_req_envelope(&b, "case.history", token, NULL, case_id, -1, -1);
+    return ask_uint(l, &b, "version", 0);
+}
+
+const char *rg_t_local_report(rg_t_local *l, const char *token, const char *name, char *id)
+{
+    static unsigned n;
+    static char err[64];
+    char rq[32];
+    snprintf(rq, sizeof rq, "report-%u", ++n);
+    rg_buf b = RG_BUF_INIT;
+    rg_t_reply r = {0};
+    rg_t_report_req(&b, token, rq, name);
+    snprintf(err, sizeof err, "%s", rg_t_local_send(l, &b, &r));
+    id[0] = '\0';
+    if (!err[0]) snprintf(id, 32, "%s", rg_t_str(&r, "case"));
+    rg_t_reply_free(&r);
+    rg_buf_free(&b);
+    return err;
+}
+
+const char *rg_t_iso(uint64_t ms)
+{
+    static char buf[32];
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+rg_buf *rg_t_plan_req(rg_buf *b, const char *token, const char *case_id, const char *owner, int n, const char *due)
+{
+    rg_t_req(b, token, "plan.propose", case_id, 2);
+    rg_w_kstr(b, "goals", "stable housing, treatment");
+    rg_w_cstr(b, "actions");
+    rg_w_array(b, (uint32_t)n);
+    for (int i = 0; i < n; i++) {
+        char id[16], what[48];
+        snprintf(id, sizeof id, "a%d", i + 1);
+        snprintf(what, sizeof what, "action %d of the plan", i + 1);
+        if (due) {
+            rg_t_w_action(b, id, owner, what, due);
+            continue;
+        }
+        rg_w_map(b, 3);
+        rg_w_kstr(b, "id", id);
+        rg_w_kstr(b, "owner_org", owner);
+        rg_w_kstr(b, "description", what);
+    }
+    return b;
+}
+
+/* The states rg_t_local_drive passes, in order: step i moves a case from
+ * drive_states[i] to drive_states[i + 1]. */
+static const char *const drive_states[] = {"reported", "intake", "analysis", "meeting", "planning", "execution"};
+
+/* Send one step of the drive; false, and the line in out, when it failed. */
+static bool drive_step(rg_t_local *l, rg_buf *b, rg_t_reply *r, const char *to, char *out, size_t cap)
+{
+    char op[32] = "";
+    rg_doc *d = NULL;
+    const char *why;
+    if (rg_doc_parse(&d, b->data, b->len, &why) == 0) rg_val_strcpy(rg_map_get(rg_doc_root(d), "op"), op, sizeof op);
+    rg_doc_free(d);
+    const char *e = rg_t_local_send(l, b, r);
+    if (!e[0]) return true;
+    snprintf(out, cap, "drive to %s: %s: %s: %s", to, op, e, rg_t_str(r, "message"));
+    return false;
+}
+
+const char *rg_t_local_drive(rg_t_local *l, const rg_t_cast *c, const char *case_id, const char *to)
+{
+    static char out[600];
+    int from = -1, last = -1;
+    rg_buf b = RG_BUF_INIT;
+    rg_t_reply r = {0};
+    rg_req_envelope(&b, "case.get", c->pr, NULL, case_id, -1, -1);
+    const char *e = rg_t_local_send(l, &b, &r);
+    const rg_val *state = rg_map_get(rg_t_get(&r, "case"), "state");
+    for (int i = 0; i < 6; i++) {
+        if (rg_val_is_str(state, drive_states[i])) from = i;
+        if (strcmp(to, drive_states[i]) == 0) last = i;
+    }
+    out[0] = '\0';
+    if (e[0] || from < 0 || last < from)
+        snprintf(out, sizeof out, "drive to %s: case %s %s%s%s", to, case_id, e[0] ? "cannot be read: " : "is not before it",
+                 e, e[0] ? "" : " on the way from reported to execution");
+    uint64_t now = rg_t_local_now(l);
+    bool ok = !out[0];
+    rg_buf_reset(&b);
+    for (int i = from; ok && i < last; i++) {
+        switch (i) {
+        case 0:
+            rg_w_kstr(rg_t_req(&b, c->pr, "case.assign", case_id, 1), "procesregisseur", "pr");
+            ok = drive_step(l, &b, &r, to, out, sizeof out) &&
+                 drive_step(l, rg_t_req(&b, c->pr, "intake.start", case_id, 0), &r, to, out, sizeof out);
+            break;
+        case 1:
+            rg_t_req(&b, c->pr, "intake.decide", case_id, 3);
+            rg_w_kbool(&b, "admit", true);
+            rg_w_kstr(&b, "reason", "problems on several life domains");
+            rg_t_w_criteria(&b, "multi_domain");
+            ok = drive_step(l, &b, &r, to, out, sizeof out);
+            break;
+        case 2:
+            rg_t_req(&b, c->pr, "meeting.schedule", case_id, 2);
+            rg_w_kstr(&b, "at", rg_t_iso(now + 7 * 86400000ULL));
+            rg_t_w_list(&b, "orgs", "ggz");
+            ok = drive_step(l, &b, &r, to, out, sizeof out);
+            break;
+        case 3:
+            rg_t_req(&b, c->pr, "meeting.hold", case_id, 2);
+            rg_t_w_list(&b, "attendees", "ggz");
+            rg_w_kstr(&b, "conclusions", "a joint approach is needed");
+            ok = drive_step(l, &b, &r, to, out, sizeof out);
+            break;
+        default:
+            rg_t_plan_req(&b, c->pr, case_id, "ggz", 1, rg_t_iso(now + 30 * 86400000ULL));
+            ok = drive_step(l, &b, &r, to, out, sizeof out) &&
+                 drive_step(l, rg_t_req(&b, c->ggz, "plan.agree", case_id, 0), &r, to, out, sizeof out);
+            break;
+        }
+    }
+    rg_t_reply_free(&r);
+    rg_buf_free(&b);
+    return out;
 }

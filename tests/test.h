@@ -135,4 +135,41 @@ void rg_t_w_list(rg_buf *b, const char *key, const char *csv);
  * description, due}. */
 void rg_t_w_action(rg_buf *b, const char *id, const char *owner, const char *description, const char *due);
 
+/* ---- a case driven through its steps (what most tests wrote by hand) ---- */
+/* The actors most tests need, of the default region: pol (partner of police,
+ * id "pol"), ggz (partner of ggz, id "ggz"), pr (procesregisseur "pr" of
+ * zvh) and mgr (manager "mgr" of zvh); their tokens.  0, or -1 when one
+ * could not be made (named on stdout). */
+typedef struct rg_t_cast {
+    char pol[128], ggz[128], pr[128], mgr[128];
+} rg_t_cast;
+int rg_t_local_cast(rg_t_local *l, rg_t_cast *c);
+/* The engine's clock (a clock.advance of 0 by the admin), 0 on error. */
+uint64_t rg_t_local_now(rg_t_local *l);
+/* The log's head (stats, by the admin), for "nothing was written": a
+ * refused request leaves it where it was.  UINT64_MAX on error. */
+uint64_t rg_t_local_head(rg_t_local *l);
+/* The case's version as token reads it (case.history), 0 on error. */
+uint64_t rg_t_local_version(rg_t_local *l, const char *token, const char *case_id);
+/* case.report by token (rg_t_report_req, a subject named name): the new
+ * case's id into id (32 bytes; "" on failure).  The error code ("" on
+ * success). */
+const char *rg_t_local_report(rg_t_local *l, const char *token, const char *name, char *id);
+/* Drive a case with the cast's actors from the state it is in (reported,
+ * or one of the states below) on to the state `to`: taken by pr
+ * (case.assign) and intake.start ("intake"), admitted on multi_domain
+ * ("analysis"), a case meeting with ggz scheduled a week ahead of the
+ * engine's clock ("meeting") and held ("planning"), a plan of one action a1
+ * owned by ggz, due 30 days ahead, proposed and agreed by ggz
+ * ("execution").  "" when there, or a static line naming the step that
+ * failed and its error. */
+const char *rg_t_local_drive(rg_t_local *l, const rg_t_cast *c, const char *case_id, const char *to);
+/* A plan.propose by token for case_id: goals and n actions a1..an owned by
+ * owner, each due on due (NULL: without a due date, a draft that cannot be
+ * agreed).  Starts the request in b (as rg_t_req); send it. */
+rg_buf *rg_t_plan_req(rg_buf *b, const char *token, const char *case_id, const char *owner, int n, const char *due);
+/* An ISO 8601 instant (UTC, "2025-12-08T09:00:00Z") ms milliseconds after
+ * the epoch.  Static buffer. */
+const char *rg_t_iso(uint64_t ms);
+
 #endif

@@ -42,6 +42,17 @@ static inline const char *query(const char *token, const char *op, const char *c
         printf("  %s:%d: expected %s ~ '%s', got '%s': %s\n", __FILE__, __LINE__, code, part, e_, \
                rg_t_str(&R, "message")); rg_t_failed = 1; } } while (0)
 
+/* Send B, expecting it refused as FAILS does, and nothing written: the
+ * log's head where it was before (so no case's version moved either). */
+#define REFUSED(code, part) do { uint64_t h_ = rg_t_local_head(&L); FAILS(code, part); \
+    if (rg_t_local_head(&L) != h_) { printf("  %s:%d: the refused request wrote to the log\n", __FILE__, \
+        __LINE__); rg_t_failed = 1; } } while (0)
+
+/* A step that answers "" or a line saying what failed (rg_t_local_drive,
+ * rg_t_local_report): the line printed and the test stopped. */
+#define DONE(expr) do { const char *d_ = (expr); if (d_[0]) { \
+    printf("  %s:%d: %s\n", __FILE__, __LINE__, d_); rg_t_failed = 1; return; } } while (0)
+
 /* An ISO 8601 instant in ms (a test's own constant: a bad one aborts). */
 static inline uint64_t iso(const char *s)
 {
