@@ -44,11 +44,15 @@ int rg_h_info_request(rg_ctx *c)
     char org[RG_ID_MAX], id[RG_ID_MAX];
     if ((rc = check_org(c, "org", org)) < 0) return rc;
     if ((rc = rg_require_future(c, rg_ctx_field(c, "due"), "data.due")) < 0) return rc;
+    /* Whom it is about: persons the org asked may see (persons.c). */
+    uint64_t about;
+    if ((rc = rg_about_persons(c, rg_ctx_field(c, "persons"), "data.persons", org, &about)) < 0) return rc;
     snprintf(id, sizeof id, "R%u", rg_ctx_case(c)->nreqs + 1);
     rg_evb *ev = rg_ctx_emit(c, "info.requested");
     rg_ev_str(ev, "request", id);
     static const char *const fields[] = {"org", "question", "due", NULL};
     rg_copy_fields(c, ev, fields);
+    rg_ev_persons(ev, about);
     return 0;
 }
 
@@ -72,5 +76,7 @@ int rg_h_info_provide(rg_ctx *c)
     rg_copy_fields(c, ev, fields);
     rg_ev_str(ev, "class", cls);
     rg_ev_str(ev, "org", r->org);
+    /* The answer is about whom the request was: its readers are theirs. */
+    rg_ev_persons(ev, r->persons);
     return 0;
 }

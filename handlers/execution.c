@@ -22,6 +22,8 @@ int rg_h_action_complete(rg_ctx *c)
     static const char *const fields[] = {"action", "result", "class", NULL};
     rg_copy_fields(c, ev, fields);
     rg_ev_str(ev, "org", a->owner);
+    /* The result is about whom the action was: its readers are theirs. */
+    rg_ev_persons(ev, a->persons);
     return 0;
 }
 

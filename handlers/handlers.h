@@ -84,6 +84,16 @@ RG_HANDLER(norms_whatif)   /* whatif.c: the history under other norms (manager) 
 int rg_subject_request_allows(rg_ctx *c, const char *request, const char *kind, const rg_case *cs,
                               char person[16]);
 
+/* persons.c: the persons a request or an action is about (data `persons`,
+ * ids of the case, at path "data.persons"): each a person of the case who
+ * is neither removed nor erased, named once (not_found, guard_failed or
+ * bad_request, nothing written); with org, one that org may see
+ * (person.share), else forbidden naming the person.  Their mask into *mask
+ * (0 when the field is absent). */
+int rg_about_persons(rg_ctx *c, const rg_val *ids, const char *path, const char *org, uint64_t *mask);
+/* data.persons: [ids] of mask into ev (nothing when mask is 0). */
+void rg_ev_persons(rg_evb *ev, uint64_t mask);
+
 /* util.c: checks shared by several handlers */
 bool rg_is_name(const char *p, uint32_t n);   /* [A-Za-z0-9._-]{1,64} */
 /* Every string of the array field is an id or org name (rg_is_name). */

@@ -244,3 +244,43 @@ int rg_h_person_share(rg_ctx *c)
     rg_copy_fields(c, ev, fields);
     return 0;
 }
+
+int rg_about_persons(rg_ctx *c, const rg_val *ids, const char *path, const char *org, uint64_t *mask)
+{
+    const rg_case *cs = rg_ctx_case(c);
+    *mask = 0;
+    for (uint32_t j = 0; j < rg_array_size(ids); j++) {
+        char id[16] = "";
+        rg_val_strcpy(rg_array_at(ids, j), id, sizeof id);
+        int i = rg_case_person(cs, id);
+        if (i < 0) return rg_ctx_fail(c, RG_ENOTFOUND, "%s[%u]: case %s has no person %s", path, j, cs->id, id);
+        if (cs->persons[i].removed || cs->persons[i].erased)
+            return rg_ctx_fail(c, RG_EGUARD, "%s[%u]: person %s of case %s was %s", path, j, id, cs->id,
+                               cs->persons[i].erased ? "erased" : "removed");
+        if (*mask >> i & 1) return rg_ctx_fail(c, RG_EBADREQ, "%s[%u]: %s is named twice", path, j, id);
+        /* Need-to-know (CONTRACT.md, "Persons in a household case"): an org
+         * is never asked, nor given work, about a person it may not see. */
+        if (org && org[0] && !rg_case_person_shared(cs, (uint32_t)i, org))
+            return rg_ctx_fail(c, RG_EFORBIDDEN,
+                               "%s[%u]: %s may not see person %s of case %s (person.share limits them to other "
+                               "organisations)", path, j, org, id, cs->id);
+        *mask |= 1ULL << i;
+    }
+    return 0;
+}
+
+void rg_ev_persons(rg_evb *ev, uint64_t mask)
+{
+    if (!mask) return;
+    uint32_t n = 0;
+    for (uint64_t m = mask; m; m &= m - 1) n++;
+    rg_w_cstr(&ev->data, "persons");
+    rg_w_array(&ev->data, n);
+    for (uint32_t i = 0; i < 64 && mask >> i; i++) {
+        if (!(mask >> i & 1)) continue;
+        char id[16];
+        snprintf(id, sizeof id, "P%u", i + 1);
+        rg_w_cstr(&ev->data, id);
+    }
+    ev->nkeys++;
+}

@@ -50,9 +50,14 @@ int rg_h_plan_propose(rg_ctx *c)
         char id[RG_ID_MAX], due[RG_DATE_MAX] = "";
         rg_val_strcpy(rg_map_get(a, "id"), id, sizeof id);
         rg_val_strcpy(rg_map_get(a, "due"), due, sizeof due);
+        /* Whom it is about: persons its owner may see (persons.c). */
+        char path[48], owner[RG_ID_MAX] = "";
+        uint64_t about;
+        snprintf(path, sizeof path, "data.actions[%u].persons", i);
+        rg_val_strcpy(rg_map_get(a, "owner_org"), owner, sizeof owner);
+        if ((rc = rg_about_persons(c, rg_map_get(a, "persons"), path, owner, &about)) < 0) return rc;
         const rg_action *old = rg_case_action(rg_ctx_case(c), id);
         if (!old || strcmp(old->due, due) != 0) {
-            char path[48];
             snprintf(path, sizeof path, "data.actions[%u].due", i);
             if ((rc = rg_require_future(c, rg_map_get(a, "due"), path)) < 0) return rc;
         }

@@ -57,6 +57,21 @@ static int write_persons(rg_ctx *c, rg_buf *b, const rg_case *cs, bool readable)
 
 static const char *const action_status[] = {"open", "done", "handed_over"};
 
+/* persons: the ids of mask (whom an action or a request is about), [] for none. */
+static void write_about(rg_buf *b, uint64_t mask)
+{
+    uint32_t n = 0;
+    for (uint64_t m = mask; m; m &= m - 1) n++;
+    rg_w_cstr(b, "persons");
+    rg_w_array(b, n);
+    for (uint32_t i = 0; i < 64 && mask >> i; i++) {
+        if (!(mask >> i & 1)) continue;
+        char id[16];
+        snprintf(id, sizeof id, "P%u", i + 1);
+        rg_w_cstr(b, id);
+    }
+}
+
 /* The report as this reader may see it: the person (subject) and the
  * summary, whose text a classified summary withholds (access.c). */
 typedef struct report {
@@ -113,11 +128,12 @@ static void write_actions(rg_buf *b, const rg_action *acts, uint32_t n)
     rg_w_array(b, n);
     for (uint32_t i = 0; i < n; i++) {
         const rg_action *a = &acts[i];
-        rg_w_map(b, 4);
+        rg_w_map(b, 5);
         rg_w_kstr(b, "id", a->id);
         kstr_or_nil(b, "owner_org", a->owner);
         kstr_or_nil(b, "due", a->due);
         rg_w_kstr(b, "status", action_status[a->status]);
+        write_about(b, a->persons);
     }
 }
 
@@ -292,11 +308,12 @@ int rg_h_case_get(rg_ctx *c)
     rg_w_array(b, nreqs);
     for (uint32_t i = 0; i < cs->nreqs; i++) {
         if (cs->reqs[i].v < since) continue;
-        rg_w_map(b, 4);
+        rg_w_map(b, 5);
         rg_w_kstr(b, "id", cs->reqs[i].id);
         rg_w_kstr(b, "org", cs->reqs[i].org);
         kstr_or_nil(b, "due", cs->reqs[i].due);
         rg_w_kstr(b, "status", cs->reqs[i].answered ? "answered" : "open");
+        write_about(b, cs->reqs[i].persons);
     }
     rg_w_cstr(b, "meeting");
     if (cs->meeting_at[0]) {

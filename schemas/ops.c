@@ -93,8 +93,11 @@ static const rg_field intake_more_info[] = {
     TEXT("question", 4096), {"due", RG_F_DATE, RG_REQ, 0, NULL, NULL, 0}, END,
 };
 static const rg_field partner_join[] = {STR("org", 64), END};
+/* The persons of the case a request or an action is about (ids "P2"):
+ * only the orgs that may see each of them see it (handlers/persons.c). */
+#define ABOUT {"persons", RG_F_STR_ARRAY, RG_OPT, RG_PERSONS_MAX, NULL, NULL, 0}
 static const rg_field info_request[] = {
-    STR("org", 64), TEXT("question", 4096), {"due", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0}, END,
+    STR("org", 64), TEXT("question", 4096), {"due", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0}, ABOUT, END,
 };
 static const rg_field info_provide[] = {
     STR("request", 64), TEXT("answer", 16384),
@@ -114,6 +117,7 @@ static const rg_field plan_action[] = {
     STR_OPT("owner_org", 64),
     TEXT("description", 4096),
     {"due", RG_F_DATE, RG_OPT, 0, NULL, NULL, 0},
+    ABOUT,
     END,
 };
 static const rg_field plan_propose[] = {

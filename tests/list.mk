@@ -22,7 +22,7 @@ UNIT_TESTS += net http_json jsonlog sdnotify
 
 # ---- unit scenarios across modules ----
 UNIT_TESTS += lifecycle matrix visibility visibility_matrix routes model ladder lawdays labels \
-              oldformat input sensitive sealed_text erasure erased_replies household \
+              oldformat input sensitive sealed_text erasure erased_replies household household_scope \
               subject_retention subject_rules stats_region backup_close bulk verify_backup
 
 # ---- integration: the real regied over real sockets ----

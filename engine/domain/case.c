@@ -117,6 +117,25 @@ bool rg_case_person_shared(const rg_case *c, uint32_t i, const char *org)
     return !limited;
 }
 
+uint64_t rg_case_persons_mask(const rg_case *c, const rg_val *ids)
+{
+    _Static_assert(RG_PERSONS_MAX <= 64, "a mask of persons");
+    uint64_t m = 0;
+    for (uint32_t j = 0; j < rg_array_size(ids); j++) {
+        char id[16];
+        int i = rg_val_strcpy(rg_array_at(ids, j), id, sizeof id) ? rg_case_person(c, id) : -1;
+        if (i >= 0) m |= 1ULL << i;
+    }
+    return m;
+}
+
+bool rg_case_persons_shared(const rg_case *c, uint64_t mask, const char *org)
+{
+    for (uint32_t i = 0; i < c->npersons && mask >> i; i++)
+        if ((mask >> i & 1) && !rg_case_person_shared(c, i, org)) return false;
+    return true;
+}
+
 static const uint8_t *person_key(const void *ud, const char *id)
 {
     const rg_case *c = ud;
@@ -205,6 +224,17 @@ rg_request *rg_case_add_request(rg_case *c)
 
 /* ---- encoding: a map; arrays of small records as arrays of arrays ---- */
 
+/* [id, owner, due, status, persons] (persons: none in projections from before) */
+static void encode_action(rg_buf *out, const rg_action *a)
+{
+    rg_w_array(out, 5);
+    rg_w_cstr(out, a->id);
+    rg_w_cstr(out, a->owner);
+    rg_w_cstr(out, a->due);
+    rg_w_uint(out, (uint64_t)a->status);
+    rg_w_uint(out, a->persons);
+}
+
 void rg_case_encode(const rg_case *c, rg_buf *out)
 {
     rg_w_map(out, 41);
@@ -260,12 +290,13 @@ void rg_case_encode(const rg_case *c, rg_buf *out)
     rg_w_cstr(out, "reqs");
     rg_w_array(out, c->nreqs);
     for (uint32_t i = 0; i < c->nreqs; i++) {
-        rg_w_array(out, 5);
+        rg_w_array(out, 6);
         rg_w_cstr(out, c->reqs[i].id);
         rg_w_cstr(out, c->reqs[i].org);
         rg_w_cstr(out, c->reqs[i].due);
         rg_w_bool(out, c->reqs[i].answered);
         rg_w_uint(out, c->reqs[i].v);
+        rg_w_uint(out, c->reqs[i].persons);
     }
     rg_w_kstr(out, "meeting_at", c->meeting_at);
     rg_w_kbool(out, "meeting_held", c->meeting_held);
@@ -275,13 +306,7 @@ void rg_case_encode(const rg_case *c, rg_buf *out)
     rg_w_kstr(out, "casusregisseur", c->casusregisseur);
     rg_w_cstr(out, "actions");
     rg_w_array(out, c->nactions);
-    for (uint32_t i = 0; i < c->nactions; i++) {
-        rg_w_array(out, 4);
-        rg_w_cstr(out, c->actions[i].id);
-        rg_w_cstr(out, c->actions[i].owner);
-        rg_w_cstr(out, c->actions[i].due);
-        rg_w_uint(out, (uint64_t)c->actions[i].status);
-    }
+    for (uint32_t i = 0; i < c->nactions; i++) encode_action(out, &c->actions[i]);
     /* A pending revision: [no, v, casusregisseur, [actions]], or nil. */
     rg_w_cstr(out, "revision");
     if (c->revising) {
@@ -290,13 +315,7 @@ void rg_case_encode(const rg_case *c, rg_buf *out)
         rg_w_uint(out, c->rev_v);
         rg_w_cstr(out, c->rev_casus);
         rg_w_array(out, c->nrev);
-        for (uint32_t i = 0; i < c->nrev; i++) {
-            rg_w_array(out, 4);
-            rg_w_cstr(out, c->rev[i].id);
-            rg_w_cstr(out, c->rev[i].owner);
-            rg_w_cstr(out, c->rev[i].due);
-            rg_w_uint(out, (uint64_t)c->rev[i].status);
-        }
+        for (uint32_t i = 0; i < c->nrev; i++) encode_action(out, &c->rev[i]);
     } else {
         rg_w_nil(out);
     }
@@ -368,6 +387,17 @@ static bool ruint(const rg_val *rec, uint32_t i, uint64_t *out)
     return i < rg_array_size(rec) && rg_val_uint(rg_array_at(rec, i), out);
 }
 
+static bool decode_action(const rg_val *r, rg_action *x)
+{
+    uint64_t st = 0;
+    if (!rstr(r, 0, x->id, sizeof x->id) || !rstr(r, 1, x->owner, sizeof x->owner) ||
+        !rstr(r, 2, x->due, sizeof x->due) || !ruint(r, 3, &st) || st > RG_ACT_HANDED_OVER)
+        return false;
+    x->status = (int)st;
+    /* projections from before: about no one named */
+    return rg_array_size(r) < 5 || ruint(r, 4, &x->persons);
+}
+
 static void records(dec *d, rg_case *c)
 {
     const rg_val *a = rg_map_get(d->m, "parts");
@@ -390,16 +420,13 @@ static void records(dec *d, rg_case *c)
         uint64_t qv = 0;            /* older projections: asked at version 1 */
         if (rg_array_size(r) > 4 && !ruint(r, 4, &qv)) d->ok = false;
         q->v = qv ? (uint32_t)qv : 1;
+        /* older projections: about no one named */
+        if (rg_array_size(r) > 5 && !ruint(r, 5, &q->persons)) d->ok = false;
     }
     a = rg_map_get(d->m, "actions");
     for (uint32_t i = 0; i < rg_array_size(a); i++) {
         const rg_val *r = rg_array_at(a, i);
-        rg_action *x = rg_case_add_action(c);
-        uint64_t st = 0;
-        if (!rstr(r, 0, x->id, sizeof x->id) || !rstr(r, 1, x->owner, sizeof x->owner) ||
-            !rstr(r, 2, x->due, sizeof x->due) || !ruint(r, 3, &st) || st > RG_ACT_HANDED_OVER)
-            d->ok = false;
-        x->status = (int)st;
+        if (!decode_action(r, rg_case_add_action(c))) d->ok = false;
     }
     /* Projections from before revisions kept the plan have no revision. */
     const rg_val *rv = rg_map_get(d->m, "revision");
@@ -413,12 +440,7 @@ static void records(dec *d, rg_case *c)
         a = rg_array_at(rv, 3);
         for (uint32_t i = 0; i < rg_array_size(a); i++) {
             const rg_val *r = rg_array_at(a, i);
-            rg_action *x = rg_case_add_rev_action(c);
-            uint64_t st = 0;
-            if (!rstr(r, 0, x->id, sizeof x->id) || !rstr(r, 1, x->owner, sizeof x->owner) ||
-                !rstr(r, 2, x->due, sizeof x->due) || !ruint(r, 3, &st) || st > RG_ACT_HANDED_OVER)
-                d->ok = false;
-            x->status = (int)st;
+            if (!decode_action(r, rg_case_add_rev_action(c))) d->ok = false;
         }
     }
     a = rg_map_get(d->m, "dl");

@@ -36,6 +36,7 @@ typedef struct rg_action {
     char owner[RG_ID_MAX];    /* the org that owns it */
     char due[RG_DATE_MAX];    /* as given (ISO 8601) */
     int status;               /* rg_action_status */
+    uint64_t persons;         /* whom it is about: bit i = person P<i+1> (0: no one named) */
 } rg_action;
 
 typedef struct rg_request {
@@ -44,6 +45,7 @@ typedef struct rg_request {
     char due[RG_DATE_MAX];    /* "" when none was given */
     bool answered;
     uint32_t v;               /* the case version that asked it */
+    uint64_t persons;         /* whom it is about: bit i = person P<i+1> (0: no one named) */
 } rg_request;
 
 /* An open deadline of a norm (schemas/norms.c); fired = overdue, which is an
@@ -188,6 +190,11 @@ int rg_case_person(const rg_case *c, const char *id);
 void rg_case_share_person(rg_case *c, uint32_t i, const char (*orgs)[RG_ID_MAX], uint32_t n);
 /* May org see person i of c: no limit, or it is named? */
 bool rg_case_person_shared(const rg_case *c, uint32_t i, const char *org);
+/* The persons an array of ids (["P2", "P3"]) names, as a mask (bit i: P<i+1>);
+ * an id that is no person of c counts for none (the handlers refuse it). */
+uint64_t rg_case_persons_mask(const rg_case *c, const rg_val *ids);
+/* May org see every person of mask? */
+bool rg_case_persons_shared(const rg_case *c, uint64_t mask, const char *org);
 /* The keys c's records open with (seal.h): the case's, and each person's
  * own; an erased one's NULL. */
 void rg_case_keyring(const rg_case *c, rg_keyring *k);

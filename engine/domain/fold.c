@@ -175,6 +175,7 @@ static int fold_info_requested(rg_case *cs, const rg_event_view *ev)
     get_str(ev, "request", r->id, sizeof r->id);
     get_str(ev, "org", r->org, sizeof r->org);
     get_str(ev, "due", r->due, sizeof r->due);
+    r->persons = rg_case_persons_mask(cs, rg_map_get(ev->data, "persons"));   /* none in older logs */
     r->v = ev->v;
     if (!r->id[0] || !r->org[0]) return RG_ESTORAGE;
     rg_case_join(cs, r->org, ev->v);
@@ -250,6 +251,7 @@ static void fill_actions(rg_case *cs, const rg_val *actions, bool revision, uint
         rg_val_strcpy(rg_map_get(a, "id"), x->id, sizeof x->id);
         rg_val_strcpy(rg_map_get(a, "owner_org"), x->owner, sizeof x->owner);
         rg_val_strcpy(rg_map_get(a, "due"), x->due, sizeof x->due);
+        x->persons = rg_case_persons_mask(cs, rg_map_get(a, "persons"));   /* none in older logs */
         x->status = RG_ACT_OPEN;
         if (x->owner[0]) rg_case_join(cs, x->owner, v);
     }
@@ -273,6 +275,7 @@ static int fold_plan_proposed(rg_case *cs, const rg_event_view *ev)
         rg_val_strcpy(rg_map_get(a, "id"), x->id, sizeof x->id);
         rg_val_strcpy(rg_map_get(a, "owner_org"), x->owner, sizeof x->owner);
         rg_val_strcpy(rg_map_get(a, "due"), x->due, sizeof x->due);
+        x->persons = rg_case_persons_mask(cs, rg_map_get(a, "persons"));   /* none in older logs */
         x->status = RG_ACT_OPEN;
         for (uint32_t j = 0; j < nold; j++)
             if (strcmp(old[j].id, x->id) == 0) x->status = old[j].status;
