@@ -205,6 +205,8 @@ static const struct {
     {"intake.decide.casusregisseur", "levensloop: the municipal org"},
     {"plan.propose.casusregisseur", "the org that directs the content"},
     {"info.provide.request", "the request's id (R1, ...: case get shows them)"},
+    {"info.request.persons", "whom it is about: persons of the case (P2,P3: case get shows them), each one the "
+                             "org asked may see"},
     {"item.release.seq", "the item's position in the log (case history shows it as seq)"},
     {"item.release.subject", "release it to the data subject: their access export shows its text (a criminal or "
                              "secret item only so; GDPR art. 23)"},
