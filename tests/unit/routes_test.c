@@ -2,8 +2,7 @@
  * routes_test.c - the routes the ZVHs run (issue 17), in process on a
  * manual clock:
  *
- *   - MDA++ through its phases, a relapse from monitoring counted, and
- *     closure only from monitoring;
+ *   (MDA++ through its phases is phases_test.c's, beside handlers/phases.c)
  *   - a Levensloop admission names the provider (who joins) and the
  *     municipal casusregisseur;
  *   - a region's weekly triage day sets the intake deadline, across a
@@ -85,94 +84,6 @@ static uint64_t due_of(const char *token, const char *id, const char *norm)
         if (rg_val_is_str(rg_map_get(rg_array_at(dl, i), "norm"), norm))
             rg_val_uint(rg_map_get(rg_array_at(dl, i), "due"), &due);
     return due;
-}
-
-static bool state_is(const char *id, const char *state)
-{
-    return query(pr, "case.get", id)[0] == 0 && rg_val_is_str(rg_map_get(rg_t_get(&R, "case"), "state"), state);
-}
-
-static void to_plan_agreed(const char *id)
-{
-    rg_w_kstr(req(pr, "case.assign", id, 1), "procesregisseur", "pr");
-    OK();
-    req(pr, "intake.start", id, 0);
-    OK();
-    rg_buf *b = req(pr, "intake.decide", id, 3);
-    rg_w_kbool(b, "admit", true);
-    rg_w_kstr(b, "reason", "structureel onveilig, reguliere inzet beproefd");
-    rg_t_w_list(b, "criteria", "system");
-    OK();
-    b = req(pr, "meeting.schedule", id, 2);
-    rg_w_kstr(b, "at", "2027-06-01T10:00:00+02:00");
-    rg_t_w_list(b, "orgs", "veilig-thuis");
-    OK();
-    b = req(pr, "meeting.hold", id, 2);
-    rg_t_w_list(b, "attendees", "veilig-thuis");
-    rg_w_kstr(b, "conclusions", "1 gezin, 1 plan, 1 regisseur");
-    OK();
-    b = req(pr, "plan.propose", id, 3);
-    rg_w_kstr(b, "goals", "stop the violence");
-    rg_w_kstr(b, "casusregisseur", "gemeente-tilburg");
-    rg_w_cstr(b, "actions");
-    rg_w_array(b, 1);
-    rg_t_w_action(b, "safety-plan", "veilig-thuis", "a safety plan with the family", "2027-12-31");
-    OK();
-    req(vt, "plan.agree", id, 0);
-    OK();
-}
-
-static void phase(const char *token, const char *op, const char *id)
-{
-    rg_w_kstr(req(token, op, id, 1), "reason", "assessed at the review");
-}
-
-static void test_mda_phases_and_relapse(void)
-{
-    setup(NULL);
-    char id[32];
-    report(vt, "mda", id);
-    REQUIRE(id[0]);
-    to_plan_agreed(id);
-    CHECK(state_is(id, "direct_safety"));
-    phase(pr, "phase.relapse", id);
-    FAILS("invalid_transition", "direct_safety");
-    phase(pr, "phase.advance", id);
-    OK();
-    CHECK(state_is(id, "stable_safety"));
-    /* Work goes on in every phase: a review, a plan revision agreed in it. */
-    rg_w_kstr(req(pr, "review.hold", id, 1), "notes", "safer");
-    OK();
-    phase(pr, "phase.advance", id);
-    OK();
-    phase(pr, "phase.advance", id);
-    OK();
-    CHECK(state_is(id, "monitoring"));
-    phase(pr, "phase.advance", id);
-    FAILS("invalid_transition", "monitoring");
-    /* A relapse in monitoring goes back to direct safety and is counted. */
-    phase(pr, "phase.relapse", id);
-    OK();
-    CHECK(state_is(id, "direct_safety"));
-    uint64_t relapses = 0;
-    CHECK(rg_val_uint(rg_map_get(rg_t_get(&R, "case"), "relapses"), &relapses) && relapses == 1);
-    rg_w_kstr(req(pr, "case.close", id, 1), "reason", "safe");
-    FAILS("invalid_transition", "direct_safety");
-    rg_buf *b = req(vt, "action.complete", id, 2);
-    rg_w_kstr(b, "action", "safety-plan");
-    rg_w_kstr(b, "result", "in place");
-    OK();
-    for (int i = 0; i < 3; i++) {
-        phase(pr, "phase.advance", id);
-        OK();
-    }
-
-    rg_w_kstr(req(pr, "case.close", id, 1), "reason", "safe for a year");
-    OK();
-    CHECK(state_is(id, "closed"));
-    query(mgr, "stats", NULL);
-    CHECK(rg_t_uint(&R, "relapses") == 1);
-    teardown();
 }
 
 static void test_levensloop_inclusion(void)
@@ -294,7 +205,6 @@ static void test_mda_cap(void)
 
 int main(void)
 {
-    RUN(test_mda_phases_and_relapse);
     RUN(test_levensloop_inclusion);
     RUN(test_weekly_triage_day);
     RUN(test_norm_change_keeps_existing_deadlines);
