@@ -34,7 +34,10 @@
  * and counts the wake-ups that arrive on their alerts topics (notify.topics)
  * over nng, which carry nothing but a position.  Every actor of the region
  * has signed the radicalisation covenant, so its radicalisation cases are
- * worked like the others.
+ * worked like the others.  An MDA++ case is about a household -- a parent,
+ * a partner and two children, youth protection seeing the children only
+ * (person.share) --; one household's partner is erased on their request and
+ * another household's parent asks for access (see "MDA++ households").
  *
  * The simulation is deterministic for a seed (the engine's clock is manual
  * and the simulator's randomness is seeded), so a run can be repeated.
@@ -73,9 +76,9 @@ static org ORGS[] = {
     {"police", 1.0, true, ""},         {"veilig-thuis", 2.0, true, ""},
     {"ggz", 6.0, false, ""},           {"reclassering", 2.5, true, ""},
     {"gemeente", 8.0, true, ""},       {"woningcorporatie", 4.0, false, ""},
-    {"levensloopaanbieder", 3.0, false, ""},
+    {"levensloopaanbieder", 3.0, false, ""}, {"jeugdbescherming", 3.0, false, ""},
 };
-enum { ORG_VT = 1, ORG_GGZ = 2, ORG_GEMEENTE = 4, ORG_PROVIDER = 6 };
+enum { ORG_VT = 1, ORG_GGZ = 2, ORG_GEMEENTE = 4, ORG_PROVIDER = 6, ORG_JB = 7 };
 #define NORGS (int)(sizeof ORGS / sizeof ORGS[0])
 
 typedef struct person {
@@ -113,6 +116,8 @@ typedef struct sim_case {
     enum route route;
     enum phase phase;         /* MDA++, once the plan is agreed */
     uint64_t phase_at;        /* when the procesregisseur next weighs the phase */
+    struct member { char name[48], bsn[10], birth[16]; } hh[4];   /* MDA++: P1..P4 */
+    bool erased_p2;           /* the partner's data was erased (person.erase) */
 } sim_case;
 
 static sim_case *cases;
@@ -139,6 +144,7 @@ static int nreq;
 static struct {
     uint64_t ops, refused, alerts, wakeups, stagnations, escalations;
     uint64_t routes[3], advances, relapses, capped, mda_closed;
+    uint64_t households, limited, erased, accessed, wrong;
 } tally;
 
 static uint64_t rnd_state;
@@ -284,6 +290,84 @@ static const char *const TARGET_GROUPS[] = {"verward_gedrag", "huiselijk_geweld"
 static const char *const FIRST[] = {"Sanne", "Daan", "Fatima", "Mohammed", "Lotte", "Ruben", "Aylin", "Kees"};
 static const char *const LAST[] = {"de Jong", "Jansen", "Yilmaz", "Bakker", "Visser", "El Amrani", "Smit"};
 
+/* ---- MDA++ households (issue 25) ----
+ * An MDA++ case is about a family system: it is reported with its persons,
+ * P1 the parent it is about (role subject), P2 the partner, P3 and P4 two
+ * children, minors by their birth dates.  Youth protection joins with the
+ * municipality, and the procesregisseur limits each person to the
+ * organisations that need them (person.share): the children to youth
+ * protection, Veilig Thuis and the municipality, the parents to the case's
+ * other organisations -- so youth protection sees the children only, which
+ * the simulator checks by reading the case as youth protection.  Across the
+ * run the partner of one household has their data erased (a granted erasure
+ * request, then person.erase; the others read on), and the parent of
+ * another asks for access (the export must hold their data alone). */
+
+#define HH 4
+static const char *const HH_ROLE[HH] = {"subject", "partner", "child", "child"};
+static const int HH_AGE[HH] = {38, 36, 11, 7};
+
+/* A citizen service number of its own for person k of case i: eight digits
+ * from (i, k), and a ninth that passes the eleven-test; when that would be
+ * 10, the eighth digit moves on by one (its weight 2 makes the next one
+ * fit). */
+static void make_bsn(char out[10], unsigned i, unsigned k)
+{
+    for (unsigned j = 0;; j++) {
+        char d[16];
+        snprintf(d, sizeof d, "%08u", 20000000u + (i * 4u + k) * 10u + j);
+        int sum = 0;
+        for (int x = 0; x < 8; x++) sum += (9 - x) * (d[x] - '0');
+        if (sum % 11 < 10) {
+            memcpy(out, d, 8);
+            out[8] = (char)('0' + sum % 11);
+            out[9] = '\0';
+            return;
+        }
+    }
+}
+
+/* The household's names (first names apart, one family name), BSNs and
+ * birth dates on the engine's clock. */
+static void make_household(sim_case *c)
+{
+    unsigned first = (unsigned)(rnd() % 8);
+    const char *last = LAST[rnd() % 7];
+    for (int k = 0; k < HH; k++) {
+        struct member *m = &c->hh[k];
+        snprintf(m->name, sizeof m->name, "%s %s", FIRST[(first + 3u * (unsigned)k) % 8], last);
+        make_bsn(m->bsn, (unsigned)(c - cases), (unsigned)k);
+        date_str(m->birth, sizeof m->birth, now_ms - (uint64_t)(HH_AGE[k] * 365 + (int)(rnd() % 300)) * DAY_MS);
+    }
+}
+
+static void w_household(rg_buf *b, const sim_case *c)
+{
+    rg_w_cstr(b, "persons");
+    rg_w_array(b, HH);
+    for (int k = 0; k < HH; k++) {
+        rg_w_map(b, 4);
+        rg_w_kstr(b, "role", HH_ROLE[k]);
+        rg_w_kstr(b, "name", c->hh[k].name);
+        rg_w_kstr(b, "birth_date", c->hh[k].birth);
+        rg_w_kstr(b, "bsn", c->hh[k].bsn);
+    }
+}
+
+/* Does the last reply hold s anywhere in its bytes? */
+static bool holds(const char *s) { return reply && memmem(reply, reply_len, s, strlen(s)) != NULL; }
+
+/* Does the last reply hold member k's name or BSN? */
+static bool holds_member(const sim_case *c, int k) { return holds(c->hh[k].name) || holds(c->hh[k].bsn); }
+
+/* A household check that failed: a bug in the engine or the simulator,
+ * shown and counted (the run then fails). */
+static void wrong(const sim_case *c, const char *what)
+{
+    tally.wrong++;
+    printf("  household %s: %s\n", c->id, what);
+}
+
 static void report(sim_case *c)
 {
     int reporters[NORGS], n = 0;
@@ -305,14 +389,20 @@ static void report(sim_case *c)
     rg_w_kstr(b, "summary", "concerns on several life domains");
     rg_w_kstr(b, "urgency", rnd() % 4 ? "normal" : "high");
     rg_w_kbool(b, "informed", true);
-    rg_w_cstr(b, "subject");
-    rg_w_map(b, 1);
-    char name[64];
-    snprintf(name, sizeof name, "%s %s", FIRST[rnd() % 8], LAST[rnd() % 7]);
-    rg_w_kstr(b, "name", name);
+    if (c->route == R_MDA) {
+        make_household(c);
+        w_household(b, c);
+    } else {
+        rg_w_cstr(b, "subject");
+        rg_w_map(b, 1);
+        char name[64];
+        snprintf(name, sizeof name, "%s %s", FIRST[rnd() % 8], LAST[rnd() % 7]);
+        rg_w_kstr(b, "name", name);
+    }
     if (!done_ok("case.report", c)) return;
     rg_val_strcpy(rg_map_get(root, "case"), c->id, sizeof c->id);
     tally.routes[c->route]++;
+    tally.households += c->route == R_MDA;
     c->stage = S_REPORTED;
     c->pr = (int)(rnd() % 3);
     c->drag = rnd() % 100 < 15 ? 3.0 : 1.0;
@@ -359,6 +449,8 @@ static void intake(sim_case *c)
     c->stage = S_INTAKE;
     c->next_at = after_workdays(2.0 * c->drag);
 }
+
+static void share_household(sim_case *c);
 
 /* The national admission criteria (DOMAIN.md). */
 static const char *const CRITERIA[] = {"multi_domain", "multi_chain", "system", "local_safety"};
@@ -410,19 +502,24 @@ static void decide(sim_case *c)
         return;
     }
     if (c->route == R_MDA) {
-        /* 1 gezin, 1 plan, 1 regisseur: the local team's casusregisseur. */
-        b = pr_req(c, "partner.join", 1);
-        rg_w_kstr(b, "org", ORGS[ORG_GEMEENTE].name);
-        if (!done_ok("partner.join", c)) return;
+        /* 1 gezin, 1 plan, 1 regisseur: the local team's casusregisseur;
+         * and youth protection, for the children. */
+        static const int joins[] = {ORG_GEMEENTE, ORG_JB};
+        for (int i = 0; i < 2; i++) {
+            b = pr_req(c, "partner.join", 1);
+            rg_w_kstr(b, "org", ORGS[joins[i]].name);
+            if (!done_ok("partner.join", c)) return;
+        }
     }
     /* Information from one or two partners, due in five working days (not
      * the Levensloopaanbieder, which takes part in its own cases only, nor
-     * for MDA++ the municipality, which joined). */
+     * youth protection, which takes part in the households only, nor for
+     * MDA++ the municipality, which joined). */
     c->nreqs = 1 + (int)(rnd() % 2);
     for (int i = 0; i < c->nreqs; i++) {
         int o;
         do o = (int)(rnd() % NORGS);
-        while (o == c->reporter || (i == 1 && o == c->req[0].org) || o == ORG_PROVIDER ||
+        while (o == c->reporter || (i == 1 && o == c->req[0].org) || o == ORG_PROVIDER || o == ORG_JB ||
                (c->route == R_MDA && o == ORG_GEMEENTE));
         date_str(due, sizeof due, (uint64_t)rg_cal_add_working_days((int64_t)now_ms, 5));
         b = pr_req(c, "info.request", 3);
@@ -436,6 +533,7 @@ static void decide(sim_case *c)
         c->req[i].at = after_workdays(ORGS[o].slowness * c->drag);
         c->req[i].done = false;
     }
+    if (c->route == R_MDA) share_household(c);
     c->stage = S_ANALYSIS;
     c->next_at = after_workdays(4.0 * c->drag);
 }
@@ -449,6 +547,7 @@ static int case_orgs(const sim_case *c, const char **names)
     for (int i = 0; i < c->nreqs; i++) orgs[n++] = c->req[i].org;
     if (c->route != R_DEFAULT) orgs[n++] = ORG_GEMEENTE;
     if (c->route == R_LEVENSLOOP) orgs[n++] = ORG_PROVIDER;
+    if (c->route == R_MDA) orgs[n++] = ORG_JB;
     int k = 0;
     for (int i = 0; i < n; i++) {
         bool seen = false;
@@ -456,6 +555,120 @@ static int case_orgs(const sim_case *c, const char **names)
         if (!seen) names[k++] = ORGS[orgs[i]].name;
     }
     return k;
+}
+
+/* Youth protection's view of a household: case.get and case.history
+ * hold nothing of the parents (their ages included), and case.get tells
+ * that the children are minors. */
+static void check_youth_view(sim_case *c)
+{
+    const char *jb = ORGS[ORG_JB].token;
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "case.get", jb, NULL, c->id, -1, -1);
+    if (send_req()[0]) {
+        wrong(c, "youth protection cannot read the case");
+        return;
+    }
+    if (holds_member(c, 0) || holds_member(c, 1)) wrong(c, "youth protection's case.get shows a parent");
+    const rg_val *ps = rg_map_get(rg_map_get(root, "case"), "persons");
+    for (int k = 0; k < HH; k++) {
+        const rg_val *minor = rg_map_get(rg_array_at(ps, (uint32_t)k), "minor");
+        bool m = false;
+        if (k < 2 ? minor && rg_val_type(minor) != RG_VNIL : !rg_val_bool(minor, &m) || !m)
+            wrong(c, k < 2 ? "youth protection's case.get tells a parent's age" : "youth protection's case.get "
+                                                                                   "does not tell a child is a minor");
+    }
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "case.history", jb, NULL, c->id, -1, -1);
+    if (send_req()[0]) wrong(c, "youth protection cannot read the history");
+    else if (holds_member(c, 0) || holds_member(c, 1)) wrong(c, "youth protection's case.history shows a parent");
+}
+
+/* Each person limited to the organisations that need them: the children
+ * to youth protection, the reporter (Veilig Thuis) and the municipality;
+ * the parents to the case's other organisations. */
+static void share_household(sim_case *c)
+{
+    const char *orgs[3 + MAX_REQS], *parents[3 + MAX_REQS];
+    const char *kids[] = {ORGS[ORG_JB].name, ORGS[c->reporter].name, ORGS[ORG_GEMEENTE].name};
+    int n = case_orgs(c, orgs), np = 0;
+    for (int i = 0; i < n; i++)
+        if (strcmp(orgs[i], ORGS[ORG_JB].name) != 0) parents[np++] = orgs[i];
+    for (int k = 0; k < HH; k++) {
+        rg_buf *b = pr_req(c, "person.share", 2);
+        char id[8];
+        snprintf(id, sizeof id, "P%d", k + 1);
+        rg_w_kstr(b, "person", id);
+        if (k < 2) strs(b, "orgs", parents, np);
+        else strs(b, "orgs", kids, 3);
+        if (!done_ok("person.share", c)) return;
+    }
+    tally.limited++;
+    check_youth_view(c);
+}
+
+/* A data-subject request of kind from member k of the household, opened
+ * and granted by a manager; its id into rq, the decision's reply in root. */
+static bool granted_request(sim_case *c, const char *kind, int k, char rq[32])
+{
+    rg_buf *b = begin(MGRS[0].token, "subject.request", NULL, 2);
+    rg_w_kstr(b, "kind", kind);
+    rg_w_cstr(b, "person");
+    rg_w_map(b, 1);
+    rg_w_kstr(b, "bsn", c->hh[k].bsn);
+    if (!done_ok("subject.request", c)) return false;
+    rg_val_strcpy(rg_map_get(root, "request"), rq, 32);
+    b = begin(MGRS[0].token, "subject.decide", NULL, 2);
+    rg_w_kstr(b, "request", rq);
+    rg_w_kbool(b, "granted", true);
+    return done_ok("subject.decide", c);
+}
+
+/* The partner's data erased for good, on their granted request: the case
+ * goes on, the others read on. */
+static void erase_partner(sim_case *c)
+{
+    char rq[32];
+    if (!granted_request(c, "erasure", 1, rq)) return;
+    rg_buf *b = begin(MGRS[0].token, "person.erase", c->id, 3);
+    rg_w_kstr(b, "person", "P2");
+    rg_w_kstr(b, "ground", "GDPR art. 17: the partner asked to be erased");
+    rg_w_kstr(b, "request", rq);
+    if (!done_ok("person.erase", c)) return;
+    c->erased_p2 = true;
+    tally.erased++;
+    rg_buf_reset(&B);
+    rg_req_envelope(&B, "case.history", PRS[c->pr].token, NULL, c->id, -1, -1);
+    if (send_req()[0]) wrong(c, "the case cannot be read after a member's erasure");
+    else if (holds_member(c, 1)) wrong(c, "the erased partner's name or BSN is still in the history");
+    else if (!holds(c->hh[0].name) || !holds(c->hh[2].name)) wrong(c, "the others do not read on after an erasure");
+}
+
+/* The parent's access request: the export holds their data and nothing of
+ * the other members. */
+static void access_parent(sim_case *c)
+{
+    char rq[32];
+    if (!granted_request(c, "access", 0, rq)) return;
+    tally.accessed++;
+    if (!holds(c->hh[0].name) || !holds(c->hh[0].bsn)) wrong(c, "the parent's export lacks their own data");
+    for (int k = 1; k < HH; k++)
+        if (holds_member(c, k)) wrong(c, "the parent's export shows another member of the household");
+}
+
+/* Once in execution, one household's partner is erased, and the next
+ * household's parent asks for access. */
+static void household_rights(sim_case *c)
+{
+    static const sim_case *erased, *asked;        /* each done once, in two households */
+    if (c->route != R_MDA || c->stage != S_EXECUTION) return;
+    if (!erased) {
+        erased = c;
+        erase_partner(c);
+    } else if (!asked && c != erased) {
+        asked = c;
+        access_parent(c);
+    }
 }
 
 static void schedule_meeting(sim_case *c)
@@ -645,6 +858,7 @@ static void phase_steps(sim_case *c)
 static void pr_steps(sim_case *c)
 {
     rg_buf *b;
+    household_rights(c);
     bool reviews = c->route == R_DEFAULT ? c->next_at == UINT64_MAX : c->stage == S_EXECUTION;
     if (c->stage == S_EXECUTION && c->plan_agreed && c->review_at <= now_ms && reviews) {
         b = pr_req(c, "review.hold", 1);
@@ -962,6 +1176,11 @@ int main(int argc, char **argv)
            (unsigned long long)tally.advances, (unsigned long long)tally.relapses,
            (unsigned long long)tally.mda_closed, (unsigned long long)relapses,
            (unsigned long long)tally.routes[R_LEVENSLOOP], (unsigned long long)tally.capped);
+    printf("households: %llu MDA++ cases reported as a household (a parent, a partner, two children); "
+           "youth protection limited to the children in %llu; %llu member erased (the others read on); "
+           "%llu access request answered with that member's data alone; %llu checks failed\n",
+           (unsigned long long)tally.households, (unsigned long long)tally.limited,
+           (unsigned long long)tally.erased, (unsigned long long)tally.accessed, (unsigned long long)tally.wrong);
     printf("%llu requests, %llu refused; %llu alerts listed (%llu wake-ups over nng): %llu on stagnations, "
            "%llu on escalations\n",
            (unsigned long long)tally.ops, (unsigned long long)tally.refused, (unsigned long long)tally.alerts,
@@ -973,5 +1192,5 @@ int main(int argc, char **argv)
     free(reply);
     free(cases);
     rg_buf_free(&B);
-    return tally.refused ? 1 : 0;
+    return tally.refused || tally.wrong ? 1 : 0;
 }
