@@ -136,10 +136,12 @@ GEM=$(token gem-tilburg partner gemeente-tilburg)
 RECL=$(token recl-tilburg partner reclassering)
 VT=$(token vt-tilburg partner veilig-thuis)
 LLA=$(token lla-tilburg partner levensloopaanbieder)
+JB=$(token jb-tilburg partner jeugdbescherming)
 ANNA=$(token anna procesregisseur zvh)
 MGR=$(token mgr-tilburg manager zvh)
 MGR_R=$(token mgr-rotterdam manager zvh-rotterdam rotterdam)
-echo "    police, ggz, gemeente-tilburg, reclassering, veilig-thuis, levensloopaanbieder partners;"
+echo "    police, ggz, gemeente-tilburg, reclassering, veilig-thuis, levensloopaanbieder and"
+echo "    jeugdbescherming (youth protection) partners;"
 echo "    procesregisseur anna; a manager;"
 echo "    and a manager of another region (rotterdam) served by the same engine"
 
@@ -208,19 +210,46 @@ refused "$ANNA" meeting schedule --case $C3 --at 2027-03-05T10:00:00+01:00 --org
 as "$ANNA" meeting schedule --case $C3 --at 2027-02-20T10:00:00+01:00 --orgs reclassering
 as "$ANNA" case get --case $C3
 
-step "case 4: MDA++ (route mda): Veilig Thuis brings in a family where violence persists"
+step "case 4: MDA++ (route mda): Veilig Thuis brings in a household where violence persists"
+echo "one family, one case: the mother (the subject, P1), her partner (P2) and their two children"
+echo "(P3, P4), each a person of the case with their own key"
 as "$VT" case report --route mda --target-group huiselijk_geweld --urgency high \
-    --summary "structurally unsafe; regular help has been tried to the full" --informed --subject name="Familie Smit"
+    --summary "structurally unsafe; regular help has been tried to the full" --informed \
+    --person role=subject,name="Kim Smit",birth_date=1986-03-14,bsn=603470403 \
+    --person role=partner,name="Rob Smit",birth_date=1984-07-02,bsn=496191937 \
+    --person role=child,name="Noor Smit",birth_date=2014-05-20,bsn=895285873 \
+    --person role=child,name="Sem Smit",birth_date=2018-09-09,bsn=811995653
 C4=$(last_case)
 as "$ANNA" case assign --case $C4 --procesregisseur anna
 as "$ANNA" intake start --case $C4
 as "$ANNA" intake decide --case $C4 --admit --reason "structurally unsafe" --criteria system,multi_chain
 as "$ANNA" partner join --case $C4 --org gemeente-tilburg
-as "$ANNA" meeting schedule --case $C4 --at "2026-11-26 10:00" --orgs veilig-thuis,gemeente-tilburg
-as "$ANNA" meeting hold --case $C4 --attendees veilig-thuis,gemeente-tilburg --conclusions "one family, one plan"
-as "$ANNA" plan propose --case $C4 --goals "stop the violence" --casusregisseur gemeente-tilburg \
-    --action id=s1,owner_org=veilig-thuis,description="safety plan with the family",due=2027-01-31
+as "$ANNA" partner join --case $C4 --org jeugdbescherming
+echo "need-to-know per person: anna limits the parents to Veilig Thuis and the municipality, the"
+echo "children to those and youth protection"
+as "$ANNA" person share --case $C4 --person P1 --orgs veilig-thuis,gemeente-tilburg
+as "$ANNA" person share --case $C4 --person P2 --orgs veilig-thuis,gemeente-tilburg
+as "$ANNA" person share --case $C4 --person P3 --orgs jeugdbescherming,veilig-thuis,gemeente-tilburg
+as "$ANNA" person share --case $C4 --person P4 --orgs jeugdbescherming,veilig-thuis,gemeente-tilburg
+echo "youth protection sees the children only: two minors, and of the parents not even their age"
+echo "(minor: -) nor the mother as the case's subject:"
+echo "\$ regie case get --case $C4   (as youth protection)"
+REGIE_TOKEN=$JB bin/regie case get --case $C4 >"$DATA/youth.out"
+awk '/^  persons:/ {p = 1} /^  casusregisseur:/ {p = 0} p || /^  (state|subject):/' "$DATA/youth.out" \
+    | sed 's/^/    /'
+if grep -Eq "Kim Smit|Rob Smit|603470403|496191937" "$DATA/youth.out"; then
+    echo "regie demo: youth protection's case get shows a parent" >&2
+    exit 1
+fi
+as "$ANNA" meeting schedule --case $C4 --at "2026-11-26 10:00" --orgs veilig-thuis,gemeente-tilburg,jeugdbescherming
+as "$ANNA" meeting hold --case $C4 --attendees veilig-thuis,gemeente-tilburg,jeugdbescherming \
+    --conclusions "one family, one plan"
+as "$ANNA" plan propose --case $C4 --goals "stop the violence; a safe home for the children" \
+    --casusregisseur gemeente-tilburg \
+    --action id=s1,owner_org=veilig-thuis,description="safety plan with the family",due=2027-01-31 \
+    --action id=s2,owner_org=jeugdbescherming,description="support for the children",due=2027-01-31
 as "$VT" plan agree --case $C4
+as "$JB" plan agree --case $C4
 echo "the agreed plan starts direct safety; anna moves the family on phase by phase:"
 as "$ANNA" phase advance --case $C4 --reason "the violence has stopped"
 as "$ANNA" phase advance --case $C4 --reason "safety is stable"
@@ -229,6 +258,37 @@ echo "in monitoring a new incident: a relapse sends the case back to direct safe
 as "$ANNA" phase relapse --case $C4 --reason "a new incident reported by the police"
 refused "$ANNA" case close --case $C4 --reason "only from monitoring"
 REGIE_TOKEN=$ANNA bin/regie case get --case $C4 | grep -E '^  (state|route|relapses):' | sed 's/^/    /'
+
+step "case 4: the partner moves out and asks to be erased: his key alone is destroyed"
+as "$MGR" subject request --kind erasure --person bsn=496191937
+ERQ=$(last_case)
+as "$MGR" subject decide --request $ERQ --granted
+as "$MGR" person erase --case $C4 --person P2 --ground "GDPR art. 17, on his request" --request $ERQ
+echo "the others read on: the names in anna's history of case 4 now (the partner's is gone):"
+echo "\$ regie case history --case $C4 | grep name:   (as anna)"
+REGIE_TOKEN=$ANNA bin/regie case history --case $C4 >"$DATA/after-erase.out"
+grep -E '^ +name:' "$DATA/after-erase.out" | sed 's/^ */      /' | sort -u
+if grep -Eq "Rob Smit|496191937" "$DATA/after-erase.out" || ! grep -q "Noor Smit" "$DATA/after-erase.out"; then
+    echo "regie demo: after the partner's erasure his data is readable, or the others' is not" >&2
+    exit 1
+fi
+echo "and the log's hash chain still verifies (it covers what is stored, sealed):"
+as "$ADMIN" log verify
+
+step "case 4: the daughter's access request, made by her mother (Noor is under 16)"
+as "$MGR" subject request --kind access --person bsn=895285873 --by name="Kim Smit" --by bsn=603470403
+ARQ=$(last_case)
+echo "the export is Noor's: her case, her data, the organisations that received it; nothing of her"
+echo "mother, father or brother.  The persons' data in it:"
+echo "\$ regie subject decide --request $ARQ --granted"
+REGIE_TOKEN=$MGR bin/regie subject decide --request $ARQ --granted >"$DATA/export.out"
+awk '/^cases:/ {p = 1} p && /^    (case|person):/' "$DATA/export.out" | sed 's/^ */    /'
+grep -E '^ +(name|birth_date|bsn):' "$DATA/export.out" | sed 's/^ */      /' | sort -u
+if grep -Eq "Kim Smit|Rob Smit|Sem Smit|603470403|496191937|811995653" "$DATA/export.out" ||
+   ! grep -q "Noor Smit" "$DATA/export.out"; then
+    echo "regie demo: Noor's export shows another member of the household, or not her" >&2
+    exit 1
+fi
 
 step "case 5: the Levensloopaanpak: the inclusion table names the provider and the municipal casusregisseur"
 as "$GGZ" case report --route levensloop --target-group verward_gedrag --urgency high \
@@ -292,7 +352,9 @@ as "$ADMIN" log verify
 step "a simulated region: 300 cases, six months in about a minute"
 echo "A second engine on a manual clock; regie-sim plays the partners, procesregisseurs and"
 echo "managers (some partners slow, some plans stalling) and moves the clock a day at a time."
-echo "One case in five is MDA++ (phases, now and then a relapse), one in ten a Levensloop case."
+echo "One case in five is MDA++ (a household: a parent, a partner, two children whom youth protection"
+echo "alone sees besides the ZVH, Veilig Thuis and the municipality; phases, now and then a relapse),"
+echo "one in ten a Levensloop case."
 echo "The stagnation alerts and escalations are the engine's own, read from each actor's inbox"
 echo "(alerts.list) when their wake-ups arrive over nng.  The region's own config:"
 SIM="$DATA/region"

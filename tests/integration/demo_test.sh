@@ -62,9 +62,28 @@ grep -q 'escalation level 3' "$tmp/full.out" && grep -q '(as the mayor)' "$tmp/f
     grep -q '^      ladder:' "$tmp/full.out" && grep -q '^            - bestuur' "$tmp/full.out" &&
     ! sed -n '/(as the mayor)/,/stays closed/p' "$tmp/full.out" | grep -v 'trace:' | grep -Eq '[0-9]{12}'
 result demo_shows_level_3_and_the_dossier $? "no level 3, no dossier read by the mayor, or a raw time in it"
+# Issue 25: case 4 is an MDA++ household.  Youth protection's case get
+# (the whole reply the demo kept) names no parent and tells their age to no
+# one, the two children are minors; after the partner's erasure anna's
+# history names the mother and the children, not him; the daughter's
+# access export holds her data and no other member's (names and BSNs).
+parents='Kim Smit|Rob Smit|603470403|496191937'
+d=$tmp/demo
+grep -q '(as youth protection)' "$tmp/full.out" && [ -s "$d/youth.out" ] &&
+    ! grep -Eq "$parents" "$d/youth.out" && [ "$(grep -c 'minor: true' "$d/youth.out")" -eq 2 ] &&
+    [ "$(grep -c 'minor: -' "$d/youth.out")" -eq 2 ] && grep -q '^  subject: -' "$d/youth.out"
+result demo_youth_protection_sees_the_children_only $? "$(cat "$d/youth.out" 2>/dev/null | head -30)"
+grep -q 'type: person.erased' "$tmp/full.out" && ! grep -Eq 'Rob Smit|496191937' "$d/after-erase.out" &&
+    grep -q 'name: Kim Smit' "$d/after-erase.out" && grep -q 'name: Noor Smit' "$d/after-erase.out" &&
+    grep -q 'name: Sem Smit' "$d/after-erase.out"
+result demo_erases_one_member_the_others_read_on $? "no person.erased, or the history after it is not as it should be"
+grep -q 'name: Noor Smit' "$d/export.out" && grep -q 'bsn: 895285873' "$d/export.out" &&
+    ! grep -Eq "$parents|Sem Smit|811995653" "$d/export.out"
+result demo_access_export_holds_one_member $? "Noor's export lacks her data or shows another member"
+# Three log verifies: after the erasure, at the end, and the region's.
 n=$(grep -c 'intact: true' "$tmp/full.out")
-[ "$n" -eq 2 ]
-result demo_logs_intact $? "$n of 2 engines reported their log intact"
+[ "$n" -eq 3 ]
+result demo_logs_intact $? "$n of 3 log verifies (after the erasure, and each engine at its end) said intact"
 # A login for every role of the browser app (issue 22), each with its token.
 missing=""
 for role in "procesregisseur" "partner, police" "manager (" "partner manager" "bestuur" "admin:"; do
