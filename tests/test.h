@@ -73,6 +73,10 @@ extern size_t rg_t_cache_cases;       /* the engine's case cache size (0: defaul
 /* The region's configuration file (regied --config) the next rg_t_local_open
  * loads, or NULL for the defaults of schemas/norms.c. */
 extern const char *rg_t_config;
+/* The module table the next rg_t_local_open hands the core, or NULL for the
+ * handlers' own (rg_handlers_module): a test of the core binds a handler of
+ * its own to an operation. */
+extern const rg_module *rg_t_module;
 /* Write text to DIR/name, DIR a fresh temp dir; the path (free() it), or NULL. */
 char *rg_t_write_file(const char *name, const char *text);
 void rg_t_local_close(rg_t_local *l, bool remove_dir);
@@ -164,6 +168,10 @@ const char *rg_t_local_report(rg_t_local *l, const char *token, const char *name
  * ("execution").  "" when there, or a static line naming the step that
  * failed and its error. */
 const char *rg_t_local_drive(rg_t_local *l, const rg_t_cast *c, const char *case_id, const char *to);
+/* A case of a subject named name reported by the cast's police
+ * (rg_t_local_report) and driven on to `to` (rg_t_local_drive; "reported":
+ * left as reported): its id into id (32 bytes).  "" or the failure, printed. */
+const char *rg_t_local_case(rg_t_local *l, const rg_t_cast *c, const char *name, const char *to, char *id);
 /* A plan.propose by token for case_id: goals and n actions a1..an owned by
  * owner, each due on due (NULL: without a due date, a draft that cannot be
  * agreed).  Starts the request in b (as rg_t_req); send it. */
