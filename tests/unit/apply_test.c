@@ -66,9 +66,9 @@ static void setup(void)
     REQUIRE(rg_t_local_case(&L, &T, "Bram Mulder", "analysis", B)[0] == 0);
     rg_buf b = RG_BUF_INIT;
     rg_t_reply r = {0};
-    rg_w_kstr(rg_t_req(&b, T.prm, "case.assign", A, 1), "procesregisseur", "pr1");
+    rg_w_kstr(rg_t_req(&b, T.pr, "case.assign", A, 1), "procesregisseur", "pr");
     CHECK(rg_t_local_send(&L, &b, &r)[0] == 0);
-    rg_t_req(&b, T.prm, "intake.start", A, 0);
+    rg_t_req(&b, T.pr, "intake.start", A, 0);
     CHECK(rg_t_local_send(&L, &b, &r)[0] == 0);
     rg_t_reply_free(&r);
     rg_buf_free(&b);
@@ -142,7 +142,7 @@ static void check_stream(const char *id, uint32_t want_version, int want_state)
     REQUIRE(rg_case_decode(&cs, proj.data, proj.len) == 0);
     CHECK(cs->version == want_version);
     CHECK(cs->state == want_state);
-    CHECK(strcmp(cs->procesregisseur, "pr1") == 0);
+    CHECK(strcmp(cs->procesregisseur, "pr") == 0);
     rg_case_free(cs);
     rg_buf_free(&proj);
 }
@@ -181,7 +181,7 @@ static void test_poisoned_commit(void)
     head = rg_engine_head(L.e);
     rg_buf good = RG_BUF_INIT, bad = RG_BUF_INIT;
     rg_t_report_req(&good, T.pol, "alongside", "Dirk Jansen");
-    rg_w_kstr(rg_t_req(&bad, T.prm, "case.assign", c, 1), "procesregisseur", "pr-bug");
+    rg_w_kstr(rg_t_req(&bad, T.pr, "case.assign", c, 1), "procesregisseur", "pr-bug");
     rg_t_reply r1 = {0}, r2 = {0};
     int done = 0;
     rg_t_local_submit(&L, &good, &r1, &done);
@@ -203,7 +203,7 @@ static void test_poisoned_commit(void)
      * at the next position, and the case is assigned properly. */
     CHECK(rg_t_local_send(&L, &good, &r1)[0] == 0);
     CHECK(rg_t_uint(&r1, "seq") == head + 1);
-    rg_w_kstr(rg_t_req(&bad, T.prm, "case.assign", c, 1), "procesregisseur", "pr1");
+    rg_w_kstr(rg_t_req(&bad, T.pr, "case.assign", c, 1), "procesregisseur", "pr");
     CHECK(rg_t_local_send(&L, &bad, &r2)[0] == 0);
     CHECK(rg_t_uint(&r2, "seq") == head + 2 && rg_t_uint(&r2, "version") == 2);
     rg_t_local_settle(&L);

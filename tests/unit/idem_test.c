@@ -93,13 +93,13 @@ static void test_copy_by_reference(void)
     REQUIRE(rg_t_ok(&a));
     CHECK(rg_t_holds(a.bytes, a.len, "Anna Pietersen"));   /* the reply shows it */
     rg_buf v = RG_BUF_INIT, out = RG_BUF_INIT;
-    REQUIRE(stored("pol1", "by-ref", &v) == 0);
+    REQUIRE(stored("pol", "by-ref", &v) == 0);
     CHECK(v.len > 1 && v.data[0] == 0xc2);
     CHECK(!rg_t_holds(v.data, v.len, "Anna Pietersen"));
     CHECK(rg_t_holds(v.data, v.len, "$events"));
     CHECK(v.len < a.len);
 
-    REQUIRE(rg_idem_open(L.e, v.data, v.len, "pol1\0by-ref", 11, &out) == 0);
+    REQUIRE(rg_idem_open(L.e, v.data, v.len, "pol\0by-ref", 10, &out) == 0);
     rg_doc *d = NULL;
     const char *why;
     REQUIRE(rg_doc_parse(&d, out.data, out.len, &why) == 0);
@@ -115,7 +115,7 @@ static void test_copy_by_reference(void)
     CHECK(rg_idem_open(L.e, v.data, v.len, "nobody\0by-ref", 13, &out) == RG_ESTORAGE);
     /* A key without the actor's end: refused. */
     rg_buf_reset(&out);
-    CHECK(rg_idem_open(L.e, v.data, v.len, "pol1", 4, &out) == RG_ESTORAGE);
+    CHECK(rg_idem_open(L.e, v.data, v.len, "pol", 3, &out) == RG_ESTORAGE);
     rg_buf_free(&v);
     rg_buf_free(&out);
     rg_t_reply_free(&a);
@@ -131,7 +131,7 @@ static void test_bad_copies(void)
     snprintf(id, sizeof id, "%s", rg_t_str(&a, "case"));
     rg_t_reply_free(&a);
     rg_buf v = RG_BUF_INIT, out = RG_BUF_INIT, reply = RG_BUF_INIT;
-    const char *ik = "pol1\0x";
+    const char *ik = "pol\0x";
     /* a range beyond the case's version (it has one event) */
     rg_w_map(&reply, 2);
     rg_w_kbool(&reply, "ok", true);
@@ -139,7 +139,7 @@ static void test_bad_copies(void)
     rg_idem_ref(&reply, id, 1, 2, true, false);
     rg_idem_store(&v, reply.data, reply.len);
     CHECK(v.data[0] == 0xc2);
-    CHECK(rg_idem_open(L.e, v.data, v.len, ik, 6, &out) == RG_ESTORAGE);
+    CHECK(rg_idem_open(L.e, v.data, v.len, ik, 5, &out) == RG_ESTORAGE);
     /* a range starting at 0 */
     rg_buf_reset(&reply);
     rg_buf_reset(&v);
@@ -147,7 +147,7 @@ static void test_bad_copies(void)
     rg_w_cstr(&reply, "events");
     rg_idem_ref(&reply, id, 0, 1, true, false);
     rg_idem_store(&v, reply.data, reply.len);
-    CHECK(rg_idem_open(L.e, v.data, v.len, ik, 6, &out) == RG_ESTORAGE);
+    CHECK(rg_idem_open(L.e, v.data, v.len, ik, 5, &out) == RG_ESTORAGE);
     /* a case that is not there */
     rg_buf_reset(&reply);
     rg_buf_reset(&v);
@@ -155,13 +155,13 @@ static void test_bad_copies(void)
     rg_w_cstr(&reply, "events");
     rg_idem_ref(&reply, "ZVH-99999999", 1, 1, true, false);
     rg_idem_store(&v, reply.data, reply.len);
-    CHECK(rg_idem_open(L.e, v.data, v.len, ik, 6, &out) == RG_ESTORAGE);
+    CHECK(rg_idem_open(L.e, v.data, v.len, ik, 5, &out) == RG_ESTORAGE);
     /* not a map after the mark */
     rg_buf_reset(&reply);
     rg_buf_reset(&v);
     rg_w_array(&reply, 0);
     rg_idem_store(&v, reply.data, reply.len);
-    CHECK(rg_idem_open(L.e, v.data, v.len, ik, 6, &out) == RG_ESTORAGE);
+    CHECK(rg_idem_open(L.e, v.data, v.len, ik, 5, &out) == RG_ESTORAGE);
     /* the good reference, as the system reads it: one event */
     rg_buf_reset(&reply);
     rg_buf_reset(&v);
@@ -170,7 +170,7 @@ static void test_bad_copies(void)
     rg_w_cstr(&reply, "events");
     rg_idem_ref(&reply, id, 1, 1, false, true);
     rg_idem_store(&v, reply.data, reply.len);
-    REQUIRE(rg_idem_open(L.e, v.data, v.len, ik, 6, &out) == 0);
+    REQUIRE(rg_idem_open(L.e, v.data, v.len, ik, 5, &out) == 0);
     CHECK(rg_t_holds(out.data, out.len, "case.reported"));
     CHECK(!rg_t_holds(out.data, out.len, "Kees de Vries"));   /* without the subject */
     /* a reply about no case, stored as it was (the older form), is given back as is */
@@ -178,7 +178,7 @@ static void test_bad_copies(void)
     rg_buf_reset(&out);
     rg_w_map(&reply, 1);
     rg_w_kbool(&reply, "ok", true);
-    REQUIRE(rg_idem_open(L.e, reply.data, reply.len, ik, 6, &out) == 0);
+    REQUIRE(rg_idem_open(L.e, reply.data, reply.len, ik, 5, &out) == 0);
     CHECK(out.len == reply.len && memcmp(out.data, reply.data, out.len) == 0);
     rg_buf_free(&v);
     rg_buf_free(&out);
@@ -195,7 +195,7 @@ static void test_render_range(void)
     REQUIRE(rg_store_case(L.e, id, &cs) == 0);
     REQUIRE(cs->version == 4);
     rg_buf out = RG_BUF_INIT;
-    const rg_actor *prm = rg_engine_actor(L.e, "pr1");
+    const rg_actor *prm = rg_engine_actor(L.e, "pr");
     REQUIRE(prm != NULL);
     REQUIRE(rg_idem_render(L.e, &out, cs, 2, 4, false, prm) == 0);
     rg_doc *d = NULL;
@@ -231,10 +231,10 @@ static void test_refusal_not_kept(void)
     rg_t_local_call(&L, &b, &r);
     CHECK(strcmp(rg_t_err(&r), "guard_failed") == 0);
     rg_t_reply_free(&r);
-    CHECK(stored("pol1", "fixed-later", &v) == RG_ENOTFOUND);
+    CHECK(stored("pol", "fixed-later", &v) == RG_ENOTFOUND);
     report(T.pol, "fixed-later", "X", &r);
     CHECK(rg_t_ok(&r));
-    CHECK(stored("pol1", "fixed-later", &v) == 0);
+    CHECK(stored("pol", "fixed-later", &v) == 0);
     rg_t_reply_free(&r);
     rg_buf_free(&b);
     rg_buf_free(&v);

@@ -15,7 +15,7 @@
 static rg_t_local L;
 static rg_t_cast T;
 static char C1[32];     /* a reported case, unassigned */
-static char C2[32];     /* a case in analysis, pr1's */
+static char C2[32];     /* a case in analysis, pr's */
 
 static void setup(void)
 {
@@ -195,7 +195,7 @@ static void test_step_order(void)
     expect_bad(&b, "forbidden", NULL);
     rg_buf_reset(&b);
     /* data before the case: a malformed step on a case that does not exist */
-    rg_req_envelope(&b, "case.assign", T.prm, "o3", "ZVH-99999999", -1, 1);
+    rg_req_envelope(&b, "case.assign", T.pr, "o3", "ZVH-99999999", -1, 1);
     rg_w_kuint(&b, "procesregisseur", 1);
     expect_bad(&b, "bad_request", "data.procesregisseur");
     rg_buf_reset(&b);
@@ -205,7 +205,7 @@ static void test_step_order(void)
     rg_buf_reset(&b);
     /* the life cycle before expect: C2 is in analysis, intake.start is not
      * possible there, whatever version was expected */
-    rg_req_envelope(&b, "intake.start", T.prm, "o4", C2, 99, 0);
+    rg_req_envelope(&b, "intake.start", T.pr, "o4", C2, 99, 0);
     expect_bad(&b, "invalid_transition", "analysis");
     rg_buf_free(&b);
 }
@@ -226,7 +226,7 @@ static void test_need_to_know(void)
     simple("case.history", L.admin, C1, &r); /* admins: no content */
     CHECK(strcmp(rg_t_err(&r), "forbidden") == 0);
     rg_t_reply_free(&r);
-    simple("case.get", T.prm, C1, &r);      /* unassigned: the triage view, to take */
+    simple("case.get", T.pr, C1, &r);      /* unassigned: the triage view, to take */
     CHECK(rg_t_ok(&r));
     bool triage = false;
     CHECK(rg_val_bool(rg_map_get(rg_t_get(&r, "case"), "triage"), &triage) && triage);
@@ -234,7 +234,7 @@ static void test_need_to_know(void)
     rg_t_reply_free(&r);
     /* a step seen only in triage is refused until the case is taken */
     rg_buf b = RG_BUF_INIT;
-    rg_req_envelope(&b, "intake.start", T.prm, "n1", C1, -1, 0);
+    rg_req_envelope(&b, "intake.start", T.pr, "n1", C1, -1, 0);
     expect_bad(&b, "forbidden", "case.assign");
     rg_buf_free(&b);
 }
