@@ -15,11 +15,9 @@
  *     reported a broken chain);
  *   - the review norm is six calendar weeks across a DST change; the
  *     aftercare check is refused before its date; dates that plan the future
- *     are refused when past;
- *   - the intake decision takes the national criteria, a rejection names
- *     where the case goes, and intake.more_info keeps the case in intake.
+ *     are refused when past.
  * (The meeting cases of issue 21 are meeting_test.c's, beside
- * handlers/meeting.c.)
+ * handlers/meeting.c; finding 6, the intake decision, is report_test.c's.)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -871,53 +869,6 @@ static void test_calendar_and_guards(void)
     teardown();
 }
 
-/* Finding 6: the intake decision. */
-static void test_intake_decision(void)
-{
-    setup();
-    report("B. Person");
-    REQUIRE(send_req()[0] == 0);
-    char id[32];
-    snprintf(id, sizeof id, "%s", rg_t_str(&R, "case"));
-    rg_w_kstr(req(prA, "case.assign", id, 1), "procesregisseur", "prA");
-    OK();
-    req(prA, "intake.start", id, 0);
-    OK();
-    rg_buf *b = req(prA, "intake.decide", id, 2);
-    rg_w_kbool(b, "admit", true);
-    rg_w_kstr(b, "reason", "r");
-    FAILS("bad_request", "data.criteria");
-    b = req(prA, "intake.decide", id, 3);
-    rg_w_kbool(b, "admit", true);
-    rg_w_kstr(b, "reason", "r");
-    rg_t_w_list(b, "criteria", "several domains");
-    FAILS("bad_request", "multi_domain multi_chain system local_safety");
-    b = req(prA, "intake.decide", id, 2);
-    rg_w_kbool(b, "admit", false);
-    rg_w_kstr(b, "reason", "r");
-    FAILS("bad_request", "data.referred_to or data.advice");
-
-    /* More information: the feedback norm is met, the decision is due when
-     * the information is. */
-    CHECK(deadline_due(id, "intake.decision") != 0);
-    b = req(prA, "intake.more_info", id, 2);
-    rg_w_kstr(b, "question", "is there a weapons permit?");
-    rg_w_kstr(b, "due", "2026-03-11");
-    OK();
-    CHECK(deadline_due(id, "intake.decision") == 0);
-    CHECK(deadline_due(id, "intake.more_info") == iso("2026-03-12T00:00:00+01:00"));
-    query(prA, "case.get", id);
-    CHECK(rg_val_is_str(rg_map_get(rg_t_get(&R, "case"), "state"), "intake"));
-
-    b = req(prA, "intake.decide", id, 3);
-    rg_w_kbool(b, "admit", false);
-    rg_w_kstr(b, "reason", "one life domain");
-    rg_w_kstr(b, "advice", "the local team can help");
-    OK();
-    CHECK(deadline_due(id, "intake.more_info") == 0);
-    teardown();
-}
-
 int main(void)
 {
     RUN(test_one_ladder_per_case);
@@ -932,6 +883,5 @@ int main(void)
     RUN(test_revision_keeps_the_plan_in_force);
     RUN(test_read_errors_are_storage_errors);
     RUN(test_calendar_and_guards);
-    RUN(test_intake_decision);
     return rg_t_exit();
 }
