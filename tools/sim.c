@@ -596,7 +596,7 @@ static void share_household(sim_case *c)
         if (strcmp(orgs[i], ORGS[ORG_JB].name) != 0) parents[np++] = orgs[i];
     for (int k = 0; k < HH; k++) {
         rg_buf *b = pr_req(c, "person.share", 2);
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "P%d", k + 1);
         rg_w_kstr(b, "person", id);
         if (k < 2) strs(b, "orgs", parents, np);
