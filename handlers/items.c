@@ -30,6 +30,8 @@ int rg_h_item_release(rg_ctx *c)
     rg_val_strcpy(rg_map_get(rg_map_get(ev, "actor"), "org"), org, sizeof org);
     rg_val_strcpy(rg_map_get(rg_map_get(ev, "actor"), "role"), role, sizeof role);
     bool of_case = ev && rg_val_is_str(rg_map_get(ev, "case"), cs->id);
+    /* Whom the item is about (data.persons: an answer's, a result's). */
+    uint64_t about = ev ? rg_case_persons_mask(cs, rg_map_get(rg_map_get(ev, "data"), "persons")) : 0;
     const rg_evdef *def = rg_event_find(type);
     rg_doc_free(d);
     rg_buf_free(&rec);
@@ -48,6 +50,17 @@ int rg_h_item_release(rg_ctx *c)
         return rg_ctx_fail(c, RG_EFORBIDDEN, "only its source (%s) releases the item at %llu",
                            zvh_item ? "the case's procesregisseur" : org, (unsigned long long)seq);
     if ((rc = rg_check_names(c, "orgs")) < 0) return rc;
+    /* Never to an org that may not see a person it is about (person.share). */
+    const rg_val *to = rg_ctx_field(c, "orgs");
+    for (uint32_t j = 0; j < rg_array_size(to); j++) {
+        char name[RG_ID_MAX] = "";
+        rg_val_strcpy(rg_array_at(to, j), name, sizeof name);
+        for (uint32_t i = 0; i < cs->npersons; i++)
+            if ((about >> i & 1) && !rg_case_person_shared(cs, i, name))
+                return rg_ctx_fail(c, RG_EFORBIDDEN,
+                                   "data.orgs[%u]: %s may not see person P%u, whom the item at %llu is about", j, name,
+                                   i + 1, (unsigned long long)seq);
+    }
     bool subject = false;
     rg_val_bool(rg_ctx_field(c, "subject"), &subject);
     if (!rg_array_size(rg_ctx_field(c, "orgs")) && !subject)

@@ -217,6 +217,39 @@ int rg_h_person_erase(rg_ctx *c)
     return 0;
 }
 
+/* Is org among orgs (an array of names)? */
+static bool named(const rg_val *orgs, const char *org)
+{
+    for (uint32_t j = 0; j < rg_array_size(orgs); j++)
+        if (rg_val_is_str(rg_array_at(orgs, j), org)) return true;
+    return false;
+}
+
+/* guard_failed when a limit to orgs would keep person i from an org that
+ * owes an open action (of the plan or of a revision waiting) or an answer
+ * about them. */
+static int owed_about(rg_ctx *c, const rg_case *cs, uint32_t i, const rg_val *orgs)
+{
+    const rg_action *lists[2] = {cs->actions, cs->revising ? cs->rev : NULL};
+    uint32_t counts[2] = {cs->nactions, cs->revising ? cs->nrev : 0};
+    for (int l = 0; l < 2; l++)
+        for (uint32_t k = 0; k < counts[l]; k++) {
+            const rg_action *x = &lists[l][k];
+            if (x->status == RG_ACT_OPEN && (x->persons >> i & 1) && x->owner[0] && !named(orgs, x->owner))
+                return rg_ctx_fail(c, RG_EGUARD,
+                                   "action %s of %s is about person P%u and open: name %s, or revise the plan "
+                                   "first", x->id, x->owner, i + 1, x->owner);
+        }
+    for (uint32_t k = 0; k < cs->nreqs; k++) {
+        const rg_request *q = &cs->reqs[k];
+        if (!q->answered && (q->persons >> i & 1) && !named(orgs, q->org))
+            return rg_ctx_fail(c, RG_EGUARD,
+                               "information request %s to %s is about person P%u and not answered: name %s, or "
+                               "wait for the answer", q->id, q->org, i + 1, q->org);
+    }
+    return 0;
+}
+
 int rg_h_person_share(rg_ctx *c)
 {
     const rg_case *cs = rg_ctx_case(c);
@@ -237,8 +270,13 @@ int rg_h_person_share(rg_ctx *c)
         if (!rg_val_str(rg_array_at(orgs, j), &s, &n) || !rg_is_name(s, n))
             return rg_ctx_fail(c, RG_EBADREQ, "data.orgs[%u]: an organisation's name ([A-Za-z0-9._-], 1 to 64)", j);
     }
-    /* Only the named orgs see the person's data from now on; the ZVH's
-     * own staff always (domain/access.c rg_access_person). */
+    /* Work still owed about the person stays with an org that sees them:
+     * the done and the answered become hidden from the orgs no longer
+     * named, the open must first be moved (a plan revision) or answered. */
+    if ((rc = owed_about(c, cs, (uint32_t)i, orgs)) < 0) return rc;
+    /* Only the named orgs see the person's data from now on, and the
+     * actions and requests about them; the ZVH's own staff always
+     * (domain/access.c rg_access_person, rg_access_persons). */
     rg_evb *ev = rg_ctx_emit(c, "person.shared");
     static const char *const fields[] = {"person", "orgs", NULL};
     rg_copy_fields(c, ev, fields);

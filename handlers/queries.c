@@ -122,12 +122,17 @@ static void write_summary(rg_buf *b, const report *rp)
     rg_w_kbool(b, "withheld", !rp->summary_readable);
 }
 
-static void write_actions(rg_buf *b, const rg_action *acts, uint32_t n)
+/* The actions the reader may see: not those about a person kept from its
+ * org (person.share). */
+static void write_actions(rg_buf *b, const rg_actor *reader, const rg_case *cs, const rg_action *acts, uint32_t n)
 {
+    uint32_t shown = 0;
+    for (uint32_t i = 0; i < n; i++) shown += rg_access_persons(reader, cs, acts[i].persons);
     rg_w_cstr(b, "actions");
-    rg_w_array(b, n);
+    rg_w_array(b, shown);
     for (uint32_t i = 0; i < n; i++) {
         const rg_action *a = &acts[i];
+        if (!rg_access_persons(reader, cs, a->persons)) continue;
         rg_w_map(b, 5);
         rg_w_kstr(b, "id", a->id);
         kstr_or_nil(b, "owner_org", a->owner);
@@ -154,7 +159,7 @@ static void write_owners(rg_buf *b, const rg_case *cs)
     }
 }
 
-static void write_plan(rg_buf *b, const rg_case *cs, uint32_t since)
+static void write_plan(rg_buf *b, const rg_actor *reader, const rg_case *cs, uint32_t since)
 {
     /* A plan version proposed before the reader's org joined stays hidden. */
     if (!cs->plan_rev || cs->plan_v < since) {
@@ -165,7 +170,7 @@ static void write_plan(rg_buf *b, const rg_case *cs, uint32_t since)
     rg_w_kuint(b, "rev", cs->plan_rev);
     rg_w_kbool(b, "agreed", cs->plan_agreed);
     kstr_or_nil(b, "casusregisseur", cs->casusregisseur);
-    write_actions(b, cs->actions, cs->nactions);
+    write_actions(b, reader, cs, cs->actions, cs->nactions);
     rg_w_cstr(b, "agreed_by");
     if (cs->revising) {
         write_owners(b, cs);
@@ -182,33 +187,38 @@ static void write_plan(rg_buf *b, const rg_case *cs, uint32_t since)
     rg_w_map(b, 4);
     rg_w_kuint(b, "rev", cs->rev_no);
     kstr_or_nil(b, "casusregisseur", cs->rev_casus);
-    write_actions(b, cs->rev, cs->nrev);
+    write_actions(b, reader, cs, cs->rev, cs->nrev);
     rg_w_cstr(b, "agreed_by");
     rg_w_array(b, cs->nagreed);
     for (uint32_t i = 0; i < cs->nagreed; i++) rg_w_cstr(b, cs->agreed[i]);
 }
 
 /* Is the deadline about something the reader may not see (an information
- * request or a plan from before its org joined)? */
-static bool hidden_deadline(const rg_case *cs, const rg_deadline *d, uint32_t since)
+ * request or a plan from before its org joined; a request or an action
+ * about a person kept from its org)? */
+static bool hidden_deadline(const rg_actor *reader, const rg_case *cs, const rg_deadline *d, uint32_t since)
 {
     const rg_request *q = d->item[0] ? rg_case_request((rg_case *)cs, d->item) : NULL;
-    if (q && strcmp(rg_norms[d->norm].name, "info.answer") == 0) return q->v < since;
-    if (strcmp(rg_norms[d->norm].name, "action.done") == 0) return cs->plan_v < since;
+    if (q && strcmp(rg_norms[d->norm].name, "info.answer") == 0)
+        return q->v < since || !rg_access_persons(reader, cs, q->persons);
+    if (strcmp(rg_norms[d->norm].name, "action.done") == 0) {
+        const rg_action *x = d->item[0] ? rg_case_action((rg_case *)cs, d->item) : NULL;
+        return cs->plan_v < since || (x && !rg_access_persons(reader, cs, x->persons));
+    }
     return false;
 }
 
 /* Open deadlines (not yet passed) and stagnations (passed unmet). */
-static void write_deadlines(rg_buf *b, const rg_case *cs, uint32_t since)
+static void write_deadlines(rg_buf *b, const rg_actor *reader, const rg_case *cs, uint32_t since)
 {
     uint32_t nst = 0, nopen = 0;
     for (uint32_t i = 0; i < cs->ndl; i++)
-        if (!hidden_deadline(cs, &cs->dl[i], since)) cs->dl[i].fired ? nst++ : nopen++;
+        if (!hidden_deadline(reader, cs, &cs->dl[i], since)) cs->dl[i].fired ? nst++ : nopen++;
     rg_w_cstr(b, "deadlines");
     rg_w_array(b, nopen);
     for (uint32_t i = 0; i < cs->ndl; i++) {
         const rg_deadline *d = &cs->dl[i];
-        if (d->fired || hidden_deadline(cs, d, since)) continue;
+        if (d->fired || hidden_deadline(reader, cs, d, since)) continue;
         rg_w_map(b, 3);
         rg_w_kstr(b, "norm", rg_norms[d->norm].name);
         kstr_or_nil(b, "item", d->item);
@@ -218,7 +228,7 @@ static void write_deadlines(rg_buf *b, const rg_case *cs, uint32_t since)
     rg_w_array(b, nst);
     for (uint32_t i = 0; i < cs->ndl; i++) {
         const rg_deadline *d = &cs->dl[i];
-        if (!d->fired || hidden_deadline(cs, d, since)) continue;
+        if (!d->fired || hidden_deadline(reader, cs, d, since)) continue;
         rg_w_map(b, 5);
         rg_w_kstr(b, "norm", rg_norms[d->norm].name);
         kstr_or_nil(b, "item", d->item);
@@ -302,12 +312,15 @@ int rg_h_case_get(rg_ctx *c)
         rg_w_kstr(b, "org", cs->parts[i].org);
         rg_w_kuint(b, "since", cs->parts[i].since);
     }
+    /* Requests from the reader's version on, and not about a person kept
+     * from its org (person.share). */
     uint32_t nreqs = 0;
-    for (uint32_t i = 0; i < cs->nreqs; i++) nreqs += cs->reqs[i].v >= since;
+    for (uint32_t i = 0; i < cs->nreqs; i++)
+        nreqs += cs->reqs[i].v >= since && rg_access_persons(a, cs, cs->reqs[i].persons);
     rg_w_cstr(b, "requests");
     rg_w_array(b, nreqs);
     for (uint32_t i = 0; i < cs->nreqs; i++) {
-        if (cs->reqs[i].v < since) continue;
+        if (cs->reqs[i].v < since || !rg_access_persons(a, cs, cs->reqs[i].persons)) continue;
         rg_w_map(b, 5);
         rg_w_kstr(b, "id", cs->reqs[i].id);
         rg_w_kstr(b, "org", cs->reqs[i].org);
@@ -325,7 +338,7 @@ int rg_h_case_get(rg_ctx *c)
         rg_w_nil(b);
     }
     rg_w_cstr(b, "plan");
-    write_plan(b, cs, since);
+    write_plan(b, a, cs, since);
     rg_w_cstr(b, "escalation");
     if (cs->esc_level) {
         rg_w_map(b, 1);
@@ -333,7 +346,7 @@ int rg_h_case_get(rg_ctx *c)
     } else {
         rg_w_nil(b);
     }
-    write_deadlines(b, cs, since);
+    write_deadlines(b, a, cs, since);
     if (subject) {
         /* The current subject: the report's, or its last correction. */
         rg_w_cstr(b, "subject");
@@ -379,6 +392,8 @@ static int add_event(void *ud, const rg_record *r)
         rg_doc_free(d);
         if (!rg_access_event(h->reader, h->cs, h->v, seq)) return 0;
     }
+    /* Not an event about a person kept from the reader's org (person.share). */
+    if (!rg_render_shown(r, h->reader, h->cs)) return 0;
     rg_render_event(&h->events, r, h->subject, h->reader, h->cs);
     h->count++;
     return 0;

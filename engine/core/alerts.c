@@ -108,7 +108,9 @@ char *rg_alerts_raise(rg_engine *e, rg_batch *b, const rg_case *cs, uint64_t seq
     for (size_t i = 0; (i = rg_hmap_next(&e->actors, i, &s)) != 0;) {
         const rg_actor *a = s->val;
         if (a->revoked) continue;
-        if (rg_access_event(a, cs, v, seq)) rg_buf_append(&topics, a->feed_topic, RG_TOPIC_LEN + 1);
+        /* Woken only for an event it may read (not one about a person kept from it). */
+        if (rg_access_event(a, cs, v, seq) && rg_access_about(a, cs, type, data))
+            rg_buf_append(&topics, a->feed_topic, RG_TOPIC_LEN + 1);
         bool upper = a->role == RG_ROLE_PARTNER_MANAGER || a->role == RG_ROLE_BESTUUR;
         if (alert == RG_ALERT_ASKED) {
             /* Asked for information: the org's partners hear of it at once. */

@@ -65,6 +65,22 @@ bool rg_access_person(const rg_actor *a, const rg_case *c, const char *person)
     return rg_case_person_shared(c, (uint32_t)i, a->org);
 }
 
+bool rg_access_persons(const rg_actor *a, const rg_case *c, uint64_t mask)
+{
+    return !mask || a->role != RG_ROLE_PARTNER || rg_case_persons_shared(c, mask, a->org);
+}
+
+bool rg_access_about(const rg_actor *a, const rg_case *c, const char *type, const rg_val *data)
+{
+    /* Only a partner is ever limited, and only in a case that limits someone. */
+    if (a->role != RG_ROLE_PARTNER || !c->nshares) return true;
+    if (!rg_access_persons(a, c, rg_case_persons_mask(c, rg_map_get(data, "persons")))) return false;
+    char person[16];
+    if (strcmp(type, "perspective.recorded") == 0 && rg_val_strcpy(rg_map_get(data, "person"), person, sizeof person))
+        return rg_access_person(a, c, person);
+    return true;
+}
+
 bool rg_access_may_direct(const rg_actor *a, const rg_case *c)
 {
     return a->role == RG_ROLE_PROCESREGISSEUR && !a->revoked && same_region(a, c);

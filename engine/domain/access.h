@@ -53,6 +53,17 @@ bool rg_access_subject(const rg_actor *a, const rg_case *c);
  * org of the case, unless the procesregisseur limited the person to named
  * orgs (person.share); the ZVH's own staff always. */
 bool rg_access_person(const rg_actor *a, const rg_case *c, const char *person);
+/* May a see everything about the persons of mask (bit i: P<i+1>): an
+ * action or an information request about them, its answer or result?  As
+ * rg_access_person for each of them. */
+bool rg_access_persons(const rg_actor *a, const rg_case *c, uint64_t mask);
+/* May a see an event of type with data of c at all?  An event about
+ * persons (data.persons: [ids], as an info.requested, info.provided,
+ * action.completed carries; a perspective.recorded's data.person) is hidden
+ * -- left out, as an event before a partner joined -- from a reader who may
+ * not see one of them; every other event is not about persons. */
+bool rg_access_about(const rg_actor *a, const rg_case *c, const char *type, const rg_val *data);
+
 /* May procesregisseur a be given case c (its region, its covenant)? */
 bool rg_access_may_direct(const rg_actor *a, const rg_case *c);
 /* May a read the text of a classified item of class cls, appended by an

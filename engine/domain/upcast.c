@@ -101,6 +101,35 @@ static void write_persons(rg_buf *out, const rg_val *data, const uint8_t *subj, 
     rg_doc_free(d);
 }
 
+bool rg_render_shown(const rg_record *r, const rg_actor *reader, const rg_case *cs)
+{
+    /* Only a partner is ever limited, and only in a case that limits someone;
+     * whom an event is about is in its public part (ids, never sealed). */
+    if (!reader || !cs || reader->role != RG_ROLE_PARTNER || !cs->nshares) return true;
+    rg_doc *pub = NULL;
+    const char *why;
+    char type[64] = "";
+    if (rg_doc_parse(&pub, r->pub, r->pub_len, &why) < 0) return true;   /* rendered as stored */
+    const rg_val *ev = rg_doc_root(pub);
+    rg_val_strcpy(rg_map_get(ev, "type"), type, sizeof type);
+    bool shown = rg_access_about(reader, cs, type, rg_map_get(ev, "data"));
+    rg_doc_free(pub);
+    return shown;
+}
+
+/* The plan's actions (plan.proposed, plan.revision_proposed) the reader may
+ * not see, as a count: those about a person kept from its org. */
+static uint32_t hidden_actions(const rg_actor *reader, const rg_case *cs, const char *type, const rg_val *data)
+{
+    if (!reader || !cs || reader->role != RG_ROLE_PARTNER || !cs->nshares) return 0;
+    if (strcmp(type, "plan.proposed") != 0 && strcmp(type, "plan.revision_proposed") != 0) return 0;
+    const rg_val *acts = rg_map_get(data, "actions");
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < rg_array_size(acts); i++)
+        n += !rg_access_persons(reader, cs, rg_case_persons_mask(cs, rg_map_get(rg_array_at(acts, i), "persons")));
+    return n;
+}
+
 void rg_render_event(rg_buf *out, const rg_record *sealed, bool with_subject, const rg_actor *reader,
                      const rg_case *cs)
 {
@@ -147,7 +176,8 @@ void rg_render_event_for(rg_buf *out, const rg_record *sealed, bool with_subject
         if (cs && reader && !rg_access_person(reader, cs, person)) subj = false;
     }
     bool persons = strcmp(type, "person.added") == 0;
-    if (!up && !hide && !persons) {
+    uint32_t drop = hidden_actions(reader, cs, type, data);
+    if (!up && !hide && !persons && !drop) {
         rg_record_render(out, r, subj);    /* current and whole: no re-encoding */
         goto done;
     }
@@ -163,6 +193,17 @@ void rg_render_event_for(rg_buf *out, const rg_record *sealed, bool with_subject
         for (uint32_t j = 0; j < rg_map_size(data); j++) {
             if (hide && rg_val_is_str(rg_map_key(data, j), hide)) continue;
             rg_w_val(out, rg_map_key(data, j));
+            if (drop && rg_val_is_str(rg_map_key(data, j), "actions")) {
+                /* Only the actions about persons the reader may see. */
+                const rg_val *acts = rg_map_value(data, j);
+                rg_w_array(out, rg_array_size(acts) - drop);
+                for (uint32_t k = 0; k < rg_array_size(acts); k++) {
+                    const rg_val *x = rg_array_at(acts, k);
+                    if (rg_access_persons(reader, cs, rg_case_persons_mask(cs, rg_map_get(x, "persons"))))
+                        rg_w_val(out, x);
+                }
+                continue;
+            }
             rg_w_val(out, rg_map_value(data, j));
         }
         if (hide) rg_w_kbool(out, "withheld", true);

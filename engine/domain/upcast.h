@@ -8,6 +8,7 @@
 #ifndef RG_UPCAST_H
 #define RG_UPCAST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../storage/buf.h"
@@ -43,5 +44,11 @@ void rg_render_event(rg_buf *out, const rg_record *r, bool with_subject, const r
  * household. */
 void rg_render_event_for(rg_buf *out, const rg_record *r, bool with_subject, const rg_actor *reader,
                          const struct rg_case *cs, const char *only);
+
+/* Is the event of record r shown to reader at all (reader NULL: yes)?  Not
+ * when it is about a person the reader may not see (access.c
+ * rg_access_about): a history, a feed and every list of events leave it out
+ * as they leave out what happened before a partner joined. */
+bool rg_render_shown(const rg_record *r, const rg_actor *reader, const struct rg_case *cs);
 
 #endif

@@ -105,7 +105,8 @@ static int add(page *pg, rg_engine *e, uint64_t seq)
         rc = RG_ESTORAGE;
     rg_doc_free(d);
     if (rc == 0) rc = rg_store_case(e, case_id, &cs);
-    if (rc == 0 && rg_access_event(a, cs, (uint32_t)v, seq)) {
+    /* Not an event about a person kept from the reader's org (person.share). */
+    if (rc == 0 && rg_access_event(a, cs, (uint32_t)v, seq) && rg_render_shown(&r, a, cs)) {
         rg_render_event(&pg->events, &r, rg_access_subject(a, cs), a, cs);
         rg_ctx_audit_case(pg->c, case_id);
         pg->count++;

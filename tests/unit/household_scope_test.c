@@ -212,9 +212,193 @@ static void test_requests_and_actions_name_persons(void)
     free(dir);
 }
 
+/* Does the reply hold the msgpack string s (its header and bytes: "R1"
+ * as a string, not two letters inside a token)? */
+static bool holds_str(const char *s)
+{
+    char m[64];
+    size_t n = strlen(s);
+    if (n > 31) return rg_t_holds(R.bytes, R.len, s);
+    m[0] = (char)(0xa0 | n);
+    memcpy(m + 1, s, n + 1);
+    return rg_t_holds(R.bytes, R.len, m);
+}
+
+#define QUESTION "is the child safe at home?"
+#define ANSWER "the child sleeps badly, says the school"
+#define VISIT "a weekly visit to the child at school"
+#define RESULT "the child is safer at home"
+
+/* What a reader sees of the work about the child in case.get, case.history
+ * and feed.read, as letters: R the request R1, A the action a1 (their ids),
+ * q its question, n its answer, v the action's description, s its result.
+ * want: what the history and the feed must show; case.get names only the
+ * ids (R, A) of it. */
+static void sees_child_work(const char *token, const char *name, const char *want, int line)
+{
+    const char *views[] = {"case.get", "case.history", "feed.read"};
+    for (int v = 0; v < 3; v++) {
+        if (v == 2) {
+            rg_w_kuint(req(token, "feed.read", NULL, 2), "after", 0);
+            rg_w_kuint(&B, "limit", 1000);
+            if (send_req()[0]) {
+                printf("  line %d: %s feed.read: %s\n", line, name, rg_t_err(&R));
+                rg_t_failed = 1;
+                continue;
+            }
+        } else if (query(token, views[v], a)[0]) {
+            printf("  line %d: %s %s: %s\n", line, name, views[v], rg_t_err(&R));
+            rg_t_failed = 1;
+            continue;
+        }
+        /* case.get names the items (ids) only; the history and the feed the texts too. */
+        char got[16] = "";
+        size_t n = 0;
+        if (holds_str("R1")) got[n++] = 'R';
+        if (holds_str("a1")) got[n++] = 'A';
+        if (rg_t_holds(R.bytes, R.len, QUESTION)) got[n++] = 'q';
+        if (rg_t_holds(R.bytes, R.len, ANSWER)) got[n++] = 'n';
+        if (rg_t_holds(R.bytes, R.len, VISIT)) got[n++] = 'v';
+        if (rg_t_holds(R.bytes, R.len, RESULT)) got[n++] = 's';
+        char w[16] = "";
+        size_t m = 0;
+        for (const char *p = want; *p; p++)
+            if (v > 0 || *p == 'R' || *p == 'A') w[m++] = *p;
+        if (strcmp(got, w) != 0) {
+            printf("  line %d: %s %s shows [%s], want [%s]\n", line, name, views[v], got, w);
+            rg_t_failed = 1;
+        }
+    }
+}
+
+#define SEES(tok, name, want) sees_child_work(tok, name, want, __LINE__)
+
+/* Need-to-know per person reaches the work about them: the request about
+ * the child, its answer, the action about the child and its result are
+ * seen by youth protection (named) and the ZVH, by no other org, in any
+ * view; a later person.share moves them with the person. */
+static void test_work_about_a_person_follows_their_share(void)
+{
+    household();
+    REQUIRE(!rg_t_failed);
+    ask("jeugdbescherming", "P3", QUESTION);
+    OK();
+    ask("reclassering", "P2", "what are the conditions of the father's probation?");
+    OK();
+    rg_buf *b = req(jb, "info.provide", a, 2);
+    rg_w_kstr(b, "request", "R1");
+    rg_w_kstr(b, "answer", ANSWER);
+    OK();
+    b = req(pr, "meeting.schedule", a, 2);
+    rg_w_kstr(b, "at", "2025-12-10T10:00:00+01:00");
+    rg_t_w_list(b, "orgs", "jeugdbescherming,reclassering");
+    OK();
+    b = req(pr, "meeting.hold", a, 2);
+    rg_t_w_list(b, "attendees", "jeugdbescherming,reclassering");
+    rg_w_kstr(b, "conclusions", "a plan for the family");
+    OK();
+    b = req(pr, "plan.propose", a, 2);
+    rg_w_kstr(b, "goals", "safety for the child, work for the father");
+    rg_w_cstr(b, "actions");
+    rg_w_array(b, 2);
+    rg_w_map(b, 5);
+    rg_w_kstr(b, "id", "a1");
+    rg_w_kstr(b, "owner_org", "jeugdbescherming");
+    rg_w_kstr(b, "description", VISIT);
+    rg_w_kstr(b, "due", "2026-02-01");
+    rg_t_w_list(b, "persons", "P3");
+    rg_w_map(b, 5);
+    rg_w_kstr(b, "id", "a2");
+    rg_w_kstr(b, "owner_org", "reclassering");
+    rg_w_kstr(b, "description", "a probation contact every week");
+    rg_w_kstr(b, "due", "2026-02-01");
+    rg_t_w_list(b, "persons", "P2");
+    OK();
+    req(jb, "plan.agree", a, 0);
+    OK();
+    req(rec, "plan.agree", a, 0);
+    OK();
+
+    /* While a1 is open it stays with youth protection: a limit that would
+     * take the child from it is refused, naming the action. */
+    b = req(pr, "person.share", a, 2);
+    rg_w_kstr(b, "person", "P3");
+    rg_t_w_list(b, "orgs", "ggz");
+    FAILS("guard_failed", "action a1 of jeugdbescherming is about person P3");
+    b = req(jb, "action.complete", a, 2);
+    rg_w_kstr(b, "action", "a1");
+    rg_w_kstr(b, "result", RESULT);
+    OK();
+
+    SEES(pr, "procesregisseur", "RAqnvs");
+    SEES(mgr, "manager", "RAqnvs");
+    SEES(jb, "jeugdbescherming", "RAqnvs");
+    SEES(rec, "reclassering", "");
+    SEES(ggz, "ggz", "");
+    SEES(pol, "police", "");
+    /* The father's work is everyone's on the case. */
+    REQUIRE(query(ggz, "case.history", a)[0] == 0);
+    CHECK(holds_str("R2") && holds_str("a2") && rg_t_holds(R.bytes, R.len, "a probation contact every week"));
+
+    /* The child moves to ggz: the done work about them goes with them. */
+    b = req(pr, "person.share", a, 2);
+    rg_w_kstr(b, "person", "P3");
+    rg_t_w_list(b, "orgs", "ggz");
+    OK();
+    SEES(ggz, "ggz after the move", "RAqnvs");
+    SEES(jb, "jeugdbescherming after the move", "");
+    SEES(rec, "reclassering after the move", "");
+    SEES(pr, "procesregisseur after the move", "RAqnvs");
+
+    /* The same after a restart (the limit and the masks read back). */
+    char *dir = strdup(L.dir);
+    rg_t_local_close(&L, false);
+    REQUIRE(rg_t_local_open(&L, dir) == 0);
+    SEES(ggz, "ggz after a restart", "RAqnvs");
+    SEES(jb, "jeugdbescherming after a restart", "");
+    rg_t_local_close(&L, true);
+    free(dir);
+}
+
+/* A classified answer about the child is released to no org that may not
+ * see the child. */
+static void test_no_release_beyond_the_person(void)
+{
+    household();
+    REQUIRE(!rg_t_failed);
+    ask("jeugdbescherming", "P3", QUESTION);
+    OK();
+    rg_buf *b = req(jb, "info.provide", a, 3);
+    rg_w_kstr(b, "request", "R1");
+    rg_w_kstr(b, "answer", ANSWER);
+    rg_w_kstr(b, "class", "special");
+    OK();
+    uint64_t at = 0;
+    const rg_val *evs = rg_t_get(&R, "events");
+    rg_val_uint(rg_map_get(rg_array_at(evs, 0), "seq"), &at);
+    REQUIRE(at);
+    b = req(jb, "item.release", a, 2);
+    rg_w_kuint(b, "seq", at);
+    rg_t_w_list(b, "orgs", "reclassering");
+    FAILS("forbidden", "reclassering may not see person P3");
+    b = req(pr, "person.share", a, 2);
+    rg_w_kstr(b, "person", "P3");
+    rg_t_w_list(b, "orgs", "jeugdbescherming,reclassering");
+    OK();
+    b = req(jb, "item.release", a, 2);
+    rg_w_kuint(b, "seq", at);
+    rg_t_w_list(b, "orgs", "reclassering");
+    OK();
+    REQUIRE(query(rec, "case.history", a)[0] == 0);
+    CHECK(rg_t_holds(R.bytes, R.len, ANSWER));
+    rg_t_local_close(&L, true);
+}
+
 int main(void)
 {
     rg_t_run("requests_and_actions_name_persons", test_requests_and_actions_name_persons);
+    rg_t_run("work_about_a_person_follows_their_share", test_work_about_a_person_follows_their_share);
+    rg_t_run("no_release_beyond_the_person", test_no_release_beyond_the_person);
     rg_buf_free(&B);
     rg_t_reply_free(&R);
     return rg_t_exit();
