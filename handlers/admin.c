@@ -19,6 +19,8 @@
 #include "../engine/storage/errors.h"
 #include "../engine/services/services.h"
 #include "handlers.h"
+#include "../engine/core/reads.h"
+#include "../engine/core/state.h"
 
 bool rg_admin_is_operator(const rg_actor *a) { return a->role == RG_ROLE_ADMIN && a->engine_wide; }
 
@@ -111,7 +113,7 @@ int rg_h_actor_create(rg_ctx *c)
     }
     if (strcmp(a.id, "system") == 0)
         return rg_ctx_fail(c, RG_EGUARD, "actor id system is reserved for the engine");
-    if (rg_engine_actor(rg_ctx_engine(c), a.id))
+    if (rg_store_actor(rg_ctx_engine(c), a.id))
         return rg_ctx_fail(c, RG_EGUARD, "actor %s already exists", a.id);
 
     char token[RG_TOKEN_LEN + 1];
@@ -128,7 +130,7 @@ int rg_h_actor_create(rg_ctx *c)
     rg_w_cstr(rg_ctx_stored_key(c, "id"), a.id);
     rg_w_cstr(rg_ctx_stored_key(c, "zvh"), a.zvh);
     rg_w_bool(rg_ctx_stored_key(c, "token_withheld"), true);
-    rg_engine_actor_put(rg_ctx_engine(c), &a);
+    rg_store_actor_put(rg_ctx_engine(c), &a);
     return 0;
 }
 
@@ -137,7 +139,7 @@ int rg_h_actor_revoke(rg_ctx *c)
     char id[RG_ID_MAX];
     if (!rg_val_strcpy(rg_ctx_field(c, "id"), id, sizeof id))
         return rg_ctx_fail(c, RG_EBADREQ, "data.id: must be a string of at most 64 bytes");
-    const rg_actor *cur = rg_engine_actor(rg_ctx_engine(c), id);
+    const rg_actor *cur = rg_store_actor(rg_ctx_engine(c), id);
     int rc = may_manage(c, cur, id);
     if (rc < 0) return rc;
     if (strcmp(cur->id, rg_ctx_actor(c)->id) == 0)
@@ -151,7 +153,7 @@ int rg_h_actor_revoke(rg_ctx *c)
     rg_buf_free(&v);
     rg_w_cstr(rg_ctx_reply_key(c, "id"), a.id);
     rg_w_bool(rg_ctx_reply_key(c, "revoked"), true);
-    rg_engine_actor_put(rg_ctx_engine(c), &a);
+    rg_store_actor_put(rg_ctx_engine(c), &a);
     return 0;
 }
 
@@ -162,7 +164,7 @@ int rg_h_actor_rotate(rg_ctx *c)
     char id[RG_ID_MAX];
     if (!rg_val_strcpy(rg_ctx_field(c, "id"), id, sizeof id))
         return rg_ctx_fail(c, RG_EBADREQ, "data.id: must be a string of at most 64 bytes");
-    const rg_actor *cur = rg_engine_actor(rg_ctx_engine(c), id);
+    const rg_actor *cur = rg_store_actor(rg_ctx_engine(c), id);
     int rc = may_manage(c, cur, id);
     if (rc < 0) return rc;
     if (cur->revoked) return rg_ctx_fail(c, RG_EGUARD, "actor %s is revoked; revoked stays revoked", id);
@@ -183,7 +185,7 @@ int rg_h_actor_rotate(rg_ctx *c)
     /* The token is shown once: a retried request gets the reply without it. */
     rg_w_cstr(rg_ctx_stored_key(c, "id"), a.id);
     rg_w_bool(rg_ctx_stored_key(c, "token_withheld"), true);
-    rg_engine_actor_put(rg_ctx_engine(c), &a);
+    rg_store_actor_put(rg_ctx_engine(c), &a);
     return 0;
 }
 
@@ -191,7 +193,7 @@ int rg_h_log_verify(rg_ctx *c)
 {
     uint64_t count, broken;
     const char *why;
-    int rc = rg_engine_verify(rg_ctx_engine(c), &count, &broken, &why);
+    int rc = rg_reads_verify(rg_ctx_engine(c), &count, &broken, &why);
     if (rc < 0) return rg_ctx_fail(c, rc, "reading the log failed");
     rg_w_uint(rg_ctx_reply_key(c, "checked"), count);
     rg_buf *b = rg_ctx_reply_key(c, "broken");

@@ -17,6 +17,7 @@
 #include "../engine/domain/seal.h"
 #include "../engine/storage/errors.h"
 #include "handlers.h"
+#include "../engine/core/reads.h"
 
 /* whoami: who the token is (for a person at a terminal, and a dashboard
  * that shows its region). */
@@ -119,7 +120,7 @@ static void action_description(listing *l, const rg_case *cs, const char *id, ch
         rg_buf_reset(&l->plan_bytes);
         plan_find f = {&l->plan_bytes, cs};
         const char *why;
-        if (rg_engine_case_events(rg_ctx_engine(l->c), cs, find_plan, &f) < 0 || !l->plan_bytes.len ||
+        if (rg_reads_case_events(rg_ctx_engine(l->c), cs, find_plan, &f) < 0 || !l->plan_bytes.len ||
             rg_doc_parse(&l->plan, l->plan_bytes.data, l->plan_bytes.len, &why) < 0) {
             l->plan = NULL;
             return;

@@ -20,6 +20,7 @@
 
 #include "../engine/storage/errors.h"
 #include "handlers.h"
+#include "../engine/core/reads.h"
 
 #define MAXS 64     /* open stagnations kept; a case has far fewer */
 #define MAXO 128    /* actions and requests whose owner is kept */
@@ -192,7 +193,7 @@ int rg_h_escalation_dossier(rg_ctx *c)
 {
     const rg_case *cs = rg_ctx_case(c);
     walk *w = rg_calloc(1, sizeof *w);
-    int rc = rg_engine_case_events(rg_ctx_engine(c), cs, step, w);
+    int rc = rg_reads_case_events(rg_ctx_engine(c), cs, step, w);
     if (rc < 0) {
         rg_buf_free(&w->ladder);
         free(w);

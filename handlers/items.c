@@ -9,6 +9,7 @@
 
 #include "../engine/storage/errors.h"
 #include "handlers.h"
+#include "../engine/core/reads.h"
 
 int rg_h_item_release(rg_ctx *c)
 {
@@ -20,7 +21,7 @@ int rg_h_item_release(rg_ctx *c)
     rg_record r;
     rg_doc *d = NULL;
     const char *why;
-    int rc = rg_engine_event(rg_ctx_engine(c), seq, &rec);
+    int rc = rg_reads_event(rg_ctx_engine(c), seq, &rec);
     if (rc == 0) rc = rg_record_parse(rec.data, rec.len, &r);
     if (rc == 0) rc = rg_doc_parse(&d, r.pub, r.pub_len, &why);
     const rg_val *ev = rc == 0 ? rg_doc_root(d) : NULL;

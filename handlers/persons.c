@@ -14,6 +14,7 @@
 #include "../engine/core/persons.h"
 #include "../engine/storage/errors.h"
 #include "handlers.h"
+#include "../engine/core/reads.h"
 
 /* A person's fields as checked beyond the schema (the eleven-test of a bsn,
  * a birth date in the past: rg_check_person); path is "data.persons[0].",
@@ -162,13 +163,13 @@ static int own_key(rg_engine *e, const rg_case *cs, uint32_t i, bool *own)
 {
     rg_buf rec = RG_BUF_INIT;
     rg_record r;
-    int rc = rg_engine_event(e, cs->persons[i].seq, &rec);
+    int rc = rg_reads_event(e, cs->persons[i].seq, &rec);
     if (rc == 0) rc = rg_record_parse(rec.data, rec.len, &r);
     *own = rc == 0 && (r.format == 3 || r.subj_len == 0);
     if (i == 0 && *own && cs->report_seq != cs->persons[0].seq) {
         /* P1 corrected: the report's copy must be theirs alone too. */
         rg_buf_reset(&rec);
-        if ((rc = rg_engine_event(e, cs->report_seq, &rec)) == 0) rc = rg_record_parse(rec.data, rec.len, &r);
+        if ((rc = rg_reads_event(e, cs->report_seq, &rec)) == 0) rc = rg_record_parse(rec.data, rec.len, &r);
         *own = rc == 0 && (r.format == 3 || r.subj_len == 0);
     }
     rg_buf_free(&rec);

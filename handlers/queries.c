@@ -18,6 +18,7 @@
 #include "../engine/storage/errors.h"
 #include "../engine/services/services.h"
 #include "handlers.h"
+#include "../engine/core/reads.h"
 
 static void kstr_or_nil(rg_buf *b, const char *key, const char *val)
 {
@@ -87,7 +88,7 @@ static int read_report(rg_ctx *c, const rg_case *cs, report *rp)
     memset(rp, 0, sizeof *rp);
     const char *why;
     rg_record sealed;
-    int rc = rg_engine_event(rg_ctx_engine(c), cs->report_seq, &rp->rec);
+    int rc = rg_reads_event(rg_ctx_engine(c), cs->report_seq, &rp->rec);
     if (rc == 0) rc = rg_record_parse(rp->rec.data, rp->rec.len, &sealed);
     /* Opened with the case's key; an erased case's person and summary stay out. */
     rg_keyring k;
@@ -404,7 +405,7 @@ int rg_h_case_history(rg_ctx *c)
     const rg_case *cs = rg_ctx_case(c);
     const rg_actor *a = rg_ctx_actor(c);
     history h = {0, rg_access_since(a, cs), rg_access_subject(a, cs), 0, RG_BUF_INIT, a, cs};
-    int rc = rg_engine_case_events(rg_ctx_engine(c), cs, add_event, &h);
+    int rc = rg_reads_case_events(rg_ctx_engine(c), cs, add_event, &h);
     if (rc < 0) {
         rg_buf_free(&h.events);
         return rg_ctx_fail(c, RG_ESTORAGE, "reading the events of %s failed", cs->id);
@@ -474,7 +475,7 @@ int rg_h_cases_list(rg_ctx *c)
     char after[RG_ID_MAX];
     rg_field_str(c, "after", after, sizeof after);
     /* Only the caller's region can hold a case it may see (access.c). */
-    int rc = rg_engine_each_case_in(rg_ctx_engine(c), l.actor->zvh, after[0] ? after : NULL, list_case, &l);
+    int rc = rg_reads_each_case_in(rg_ctx_engine(c), l.actor->zvh, after[0] ? after : NULL, list_case, &l);
     if (rc < 0) {
         rg_buf_free(&l.out);
         return rg_ctx_fail(c, RG_ESTORAGE, "reading the cases failed");

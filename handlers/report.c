@@ -18,6 +18,7 @@
 #include "../engine/domain/config.h"
 #include "../engine/storage/errors.h"
 #include "handlers.h"
+#include "../engine/core/state.h"
 
 int rg_h_case_report(rg_ctx *c)
 {
@@ -74,7 +75,7 @@ int rg_h_case_assign(rg_ctx *c)
     const rg_actor *a = rg_ctx_actor(c);
     char who[RG_ID_MAX];
     rg_field_str(c, "procesregisseur", who, sizeof who);
-    const rg_actor *target = rg_engine_actor(rg_ctx_engine(c), who);
+    const rg_actor *target = rg_store_actor(rg_ctx_engine(c), who);
     /* Only someone who may direct the case: of its region, and admitted to
      * its covenant (the same test as seeing it, access.c). */
     if (!target || !rg_access_may_direct(target, cs))

@@ -24,6 +24,7 @@
 #include "../engine/services/services.h"
 #include "../engine/storage/errors.h"
 #include "handlers.h"
+#include "../engine/core/reads.h"
 
 #define MAX_ORGS 64
 #define PAGE 200                  /* audit records read at a time */
@@ -215,7 +216,7 @@ static int export_case(rg_ctx *c, rg_buf *b, const char *id, const char *person)
     int pi = rg_case_person(cs, person);
     export x = {0, 0, cs, a, rg_access_subject(a, cs), RG_BUF_INIT};
     orgs o = {.n = 0};
-    int rc = rg_engine_case_events(e, cs, count_event, &x);
+    int rc = rg_reads_case_events(e, cs, count_event, &x);
     rg_buf_free(&x.one);
     if (rc < 0 || recipients(e, cs, &o) < 0)
         return rg_ctx_fail(c, RG_ESTORAGE, "reading the events of %s failed", cs->id);

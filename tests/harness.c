@@ -1,6 +1,7 @@
 /* harness.c - the test harness; see test.h. */
 #include "test.h"
 #include "../handlers/handlers.h"
+#include "../engine/core/bootstrap.h"
 
 #include <dirent.h>
 #include <stddef.h>
@@ -186,7 +187,7 @@ int rg_t_local_open(rg_t_local *l, const char *dir)
     o.clock.now_ms = 1764579600000ULL;     /* 2025-12-01T09:00:00Z */
     int rc = rg_engine_open(&l->e, &l->loop, &o);
     if (rc < 0) return rc;
-    rc = rg_engine_ensure_admin(l->e, l->dir);
+    rc = rg_bootstrap_admin(l->e, l->dir);
     read_token(l->dir, l->admin, sizeof l->admin);
     rg_engine_start(l->e);
     return rc;

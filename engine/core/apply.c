@@ -323,7 +323,7 @@ void rg_commit_system(rg_ctx *c)
     stage_changes(c, &seq, &events);
     rg_buf_free(&events);
     rg_processing_request(c);
-    rg_engine_want_commit(c->e);
+    rg_commit_want(c->e);
 }
 
 /* The extra pairs as the stored copy keeps them: each span of events a

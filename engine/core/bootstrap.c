@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bootstrap.h"
 #include "ctx.h"
 #include "request.h"
 #include "../storage/errors.h"
@@ -46,7 +47,7 @@ fail:
     return RG_ESTORAGE;
 }
 
-int rg_engine_ensure_admin(rg_engine *e, const char *dir)
+int rg_bootstrap_admin(rg_engine *e, const char *dir)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/admin.token", dir);
@@ -54,7 +55,7 @@ int rg_engine_ensure_admin(rg_engine *e, const char *dir)
     /* A revoked admin stays revoked: deleting the file must not bring its
      * powers back to whoever can restart the engine (issue 20, finding
      * 13).  Another admin rotates or creates one (actor.rotate). */
-    const rg_actor *cur = rg_engine_actor(e, "admin");
+    const rg_actor *cur = rg_store_actor(e, "admin");
     if (cur && cur->revoked) {
         fprintf(stderr, "regied: the admin was revoked, so %s is not made again; another admin can make "
                         "one (actor.create, actor.rotate)\n", path);
@@ -71,11 +72,11 @@ int rg_engine_ensure_admin(rg_engine *e, const char *dir)
     a.engine_wide = true;                  /* the engine's operator */
     rg_sha256(a.token_hash, token, strlen(token));
     rg_batch *b = rg_batch_new(e->log);
-    rg_store_put_actor(b, &a);
+    rg_store_stage_actor(b, &a);
     int rc = rg_log_write(e->log, b, true);
     rg_batch_free(b);
     if (rc < 0) return rc;
-    rg_engine_actor_put(e, &a);
+    rg_store_actor_put(e, &a);
     strcat(token, "\n");
     return write_file_durably(dir, "admin.token", token);
 }

@@ -310,7 +310,10 @@ void rg_commit_init_kick(rg_engine *e)
     e->kick.data = e;
 }
 
-void rg_engine_want_commit(rg_engine *e)
+rg_commit *rg_commit_current(rg_engine *e) { return e->open; }
+rg_commit *rg_commit_inflight(rg_engine *e) { return e->inflight; }
+
+void rg_commit_want(rg_engine *e)
 {
     if (!uv_is_active((uv_handle_t *)&e->kick)) uv_idle_start(&e->kick, kick_cb);
 }

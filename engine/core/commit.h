@@ -103,14 +103,14 @@ void rg_commit_kick(rg_engine *e);
  * commit holding writes, or NULL when nothing is pending. */
 rg_commit *rg_commit_newest(rg_engine *e);
 /* The open commit, which a listener may write into (an audit record, a
- * slice of fired deadlines); call rg_engine_want_commit after. */
-rg_commit *rg_engine_open_commit(rg_engine *e);
-rg_commit *rg_engine_inflight(rg_engine *e);   /* NULL when none */
-void rg_engine_want_commit(rg_engine *e);      /* seal the open commit this loop turn */
+ * slice of fired deadlines); call rg_commit_want after. */
+rg_commit *rg_commit_current(rg_engine *e);
+rg_commit *rg_commit_inflight(rg_engine *e);   /* NULL when none */
+void rg_commit_want(rg_engine *e);      /* seal the open commit this loop turn */
 
 /* What a service hears from the core; any hook may be NULL.  Called on the
  * loop thread, in the order the listeners were added. */
-typedef struct rg_listener_ops {
+struct rg_listener_ops {
     const char *name;
     /* t was sealed and handed to the writer; a new open commit exists. */
     void (*on_sealed)(void *ud, rg_engine *e, rg_commit *t);
@@ -124,13 +124,8 @@ typedef struct rg_listener_ops {
     void (*on_read)(void *ud, rg_ctx *c);
     /* the engine is closing: answer whatever waits, close handles, free. */
     void (*on_close)(void *ud, rg_engine *e);
-} rg_listener_ops;
+};
 
-#define RG_MAX_LISTENERS 8
-/* Add a listener (at most RG_MAX_LISTENERS; RG_EOVERLOAD beyond). */
-int rg_engine_listen(rg_engine *e, const rg_listener_ops *ops, void *ud);
-/* The ud of the listener added with ops, or NULL: how a layer above finds
- * the state it attached, without the core keeping a field for it. */
-void *rg_engine_listener(rg_engine *e, const rg_listener_ops *ops);
+#define RG_MAX_LISTENERS 8   /* rg_engine_listen (engine.h) */
 
 #endif

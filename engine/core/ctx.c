@@ -176,14 +176,6 @@ void rg_ctx_set_case(rg_ctx *c, rg_case *cs)
     c->cs = cs;
     c->touched = true;     /* a handler's case is one the caller may see */
 }
-bool rg_engine_quota_take(rg_engine *e, const char *actor, uint64_t now, uint32_t *limit)
-{
-    *limit = e->known_quota.per_hour;
-    return rg_quota_take(&e->known_quota, actor, now);
-}
-
-const rg_region_cfg *rg_engine_region(rg_engine *e, const char *zvh) { return rg_config_region(&e->cfg, zvh); }
-int rg_engine_load_case(rg_engine *e, const char *id, rg_case **out) { return rg_store_case(e, id, out); }
 
 rg_buf *rg_ctx_reply_key(rg_ctx *c, const char *key)
 {

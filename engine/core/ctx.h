@@ -53,13 +53,6 @@ void rg_ctx_del(rg_ctx *c, rg_cf cf, const void *k, size_t kn);
 /* The case a command that names no case in its envelope acts on (a
  * decision on a data-subject request); borrowed from the cache. */
 void rg_ctx_set_case(rg_ctx *c, rg_case *cs);
-/* A region's configuration (domain/config.h): its defaults if it has none. */
-const struct rg_region_cfg *rg_engine_region(rg_engine *e, const char *zvh);
-/* subject.known's quota (--subject-known-per-hour): count one lookup by
- * actor; false when its hour is spent.  *limit: the number per hour. */
-bool rg_engine_quota_take(rg_engine *e, const char *actor, uint64_t now, uint32_t *limit /* OUT */);
-/* Another case, borrowed from the cache for the request (with its key). */
-int rg_engine_load_case(rg_engine *e, const char *id, rg_case **out /* OUT */);
 
 /* Extra reply fields: write the key with rg_ctx_reply_key, then its value
  * into the returned buffer.  For RG_OP_SECRET ops the stored idempotency copy
@@ -118,36 +111,4 @@ const char *rg_ctx_idem_key(rg_ctx *c, size_t *n /* OUT */);
 /* The engine itself, the actor of its own events (deadlines, clearing). */
 const rg_actor *rg_system_actor(void);
 
-/* The actor registry. */
-const rg_actor *rg_engine_actor(rg_engine *e, const char *id);
-void rg_engine_actor_put(rg_engine *e, const rg_actor *a);   /* copies; last step only */
-void rg_store_actor_record(const rg_actor *a, rg_buf *out);   /* the stored form */
-
-/* Walk a case's events in order, durable and pending alike. */
-typedef int (*rg_record_fn)(void *ud, const rg_record *r);
-int rg_engine_case_events(rg_engine *e, const rg_case *cs, rg_record_fn fn, void *ud);
-/* Walk the hash chain; *broken = first bad position or 0; *count = checked. */
-int rg_engine_verify(rg_engine *e, uint64_t *count /* OUT */, uint64_t *broken /* OUT */,
-                     const char **why /* OUT */);
-uint64_t rg_engine_count(rg_engine *e, int state);
-/* Visit every case in id order after `after` (NULL: from the first); fn
- * returns 0 to go on, 1 to stop.  The case is borrowed for the call. */
-typedef int (*rg_case_fn)(void *ud, const rg_case *cs);
-int rg_engine_each_case(rg_engine *e, const char *after, rg_case_fn fn, void *ud);
-/* The same over one region's cases only, through its index (core/tally.h):
- * one region's list never reads another's cases. */
-int rg_engine_each_case_in(rg_engine *e, const char *zvh, const char *after, rg_case_fn fn, void *ud);
-/* Median time cases spent in a state they have left; RG_ENOTFOUND if none. */
-int rg_engine_median_lead(rg_engine *e, int state, const char *zvh, uint64_t *ms /* OUT */,
-                          uint64_t *count /* OUT: stays that ended in the region */);
-uint64_t rg_engine_lead_count(rg_engine *e, int state);
-uint64_t rg_engine_commits(rg_engine *e);              /* group commits since start */
-uint64_t rg_engine_stagnations(rg_engine *e);          /* open stagnations, all cases */
-/* The figures kept per region and per procesregisseur (core/tally.h). */
-const struct rg_tallies *rg_engine_tallies(rg_engine *e);
-uint64_t rg_engine_committed_commands(rg_engine *e);   /* commands they carried */
-uint64_t rg_engine_written_keys(rg_engine *e);         /* keys they wrote */
-uint64_t rg_engine_written_bytes(rg_engine *e);        /* bytes of those keys and values */
-/* Fetch one event record by position (pending or durable) into out. */
-int rg_engine_event(rg_engine *e, uint64_t seq, rg_buf *out);
 #endif

@@ -124,5 +124,5 @@ void rg_dl_index_drop(rg_engine *e, uint64_t t, const char *case_id, const char 
     uint8_t key[RG_DL_KEY_MAX];
     rg_batch_del(e->open->batch, RG_CF_DEADLINES, key, rg_deadline_key(key, t, case_id, norm, item));
     rg_commit_count_write(e->open);
-    rg_engine_want_commit(e);
+    rg_commit_want(e);
 }

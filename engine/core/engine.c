@@ -153,5 +153,17 @@ uint64_t rg_engine_written_bytes(rg_engine *e) { return e->stat_written_bytes; }
 const rg_commit_figures *rg_engine_commit_figures(rg_engine *e) { return &e->figures; }
 uv_loop_t *rg_engine_loop(rg_engine *e) { return e->loop; }
 const char *rg_engine_zvh(rg_engine *e) { return e->zvh; }
-rg_commit *rg_engine_open_commit(rg_engine *e) { return e->open; }
-rg_commit *rg_engine_inflight(rg_engine *e) { return e->inflight; }
+
+void rg_engine_submit(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, void *ud)
+{
+    rg_pipeline_run(e, p, n, fn, ud, 0, false);
+}
+
+bool rg_engine_quota_take(rg_engine *e, const char *actor, uint64_t now, uint32_t *limit)
+{
+    *limit = e->known_quota.per_hour;
+    return rg_quota_take(&e->known_quota, actor, now);
+}
+
+const rg_region_cfg *rg_engine_region(rg_engine *e, const char *zvh) { return rg_config_region(&e->cfg, zvh); }
+int rg_engine_load_case(rg_engine *e, const char *id, rg_case **out) { return rg_store_case(e, id, out); }

@@ -21,7 +21,11 @@
 #include "module.h"
 
 typedef struct rg_engine rg_engine;
+typedef struct rg_listener_ops rg_listener_ops;   /* commit.h */
 struct rg_log;
+struct rg_case;
+struct rg_region_cfg;
+struct rg_tallies;
 
 /* A reply, called on the loop thread once the reply may be sent: after every
  * change it reports, and everything it read, is durable.  The bytes are
@@ -66,11 +70,13 @@ bool rg_engine_busy(const rg_engine *e);
 void rg_engine_submit(rg_engine *e, const uint8_t *req, size_t n, rg_reply_fn fn, void *ud);
 void rg_engine_set_notify(rg_engine *e, rg_notify_fn fn, void *ud);
 
-/* Write DIR/admin.token (0600) with a new admin token if the file does not
- * exist.  The admin actor is made durable before the file appears, so a
- * crash in between only means a new token next start. */
-int rg_engine_ensure_admin(rg_engine *e, const char *dir);
-
+/* The layers above hear of the core through a table of hooks (the
+ * listener table, commit.h). Add a listener (at most RG_MAX_LISTENERS;
+ * RG_EOVERLOAD beyond). */
+int rg_engine_listen(rg_engine *e, const rg_listener_ops *ops, void *ud);
+/* The ud of the listener added with ops, or NULL: how a layer above finds
+ * the state it attached, without the core keeping a field for it. */
+void *rg_engine_listener(rg_engine *e, const rg_listener_ops *ops);
 
 struct rg_log *rg_engine_log(rg_engine *e);   /* for tests: fault injection */
 uv_loop_t *rg_engine_loop(rg_engine *e);
@@ -79,6 +85,22 @@ uint64_t rg_engine_head(rg_engine *e);          /* position of the last event ap
 /* The manual clock moves on to t when t is later (deadlines fired in turn,
  * clock.advance); the real clock is never set. */
 void rg_engine_clock_pass(rg_engine *e, uint64_t t);
+uint64_t rg_engine_count(rg_engine *e, int state);       /* cases in a state */
+uint64_t rg_engine_lead_count(rg_engine *e, int state);  /* stays in it that ended */
+uint64_t rg_engine_commits(rg_engine *e);              /* group commits since start */
+uint64_t rg_engine_stagnations(rg_engine *e);          /* open stagnations, all cases */
+/* The figures kept per region and per procesregisseur (core/tally.h). */
+const struct rg_tallies *rg_engine_tallies(rg_engine *e);
+uint64_t rg_engine_committed_commands(rg_engine *e);   /* commands they carried */
+uint64_t rg_engine_written_keys(rg_engine *e);         /* keys they wrote */
+uint64_t rg_engine_written_bytes(rg_engine *e);        /* bytes of those keys and values */
+/* A region's configuration (domain/config.h): its defaults if it has none. */
+const struct rg_region_cfg *rg_engine_region(rg_engine *e, const char *zvh);
+/* subject.known's quota (--subject-known-per-hour): count one lookup by
+ * actor; false when its hour is spent.  *limit: the number per hour. */
+bool rg_engine_quota_take(rg_engine *e, const char *actor, uint64_t now, uint32_t *limit /* OUT */);
+/* Another case, borrowed from the cache for the request (with its key). */
+int rg_engine_load_case(rg_engine *e, const char *id, struct rg_case **out /* OUT */);
 
 /* The contract's error reply {ok: false, error, message} into out (reset
  * first): the one place it is built.  The engine's answer to a request

@@ -10,6 +10,7 @@
 #include "ctx.h"
 #include "request.h"
 #include "state.h"
+#include "reads.h"
 
 #define SEALED 0xc1
 #define BYREF 0xc2
@@ -114,7 +115,7 @@ static int render(rg_engine *e, rg_buf *out, const rg_case *cs, uint32_t first, 
 {
     if (first < 1 || last < first || last > cs->version) return RG_ESTORAGE;
     range g = {RG_BUF_INIT, 0, first, last, 0, subject, reader, cs, for_subject, RG_BUF_INIT, only};
-    int rc = rg_engine_case_events(e, cs, render_one, &g);
+    int rc = rg_reads_case_events(e, cs, render_one, &g);
     if (rc == 0 && g.n != last - first + 1) rc = RG_ESTORAGE;
     if (rc == 0) {
         rg_w_array(out, g.n);
@@ -217,7 +218,7 @@ static int open_byref(rg_engine *e, const uint8_t *v, size_t vn, const char *ike
     /* The reader is the actor of the key ("actor\0req"). */
     const char *z = memchr(ikey, 0, ikn);
     if (!z) return RG_ESTORAGE;
-    const rg_actor *reader = rg_engine_actor(e, ikey);
+    const rg_actor *reader = rg_store_actor(e, ikey);
     if (!reader) return RG_ESTORAGE;
     rg_doc *d;
     const char *why;

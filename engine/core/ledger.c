@@ -14,10 +14,11 @@
 #include "persons.h"
 #include "apply.h"
 #include "request.h"
+#include "reads.h"
 
 #define PATH_CAP 4096
 
-int rg_engine_erase(rg_engine *e, rg_case *cs, const char *ground, const char *step)
+int rg_ledger_erase(rg_engine *e, rg_case *cs, const char *ground, const char *step)
 {
     if (cs->erased) return 0;
     rg_ctx c;
@@ -32,7 +33,7 @@ int rg_engine_erase(rg_engine *e, rg_case *cs, const char *ground, const char *s
     return rc;
 }
 
-int rg_engine_erase_person(rg_engine *e, rg_case *cs, uint32_t i, const char *ground, const char *step)
+int rg_ledger_erase_person(rg_engine *e, rg_case *cs, uint32_t i, const char *ground, const char *step)
 {
     if (cs->erased || i >= cs->npersons || cs->persons[i].erased) return 0;
     rg_ctx c;
@@ -77,7 +78,7 @@ static int write_whole(rg_engine *e, const char *path)
         return RG_ESTORAGE;
     }
     int rc = rg_ledgerfile_header(l.f, e->key_check);
-    if (rc == 0) rc = rg_engine_each_case(e, NULL, write_erased, &l);
+    if (rc == 0) rc = rg_reads_each_case(e, NULL, write_erased, &l);
     if (fflush(l.f) != 0 || fsync(fileno(l.f)) != 0) rc = RG_ESTORAGE;
     if (fclose(l.f) != 0) rc = RG_ESTORAGE;
     if (rc == 0 && l.rc == 0 && rename(tmp, path) == 0) return 0;
@@ -141,15 +142,15 @@ static int apply_pending(rg_engine *e, const char *data_dir)
         if (slash) {
             int i = rg_case_person(cs, slash + 1);
             if (i < 0 || cs->persons[i].erased) continue;
-            rc = rg_engine_erase_person(e, cs, (uint32_t)i, "erased before the backup it was restored from was taken",
+            rc = rg_ledger_erase_person(e, cs, (uint32_t)i, "erased before the backup it was restored from was taken",
                                         "engine.restore");
         } else {
-            rc = rg_engine_erase(e, cs, "erased before the backup it was restored from was taken", "engine.restore");
+            rc = rg_ledger_erase(e, cs, "erased before the backup it was restored from was taken", "engine.restore");
         }
         n += rc == 0;
     }
     fclose(f);
-    rg_engine_want_commit(e);
+    rg_commit_want(e);
     while (rg_engine_busy(e)) uv_run(e->loop, UV_RUN_ONCE);
     if (rc == 0 && e->failed) rc = RG_ESTORAGE;
     if (rc == 0) {

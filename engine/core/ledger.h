@@ -49,8 +49,8 @@ int rg_ledger_apply(rg_engine *e, const char *data_dir);
  * entries and key go with the case.erased it appends into the open commit;
  * step is its entry in the register of processing activities
  * (engine.retention, engine.restore), which its processing record names. */
-int rg_engine_erase(rg_engine *e, rg_case *cs, const char *ground, const char *step);
+int rg_ledger_erase(rg_engine *e, rg_case *cs, const char *ground, const char *step);
 /* The same of person i of cs alone (a ledger's CASE/Pn). */
-int rg_engine_erase_person(rg_engine *e, rg_case *cs, uint32_t i, const char *ground, const char *step);
+int rg_ledger_erase_person(rg_engine *e, rg_case *cs, uint32_t i, const char *ground, const char *step);
 
 #endif

@@ -9,6 +9,7 @@
 #include "../domain/seal.h"
 #include "../storage/errors.h"
 #include "state.h"
+#include "reads.h"
 
 /* The index's hash key: derived from the key-encryption key, so a copy of
  * the data alone cannot test a BSN against the index. */
@@ -125,7 +126,7 @@ int rg_event_subject(rg_engine *e, const rg_case *cs, uint64_t seq, rg_buf *out)
     if (cs->erased || !seq) return RG_ENOTFOUND;
     rg_buf rec = RG_BUF_INIT, opened = RG_BUF_INIT;
     rg_record r, plain;
-    int rc = rg_engine_event(e, seq, &rec);
+    int rc = rg_reads_event(e, seq, &rec);
     if (rc == 0) rc = rg_record_parse(rec.data, rec.len, &r);
     rg_keyring k;
     rg_case_keyring(cs, &k);

@@ -154,7 +154,7 @@ static void replay_answer(rg_ctx *c, rg_commit *first, const uint8_t *p, size_t 
     rg_processing_request(c);
     if (e->open->naudit > records) {
         rg_commit_add_waiter(e->open, fn, ud, p, n);
-        rg_engine_want_commit(e);
+        rg_commit_want(e);
     } else if (first) {
         rg_commit_add_waiter(first, fn, ud, p, n);
     } else {
@@ -417,7 +417,7 @@ static void notify_read(rg_engine *e, rg_ctx *c)
         if (e->listeners[i].ops->on_read) e->listeners[i].ops->on_read(e->listeners[i].ud, c);
 }
 
-void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, void *ud,
+void rg_pipeline_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, void *ud,
                    uint64_t deadline, bool final)
 {
     rg_ctx c;
@@ -448,7 +448,7 @@ void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, voi
         rg_error_reply_traced(&reply, rc, c.msg[0] ? c.msg : rg_strerror(rc), tps);
         if (e->open->naudit > records) {
             rg_commit_add_waiter(e->open, fn, ud, reply.data, reply.len);
-            rg_engine_want_commit(e);
+            rg_commit_want(e);
         } else {
             respond(e, fn, ud, reply.data, reply.len);
         }
@@ -461,7 +461,7 @@ void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, voi
         rg_error_reply_traced(&reply, rc, c.msg, tps);
         if (e->open->naudit > records) {
             rg_commit_add_waiter(e->open, fn, ud, reply.data, reply.len);
-            rg_engine_want_commit(e);
+            rg_commit_want(e);
         } else {
             respond(e, fn, ud, reply.data, reply.len);
         }
@@ -483,7 +483,7 @@ void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, voi
         notify_read(e, &c);
         rg_processing_request(&c);
         rg_commit_add_waiter(e->open, fn, ud, reply.data, reply.len);
-        rg_engine_want_commit(e);
+        rg_commit_want(e);
     } else {
         /* The audit record of a read is durable before the reply shows the
          * content: the reply waits in the commit that holds the record. */
@@ -493,7 +493,7 @@ void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, voi
         rg_write_reply(&reply, NULL, 0, 0, NULL, &c.extra, c.nextra);
         if (e->open->naudit > records) {
             rg_commit_add_waiter(e->open, fn, ud, reply.data, reply.len);
-            rg_engine_want_commit(e);
+            rg_commit_want(e);
         } else {
             respond(e, fn, ud, reply.data, reply.len);
         }
@@ -501,9 +501,4 @@ void rg_engine_run(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, voi
     rg_buf_free(&reply);
     rg_ctx_cleanup(&c);
     rg_doc_free(doc);
-}
-
-void rg_engine_submit(rg_engine *e, const uint8_t *p, size_t n, rg_reply_fn fn, void *ud)
-{
-    rg_engine_run(e, p, n, fn, ud, 0, false);
 }

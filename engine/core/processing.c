@@ -144,7 +144,7 @@ static void put_person(rg_ctx *c, const rg_case *cs, uint32_t pi, const rg_activ
     uint8_t subj[SUBJ];
     if (!subject_key(cs, any, pi, subj)) return;
     rg_engine *e = c->e;
-    rg_commit *t = rg_engine_open_commit(e);
+    rg_commit *t = rg_commit_current(e);
     char h[65];
     uint64_t end = rg_clock_now(&e->clock);
     rg_buf v = RG_BUF_INIT;
@@ -235,7 +235,7 @@ void rg_processing_request(rg_ctx *c)
         rg_buf_free(&arr);
     }
     rg_hmap_free(&seen);
-    if (e->open->naudit > before) rg_engine_want_commit(e);
+    if (e->open->naudit > before) rg_commit_want(e);
 }
 
 void rg_processing_failed(rg_ctx *c, int err)
@@ -245,7 +245,7 @@ void rg_processing_failed(rg_ctx *c, int err)
     if (!act || !c->touched || !c->cs || c->created) return;
     size_t before = c->e->open->naudit;
     put_one(c, c->cs, act, err, false);
-    if (c->e->open->naudit > before) rg_engine_want_commit(c->e);
+    if (c->e->open->naudit > before) rg_commit_want(c->e);
 }
 
 void rg_processing_erasure(rg_ctx *c)

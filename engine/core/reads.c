@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reads.h"
 #include "ctx.h"
 #include "request.h"
 #include "../storage/errors.h"
@@ -29,7 +30,7 @@ static int pending_events(rg_commit *t, const rg_case *cs, rg_record_fn fn, void
     return 0;
 }
 
-int rg_engine_case_events(rg_engine *e, const rg_case *cs, rg_record_fn fn, void *ud)
+int rg_reads_case_events(rg_engine *e, const rg_case *cs, rg_record_fn fn, void *ud)
 {
     /* A commit the writer has just synced may already be readable in RocksDB
      * before write_done runs: take from RocksDB only what precedes the first
@@ -69,7 +70,7 @@ int rg_engine_case_events(rg_engine *e, const rg_case *cs, rg_record_fn fn, void
     return rc;
 }
 
-int rg_engine_verify(rg_engine *e, uint64_t *count, uint64_t *broken, const char **why)
+int rg_reads_verify(rg_engine *e, uint64_t *count, uint64_t *broken, const char **why)
 {
     uint8_t prev[RG_HASH_LEN] = {0};
     uint64_t expect = 1;
@@ -129,7 +130,7 @@ static const rg_pending_event *find_pending(rg_commit *t, uint64_t seq)
     return &t->events[seq - t->events[0].seq];   /* positions are gapless */
 }
 
-int rg_engine_event(rg_engine *e, uint64_t seq, rg_buf *out)
+int rg_reads_event(rg_engine *e, uint64_t seq, rg_buf *out)
 {
     const rg_pending_event *pe = find_pending(e->inflight, seq);
     if (!pe) pe = find_pending(e->open, seq);
@@ -142,7 +143,7 @@ int rg_engine_event(rg_engine *e, uint64_t seq, rg_buf *out)
     return rg_log_get(e->log, RG_CF_EVENTS, k, 8, out);
 }
 
-int rg_engine_each_case(rg_engine *e, const char *after, rg_case_fn fn, void *ud)
+int rg_reads_each_case(rg_engine *e, const char *after, rg_case_fn fn, void *ud)
 {
     rg_iter *it = rg_iter_new(e->log, RG_CF_CASES);
     size_t an = after ? strlen(after) : 0;
@@ -171,7 +172,7 @@ int rg_engine_each_case(rg_engine *e, const char *after, rg_case_fn fn, void *ud
     return rc < 0 ? rc : 0;
 }
 
-int rg_engine_each_case_in(rg_engine *e, const char *zvh, const char *after, rg_case_fn fn, void *ud)
+int rg_reads_each_case_in(rg_engine *e, const char *zvh, const char *after, rg_case_fn fn, void *ud)
 {
     char start[RG_RX_KEY_MAX], prefix[RG_RX_KEY_MAX];
     size_t pn = rg_region_key(prefix, zvh, "");
@@ -208,7 +209,7 @@ int rg_engine_each_case_in(rg_engine *e, const char *zvh, const char *after, rg_
     return rc < 0 ? rc : 0;
 }
 
-int rg_engine_median_lead(rg_engine *e, int state, const char *zvh, uint64_t *ms, uint64_t *count)
+int rg_reads_median_lead(rg_engine *e, int state, const char *zvh, uint64_t *ms, uint64_t *count)
 {
     *ms = 0;
     *count = 0;

@@ -25,6 +25,7 @@
 #include "request.h"
 #include "ctx.h"
 #include "../storage/errors.h"
+#include "reads.h"
 
 static int load_counts(rg_engine *e, const char *key, uint64_t counts[RG_NSTATES])
 {
@@ -201,7 +202,7 @@ void rg_store_actor_record(const rg_actor *a, rg_buf *v)
     rg_w_bin(v, a->token_hash, RG_HASH_LEN);
 }
 
-void rg_store_put_actor(rg_batch *b, const rg_actor *a)
+void rg_store_stage_actor(rg_batch *b, const rg_actor *a)
 {
     rg_buf v = RG_BUF_INIT;
     rg_store_actor_record(a, &v);
@@ -209,7 +210,7 @@ void rg_store_put_actor(rg_batch *b, const rg_actor *a)
     rg_buf_free(&v);
 }
 
-void rg_engine_actor_put(rg_engine *e, const rg_actor *a)
+void rg_store_actor_put(rg_engine *e, const rg_actor *a)
 {
     rg_actor *cur = rg_hmap_get(&e->actors, a->id, strlen(a->id));
     if (cur) {
@@ -224,7 +225,7 @@ void rg_engine_actor_put(rg_engine *e, const rg_actor *a)
     if (!cur->revoked) rg_hmap_put(&e->tokens, cur->token_hash, RG_HASH_LEN, cur);
 }
 
-const rg_actor *rg_engine_actor(rg_engine *e, const char *id)
+const rg_actor *rg_store_actor(rg_engine *e, const char *id)
 {
     return rg_hmap_get(&e->actors, id, strlen(id));
 }
@@ -239,7 +240,7 @@ static int load_actors(rg_engine *e)
         rg_actor a;
         memset(&a, 0, sizeof a);
         if ((rc = decode_actor(&a, p, n)) < 0) break;
-        rg_engine_actor_put(e, &a);
+        rg_store_actor_put(e, &a);
     }
     if (rg_iter_end(it) < 0 && rc == 0) rc = RG_ESTORAGE;
     return rc;
@@ -293,7 +294,7 @@ static int load_tallies(rg_engine *e)
     migrate m = {e, rg_batch_new(e->log), 0};
     rg_tallies_clear_keys(m.b);
     rg_region_clear_keys(m.b);
-    rc = rg_engine_each_case(e, NULL, tally_one, &m);
+    rc = rg_reads_each_case(e, NULL, tally_one, &m);
     if (rc == 0 && m.rc == 0) rc = count_leads(e);
     if (rc == 0 && m.rc == 0) {
         rg_tallies_put(&e->tallies, m.b, true);     /* the marker last */

@@ -189,7 +189,13 @@ void rg_store_note_number(rg_engine *e, const char *zvh, uint64_t n);
 /* An actor's notification topic for an audience ("feed", "alerts"): a keyed
  * hash of the engine's secret, the actor's region and the audience, in hex. */
 void rg_notify_topic(rg_engine *e, const rg_actor *a, const char *audience, char out[RG_TOPIC_LEN + 1]);
-void rg_store_put_actor(rg_batch *b, const rg_actor *a);
+/* The actor registry: an actor by id (NULL: none), and an actor copied in
+ * (replacing the one of its id; a handler's last step only), their stored
+ * form, and that form staged into b. */
+const rg_actor *rg_store_actor(rg_engine *e, const char *id);
+void rg_store_actor_put(rg_engine *e, const rg_actor *a);
+void rg_store_actor_record(const rg_actor *a, rg_buf *out);
+void rg_store_stage_actor(rg_batch *b, const rg_actor *a);
 
 
 #endif

@@ -26,6 +26,7 @@
 #include "sdnotify.h"
 #include "server.h"
 #include "../../handlers/handlers.h"
+#include "../core/bootstrap.h"
 
 static const char usage[] =
     "usage: regied --data DIR [options]\n"
@@ -246,7 +247,7 @@ static int open_engine(app *a, const opts *o)
     }
     if (o->rebuild) {
         uint64_t n = 0;
-        if (rg_engine_rebuild(a->engine, &n) < 0) {
+        if (rg_replay_rebuild(a->engine, &n) < 0) {
             fprintf(stderr, "regied: rebuilding the projections failed\n");
             return 1;
         }
@@ -259,7 +260,7 @@ static int open_engine(app *a, const opts *o)
         fprintf(stderr, "regied: cannot erase again the cases erased before the restore; not serving\n");
         return 1;
     }
-    if (rg_engine_ensure_admin(a->engine, o->dir) < 0) return 1;
+    if (rg_bootstrap_admin(a->engine, o->dir) < 0) return 1;
     return 0;
 }
 

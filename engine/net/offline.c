@@ -15,6 +15,7 @@
 #include "../domain/config.h"
 #include "../storage/keyfile.h"
 #include "../storage/log.h"
+#include "../core/reads.h"
 
 int rg_check_config(const char *config, const char *clock, const char *tls, const char *tls_ca,
                     const char *key_file)
@@ -110,7 +111,7 @@ int rg_verify_at_start(rg_engine *e, const char *dir, bool always)
     if (!restored && !always) return 0;
     uint64_t count = 0, broken = 0;
     const char *why = NULL;
-    if (rg_engine_verify(e, &count, &broken, &why) < 0) {
+    if (rg_reads_verify(e, &count, &broken, &why) < 0) {
         fprintf(stderr, "regied: cannot read the log to check its hash chain; not serving\n");
         return -1;
     }

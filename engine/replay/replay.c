@@ -2,7 +2,7 @@
  * replay.c - rebuilding derived state from the log alone.
  *
  * Every projection, the per-state counts, the lead times, the deadline index
- * and the case counter are derived from the events; rg_engine_rebuild
+ * and the case counter are derived from the events; rg_replay_rebuild
  * recomputes them by folding every event, in log order, through the same
  * apply functions the live path uses, upcasting events stored under older
  * schema versions first.  Used after a schema change of the projection, by
@@ -267,7 +267,7 @@ static int begin(rg_engine *e)
     return rc;
 }
 
-int rg_engine_rebuild(rg_engine *e, uint64_t *events_out)
+int rg_replay_rebuild(rg_engine *e, uint64_t *events_out)
 {
     if (rg_engine_busy(e)) return RG_EOVERLOAD;
     rg_tallies tallies;
@@ -319,7 +319,7 @@ int rg_engine_rebuild(rg_engine *e, uint64_t *events_out)
     return rc;
 }
 
-int rg_engine_resume_rebuild(rg_engine *e)
+int rg_replay_resume(rg_engine *e)
 {
     rg_buf v = RG_BUF_INIT;
     int rc = rg_log_get(e->log, RG_CF_META, MARKER, strlen(MARKER), &v);
@@ -328,7 +328,7 @@ int rg_engine_resume_rebuild(rg_engine *e)
     if (rc < 0) return rc;
     fprintf(stderr, "regie: an earlier rebuild of the projections did not finish; rebuilding\n");
     uint64_t n;
-    rc = rg_engine_rebuild(e, &n);
+    rc = rg_replay_rebuild(e, &n);
     if (rc == 0) fprintf(stderr, "regie: rebuilt from %llu events\n", (unsigned long long)n);
     else fprintf(stderr, "regie: the rebuild failed (see above); this data directory is not served until "
                          "one succeeds: remove the cause and start again\n");

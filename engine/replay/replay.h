@@ -14,9 +14,9 @@
 
 /* Recompute every projection, count, lead time and deadline key from the
  * events.  Only while rg_engine_busy() is false. */
-int rg_engine_rebuild(rg_engine *e, uint64_t *events /* OUT: events replayed */);
+int rg_replay_rebuild(rg_engine *e, uint64_t *events /* OUT: events replayed */);
 /* Finish a rebuild that a crash or failure interrupted (its marker is in
  * meta); 0 when there is none.  Run before the engine serves. */
-int rg_engine_resume_rebuild(rg_engine *e);
+int rg_replay_resume(rg_engine *e);
 
 #endif

@@ -78,8 +78,8 @@ static void on_behalf_of(rg_engine *e, const rg_ctx *c, const char *case_id, cha
  * org, with the index key of each case. */
 static void put_record(rg_engine *e, rg_ctx *c, const char *org, const char *const *ids, uint32_t n)
 {
-    rg_commit *t = rg_engine_open_commit(e);
-    RG_ASSERT(t && t != rg_engine_inflight(e));
+    rg_commit *t = rg_commit_current(e);
+    RG_ASSERT(t && t != rg_commit_inflight(e));
     uint64_t rn = ++e->audit_seq;
     rg_buf v = RG_BUF_INIT;
     rg_w_map(&v, 13);
@@ -150,10 +150,10 @@ static void put_count(rg_engine *e, rg_batch *batch, const burst *b)
 /* Into the open commit, which is then sealed like any other. */
 static void put_count_open(rg_engine *e, const burst *b)
 {
-    rg_commit *t = rg_engine_open_commit(e);
+    rg_commit *t = rg_commit_current(e);
     put_count(e, t->batch, b);
     t->naudit++;
-    rg_engine_want_commit(e);
+    rg_commit_want(e);
 }
 
 /* Real time, not the loop's cached time (a window is about how fast an
@@ -284,7 +284,7 @@ static void on_read(void *ud, rg_ctx *c)
     free(ids);
     rg_doc_free(d);
     rg_buf_free(&arr);
-    rg_engine_want_commit(e);
+    rg_commit_want(e);
 }
 
 /* The records of one case, through the index keys 0xff case 0x00 be64(n). */

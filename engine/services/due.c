@@ -101,7 +101,7 @@ static bool fire(rg_due *du, const due_key *k)
         /* Retention ended: the engine erases the case (its key and its
          * person index entries go with this command). */
         return !cs->erased &&
-               rg_engine_erase(e, cs, "the retention period ended", "engine.retention") == 0;
+               rg_ledger_erase(e, cs, "the retention period ended", "engine.retention") == 0;
     }
     /* The engine's own step on the case, a processing like any other:
      * its records name the register's entry of the step. */
@@ -261,7 +261,7 @@ void rg_due_run(rg_due *du)
         rg_commit_count_write(e->open);
         rg_commit_keep_idem(e->open, du->advance.ikey, du->advance.ikn, reply.data, reply.len);
         rg_commit_add_waiter(e->open, du->advance.fn, du->advance.ud, reply.data, reply.len);
-        rg_engine_want_commit(e);
+        rg_commit_want(e);
         rg_buf_free(&reply);
         return;
     }

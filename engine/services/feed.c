@@ -30,6 +30,7 @@
 #include "../domain/access.h"
 #include "../domain/upcast.h"
 #include "../storage/errors.h"
+#include "../core/reads.h"
 
 /* One parked long-poll. */
 typedef struct parked {
@@ -97,7 +98,7 @@ static int add(page *pg, rg_engine *e, uint64_t seq)
     const rg_actor *a = rg_ctx_actor(pg->c);
     /* A page walks forward: each position after the last one looked at. */
     RG_ASSERT(seq > pg->next);
-    int rc = rg_engine_event(e, seq, &rec);
+    int rc = rg_reads_event(e, seq, &rec);
     if (rc == 0) rc = rg_record_parse(rec.data, rec.len, &r);
     if (rc == 0) rc = rg_doc_parse(&d, r.pub, r.pub_len, &why);
     if (rc == 0 && (!rg_val_strcpy(rg_map_get(rg_doc_root(d), "case"), case_id, sizeof case_id) ||
@@ -176,7 +177,7 @@ static void run_all(rg_feed *f, parked *list, bool final)
     while (list) {
         parked *p = list;
         list = p->next;
-        rg_engine_run(f->e, p->req, p->len, p->fn, p->ud, p->deadline, final);
+        rg_pipeline_run(f->e, p->req, p->len, p->fn, p->ud, p->deadline, final);
         free(p->req);
         free(p);
     }

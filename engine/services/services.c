@@ -38,7 +38,7 @@ int rg_engine_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
     if ((rc = rg_engine_listen(e, &services_ops, s)) < 0 || (rc = rg_due_attach(e, &s->due)) < 0 ||
         (rc = rg_feed_attach(e, &s->feed)) < 0 || (rc = rg_audit_attach(e, &s->audit)) < 0 ||
         (rc = rg_tlog_attach(e, o->dir, o->sign_key, &s->tlog)) < 0 ||
-        (rc = rg_engine_resume_rebuild(e)) < 0) {
+        (rc = rg_replay_resume(e)) < 0) {
         rg_engine_close(e);
         uv_run(loop, UV_RUN_DEFAULT);
         return rc;

@@ -15,6 +15,7 @@
 #include "../../engine/services/services.h"
 #include "../../engine/storage/codec.h"
 #include "../../handlers/handlers.h"
+#include "../../engine/core/bootstrap.h"
 
 static uv_loop_t loop;
 static rg_engine *engine;
@@ -29,7 +30,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     rg_engine_opts o = {.module = &rg_handlers_module, .dir = dir};
     o.clock.manual = true;
     o.clock.now_ms = 1764579600000ULL;
-    if (rg_engine_open(&engine, &loop, &o) != 0 || rg_engine_ensure_admin(engine, dir) != 0) abort();
+    if (rg_engine_open(&engine, &loop, &o) != 0 || rg_bootstrap_admin(engine, dir) != 0) abort();
     return 0;
 }
 

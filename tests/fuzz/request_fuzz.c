@@ -29,6 +29,7 @@
 #include "../../engine/services/services.h"
 #include "../../engine/domain/schema.h"
 #include "../../handlers/handlers.h"
+#include "../../engine/core/bootstrap.h"
 
 static uv_loop_t loop;
 static rg_engine *engine;
@@ -178,7 +179,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     o.clock.manual = true;
     o.clock.now_ms = 1764579600000ULL;
     if (rg_engine_open(&engine, &loop, &o) != 0) abort();
-    if (rg_engine_ensure_admin(engine, dir) != 0) abort();
+    if (rg_bootstrap_admin(engine, dir) != 0) abort();
     char path[sizeof dir + 16];
     snprintf(path, sizeof path, "%s/admin.token", dir);
     FILE *f = fopen(path, "r");

@@ -16,6 +16,7 @@
 #include "../../engine/storage/log.h"
 #include "../../engine/core/state.h"
 #include "../../handlers/handlers.h"
+#include "../../engine/core/bootstrap.h"
 
 static uv_loop_t loop;
 static rg_engine *engine;
@@ -94,7 +95,7 @@ int main(int argc, char **argv)
     rg_engine_opts o = {.module = &rg_handlers_module, .dir = dir};
     o.clock.manual = true;
     o.clock.now_ms = 1799049600000ULL;          /* 2027-01-04 */
-    if (rg_engine_open(&engine, &loop, &o) != 0 || rg_engine_ensure_admin(engine, dir) != 0) return 1;
+    if (rg_engine_open(&engine, &loop, &o) != 0 || rg_bootstrap_admin(engine, dir) != 0) return 1;
     char path[600], admin[128] = "";
     snprintf(path, sizeof path, "%s/admin.token", dir);
     FILE *f = fopen(path, "r");

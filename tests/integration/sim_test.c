@@ -171,7 +171,7 @@ static void test_rebuild_gives_back_the_live_state(void)
     dump(e, &live);
     CHECK(entries(&live) > 100);
     uint64_t n = 0;
-    CHECK(rg_engine_rebuild(e, &n) == 0);
+    CHECK(rg_replay_rebuild(e, &n) == 0);
     CHECK(n > 500);
     dump(e, &rebuilt);
     CHECK(same(&live, &rebuilt, "after a rebuild"));
@@ -179,7 +179,7 @@ static void test_rebuild_gives_back_the_live_state(void)
     /* Cut short: the second write of the rebuild (one of its bulk loads)
      * fails, after the derived column families were emptied. */
     rg_log_fail_write(e->log, 2);
-    CHECK(rg_engine_rebuild(e, &n) < 0);
+    CHECK(rg_replay_rebuild(e, &n) < 0);
     close_engine(&loop, e);
     REQUIRE(open_engine(&loop, &e) == 0);    /* finds the marker, rebuilds */
     dump(e, &rebuilt);

@@ -15,6 +15,7 @@
 #include "cal.h"
 #include "check.h"
 #include "../../handlers/handlers.h"
+#include "../../engine/core/bootstrap.h"
 
 md_run md;
 
@@ -365,7 +366,7 @@ static int open_engine(int64_t start)
     o.clock.now_ms = (uint64_t)start;
     o.config = md.config;
     if (rg_engine_open(&md.engine.e, &md.engine.loop, &o) < 0) return -1;
-    if (rg_engine_ensure_admin(md.engine.e, md.engine.dir) < 0) return -1;
+    if (rg_bootstrap_admin(md.engine.e, md.engine.dir) < 0) return -1;
     char path[700];
     snprintf(path, sizeof path, "%s/admin.token", md.engine.dir);
     FILE *f = fopen(path, "r");

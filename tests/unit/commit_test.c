@@ -48,7 +48,7 @@ static struct {
     int sealed, durable, failed;
     size_t sealed_writes[MAXC];      /* nwrites of each commit sealed */
     size_t durable_writes[MAXC];
-    bool inflight_when_sealed[MAXC]; /* rg_engine_inflight() was that commit */
+    bool inflight_when_sealed[MAXC]; /* rg_commit_inflight() was that commit */
     rg_commit *open_after_seal[MAXC]; /* the open commit made when it was sealed */
     int submit_on_seal;              /* submit this many reports at the next seal */
     rg_t_reply *late;                /* their replies */
@@ -74,8 +74,8 @@ static void on_sealed(void *ud, rg_engine *e, rg_commit *t)
     (void)ud;
     if (S.sealed < MAXC) {
         S.sealed_writes[S.sealed] = t->nwrites;
-        S.inflight_when_sealed[S.sealed] = rg_engine_inflight(e) == t;
-        S.open_after_seal[S.sealed] = rg_engine_open_commit(e);
+        S.inflight_when_sealed[S.sealed] = rg_commit_inflight(e) == t;
+        S.open_after_seal[S.sealed] = rg_commit_current(e);
     }
     S.sealed++;
     /* Commands that arrive while t is in flight. */
@@ -148,7 +148,7 @@ static void test_one_turn_one_commit(void)
 {
     reset_counts();
     uint64_t commits0 = rg_engine_commits(L.e), head0 = rg_engine_head(L.e);
-    CHECK(!rg_engine_busy(L.e) && rg_commit_newest(L.e) == NULL && rg_engine_inflight(L.e) == NULL);
+    CHECK(!rg_engine_busy(L.e) && rg_commit_newest(L.e) == NULL && rg_commit_inflight(L.e) == NULL);
     rg_buf b = RG_BUF_INIT;
     static rg_t_reply r[GROUP];
     static int done;
@@ -156,9 +156,9 @@ static void test_one_turn_one_commit(void)
     for (int i = 0; i < GROUP; i++) submit_report(&b, &r[i], &done);
     /* All applied into the open commit; no reply has left, none is written. */
     CHECK(done == 0);
-    CHECK(rg_engine_open_commit(L.e)->nwrites == GROUP);
-    CHECK(rg_engine_open_commit(L.e)->nevents == GROUP);
-    CHECK(rg_commit_newest(L.e) == rg_engine_open_commit(L.e));
+    CHECK(rg_commit_current(L.e)->nwrites == GROUP);
+    CHECK(rg_commit_current(L.e)->nevents == GROUP);
+    CHECK(rg_commit_newest(L.e) == rg_commit_current(L.e));
     CHECK(rg_engine_busy(L.e));
     CHECK(rg_engine_head(L.e) == head0 + GROUP);      /* positions taken in memory */
     CHECK(S.sealed == 0);
@@ -312,7 +312,7 @@ static void test_waiter_released_when_durable(void)
     reset_counts();
     own_commits0 = rg_engine_commits(L.e);
     uint8_t bytes[4] = {1, 2, 3, 4};
-    rg_commit_add_waiter(rg_engine_open_commit(L.e), own_reply, NULL, bytes, sizeof bytes);
+    rg_commit_add_waiter(rg_commit_current(L.e), own_reply, NULL, bytes, sizeof bytes);
     memset(bytes, 0, sizeof bytes);                  /* copied: ours to change */
     /* A waiter alone holds no write: nothing to seal, no reply yet. */
     CHECK(!rg_engine_busy(L.e));
@@ -348,7 +348,7 @@ static void test_durable_commit_is_reused(void)
     rg_t_local_settle(&L);
     rg_commit *sp = L.e->spare;
     REQUIRE(sp != NULL);
-    CHECK(sp != rg_engine_open_commit(L.e) && sp != rg_engine_inflight(L.e));
+    CHECK(sp != rg_commit_current(L.e) && sp != rg_commit_inflight(L.e));
     CHECK(sp->nwaiters == 0 && sp->nevents == 0 && sp->nidem == 0 && sp->nwrites == 0 && sp->naudit == 0);
     CHECK(rg_batch_count(sp->batch) == 0 && rg_batch_bytes(sp->batch) == 0 && sp->replies.len == 0);
     CHECK(sp->capwaiters >= GROUP && sp->replies.cap > 0 && sp->capevents >= GROUP);

@@ -195,7 +195,7 @@ static void test_render_range(void)
     REQUIRE(rg_store_case(L.e, id, &cs) == 0);
     REQUIRE(cs->version == 4);
     rg_buf out = RG_BUF_INIT;
-    const rg_actor *prm = rg_engine_actor(L.e, "pr");
+    const rg_actor *prm = rg_store_actor(L.e, "pr");
     REQUIRE(prm != NULL);
     REQUIRE(rg_idem_render(L.e, &out, cs, 2, 4, false, prm) == 0);
     rg_doc *d = NULL;

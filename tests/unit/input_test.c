@@ -125,7 +125,7 @@ static void test_opaque_ids_and_region_numbers(void)
     CHECK(report(polA, NULL, NULL, NULL)[0] == 0 && rg_t_uint(&R, "number") == 4);
     CHECK(report(polB, NULL, NULL, NULL)[0] == 0 && rg_t_uint(&R, "number") == 2);
     rg_t_local_settle(&L);
-    REQUIRE(rg_engine_rebuild(L.e, NULL) == 0);
+    REQUIRE(rg_replay_rebuild(L.e, NULL) == 0);
     CHECK(report(polA, NULL, NULL, NULL)[0] == 0 && rg_t_uint(&R, "number") == 5);
     rg_t_local_close(&L, true);
 }

@@ -116,7 +116,7 @@ static void test_old_reports_read_as_the_lists(void)
     write_v2_report("ZVH-OLD-1", "Radicalisatie", "Hoog");
     write_v2_report("ZVH-OLD-2", "overlast", "whatever");
     write_v2_report("ZVH-OLD-3", "Verward-Gedrag", "high");
-    REQUIRE(rg_engine_rebuild(L.e, NULL) == 0);
+    REQUIRE(rg_replay_rebuild(L.e, NULL) == 0);
 
     /* A misspelt radicalisation case is under its covenant now. */
     CHECK(strcmp(query(mgr, "case.get", "ZVH-OLD-1"), "not_found") == 0);

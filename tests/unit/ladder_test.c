@@ -578,7 +578,7 @@ static void test_stats_figures(void)
     CHECK(stats_at("escalations", "ended", "1") == 0 && stats_at("escalations", "ended", l) == 0);
     /* The same after a rebuild by replay (counted per event folded). */
     uint64_t n;
-    REQUIRE(rg_engine_rebuild(L.e, &n) == 0);
+    REQUIRE(rg_replay_rebuild(L.e, &n) == 0);
     REQUIRE(query(mgr, "stats", NULL)[0] == 0);
     CHECK(stats_at("escalations", "decided", "1") == 1 && stats_at("escalations", "climbed", "1") == 0);
     CHECK(stats_at("escalations", "decided", "2") == d2 && stats_at("escalations", "climbed", "2") == c2);
@@ -598,7 +598,7 @@ static void test_stats_figures(void)
     CHECK(stats_at("escalations", "ended", l) == 1 && stats_at("escalations", "decided", "1") == 1);
     uint64_t exec_cases = route_lead("execution", "cases");   /* the ending ended its stay in execution */
     CHECK(route_lead("intake", "cases") == 1 && exec_cases == 1);
-    REQUIRE(rg_engine_rebuild(L.e, &n) == 0);
+    REQUIRE(rg_replay_rebuild(L.e, &n) == 0);
     REQUIRE(query(mgr, "stats", NULL)[0] == 0);
     CHECK(stats_at("escalations", "ended", l) == 1 && stats_at("escalations", "decided", "1") == 1);
     CHECK(stats_at("escalations", "decided", "2") == d2 && stats_at("escalations", "climbed", "2") == c2);
@@ -652,7 +652,7 @@ static void test_stats_overdue_by_org(void)
     free(dir);
     CHECK(owed_by("ggz", &norgs) == 1 && norgs == 1);
     uint64_t n;
-    REQUIRE(rg_engine_rebuild(L.e, &n) == 0);
+    REQUIRE(rg_replay_rebuild(L.e, &n) == 0);
     CHECK(owed_by("ggz", &norgs) == 1 && norgs == 1);
     /* The case ends: nothing is owed any more. */
     rg_w_kstr(req(prA, "case.end", id, 1), "reason", "withdrawn");

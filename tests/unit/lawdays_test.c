@@ -135,7 +135,7 @@ static void test_old_deadlines_keep_their_due_times(void)
     rg_t_local_actor(&L, "mgr1", "manager", "zvh", mgr);
     rg_t_local_settle(&L);
     write_old_report("ZVH-OLDCAL1");
-    REQUIRE(rg_engine_rebuild(L.e, NULL) == 0);
+    REQUIRE(rg_replay_rebuild(L.e, NULL) == 0);
     CHECK(due_of(mgr, "ZVH-OLDCAL1", "intake.start") == at_local(2026, 4, 7, 9));
     rg_t_local_close(&L, true);
 }

@@ -140,7 +140,7 @@ static void test_rebuild_then_count_on(void)
     rg_t_local_settle(&L);
     uint64_t head = rg_engine_head(L.e), total = stat_total();
     uint64_t events = 0;
-    CHECK(rg_engine_rebuild(L.e, &events) == 0 && events == head);
+    CHECK(rg_replay_rebuild(L.e, &events) == 0 && events == head);
     report("Kees de Vries", &r);
     CHECK(rg_t_ok(&r) && rg_t_uint(&r, "number") == n + 1);
     rg_t_reply_free(&r);

@@ -137,7 +137,7 @@ static void test_v1_directory_opens(void)
     uint8_t *before = malloc(n1);
     memcpy(before, R.bytes, n1);
     uint64_t replayed = 0;
-    REQUIRE(rg_engine_rebuild(L.e, &replayed) == 0);
+    REQUIRE(rg_replay_rebuild(L.e, &replayed) == 0);
     CHECK(replayed > checked);               /* the old log and the new steps */
     REQUIRE(query(mgr, "case.get", "ZVH-00000002")[0] == 0);
     CHECK(R.len == n1 && memcmp(R.bytes, before, n1) == 0);

@@ -2,7 +2,7 @@
  * replay_test.c - the rebuild of replay/replay.h in an in-process engine:
  * cases along several routes and states (admitted, planned, agreed,
  * executed, reviewed, closed, referred, re-entry), deadlines fired by the
- * manual clock (stagnations, escalations), then rg_engine_rebuild gives
+ * manual clock (stagnations, escalations), then rg_replay_rebuild gives
  * back every column family byte for byte (projections, deadline keys,
  * lead times, counters, and the rest untouched) and byte-identical
  * case.get and stats answers; a rebuild is refused while commands are
@@ -243,7 +243,7 @@ static void test_rebuild_is_byte_identical(void)
     rg_t_local_settle(&L);
     dump(&before);
     uint64_t head = rg_engine_head(L.e), n = 0;
-    REQUIRE(rg_engine_rebuild(L.e, &n) == 0);
+    REQUIRE(rg_replay_rebuild(L.e, &n) == 0);
     CHECK(n == head && rg_engine_head(L.e) == head);
     dump(&after);
     CHECK(same(&before, &after, "the column families after a rebuild"));
@@ -252,7 +252,7 @@ static void test_rebuild_is_byte_identical(void)
     /* A second rebuild changes nothing either. */
     rg_t_local_settle(&L);
     dump(&before);
-    REQUIRE(rg_engine_rebuild(L.e, NULL) == 0);
+    REQUIRE(rg_replay_rebuild(L.e, NULL) == 0);
     dump(&after);
     CHECK(same(&before, &after, "the column families after a second rebuild"));
     /* The engine goes on from the rebuilt state: the next case gets the
@@ -277,7 +277,7 @@ static void test_refused_while_busy(void)
     int done = 0;
     rg_t_local_submit(&L, &b, &r, &done);
     CHECK(rg_engine_busy(L.e));
-    CHECK(rg_engine_rebuild(L.e, NULL) < 0);
+    CHECK(rg_replay_rebuild(L.e, NULL) < 0);
     rg_t_local_run_until(&L, &done, 1);
     CHECK(rg_t_ok(&r));                              /* the pending command was not disturbed */
     rg_t_reply_free(&r);
@@ -300,7 +300,7 @@ static void test_interrupted_rebuild_finished_at_open(void)
     /* The second write of the rebuild (a bulk load, after the derived
      * families were emptied) fails. */
     rg_log_fail_write(rg_engine_log(L.e), 2);
-    CHECK(rg_engine_rebuild(L.e, NULL) < 0);
+    CHECK(rg_replay_rebuild(L.e, NULL) < 0);
     /* It serves nothing from half-written projections. */
     CHECK(strcmp(query(mgr, "case.get", cases[0]), "storage_error") == 0);
     /* Opening again finds the marker and finishes the rebuild. */
@@ -322,19 +322,19 @@ static void test_rebuild_after_a_failed_one_serves_again(void)
 {
     /* replay.c: after a failed rebuild the engine serves nothing "until a
      * rebuild succeeds".  One succeeding in the same process must let it
-     * serve again.  (Found failing when written: rg_engine_rebuild sets
+     * serve again.  (Found failing when written: rg_replay_rebuild sets
      * e->failed on failure and nothing clears it on a later success, so
      * every request stays storage_error until a restart.) */
     rg_t_local_settle(&L);
     rg_buf live = RG_BUF_INIT, now = RG_BUF_INIT;
     dump(&live);
     rg_log_fail_write(rg_engine_log(L.e), 2);
-    CHECK(rg_engine_rebuild(L.e, NULL) < 0);
+    CHECK(rg_replay_rebuild(L.e, NULL) < 0);
     CHECK(strcmp(query(mgr, "case.get", cases[0]), "storage_error") == 0);
-    CHECK(rg_engine_resume_rebuild(L.e) == 0);       /* the marker is there: rebuilds */
+    CHECK(rg_replay_resume(L.e) == 0);       /* the marker is there: rebuilds */
     dump(&now);
     CHECK(same(&live, &now, "the column families after a resumed rebuild"));
-    CHECK(rg_engine_resume_rebuild(L.e) == 0);       /* no marker: nothing to do */
+    CHECK(rg_replay_resume(L.e) == 0);       /* no marker: nothing to do */
     const char *err = query(mgr, "case.get", cases[0]);
     if (err[0]) printf("  case.get after a successful rebuild: %s: %s\n", err, rg_t_str(&R, "message"));
     CHECK(err[0] == 0);

@@ -173,7 +173,7 @@ static void test_norm_change_keeps_existing_deadlines(void)
     /* Through a rebuild, too. */
     rg_t_local_settle(&L);
     uint64_t replayed = 0;
-    REQUIRE(rg_engine_rebuild(L.e, &replayed) == 0);
+    REQUIRE(rg_replay_rebuild(L.e, &replayed) == 0);
     CHECK(due_of(mgr, before, "intake.decision") == due5);
     CHECK(due_of(mgr, after, "intake.decision") == iso("2026-06-04T09:00:00+02:00"));
     rg_t_local_close(&L, true);

@@ -103,7 +103,7 @@ static void test_events_are_the_regions(void)
     REQUIRE(rg_t_local_open(&L, dir) == 0);
     CHECK(events_of(mgrTc) == t1 && events_of(mgrB) == b1);
     uint64_t n = 0;
-    REQUIRE(rg_engine_rebuild(L.e, &n) == 0);
+    REQUIRE(rg_replay_rebuild(L.e, &n) == 0);
     CHECK(events_of(mgrTc) == t1 && events_of(mgrB) == b1);
     check_sums("after a rebuild");
     rg_t_local_close(&L, true);

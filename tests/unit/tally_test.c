@@ -23,6 +23,7 @@
 #include "../../engine/storage/errors.h"
 #include "../../engine/replay/replay.h"
 #include "steps.h"
+#include "../../engine/core/reads.h"
 
 static char vt[128], vtB[128], pol[128], pr[128], prB[128], mgr[128], mgrB[128], mgrRad[128];
 static char dir[512];
@@ -88,7 +89,7 @@ static uint64_t stats_match_walk(const char *token, const char *zvh, uint32_t co
     memset(&w, 0, sizeof w);
     w.zvh = zvh;
     w.covenants = covenants;
-    if (rg_engine_each_case(L.e, NULL, walk_case, &w) != 0) {
+    if (rg_reads_each_case(L.e, NULL, walk_case, &w) != 0) {
         printf("  the walk failed\n");
         rg_t_failed = 1;
         return 0;
@@ -235,7 +236,7 @@ static void test_restart_rebuild_and_old_directory(void)
     all_match("after a restart");
     cap_holds();
     uint64_t n;
-    REQUIRE(rg_engine_rebuild(L.e, &n) == 0);
+    REQUIRE(rg_replay_rebuild(L.e, &n) == 0);
     all_match("after a rebuild");
     cap_holds();
     /* A data directory from before the figures: no tally keys. */

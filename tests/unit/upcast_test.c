@@ -95,7 +95,7 @@ static void test_old_event_is_upcast(void)
     rg_t_local_settle(&L);
     write_v1_fixture("ZVH-00000001");
     uint64_t replayed = 0;
-    REQUIRE(rg_engine_rebuild(L.e, &replayed) == 0);
+    REQUIRE(rg_replay_rebuild(L.e, &replayed) == 0);
     CHECK(replayed == 1);
 
     /* The projection was folded from the upcast event. */
@@ -190,7 +190,7 @@ static void test_rebuild_matches_live_projection(void)
         rg_buf_free(&b);
     }
     rg_t_local_settle(&L);
-    REQUIRE(rg_engine_rebuild(L.e, NULL) == 0);
+    REQUIRE(rg_replay_rebuild(L.e, NULL) == 0);
     for (int i = 0; i < 3; i++) {
         const char *id = ids[i];
         rg_req_envelope(&b, "case.get", mgr, NULL, id, -1, -1);
@@ -216,7 +216,7 @@ static void test_rebuild_of_cases_out_of_key_order(void)
     static const char *const ids[] = {"ZVH-00000007", "ZVH-00000002", "ZVH-00000005", "ZVH-00000001"};
     for (int i = 0; i < 4; i++) write_v1_fixture(ids[i]);
     uint64_t replayed = 0;
-    REQUIRE(rg_engine_rebuild(L.e, &replayed) == 0);
+    REQUIRE(rg_replay_rebuild(L.e, &replayed) == 0);
     CHECK(replayed == 4);
     rg_iter *it = rg_iter_new(rg_engine_log(L.e), RG_CF_CASES);
     static const char *const sorted[] = {"ZVH-00000001", "ZVH-00000002", "ZVH-00000005", "ZVH-00000007"};

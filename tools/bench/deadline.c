@@ -39,6 +39,7 @@
 #include "../client.h"
 #include "bench.h"
 #include "../../handlers/handlers.h"
+#include "../../engine/core/bootstrap.h"
 
 /* jemalloc's, when the binary is linked with it (release builds). */
 extern int mallctl(const char *name, void *oldp, size_t *oldlenp, void *newp, size_t newlen)
@@ -213,7 +214,7 @@ static void open_engine(dl_run *d, const char *dir, uint64_t now)
     rg_engine_opts eo = {.module = &rg_handlers_module, .dir = dir};
     eo.clock.manual = true;
     eo.clock.now_ms = now;
-    if (rg_engine_open(&d->e, &d->loop, &eo) < 0 || rg_engine_ensure_admin(d->e, dir) < 0) abort();
+    if (rg_engine_open(&d->e, &d->loop, &eo) < 0 || rg_bootstrap_admin(d->e, dir) < 0) abort();
     rg_engine_set_notify(d->e, on_notice, d);
     rg_engine_start(d->e);
 }

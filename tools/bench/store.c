@@ -21,6 +21,7 @@
 #include "../client.h"
 #include "bench.h"
 #include "../../handlers/handlers.h"
+#include "../../engine/core/bootstrap.h"
 
 #define EVENT_BYTES 320
 
@@ -164,7 +165,7 @@ double bench_engine(const bench_opts *o, int batch, bench_shape *shape)
     rg_engine_opts eo = {.module = &rg_handlers_module, .dir = dir};
     eo.clock.manual = true;
     eo.clock.now_ms = 1764579600000ULL;
-    if (rg_engine_open(&e, &loop, &eo) < 0 || rg_engine_ensure_admin(e, dir) < 0) abort();
+    if (rg_engine_open(&e, &loop, &eo) < 0 || rg_bootstrap_admin(e, dir) < 0) abort();
     char token[128];
     bench_make_partner(&loop, e, dir, token, sizeof token);
     rg_buf *reqs[2] = {calloc((size_t)batch, sizeof(rg_buf)), calloc((size_t)batch, sizeof(rg_buf))};
@@ -329,7 +330,7 @@ void bench_replay(const bench_opts *o)
     if (rg_engine_open(&e, &loop, &eo) < 0) abort();
     uint64_t n = 0;
     t0 = bench_now();
-    if (rg_engine_rebuild(e, &n) < 0) abort();
+    if (rg_replay_rebuild(e, &n) < 0) abort();
     double secs = bench_now() - t0;
     bench_result("replay_events_per_s", (double)n / secs, "events/s");
     bench_whatif_and_tree(e, n);
@@ -339,7 +340,7 @@ void bench_replay(const bench_opts *o)
     /* Start to serving on that log, projections persisted: open the engine
      * and answer one query. */
     t0 = bench_now();
-    if (rg_engine_open(&e, &loop, &eo) < 0 || rg_engine_ensure_admin(e, dir) < 0) abort();
+    if (rg_engine_open(&e, &loop, &eo) < 0 || rg_bootstrap_admin(e, dir) < 0) abort();
     char path[1100];
     snprintf(path, sizeof path, "%s/admin.token", dir);
     char admin[128];
