@@ -685,3 +685,20 @@ const char *rg_t_local_case(rg_t_local *l, const rg_t_cast *c, const char *name,
     if (e[0]) printf("  rg_t_local_case: %s\n", e);
     return e;
 }
+
+const rg_module *rg_t_module_with(const char *op, rg_handler_fn fn, rg_handler_fn *real)
+{
+    static rg_binding bindings[RG_MAX_OPS + 1];
+    static rg_module m = {bindings};
+    size_t n = 0;
+    *real = NULL;
+    for (const rg_binding *b = rg_handlers_module.bindings; b->op && n < RG_MAX_OPS; b++, n++) {
+        bindings[n] = *b;
+        if (strcmp(b->op, op) == 0) {
+            *real = b->fn;
+            bindings[n].fn = fn;
+        }
+    }
+    bindings[n] = (rg_binding){NULL, NULL};
+    return *real ? &m : NULL;
+}

@@ -77,6 +77,10 @@ extern const char *rg_t_config;
  * handlers' own (rg_handlers_module): a test of the core binds a handler of
  * its own to an operation. */
 extern const rg_module *rg_t_module;
+/* The handlers' module with op bound to fn instead (one table, reused by
+ * the next call); the handler it replaced into *real.  NULL when the
+ * contract has no op.  For rg_t_module. */
+const rg_module *rg_t_module_with(const char *op, rg_handler_fn fn, rg_handler_fn *real);
 /* Write text to DIR/name, DIR a fresh temp dir; the path (free() it), or NULL. */
 char *rg_t_write_file(const char *name, const char *text);
 void rg_t_local_close(rg_t_local *l, bool remove_dir);

@@ -22,8 +22,6 @@
 #include "../../engine/storage/log.h"
 #include "../test.h"
 
-extern const rg_module rg_handlers_module;
-
 static rg_t_local L;
 static rg_t_cast T;
 static char A[32], B[32];
@@ -31,8 +29,6 @@ static char A[32], B[32];
 /* ---- a module whose case.assign has a bug when asked for pr-bug ---- */
 
 static rg_handler_fn real_assign;
-static rg_binding bindings[RG_MAX_OPS + 1];
-static const rg_module test_module = {bindings};
 
 /* case.assign as the handlers do it, but for "pr-bug": then a
  * case.assigned without the procesregisseur its fold requires. */
@@ -47,17 +43,8 @@ static int buggy_assign(rg_ctx *c)
 
 static void setup(void)
 {
-    size_t n = 0;
-    for (const rg_binding *b = rg_handlers_module.bindings; b->op; b++, n++) {
-        REQUIRE(n < RG_MAX_OPS);
-        bindings[n] = *b;
-        if (strcmp(b->op, "case.assign") == 0) {
-            real_assign = b->fn;
-            bindings[n].fn = buggy_assign;
-        }
-    }
-    REQUIRE(real_assign != NULL);
-    rg_t_module = &test_module;
+    rg_t_module = rg_t_module_with("case.assign", buggy_assign, &real_assign);
+    REQUIRE(rg_t_module != NULL);
     REQUIRE(rg_t_local_open(&L, NULL) == 0);
     REQUIRE(rg_t_local_cast(&L, &T) == 0);
     /* Two cases, their commands interleaved: A reported, B reported, A
