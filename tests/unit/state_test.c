@@ -76,7 +76,7 @@ static void test_loaded_after_restart(void)
     CHECK(e->lead_counts[RG_ST_REPORTED] == left_reported);
     CHECK(whoami(T.pol)[0] == 0 && whoami(T.pr)[0] == 0);
     CHECK(strcmp(whoami(T.ggz), "unauthorized") == 0);     /* still revoked */
-    const rg_actor *pr = rg_engine_actor(e, "pr");
+    const rg_actor *pr = rg_store_actor(e, "pr");
     CHECK(pr && pr->role == RG_ROLE_PROCESREGISSEUR && strcmp(pr->org, "zvh") == 0);
     CHECK(rg_store_next_number(e, "zvh") == 3);
     char c[32];
@@ -142,7 +142,7 @@ static void test_damaged_actor_refused(void)
 {
     /* An actor of a role the contract does not know. */
     rg_buf v = RG_BUF_INIT;
-    rg_actor a = *rg_engine_actor(L.e, "mgr");
+    rg_actor a = *rg_store_actor(L.e, "mgr");
     rg_store_actor_record(&a, &v);
     char *role = memmem(v.data, v.len, "manager", 7);
     REQUIRE(role != NULL);
