@@ -16,7 +16,7 @@ UNIT_TESTS += engine module pipeline idem apply state ctx commit tally processin
 # replay/ and services/
 UNIT_TESTS += replay whatif services due feed audit transparency
 # handlers/ (admin: admin.c; alerts: handlers/alerts.c too)
-UNIT_TESTS += admin escalation items execution phases closure plan meeting analysis report util bindings dossier
+UNIT_TESTS += admin escalation items execution phases closure plan meeting analysis report util bindings dossier persons
 # net/ (net: net.c; http_json: http_json.c)
 UNIT_TESTS += net http_json jsonlog sdnotify
 
