@@ -11,7 +11,8 @@ UNIT_TESTS := errors buf codec hmap sorted crypto log merkle keyfile ledgerfile
 # domain/
 UNIT_TESTS += contract activity calendar clock config spelling access seal case event schema upcast deadlines
 # core/ (ledger: core/ledger.c and storage/ledgerfile.c; cache: state.c's
-# case cache; meta_write: state.c's meta records)
+# case cache; meta_write: state.c's meta records; core/persons.c's test is
+# persons, below with handlers/persons.c's in the one file)
 UNIT_TESTS += engine module pipeline idem apply state ctx reads commit tally processing alerts ledger cache meta_write quota dl_index feed_index bootstrap reply
 # replay/ and services/
 UNIT_TESTS += replay whatif services due feed audit transparency
