@@ -15,7 +15,7 @@ UNIT_TESTS += contract activity calendar clock config spelling access seal case 
 # persons, below with handlers/persons.c's in the one file)
 UNIT_TESTS += engine module pipeline idem apply state ctx reads commit tally processing alerts ledger cache meta_write quota dl_index feed_index bootstrap reply
 # replay/ and services/
-UNIT_TESTS += replay whatif services due feed audit transparency
+UNIT_TESTS += replay replay_read whatif services due feed audit transparency
 # handlers/ (admin: admin.c; alerts: handlers/alerts.c too)
 UNIT_TESTS += admin escalation items execution phases closure plan meeting analysis report util bindings dossier persons
 # net/ (net: net.c; http_json: http_json.c)
