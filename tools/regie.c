@@ -582,6 +582,33 @@ static const char *enum_word(const rg_field *f, const char *v, char *buf, size_t
     return v;
 }
 
+/* The values of a list field, each comma-separated (`\,` for a comma inside
+ * one), as one array. */
+static void write_list(rg_buf *b, const rg_field *f, const char *const *vals, int n)
+{
+    uint32_t count = 0;
+    for (int i = 0; i < n; i++)
+        for (const char *p = vals[i];; p++) {
+            count++;
+            if (!(p = next_comma(p))) break;
+        }
+    rg_w_array(b, count);
+    for (int i = 0; i < n; i++) {
+        const char *p = vals[i];
+        for (;;) {
+            const char *c = next_comma(p);
+            size_t len = c ? (size_t)(c - p) : strlen(p);
+            char *item = malloc(len + 1), word[64];
+            size_t k = unescape(p, len, item, len + 1);
+            if (f->type == RG_F_ENUM_ARRAY) rg_w_cstr(b, enum_word(f, item, word, sizeof word));
+            else rg_w_str(b, item, k);
+            free(item);
+            if (!c) break;
+            p = c + 1;
+        }
+    }
+}
+
 /* "id=a1,owner_org=ggz,description=x, y" -> a map; a comma starts a new pair
  * only when a known field name and '=' follow it (and never `\,`). */
 static int write_item(rg_buf *b, const rg_field *f, const char *v)
@@ -609,6 +636,17 @@ static int write_item(rg_buf *b, const rg_field *f, const char *v)
                             strncmp(starts[i], s->name, strlen(s->name)) == 0))
             s++;
         rg_w_cstr(b, s->name);
+        if (s->type == RG_F_STR_ARRAY || s->type == RG_F_ENUM_ARRAY) {
+            /* a list inside an item (persons=P2,P3): the commas up to the
+             * next field's name are its own */
+            char raw[8192];
+            size_t len = (size_t)(end - eq - 1) < sizeof raw ? (size_t)(end - eq - 1) : sizeof raw - 1;
+            memcpy(raw, eq + 1, len);
+            raw[len] = '\0';
+            const char *one = raw;
+            write_list(b, s, &one, 1);
+            continue;
+        }
         char val[8192];
         unescape(eq + 1, (size_t)(end - eq - 1), val, sizeof val);
         if (write_scalar(b, s->type, val, s->name) < 0) return -1;
@@ -638,30 +676,9 @@ static int write_field(rg_buf *b, const rg_field *f, const flag *flags, int nfla
         }
         return 0;
     case RG_F_STR_ARRAY:
-    case RG_F_ENUM_ARRAY: {         /* the engine checks the words */
-        uint32_t count = 0;
-        for (int i = 0; i < n; i++)
-            for (const char *p = vals[i];; p++) {
-                count++;
-                if (!(p = next_comma(p))) break;
-            }
-        rg_w_array(b, count);
-        for (int i = 0; i < n; i++) {
-            const char *p = vals[i];
-            for (;;) {
-                const char *c = next_comma(p);
-                size_t len = c ? (size_t)(c - p) : strlen(p);
-                char *item = malloc(len + 1), word[64];
-                size_t k = unescape(p, len, item, len + 1);
-                if (f->type == RG_F_ENUM_ARRAY) rg_w_cstr(b, enum_word(f, item, word, sizeof word));
-                else rg_w_str(b, item, k);
-                free(item);
-                if (!c) break;
-                p = c + 1;
-            }
-        }
+    case RG_F_ENUM_ARRAY:           /* the engine checks the words */
+        write_list(b, f, vals, n);
         return 0;
-    }
     case RG_F_MAP_ARRAY:
         rg_w_array(b, (uint32_t)n);
         for (int i = 0; i < n; i++)

@@ -2176,6 +2176,19 @@ static void test_household(void)
     CHECK(j_len(CASE, "case.persons") == 3);
     CHECK(strstr(OUT, "\"minor\":true") && strstr(OUT, "\"minor\":false"));
     CHECK(strcmp(cs("subject.name"), "M. de Wit") == 0);
+    /* An action's persons inside its --action item: a list of its own, up
+     * to the next field's name (persons=P1,P3,due=...); a comma inside the
+     * description stays in it. */
+    OK(anna, "intake", "start", "--case", c);
+    OK(anna, "intake", "decide", "--case", c, "--admit", "--reason", "zorgen in meerdere domeinen", "--criteria",
+       "system");
+    OK(anna, "meeting", "schedule", "--case", c, "--at", "2099-12-07 10:00", "--orgs", "veilig-thuis");
+    OK(anna, "meeting", "hold", "--case", c, "--attendees", "veilig-thuis", "--conclusions", "een plan");
+    OK(anna, "plan", "propose", "--case", c, "--goals", "rust in het gezin", "--action",
+       "id=h1,owner_org=veilig-thuis,description=gesprekken, thuis,persons=P1,P3,due=2100-03-31");
+    REQUIRE(get_case(anna, c));
+    CHECK(strcmp(cs("plan.actions.0.persons.0"), "P1") == 0 && strcmp(cs("plan.actions.0.persons.1"), "P3") == 0);
+    CHECK(j_len(CASE, "case.plan.actions.0.persons") == 2 && strcmp(cs("plan.actions.0.due"), "2100-03-31") == 0);
 }
 
 int main(void)
