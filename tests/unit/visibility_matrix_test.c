@@ -27,7 +27,8 @@
  *                person (P1) and a partner (P2, v2); prA's (v3..v5), ggz
  *                asked (joins at v6), gemeente joins at v7, a child added
  *                (P3, v8); then limited with person.share: the child to
- *                gemeente (v9), the partner to police and gemeente (v10)
+ *                gemeente (v9), the partner to police and gemeente (v10);
+ *                gemeente asked about the child (R2, v11), and answers (v12)
  *
  * Roles, relative to the case: the procesregisseur it is assigned to, a
  * procesregisseur of the region it is not assigned to (the triage view
@@ -67,7 +68,11 @@
  *                 told: B the partner, C the child) and case.history and
  *                 feed.read " names=LETTERS" (whose name and BSN are in the
  *                 reply; a name without its BSN, or the other way round, is
- *                 a FAIL of its own); the person P1 is "subj" as elsewhere.
+ *                 a FAIL of its own), " hidden=vN,.." for the versions kept
+ *                 from the reader (the work about a person it may not see)
+ *                 and " work" when the question about the child and its
+ *                 answer are in the reply (one without the other fails);
+ *                 the person P1 is "subj" as elsewhere.
  *                 No other reply of this test (cases.list, alerts.list,
  *                 stats, audit.read, the processing log, the access exports
  *                 of P1, who is the person of every case) may hold the
@@ -169,7 +174,7 @@ typedef struct row {
 #define CLASSIFIED_FULL "case subj parts=gemeente,ggz,police reqs=R1 noplan summary"
 #define ARCHIVED_FULL "case subj parts=ggz,police reqs=R1 plan summary"
 #define CLASSIFIED_WITHHELD "case subj parts=gemeente,ggz,police reqs=R1 noplan summary:withheld"
-#define HOUSEHOLD_FULL "case subj parts=gemeente,ggz,police reqs=R1 noplan summary"
+#define HOUSEHOLD_FULL "case subj parts=gemeente,ggz,police reqs=R1,R2 noplan summary"
 
 static const row table[] = {
     /* unassigned: the region's procesregisseurs see its triage view (no
@@ -314,20 +319,21 @@ static const row table[] = {
      * ggz the child and both ages.  As elsewhere a partner reads events
      * from its joining (the partner's data, v2, not for ggz and gemeente),
      * a procesregisseur's feed from the assignment (v3). */
-    {S_HOUSEHOLD, R_PR_ASSIGNED, HOUSEHOLD_FULL " ages=BC", "v1.. subj names=BC", "listed", "v3.. names=C",
-     "alerts"},
+    {S_HOUSEHOLD, R_PR_ASSIGNED, HOUSEHOLD_FULL " ages=BC", "v1.. subj names=BC work", "listed",
+     "v3.. names=C work", "alerts"},
     {S_HOUSEHOLD, R_PR_TRIAGE, HIDDEN},
-    {S_HOUSEHOLD, R_MGR_REGION, HOUSEHOLD_FULL " ages=BC", "v1.. subj names=BC", "listed", "v1.. subj names=BC",
-     "alerts"},
-    {S_HOUSEHOLD, R_MGR_COVENANT, HOUSEHOLD_FULL " ages=BC", "v1.. subj names=BC", "listed", "v1.. subj names=BC",
-     "alerts"},
+    {S_HOUSEHOLD, R_MGR_REGION, HOUSEHOLD_FULL " ages=BC", "v1.. subj names=BC work", "listed",
+     "v1.. subj names=BC work", "alerts"},
+    {S_HOUSEHOLD, R_MGR_COVENANT, HOUSEHOLD_FULL " ages=BC", "v1.. subj names=BC work", "listed",
+     "v1.. subj names=BC work", "alerts"},
     {S_HOUSEHOLD, R_MGR_OTHER, HIDDEN},
-    {S_HOUSEHOLD, R_PARTNER_REPORTER, HOUSEHOLD_FULL " ages=B", "v1.. subj names=B", "listed", "v1.. subj names=B",
-     "none"},
-    {S_HOUSEHOLD, R_PARTNER_ASKED, "case subj parts=gemeente,ggz reqs=R1 noplan summary ages=-", "v6.. names=-",
-     "listed", "v6.. names=-", "alerts"},
-    {S_HOUSEHOLD, R_PARTNER_JOINED, "case subj parts=gemeente reqs=- noplan summary ages=BC", "v7.. names=C",
-     "listed", "v7.. names=C", "none"},
+    /* the work about the child (R2: v11, v12) only where the child is seen */
+    {S_HOUSEHOLD, R_PARTNER_REPORTER, "case subj parts=gemeente,ggz,police reqs=R1 noplan summary ages=B",
+     "v1.. subj hidden=v11,v12 names=B", "listed", "v1.. subj hidden=v11,v12 names=B", "none"},
+    {S_HOUSEHOLD, R_PARTNER_ASKED, "case subj parts=gemeente,ggz reqs=R1 noplan summary ages=-",
+     "v6.. hidden=v11,v12 names=-", "listed", "v6.. hidden=v11,v12 names=-", "alerts"},
+    {S_HOUSEHOLD, R_PARTNER_JOINED, "case subj parts=gemeente reqs=R2 noplan summary ages=BC", "v7.. names=C work",
+     "listed", "v7.. names=C work", "none"},
     {S_HOUSEHOLD, R_PARTNER_NONE, HIDDEN},
     {S_HOUSEHOLD, R_PARTNER_OTHER_REGION, HIDDEN},
     {S_HOUSEHOLD, R_ADMIN, ADMIN_ROW},
@@ -406,6 +412,9 @@ static char stats_observed[NSTATS][64];
 #define CHILD "Pientje Pietersen-VX8"
 #define CHILD_BSN "895285873"
 static const char *const member[2][3] = {{"B", PARTNER, PARTNER_BSN}, {"C", CHILD, CHILD_BSN}};
+/* Work about the child (info.request naming P3, and its answer). */
+#define CHILD_QUESTION "how is the child at school? VX83"
+#define CHILD_ANSWER "the child lives with a foster family VX84"
 
 /* The classified items of the classified and released cases: the report's
  * summary (v1), ggz's answer (v7), the meeting's conclusions (v9). */
@@ -638,6 +647,17 @@ static void build_household(void)
     rg_w_cstr(b, "gemeente");
     OK();
     AT(10);
+    b = req(t, "info.request", id, 3);
+    rg_w_kstr(b, "org", "gemeente");
+    rg_w_kstr(b, "question", CHILD_QUESTION);
+    rg_t_w_list(b, "persons", "P3");
+    OK();
+    AT(11);
+    b = req(token_of("gemT"), "info.provide", id, 2);
+    rg_w_kstr(b, "request", "R2");
+    rg_w_kstr(b, "answer", CHILD_ANSWER);
+    OK();
+    AT(12);
 }
 
 static void test_setup(void)
@@ -897,6 +917,56 @@ static void describe_get(int s, const char *what, char *out, size_t cap)
     snprintf(out + l, cap - l, " ages=%s", ages[0] ? ages : "-");
 }
 
+/* The household's events among evs, described: "vN.. [subj] [hidden=vK,..]
+ * names=LETTERS [work]" (the table's comment), or "none". */
+static void describe_household_events(const char *what, const rg_val *evs, const char *case_id, uint64_t last_v,
+                                      char *out, size_t cap)
+{
+    bool seen[64] = {false}, subj = false, other = false;
+    uint64_t first = 0;
+    for (uint32_t i = 0; i < rg_array_size(evs); i++) {
+        const rg_val *ev = rg_array_at(evs, i);
+        if (!rg_val_is_str(rg_map_get(ev, "case"), case_id)) {
+            other = true;
+            continue;
+        }
+        uint64_t v = 0;
+        rg_val_uint(rg_map_get(ev, "v"), &v);
+        if (v < 64) seen[v] = true;
+        if (!first || v < first) first = v;
+        subj |= rg_val_type(rg_map_get(rg_map_get(ev, "data"), "subject")) == RG_VMAP;
+    }
+    bool q = has_text(CHILD_QUESTION), a = has_text(CHILD_ANSWER);
+    if (q != a) {
+        printf("  FAIL %s: the %s about the child without the %s\n", what, q ? "question" : "answer",
+               q ? "answer" : "question");
+        rg_t_failed = 1;
+    }
+    if (!first) {
+        snprintf(out, cap, "none");
+        no_members(what);
+        if (q || a) {
+            printf("  FAIL %s: no event of the household, yet the work about the child\n", what);
+            rg_t_failed = 1;
+        }
+        return;
+    }
+    if (last_v >= 64) {
+        printf("  FAIL %s: the household is at v%llu, past what this test follows\n", what, (unsigned long long)last_v);
+        rg_t_failed = 1;
+        last_v = 63;
+    }
+    if (!subj && has_text(PERSON) && !other) {
+        printf("  FAIL %s: no subject in the events, but the person's name is in the reply\n", what);
+        rg_t_failed = 1;
+    }
+    int n = snprintf(out, cap, "v%llu..%s", (unsigned long long)first, subj ? " subj" : "");
+    for (uint64_t v = first, k = 0; v <= last_v && n > 0 && (size_t)n < cap; v++)
+        if (!seen[v]) n += snprintf(out + n, cap - (size_t)n, "%sv%llu", k++ ? "," : " hidden=", (unsigned long long)v);
+    if (n > 0 && (size_t)n < cap)
+        snprintf(out + n, cap - (size_t)n, " names=%s%s", member_names(what), q && a ? " work" : "");
+}
+
 /* The events of case_id among evs, described: "vN.. [subj] [withheld:T,..]"
  * or "none"; their versions must run gapless to the case's last, but for
  * single events before (an item released to the reader's org before it
@@ -904,6 +974,10 @@ static void describe_get(int s, const char *what, char *out, size_t cap)
 static void describe_events(int s, const char *what, const rg_val *evs, const char *case_id, uint64_t last_v,
                             char *out, size_t cap)
 {
+    if (s == S_HOUSEHOLD) {
+        describe_household_events(what, evs, case_id, last_v, out, cap);
+        return;
+    }
     uint64_t first = 0, prev = 0, lone[8] = {0};
     int nlone = 0;
     bool subj = false, gapless = true;
@@ -952,7 +1026,6 @@ static void describe_events(int s, const char *what, const rg_val *evs, const ch
     }
     if (!first) {
         snprintf(out, cap, "none");
-        if (s == S_HOUSEHOLD) no_members(what);
         return;
     }
     if (!gapless || prev != last_v) {
@@ -967,7 +1040,6 @@ static void describe_events(int s, const char *what, const rg_val *evs, const ch
     n += snprintf(out + n, cap - (size_t)n, "v%llu..%s", (unsigned long long)first, subj ? " subj" : "");
     for (int k = 0; k < nt && n > 0 && (size_t)n < cap; k++)
         n += snprintf(out + n, cap - (size_t)n, "%s%s", k ? "," : " withheld:", ptr[k]);
-    if (s == S_HOUSEHOLD && n > 0 && (size_t)n < cap) n += snprintf(out + n, cap - (size_t)n, " names=%s", member_names(what));
     if (!subj && has_text(PERSON)) {
         /* Only this case's events were looked at; the person is in every
          * case here, so say it only of a reply holding nothing else. */
