@@ -231,16 +231,23 @@ as "$ANNA" person share --case $C4 --person P1 --orgs veilig-thuis,gemeente-tilb
 as "$ANNA" person share --case $C4 --person P2 --orgs veilig-thuis,gemeente-tilburg
 as "$ANNA" person share --case $C4 --person P3 --orgs jeugdbescherming,veilig-thuis,gemeente-tilburg
 as "$ANNA" person share --case $C4 --person P4 --orgs jeugdbescherming,veilig-thuis,gemeente-tilburg
+echo "the work is about persons too: youth protection is asked about the children, the municipality"
+echo "about the mother"
+as "$ANNA" info request --case $C4 --org jeugdbescherming --persons P3,P4 \
+    --question "how are the children at school?" --due 2026-12-04
+as "$ANNA" info request --case $C4 --org gemeente-tilburg --persons P1 --question "are there debts?" --due 2026-12-04
 echo "youth protection sees the children only: two minors, and of the parents not even their age"
-echo "(minor: -) nor the mother as the case's subject:"
+echo "(minor: -), nor the mother as the case's subject, nor the request about her:"
 echo "\$ regie case get --case $C4   (as youth protection)"
 REGIE_TOKEN=$JB bin/regie case get --case $C4 >"$DATA/youth.out"
-awk '/^  persons:/ {p = 1} /^  casusregisseur:/ {p = 0} p || /^  (state|subject):/' "$DATA/youth.out" \
+awk '/^  [a-z_]+:/ {p = $1 == "persons:" || $1 == "requests:"} p || /^  (state|subject):/' "$DATA/youth.out" \
     | sed 's/^/    /'
 if grep -Eq "Kim Smit|Rob Smit|603470403|496191937" "$DATA/youth.out"; then
     echo "regie demo: youth protection's case get shows a parent" >&2
     exit 1
 fi
+as "$JB" info provide --case $C4 --request R1 --answer "both go to school; the oldest is often absent"
+as "$GEM" info provide --case $C4 --request R2 --answer "rent arrears of four months"
 as "$ANNA" meeting schedule --case $C4 --at "2026-11-26 10:00" --orgs veilig-thuis,gemeente-tilburg,jeugdbescherming
 as "$ANNA" meeting hold --case $C4 --attendees veilig-thuis,gemeente-tilburg,jeugdbescherming \
     --conclusions "one family, one plan"

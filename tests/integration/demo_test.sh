@@ -64,14 +64,16 @@ grep -q 'escalation level 3' "$tmp/full.out" && grep -q '(as the mayor)' "$tmp/f
 result demo_shows_level_3_and_the_dossier $? "no level 3, no dossier read by the mayor, or a raw time in it"
 # Issue 25: case 4 is an MDA++ household.  Youth protection's case get
 # (the whole reply the demo kept) names no parent and tells their age to no
-# one, the two children are minors; after the partner's erasure anna's
+# one, the two children are minors, and of the two information requests it
+# lists its own about the children, not the municipality's about the mother; after the partner's erasure anna's
 # history names the mother and the children, not him; the daughter's
 # access export holds her data and no other member's (names and BSNs).
 parents='Kim Smit|Rob Smit|603470403|496191937'
 d=$tmp/demo
 grep -q '(as youth protection)' "$tmp/full.out" && [ -s "$d/youth.out" ] &&
     ! grep -Eq "$parents" "$d/youth.out" && [ "$(grep -c 'minor: true' "$d/youth.out")" -eq 2 ] &&
-    [ "$(grep -c 'minor: -' "$d/youth.out")" -eq 2 ] && grep -q '^  subject: -' "$d/youth.out"
+    [ "$(grep -c 'minor: -' "$d/youth.out")" -eq 2 ] && grep -q '^  subject: -' "$d/youth.out" &&
+    grep -q '^      org: jeugdbescherming' "$d/youth.out" && ! grep -q 'gemeente-tilburg' "$d/youth.out"
 result demo_youth_protection_sees_the_children_only $? "$(cat "$d/youth.out" 2>/dev/null | head -30)"
 grep -q 'type: person.erased' "$tmp/full.out" && ! grep -Eq 'Rob Smit|496191937' "$d/after-erase.out" &&
     grep -q 'name: Kim Smit' "$d/after-erase.out" && grep -q 'name: Noor Smit' "$d/after-erase.out" &&
