@@ -83,6 +83,16 @@ RG_HANDLER(norms_whatif)   /* whatif.c: the history under other norms (manager) 
  * 0, or guard_failed naming what is missing. */
 int rg_subject_request_allows(rg_ctx *c, const char *request, const char *kind, const rg_case *cs,
                               char person[16]);
+/* subjects.c: does a granted restriction or objection from person who
+ * ("P2"; "" for P1) of cs restrict that person alone (a household case: the
+ * case goes on for the others), not the whole case (its one person, or its
+ * only subject)? */
+bool rg_restricts_alone(const rg_case *cs, const char *who);
+/* subjects.c: guard_failed "restricted" when person ("P2") of cs is
+ * restricted (a granted restriction or objection of theirs): nothing new is
+ * recorded on them or names them until case.unrestrict lifts it; `what` says
+ * what was refused.  0 otherwise. */
+int rg_refuse_restricted(rg_ctx *c, const rg_case *cs, const char *person, const char *what);
 
 /* persons.c: the persons a request or an action is about (data `persons`,
  * ids of the case, at path "data.persons"): each a person of the case who

@@ -101,6 +101,23 @@ void rg_report_persons(rg_ctx *c, rg_evb *report, const rg_val *subject)
     }
 }
 
+/* A restricted person of the case the person index finds under the fields
+ * of a person being added (same BSN, or same name and birth date). */
+typedef struct restricted_find {
+    const rg_case *cs;
+    char person[16];
+} restricted_find;
+
+static int restricted_match(void *ud, const char *zvh, const char *case_id, const char *person)
+{
+    restricted_find *f = ud;
+    const char *p = person[0] ? person : "P1";
+    if (strcmp(zvh, f->cs->zvh) != 0 || strcmp(case_id, f->cs->id) != 0 || !rg_case_person_restricted(f->cs, p))
+        return 0;
+    snprintf(f->person, sizeof f->person, "%s", p);
+    return 1;
+}
+
 int rg_h_person_add(rg_ctx *c)
 {
     const rg_case *cs = rg_ctx_case(c);
@@ -111,6 +128,11 @@ int rg_h_person_add(rg_ctx *c)
     const rg_val *data = rg_ctx_data(c);
     rc = check_person(c, data, "data.");
     if (rc < 0) return rc;
+    /* A restricted person is not brought back in under a new id. */
+    restricted_find f = {cs, ""};
+    if (rg_persons_find(rg_ctx_engine(c), data, restricted_match, &f) < 0)
+        return rg_ctx_fail(c, RG_ESTORAGE, "reading the person index failed");
+    if (f.person[0] && (rc = rg_refuse_restricted(c, cs, f.person, "they are not added again")) < 0) return rc;
     char id[16], role[16] = "";
     snprintf(id, sizeof id, "P%u", cs->npersons + 1);
     rg_val_strcpy(rg_map_get(data, "role"), role, sizeof role);
@@ -262,6 +284,7 @@ int rg_h_person_share(rg_ctx *c)
     if (cs->persons[i].removed || cs->persons[i].erased)
         return rg_ctx_fail(c, RG_EGUARD, "person %s of case %s was %s", id, cs->id,
                            cs->persons[i].erased ? "erased" : "removed");
+    if ((rc = rg_refuse_restricted(c, cs, id, "who sees them is not changed while they are")) < 0) return rc;
     const rg_val *orgs = rg_ctx_field(c, "orgs");
     if (rg_array_size(orgs) == 0)
         return rg_ctx_fail(c, RG_EBADREQ, "data.orgs: at least one organisation that sees the person");
@@ -297,6 +320,12 @@ int rg_about_persons(rg_ctx *c, const rg_val *ids, const char *path, const char 
             return rg_ctx_fail(c, RG_EGUARD, "%s[%u]: person %s of case %s was %s", path, j, id, cs->id,
                                cs->persons[i].erased ? "erased" : "removed");
         if (*mask >> i & 1) return rg_ctx_fail(c, RG_EBADREQ, "%s[%u]: %s is named twice", path, j, id);
+        /* A restricted person: nothing new names them (rg_refuse_restricted). */
+        if (cs->persons[i].restricted)
+            return rg_ctx_fail(c, RG_EGUARD,
+                               "%s[%u]: person %s of case %s is restricted (their granted restriction or "
+                               "objection): nothing new is about them; a manager lifts it with case.unrestrict "
+                               "and data.person", path, j, id, cs->id);
         /* Need-to-know (CONTRACT.md, "Persons in a household case"): an org
          * is never asked, nor given work, about a person it may not see. */
         if (org && org[0] && !rg_case_person_shared(cs, (uint32_t)i, org))

@@ -29,7 +29,7 @@ static void kstr_or_nil(rg_buf *b, const char *key, const char *val)
 /* persons: [{person, role, minor}] of the persons not removed; minor (from
  * the birth date) only to a reader of the persons' data, else nil; an
  * erased person with `erased: true` (and minor nil: nothing of them is
- * left to read). */
+ * left to read), a restricted one with `restricted: true`. */
 static int write_persons(rg_ctx *c, rg_buf *b, const rg_case *cs, bool readable)
 {
     uint32_t n = 0;
@@ -40,9 +40,13 @@ static int write_persons(rg_ctx *c, rg_buf *b, const rg_case *cs, bool readable)
         if (cs->persons[i].removed) continue;
         char id[16];
         snprintf(id, sizeof id, "P%u", i + 1);
-        rg_w_map(b, 3 + cs->persons[i].erased);
+        bool restricted = cs->persons[i].restricted && !cs->persons[i].erased;
+        rg_w_map(b, 3 + cs->persons[i].erased + restricted);
         rg_w_kstr(b, "person", id);
         if (cs->persons[i].erased) rg_w_kbool(b, "erased", true);
+        /* Their processing restricted (their granted restriction or
+         * objection): their data is the ZVH's alone to read until lifted. */
+        if (restricted) rg_w_kbool(b, "restricted", true);
         rg_w_kstr(b, "role", cs->persons[i].role);
         rg_w_cstr(b, "minor");
         bool minor = false;

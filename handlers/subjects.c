@@ -6,7 +6,8 @@
  * cases of the region it covers, found through the keyed-hash person index
  * (core/persons.h), and grants per case what was asked: rectification
  * (subject.correct), erasure (case.erase with the request), restriction or
- * objection (every step but reads refused until case.unrestrict).  Access
+ * objection (every step but reads refused until case.unrestrict; in a
+ * household case, of the person alone: rg_restricts_alone).  Access
  * is answered in the decision's reply.  subject.known tells which other
  * regions have an open case on a person, and nothing else.
  */
@@ -287,9 +288,47 @@ int rg_h_subject_decide(rg_ctx *c)
     }
     if (!granted || strcmp(kind, "access") == 0) return 0;
     /* Rectification, erasure, restriction, objection: granted per case,
-     * for the person of the case the request is from. */
-    for (uint32_t i = 0; i < s.nmine; i++) rg_grant_put(c, s.mine[i], kind, id, s.who[i]);
+     * for the person of the case the request is from.  A restriction or
+     * objection of one person of a household restricts that person alone:
+     * case.restricted with them, folded into the case (and lifted by
+     * case.unrestrict with them); the case goes on for the others. */
+    bool restricts = strcmp(kind, "restriction") == 0 || strcmp(kind, "objection") == 0;
+    for (uint32_t i = 0; i < s.nmine; i++) {
+        rg_case *cs;
+        if (restricts && rg_engine_load_case(e, s.mine[i], &cs) == 0 && rg_restricts_alone(cs, s.who[i])) {
+            rg_evb *rev = rg_ctx_emit(rg_ctx_also(c, cs), "case.restricted");
+            rg_ev_str(rev, "person", s.who[i]);
+            rg_ev_str(rev, "kind", kind);
+            rg_ev_str(rev, "request", id);
+            continue;
+        }
+        rg_grant_put(c, s.mine[i], kind, id, s.who[i]);
+    }
     return 0;
+}
+
+int rg_refuse_restricted(rg_ctx *c, const rg_case *cs, const char *person, const char *what)
+{
+    if (!rg_case_person_restricted(cs, person)) return 0;
+    return rg_ctx_fail(c, RG_EGUARD,
+                       "person %s of case %s is restricted (their granted restriction or objection): %s; a "
+                       "manager lifts it with case.unrestrict and data.person", person, cs->id, what);
+}
+
+bool rg_restricts_alone(const rg_case *cs, const char *who)
+{
+    int i = who[0] ? rg_case_person(cs, who) : 0;
+    if (i < 0 || (uint32_t)i >= cs->npersons || cs->erased || cs->persons[i].erased) return false;
+    uint32_t others = 0, subjects = 0;
+    for (uint32_t j = 0; j < cs->npersons; j++) {
+        if (cs->persons[j].removed || cs->persons[j].erased) continue;
+        others += j != (uint32_t)i;
+        subjects += strcmp(cs->persons[j].role, "subject") == 0;
+    }
+    /* The case is about them alone: nothing of it can go on without
+     * processing their data, so the whole case stops (as before households). */
+    if (!others || (strcmp(cs->persons[i].role, "subject") == 0 && subjects < 2)) return false;
+    return true;
 }
 
 int rg_subject_request_allows(rg_ctx *c, const char *request, const char *kind, const rg_case *cs,
@@ -329,6 +368,7 @@ int rg_h_subject_correct(rg_ctx *c)
     if (pi >= 0 && cs->persons[pi].erased)
         return rg_ctx_fail(c, RG_EGUARD, "person %s of case %s was erased: nothing more is recorded on them",
                            person, cs->id);
+    if ((rc = rg_refuse_restricted(c, cs, person, "their data is not corrected while it is")) < 0) return rc;
     /* The index follows the person: the old entries out, the new in. */
     rc = pi >= 0 ? rg_person_stage(c, cs, (uint32_t)pi, true) : rg_persons_stage(c, cs, true);
     if (rc < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the subject failed");
@@ -347,16 +387,36 @@ int rg_h_subject_correct(rg_ctx *c)
 int rg_h_case_unrestrict(rg_ctx *c)
 {
     const rg_case *cs = rg_ctx_case(c);
-    char req[RG_ID_MAX];
+    char person[16] = "", req[RG_ID_MAX];
+    rg_field_str(c, "person", person, sizeof person);
+    static const char *const fields[] = {"reason", "person", NULL};
+    if (person[0]) {
+        /* One person's restriction (case.restricted with them) lifted. */
+        int i = rg_case_person(cs, person);
+        if (i < 0) return rg_ctx_fail(c, RG_ENOTFOUND, "case %s has no person %s", cs->id, person);
+        if (!cs->persons[i].restricted)
+            return rg_ctx_fail(c, RG_EGUARD, "person %s of case %s is not restricted", person, cs->id);
+        rg_copy_fields(c, rg_ctx_emit(c, "case.unrestricted"), fields);
+        return 0;
+    }
     bool restricted = rg_grant_get(rg_ctx_engine(c), cs->id, "restriction", req) == 0;
     bool objected = rg_grant_get(rg_ctx_engine(c), cs->id, "objection", req) == 0;
-    if (!restricted && !objected) return rg_ctx_fail(c, RG_EGUARD, "case %s is not restricted", cs->id);
+    if (!restricted && !objected) {
+        char some[RG_PERSONS_MAX * 4 + 1] = "";
+        size_t at = 0;
+        for (uint32_t i = 0; i < cs->npersons; i++)
+            if (cs->persons[i].restricted && at + 6 < sizeof some)
+                at += (size_t)snprintf(some + at, sizeof some - at, "%sP%u", at ? ", " : "", i + 1);
+        if (some[0])
+            return rg_ctx_fail(c, RG_EGUARD,
+                               "case %s is not restricted as a whole; its persons restricted are %s: name one "
+                               "(data.person)", cs->id, some);
+        return rg_ctx_fail(c, RG_EGUARD, "case %s is not restricted", cs->id);
+    }
     uint8_t k[2 * RG_ID_MAX + 4];
     rg_ctx_del(c, RG_CF_PERSONS, k, rg_grant_key(k, cs->id, "restriction"));
     rg_ctx_del(c, RG_CF_PERSONS, k, rg_grant_key(k, cs->id, "objection"));
-    rg_evb *ev = rg_ctx_emit(c, "case.unrestricted");
-    static const char *const fields[] = {"reason", NULL};
-    rg_copy_fields(c, ev, fields);
+    rg_copy_fields(c, rg_ctx_emit(c, "case.unrestricted"), fields);
     return 0;
 }
 

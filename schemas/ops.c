@@ -189,7 +189,9 @@ static const rg_field subject_decide[] = {
 static const rg_field subject_correct[] = {
     {"subject", RG_F_OPEN_MAP, RG_REQ, 32, NULL, NULL, 0}, STR_OPT("person", 16), END,
 };
-static const rg_field case_unrestrict[] = {TEXT("reason", 4096), END};
+/* person: lift that person's restriction in a household case (the whole
+ * case's when none is named). */
+static const rg_field case_unrestrict[] = {TEXT("reason", 4096), STR_OPT("person", 16), END};
 static const rg_field subject_known[] = {PERSON(RG_REQ), END};
 
 static const rg_field phase_step[] = {TEXT("reason", 4096), END};

@@ -23,7 +23,7 @@ UNIT_TESTS += net http_json jsonlog sdnotify
 
 # ---- unit scenarios across modules ----
 UNIT_TESTS += lifecycle matrix visibility visibility_matrix routes model ladder lawdays labels \
-              oldformat input sensitive sealed_text erasure erased_replies household household_scope \
+              oldformat input sensitive sealed_text erasure erased_replies household household_scope household_rights \
               subject_retention subject_rules stats_region backup_close bulk verify_backup
 
 # ---- integration: the real regied over real sockets ----

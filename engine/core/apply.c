@@ -349,6 +349,15 @@ void rg_commit_request(rg_ctx *c, rg_buf *reply)
     stage_changes(c, &seq, &events);
     const rg_case *cs = c->nevs ? c->cs : NULL;
     rg_write_reply(reply, cs, seq, c->nevs, &events, &c->extra, c->nextra);
+    /* The changes of other cases that go with it (rg_ctx_also), in the same
+     * commit: durable together with the request, or not at all. */
+    for (int i = 0; i < c->nalso; i++) {
+        if (!c->also[i]->nevs) continue;
+        uint64_t aseq;
+        rg_buf aevents = RG_BUF_INIT;
+        stage_changes(c->also[i], &aseq, &aevents);
+        rg_buf_free(&aevents);
+    }
 
     /* The copy kept for idempotent retries holds no personal data: the
      * events it shows are references to their log positions, rendered again

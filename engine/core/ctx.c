@@ -35,6 +35,8 @@ void rg_ctx_cleanup(rg_ctx *c)
         free(c->staged[i].v);
     }
     free(c->staged);
+    for (int i = 0; i < c->nalso; i++) rg_ctx_free(c->also[i]);
+    free(c->also);
     if (c->created) rg_case_free(c->cs);   /* not adopted by the cache */
 }
 
@@ -169,6 +171,27 @@ void rg_ctx_del(rg_ctx *c, rg_cf cf, const void *k, size_t kn)
     rg_staged *s = &c->staged[c->nstaged - 1];
     free(s->v);
     s->v = NULL;
+}
+
+/* The op of a change that goes with a request: no fields (nothing it emits
+ * is free text to seal), no entry of its own in the processing register
+ * (the request's processing covers it). */
+static const rg_opdef also_op = {"also", 0, RG_OP_MUTATES, NULL, NULL, NULL};
+
+rg_ctx *rg_ctx_also(rg_ctx *c, rg_case *cs)
+{
+    /* Another case, never the request's own (its versions would interleave). */
+    RG_ASSERT(cs && cs != c->cs && !c->created);
+    rg_ctx *o = rg_malloc(sizeof *o);
+    rg_ctx_init(o, c->e);
+    o->now = c->now;
+    o->actor = c->actor;
+    o->op = &also_op;
+    o->cs = cs;
+    o->trace = c->trace;
+    c->also = rg_realloc(c->also, (size_t)(c->nalso + 1) * sizeof *c->also);
+    c->also[c->nalso++] = o;
+    return o;
 }
 
 void rg_ctx_set_case(rg_ctx *c, rg_case *cs)

@@ -53,6 +53,14 @@ void rg_ctx_del(rg_ctx *c, rg_cf cf, const void *k, size_t kn);
 /* The case a command that names no case in its envelope acts on (a
  * decision on a data-subject request); borrowed from the cache. */
 void rg_ctx_set_case(rg_ctx *c, rg_case *cs);
+/* A change of another case that goes with this request (a decision that
+ * restricts a person of each case it covers): the events emitted on the
+ * returned context (rg_ctx_emit; no free text, nothing sealed) are appended
+ * to cs by the request's actor, after the request's own events and in the
+ * same commit, and only when the request succeeds.  cs is borrowed from the
+ * cache (rg_engine_load_case, engine.h), never the request's own case; the context is
+ * c's, freed with it.  Reply, staged writes and audit stay the request's. */
+rg_ctx *rg_ctx_also(rg_ctx *c, rg_case *cs);
 
 /* Extra reply fields: write the key with rg_ctx_reply_key, then its value
  * into the returned buffer.  For RG_OP_SECRET ops the stored idempotency copy

@@ -5,7 +5,7 @@
  * rg_commit_system) and run a request again through pipeline.h.
  *
  * Ownership: a context owns what a handler declared (events, staged writes,
- * reply fields) until rg_ctx_cleanup; the case it points to is the cache's,
+ * reply fields, the contexts of rg_ctx_also) until rg_ctx_cleanup; the case it points to is the cache's,
  * unless the request created it and it was not yet adopted.
  */
 #ifndef RG_REQUEST_H
@@ -74,6 +74,9 @@ struct rg_ctx {
                                  with its error (processing.h) */
     const char *step;         /* the engine's own command: its entry in the
                                  register of processing activities */
+    struct rg_ctx **also;     /* rg_ctx_also: changes of other cases that go with
+                                 this one, committed after it (apply.c) */
+    int nalso;
     char msg[512];
 };
 

@@ -51,7 +51,8 @@ bool rg_access_event(const rg_actor *a, const rg_case *c, uint32_t v, uint64_t s
 bool rg_access_subject(const rg_actor *a, const rg_case *c);
 /* May a, who reads c's persons' data, read that of person ("P2")?  Every
  * org of the case, unless the procesregisseur limited the person to named
- * orgs (person.share); the ZVH's own staff always. */
+ * orgs (person.share) or their processing is restricted (a granted
+ * restriction or objection of theirs); the ZVH's own staff always. */
 bool rg_access_person(const rg_actor *a, const rg_case *c, const char *person);
 /* May a see everything about the persons of mask (bit i: P<i+1>): an
  * action or an information request about them, its answer or result?  As

@@ -108,6 +108,10 @@ void rg_case_share_person(rg_case *c, uint32_t i, const char (*orgs)[RG_ID_MAX],
 
 bool rg_case_person_shared(const rg_case *c, uint32_t i, const char *org)
 {
+    /* A restricted person's data is kept, and read only by the ZVH that
+     * keeps it (GDPR art. 18(2): stored, not otherwise processed): no org
+     * sees them, nor what is about them, until it is lifted. */
+    if (i < c->npersons && c->persons[i].restricted) return false;
     bool limited = false;
     for (uint32_t j = 0; j < c->nshares; j++) {
         if (c->shares[j].person != i) continue;
@@ -134,6 +138,12 @@ bool rg_case_persons_shared(const rg_case *c, uint64_t mask, const char *org)
     for (uint32_t i = 0; i < c->npersons && mask >> i; i++)
         if ((mask >> i & 1) && !rg_case_person_shared(c, i, org)) return false;
     return true;
+}
+
+bool rg_case_person_restricted(const rg_case *c, const char *person)
+{
+    int i = rg_case_person(c, person);
+    return i >= 0 && c->persons[i].restricted != 0;
 }
 
 static const uint8_t *person_key(const void *ud, const char *id)
@@ -244,7 +254,7 @@ void rg_case_encode(const rg_case *c, rg_buf *out)
     for (uint32_t i = 0; i < c->npersons; i++) {
         uint32_t ns = 0;
         for (uint32_t j = 0; j < c->nshares; j++) ns += c->shares[j].person == i;
-        rg_w_array(out, 5);
+        rg_w_array(out, 6);
         rg_w_cstr(out, c->persons[i].role);
         rg_w_uint(out, c->persons[i].seq);
         rg_w_bool(out, c->persons[i].removed);
@@ -252,6 +262,7 @@ void rg_case_encode(const rg_case *c, rg_buf *out)
         rg_w_array(out, ns);          /* the orgs it is limited to (person.share) */
         for (uint32_t j = 0; j < c->nshares; j++)
             if (c->shares[j].person == i) rg_w_cstr(out, c->shares[j].org);
+        rg_w_uint(out, c->persons[i].restricted);
     }
     rg_w_kuint(out, "relapses", c->relapses);
     rg_w_kuint(out, "subject_seq", c->subject_seq);
@@ -489,6 +500,9 @@ static void records(dec *d, rg_case *c)
         } else {
             c->persons[c->npersons - 1].removed = removed;
             c->persons[c->npersons - 1].erased = erased;
+            uint64_t restricted = 0;                    /* none before restriction per person */
+            if (rg_array_size(r) > 5 && (!ruint(r, 5, &restricted) || restricted > 3)) d->ok = false;
+            c->persons[c->npersons - 1].restricted = (uint8_t)restricted;
             const rg_val *orgs = rg_array_at(r, 4);      /* none before person.share */
             for (uint32_t j = 0; j < rg_array_size(orgs); j++) {
                 char org[RG_ID_MAX];

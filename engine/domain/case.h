@@ -71,6 +71,9 @@ typedef struct rg_release {
     char org[RG_ID_MAX];
 } rg_release;
 
+/* Why a person's processing is restricted (rg_person.restricted). */
+enum { RG_RESTRICT_RESTRICTION = 1, RG_RESTRICT_OBJECTION = 2 };
+
 /* A person limited to named orgs (person.share): one row per org. */
 typedef struct rg_share {
     uint32_t person;          /* index into persons */
@@ -84,6 +87,11 @@ typedef struct rg_person {
     uint64_t seq;
     bool removed;
     bool erased;              /* person.erased: their key destroyed */
+    /* A granted restriction or objection of theirs (case.restricted with
+     * their id, until case.unrestricted): RG_RESTRICT_* bits, 0 = none.
+     * Their data is kept but shown and used no more (access.c, the
+     * handlers' guards; ARCHITECTURE.md "Restriction per person"). */
+    uint8_t restricted;
     /* their own data key (seal.h, format 3): in memory only, loaded by the
      * core with the case (keys column family, "CASE/Pn"); RG_DK_* */
     uint8_t key_state;
@@ -188,13 +196,15 @@ int rg_case_add_person(rg_case *c, const char *role, uint64_t seq);
 int rg_case_person(const rg_case *c, const char *id);
 /* Limit person i of c to orgs (n of them, replacing an earlier limit). */
 void rg_case_share_person(rg_case *c, uint32_t i, const char (*orgs)[RG_ID_MAX], uint32_t n);
-/* May org see person i of c: no limit, or it is named? */
+/* May org see person i of c: no limit, or it is named, and not restricted? */
 bool rg_case_person_shared(const rg_case *c, uint32_t i, const char *org);
 /* The persons an array of ids (["P2", "P3"]) names, as a mask (bit i: P<i+1>);
  * an id that is no person of c counts for none (the handlers refuse it). */
 uint64_t rg_case_persons_mask(const rg_case *c, const rg_val *ids);
 /* May org see every person of mask? */
 bool rg_case_persons_shared(const rg_case *c, uint64_t mask, const char *org);
+/* Is person ("P2") of c restricted (a granted restriction or objection)? */
+bool rg_case_person_restricted(const rg_case *c, const char *person);
 /* The keys c's records open with (seal.h): the case's, and each person's
  * own; an erased one's NULL. */
 void rg_case_keyring(const rg_case *c, rg_keyring *k);

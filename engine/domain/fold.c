@@ -158,6 +158,33 @@ static int fold_person_erased(rg_case *cs, const rg_event_view *ev)
     return 0;
 }
 
+/* A person's restriction or objection granted (handlers/subjects.c, the
+ * decision's follow-up on each case it covers) and lifted (case.unrestrict
+ * with the person).  Without a person the event is of a whole case, whose
+ * restriction is the request's grant (core/persons.h), not the projection's. */
+static int fold_case_restricted(rg_case *cs, const rg_event_view *ev)
+{
+    char id[16], kind[16];
+    get_str(ev, "person", id, sizeof id);
+    if (!id[0]) return 0;
+    get_str(ev, "kind", kind, sizeof kind);
+    int i = rg_case_person(cs, id);
+    if (i < 0) return RG_ESTORAGE;
+    cs->persons[i].restricted |= strcmp(kind, "objection") == 0 ? RG_RESTRICT_OBJECTION : RG_RESTRICT_RESTRICTION;
+    return 0;
+}
+
+static int fold_case_unrestricted(rg_case *cs, const rg_event_view *ev)
+{
+    char id[16];
+    get_str(ev, "person", id, sizeof id);
+    if (!id[0]) return 0;
+    int i = rg_case_person(cs, id);
+    if (i < 0) return RG_ESTORAGE;
+    cs->persons[i].restricted = 0;
+    return 0;
+}
+
 /* partners and information requests (handlers/analysis.c) */
 
 static int fold_partner_joined(rg_case *cs, const rg_event_view *ev)
@@ -514,8 +541,8 @@ static const struct {
     {"subject.decided",        fold_nothing},
     {"subject.partly_decided", fold_nothing},
     {"subject.corrected",      fold_subject_corrected},
-    {"case.restricted",        fold_nothing},
-    {"case.unrestricted",      fold_nothing},
+    {"case.restricted",        fold_case_restricted},
+    {"case.unrestricted",      fold_case_unrestricted},
     {"stagnation.cleared",     fold_nothing},
     {"person.added",           fold_person_added},
     {"person.removed",         fold_person_removed},
