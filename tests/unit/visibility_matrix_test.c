@@ -28,7 +28,10 @@
  *                asked (joins at v6), gemeente joins at v7, a child added
  *                (P3, v8); then limited with person.share: the child to
  *                gemeente (v9), the partner to police and gemeente (v10);
- *                gemeente asked about the child (R2, v11), and answers (v12)
+ *                gemeente asked about the child (R2, v11), and answers (v12);
+ *                a meeting (v13, v14) and a plan (v15) whose one action,
+ *                gemeente's, is about the child, agreed (v16, v17) and
+ *                done (v18)
  *
  * Roles, relative to the case: the procesregisseur it is assigned to, a
  * procesregisseur of the region it is not assigned to (the triage view
@@ -70,8 +73,10 @@
  *                 reply; a name without its BSN, or the other way round, is
  *                 a FAIL of its own), " hidden=vN,.." for the versions kept
  *                 from the reader (the work about a person it may not see)
- *                 and " work" when the question about the child and its
- *                 answer are in the reply (one without the other fails);
+ *                 and " work=LETTERS" for the work about the child in the
+ *                 reply (R the request's question and answer, A the
+ *                 action's description and result; one of a pair without
+ *                 the other fails); case.get " acts=IDS" the plan's actions;
  *                 the person P1 is "subj" as elsewhere.
  *                 No other reply of this test (cases.list, alerts.list,
  *                 stats, audit.read, the processing log, the access exports
@@ -174,7 +179,7 @@ typedef struct row {
 #define CLASSIFIED_FULL "case subj parts=gemeente,ggz,police reqs=R1 noplan summary"
 #define ARCHIVED_FULL "case subj parts=ggz,police reqs=R1 plan summary"
 #define CLASSIFIED_WITHHELD "case subj parts=gemeente,ggz,police reqs=R1 noplan summary:withheld"
-#define HOUSEHOLD_FULL "case subj parts=gemeente,ggz,police reqs=R1,R2 noplan summary"
+#define HOUSEHOLD_FULL "case subj parts=gemeente,ggz,police reqs=R1,R2 plan summary"
 
 static const row table[] = {
     /* unassigned: the region's procesregisseurs see its triage view (no
@@ -319,21 +324,23 @@ static const row table[] = {
      * ggz the child and both ages.  As elsewhere a partner reads events
      * from its joining (the partner's data, v2, not for ggz and gemeente),
      * a procesregisseur's feed from the assignment (v3). */
-    {S_HOUSEHOLD, R_PR_ASSIGNED, HOUSEHOLD_FULL " ages=BC", "v1.. subj names=BC work", "listed",
-     "v3.. names=C work", "alerts"},
+    {S_HOUSEHOLD, R_PR_ASSIGNED, HOUSEHOLD_FULL " ages=BC acts=a1", "v1.. subj names=BC work=RA", "listed",
+     "v3.. names=C work=RA", "alerts"},
     {S_HOUSEHOLD, R_PR_TRIAGE, HIDDEN},
-    {S_HOUSEHOLD, R_MGR_REGION, HOUSEHOLD_FULL " ages=BC", "v1.. subj names=BC work", "listed",
-     "v1.. subj names=BC work", "alerts"},
-    {S_HOUSEHOLD, R_MGR_COVENANT, HOUSEHOLD_FULL " ages=BC", "v1.. subj names=BC work", "listed",
-     "v1.. subj names=BC work", "alerts"},
+    {S_HOUSEHOLD, R_MGR_REGION, HOUSEHOLD_FULL " ages=BC acts=a1", "v1.. subj names=BC work=RA", "listed",
+     "v1.. subj names=BC work=RA", "alerts"},
+    {S_HOUSEHOLD, R_MGR_COVENANT, HOUSEHOLD_FULL " ages=BC acts=a1", "v1.. subj names=BC work=RA", "listed",
+     "v1.. subj names=BC work=RA", "alerts"},
     {S_HOUSEHOLD, R_MGR_OTHER, HIDDEN},
-    /* the work about the child (R2: v11, v12) only where the child is seen */
-    {S_HOUSEHOLD, R_PARTNER_REPORTER, "case subj parts=gemeente,ggz,police reqs=R1 noplan summary ages=B",
-     "v1.. subj hidden=v11,v12 names=B", "listed", "v1.. subj hidden=v11,v12 names=B", "none"},
-    {S_HOUSEHOLD, R_PARTNER_ASKED, "case subj parts=gemeente,ggz reqs=R1 noplan summary ages=-",
-     "v6.. hidden=v11,v12 names=-", "listed", "v6.. hidden=v11,v12 names=-", "alerts"},
-    {S_HOUSEHOLD, R_PARTNER_JOINED, "case subj parts=gemeente reqs=R2 noplan summary ages=BC", "v7.. names=C work",
-     "listed", "v7.. names=C work", "none"},
+    /* the work about the child only where the child is seen: the request
+     * and its answer (R2: v11, v12), the action in the plan (v15; the plan
+     * itself is everyone's) and its result (v18) */
+    {S_HOUSEHOLD, R_PARTNER_REPORTER, "case subj parts=gemeente,ggz,police reqs=R1 plan summary ages=B acts=-",
+     "v1.. subj hidden=v11,v12,v18 names=B", "listed", "v1.. subj hidden=v11,v12,v18 names=B", "none"},
+    {S_HOUSEHOLD, R_PARTNER_ASKED, "case subj parts=gemeente,ggz reqs=R1 plan summary ages=- acts=-",
+     "v6.. hidden=v11,v12,v18 names=-", "listed", "v6.. hidden=v11,v12,v18 names=-", "alerts"},
+    {S_HOUSEHOLD, R_PARTNER_JOINED, "case subj parts=gemeente reqs=R2 plan summary ages=BC acts=a1",
+     "v7.. names=C work=RA", "listed", "v7.. names=C work=RA", "none"},
     {S_HOUSEHOLD, R_PARTNER_NONE, HIDDEN},
     {S_HOUSEHOLD, R_PARTNER_OTHER_REGION, HIDDEN},
     {S_HOUSEHOLD, R_ADMIN, ADMIN_ROW},
@@ -415,6 +422,13 @@ static const char *const member[2][3] = {{"B", PARTNER, PARTNER_BSN}, {"C", CHIL
 /* Work about the child (info.request naming P3, and its answer). */
 #define CHILD_QUESTION "how is the child at school? VX83"
 #define CHILD_ANSWER "the child lives with a foster family VX84"
+/* and an action about the child, owned by gemeente (plan.proposed), and its
+ * result (action.completed) */
+#define CHILD_ACTION "weekly visits for the child VX85"
+#define CHILD_RESULT "the visits took place VX86"
+/* R the request and its answer, A the action and its result: each pair in a
+ * reply together or not at all. */
+static const char *const work[2][3] = {{"R", CHILD_QUESTION, CHILD_ANSWER}, {"A", CHILD_ACTION, CHILD_RESULT}};
 
 /* The classified items of the classified and released cases: the report's
  * summary (v1), ggz's answer (v7), the meeting's conclusions (v9). */
@@ -658,6 +672,29 @@ static void build_household(void)
     rg_w_kstr(b, "answer", CHILD_ANSWER);
     OK();
     AT(12);
+    static const char *const pgg[] = {"police", "ggz", "gemeente"};
+    meeting(s, "prA", 3, pgg, "one family, one plan", "ordinary");
+    AT(14);
+    b = req(t, "plan.propose", id, 2);
+    rg_w_kstr(b, "goals", "a safe home");
+    rg_w_cstr(b, "actions");
+    rg_w_array(b, 1);
+    rg_w_map(b, 5);
+    rg_w_kstr(b, "id", "a1");
+    rg_w_kstr(b, "owner_org", "gemeente");
+    rg_w_kstr(b, "description", CHILD_ACTION);
+    rg_w_kstr(b, "due", "2025-12-15");
+    rg_t_w_list(b, "persons", "P3");
+    OK();
+    AT(15);
+    req(token_of("gemT"), "plan.agree", id, -1);
+    OK();
+    AT(17);
+    b = req(token_of("gemT"), "action.complete", id, 2);
+    rg_w_kstr(b, "action", "a1");
+    rg_w_kstr(b, "result", CHILD_RESULT);
+    OK();
+    AT(18);
 }
 
 static void test_setup(void)
@@ -911,10 +948,18 @@ static void describe_get(int s, const char *what, char *out, size_t cap)
             if (rg_val_is_str(rg_map_get(p, "person"), m ? "P3" : "P2") && minor && rg_val_type(minor) != RG_VNIL)
                 ages[strlen(ages)] = member[m][0][0];
     }
-    /* case.get names no member but P1, its subject. */
+    /* case.get names no member but P1, its subject, and no text of the work
+     * about the child. */
     no_members(what);
+    for (int w = 0; w < 2; w++)
+        if (has_text(work[w][1]) || has_text(work[w][2])) {
+            printf("  FAIL %s: case.get holds the text of the work about the child\n", what);
+            rg_t_failed = 1;
+        }
+    char acts[32];
+    joined(rg_map_get(rg_map_get(cs, "plan"), "actions"), "id", acts, sizeof acts);
     size_t l = strlen(out);
-    snprintf(out + l, cap - l, " ages=%s", ages[0] ? ages : "-");
+    snprintf(out + l, cap - l, " ages=%s acts=%s", ages[0] ? ages : "-", acts);
 }
 
 /* The household's events among evs, described: "vN.. [subj] [hidden=vK,..]
@@ -936,16 +981,19 @@ static void describe_household_events(const char *what, const rg_val *evs, const
         if (!first || v < first) first = v;
         subj |= rg_val_type(rg_map_get(rg_map_get(ev, "data"), "subject")) == RG_VMAP;
     }
-    bool q = has_text(CHILD_QUESTION), a = has_text(CHILD_ANSWER);
-    if (q != a) {
-        printf("  FAIL %s: the %s about the child without the %s\n", what, q ? "question" : "answer",
-               q ? "answer" : "question");
-        rg_t_failed = 1;
+    char done[4] = "";
+    for (int w = 0; w < 2; w++) {
+        bool x = has_text(work[w][1]), y = has_text(work[w][2]);
+        if (x != y) {
+            printf("  FAIL %s: \"%s\" without \"%s\"\n", what, x ? work[w][1] : work[w][2], x ? work[w][2] : work[w][1]);
+            rg_t_failed = 1;
+        }
+        if (x || y) done[strlen(done)] = work[w][0][0];
     }
     if (!first) {
         snprintf(out, cap, "none");
         no_members(what);
-        if (q || a) {
+        if (done[0]) {
             printf("  FAIL %s: no event of the household, yet the work about the child\n", what);
             rg_t_failed = 1;
         }
@@ -964,7 +1012,7 @@ static void describe_household_events(const char *what, const rg_val *evs, const
     for (uint64_t v = first, k = 0; v <= last_v && n > 0 && (size_t)n < cap; v++)
         if (!seen[v]) n += snprintf(out + n, cap - (size_t)n, "%sv%llu", k++ ? "," : " hidden=", (unsigned long long)v);
     if (n > 0 && (size_t)n < cap)
-        snprintf(out + n, cap - (size_t)n, " names=%s%s", member_names(what), q && a ? " work" : "");
+        snprintf(out + n, cap - (size_t)n, " names=%s%s%s", member_names(what), done[0] ? " work=" : "", done);
 }
 
 /* The events of case_id among evs, described: "vN.. [subj] [withheld:T,..]"
