@@ -10,7 +10,9 @@
  * legal bases, the categories of data, the organisations that received or
  * read it (the case's participants and the audit trail) and the processings
  * of the processing log (which organisation, when, for which activity), how
- * long it is kept, where it came from, and the person's rights.
+ * long it is kept, where it came from, and the person's rights.  In a
+ * household case the export is one member's: what is about other members
+ * alone is left out, the household's free text withheld (domain/member.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +21,7 @@
 #include "../engine/core/processing.h"
 #include "../engine/domain/activity.h"
 #include "../engine/domain/access.h"
+#include "../engine/domain/member.h"
 #include "../engine/domain/config.h"
 #include "../engine/services/audit.h"
 #include "../engine/services/services.h"
@@ -55,6 +58,9 @@ typedef struct export {
     const rg_actor *reader;   /* the one who decides */
     bool subject;
     rg_buf one;
+    int pi;                   /* the member of a household it is for, or -1 (member.h) */
+    rg_member member;
+    rg_buf mine;              /* the event as that member gets it */
 } export;
 
 static int count_event(void *ud, const rg_record *r)
@@ -66,6 +72,14 @@ static int count_event(void *ud, const rg_record *r)
     const char *why;
     if (rg_doc_parse(&d, x->one.data, x->one.len, &why) < 0) return RG_ESTORAGE;
     const rg_val *ev = rg_doc_root(d);
+    /* A member of a household: what is about other members is not theirs
+     * (not counted), the household's free text withheld (counted). */
+    rg_buf_reset(&x->mine);
+    uint32_t before = x->withheld;
+    if (x->pi >= 0 && !rg_member_render(&x->member, x->cs, (uint32_t)x->pi, ev, &x->mine, &x->withheld)) {
+        rg_doc_free(d);
+        return 0;
+    }
     const rg_val *data = rg_map_get(ev, "data");
     char type[64] = "", cls[32] = "";
     uint64_t seq = 0;
@@ -78,7 +92,8 @@ static int count_event(void *ud, const rg_record *r)
         if (strcmp(cls, "criminal") == 0) x->classes |= CLS_CRIMINAL;
         if (strcmp(cls, "secret") == 0) x->classes |= CLS_SECRET;
         /* The decider's rendering already withheld what they may not read. */
-        if (!rg_map_get(data, def->item) || !rg_access_subject_item(x->cs, cls, seq)) x->withheld++;
+        if (x->withheld == before && (!rg_map_get(data, def->item) || !rg_access_subject_item(x->cs, cls, seq)))
+            x->withheld++;
     }
     rg_doc_free(d);
     return 0;
@@ -214,10 +229,13 @@ static int export_case(rg_ctx *c, rg_buf *b, const char *id, const char *person)
     rg_case *cs;
     if (rg_engine_load_case(e, id, &cs) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading %s failed", id);
     int pi = rg_case_person(cs, person);
-    export x = {0, 0, cs, a, rg_access_subject(a, cs), RG_BUF_INIT};
+    export x = {0, 0, cs, a, rg_access_subject(a, cs), RG_BUF_INIT, -1, RG_MEMBER_INIT, RG_BUF_INIT};
+    if (pi >= 0 && rg_member_household(cs)) x.pi = pi;
     orgs o = {.n = 0};
     int rc = rg_reads_case_events(e, cs, count_event, &x);
     rg_buf_free(&x.one);
+    rg_buf_free(&x.mine);
+    rg_member_free(&x.member);
     if (rc < 0 || recipients(e, cs, &o) < 0)
         return rg_ctx_fail(c, RG_ESTORAGE, "reading the events of %s failed", cs->id);
     int retention = rg_norm_find("retention");
@@ -241,8 +259,12 @@ static int export_case(rg_ctx *c, rg_buf *b, const char *id, const char *person)
     rg_w_kstr(b, "from", "the end of the aftercare, an early ending or a referral");
     rg_w_kuint(b, "withheld", x.withheld);
     rg_w_kstr(b, "withheld_why",
-              "an item the decider may not read, or police, judicial or secret data its source has not "
-              "released to you (GDPR art. 23); ask the source named in the item");
+              x.pi >= 0 ? "an item the decider may not read, police, judicial or secret data its source has not "
+                          "released to you (GDPR art. 23; ask the source named in the item), or free text about "
+                          "the household, which may hold other members' data (household: true; GDPR art. "
+                          "15(4)): ask the Zorg- en Veiligheidshuis for the parts about you"
+                        : "an item the decider may not read, or police, judicial or secret data its source has not "
+                          "released to you (GDPR art. 23); ask the source named in the item");
     rg_w_cstr(b, "events");
     if (cs->version == 0) rg_w_array(b, 0);
     else if (rg_ctx_reply_export(c, b, cs, x.subject, person) < 0)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../domain/access.h"
+#include "../domain/member.h"
 #include "../domain/upcast.h"
 #include "../storage/errors.h"
 #include "ctx.h"
@@ -48,6 +49,9 @@ typedef struct range {
     bool for_subject;         /* an access export: art. 23 (access.h rg_access_subject_item) */
     rg_buf one;
     const char *only;         /* the person an export is for, or NULL */
+    int pi;                   /* its place in a household case (domain/member.h), or -1 */
+    rg_member member;         /* whom the items so far are about */
+    uint32_t out;             /* events written (a member's export leaves some out) */
 } range;
 
 /* The rendered event ev again, the text of its item replaced by withheld. */
@@ -91,11 +95,24 @@ static void render_for_subject(range *g, const rg_record *r)
         rg_val_uint(rg_map_get(ev, "seq"), &seq);
     }
     const rg_evdef *def = rg_event_find(type);
+    rg_buf two = RG_BUF_INIT;
+    const rg_buf *src = &g->one;
     if (ev && def && def->item && rg_map_get(rg_map_get(ev, "data"), def->item) &&
-        !rg_access_subject_item(g->cs, cls, seq))
-        withhold(&g->events, ev, def->item);
-    else
-        rg_buf_append(&g->events, g->one.data, g->one.len);
+        !rg_access_subject_item(g->cs, cls, seq)) {
+        withhold(&two, ev, def->item);
+        src = &two;
+    }
+    rg_doc *d2 = NULL;
+    if (g->pi < 0 || rg_doc_parse(&d2, src->data, src->len, &why) < 0) {
+        rg_buf_append(&g->events, src->data, src->len);
+        g->out++;
+    } else {
+        /* A member of a household: only what is about them (member.h). */
+        uint32_t withheld = 0;
+        if (rg_member_render(&g->member, g->cs, (uint32_t)g->pi, rg_doc_root(d2), &g->events, &withheld)) g->out++;
+    }
+    rg_doc_free(d2);
+    rg_buf_free(&two);
     rg_doc_free(d);
 }
 
@@ -104,8 +121,12 @@ static int render_one(void *ud, const rg_record *r)
     range *g = ud;
     g->v++;                         /* the walk is in version order, from 1 */
     if (g->v < g->first || g->v > g->last) return 0;
-    if (g->for_subject) render_for_subject(g, r);
-    else rg_render_event(&g->events, r, g->subject, g->reader, g->cs);
+    if (g->for_subject) {
+        render_for_subject(g, r);
+    } else {
+        rg_render_event(&g->events, r, g->subject, g->reader, g->cs);
+        g->out++;
+    }
     g->n++;
     return 0;
 }
@@ -114,13 +135,16 @@ static int render(rg_engine *e, rg_buf *out, const rg_case *cs, uint32_t first, 
                   const rg_actor *reader, bool for_subject, const char *only)
 {
     if (first < 1 || last < first || last > cs->version) return RG_ESTORAGE;
-    range g = {RG_BUF_INIT, 0, first, last, 0, subject, reader, cs, for_subject, RG_BUF_INIT, only};
+    range g = {RG_BUF_INIT, 0, first, last, 0, subject, reader, cs, for_subject, RG_BUF_INIT, only, -1,
+               RG_MEMBER_INIT, 0};
+    if (for_subject && only && rg_member_household(cs)) g.pi = rg_case_person(cs, only);
     int rc = rg_reads_case_events(e, cs, render_one, &g);
     if (rc == 0 && g.n != last - first + 1) rc = RG_ESTORAGE;
     if (rc == 0) {
-        rg_w_array(out, g.n);
+        rg_w_array(out, g.out);
         rg_buf_append(out, g.events.data, g.events.len);
     }
+    rg_member_free(&g.member);
     rg_buf_free(&g.events);
     rg_buf_free(&g.one);
     return rc < 0 ? RG_ESTORAGE : 0;

@@ -263,11 +263,144 @@ static void test_single_subject_whole_case(void)
     rg_t_local_close(&L, true);
 }
 
+/* A plan action about persons. */
+static void w_action(rg_buf *b, const char *id, const char *owner, const char *description, const char *persons,
+                     const char *due)
+{
+    rg_w_map(b, 5);
+    rg_w_kstr(b, "id", id);
+    rg_w_kstr(b, "owner_org", owner);
+    rg_w_kstr(b, "description", description);
+    rg_w_kstr(b, "due", due);
+    rg_t_w_list(b, "persons", persons);
+}
+
+/* The child's access export (a request made by the mother) holds nothing of
+ * the father: not his name or BSN, nor the answer, the action or the result
+ * about him; the household's free text (the summary, the conclusions, the
+ * goals) is listed as withheld; what is about the child is there whole.
+ * The father's export the other way round; a repeat gives the same bytes. */
+static void test_member_export(void)
+{
+    open_region();
+    char a[32];
+    person ps[] = {
+        {"subject", MOTHER, "1981-05-06", BSN_MOTHER},
+        {"parent", FATHER, "1978-03-04", BSN_FATHER},
+        {"child", CHILD, "2015-07-08", BSN_CHILD},
+    };
+    household(ps, 3, a);
+    REQUIRE(a[0]);
+    rg_w_kstr(req(pr, "partner.join", a, 1), "org", "jeugdbescherming");
+    OK();
+    ask(a, "police", "P2", "QUESTION-FATHER: his record?");
+    OK();
+    ask(a, "jeugdbescherming", "P3", "QUESTION-CHILD: school?");
+    OK();
+    const char *answers[][3] = {{pol, "R1", "ANSWER-FATHER: arrested twice"},
+                                {jb, "R2", "ANSWER-CHILD: attends school"}};
+    for (int i = 0; i < 2; i++) {
+        rg_buf *b = req(answers[i][0], "info.provide", a, 2);
+        rg_w_kstr(b, "request", answers[i][1]);
+        rg_w_kstr(b, "answer", answers[i][2]);
+        OK();
+    }
+    char at[48];
+    snprintf(at, sizeof at, "%s", rg_t_iso(clock_now() + 7 * 86400000ULL));
+    rg_buf *b = req(pr, "meeting.schedule", a, 2);
+    rg_w_kstr(b, "at", at);
+    rg_t_w_list(b, "orgs", "police,jeugdbescherming");
+    OK();
+    b = req(pr, "meeting.hold", a, 2);
+    rg_t_w_list(b, "attendees", "police,jeugdbescherming");
+    rg_w_kstr(b, "conclusions", "CONCLUSIONS-HOUSEHOLD: " FATHER " drinks");
+    OK();
+    char due[48];
+    snprintf(due, sizeof due, "%s", rg_t_iso(clock_now() + 30 * 86400000ULL));
+    b = req(pr, "plan.propose", a, 2);
+    rg_w_kstr(b, "goals", "GOALS-HOUSEHOLD: safety at home");
+    rg_w_cstr(b, "actions");
+    rg_w_array(b, 2);
+    w_action(b, "a1", "police", "ACTION-FATHER: a restraining order", "P2", due);
+    w_action(b, "a2", "jeugdbescherming", "ACTION-CHILD: a mentor at school", "P3", due);
+    OK();
+    req(pol, "plan.agree", a, 0);
+    OK();
+    req(jb, "plan.agree", a, 0);
+    OK();
+    const char *results[][3] = {{pol, "a1", "RESULT-FATHER: order served"}, {jb, "a2", "RESULT-CHILD: mentor found"}};
+    for (int i = 0; i < 2; i++) {
+        b = req(results[i][0], "action.complete", a, 2);
+        rg_w_kstr(b, "action", results[i][1]);
+        rg_w_kstr(b, "result", results[i][2]);
+        OK();
+    }
+
+    /* The child's access, asked for by the mother. */
+    b = req(mgr, "subject.request", NULL, 3);
+    rg_w_kstr(b, "kind", "access");
+    rg_w_cstr(b, "person");
+    rg_w_map(b, 1);
+    rg_w_kstr(b, "bsn", BSN_CHILD);
+    rg_w_cstr(b, "by");
+    rg_w_map(b, 2);
+    rg_w_kstr(b, "name", MOTHER);
+    rg_w_kstr(b, "bsn", BSN_MOTHER);
+    OK();
+    char rq[32];
+    snprintf(rq, sizeof rq, "%s", rg_t_str(&R, "request"));
+    b = req(mgr, "subject.decide", NULL, 2);
+    rg_w_kstr(b, "request", rq);
+    rg_w_kbool(b, "granted", true);
+    OK();
+    rg_buf again = RG_BUF_INIT;
+    rg_buf_append(&again, B.data, B.len);
+    for (int round = 0; round < 2; round++) {
+        const char *never[] = {FATHER, BSN_FATHER, MOTHER, BSN_MOTHER, "QUESTION-FATHER", "ANSWER-FATHER",
+                               "ACTION-FATHER", "RESULT-FATHER", "CONCLUSIONS-HOUSEHOLD", "GOALS-HOUSEHOLD",
+                               "a family in trouble"};
+        for (size_t i = 0; i < sizeof never / sizeof never[0]; i++)
+            if (rg_t_holds(R.bytes, R.len, never[i])) {
+                printf("  round %d: the child's export shows %s\n", round, never[i]);
+                rg_t_failed = 1;
+            }
+        const char *theirs[] = {CHILD, BSN_CHILD, "QUESTION-CHILD", "ANSWER-CHILD", "ACTION-CHILD", "RESULT-CHILD",
+                                "household", "case.reported", "meeting.held"};
+        for (size_t i = 0; i < sizeof theirs / sizeof theirs[0]; i++)
+            if (!rg_t_holds(R.bytes, R.len, theirs[i])) {
+                printf("  round %d: the child's export lacks %s\n", round, theirs[i]);
+                rg_t_failed = 1;
+            }
+        const rg_val *x = rg_array_at(rg_t_get(&R, "cases"), 0);
+        uint64_t withheld = 0;
+        CHECK(rg_val_uint(rg_map_get(x, "withheld"), &withheld) && withheld >= 3);   /* summary, conclusions, goals */
+        /* The decision sent again: its stored reply rendered again. */
+        rg_buf_reset(&B);
+        rg_buf_append(&B, again.data, again.len);
+        REQUIRE(send_req()[0] == 0);
+    }
+    rg_buf_free(&again);
+
+    /* The father's access: his answer, action and result, none of the child's. */
+    granted("access", BSN_FATHER);
+    const char *never[] = {CHILD, BSN_CHILD, MOTHER, BSN_MOTHER, "QUESTION-CHILD", "ANSWER-CHILD", "ACTION-CHILD",
+                           "RESULT-CHILD", "CONCLUSIONS-HOUSEHOLD"};
+    for (size_t i = 0; i < sizeof never / sizeof never[0]; i++)
+        if (rg_t_holds(R.bytes, R.len, never[i])) {
+            printf("  the father's export shows %s\n", never[i]);
+            rg_t_failed = 1;
+        }
+    CHECK(rg_t_holds(R.bytes, R.len, "ANSWER-FATHER") && rg_t_holds(R.bytes, R.len, "RESULT-FATHER") &&
+          rg_t_holds(R.bytes, R.len, "ACTION-FATHER") && rg_t_holds(R.bytes, R.len, BSN_FATHER));
+    rg_t_local_close(&L, true);
+}
+
 int main(void)
 {
     rg_t_run("restriction_per_person", test_restriction_per_person);
     rg_t_run("objection_per_person", test_objection_per_person);
     rg_t_run("single_subject_whole_case", test_single_subject_whole_case);
+    rg_t_run("member_export", test_member_export);
     rg_buf_free(&B);
     rg_t_reply_free(&R);
     return rg_t_exit();
