@@ -63,6 +63,7 @@ static const rg_binding bindings[] = {
     {"person.remove",         rg_h_person_remove},
     {"person.erase",          rg_h_person_erase},
     {"person.share",          rg_h_person_share},
+    {"client.perspective",    rg_h_client_perspective},
     {"phase.relapse",         rg_h_phase_relapse},
     {"processing.activities", rg_h_processing_activities},
     {"processing.read",       rg_h_processing_read},

@@ -45,7 +45,7 @@ RG_HANDLER(subject_request) RG_HANDLER(subject_decide) RG_HANDLER(subject_correc
 RG_HANDLER(case_unrestrict) RG_HANDLER(subject_known)
 /* persons.c: the persons of a household case */
 RG_HANDLER(person_add) RG_HANDLER(person_remove) RG_HANDLER(person_erase)
-RG_HANDLER(person_share)
+RG_HANDLER(person_share) RG_HANDLER(client_perspective)
 /* case.report's `subject` or `persons` checked (fails, nothing emitted, on
  * a bad one); *subject: the single subject, or the first `subject` person. */
 int rg_report_subject(rg_ctx *c, const rg_val **subject);
@@ -101,6 +101,14 @@ int rg_refuse_restricted(rg_ctx *c, const rg_case *cs, const char *person, const
  * (person.share), else forbidden naming the person.  Their mask into *mask
  * (0 when the field is absent). */
 int rg_about_persons(rg_ctx *c, const rg_val *ids, const char *path, const char *org, uint64_t *mask);
+/* meeting.hold's attendees: an attendee that is a person's id ("P2") must
+ * be a person of the case neither removed nor erased (orgs as before). */
+int rg_check_attendees(rg_ctx *c);
+/* plan.propose's perspectives (person ids whose latest client.perspective
+ * the goals answer): each a person of the case with one recorded (the
+ * error answered otherwise); with ev, into it as perspectives: [{person,
+ * seq}] (nothing when the field is absent). */
+int rg_plan_perspectives(rg_ctx *c, rg_evb *ev);
 /* data.persons: [ids] of mask into ev (nothing when mask is 0). */
 void rg_ev_persons(rg_evb *ev, uint64_t mask);
 

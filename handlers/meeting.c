@@ -139,6 +139,8 @@ int rg_h_meeting_hold(rg_ctx *c)
         return rg_ctx_fail(c, RG_EGUARD,
                            "case %s has no evaluation meeting scheduled (meeting.schedule with kind evaluation)",
                            cs->id);
+    /* Persons of the case may attend beside the orgs (issue 25). */
+    if ((rc = rg_check_attendees(c)) < 0) return rc;
     uint64_t now = rg_ctx_now(c), held = now;
     const char *p;
     uint32_t pn;

@@ -352,3 +352,100 @@ void rg_ev_persons(rg_evb *ev, uint64_t mask)
     }
     ev->nkeys++;
 }
+
+int rg_h_client_perspective(rg_ctx *c)
+{
+    const rg_case *cs = rg_ctx_case(c);
+    int rc = rg_require_director(c);
+    if (rc < 0) return rc;
+    char id[16];
+    int i = named_person(c, cs, id, sizeof id);
+    if (i < 0) return i;
+    if (cs->persons[i].removed || cs->persons[i].erased)
+        return rg_ctx_fail(c, RG_EGUARD, "person %s of case %s was %s", id, cs->id,
+                           cs->persons[i].erased ? "erased" : "removed");
+    const rg_val *wishes = rg_ctx_field(c, "wishes");
+    const char *w;
+    uint32_t wn;
+    if (!rg_val_str(wishes, &w, &wn) || wn == 0)
+        return rg_ctx_fail(c, RG_EBADREQ, "data.wishes: what the person wants, in their own words (not empty)");
+    /* The words are the person's data: the event's subject part, sealed
+     * under their own key (core/apply.c), so erasing them erases these. */
+    rg_evb *ev = rg_ctx_emit(c, "perspective.recorded");
+    rg_ev_str(ev, "person", id);
+    snprintf(ev->person, sizeof ev->person, "%s", id);
+    rg_w_map(&ev->subject, 1);
+    rg_w_cstr(&ev->subject, "wishes");
+    rg_w_val(&ev->subject, wishes);
+    return 0;
+}
+
+/* Is s ("P12") the form of a person's id? */
+static bool person_id(const char *s, uint32_t n)
+{
+    if (n < 2 || n > 3 || s[0] != 'P' || s[1] < '1' || s[1] > '9') return false;
+    for (uint32_t k = 2; k < n; k++)
+        if (s[k] < '0' || s[k] > '9') return false;
+    return true;
+}
+
+/* Person id (the k-th of the array at path) live in the case: its index, or
+ * the error answered. */
+static int live_person(rg_ctx *c, const char *id, const char *path, uint32_t k)
+{
+    const rg_case *cs = rg_ctx_case(c);
+    int i = rg_case_person(cs, id);
+    if (i < 0) return rg_ctx_fail(c, RG_ENOTFOUND, "%s[%u]: case %s has no person %s", path, k, cs->id, id);
+    if (cs->persons[i].removed || cs->persons[i].erased)
+        return rg_ctx_fail(c, RG_EGUARD, "%s[%u]: person %s of case %s was %s", path, k, id, cs->id,
+                           cs->persons[i].erased ? "erased" : "removed");
+    return i;
+}
+
+int rg_check_attendees(rg_ctx *c)
+{
+    const rg_val *att = rg_ctx_field(c, "attendees");
+    for (uint32_t k = 0; k < rg_array_size(att); k++) {
+        const char *s;
+        uint32_t n;
+        char id[16];
+        if (!rg_val_str(rg_array_at(att, k), &s, &n) || !person_id(s, n)) continue;
+        snprintf(id, sizeof id, "%.*s", (int)n, s);
+        int i = live_person(c, id, "data.attendees", k);
+        if (i < 0) return i;
+    }
+    return 0;
+}
+
+int rg_plan_perspectives(rg_ctx *c, rg_evb *ev)
+{
+    const rg_case *cs = rg_ctx_case(c);
+    const rg_val *ids = rg_ctx_field(c, "perspectives");
+    uint32_t n = rg_array_size(ids);
+    uint64_t seen = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        char id[16] = "";
+        rg_val_strcpy(rg_array_at(ids, k), id, sizeof id);
+        int i = live_person(c, id, "data.perspectives", k);
+        if (i < 0) return i;
+        if (seen >> i & 1) return rg_ctx_fail(c, RG_EBADREQ, "data.perspectives[%u]: %s is named twice", k, id);
+        seen |= 1ULL << i;
+        if (!cs->persons[i].perspective)
+            return rg_ctx_fail(c, RG_EGUARD,
+                               "data.perspectives[%u]: no perspective of person %s is recorded (client.perspective)",
+                               k, id);
+    }
+    if (!n || !ev) return 0;
+    /* The perspective each answers is the one recorded now: its position. */
+    rg_w_cstr(&ev->data, "perspectives");
+    rg_w_array(&ev->data, n);
+    for (uint32_t k = 0; k < n; k++) {
+        char id[16] = "";
+        rg_val_strcpy(rg_array_at(ids, k), id, sizeof id);
+        rg_w_map(&ev->data, 2);
+        rg_w_kstr(&ev->data, "person", id);
+        rg_w_kuint(&ev->data, "seq", cs->persons[rg_case_person(cs, id)].perspective);
+    }
+    ev->nkeys++;
+    return 0;
+}

@@ -67,10 +67,13 @@ int rg_h_plan_propose(rg_ctx *c)
     if (rg_val_str(rg_ctx_field(c, "casusregisseur"), &cr, &crn) && !rg_is_name(cr, crn))
         return rg_ctx_fail(c, RG_EBADREQ, "data.casusregisseur: an org, 1..64 of A-Z a-z 0-9 . _ -");
     const rg_case *cs = rg_ctx_case(c);
+    /* The perspectives the goals answer, checked before anything is emitted. */
+    if ((rc = rg_plan_perspectives(c, NULL)) < 0) return rc;
     rg_evb *ev = rg_ctx_emit(c, cs->plan_agreed ? "plan.revision_proposed" : "plan.proposed");
     rg_ev_uint(ev, "rev", (cs->revising ? cs->rev_no : cs->plan_rev) + 1);
     static const char *const fields[] = {"goals", "casusregisseur", "actions", NULL};
     rg_copy_fields(c, ev, fields);
+    rg_plan_perspectives(c, ev);
     return 0;
 }
 

@@ -60,6 +60,49 @@ static int write_persons(rg_ctx *c, rg_buf *b, const rg_case *cs, bool readable)
     return 0;
 }
 
+/* perspectives: [{person, seq, wishes, withheld}], beside the plan: each
+ * person's latest client.perspective (the history holds every one), of the
+ * persons not removed whom the reader may see; an erased person's words
+ * are gone (wishes nil, withheld). */
+static int write_perspectives(rg_ctx *c, rg_buf *b, const rg_case *cs, bool readable)
+{
+    const rg_actor *a = rg_ctx_actor(c);
+    bool shown[RG_PERSONS_MAX] = {false};
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < cs->npersons; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "P%u", i + 1);
+        shown[i] = readable && cs->persons[i].perspective && !cs->persons[i].removed && rg_access_person(a, cs, id);
+        n += shown[i];
+    }
+    rg_w_cstr(b, "perspectives");
+    rg_w_array(b, n);
+    for (uint32_t i = 0; i < cs->npersons; i++) {
+        if (!shown[i]) continue;
+        char id[16];
+        snprintf(id, sizeof id, "P%u", i + 1);
+        rg_buf words = RG_BUF_INIT;
+        rg_doc *d = NULL;
+        const char *why;
+        int rc = cs->persons[i].erased ? RG_ENOTFOUND
+                                       : rg_event_subject(rg_ctx_engine(c), cs, cs->persons[i].perspective, &words);
+        if (rc == 0 && rg_doc_parse(&d, words.data, words.len, &why) < 0) rc = RG_ESTORAGE;
+        const rg_val *w = rc == 0 ? rg_map_get(rg_doc_root(d), "wishes") : NULL;
+        if (rc == 0 || rc == RG_ENOTFOUND) {
+            rg_w_map(b, 4);
+            rg_w_kstr(b, "person", id);
+            rg_w_kuint(b, "seq", cs->persons[i].perspective);
+            rg_w_cstr(b, "wishes");
+            if (w) rg_w_val(b, w); else rg_w_nil(b);
+            rg_w_kbool(b, "withheld", !w);
+        }
+        rg_doc_free(d);
+        rg_buf_free(&words);
+        if (rc < 0 && rc != RG_ENOTFOUND) return rc;
+    }
+    return 0;
+}
+
 static const char *const action_status[] = {"open", "done", "handed_over"};
 
 /* persons: the ids of mask (whom an action or a request is about), [] for none. */
@@ -283,7 +326,7 @@ int rg_h_case_get(rg_ctx *c)
     if (read_report(c, cs, &rp) < 0) return rg_ctx_fail(c, RG_ESTORAGE, "reading the report of %s failed", cs->id);
     bool subject = rg_access_subject(a, cs);
     rg_buf *b = rg_ctx_reply_key(c, "case");
-    rg_w_map(b, 28 + (subject ? 1 : 0));
+    rg_w_map(b, 29 + (subject ? 1 : 0));
     rg_w_kstr(b, "id", cs->id);
     rg_w_kuint(b, "number", cs->number);
     if (write_persons(c, b, cs, subject) < 0) {
@@ -344,6 +387,10 @@ int rg_h_case_get(rg_ctx *c)
     }
     rg_w_cstr(b, "plan");
     write_plan(b, a, cs, since);
+    if (write_perspectives(c, b, cs, subject) < 0) {
+        report_free(&rp);
+        return rg_ctx_fail(c, RG_ESTORAGE, "reading the perspectives of %s failed", cs->id);
+    }
     rg_w_cstr(b, "escalation");
     if (cs->esc_level) {
         rg_w_map(b, 1);

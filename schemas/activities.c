@@ -42,6 +42,8 @@ const rg_activity rg_activities[] = {
       COORDINATION, COVENANT, ID),
     A("person.erase", 1, "erasing one person's data of a household case", "retention, or a granted erasure request",
       "GDPR art. 5(1)(e) and 17; ZVH privacy covenant", ID),
+    A("client.perspective", 1, "recording what a person of a case wants, in their own words", APPROACH, COVENANT,
+      "the person's wishes, in their own words"),
     A("case.assign", 1, "assigning a procesregisseur", COORDINATION, COVENANT, CASE),
     A("intake.start", 1, "starting the intake", COORDINATION, COVENANT, CASE),
     A("intake.decide", 1, "deciding the intake", COORDINATION, COVENANT, CASE),

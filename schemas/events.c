@@ -55,6 +55,9 @@ const rg_evdef rg_events[] = {
     {"person.removed",       1,       RG_KEEP,      RG_ALERT_NONE, NULL},
     {"person.erased",        1,       RG_KEEP,      RG_ALERT_NONE, NULL},
     {"person.shared",        1,       RG_KEEP,      RG_ALERT_NONE, NULL},
+    /* client.perspective: the wishes are the sealed subject part, the
+     * person's own (handlers/persons.c). */
+    {"perspective.recorded", 1,       RG_KEEP,      RG_ALERT_NONE, NULL},
     {"case.ended",           1,       ST(ARCHIVED), RG_ALERT_PARTIES, NULL},
     {NULL, 0, 0, 0, NULL},
 };

@@ -61,6 +61,7 @@ const rg_transition rg_machine[] = {
     {CASE_ROUTES, "person.add",           OPEN},
     {CASE_ROUTES, "person.remove",        OPEN},
     {CASE_ROUTES, "person.share",         OPEN},
+    {CASE_ROUTES, "client.perspective",   OPEN},
     {ALL_ROUTES, "case.erase",            ~0u},
     {CASE_ROUTES, "person.erase",         ~0u},
     {ALL_ROUTES, "subject.correct",       ~0u & ~S(DECIDED) & ~S(REQUEST)},

@@ -56,6 +56,9 @@ static const rg_field person_add[] = {RG_PERSON_FIELDS, END};
 static const rg_field person_remove[] = {STR("person", 16), TEXT("reason", 4096), END};
 /* The orgs that see a person (the rest of the case's orgs do not). */
 static const rg_field person_share[] = {STR("person", 16), {"orgs", RG_F_STR_ARRAY, RG_REQ, 32, NULL, NULL, 0}, END};
+/* What a person of the case wants, in their own words: sealed under that
+ * person's own key, erased with them (handlers/persons.c). */
+static const rg_field client_perspective[] = {STR("person", 16), TEXT("wishes", 8192), END};
 /* As case.erase, for one person (handlers/persons.c). */
 static const rg_field person_erase[] = {STR("person", 16), TEXT("ground", 4096), STR_OPT("request", 64), END};
 
@@ -123,6 +126,9 @@ static const rg_field plan_action[] = {
 static const rg_field plan_propose[] = {
     TEXT("goals", 8192),
     STR_OPT("casusregisseur", 64),
+    /* The persons whose perspective (client.perspective, their latest) the
+     * goals answer. */
+    {"perspectives", RG_F_STR_ARRAY, RG_OPT, RG_PERSONS_MAX, NULL, NULL, 0},
     {"actions", RG_F_MAP_ARRAY, RG_REQ, 100, plan_action, NULL, 0},
     END,
 };
@@ -308,6 +314,7 @@ const rg_opdef rg_ops[] = {
     {"person.remove",         PR,            M | C,  person_remove, NULL, NULL},
     {"person.erase",          MA,            M|C|E,  person_erase, NULL, NULL},
     {"person.share",          PR,            M | C,  person_share, NULL, NULL},
+    {"client.perspective",    PR,            M | C,  client_perspective, NULL, NULL},
     {"phase.relapse",         PR,            M | C,  phase_step, NULL, NULL},
     /* The register of processing activities (schemas/activities.c): no
      * personal data. */

@@ -71,11 +71,11 @@ static const describe describes[] = {
     {"meeting.reschedule", "move the scheduled case or evaluation meeting to another time (the reply says when it misses the norm)",
      "regie meeting reschedule --case ZVH-7K2QF9XMT --at \"2026-12-09 14:00\""},
     {"meeting.hold", "record the case or evaluation meeting: who attended and what was concluded (--held-at when it was earlier)",
-     "regie meeting hold --case ZVH-7K2QF9XMT --attendees police,ggz --conclusions \"joint approach\""},
+     "regie meeting hold --case ZVH-7K2QF9XMT --attendees police,ggz,P1 --conclusions \"joint approach\""},
     {"plan.propose", "propose the plan: goals, and actions each owned by an organisation (in execution: a "
                      "revision; the agreed plan stays in force until the revision is agreed)",
      "regie plan propose --case ZVH-7K2QF9XMT --goals \"treatment\" "
-     "--action id=a1,owner_org=ggz,description=\"start treatment\",due=2027-01-15"},
+     "--action id=a1,owner_org=ggz,description=\"start treatment\",due=2027-01-15,persons=P1"},
     {"plan.agree", "agree to the proposed plan for your organisation (the last owner makes it the plan)",
      "regie plan agree --case ZVH-7K2QF9XMT"},
     {"action.complete", "report an action of the plan done, for the organisation that owns it",
@@ -153,6 +153,9 @@ static const describe describes[] = {
      "regie person add --case ZVH-7K2QF9XMT --role child --name \"P. Jansen\" --birth-date 2015-07-08"},
     {"person.remove", "take a person out of a household case (a case keeps at least one subject)",
      "regie person remove --case ZVH-7K2QF9XMT --person P3 --reason \"moved out\""},
+    {"client.perspective", "record what a person of the case wants, in their own words (sealed under their own "
+                           "key, erased with them; case get shows each person's latest beside the plan)",
+     "regie client perspective --case ZVH-7K2QF9XMT --person P1 --wishes \"help with the debts first\""},
     {"person.share", "limit a person of a household case to the organisations that need them (the ZVH always "
                      "sees them)",
      "regie person share --case ZVH-7K2QF9XMT --person P3 --orgs jeugdbescherming"},
@@ -204,6 +207,11 @@ static const struct {
     {"intake.decide.provider", "levensloop: the Levensloopaanbieder's org, which joins the case"},
     {"intake.decide.casusregisseur", "levensloop: the municipal org"},
     {"plan.propose.casusregisseur", "the org that directs the content"},
+    {"plan.propose.actions", "persons: whom the action is about (each one its owner may see)"},
+    {"plan.propose.perspectives", "the persons whose latest perspective (client perspective) the goals answer"},
+    {"client.perspective.person", "the person's id (P1, ...: case get shows them)"},
+    {"client.perspective.wishes", "what the person wants, in their own words"},
+    {"meeting.hold.attendees", "the organisations and persons of the case (P1, ...) who attended"},
     {"info.provide.request", "the request's id (R1, ...: case get shows them)"},
     {"info.request.persons", "whom it is about: persons of the case (P2,P3: case get shows them), each one the "
                              "org asked may see"},
@@ -455,7 +463,8 @@ static void op_help(const rg_opdef *op)
         if (f->type == RG_F_MAP_ARRAY)
             for (const rg_field *s = f->sub; s && s->name; s++)
                 printf("  %-26s   %s: %s%s\n", "", s->name, s->required ? "(required) " : "",
-                       type_name(s, what, sizeof what));
+                       s->type == RG_F_STR_ARRAY ? "a list, '+' apart (P2+P3; the comma ends the pair)"
+                                                 : type_name(s, what, sizeof what));
     }
     for (int i = 0; aliases[i].op; i++)
         if (!strcmp(aliases[i].op, op->name)) {
@@ -649,6 +658,18 @@ static int write_item(rg_buf *b, const rg_field *f, const char *v)
         }
         char val[8192];
         unescape(eq + 1, (size_t)(end - eq - 1), val, sizeof val);
+        if (s->type == RG_F_STR_ARRAY) {
+            /* A list inside an item (an action's persons=P2+P3): '+' apart,
+             * the comma being the item's own. */
+            uint32_t k = 1;
+            for (const char *q = val; *q; q++) k += *q == '+';
+            rg_w_array(b, k);
+            for (char *q = val, *plus; q; q = plus ? plus + 1 : NULL) {
+                if ((plus = strchr(q, '+'))) *plus = '\0';
+                rg_w_cstr(b, q);
+            }
+            continue;
+        }
         if (write_scalar(b, s->type, val, s->name) < 0) return -1;
     }
     return 0;

@@ -254,7 +254,7 @@ void rg_case_encode(const rg_case *c, rg_buf *out)
     for (uint32_t i = 0; i < c->npersons; i++) {
         uint32_t ns = 0;
         for (uint32_t j = 0; j < c->nshares; j++) ns += c->shares[j].person == i;
-        rg_w_array(out, 6);
+        rg_w_array(out, 7);
         rg_w_cstr(out, c->persons[i].role);
         rg_w_uint(out, c->persons[i].seq);
         rg_w_bool(out, c->persons[i].removed);
@@ -263,6 +263,7 @@ void rg_case_encode(const rg_case *c, rg_buf *out)
         for (uint32_t j = 0; j < c->nshares; j++)
             if (c->shares[j].person == i) rg_w_cstr(out, c->shares[j].org);
         rg_w_uint(out, c->persons[i].restricted);
+        rg_w_uint(out, c->persons[i].perspective);
     }
     rg_w_kuint(out, "relapses", c->relapses);
     rg_w_kuint(out, "subject_seq", c->subject_seq);
@@ -503,6 +504,8 @@ static void records(dec *d, rg_case *c)
             uint64_t restricted = 0;                    /* none before restriction per person */
             if (rg_array_size(r) > 5 && (!ruint(r, 5, &restricted) || restricted > 3)) d->ok = false;
             c->persons[c->npersons - 1].restricted = (uint8_t)restricted;
+            /* none before client.perspective */
+            if (rg_array_size(r) > 6 && !ruint(r, 6, &c->persons[c->npersons - 1].perspective)) d->ok = false;
             const rg_val *orgs = rg_array_at(r, 4);      /* none before person.share */
             for (uint32_t j = 0; j < rg_array_size(orgs); j++) {
                 char org[RG_ID_MAX];

@@ -92,6 +92,7 @@ typedef struct rg_person {
      * Their data is kept but shown and used no more (access.c, the
      * handlers' guards; ARCHITECTURE.md "Restriction per person"). */
     uint8_t restricted;
+    uint64_t perspective;     /* their latest perspective.recorded (client.perspective), 0: none */
     /* their own data key (seal.h, format 3): in memory only, loaded by the
      * core with the case (keys column family, "CASE/Pn"); RG_DK_* */
     uint8_t key_state;

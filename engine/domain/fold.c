@@ -185,6 +185,16 @@ static int fold_case_unrestricted(rg_case *cs, const rg_event_view *ev)
     return 0;
 }
 
+static int fold_perspective_recorded(rg_case *cs, const rg_event_view *ev)
+{
+    char id[16];
+    get_str(ev, "person", id, sizeof id);
+    int i = rg_case_person(cs, id);
+    if (i < 0) return RG_ESTORAGE;
+    cs->persons[i].perspective = ev->seq;       /* the latest is the one shown */
+    return 0;
+}
+
 /* partners and information requests (handlers/analysis.c) */
 
 static int fold_partner_joined(rg_case *cs, const rg_event_view *ev)
@@ -548,6 +558,7 @@ static const struct {
     {"person.removed",         fold_person_removed},
     {"person.erased",          fold_person_erased},
     {"person.shared",          fold_person_shared},
+    {"perspective.recorded",   fold_perspective_recorded},
     {"case.ended",             fold_case_ended},
     {NULL, NULL},
 };

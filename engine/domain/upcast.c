@@ -139,7 +139,7 @@ void rg_render_event(rg_buf *out, const rg_record *sealed, bool with_subject, co
 void rg_render_event_for(rg_buf *out, const rg_record *sealed, bool with_subject, const rg_actor *reader,
                          const rg_case *cs, const char *only)
 {
-    rg_doc *pub = NULL, *up = NULL;
+    rg_doc *pub = NULL, *up = NULL, *wishes = NULL;
     const char *why;
     char type[64];
     /* A sealed record is opened with its case's key first (a person's data
@@ -176,8 +176,17 @@ void rg_render_event_for(rg_buf *out, const rg_record *sealed, bool with_subject
         if (cs && reader && !rg_access_person(reader, cs, person)) subj = false;
     }
     bool persons = strcmp(type, "person.added") == 0;
+    /* A perspective's subject part is the person's own words: shown as
+     * data.wishes, or withheld (their key erased, or a reader who may not
+     * see them; a partner so limited is not shown the event at all). */
+    bool perspective = strcmp(type, "perspective.recorded") == 0;
+    if (perspective && subj &&
+        (rg_doc_parse(&wishes, r->subj, r->subj_len, &why) < 0 || rg_val_type(rg_doc_root(wishes)) != RG_VMAP)) {
+        rg_doc_free(wishes);
+        wishes = NULL;
+    }
     uint32_t drop = hidden_actions(reader, cs, type, data);
-    if (!up && !hide && !persons && !drop) {
+    if (!up && !hide && !persons && !drop && !perspective) {
         rg_record_render(out, r, subj);    /* current and whole: no re-encoding */
         goto done;
     }
@@ -189,7 +198,7 @@ void rg_render_event_for(rg_buf *out, const rg_record *sealed, bool with_subject
             continue;
         }
         uint32_t n = rg_map_size(data);     /* with hide: the text out, withheld in */
-        rg_w_map(out, n + subj);
+        rg_w_map(out, n + (perspective ? (wishes ? rg_map_size(rg_doc_root(wishes)) : 1) : subj));
         for (uint32_t j = 0; j < rg_map_size(data); j++) {
             if (hide && rg_val_is_str(rg_map_key(data, j), hide)) continue;
             rg_w_val(out, rg_map_key(data, j));
@@ -207,7 +216,15 @@ void rg_render_event_for(rg_buf *out, const rg_record *sealed, bool with_subject
             rg_w_val(out, rg_map_value(data, j));
         }
         if (hide) rg_w_kbool(out, "withheld", true);
-        if (subj && persons) {
+        if (perspective && wishes) {
+            const rg_val *m = rg_doc_root(wishes);
+            for (uint32_t k = 0; k < rg_map_size(m); k++) {
+                rg_w_val(out, rg_map_key(m, k));
+                rg_w_val(out, rg_map_value(m, k));
+            }
+        } else if (perspective) {
+            rg_w_kbool(out, "withheld", true);
+        } else if (subj && persons) {
             rg_w_cstr(out, "persons");
             write_persons(out, data, r->subj, r->subj_len);
         } else if (subj) {
@@ -218,6 +235,7 @@ void rg_render_event_for(rg_buf *out, const rg_record *sealed, bool with_subject
 done:
     rg_buf_free(&opened);
     rg_buf_free(&scratch);
+    rg_doc_free(wishes);
     rg_doc_free(up);
     rg_doc_free(pub);
 }

@@ -167,6 +167,7 @@ ex "$GGZ" "action complete" $P "$C"; check "action complete" $?
 ex "$ANNA" "person add" $P "$C"; check "person add" $?
 r "$ANNA" person add --case "$C" --role sibling --name "Q. Jansen" --birth-date 1992-03-04
 ex "$ANNA" "person share" $P "$C"; check "person share" $?
+ex "$ANNA" "client perspective" $P "$C"; check "client perspective" $?
 ex "$ANNA" "person remove" $P "$C"; check "person remove" $?
 for w in "case get" "case history" "cases list" "feed read" "alerts list"; do ex "$ANNA" "$w" $P "$C"; check "$w" $?; done
 ex "$ADMIN" "audit read" $P "$C"; check "audit read" $?

@@ -9,11 +9,14 @@
 #include <string.h>
 
 #include "../test.h"
+#include "../../engine/storage/errors.h"
+#include "../../engine/storage/log.h"
 #include "steps.h"
 
 #define MOTHER "Wilhelmina Oosterbroek"
 #define FATHER "Hendrikus Vlasblom"
 #define CHILD "Pieternella Oosterbroek"
+#define BSN_FATHER "619382703"
 
 static char pol[128], pr[128], mgr[128], jb[128], rec[128], ggz[128];
 static char a[32];
@@ -40,10 +43,11 @@ static void household(void)
     const char *who[3][3] = {{"subject", MOTHER, "1981-05-06"}, {"parent", FATHER, "1978-03-04"},
                              {"child", CHILD, "2015-07-08"}};
     for (int i = 0; i < 3; i++) {
-        rg_w_map(b, 3);
+        rg_w_map(b, 3 + (i == 1));
         rg_w_kstr(b, "role", who[i][0]);
         rg_w_kstr(b, "name", who[i][1]);
         rg_w_kstr(b, "birth_date", who[i][2]);
+        if (i == 1) rg_w_kstr(b, "bsn", BSN_FATHER);
     }
     OK();
     snprintf(a, sizeof a, "%s", rg_t_str(&R, "case"));
@@ -394,11 +398,200 @@ static void test_no_release_beyond_the_person(void)
     rg_t_local_close(&L, true);
 }
 
+#define WISH_MOTHER_OLD "I want the police to stop coming to our house"
+#define WISH_MOTHER "I want help with the debts before anything else"
+#define WISH_FATHER "I want to see my daughter every weekend"
+#define WISH_CHILD "I want to stay at my school and keep my football club"
+
+static void perspective(const char *person, const char *wishes)
+{
+    rg_buf *b = req(pr, "client.perspective", a, 2);
+    rg_w_kstr(b, "person", person);
+    rg_w_kstr(b, "wishes", wishes);
+}
+
+/* case.get's perspectives as "P1=<wishes>;P3=<wishes>" (withheld: "-"). */
+static const char *perspectives_of(const char *token)
+{
+    static char out[1024];
+    out[0] = '\0';
+    if (query(token, "case.get", a)[0]) return "error";
+    const rg_val *ps = rg_map_get(rg_t_get(&R, "case"), "perspectives");
+    for (uint32_t i = 0; i < rg_array_size(ps); i++) {
+        const rg_val *p = rg_array_at(ps, i);
+        char id[16] = "", w[256] = "-";
+        rg_val_strcpy(rg_map_get(p, "person"), id, sizeof id);
+        rg_val_strcpy(rg_map_get(p, "wishes"), w, sizeof w);
+        size_t o = strlen(out);
+        snprintf(out + o, sizeof out - o, "%s%s=%s", o ? ";" : "", id, w);
+    }
+    return out;
+}
+
+#define PERSPECTIVES(tok, want) do { const char *got_ = perspectives_of(tok); \
+    if (strcmp(got_, want) != 0) { printf("  %s:%d: perspectives %s, want %s\n", __FILE__, __LINE__, got_, want); \
+        rg_t_failed = 1; } } while (0)
+
+/* Does any view of the reader (case.get, case.history, feed.read) hold s? */
+static bool any_view_holds(const char *token, const char *s)
+{
+    bool held = false;
+    for (int v = 0; v < 3; v++) {
+        if (v == 2) {
+            rg_w_kuint(req(token, "feed.read", NULL, 2), "after", 0);
+            rg_w_kuint(&B, "limit", 1000);
+            send_req();
+        } else {
+            query(token, v ? "case.history" : "case.get", a);
+        }
+        held |= rg_t_holds(R.bytes, R.len, s);
+    }
+    return held;
+}
+
+/* The client's voice: client.perspective records a person's wishes in
+ * their own words (the latest beside the plan in case.get, every one in
+ * the history), persons attend the meeting, the plan's goals name the
+ * perspectives they answer; a person limited to youth protection has their
+ * words seen by it and the ZVH alone, and an erased person's words are
+ * gone -- from every reply, and from every file once compacted. */
+static void test_client_perspective(void)
+{
+    household();
+    REQUIRE(!rg_t_failed);
+    char *dir = strdup(L.dir);
+    /* Refused: a partner, a person who is none, no words. */
+    rg_buf *b = req(jb, "client.perspective", a, 2);
+    rg_w_kstr(b, "person", "P3");
+    rg_w_kstr(b, "wishes", WISH_CHILD);
+    FAILS("forbidden", "");
+    perspective("P9", WISH_CHILD);
+    FAILS("not_found", "no person P9");
+    perspective("P3", "");
+    FAILS("bad_request", "data.wishes");
+
+    perspective("P1", WISH_MOTHER_OLD);
+    OK();
+    CHECK(rg_t_holds(R.bytes, R.len, WISH_MOTHER_OLD));       /* the reply shows what was recorded */
+    perspective("P1", WISH_MOTHER);
+    OK();
+    perspective("P2", WISH_FATHER);
+    OK();
+    perspective("P3", WISH_CHILD);
+    OK();
+    /* The latest of each beside the plan; every one in the history. */
+    PERSPECTIVES(pr, "P1=" WISH_MOTHER ";P2=" WISH_FATHER ";P3=" WISH_CHILD);
+    PERSPECTIVES(mgr, "P1=" WISH_MOTHER ";P2=" WISH_FATHER ";P3=" WISH_CHILD);
+    PERSPECTIVES(jb, "P1=" WISH_MOTHER ";P2=" WISH_FATHER ";P3=" WISH_CHILD);
+    PERSPECTIVES(rec, "P1=" WISH_MOTHER ";P2=" WISH_FATHER);
+    PERSPECTIVES(ggz, "P1=" WISH_MOTHER ";P2=" WISH_FATHER);
+    REQUIRE(query(pr, "case.history", a)[0] == 0);
+    CHECK(rg_t_holds(R.bytes, R.len, WISH_MOTHER_OLD) && rg_t_holds(R.bytes, R.len, WISH_MOTHER));
+    /* The child's words reach no org that may not see her, in any view. */
+    CHECK(any_view_holds(jb, WISH_CHILD));
+    CHECK(!any_view_holds(rec, WISH_CHILD));
+    CHECK(!any_view_holds(ggz, WISH_CHILD));
+    CHECK(!any_view_holds(pol, WISH_CHILD));
+    CHECK(any_view_holds(rec, WISH_FATHER));
+    /* Never in plain text on disk. */
+    rg_t_local_settle(&L);
+    CHECK(!rg_t_found_in(dir, WISH_CHILD) && !rg_t_found_in(dir, WISH_FATHER));
+
+    /* The meeting with the mother and the child at the table; the plan's
+     * goals answer the child's and the mother's perspectives. */
+    b = req(pr, "meeting.schedule", a, 2);
+    rg_w_kstr(b, "at", "2025-12-10T10:00:00+01:00");
+    rg_t_w_list(b, "orgs", "jeugdbescherming");
+    OK();
+    b = req(pr, "meeting.hold", a, 2);
+    rg_t_w_list(b, "attendees", "jeugdbescherming,P9");
+    rg_w_kstr(b, "conclusions", "a plan for the family");
+    FAILS("not_found", "data.attendees[1]: case");
+    b = req(pr, "meeting.hold", a, 2);
+    rg_t_w_list(b, "attendees", "jeugdbescherming,P1,P3");
+    rg_w_kstr(b, "conclusions", "a plan for the family");
+    OK();
+    b = req(pr, "plan.propose", a, 3);
+    rg_w_kstr(b, "goals", "the child stays at her school; the debts first");
+    rg_t_w_list(b, "perspectives", "P3,P4");
+    rg_w_cstr(b, "actions");
+    rg_w_array(b, 1);
+    rg_t_w_action(b, "a1", "jeugdbescherming", "a talk with the school", "2026-02-01");
+    FAILS("not_found", "data.perspectives[1]: case");
+    b = req(pr, "person.add", a, 2);
+    rg_w_kstr(b, "role", "network");
+    rg_w_kstr(b, "name", "Gerrit Oosterbroek");
+    OK();
+    b = req(pr, "plan.propose", a, 3);
+    rg_w_kstr(b, "goals", "the child stays at her school; the debts first");
+    rg_t_w_list(b, "perspectives", "P3,P4");
+    rg_w_cstr(b, "actions");
+    rg_w_array(b, 1);
+    rg_t_w_action(b, "a1", "jeugdbescherming", "a talk with the school", "2026-02-01");
+    FAILS("guard_failed", "no perspective of person P4 is recorded");
+    b = req(pr, "plan.propose", a, 3);
+    rg_w_kstr(b, "goals", "the child stays at her school; the debts first");
+    rg_t_w_list(b, "perspectives", "P3,P1");
+    rg_w_cstr(b, "actions");
+    rg_w_array(b, 1);
+    rg_t_w_action(b, "a1", "jeugdbescherming", "a talk with the school", "2026-02-01");
+    OK();
+    const rg_val *refs = rg_map_get(rg_map_get(rg_array_at(rg_t_get(&R, "events"), 0), "data"), "perspectives");
+    CHECK(rg_array_size(refs) == 2 && rg_val_is_str(rg_map_get(rg_array_at(refs, 0), "person"), "P3"));
+
+    /* The father erased on his own granted request: his words are gone. */
+    b = req(mgr, "subject.request", NULL, 2);
+    rg_w_kstr(b, "kind", "erasure");
+    rg_w_cstr(b, "person");
+    rg_w_map(b, 1);
+    rg_w_kstr(b, "bsn", BSN_FATHER);
+    OK();
+    char rq[64];
+    snprintf(rq, sizeof rq, "%s", rg_t_str(&R, "request"));
+    b = req(mgr, "subject.decide", NULL, 2);
+    rg_w_kstr(b, "request", rq);
+    rg_w_kbool(b, "granted", true);
+    OK();
+    b = req(mgr, "person.erase", a, 3);
+    rg_w_kstr(b, "person", "P2");
+    rg_w_kstr(b, "ground", "GDPR art. 17");
+    rg_w_kstr(b, "request", rq);
+    OK();
+    PERSPECTIVES(pr, "P1=" WISH_MOTHER ";P2=-;P3=" WISH_CHILD);
+    CHECK(!any_view_holds(pr, WISH_FATHER) && !any_view_holds(mgr, WISH_FATHER));
+    CHECK(any_view_holds(pr, WISH_CHILD) && any_view_holds(pr, WISH_MOTHER));
+    perspective("P2", WISH_FATHER);
+    FAILS("guard_failed", "person P2 of case");
+    /* After a restart the same; the chain verifies; compacted, no file
+     * holds his words, the others' remain readable. */
+    rg_t_local_close(&L, false);
+    REQUIRE(rg_t_local_open(&L, dir) == 0);
+    PERSPECTIVES(pr, "P1=" WISH_MOTHER ";P2=-;P3=" WISH_CHILD);
+    PERSPECTIVES(rec, "P1=" WISH_MOTHER ";P2=-");
+    REQUIRE(query(L.admin, "log.verify", NULL)[0] == 0);
+    bool intact = false;
+    CHECK(rg_val_bool(rg_t_get(&R, "intact"), &intact) && intact);
+    for (int cf = 0; cf < RG_CF_COUNT; cf++) CHECK(rg_log_shred(rg_engine_log(L.e), cf, "", 0, NULL, 0) == 0);
+    /* His key, the one thing that opened his words, is gone; the child's is there. */
+    char kid[128];
+    rg_buf v = RG_BUF_INIT;
+    snprintf(kid, sizeof kid, "%s/P2", a);
+    CHECK(rg_log_get(rg_engine_log(L.e), RG_CF_KEYS, kid, strlen(kid), &v) == RG_ENOTFOUND);
+    snprintf(kid, sizeof kid, "%s/P3", a);
+    CHECK(rg_log_get(rg_engine_log(L.e), RG_CF_KEYS, kid, strlen(kid), &v) == 0);
+    rg_buf_free(&v);
+    rg_t_local_close(&L, false);
+    CHECK(!rg_t_found_in(dir, WISH_FATHER) && !rg_t_found_in(dir, WISH_CHILD));
+    rg_t_rmrf(dir);
+    free(dir);
+}
+
 int main(void)
 {
     rg_t_run("requests_and_actions_name_persons", test_requests_and_actions_name_persons);
     rg_t_run("work_about_a_person_follows_their_share", test_work_about_a_person_follows_their_share);
     rg_t_run("no_release_beyond_the_person", test_no_release_beyond_the_person);
+    rg_t_run("client_perspective", test_client_perspective);
     rg_buf_free(&B);
     rg_t_reply_free(&R);
     return rg_t_exit();
