@@ -208,6 +208,11 @@ static void test_free_text_is_sealed(void)
     rg_w_kstr(b, "person", "P2");
     text(b, "person.remove", "reason", MARK);
     JOK();
+    /* What the person wants, in their own words (issue 25). */
+    b = req(pr, "client.perspective", a, 2);
+    rg_w_kstr(b, "person", "P1");
+    text(b, "client.perspective", "wishes", MARK);
+    JOK();
     /* b: the default route to its aftercare check. */
     report("default", true, b2);
     REQUIRE(b2[0]);
