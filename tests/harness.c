@@ -702,3 +702,38 @@ const rg_module *rg_t_module_with(const char *op, rg_handler_fn fn, rg_handler_f
     bindings[n] = (rg_binding){NULL, NULL};
     return *real ? &m : NULL;
 }
+
+const char *rg_t_local_subject_request(rg_t_local *l, const char *token, const char *kind, const char *bsn,
+                                       char *id)
+{
+    static char err[64];
+    rg_buf b = RG_BUF_INIT;
+    rg_t_reply r = {0};
+    rg_t_req(&b, token, "subject.request", NULL, 2);
+    rg_w_kstr(&b, "kind", kind);
+    rg_w_cstr(&b, "person");
+    rg_w_map(&b, 1);
+    rg_w_kstr(&b, "bsn", bsn);
+    snprintf(err, sizeof err, "%s", rg_t_local_send(l, &b, &r));
+    id[0] = '\0';
+    if (!err[0]) snprintf(id, 32, "%s", rg_t_str(&r, "request"));
+    rg_t_reply_free(&r);
+    rg_buf_free(&b);
+    return err;
+}
+
+const char *rg_t_local_subject_decide(rg_t_local *l, const char *token, const char *request, bool granted,
+                                      const char *ground)
+{
+    static char err[64];
+    rg_buf b = RG_BUF_INIT;
+    rg_t_reply r = {0};
+    rg_t_req(&b, token, "subject.decide", NULL, ground ? 3 : 2);
+    rg_w_kstr(&b, "request", request);
+    rg_w_kbool(&b, "granted", granted);
+    if (ground) rg_w_kstr(&b, "ground", ground);
+    snprintf(err, sizeof err, "%s", rg_t_local_send(l, &b, &r));
+    rg_t_reply_free(&r);
+    rg_buf_free(&b);
+    return err;
+}

@@ -180,6 +180,14 @@ const char *rg_t_local_case(rg_t_local *l, const rg_t_cast *c, const char *name,
  * owner, each due on due (NULL: without a due date, a draft that cannot be
  * agreed).  Starts the request in b (as rg_t_req); send it. */
 rg_buf *rg_t_plan_req(rg_buf *b, const char *token, const char *case_id, const char *owner, int n, const char *due);
+/* subject.request by token (a manager) of kind for the person with bsn:
+ * the request's id into id (32 bytes; "" on failure).  The error code. */
+const char *rg_t_local_subject_request(rg_t_local *l, const char *token, const char *kind, const char *bsn,
+                                       char *id);
+/* subject.decide by token: granted, or refused on ground (NULL: none).
+ * The error code. */
+const char *rg_t_local_subject_decide(rg_t_local *l, const char *token, const char *request, bool granted,
+                                      const char *ground);
 /* An ISO 8601 instant (UTC, "2025-12-08T09:00:00Z") ms milliseconds after
  * the epoch.  Static buffer. */
 const char *rg_t_iso(uint64_t ms);

@@ -5,6 +5,9 @@
 #include <nng/protocol/reqrep0/req.h>
 #include <nng/supplemental/util/platform.h>
 #include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -53,15 +56,12 @@ int rg_tls_server_name(const char *url, const char *override, char *out, size_t 
     return 0;
 }
 
-int rg_client_dial(uint32_t sock, const char *url, const rg_tls_opts *tls, const char **why)
+/* One dialer of s to url, configured for TLS (checked against name) when
+ * tls_url, started without waiting (nng redials). */
+static int dial_one(nng_socket s, const char *url, bool tls_url, const char *name, const rg_tls_opts *tls,
+                    const char **why)
 {
-    nng_socket s = {sock};
     nng_dialer d;
-    *why = NULL;
-    bool tls_url = strncmp(url, "tls+", 4) == 0;
-    char name[256];
-    if (tls_url && rg_tls_server_name(url, tls ? tls->server_name : NULL, name, sizeof name, why) < 0)
-        return -NNG_EADDRINVAL;
     int rv = nng_dialer_create(&d, s, url);
     if (rv == 0 && tls_url) {
         /* Every engine is checked against the name it is reached by, never
@@ -73,7 +73,79 @@ int rg_client_dial(uint32_t sock, const char *url, const rg_tls_opts *tls, const
         if (rv != 0) *why = "cannot use the TLS files (--tls-ca, --tls-cert-key)";
     }
     if (rv == 0) rv = nng_dialer_start(d, NNG_FLAG_NONBLOCK);
-    return -rv;
+    else nng_dialer_close(d);
+    return rv;
+}
+
+/* At most this many addresses of one name are dialled. */
+#define DIAL_ADDRS_MAX 4
+
+/* The addresses a tcp:// or tls+tcp:// URL's host name stands for, each as
+ * a URL of its own with the address written out (n of them, n <= max);
+ * 0 when the URL is not such a URL, names an address already, or the name
+ * does not resolve now.  nng 1.5.2 dials only the first address a name
+ * resolves to: on a Debian host "localhost" is ::1 first, so `--connect
+ * tcp://localhost:7450` never reached the default regied on 127.0.0.1. */
+static int resolve_each(const char *url, char (*out)[300], int max)
+{
+    const char *scheme_end = strstr(url, "://");
+    if (!scheme_end) return 0;
+    size_t slen = (size_t)(scheme_end - url);
+    if (!((slen == 3 && strncmp(url, "tcp", 3) == 0) || (slen == 7 && strncmp(url, "tls+tcp", 7) == 0)))
+        return 0;
+    const char *h = scheme_end + 3;
+    if (*h == '[') return 0;                    /* an IPv6 address */
+    const char *colon = strchr(h, ':');
+    if (!colon || colon == h || (size_t)(colon - h) >= 256) return 0;
+    char host[256], port[16];
+    memcpy(host, h, (size_t)(colon - h));
+    host[colon - h] = '\0';
+    if (strlen(colon + 1) >= sizeof port || strcspn(colon + 1, "0123456789") != 0) return 0;
+    snprintf(port, sizeof port, "%s", colon + 1);
+    unsigned char addr[16];
+    if (inet_pton(AF_INET, host, addr) == 1) return 0;
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
+    if (getaddrinfo(host, port, &hints, &res) != 0) return 0;
+    int n = 0;
+    for (struct addrinfo *a = res; a && n < max; a = a->ai_next) {
+        char lit[INET6_ADDRSTRLEN];
+        const void *src = a->ai_family == AF_INET6 ? (const void *)&((struct sockaddr_in6 *)a->ai_addr)->sin6_addr
+                                                   : (const void *)&((struct sockaddr_in *)a->ai_addr)->sin_addr;
+        if ((a->ai_family != AF_INET && a->ai_family != AF_INET6) || !inet_ntop(a->ai_family, src, lit, sizeof lit))
+            continue;
+        char u[300];
+        snprintf(u, sizeof u, a->ai_family == AF_INET6 ? "%.*s://[%s]:%s" : "%.*s://%s:%s", (int)slen, url, lit,
+                 port);
+        bool seen = false;
+        for (int i = 0; i < n; i++) seen = seen || strcmp(out[i], u) == 0;
+        if (!seen) memcpy(out[n++], u, sizeof u);
+    }
+    freeaddrinfo(res);
+    return n;
+}
+
+int rg_client_dial(uint32_t sock, const char *url, const rg_tls_opts *tls, const char **why)
+{
+    nng_socket s = {sock};
+    *why = NULL;
+    bool tls_url = strncmp(url, "tls+", 4) == 0;
+    char name[256] = "";
+    if (tls_url && rg_tls_server_name(url, tls ? tls->server_name : NULL, name, sizeof name, why) < 0)
+        return -NNG_EADDRINVAL;
+    /* A name that stands for several addresses gets a dialer for each (the
+     * TLS check stays on the name): the engine is reached on whichever it
+     * listens on, as any client of a name expects. */
+    char each[DIAL_ADDRS_MAX][300];
+    int n = resolve_each(url, each, DIAL_ADDRS_MAX);
+    if (n <= 1) return -dial_one(s, url, tls_url, name, tls, why);
+    int started = 0, rv = 0;
+    for (int i = 0; i < n; i++) {
+        int r = dial_one(s, each[i], tls_url, name, tls, why);
+        if (r == 0) started++;
+        else rv = r;
+    }
+    if (started > 0) *why = NULL;
+    return started > 0 ? 0 : -rv;
 }
 
 int rg_client_open(rg_client **out, const char *url, int timeout_ms, const rg_tls_opts *tls)

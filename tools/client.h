@@ -32,7 +32,10 @@ int rg_tls_server_name(const char *url, const char *override, char *out, size_t 
 
 /* Create, configure (for tls+ URLs: CA, server name, our certificate) and
  * start (non-blocking: nng redials) a dialer of socket sock (an
- * nng_socket's id, so this header needs no nng) to url.  0, or a negative
+ * nng_socket's id, so this header needs no nng) to url; for a tcp:// or
+ * tls+tcp:// host name that resolves to several addresses (localhost: ::1
+ * and 127.0.0.1), one dialer to each of them (at most 4), as nng itself
+ * dials only the first.  0, or a negative
  * nng error with *why saying what was wrong when it is ours. */
 int rg_client_dial(uint32_t sock, const char *url, const rg_tls_opts *tls, const char **why);
 

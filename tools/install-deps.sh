@@ -10,12 +10,14 @@ set -u
 PKGS="make gcc libc6-dev pkg-config libuv1-dev libnng-dev libmsgpack-dev librocksdb-dev libsodium-dev libjemalloc-dev clang-14 libclang-rt-14-dev openssl libmicrohttpd-dev libjansson-dev libgnutls28-dev"
 # --test (make test): what the tests drive the HTTP face with as well: a
 # Prometheus text parser, and a real browser (Chromium, its WebDriver and
-# Selenium), and curl.
+# Selenium), and curl; man-db: the install test renders the man pages and
+# systemd-analyze verify checks that the units' Documentation= pages exist
+# (a minimal Debian root has no man).
 # npm: axe-core, the browser test's accessibility checker, comes from npm
 # (tools/install-axe.sh, after the packages); a machine with its own npm
 # (e.g. NodeSource's nodejs) keeps it.
 if [ "${1:-}" = --test ]; then
-    PKGS="$PKGS python3 python3-prometheus-client python3-selenium chromium chromium-driver curl"
+    PKGS="$PKGS python3 python3-prometheus-client python3-selenium chromium chromium-driver curl man-db"
     command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 fi
 # The browser test's ChromeDriver reaches Chromium (and Selenium reaches

@@ -59,9 +59,14 @@ void rg_metrics_request_via(rg_metrics *m, rg_via via, const char *op, const cha
     const rg_opdef *d = op ? rg_op_find(op, (uint32_t)strlen(op)) : NULL;
     size_t row = d ? (size_t)(d - rg_ops) : MAX_OPS;
     if (row >= m->nops) row = MAX_OPS;
-    size_t col = NRESULTS - 1;                        /* storage_error for anything odd */
-    for (size_t i = 0; i < NRESULTS; i++)
+    /* storage_error for anything odd (not the table's last column: that is
+     * overloaded since it was added) */
+    size_t col = NRESULTS, odd = 0;
+    for (size_t i = 0; i < NRESULTS; i++) {
         if (strcmp(results[i], result) == 0) col = i;
+        if (strcmp(results[i], "storage_error") == 0) odd = i;
+    }
+    if (col == NRESULTS) col = odd;
     atomic_fetch_add(&m->req[via][row][col], 1);
     double s = (double)ns / 1e9;
     size_t b = 0;

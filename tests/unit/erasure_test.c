@@ -8,10 +8,8 @@
  *     the chain verifies, and the other cases still show theirs;
  *   - an erased case still answers case.get and case.history, without the
  *     person; erasing twice changes nothing;
- *   - a missing or wrong key file stops the start, touching nothing;
- *   - each data-subject request kind, a refusal with its ground,
- *     restriction until lifted, the one-month norm firing, and
- *     subject.known across two regions (no case id or name in the reply).
+ *   - a missing or wrong key file stops the start, touching nothing.
+ * (Each data-subject request kind is subjects_test.c's.)
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -26,7 +24,7 @@
 
 #define DAY 86400000ULL
 
-static char pol[128], ggz[128], pr[128], mgr[128], mgrB[128], prB[128], polB[128];
+static char pol[128], ggz[128], pr[128], mgr[128];
 
 static void actors(void)
 {
@@ -34,9 +32,6 @@ static void actors(void)
     actor_in("ggz", "partner", "ggz", "tilburg", NULL, ggz);
     actor_in("pr", "procesregisseur", "zvh-tilburg", "tilburg", NULL, pr);
     actor_in("mgr", "manager", "zvh-tilburg", "tilburg", NULL, mgr);
-    actor_in("mgrB", "manager", "zvh-breda", "breda", NULL, mgrB);
-    actor_in("prB", "procesregisseur", "zvh-breda", "breda", NULL, prB);
-    actor_in("polB", "partner", "police", "breda", NULL, polB);
 }
 
 static void report(const char *token, const char *name, const char *bsn, char *id)
@@ -94,28 +89,12 @@ static void advance(uint64_t ms)
 
 static const char *request(const char *kind, const char *bsn, char *id)
 {
-    static int n;
-    char rq[32];
-    snprintf(rq, sizeof rq, "s%d", ++n);
-    rg_buf_reset(&B);
-    rg_req_envelope(&B, "subject.request", mgr, rq, NULL, -1, 2);
-    rg_w_kstr(&B, "kind", kind);
-    rg_w_cstr(&B, "person");
-    rg_w_map(&B, 1);
-    rg_w_kstr(&B, "bsn", bsn);
-    const char *e = send_req();
-    id[0] = '\0';
-    if (!e[0]) snprintf(id, 32, "%s", rg_t_str(&R, "request"));
-    return e;
+    return rg_t_local_subject_request(&L, mgr, kind, bsn, id);
 }
 
 static const char *decide(const char *id, bool granted, const char *ground)
 {
-    rg_buf *b = req(mgr, "subject.decide", NULL, ground ? 3 : 2);
-    rg_w_kstr(b, "request", id);
-    rg_w_kbool(b, "granted", granted);
-    if (ground) rg_w_kstr(b, "ground", ground);
-    return send_req();
+    return rg_t_local_subject_decide(&L, mgr, id, granted, ground);
 }
 
 static void test_erased_names_are_gone(void)
@@ -222,78 +201,6 @@ static void test_key_file_guards(void)
     rg_t_reply_free(&R);
 }
 
-static void test_subject_requests(void)
-{
-    REQUIRE(rg_t_local_open(&L, NULL) == 0);
-    actors();
-    char a[32], other[32], rq[32];
-    working_case("Jan Modaal", "111222333", a);
-    report(polB, "Jan Modaal", "111222333", other);     /* the same person in Breda */
-    REQUIRE(a[0] && other[0]);
-
-    /* Access: every case of the region on that person, with the person. */
-    REQUIRE(request("access", "111222333", rq)[0] == 0);
-    REQUIRE(decide(rq, true, NULL)[0] == 0);
-    const rg_val *cases = rg_t_get(&R, "cases");
-    CHECK(rg_array_size(cases) == 1 && rg_val_is_str(rg_map_get(rg_array_at(cases, 0), "case"), a));
-    /* A refusal needs its ground. */
-    REQUIRE(request("objection", "111222333", rq)[0] == 0);
-    CHECK(strcmp(decide(rq, false, NULL), "bad_request") == 0);
-    CHECK(decide(rq, false, "a safety interest outweighs it")[0] == 0);
-    CHECK(strcmp(decide(rq, true, NULL), "guard_failed") == 0);   /* decided already */
-
-    /* Rectification: subject.correct only once granted. */
-    rg_buf *b = req(pr, "subject.correct", a, 1);
-    rg_w_cstr(b, "subject");
-    rg_w_map(b, 2);
-    rg_w_kstr(b, "name", "Jan Modaal-Jansen");
-    rg_w_kstr(b, "bsn", "111222333");
-    FAILS("guard_failed", "rectification");
-    REQUIRE(request("rectification", "111222333", rq)[0] == 0);
-    REQUIRE(decide(rq, true, NULL)[0] == 0);
-    b = req(pr, "subject.correct", a, 1);
-    rg_w_cstr(b, "subject");
-    rg_w_map(b, 2);
-    rg_w_kstr(b, "name", "Jan Modaal-Jansen");
-    rg_w_kstr(b, "bsn", "111222333");
-    OK();
-    REQUIRE(query(mgr, "case.get", a)[0] == 0);
-    CHECK(rg_val_is_str(rg_map_get(rg_map_get(rg_t_get(&R, "case"), "subject"), "name"), "Jan Modaal-Jansen"));
-
-    /* Restriction: every step but reads refused until lifted. */
-    REQUIRE(request("restriction", "111222333", rq)[0] == 0);
-    REQUIRE(decide(rq, true, NULL)[0] == 0);
-    rg_w_kstr(req(pr, "partner.join", a, 1), "org", "gemeente");
-    FAILS("guard_failed", "restricted");
-    CHECK(query(pr, "case.get", a)[0] == 0);
-    rg_w_kstr(req(mgr, "case.unrestrict", a, 1), "reason", "the question was answered");
-    OK();
-    rg_w_kstr(req(pr, "partner.join", a, 1), "org", "gemeente");
-    OK();
-
-    /* subject.known: the other region, and nothing more. */
-    rg_buf_reset(&B);
-    rg_req_envelope(&B, "subject.known", mgr, NULL, NULL, -1, 1);
-    rg_w_cstr(&B, "person");
-    rg_w_map(&B, 1);
-    rg_w_kstr(&B, "bsn", "111222333");
-    REQUIRE(send_req()[0] == 0);
-    const rg_val *regions = rg_t_get(&R, "regions");
-    CHECK(rg_array_size(regions) == 1 && rg_val_is_str(rg_array_at(regions, 0), "breda"));
-    CHECK(rg_map_size(R.root) == 2);                      /* ok and regions */
-    CHECK(memmem(R.bytes, R.len, other, strlen(other)) == NULL && memmem(R.bytes, R.len, "Modaal", 6) == NULL);
-
-    /* The one-month answer norm fires as a stagnation, with an alert. */
-    REQUIRE(request("access", "111222333", rq)[0] == 0);
-    advance(32 * DAY);
-    REQUIRE(query(mgr, "case.get", rq)[0] == 0);
-    const rg_val *st = rg_map_get(rg_t_get(&R, "case"), "stagnations");
-    CHECK(rg_array_size(st) == 1 && rg_val_is_str(rg_map_get(rg_array_at(st, 0), "norm"), "subject.answer"));
-    rg_t_local_close(&L, true);
-    rg_buf_free(&B);
-    rg_t_reply_free(&R);
-}
-
 /* A crash or a failed write at any point of an erasure leaves the case
  * readable or erased, never half: the key, the index entries and
  * case.erased are one batch; the shredding after it is redone at start. */
@@ -342,7 +249,6 @@ int main(void)
 {
     RUN(test_erased_names_are_gone);
     RUN(test_key_file_guards);
-    RUN(test_subject_requests);
     RUN(test_erasure_is_all_or_nothing);
     return rg_t_exit();
 }
