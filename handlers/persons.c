@@ -364,6 +364,7 @@ int rg_h_client_perspective(rg_ctx *c)
     if (cs->persons[i].removed || cs->persons[i].erased)
         return rg_ctx_fail(c, RG_EGUARD, "person %s of case %s was %s", id, cs->id,
                            cs->persons[i].erased ? "erased" : "removed");
+    if ((rc = rg_refuse_restricted(c, cs, id, "their wishes are not recorded while they are")) < 0) return rc;
     const rg_val *wishes = rg_ctx_field(c, "wishes");
     const char *w;
     uint32_t wn;
@@ -399,6 +400,11 @@ static int live_person(rg_ctx *c, const char *id, const char *path, uint32_t k)
     if (cs->persons[i].removed || cs->persons[i].erased)
         return rg_ctx_fail(c, RG_EGUARD, "%s[%u]: person %s of case %s was %s", path, k, id, cs->id,
                            cs->persons[i].erased ? "erased" : "removed");
+    if (cs->persons[i].restricted)
+        return rg_ctx_fail(c, RG_EGUARD,
+                           "%s[%u]: person %s of case %s is restricted (their granted restriction or objection): "
+                           "nothing new names them; a manager lifts it with case.unrestrict and data.person",
+                           path, k, id, cs->id);
     return i;
 }
 

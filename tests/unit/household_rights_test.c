@@ -161,7 +161,11 @@ static void restricts_one_member(const char *kind)
     FAILS("guard_failed", "restricted");
     ask(a, "police", "P1,P2", "any incidents at home?");
     FAILS("guard_failed", "restricted");
-    rg_buf *b = req(pr, "person.add", a, 4);
+    rg_buf *b = req(pr, "client.perspective", a, 2);
+    rg_w_kstr(b, "person", "P2");
+    rg_w_kstr(b, "wishes", "to see the children every week");
+    FAILS("guard_failed", "restricted");
+    b = req(pr, "person.add", a, 4);
     rg_w_kstr(b, "role", "parent");
     rg_w_kstr(b, "name", "H. Vlasblom");
     rg_w_kstr(b, "birth_date", "1978-03-04");
