@@ -463,8 +463,7 @@ static void op_help(const rg_opdef *op)
         if (f->type == RG_F_MAP_ARRAY)
             for (const rg_field *s = f->sub; s && s->name; s++)
                 printf("  %-26s   %s: %s%s\n", "", s->name, s->required ? "(required) " : "",
-                       s->type == RG_F_STR_ARRAY ? "a list, '+' apart (P2+P3; the comma ends the pair)"
-                                                 : type_name(s, what, sizeof what));
+                       type_name(s, what, sizeof what));
     }
     for (int i = 0; aliases[i].op; i++)
         if (!strcmp(aliases[i].op, op->name)) {
@@ -658,18 +657,6 @@ static int write_item(rg_buf *b, const rg_field *f, const char *v)
         }
         char val[8192];
         unescape(eq + 1, (size_t)(end - eq - 1), val, sizeof val);
-        if (s->type == RG_F_STR_ARRAY) {
-            /* A list inside an item (an action's persons=P2+P3): '+' apart,
-             * the comma being the item's own. */
-            uint32_t k = 1;
-            for (const char *q = val; *q; q++) k += *q == '+';
-            rg_w_array(b, k);
-            for (char *q = val, *plus; q; q = plus ? plus + 1 : NULL) {
-                if ((plus = strchr(q, '+'))) *plus = '\0';
-                rg_w_cstr(b, q);
-            }
-            continue;
-        }
         if (write_scalar(b, s->type, val, s->name) < 0) return -1;
     }
     return 0;
