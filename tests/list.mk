@@ -17,7 +17,7 @@ UNIT_TESTS += engine module pipeline idem apply state ctx reads commit tally pro
 # replay/ and services/
 UNIT_TESTS += replay replay_read whatif services due feed audit transparency
 # handlers/ (admin: admin.c; alerts: handlers/alerts.c too)
-UNIT_TESTS += admin escalation items execution phases closure plan meeting analysis report util bindings dossier persons privacy subjects subject_export
+UNIT_TESTS += admin escalation items execution phases closure plan meeting analysis report util bindings dossier persons privacy subjects subject_export queries
 # net/ (net: net.c; http_json: http_json.c)
 UNIT_TESTS += net http_json http_session http_metrics http_openapi jsonlog sdnotify
 
