@@ -254,7 +254,7 @@ as "$ANNA" meeting hold --case $C4 --attendees veilig-thuis,gemeente-tilburg,jeu
 as "$ANNA" plan propose --case $C4 --goals "stop the violence; a safe home for the children" \
     --casusregisseur gemeente-tilburg \
     --action id=s1,owner_org=veilig-thuis,description="safety plan with the family",due=2027-01-31 \
-    --action id=s2,owner_org=jeugdbescherming,description="support for the children",due=2027-01-31
+    --action id=s2,owner_org=jeugdbescherming,description="support for the children",persons=P3,P4,due=2027-01-31
 as "$VT" plan agree --case $C4
 as "$JB" plan agree --case $C4
 echo "the agreed plan starts direct safety; anna moves the family on phase by phase:"
