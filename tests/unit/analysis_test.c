@@ -23,13 +23,6 @@ static void setup(void)
     DONE(rg_t_local_report(&L, C.pol, "A. Person", id));
 }
 
-static void teardown(void)
-{
-    rg_t_local_close(&L, true);
-    rg_buf_free(&B);
-    rg_t_reply_free(&R);
-}
-
 static void join(const char *token, const char *org)
 {
     rg_w_kstr(req(token, "partner.join", id, 1), "org", org);
@@ -80,7 +73,7 @@ static void test_partner_join(void)
     REFUSED("guard_failed", "gemeente already takes part");
     join(C.pr, "police");                          /* the reporter's org takes part from the report */
     REFUSED("guard_failed", "police already takes part");
-    teardown();
+    steps_close();
 }
 
 static void test_info_request_and_provide(void)
@@ -138,7 +131,7 @@ static void test_info_request_and_provide(void)
     CHECK(rg_val_is_str(rg_map_get(rg_array_at(rqs, 0), "status"), "answered"));
     CHECK(rg_val_is_str(rg_map_get(rg_array_at(rqs, 1), "org"), "ggz"));
     CHECK(rg_val_type(rg_map_get(rg_array_at(rqs, 1), "due")) == RG_VNIL);
-    teardown();
+    steps_close();
 }
 
 int main(void)

@@ -70,9 +70,7 @@ static void test_each_read_its_own_reply(void)
     rg_w_kstr(b, "question", "q");
     OK();
     CHECK(rg_val_is_str(rg_map_get(rg_array_at(rg_t_get(&R, "events"), 0), "type"), "info.requested"));
-    rg_t_local_close(&L, true);
-    rg_buf_free(&B);
-    rg_t_reply_free(&R);
+    steps_close();
 }
 
 int main(void)

@@ -19,13 +19,6 @@ static void setup(void)
     REQUIRE(rg_t_local_cast(&L, &C) == 0);
 }
 
-static void teardown(void)
-{
-    rg_t_local_close(&L, true);
-    rg_buf_free(&B);
-    rg_t_reply_free(&R);
-}
-
 static const char *state_of(const char *id)
 {
     static char st[32];
@@ -81,7 +74,7 @@ static void test_close(void)
     close_req(C.pr, b, NULL);
     OK();
     STATE(b, "closed");
-    teardown();
+    steps_close();
 }
 
 static void aftercare(const char *token, const char *id)
@@ -134,7 +127,7 @@ static void test_aftercare_and_reopen(void)
     const rg_val *dl = rg_map_get(rg_t_get(&R, "case"), "deadlines");
     for (uint32_t i = 0; i < rg_array_size(dl); i++)
         CHECK(!rg_val_is_str(rg_map_get(rg_array_at(dl, i), "norm"), "aftercare"));
-    teardown();
+    steps_close();
 }
 
 static void end_req(const char *id, const char *reason, const char *to_region, const char *explanation)
@@ -189,7 +182,7 @@ static void test_end(void)
     end_req(b, "other", NULL, "the family left the country");
     OK();
     STATE(b, "archived");
-    teardown();
+    steps_close();
 }
 
 int main(void)

@@ -29,13 +29,6 @@ static void setup(void)
     DONE(rg_t_local_report(&L, C.pol, "Adriana Person", id));
 }
 
-static void teardown(void)
-{
-    rg_t_local_close(&L, true);
-    rg_buf_free(&B);
-    rg_t_reply_free(&R);
-}
-
 static const rg_val *dossier(const char *token)
 {
     if (query(token, "escalation.dossier", id)[0]) return NULL;
@@ -60,7 +53,7 @@ static void test_nothing_stuck(void)
     CHECK(strcmp(query(C.pol, "escalation.dossier", id), "forbidden") == 0);
     CHECK(strcmp(query(pmggz, "escalation.dossier", id), "not_found") == 0);
     CHECK(rg_t_local_head(&L) == head);
-    teardown();
+    steps_close();
 }
 
 static void test_stuck_and_escalated(void)
@@ -149,7 +142,7 @@ static void test_stuck_and_escalated(void)
     step = rg_array_at(ladder, 1);
     CHECK(str_is(step, "step", "decided") && str_is(step, "by", "manager") && !rg_map_get(step, "new_due"));
     CHECK(!rg_t_holds(R.bytes, R.len, "ggz delivers"));
-    teardown();
+    steps_close();
 }
 
 int main(void)

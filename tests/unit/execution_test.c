@@ -17,13 +17,6 @@ static void open_case(void)
     DONE(rg_t_local_report(&L, C.pol, "A. Person", id));
 }
 
-static void close_case(void)
-{
-    rg_t_local_close(&L, true);
-    rg_buf_free(&B);
-    rg_t_reply_free(&R);
-}
-
 static const char *action_status(const char *aid)
 {
     static char st[16];
@@ -72,7 +65,7 @@ static void test_action_complete(void)
     CHECK(strcmp(action_status("a1"), "done") == 0);
     complete(C.ggz, "a1");
     REFUSED("guard_failed", "already done");
-    close_case();
+    steps_close();
 }
 
 static void test_review_hold(void)
@@ -103,7 +96,7 @@ static void test_review_hold(void)
     CHECK(rg_t_holds(R.bytes, R.len, "the first month went well"));
     REQUIRE(query(C.ggz, "case.history", id)[0] == 0);
     CHECK(rg_t_holds(R.bytes, R.len, "review.held") && !rg_t_holds(R.bytes, R.len, "the first month went well"));
-    close_case();
+    steps_close();
 }
 
 int main(void)

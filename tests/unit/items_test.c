@@ -71,9 +71,7 @@ static void test_release(void)
     release(C.ggz, id, special, "police");
     OK();
     CHECK(reads(C.pol, id, "in treatment since 2021"));
-    rg_t_local_close(&L, true);
-    rg_buf_free(&B);
-    rg_t_reply_free(&R);
+    steps_close();
 }
 
 int main(void)

@@ -23,13 +23,6 @@ static void setup(void)
     clock_to(iso("2026-03-02T09:00:00+01:00"));
 }
 
-static void teardown(void)
-{
-    rg_t_local_close(&L, true);
-    rg_buf_free(&B);
-    rg_t_reply_free(&R);
-}
-
 /* A case reported by police and admitted by pr: analysis. */
 static void admitted_case(char *id)
 {
@@ -132,7 +125,7 @@ static void test_meetings(void)
     b = req(C.pr, "meeting.reschedule", id, 1);
     rg_w_kstr(b, "at", "2026-03-20T10:00:00+01:00");
     REFUSED("invalid_transition", "planning");
-    teardown();
+    steps_close();
 }
 
 /* A meeting held on its day, at its time by default: not moved; the orgs
@@ -155,7 +148,7 @@ static void test_held_on_its_day(void)
     uint64_t held = 0;
     CHECK(rg_val_uint(rg_map_get(data, "held_at"), &held) && held == iso("2026-03-05T11:00:00+01:00"));
     CHECK(rg_map_get(data, "moved") == NULL);
-    teardown();
+    steps_close();
 }
 
 /* Route re-entry: the case meeting comes before the person's release. */
@@ -182,7 +175,7 @@ static void test_reentry_before_release(void)
     REFUSED("guard_failed", "before release on 2026-03-20");
     schedule(C.pr, id, "2026-03-19T10:00:00+01:00", "ggz", NULL);
     OK();
-    teardown();
+    steps_close();
 }
 
 /* Issue 21, finding 12 (the rest): further meetings in execution.  A
@@ -245,7 +238,7 @@ static void test_evaluation_meetings(void)
     REFUSED("guard_failed", "kind evaluation");
     schedule(C.pr, id, "2026-04-02T10:00:00+02:00", "gemeente", "evaluation");
     OK();
-    teardown();
+    steps_close();
 }
 
 int main(void)

@@ -36,13 +36,6 @@ static void open_region(void)
     REQUIRE(rg_t_local_cast(&L, &C) == 0);
 }
 
-static void close_region(void)
-{
-    rg_t_local_close(&L, true);
-    rg_buf_free(&B);
-    rg_t_reply_free(&R);
-}
-
 /* A person: role, name, birth date, bsn (NULL: left out). */
 typedef struct { const char *role, *name, *birth, *bsn; } person;
 
@@ -149,7 +142,7 @@ static void test_bad_reports(void)
     /* Nothing was written by any of them. */
     REQUIRE(query(C.mgr, "cases.list", NULL)[0] == 0);
     CHECK(rg_array_size(rg_t_get(&R, "cases")) == 0);
-    close_region();
+    steps_close();
 }
 
 static rg_buf *add(const char *token, const char *a, const char *role, const char *name)
@@ -227,7 +220,7 @@ static void test_add_and_remove(void)
     OK();
     add(C.pr, a, "child", "Z");
     REFUSED("invalid_transition", "archived");
-    close_region();
+    steps_close();
 }
 
 static void share(const char *token, const char *a, const char *p, const char *orgs)
@@ -293,7 +286,7 @@ static void test_share_and_erase(void)
     bool erased = false;
     CHECK(rg_val_bool(rg_t_get(&R, "erased"), &erased) && erased);
     CHECK(rg_t_local_head(&L) == head);
-    close_region();
+    steps_close();
 }
 
 /* ---- core/persons.c: the person index, a case's subject, ages ---- */
@@ -450,35 +443,35 @@ static void test_core_keys(void)
 {
     open_core();
     if (A[0]) core_test_keys();
-    close_region();
+    steps_close();
 }
 
 static void test_core_find(void)
 {
     open_core();
     if (A[0]) core_test_find();
-    close_region();
+    steps_close();
 }
 
 static void test_core_subject_and_age(void)
 {
     open_core();
     if (A[0]) core_test_subject_and_age();
-    close_region();
+    steps_close();
 }
 
 static void test_core_age_on(void)
 {
     open_core();
     if (A[0]) core_test_age_on();
-    close_region();
+    steps_close();
 }
 
 static void test_core_grants(void)
 {
     open_core();
     if (A[0]) core_test_grants();
-    close_region();
+    steps_close();
 }
 
 int main(void)

@@ -18,13 +18,6 @@ static void setup(void)
     REQUIRE(rg_t_local_cast(&L, &C) == 0);
 }
 
-static void teardown(void)
-{
-    rg_t_local_close(&L, true);
-    rg_buf_free(&B);
-    rg_t_reply_free(&R);
-}
-
 /* case.report on a route by police; the id into id ("" on failure). */
 static void report(const char *route, char *id)
 {
@@ -116,7 +109,7 @@ static void test_mda_phases_and_relapse(void)
     CHECK(state_is(id, "closed"));
     query(C.mgr, "stats", NULL);
     CHECK(rg_t_uint(&R, "relapses") == 2);
-    teardown();
+    steps_close();
 }
 
 /* A case on the default route has no phases: its plan enters execution and
@@ -134,7 +127,7 @@ static void test_default_route_has_no_phases(void)
     REFUSED("invalid_transition", "execution");
     query(C.mgr, "stats", NULL);
     CHECK(rg_t_uint(&R, "relapses") == 0);
-    teardown();
+    steps_close();
 }
 
 int main(void)

@@ -25,13 +25,6 @@ static void setup(void)
     snprintf(past, sizeof past, "%s", rg_t_iso(now - DAY));
 }
 
-static void teardown(void)
-{
-    rg_t_local_close(&L, true);
-    rg_buf_free(&B);
-    rg_t_reply_free(&R);
-}
-
 /* An action of plan.propose: {id, owner_org (NULL: none), description, due (NULL: none)}. */
 static void w_action(rg_buf *b, const char *aid, const char *owner, const char *when)
 {
@@ -94,7 +87,7 @@ static void test_propose(void)
     OK();
     CHECK(rg_val_is_str(rg_map_get(rg_array_at(rg_t_get(&R, "events"), 0), "type"), "plan.proposed"));
     CHECK(strcmp(state(), "planning") == 0);
-    teardown();
+    steps_close();
 }
 
 static void test_agree(void)
@@ -137,7 +130,7 @@ static void test_agree(void)
     CHECK(strcmp(state(), "execution") == 0);
     req(C.pol, "plan.agree", id, 0);
     REFUSED("guard_failed", "no revision waits for agreement");
-    teardown();
+    steps_close();
 }
 
 /* A plan proposed in execution is a revision: the case stays there, the
@@ -171,7 +164,7 @@ static void test_revision(void)
     OK();
     CHECK(rg_val_is_str(rg_map_get(rg_array_at(rg_t_get(&R, "events"), 1), "type"), "plan.agreed"));
     CHECK(strcmp(state(), "execution") == 0);
-    teardown();
+    steps_close();
 }
 
 int main(void)

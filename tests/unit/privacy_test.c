@@ -23,13 +23,6 @@ static void setup(void)
     REQUIRE(rg_t_local_cast(&L, &C) == 0);
 }
 
-static void teardown(void)
-{
-    rg_t_local_close(&L, true);
-    rg_buf_free(&B);
-    rg_t_reply_free(&R);
-}
-
 /* case.report by police of NAME with bsn; the id into id. */
 static void report(const char *bsn, char *id)
 {
@@ -101,7 +94,7 @@ static void test_erase_by_request(void)
     OK();
     CHECK(rg_val_bool(rg_t_get(&R, "erased"), &erased) && erased && rg_val_is_str(rg_t_get(&R, "case"), a));
     CHECK(rg_t_local_head(&L) == head);
-    teardown();
+    steps_close();
 }
 
 static void test_erase_when_work_ended(void)
@@ -130,7 +123,7 @@ static void test_erase_when_work_ended(void)
     OK();
     CHECK(!shows_name(archived));
     CHECK(shows_name(open));                       /* the same person's other case keeps it */
-    teardown();
+    steps_close();
 }
 
 /* A household's request is one person's: with others in it, case.erase
@@ -160,7 +153,7 @@ static void test_household_needs_person_erase(void)
     erase(C.mgr, a, rq);
     REFUSED("guard_failed", "erase P1 with person.erase");
     CHECK(shows_name(a));
-    teardown();
+    steps_close();
 }
 
 int main(void)

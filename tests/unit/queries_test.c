@@ -31,13 +31,6 @@ static void setup(void)
     }
 }
 
-static void teardown(void)
-{
-    rg_t_local_close(&L, true);
-    rg_buf_free(&B);
-    rg_t_reply_free(&R);
-}
-
 static void test_case_get(void)
 {
     setup();
@@ -64,7 +57,7 @@ static void test_case_get(void)
     CHECK(strcmp(query(C.pr, "case.get", "ZVH-NOSUCHCASE"), "not_found") == 0);
     CHECK(strcmp(query(gem, "case.history", x), "not_found") == 0);
     CHECK(rg_t_local_head(&L) == head);
-    teardown();
+    steps_close();
 }
 
 static void test_case_history(void)
@@ -85,7 +78,7 @@ static void test_case_history(void)
     uint64_t v = 0;
     CHECK(rg_val_uint(rg_map_get(rg_array_at(evs, 0), "v"), &v) && v == joined);
     CHECK(!rg_t_holds(R.bytes, R.len, "Person D."));
-    teardown();
+    steps_close();
 }
 
 /* cases.list by token with state (NULL: any), limit (0: none), after (NULL). */
@@ -132,7 +125,7 @@ static void test_cases_list(void)
     CHECK(strcmp(list(C.mgr, "sleeping", 0, NULL), "bad_request") == 0 && strstr(rg_t_str(&R, "message"), "data.state"));
     CHECK(strcmp(list(C.mgr, NULL, 501, NULL), "bad_request") == 0 && strstr(rg_t_str(&R, "message"), "data.limit"));
     CHECK(rg_t_local_head(&L) == head);
-    teardown();
+    steps_close();
 }
 
 static void test_stats(void)
@@ -149,7 +142,7 @@ static void test_stats(void)
     REQUIRE(query(L.admin, "stats", NULL)[0] == 0);
     CHECK(rg_t_get(&R, "log_head") && rg_t_get(&R, "group_commit"));
     CHECK(strcmp(query(C.pol, "stats", NULL), "forbidden") == 0);
-    teardown();
+    steps_close();
 }
 
 int main(void)

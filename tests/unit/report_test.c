@@ -23,13 +23,6 @@ static void setup(void)
     clock_to(iso("2026-03-02T09:00:00+01:00"));
 }
 
-static void teardown(void)
-{
-    rg_t_local_close(&L, true);
-    rg_buf_free(&B);
-    rg_t_reply_free(&R);
-}
-
 /* The due time of the case's open deadline of a norm (0: none). */
 static uint64_t deadline_due(const char *id, const char *norm)
 {
@@ -100,7 +93,7 @@ static void test_report(void)
     bool triage = false;
     CHECK(rg_val_bool(rg_map_get(cs, "triage"), &triage) && triage);
     CHECK(rg_val_is_str(rg_map_get(cs, "route"), "re-entry") && rg_val_is_str(rg_map_get(cs, "state"), "reported"));
-    teardown();
+    steps_close();
 }
 
 static void assign(const char *token, const char *id, const char *who)
@@ -148,7 +141,7 @@ static void test_assign_and_start(void)
     OK();
     assign(C.mgr, id, "pr");
     REFUSED("guard_failed", "pr is not an active procesregisseur");
-    teardown();
+    steps_close();
 }
 
 /* Finding 6: the intake decision. */
@@ -208,7 +201,7 @@ static void test_intake_decision(void)
     CHECK(deadline_due(id, "intake.more_info") == 0);
     query(C.pr, "case.get", id);
     CHECK(rg_val_is_str(rg_map_get(rg_t_get(&R, "case"), "state"), "referred"));
-    teardown();
+    steps_close();
 }
 
 int main(void)

@@ -24,6 +24,15 @@ static inline rg_buf *req(const char *token, const char *op, const char *case_id
     return rg_t_req(&B, token, op, case_id, ndata);
 }
 
+/* The end of a test on L: the engine closed, its directory removed, B and
+ * R freed. */
+static inline void steps_close(void)
+{
+    rg_t_local_close(&L, true);
+    rg_buf_free(&B);
+    rg_t_reply_free(&R);
+}
+
 /* Send B; returns the error code ("" on success).  R holds the reply. */
 static inline const char *send_req(void) { return rg_t_local_send(&L, &B, &R); }
 

@@ -82,13 +82,6 @@ static void setup(void)
     REQUIRE(answered(b, "ggz", C.ggz, "Teunis's own answer", "ordinary"));
 }
 
-static void teardown(void)
-{
-    rg_t_local_close(&L, true);
-    rg_buf_free(&B);
-    rg_t_reply_free(&R);
-}
-
 static bool has_str(const rg_val *arr, const char *s)
 {
     for (uint32_t i = 0; i < rg_array_size(arr); i++)
@@ -150,7 +143,7 @@ static void test_export(void)
     CHECK(rg_array_size(rg_map_get(o, "events")) > 0);
     const rg_val *about = rg_t_get(&R, "about");
     CHECK(rg_array_size(rg_map_get(about, "purposes")) == 1 && rg_array_size(rg_map_get(about, "rights")) == 5);
-    teardown();
+    steps_close();
 }
 
 /* A household: the export of the child's request is the child's, with the
@@ -185,7 +178,7 @@ static void test_household_member(void)
     CHECK(rg_val_is_str(rg_map_get(o, "case"), h) && rg_val_is_str(rg_map_get(o, "person"), "P2"));
     CHECK(in_reply(CHILD) && in_reply(BSN_CHILD) && !in_reply(MOTHER));
     CHECK(has_str(rg_map_get(o, "categories"), "bsn"));
-    teardown();
+    steps_close();
 }
 
 int main(void)

@@ -147,9 +147,7 @@ static void test_subject_requests(void)
     REQUIRE(query(mgr, "case.get", rq)[0] == 0);
     const rg_val *st = rg_map_get(rg_t_get(&R, "case"), "stagnations");
     CHECK(rg_array_size(st) == 1 && rg_val_is_str(rg_map_get(rg_array_at(st, 0), "norm"), "subject.answer"));
-    rg_t_local_close(&L, true);
-    rg_buf_free(&B);
-    rg_t_reply_free(&R);
+    steps_close();
 }
 
 /* The refusals of each operation, each writing nothing. */
@@ -219,9 +217,7 @@ static void test_refusals(void)
     REFUSED("guard_failed", "is person P1's, not P7's");
     rg_w_kstr(req(mgr, "case.unrestrict", a, 1), "reason", "nothing to lift");
     REFUSED("guard_failed", "is not restricted");
-    rg_t_local_close(&L, true);
-    rg_buf_free(&B);
-    rg_t_reply_free(&R);
+    steps_close();
 }
 
 int main(void)

@@ -58,13 +58,6 @@ static void setup(void)
     clock_to(iso("2026-03-02T09:00:00+01:00"));
 }
 
-static void teardown(void)
-{
-    rg_t_local_close(&L, true);
-    rg_buf_free(&B);
-    rg_t_reply_free(&R);
-}
-
 /* case.report of a subject with a bsn and a birth date (NULL: left out). */
 static void report(const char *bsn, const char *birth)
 {
@@ -101,7 +94,7 @@ static void test_check_person(void)
     OK();
     report(NULL, "2026-03-01");                    /* born the day before yesterday */
     OK();
-    teardown();
+    steps_close();
 }
 
 static void more_info(const char *id, const char *due)
@@ -143,7 +136,7 @@ static void test_require_future_and_names(void)
     rg_w_cstr(b, "ggz");
     rg_w_cstr(b, org64);
     OK();
-    teardown();
+    steps_close();
 }
 
 int main(void)
