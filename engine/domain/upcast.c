@@ -130,6 +130,23 @@ static uint32_t hidden_actions(const rg_actor *reader, const rg_case *cs, const 
     return n;
 }
 
+/* A plan event's perspectives ({person, seq}: whose words its goals answer)
+ * the reader may not see, as a count: those of a person kept from its org. */
+static uint32_t hidden_perspectives(const rg_actor *reader, const rg_case *cs, const char *type,
+                                    const rg_val *data)
+{
+    if (!reader || !cs || reader->role != RG_ROLE_PARTNER || !cs->nshares) return 0;
+    if (strcmp(type, "plan.proposed") != 0 && strcmp(type, "plan.revision_proposed") != 0) return 0;
+    const rg_val *refs = rg_map_get(data, "perspectives");
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < rg_array_size(refs); i++) {
+        char person[16] = "";
+        rg_val_strcpy(rg_map_get(rg_array_at(refs, i), "person"), person, sizeof person);
+        n += !rg_access_person(reader, cs, person);
+    }
+    return n;
+}
+
 void rg_render_event(rg_buf *out, const rg_record *sealed, bool with_subject, const rg_actor *reader,
                      const rg_case *cs)
 {
@@ -186,7 +203,8 @@ void rg_render_event_for(rg_buf *out, const rg_record *sealed, bool with_subject
         wishes = NULL;
     }
     uint32_t drop = hidden_actions(reader, cs, type, data);
-    if (!up && !hide && !persons && !drop && !perspective) {
+    uint32_t dropp = hidden_perspectives(reader, cs, type, data);
+    if (!up && !hide && !persons && !drop && !dropp && !perspective) {
         rg_record_render(out, r, subj);    /* current and whole: no re-encoding */
         goto done;
     }
@@ -210,6 +228,17 @@ void rg_render_event_for(rg_buf *out, const rg_record *sealed, bool with_subject
                     const rg_val *x = rg_array_at(acts, k);
                     if (rg_access_persons(reader, cs, rg_case_persons_mask(cs, rg_map_get(x, "persons"))))
                         rg_w_val(out, x);
+                }
+                continue;
+            }
+            if (dropp && rg_val_is_str(rg_map_key(data, j), "perspectives")) {
+                /* Only the perspectives of persons the reader may see. */
+                const rg_val *refs = rg_map_value(data, j);
+                rg_w_array(out, rg_array_size(refs) - dropp);
+                for (uint32_t k = 0; k < rg_array_size(refs); k++) {
+                    char person[16] = "";
+                    rg_val_strcpy(rg_map_get(rg_array_at(refs, k), "person"), person, sizeof person);
+                    if (rg_access_person(reader, cs, person)) rg_w_val(out, rg_array_at(refs, k));
                 }
                 continue;
             }

@@ -538,6 +538,14 @@ static void test_client_perspective(void)
     OK();
     const rg_val *refs = rg_map_get(rg_map_get(rg_array_at(rg_t_get(&R, "events"), 0), "data"), "perspectives");
     CHECK(rg_array_size(refs) == 2 && rg_val_is_str(rg_map_get(rg_array_at(refs, 0), "person"), "P3"));
+    /* Probation reads that the goals answer the mother, not the child. */
+    REQUIRE(query(rec, "case.history", a)[0] == 0);
+    const rg_val *evs = rg_t_get(&R, "events");
+    refs = NULL;
+    for (uint32_t i = 0; i < rg_array_size(evs); i++)
+        if (rg_val_is_str(rg_map_get(rg_array_at(evs, i), "type"), "plan.proposed"))
+            refs = rg_map_get(rg_map_get(rg_array_at(evs, i), "data"), "perspectives");
+    CHECK(rg_array_size(refs) == 1 && rg_val_is_str(rg_map_get(rg_array_at(refs, 0), "person"), "P1"));
 
     /* The father erased on his own granted request: his words are gone. */
     b = req(mgr, "subject.request", NULL, 2);
