@@ -27,6 +27,7 @@
 #include "../engine/storage/errors.h"
 #include "../engine/core/ledger.h"
 #include "handlers.h"
+#include "../engine/core/reply.h"
 
 #define KEEP_DEFAULT 7        /* a week of nightly backups */
 #define DIR_MAX 4096

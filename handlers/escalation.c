@@ -10,6 +10,7 @@
  */
 #include "../engine/storage/errors.h"
 #include "handlers.h"
+#include "../engine/domain/deadlines.h"
 
 int rg_h_case_escalate(rg_ctx *c)
 {

@@ -19,6 +19,7 @@
 #include "../engine/services/services.h"
 #include "handlers.h"
 #include "../engine/core/reads.h"
+#include "../engine/domain/deadlines.h"
 
 static void kstr_or_nil(rg_buf *b, const char *key, const char *val)
 {

@@ -25,6 +25,7 @@
 #include "../engine/replay/whatif.h"
 #include "../engine/storage/errors.h"
 #include "handlers.h"
+#include "../engine/core/reply.h"
 
 /* A date or date-time field: a date from the start of that day (from) or
  * to the end of it (to), local time; a date-time as it is.  0: not given. */

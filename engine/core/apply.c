@@ -24,6 +24,8 @@
 #include "idem.h"
 #include "feed_index.h"
 #include "request.h"
+#include "../domain/deadlines.h"
+#include "reply.h"
 
 static void stream_key(uint8_t *k, size_t *kn, const char *case_id, uint32_t v)
 {

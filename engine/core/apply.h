@@ -20,12 +20,5 @@ extern const rg_opdef rg_system_op;
 /* The reply of a change and its idempotency copy, into the open commit; the
  * reply bytes into *reply (the caller adds it as a waiter).  Cannot fail. */
 void rg_commit_request(rg_ctx *c, rg_buf *reply);
-/* reply.c: {ok: true, [case, version, seq, events,] extra...}; the error
- * reply is rg_error_reply (engine.h). */
-void rg_write_reply(rg_buf *out, const rg_case *cs, uint64_t seq, int nevs, const rg_buf *events,
-                    const rg_buf *extra, uint32_t nextra);
-/* The same with the events as one value: the stored copy's reference. */
-void rg_write_reply_ref(rg_buf *out, const rg_case *cs, uint64_t seq, const rg_buf *ref, const rg_buf *extra,
-                        uint32_t nextra);
 
 #endif

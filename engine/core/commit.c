@@ -29,6 +29,7 @@
 #include "request.h"
 #include "../storage/ledgerfile.h"
 #include "../storage/errors.h"
+#include "reply.h"
 
 /* A commit whose batch or replies grew past this is freed, not kept: one
  * burst (a large import, a rebuild's worth of fired deadlines) does not

@@ -26,6 +26,7 @@
 #include "../storage/errors.h"
 #include "../domain/fold.h"
 #include "request.h"
+#include "../domain/deadlines.h"
 
 int rg_core_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
 {

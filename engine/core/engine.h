@@ -102,14 +102,6 @@ bool rg_engine_quota_take(rg_engine *e, const char *actor, uint64_t now, uint32_
 /* Another case, borrowed from the cache for the request (with its key). */
 int rg_engine_load_case(rg_engine *e, const char *id, struct rg_case **out /* OUT */);
 
-/* The contract's error reply {ok: false, error, message} into out (reset
- * first): the one place it is built.  The engine's answer to a request
- * carries the request's span as well, `trace` (a W3C traceparent, as a
- * success's does); a refusal made before a request reaches the engine
- * (shutting down, a connection's queue full) has none. */
-void rg_error_reply(rg_buf *out, int err, const char *msg);
-void rg_error_reply_traced(rg_buf *out, int err, const char *msg, const char *traceparent);
-
 /* Each durable commit's size and times, as histograms of power-of-two
  * buckets (bucket k holds values up to base << k; the last, the rest): for
  * /metrics.  Loop only. */

@@ -23,6 +23,7 @@
 #include "persons.h"
 #include "pipeline.h"
 #include "request.h"
+#include "reply.h"
 
 static void respond(rg_engine *e, rg_reply_fn fn, void *ud, const uint8_t *p, size_t n)
 {

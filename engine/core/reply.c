@@ -1,6 +1,6 @@
 /* reply.c - the two shapes of a reply (CONTRACT.md, "Requests and replies"),
  * each built in one place. */
-#include "apply.h"
+#include "reply.h"
 
 #include "../storage/errors.h"
 

@@ -9,6 +9,7 @@
 
 #include "../storage/codec.h"
 #include "../storage/errors.h"
+#include "../domain/deadlines.h"
 
 /* v3: with the events per region; v4: with the lead times; v5: with the
  * running stays and the escalations by level; v6: with the deadlines

@@ -9,6 +9,7 @@
 #include "../storage/errors.h"
 #include "schema.h"
 #include "spelling.h"
+#include "deadlines.h"
 
 /* Arrays start at one element: most cases hold one or two of each, and a
  * rebuild keeps every case in memory at once. */

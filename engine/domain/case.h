@@ -167,7 +167,7 @@ typedef struct rg_case {
     uint64_t esc_at;                  /* when the open escalation was opened (its alerts' since);
                                          0 in projections from before it was kept */
     uint64_t closed_at;
-    /* deadlines and stagnations (deadlines.c) */
+    /* deadlines and stagnations (deadlines.h) */
     uint32_t ndl, capdl;
     rg_deadline *dl;
     /* classified items released beyond their source (item.release) */
@@ -256,45 +256,10 @@ void rg_case_add_agreement(rg_case *c, const char *org);
 rg_action *rg_case_add_action(rg_case *c);
 rg_action *rg_case_add_rev_action(rg_case *c);
 void rg_case_add_esc_org(rg_case *c, const char *org);
-/* deadlines.c: `orgs` into a case.escalated of level 2 or 3: every org that
- * owns an overdue action or an overdue information request of the case
- * (their partner managers are alerted and read the dossier). */
-void rg_ladder_orgs(const rg_case *c, rg_evb *ev);
-/* deadlines.c: is d an overdue action (its owner) or an overdue information
- * request (the org asked)?  Then the org that owes it is put in org. */
-bool rg_deadline_owed(const rg_case *c, const rg_deadline *d, char *org, size_t cap);
-/* deadlines.c: the stuck step a decision's new_due re-dates: its deadline,
- * or NULL when the ladder knows none or it has no date of its own (only an
- * action or an information request has). */
-const rg_deadline *rg_ladder_step(const rg_case *c);
 /* The actions of the plan being agreed: a pending revision's, else the plan's. */
 const rg_action *rg_case_agreeing(const rg_case *c, uint32_t *n);
-/* action.done deadlines of actions a revision's agreement dropped, closed
- * or re-dated go (deadlines.c): the fold then sets those of its open ones. */
-void rg_deadlines_replan(rg_case *c);
 rg_request *rg_case_add_request(rg_case *c);
-rg_deadline *rg_case_add_deadline(rg_case *c);
 
-/* deadlines.c: fold one event into the case's deadlines by the norms table
- * (called by rg_fold_apply, fold.h, so replay rebuilds deadlines too). */
-void rg_deadlines_fold(rg_case *c, const rg_event_view *ev, const struct rg_evdef *def);
-/* The due times of the norms an event of type def, appended at `at` on a
- * case of route, sets by the region's configuration rc (amounts, the weekly
- * triage day): msgpack pairs {norm: due ms} into out; returns how many.
- * Recorded in the event (data.norms), the fold takes them from there, so a
- * region's later change of its norms, or a rebuild, leaves them as they were. */
-struct rg_region_cfg;
-uint32_t rg_deadlines_plan(int route, const struct rg_evdef *def, uint64_t at,
-                           const struct rg_region_cfg *rc, rg_buf *out);
-/* The work on the case ended (it entered closed, referred or archived). */
-void rg_case_end_work(rg_case *c);
-int rg_norm_find(const char *name);                 /* index in rg_norms, or -1 */
-int rg_norm_decision(void);                         /* index of escalation.decision */
-/* The level the case's next escalation opens at, a region starting its
- * ladder at `start`: one above the level its ladder last reached on a step
- * still stuck (at most the top), else `start`. */
-int rg_ladder_next_level(const rg_case *c, int start);
-uint32_t rg_case_stagnations(const rg_case *c);     /* open (fired) deadlines */
 /* Record org as taking part from version `since`, if it does not already. */
 void rg_case_join(rg_case *c, const char *org, uint32_t since);
 

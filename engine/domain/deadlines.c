@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deadlines.h"
 #include "calendar.h"
 #include "case.h"
 #include "config.h"

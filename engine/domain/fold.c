@@ -13,6 +13,7 @@
 #include "../storage/errors.h"
 #include "contract.h"
 #include "schema.h"
+#include "deadlines.h"
 
 /* A string from an event's data into dst ("" when absent). */
 static void get_str(const rg_event_view *ev, const char *key, char *dst, size_t cap)

@@ -21,6 +21,11 @@
 #include "../storage/errors.h"
 #include "http_int.h"
 #include "http_json.h"
+#include "../core/reply.h"
+#include "http_sse.h"
+#include "http_static.h"
+#include "http_conn.h"
+#include "http_openapi.h"
 
 #define IDLE_S 30                 /* REGIE_HTTP_IDLE_S overrides (tests) */
 #define MAX_CONNS 2048            /* REGIE_HTTP_MAX_CONNS overrides (tests) */

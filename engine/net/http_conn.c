@@ -8,8 +8,9 @@
 
 #include "../storage/codec.h"
 #include "../storage/errors.h"
-#include "http_int.h"
+#include "http_conn.h"
 #include "http_json.h"
+#include "../core/reply.h"
 
 /* ---- handing work to the loop ---- */
 

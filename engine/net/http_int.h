@@ -1,6 +1,8 @@
 /*
- * http_int.h - what the files of the HTTP face share (http.c, http_sse.c,
- * http_static.c, http_conn.c); not for anyone else.
+ * http_int.h - the types the files of the HTTP face share (http.c,
+ * http_sse.c, http_static.c, http_conn.c): the face itself (struct rg_http),
+ * one request (struct hreq) and the loop's inbox of work (hjob); each
+ * file's functions are in its own header.  Not for anyone else.
  *
  * Threads: `hreq` and `rg_stream` are touched by the HTTP thread
  * (libmicrohttpd's) and the loop; what each field belongs to is said beside
@@ -29,6 +31,7 @@ struct hjob {
 };
 
 typedef struct rg_stream rg_stream;
+typedef struct hreq hreq;
 
 struct rg_http {
     uv_loop_t *loop;
@@ -64,25 +67,6 @@ struct rg_http {
     int handles_open;
 };
 
-/* Hand j to the loop; false when the HTTP face is closing (j not taken). */
-bool rg_http_post(rg_http *h, hjob *j);
-/* Suspend c (on the HTTP thread, from its handler) / resume it (any thread). */
-void rg_http_suspend(rg_http *h, struct MHD_Connection *c);
-void rg_http_resume(rg_http *h, struct MHD_Connection *c);
-
-/* ---- streams (http_sse.c) ---- */
-
-/* GET /api/v1/feed or /alerts with token, from `after`: on the HTTP
- * thread; queues the answer (a stream, or an error once the loop has
- * checked the token) and returns MHD's result. */
-typedef struct hreq hreq;
-enum MHD_Result rg_sse_begin(rg_http *h, hreq *r, int kind, uint64_t after);
-/* The loop's side. */
-void rg_sse_notify(rg_http *h, const rg_notice *n);
-void rg_sse_pump_all(rg_http *h);
-void rg_sse_tick(rg_http *h);
-void rg_sse_end_all(rg_http *h);    /* shutdown: every stream ends */
-
 /* ---- one request (http.c) ---- */
 
 #define RG_TOKEN_MAX 256
@@ -110,20 +94,5 @@ struct hreq {
     int stream_kind;
     uint64_t after;
 };
-
-/* The contract's status of a reply's error code ("ok": 200). */
-unsigned rg_http_status_of(const char *code);
-/* Answer r with a JSON body of status (content copied); returns MHD's result. */
-enum MHD_Result rg_http_answer(hreq *r, unsigned status, const char *json, size_t n);
-/* The contract's error body {ok:false,error,message}, with the contract's
- * status of err, or (_as) with a status of HTTP's own (413). */
-enum MHD_Result rg_http_error(hreq *r, int err, const char *msg);
-enum MHD_Result rg_http_error_as(hreq *r, unsigned status, int err, const char *msg);
-/* Queue resp (the common headers added; counted) and release it. */
-enum MHD_Result rg_http_queue(hreq *r, unsigned status, struct MHD_Response *resp);
-
-/* ---- static files, OpenAPI (http_static.c, http_openapi.c) ---- */
-enum MHD_Result rg_http_static(rg_http *h, hreq *r, const char *url);
-void rg_openapi_render(rg_buf *out);
 
 #endif

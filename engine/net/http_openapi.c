@@ -16,7 +16,7 @@
 
 #include "../domain/contract.h"
 #include "../domain/schema.h"
-#include "http_int.h"
+#include "http_openapi.h"
 
 static json_t *words(const char *spaced)
 {

@@ -28,11 +28,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http_sse.h"
 #include "../storage/codec.h"
 #include "../storage/crypto.h"
 #include "../storage/errors.h"
 #include "http_int.h"
 #include "http_json.h"
+#include "../core/reply.h"
+#include "http_conn.h"
 
 #define PAGE 200
 #define LOW_WATER (64 * 1024)

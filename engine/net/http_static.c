@@ -14,8 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "http_static.h"
 #include "../storage/errors.h"
 #include "http_int.h"
+#include "http_conn.h"
 
 static const struct { const char *ext, *type; } types[] = {
     {".html", "text/html; charset=utf-8"},   {".js", "text/javascript; charset=utf-8"},

@@ -18,6 +18,7 @@
 #include "../storage/hmap.h"
 #include "http_metrics.h"
 #include "net.h"
+#include "../core/reply.h"
 
 /* Bounds on what a peer can hold of the engine (issues 16 and 23).  The
  * rule is fair, not fatal: a client that pipelines is served, never cut

@@ -36,6 +36,7 @@
 #include "../storage/sorted.h"
 #include "replay.h"
 #include "replay_read.h"
+#include "../domain/deadlines.h"
 
 #define MARKER "rebuilding"
 

@@ -35,6 +35,7 @@
 #include "../storage/errors.h"
 #include "../storage/hmap.h"
 #include "replay_read.h"
+#include "../domain/deadlines.h"
 
 /* A pair of counts: what happened, what would have. */
 typedef struct pair {

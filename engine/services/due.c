@@ -31,6 +31,8 @@
 #include "../core/state.h"
 #include "../domain/calendar.h"
 #include "../storage/errors.h"
+#include "../domain/deadlines.h"
+#include "../core/reply.h"
 
 #define SLICE 256
 

@@ -31,6 +31,7 @@
 #include "../domain/upcast.h"
 #include "../storage/errors.h"
 #include "../core/reads.h"
+#include "../core/reply.h"
 
 /* One parked long-poll. */
 typedef struct parked {

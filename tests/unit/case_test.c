@@ -18,6 +18,7 @@
 #include "../test.h"
 #include "../../engine/domain/case.h"
 #include "../../engine/domain/fold.h"
+#include "../../engine/domain/deadlines.h"
 
 /* ---- event views, as replay would build them ---- */
 

@@ -20,6 +20,7 @@
 #include "../test.h"
 #include "../../engine/domain/case.h"
 #include "../../engine/domain/fold.h"
+#include "../../engine/domain/deadlines.h"
 
 static rg_buf D;
 static uint64_t next_seq = 1;

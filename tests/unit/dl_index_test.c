@@ -12,6 +12,7 @@
 #include "../test.h"
 #include "../../engine/core/dl_index.h"
 #include "../../engine/storage/log.h"
+#include "../../engine/domain/deadlines.h"
 
 static rg_log *lg;
 

@@ -15,6 +15,7 @@
 
 #include "../../engine/net/http_metrics.h"
 #include "../test.h"
+#include "../../engine/core/reply.h"
 
 static rg_buf text;
 

@@ -13,7 +13,7 @@
 
 #include "../../engine/domain/contract.h"
 #include "../../engine/domain/schema.h"
-#include "../../engine/net/http_int.h"
+#include "../../engine/net/http_openapi.h"
 #include "../test.h"
 
 static json_t *doc;

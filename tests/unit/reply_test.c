@@ -11,6 +11,7 @@
 #include "../test.h"
 #include "../../engine/core/apply.h"
 #include "../../engine/storage/errors.h"
+#include "../../engine/core/reply.h"
 
 static rg_doc *parse(const rg_buf *b)
 {

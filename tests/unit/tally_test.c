@@ -24,6 +24,7 @@
 #include "../../engine/replay/replay.h"
 #include "steps.h"
 #include "../../engine/core/reads.h"
+#include "../../engine/domain/deadlines.h"
 
 static char vt[128], vtB[128], pol[128], pr[128], prB[128], mgr[128], mgrB[128], mgrRad[128];
 static char dir[512];
