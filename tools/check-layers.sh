@@ -10,7 +10,10 @@
 # handlers/.  A folder of engine/ with no rank fails the check.
 #
 # Two checks, both from the code itself:
-#   1. includes: no file includes a header of a layer above its own;
+#   1. includes: no file includes a header of a layer above its own, and no
+#      headers include each other, directly or through others (include
+#      guards would hide such a circle, and the order of its declarations
+#      would then depend on which header a file includes first);
 #   2. uses, from the built objects (nm): no file uses a symbol defined in a
 #      layer above its own, whether it calls it or only takes its address
 #      (a function pointer in a table is an undefined symbol of the object
@@ -65,6 +68,13 @@ $1 == "I" {
         printf "check-layers: %s includes %s, a layer above its own\n", f, t
         fail = 1
     }
+    # a header including a header: an edge of the graph of headers
+    if (f ~ /\.h$/ && t ~ /\.h$/ && !((f, t) in hedge)) {
+        hedge[f, t] = 1
+        if (!(f in hid)) { hid[f] = ++hn; hname[hn] = f }
+        if (!(t in hid)) { hid[t] = ++hn; hname[hn] = t }
+        hreach[hid[f], hid[t]] = 1
+    }
     next
 }
 $1 == "D" { def[$2] = $3; next }
@@ -89,6 +99,12 @@ END {
         for (j = 1; j <= n; j++) if (reach[k, j]) reach[i, j] = 1
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (reach[i, j] && reach[j, i]) {
         printf "check-layers: %s and %s use each other (a circle)\n", name[i], name[j]
+        fail = 1
+    }
+    for (k = 1; k <= hn; k++) for (i = 1; i <= hn; i++) if (hreach[i, k])
+        for (j = 1; j <= hn; j++) if (hreach[k, j]) hreach[i, j] = 1
+    for (i = 1; i <= hn; i++) for (j = i + 1; j <= hn; j++) if (hreach[i, j] && hreach[j, i]) {
+        printf "check-layers: %s and %s include each other (a circle of headers)\n", hname[i], hname[j]
         fail = 1
     }
     if (!fail) print "check-layers: one way: storage < domain = schemas < core < replay < services < handlers < net"

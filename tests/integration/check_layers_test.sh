@@ -4,7 +4,9 @@
 # each way of going up fails naming the crossing: a call from the domain into
 # handlers/, a table in schemas/ holding a handler's address (a function
 # pointer, no call), an include of a higher layer's header, two files of a
-# layer using each other, a folder of engine/ with no rank.
+# layer using each other, headers including each other in a circle (three
+# of them, which their include guards let build), a folder of engine/ with
+# no rank.
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
 check=$here/tools/check-layers.sh
@@ -68,6 +70,23 @@ base
 put engine/domain/case.c 'int dom_fold(void); int dom_join(void) { return 0; } int dom_apply(void) { return dom_fold(); }'
 put engine/domain/fold.c 'int st_len(void); int dom_join(void); int dom_fold(void) { return st_len() + dom_join(); }'
 run circle_in_a_layer_fails 1 'use each other (a circle)'
+
+base
+put engine/core/state.h '#ifndef STATE_H
+#define STATE_H
+#include "commit.h"
+#endif'
+put engine/core/commit.h '#ifndef COMMIT_H
+#define COMMIT_H
+#include "engine.h"
+#endif'
+put engine/core/engine.h '#ifndef ENGINE_H
+#define ENGINE_H
+#include "state.h"
+#endif'
+put engine/core/engine.c '#include "engine.h"
+extern int (*const folds[])(void); int core_run(void) { return folds[0](); }'
+run circle_of_headers_fails 1 'engine/core/commit.h and engine/core/engine.h include each other (a circle of headers)'
 
 base
 put engine/extra/x.c 'int x(void) { return 0; }'
