@@ -139,7 +139,7 @@ static const describe describes[] = {
      "regie subject decide --request ZVH-3M8QD2WK9 --granted"},
     {"subject.correct", "record the corrected subject of a case (after a granted rectification)",
      "regie subject correct --case ZVH-7K2QF9XMT --subject name=\"J. Janssen\""},
-    {"case.unrestrict", "lift the restriction of a case, or with --person that of one member of a household", "regie case unrestrict --case ZVH-7K2QF9XMT --reason \"objection withdrawn\" --person P2"},
+    {"case.unrestrict", "lift the restriction of a case, or with --person that of one member of a household", "regie case unrestrict --case ZVH-7K2QF9XMT --reason \"objection withdrawn\""},
     {"subject.known", "which other regions have an open case on the same person",
      "regie subject known --person bsn=123456782"},
     {"processing.activities", "the register of processing activities: operation, purpose, legal basis, version",
