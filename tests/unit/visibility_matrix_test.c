@@ -31,7 +31,7 @@
  *                gemeente asked about the child (R2, v11), and answers (v12);
  *                a meeting (v13, v14) and a plan (v15) whose one action,
  *                gemeente's, is about the child, agreed (v16, v17) and
- *                done (v18)
+ *                done (v18); the child's perspective recorded (v19)
  *
  * Roles, relative to the case: the procesregisseur it is assigned to, a
  * procesregisseur of the region it is not assigned to (the triage view
@@ -75,13 +75,16 @@
  *                 from the reader (the work about a person it may not see)
  *                 and " work=LETTERS" for the work about the child in the
  *                 reply (R the request's question and answer, A the
- *                 action's description and result; one of a pair without
- *                 the other fails); case.get " acts=IDS" the plan's actions;
+ *                 action's description and result, W the child's wishes;
+ *                 one of a pair without the other fails); case.get
+ *                 " acts=IDS" the plan's actions and " wishes" when it shows
+ *                 the child's perspective (and never the other work's text);
  *                 the person P1 is "subj" as elsewhere.
  *                 No other reply of this test (cases.list, alerts.list,
  *                 stats, audit.read, the processing log, the access exports
  *                 of P1, who is the person of every case) may hold the
- *                 partner's or the child's name or BSN
+ *                 partner's or the child's name or BSN, nor an export the
+ *                 work about the child
  *   alerts.list   an error code, "alerts" (some of the reader's open alerts
  *                 are about the case) or "none"; read after the clock has moved
  *                 30 days, so that norms lapse and stagnations escalate
@@ -324,23 +327,23 @@ static const row table[] = {
      * ggz the child and both ages.  As elsewhere a partner reads events
      * from its joining (the partner's data, v2, not for ggz and gemeente),
      * a procesregisseur's feed from the assignment (v3). */
-    {S_HOUSEHOLD, R_PR_ASSIGNED, HOUSEHOLD_FULL " ages=BC acts=a1", "v1.. subj names=BC work=RA", "listed",
-     "v3.. names=C work=RA", "alerts"},
+    {S_HOUSEHOLD, R_PR_ASSIGNED, HOUSEHOLD_FULL " ages=BC acts=a1 wishes", "v1.. subj names=BC work=RAW", "listed",
+     "v3.. names=C work=RAW", "alerts"},
     {S_HOUSEHOLD, R_PR_TRIAGE, HIDDEN},
-    {S_HOUSEHOLD, R_MGR_REGION, HOUSEHOLD_FULL " ages=BC acts=a1", "v1.. subj names=BC work=RA", "listed",
-     "v1.. subj names=BC work=RA", "alerts"},
-    {S_HOUSEHOLD, R_MGR_COVENANT, HOUSEHOLD_FULL " ages=BC acts=a1", "v1.. subj names=BC work=RA", "listed",
-     "v1.. subj names=BC work=RA", "alerts"},
+    {S_HOUSEHOLD, R_MGR_REGION, HOUSEHOLD_FULL " ages=BC acts=a1 wishes", "v1.. subj names=BC work=RAW", "listed",
+     "v1.. subj names=BC work=RAW", "alerts"},
+    {S_HOUSEHOLD, R_MGR_COVENANT, HOUSEHOLD_FULL " ages=BC acts=a1 wishes", "v1.. subj names=BC work=RAW", "listed",
+     "v1.. subj names=BC work=RAW", "alerts"},
     {S_HOUSEHOLD, R_MGR_OTHER, HIDDEN},
     /* the work about the child only where the child is seen: the request
      * and its answer (R2: v11, v12), the action in the plan (v15; the plan
-     * itself is everyone's) and its result (v18) */
+     * itself is everyone's) and its result (v18), the child's wishes (v19) */
     {S_HOUSEHOLD, R_PARTNER_REPORTER, "case subj parts=gemeente,ggz,police reqs=R1 plan summary ages=B acts=-",
-     "v1.. subj hidden=v11,v12,v18 names=B", "listed", "v1.. subj hidden=v11,v12,v18 names=B", "none"},
+     "v1.. subj hidden=v11,v12,v18,v19 names=B", "listed", "v1.. subj hidden=v11,v12,v18,v19 names=B", "none"},
     {S_HOUSEHOLD, R_PARTNER_ASKED, "case subj parts=gemeente,ggz reqs=R1 plan summary ages=- acts=-",
-     "v6.. hidden=v11,v12,v18 names=-", "listed", "v6.. hidden=v11,v12,v18 names=-", "alerts"},
-    {S_HOUSEHOLD, R_PARTNER_JOINED, "case subj parts=gemeente reqs=R2 plan summary ages=BC acts=a1",
-     "v7.. names=C work=RA", "listed", "v7.. names=C work=RA", "none"},
+     "v6.. hidden=v11,v12,v18,v19 names=-", "listed", "v6.. hidden=v11,v12,v18,v19 names=-", "alerts"},
+    {S_HOUSEHOLD, R_PARTNER_JOINED, "case subj parts=gemeente reqs=R2 plan summary ages=BC acts=a1 wishes",
+     "v7.. names=C work=RAW", "listed", "v7.. names=C work=RAW", "none"},
     {S_HOUSEHOLD, R_PARTNER_NONE, HIDDEN},
     {S_HOUSEHOLD, R_PARTNER_OTHER_REGION, HIDDEN},
     {S_HOUSEHOLD, R_ADMIN, ADMIN_ROW},
@@ -426,9 +429,12 @@ static const char *const member[2][3] = {{"B", PARTNER, PARTNER_BSN}, {"C", CHIL
  * result (action.completed) */
 #define CHILD_ACTION "weekly visits for the child VX85"
 #define CHILD_RESULT "the visits took place VX86"
+/* and the child's own words (client.perspective) */
+#define CHILD_WISHES "I want to stay at my school VX87"
 /* R the request and its answer, A the action and its result: each pair in a
- * reply together or not at all. */
-static const char *const work[2][3] = {{"R", CHILD_QUESTION, CHILD_ANSWER}, {"A", CHILD_ACTION, CHILD_RESULT}};
+ * reply together or not at all; W the child's wishes. */
+static const char *const work[3][3] = {
+    {"R", CHILD_QUESTION, CHILD_ANSWER}, {"A", CHILD_ACTION, CHILD_RESULT}, {"W", CHILD_WISHES, CHILD_WISHES}};
 
 /* The classified items of the classified and released cases: the report's
  * summary (v1), ggz's answer (v7), the meeting's conclusions (v9). */
@@ -695,6 +701,11 @@ static void build_household(void)
     rg_w_kstr(b, "result", CHILD_RESULT);
     OK();
     AT(18);
+    b = req(t, "client.perspective", id, 2);
+    rg_w_kstr(b, "person", "P3");
+    rg_w_kstr(b, "wishes", CHILD_WISHES);
+    OK();
+    AT(19);
 }
 
 static void test_setup(void)
@@ -959,7 +970,7 @@ static void describe_get(int s, const char *what, char *out, size_t cap)
     char acts[32];
     joined(rg_map_get(rg_map_get(cs, "plan"), "actions"), "id", acts, sizeof acts);
     size_t l = strlen(out);
-    snprintf(out + l, cap - l, " ages=%s acts=%s", ages[0] ? ages : "-", acts);
+    snprintf(out + l, cap - l, " ages=%s acts=%s%s", ages[0] ? ages : "-", acts, has_text(CHILD_WISHES) ? " wishes" : "");
 }
 
 /* The household's events among evs, described: "vN.. [subj] [hidden=vK,..]
@@ -982,7 +993,7 @@ static void describe_household_events(const char *what, const rg_val *evs, const
         subj |= rg_val_type(rg_map_get(rg_map_get(ev, "data"), "subject")) == RG_VMAP;
     }
     char done[4] = "";
-    for (int w = 0; w < 2; w++) {
+    for (int w = 0; w < 3; w++) {
         bool x = has_text(work[w][1]), y = has_text(work[w][2]);
         if (x != y) {
             printf("  FAIL %s: \"%s\" without \"%s\"\n", what, x ? work[w][1] : work[w][2], x ? work[w][2] : work[w][1]);
@@ -1594,10 +1605,16 @@ static void describe_decision(const char *actor, char *out, size_t cap)
         printf("  FAIL %s's decision names the covenant case\n", actor);
         rg_t_failed = 1;
     }
-    /* The household's export is P1's: nothing of the partner or the child. */
+    /* The household's export is P1's: nothing of the partner or the child,
+     * nor the work about the child alone. */
     char what[96];
     snprintf(what, sizeof what, "%s's decision", actor);
     no_members(what);
+    for (int w = 0; w < 3; w++)
+        if (has_text(work[w][1]) || has_text(work[w][2])) {
+            printf("  FAIL %s holds the work about the child: %s\n", what, has_text(work[w][1]) ? work[w][1] : work[w][2]);
+            rg_t_failed = 1;
+        }
 }
 
 /* What person.erase and person.share answer, on a case its caller may
