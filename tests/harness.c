@@ -2,6 +2,8 @@
 #include "test.h"
 #include "../handlers/handlers.h"
 #include "../engine/core/bootstrap.h"
+#include "../engine/core/snapshot.h"
+#include "../engine/core/state.h"
 
 #include <dirent.h>
 #include <stddef.h>
@@ -736,4 +738,42 @@ const char *rg_t_local_subject_decide(rg_t_local *l, const char *token, const ch
     rg_t_reply_free(&r);
     rg_buf_free(&b);
     return err;
+}
+
+long rg_t_projections(rg_engine *e, rg_buf *out)
+{
+    rg_iter *it = rg_iter_new(e->log, RG_CF_STREAM);
+    rg_buf enc = RG_BUF_INIT;
+    long n = 0;
+    rg_iter_seek_first(it);
+    while (n >= 0 && rg_iter_valid(it)) {
+        size_t kn;
+        const uint8_t *k = rg_iter_key(it, &kn);
+        uint8_t next[RG_ID_MAX + 1];
+        rg_case *cs;
+        if (kn < 6 || kn - 5 >= RG_ID_MAX) {
+            n = -1;
+            break;
+        }
+        memcpy(next, k, kn - 5);
+        next[kn - 5] = 1;                            /* past the case's versions */
+        if (rg_snapshot_load(e->log, e->cfg.norm_amounts, next, kn - 5, &cs) < 0) {
+            printf("  the case %.*s does not load\n", (int)(kn - 5), (const char *)next);
+            n = -1;
+            break;
+        }
+        rg_buf_reset(&enc);
+        rg_case_encode(cs, &enc);
+        rg_buf_put_u8(out, (uint8_t)RG_CF_CASES);
+        rg_buf_put_be32(out, (uint32_t)(kn - 5));
+        rg_buf_append(out, next, kn - 5);
+        rg_buf_put_be32(out, (uint32_t)enc.len);
+        rg_buf_append(out, enc.data, enc.len);
+        rg_case_free(cs);
+        n++;
+        rg_iter_seek(it, next, kn - 4);
+    }
+    if (rg_iter_end(it) < 0) n = -1;
+    rg_buf_free(&enc);
+    return n;
 }

@@ -28,7 +28,7 @@ UNIT_TESTS += lifecycle matrix visibility visibility_matrix routes model ladder 
 
 # ---- integration: the real regied over real sockets ----
 INTEG_TESTS := server overload tls notify client cli_people feed deadline backup service \
-               verify sim crash fulldisk torture
+               verify sim crash fulldisk torture snapshot
 
 # ---- shell and Python tests: PASS:/FAIL: lines like the binaries ----
 # In release only: the install test installs the release build, the demo

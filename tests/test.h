@@ -96,6 +96,14 @@ const char *rg_t_local_send(rg_t_local *l, const rg_buf *req, rg_t_reply *out);
 /* actor.create by the admin; the new actor's token into tok (128 bytes; "" on failure). */
 void rg_t_local_actor(rg_t_local *l, const char *id, const char *role, const char *org, char *tok);
 
+/* Every case's projection as a load gives it from disk (the snapshot and
+ * the events after it folded: core/snapshot.h; never the cache), in id
+ * order, each as the byte RG_CF_CASES, be32 length, id, be32 length,
+ * encoding, appended to out:
+ * what the tests comparing a live store with a rebuilt one compare.  The
+ * number of cases, or -1 when one did not load. */
+long rg_t_projections(rg_engine *e, rg_buf *out);
+
 /* ---- a real regied process ---- */
 typedef struct rg_t_proc {
     pid_t pid;

@@ -3,8 +3,9 @@
  * gets the next global position and the case's next version, its record
  * and hash link, and is folded into the projection by the event table's
  * apply function (the same one replay uses); then the event, its stream
- * and feed index keys, the projection, the deadline keys, staged writes
- * and the idempotency record go into the open commit's batch.  Cannot fail:
+ * and feed index keys, the projection's snapshot when one is due, the
+ * deadline keys, staged writes and the idempotency record go into the open
+ * commit's batch.  Cannot fail:
  * an event its own apply refuses (a bug) poisons the open commit instead,
  * which is then dropped whole (commit.c).
  */
@@ -26,6 +27,7 @@
 #include "request.h"
 #include "../domain/deadlines.h"
 #include "reply.h"
+#include "snapshot.h"
 
 static void stream_key(uint8_t *k, size_t *kn, const char *case_id, uint32_t v)
 {
@@ -284,10 +286,9 @@ static void stage_changes(rg_ctx *c, uint64_t *seq, rg_buf *events)
         uint64_t earliest = rg_dl_index(t->batch, c->cs, &snap);
         if (earliest < e->dl_low) e->dl_low = earliest;
         if (earliest < t->dl_min) t->dl_min = earliest;
-        rg_buf proj = RG_BUF_INIT;
-        rg_case_encode(c->cs, &proj);
-        rg_batch_put(t->batch, RG_CF_CASES, c->cs->id, strlen(c->cs->id), proj.data, proj.len);
-        rg_buf_free(&proj);
+        /* The projection only now and then: a load folds the events
+         * after its snapshot, which are in this batch (snapshot.h). */
+        rg_snapshot_stage(t->batch, c->cs);
     }
     rg_dl_snap_free(&snap);
     for (size_t i = 0; i < c->nstaged; i++) {

@@ -9,6 +9,7 @@
 #include "reads.h"
 #include "ctx.h"
 #include "request.h"
+#include "snapshot.h"
 #include "../storage/errors.h"
 
 static uint64_t first_pending_seq(rg_engine *e)
@@ -143,30 +144,47 @@ int rg_reads_event(rg_engine *e, uint64_t seq, rg_buf *out)
     return rg_log_get(e->log, RG_CF_EVENTS, k, 8, out);
 }
 
+/* fn on case id (idn bytes): the cached one (it holds changes not yet
+ * durable), else the stored one (snapshot.h).  A case without events is
+ * skipped (indexed, never appended to). */
+static int visit(rg_engine *e, const void *id, size_t idn, rg_case_fn fn, void *ud)
+{
+    rg_case *cs = rg_store_cached(e, id, idn), *tmp = NULL;
+    if (!cs) {
+        int rc = rg_snapshot_load(e->log, e->cfg.norm_amounts, id, idn, &tmp);
+        if (rc == RG_ENOTFOUND) return 0;
+        if (rc < 0) return rc;
+        cs = tmp;
+    }
+    int rc = fn(ud, cs);
+    rg_case_free(tmp);
+    return rc;
+}
+
 int rg_reads_each_case(rg_engine *e, const char *after, rg_case_fn fn, void *ud)
 {
-    rg_iter *it = rg_iter_new(e->log, RG_CF_CASES);
+    /* Every case with events is in the stream index (a case's snapshot
+     * may not be written yet): one seek per case, past its versions. */
+    rg_iter *it = rg_iter_new(e->log, RG_CF_STREAM);
+    uint8_t next[RG_ID_MAX + 1];
     size_t an = after ? strlen(after) : 0;
-    if (an) rg_iter_seek(it, after, an); else rg_iter_seek_first(it);
+    if (an >= RG_ID_MAX) an = RG_ID_MAX - 1;
+    memcpy(next, after ? after : "", an);
+    next[an] = 1;                              /* after every key of `after` */
+    if (an) rg_iter_seek(it, next, an + 1); else rg_iter_seek_first(it);
     int rc = 0;
-    for (; rg_iter_valid(it); rg_iter_next(it)) {
-        size_t kn, vn;
+    while (rc == 0 && rg_iter_valid(it)) {
+        size_t kn;
         const uint8_t *k = rg_iter_key(it, &kn);
-        if (an && kn == an && memcmp(k, after, an) == 0) continue;   /* exclusive */
-        /* The cache holds changes not yet durable; prefer it. */
-        rg_case *cs = rg_store_cached(e, k, kn);
-        rg_case *tmp = NULL;
-        if (!cs) {
-            const uint8_t *v = rg_iter_value(it, &vn);
-            if (rg_case_decode(&tmp, v, vn) < 0) {
-                rc = RG_ESTORAGE;
-                break;
-            }
-            cs = tmp;
+        if (kn < 6 || kn - 5 >= RG_ID_MAX || k[kn - 5] != 0) {
+            rc = RG_ESTORAGE;
+            break;
         }
-        rc = fn(ud, cs);
-        rg_case_free(tmp);
-        if (rc != 0) break;
+        size_t idn = kn - 5;
+        memcpy(next, k, idn);
+        next[idn] = 1;
+        rc = visit(e, next, idn, fn, ud);
+        rg_iter_seek(it, next, idn + 1);
     }
     if (rg_iter_end(it) < 0 && rc == 0) rc = RG_ESTORAGE;
     return rc < 0 ? rc : 0;
@@ -178,33 +196,14 @@ int rg_reads_each_case_in(rg_engine *e, const char *zvh, const char *after, rg_c
     size_t pn = rg_region_key(prefix, zvh, "");
     size_t sn = rg_region_key(start, zvh, after ? after : "");
     rg_iter *it = rg_iter_new(e->log, RG_CF_META);
-    rg_buf v = RG_BUF_INIT;
     int rc = 0;
-    for (rg_iter_seek(it, start, sn); rg_iter_valid(it); rg_iter_next(it)) {
+    for (rg_iter_seek(it, start, sn); rc == 0 && rg_iter_valid(it); rg_iter_next(it)) {
         size_t kn;
         const uint8_t *k = rg_iter_key(it, &kn);
         if (kn <= pn || memcmp(k, prefix, pn) != 0) break;
         if (after && kn == sn && memcmp(k, start, sn) == 0) continue;   /* exclusive */
-        const char *id = (const char *)k + pn;
-        size_t idn = kn - pn;
-        /* The cache holds changes not yet durable; prefer it. */
-        rg_case *cs = rg_store_cached(e, id, idn);
-        rg_case *tmp = NULL;
-        if (!cs) {
-            rg_buf_reset(&v);
-            int grc = rg_log_get(e->log, RG_CF_CASES, id, idn, &v);
-            if (grc == RG_ENOTFOUND) continue;          /* indexed, never projected */
-            if (grc < 0 || rg_case_decode(&tmp, v.data, v.len) < 0) {
-                rc = RG_ESTORAGE;
-                break;
-            }
-            cs = tmp;
-        }
-        rc = fn(ud, cs);
-        rg_case_free(tmp);
-        if (rc != 0) break;
+        rc = visit(e, k + pn, kn - pn, fn, ud);
     }
-    rg_buf_free(&v);
     if (rg_iter_end(it) < 0 && rc == 0) rc = RG_ESTORAGE;
     return rc < 0 ? rc : 0;
 }

@@ -24,6 +24,7 @@
 #include "../storage/crypto.h"
 #include "request.h"
 #include "ctx.h"
+#include "snapshot.h"
 #include "../storage/errors.h"
 #include "reads.h"
 
@@ -351,7 +352,8 @@ void rg_store_unload(rg_engine *e)
  *
  * Every case in use is in memory, including changes not yet durable (the
  * projection in RocksDB lags until the commit is synced).  Once its events
- * are durable a case can be read back from the `cases` column family, so the
+ * are durable a case can be read back (its snapshot in `cases` and the
+ * events after it, snapshot.h), so the
  * least recently used ones are dropped when the cache holds more than
  * cache_cap: memory follows the cases in use, not all cases ever touched.
  * No pointer to a case is kept across loop callbacks (requests run to
@@ -398,10 +400,8 @@ int rg_store_case(rg_engine *e, const char *id, rg_case **out)
         return 0;
     }
     rg_buf v = RG_BUF_INIT;
-    int rc = rg_log_get(e->log, RG_CF_CASES, id, n, &v);
-    if (rc == 0) rc = rg_case_decode(out, v.data, v.len);
+    int rc = rg_snapshot_load(e->log, e->cfg.norm_amounts, id, n, out);
     if (rc == 0) {
-        rg_buf_reset(&v);
         int krc = rg_log_get(e->log, RG_CF_KEYS, id, n, &v);
         if (krc == 0 && rg_dk_unwrap((*out)->dk, e->kek, id, v.data, v.len) == 0) {
             (*out)->dk_state = RG_DK_PRESENT;

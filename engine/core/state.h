@@ -135,7 +135,7 @@ bool rg_count_state_change(uint64_t counts[RG_NSTATES], uint64_t leads[RG_NSTATE
  * key's length. */
 size_t rg_lead_key(uint8_t k[RG_LEAD_KEY], int state, uint64_t ms, uint64_t seq, const char *zvh);
 void rg_store_unload(rg_engine *e);
-/* The case, from the cache or the `cases` column family, with its data key
+/* The case, from the cache or as stored (snapshot.h), with its data key
  * loaded (RG_DK_ABSENT when erased, or when it never had personal data
  * sealed: a case from before encryption). */
 int rg_store_case(rg_engine *e, const char *id, rg_case **out /* OUT */);

@@ -1,7 +1,8 @@
 /*
  * case.h - the case projection: what the engine knows of a case now, folded
  * from its events (rg_fold_apply, fold.h) and persisted in the `cases` column family
- * in the same batch as the events that changed it.
+ * as a snapshot now and then, in the batch of the events that changed it
+ * (core/snapshot.h: a load folds the events after the snapshot).
  *
  * Invariants: version equals the v of the case's last event and grows by one
  * per event; a participant's `since` is the case version at which its org
@@ -181,6 +182,10 @@ typedef struct rg_case {
      * without a row is seen by every org of the case */
     uint32_t nshares, capshares;
     rg_share *shares;
+    /* in memory only: the version of the projection stored in `cases`
+     * (core/snapshot.h), 0 when none is; the events after it are folded
+     * again whenever the case is loaded */
+    uint32_t snap_v;
     /* erasure: the case's data key was destroyed (case.erased) */
     bool erased;
     /* the case's data key (seal.h): in memory only, loaded by the core with

@@ -24,6 +24,18 @@ typedef int (*rg_fold_fn)(rg_case *cs, const rg_event_view *ev);
  * be folded (unknown type, a version out of turn, a field missing). */
 int rg_fold_apply(rg_case *c, const rg_event_view *ev);
 
+/* A stored event (its envelope `pub`, parsed, and the type's version it
+ * was stored under, rg_record) as the fold sees it: *view, with its actor
+ * (id, org, role) in *actor and its case's id in case_id; upcast to the
+ * type's current version when stored under an older one (*up then holds
+ * the data, a doc the caller frees or reuses; scratch is the upcaster's).
+ * Replay and loading a case from its snapshot and the events after it
+ * (core/snapshot.h) fold through this.  RG_ESTORAGE for an envelope that
+ * is not one. */
+int rg_fold_view(const rg_val *pub, uint16_t tver, rg_doc **up /* OUT */, rg_buf *scratch,
+                 const int *amounts, rg_event_view *view /* OUT */, rg_actor *actor /* OUT */,
+                 char case_id[RG_ID_MAX] /* OUT */);
+
 /* Every event type of schemas/events.c has exactly one fold, and every fold
  * an event type: 0, or RG_EBADREQ with each fault on stderr.  Run when an
  * engine opens, so a table out of step stops the start, never a request. */

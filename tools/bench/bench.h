@@ -57,6 +57,9 @@ double bench_rocksdb(const bench_opts *o, int batch);                 /* events/
 double bench_rocksdb_shaped(const bench_opts *o, int batch, double keys, double bytes);
 double bench_engine(const bench_opts *o, int batch, bench_shape *shape /* OUT */);   /* cmd/s */
 void bench_replay(const bench_opts *o);
+/* Case snapshots (snapshot.c): keys and bytes of a command on an existing
+ * case, and a cache miss's load time by the length of the case's tail. */
+void bench_snapshots(const bench_opts *o);
 void bench_e2e(const bench_opts *o, int *formed_batch /* OUT */);
 void bench_feed(const bench_opts *o);
 void bench_http(const bench_opts *o);        /* http.c: the JSON API and SSE fan-out */

@@ -79,6 +79,7 @@ int main(int argc, char **argv)
             snprintf(key, sizeof key, "engine_vs_rocksdb_engine_shape_batch_%d", sizes[i]);
             bench_result(key, eng[i] / shaped, "x");
         }
+        bench_snapshots(&o);
     }
     if (WANT("e2e")) {
         bench_heading("end to end over nng tcp on loopback (regied, every reply after fsync)");
