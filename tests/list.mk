@@ -19,7 +19,7 @@ UNIT_TESTS += replay replay_read whatif services due feed audit transparency
 # handlers/ (admin: admin.c; alerts: handlers/alerts.c too)
 UNIT_TESTS += admin escalation items execution phases closure plan meeting analysis report util bindings dossier persons privacy subjects subject_export queries
 # net/ (net: net.c; http_json: http_json.c)
-UNIT_TESTS += net offline http_json http_session http_metrics http_openapi jsonlog sdnotify
+UNIT_TESTS += net offline publish http_json http_session http_metrics http_openapi jsonlog sdnotify
 
 # ---- unit scenarios across modules ----
 UNIT_TESTS += lifecycle matrix visibility visibility_matrix routes model ladder lawdays labels \
