@@ -5,7 +5,12 @@
 #include "../engine/core/snapshot.h"
 #include "../engine/core/state.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <strings.h>
+#include <sys/socket.h>
 #include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -776,4 +781,124 @@ long rg_t_projections(rg_engine *e, rg_buf *out)
     if (rg_iter_end(it) < 0) n = -1;
     rg_buf_free(&enc);
     return n;
+}
+
+/* ---- plain HTTP/1.1 to a regied on 127.0.0.1 ---- */
+
+int rg_t_free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t n = sizeof a;
+    int port = -1;
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(fd, (struct sockaddr *)&a, &n) == 0)
+        port = ntohs(a.sin_port);
+    if (fd >= 0) close(fd);
+    return port;
+}
+
+int rg_t_http_open(int port, const char *method, const char *path, const char *headers, const char *body)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int fd = -1;
+    /* The listener may come up just after the nng one: a refusal is tried
+     * again for a while, anything else is an answer. */
+    for (int i = 0; i < 100; i++) {
+        fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0) return -1;
+        if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0) break;
+        close(fd);
+        fd = -1;
+        if (errno != ECONNREFUSED) return -1;
+        struct timespec ts = {0, 50 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    if (fd < 0) return -1;
+    rg_buf req = RG_BUF_INIT;
+    char line[1024];
+    snprintf(line, sizeof line, "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n", method, path, port);
+    rg_buf_append(&req, line, strlen(line));
+    if (headers) rg_buf_append(&req, headers, strlen(headers));
+    if (body) {
+        snprintf(line, sizeof line, "Content-Length: %zu\r\n", strlen(body));
+        rg_buf_append(&req, line, strlen(line));
+    }
+    rg_buf_append(&req, "\r\n", 2);
+    if (body) rg_buf_append(&req, body, strlen(body));
+    size_t off = 0;
+    while (off < req.len) {
+        ssize_t w = send(fd, req.data + off, req.len - off, MSG_NOSIGNAL);
+        if (w <= 0) break;
+        off += (size_t)w;
+    }
+    bool sent = off == req.len;
+    rg_buf_free(&req);
+    if (!sent) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+bool rg_t_http_until(int fd, rg_buf *acc, const char *needle, int limit_s)
+{
+    time_t end = time(NULL) + limit_s;
+    for (;;) {
+        if (needle && acc->len && memmem(acc->data, acc->len, needle, strlen(needle))) return true;
+        int left = (int)(end - time(NULL));
+        if (left <= 0) return false;
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, left * 1000) <= 0) return false;
+        char buf[8192];
+        ssize_t n = recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) return needle == NULL;
+        rg_buf_append(acc, buf, (size_t)n);
+    }
+}
+
+int rg_t_http(int port, const char *method, const char *path, const char *headers, const char *body, rg_buf *out)
+{
+    rg_buf_reset(out);
+    char h[2048];
+    snprintf(h, sizeof h, "Connection: close\r\n%s", headers ? headers : "");
+    int fd = rg_t_http_open(port, method, path, h, body);
+    if (fd < 0) return -1;
+    bool whole = rg_t_http_until(fd, out, NULL, 60);
+    close(fd);
+    int status = -1;
+    if (whole && out->len > 12 && memcmp(out->data, "HTTP/1.1 ", 9) == 0) status = atoi((const char *)out->data + 9);
+    return status;
+}
+
+bool rg_t_http_header(const rg_buf *resp, const char *name, char *v, size_t cap)
+{
+    const char *p = (const char *)resp->data, *end = p + resp->len;
+    size_t nn = strlen(name);
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl || nl - p <= 1) break;                       /* the blank line: headers done */
+        if ((size_t)(nl - p) > nn + 1 && strncasecmp(p, name, nn) == 0 && p[nn] == ':') {
+            const char *s = p + nn + 1;
+            while (*s == ' ') s++;
+            size_t n = (size_t)(nl - s);
+            if (n && s[n - 1] == '\r') n--;
+            snprintf(v, cap, "%.*s", (int)n, s);
+            return true;
+        }
+        p = nl + 1;
+    }
+    return false;
+}
+
+const char *rg_t_http_body(const rg_buf *resp, size_t *n)
+{
+    const uint8_t *b = resp->len ? memmem(resp->data, resp->len, "\r\n\r\n", 4) : NULL;
+    if (!b) {
+        *n = 0;
+        return "";
+    }
+    b += 4;
+    *n = resp->len - (size_t)(b - resp->data);
+    return (const char *)b;
 }

@@ -128,6 +128,25 @@ const char *rg_t_proc_send(const rg_t_proc *p, rg_client *c, const rg_buf *req, 
 void rg_t_proc_actor(const rg_t_proc *p, rg_client *c, const char *id, const char *role, const char *org,
                      char *tok);
 
+/* ---- plain HTTP/1.1 to 127.0.0.1 (a regied started with --http) ---- */
+int rg_t_free_port(void);             /* a TCP port nothing listens on now; -1 */
+/* method path with header lines (each ending \r\n; NULL: none) and a body
+ * (NULL: none), Connection: close; the whole response into out.  The
+ * status, or -1 when there was none. */
+int rg_t_http(int port, const char *method, const char *path, const char *headers, const char *body,
+              rg_buf *out);
+/* A response header's value (name in any case) into v; false when absent. */
+bool rg_t_http_header(const rg_buf *resp, const char *name, char *v, size_t cap);
+/* The response's body, after the blank line (as sent: a chunked one with
+ * its chunk lines). */
+const char *rg_t_http_body(const rg_buf *resp, size_t *n);
+/* A connection with the request sent and left open (a stream): its fd, or
+ * -1.  A refused connect is tried again for a few seconds. */
+int rg_t_http_open(int port, const char *method, const char *path, const char *headers, const char *body);
+/* Read fd into acc until acc holds needle (true), the peer closes (true
+ * when needle is NULL) or limit_s seconds pass (false). */
+bool rg_t_http_until(int fd, rg_buf *acc, const char *needle, int limit_s);
+
 /* Reset b and start a changing request with a fresh `req` id; ndata as for
  * rg_req_envelope.  Returns b. */
 rg_buf *rg_t_req(rg_buf *b, const char *token, const char *op, const char *case_id, int ndata);
