@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../engine/net/http_int.h"
+#include "../../engine/net/http_conn.h"
 #include "../../engine/storage/errors.h"
 #include "../test.h"
 
