@@ -27,7 +27,7 @@ UNIT_TESTS += lifecycle matrix visibility visibility_matrix routes model ladder 
               subject_retention subject_rules stats_region backup_close bulk verify_backup
 
 # ---- integration: the real regied over real sockets ----
-INTEG_TESTS := server overload tls notify http_conn http_static client cli_people feed deadline backup service \
+INTEG_TESTS := server overload tls notify http_conn http_static http_sse client cli_people feed deadline backup service \
                verify sim crash fulldisk torture snapshot
 
 # ---- shell and Python tests: PASS:/FAIL: lines like the binaries ----
