@@ -9,7 +9,7 @@
 # storage/
 UNIT_TESTS := errors buf codec hmap sorted crypto log merkle keyfile ledgerfile
 # domain/
-UNIT_TESTS += contract activity calendar clock config spelling access seal case fold event schema upcast deadlines
+UNIT_TESTS += contract activity calendar clock config spelling access seal case fold event schema upcast deadlines member
 # core/ (ledger: core/ledger.c and storage/ledgerfile.c; cache: state.c's
 # case cache; meta_write: state.c's meta records; core/persons.c's test is
 # persons, below with handlers/persons.c's in the one file)
