@@ -57,6 +57,11 @@ include tests/list.mk
 UNIT_SRC := $(UNIT_TESTS:%=tests/unit/%_test.c)
 INTEG_SRC := $(INTEG_TESTS:%=tests/integration/%_test.c)
 UNLISTED := $(filter-out $(UNIT_SRC) $(INTEG_SRC),$(wildcard tests/unit/*_test.c tests/integration/*_test.c))
+# Every module (each .c of engine/ and handlers/ but main.c) has a test named
+# after it (issue 24): one missing fails the suite, named.
+MODULES := $(basename $(notdir $(filter-out engine/net/main.c,$(ENGINE_SRC)) $(wildcard handlers/*.c)))
+TESTED := $(UNIT_TESTS) $(INTEG_TESTS) $(patsubst %_test.sh,%,$(notdir $(SHELL_TESTS) $(SHELL_TESTS_RELEASE)))
+UNTESTED := $(sort $(filter-out $(TESTED),$(MODULES)))
 TEST_BINS := $(UNIT_SRC:%.c=$(B)/%) $(INTEG_SRC:%.c=$(B)/%)
 ifeq ($(MODE),release)
   TEST_BINS += $(SHELL_TESTS_RELEASE)
@@ -149,6 +154,7 @@ $(B)/tests/link/below_handlers_test: tests/link/below_handlers_test.c $(BELOW_HA
 test-suite: all $(TEST_BINS) $(BIN)/regie-bench
 	@REGIED=$(abspath $(BIN)/regied) REGIE=$(abspath $(BIN)/regie) REGIE_SIM=$(abspath $(BIN)/regie-sim) REGIE_VERIFY=$(abspath $(BIN)/regie-verify) tests/run.sh $(MODE) $(TEST_BINS); r=$$?; \
 	 for t in $(UNLISTED); do echo "FAIL: $(MODE)/$$t is not in tests/list.mk" | tee -a build/results-$(MODE).txt; r=1; done; \
+	 for m in $(UNTESTED); do echo "FAIL: $(MODE)/module $$m has no test of its own ($${m}_test in tests/list.mk)" | tee -a build/results-$(MODE).txt; r=1; done; \
 	 if tools/check-layers.sh $(B) >$(B)/check-layers.log 2>&1; then echo "PASS: $(MODE)/check-layers" >> build/results-$(MODE).txt; \
 	 else echo "FAIL: $(MODE)/check-layers" >> build/results-$(MODE).txt; cat $(B)/check-layers.log; r=1; fi; \
 	 tests/bench_smoke.sh $(MODE) $(abspath $(BIN)/regie-bench) || r=1; exit $$r

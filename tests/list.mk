@@ -3,7 +3,8 @@
 # order, and fails naming any tests/unit or tests/integration file missing
 # here.  A module's own test is named after it (NAME_test.c for NAME.c, as
 # nng pairs pub.c with pub_test.c); the rest are scenarios across modules.
-# Adding a test: its file, and its name on a line below.
+# Adding a test: its file, and its name on a line below.  A module without
+# its test (NAME_test for engine/*/NAME.c or handlers/NAME.c) fails make test.
 
 # ---- unit tests beside their module (in-process, real RocksDB) ----
 # storage/
