@@ -3,7 +3,7 @@ import { call, follow, me, newReq } from './api.js';
 import { t, name, opName, when, day, dayStart, workdaysUntil } from './i18n.js';
 import { h, svg, show, kv, errorBox, toast } from './dom.js';
 import { allowedSteps, stepForm, opSchema, mayCall } from './forms.js';
-import { alertText, eventName, normWhat, levelName, alertedName, stepName, byName } from './words.js';
+import { alertText, eventName, normWhat, levelName, alertedName, stepName, byName, personRole, personStatus } from './words.js';
 
 export const live = { feed: null, alerts: null, onEvent: new Set(), onAlert: new Set() };
 
@@ -384,6 +384,45 @@ async function audit(main, f = {}) {
     auditTable(recs));
 }
 
+// The persons of a case (case.get persons): each with their role and
+// whether a minor.  One under a granted restriction or objection is said to
+// be "beperkt" in words, not only by colour; a partner reads nothing else of
+// them (minor null, and the role may be absent too), nor of an erased one,
+// so a missing field is said as withheld, never shown blank.
+function personLabel(p) {
+  const role = personRole(p.role);
+  return role ? `${p.person} (${role})` : p.person;
+}
+
+function personsTable(ps) {
+  if (!ps || !ps.length) return h('p', { class: 'none', id: 'nopersons' }, t('empty'));
+  const hidden = (p) => h('span', { class: 'withheld' }, p.erased ? t('erased') : t('withheld'));
+  return h('table', { id: 'persons' },
+    h('thead', {}, h('tr', {}, [t('person'), t('person.role'), t('person.minor')].map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, ps.map((p) => {
+      const st = personStatus(p);
+      return h('tr', { 'data-person': p.person, 'data-restricted': p.restricted ? 'true' : null, class: st ? 'warnrow' : '' },
+        h('th', { scope: 'row' }, p.person, st ? [' ', h('span', { class: 'tag warn', 'data-status': st[0] }, st[0]),
+          ' ', h('span', { class: 'muted' }, `(${st[1]})`)] : null),
+        h('td', {}, p.role ? personRole(p.role) : hidden(p)),
+        h('td', {}, p.minor == null ? (st ? hidden(p) : h('span', { class: 'none' }, t('minor.unknown'))) : (p.minor ? t('yes') : t('no'))));
+    })));
+}
+
+// Each person's latest words (case.get perspectives), beside the plan; the
+// words of an erased or withheld person are gone (wishes null, withheld).
+function perspectivesTable(list, ps) {
+  if (!list || !list.length) return h('p', { class: 'none', id: 'noperspectives' }, t('no.perspectives'));
+  const who = new Map((ps || []).map((p) => [p.person, p]));
+  return h('table', { id: 'perspectives' },
+    h('thead', {}, h('tr', {}, [t('person'), t('wishes')].map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, list.map((x) => h('tr', { 'data-person': x.person },
+      h('th', { scope: 'row' }, personLabel(who.get(x.person) || { person: x.person })),
+      h('td', {}, x.withheld || x.wishes == null
+        ? h('span', { class: 'withheld' }, (who.get(x.person) || {}).erased ? t('erased') : t('withheld'))
+        : String(x.wishes))))));
+}
+
 // A case: its details, deadlines, participants, plan, timeline, and a form
 // for each step the engine allows now; kept live from the feed.
 export async function casePage(main, id) {
@@ -400,13 +439,14 @@ export async function casePage(main, id) {
     h('p', {}, h('span', { class: 'tag', id: 'state' }, name(c.state)), ' ', name(c.route), ' — v', String(c.version),
       c.erased ? h('span', { class: 'tag warn' }, ' ' + t('erased')) : null),
     h('div', { class: 'grid2' },
-      h('section', {}, h('h3', {}, t('details')), kv(c, ['deadlines', 'participants', 'plan', 'perspectives', 'requests', 'subject', 'stagnations', 'escalation', 'meeting'])),
+      h('section', {}, h('h3', {}, t('details')), kv(c, ['deadlines', 'participants', 'persons', 'plan', 'perspectives', 'requests', 'subject', 'stagnations', 'escalation', 'meeting']),
+        h('h3', {}, t('persons')), personsTable(c.persons)),
       h('section', {}, h('h3', {}, t('deadlines')), show(c.deadlines),
         h('h3', {}, t('stagnations')), show(c.stagnations), h('h3', {}, t('escalation')), show(c.escalation),
         h('h3', {}, t('subject')), c.erased ? h('span', { class: 'erased' }, t('erased')) : show(c.subject),
         h('h3', {}, t('participants')), show(c.participants))),
     h('section', {}, h('h3', {}, t('requests')), show(c.requests), h('h3', {}, t('plan')), show(c.plan),
-      h('h3', {}, t('perspectives')), show(c.perspectives || []), h('h3', {}, 'Casusoverleg'), show(c.meeting)),
+      h('h3', {}, t('perspectives')), perspectivesTable(c.perspectives, c.persons), h('h3', {}, t('meeting')), show(c.meeting)),
     h('section', { id: 'steps' }, h('h3', {}, t('steps')), steps.length ? steps.map((s) =>
       h('details', { 'data-op': s.op }, h('summary', {}, opName(s.op)),
         stepForm(s.op, s.schema, () => ({ case: c.id, expect: c.version }), reload))) : h('p', {}, t('no.steps'))),

@@ -18,6 +18,8 @@ const events = {
   'intake.started': 'intake gestart', 'item.released': 'onderdeel vrijgegeven', 'meeting.held': 'casusoverleg gehouden',
   'meeting.rescheduled': 'casusoverleg verzet', 'meeting.scheduled': 'casusoverleg gepland',
   'partner.joined': 'partner aangesloten', 'person.added': 'persoon toegevoegd', 'person.removed': 'persoon verwijderd',
+  'person.erased': 'gegevens van een persoon gewist', 'person.shared': 'persoon gedeeld met organisaties',
+  'perspective.recorded': 'perspectief van de cliënt vastgelegd',
   'phase.advanced': 'volgende fase', 'phase.relapsed': 'terugval', 'plan.agreed': 'plan vastgesteld',
   'plan.agreement': 'ingestemd met plan', 'plan.proposed': 'plan voorgesteld',
   'plan.revision_proposed': 'herziening van het plan voorgesteld', 'review.held': 'evaluatie gehouden',
@@ -123,4 +125,24 @@ export function byName(by) {
 
 export function stepName(step) {
   return dutch() ? ({ escalated: 'opgeschaald', decided: 'besloten' }[step] || step) : step;
+}
+
+// A person's role in a household case (case.get persons[].role).
+const personRoles = { subject: 'betrokkene', partner: 'partner', parent: 'ouder', child: 'kind',
+  sibling: 'broer of zus', network: 'netwerk' };
+
+export function personRole(role) {
+  if (role == null) return null;
+  return dutch() ? (personRoles[role] || role) : role;
+}
+
+// What a person's status in the case means, for the reader: a granted
+// restriction or objection (AVG art. 18, 21) keeps their data but stops its
+// processing at their request; an erased person's data is gone.
+export function personStatus(p) {
+  if (p.erased) return dutch() ? ['gewist', 'de gegevens van deze persoon zijn gewist']
+    : ['erased', "this person's data was erased"];
+  if (p.restricted) return dutch() ? ['beperkt', 'verwerking beperkt op verzoek van de persoon']
+    : ['restricted', "processing restricted at the person's request"];
+  return null;
 }

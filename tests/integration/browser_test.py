@@ -323,6 +323,7 @@ def run(e, root, drivers):
     H.result("language_switch", en is not None)
 
     ladder(e, base, b, anna, pol, mgr, c1, c2, crad)
+    household(e, base, b, anna, pol, mgr)
 
 
 def ladder(e, base, b, anna, pol, mgr, c1, c2, crad):
@@ -419,6 +420,77 @@ def ladder(e, base, b, anna, pol, mgr, c1, c2, crad):
     b.get(base + "/#/zaak/" + c1)
     refused = wait(b, lambda d: "Dit mag uw rol niet" in text(d) or "Niet gevonden" in text(d), "the case file refused")
     H.result("bestuur_never_reads_a_case_file", refused is not None and "J. de Vries" not in text(b))
+
+
+FATHER, BSN_FATHER = "H. Vlasblom", "619382703"
+
+
+def household(e, base, b, anna, pol, mgr):
+    """Issue 25's household on the case page: a mother, her partner and a
+    child; the child's own words and the partner's recorded
+    (client.perspective), then the partner's restriction granted (AVG art.
+    18: his data kept, its processing limited at his request).  The
+    procesregisseur and the reporting police partner each see him listed as
+    beperkt, the police nothing else of him, and the perspectives beside the
+    plan: his words to the procesregisseur alone."""
+    n = [0]
+
+    def ok(op, tok, body):
+        n[0] += 1
+        st, j, _ = e.call(op, tok, dict(body, req="hh-%d" % n[0]))
+        assert st == 200, (op, j)
+        return j
+
+    c = ok("case.report", pol, {"data": {
+        "target_group": "multi_probleem_gezin", "summary": "een gezin in de knel", "urgency": "normal", "informed": True,
+        "persons": [{"role": "subject", "name": "M. Vlasblom", "birth_date": "1981-05-06", "bsn": "739201840"},
+                    {"role": "partner", "name": FATHER, "birth_date": "1978-03-04", "bsn": BSN_FATHER},
+                    {"role": "child", "name": "T. Vlasblom", "birth_date": "2015-07-08", "bsn": "528173649"}]}})["case"]
+    ok("case.assign", anna, {"case": c, "data": {"procesregisseur": "anna"}})
+    ok("intake.start", anna, {"case": c})
+    ok("intake.decide", anna, {"case": c, "data": {"admit": True, "reason": "een gezin", "criteria": ["system"]}})
+    ok("client.perspective", anna, {"case": c, "data": {"person": "P3", "wishes": "op mijn eigen school blijven"}})
+    ok("client.perspective", anna, {"case": c, "data": {"person": "P2", "wishes": "de kinderen elke week zien"}})
+    r = ok("subject.request", mgr, {"data": {"kind": "restriction", "person": {"bsn": BSN_FATHER}}})
+    ok("subject.decide", mgr, {"data": {"request": r["request"], "granted": True}})
+
+    def rows(d, table, person):
+        return d.find_elements(By.CSS_SELECTOR, '#%s tr[data-person="%s"]' % (table, person))
+
+    def row(d, table, person):      # its text, or "" when the page has no such row
+        r = rows(d, table, person)
+        return r[0].text if r else ""
+
+    def marked(d):
+        """P2 said to be beperkt in words, P1 and P3 not."""
+        p2 = rows(d, "persons", "P2")
+        return (p2 and p2[0].get_attribute("data-restricted") == "true" and "beperkt" in p2[0].text
+                and "beperkt" not in row(d, "persons", "P1") and "beperkt" not in row(d, "persons", "P3"))
+
+    for who, tok, shotname in [("procesregisseur", anna, "21-procesregisseur-huishouden-beperkt"),
+                               ("partner", pol, "22-partner-huishouden-beperkt")]:
+        ok_in = log_in(b, base, tok)
+        b.get(base + "/#/zaak/" + c)
+        seen = wait(b, lambda d: d.find_elements(By.CSS_SELECTOR, '#persons tr[data-person="P3"]') and marked(d)
+                    and d.find_elements(By.CSS_SELECTOR, '#perspectives tr[data-person="P3"]'),
+                    "the household, P2 beperkt and the perspectives (%s)" % who)
+        if seen:
+            b.execute_script("arguments[0].scrollIntoView()", b.find_element(By.ID, "persons"))
+        shot(b, shotname)
+        H.result("%s_sees_restricted_person_beperkt" % who, ok_in and seen is not None and bool(marked(b))
+                 and "kind" in row(b, "persons", "P3"), text(b)[:600])
+        p3 = row(b, "perspectives", "P3")
+        src = b.page_source
+        if who == "procesregisseur":
+            H.result("procesregisseur_sees_perspectives_beside_plan",
+                     "op mijn eigen school blijven" in p3 and "P3 (kind)" in p3
+                     and "de kinderen elke week zien" in row(b, "perspectives", "P2"), text(b)[:600])
+        else:
+            H.result("partner_sees_perspectives_not_of_restricted_person",
+                     "op mijn eigen school blijven" in p3 and not rows(b, "perspectives", "P2")
+                     and "de kinderen elke week zien" not in src, text(b)[:600])
+            H.result("partner_reads_nothing_of_restricted_person", FATHER not in src and BSN_FATHER not in src
+                     and "geen inzage" in row(b, "persons", "P2"), row(b, "persons", "P2"))
 
 
 if __name__ == "__main__":
