@@ -66,14 +66,17 @@ int rg_h_meeting_schedule(rg_ctx *c)
         return 0;
     }
     if (cs->route == RG_RT_REENTRY) {
+        /* The release day begins at midnight in Europe/Amsterdam, as the
+         * norm meeting.before_release counts it (deadlines.c), not at
+         * midnight UTC: a meeting at 00:30 on the release day is too late. */
         const char *at;
         uint32_t atn;
-        int64_t at_ms, rel_ms;
-        bool d1, d2;
+        int64_t at_ms;
+        bool d1;
+        int y, m, d;
         rg_val_str(rg_ctx_field(c, "at"), &at, &atn);
-        if (rg_parse_iso(at, atn, &at_ms, &d1) &&
-            rg_parse_iso(cs->release_date, (uint32_t)strlen(cs->release_date), &rel_ms, &d2) &&
-            at_ms >= rel_ms)
+        if (rg_parse_iso(at, atn, &at_ms, &d1) && sscanf(cs->release_date, "%4d-%2d-%2d", &y, &m, &d) == 3 &&
+            at_ms >= rg_cal_from_local(y, m, d, 0, 0, 0, 0))
             return rg_ctx_fail(c, RG_EGUARD,
                                "route re-entry: the case meeting must be before release on %s",
                                cs->release_date);

@@ -171,7 +171,11 @@ static void test_reentry_before_release(void)
     DONE(rg_t_local_drive(&L, &C, id, "analysis"));
     schedule(C.pr, id, "2026-03-20T10:00:00+01:00", "ggz", NULL);
     REFUSED("guard_failed", "before release on 2026-03-20");
-    schedule(C.pr, id, "2026-03-20T00:00:00Z", "ggz", NULL);        /* the instant the release date parses to */
+    /* The release day begins at midnight in Amsterdam (23:00 UTC the day
+     * before, in winter): 00:30 that night is on it. */
+    schedule(C.pr, id, "2026-03-20T00:30:00+01:00", "ggz", NULL);
+    REFUSED("guard_failed", "before release on 2026-03-20");
+    schedule(C.pr, id, "2026-03-19T23:00:00Z", "ggz", NULL);
     REFUSED("guard_failed", "before release on 2026-03-20");
     schedule(C.pr, id, "2026-03-19T10:00:00+01:00", "ggz", NULL);
     OK();
