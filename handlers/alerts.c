@@ -18,7 +18,7 @@
 #include "../engine/storage/errors.h"
 #include "handlers.h"
 #include "../engine/core/reads.h"
-#include "../engine/domain/deadlines.h"
+#include "../engine/domain/schema.h"
 
 /* whoami: who the token is (for a person at a terminal, and a dashboard
  * that shows its region). */

@@ -10,7 +10,7 @@
 #include "../engine/domain/calendar.h"
 #include "../engine/storage/errors.h"
 #include "handlers.h"
-#include "../engine/domain/deadlines.h"
+#include "../engine/domain/schema.h"
 
 int rg_h_case_close(rg_ctx *c)
 {

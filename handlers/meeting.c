@@ -25,7 +25,7 @@
 
 #include "../engine/storage/errors.h"
 #include "handlers.h"
-#include "../engine/domain/deadlines.h"
+#include "../engine/domain/schema.h"
 
 static void late_reply(rg_ctx *c, const rg_case *cs, const rg_val *atv);
 

@@ -28,7 +28,7 @@
 #include "../engine/storage/errors.h"
 #include "handlers.h"
 #include "../engine/core/reads.h"
-#include "../engine/domain/deadlines.h"
+#include "../engine/domain/schema.h"
 
 #define MAX_ORGS 64
 #define PAGE 200                  /* audit records read at a time */

@@ -1,6 +1,10 @@
 /*
- * bootstrap.c - the first admin.  On a first start regied writes
- * DIR/admin.token (mode 0600) holding the admin's token.
+ * bootstrap.c - the start-up steps after the log is loaded: the first admin
+ * (on a first start regied writes DIR/admin.token, mode 0600, holding the
+ * admin's token) and the one-time count of the figures per region of a data
+ * directory from before them (rg_bootstrap_tallies).  The count walks the
+ * cases through reads.c, so it lives here and not in state.c, which reads.c
+ * itself uses.
  *
  * Order matters for crashes: the admin actor (holding only the token's hash)
  * is made durable first, then the file is written to a temporary name,
@@ -20,6 +24,7 @@
 #include "ctx.h"
 #include "request.h"
 #include "../storage/errors.h"
+#include "reads.h"
 
 static int write_file_durably(const char *dir, const char *name, const char *content)
 {
@@ -79,4 +84,62 @@ int rg_bootstrap_admin(rg_engine *e, const char *dir)
     rg_store_actor_put(e, &a);
     strcat(token, "\n");
     return write_file_durably(dir, "admin.token", token);
+}
+
+typedef struct migrate {
+    rg_engine *e;
+    rg_batch *b;
+    int rc;
+} migrate;
+
+static int tally_one(void *ud, const rg_case *cs)
+{
+    migrate *m = ud;
+    rg_tally_case(&m->e->tallies, cs, +1);
+    char k[RG_RX_KEY_MAX];
+    rg_batch_put(m->b, RG_CF_META, k, rg_region_key(k, cs->zvh, cs->id), "", 0);
+    if (rg_batch_count(m->b) >= 10000) {          /* in chunks: a big log has millions */
+        if ((m->rc = rg_log_write(m->e->log, m->b, false)) < 0) return 1;
+        rg_batch_free(m->b);
+        m->b = rg_batch_new(m->e->log);
+    }
+    return 0;
+}
+
+/* The lead-time rows counted per region (once, for a directory from
+ * before the counts): a row without a region is the first region's. */
+static int count_leads(rg_engine *e)
+{
+    rg_iter *it = rg_iter_new_scan(e->log, RG_CF_LEADTIMES);
+    for (rg_iter_seek_first(it); rg_iter_valid(it); rg_iter_next(it)) {
+        size_t kn;
+        const uint8_t *k = rg_iter_key(it, &kn);
+        if (kn < 17) continue;
+        char zvh[RG_ID_MAX];
+        if (kn == 17) snprintf(zvh, sizeof zvh, "%s", RG_ZVH_DEFAULT);
+        else snprintf(zvh, sizeof zvh, "%.*s", (int)(kn - 17 < RG_ID_MAX - 1 ? kn - 17 : RG_ID_MAX - 1), k + 17);
+        rg_tally_lead(&e->tallies, zvh, -1, k[0], rg_be64_get(k + 1));   /* rows keep no route */
+    }
+    return rg_iter_end(it) < 0 ? RG_ESTORAGE : 0;
+}
+
+/* The figures per region of a directory from before them (rg_store_load
+ * found none): counted once, by the one walk of its cases it will need, and
+ * written with the marker last, so a crash midway counts again next open. */
+int rg_bootstrap_tallies(rg_engine *e)
+{
+    if (!e->tallies_unread) return 0;
+    migrate m = {e, rg_batch_new(e->log), 0};
+    rg_tallies_clear_keys(m.b);
+    rg_region_clear_keys(m.b);
+    int rc = rg_reads_each_case(e, NULL, tally_one, &m);
+    if (rc == 0 && m.rc == 0) rc = count_leads(e);
+    if (rc == 0 && m.rc == 0) {
+        rg_tallies_put(&e->tallies, m.b, true);     /* the marker last */
+        rc = rg_log_write(e->log, m.b, true);
+    }
+    rg_batch_free(m.b);
+    if (rc < 0 || m.rc < 0) return RG_ESTORAGE;
+    e->tallies_unread = false;
+    return 0;
 }

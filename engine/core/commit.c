@@ -27,6 +27,7 @@
 
 #include "../storage/codec.h"
 #include "request.h"
+#include "bootstrap.h"
 #include "../storage/ledgerfile.h"
 #include "../storage/errors.h"
 #include "reply.h"
@@ -248,6 +249,7 @@ static void fail_and_reload(rg_engine *e, rg_commit *t)
             (t ? t->nwrites : 0) + open->nwrites);
     rg_store_unload(e);
     int rc = rg_store_load(e);
+    if (rc == 0) rc = rg_bootstrap_tallies(e);
     if (rc < 0) fprintf(stderr, "regie: reloading state failed too: storage is unusable\n");
     e->failed = rc < 0;
     e->open = rg_commit_new(e);

@@ -26,7 +26,8 @@
 #include "../storage/errors.h"
 #include "../domain/fold.h"
 #include "request.h"
-#include "../domain/deadlines.h"
+#include "bootstrap.h"
+#include "../domain/schema.h"
 
 int rg_core_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
 {
@@ -66,6 +67,7 @@ int rg_core_open(rg_engine **out, uv_loop_t *loop, const rg_engine_opts *o)
         return rc;
     }
     rc = rg_store_load(e);
+    if (rc == 0) rc = rg_bootstrap_tallies(e);
     if (rc < 0) {
         rg_store_unload(e);
         rg_log_close(e->log);

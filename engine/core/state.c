@@ -26,7 +26,6 @@
 #include "ctx.h"
 #include "snapshot.h"
 #include "../storage/errors.h"
-#include "reads.h"
 
 static int load_counts(rg_engine *e, const char *key, uint64_t counts[RG_NSTATES])
 {
@@ -247,62 +246,17 @@ static int load_actors(rg_engine *e)
     return rc;
 }
 
-typedef struct migrate {
-    rg_engine *e;
-    rg_batch *b;
-    int rc;
-} migrate;
-
-static int tally_one(void *ud, const rg_case *cs)
-{
-    migrate *m = ud;
-    rg_tally_case(&m->e->tallies, cs, +1);
-    char k[RG_RX_KEY_MAX];
-    rg_batch_put(m->b, RG_CF_META, k, rg_region_key(k, cs->zvh, cs->id), "", 0);
-    if (rg_batch_count(m->b) >= 10000) {          /* in chunks: a big log has millions */
-        if ((m->rc = rg_log_write(m->e->log, m->b, false)) < 0) return 1;
-        rg_batch_free(m->b);
-        m->b = rg_batch_new(m->e->log);
-    }
-    return 0;
-}
-
-/* The lead-time rows counted per region (once, for a directory from
- * before the counts): a row without a region is the first region's. */
-static int count_leads(rg_engine *e)
-{
-    rg_iter *it = rg_iter_new_scan(e->log, RG_CF_LEADTIMES);
-    for (rg_iter_seek_first(it); rg_iter_valid(it); rg_iter_next(it)) {
-        size_t kn;
-        const uint8_t *k = rg_iter_key(it, &kn);
-        if (kn < 17) continue;
-        char zvh[RG_ID_MAX];
-        if (kn == 17) snprintf(zvh, sizeof zvh, "%s", RG_ZVH_DEFAULT);
-        else snprintf(zvh, sizeof zvh, "%.*s", (int)(kn - 17 < RG_ID_MAX - 1 ? kn - 17 : RG_ID_MAX - 1), k + 17);
-        rg_tally_lead(&e->tallies, zvh, -1, k[0], rg_be64_get(k + 1));   /* rows keep no route */
-    }
-    return rg_iter_end(it) < 0 ? RG_ESTORAGE : 0;
-}
-
-/* The figures kept per region (tally.h); a data directory from before
- * them is tallied once here, by the one walk of its cases it will need. */
+/* The figures kept per region (tally.h).  A data directory from before
+ * them has none: rg_bootstrap_tallies counts them (it walks the cases,
+ * which reads.c does above this file). */
 static int load_tallies(rg_engine *e)
 {
     int rc = rg_tallies_read(&e->tallies, e->log);
     if (rc != RG_ENOTFOUND) return rc;
     rg_tallies_free(&e->tallies);
     rg_tallies_init(&e->tallies);
-    migrate m = {e, rg_batch_new(e->log), 0};
-    rg_tallies_clear_keys(m.b);
-    rg_region_clear_keys(m.b);
-    rc = rg_reads_each_case(e, NULL, tally_one, &m);
-    if (rc == 0 && m.rc == 0) rc = count_leads(e);
-    if (rc == 0 && m.rc == 0) {
-        rg_tallies_put(&e->tallies, m.b, true);     /* the marker last */
-        rc = rg_log_write(e->log, m.b, true);
-    }
-    rg_batch_free(m.b);
-    return rc < 0 || m.rc < 0 ? RG_ESTORAGE : 0;
+    e->tallies_unread = true;
+    return 0;
 }
 
 int rg_store_load(rg_engine *e)
@@ -314,6 +268,7 @@ int rg_store_load(rg_engine *e)
     rg_hmap_init(&e->idem_pending);
     rg_tallies_init(&e->tallies);
     e->meta_put.known = false;        /* the next commit writes every counter */
+    e->tallies_unread = false;
     rg_buf_reset(&e->meta_put.numbers);
     int rc = load_meta(e);
     if (rc == 0) rc = load_actors(e);

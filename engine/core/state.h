@@ -90,6 +90,9 @@ struct rg_engine {
         rg_buf numbers;
     } meta_put;
     rg_tallies tallies;       /* stats and caps per region, kept as cases change (tally.h) */
+    /* rg_store_load found no figures on disk (a directory from before
+     * them): rg_bootstrap_tallies counts them before anything reads them. */
+    bool tallies_unread;
     /* No deadline key is earlier than this, durable or pending: the write
      * path lowers it whenever it puts a key, the firing service raises it
      * past what it has read (services/due.c). */
@@ -119,7 +122,9 @@ struct rg_engine {
     rg_commit_figures figures;      /* each durable commit's size and times */
 };
 
-/* state.c: loading and resetting the in-memory state from the log */
+/* state.c: loading and resetting the in-memory state from the log.  Every
+ * caller then calls rg_bootstrap_tallies (bootstrap.h), which recounts the
+ * figures of a directory from before them by a walk of its cases. */
 int rg_store_load(rg_engine *e);
 /* An event moved a case from state `before` (-1: a new case) to `after`:
  * the per-state counts follow it.  True when a stay ended, whose lead-time

@@ -9,7 +9,6 @@
 #include "../storage/errors.h"
 #include "schema.h"
 #include "spelling.h"
-#include "deadlines.h"
 
 /* Arrays start at one element: most cases hold one or two of each, and a
  * rebuild keeps every case in memory at once. */
@@ -231,6 +230,17 @@ rg_request *rg_case_add_request(rg_case *c)
     rg_request *r = &c->reqs[c->nreqs++];
     memset(r, 0, sizeof *r);
     return r;
+}
+
+rg_deadline *rg_case_add_deadline(rg_case *c)
+{
+    if (c->ndl == c->capdl) {
+        c->capdl = c->capdl ? c->capdl * 2 : 1;
+        c->dl = rg_realloc(c->dl, c->capdl * sizeof *c->dl);
+    }
+    rg_deadline *d = &c->dl[c->ndl++];
+    memset(d, 0, sizeof *d);
+    return d;
 }
 
 /* ---- encoding: a map; arrays of small records as arrays of arrays ---- */

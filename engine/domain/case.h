@@ -264,6 +264,8 @@ void rg_case_add_esc_org(rg_case *c, const char *org);
 /* The actions of the plan being agreed: a pending revision's, else the plan's. */
 const rg_action *rg_case_agreeing(const rg_case *c, uint32_t *n);
 rg_request *rg_case_add_request(rg_case *c);
+/* A zeroed deadline at the end of the case's array (deadlines.c fills it). */
+rg_deadline *rg_case_add_deadline(rg_case *c);
 
 /* Record org as taking part from version `since`, if it does not already. */
 void rg_case_join(rg_case *c, const char *org, uint32_t since);

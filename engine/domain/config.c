@@ -17,7 +17,7 @@
 #include "calendar.h"
 #include "config.h"
 #include "../storage/errors.h"
-#include "deadlines.h"
+#include "schema.h"
 
 static void base_defaults(rg_region_cfg *r)
 {

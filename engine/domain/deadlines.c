@@ -23,24 +23,6 @@
 #include "../storage/errors.h"
 #include "schema.h"
 
-int rg_norm_find(const char *name)
-{
-    for (int i = 0; rg_norms[i].name; i++)
-        if (strcmp(rg_norms[i].name, name) == 0) return i;
-    return -1;
-}
-
-rg_deadline *rg_case_add_deadline(rg_case *c)
-{
-    if (c->ndl == c->capdl) {
-        c->capdl = c->capdl ? c->capdl * 2 : 1;
-        c->dl = rg_realloc(c->dl, c->capdl * sizeof *c->dl);
-    }
-    rg_deadline *d = &c->dl[c->ndl++];
-    memset(d, 0, sizeof *d);
-    return d;
-}
-
 uint32_t rg_case_stagnations(const rg_case *c)
 {
     uint32_t n = 0;

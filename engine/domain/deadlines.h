@@ -32,11 +32,9 @@ uint32_t rg_deadlines_plan(int route, const struct rg_evdef *def, uint64_t at,
 /* action.done deadlines of actions a revision's agreement dropped, closed
  * or re-dated go: the fold then sets those of its open ones. */
 void rg_deadlines_replan(rg_case *c);
-rg_deadline *rg_case_add_deadline(rg_case *c);
 /* The work on the case ended (it entered closed, referred or archived). */
 void rg_case_end_work(rg_case *c);
 uint32_t rg_case_stagnations(const rg_case *c);     /* open (fired) deadlines */
-int rg_norm_find(const char *name);                 /* index in rg_norms, or -1 */
 int rg_norm_decision(void);                         /* index of escalation.decision */
 
 /* Is d an overdue action (its owner) or an overdue information request (the

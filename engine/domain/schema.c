@@ -65,6 +65,13 @@ static size_t count_norms(void)
     return n;
 }
 
+int rg_norm_find(const char *name)
+{
+    for (int i = 0; rg_norms[i].name; i++)
+        if (strcmp(rg_norms[i].name, name) == 0) return i;
+    return -1;
+}
+
 int rg_schema_validate(void)
 {
     if (count_events() >= EV_SLOTS / 2) {

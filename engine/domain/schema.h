@@ -112,6 +112,7 @@ enum {
 };
 
 extern const rg_norm rg_norms[];
+int rg_norm_find(const char *name);                 /* index in rg_norms, or -1 (schema.c) */
 
 /* A norm in words, for the line an alert carries (schemas/norm_words.c):
  * what was to happen ("the intake to start"), and what the case's

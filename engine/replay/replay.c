@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "../core/ctx.h"
+#include "../core/bootstrap.h"
 #include "../core/state.h"
 #include "../domain/fold.h"
 #include "../core/dl_index.h"
@@ -311,6 +312,10 @@ int rg_replay_rebuild(rg_engine *e, uint64_t *events_out)
     /* Reload what the engine holds in memory from what is now on disk. */
     rg_store_unload(e);
     int lrc = rg_store_load(e);
+    /* A rebuild never removes the figures' marker (the batch above writes
+     * it anew), so this counts nothing; called as after every load all the
+     * same, so the figures never rest on that. */
+    if (lrc == 0) lrc = rg_bootstrap_tallies(e);
     if (rc == 0) rc = lrc;
     /* The derived column families are emptied or partly written: serve
      * nothing from them until a rebuild succeeds (the marker makes the
