@@ -131,7 +131,7 @@ int t_check(t_world *w)
 
     /* The feed reader first catches up, then stops. */
     for (int i = 0; i < 600 && w->feed_next < head; i++) t_sleep_ms(100);
-    t_stop_reader();
+    atomic_store(&w->stop_reader, true);
     t_sleep_ms(700);
 
     if (query(w, &c, "log.verify", w->admin, NULL, &r) < 0) return -1;

@@ -41,7 +41,6 @@ typedef struct client {
 } client;
 
 static atomic_bool stop_clients;
-static atomic_bool stop_reader;
 static atomic_ullong acked_ops;
 static atomic_int done_backups, done_advances, done_erasures;
 
@@ -227,14 +226,14 @@ static void *reader_main(void *arg)
     t_world *w = arg;
     rg_client *c = NULL;
     rg_buf b = RG_BUF_INIT;
-    while (!atomic_load(&stop_reader)) {
+    while (!atomic_load(&w->stop_reader)) {
         rg_buf_reset(&b);
         rg_req_envelope(&b, "feed.read", w->mgr, NULL, NULL, -1, 3);
         rg_w_kuint(&b, "after", w->feed_next);
         rg_w_kuint(&b, "limit", 500);
         rg_w_kuint(&b, "wait_ms", 500);
         t_reply r;
-        if (t_call(&c, w->p.url, &b, &r, true, &stop_reader) < 0) break;
+        if (t_call(&c, w->p.url, &b, &r, true, &w->stop_reader) < 0) break;
         if (!r.ok) {
             if (strcmp(r.err, "storage_error") != 0)
                 t_violation(w, "feed.read after %llu refused: %s", (unsigned long long)w->feed_next, r.err);
@@ -374,7 +373,7 @@ int t_kill_loop(t_world *w)
     client *cls = calloc((size_t)w->clients, sizeof *cls);
     if (setup_actors(w, cls) < 0) return -1;
     atomic_store(&stop_clients, false);
-    atomic_store(&stop_reader, false);
+    atomic_store(&w->stop_reader, false);
     for (int i = 0; i < w->clients; i++) {
         cls[i].w = w;
         cls[i].i = i;
@@ -466,9 +465,8 @@ int t_kill_loop(t_world *w)
            (double)(t_now_ms() - t0) / 1000.0);
     (void)modes;
     int rc = t_check(w);           /* stops the reader itself once caught up */
-    atomic_store(&stop_reader, true);
+    atomic_store(&w->stop_reader, true);
     pthread_join(reader, NULL);
     return rc;
 }
 
-void t_stop_reader(void) { atomic_store(&stop_reader, true); }

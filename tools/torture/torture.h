@@ -112,6 +112,7 @@ typedef struct t_world {
     uint64_t *seen;
     size_t nseen, capseen;
     uint64_t feed_next;
+    atomic_bool stop_reader;  /* set by the check once the reader caught up */
     atomic_ullong clock_ms;   /* the engine's manual clock, as acknowledged */
     atomic_int violations;
     uint64_t cycles_done;
@@ -123,7 +124,6 @@ typedef struct t_world {
 void t_violation(t_world *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 int t_kill_loop(t_world *w);            /* kill.c: returns violations */
-void t_stop_reader(void);               /* kill.c: the feed reader stops */
 int t_check(t_world *w);                /* check.c: the engine must be up */
 int t_fault_sweep(const char *regied, const char *faultfs, const char *root, int steps,
                   uint64_t seed, bool quiet);   /* faults.c: violations */
