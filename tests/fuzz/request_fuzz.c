@@ -9,9 +9,12 @@
  * "@case", ...) is replaced by the real token or id before the request is
  * submitted.  The engine is set up with those actors and cases (an
  * ordinary case with a secret item, a covenant case, an open access
- * request, granted rectification and restriction), so the seeds of
- * tests/fuzz/corpus/request reach the handlers of the data-subject
- * operations, and what the fuzzer makes of them does too.  At exit it
+ * request, granted rectification and restriction, and a household case
+ * with three persons, a partner joined, perspectives recorded and a
+ * meeting scheduled), so the seeds of tests/fuzz/corpus/request reach the
+ * handlers of the data-subject operations and of the fields that name
+ * persons (the hh-* seeds, written by seeds.c), and what the fuzzer makes
+ * of them does too.  At exit it
  * prints how often each data-subject operation was answered ok; fuzz.sh
  * fails a run in which one never was.
  *
@@ -34,10 +37,11 @@
 static uv_loop_t loop;
 static rg_engine *engine;
 
-/* The data-subject operations whose ok answers are counted. */
+/* The data-subject operations whose ok answers are counted, and the
+ * client's perspective (issue 25: a person of a household, named by id). */
 static const char *const subject_ops[] = {"subject.request", "subject.decide", "subject.correct", "subject.known",
-                                          "case.unrestrict", NULL};
-static unsigned long oks[5];
+                                          "case.unrestrict", "client.perspective", NULL};
+static unsigned long oks[6];
 
 typedef struct call {
     int done;
@@ -67,7 +71,7 @@ static struct {
     char value[128];
 } aliases[] = {
     {"@admin", ""}, {"@manager", ""}, {"@pr", ""}, {"@partner", ""}, {"@case", ""},
-    {"@covenant", ""}, {"@restricted", ""}, {"@access", ""}, {NULL, ""},
+    {"@covenant", ""}, {"@restricted", ""}, {"@access", ""}, {"@household", ""}, {NULL, ""},
 };
 
 static char *alias(const char *name)
@@ -170,6 +174,64 @@ static void request(rg_buf *b, const char *rq, const char *kind, const char *bsn
     setup_call(b, NULL, NULL);
 }
 
+static void w_person(rg_buf *b, const char *role, const char *name, const char *birth, const char *bsn)
+{
+    rg_w_map(b, 4);
+    rg_w_kstr(b, "role", role);
+    rg_w_kstr(b, "name", name);
+    rg_w_kstr(b, "birth_date", birth);
+    rg_w_kstr(b, "bsn", bsn);
+}
+
+/* The household of seeds.c (same persons and BSNs: P1 mother, P2 her
+ * partner, P3 a child), admitted, with jeugdbescherming joined, P1's and
+ * P3's perspectives and a meeting scheduled: what the hh-* seeds build on. */
+static void household(rg_buf *b, char *id)
+{
+    env(b, "case.report", alias("@partner"), "h1", NULL, 5);
+    rg_w_kstr(b, "target_group", "multi_probleem_gezin");
+    rg_w_kstr(b, "summary", "a family in trouble");
+    rg_w_kstr(b, "urgency", "normal");
+    rg_w_kbool(b, "informed", true);
+    rg_w_cstr(b, "persons");
+    rg_w_array(b, 3);
+    w_person(b, "subject", "Wilhelmina Oosterbroek", "1981-05-06", "739201840");
+    w_person(b, "partner", "Hendrikus Vlasblom", "1978-03-04", "619382703");
+    w_person(b, "child", "Pieternella Oosterbroek", "2015-07-08", "528173649");
+    setup_call(b, "case", id);
+    env(b, "case.assign", alias("@manager"), "h2", id, 1);
+    rg_w_kstr(b, "procesregisseur", "fz-pr");
+    setup_call(b, NULL, NULL);
+    env(b, "intake.start", alias("@pr"), "h3", id, 0);
+    setup_call(b, NULL, NULL);
+    env(b, "intake.decide", alias("@pr"), "h4", id, 3);
+    rg_w_kbool(b, "admit", true);
+    rg_w_kstr(b, "reason", "a family in several domains");
+    rg_w_cstr(b, "criteria");
+    rg_w_array(b, 1);
+    rg_w_cstr(b, "system");
+    setup_call(b, NULL, NULL);
+    env(b, "partner.join", alias("@pr"), "h5", id, 1);
+    rg_w_kstr(b, "org", "jeugdbescherming");
+    setup_call(b, NULL, NULL);
+    static const char *const who[][2] = {{"P1", "a quiet home"}, {"P3", "to stay at my school"}};
+    for (int i = 0; i < 2; i++) {
+        char rq[8];
+        snprintf(rq, sizeof rq, "h6%d", i);
+        env(b, "client.perspective", alias("@pr"), rq, id, 2);
+        rg_w_kstr(b, "person", who[i][0]);
+        rg_w_kstr(b, "wishes", who[i][1]);
+        setup_call(b, NULL, NULL);
+    }
+    env(b, "meeting.schedule", alias("@pr"), "h7", id, 2);
+    rg_w_kstr(b, "at", "2027-01-11T10:00:00+01:00");
+    rg_w_cstr(b, "orgs");
+    rg_w_array(b, 2);
+    rg_w_cstr(b, "police");
+    rg_w_cstr(b, "jeugdbescherming");
+    setup_call(b, NULL, NULL);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc; (void)argv;
@@ -196,6 +258,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     request(&b, "f4", "access", "111222333", false, alias("@access"));
     request(&b, "f5", "rectification", "111222333", true, NULL);
     request(&b, "f6", "restriction", "999888778", true, NULL);
+    household(&b, alias("@household"));
     rg_buf_free(&b);
     atexit(print_oks);
     return 0;
