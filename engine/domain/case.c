@@ -410,6 +410,13 @@ static bool ruint(const rg_val *rec, uint32_t i, uint64_t *out)
     return i < rg_array_size(rec) && rg_val_uint(rg_array_at(rec, i), out);
 }
 
+/* Element i of a stored record, or NULL when it has fewer (an older
+ * projection, or bytes that were never one). */
+static const rg_val *rval(const rg_val *rec, uint32_t i)
+{
+    return i < rg_array_size(rec) ? rg_array_at(rec, i) : NULL;
+}
+
 static bool decode_action(const rg_val *r, rg_action *x)
 {
     uint64_t st = 0;
@@ -505,8 +512,8 @@ static void records(dec *d, rg_case *c)
         char role[16];
         uint64_t seq;
         bool removed = false, erased = false;
-        rg_val_bool(rg_array_at(r, 3), &erased);        /* none before persons had keys */
-        if (!rstr(r, 0, role, sizeof role) || !ruint(r, 1, &seq) || !rg_val_bool(rg_array_at(r, 2), &removed) ||
+        rg_val_bool(rval(r, 3), &erased);               /* none before persons had keys */
+        if (!rstr(r, 0, role, sizeof role) || !ruint(r, 1, &seq) || !rg_val_bool(rval(r, 2), &removed) ||
             rg_case_add_person(c, role, seq) < 0) {
             d->ok = false;
         } else {
@@ -517,7 +524,7 @@ static void records(dec *d, rg_case *c)
             c->persons[c->npersons - 1].restricted = (uint8_t)restricted;
             /* none before client.perspective */
             if (rg_array_size(r) > 6 && !ruint(r, 6, &c->persons[c->npersons - 1].perspective)) d->ok = false;
-            const rg_val *orgs = rg_array_at(r, 4);      /* none before person.share */
+            const rg_val *orgs = rval(r, 4);             /* none before person.share */
             for (uint32_t j = 0; j < rg_array_size(orgs); j++) {
                 char org[RG_ID_MAX];
                 if (!rg_val_strcpy(rg_array_at(orgs, j), org, sizeof org)) {
