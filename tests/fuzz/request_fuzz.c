@@ -26,6 +26,7 @@
 #include <string.h>
 #include <uv.h>
 
+#include "alias.h"
 #include "../../engine/storage/codec.h"
 #include "../../engine/core/engine.h"
 #include "../../engine/replay/replay.h"
@@ -66,10 +67,7 @@ static void reply_cb(void *ud, const uint8_t *p, size_t n)
 
 static char dir[] = "/tmp/regie-fuzz-XXXXXX";
 
-static struct {
-    const char *name;
-    char value[128];
-} aliases[] = {
+static rg_fuzz_alias aliases[] = {
     {"@admin", ""}, {"@manager", ""}, {"@pr", ""}, {"@partner", ""}, {"@case", ""},
     {"@covenant", ""}, {"@restricted", ""}, {"@access", ""}, {"@household", ""}, {NULL, ""},
 };
@@ -264,37 +262,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-/* v into b, each string that is an alias replaced by its value. */
-static void rewrite(rg_buf *b, const rg_val *v)
-{
-    const char *s;
-    uint32_t n;
-    switch (rg_val_type(v)) {
-    case RG_VMAP:
-        rg_w_map(b, rg_map_size(v));
-        for (uint32_t i = 0; i < rg_map_size(v); i++) {
-            rewrite(b, rg_map_key(v, i));
-            rewrite(b, rg_map_value(v, i));
-        }
-        return;
-    case RG_VARRAY:
-        rg_w_array(b, rg_array_size(v));
-        for (uint32_t i = 0; i < rg_array_size(v); i++) rewrite(b, rg_array_at(v, i));
-        return;
-    case RG_VSTR:
-        rg_val_str(v, &s, &n);
-        for (int i = 0; aliases[i].name; i++)
-            if (strlen(aliases[i].name) == n && memcmp(aliases[i].name, s, n) == 0) {
-                rg_w_cstr(b, aliases[i].value);
-                return;
-            }
-        rg_w_val(b, v);
-        return;
-    default:
-        rg_w_val(b, v);
-    }
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     rg_doc *d;
@@ -314,7 +281,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (rg_doc_parse(&d2, b.data, b.len, &why) != 0) abort();
         rg_doc_free(d2);
         rg_buf_free(&b);
-        rewrite(&in, root);
+        rg_fuzz_rewrite(&in, root, aliases);
         char op[32];
         if (rg_val_type(root) == RG_VMAP && rg_val_strcpy(rg_map_get(root, "op"), op, sizeof op))
             for (int i = 0; subject_ops[i]; i++)

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <uv.h>
 
+#include "alias.h"
 #include "../../engine/services/services.h"
 #include "../../engine/storage/codec.h"
 #include "../../engine/storage/log.h"
@@ -80,41 +81,7 @@ static void actor(const char *admin, const char *id, const char *role, const cha
 }
 
 /* The aliases of request_fuzz.c this engine has, and their values here. */
-static struct {
-    const char *name;
-    char value[128];
-} aliases[] = {{"@pr", ""}, {"@manager", ""}, {"@partner", ""}, {"@household", ""}, {NULL, ""}};
-
-/* v into b, each string that is an alias replaced by its value. */
-static void rewrite(rg_buf *b, const rg_val *v)
-{
-    const char *s;
-    uint32_t n;
-    switch (rg_val_type(v)) {
-    case RG_VMAP:
-        rg_w_map(b, rg_map_size(v));
-        for (uint32_t i = 0; i < rg_map_size(v); i++) {
-            rewrite(b, rg_map_key(v, i));
-            rewrite(b, rg_map_value(v, i));
-        }
-        return;
-    case RG_VARRAY:
-        rg_w_array(b, rg_array_size(v));
-        for (uint32_t i = 0; i < rg_array_size(v); i++) rewrite(b, rg_array_at(v, i));
-        return;
-    case RG_VSTR:
-        rg_val_str(v, &s, &n);
-        for (int i = 0; aliases[i].name; i++)
-            if (strlen(aliases[i].name) == n && memcmp(aliases[i].name, s, n) == 0) {
-                rg_w_cstr(b, aliases[i].value);
-                return;
-            }
-        rg_w_val(b, v);
-        return;
-    default:
-        rg_w_val(b, v);
-    }
-}
+static rg_fuzz_alias aliases[] = {{"@pr", ""}, {"@manager", ""}, {"@partner", ""}, {"@household", ""}, {NULL, ""}};
 
 static const char *out_dir;
 static int failures;
@@ -142,7 +109,7 @@ static void send_seed(const char *name, rg_buf *b, const char *key, char *out)
         failures++;
         return;
     }
-    rewrite(&in, rg_doc_root(d));
+    rg_fuzz_rewrite(&in, rg_doc_root(d), aliases);
     rg_doc_free(d);
     call(&in, &r);
     bool ok = false;
