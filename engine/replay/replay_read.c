@@ -19,6 +19,7 @@ typedef struct batch {
     rg_replay_ev ev[BATCH];
     rg_doc *pub[BATCH];       /* reused from batch to batch */
     rg_doc *up[BATCH];        /* an upcast event's data, or NULL */
+    int evrc[BATCH];          /* ev[i] made (0), or why not (RG_ESTORAGE) */
     size_t n;
     int rc;                   /* RG_ESTORAGE: the log cannot be read past ev[n - 1] */
     bool full;                /* handed to the consumer, or ready to be */
@@ -36,7 +37,7 @@ struct rg_reader {
     batch *cur;               /* the batch the consumer holds, or NULL */
     bool done;                /* the consumer has had the last batch */
     bool stop;
-    rg_buf scratch;           /* the consumer's, for upcasting */
+    rg_buf scratch;           /* the reader thread's, for upcasting */
 };
 
 /* A parsed record into a view: the envelope in one pass over its keys. */
@@ -85,6 +86,7 @@ static void fill(rg_reader *r, batch *b, rg_iter *it)
             b->rc = RG_ESTORAGE;
             break;
         }
+        b->evrc[i] = decode(r, &b->rec[i], b->pub[i], &b->up[i], &b->ev[i]);
         b->n++;
     }
     if (b->rc < 0) b->last = true;
@@ -154,7 +156,7 @@ int rg_reader_event(rg_reader *r, size_t i, const rg_replay_ev **ev)
 {
     batch *b = r->cur;
     *ev = &b->ev[i];
-    return decode(r, &b->rec[i], b->pub[i], &b->up[i], &b->ev[i]);
+    return b->evrc[i];
 }
 
 void rg_reader_stop(rg_reader *r)

@@ -1,11 +1,11 @@
 /*
  * replay_read.h - the log read and parsed on a thread of its own, for replay.
  *
- * A rebuild's fold is a pipeline of two halves of about equal cost: reading
- * the `events` column family and parsing each record's msgpack; and making
- * each an event view and folding it into its case.  The reader runs the
- * first half on its own thread, a batch of events at a time, so the two
- * halves share the machine's cores.
+ * A rebuild's fold is a pipeline of two halves: reading the `events` column
+ * family, parsing each record's msgpack and making it an event view
+ * (envelope, type, upcasting); and folding each view into its case.  The
+ * reader runs the first half on its own thread, a batch of events at a
+ * time, so the two halves share the machine's cores.
  *
  * Ownership: a batch handed out by rg_reader_next, and everything its views
  * point to, belongs to the reader and stays valid until the next call of
@@ -34,9 +34,8 @@ int rg_reader_start(rg_reader **out /* OUT */, rg_log *log, const int *norm_amou
  * the end.  RG_ESTORAGE when the log cannot be read past the events handed
  * out with it (which are good). */
 int rg_reader_next(rg_reader *r, size_t *n /* OUT */);
-/* Event i (< n) of the batch as a view.  The reader thread has read and
- * parsed it; making the view (envelope, type, upcasting) happens here, on
- * the caller's thread, which keeps the two threads about equally busy. */
+/* Event i (< n) of the batch as a view, made on the reader's thread;
+ * RG_ESTORAGE when its record is no event this engine can fold. */
 int rg_reader_event(rg_reader *r, size_t i, const rg_replay_ev **ev /* OUT */);
 /* Stop (early or at the end), join the thread and free everything. */
 void rg_reader_stop(rg_reader *r);
