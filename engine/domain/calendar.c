@@ -138,7 +138,10 @@ int64_t rg_cal_from_local(int y, int m, int d, int hh, int mm, int ss, int msec)
  * table are computed as they come. */
 #define WD_DAYS 84006                     /* 1970-01-01 up to 2200-01-01 */
 static uint8_t wd_bits[WD_DAYS / 8 + 1];
+static uint8_t legacy_bits[WD_DAYS / 8 + 1];     /* the same for the old days below */
 static pthread_once_t wd_once = PTHREAD_ONCE_INIT;
+
+static bool legacy_working_day_of(int64_t day);
 
 static void wd_build(void)
 {
@@ -146,6 +149,7 @@ static void wd_build(void)
         int y, m, d;
         civil_from_days(day, &y, &m, &d);
         if (rg_cal_is_working_day(y, m, d)) wd_bits[day / 8] |= (uint8_t)(1u << (day % 8));
+        if (legacy_working_day_of(day)) legacy_bits[day / 8] |= (uint8_t)(1u << (day % 8));
     }
 }
 
@@ -172,24 +176,41 @@ int64_t rg_cal_add_working_days(int64_t utc_ms, int n)
     return rg_cal_from_local(y, m, d, hh, mm, ss, ms);
 }
 
+/* A working day as counted before the law's calendar: Good Friday and the
+ * decreed days were working days then. */
+static bool legacy_working_day_of(int64_t day)
+{
+    if (weekday(day) >= 5) return false;
+    int y, m, d;
+    civil_from_days(day, &y, &m, &d);
+    if (!rg_cal_holiday_name(y, m, d)) return true;
+    int em, ed;
+    rg_cal_easter(y, &em, &ed);
+    if (day == rg_cal_days_from_civil(y, em, ed) - 2) return true;
+    for (const rg_decreed_day *x = rg_decreed_days; x->y; x++)
+        if (x->y == y && x->m == m && x->d == d) return true;
+    return false;
+}
+
+/* Through the table as working_day (replay folds millions of events from
+ * before recorded due times, each setting a deadline this way). */
+static bool legacy_working_day(int64_t day)
+{
+    if (day >= 0 && day < WD_DAYS) {
+        pthread_once(&wd_once, wd_build);
+        return legacy_bits[day / 8] >> (day % 8) & 1;
+    }
+    return legacy_working_day_of(day);
+}
+
 int64_t rg_cal_add_working_days_legacy(int64_t utc_ms, int n)
 {
     if (n <= 0) return utc_ms;
     int y, m, d, hh, mm, ss, ms;
     rg_cal_to_local(utc_ms, &y, &m, &d, &hh, &mm, &ss, &ms);
     int64_t day = rg_cal_days_from_civil(y, m, d);
-    while (n > 0) {
-        civil_from_days(++day, &y, &m, &d);
-        if (weekday(day) >= 5) continue;
-        const char *why = rg_cal_holiday_name(y, m, d);
-        int em, ed;
-        rg_cal_easter(y, &em, &ed);
-        bool good_friday = day == rg_cal_days_from_civil(y, em, ed) - 2;
-        bool decreed = false;
-        for (const rg_decreed_day *x = rg_decreed_days; x->y && !decreed; x++)
-            decreed = x->y == y && x->m == m && x->d == d;
-        if (!why || good_friday || decreed) n--;
-    }
+    while (n > 0)
+        if (legacy_working_day(++day)) n--;
     civil_from_days(day, &y, &m, &d);
     return rg_cal_from_local(y, m, d, hh, mm, ss, ms);
 }

@@ -15,18 +15,29 @@
 #define GROW(arr, n, cap) do { if ((n) == (cap)) { \
     (cap) = (cap) ? (cap) * 2 : 1; (arr) = rg_realloc((arr), (cap) * sizeof *(arr)); } } while (0)
 
+void rg_case_init(rg_case *c, const char *id)
+{
+    rg_str_copy(c->id, sizeof c->id, id);
+    c->state = -1;
+    c->ladder_norm = -1;
+}
+
 rg_case *rg_case_new(const char *id)
 {
     rg_case *c = rg_calloc(1, sizeof *c);
-    snprintf(c->id, sizeof c->id, "%s", id);
-    c->state = -1;
-    c->ladder_norm = -1;
+    rg_case_init(c, id);
     return c;
 }
 
 void rg_case_free(rg_case *c)
 {
     if (!c) return;
+    rg_case_clear(c);
+    free(c);
+}
+
+void rg_case_clear(rg_case *c)
+{
     free(c->parts);
     free(c->reqs);
     free(c->actions);
@@ -39,7 +50,6 @@ void rg_case_free(rg_case *c)
     if (c->persons) rg_wipe(c->persons, c->cappersons * sizeof *c->persons);
     free(c->persons);
     rg_wipe(c->dk, sizeof c->dk);
-    free(c);
 }
 
 const rg_part *rg_case_part(const rg_case *c, const char *org)
@@ -54,7 +64,7 @@ void rg_case_join(rg_case *c, const char *org, uint32_t since)
     if (rg_case_part(c, org)) return;
     GROW(c->parts, c->nparts, c->capparts);
     rg_part *p = &c->parts[c->nparts++];
-    snprintf(p->org, sizeof p->org, "%s", org);
+    rg_str_copy(p->org, sizeof p->org, org);
     p->since = since;
 }
 

@@ -229,6 +229,11 @@ typedef struct rg_event_view {
 
 rg_case *rg_case_new(const char *id);
 void rg_case_free(rg_case *c);
+/* The same for a case in memory of the caller's, every byte of it zero
+ * (a rebuild's cases, made in bulk from zeroed pages: replay.c): init makes
+ * it what rg_case_new gives, clear frees what it holds but not c itself. */
+void rg_case_init(rg_case *c, const char *id);
+void rg_case_clear(rg_case *c);
 
 void rg_case_encode(const rg_case *c, rg_buf *out);
 int rg_case_decode(rg_case **out /* OUT */, const uint8_t *p, size_t n);

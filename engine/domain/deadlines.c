@@ -115,7 +115,7 @@ static void add(rg_case *c, int norm, const char *item, uint64_t due, uint64_t a
     if (find(c, norm, item)) return;             /* an open deadline keeps its time */
     rg_deadline *d = rg_case_add_deadline(c);
     d->norm = norm;
-    snprintf(d->item, sizeof d->item, "%s", item);
+    rg_str_copy(d->item, sizeof d->item, item);
     d->due = due;
     d->set_at = at;
 }

@@ -42,6 +42,14 @@ char *rg_strndup(const char *s, size_t n)
     return p;
 }
 
+void rg_str_copy(char *dst, size_t size, const char *src)
+{
+    RG_ASSERT(size > 0);
+    size_t n = strnlen(src, size - 1);
+    memmove(dst, src, n);
+    dst[n] = '\0';
+}
+
 void rg_buf_reserve(rg_buf *b, size_t extra)
 {
     RG_ASSERT(b->len <= b->cap && (b->data || b->cap == 0));

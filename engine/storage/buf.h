@@ -39,5 +39,8 @@ void *rg_malloc(size_t n);
 void *rg_calloc(size_t n, size_t size);
 void *rg_realloc(void *p, size_t n);
 char *rg_strndup(const char *s, size_t n);
+/* src into dst[size] (size > 0), cut short as snprintf(dst, size, "%s", src)
+ * would, without parsing a format: the fold copies ids this way per event. */
+void rg_str_copy(char *dst, size_t size, const char *src);
 
 #endif
