@@ -42,6 +42,7 @@
 
 #define MARKER "rebuilding"
 
+
 /* The cases of a rebuild are made in bulk: every case of the log is held
  * until the end, so allocating them one by one (calloc clearing 1 KiB of
  * fresh memory each, page fault after page fault) cost a quarter of the
@@ -164,15 +165,16 @@ static int fold_log(fold *f)
     return rc;
 }
 
-/* The projections of cases [from, to) and their deadline-index keys (as
- * due.c's rg_dl_index writes them for a case that had none).  Projections
- * go straight into a table when the cases come in key order, else into a
- * sorted run; deadline keys always into a sorted run. */
+/* The projections of cases [from, to), their deadline-index keys (as
+ * due.c's rg_dl_index writes them for a case that had none) and their
+ * region index keys (core/tally.h).  Projections go straight into a table
+ * when the cases come in key order, else into a sorted run; the index keys
+ * always into sorted runs. */
 typedef struct part {
     const fold *f;
     size_t from, to;
     rg_table *table;
-    rg_sorted cases, deadlines;
+    rg_sorted cases, deadlines, regions;
     uint64_t stagnations;
     rg_tallies tallies;       /* its cases' figures (core/tally.h) */
 } part;
@@ -182,6 +184,7 @@ static void *gather(void *arg)
     part *p = arg;
     rg_buf v = RG_BUF_INIT;
     uint8_t k[RG_DL_KEY_MAX];
+    char rk[RG_RX_KEY_MAX];
     for (size_t i = p->from; i < p->to; i++) {
         const rg_case *c = p->f->order[i];
         size_t idn = strlen(c->id);
@@ -193,12 +196,17 @@ static void *gather(void *arg)
             size_t kn = rg_dl_key_of(k, c, &c->dl[j]);
             if (kn) rg_sorted_add(&p->deadlines, rg_deadline_index_time(&c->dl[j]), k, kn, "", 0);
         }
+        /* ordered past "rx/", which every such key begins with */
+        size_t rn = rg_region_key(rk, c->zvh, c->id);
+        RG_ASSERT(rn > 3);
+        rg_sorted_add(&p->regions, rg_sorted_key_order(rk + 3, rn - 3), rk, rn, "", 0);
         p->stagnations += rg_case_stagnations(c);
         rg_tally_case(&p->tallies, c, +1);
     }
     rg_buf_free(&v);
     rg_sorted_sort(&p->cases);
     rg_sorted_sort(&p->deadlines);
+    rg_sorted_sort(&p->regions);
     return NULL;
 }
 
@@ -251,13 +259,17 @@ static bool spawn(pthread_t *t, void *(*fn)(void *), void *arg)
 /* Everything derived, into its column family: the lead-time rows on one
  * thread, half the projections on another, the other half here.  Cases in
  * key order are written as two tables of adjoining key ranges, moved in
- * together; otherwise the two sorted halves are merged as they load. */
+ * together; otherwise the two sorted halves are merged as they load.  The
+ * region index keys go into `meta` as a table too (begin() deleted the old
+ * ones; a table moved in is newer than that deletion): put one by one
+ * through the memtable they cost a tenth of a rebuild. */
 static int write_derived(fold *f, uint64_t *stagnations, rg_tallies *tallies)
 {
     rg_log *log = f->e->log;
     lead_job leads = {log, &f->leadtimes, 0};
-    part half[2] = {{f, 0, f->ncases / 2, NULL, RG_SORTED_INIT, RG_SORTED_INIT, 0, {{0}, {0}, {0}, {0}}},
-                    {f, f->ncases / 2, f->ncases, NULL, RG_SORTED_INIT, RG_SORTED_INIT, 0, {{0}, {0}, {0}, {0}}}};
+    part half[2] = {{f, 0, f->ncases / 2, NULL, RG_SORTED_INIT, RG_SORTED_INIT, RG_SORTED_INIT, 0, {{0}, {0}, {0}, {0}}},
+                    {f, f->ncases / 2, f->ncases, NULL, RG_SORTED_INIT, RG_SORTED_INIT, RG_SORTED_INIT, 0,
+                     {{0}, {0}, {0}, {0}}}};
     rg_tallies_init(&half[0].tallies);
     rg_tallies_init(&half[1].tallies);
     bool streamed = in_key_order(f);
@@ -271,6 +283,7 @@ static int write_derived(fold *f, uint64_t *stagnations, rg_tallies *tallies)
                       : rg_log_load(log, RG_CF_CASES, (const rg_sorted *[]){&half[0].cases, &half[1].cases}, 2);
     if (rc == 0)
         rc = rg_log_load(log, RG_CF_DEADLINES, (const rg_sorted *[]){&half[0].deadlines, &half[1].deadlines}, 2);
+    if (rc == 0) rc = rg_log_load(log, RG_CF_META, (const rg_sorted *[]){&half[0].regions, &half[1].regions}, 2);
     if (lead_thread) pthread_join(lt, NULL);
     for (int i = 0; i < 2; i++) {
         *stagnations += half[i].stagnations;
@@ -278,28 +291,9 @@ static int write_derived(fold *f, uint64_t *stagnations, rg_tallies *tallies)
         rg_tallies_free(&half[i].tallies);
         rg_sorted_free(&half[i].cases);
         rg_sorted_free(&half[i].deadlines);
+        rg_sorted_free(&half[i].regions);
     }
     return rc < 0 ? rc : leads.rc;
-}
-
-/* Every case's region index key (core/tally.h), in chunks; made durable
- * with the batch that ends the rebuild. */
-static int write_region_index(fold *f)
-{
-    rg_batch *b = rg_batch_new(f->e->log);
-    int rc = 0;
-    char k[RG_RX_KEY_MAX];
-    for (size_t i = 0; i < f->ncases && rc == 0; i++) {
-        const rg_case *c = f->order[i];
-        rg_batch_put(b, RG_CF_META, k, rg_region_key(k, c->zvh, c->id), "", 0);
-        if (rg_batch_count(b) >= 10000 || i + 1 == f->ncases) {
-            rc = rg_log_write(f->e->log, b, false);
-            rg_batch_free(b);
-            b = rg_batch_new(f->e->log);
-        }
-    }
-    rg_batch_free(b);
-    return rc;
 }
 
 /* Mark the rebuild as under way and empty the derived column families. */
@@ -330,7 +324,6 @@ int rg_replay_rebuild(rg_engine *e, uint64_t *events_out)
     int rc = begin(e);
     if (rc == 0) rc = fold_log(&f);
     if (rc == 0) rc = write_derived(&f, &stagnations, &tallies);
-    if (rc == 0) rc = write_region_index(&f);
     uint64_t minted = last_minted(&f);
     if (rc == 0) {
         rg_rebuilt r = {.head_seq = f.events, .case_counter = minted, .stagnations = stagnations};
