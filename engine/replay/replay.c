@@ -35,6 +35,7 @@
 #include "../domain/fold.h"
 #include "../core/dl_index.h"
 #include "../storage/errors.h"
+#include "../storage/hmap.h"
 #include "../storage/sorted.h"
 #include "replay.h"
 #include "replay_read.h"
@@ -91,10 +92,41 @@ static void slabs_free(slab *s)
     }
 }
 
+/* The cases by id: open addressing on the id's hash, the key being the
+ * case's own id, so finding a case reads the case the fold is about to
+ * change anyway (rg_hmap would copy every id into an allocation of its
+ * own and read that first: a malloc per case and a cache miss per event). */
+typedef struct case_slot {
+    uint64_t hash;                  /* 0: empty */
+    rg_case *c;
+} case_slot;
+
+typedef struct case_map {
+    case_slot *slots;
+    size_t cap, n;                  /* cap a power of two, n < 3/4 of it */
+} case_map;
+
+static case_slot *case_slot_of(case_map *m, uint64_t h, const char *id)
+{
+    for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        case_slot *s = &m->slots[i];
+        if (!s->hash || (s->hash == h && strcmp(s->c->id, id) == 0)) return s;
+    }
+}
+
+static void case_map_grow(case_map *m)
+{
+    case_map g = {rg_calloc(m->cap ? m->cap * 2 : 1u << 16, sizeof(case_slot)), m->cap ? m->cap * 2 : 1u << 16, m->n};
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->slots[i].hash) *case_slot_of(&g, m->slots[i].hash, m->slots[i].c->id) = m->slots[i];
+    free(m->slots);
+    *m = g;
+}
+
 typedef struct fold {
     rg_engine *e;
     slab *slabs;                    /* every case below lives in one */
-    rg_hmap cases;                  /* case id -> rg_case */
+    case_map cases;
     rg_case **order;                /* cases as first seen: minted, so in key order */
     size_t ncases, cap;
     uint64_t counts[RG_NSTATES], leads[RG_NSTATES], events;
@@ -105,11 +137,14 @@ typedef struct fold {
 
 static rg_case *case_for(fold *f, const char *id)
 {
-    size_t n = strlen(id);
-    rg_case *cs = rg_hmap_get(&f->cases, id, n);
-    if (cs) return cs;
-    cs = slab_case(&f->slabs, id);
-    rg_hmap_put(&f->cases, id, n, cs);
+    uint64_t h = rg_hash_bytes(id, strlen(id));
+    if ((f->cases.n + 1) * 4 > f->cases.cap * 3) case_map_grow(&f->cases);
+    case_slot *s = case_slot_of(&f->cases, h, id);
+    if (s->hash) return s->c;
+    rg_case *cs = slab_case(&f->slabs, id);
+    RG_ASSERT(strcmp(cs->id, id) == 0);   /* ids of views fit (RG_ID_MAX) */
+    *s = (case_slot){h, cs};
+    f->cases.n++;
     if (f->ncases == f->cap) {
         f->cap = f->cap ? f->cap * 2 : 4096;
         f->order = rg_realloc(f->order, f->cap * sizeof *f->order);
@@ -319,7 +354,6 @@ int rg_replay_rebuild(rg_engine *e, uint64_t *events_out)
     rg_tallies tallies;
     rg_tallies_init(&tallies);
     fold f = {.e = e, .leadtimes = RG_SORTED_INIT, .tallies = &tallies};
-    rg_hmap_init(&f.cases);
     uint64_t stagnations = 0;
     int rc = begin(e);
     if (rc == 0) rc = fold_log(&f);
@@ -338,7 +372,7 @@ int rg_replay_rebuild(rg_engine *e, uint64_t *events_out)
     rg_sorted_free(&f.leadtimes);
     slabs_free(f.slabs);
     free(f.order);
-    rg_hmap_free(&f.cases);
+    free(f.cases.slots);
     if (rc == 0) {
         rg_batch *b = rg_batch_new(e->log);
         rg_store_put_meta(e, b, true);
