@@ -2,11 +2,32 @@
 #include "crypto.h"
 
 #include <sodium.h>
+#include <pthread.h>
 
 #include "errors.h"
 
+/* In a forked child libsodium's internal generator would abort at its
+ * next draw (it refuses to go on with the parent's stream); the child's
+ * only thread, the one that forked, takes a new seed instead. */
+static void reseed_after_fork(void) { randombytes_stir(); }
+
+static void choose_generator(void)
+{
+    randombytes_set_implementation(&randombytes_internal_implementation);
+    pthread_atfork(NULL, NULL, reseed_after_fork);
+}
+
 int rg_crypto_init(void)
 {
+    /* libsodium's default generator on Linux makes a getrandom() call for
+     * every randombytes_buf: 2 to 3 per command (nonces of the sealed
+     * boxes, data keys, trace ids), and a system call is dear on the
+     * virtual machines we run on.  Its internal generator is ChaCha20
+     * keyed once per thread from getrandom(), with the key replaced after
+     * every call (fast key erasure), and a new seed in a forked child
+     * (reseed_after_fork).  It must be chosen before sodium_init, once per process. */
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, choose_generator);
     return sodium_init() < 0 ? RG_ESTORAGE : 0;
 }
 

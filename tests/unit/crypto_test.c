@@ -3,9 +3,15 @@
  * FIPS 180-2 vectors, the chain link as SHA-256(prev || body), hex, tokens
  * (shape, and never the same twice), the keyed hash (its key matters), the
  * sealed box (opens under its key and associated data only, and not once a
- * byte of it changed), and wipe.
+ * byte of it changed), wipe, and the random generator (libsodium's
+ * internal one: no system call per draw, a stream of its own per thread
+ * and after a fork).
  */
+#include <pthread.h>
+#include <sodium.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../test.h"
 #include "../../engine/storage/crypto.h"
@@ -94,6 +100,49 @@ static void test_sealed_box(void)
     CHECK(memcmp(key, zero, RG_KEY_LEN) == 0);
 }
 
+static void *draw(void *out)
+{
+    rg_random(out, 32);
+    return NULL;
+}
+
+/* The generator chosen by rg_crypto_init: the internal one, whose draws
+ * differ between threads and between a parent and its forked child (the
+ * child takes a new seed: without it libsodium aborts the child's draw),
+ * and never repeat. */
+static void test_random_generator(void)
+{
+    CHECK(strcmp(randombytes_implementation_name(), "internal") == 0);
+    uint8_t a[32], b[32], t1[32], t2[32], child[32];
+    rg_random(a, sizeof a);
+    rg_random(b, sizeof b);
+    CHECK(memcmp(a, b, sizeof a) != 0);
+    pthread_t th1, th2;
+    REQUIRE(pthread_create(&th1, NULL, draw, t1) == 0);
+    REQUIRE(pthread_create(&th2, NULL, draw, t2) == 0);
+    pthread_join(th1, NULL);
+    pthread_join(th2, NULL);
+    CHECK(memcmp(t1, t2, 32) != 0 && memcmp(t1, a, 32) != 0 && memcmp(t1, b, 32) != 0);
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        uint8_t c[32];
+        rg_random(c, sizeof c);
+        _exit(write(fds[1], c, sizeof c) == (ssize_t)sizeof c ? 0 : 1);
+    }
+    uint8_t mine[32];
+    rg_random(mine, sizeof mine);
+    int st = 0;
+    pid_t w = waitpid(pid, &st, 0);
+    REQUIRE(w == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    REQUIRE(read(fds[0], child, sizeof child) == (ssize_t)sizeof child);
+    close(fds[0]);
+    close(fds[1]);
+    CHECK(memcmp(child, mine, 32) != 0);
+}
+
 int main(void)
 {
     if (rg_crypto_init() < 0) return 1;
@@ -102,5 +151,6 @@ int main(void)
     RUN(test_tokens_and_hex);
     RUN(test_keyed_hash);
     RUN(test_sealed_box);
+    RUN(test_random_generator);
     return rg_t_exit();
 }
