@@ -8,7 +8,7 @@
 
 # ---- unit tests beside their module (in-process, real RocksDB) ----
 # storage/
-UNIT_TESTS := errors buf codec hmap sorted crypto log merkle keyfile ledgerfile
+UNIT_TESTS := errors buf codec hmap sorted crypto log wal merkle keyfile ledgerfile
 # domain/
 UNIT_TESTS += contract activity calendar clock config spelling access seal case fold event schema upcast deadlines member
 # core/ (ledger: core/ledger.c and storage/ledgerfile.c; cache: state.c's

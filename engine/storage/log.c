@@ -2,6 +2,15 @@
  * log.c - RocksDB behind the rg_log face.  Errors come back from RocksDB as a
  * malloc'd string in errptr; each is logged here once, freed, and turned into
  * RG_ESTORAGE.
+ *
+ * RocksDB writes no write-ahead log: every batch is appended to the engine's
+ * own (wal.c) and synced there first, then applied with the WAL disabled.
+ * The batch carries its record number ("log_record" in the default family,
+ * which holds nothing else and whose iterators skip it), so the table
+ * files say which record they hold last; opening applies the records after
+ * it.  That holds only if table files are always a prefix of whole batches
+ * in every column family at once: atomic flush, and a flush of every family
+ * (flush_all) never one family at a time while writes go on.
  */
 #include "log.h"
 
@@ -20,12 +29,12 @@
 
 #include "errors.h"
 #include "sorted.h"
+#include "wal.h"
 
 struct rg_log {
     rocksdb_t *db;
     rocksdb_options_t *opts;
-    rocksdb_writeoptions_t *wsync;
-    rocksdb_writeoptions_t *wnosync;
+    rocksdb_writeoptions_t *wopts;  /* RocksDB's own WAL off: ours (wal) holds the batches */
     rocksdb_readoptions_t *ropts;
     rocksdb_cache_t *block_cache;
     rocksdb_column_family_handle_t *cf[RG_CF_COUNT];
@@ -35,6 +44,15 @@ struct rg_log {
     pthread_mutex_t hold_lock;      /* rg_log_hold: a backup thread uses the db */
     pthread_cond_t hold_cv;
     int holds;
+    rg_wal *wal;                    /* under wlock */
+    pthread_mutex_t wlock;          /* one batch at a time: appended, then applied, in log order */
+    pthread_mutex_t flush_lock;     /* one flush of every family (or bulk load, shred) at a time;
+                                     * taken before wlock, never after */
+    pthread_mutex_t fl_mu;          /* the flusher thread's wake-up */
+    pthread_cond_t fl_cv;
+    bool flush_wanted, stopping, flusher_up;
+    bool wal_failed;                /* the open failed: close touches no file */
+    pthread_t flusher;
 };
 
 struct rg_batch {
@@ -45,6 +63,7 @@ struct rg_batch {
 
 struct rg_iter {
     rocksdb_iterator_t *it;
+    bool hide;                      /* the default family: RECNO_KEY is skipped */
     rocksdb_readoptions_t *ropts;   /* a scan's own; NULL for the shared ones */
     bool faulty;                    /* injected read fault: ends at once, with an error */
 };
@@ -56,6 +75,9 @@ static const char *cf_names[RG_CF_COUNT] = {
 };
 
 #define LOAD_PREFIX "load-"            /* rg_table's files in the data directory */
+#define FLUSH_DIR "flush.ckpt"         /* flush_all's scratch checkpoint in the data directory */
+#define RECNO_KEY "log_record"         /* default family: the number of the log record a batch is;
+                                        * no iterator shows it (hidden, below) */
 
 static int check(char *err, const char *what)
 {
@@ -82,6 +104,205 @@ static void remove_leftover_loads(const char *dir)
     closedir(d);
 }
 
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+/* Remove a directory and what it holds (a scratch checkpoint). */
+static void remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) == 0) nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void remove_scratch(const char *dir)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/" FLUSH_DIR, dir);
+    remove_tree(path);
+    snprintf(path, sizeof path, "%s/" FLUSH_DIR ".tmp", dir);    /* RocksDB's staging name */
+    remove_tree(path);
+}
+
+/* Flush the memtables of every column family at one point (blocking).
+ * RocksDB 7.8's rocksdb_flush_cf flushes that one family alone even with
+ * atomic_flush, and one family's table files ahead of the META family's
+ * record number would lose the records between on a crash; its C API has
+ * no flush of several families.  The flush a checkpoint makes first
+ * (GetLiveFiles) takes all families atomically, so this makes one in a
+ * scratch directory (hard links, cheap) and removes it again. */
+static int flush_all(rg_log *log)
+{
+    remove_scratch(log->dir);
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/" FLUSH_DIR, log->dir);
+    char *err = NULL;
+    rocksdb_checkpoint_t *cp = rocksdb_checkpoint_object_create(log->db, &err);
+    if (check(err, "flush") < 0) return RG_ESTORAGE;
+    rocksdb_checkpoint_create(cp, path, 0 /* flush first, always */, &err);
+    rocksdb_checkpoint_object_destroy(cp);
+    remove_scratch(log->dir);
+    return check(err, "flush");
+}
+
+/* flush_all, then the log files it made redundant go.  Never two at once
+ * (flush_lock), and never across a bulk load. */
+static int flush_and_drop(rg_log *log)
+{
+    pthread_mutex_lock(&log->flush_lock);
+    pthread_mutex_lock(&log->wlock);
+    uint64_t upto = rg_wal_next(log->wal) - 1;   /* every record to here is applied */
+    pthread_mutex_unlock(&log->wlock);
+    int rc = flush_all(log);
+    if (rc == 0) {
+        pthread_mutex_lock(&log->wlock);
+        rg_wal_drop(log->wal, upto);
+        pthread_mutex_unlock(&log->wlock);
+    }
+    pthread_mutex_unlock(&log->flush_lock);
+    return rc;
+}
+
+int rg_log_flush(rg_log *log) { return flush_and_drop(log); }
+
+/* A thread of its own flushes after the log began a new file, so that the
+ * files before can go without the writer waiting for the flush. */
+static void *flusher_main(void *arg)
+{
+    rg_log *log = arg;
+    pthread_mutex_lock(&log->fl_mu);
+    for (;;) {
+        while (!log->flush_wanted && !log->stopping) pthread_cond_wait(&log->fl_cv, &log->fl_mu);
+        if (log->stopping) break;
+        log->flush_wanted = false;
+        pthread_mutex_unlock(&log->fl_mu);
+        if (flush_and_drop(log) < 0) fprintf(stderr, "regie: flush failed; the log files stay until one succeeds\n");
+        pthread_mutex_lock(&log->fl_mu);
+    }
+    pthread_mutex_unlock(&log->fl_mu);
+    return NULL;
+}
+
+static void want_flush(rg_log *log)
+{
+    pthread_mutex_lock(&log->fl_mu);
+    log->flush_wanted = true;
+    pthread_cond_signal(&log->fl_cv);
+    pthread_mutex_unlock(&log->fl_mu);
+}
+
+/* The record number the table files (or memtables) of db hold last: 0 when
+ * none was ever written. */
+static int stored_recno(rocksdb_t *db, rocksdb_column_family_handle_t *meta, uint64_t *out)
+{
+    *out = 0;
+    rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
+    char *err = NULL;
+    size_t vn = 0;
+    char *v = rocksdb_get_cf(db, ro, meta, RECNO_KEY, strlen(RECNO_KEY), &vn, &err);
+    rocksdb_readoptions_destroy(ro);
+    if (check(err, "get the log's record number") < 0) return RG_ESTORAGE;
+    if (!v) return 0;
+    int rc = 0;
+    if (vn != 8) {
+        fprintf(stderr, "regie: the stored log record number has %zu bytes, not 8\n", vn);
+        rc = RG_ESTORAGE;
+    } else {
+        for (int i = 0; i < 8; i++) *out = *out << 8 | (uint8_t)v[i];
+    }
+    rocksdb_free(v);
+    return rc;
+}
+
+/* Opening: one record of the log applied to RocksDB again. */
+static int apply_record(void *ud, uint64_t recno, const uint8_t *p, size_t n)
+{
+    (void)recno;
+    rg_log *log = ud;
+    rocksdb_writebatch_t *wb = rocksdb_writebatch_create_from((const char *)p, n);
+    char *err = NULL;
+    rocksdb_write(log->db, log->wopts, wb, &err);
+    rocksdb_writebatch_destroy(wb);
+    return check(err, "apply a log record");
+}
+
+/* ---- a WriteBatch's bytes, read for rg_log_family_holds_data ----
+ * RocksDB's format (write_batch.cc): a 12-byte header, then records, each a
+ * tag, for the tags with CF in their name a varint32 column family id, and
+ * varint32-prefixed slices: key (and value, or a range's end). */
+
+static bool rep_varint(const uint8_t **s, const uint8_t *end, uint32_t *v)
+{
+    *v = 0;
+    for (int shift = 0; shift <= 28 && *s < end; shift += 7) {
+        uint8_t b = *(*s)++;
+        *v |= (uint32_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) return true;
+    }
+    return false;
+}
+
+static bool rep_slice(const uint8_t **s, const uint8_t *end)
+{
+    uint32_t n;
+    if (!rep_varint(s, end, &n) || (size_t)(end - *s) < n) return false;
+    *s += n;
+    return true;
+}
+
+typedef struct puts_into {
+    uint32_t cf_id;
+    int found;              /* 1 a put into it, -1 a record that could not be read */
+} puts_into;
+
+static int find_put(void *ud, uint64_t recno, const uint8_t *p, size_t n)
+{
+    (void)recno;
+    puts_into *q = ud;
+    if (q->found) return 0;
+    if (n < 12) {
+        q->found = -1;
+        return 0;
+    }
+    const uint8_t *s = p + 12, *end = p + n;
+    while (s < end && !q->found) {
+        uint8_t tag = *s++;
+        uint32_t cf = 0;
+        bool ok = true;
+        switch (tag) {
+        case 0x5:                               /* kTypeColumnFamilyValue */
+            ok = rep_varint(&s, end, &cf);
+            __attribute__((fallthrough));
+        case 0x1:                               /* kTypeValue */
+            ok = ok && rep_slice(&s, end) && rep_slice(&s, end);
+            if (ok && cf == q->cf_id) q->found = 1;
+            break;
+        case 0x4:                               /* kTypeColumnFamilyDeletion */
+        case 0x8:                               /* kTypeColumnFamilySingleDeletion */
+            ok = rep_varint(&s, end, &cf);
+            __attribute__((fallthrough));
+        case 0x0:                               /* kTypeDeletion */
+        case 0x7:                               /* kTypeSingleDeletion */
+            ok = ok && rep_slice(&s, end);
+            break;
+        case 0xE:                               /* kTypeColumnFamilyRangeDeletion */
+            ok = rep_varint(&s, end, &cf);
+            __attribute__((fallthrough));
+        case 0xF:                               /* kTypeRangeDeletion */
+            ok = ok && rep_slice(&s, end) && rep_slice(&s, end);
+            break;
+        default: ok = false;                    /* none that log.c writes */
+        }
+        if (!ok) q->found = -1;
+    }
+    return 0;
+}
+
 int rg_log_family_holds_data(const char *dir, const char *name)
 {
     char current[4096];
@@ -95,9 +316,11 @@ int rg_log_family_holds_data(const char *dir, const char *name)
         rocksdb_options_destroy(opts);
         return RG_ESTORAGE;
     }
-    size_t at = n;
-    for (size_t i = 0; i < n; i++)
+    size_t at = n, meta = n;
+    for (size_t i = 0; i < n; i++) {
         if (strcmp(names[i], name) == 0) at = i;
+        if (strcmp(names[i], cf_names[RG_CF_DEFAULT]) == 0) meta = i;
+    }
     int found = 0;
     if (at < n) {
         /* A family can exist and be empty (every open creates them all):
@@ -117,6 +340,17 @@ int rg_log_family_holds_data(const char *dir, const char *name)
             found = rocksdb_iter_valid(it) ? 1 : 0;
             rocksdb_iter_destroy(it);
             rocksdb_readoptions_destroy(ro);
+            /* The tables hold what was flushed; the records of our log
+             * after the number they hold last are in no table yet (a
+             * crash), and a put into the family among them counts too.  A
+             * record that cannot be read says "cannot tell". */
+            uint64_t after = 0;
+            if (!found && meta < n && stored_recno(db, cfs[meta], &after) < 0) found = RG_ESTORAGE;
+            if (!found) {
+                puts_into q = {rocksdb_column_family_handle_get_id(cfs[at]), 0};
+                if (rg_wal_scan(dir, after, find_put, &q) < 0 || q.found < 0) found = RG_ESTORAGE;
+                else found = q.found;
+            }
             for (size_t i = 0; i < n; i++) rocksdb_column_family_handle_destroy(cfs[i]);
             rocksdb_close(db);
         }
@@ -155,9 +389,10 @@ int rg_log_open(rg_log **out, const char *dir)
      * rocksdb_resume; a manual DB::Resume would answer Busy while that
      * recovery waits anyway.) */
     rocksdb_options_set_write_buffer_size(log->opts, 32u << 20);
-    /* Bound the WAL that a restart after a crash must replay: past this,
-     * RocksDB flushes the oldest memtables. */
-    rocksdb_options_set_max_total_wal_size(log->opts, 128u << 20);
+    /* No RocksDB WAL (our log holds the batches): every flush, the
+     * automatic ones too, must take all families at one point, so the
+     * table files are always a prefix of whole batches. */
+    rocksdb_options_set_atomic_flush(log->opts, 1);
     /* Most point reads miss: every change looks up its idempotency key,
      * which is almost always new.  Bloom filters, on disk and in the
      * memtables, answer such a miss without reading a block; without them
@@ -184,13 +419,35 @@ int rg_log_open(rg_log **out, const char *dir)
         free(log);
         return RG_ESTORAGE;
     }
-    log->wsync = rocksdb_writeoptions_create();
-    rocksdb_writeoptions_set_sync(log->wsync, 1);
-    log->wnosync = rocksdb_writeoptions_create();
+    pthread_mutex_init(&log->wlock, NULL);
+    pthread_mutex_init(&log->flush_lock, NULL);
+    pthread_mutex_init(&log->fl_mu, NULL);
+    pthread_cond_init(&log->fl_cv, NULL);
+    log->wopts = rocksdb_writeoptions_create();
+    rocksdb_writeoptions_disable_WAL(log->wopts, 1);
     log->ropts = rocksdb_readoptions_create();
     log->dir = rg_malloc(strlen(dir) + 1);
     memcpy(log->dir, dir, strlen(dir) + 1);
     remove_leftover_loads(dir);
+    remove_scratch(dir);
+    /* What the table files hold, then every record of our log after it
+     * (RocksDB's open recovered no WAL of its own: there is none, but for
+     * a directory written before our log, whose WAL RocksDB replayed). */
+    uint64_t after = 0;
+    char why[512] = "";
+    int rc = stored_recno(log->db, log->cf[RG_CF_DEFAULT], &after);
+    if (rc == 0) rc = rg_wal_open(&log->wal, dir, after, apply_record, log, why, sizeof why);
+    if (rc == 0 && pthread_create(&log->flusher, NULL, flusher_main, log) != 0) {
+        snprintf(why, sizeof why, "cannot start the flush thread");
+        rc = RG_ESTORAGE;
+    }
+    if (rc < 0) {
+        if (why[0]) fprintf(stderr, "regie: log: %s\n", why);
+        log->wal_failed = true;         /* nothing flushed, nothing removed */
+        rg_log_close(log);
+        return RG_ESTORAGE;
+    }
+    log->flusher_up = true;
     *out = log;
     return 0;
 }
@@ -203,21 +460,46 @@ void rg_log_close(rg_log *log)
     pthread_mutex_lock(&log->hold_lock);
     while (log->holds > 0) pthread_cond_wait(&log->hold_cv, &log->hold_lock);
     pthread_mutex_unlock(&log->hold_lock);
-    /* Flush the memtables so the next start has no WAL to replay: start-up
-     * time then does not grow with what was written before a clean stop. */
-    rocksdb_flushoptions_t *fo = rocksdb_flushoptions_create();
-    rocksdb_flushoptions_set_wait(fo, 1);
-    for (int i = 0; i < RG_CF_COUNT; i++) {
-        char *err = NULL;
-        rocksdb_flush_cf(log->db, fo, log->cf[i], &err);
-        check(err, "flush");
+    if (log->flusher_up) {
+        pthread_mutex_lock(&log->fl_mu);
+        log->stopping = true;
+        pthread_cond_signal(&log->fl_cv);
+        pthread_mutex_unlock(&log->fl_mu);
+        pthread_join(log->flusher, NULL);
     }
-    rocksdb_flushoptions_destroy(fo);
+    if (log->wal && !log->wal_failed) {
+        /* Flush every family so the next start has no log to replay
+         * (start-up time then does not grow with what was written before
+         * a clean stop), and only then remove the log's files.  Nothing
+         * writes now, so one family after the other is one point; the
+         * default family last, so a crash in between leaves its record
+         * number behind the others, never ahead (replaying a record twice is harmless).  A
+         * log that a failed sync broke is kept: the next start reads back
+         * what the disk holds. */
+        rocksdb_flushoptions_t *fo = rocksdb_flushoptions_create();
+        rocksdb_flushoptions_set_wait(fo, 1);
+        int rc = 0;
+        for (int k = 0; k < RG_CF_COUNT; k++) {
+            int i = (k + 1) % RG_CF_COUNT;     /* the default family (the record number) last */
+            char *err = NULL;
+            rocksdb_flush_cf(log->db, fo, log->cf[i], &err);
+            if (check(err, "flush") < 0) rc = RG_ESTORAGE;
+        }
+        rocksdb_flushoptions_destroy(fo);
+        if (rc == 0 && !rg_wal_broken(log->wal) && rg_wal_remove_all(log->wal) < 0)
+            fprintf(stderr, "regie: log: cannot remove its files after the flush; the next start skips them\n");
+    }
+    rg_wal_close(log->wal);
     for (int i = 0; i < RG_CF_COUNT; i++) rocksdb_column_family_handle_destroy(log->cf[i]);
     rocksdb_close(log->db);
-    rocksdb_writeoptions_destroy(log->wsync);
-    rocksdb_writeoptions_destroy(log->wnosync);
-    rocksdb_readoptions_destroy(log->ropts);
+    if (log->wopts) {
+        rocksdb_writeoptions_destroy(log->wopts);
+        rocksdb_readoptions_destroy(log->ropts);
+        pthread_mutex_destroy(&log->wlock);
+        pthread_mutex_destroy(&log->flush_lock);
+        pthread_mutex_destroy(&log->fl_mu);
+        pthread_cond_destroy(&log->fl_cv);
+    }
     rocksdb_options_destroy(log->opts);
     rocksdb_cache_destroy(log->block_cache);
     pthread_cond_destroy(&log->hold_cv);
@@ -255,10 +537,48 @@ static bool injected_fault(rg_log *log)
 
 int rg_log_write(rg_log *log, rg_batch *b, bool sync)
 {
+    RG_ASSERT(b->log == log);
     if (injected_fault(log)) return RG_ESTORAGE;
+    pthread_mutex_lock(&log->wlock);
+    /* The batch says which record it is (undone below: the caller's batch
+     * is handed back as it came, for a retry or a reuse). */
+    uint64_t recno = rg_wal_next(log->wal);
+    uint8_t v[8];
+    for (int i = 0; i < 8; i++) v[i] = (uint8_t)(recno >> (56 - 8 * i));
+    rocksdb_writebatch_set_save_point(b->wb);
+    rocksdb_writebatch_put_cf(b->wb, log->cf[RG_CF_DEFAULT], RECNO_KEY, strlen(RECNO_KEY), (const char *)v, 8);
+    size_t n = 0;
+    const char *data = rocksdb_writebatch_data(b->wb, &n);
+    /* Logged (and synced) first; applied only once that succeeded, so
+     * RocksDB never holds what the log does not. */
+    int rc = rg_wal_append(log->wal, data, n, sync);
+    if (rc == 0) {
+        char *err = NULL;
+        rocksdb_write(log->db, log->wopts, b->wb, &err);
+        rc = check(err, "write");
+        if (rc < 0) rg_wal_undo(log->wal);     /* not applied: not logged either */
+    }
+    bool rotated = rg_wal_rotated(log->wal);
     char *err = NULL;
-    rocksdb_write(log->db, sync ? log->wsync : log->wnosync, b->wb, &err);
-    return check(err, "write");
+    rocksdb_writebatch_rollback_to_save_point(b->wb, &err);
+    RG_ASSERT(!err);                            /* the save point was set just above */
+    pthread_mutex_unlock(&log->wlock);
+    if (rotated) want_flush(log);
+    return rc;
+}
+
+void rg_log_fail_wal(rg_log *log, char op, int err)
+{
+    pthread_mutex_lock(&log->wlock);
+    rg_wal_fail_next(log->wal, op, err);
+    pthread_mutex_unlock(&log->wlock);
+}
+
+void rg_log_wal_limit(rg_log *log, uint64_t bytes)
+{
+    pthread_mutex_lock(&log->wlock);
+    rg_wal_set_file_limit(log->wal, bytes);
+    pthread_mutex_unlock(&log->wlock);
 }
 
 rg_batch *rg_batch_new(rg_log *log)
@@ -378,10 +698,22 @@ int rg_log_ingest(rg_log *log, rg_cf cf, rg_table **tables, size_t n)
     }
     bool injected = !err && nfiles > 0 && injected_fault(log);
     if (!err && nfiles > 0 && !injected) {
-        rocksdb_ingestexternalfileoptions_t *io = rocksdb_ingestexternalfileoptions_create();
-        rocksdb_ingestexternalfileoptions_set_move_files(io, 1);
-        rocksdb_ingest_external_file_cf(log->db, log->cf[cf], files, nfiles, io, &err);
-        rocksdb_ingestexternalfileoptions_destroy(io);
+        /* The tables are newer than every batch before them, and no log
+         * record may be applied over them at the next start: every family
+         * is flushed first (the table files then hold every record so far)
+         * and no batch is written until they are in. */
+        pthread_mutex_lock(&log->flush_lock);
+        pthread_mutex_lock(&log->wlock);
+        if (flush_all(log) < 0) {
+            err = strdup("the flush before it failed");
+        } else {
+            rocksdb_ingestexternalfileoptions_t *io = rocksdb_ingestexternalfileoptions_create();
+            rocksdb_ingestexternalfileoptions_set_move_files(io, 1);
+            rocksdb_ingest_external_file_cf(log->db, log->cf[cf], files, nfiles, io, &err);
+            rocksdb_ingestexternalfileoptions_destroy(io);
+        }
+        pthread_mutex_unlock(&log->wlock);
+        pthread_mutex_unlock(&log->flush_lock);
     }
     free(files);
     for (size_t i = 0; i < n; i++) table_free(tables[i]);
@@ -406,6 +738,7 @@ rg_iter *rg_iter_new(rg_log *log, rg_cf cf)
 {
     rg_iter *it = rg_malloc(sizeof *it);
     it->ropts = NULL;
+    it->hide = cf == RG_CF_DEFAULT;
     it->faulty = atomic_load(&log->fail_reads);
     it->it = rocksdb_create_iterator_cf(log->db, log->ropts, log->cf[cf]);
     return it;
@@ -415,6 +748,7 @@ rg_iter *rg_iter_new_scan(rg_log *log, rg_cf cf)
 {
     rg_iter *it = rg_malloc(sizeof *it);
     it->ropts = rocksdb_readoptions_create();
+    it->hide = cf == RG_CF_DEFAULT;
     it->faulty = atomic_load(&log->fail_reads);
     /* Read ahead in large steps, and leave the block cache to the blocks
      * that serving reads need. */
@@ -424,11 +758,42 @@ rg_iter *rg_iter_new_scan(rg_log *log, rg_cf cf)
     return it;
 }
 
-void rg_iter_seek(rg_iter *it, const void *k, size_t kn) { rocksdb_iter_seek(it->it, k, kn); }
-void rg_iter_seek_first(rg_iter *it) { rocksdb_iter_seek_to_first(it->it); }
-void rg_iter_seek_last(rg_iter *it) { rocksdb_iter_seek_to_last(it->it); }
+/* The log's record number is log.c's own, not data: stepped over. */
+static void skip_hidden(rg_iter *it, bool forward)
+{
+    if (!it->hide || !rocksdb_iter_valid(it->it)) return;
+    size_t n;
+    const char *k = rocksdb_iter_key(it->it, &n);
+    if (n != strlen(RECNO_KEY) || memcmp(k, RECNO_KEY, n) != 0) return;
+    if (forward) rocksdb_iter_next(it->it);
+    else rocksdb_iter_prev(it->it);
+}
+
+void rg_iter_seek(rg_iter *it, const void *k, size_t kn)
+{
+    rocksdb_iter_seek(it->it, k, kn);
+    skip_hidden(it, true);
+}
+
+void rg_iter_seek_first(rg_iter *it)
+{
+    rocksdb_iter_seek_to_first(it->it);
+    skip_hidden(it, true);
+}
+
+void rg_iter_seek_last(rg_iter *it)
+{
+    rocksdb_iter_seek_to_last(it->it);
+    skip_hidden(it, false);
+}
+
 bool rg_iter_valid(rg_iter *it) { return !it->faulty && rocksdb_iter_valid(it->it); }
-void rg_iter_next(rg_iter *it) { rocksdb_iter_next(it->it); }
+
+void rg_iter_next(rg_iter *it)
+{
+    rocksdb_iter_next(it->it);
+    skip_hidden(it, true);
+}
 
 const uint8_t *rg_iter_key(rg_iter *it, size_t *n)
 {
@@ -465,20 +830,28 @@ void rg_iter_free(rg_iter *it)
 
 int rg_log_shred(rg_log *log, rg_cf cf, const void *from, size_t fromn, const void *to, size_t ton)
 {
-    char *err = NULL;
-    rocksdb_flushoptions_t *fo = rocksdb_flushoptions_create();
-    rocksdb_flushoptions_set_wait(fo, 1);
-    /* Every column family: the write-ahead log is shared, and RocksDB drops
-     * a log file only once no memtable still needs it. */
-    for (int i = 0; i < RG_CF_COUNT && !err; i++) rocksdb_flush_cf(log->db, fo, log->cf[i], &err);
-    rocksdb_flushoptions_destroy(fo);
-    if (check(err, "flush") < 0) return RG_ESTORAGE;
-    rocksdb_compactoptions_t *co = rocksdb_compactoptions_create();
-    rocksdb_compactoptions_set_bottommost_level_compaction(co, 2);   /* kForce */
-    rocksdb_compactoptions_set_exclusive_manual_compaction(co, 0);
-    rocksdb_compact_range_cf_opt(log->db, log->cf[cf], co, from, fromn, to, ton);
-    rocksdb_compactoptions_destroy(co);
-    return 0;
+    /* The deleted keys' values are still in our log's files: a new file
+     * begins, every family is flushed (so the tables hold every record of
+     * the files before it), and those files go.  No batch is written
+     * meanwhile: the compaction below flushes cf's memtable on its own,
+     * which for the default family alone would put the record number
+     * ahead of the other families' tables. */
+    pthread_mutex_lock(&log->flush_lock);
+    pthread_mutex_lock(&log->wlock);
+    int rc = rg_wal_rotate(log->wal);
+    uint64_t upto = rg_wal_next(log->wal) - 1;
+    if (rc == 0) rc = flush_all(log);
+    if (rc == 0) {
+        rg_wal_drop(log->wal, upto);
+        rocksdb_compactoptions_t *co = rocksdb_compactoptions_create();
+        rocksdb_compactoptions_set_bottommost_level_compaction(co, 2);   /* kForce */
+        rocksdb_compactoptions_set_exclusive_manual_compaction(co, 0);
+        rocksdb_compact_range_cf_opt(log->db, log->cf[cf], co, from, fromn, to, ton);
+        rocksdb_compactoptions_destroy(co);
+    }
+    pthread_mutex_unlock(&log->wlock);
+    pthread_mutex_unlock(&log->flush_lock);
+    return rc;
 }
 
 /* ---- backups: RocksDB's BackupEngine ---- */
@@ -639,10 +1012,12 @@ int rg_log_backup(rg_log *log, const char *dir, uint32_t keep, rg_backup_info *o
     char *err = NULL;
     rocksdb_backup_engine_t *be = rocksdb_backup_engine_open(log->opts, real_dir, &err);
     if (err) return check_why(err, "backup open", why, cap);
-    /* Flushing first puts what the write-ahead log holds into table files,
-     * which later backups share; the WAL still comes along for the column
-     * families' common point (one atomic batch is never half in a backup). */
-    rocksdb_backup_engine_create_new_backup_flush(be, log->db, 1, &err);
+    /* The memtables are flushed first (flush_before_backup 1: RocksDB
+     * writes no WAL, our log stays behind, so the tables must hold every
+     * batch acknowledged before this call); with atomic_flush that flush
+     * takes every family at one point (GetLiveFiles), so one batch is never
+     * half in a backup. */
+    rocksdb_backup_engine_create_new_backup_flush(be, log->db, 1 /* flush first */, &err);
     rc = check_why(err, "backup", why, cap);
     if (rc == 0) rc = travel(real_data, real_dir, false, why, cap);
     if (rc == 0) out->added = dir_bytes(real_dir) - before;   /* before any purge */

@@ -18,7 +18,12 @@
  *   persons   zvh 0x00 kind hash case_id          -> nothing (keyed hashes: subject.known)
  *
  * Every change the engine makes goes through one rg_batch written atomically
- * by rg_log_write: a crash leaves all of a batch or none of it.
+ * by rg_log_write: a crash leaves all of a batch or none of it.  The batch
+ * is appended to the engine's own log (wal.h, files wal-*.log in the data
+ * directory) and synced there before RocksDB, which writes no WAL of its
+ * own, applies it; "log_record" in the default family (hidden from
+ * iterators) is the number of the last record the store holds, and opening
+ * applies the records after it.
  *
  * Threads: rg_log_write may be called from the writer thread while the loop
  * thread reads (RocksDB is thread-safe for that); batches themselves are owned
@@ -39,7 +44,8 @@
 
 #include "buf.h"
 
-/* "default" is required by RocksDB and holds nothing of ours. */
+/* "default" is required by RocksDB and holds nothing of ours but log.c's
+ * record number (log.c), which no iterator shows. */
 #define RG_CF_MAP(X) \
     X(DEFAULT, "default") X(EVENTS, "events") X(STREAM, "stream") X(CASES, "cases") \
     X(DEADLINES, "deadlines") X(IDEM, "idem") X(ACTORS, "actors") X(META, "meta") \
@@ -68,19 +74,36 @@ int rg_log_family_holds_data(const char *dir, const char *name);
 /* Read one key.  RG_ENOTFOUND when absent; the value is appended to *out. */
 int rg_log_get(rg_log *log, rg_cf cf, const void *k, size_t kn, rg_buf *out);
 
-/* Write the batch atomically; with sync, return only once it is on disk. */
+/* Write the batch atomically; with sync, return only once it is on disk.
+ * RG_ESTORAGE when it could not be logged or applied: then it is in
+ * neither, except after a failed sync, when whether the disk holds it is
+ * unknown and every later write is refused until the log is opened again
+ * (a restart), which applies what the disk holds.  A failed write (a full
+ * disk) refuses that batch only; the next one tries again.  b comes back
+ * as it was given. */
 int rg_log_write(rg_log *log, rg_batch *b, bool sync);
 
-/* Make deleted keys of [from, to) in cf gone from the files for good: flush
- * the memtables (so no write-ahead log still holds them, and the old logs
- * are released) and compact the range down to the bottom level, where a
- * tombstone drops what it covers.  Blocking; for erasure (crypto-shredding),
+/* Flush every column family at one point and delete the log files the
+ * tables now hold (blocking).  Done on a thread of the log's own whenever
+ * the log begins a new file; for tests. */
+int rg_log_flush(rg_log *log);
+/* The log begins a new file once its current one holds this many bytes
+ * (default 64 MiB); for tests. */
+void rg_log_wal_limit(rg_log *log, uint64_t bytes);
+
+/* Make deleted keys of [from, to) in cf gone from the files for good: begin
+ * a new log file, flush the memtables and delete the log files before it
+ * (so no log still holds them), and compact the range down to the bottom
+ * level, where a tombstone drops what it covers.  Blocking; for erasure (crypto-shredding),
  * which is rare.  to NULL: to the end of the column family. */
 int rg_log_shred(rg_log *log, rg_cf cf, const void *from, size_t fromn, const void *to, size_t ton);
 
 /* Fault injection for tests: the nth rg_log_write from now on (1 = the next)
  * fails with RG_ESTORAGE without writing anything.  0 disables. */
 void rg_log_fail_write(rg_log *log, uint64_t nth);
+/* Fault injection for tests: the next write (op 'w') or sync (op 's') of
+ * the engine's own log fails with errno err (wal.h). */
+void rg_log_fail_wal(rg_log *log, char op, int err);
 /* Fault injection for tests: while on, every iterator made from now on ends
  * at once and reports RG_ESTORAGE, as one would on an I/O error. */
 void rg_log_fail_reads(rg_log *log, bool on);

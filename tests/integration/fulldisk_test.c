@@ -3,9 +3,11 @@
  * disk is full (issue 16): clients get storage_error, reads keep working,
  * and once space is freed writes resume by themselves (no restart), with
  * the hash chain intact and every acknowledged case still there after a
- * restart.  RocksDB resumes by itself once the free space reaches its
- * write buffer size (storage/log.c), polling every 5 s; the test waits up
- * to a minute.  Needs root (mount); says so and passes without it.
+ * restart.  A write the engine's log could not take (storage/wal.c)
+ * refuses that batch only, so the next one after the space came back goes
+ * through; RocksDB, should a flush have failed for want of space, resumes
+ * by itself once the free space reaches its write buffer size
+ * (storage/log.c), polling every 5 s.  The test waits up to a minute.  Needs root (mount); says so and passes without it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -152,6 +154,7 @@ static void test_full_disk_resumes(void)
         err = rg_t_proc_send(&p, c, &b, &r);
         if (!err[0]) {
             resumed = true;
+            printf("  writes resumed at try %d after the space was freed (tries 100 ms apart)\n", k + 1);
             snprintf(cases[nacked++], 32, "%s", rg_t_str(&r, "case"));
         } else {
             CHECK(strcmp(err, "storage_error") == 0);
