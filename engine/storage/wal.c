@@ -31,6 +31,7 @@ struct rg_wal {
     size_t nfiles, cap;
     uint64_t next;                      /* the next record's number */
     uint64_t end;                       /* bytes of whole records in the current file */
+    uint64_t reserved;                  /* bytes of the current file with blocks allocated (reserve) */
     uint64_t last_start;                /* where the last appended record begins (undo) */
     bool can_undo, last_synced;
     bool broken;                        /* a sync failed: appends refused until reopened */
@@ -323,6 +324,7 @@ static int walk_log(rg_wal *w, const char *dir, uint64_t after, rg_wal_apply_fn 
     if (fd >= 0 && next > after) {
         w->fd = fd;
         w->end = wk.end;
+        w->reserved = wk.end;
         w->next = next;
         return 0;
     }
@@ -349,6 +351,7 @@ static int walk_log(rg_wal *w, const char *dir, uint64_t after, rg_wal_apply_fn 
     }
     w->firsts[w->nfiles++] = w->next;
     w->end = 0;
+    w->reserved = 0;
     return 0;
 }
 
@@ -416,6 +419,25 @@ static ssize_t do_pwritev(rg_wal *w, const struct iovec *v, int n, off_t off)
     return pwritev(w->fd, v, n, off);
 }
 
+/* Blocks for the file's next bytes, allocated ahead (the size stays: a
+ * reader sees whole records only).  Without them every synced append
+ * allocated new blocks, and fdatasync wrote the allocation's metadata too
+ * (block bitmap, extent tree) beside the data and the size: with them,
+ * in process at 16 commands a commit, 12,350 and 12,195 commands/s became
+ * 14,708 and 14,156 (two alternated pairs, BENCHMARKS.md).  RocksDB
+ * preallocates its own WAL so.  A disk
+ * that has not the room, or a file system without fallocate, is written
+ * without (the write then fails or succeeds on its own). */
+#define RESERVE_CHUNK (4u << 20)
+
+static void reserve(rg_wal *w, uint64_t upto)
+{
+    if (upto <= w->reserved) return;
+    uint64_t to = (upto + RESERVE_CHUNK - 1) / RESERVE_CHUNK * RESERVE_CHUNK;
+    if (fallocate(w->fd, FALLOC_FL_KEEP_SIZE, (off_t)w->reserved, (off_t)(to - w->reserved)) == 0) w->reserved = to;
+    else w->reserved = upto;             /* tried: again only past this append */
+}
+
 static int do_sync(rg_wal *w)
 {
     if (w->fail_sync) {
@@ -462,6 +484,7 @@ int rg_wal_rotate(rg_wal *w)
     close(w->fd);
     w->fd = fd;
     w->end = 0;
+    w->reserved = 0;
     w->can_undo = false;
     if (w->nfiles == w->cap) {
         w->cap = w->cap ? w->cap * 2 : 8;
@@ -489,6 +512,7 @@ int rg_wal_append(rg_wal *w, const void *p, size_t n, bool sync)
     le32_put(hdr + 4, frame_crc(hdr, p, n));
     struct iovec iov[2] = {{hdr, HDR}, {(void *)p, n}};
     size_t total = HDR + n, done = 0;
+    reserve(w, w->end + total);
     while (done < total) {
         /* A short write goes on from where it stopped. */
         struct iovec v[2];
@@ -512,6 +536,7 @@ int rg_wal_append(rg_wal *w, const void *p, size_t n, bool sync)
              * any case (it begins at w->end), and a crash before that
              * leaves a torn tail that opening cuts. */
             if (ftruncate(w->fd, (off_t)w->end) < 0) { /* overwritten by the next append */ }
+            w->reserved = w->end;             /* a cut frees the blocks past it */
             fprintf(stderr, "regie: log: write failed: %s (this batch refused)\n", strerror(e));
             return RG_ESTORAGE;
         }
@@ -536,6 +561,7 @@ void rg_wal_undo(rg_wal *w)
 {
     if (!w->can_undo || w->broken) return;
     w->can_undo = false;
+    w->reserved = w->last_start;
     if (ftruncate(w->fd, (off_t)w->last_start) < 0 || (w->last_synced && do_sync(w) < 0)) {
         breaks(w, "taking back a record");
         return;
