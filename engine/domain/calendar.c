@@ -133,48 +133,55 @@ int64_t rg_cal_from_local(int y, int m, int d, int hh, int mm, int ss, int msec)
     return summer + 60 * 60000LL;   /* the spring gap: the hour it lacks is added */
 }
 
-/* Working days from 1970 to 2200 as bits, computed once: each deadline
- * walks day by day, and replay sets millions of them.  Days outside the
- * table are computed as they come. */
+/* Working days from 1970 to 2200 as bits, each table computed once, when
+ * first used: each deadline walks day by day, and replay sets millions of
+ * them.  Days outside the table are computed as they come. */
 #define WD_DAYS 84006                     /* 1970-01-01 up to 2200-01-01 */
-static uint8_t wd_bits[WD_DAYS / 8 + 1];
-static uint8_t legacy_bits[WD_DAYS / 8 + 1];     /* the same for the old days below */
-static pthread_once_t wd_once = PTHREAD_ONCE_INIT;
 
-static bool legacy_working_day_of(int64_t day);
+typedef struct day_table {
+    bool (*of)(int64_t day);              /* whether a day is a working day */
+    pthread_once_t once;
+    uint8_t bits[WD_DAYS / 8 + 1];
+} day_table;
 
-static void wd_build(void)
+static bool in_table(day_table *t, void (*build)(void), int64_t day)
 {
-    for (int64_t day = 0; day < WD_DAYS; day++) {
-        int y, m, d;
-        civil_from_days(day, &y, &m, &d);
-        if (rg_cal_is_working_day(y, m, d)) wd_bits[day / 8] |= (uint8_t)(1u << (day % 8));
-        if (legacy_working_day_of(day)) legacy_bits[day / 8] |= (uint8_t)(1u << (day % 8));
-    }
+    if (day < 0 || day >= WD_DAYS) return t->of(day);
+    pthread_once(&t->once, build);
+    return t->bits[day / 8] >> (day % 8) & 1;
 }
 
-static bool working_day(int64_t day)
+static void fill(day_table *t)
 {
-    if (day >= 0 && day < WD_DAYS) {
-        pthread_once(&wd_once, wd_build);
-        return wd_bits[day / 8] >> (day % 8) & 1;
-    }
+    for (int64_t day = 0; day < WD_DAYS; day++)
+        if (t->of(day)) t->bits[day / 8] |= (uint8_t)(1u << (day % 8));
+}
+
+static bool law_working_day_of(int64_t day)
+{
     int y, m, d;
     civil_from_days(day, &y, &m, &d);
     return rg_cal_is_working_day(y, m, d);
 }
 
-int64_t rg_cal_add_working_days(int64_t utc_ms, int n)
+static day_table law_days = {law_working_day_of, PTHREAD_ONCE_INIT, {0}};
+static void law_build(void) { fill(&law_days); }
+static bool working_day(int64_t day) { return in_table(&law_days, law_build, day); }
+
+/* n working days (by `working`) after utc_ms, at the same local time. */
+static int64_t add_days(int64_t utc_ms, int n, bool (*working)(int64_t day))
 {
     if (n <= 0) return utc_ms;
     int y, m, d, hh, mm, ss, ms;
     rg_cal_to_local(utc_ms, &y, &m, &d, &hh, &mm, &ss, &ms);
     int64_t day = rg_cal_days_from_civil(y, m, d);
     while (n > 0)
-        if (working_day(++day)) n--;
+        if (working(++day)) n--;
     civil_from_days(day, &y, &m, &d);
     return rg_cal_from_local(y, m, d, hh, mm, ss, ms);
 }
+
+int64_t rg_cal_add_working_days(int64_t utc_ms, int n) { return add_days(utc_ms, n, working_day); }
 
 /* A working day as counted before the law's calendar: Good Friday and the
  * decreed days were working days then. */
@@ -192,28 +199,13 @@ static bool legacy_working_day_of(int64_t day)
     return false;
 }
 
-/* Through the table as working_day (replay folds millions of events from
+/* Through a table as working_day (replay folds millions of events from
  * before recorded due times, each setting a deadline this way). */
-static bool legacy_working_day(int64_t day)
-{
-    if (day >= 0 && day < WD_DAYS) {
-        pthread_once(&wd_once, wd_build);
-        return legacy_bits[day / 8] >> (day % 8) & 1;
-    }
-    return legacy_working_day_of(day);
-}
+static day_table legacy_days = {legacy_working_day_of, PTHREAD_ONCE_INIT, {0}};
+static void legacy_build(void) { fill(&legacy_days); }
+static bool legacy_working_day(int64_t day) { return in_table(&legacy_days, legacy_build, day); }
 
-int64_t rg_cal_add_working_days_legacy(int64_t utc_ms, int n)
-{
-    if (n <= 0) return utc_ms;
-    int y, m, d, hh, mm, ss, ms;
-    rg_cal_to_local(utc_ms, &y, &m, &d, &hh, &mm, &ss, &ms);
-    int64_t day = rg_cal_days_from_civil(y, m, d);
-    while (n > 0)
-        if (legacy_working_day(++day)) n--;
-    civil_from_days(day, &y, &m, &d);
-    return rg_cal_from_local(y, m, d, hh, mm, ss, ms);
-}
+int64_t rg_cal_add_working_days_legacy(int64_t utc_ms, int n) { return add_days(utc_ms, n, legacy_working_day); }
 
 int64_t rg_cal_add_working_days_closed(int64_t utc_ms, int n, const int64_t *closed, int nclosed)
 {
