@@ -213,7 +213,7 @@ static int stored_recno(rocksdb_t *db, rocksdb_column_family_handle_t *meta, uin
         fprintf(stderr, "regie: the stored log record number has %zu bytes, not 8\n", vn);
         rc = RG_ESTORAGE;
     } else {
-        for (int i = 0; i < 8; i++) *out = *out << 8 | (uint8_t)v[i];
+        *out = rg_be64_get((const uint8_t *)v);
     }
     rocksdb_free(v);
     return rc;
@@ -544,7 +544,7 @@ int rg_log_write(rg_log *log, rg_batch *b, bool sync)
      * is handed back as it came, for a retry or a reuse). */
     uint64_t recno = rg_wal_next(log->wal);
     uint8_t v[8];
-    for (int i = 0; i < 8; i++) v[i] = (uint8_t)(recno >> (56 - 8 * i));
+    rg_be64_put(v, recno);
     rocksdb_writebatch_set_save_point(b->wb);
     rocksdb_writebatch_put_cf(b->wb, log->cf[RG_CF_DEFAULT], RECNO_KEY, strlen(RECNO_KEY), (const char *)v, 8);
     size_t n = 0;

@@ -56,7 +56,7 @@ static uint64_t stored_recno(rg_log *lg)
     rg_buf v = RG_BUF_INIT;
     uint64_t n = 0;
     if (rg_log_get(lg, RG_CF_DEFAULT, "log_record", 10, &v) == 0 && v.len == 8)
-        for (int i = 0; i < 8; i++) n = n << 8 | v.data[i];
+        n = rg_be64_get(v.data);
     rg_buf_free(&v);
     return n;
 }
